@@ -1,0 +1,115 @@
+/*
+ * ballot.h: what a valid ballot is, and one vote per resident.
+ *
+ * Kiosk, SMS and paper ballots all come through sayso_ballot_cast(): the same
+ * validation and the same revote policy. The decision and the write happen in
+ * one BEGIN IMMEDIATE transaction, so two processes casting for one resident
+ * at the same instant still count one ballot (a partial unique index on
+ * (round, resident) WHERE status = 'counted' backs this up in the schema).
+ *
+ * Policy first (default): the first ballot counts; later ones are stored as
+ * superseded with a reason. Policy last: the newest counts and the earlier
+ * one becomes superseded. Invalid ballots are stored as rejected with the
+ * reason, so organisers can see why.
+ */
+#ifndef SAYSO_BALLOT_H
+#define SAYSO_BALLOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sayso/err.h"
+#include "sayso/round.h"
+#include "sayso/store.h"
+
+#define SAYSO_MAX_PICKS 256
+#define SAYSO_REASON_MAX 200
+
+struct sayso_pick {
+	int number; /* project number shown to residents */
+	int points; /* 1 for approval/knapsack */
+};
+
+enum sayso_cast_outcome {
+	SAYSO_CAST_ACCEPTED,      /* counted */
+	SAYSO_CAST_REPLACED,      /* counted; an earlier ballot was superseded (policy last) */
+	SAYSO_CAST_ALREADY_VOTED, /* stored as superseded (policy first) */
+	SAYSO_CAST_INVALID,       /* stored as rejected; reason says why */
+};
+
+struct sayso_ballot_in {
+	const char *round_code;  /* NULL/"" = the open round */
+	const char *resident_id; /* from sayso_store_resident(); NULL only for imports */
+	enum sayso_channel channel;
+	const char *device_id;   /* NULL = the store's device */
+	int64_t cast_at_ms;      /* 0 = now */
+	const char *uid;         /* NULL = new; merges pass the original */
+	const struct sayso_pick *picks;
+	size_t npicks;
+};
+
+struct sayso_cast_result {
+	enum sayso_cast_outcome outcome;
+	char uid[SAYSO_UID_LEN + 1];
+	char reason[SAYSO_REASON_MAX];     /* for INVALID / ALREADY_VOTED */
+	int64_t prev_cast_at_ms;           /* ALREADY_VOTED / REPLACED: the other ballot */
+	enum sayso_channel prev_channel;
+	int64_t total_cost;                /* minor units of the picks */
+	char round_code[SAYSO_CODE_MAX];
+};
+
+/*
+ * Checks picks against the round and its projects: round accepting, known
+ * numbers, no duplicates, min/max picks, knapsack total <= budget, points
+ * rules. Returns SAYSO_OK or SAYSO_ERR_INVAL with a plain-English reason in
+ * why ("unknown project 13", "too many picks: max 5", "over budget by
+ * £2,500"). Pure: no database access.
+ */
+enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
+				     const struct sayso_project *projects,
+				     size_t nprojects,
+				     const struct sayso_pick *picks,
+				     size_t npicks, int64_t now_ms,
+				     char *why, size_t whysz);
+
+/*
+ * Validates and stores a ballot under the round's revote policy. SAYSO_OK
+ * means it was stored and res says what happened (including INVALID, which is
+ * stored as rejected). Errors are storage failures or SAYSO_ERR_NOTFOUND /
+ * SAYSO_ERR_STATE for the round (nothing stored), or SAYSO_ERR_EXISTS when a
+ * ballot with in->uid is already stored (merges: nothing changed).
+ */
+enum sayso_err sayso_ballot_cast(struct sayso_store *st,
+				 const struct sayso_ballot_in *in,
+				 struct sayso_cast_result *res);
+
+/*
+ * Re-applies the one-vote rule to every ballot of a round by the time each
+ * was cast (ties by ballot uid): used after merging kiosk databases. Rejected
+ * ballots stay rejected. Runs in one transaction. *changed (may be NULL)
+ * receives how many ballots changed status.
+ */
+enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
+				    size_t *changed);
+
+/* Ballot counts of a round by status. */
+struct sayso_ballot_counts {
+	int64_t counted, superseded, rejected;
+	int64_t by_channel[4]; /* counted, by enum sayso_channel */
+};
+enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
+				   struct sayso_ballot_counts *out);
+
+/*
+ * The counted ballot of a resident in a round, if any: *found, and its
+ * channel and time. Used for "you already voted on ... by ...".
+ */
+enum sayso_err sayso_ballot_find(struct sayso_store *st, int64_t round_id,
+				 const char *resident_id, int *found,
+				 int64_t *cast_at_ms, enum sayso_channel *ch);
+
+/* Parses "1,4,7" / "1 4 7" into picks (points 1). SAYSO_ERR_INVAL with why. */
+enum sayso_err sayso_picks_parse(const char *s, struct sayso_pick *picks,
+				 size_t maxpicks, size_t *npicks,
+				 const char **why);
+
+#endif

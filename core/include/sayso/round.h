@@ -1,0 +1,144 @@
+/*
+ * round.h: participatory-budgeting rounds and their projects.
+ *
+ * Money is whole minor units (pence, grosze) in int64_t everywhere; only the
+ * edges format it (sayso_money_format) or parse it (sayso_money_parse).
+ * A project has a number shown to residents (1, 2, 3 ...) and, for rounds
+ * imported from pabulib, an external project_id kept as text (ext_id).
+ */
+#ifndef SAYSO_ROUND_H
+#define SAYSO_ROUND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sayso/err.h"
+
+struct sayso_store;
+
+#define SAYSO_CODE_MAX 33   /* round code + NUL */
+#define SAYSO_TITLE_MAX 256
+#define SAYSO_DESC_MAX 1024
+#define SAYSO_EXTID_MAX 65
+
+enum sayso_ballot_kind {
+	SAYSO_BALLOT_APPROVAL,   /* pick projects */
+	SAYSO_BALLOT_KNAPSACK,   /* pick projects within the budget */
+	SAYSO_BALLOT_CUMULATIVE, /* points (imported) */
+	SAYSO_BALLOT_ORDINAL,    /* ranking with points (imported) */
+};
+enum sayso_revote { SAYSO_REVOTE_FIRST, SAYSO_REVOTE_LAST };
+enum sayso_round_state {
+	SAYSO_ROUND_DRAFT,
+	SAYSO_ROUND_OPEN,
+	SAYSO_ROUND_CLOSED,
+};
+
+struct sayso_round {
+	int64_t id;
+	char code[SAYSO_CODE_MAX];
+	char title[SAYSO_TITLE_MAX];
+	int64_t budget;     /* minor units */
+	char currency[4];   /* ISO 4217, "GBP" */
+	enum sayso_ballot_kind kind;
+	int min_picks;      /* >= 0 (0 and 1 are both "at least one" for approval) */
+	int max_picks;      /* 0 = no limit */
+	int max_points;     /* cumulative: per project; 0 = no limit */
+	int max_sum_points; /* cumulative: in all; 0 = no limit */
+	enum sayso_revote revote;
+	char opens[32];     /* "" or ISO time */
+	char closes[32];    /* "" or ISO time */
+	enum sayso_round_state state;
+	bool imported;      /* from pabulib: project ids are ext_id */
+};
+
+struct sayso_project {
+	int64_t id;
+	int64_t round_id;
+	int number;                  /* shown to residents, unique in the round */
+	char ext_id[SAYSO_EXTID_MAX]; /* pabulib project_id, "" for sayso rounds */
+	char title[SAYSO_TITLE_MAX];
+	char description[SAYSO_DESC_MAX];
+	int64_t cost;                /* minor units */
+};
+
+const char *sayso_ballot_kind_name(enum sayso_ballot_kind k);
+enum sayso_err sayso_ballot_kind_parse(const char *s, enum sayso_ballot_kind *out);
+const char *sayso_revote_name(enum sayso_revote r);
+enum sayso_err sayso_revote_parse(const char *s, enum sayso_revote *out);
+const char *sayso_round_state_name(enum sayso_round_state s);
+
+/* A project's public id: ext_id for imported rounds, else its number as text.
+ * out >= SAYSO_EXTID_MAX. */
+void sayso_project_public_id(const struct sayso_round *r,
+			     const struct sayso_project *p, char *out,
+			     size_t outsz);
+
+/*
+ * Creates a round (state draft unless r->state says otherwise). Checks the
+ * code ([A-Za-z0-9_-], 1..32), title, budget >= 0, picks. On success r->id is
+ * set. SAYSO_ERR_EXISTS when the code is taken. Writes the audit log as actor.
+ */
+enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
+				  const char *actor);
+
+/* Loads a round by code. SAYSO_ERR_NOTFOUND. */
+enum sayso_err sayso_round_get(struct sayso_store *st, const char *code,
+			       struct sayso_round *out);
+enum sayso_err sayso_round_get_by_id(struct sayso_store *st, int64_t id,
+				     struct sayso_round *out);
+
+/* All rounds, oldest first. *out is malloc'd (free()); *n may be 0. */
+enum sayso_err sayso_round_list(struct sayso_store *st,
+				struct sayso_round **out, size_t *n);
+
+/*
+ * The round a resident votes in without naming one: code if given, else the
+ * only open round. SAYSO_ERR_NOTFOUND if none is open, SAYSO_ERR_STATE when
+ * more than one is open and code is NULL/"" (then *nopen says how many).
+ */
+enum sayso_err sayso_round_current(struct sayso_store *st, const char *code,
+				   struct sayso_round *out, int *nopen);
+
+/* draft -> open -> closed (closed -> open re-opens). Audited. */
+enum sayso_err sayso_round_set_state(struct sayso_store *st, const char *code,
+				     enum sayso_round_state state,
+				     const char *actor);
+
+/* Whether the round accepts ballots now: state open and now within
+ * opens..closes when those are set. why (may be NULL) gets a reason. */
+bool sayso_round_accepting(const struct sayso_round *r, int64_t now_ms,
+			   const char **why);
+
+/*
+ * Adds a project. p->number 0 means the next free number. Fails with
+ * SAYSO_ERR_EXISTS on a taken number, SAYSO_ERR_INVAL on an empty title or a
+ * negative cost. On success p->id, p->round_id and p->number are set. Audited.
+ */
+enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
+				 struct sayso_project *p, const char *actor);
+
+/* Projects of a round in number order. *out malloc'd (free()). */
+enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
+				  struct sayso_project **out, size_t *n);
+
+/* ---- money ---- */
+
+/* Minor units per major unit for a currency (2 decimals for GBP, EUR, PLN...). */
+int sayso_currency_decimals(const char *currency);
+
+/*
+ * Parses a human amount in major units: "50000", "50,000", "£50,000.00",
+ * "9.5k" is NOT accepted (ambiguous). SAYSO_ERR_INVAL with why on "£5O,000".
+ */
+enum sayso_err sayso_money_parse(const char *s, const char *currency,
+				 int64_t *minor, const char **why);
+
+/* "£50,000" (no pence when whole), "£1,234.50", "PLN 1,000" for others. */
+void sayso_money_format(int64_t minor, const char *currency, char *out,
+			size_t outsz);
+
+/* Major units as a JSON number (50000, 1234.5). */
+double sayso_money_major(int64_t minor, const char *currency);
+
+#endif

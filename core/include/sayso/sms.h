@@ -1,0 +1,117 @@
+/*
+ * sms.h: the durable SMS inbox and outbox, opt-outs and conversations.
+ *
+ * Inbox: every inbound text is committed (unique on provider + provider
+ * message id) before the provider is acknowledged; a re-delivery is
+ * recognised and not processed twice. The inbox stores the resident id, never
+ * the number.
+ *
+ * Outbox: the only table holding phone numbers in clear, and only while a
+ * reply is pending. A number is erased (secure_delete) as soon as its message
+ * is sent or has failed for good.
+ */
+#ifndef SAYSO_SMS_H
+#define SAYSO_SMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sayso/err.h"
+#include "sayso/store.h"
+
+#define SAYSO_SMS_BODY_MAX 1600
+
+struct sayso_inbound {
+	const char *provider;    /* "kannel", "twilio", "spool", "kiosk" */
+	const char *provider_id; /* provider message id; NULL derives one from the content */
+	const char *from_e164;   /* normalised sender */
+	const char *to;          /* our number, may be NULL */
+	const char *body;        /* UTF-8 */
+	int64_t received_at_ms;  /* 0 = now */
+};
+
+/*
+ * Commits an inbound message. *inbox_id receives its id; *duplicate is true
+ * (and nothing is written) when (provider, provider_id) was seen before.
+ * resident_out (>= SAYSO_RESIDENT_ID_LEN + 1, may be NULL) gets the sender's
+ * resident id.
+ */
+enum sayso_err sayso_inbox_add(struct sayso_store *st,
+			       const struct sayso_inbound *in,
+			       int64_t *inbox_id, bool *duplicate,
+			       char *resident_out, size_t residentsz);
+
+/* Marks an inbox row handled (its reply queued) with a short outcome tag. */
+enum sayso_err sayso_inbox_done(struct sayso_store *st, int64_t inbox_id,
+				const char *outcome);
+
+/* Inbox rows committed but not yet handled (crash recovery), oldest first,
+ * up to max. */
+struct sayso_inbox_row {
+	int64_t id;
+	char provider[16];
+	char resident_id[SAYSO_RESIDENT_ID_LEN + 1];
+	char body[SAYSO_SMS_BODY_MAX + 1];
+	int64_t received_at_ms;
+};
+enum sayso_err sayso_inbox_pending(struct sayso_store *st,
+				   struct sayso_inbox_row *rows, size_t max,
+				   size_t *n);
+
+/* Queues a reply to to_e164 now. *id (may be NULL) receives the outbox id. */
+enum sayso_err sayso_outbox_queue(struct sayso_store *st, const char *to_e164,
+				  const char *body, int64_t inbox_id,
+				  int64_t *id);
+
+/* Queues a message held until released by sayso_outbox_release (report
+ * updates). */
+enum sayso_err sayso_outbox_hold(struct sayso_store *st, const char *to_e164,
+				 const char *hold_key, int64_t *id);
+/* Releases held messages with hold_key with the given body. */
+enum sayso_err sayso_outbox_release(struct sayso_store *st,
+				    const char *hold_key, const char *body);
+
+struct sayso_outbox_msg {
+	int64_t id;
+	char to[SAYSO_E164_MAX];
+	char resident_id[SAYSO_RESIDENT_ID_LEN + 1];
+	char body[SAYSO_SMS_BODY_MAX + 1];
+	int attempts;
+};
+
+/* Claims up to max messages due at now_ms (status queued, next_attempt <=
+ * now). Rows stay queued until marked; a crash simply retries them. */
+enum sayso_err sayso_outbox_due(struct sayso_store *st, int64_t now_ms,
+				struct sayso_outbox_msg *msgs, size_t max,
+				size_t *n);
+
+/* Sent: records provider id and erases the number. */
+enum sayso_err sayso_outbox_sent(struct sayso_store *st, int64_t id,
+				 const char *provider_id);
+/* Temporary failure: attempts+1, next attempt at next_ms. */
+enum sayso_err sayso_outbox_retry(struct sayso_store *st, int64_t id,
+				  const char *error, int64_t next_ms);
+/* Permanent failure: records the error and erases the number. */
+enum sayso_err sayso_outbox_failed(struct sayso_store *st, int64_t id,
+				   const char *error);
+
+/* Opt-out per resident id (STOP / START). */
+enum sayso_err sayso_optout_set(struct sayso_store *st,
+				const char *resident_id, bool opted_out);
+enum sayso_err sayso_optout_get(struct sayso_store *st,
+				const char *resident_id, bool *opted_out);
+
+/*
+ * Conversation state per resident (the rating follow-up window): kind
+ * ("rating_followup"), a reference (rating uid) and an expiry. set replaces
+ * any previous state; take returns and clears it when not expired.
+ */
+enum sayso_err sayso_convo_set(struct sayso_store *st, const char *resident_id,
+			       const char *kind, const char *ref,
+			       int64_t expires_ms);
+enum sayso_err sayso_convo_take(struct sayso_store *st,
+				const char *resident_id, int64_t now_ms,
+				char *kind, size_t kindsz, char *ref,
+				size_t refsz, bool *found);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * internal.h: what core modules (and white-box tests) share but programs must
+ * not use. Programs go through the public headers in core/include/sayso.
+ */
+#ifndef SAYSO_INTERNAL_H
+#define SAYSO_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include "sayso/err.h"
+#include "sayso/store.h"
+
+/* The store's SQLite handle. */
+sqlite3 *sayso_store_sqlite(struct sayso_store *st);
+
+/* Records a formatted detail message on st and returns err. */
+enum sayso_err sayso_store_fail(struct sayso_store *st, enum sayso_err err,
+				const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Maps the last SQLite error on st to an enum sayso_err and records
+ * "what: sqlite message" as the detail. */
+enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what);
+
+/*
+ * A cached prepared statement for sql (a string literal: cached by pointer
+ * and text). The returned statement is reset and its bindings cleared; do not
+ * finalize it. NULL on error (detail recorded on st).
+ */
+sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql);
+
+/* Runs a statement with no result rows, reset afterwards. */
+enum sayso_err sayso_store_step_done(struct sayso_store *st,
+				     sqlite3_stmt *stmt, const char *what);
+
+/* Binds text or NULL when s is NULL or "". */
+int sayso_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);
+
+/* Copies a column's text (or "" for NULL) into out, truncating. */
+void sayso_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz);
+
+/* Current time as ISO text into out (>= SAYSO_TIME_LEN + 1). */
+void sayso_now_text(char *out, size_t outsz);
+
+/* Copies src into dst (dstsz > 0), truncating at a UTF-8 boundary. Returns
+ * the bytes copied. */
+size_t sayso_strlcpy_utf8(char *dst, const char *src, size_t dstsz);
+
+/* Migrations embedded at build time (core/cmake/embed.cmake). */
+#include "migrations.h"
+
+#endif

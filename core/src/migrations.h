@@ -1,0 +1,13 @@
+/* migrations.h: the SQL files of core/sql, embedded in file-name order. */
+#ifndef SAYSO_MIGRATIONS_H
+#define SAYSO_MIGRATIONS_H
+
+struct sayso_migration {
+	const char *name; /* "0001_init.sql" */
+	const char *sql;
+};
+
+extern const struct sayso_migration sayso_migrations[];
+extern const int sayso_migration_count;
+
+#endif

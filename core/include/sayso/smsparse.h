@@ -1,0 +1,175 @@
+/*
+ * smsparse.h: the text grammar of sayso (what a resident may send by SMS).
+ *
+ * One inbound text (any bytes) becomes one struct sayso_sms_cmd. The parser
+ * is pure: no database, no allocation, no I/O, no global state; the same
+ * bytes always give the same command. It only parses: whether project 13
+ * exists, whether 6 picks are too many for the round, whether the number is
+ * opted out, whether a lone "3" is really a follow-up answer, are decided by
+ * the caller (smsgw) and by core's ballot.c.
+ *
+ * The grammar, in order of precedence (docs/sms-grammar.md has examples):
+ *   STOP family   STOP STOPALL UNSUBSCRIBE CANCEL END QUIT REVOKE OPTOUT
+ *                 ("OPT OUT", "STOP ALL" too) as the whole text; also STOP,
+ *                 STOPALL, UNSUBSCRIBE, OPTOUT followed only by polite words
+ *                 ("stop please", "please stop texting me").
+ *   START family  START YES UNSTOP as the whole text.
+ *   HELP          HELP INFO ? (whole text, polite words allowed).
+ *   PROJECTS      PROJECTS PROJECT LIST ("LIST PROJECTS").
+ *   RESULTS       RESULTS RESULT.
+ *   VOTE          VOTE|V|VOTES|VOTED [round code] numbers; "vote3 7",
+ *                 "V 3,7", "Vote: 3, 7 and 12", "#vote 3.7". The misspellings
+ *                 VITE VORE VOTR BOTE VOYE count only when numbers follow.
+ *   RATE          RATE|RATING n, n 1..5 ("RATE 4", "rate 4/5"), a lone digit
+ *                 1..5, a lone face emoji or emoticon (see the table below).
+ *   REPORT        REPORT|FIX|ISSUE <text>.
+ *   EMPTY         nothing but spaces, control characters or invisible ones.
+ *   UNKNOWN       anything else (the caller may treat it as a follow-up
+ *                 answer, else replies with short help).
+ * Keywords are matched case-insensitively on ASCII letters, after a leading
+ * '#', and tolerate surrounding spaces, commas, full stops, colons, '!' and
+ * emoji decoration.
+ *
+ * Face table (variation selectors U+FE0E/U+FE0F ignored; the same face may be
+ * repeated; two different faces are UNKNOWN):
+ *   1  U+1F621 U+1F620 U+1F92C U+1F62D U+1F62B U+1F629 U+1F616  >:(  :'(
+ *   2  U+2639 U+1F641 U+1F61E U+1F61F U+1F615 U+1F614 U+1F612 U+1F622  :(  :-(
+ *   3  U+1F610 U+1F611 U+1F636  :|  :-|
+ *   4  U+1F642 U+263A U+1F60A U+1F60C  :)  :-)
+ *   5  U+1F600 U+1F603 U+1F604 U+1F601 U+1F606 U+1F970 U+1F60D U+1F929
+ *      :D  :-D
+ * Thumbs, hearts and U+1F602 (tears of joy) are deliberately not ratings: they
+ * are as often an acknowledgement or sarcasm as a score.
+ *
+ * Cleaning (applies to cmd->body and cmd->text): invalid UTF-8 (bad bytes,
+ * overlong forms, surrogates, > U+10FFFF) becomes U+FFFD and sets
+ * invalid_utf8; C0/C1 controls, NUL, DEL, zero-width characters and the BOM are
+ * removed; tabs, newlines, NBSP and other Unicode spaces become one space;
+ * runs of spaces collapse; both ends are trimmed. The result is always valid
+ * UTF-8, NUL-terminated, safe to store and to put in JSON.
+ */
+#ifndef SAYSO_SMSPARSE_H
+#define SAYSO_SMSPARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "sayso/err.h"
+
+/* Bytes of input looked at; the rest is ignored and cmd->truncated is set.
+ * 1,600 characters (Twilio's maximum body) of 4-byte UTF-8 fit. */
+#define SAYSO_SMSPARSE_INPUT_MAX 6400
+/* Bytes of cleaned text kept in cmd->body and cmd->text (+ NUL); longer text
+ * is cut at a UTF-8 boundary and sets cmd->truncated. */
+#define SAYSO_SMSPARSE_TEXT_MAX 1600
+/* Project numbers kept in cmd->picks; more sets SAYSO_SMSP_TOO_MANY. */
+#define SAYSO_SMSPARSE_PICKS_MAX 32
+/* Largest project number accepted (numbers are printed on posters). */
+#define SAYSO_SMSPARSE_PROJECT_MAX 999
+/* Round code + NUL: [A-Za-z0-9_-], 1..32, at least one letter. Same as
+ * SAYSO_CODE_MAX in round.h. */
+#define SAYSO_SMSPARSE_CODE_MAX 33
+/* A copied offending word + NUL (cut at a UTF-8 boundary). */
+#define SAYSO_SMSPARSE_TOKEN_MAX 33
+
+enum sayso_sms_kind {
+	SAYSO_SMS_UNKNOWN = 0,
+	SAYSO_SMS_EMPTY,
+	SAYSO_SMS_VOTE,
+	SAYSO_SMS_RATE,
+	SAYSO_SMS_REPORT,
+	SAYSO_SMS_PROJECTS,
+	SAYSO_SMS_RESULTS,
+	SAYSO_SMS_HELP,
+	SAYSO_SMS_STOP,
+	SAYSO_SMS_START,
+};
+
+/*
+ * Why a recognised command cannot be used as it stands. Only the first
+ * problem found is reported here, in the order of this list; the detail
+ * fields (dups, bad_number, token) are filled independently.
+ */
+enum sayso_sms_problem {
+	SAYSO_SMSP_NONE = 0,
+	SAYSO_SMSP_NO_NUMBERS,   /* VOTE without any project number */
+	SAYSO_SMSP_AMBIGUOUS,    /* VOTE: a word that might be a number ("O",
+				  * "lO", "3-7" ranges); cmd->token has it */
+	SAYSO_SMSP_UNREADABLE,   /* VOTE: a word that is not a number or a
+				  * filler ("VOTE 3 bananas"); cmd->token */
+	SAYSO_SMSP_TOO_LARGE,    /* VOTE: a number > SAYSO_SMSPARSE_PROJECT_MAX;
+				  * cmd->bad_number (-1 when it overflowed) */
+	SAYSO_SMSP_TOO_MANY,     /* VOTE: > SAYSO_SMSPARSE_PICKS_MAX numbers */
+	SAYSO_SMSP_DUPLICATE,    /* VOTE: a number given twice; cmd->dups. The
+				  * picks are still all there: ballot.c rules */
+	SAYSO_SMSP_NO_RATING,    /* RATE without a score */
+	SAYSO_SMSP_BAD_RATING,   /* RATE with a score outside 1..5, or
+				  * unreadable; cmd->token */
+	SAYSO_SMSP_NO_TEXT,      /* REPORT without any text */
+};
+
+struct sayso_sms_cmd {
+	enum sayso_sms_kind kind;
+	enum sayso_sms_problem problem;
+
+	/* VOTE. round_code "" when none was given. picks in the order written,
+	 * duplicates included (the ballot rules decide); npicks <=
+	 * SAYSO_SMSPARSE_PICKS_MAX, nseen counts every number written. */
+	char round_code[SAYSO_SMSPARSE_CODE_MAX];
+	int picks[SAYSO_SMSPARSE_PICKS_MAX];
+	size_t npicks;
+	size_t nseen;
+	int dups[SAYSO_SMSPARSE_PICKS_MAX]; /* each repeated number once */
+	size_t ndups;
+	long bad_number;                     /* TOO_LARGE: the first one */
+
+	/* RATE: 1..5, 0 when absent or bad. */
+	int score;
+
+	/* REPORT: the text after the keyword, cleaned. Also set (to the whole
+	 * cleaned body) for UNKNOWN, for use as a follow-up answer. "" else. */
+	char text[SAYSO_SMSPARSE_TEXT_MAX + 1];
+	/* Every kind: the whole text, cleaned (see the file comment). */
+	char body[SAYSO_SMSPARSE_TEXT_MAX + 1];
+
+	/* The word behind AMBIGUOUS / UNREADABLE / BAD_RATING, cleaned. */
+	char token[SAYSO_SMSPARSE_TOKEN_MAX];
+
+	bool keyword_only;   /* STOP/START/HELP: the keyword was the whole
+			      * text (what Twilio itself acts on) */
+	bool fuzzy_keyword;  /* the keyword was a known misspelling (VITE) */
+	bool lookalike;      /* a number was read from O/o/l/I ("1O" = 10) */
+	bool invalid_utf8;   /* bad bytes were replaced by U+FFFD */
+	bool truncated;      /* input or text longer than the maxima */
+};
+
+/*
+ * Parses len bytes at msg (any bytes, NUL included: len is authoritative;
+ * msg may be NULL when len is 0) into *cmd, which is fully overwritten.
+ * Returns SAYSO_OK for every input, including junk (kind UNKNOWN or EMPTY);
+ * SAYSO_ERR_INVAL only when cmd is NULL or msg is NULL with len > 0. Input
+ * beyond SAYSO_SMSPARSE_INPUT_MAX bytes is ignored (cmd->truncated). Pure and
+ * thread-safe; struct sayso_sms_cmd is ~3.5 KB, fine on a daemon stack.
+ */
+enum sayso_err sayso_smsparse_parse(const void *msg, size_t len,
+				    struct sayso_sms_cmd *cmd);
+
+/* Stable lower-case name of a kind ("vote", "rate", "report", "projects",
+ * "results", "help", "stop", "start", "empty", "unknown"), for inbox outcome
+ * tags and logs. Never NULL; static storage. */
+const char *sayso_smsparse_kind_name(enum sayso_sms_kind kind);
+
+/* Stable short English name of a problem ("no project numbers", "project
+ * number too large", ...); "" for SAYSO_SMSP_NONE. Never NULL; static. */
+const char *sayso_smsparse_problem_name(enum sayso_sms_problem p);
+
+/*
+ * Writes a plain-English, GSM-7-safe sentence for cmd->problem with its
+ * details, for a reply ("Project number 1234 is too large.", "You sent 7
+ * twice.", "Sorry, I couldn't read \"bananas\" as a project number.").
+ * Always NUL-terminates when outsz > 0; truncates to fit. Returns the length
+ * it wanted (snprintf style); writes "" for SAYSO_SMSP_NONE.
+ */
+size_t sayso_smsparse_explain(const struct sayso_sms_cmd *cmd, char *out,
+			      size_t outsz);
+
+#endif

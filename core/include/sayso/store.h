@@ -132,6 +132,9 @@ void sayso_time_format(int64_t ms, char *out, size_t outsz);
 /* Parses that form, or "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" (UTC). */
 enum sayso_err sayso_time_parse(const char *s, int64_t *ms);
 
+/* Formats ms for people in local time: "23 Nov 2026, 10:15" (out >= 32). */
+void sayso_time_human(int64_t ms, char *out, size_t outsz);
+
 /* A new globally unique, time-ordered id (out >= SAYSO_UID_LEN + 1). */
 enum sayso_err sayso_uid_new(char *out, size_t outsz);
 

@@ -1,0 +1,536 @@
+/*
+ * ballot.c: what a valid ballot is, and one vote per resident.
+ *
+ * Every channel (kiosk, SMS, paper, merged kiosk databases) casts through
+ * sayso_ballot_cast(). The round's revote policy picks which of a resident's
+ * ballots counts by the time each was cast (ties by uid): the earliest under
+ * "first", the latest under "last". The same ordering rule serves live casts
+ * and re-application after a merge, so the outcome never depends on the order
+ * in which databases arrived. Check and write run in one BEGIN IMMEDIATE
+ * transaction; a partial unique index backs it up.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sayso/ballot.h"
+
+enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
+				     const struct sayso_project *projects,
+				     size_t nprojects,
+				     const struct sayso_pick *picks,
+				     size_t npicks, int64_t now_ms,
+				     char *why, size_t whysz)
+{
+	const char *closed;
+	if (!sayso_round_accepting(r, now_ms, &closed)) {
+		snprintf(why, whysz, "%s", closed);
+		return SAYSO_ERR_INVAL;
+	}
+	if (npicks == 0) {
+		snprintf(why, whysz, "no projects chosen");
+		return SAYSO_ERR_INVAL;
+	}
+	if (npicks > SAYSO_MAX_PICKS) {
+		snprintf(why, whysz, "too many picks");
+		return SAYSO_ERR_INVAL;
+	}
+	int64_t total = 0;
+	long points = 0;
+	for (size_t i = 0; i < npicks; i++) {
+		const struct sayso_project *p = NULL;
+		for (size_t k = 0; k < nprojects; k++)
+			if (projects[k].number == picks[i].number) {
+				p = &projects[k];
+				break;
+			}
+		if (!p) {
+			snprintf(why, whysz, "unknown project %d", picks[i].number);
+			return SAYSO_ERR_INVAL;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (picks[j].number == picks[i].number) {
+				snprintf(why, whysz, "project %d chosen twice",
+					 picks[i].number);
+				return SAYSO_ERR_INVAL;
+			}
+		int pts = picks[i].points;
+		switch (r->kind) {
+		case SAYSO_BALLOT_APPROVAL:
+		case SAYSO_BALLOT_KNAPSACK:
+			if (pts != 1) {
+				snprintf(why, whysz, "this ballot takes no points");
+				return SAYSO_ERR_INVAL;
+			}
+			break;
+		case SAYSO_BALLOT_CUMULATIVE:
+		case SAYSO_BALLOT_ORDINAL:
+			if (pts < 1) {
+				snprintf(why, whysz, "points must be at least 1");
+				return SAYSO_ERR_INVAL;
+			}
+			if (r->max_points && pts > r->max_points) {
+				snprintf(why, whysz,
+					 "too many points for project %d: max %d",
+					 p->number, r->max_points);
+				return SAYSO_ERR_INVAL;
+			}
+			break;
+		}
+		total += p->cost;
+		points += pts;
+	}
+	if (r->min_picks > 1 && npicks < (size_t)r->min_picks) {
+		snprintf(why, whysz, "too few picks: choose at least %d",
+			 r->min_picks);
+		return SAYSO_ERR_INVAL;
+	}
+	if (r->max_picks && npicks > (size_t)r->max_picks) {
+		snprintf(why, whysz, "too many picks: max %d", r->max_picks);
+		return SAYSO_ERR_INVAL;
+	}
+	if (r->kind == SAYSO_BALLOT_CUMULATIVE && r->max_sum_points &&
+	    points > r->max_sum_points) {
+		snprintf(why, whysz, "too many points: max %d in all",
+			 r->max_sum_points);
+		return SAYSO_ERR_INVAL;
+	}
+	if (r->kind == SAYSO_BALLOT_KNAPSACK && total > r->budget) {
+		char over[32];
+		sayso_money_format(total - r->budget, r->currency, over,
+				   sizeof over);
+		snprintf(why, whysz, "over budget by %s", over);
+		return SAYSO_ERR_INVAL;
+	}
+	return SAYSO_OK;
+}
+
+/* The stored ballot that currently counts for a resident. */
+struct counted {
+	int found;
+	int64_t id;
+	char uid[SAYSO_UID_LEN + 1];
+	int64_t cast_at_ms;
+	enum sayso_channel channel;
+};
+
+static enum sayso_err find_counted(struct sayso_store *st, int64_t round_id,
+				   const char *resident, struct counted *c)
+{
+	memset(c, 0, sizeof *c);
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "SELECT id, uid, cast_at, channel FROM ballots WHERE "
+		    "round_id = ?1 AND resident_id = ?2 AND status = 'counted'");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, round_id);
+	sqlite3_bind_text(s, 2, resident, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		c->found = 1;
+		c->id = sqlite3_column_int64(s, 0);
+		sayso_column_copy(s, 1, c->uid, sizeof c->uid);
+		const char *t = (const char *)sqlite3_column_text(s, 2);
+		if (!t || sayso_time_parse(t, &c->cast_at_ms) != SAYSO_OK)
+			c->cast_at_ms = 0;
+		if (sayso_channel_parse((const char *)sqlite3_column_text(s, 3),
+					&c->channel) != SAYSO_OK)
+			c->channel = SAYSO_CH_PAPER;
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_reset(s);
+		return sayso_store_sqlfail(st, "find earlier ballot");
+	}
+	sqlite3_reset(s);
+	return SAYSO_OK;
+}
+
+/* Whether ballot a (time, uid) comes before ballot b. */
+static int before(int64_t at_a, const char *uid_a, int64_t at_b,
+		  const char *uid_b)
+{
+	if (at_a != at_b)
+		return at_a < at_b;
+	return strcmp(uid_a, uid_b) < 0;
+}
+
+static void supersede_reason(enum sayso_revote policy, int64_t other_ms,
+			     enum sayso_channel other_ch, char *out,
+			     size_t outsz)
+{
+	char when[40];
+	sayso_time_human(other_ms, when, sizeof when);
+	if (policy == SAYSO_REVOTE_FIRST)
+		snprintf(out, outsz, "already voted on %s by %s", when,
+			 sayso_channel_name(other_ch));
+	else
+		snprintf(out, outsz, "replaced by a later ballot on %s by %s",
+			 when, sayso_channel_name(other_ch));
+}
+
+static enum sayso_err set_status(struct sayso_store *st, int64_t id,
+				 const char *status, const char *reason)
+{
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "UPDATE ballots SET status = ?1, reason = ?2 WHERE id = ?3");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
+	sayso_bind_text_or_null(s, 2, reason);
+	sqlite3_bind_int64(s, 3, id);
+	return sayso_store_step_done(st, s, "update ballot status");
+}
+
+static enum sayso_err insert_ballot(struct sayso_store *st,
+				    const struct sayso_round *r,
+				    const struct sayso_ballot_in *in,
+				    const char *uid, const char *cast_at,
+				    const char *status, const char *reason,
+				    const struct sayso_project *projects,
+				    size_t np)
+{
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "INSERT INTO ballots(uid, round_id, resident_id, channel, "
+		    "device_id, cast_at, status, reason) VALUES(?1, ?2, ?3, ?4, "
+		    "?5, ?6, ?7, ?8)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, r->id);
+	sayso_bind_text_or_null(s, 3, in->resident_id);
+	sqlite3_bind_text(s, 4, sayso_channel_name(in->channel), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(s, 5,
+			  in->device_id && *in->device_id ? in->device_id
+							  : sayso_store_device(st),
+			  -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, cast_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, status, -1, SQLITE_STATIC);
+	sayso_bind_text_or_null(s, 8, reason);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
+		sqlite3_reset(s);
+		if (ext == SQLITE_CONSTRAINT_UNIQUE)
+			return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+						"ballot %s is already stored", uid);
+		return sayso_store_sqlfail(st, "store ballot");
+	}
+	sqlite3_reset(s);
+	int64_t bid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	sqlite3_stmt *it = sayso_store_stmt(
+		st, "INSERT OR IGNORE INTO ballot_items(ballot_id, project_id, "
+		    "points, rank) VALUES(?1, ?2, ?3, ?4)");
+	if (!it)
+		return SAYSO_ERR_DB;
+	for (size_t i = 0; i < in->npicks; i++) {
+		const struct sayso_project *p = NULL;
+		for (size_t k = 0; k < np; k++)
+			if (projects[k].number == in->picks[i].number)
+				p = &projects[k];
+		if (!p)
+			continue; /* a rejected ballot may name unknown projects */
+		sqlite3_reset(it);
+		sqlite3_bind_int64(it, 1, bid);
+		sqlite3_bind_int64(it, 2, p->id);
+		sqlite3_bind_int(it, 3, in->picks[i].points > 0 ? in->picks[i].points : 1);
+		sqlite3_bind_int(it, 4, (int)i + 1);
+		enum sayso_err e = sayso_store_step_done(st, it, "store ballot item");
+		if (e != SAYSO_OK)
+			return e;
+	}
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_ballot_cast(struct sayso_store *st,
+				 const struct sayso_ballot_in *in,
+				 struct sayso_cast_result *res)
+{
+	memset(res, 0, sizeof *res);
+	struct sayso_project *projects = NULL;
+	size_t np = 0;
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
+	struct sayso_round r;
+	if ((e = sayso_round_current(st, in->round_code, &r, NULL)) != SAYSO_OK)
+		goto fail;
+	snprintf(res->round_code, sizeof res->round_code, "%s", r.code);
+	if ((e = sayso_project_list(st, r.id, &projects, &np)) != SAYSO_OK)
+		goto fail;
+	if (in->uid && *in->uid) {
+		if (strlen(in->uid) > SAYSO_UID_LEN) {
+			e = sayso_store_fail(st, SAYSO_ERR_INVAL, "bad ballot uid");
+			goto fail;
+		}
+		snprintf(res->uid, sizeof res->uid, "%s", in->uid);
+	} else if ((e = sayso_uid_new(res->uid, sizeof res->uid)) != SAYSO_OK) {
+		goto fail;
+	}
+	int64_t now = sayso_time_now_ms();
+	int64_t at = in->cast_at_ms ? in->cast_at_ms : now;
+	char cast_at[SAYSO_TIME_LEN + 1];
+	sayso_time_format(at, cast_at, sizeof cast_at);
+	for (size_t i = 0; i < in->npicks && i < SAYSO_MAX_PICKS; i++)
+		for (size_t k = 0; k < np; k++)
+			if (projects[k].number == in->picks[i].number)
+				res->total_cost += projects[k].cost;
+
+	/* A merged ballot is judged by the time it was cast, not now. */
+	if (sayso_ballot_validate(&r, projects, np, in->picks, in->npicks, at,
+				  res->reason, sizeof res->reason) != SAYSO_OK) {
+		res->outcome = SAYSO_CAST_INVALID;
+		e = insert_ballot(st, &r, in, res->uid, cast_at, "rejected",
+				  res->reason, projects, np);
+		if (e != SAYSO_OK)
+			goto fail;
+		goto done;
+	}
+	struct counted prev = {0};
+	if (in->resident_id && *in->resident_id &&
+	    (e = find_counted(st, r.id, in->resident_id, &prev)) != SAYSO_OK)
+		goto fail;
+	if (!prev.found) {
+		res->outcome = SAYSO_CAST_ACCEPTED;
+		e = insert_ballot(st, &r, in, res->uid, cast_at, "counted", NULL,
+				  projects, np);
+		if (e != SAYSO_OK)
+			goto fail;
+		goto done;
+	}
+	res->prev_cast_at_ms = prev.cast_at_ms;
+	res->prev_channel = prev.channel;
+	int new_first = before(at, res->uid, prev.cast_at_ms, prev.uid);
+	int new_wins = r.revote == SAYSO_REVOTE_FIRST ? new_first : !new_first;
+	if (new_wins) {
+		char why[SAYSO_REASON_MAX];
+		supersede_reason(r.revote, at, in->channel, why, sizeof why);
+		if ((e = set_status(st, prev.id, "superseded", why)) != SAYSO_OK)
+			goto fail;
+		res->outcome = SAYSO_CAST_REPLACED;
+		e = insert_ballot(st, &r, in, res->uid, cast_at, "counted", NULL,
+				  projects, np);
+	} else {
+		supersede_reason(r.revote, prev.cast_at_ms, prev.channel,
+				 res->reason, sizeof res->reason);
+		res->outcome = SAYSO_CAST_ALREADY_VOTED;
+		e = insert_ballot(st, &r, in, res->uid, cast_at, "superseded",
+				  res->reason, projects, np);
+	}
+	if (e != SAYSO_OK)
+		goto fail;
+done:
+	free(projects);
+	return sayso_store_commit(st);
+fail:
+	free(projects);
+	sayso_store_rollback(st);
+	return e;
+}
+
+struct bal {
+	int64_t id;
+	char uid[SAYSO_UID_LEN + 1];
+	int64_t at;
+	enum sayso_channel ch;
+	int counted;
+	char resident[SAYSO_RESIDENT_ID_LEN + 1];
+};
+
+static enum sayso_err reapply_group(struct sayso_store *st,
+				    enum sayso_revote policy, struct bal *b,
+				    size_t n, size_t *changed)
+{
+	/* Rows arrive ordered by (cast_at, uid): the winner is an end. */
+	size_t w = policy == SAYSO_REVOTE_FIRST ? 0 : n - 1;
+	enum sayso_err e;
+	for (size_t i = 0; i < n; i++) {
+		if (i == w)
+			continue;
+		char why[SAYSO_REASON_MAX];
+		supersede_reason(policy, policy == SAYSO_REVOTE_FIRST ? b[w].at : b[w].at,
+				 b[w].ch, why, sizeof why);
+		if ((e = set_status(st, b[i].id, "superseded", why)) != SAYSO_OK)
+			return e;
+		if (b[i].counted)
+			(*changed)++;
+	}
+	if ((e = set_status(st, b[w].id, "counted", NULL)) != SAYSO_OK)
+		return e;
+	if (!b[w].counted)
+		(*changed)++;
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
+				    size_t *changed)
+{
+	size_t dummy;
+	if (!changed)
+		changed = &dummy;
+	*changed = 0;
+	struct sayso_round r;
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
+	struct bal *group = NULL;
+	size_t n = 0, cap = 0;
+	if ((e = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK)
+		goto fail;
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "SELECT id, uid, cast_at, channel, status = 'counted', "
+		    "resident_id FROM ballots WHERE round_id = ?1 AND status != "
+		    "'rejected' AND resident_id IS NOT NULL ORDER BY "
+		    "resident_id, cast_at, uid");
+	if (!s) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, round_id);
+	/* Collect everything first: updating while stepping the same table
+	 * would be undefined order. */
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			struct bal *g = realloc(group, cap * sizeof *g);
+			if (!g) {
+				sqlite3_reset(s);
+				e = sayso_store_fail(st, SAYSO_ERR_NOMEM,
+						     "out of memory");
+				goto fail;
+			}
+			group = g;
+		}
+		struct bal *b = &group[n++];
+		b->id = sqlite3_column_int64(s, 0);
+		sayso_column_copy(s, 1, b->uid, sizeof b->uid);
+		const char *t = (const char *)sqlite3_column_text(s, 2);
+		if (!t || sayso_time_parse(t, &b->at) != SAYSO_OK)
+			b->at = 0;
+		if (sayso_channel_parse((const char *)sqlite3_column_text(s, 3),
+					&b->ch) != SAYSO_OK)
+			b->ch = SAYSO_CH_PAPER;
+		b->counted = sqlite3_column_int(s, 4);
+		sayso_column_copy(s, 5, b->resident, sizeof b->resident);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		e = sayso_store_sqlfail(st, "read ballots");
+		goto fail;
+	}
+	/* First pass: everything superseded-in-waiting is decided per group;
+	 * losers are demoted before winners are promoted, so the unique index
+	 * on counted ballots is never violated mid-way. */
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && strcmp(group[j].resident, group[i].resident) == 0)
+			j++;
+		if ((e = reapply_group(st, r.revote, group + i, j - i,
+				       changed)) != SAYSO_OK)
+			goto fail;
+		i = j;
+	}
+	free(group);
+	return sayso_store_commit(st);
+fail:
+	free(group);
+	sayso_store_rollback(st);
+	return e;
+}
+
+enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
+				   struct sayso_ballot_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "SELECT status, channel, count(*) FROM ballots WHERE "
+		    "round_id = ?1 GROUP BY status, channel");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, round_id);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(s, 0);
+		enum sayso_channel ch;
+		int64_t c = sqlite3_column_int64(s, 2);
+		if (strcmp(status, "counted") == 0) {
+			out->counted += c;
+			if (sayso_channel_parse((const char *)sqlite3_column_text(s, 1),
+						&ch) == SAYSO_OK)
+				out->by_channel[ch] += c;
+		} else if (strcmp(status, "superseded") == 0) {
+			out->superseded += c;
+		} else {
+			out->rejected += c;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sayso_store_sqlfail(st, "count ballots");
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_ballot_find(struct sayso_store *st, int64_t round_id,
+				 const char *resident_id, int *found,
+				 int64_t *cast_at_ms, enum sayso_channel *ch)
+{
+	struct counted c;
+	enum sayso_err e = find_counted(st, round_id, resident_id, &c);
+	if (e != SAYSO_OK)
+		return e;
+	*found = c.found;
+	if (cast_at_ms)
+		*cast_at_ms = c.cast_at_ms;
+	if (ch)
+		*ch = c.channel;
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_picks_parse(const char *s, struct sayso_pick *picks,
+				 size_t maxpicks, size_t *npicks,
+				 const char **why)
+{
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	*why = NULL;
+	*npicks = 0;
+	const char *p = s;
+	for (;;) {
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (!isdigit((unsigned char)*p)) {
+			*why = "project numbers are whole numbers separated by commas";
+			return SAYSO_ERR_INVAL;
+		}
+		errno = 0;
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (errno || v < 1 || v > 9999) {
+			*why = "project numbers run from 1 to 9999";
+			return SAYSO_ERR_INVAL;
+		}
+		if (*end && *end != ',' && *end != ' ' && *end != '\t') {
+			*why = "project numbers are whole numbers separated by commas";
+			return SAYSO_ERR_INVAL;
+		}
+		if (*npicks >= maxpicks) {
+			*why = "too many project numbers";
+			return SAYSO_ERR_INVAL;
+		}
+		picks[*npicks].number = (int)v;
+		picks[*npicks].points = 1;
+		(*npicks)++;
+		p = end;
+	}
+	if (*npicks == 0) {
+		*why = "no project numbers given";
+		return SAYSO_ERR_INVAL;
+	}
+	return SAYSO_OK;
+}

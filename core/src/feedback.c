@@ -1,0 +1,411 @@
+/*
+ * feedback.c: ratings and reported problems.
+ *
+ * A report's reference is short and readable ("R7K-4QM": unambiguous
+ * alphabet) because residents read it off a screen or a text. A resident who
+ * asks for an update leaves a number: it goes only into a held outbox
+ * message keyed to the report, released when the report is resolved.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+#include "sayso/feedback.h"
+#include "sayso/sms.h"
+
+static const char *device_or_store(struct sayso_store *st, const char *dev)
+{
+	return dev && *dev ? dev : sayso_store_device(st);
+}
+
+enum sayso_err sayso_rating_add(struct sayso_store *st,
+				const struct sayso_rating_in *in, char *uid_out,
+				size_t uidsz)
+{
+	if (in->score < 1 || in->score > 5)
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"a rating is 1 to 5, not %d", in->score);
+	char uid[SAYSO_UID_LEN + 1];
+	enum sayso_err e;
+	if (in->uid && *in->uid)
+		snprintf(uid, sizeof uid, "%s", in->uid);
+	else if ((e = sayso_uid_new(uid, sizeof uid)) != SAYSO_OK)
+		return sayso_store_fail(st, e, "no random bytes for an id");
+	char at[SAYSO_TIME_LEN + 1];
+	sayso_time_format(in->cast_at_ms ? in->cast_at_ms : sayso_time_now_ms(),
+			  at, sizeof at);
+	char answer[SAYSO_ANSWER_MAX + 1];
+	sayso_strlcpy_utf8(answer, in->answer, sizeof answer);
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "INSERT INTO ratings(uid, score, question, answer, "
+		    "resident_id, channel, device_id, cast_at) VALUES(?1, ?2, ?3, "
+		    "?4, ?5, ?6, ?7, ?8)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, in->score);
+	sayso_bind_text_or_null(s, 3, in->question);
+	sayso_bind_text_or_null(s, 4, answer);
+	sayso_bind_text_or_null(s, 5, in->resident_id);
+	sqlite3_bind_text(s, 6, sayso_channel_name(in->channel), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, device_or_store(st, in->device_id), -1,
+			  SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 8, at, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
+		sqlite3_reset(s);
+		if (ext == SQLITE_CONSTRAINT_UNIQUE)
+			return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+						"rating %s is already stored", uid);
+		return sayso_store_sqlfail(st, "store rating");
+	}
+	sqlite3_reset(s);
+	if (uid_out && uidsz)
+		snprintf(uid_out, uidsz, "%s", uid);
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_rating_set_followup(struct sayso_store *st,
+					 const char *uid, const char *question,
+					 const char *answer)
+{
+	char a[SAYSO_ANSWER_MAX + 1];
+	sayso_strlcpy_utf8(a, answer, sizeof a);
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "UPDATE ratings SET question = ?1, answer = ?2 WHERE uid = ?3");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sayso_bind_text_or_null(s, 1, question);
+	sayso_bind_text_or_null(s, 2, a);
+	sqlite3_bind_text(s, 3, uid, -1, SQLITE_STATIC);
+	enum sayso_err e = sayso_store_step_done(st, s, "store follow-up");
+	if (e != SAYSO_OK)
+		return e;
+	if (sqlite3_changes(sayso_store_sqlite(st)) == 0)
+		return sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no rating %s",
+					uid);
+	return SAYSO_OK;
+}
+
+const char *sayso_report_status_name(enum sayso_report_status s)
+{
+	switch (s) {
+	case SAYSO_REPORT_OPEN:
+		return "open";
+	case SAYSO_REPORT_IN_PROGRESS:
+		return "in_progress";
+	case SAYSO_REPORT_RESOLVED:
+		return "resolved";
+	case SAYSO_REPORT_REJECTED:
+		return "rejected";
+	}
+	return "?";
+}
+
+enum sayso_err sayso_report_status_parse(const char *s,
+					 enum sayso_report_status *out)
+{
+	static const enum sayso_report_status all[] = {
+		SAYSO_REPORT_OPEN, SAYSO_REPORT_IN_PROGRESS,
+		SAYSO_REPORT_RESOLVED, SAYSO_REPORT_REJECTED};
+	for (size_t i = 0; i < 4; i++)
+		if (s && strcmp(s, sayso_report_status_name(all[i])) == 0) {
+			*out = all[i];
+			return SAYSO_OK;
+		}
+	if (s && strcmp(s, "in-progress") == 0) {
+		*out = SAYSO_REPORT_IN_PROGRESS;
+		return SAYSO_OK;
+	}
+	return SAYSO_ERR_INVAL;
+}
+
+static enum sayso_err add_history(struct sayso_store *st, int64_t report_id,
+				  const char *status, const char *note,
+				  const char *actor, const char *at)
+{
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "INSERT INTO report_history(report_id, at, status, note, "
+		    "actor) VALUES(?1, ?2, ?3, ?4, ?5)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, report_id);
+	sqlite3_bind_text(s, 2, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, status, -1, SQLITE_STATIC);
+	sayso_bind_text_or_null(s, 4, note);
+	sqlite3_bind_text(s, 5, actor ? actor : "unknown", -1, SQLITE_STATIC);
+	return sayso_store_step_done(st, s, "record report history");
+}
+
+static enum sayso_err new_ref(char *out, size_t outsz)
+{
+	char raw[8];
+	enum sayso_err e = sayso_random_code(raw, sizeof raw, 6);
+	if (e != SAYSO_OK)
+		return e;
+	snprintf(out, outsz, "%.3s-%.3s", raw, raw + 3);
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_report_add(struct sayso_store *st,
+				const struct sayso_report_in *in, char *ref_out,
+				size_t refsz)
+{
+	if (!in->category || !*in->category ||
+	    strlen(in->category) >= SAYSO_CATEGORY_MAX)
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"a report needs a category");
+	if (in->text && strlen(in->text) > SAYSO_REPORT_TEXT_MAX)
+		return sayso_store_fail(st, SAYSO_ERR_TOOBIG,
+					"a report's text is at most %d bytes",
+					SAYSO_REPORT_TEXT_MAX);
+	char uid[SAYSO_UID_LEN + 1], ref[SAYSO_REF_LEN + 1];
+	enum sayso_err e;
+	if (in->uid && *in->uid)
+		snprintf(uid, sizeof uid, "%s", in->uid);
+	else if ((e = sayso_uid_new(uid, sizeof uid)) != SAYSO_OK)
+		return sayso_store_fail(st, e, "no random bytes for an id");
+	char at[SAYSO_TIME_LEN + 1];
+	sayso_time_format(in->cast_at_ms ? in->cast_at_ms : sayso_time_now_ms(),
+			  at, sizeof at);
+	char street[SAYSO_STREET_MAX];
+	sayso_strlcpy_utf8(street, in->street, sizeof street);
+
+	if ((e = sayso_store_begin(st)) != SAYSO_OK)
+		return e;
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "INSERT INTO reports(uid, ref, category, street, location, "
+		    "text, status, resident_id, channel, device_id, cast_at, "
+		    "updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, "
+		    "?9, ?10, ?10)");
+	if (!s) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
+	/* A fresh reference collides with probability ~n/30^6; retry then. */
+	for (int attempt = 0;; attempt++) {
+		if (in->ref && *in->ref)
+			snprintf(ref, sizeof ref, "%s", in->ref);
+		else if ((e = new_ref(ref, sizeof ref)) != SAYSO_OK)
+			goto fail;
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, in->category, -1, SQLITE_STATIC);
+		sayso_bind_text_or_null(s, 4, street);
+		sayso_bind_text_or_null(s, 5, in->location);
+		sayso_bind_text_or_null(s, 6, in->text);
+		sayso_bind_text_or_null(s, 7, in->resident_id);
+		sqlite3_bind_text(s, 8, sayso_channel_name(in->channel), -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(s, 9, device_or_store(st, in->device_id), -1,
+				  SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 10, at, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_DONE)
+			break;
+		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
+		const char *msg = sqlite3_errmsg(sayso_store_sqlite(st));
+		sqlite3_reset(s);
+		if (ext == SQLITE_CONSTRAINT_UNIQUE && strstr(msg, "reports.uid")) {
+			e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
+					     "report %s is already stored", uid);
+			goto fail;
+		}
+		if (ext != SQLITE_CONSTRAINT_UNIQUE || attempt > 5 ||
+		    (in->ref && *in->ref)) {
+			e = sayso_store_sqlfail(st, "store report");
+			goto fail;
+		}
+	}
+	sqlite3_reset(s);
+	int64_t rid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	if ((e = add_history(st, rid, "open", NULL,
+			     sayso_channel_name(in->channel), at)) != SAYSO_OK)
+		goto fail;
+	if (in->notify_phone && *in->notify_phone) {
+		char key[32];
+		snprintf(key, sizeof key, "report:%s", ref);
+		if ((e = sayso_outbox_hold(st, in->notify_phone, key, NULL)) !=
+		    SAYSO_OK)
+			goto fail;
+	}
+	if ((e = sayso_store_commit(st)) != SAYSO_OK)
+		return e;
+	if (ref_out && refsz)
+		snprintf(ref_out, refsz, "%s", ref);
+	return SAYSO_OK;
+fail:
+	sayso_store_rollback(st);
+	return e;
+}
+
+enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
+				       enum sayso_report_status status,
+				       const char *note, const char *actor)
+{
+	char want[SAYSO_REF_LEN + 1];
+	size_t n = 0;
+	for (const char *p = ref; *p && n < SAYSO_REF_LEN; p++)
+		want[n++] = (char)toupper((unsigned char)*p);
+	want[n] = '\0';
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
+	sqlite3_stmt *q = sayso_store_stmt(
+		st, "SELECT id, ref, status FROM reports WHERE ref = ?1 OR "
+		    "(CAST(?2 AS INTEGER) = id AND ?2 GLOB '[0-9]*')");
+	if (!q) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
+	sqlite3_bind_text(q, 1, want, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, ref, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(q);
+		e = rc == SQLITE_DONE
+			    ? sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+					       "no report with reference '%s'", ref)
+			    : sayso_store_sqlfail(st, "find report");
+		goto fail;
+	}
+	int64_t id = sqlite3_column_int64(q, 0);
+	char realref[SAYSO_REF_LEN + 1], old[16];
+	sayso_column_copy(q, 1, realref, sizeof realref);
+	sayso_column_copy(q, 2, old, sizeof old);
+	sqlite3_reset(q);
+	char now[SAYSO_TIME_LEN + 1];
+	sayso_now_text(now, sizeof now);
+	const char *name = sayso_report_status_name(status);
+	sqlite3_stmt *u = sayso_store_stmt(
+		st, "UPDATE reports SET status = ?1, updated_at = ?2 WHERE id = ?3");
+	if (!u) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
+	sqlite3_bind_text(u, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(u, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(u, 3, id);
+	if ((e = sayso_store_step_done(st, u, "update report")) != SAYSO_OK ||
+	    (e = add_history(st, id, name, note, actor, now)) != SAYSO_OK)
+		goto fail;
+	if (status == SAYSO_REPORT_RESOLVED) {
+		char key[32], body[320];
+		snprintf(key, sizeof key, "report:%s", realref);
+		snprintf(body, sizeof body,
+			 "Your report %s has been resolved. Thank you for "
+			 "telling us.%s%s",
+			 realref, note && *note ? " " : "", note ? note : "");
+		char trimmed[161];
+		sayso_strlcpy_utf8(trimmed, body, sizeof trimmed);
+		if ((e = sayso_outbox_release(st, key, trimmed)) != SAYSO_OK)
+			goto fail;
+	}
+	if ((e = sayso_store_audit(st, actor, "report.status", "ref=%s %s -> %s%s%s",
+				   realref, old, name, note ? " note=" : "",
+				   note ? note : "")) != SAYSO_OK)
+		goto fail;
+	return sayso_store_commit(st);
+fail:
+	sayso_store_rollback(st);
+	return e;
+}
+
+/* ---- category guess and street match ---- */
+
+static bool has_word(const char *lower, const char *stem)
+{
+	size_t n = strlen(stem);
+	for (const char *p = lower; (p = strstr(p, stem)) != NULL; p++) {
+		/* The stem must start a word ("light" in "streetlight" counts
+		 * only through its own rule; "asb" needs a word start). */
+		if (p == lower || !isalpha((unsigned char)p[-1]))
+			return true;
+		(void)n;
+	}
+	return false;
+}
+
+const char *sayso_report_guess_category(const char *text)
+{
+	static const struct {
+		const char *stem, *category;
+	} rules[] = {
+		{"fly-tip", "fly-tipping"}, {"flytip", "fly-tipping"},
+		{"fly tip", "fly-tipping"}, {"dumped", "fly-tipping"},
+		{"bulky", "fly-tipping"},   {"mattress", "fly-tipping"},
+		{"sofa", "fly-tipping"},    {"fridge", "fly-tipping"},
+		{"rubbish", "litter"},      {"litter", "litter"},
+		{"bin", "litter"},          {"alley", "alleyways"},
+		{"entry", "alleyways"},     {"entries", "alleyways"},
+		{"graffiti", "graffiti"},   {"tag", "graffiti"},
+		{"light", "street-lighting"}, {"lamp", "street-lighting"},
+		{"streetlight", "street-lighting"}, {"dark", "street-lighting"},
+		{"asb", "asb"},             {"anti-social", "asb"},
+		{"antisocial", "asb"},      {"anti social", "asb"},
+		{"noise", "asb"},           {"drug", "asb"},
+		{"damp", "damp-mould"},     {"mould", "damp-mould"},
+		{"mold", "damp-mould"},     {"leak", "damp-mould"},
+		{"repair", "damp-mould"},   {"park", "parks"},
+		{"play", "parks"},          {"swing", "parks"},
+	};
+	char lower[SAYSO_REPORT_TEXT_MAX + 1];
+	size_t n = 0;
+	for (const char *p = text ? text : ""; *p && n < SAYSO_REPORT_TEXT_MAX; p++)
+		lower[n++] = (char)tolower((unsigned char)*p);
+	lower[n] = '\0';
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+		if (has_word(lower, rules[i].stem))
+			return rules[i].category;
+	return "other";
+}
+
+/* Lower-cases s into out, dropping a trailing street-type word so that
+ * "Byron St", "byron street" and "Byron" all give "byron". */
+static void street_key(const char *s, char *out, size_t outsz)
+{
+	static const char *const types[] = {
+		" street", " st", " road", " rd", " walk", " avenue", " ave",
+		" lane", " ln", " close", " park",
+	};
+	size_t n = 0;
+	for (; *s && n + 1 < outsz; s++)
+		if (*s != '.')
+			out[n++] = (char)tolower((unsigned char)*s);
+	out[n] = '\0';
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		size_t t = strlen(types[i]);
+		if (n > t && strcmp(out + n - t, types[i]) == 0) {
+			out[n - t] = '\0';
+			return;
+		}
+	}
+}
+
+int sayso_street_match(const char *text, char *const *streets, size_t n)
+{
+	char lower[SAYSO_REPORT_TEXT_MAX + 1];
+	street_key(text ? text : "", lower, sizeof lower);
+	int best = -1;
+	size_t bestlen = 0;
+	for (size_t i = 0; i < n; i++) {
+		char key[SAYSO_STREET_MAX];
+		street_key(streets[i], key, sizeof key);
+		size_t kl = strlen(key);
+		if (kl < 3)
+			continue;
+		for (const char *p = lower; (p = strstr(p, key)) != NULL; p++) {
+			bool start = p == lower || !isalpha((unsigned char)p[-1]);
+			bool end = !isalpha((unsigned char)p[kl]);
+			if (start && end && kl > bestlen) {
+				best = (int)i;
+				bestlen = kl;
+			}
+		}
+	}
+	return best;
+}

@@ -1,0 +1,688 @@
+/*
+ * round.c: participatory-budgeting rounds, their projects, and money.
+ *
+ * Rounds move draft -> open -> closed (and may be re-opened). Money is whole
+ * minor units; parsing and formatting of amounts lives here so every program
+ * writes "£50,000" the same way and refuses "£5O,000" the same way.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sayso/round.h"
+
+const char *sayso_ballot_kind_name(enum sayso_ballot_kind k)
+{
+	switch (k) {
+	case SAYSO_BALLOT_APPROVAL:
+		return "approval";
+	case SAYSO_BALLOT_KNAPSACK:
+		return "knapsack";
+	case SAYSO_BALLOT_CUMULATIVE:
+		return "cumulative";
+	case SAYSO_BALLOT_ORDINAL:
+		return "ordinal";
+	}
+	return "?";
+}
+
+enum sayso_err sayso_ballot_kind_parse(const char *s, enum sayso_ballot_kind *out)
+{
+	static const enum sayso_ballot_kind all[] = {
+		SAYSO_BALLOT_APPROVAL, SAYSO_BALLOT_KNAPSACK,
+		SAYSO_BALLOT_CUMULATIVE, SAYSO_BALLOT_ORDINAL};
+	for (size_t i = 0; i < 4; i++)
+		if (s && strcmp(s, sayso_ballot_kind_name(all[i])) == 0) {
+			*out = all[i];
+			return SAYSO_OK;
+		}
+	return SAYSO_ERR_INVAL;
+}
+
+const char *sayso_revote_name(enum sayso_revote r)
+{
+	switch (r) {
+	case SAYSO_REVOTE_FIRST:
+		return "first";
+	case SAYSO_REVOTE_LAST:
+		return "last";
+	}
+	return "?";
+}
+
+enum sayso_err sayso_revote_parse(const char *s, enum sayso_revote *out)
+{
+	if (s && strcmp(s, "first") == 0)
+		*out = SAYSO_REVOTE_FIRST;
+	else if (s && strcmp(s, "last") == 0)
+		*out = SAYSO_REVOTE_LAST;
+	else
+		return SAYSO_ERR_INVAL;
+	return SAYSO_OK;
+}
+
+const char *sayso_round_state_name(enum sayso_round_state s)
+{
+	switch (s) {
+	case SAYSO_ROUND_DRAFT:
+		return "draft";
+	case SAYSO_ROUND_OPEN:
+		return "open";
+	case SAYSO_ROUND_CLOSED:
+		return "closed";
+	}
+	return "?";
+}
+
+static enum sayso_round_state state_parse(const char *s)
+{
+	if (strcmp(s, "open") == 0)
+		return SAYSO_ROUND_OPEN;
+	if (strcmp(s, "closed") == 0)
+		return SAYSO_ROUND_CLOSED;
+	return SAYSO_ROUND_DRAFT;
+}
+
+void sayso_project_public_id(const struct sayso_round *r,
+			     const struct sayso_project *p, char *out,
+			     size_t outsz)
+{
+	if (r->imported && p->ext_id[0])
+		snprintf(out, outsz, "%s", p->ext_id);
+	else
+		snprintf(out, outsz, "%d", p->number);
+}
+
+static bool code_ok(const char *code)
+{
+	size_t n = strlen(code);
+	if (n == 0 || n >= SAYSO_CODE_MAX)
+		return false;
+	for (const char *p = code; *p; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
+#define ROUND_COLS                                                             \
+	"id, code, title, budget, currency, ballot_kind, min_picks, "          \
+	"max_picks, max_points, max_sum_points, revote, coalesce(opens,''), "  \
+	"coalesce(closes,''), state, imported"
+
+static void round_from_row(sqlite3_stmt *s, struct sayso_round *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(s, 0);
+	sayso_column_copy(s, 1, r->code, sizeof r->code);
+	sayso_column_copy(s, 2, r->title, sizeof r->title);
+	r->budget = sqlite3_column_int64(s, 3);
+	sayso_column_copy(s, 4, r->currency, sizeof r->currency);
+	const char *kind = (const char *)sqlite3_column_text(s, 5);
+	if (sayso_ballot_kind_parse(kind, &r->kind) != SAYSO_OK)
+		r->kind = SAYSO_BALLOT_APPROVAL;
+	r->min_picks = sqlite3_column_int(s, 6);
+	r->max_picks = sqlite3_column_int(s, 7);
+	r->max_points = sqlite3_column_int(s, 8);
+	r->max_sum_points = sqlite3_column_int(s, 9);
+	const char *rv = (const char *)sqlite3_column_text(s, 10);
+	if (sayso_revote_parse(rv, &r->revote) != SAYSO_OK)
+		r->revote = SAYSO_REVOTE_FIRST;
+	sayso_column_copy(s, 11, r->opens, sizeof r->opens);
+	sayso_column_copy(s, 12, r->closes, sizeof r->closes);
+	r->state = state_parse((const char *)sqlite3_column_text(s, 13));
+	r->imported = sqlite3_column_int(s, 14) != 0;
+}
+
+enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
+				  const char *actor)
+{
+	if (!code_ok(r->code))
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"round code '%s': use 1 to 32 letters, "
+					"digits, - or _",
+					r->code);
+	if (!r->title[0])
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"a round needs a title");
+	if (r->budget < 0)
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"the budget cannot be negative");
+	if (!r->currency[0])
+		snprintf(r->currency, sizeof r->currency, "GBP");
+	for (int i = 0; i < 3; i++)
+		if (!isupper((unsigned char)r->currency[i]))
+			return sayso_store_fail(st, SAYSO_ERR_INVAL,
+						"currency '%s': use a 3-letter "
+						"code such as GBP",
+						r->currency);
+	if (r->min_picks < 0 || r->max_picks < 0 ||
+	    (r->max_picks && r->min_picks > r->max_picks))
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"picks: min %d is more than max %d",
+					r->min_picks, r->max_picks);
+	int64_t o = 0, c = 0;
+	if ((r->opens[0] && sayso_time_parse(r->opens, &o) != SAYSO_OK) ||
+	    (r->closes[0] && sayso_time_parse(r->closes, &c) != SAYSO_OK))
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"opens/closes: use YYYY-MM-DD or "
+					"YYYY-MM-DDTHH:MM");
+	if (r->opens[0] && r->closes[0] && c <= o)
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"the round closes before it opens");
+	char opens[SAYSO_TIME_LEN + 1] = "", closes[SAYSO_TIME_LEN + 1] = "";
+	if (r->opens[0])
+		sayso_time_format(o, opens, sizeof opens);
+	if (r->closes[0])
+		sayso_time_format(c, closes, sizeof closes);
+	char now[SAYSO_TIME_LEN + 1];
+	sayso_now_text(now, sizeof now);
+
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
+	sqlite3_stmt *s = sayso_store_stmt(
+		st,
+		"INSERT INTO rounds(code, title, budget, currency, ballot_kind, "
+		"min_picks, max_picks, max_points, max_sum_points, revote, opens, "
+		"closes, state, imported, created_at) VALUES(?1, ?2, ?3, ?4, ?5, "
+		"?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+	if (!s) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, r->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, r->title, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, r->budget);
+	sqlite3_bind_text(s, 4, r->currency, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, sayso_ballot_kind_name(r->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, r->min_picks);
+	sqlite3_bind_int(s, 7, r->max_picks);
+	sqlite3_bind_int(s, 8, r->max_points);
+	sqlite3_bind_int(s, 9, r->max_sum_points);
+	sqlite3_bind_text(s, 10, sayso_revote_name(r->revote), -1, SQLITE_STATIC);
+	sayso_bind_text_or_null(s, 11, opens);
+	sayso_bind_text_or_null(s, 12, closes);
+	sqlite3_bind_text(s, 13, sayso_round_state_name(r->state), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int(s, 14, r->imported);
+	sqlite3_bind_text(s, 15, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
+		e = ext == SQLITE_CONSTRAINT_UNIQUE
+			    ? sayso_store_fail(st, SAYSO_ERR_EXISTS,
+					       "a round with code '%s' already "
+					       "exists",
+					       r->code)
+			    : sayso_store_sqlfail(st, "create round");
+		sqlite3_reset(s);
+		goto fail;
+	}
+	sqlite3_reset(s);
+	r->id = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	if (opens[0])
+		snprintf(r->opens, sizeof r->opens, "%s", opens);
+	if (closes[0])
+		snprintf(r->closes, sizeof r->closes, "%s", closes);
+	e = sayso_store_audit(st, actor, "round.create",
+			      "code=%s budget=%" PRId64 " currency=%s ballot=%s "
+			      "min=%d max=%d revote=%s",
+			      r->code, r->budget, r->currency,
+			      sayso_ballot_kind_name(r->kind), r->min_picks,
+			      r->max_picks, sayso_revote_name(r->revote));
+	if (e != SAYSO_OK)
+		goto fail;
+	return sayso_store_commit(st);
+fail:
+	sayso_store_rollback(st);
+	return e;
+}
+
+static enum sayso_err round_query(struct sayso_store *st, const char *sql,
+				  int64_t id, const char *code,
+				  struct sayso_round *out)
+{
+	sqlite3_stmt *s = sayso_store_stmt(st, sql);
+	if (!s)
+		return SAYSO_ERR_DB;
+	if (code)
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		round_from_row(s, out);
+		sqlite3_reset(s);
+		return SAYSO_OK;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sayso_store_sqlfail(st, "read round");
+	if (code)
+		return sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+					"no round with code '%s'", code);
+	return sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no round %" PRId64, id);
+}
+
+enum sayso_err sayso_round_get(struct sayso_store *st, const char *code,
+			       struct sayso_round *out)
+{
+	return round_query(st, "SELECT " ROUND_COLS " FROM rounds WHERE code = ?1",
+			   0, code, out);
+}
+
+enum sayso_err sayso_round_get_by_id(struct sayso_store *st, int64_t id,
+				     struct sayso_round *out)
+{
+	return round_query(st, "SELECT " ROUND_COLS " FROM rounds WHERE id = ?1",
+			   id, NULL, out);
+}
+
+static enum sayso_err round_rows(struct sayso_store *st, const char *sql,
+				 struct sayso_round **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = sayso_store_stmt(st, sql);
+	if (!s)
+		return SAYSO_ERR_DB;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct sayso_round *g = realloc(*out, cap * sizeof *g);
+			if (!g) {
+				sqlite3_reset(s);
+				free(*out);
+				*out = NULL;
+				*n = 0;
+				return sayso_store_fail(st, SAYSO_ERR_NOMEM,
+							"out of memory");
+			}
+			*out = g;
+		}
+		round_from_row(s, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sayso_store_sqlfail(st, "list rounds");
+	}
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_round_list(struct sayso_store *st,
+				struct sayso_round **out, size_t *n)
+{
+	return round_rows(st, "SELECT " ROUND_COLS " FROM rounds ORDER BY id",
+			  out, n);
+}
+
+enum sayso_err sayso_round_current(struct sayso_store *st, const char *code,
+				   struct sayso_round *out, int *nopen)
+{
+	if (nopen)
+		*nopen = 0;
+	if (code && *code)
+		return sayso_round_get(st, code, out);
+	struct sayso_round *rs;
+	size_t n;
+	enum sayso_err e = round_rows(
+		st, "SELECT " ROUND_COLS " FROM rounds WHERE state = 'open' ORDER BY id",
+		&rs, &n);
+	if (e != SAYSO_OK)
+		return e;
+	if (nopen)
+		*nopen = (int)n;
+	if (n == 1)
+		*out = rs[0];
+	free(rs);
+	if (n == 0)
+		return sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+					"no round is open for voting");
+	if (n > 1)
+		return sayso_store_fail(st, SAYSO_ERR_STATE,
+					"%zu rounds are open; name the round", n);
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_round_set_state(struct sayso_store *st, const char *code,
+				     enum sayso_round_state state,
+				     const char *actor)
+{
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
+	struct sayso_round r;
+	if ((e = sayso_round_get(st, code, &r)) != SAYSO_OK)
+		goto fail;
+	if (state == SAYSO_ROUND_DRAFT && r.state != SAYSO_ROUND_DRAFT) {
+		e = sayso_store_fail(st, SAYSO_ERR_STATE,
+				     "round %s is %s; it cannot go back to draft",
+				     code, sayso_round_state_name(r.state));
+		goto fail;
+	}
+	if (state == SAYSO_ROUND_OPEN && r.imported) {
+		e = sayso_store_fail(st, SAYSO_ERR_STATE,
+				     "round %s was imported from pabulib; it "
+				     "cannot be opened for voting",
+				     code);
+		goto fail;
+	}
+	sqlite3_stmt *s = sayso_store_stmt(st, "UPDATE rounds SET state = ?1 WHERE id = ?2");
+	if (!s) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, sayso_round_state_name(state), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, r.id);
+	if ((e = sayso_store_step_done(st, s, "change round state")) != SAYSO_OK)
+		goto fail;
+	e = sayso_store_audit(st, actor, "round.state", "code=%s %s -> %s", code,
+			      sayso_round_state_name(r.state),
+			      sayso_round_state_name(state));
+	if (e != SAYSO_OK)
+		goto fail;
+	return sayso_store_commit(st);
+fail:
+	sayso_store_rollback(st);
+	return e;
+}
+
+bool sayso_round_accepting(const struct sayso_round *r, int64_t now_ms,
+			   const char **why)
+{
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	*why = NULL;
+	if (r->state != SAYSO_ROUND_OPEN) {
+		*why = r->state == SAYSO_ROUND_DRAFT ? "voting has not started yet"
+						     : "voting has closed";
+		return false;
+	}
+	int64_t t;
+	if (r->opens[0] && sayso_time_parse(r->opens, &t) == SAYSO_OK &&
+	    now_ms < t) {
+		*why = "voting has not started yet";
+		return false;
+	}
+	if (r->closes[0] && sayso_time_parse(r->closes, &t) == SAYSO_OK &&
+	    now_ms >= t) {
+		*why = "voting has closed";
+		return false;
+	}
+	return true;
+}
+
+enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
+				 struct sayso_project *p, const char *actor)
+{
+	if (!p->title[0])
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"a project needs a title");
+	if (p->cost < 0)
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"a project's cost cannot be negative");
+	if (p->number < 0 || p->number > 9999)
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"project numbers run from 1 to 9999");
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
+	if (p->number == 0) {
+		sqlite3_stmt *q = sayso_store_stmt(
+			st, "SELECT coalesce(max(number), 0) + 1 FROM projects "
+			    "WHERE round_id = ?1");
+		if (!q) {
+			e = SAYSO_ERR_DB;
+			goto fail;
+		}
+		sqlite3_bind_int64(q, 1, round_id);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			e = sayso_store_sqlfail(st, "number project");
+			sqlite3_reset(q);
+			goto fail;
+		}
+		p->number = sqlite3_column_int(q, 0);
+		sqlite3_reset(q);
+	}
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "INSERT INTO projects(round_id, number, ext_id, title, "
+		    "description, cost) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+	if (!s) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, round_id);
+	sqlite3_bind_int(s, 2, p->number);
+	sayso_bind_text_or_null(s, 3, p->ext_id);
+	sqlite3_bind_text(s, 4, p->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, p->description, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, p->cost);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
+		if (ext == SQLITE_CONSTRAINT_UNIQUE)
+			e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
+					     "project number %d is already used "
+					     "in this round",
+					     p->number);
+		else if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+			e = sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+					     "no such round");
+		else
+			e = sayso_store_sqlfail(st, "add project");
+		sqlite3_reset(s);
+		goto fail;
+	}
+	sqlite3_reset(s);
+	p->id = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	p->round_id = round_id;
+	e = sayso_store_audit(st, actor, "project.add",
+			      "round=%" PRId64 " number=%d cost=%" PRId64
+			      " title=%s",
+			      round_id, p->number, p->cost, p->title);
+	if (e != SAYSO_OK)
+		goto fail;
+	return sayso_store_commit(st);
+fail:
+	sayso_store_rollback(st);
+	return e;
+}
+
+enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
+				  struct sayso_project **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "SELECT id, round_id, number, coalesce(ext_id,''), title, "
+		    "description, cost FROM projects WHERE round_id = ?1 "
+		    "ORDER BY number");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, round_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct sayso_project *g = realloc(*out, cap * sizeof *g);
+			if (!g) {
+				sqlite3_reset(s);
+				free(*out);
+				*out = NULL;
+				*n = 0;
+				return sayso_store_fail(st, SAYSO_ERR_NOMEM,
+							"out of memory");
+			}
+			*out = g;
+		}
+		struct sayso_project *p = &(*out)[(*n)++];
+		memset(p, 0, sizeof *p);
+		p->id = sqlite3_column_int64(s, 0);
+		p->round_id = sqlite3_column_int64(s, 1);
+		p->number = sqlite3_column_int(s, 2);
+		sayso_column_copy(s, 3, p->ext_id, sizeof p->ext_id);
+		sayso_column_copy(s, 4, p->title, sizeof p->title);
+		sayso_column_copy(s, 5, p->description, sizeof p->description);
+		p->cost = sqlite3_column_int64(s, 6);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sayso_store_sqlfail(st, "list projects");
+	}
+	return SAYSO_OK;
+}
+
+/* ---- money ---- */
+
+int sayso_currency_decimals(const char *currency)
+{
+	static const char *const zero[] = {"JPY", "KRW", "ISK", "HUF", "CLP"};
+	for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
+		if (currency && strcmp(currency, zero[i]) == 0)
+			return 0;
+	return 2;
+}
+
+static const char *currency_symbol(const char *currency)
+{
+	if (!currency || strcmp(currency, "GBP") == 0)
+		return "£";
+	if (strcmp(currency, "EUR") == 0)
+		return "€";
+	if (strcmp(currency, "USD") == 0)
+		return "$";
+	return NULL;
+}
+
+enum sayso_err sayso_money_parse(const char *s, const char *currency,
+				 int64_t *minor, const char **why)
+{
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	*why = NULL;
+	int dec = sayso_currency_decimals(currency);
+	const char *p = s;
+	while (*p == ' ')
+		p++;
+	const char *sym = currency_symbol(currency);
+	if (sym && strncmp(p, sym, strlen(sym)) == 0)
+		p += strlen(sym);
+	else if (currency && strncmp(p, currency, 3) == 0)
+		p += 3;
+	while (*p == ' ')
+		p++;
+	if (*p == '-') {
+		*why = "an amount cannot be negative";
+		return SAYSO_ERR_INVAL;
+	}
+	int64_t whole = 0;
+	int ndig = 0, since_comma = -1;
+	for (; *p && *p != '.'; p++) {
+		if (*p == ',') {
+			if (ndig == 0 || (since_comma >= 0 && since_comma != 3)) {
+				*why = "misplaced comma in the amount";
+				return SAYSO_ERR_INVAL;
+			}
+			since_comma = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9') {
+			*why = "an amount can only have digits, commas and a "
+			       "decimal point (is there a letter O for a zero?)";
+			return SAYSO_ERR_INVAL;
+		}
+		if (whole > (INT64_MAX / 1000) / 10) {
+			*why = "that amount is too large";
+			return SAYSO_ERR_INVAL;
+		}
+		whole = whole * 10 + (*p - '0');
+		ndig++;
+		if (since_comma >= 0)
+			since_comma++;
+	}
+	if (ndig == 0) {
+		*why = "no amount given";
+		return SAYSO_ERR_INVAL;
+	}
+	if (since_comma >= 0 && since_comma != 3) {
+		*why = "misplaced comma in the amount";
+		return SAYSO_ERR_INVAL;
+	}
+	int64_t frac = 0;
+	if (*p == '.') {
+		p++;
+		int nf = 0;
+		for (; *p >= '0' && *p <= '9'; p++, nf++) {
+			if (nf >= dec) {
+				*why = dec ? "too many decimal places"
+					   : "this currency has no decimal places";
+				return SAYSO_ERR_INVAL;
+			}
+			frac = frac * 10 + (*p - '0');
+		}
+		if (nf == 0) {
+			*why = "nothing after the decimal point";
+			return SAYSO_ERR_INVAL;
+		}
+		for (; nf < dec; nf++)
+			frac *= 10;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p) {
+		*why = "unexpected characters after the amount";
+		return SAYSO_ERR_INVAL;
+	}
+	int64_t scale = dec == 2 ? 100 : 1;
+	*minor = whole * scale + frac;
+	return SAYSO_OK;
+}
+
+void sayso_money_format(int64_t minor, const char *currency, char *out,
+			size_t outsz)
+{
+	int dec = sayso_currency_decimals(currency);
+	int64_t scale = dec == 2 ? 100 : 1;
+	bool neg = minor < 0;
+	uint64_t v = neg ? (uint64_t)(-(minor + 1)) + 1 : (uint64_t)minor;
+	uint64_t whole = v / (uint64_t)scale, frac = v % (uint64_t)scale;
+	char digits[32], grouped[48];
+	snprintf(digits, sizeof digits, "%" PRIu64, whole);
+	size_t nd = strlen(digits), g = 0;
+	for (size_t i = 0; i < nd; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			grouped[g++] = ',';
+		grouped[g++] = digits[i];
+	}
+	grouped[g] = '\0';
+	const char *sym = currency_symbol(currency);
+	char prefix[8];
+	if (sym)
+		snprintf(prefix, sizeof prefix, "%s", sym);
+	else
+		snprintf(prefix, sizeof prefix, "%.3s ", currency ? currency : "");
+	if (frac)
+		snprintf(out, outsz, "%s%s%s.%02" PRIu64, neg ? "-" : "", prefix,
+			 grouped, frac);
+	else
+		snprintf(out, outsz, "%s%s%s", neg ? "-" : "", prefix, grouped);
+}
+
+double sayso_money_major(int64_t minor, const char *currency)
+{
+	return sayso_currency_decimals(currency) == 2 ? (double)minor / 100.0
+						     : (double)minor;
+}

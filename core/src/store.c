@@ -1,0 +1,903 @@
+/*
+ * store.c: opening, migrating and sharing the sayso database.
+ *
+ * Design: one SQLite file per site, opened by several processes at once
+ * (kiosk, smsgw, admin). WAL lets readers run beside one writer;
+ * busy_timeout makes writers queue instead of failing; BEGIN IMMEDIATE makes
+ * every read-decide-write sequence atomic across processes.
+ * synchronous=FULL because a resident's vote must be on disk before the
+ * screen or a text says thank you. secure_delete so erased numbers do not
+ * linger in free pages. Migrations are the files of core/sql, embedded at
+ * build time and applied in order; PRAGMA user_version records how far.
+ * application_id marks the file as sayso's so foreign databases are refused.
+ *
+ * Statements are prepared once and cached on the handle (sayso_store_stmt).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "internal.h"
+#include "sayso/identity.h"
+#include "sayso/log.h"
+#include "sayso/store.h"
+
+#define SAYSO_APP_ID 0x53415953 /* "SAYS" */
+#define STMT_CACHE 96
+#define BUSY_TIMEOUT_MS 10000
+
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct sayso_store {
+	sqlite3 *db;
+	char path[1024];
+	char errmsg[SAYSO_ERRMSG_MAX];
+	unsigned char secret[SAYSO_SECRET_LEN];
+	bool have_secret;
+	char site_check[65];
+	char device[65];
+	int txdepth;
+	bool readonly;
+	struct stmt_slot stmts[STMT_CACHE];
+	int nstmts;
+};
+
+sqlite3 *sayso_store_sqlite(struct sayso_store *st)
+{
+	return st->db;
+}
+
+const char *sayso_store_errmsg(const struct sayso_store *st)
+{
+	return st ? st->errmsg : "no database";
+}
+
+const char *sayso_store_path(const struct sayso_store *st)
+{
+	return st->path;
+}
+
+const unsigned char *sayso_store_secret(const struct sayso_store *st)
+{
+	return st->have_secret ? st->secret : NULL;
+}
+
+const char *sayso_store_site_check(const struct sayso_store *st)
+{
+	return st->site_check;
+}
+
+const char *sayso_store_device(const struct sayso_store *st)
+{
+	return st->device;
+}
+
+enum sayso_err sayso_store_fail(struct sayso_store *st, enum sayso_err err,
+				const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static enum sayso_err map_sqlite(int rc)
+{
+	switch (rc & 0xFF) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return SAYSO_OK;
+	case SQLITE_NOMEM:
+		return SAYSO_ERR_NOMEM;
+	case SQLITE_FULL:
+		return SAYSO_ERR_FULL;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return SAYSO_ERR_READONLY;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return SAYSO_ERR_BUSY;
+	case SQLITE_CORRUPT:
+		return SAYSO_ERR_CORRUPT;
+	case SQLITE_NOTADB:
+		return SAYSO_ERR_NOT_SAYSO;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		return SAYSO_ERR_IO;
+	case SQLITE_CONSTRAINT:
+		return SAYSO_ERR_EXISTS;
+	default:
+		return SAYSO_ERR_DB;
+	}
+}
+
+enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what)
+{
+	int rc = sqlite3_extended_errcode(st->db);
+	enum sayso_err e = map_sqlite(rc);
+	if (e == SAYSO_OK)
+		e = SAYSO_ERR_DB;
+	const char *hint = "";
+	switch (e) {
+	case SAYSO_ERR_FULL:
+		hint = " (free some disk space; nothing was lost)";
+		break;
+	case SAYSO_ERR_READONLY:
+		hint = " (check the file and folder permissions)";
+		break;
+	case SAYSO_ERR_BUSY:
+		hint = " (another program held the database too long)";
+		break;
+	case SAYSO_OK:
+	case SAYSO_ERR_NOMEM:
+	case SAYSO_ERR_INVAL:
+	case SAYSO_ERR_PARSE:
+	case SAYSO_ERR_IO:
+	case SAYSO_ERR_DB:
+	case SAYSO_ERR_CORRUPT:
+	case SAYSO_ERR_NOT_SAYSO:
+	case SAYSO_ERR_SCHEMA:
+	case SAYSO_ERR_SECRET:
+	case SAYSO_ERR_NOTFOUND:
+	case SAYSO_ERR_EXISTS:
+	case SAYSO_ERR_STATE:
+	case SAYSO_ERR_TOOBIG:
+	case SAYSO_ERR_RANGE:
+	case SAYSO_ERR_CRYPTO:
+	case SAYSO_ERR_AUTH:
+	case SAYSO_ERR_UNSUPPORTED:
+		break;
+	}
+	return sayso_store_fail(st, e, "%s: %s: %s%s", st->path, what,
+				sqlite3_errmsg(st->db), hint);
+}
+
+sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql)
+{
+	for (int i = 0; i < st->nstmts; i++) {
+		if (st->stmts[i].sql == sql ||
+		    strcmp(st->stmts[i].sql, sql) == 0) {
+			sqlite3_stmt *s = st->stmts[i].stmt;
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			return s;
+		}
+	}
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+			       NULL) != SQLITE_OK) {
+		sayso_store_sqlfail(st, "prepare");
+		return NULL;
+	}
+	if (st->nstmts < STMT_CACHE) {
+		st->stmts[st->nstmts].sql = sql;
+		st->stmts[st->nstmts].stmt = s;
+		st->nstmts++;
+	} else {
+		/* Cache full: evict the oldest (never expected in practice). */
+		sqlite3_finalize(st->stmts[0].stmt);
+		memmove(&st->stmts[0], &st->stmts[1],
+			sizeof st->stmts[0] * (STMT_CACHE - 1));
+		st->stmts[STMT_CACHE - 1].sql = sql;
+		st->stmts[STMT_CACHE - 1].stmt = s;
+	}
+	return s;
+}
+
+enum sayso_err sayso_store_step_done(struct sayso_store *st,
+				     sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		enum sayso_err e = sayso_store_sqlfail(st, what);
+		sqlite3_reset(stmt);
+		return e;
+	}
+	sqlite3_reset(stmt);
+	return SAYSO_OK;
+}
+
+int sayso_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(stmt, idx);
+	return sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+void sayso_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, col);
+	sayso_strlcpy_utf8(out, t ? (const char *)t : "", outsz);
+}
+
+static enum sayso_err exec(struct sayso_store *st, const char *sql,
+			   const char *what)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		enum sayso_err e = map_sqlite(sqlite3_extended_errcode(st->db));
+		if (e == SAYSO_OK)
+			e = SAYSO_ERR_DB;
+		sayso_store_fail(st, e, "%s: %s: %s", st->path, what,
+				 msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return e;
+	}
+	return SAYSO_OK;
+}
+
+static int pragma_int(struct sayso_store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+int sayso_store_schema_version(struct sayso_store *st)
+{
+	return pragma_int(st, "PRAGMA user_version");
+}
+
+int sayso_store_schema_latest(void)
+{
+	return sayso_migration_count;
+}
+
+/* ---- transactions ---- */
+
+enum sayso_err sayso_store_begin(struct sayso_store *st)
+{
+	enum sayso_err e;
+	if (st->txdepth == 0)
+		e = exec(st, "BEGIN IMMEDIATE", "begin");
+	else
+		e = exec(st, "SAVEPOINT nested", "savepoint");
+	if (e == SAYSO_OK)
+		st->txdepth++;
+	return e;
+}
+
+enum sayso_err sayso_store_commit(struct sayso_store *st)
+{
+	if (st->txdepth <= 0)
+		return sayso_store_fail(st, SAYSO_ERR_STATE,
+					"commit without begin");
+	enum sayso_err e;
+	if (st->txdepth == 1) {
+		e = exec(st, "COMMIT", "commit");
+		if (e != SAYSO_OK) {
+			/* A failed COMMIT (disk full) leaves the transaction
+			 * open: roll it back so nothing half-written stays. */
+			sayso_store_rollback(st);
+			return e;
+		}
+	} else {
+		e = exec(st, "RELEASE nested", "release");
+		if (e != SAYSO_OK)
+			return e;
+	}
+	st->txdepth--;
+	return SAYSO_OK;
+}
+
+void sayso_store_rollback(struct sayso_store *st)
+{
+	if (st->txdepth <= 0)
+		return;
+	char saved[SAYSO_ERRMSG_MAX];
+	memcpy(saved, st->errmsg, sizeof saved); /* keep the real cause */
+	if (st->txdepth == 1) {
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	} else {
+		sqlite3_exec(st->db, "ROLLBACK TO nested; RELEASE nested", NULL,
+			     NULL, NULL);
+	}
+	st->txdepth--;
+	memcpy(st->errmsg, saved, sizeof saved);
+}
+
+/* ---- secret ---- */
+
+static void secret_path(const char *db, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%s.secret", db);
+}
+
+static enum sayso_err compute_site_check(struct sayso_store *st)
+{
+	char id[SAYSO_RESIDENT_ID_LEN + 1];
+	enum sayso_err e = sayso_resident_id(st->secret, SAYSO_ID_CODE,
+					     "SAYSO-SITE-CHECK", id, sizeof id);
+	if (e != SAYSO_OK)
+		return sayso_store_fail(st, e, "could not compute site check");
+	memcpy(st->site_check, id, sizeof st->site_check);
+	return SAYSO_OK;
+}
+
+static enum sayso_err write_secret(struct sayso_store *st, const char *path)
+{
+	enum sayso_err e = sayso_random_bytes(st->secret, SAYSO_SECRET_LEN);
+	if (e != SAYSO_OK)
+		return sayso_store_fail(st, e, "no random bytes for the secret");
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return sayso_store_fail(st, errno == EEXIST ? SAYSO_ERR_EXISTS
+							    : SAYSO_ERR_IO,
+					"%s: cannot create the site secret: %s",
+					path, strerror(errno));
+	ssize_t w = write(fd, st->secret, SAYSO_SECRET_LEN);
+	int syncok = fsync(fd) == 0;
+	close(fd);
+	if (w != SAYSO_SECRET_LEN || !syncok) {
+		unlink(path);
+		return sayso_store_fail(st, SAYSO_ERR_IO,
+					"%s: cannot write the site secret", path);
+	}
+	st->have_secret = true;
+	return SAYSO_OK;
+}
+
+static enum sayso_err read_secret(struct sayso_store *st, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sayso_store_fail(
+			st, SAYSO_ERR_SECRET,
+			"%s: cannot read the site secret: %s (it is created by "
+			"'sayso-admin init' beside the database)",
+			path, strerror(errno));
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077))
+		sayso_log(SAYSO_LOG_WARN,
+			  "%s: the site secret is readable by others; run chmod 600",
+			  path);
+	unsigned char extra;
+	ssize_t r = read(fd, st->secret, SAYSO_SECRET_LEN);
+	ssize_t r2 = read(fd, &extra, 1);
+	close(fd);
+	if (r != SAYSO_SECRET_LEN || r2 != 0)
+		return sayso_store_fail(st, SAYSO_ERR_SECRET,
+					"%s: the site secret is not 32 bytes", path);
+	st->have_secret = true;
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_store_set_secret(struct sayso_store *st,
+				      const unsigned char *secret)
+{
+	memcpy(st->secret, secret, SAYSO_SECRET_LEN);
+	st->have_secret = true;
+	enum sayso_err e = compute_site_check(st);
+	if (e != SAYSO_OK)
+		return e;
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "INSERT OR REPLACE INTO meta(key, value) VALUES('site_check', ?1)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, st->site_check, -1, SQLITE_STATIC);
+	return sayso_store_step_done(st, s, "record site check");
+}
+
+/* ---- meta ---- */
+
+static enum sayso_err meta_get(struct sayso_store *st, const char *key,
+			       char *out, size_t outsz, bool *found)
+{
+	sqlite3_stmt *s = sayso_store_stmt(st, "SELECT value FROM meta WHERE key = ?1");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		sayso_column_copy(s, 0, out, outsz);
+	else if (rc != SQLITE_DONE)
+		return sayso_store_sqlfail(st, "read meta");
+	sqlite3_reset(s);
+	return SAYSO_OK;
+}
+
+static enum sayso_err meta_set(struct sayso_store *st, const char *key,
+			       const char *value)
+{
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	return sayso_store_step_done(st, s, "write meta");
+}
+
+/* ---- migrations ---- */
+
+static enum sayso_err migrate(struct sayso_store *st)
+{
+	int have = sayso_store_schema_version(st);
+	if (have < 0)
+		return sayso_store_sqlfail(st, "read schema version");
+	if (have > sayso_migration_count)
+		return sayso_store_fail(
+			st, SAYSO_ERR_SCHEMA,
+			"%s: schema version %d is newer than this sayso (%d); "
+			"upgrade sayso",
+			st->path, have, sayso_migration_count);
+	if (have == sayso_migration_count)
+		return SAYSO_OK;
+	if (st->readonly)
+		return sayso_store_fail(st, SAYSO_ERR_SCHEMA,
+					"%s: schema version %d needs upgrading, "
+					"but the database was opened read-only",
+					st->path, have);
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
+	/* Re-read inside the write lock: another process may have migrated. */
+	have = sayso_store_schema_version(st);
+	for (int i = have; i < sayso_migration_count; i++) {
+		e = exec(st, sayso_migrations[i].sql, sayso_migrations[i].name);
+		if (e != SAYSO_OK)
+			goto fail;
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", i + 1);
+		e = exec(st, sql, "set schema version");
+		if (e != SAYSO_OK)
+			goto fail;
+		sayso_log(SAYSO_LOG_INFO, "%s: applied migration %s", st->path,
+			  sayso_migrations[i].name);
+	}
+	if (have == 0) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA application_id = %d", SAYSO_APP_ID);
+		e = exec(st, sql, "set application id");
+		if (e != SAYSO_OK)
+			goto fail;
+		char now[SAYSO_TIME_LEN + 1];
+		sayso_now_text(now, sizeof now);
+		e = meta_set(st, "created_at", now);
+		if (e != SAYSO_OK)
+			goto fail;
+	}
+	return sayso_store_commit(st);
+fail:
+	sayso_store_rollback(st);
+	return e;
+}
+
+/* Whether a non-empty file at path is a sayso database (by application_id),
+ * an empty/new SQLite database, or something else. */
+static enum sayso_err check_identity(struct sayso_store *st)
+{
+	int appid = pragma_int(st, "PRAGMA application_id");
+	if (appid < 0) {
+		enum sayso_err e = map_sqlite(sqlite3_extended_errcode(st->db));
+		if (e == SAYSO_ERR_NOT_SAYSO || e == SAYSO_ERR_CORRUPT)
+			return sayso_store_fail(st, SAYSO_ERR_NOT_SAYSO,
+						"%s: not a sayso database (not "
+						"an SQLite file at all)",
+						st->path);
+		return sayso_store_sqlfail(st, "read header");
+	}
+	if (appid == SAYSO_APP_ID)
+		return SAYSO_OK;
+	int tables = pragma_int(st, "SELECT count(*) FROM sqlite_schema");
+	if (appid == 0 && tables == 0)
+		return SAYSO_OK; /* brand new */
+	return sayso_store_fail(st, SAYSO_ERR_NOT_SAYSO,
+				"%s: not a sayso database (it is some other "
+				"SQLite database)",
+				st->path);
+}
+
+static bool file_exists(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0;
+}
+
+static void free_stmts(struct sayso_store *st)
+{
+	for (int i = 0; i < st->nstmts; i++)
+		sqlite3_finalize(st->stmts[i].stmt);
+	st->nstmts = 0;
+}
+
+void sayso_store_close(struct sayso_store *st)
+{
+	if (!st)
+		return;
+	while (st->txdepth > 0)
+		sayso_store_rollback(st);
+	free_stmts(st);
+	sqlite3_close_v2(st->db);
+	OPENSSL_cleanse(st->secret, sizeof st->secret);
+	free(st);
+}
+
+enum sayso_err sayso_store_open(const char *path, unsigned flags,
+				struct sayso_store **out, char *errbuf,
+				size_t errsz)
+{
+	*out = NULL;
+	if (errbuf && errsz)
+		errbuf[0] = '\0';
+	struct sayso_store *st = calloc(1, sizeof *st);
+	if (!st) {
+		if (errbuf)
+			snprintf(errbuf, errsz, "out of memory");
+		return SAYSO_ERR_NOMEM;
+	}
+	enum sayso_err e = SAYSO_OK;
+	bool memory = strcmp(path, ":memory:") == 0;
+	snprintf(st->path, sizeof st->path, "%s", path);
+	st->readonly = (flags & SAYSO_STORE_READONLY) != 0;
+	char spath[1100];
+	secret_path(path, spath, sizeof spath);
+	bool db_exists = !memory && file_exists(path);
+	bool secret_exists = !memory && file_exists(spath);
+	bool creating = false;
+
+	if (!memory && (flags & SAYSO_STORE_INIT)) {
+		if (db_exists || secret_exists) {
+			e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
+					     "%s already exists; refusing to "
+					     "overwrite it",
+					     db_exists ? path : spath);
+			goto fail;
+		}
+		creating = true;
+	} else if (!memory && !db_exists) {
+		if (!(flags & SAYSO_STORE_CREATE) || st->readonly) {
+			e = sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+					     "%s: no such database (create it "
+					     "with 'sayso-admin init')",
+					     path);
+			goto fail;
+		}
+		if (secret_exists) {
+			e = sayso_store_fail(st, SAYSO_ERR_SECRET,
+					     "%s exists without its database %s; "
+					     "refusing to guess",
+					     spath, path);
+			goto fail;
+		}
+		creating = true;
+	}
+
+	int oflags = st->readonly ? SQLITE_OPEN_READONLY
+				  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+		e = st->db ? sayso_store_sqlfail(st, "open")
+			   : sayso_store_fail(st, SAYSO_ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	e = check_identity(st);
+	if (e != SAYSO_OK)
+		goto fail;
+	if (!st->readonly) {
+		if (!memory && (e = exec(st, "PRAGMA journal_mode=WAL",
+					 "set WAL")) != SAYSO_OK)
+			goto fail;
+	}
+	e = exec(st,
+		 "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
+		 "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF",
+		 "set pragmas");
+	if (e != SAYSO_OK)
+		goto fail;
+	e = migrate(st);
+	if (e != SAYSO_OK)
+		goto fail;
+
+	char stored_check[80];
+	bool have_check = false;
+	e = meta_get(st, "site_check", stored_check, sizeof stored_check,
+		     &have_check);
+	if (e != SAYSO_OK)
+		goto fail;
+
+	if (memory) {
+		unsigned char sec[SAYSO_SECRET_LEN];
+		if ((e = sayso_random_bytes(sec, sizeof sec)) != SAYSO_OK ||
+		    (e = sayso_store_set_secret(st, sec)) != SAYSO_OK)
+			goto fail;
+		OPENSSL_cleanse(sec, sizeof sec);
+	} else if (creating) {
+		if ((e = write_secret(st, spath)) != SAYSO_OK)
+			goto fail;
+		if ((e = compute_site_check(st)) != SAYSO_OK ||
+		    (e = meta_set(st, "site_check", st->site_check)) != SAYSO_OK)
+			goto fail;
+	} else {
+		if (have_check)
+			memcpy(st->site_check, stored_check,
+			       sizeof st->site_check - 1);
+		if (!(flags & SAYSO_STORE_NOSECRET)) {
+			if ((e = read_secret(st, spath)) != SAYSO_OK)
+				goto fail;
+			char stored[65];
+			memcpy(stored, st->site_check, sizeof stored);
+			if ((e = compute_site_check(st)) != SAYSO_OK)
+				goto fail;
+			if (have_check && strcmp(stored, st->site_check) != 0) {
+				e = sayso_store_fail(
+					st, SAYSO_ERR_SECRET,
+					"%s does not belong to the database %s "
+					"(another site's secret)",
+					spath, path);
+				goto fail;
+			}
+			if (!have_check && !st->readonly &&
+			    (e = meta_set(st, "site_check", st->site_check)) !=
+				    SAYSO_OK)
+				goto fail;
+		}
+	}
+	char dev[65];
+	bool have_dev = false;
+	if ((e = meta_get(st, "device_id", dev, sizeof dev, &have_dev)) !=
+	    SAYSO_OK)
+		goto fail;
+	if (have_dev) {
+		memcpy(st->device, dev, sizeof st->device);
+	} else {
+		char rnd[9];
+		if ((e = sayso_random_code(rnd, sizeof rnd, 6)) != SAYSO_OK)
+			goto fail;
+		snprintf(st->device, sizeof st->device, "db-%s", rnd);
+		if (!st->readonly && (e = meta_set(st, "device_id", st->device)) !=
+					     SAYSO_OK)
+			goto fail;
+	}
+	*out = st;
+	return SAYSO_OK;
+fail:
+	if (errbuf && errsz)
+		snprintf(errbuf, errsz, "%s", st->errmsg[0] ? st->errmsg
+							    : sayso_strerror(e));
+	if (creating && !memory && st->db) {
+		/* Do not leave a half-made database or secret behind. */
+		free_stmts(st);
+		sqlite3_close_v2(st->db);
+		st->db = NULL;
+		unlink(path);
+		char aux[1100];
+		snprintf(aux, sizeof aux, "%s-wal", path);
+		unlink(aux);
+		snprintf(aux, sizeof aux, "%s-shm", path);
+		unlink(aux);
+		if (e != SAYSO_ERR_EXISTS)
+			unlink(spath);
+	}
+	sayso_store_close(st);
+	return e;
+}
+
+enum sayso_err sayso_store_set_device(struct sayso_store *st, const char *id,
+				      const char *kind)
+{
+	if (!id || !*id || strlen(id) >= sizeof st->device)
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"a device id has 1 to 64 characters");
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		      *p == '.' || *p == ':'))
+			return sayso_store_fail(st, SAYSO_ERR_INVAL,
+						"device id '%s': use letters, "
+						"digits, - _ . :",
+						id);
+	snprintf(st->device, sizeof st->device, "%s", id);
+	if (st->readonly)
+		return SAYSO_OK;
+	char now[SAYSO_TIME_LEN + 1];
+	sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "INSERT INTO devices(id, kind, first_seen, last_seen) "
+		    "VALUES(?1, ?2, ?3, ?3) ON CONFLICT(id) DO UPDATE SET "
+		    "last_seen = excluded.last_seen");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+	return sayso_store_step_done(st, s, "register device");
+}
+
+enum sayso_err sayso_store_audit(struct sayso_store *st, const char *actor,
+				 const char *action, const char *fmt, ...)
+{
+	char detail[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	char now[SAYSO_TIME_LEN + 1];
+	sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "INSERT INTO audit(at, actor, action, detail) VALUES(?1, ?2, ?3, ?4)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, actor ? actor : "unknown", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC);
+	return sayso_store_step_done(st, s, "write audit log");
+}
+
+enum sayso_err sayso_store_resident(struct sayso_store *st,
+				    enum sayso_id_kind kind,
+				    const char *normalised, char *out,
+				    size_t outsz)
+{
+	if (!st->have_secret)
+		return sayso_store_fail(st, SAYSO_ERR_SECRET,
+					"no site secret loaded");
+	enum sayso_err e = sayso_resident_id(st->secret, kind, normalised, out,
+					     outsz);
+	if (e != SAYSO_OK)
+		return sayso_store_fail(st, e, "cannot compute resident id");
+	if (st->readonly)
+		return SAYSO_OK;
+	char now[SAYSO_TIME_LEN + 1];
+	sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = sayso_store_stmt(
+		st, "INSERT OR IGNORE INTO residents(id, created_at) VALUES(?1, ?2)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, out, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+	return sayso_store_step_done(st, s, "record resident");
+}
+
+enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
+				 size_t reportsz)
+{
+	size_t used = 0;
+	*ok = true;
+	report[0] = '\0';
+#define ADD(...)                                                               \
+	do {                                                                   \
+		if (used < reportsz) {                                         \
+			int w_ = snprintf(report + used, reportsz - used,      \
+					  __VA_ARGS__);                        \
+			if (w_ > 0)                                            \
+				used += (size_t)w_;                            \
+		}                                                              \
+	} while (0)
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return sayso_store_sqlfail(st, "integrity check");
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(s, 0);
+		if (line && strcmp(line, "ok") != 0) {
+			*ok = false;
+			ADD("integrity: %s\n", line);
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return sayso_store_sqlfail(st, "integrity check");
+	if (*ok)
+		ADD("integrity: ok\n");
+	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s,
+			       NULL) == SQLITE_OK) {
+		int bad = 0;
+		while (sqlite3_step(s) == SQLITE_ROW)
+			bad++;
+		sqlite3_finalize(s);
+		if (bad) {
+			*ok = false;
+			ADD("foreign keys: %d broken references\n", bad);
+		} else {
+			ADD("foreign keys: ok\n");
+		}
+	}
+	ADD("schema version: %d (this sayso: %d)\n",
+	    sayso_store_schema_version(st), sayso_store_schema_latest());
+	static const char *const tables[] = {
+		"rounds", "projects", "ballots", "residents", "ratings",
+		"reports", "sms_inbox", "sms_outbox", "devices", "audit",
+	};
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		char sql[96];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+		ADD("%-10s %d\n", tables[i], pragma_int(st, sql));
+	}
+#undef ADD
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_store_backup(struct sayso_store *st, const char *dest_path)
+{
+	if (file_exists(dest_path))
+		return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+					"%s already exists; refusing to "
+					"overwrite it",
+					dest_path);
+	sqlite3 *dst = NULL;
+	enum sayso_err e = SAYSO_OK;
+	if (sqlite3_open_v2(dest_path, &dst,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		e = sayso_store_fail(st, SAYSO_ERR_IO, "%s: cannot create: %s",
+				     dest_path,
+				     dst ? sqlite3_errmsg(dst) : "out of memory");
+		goto out;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
+	if (!b) {
+		e = sayso_store_fail(st, SAYSO_ERR_IO, "%s: backup failed: %s",
+				     dest_path, sqlite3_errmsg(dst));
+		goto out;
+	}
+	int rc;
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		e = map_sqlite(rc);
+		if (e == SAYSO_OK)
+			e = SAYSO_ERR_IO;
+		sayso_store_fail(st, e, "%s: backup failed: %s", dest_path,
+				 sqlite3_errstr(rc));
+	}
+out:
+	sqlite3_close_v2(dst);
+	if (e != SAYSO_OK)
+		unlink(dest_path);
+	return e;
+}
+
+const char *sayso_channel_name(enum sayso_channel ch)
+{
+	switch (ch) {
+	case SAYSO_CH_KIOSK:
+		return "kiosk";
+	case SAYSO_CH_SMS:
+		return "sms";
+	case SAYSO_CH_PAPER:
+		return "paper";
+	case SAYSO_CH_IMPORT:
+		return "import";
+	}
+	return "?";
+}
+
+enum sayso_err sayso_channel_parse(const char *s, enum sayso_channel *out)
+{
+	static const enum sayso_channel all[] = {
+		SAYSO_CH_KIOSK, SAYSO_CH_SMS, SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
+	for (size_t i = 0; i < 4; i++)
+		if (s && strcmp(s, sayso_channel_name(all[i])) == 0) {
+			*out = all[i];
+			return SAYSO_OK;
+		}
+	return SAYSO_ERR_INVAL;
+}

@@ -13,8 +13,9 @@
  *
  * Replies should first go through sayso_gsm7_fold(), which maps smart
  * punctuation to ASCII (what Twilio's SmartEncoded does) so that "it's
- * £5 – thanks…" stays GSM-7. Nothing else is folded: letters such as w-circumflex
- * or Polish l-stroke stay and make the text UCS-2, which every phone shows.
+ * £5 – thanks…" stays GSM-7. Nothing else is folded: letters such as
+ * w-circumflex or Polish l-stroke stay and make the text UCS-2, which every
+ * phone shows.
  *
  * All functions take UTF-8 with an explicit length, never allocate, and treat
  * invalid UTF-8 bytes as U+FFFD (one non-GSM character each): they never fail
@@ -27,19 +28,19 @@
 #include <stddef.h>
 #include "sayso/err.h"
 
-#define SAYSO_GSM7_SINGLE 160  /* septets in one GSM-7 message */
-#define SAYSO_GSM7_PART 153    /* septets per part of a concatenated one */
-#define SAYSO_UCS2_SINGLE 70   /* UTF-16 units in one UCS-2 message */
-#define SAYSO_UCS2_PART 67     /* UTF-16 units per concatenated part */
+#define SAYSO_GSM7_SINGLE 160 /* septets in one GSM-7 message */
+#define SAYSO_GSM7_PART 153   /* septets per part of a concatenated one */
+#define SAYSO_UCS2_SINGLE 70  /* UTF-16 units in one UCS-2 message */
+#define SAYSO_UCS2_PART 67    /* UTF-16 units per concatenated part */
 
 struct sayso_sms_count {
-	bool gsm7;          /* true: GSM-7; false: UCS-2 */
-	size_t chars;       /* Unicode code points (invalid bytes count 1) */
-	size_t units;       /* septets (GSM-7) or UTF-16 units (UCS-2) */
-	size_t segments;    /* messages billed: 1 when units fit in one
-			     * message (an empty text is 1), else the number
-			     * of 153/67 parts, pairs kept whole */
-	size_t remaining;   /* units still free in the last segment */
+	bool gsm7;	  /* true: GSM-7; false: UCS-2 */
+	size_t chars;	  /* Unicode code points (invalid bytes count 1) */
+	size_t units;	  /* septets (GSM-7) or UTF-16 units (UCS-2) */
+	size_t segments;  /* messages billed: 1 when units fit in one
+			   * message (an empty text is 1), else the number
+			   * of 153/67 parts, pairs kept whole */
+	size_t remaining; /* units still free in the last segment */
 };
 
 /*
@@ -62,7 +63,8 @@ void sayso_gsm7_count(const char *s, size_t len, struct sayso_sms_count *c);
  * U+201B U+2032 U+00B4 and the backtick to ', U+201C U+201D U+201E U+201F
  * U+2033 U+00AB U+00BB to ", U+2010..U+2015 and U+2212 to -, U+2026 to ...,
  * U+2022 and U+00B7 to *, NBSP and the other Unicode spaces to a space, and
- * removes U+200B..U+200D, U+2060 and U+FEFF. Invalid bytes are copied as
+ * removes U+200B, U+2060 and U+FEFF (ZWJ/ZWNJ stay: emoji and scripts need
+ * them). Invalid bytes are copied as
  * U+FFFD. The result is never longer than the input (plus 2 bytes per
  * invalid byte): outsz >= 3 * len + 1 always suffices, and for valid UTF-8
  * len + 1 does. Always NUL-terminates when outsz > 0. Returns the length
@@ -107,9 +109,8 @@ enum sayso_err sayso_gsm7_split(const char *s, size_t len, bool concatenated,
  * out is too small (out gets ""), SAYSO_ERR_INVAL for NULL out or max_units
  * < 4. *outlen (may be NULL) receives the length written.
  */
-enum sayso_err sayso_gsm7_truncate(const char *s, size_t len,
-				   size_t max_units, char *out, size_t outsz,
-				   size_t *outlen);
+enum sayso_err sayso_gsm7_truncate(const char *s, size_t len, size_t max_units,
+				   char *out, size_t outsz, size_t *outlen);
 
 /* sayso_gsm7_truncate() to one message: 160 septets or 70 units. */
 enum sayso_err sayso_gsm7_fit_one(const char *s, size_t len, char *out,

@@ -43,10 +43,11 @@
  *
  * Cleaning (applies to cmd->body and cmd->text): invalid UTF-8 (bad bytes,
  * overlong forms, surrogates, > U+10FFFF) becomes U+FFFD and sets
- * invalid_utf8; C0/C1 controls, NUL, DEL, zero-width characters and the BOM are
- * removed; tabs, newlines, NBSP and other Unicode spaces become one space;
- * runs of spaces collapse; both ends are trimmed. The result is always valid
- * UTF-8, NUL-terminated, safe to store and to put in JSON.
+ * invalid_utf8; C0/C1 controls, NUL, DEL, zero-width spaces, bidi marks, soft
+ * hyphens and the BOM are removed (ZWJ/ZWNJ stay, emoji need them); tabs,
+ * newlines, NBSP and other Unicode spaces become one space; runs of spaces
+ * collapse; both ends are trimmed. The result is always valid UTF-8,
+ * NUL-terminated, safe to store and to put in JSON.
  */
 #ifndef SAYSO_SMSPARSE_H
 #define SAYSO_SMSPARSE_H
@@ -85,33 +86,36 @@ enum sayso_sms_kind {
 };
 
 /*
- * Why a recognised command cannot be used as it stands. Only the first
- * problem found is reported here, in the order of this list; the detail
+ * Why a recognised command cannot be used as it stands. Only one problem is
+ * reported, the most useful first (the order of this list); the detail
  * fields (dups, bad_number, token) are filled independently.
  */
 enum sayso_sms_problem {
 	SAYSO_SMSP_NONE = 0,
-	SAYSO_SMSP_NO_NUMBERS,   /* VOTE without any project number */
-	SAYSO_SMSP_AMBIGUOUS,    /* VOTE: a word that might be a number ("O",
-				  * "lO", "3-7" ranges); cmd->token has it */
-	SAYSO_SMSP_UNREADABLE,   /* VOTE: a word that is not a number or a
-				  * filler ("VOTE 3 bananas"); cmd->token */
-	SAYSO_SMSP_TOO_LARGE,    /* VOTE: a number > SAYSO_SMSPARSE_PROJECT_MAX;
-				  * cmd->bad_number (-1 when it overflowed) */
-	SAYSO_SMSP_TOO_MANY,     /* VOTE: > SAYSO_SMSPARSE_PICKS_MAX numbers */
-	SAYSO_SMSP_DUPLICATE,    /* VOTE: a number given twice; cmd->dups. The
-				  * picks are still all there: ballot.c rules */
-	SAYSO_SMSP_NO_RATING,    /* RATE without a score */
-	SAYSO_SMSP_BAD_RATING,   /* RATE with a score outside 1..5, or
-				  * unreadable; cmd->token */
-	SAYSO_SMSP_NO_TEXT,      /* REPORT without any text */
+	SAYSO_SMSP_AMBIGUOUS,  /* VOTE: a word that might be a number ("O",
+				* "lO") or a range ("3-7"); cmd->token */
+	SAYSO_SMSP_UNREADABLE, /* VOTE: a word that is not a number or a
+				* filler ("VOTE 3 bananas"); cmd->token */
+	SAYSO_SMSP_NO_NUMBERS, /* VOTE without any project number */
+	SAYSO_SMSP_TOO_LARGE,  /* VOTE: a number > SAYSO_SMSPARSE_PROJECT_MAX;
+				* cmd->bad_number (-1 when it overflowed) */
+	SAYSO_SMSP_TOO_MANY,   /* VOTE: > SAYSO_SMSPARSE_PICKS_MAX numbers */
+	SAYSO_SMSP_DUPLICATE,  /* VOTE: a number given twice; cmd->dups. The
+				* picks are still all there: ballot.c rules */
+	SAYSO_SMSP_NO_RATING,  /* RATE without a score */
+	SAYSO_SMSP_BAD_RATING, /* RATE with a score outside 1..5, or
+				* unreadable; cmd->token */
+	SAYSO_SMSP_NO_TEXT,    /* REPORT without any text */
 };
 
 struct sayso_sms_cmd {
 	enum sayso_sms_kind kind;
 	enum sayso_sms_problem problem;
 
-	/* VOTE. round_code "" when none was given. picks in the order written,
+	/* VOTE. round_code "" when none was given, else as typed (the first
+	 * word after the keyword, 2..32 of [A-Za-z0-9_-] with a letter that is
+	 * not a number look-alike; look it up case-insensitively). picks in
+	 * the order written,
 	 * duplicates included (the ballot rules decide); npicks <=
 	 * SAYSO_SMSPARSE_PICKS_MAX, nseen counts every number written. */
 	char round_code[SAYSO_SMSPARSE_CODE_MAX];
@@ -120,7 +124,7 @@ struct sayso_sms_cmd {
 	size_t nseen;
 	int dups[SAYSO_SMSPARSE_PICKS_MAX]; /* each repeated number once */
 	size_t ndups;
-	long bad_number;                     /* TOO_LARGE: the first one */
+	long bad_number; /* TOO_LARGE: the first one */
 
 	/* RATE: 1..5, 0 when absent or bad. */
 	int score;
@@ -134,12 +138,12 @@ struct sayso_sms_cmd {
 	/* The word behind AMBIGUOUS / UNREADABLE / BAD_RATING, cleaned. */
 	char token[SAYSO_SMSPARSE_TOKEN_MAX];
 
-	bool keyword_only;   /* STOP/START/HELP: the keyword was the whole
-			      * text (what Twilio itself acts on) */
-	bool fuzzy_keyword;  /* the keyword was a known misspelling (VITE) */
-	bool lookalike;      /* a number was read from O/o/l/I ("1O" = 10) */
-	bool invalid_utf8;   /* bad bytes were replaced by U+FFFD */
-	bool truncated;      /* input or text longer than the maxima */
+	bool keyword_only;  /* STOP/START/HELP: the keyword was the whole
+			     * text (what Twilio itself acts on) */
+	bool fuzzy_keyword; /* the keyword was a known misspelling (VITE) */
+	bool lookalike;	    /* a number was read from O/o/l/I ("1O" = 10) */
+	bool invalid_utf8;  /* bad bytes were replaced by U+FFFD */
+	bool truncated;	    /* input or text longer than the maxima */
 };
 
 /*

@@ -1,4 +1,5 @@
 /* testutil.c: helpers shared by the unit tests. */
+#define _GNU_SOURCE
 #include "testutil.h"
 
 #include <stdio.h>

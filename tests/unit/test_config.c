@@ -1,0 +1,137 @@
+/* test_config.c: sayso.ini defaults, keys, and errors that name file:line. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sayso/config.h"
+
+static char g_dir[256];
+
+static const char *write_ini(const char *name, const char *text)
+{
+	static char path[400];
+	snprintf(path, sizeof path, "%s/%s", g_dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	struct sayso_config c;
+	assert_int_equal(sayso_config_defaults(&c), SAYSO_OK);
+	assert_string_equal(c.site.database, "./sayso.db");
+	assert_int_equal(c.kiosk.idle_seconds, 60);
+	assert_int_equal(c.smsgw.provider, SAYSO_PROVIDER_KANNEL);
+	assert_string_equal(c.smsgw.listen, "127.0.0.1:8088");
+	assert_int_equal(c.smsgw.rate_per_minute, 10);
+	assert_true(c.kiosk.categories.n >= 9);
+	assert_string_equal(c.kiosk.categories.items[c.kiosk.categories.n - 1], "other");
+	assert_true(c.kiosk.streets.n >= 10);
+	sayso_config_cleanup(&c);
+	sayso_config_cleanup(&c); /* twice is safe */
+}
+
+static void test_full_file(void **state)
+{
+	(void)state;
+	char src[512];
+	snprintf(src, sizeof src, "%s/assets/demo/sayso.ini",
+		 getenv("SAYSO_SRC") ? getenv("SAYSO_SRC") : "../..");
+	struct sayso_config c;
+	char err[512];
+	assert_int_equal(sayso_config_load(&c, src, err, sizeof err), SAYSO_OK);
+	assert_string_equal(c.site.name, "Poets Streets");
+	assert_int_equal(c.kiosk.streets.n, 12); /* continuation lines append */
+	assert_string_equal(c.kiosk.streets.items[11], "Poets Park");
+	sayso_config_cleanup(&c);
+
+	const char *p = write_ini("a.ini",
+		"; comment\n[site]\nname = Croxteth Hub\ndatabase = /tmp/x.db\n"
+		"[kiosk]\nidle_seconds = 30\nverify = sms\ncursor = yes\n"
+		"categories = litter, other\n"
+		"[smsgw]\nprovider = twilio\nlisten = 127.0.0.1:9000\n"
+		"[twilio]\npoll_seconds = 15\npublic_url = https://hub.example.org/twilio\n");
+	assert_int_equal(sayso_config_load(&c, p, err, sizeof err), SAYSO_OK);
+	assert_string_equal(c.site.name, "Croxteth Hub");
+	assert_int_equal(c.kiosk.idle_seconds, 30);
+	assert_int_equal(c.kiosk.verify, SAYSO_VERIFY_SMS);
+	assert_true(c.kiosk.cursor);
+	assert_int_equal(c.kiosk.categories.n, 2);
+	assert_int_equal(c.smsgw.provider, SAYSO_PROVIDER_TWILIO);
+	assert_int_equal(c.twilio.poll_seconds, 15);
+	char host[64];
+	unsigned short port;
+	assert_int_equal(sayso_config_listen(c.smsgw.listen, host, sizeof host, &port),
+			 SAYSO_OK);
+	assert_string_equal(host, "127.0.0.1");
+	assert_int_equal(port, 9000);
+	assert_int_equal(sayso_config_listen("nohost", host, sizeof host, &port),
+			 SAYSO_ERR_INVAL);
+	sayso_config_cleanup(&c);
+}
+
+static void expect_error(const char *text, const char *want)
+{
+	const char *p = write_ini("bad.ini", text);
+	struct sayso_config c;
+	char err[512];
+	enum sayso_err e = sayso_config_load(&c, p, err, sizeof err);
+	assert_int_not_equal(e, SAYSO_OK);
+	if (!strstr(err, want))
+		fail_msg("error '%s' lacks '%s'", err, want);
+	assert_non_null(strstr(err, "bad.ini"));
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_error("[site]\nname = x\ncolour = blue\n", "bad.ini:3: unknown key 'colour' in [site]");
+	expect_error("[sight]\nname = x\n", "bad.ini:2: unknown section [sight]");
+	expect_error("[kiosk]\n\nidle_seconds = soon\n", "bad.ini:3: [kiosk] idle_seconds = 'soon': expected a whole number");
+	expect_error("[kiosk]\nidle_seconds = 1\n", "number out of range");
+	expect_error("[kiosk]\nverify = fingerprint\n", "expected none or sms");
+	expect_error("[smsgw]\nprovider = carrier-pigeon\n", "expected kannel, twilio or spool");
+	expect_error("[kiosk]\ncursor = maybe\n", "expected true or false");
+	expect_error("[site]\nthis line has no equals sign\n", "bad.ini:2:");
+	char longline[600];
+	memset(longline, 'a', sizeof longline);
+	memcpy(longline, "[site]\nname = ", 14);
+	longline[sizeof longline - 2] = '\n';
+	longline[sizeof longline - 1] = '\0';
+	expect_error(longline, "too long");
+	struct sayso_config c;
+	char err[512];
+	assert_int_equal(sayso_config_load(&c, "/nonexistent/sayso.ini", err, sizeof err),
+			 SAYSO_ERR_IO);
+	assert_non_null(strstr(err, "/nonexistent/sayso.ini"));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	tu_tmpdir(g_dir, sizeof g_dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_rmtree(g_dir);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,58 @@
+/*
+ * cmd_backup.c: `backup FILE` (SQLite online backup: safe while the kiosk
+ * and SMS gateway are writing) and `check` (integrity check, schema version
+ * and row counts). Both only read the database. A backup does not include
+ * the site secret file: copy <database>.secret separately and keep it apart.
+ */
+#include <string.h>
+#include <sys/stat.h>
+
+#include "admin.h"
+
+int admin_cmd_backup(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "backup";
+	char *pos[1];
+	int np;
+	int rc = admin_args(ctx, cmd, argc, argv, NULL, pos, 1, 1, &np);
+	if (rc)
+		return rc;
+	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
+		return ADMIN_EXIT_ERROR;
+	enum sayso_err e = sayso_store_backup(ctx->st, pos[0]);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, e);
+	struct stat sb;
+	long long size = stat(pos[0], &sb) == 0 ? (long long)sb.st_size : -1;
+	fprintf(ctx->out,
+		"backed up %s to %s (%lld bytes)\n"
+		"the site secret is not in the backup: keep a copy of "
+		"%s.secret somewhere else safe\n",
+		ctx->db_path, pos[0], size, ctx->db_path);
+	return ADMIN_EXIT_OK;
+}
+
+int admin_cmd_check(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "check";
+	int np;
+	int rc = admin_args(ctx, cmd, argc, argv, NULL, NULL, 0, 0, &np);
+	if (rc)
+		return rc;
+	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
+		return ADMIN_EXIT_ERROR;
+	bool ok = false;
+	char report[4096];
+	enum sayso_err e =
+	    sayso_store_check(ctx->st, &ok, report, sizeof report);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, e);
+	fputs(report, ctx->out);
+	if (!ok)
+		return admin_fail(ctx,
+				  "%s: damaged (see above); restore from a "
+				  "backup",
+				  ctx->db_path);
+	fprintf(ctx->out, "ok\n");
+	return ADMIN_EXIT_OK;
+}

@@ -1,0 +1,150 @@
+/*
+ * cmd_codes.c: `codes generate`: printable one-time voter codes.
+ *
+ * Codes are 8 symbols from SAYSO_CODE_ALPHABET (no 0/O/1/I/L/U), printed as
+ * XXXX-XXXX for reading aloud; about 6.5e11 possibilities. Only the resident
+ * id (the keyed hash of the code) is stored, so the printed sheet is the only
+ * place a code exists: the CSV is written completely (and fsync'd) before the
+ * database commit, and an existing file is never overwritten.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "admin.h"
+#include "sayso/identity.h"
+#include "sayso/round.h"
+
+#define CODE_LEN 8
+#define CODES_MAX 100000
+
+static int cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, CODE_LEN + 1);
+}
+
+int admin_cmd_codes_generate(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "codes generate", *count = NULL, *outp = NULL;
+	const struct admin_opt opts[] = {
+	    {"count", &count, NULL}, {"out", &outp, NULL}, {NULL, NULL, NULL}};
+	char *pos[1];
+	int np;
+	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
+	if (rc)
+		return rc;
+	if (!count) {
+		fprintf(ctx->err, "sayso-admin %s: --count is required\n", cmd);
+		admin_usage(ctx, cmd, ctx->err);
+		return ADMIN_EXIT_USAGE;
+	}
+	long long n;
+	if ((rc = admin_int(ctx, cmd, "count", count, 1, CODES_MAX, &n)))
+		return rc;
+	if (outp && access(outp, F_OK) == 0)
+		return admin_fail(ctx,
+				  "%s: already exists; refusing to "
+				  "overwrite printed codes",
+				  outp);
+	struct sayso_store *st = admin_store(ctx, 0);
+	if (!st)
+		return ADMIN_EXIT_ERROR;
+	struct sayso_round r;
+	if ((rc = admin_round(ctx, pos[0], &r)))
+		return rc;
+
+	char(*codes)[CODE_LEN + 1] = calloc((size_t)n, sizeof *codes);
+	if (!codes)
+		return admin_fail(ctx, "out of memory");
+	/* Draw, then redraw duplicates until the batch is distinct. */
+	enum sayso_err e = SAYSO_OK;
+	for (long long i = 0; i < n && e == SAYSO_OK; i++)
+		e = sayso_random_code(codes[i], sizeof codes[i], CODE_LEN);
+	for (int pass = 0; e == SAYSO_OK; pass++) {
+		qsort(codes, (size_t)n, sizeof *codes, cmp);
+		int dups = 0;
+		for (long long i = 1; i < n && e == SAYSO_OK; i++)
+			if (memcmp(codes[i], codes[i - 1], CODE_LEN) == 0) {
+				e = sayso_random_code(codes[i], sizeof codes[i],
+						      CODE_LEN);
+				dups++;
+			}
+		if (!dups)
+			break;
+	}
+	if (e != SAYSO_OK) {
+		free(codes);
+		return admin_fail(ctx, "%s: %s", cmd, sayso_strerror(e));
+	}
+
+	FILE *f = NULL;
+	char tmp[SAYSO_PATH_MAX + 32];
+	if (outp) {
+		f = admin_file_begin(ctx, outp, tmp, sizeof tmp);
+		if (!f) {
+			free(codes);
+			return ADMIN_EXIT_ERROR;
+		}
+		static const char *const h[] = {"code", "round", "title"};
+		admin_csv_row(f, h, 3);
+	}
+	if ((e = sayso_store_begin(st)) != SAYSO_OK) {
+		rc = admin_fail_store(ctx, cmd, e);
+		goto out;
+	}
+	for (long long i = 0; i < n; i++) {
+		char rid[SAYSO_RESIDENT_ID_LEN + 1], shown[CODE_LEN + 2];
+		if ((e = sayso_store_resident(st, SAYSO_ID_CODE, codes[i], rid,
+					      sizeof rid)) != SAYSO_OK)
+			break;
+		snprintf(shown, sizeof shown, "%.4s-%s", codes[i],
+			 codes[i] + 4);
+		if (f) {
+			const char *row[] = {shown, r.code, r.title};
+			admin_csv_row(f, row, 3);
+		}
+		if (i % 1000 == 0)
+			admin_progress(ctx, "codes", i, n);
+	}
+	admin_progress_end(ctx);
+	if (e == SAYSO_OK)
+		e = sayso_store_audit(st, ctx->actor, "codes.generate",
+				      "%lld voter codes for %s%s%s", n, r.code,
+				      outp ? " written to " : "",
+				      outp ? outp : "");
+	if (e != SAYSO_OK) {
+		sayso_store_rollback(st);
+		rc = admin_fail_store(ctx, cmd, e);
+		goto out;
+	}
+	if (f) {
+		/* The sheet must be on disk before the codes count. */
+		if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+			sayso_store_rollback(st);
+			rc = admin_fail(ctx, "%s: cannot write; no codes made",
+					outp);
+			goto out;
+		}
+	}
+	if ((e = sayso_store_commit(st)) != SAYSO_OK) {
+		rc = admin_fail_store(ctx, cmd, e);
+		goto out;
+	}
+	rc = ADMIN_EXIT_OK;
+	if (!f)
+		for (long long i = 0; i < n; i++)
+			fprintf(ctx->out, "%.4s-%s\n", codes[i], codes[i] + 4);
+	if (f) {
+		rc = admin_file_finish(ctx, f, tmp, outp, true);
+		f = NULL;
+		if (rc == ADMIN_EXIT_OK)
+			fprintf(ctx->out,
+				"wrote %lld voter code%s for %s to %s\n", n,
+				n == 1 ? "" : "s", r.code, outp);
+	}
+out:
+	if (f)
+		admin_file_finish(ctx, f, tmp, outp, false);
+	free(codes);
+	return rc;
+}

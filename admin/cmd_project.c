@@ -1,0 +1,381 @@
+/*
+ * cmd_project.c: `project add|list|import`.
+ *
+ * Import is all or nothing: the whole CSV file is read and checked first
+ * (every bad row reported with its line number and field), and only a clean
+ * file is written, in one transaction. Columns: number,title,cost,description
+ * with a header line; number may be empty (next free number).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "admin.h"
+#include "sayso/round.h"
+
+#define IMPORT_MAX_ROWS 10000
+#define IMPORT_MAX_ERRORS 20 /* reported; the rest are counted */
+
+static int add_one(struct admin_ctx *ctx, const struct sayso_round *r,
+		   struct sayso_project *p)
+{
+	enum sayso_err e = sayso_project_add(ctx->st, r->id, p, ctx->actor);
+	if (e == SAYSO_ERR_EXISTS)
+		return admin_fail(ctx,
+				  "round %s already has a project number %d",
+				  r->code, p->number);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, "project add", e);
+	return ADMIN_EXIT_OK;
+}
+
+int admin_cmd_project_add(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "project add";
+	const char *title = NULL, *cost = NULL, *desc = NULL, *number = NULL;
+	const struct admin_opt opts[] = {
+	    {"title", &title, NULL}, {"cost", &cost, NULL},
+	    {"desc", &desc, NULL},   {"number", &number, NULL},
+	    {NULL, NULL, NULL},
+	};
+	char *pos[1];
+	int np;
+	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
+	if (rc)
+		return rc;
+	if (!title || !cost) {
+		fprintf(ctx->err, "sayso-admin %s: --%s is required\n", cmd,
+			!title ? "title" : "cost");
+		admin_usage(ctx, cmd, ctx->err);
+		return ADMIN_EXIT_USAGE;
+	}
+	struct sayso_project p;
+	memset(&p, 0, sizeof p);
+	if (number) {
+		long long v;
+		if ((rc =
+			 admin_int(ctx, cmd, "number", number, 1, 1000000, &v)))
+			return rc;
+		p.number = (int)v;
+	}
+	if (strlen(title) >= sizeof p.title)
+		return admin_fail(ctx, "%s: --title is longer than %d bytes",
+				  cmd, (int)sizeof p.title - 1);
+	if (desc && strlen(desc) >= sizeof p.description)
+		return admin_fail(ctx, "%s: --desc is longer than %d bytes",
+				  cmd, (int)sizeof p.description - 1);
+	snprintf(p.title, sizeof p.title, "%s", title);
+	snprintf(p.description, sizeof p.description, "%s", desc ? desc : "");
+
+	struct sayso_store *st = admin_store(ctx, 0);
+	if (!st)
+		return ADMIN_EXIT_ERROR;
+	struct sayso_round r;
+	if ((rc = admin_round(ctx, pos[0], &r)))
+		return rc;
+	const char *why = NULL;
+	if (sayso_money_parse(cost, r.currency, &p.cost, &why) != SAYSO_OK)
+		return admin_fail(ctx, "%s: --cost: '%s': %s", cmd, cost,
+				  why ? why : "not an amount");
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, e);
+	if ((rc = add_one(ctx, &r, &p))) {
+		sayso_store_rollback(st);
+		return rc;
+	}
+	if ((e = sayso_store_commit(st)) != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, e);
+	char money[64];
+	sayso_money_format(p.cost, r.currency, money, sizeof money);
+	fprintf(ctx->out, "added project %d to %s: %s (%s)\n", p.number, r.code,
+		p.title, money);
+	return ADMIN_EXIT_OK;
+}
+
+int admin_cmd_project_list(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "project list", *format = NULL;
+	const struct admin_opt opts[] = {{"format", &format, NULL},
+					 {NULL, NULL, NULL}};
+	char *pos[1];
+	int np;
+	enum admin_format fmt;
+	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
+	if (rc || (rc = admin_format(ctx, cmd, format, &fmt)))
+		return rc;
+	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
+		return ADMIN_EXIT_ERROR;
+	struct sayso_round r;
+	if ((rc = admin_round(ctx, pos[0], &r)))
+		return rc;
+	struct sayso_project *ps = NULL;
+	size_t n = 0;
+	enum sayso_err e = sayso_project_list(ctx->st, r.id, &ps, &n);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, e);
+	if (fmt == ADMIN_FMT_JSON) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++) {
+			char id[SAYSO_EXTID_MAX];
+			sayso_project_public_id(&r, &ps[i], id, sizeof id);
+			json_t *o = json_object();
+			json_object_set_new(o, "number",
+					    json_integer(ps[i].number));
+			json_object_set_new(o, "id", json_string(id));
+			json_object_set_new(o, "title",
+					    json_string(ps[i].title));
+			json_object_set_new(
+			    o, "cost",
+			    admin_json_money(ps[i].cost, r.currency));
+			json_object_set_new(o, "description",
+					    json_string(ps[i].description));
+			json_array_append_new(arr, o);
+		}
+		free(ps);
+		return admin_json_print(ctx, arr);
+	}
+	static const char *const h[] = {"NO", "ID", "TITLE", "COST"};
+	static const char *const hc[] = {"number", "id", "title", "cost",
+					 "description"};
+	struct admin_table *t = fmt == ADMIN_FMT_CSV
+				    ? admin_table_new(5, hc, "rllrl")
+				    : admin_table_new(4, h, "rllr");
+	if (!t) {
+		free(ps);
+		return admin_fail(ctx, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		char num[16], id[SAYSO_EXTID_MAX], money[64];
+		snprintf(num, sizeof num, "%d", ps[i].number);
+		sayso_project_public_id(&r, &ps[i], id, sizeof id);
+		if (fmt == ADMIN_FMT_CSV)
+			admin_money_plain(ps[i].cost, r.currency, money,
+					  sizeof money);
+		else
+			sayso_money_format(ps[i].cost, r.currency, money,
+					   sizeof money);
+		const char *row[] = {num, id, ps[i].title, money,
+				     ps[i].description};
+		admin_table_add(t, row);
+	}
+	if (n == 0 && fmt == ADMIN_FMT_TABLE)
+		fprintf(ctx->out, "round %s has no projects yet\n", r.code);
+	else
+		admin_table_print(t, ctx->out, fmt);
+	admin_table_free(t);
+	free(ps);
+	return ADMIN_EXIT_OK;
+}
+
+/* ---- import ---- */
+
+struct row {
+	long line;
+	struct sayso_project p;
+};
+
+static const char *const columns[] = {"number", "title", "cost", "description"};
+
+int admin_cmd_project_import(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "project import";
+	char *pos[2];
+	int np;
+	int rc = admin_args(ctx, cmd, argc, argv, NULL, pos, 2, 2, &np);
+	if (rc)
+		return rc;
+	const char *file = pos[1];
+	struct sayso_store *st = admin_store(ctx, 0);
+	if (!st)
+		return ADMIN_EXIT_ERROR;
+	struct sayso_round r;
+	if ((rc = admin_round(ctx, pos[0], &r)))
+		return rc;
+	FILE *in = fopen(file, "rb");
+	if (!in)
+		return admin_fail(ctx, "%s: cannot open: %s", file,
+				  strerror(errno));
+	struct admin_csv *csv = admin_csv_open(in, ',');
+	struct row *rows = NULL;
+	size_t nrows = 0, cap = 0;
+	int errors = 0;
+	struct sayso_project *have = NULL;
+	size_t nhave = 0;
+	if (!csv) {
+		fclose(in);
+		return admin_fail(ctx, "out of memory");
+	}
+	enum sayso_err e = sayso_project_list(st, r.id, &have, &nhave);
+	if (e != SAYSO_OK) {
+		rc = admin_fail_store(ctx, cmd, e);
+		goto out;
+	}
+#define ROWERR(line, ...)                                                      \
+	do {                                                                   \
+		if (errors < IMPORT_MAX_ERRORS) {                              \
+			fprintf(ctx->err, "sayso-admin: %s:%ld: ", file,       \
+				(long)(line));                                 \
+			fprintf(ctx->err, __VA_ARGS__);                        \
+			fputc('\n', ctx->err);                                 \
+		}                                                              \
+		errors++;                                                      \
+	} while (0)
+	char **f;
+	size_t nf;
+	int got;
+	bool header = false;
+	while ((got = admin_csv_next(csv, &f, &nf)) == 1) {
+		long line = admin_csv_line(csv);
+		if (!header) {
+			header = true;
+			bool ok = nf >= 3 && nf <= 4;
+			for (size_t i = 0; ok && i < nf; i++)
+				ok = strcasecmp(f[i], columns[i]) == 0;
+			if (!ok) {
+				ROWERR(line,
+				       "the first line must be the header "
+				       "number,title,cost,description");
+				break;
+			}
+			continue;
+		}
+		if (nf != 3 && nf != 4) {
+			ROWERR(line,
+			       "%zu fields; expected 4 "
+			       "(number,title,cost,description)",
+			       nf);
+			continue;
+		}
+		if (nrows == IMPORT_MAX_ROWS) {
+			ROWERR(line, "more than %d projects", IMPORT_MAX_ROWS);
+			break;
+		}
+		if (nrows == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			struct row *n2 = realloc(rows, ncap * sizeof *n2);
+			if (!n2) {
+				rc = admin_fail(ctx, "out of memory");
+				goto out;
+			}
+			rows = n2;
+			cap = ncap;
+		}
+		struct row *w = &rows[nrows];
+		memset(w, 0, sizeof *w);
+		w->line = line;
+		bool bad = false;
+		if (f[0][0]) {
+			char *end;
+			errno = 0;
+			long v = strtol(f[0], &end, 10);
+			if (*end || errno || v < 1 || v > 1000000) {
+				ROWERR(line,
+				       "field number: '%s' is not a "
+				       "whole number from 1",
+				       f[0]);
+				bad = true;
+			}
+			w->p.number = (int)v;
+		}
+		if (!f[1][0]) {
+			ROWERR(line, "field title: empty");
+			bad = true;
+		} else if (strlen(f[1]) >= sizeof w->p.title) {
+			ROWERR(line, "field title: longer than %d bytes",
+			       (int)sizeof w->p.title - 1);
+			bad = true;
+		}
+		snprintf(w->p.title, sizeof w->p.title, "%s", f[1]);
+		const char *why = NULL;
+		if (sayso_money_parse(f[2], r.currency, &w->p.cost, &why) !=
+		    SAYSO_OK) {
+			ROWERR(line, "field cost: '%s': %s", f[2],
+			       why ? why : "not an amount");
+			bad = true;
+		}
+		if (nf == 4) {
+			if (strlen(f[3]) >= sizeof w->p.description) {
+				ROWERR(line,
+				       "field description: longer than %d "
+				       "bytes",
+				       (int)sizeof w->p.description - 1);
+				bad = true;
+			}
+			snprintf(w->p.description, sizeof w->p.description,
+				 "%s", f[3]);
+		}
+		if (!bad && w->p.number) {
+			for (size_t i = 0; i < nhave; i++)
+				if (have[i].number == w->p.number) {
+					ROWERR(line,
+					       "field number: round %s already "
+					       "has project %d",
+					       r.code, w->p.number);
+					bad = true;
+				}
+			for (size_t i = 0; i < nrows && !bad; i++)
+				if (rows[i].p.number == w->p.number) {
+					ROWERR(line,
+					       "field number: %d is also on "
+					       "line %ld",
+					       w->p.number, rows[i].line);
+					bad = true;
+				}
+		}
+		if (!bad)
+			nrows++;
+		admin_progress(ctx, "checking", (long long)nrows, 0);
+	}
+	admin_progress_end(ctx);
+	if (got < 0)
+		ROWERR(admin_csv_line(csv), "%s", admin_csv_error(csv));
+	else if (!header)
+		ROWERR(1, "empty file; expected the header "
+			  "number,title,cost,description");
+	if (errors) {
+		if (errors > IMPORT_MAX_ERRORS)
+			fprintf(ctx->err, "sayso-admin: ... and %d more\n",
+				errors - IMPORT_MAX_ERRORS);
+		rc = admin_fail(ctx, "%s: %d error%s; nothing imported", file,
+				errors, errors == 1 ? "" : "s");
+		goto out;
+	}
+#undef ROWERR
+	if ((e = sayso_store_begin(st)) != SAYSO_OK) {
+		rc = admin_fail_store(ctx, cmd, e);
+		goto out;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		e = sayso_project_add(st, r.id, &rows[i].p, ctx->actor);
+		if (e != SAYSO_OK) {
+			sayso_store_rollback(st);
+			rc = admin_fail(ctx, "%s:%ld: %s; nothing imported",
+					file, rows[i].line,
+					sayso_store_errmsg(st));
+			goto out;
+		}
+	}
+	e = sayso_store_audit(st, ctx->actor, "project.import",
+			      "%s: %zu projects into %s", file, nrows, r.code);
+	if (e == SAYSO_OK)
+		e = sayso_store_commit(st);
+	else
+		sayso_store_rollback(st);
+	if (e != SAYSO_OK) {
+		rc = admin_fail_store(ctx, cmd, e);
+		goto out;
+	}
+	fprintf(ctx->out, "imported %zu project%s into %s from %s\n", nrows,
+		nrows == 1 ? "" : "s", r.code, file);
+	rc = ADMIN_EXIT_OK;
+out:
+	admin_csv_free(csv);
+	fclose(in);
+	free(rows);
+	free(have);
+	return rc;
+}

@@ -1,0 +1,267 @@
+/*
+ * cmd_tally.c: `tally CODE [--rule greedy|mes|approval] [--format ...]`.
+ *
+ * The counting is libsaysocore's (tally.h: sayso_election_load() and
+ * sayso_tally_run()); this file only presents it. A tally works in any round
+ * state; unless the round is closed it is marked provisional. Projects are
+ * listed in project-number order in every format; the JSON shape is
+ * documented in docs/json.md and is a contract.
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "admin.h"
+#include "sayso/round.h"
+#include "sayso/tally.h"
+
+static const char *rule_sentence(enum sayso_rule rule)
+{
+	switch (rule) {
+	case SAYSO_RULE_APPROVAL:
+		return "approval: votes per project (this rule funds nothing)";
+	case SAYSO_RULE_GREEDY:
+		return "greedy: most votes first; each project is funded if it "
+		       "still fits in the money left";
+	case SAYSO_RULE_MES:
+		return "mes: Method of Equal Shares (add1): every voter gets "
+		       "an "
+		       "equal share of the budget to spend on projects they "
+		       "chose";
+	}
+	return "";
+}
+
+static bool points_ballot(enum sayso_ballot_kind k)
+{
+	return k == SAYSO_BALLOT_CUMULATIVE || k == SAYSO_BALLOT_ORDINAL;
+}
+
+static json_t *tally_json(const struct sayso_round *r,
+			  const struct sayso_election *e,
+			  const struct sayso_tally *t, bool provisional)
+{
+	const char *cur = r->currency;
+	json_t *o = json_object();
+	json_object_set_new(o, "round", json_string(r->code));
+	json_object_set_new(o, "title", json_string(r->title));
+	json_object_set_new(o, "state",
+			    json_string(sayso_round_state_name(r->state)));
+	json_object_set_new(o, "provisional", json_boolean(provisional));
+	json_object_set_new(o, "rule", json_string(sayso_rule_name(t->rule)));
+	json_object_set_new(o, "ballot",
+			    json_string(sayso_ballot_kind_name(r->kind)));
+	json_object_set_new(o, "currency", json_string(cur));
+	json_object_set_new(o, "budget", admin_json_money(t->budget, cur));
+	json_object_set_new(o, "spent", admin_json_money(t->spent, cur));
+	json_object_set_new(o, "left", admin_json_money(t->left, cur));
+	json_t *sel = json_array();
+	json_t *ps = json_array();
+	for (size_t i = 0; i < e->nprojects; i++) {
+		const struct sayso_eproject *p = &e->projects[i];
+		const struct sayso_tally_project *tp = &t->projects[i];
+		if (tp->selected)
+			json_array_append_new(sel, json_string(p->id));
+		json_t *jp = json_object();
+		json_object_set_new(jp, "id", json_string(p->id));
+		json_object_set_new(jp, "number", json_integer(p->number));
+		json_object_set_new(jp, "title", json_string(p->title));
+		json_object_set_new(jp, "cost", admin_json_money(p->cost, cur));
+		json_object_set_new(jp, "votes", json_integer(tp->votes));
+		if (points_ballot(e->kind))
+			json_object_set_new(jp, "score",
+					    json_integer(tp->score));
+		if (t->rule == SAYSO_RULE_APPROVAL &&
+		    e->kind == SAYSO_BALLOT_KNAPSACK)
+			json_object_set_new(jp, "money",
+					    admin_json_money(tp->money, cur));
+		json_object_set_new(jp, "selected", json_boolean(tp->selected));
+		json_array_append_new(ps, jp);
+	}
+	json_object_set_new(o, "selected", sel);
+	json_object_set_new(o, "projects", ps);
+	json_t *b = json_object();
+	json_object_set_new(b, "counted", json_integer(e->counted));
+	json_object_set_new(b, "superseded", json_integer(e->superseded));
+	json_object_set_new(b, "rejected", json_integer(e->rejected));
+	json_t *reasons = json_array();
+	for (size_t i = 0; i < e->nreasons; i++) {
+		json_t *jr = json_object();
+		json_object_set_new(jr, "status",
+				    json_string(e->reasons[i].status));
+		json_object_set_new(jr, "reason",
+				    json_string(e->reasons[i].reason));
+		json_object_set_new(jr, "count",
+				    json_integer(e->reasons[i].count));
+		json_array_append_new(reasons, jr);
+	}
+	json_object_set_new(b, "reasons", reasons);
+	json_object_set_new(o, "ballots", b);
+	if (t->rule == SAYSO_RULE_MES) {
+		json_t *m = json_object();
+		json_object_set_new(m, "per_voter",
+				    admin_json_money(t->per_voter, cur));
+		json_object_set_new(m, "runs", json_integer(t->runs));
+		json_object_set_new(o, "mes", m);
+	}
+	return o;
+}
+
+static void tally_csv(struct admin_ctx *ctx, const struct sayso_round *r,
+		      const struct sayso_election *e,
+		      const struct sayso_tally *t)
+{
+	static const char *const h[] = {"id",	 "number", "title", "cost",
+					"votes", "score",  "money", "selected"};
+	admin_csv_row(ctx->out, h, 8);
+	for (size_t i = 0; i < e->nprojects; i++) {
+		const struct sayso_eproject *p = &e->projects[i];
+		const struct sayso_tally_project *tp = &t->projects[i];
+		char num[16], cost[40], votes[24], score[24], money[40];
+		snprintf(num, sizeof num, "%d", p->number);
+		admin_money_plain(p->cost, r->currency, cost, sizeof cost);
+		snprintf(votes, sizeof votes, "%lld", (long long)tp->votes);
+		snprintf(score, sizeof score, "%lld", (long long)tp->score);
+		admin_money_plain(tp->money, r->currency, money, sizeof money);
+		const char *row[] = {
+		    p->id, num,	  p->title, cost,
+		    votes, score, money,    tp->selected ? "1" : "0"};
+		admin_csv_row(ctx->out, row, 8);
+	}
+}
+
+static void tally_text(struct admin_ctx *ctx, const struct sayso_round *r,
+		       const struct sayso_election *e,
+		       const struct sayso_tally *t, bool provisional)
+{
+	FILE *out = ctx->out;
+	const char *cur = r->currency;
+	char m1[64], m2[64], m3[64];
+	fprintf(out, "round:    %s \"%s\" (%s)\n", r->code, r->title,
+		sayso_round_state_name(r->state));
+	if (provisional)
+		fprintf(out, "          PROVISIONAL: the round is not closed; "
+			     "these figures can still change\n");
+	fprintf(out, "rule:     %s\n", rule_sentence(t->rule));
+	fprintf(out, "ballots:  %lld counted, %lld superseded, %lld rejected\n",
+		(long long)e->counted, (long long)e->superseded,
+		(long long)e->rejected);
+	for (size_t i = 0; i < e->nreasons; i++)
+		fprintf(out, "          %s: %s (%lld)\n", e->reasons[i].status,
+			e->reasons[i].reason, (long long)e->reasons[i].count);
+	sayso_money_format(t->budget, cur, m1, sizeof m1);
+	fprintf(out, "budget:   %s\n", m1);
+	if (t->rule != SAYSO_RULE_APPROVAL) {
+		sayso_money_format(t->spent, cur, m2, sizeof m2);
+		sayso_money_format(t->left, cur, m3, sizeof m3);
+		fprintf(out, "funded:   %zu project%s, %s\n", t->nselected,
+			t->nselected == 1 ? "" : "s", m2);
+		fprintf(out, "left:     %s\n", m3);
+	}
+	if (t->rule == SAYSO_RULE_MES) {
+		sayso_money_format(t->per_voter, cur, m1, sizeof m1);
+		fprintf(out, "share:    %s per voter (after %d MES runs)\n", m1,
+			t->runs);
+	}
+	fputc('\n', out);
+
+	bool pts = points_ballot(e->kind);
+	bool money =
+	    t->rule == SAYSO_RULE_APPROVAL && e->kind == SAYSO_BALLOT_KNAPSACK;
+	bool funded = t->rule != SAYSO_RULE_APPROVAL;
+	const char *h[6];
+	char align[7];
+	size_t nc = 0;
+	h[nc] = "NO";
+	align[nc++] = 'r';
+	h[nc] = "ID";
+	align[nc++] = 'l';
+	h[nc] = "PROJECT";
+	align[nc++] = 'l';
+	h[nc] = "COST";
+	align[nc++] = 'r';
+	h[nc] = pts ? "POINTS" : "VOTES";
+	align[nc++] = 'r';
+	if (money || funded) {
+		h[nc] = money ? "ALLOTTED" : "FUNDED";
+		align[nc++] = money ? 'r' : 'l';
+	}
+	align[nc] = '\0';
+	struct admin_table *tb = admin_table_new(nc, h, align);
+	if (!tb)
+		return;
+	for (size_t i = 0; i < e->nprojects; i++) {
+		const struct sayso_eproject *p = &e->projects[i];
+		const struct sayso_tally_project *tp = &t->projects[i];
+		char num[16], cost[64], votes[24], extra[64];
+		snprintf(num, sizeof num, "%d", p->number);
+		sayso_money_format(p->cost, cur, cost, sizeof cost);
+		snprintf(votes, sizeof votes, "%lld",
+			 (long long)(pts ? tp->score : tp->votes));
+		if (money)
+			sayso_money_format(tp->money, cur, extra, sizeof extra);
+		else
+			snprintf(extra, sizeof extra, "%s",
+				 tp->selected ? "yes" : "no");
+		const char *row[] = {num, p->id, p->title, cost, votes, extra};
+		admin_table_add(tb, row);
+	}
+	admin_table_print(tb, out, ADMIN_FMT_TABLE);
+	admin_table_free(tb);
+}
+
+int admin_cmd_tally(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "tally", *rule_s = "greedy", *format = NULL;
+	const struct admin_opt opts[] = {{"rule", &rule_s, NULL},
+					 {"format", &format, NULL},
+					 {NULL, NULL, NULL}};
+	char *pos[1];
+	int np;
+	enum admin_format fmt;
+	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
+	if (rc || (rc = admin_format(ctx, cmd, format, &fmt)))
+		return rc;
+	enum sayso_rule rule;
+	if (sayso_rule_parse(rule_s, &rule) != SAYSO_OK) {
+		fprintf(ctx->err,
+			"sayso-admin %s: --rule: '%s' is not greedy, mes or "
+			"approval\n",
+			cmd, rule_s);
+		return ADMIN_EXIT_USAGE;
+	}
+	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
+		return ADMIN_EXIT_ERROR;
+	struct sayso_round r;
+	if ((rc = admin_round(ctx, pos[0], &r)))
+		return rc;
+	struct sayso_election *e = NULL;
+	enum sayso_err err = sayso_election_load(ctx->st, r.id, &e);
+	if (err != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, err);
+	struct sayso_tally t;
+	memset(&t, 0, sizeof t);
+	char errbuf[256] = "";
+	err = sayso_tally_run(e, rule, &t, errbuf, sizeof errbuf);
+	if (err != SAYSO_OK) {
+		rc = admin_fail(ctx, "%s %s --rule %s: %s", cmd, r.code, rule_s,
+				errbuf[0] ? errbuf : sayso_strerror(err));
+		goto out;
+	}
+	bool provisional = r.state != SAYSO_ROUND_CLOSED;
+	switch (fmt) {
+	case ADMIN_FMT_JSON:
+		rc = admin_json_print(ctx, tally_json(&r, e, &t, provisional));
+		break;
+	case ADMIN_FMT_CSV:
+		tally_csv(ctx, &r, e, &t);
+		break;
+	case ADMIN_FMT_TABLE:
+		tally_text(ctx, &r, e, &t, provisional);
+		break;
+	}
+out:
+	sayso_tally_cleanup(&t);
+	sayso_election_free(e);
+	return rc;
+}

@@ -1,0 +1,128 @@
+/*
+ * cmd_voters.c: `voters report CODE [--electorate N]`: who voted how.
+ *
+ * Counted ballots per channel (one per resident, by the one-vote rule),
+ * superseded and rejected ballots, and turnout against an electorate size
+ * the organisers give (sayso does not know who lives in the area). The
+ * counting is libsaysocore's (sayso_stats_turnout()).
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "admin.h"
+#include "sayso/round.h"
+#include "sayso/stats.h"
+
+static const enum sayso_channel channels[] = {SAYSO_CH_KIOSK, SAYSO_CH_SMS,
+					      SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
+
+int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "voters report", *electorate = NULL, *format = NULL;
+	const struct admin_opt opts[] = {{"electorate", &electorate, NULL},
+					 {"format", &format, NULL},
+					 {NULL, NULL, NULL}};
+	char *pos[1];
+	int np;
+	enum admin_format fmt;
+	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
+	if (rc || (rc = admin_format(ctx, cmd, format, &fmt)))
+		return rc;
+	long long el = 0;
+	if (electorate && (rc = admin_int(ctx, cmd, "electorate", electorate, 1,
+					  1000000000LL, &el)))
+		return rc;
+	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
+		return ADMIN_EXIT_ERROR;
+	struct sayso_round r;
+	if ((rc = admin_round(ctx, pos[0], &r)))
+		return rc;
+	struct sayso_turnout t;
+	enum sayso_err e = sayso_stats_turnout(ctx->st, r.id, &t);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, e);
+	double turnout = el ? (double)t.counted / (double)el : 0;
+
+	if (fmt == ADMIN_FMT_JSON) {
+		json_t *o = json_object();
+		json_object_set_new(o, "round", json_string(r.code));
+		json_object_set_new(
+		    o, "state", json_string(sayso_round_state_name(r.state)));
+		json_t *c = json_object();
+		for (size_t i = 0; i < 4; i++)
+			json_object_set_new(
+			    c, sayso_channel_name(channels[i]),
+			    json_integer(t.by_channel[channels[i]]));
+		json_object_set_new(c, "total", json_integer(t.counted));
+		json_object_set_new(o, "counted", c);
+		json_object_set_new(o, "superseded",
+				    json_integer(t.superseded));
+		json_object_set_new(o, "rejected", json_integer(t.rejected));
+		json_object_set_new(o, "first",
+				    t.first[0] ? json_string(t.first)
+					       : json_null());
+		json_object_set_new(
+		    o, "last", t.last[0] ? json_string(t.last) : json_null());
+		json_object_set_new(o, "electorate",
+				    el ? json_integer(el) : json_null());
+		json_object_set_new(o, "turnout",
+				    el ? json_real(turnout) : json_null());
+		return admin_json_print(ctx, o);
+	}
+	if (fmt == ADMIN_FMT_CSV) {
+		static const char *const h[] = {
+		    "round",	  "kiosk",   "sms",	   "paper",
+		    "import",	  "counted", "superseded", "rejected",
+		    "electorate", "turnout"};
+		char v[8][24], ts[32] = "";
+		for (size_t i = 0; i < 4; i++)
+			snprintf(v[i], sizeof v[i], "%lld",
+				 (long long)t.by_channel[channels[i]]);
+		snprintf(v[4], sizeof v[4], "%lld", (long long)t.counted);
+		snprintf(v[5], sizeof v[5], "%lld", (long long)t.superseded);
+		snprintf(v[6], sizeof v[6], "%lld", (long long)t.rejected);
+		v[7][0] = '\0';
+		if (el) {
+			snprintf(v[7], sizeof v[7], "%lld", el);
+			snprintf(ts, sizeof ts, "%.4f", turnout);
+		}
+		const char *row[] = {r.code, v[0], v[1], v[2], v[3],
+				     v[4],   v[5], v[6], v[7], ts};
+		admin_csv_row(ctx->out, h, 10);
+		admin_csv_row(ctx->out, row, 10);
+		return ADMIN_EXIT_OK;
+	}
+	fprintf(ctx->out, "round:      %s \"%s\" (%s)\n", r.code, r.title,
+		sayso_round_state_name(r.state));
+	static const char *const h[] = {"CHANNEL", "COUNTED"};
+	struct admin_table *tb = admin_table_new(2, h, "lr");
+	if (!tb)
+		return admin_fail(ctx, "out of memory");
+	for (size_t i = 0; i < 4; i++) {
+		char n[24];
+		snprintf(n, sizeof n, "%lld",
+			 (long long)t.by_channel[channels[i]]);
+		const char *row[] = {sayso_channel_name(channels[i]), n};
+		admin_table_add(tb, row);
+	}
+	char tot[24];
+	snprintf(tot, sizeof tot, "%lld", (long long)t.counted);
+	const char *row[] = {"total", tot};
+	admin_table_add(tb, row);
+	fputc('\n', ctx->out);
+	admin_table_print(tb, ctx->out, ADMIN_FMT_TABLE);
+	admin_table_free(tb);
+	fputc('\n', ctx->out);
+	fprintf(ctx->out, "superseded: %lld (a resident's other ballots)\n",
+		(long long)t.superseded);
+	fprintf(ctx->out, "rejected:   %lld (invalid ballots)\n",
+		(long long)t.rejected);
+	if (t.first[0])
+		fprintf(ctx->out, "first:      %s\nlast:       %s\n", t.first,
+			t.last);
+	if (el)
+		fprintf(ctx->out, "turnout:    %lld of %lld (%.1f%%)\n",
+			(long long)t.counted, el, turnout * 100.0);
+	return ADMIN_EXIT_OK;
+}

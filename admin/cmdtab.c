@@ -1,0 +1,61 @@
+/*
+ * cmdtab.c: the command table of sayso-admin's organiser commands. The names
+ * and usages are a contract (docs/admin.md, the tests): change them only
+ * with the docs. The results/qr/ratings/reports table lives in
+ * cmdtab_results.c; cli.c searches both.
+ */
+#include <stddef.h>
+
+#include "admin.h"
+
+const struct admin_cmd admin_core_cmds[] = {
+    {"init", "", "create the database and the site secret (never overwrites)",
+     admin_cmd_init},
+    {"round create",
+     "CODE --title T --budget N [--currency GBP] [--ballot approval|knapsack] "
+     "[--min-picks K] [--max-picks K] [--revote first|last] [--opens T] "
+     "[--closes T]",
+     "create a participatory-budgeting round (state draft)",
+     admin_cmd_round_create},
+    {"round list", "[--format table|csv|json]", "list the rounds",
+     admin_cmd_round_list},
+    {"round show", "CODE [--format table|csv|json]",
+     "show a round's settings and ballot counts", admin_cmd_round_show},
+    {"round open", "CODE", "open a round for voting", admin_cmd_round_open},
+    {"round close", "CODE", "close a round", admin_cmd_round_close},
+    {"project add", "CODE --title T --cost N [--desc D] [--number K]",
+     "add a project to a round", admin_cmd_project_add},
+    {"project list", "CODE [--format table|csv|json]",
+     "list a round's projects", admin_cmd_project_list},
+    {"project import", "CODE FILE.csv",
+     "add projects from CSV (number,title,cost,description); all or "
+     "nothing",
+     admin_cmd_project_import},
+    {"ballot add",
+     "CODE (--phone NUM | --code VOTERCODE) --projects 1,4,7 "
+     "[--channel paper]",
+     "enter a paper ballot (same rules as kiosk and SMS)",
+     admin_cmd_ballot_add},
+    {"codes generate", "CODE --count N [--out codes.csv]",
+     "make printable one-time voter codes", admin_cmd_codes_generate},
+    {"tally", "CODE [--rule greedy|mes|approval] [--format table|csv|json]",
+     "count a round: approval votes, greedy or Method of Equal Shares",
+     admin_cmd_tally},
+    {"import pb", "FILE [--code CODE]",
+     "import a pabulib .pb election as a (closed) round", admin_cmd_import_pb},
+    {"export pb", "CODE [--out FILE] [--rule greedy|mes|approval]",
+     "write a round as a pabulib .pb file", admin_cmd_export_pb},
+    {"merge", "KIOSK.db ...",
+     "bring in what offline kiosks recorded (idempotent)", admin_cmd_merge},
+    {"voters report", "CODE [--electorate N] [--format table|csv|json]",
+     "ballots per channel, superseded, rejected and turnout",
+     admin_cmd_voters_report},
+    {"erase", "(--phone NUM | --code C)",
+     "GDPR erasure: remove a resident's link (tallies unchanged)",
+     admin_cmd_erase},
+    {"backup", "FILE", "copy the database (SQLite online backup)",
+     admin_cmd_backup},
+    {"check", "", "integrity check, schema version and counts",
+     admin_cmd_check},
+    {NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,110 @@
+/*
+ * erase.c: GDPR erasure of a resident (see erase.h).
+ *
+ * Design: ballots keep a random pseudonym instead of losing their resident
+ * id, because the one-vote rule (and sayso_ballot_reapply() after a merge)
+ * groups ballots by resident: with NULL ids a superseded ballot would look
+ * like a separate voter and could start counting. A pseudonym keeps every
+ * tally exactly as it was while nothing links it back to a phone or code.
+ * The audit entry records that an erasure happened and its counts, never
+ * the resident id.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sayso/erase.h"
+
+static enum sayso_err run(struct sayso_store *st, const char *sql,
+			  const char *a, const char *b, int64_t *changes,
+			  const char *what)
+{
+	sqlite3_stmt *s = sayso_store_stmt(st, sql);
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, a, -1, SQLITE_TRANSIENT);
+	if (b)
+		sqlite3_bind_text(s, 2, b, -1, SQLITE_TRANSIENT);
+	enum sayso_err e = sayso_store_step_done(st, s, what);
+	if (e == SAYSO_OK && changes)
+		*changes = sqlite3_changes(sayso_store_sqlite(st));
+	return e;
+}
+
+enum sayso_err sayso_erase_resident(struct sayso_store *st,
+				    const char *resident_id, const char *actor,
+				    struct sayso_erase_result *res)
+{
+	memset(res, 0, sizeof *res);
+	if (!resident_id || !*resident_id)
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"no resident to erase");
+	char uid[SAYSO_UID_LEN + 1];
+	enum sayso_err e = sayso_uid_new(uid, sizeof uid);
+	if (e != SAYSO_OK)
+		return sayso_store_fail(st, e, "cannot make a pseudonym");
+	char pseudo[SAYSO_UID_LEN + sizeof SAYSO_ERASED_PREFIX];
+	snprintf(pseudo, sizeof pseudo, "%s%s", SAYSO_ERASED_PREFIX, uid);
+
+	if ((e = sayso_store_begin(st)) != SAYSO_OK)
+		return e;
+	sqlite3_stmt *s = sayso_store_stmt(
+	    st, "SELECT count(*) FROM ballots b JOIN rounds r ON r.id = "
+		"b.round_id WHERE b.resident_id = ?1 AND b.status = "
+		"'counted' AND r.state = 'open'");
+	if (!s) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		res->open_rounds = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+
+	int64_t resident_rows = 0, convo = 0;
+	if ((e = run(st,
+		     "UPDATE ballots SET resident_id = ?2 WHERE "
+		     "resident_id = ?1",
+		     resident_id, pseudo, &res->ballots, "erase: ballots")) !=
+		SAYSO_OK ||
+	    (e = run(st,
+		     "UPDATE ratings SET resident_id = NULL WHERE "
+		     "resident_id = ?1",
+		     resident_id, NULL, &res->ratings, "erase: ratings")) !=
+		SAYSO_OK ||
+	    (e = run(st,
+		     "UPDATE reports SET resident_id = NULL WHERE "
+		     "resident_id = ?1",
+		     resident_id, NULL, &res->reports, "erase: reports")) !=
+		SAYSO_OK ||
+	    (e = run(st, "DELETE FROM sms_outbox WHERE resident_id = ?1",
+		     resident_id, NULL, &res->messages, "erase: outbox")) !=
+		SAYSO_OK ||
+	    (e = run(st,
+		     "UPDATE sms_inbox SET resident_id = ?2 WHERE "
+		     "resident_id = ?1",
+		     resident_id, pseudo, &res->inbox, "erase: inbox")) !=
+		SAYSO_OK ||
+	    (e = run(st, "DELETE FROM sms_convo WHERE resident_id = ?1",
+		     resident_id, NULL, &convo, "erase: conversation")) !=
+		SAYSO_OK ||
+	    (e = run(st, "DELETE FROM residents WHERE id = ?1", resident_id,
+		     NULL, &resident_rows, "erase: resident")) != SAYSO_OK)
+		goto fail;
+	res->found = resident_rows + res->ballots + res->ratings +
+			 res->reports + res->messages + res->inbox + convo >
+		     0;
+	if (res->found && (e = sayso_store_audit(
+			       st, actor, "resident.erase",
+			       "%lld ballots re-labelled, %lld ratings "
+			       "and %lld reports unlinked, %lld messages "
+			       "deleted",
+			       (long long)res->ballots, (long long)res->ratings,
+			       (long long)res->reports,
+			       (long long)res->messages)) != SAYSO_OK)
+		goto fail;
+	return sayso_store_commit(st);
+fail:
+	sayso_store_rollback(st);
+	return e;
+}

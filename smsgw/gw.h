@@ -1,0 +1,184 @@
+/*
+ * gw.h: the gateway daemon's state and event loop (internal to smsgw/).
+ *
+ * One thread, one loop: libmicrohttpd (external polling, epoll) for the
+ * webhooks, the libcurl multi interface for outbound HTTP, a self-pipe for
+ * signals and timers for the spool scan, Twilio polling and the outbox.
+ *
+ * Inbound messages are group-committed: every message that arrived in one
+ * loop turn is stored in one transaction (each in its own savepoint), then
+ * every caller is answered. One fsync acknowledges many messages, and no
+ * caller hears "OK" before its message is on disk. Inside that savepoint the
+ * message is also processed (ballot, rating, report) and its reply queued,
+ * so the inbox row, the effect and the reply commit or roll back together.
+ */
+#ifndef SMSGW_GW_H
+#define SMSGW_GW_H
+
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "provider.h"
+#include "sayso/config.h"
+#include "sayso/sms.h"
+#include "sayso/store.h"
+
+#define SMSGW_INFLIGHT_MAX 32   /* concurrent outbound sends */
+#define SMSGW_RATE_SLOTS 4096   /* per-number rate limiter buckets */
+#define SMSGW_RESP_MAX 262144   /* bytes kept of an HTTP response */
+#define SMSGW_BACKOFF_BASE_MS 5000
+#define SMSGW_BACKOFF_MAX_MS (3600 * 1000)
+
+struct smsgw;
+
+/* An inbound message waiting for the next group commit. */
+struct smsgw_inmsg {
+	struct smsgw_msgin in;
+	/* Called after the commit: err is SAYSO_OK when the message is stored
+	 * (or was already: duplicate), else nothing was stored. */
+	void (*done)(struct smsgw *gw, struct smsgw_inmsg *m);
+	void *ud;
+	char path[SAYSO_PATH_MAX * 2]; /* spool: the incoming file */
+	enum sayso_err err;
+	bool duplicate;
+	bool ignored;              /* not storable (bad sender): dropped */
+	struct smsgw_inmsg *next;
+};
+
+/* One outbound HTTP transfer. */
+struct smsgw_xfer {
+	CURL *easy;
+	struct curl_slist *headers;
+	char *resp;
+	size_t resplen;
+	bool resp_truncated;
+	char errbuf[CURL_ERROR_SIZE];
+	int64_t outbox_id; /* 0 for non-send transfers (polling) */
+	char resident_id[SAYSO_RESIDENT_ID_LEN + 1];
+	/* Called when the transfer ends; status is the HTTP status (0 when
+	 * there was no response: rc says why). */
+	void (*done)(struct smsgw *gw, struct smsgw_xfer *x, CURLcode rc,
+		     long status);
+	void *ud;
+	struct smsgw_xfer *next;
+};
+
+struct smsgw_rate {
+	uint64_t key;  /* hash of the resident id */
+	double tokens;
+	int64_t last_ms;
+};
+
+struct smsgw_stats {
+	uint64_t received, duplicates, ignored, rate_limited, store_errors;
+	uint64_t sent, retried, failed, opted_out;
+};
+
+struct smsgw {
+	struct sayso_config cfg;
+	char cfgpath[SAYSO_PATH_MAX];
+	struct sayso_store *st;
+	const struct smsgw_provider *prov;
+	void *prov_state;
+	void *http; /* http.c state, NULL when no listener */
+	CURLM *multi;
+	int sigpipe[2];
+	bool stopping;
+	bool reload_pending;
+
+	struct smsgw_inmsg *batch;
+	struct smsgw_inmsg **batch_tail;
+	size_t batch_n;
+
+	struct smsgw_xfer *xfers; /* running transfers */
+	size_t inflight;          /* running sends */
+	int64_t inflight_ids[SMSGW_INFLIGHT_MAX];
+	int inflight_attempts[SMSGW_INFLIGHT_MAX]; /* attempts before this one */
+
+	int64_t next_outbox_ms;
+	int64_t next_tick_ms;
+	int64_t next_recover_ms;
+
+	struct smsgw_rate rate[SMSGW_RATE_SLOTS];
+	struct smsgw_stats stats;
+};
+
+/*
+ * Creates a gateway for cfg, taking over its lists (even on failure: do not
+ * clean cfg up afterwards). Opens the
+ * store (creating it when new) and the provider; listen_http false skips the
+ * HTTP listener (tests drive smsgw_enqueue directly). On failure *out is
+ * NULL and err holds a sentence.
+ */
+enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
+			 bool listen_http, struct smsgw **out, char *err,
+			 size_t errsz);
+
+/* Stops everything and frees gw. NULL is a no-op. */
+void smsgw_free(struct smsgw *gw);
+
+/* Runs the loop until SIGTERM/SIGINT (smsgw_stop). Returns 0 or 1. */
+int smsgw_run(struct smsgw *gw);
+
+/* Asks the loop to finish in-flight work and return. */
+void smsgw_stop(struct smsgw *gw);
+
+/* Installs SIGTERM, SIGINT, SIGHUP handlers writing to gw's self-pipe. */
+enum sayso_err smsgw_signals(struct smsgw *gw);
+
+/* Re-reads gw->cfgpath; swaps the config on success, keeps the old one and
+ * logs why otherwise. Changes of provider, listen or database need a
+ * restart and are logged as such. */
+void smsgw_reload(struct smsgw *gw);
+
+/* Takes ownership of m (malloc'd) for the next group commit. */
+void smsgw_enqueue(struct smsgw *gw, struct smsgw_inmsg *m);
+
+/* Stores and processes every queued message in one transaction, then calls
+ * each done callback and frees the messages. */
+void smsgw_commit(struct smsgw *gw);
+
+/* Processes inbox rows left pending by a crash (no reply: the number is not
+ * kept in the inbox). */
+void smsgw_recover(struct smsgw *gw);
+
+/* Starts due outbox messages (up to SMSGW_INFLIGHT_MAX in flight). */
+void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms);
+
+/* Records the result of a send of outbox message id. */
+void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
+		       enum smsgw_send_result r, const char *pid,
+		       const char *err);
+
+/* A new transfer (zeroed, easy handle created with common options: timeouts,
+ * response capture, no signals). NULL on allocation failure. */
+struct smsgw_xfer *smsgw_xfer_new(struct smsgw *gw);
+/* Adds x to the multi handle; gw owns it from now on (freed after done). */
+enum sayso_err smsgw_xfer_start(struct smsgw *gw, struct smsgw_xfer *x);
+/* Frees a transfer that was never started. */
+void smsgw_xfer_free(struct smsgw_xfer *x);
+
+/* Whether resident may send one more message now (token bucket of
+ * cfg.smsgw.rate_per_minute per minute); consumes a token if so. */
+bool smsgw_rate_take(struct smsgw *gw, const char *resident_id,
+		     int64_t now_ms);
+
+/* Backoff delay before attempt number attempts+1 (exponential with
+ * jitter, capped). */
+int64_t smsgw_backoff_ms(int attempts);
+
+/* Masked copy of a number for logs. */
+void smsgw_mask(const char *phone, char *out, size_t outsz);
+
+/* http.c: starts and stops the listener on cfg.smsgw.listen; runs it. */
+enum sayso_err smsgw_http_start(struct smsgw *gw, char *err, size_t errsz);
+void smsgw_http_stop(struct smsgw *gw);
+/* The fd to poll (epoll fd), or -1. */
+int smsgw_http_fd(struct smsgw *gw);
+/* Runs pending HTTP work; returns the timeout it wants (ms, -1 none). */
+int64_t smsgw_http_run(struct smsgw *gw);
+/* Stops accepting new connections (graceful stop). */
+void smsgw_http_quiesce(struct smsgw *gw);
+
+#endif

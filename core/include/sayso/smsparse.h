@@ -9,33 +9,44 @@
  * the caller (smsgw) and by core's ballot.c.
  *
  * The grammar, in order of precedence (docs/sms-grammar.md has examples):
- *   STOP family   STOP STOPALL UNSUBSCRIBE CANCEL END QUIT REVOKE OPTOUT
- *                 ("OPT OUT", "STOP ALL" too) as the whole text; also STOP,
- *                 STOPALL, UNSUBSCRIBE, OPTOUT followed only by polite words
- *                 ("stop please", "please stop texting me").
- *   START family  START YES UNSTOP as the whole text.
- *   HELP          HELP INFO ? (whole text, polite words allowed).
- *   PROJECTS      PROJECTS PROJECT LIST ("LIST PROJECTS").
- *   RESULTS       RESULTS RESULT.
- *   VOTE          VOTE|V|VOTES|VOTED [round code] numbers; "vote3 7",
- *                 "V 3,7", "Vote: 3, 7 and 12", "#vote 3.7". The misspellings
- *                 VITE VORE VOTR BOTE VOYE count only when numbers follow.
- *   RATE          RATE|RATING n, n 1..5 ("RATE 4", "rate 4/5"), a lone digit
- *                 1..5, a lone face emoji or emoticon (see the table below).
+ *   STOP family   STOP STOPALL UNSUBSCRIBE CANCEL END QUIT REVOKE OPTOUT as
+ *                 the whole text (keyword_only); also "opt out", "opt-out",
+ *                 "stop all", UNSUB, and STOP, STOPALL, UNSUBSCRIBE, OPTOUT
+ *                 with only polite words ("stop please", "please stop
+ *                 texting me"). "End of my road is flooded" is not a STOP.
+ *   START family  START YES UNSTOP, alone (keyword_only) or with polite
+ *                 words ("yes please"). The caller decides what YES means
+ *                 to a resident who never opted out.
+ *   HELP          HELP INFO, alone or with polite words; "?" alone.
+ *   PROJECTS      PROJECTS PROJECT LIST with polite words ("list projects",
+ *                 "send me the list of projects please").
+ *   RESULTS       RESULTS RESULT (polite words allowed), "who won".
+ *   VOTE          VOTE|VOTES|VOTED|VOTING|PLEIDLAIS|V [round code] numbers:
+ *                 "VOTE 3 7 12", "V 3,7", "vote3 7", "Vote: 3, 7 and 12",
+ *                 "#vote 3.7", "vote three and seven". Separators: spaces ,
+ *                 . ; : & + / # and fillers (and, no., project, please, x).
+ *                 The misspellings VITE VORE VOTR BOTE VOYE VOT VOE VPTE VOFE
+ *                 and the bare "V" count only when clean numbers follow.
+ *   RATE          RATE|RATING|RATED n ("RATE 4", "rate: 4/5", "rate four",
+ *                 "4 out of 5", "4 stars"); without a keyword the same when
+ *                 that is the whole text ("4", "5!", "4/5"), a face emoji or
+ *                 emoticon alone (table below), or 1-5 star emoji.
  *   REPORT        REPORT|FIX|ISSUE <text>.
- *   EMPTY         nothing but spaces, control characters or invisible ones.
- *   UNKNOWN       anything else (the caller may treat it as a follow-up
- *                 answer, else replies with short help).
- * Keywords are matched case-insensitively on ASCII letters, after a leading
- * '#', and tolerate surrounding spaces, commas, full stops, colons, '!' and
- * emoji decoration.
+ *   EMPTY         nothing visible (spaces, controls, invisible characters).
+ *   UNKNOWN       anything else: the caller may treat it as a follow-up
+ *                 answer (cmd->text), else replies with short help.
+ * Keywords are ASCII, matched case-insensitively as the first word, after
+ * any leading '#', punctuation, emoji or greeting ("Hi, vote 3 7"). A
+ * number glued to the keyword is split off ("vote3", "rate4").
  *
- * Face table (variation selectors U+FE0E/U+FE0F ignored; the same face may be
- * repeated; two different faces are UNKNOWN):
+ * Face table (variation selectors, ZWJ and skin tones ignored; the same face
+ * may be repeated; other emoji beside a face are ignored; faces that
+ * disagree, or a digit and a face that disagree, are not a rating):
  *   1  U+1F621 U+1F620 U+1F92C U+1F62D U+1F62B U+1F629 U+1F616  >:(  :'(
- *   2  U+2639 U+1F641 U+1F61E U+1F61F U+1F615 U+1F614 U+1F612 U+1F622  :(  :-(
+ *   2  U+2639 U+1F641 U+1F61E U+1F61F U+1F615 U+1F614 U+1F612 U+1F622
+ *      :(  :-(  ;(
  *   3  U+1F610 U+1F611 U+1F636  :|  :-|
- *   4  U+1F642 U+263A U+1F60A U+1F60C  :)  :-)
+ *   4  U+1F642 U+263A U+1F60A U+1F60C  :)  :-)  ;)  =)
  *   5  U+1F600 U+1F603 U+1F604 U+1F601 U+1F606 U+1F970 U+1F60D U+1F929
  *      :D  :-D
  * Thumbs, hearts and U+1F602 (tears of joy) are deliberately not ratings: they
@@ -43,11 +54,13 @@
  *
  * Cleaning (applies to cmd->body and cmd->text): invalid UTF-8 (bad bytes,
  * overlong forms, surrogates, > U+10FFFF) becomes U+FFFD and sets
- * invalid_utf8; C0/C1 controls, NUL, DEL, zero-width spaces, bidi marks, soft
- * hyphens and the BOM are removed (ZWJ/ZWNJ stay, emoji need them); tabs,
- * newlines, NBSP and other Unicode spaces become one space; runs of spaces
- * collapse; both ends are trimmed. The result is always valid UTF-8,
- * NUL-terminated, safe to store and to put in JSON.
+ * invalid_utf8 (U+FFFD is then ignored like an emoji when reading commands);
+ * C0/C1 controls (NUL included), DEL, tabs, newlines, NBSP and the other
+ * Unicode spaces become a space (a stray NUL cannot merge "3" and "7" into
+ * 37); zero-width spaces, bidi marks, soft hyphens and the BOM are removed
+ * (ZWJ/ZWNJ stay: emoji need them); runs of spaces collapse; both ends are
+ * trimmed. The result is always valid UTF-8, NUL-terminated, safe to store
+ * and to put in JSON.
  */
 #ifndef SAYSO_SMSPARSE_H
 #define SAYSO_SMSPARSE_H
@@ -167,9 +180,11 @@ const char *sayso_smsparse_kind_name(enum sayso_sms_kind kind);
 const char *sayso_smsparse_problem_name(enum sayso_sms_problem p);
 
 /*
- * Writes a plain-English, GSM-7-safe sentence for cmd->problem with its
- * details, for a reply ("Project number 1234 is too large.", "You sent 7
- * twice.", "Sorry, I couldn't read \"bananas\" as a project number.").
+ * Writes a plain-English sentence for cmd->problem with its details, for a
+ * reply ("There is no project 1234. Send PROJECTS for the list.", "You sent
+ * 7 more than once. Please list each project once.", "Sorry, I couldn't read
+ * "bananas" as a project number. Send e.g. VOTE 3 7."). GSM-7 apart from the
+ * resident's own word echoed in AMBIGUOUS / UNREADABLE (fold and count it).
  * Always NUL-terminates when outsz > 0; truncates to fit. Returns the length
  * it wanted (snprintf style); writes "" for SAYSO_SMSP_NONE.
  */

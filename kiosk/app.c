@@ -1,0 +1,887 @@
+/*
+ * app.c: sayso-kiosk's start-up, event loop, screen switching, idle timer,
+ * staff hold, save-and-retry and the overlays.
+ *
+ * The loop is event-driven: it sleeps in SDL_WaitEventTimeout until input
+ * or the next deadline (idle warning, countdown tick, thank-you timeout,
+ * retry of a failed save) and redraws only when something changed, so an
+ * unattended kiosk uses no CPU. One event is handled per iteration and the
+ * frame redrawn before the next, so every tap is tested against the
+ * widgets actually on screen.
+ *
+ * Input: real mouse buttons and SDL_FINGER* are both taps. Touches are told
+ * not to make synthetic mouse events (SDL_HINT_TOUCH_MOUSE_EVENTS=0) and
+ * synthetic events of either kind are dropped, so one touch is one tap.
+ */
+#include "kiosk.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <SDL_image.h>
+
+#include "sayso/log.h"
+#include "sayso/stats.h"
+
+#if defined(__has_include)
+#if __has_include("sayso/demo.h")
+#include "sayso/demo.h"
+#define KIOSK_HAVE_DEMO 1
+#endif
+#endif
+
+static const struct kiosk_screen *const screens[KS_COUNT] = {
+	[KS_ATTRACT] = &kiosk_screen_attract,
+	[KS_RATE] = &kiosk_screen_rate,
+	[KS_FOLLOWUP] = &kiosk_screen_followup,
+	[KS_REPORT_CAT] = &kiosk_screen_report_cat,
+	[KS_REPORT_STREET] = &kiosk_screen_report_street,
+	[KS_REPORT_TEXT] = &kiosk_screen_report_text,
+	[KS_REPORT_PHONE] = &kiosk_screen_report_phone,
+	[KS_REPORT_REVIEW] = &kiosk_screen_report_review,
+	[KS_VOTE_ID] = &kiosk_screen_vote_id,
+	[KS_VOTE_SMS] = &kiosk_screen_vote_sms,
+	[KS_VOTE_PICK] = &kiosk_screen_vote_pick,
+	[KS_VOTE_REVIEW] = &kiosk_screen_vote_review,
+	[KS_VOTE_ALREADY] = &kiosk_screen_vote_already,
+	[KS_THANKS] = &kiosk_screen_thanks,
+	[KS_STAFF_PIN] = &kiosk_screen_staff_pin,
+	[KS_STAFF] = &kiosk_screen_staff,
+};
+
+const struct kiosk_screen *kiosk_screen_get(enum kiosk_screen_id id)
+{
+	return id < KS_COUNT ? screens[id] : NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: sayso-kiosk [-c sayso.ini] [--windowed] [--device ID]\n"
+		"                   [--script FILE] [--screenshots DIR]\n"
+		"  -c FILE            configuration (default: built-in, ./sayso.db)\n"
+		"  --windowed         a 1280x720 window instead of fullscreen\n"
+		"  --device ID        this kiosk's device id (default from config)\n"
+		"  --script FILE      replay taps/keys/text from FILE, then exit\n"
+		"  --screenshots DIR  where 'shot NAME' lines save NAME.png\n"
+		"  --help, --version\n");
+}
+
+int kiosk_parse_args(int argc, char **argv, struct kiosk_options *opt)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"windowed", no_argument, NULL, 'w'},
+		{"device", required_argument, NULL, 'd'},
+		{"script", required_argument, NULL, 's'},
+		{"screenshots", required_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int ch;
+
+	memset(opt, 0, sizeof(*opt));
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			opt->config_path = optarg;
+			break;
+		case 'w':
+			opt->windowed = true;
+			break;
+		case 'd':
+			if (!optarg[0] || strlen(optarg) > 64) {
+				fprintf(stderr, "sayso-kiosk: --device: give an "
+					"id of 1 to 64 characters\n");
+				return 2;
+			}
+			opt->device = optarg;
+			break;
+		case 's':
+			opt->script = optarg;
+			break;
+		case 'S':
+			opt->shots_dir = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("sayso-kiosk %s\n", SAYSO_VERSION);
+			return 1;
+		case ':':
+			fprintf(stderr, "sayso-kiosk: %s needs a value\n",
+				argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		default:
+			fprintf(stderr, "sayso-kiosk: unknown option %s\n",
+				argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "sayso-kiosk: unexpected argument %s\n",
+			argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+const char *kiosk_s(struct kiosk_app *app, const char *key)
+{
+	return kiosk_str(app->str, key);
+}
+
+int kiosk_key_digit(SDL_Keycode k)
+{
+	if (k >= SDLK_1 && k <= SDLK_9)
+		return (int)(k - SDLK_1) + 1;
+	if (k >= SDLK_KP_1 && k <= SDLK_KP_9)
+		return (int)(k - SDLK_KP_1) + 1;
+	return 0;
+}
+
+void kiosk_money(struct kiosk_app *app, int64_t minor, char *out, size_t sz)
+{
+	sayso_money_format(minor, app->have_round ? app->round.currency : "GBP",
+			   out, sz);
+}
+
+void kiosk_session_wipe(struct kiosk_session *s)
+{
+	/* volatile pointer: the compiler may not drop a "dead" memset. */
+	volatile unsigned char *p = (volatile unsigned char *)s;
+	for (size_t i = 0; i < sizeof(*s); i++)
+		p[i] = 0;
+}
+
+void kiosk_load_round(struct kiosk_app *app)
+{
+	int nopen = 0;
+	enum sayso_err err;
+
+	free(app->projects);
+	app->projects = NULL;
+	app->nprojects = 0;
+	app->have_round = false;
+	err = sayso_round_current(app->st, app->cfg.site.round, &app->round,
+				  &nopen);
+	if (err != SAYSO_OK) {
+		if (err != SAYSO_ERR_NOTFOUND)
+			sayso_log(SAYSO_LOG_WARN, "round: %s (%s)",
+				  sayso_strerror(err),
+				  sayso_store_errmsg(app->st));
+		return;
+	}
+	if (!sayso_round_accepting(&app->round, sayso_time_now_ms(), NULL))
+		return;
+	err = sayso_project_list(app->st, app->round.id, &app->projects,
+				 &app->nprojects);
+	if (err != SAYSO_OK) {
+		sayso_log(SAYSO_LOG_WARN, "projects: %s",
+			  sayso_store_errmsg(app->st));
+		return;
+	}
+	if (app->round.kind != SAYSO_BALLOT_APPROVAL &&
+	    app->round.kind != SAYSO_BALLOT_KNAPSACK) {
+		sayso_log(SAYSO_LOG_INFO, "round %s is %s: voting on it is by "
+			  "paper or import, not at the kiosk", app->round.code,
+			  sayso_ballot_kind_name(app->round.kind));
+		return;
+	}
+	app->have_round = app->nprojects > 0;
+}
+
+void kiosk_go(struct kiosk_app *app, enum kiosk_screen_id id)
+{
+	if (app->screen && app->screen->leave)
+		app->screen->leave(app);
+	app->screen_id = id;
+	app->screen = screens[id];
+	app->screen_entered = SDL_GetTicks64();
+	app->ui.focus = -1;
+	app->ui.pressed = -1;
+	snprintf(app->s.message, sizeof(app->s.message), "%s", app->s.carry);
+	app->s.carry[0] = '\0';
+	sayso_log(SAYSO_LOG_DEBUG, "screen %s", app->screen->name);
+	if (app->screen->enter)
+		app->screen->enter(app);
+	app->dirty = true;
+}
+
+void kiosk_reset(struct kiosk_app *app)
+{
+	kiosk_session_wipe(&app->s);
+	kiosk_assets_flush(app->as);
+	/* Restart text input so no IME keeps a half-typed word. */
+	SDL_StopTextInput();
+	SDL_StartTextInput();
+	app->idle_warning = false;
+	app->staff_hold = false;
+	app->ui.focus_shown = false;
+	kiosk_go(app, KS_ATTRACT);
+}
+
+static void strings_dir(struct kiosk_app *app, char *out, size_t sz)
+{
+	snprintf(out, sz, "%s/strings", app->assets_dir);
+}
+
+void kiosk_next_language(struct kiosk_app *app)
+{
+	const struct sayso_list *l = &app->cfg.site.languages;
+
+	if (l->n < 2)
+		return;
+	app->lang_index = (app->lang_index + 1) % (int)l->n;
+	char dir[SAYSO_PATH_MAX];
+	strings_dir(app, dir, sizeof(dir));
+	struct kiosk_strings *s = kiosk_strings_load(dir,
+						     l->items[app->lang_index]);
+	if (!s)
+		return;
+	kiosk_strings_free(app->str);
+	app->str = s;
+	kiosk_assets_flush(app->as);
+	app->dirty = true;
+}
+
+void kiosk_save(struct kiosk_app *app, kiosk_save_fn fn,
+		enum kiosk_screen_id next)
+{
+	enum sayso_err err = fn(app, &next);
+
+	if (err == SAYSO_OK) {
+		if (app->pending)
+			sayso_log(SAYSO_LOG_INFO, "saved after %d failed "
+				  "attempts", app->pending_failures);
+		app->pending = NULL;
+		app->pending_failures = 0;
+		kiosk_go(app, next);
+		return;
+	}
+	app->pending_failures++;
+	if (app->pending_failures == 1 || app->pending_failures % 30 == 0)
+		sayso_log(SAYSO_LOG_ERROR, "could not save (%s: %s); keeping "
+			  "the input and retrying", sayso_strerror(err),
+			  sayso_store_errmsg(app->st));
+	app->pending = fn;
+	app->pending_next = next;
+	app->pending_retry_at = SDL_GetTicks64() + KIOSK_RETRY_MS;
+	app->dirty = true;
+}
+
+/* ---- shared drawing ---- */
+
+void kiosk_draw_title(struct kiosk_app *app, const char *title,
+		      const char *subtitle)
+{
+	/* Header band; the top-left corner stays free for the staff hold. */
+	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, 12}, KC_PRIMARY);
+	int h = kiosk_text_wrapped(app->as, KF_TITLE, title, 160, 48,
+				   KIOSK_W - 320, KC_TEXT);
+	if (subtitle && subtitle[0])
+		kiosk_text_wrapped(app->as, KF_BODY, subtitle, 160, 48 + h + 10,
+				   KIOSK_W - 320, KC_MUTED);
+}
+
+void kiosk_draw_message(struct kiosk_app *app, int y)
+{
+	if (!app->s.message[0])
+		return;
+	int w, h;
+	kiosk_text_size(app->as, KF_BODY, app->s.message, &w, &h);
+	if (w > KIOSK_W - 360)
+		w = KIOSK_W - 360;
+	SDL_Rect rc = {160, y, w + 48, h + 24};
+	kiosk_fill(app->ren, rc, (SDL_Color){0xfd, 0xec, 0xea, 255});
+	kiosk_fill(app->ren, (SDL_Rect){rc.x, rc.y, 10, rc.h}, KC_ERROR);
+	kiosk_text_wrapped(app->as, KF_BODY, app->s.message, rc.x + 28,
+			   rc.y + 12, KIOSK_W - 400, KC_ERROR);
+}
+
+void kiosk_add_nav(struct kiosk_app *app, const char *back_key,
+		   const char *next_key)
+{
+	if (back_key)
+		kiosk_ui_add(app, KW_SECONDARY, 160, KIOSK_H - 150, 360, 110,
+			     KA_BACK, 0, kiosk_s(app, back_key));
+	if (next_key)
+		kiosk_ui_add(app, KW_BUTTON, KIOSK_W - 160 - 440, KIOSK_H - 150,
+			     440, 110, KA_NEXT, 0, kiosk_s(app, next_key));
+}
+
+static void draw_overlay_panel(struct kiosk_app *app, const char *title,
+			       const char *body)
+{
+	SDL_SetRenderDrawBlendMode(app->ren, SDL_BLENDMODE_BLEND);
+	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, KIOSK_H},
+		   (SDL_Color){0, 0, 0, 170});
+	SDL_SetRenderDrawBlendMode(app->ren, SDL_BLENDMODE_NONE);
+	SDL_Rect p = {360, 220, KIOSK_W - 720, 640};
+	kiosk_fill(app->ren, p, KC_BG);
+	kiosk_frame(app->ren, p, 6, KC_PRIMARY);
+	int h = kiosk_text_wrapped(app->as, KF_TITLE, title, p.x + 60,
+				   p.y + 60, p.w - 120, KC_TEXT);
+	kiosk_text_wrapped(app->as, KF_BODY, body, p.x + 60, p.y + 90 + h,
+			   p.w - 120, KC_TEXT);
+}
+
+static void draw_overlays(struct kiosk_app *app)
+{
+	char body[512], num[16];
+
+	if (app->pending) {
+		app->ui.n = 0;
+		draw_overlay_panel(app, kiosk_s(app, "error.title"),
+				   kiosk_s(app, "error.body"));
+		kiosk_ui_add(app, KW_BUTTON, 360 + 60, 220 + 640 - 170, 520,
+			     110, KA_RETRY, 0, kiosk_s(app, "error.retry"));
+		kiosk_ui_draw(app);
+		return;
+	}
+	if (app->idle_warning) {
+		Uint64 gone = SDL_GetTicks64() - app->idle_warning_at;
+		Uint64 total = (Uint64)app->cfg.kiosk.idle_countdown * 1000;
+		int left = gone >= total ? 0 :
+			   (int)((total - gone + 999) / 1000);
+		snprintf(num, sizeof(num), "%d", left);
+		kiosk_fmt(body, sizeof(body), kiosk_s(app, "idle.body"),
+			  "seconds", num, NULL);
+		app->ui.n = 0;
+		draw_overlay_panel(app, kiosk_s(app, "idle.title"), body);
+		kiosk_ui_add(app, KW_BUTTON, 360 + 60, 220 + 640 - 170, 640,
+			     110, KA_MORE_TIME, 0, kiosk_s(app, "idle.more"));
+		kiosk_ui_draw(app);
+	}
+}
+
+void kiosk_render(struct kiosk_app *app, const char *shot)
+{
+	struct kiosk_ui *ui = &app->ui;
+	int focus = ui->focus;
+
+	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, KIOSK_H}, KC_BG);
+	ui->n = 0;
+	app->screen->draw(app);
+	if (focus >= ui->n)
+		ui->focus = ui->n ? ui->n - 1 : -1;
+	kiosk_ui_draw(app);
+	draw_overlays(app);
+	if (shot) {
+		/* Read before present: the back buffer is undefined after. */
+		SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(
+			0, KIOSK_W, KIOSK_H, 24, SDL_PIXELFORMAT_RGB24);
+		int ow = 0, oh = 0;
+		SDL_GetRendererOutputSize(app->ren, &ow, &oh);
+		if (s && ow == KIOSK_W && oh == KIOSK_H &&
+		    SDL_RenderReadPixels(app->ren, NULL, SDL_PIXELFORMAT_RGB24,
+					 s->pixels, s->pitch) == 0) {
+			if (IMG_SavePNG(s, shot) != 0)
+				sayso_log(SAYSO_LOG_ERROR, "screenshot %s: %s",
+					  shot, IMG_GetError());
+		} else if (s && ow > 0 && oh > 0) {
+			/* Scaled output: save what is really shown. */
+			SDL_Surface *o = SDL_CreateRGBSurfaceWithFormat(
+				0, ow, oh, 24, SDL_PIXELFORMAT_RGB24);
+			if (o && SDL_RenderReadPixels(app->ren, NULL,
+						      SDL_PIXELFORMAT_RGB24,
+						      o->pixels, o->pitch) == 0)
+				IMG_SavePNG(o, shot);
+			SDL_FreeSurface(o);
+		} else {
+			sayso_log(SAYSO_LOG_ERROR, "screenshot %s: %s", shot,
+				  SDL_GetError());
+		}
+		SDL_FreeSurface(s);
+	}
+	SDL_RenderPresent(app->ren);
+	app->frames++;
+	app->dirty = false;
+}
+
+/* ---- input ---- */
+
+static void activate(struct kiosk_app *app, int idx)
+{
+	struct kiosk_in in = {.kind = KI_ACTIVATE};
+	struct kiosk_widget w;
+
+	if (idx < 0 || idx >= app->ui.n || app->ui.w[idx].disabled)
+		return;
+	w = app->ui.w[idx]; /* a copy: the screen may change the list */
+	in.w = &w;
+	if (w.action == KA_RETRY) {
+		if (app->pending)
+			kiosk_save(app, app->pending, app->pending_next);
+		return;
+	}
+	if (w.action == KA_MORE_TIME) {
+		app->idle_warning = false;
+		app->dirty = true;
+		return;
+	}
+	if (app->screen->event(app, &in))
+		app->dirty = true;
+}
+
+static bool in_staff_zone(int x, int y)
+{
+	return x >= 0 && y >= 0 && x < KIOSK_STAFF_ZONE && y < KIOSK_STAFF_ZONE;
+}
+
+void kiosk_handle_tap(struct kiosk_app *app, int x, int y, bool down)
+{
+	Uint64 now = SDL_GetTicks64();
+	int idx;
+
+	app->last_input = now;
+	if (down) {
+		app->ui.focus_shown = false;
+		if (in_staff_zone(x, y) && !app->pending &&
+		    app->screen_id != KS_STAFF && app->screen_id != KS_STAFF_PIN) {
+			app->staff_hold = true;
+			app->staff_hold_at = now;
+		}
+		/* Ignore taps just after a screen change: a double tap must
+		 * not land on the next screen's button. */
+		if (now - app->screen_entered < KIOSK_DEBOUNCE_MS) {
+			app->ui.pressed = -1;
+			return;
+		}
+		app->ui.pressed = kiosk_ui_hit(&app->ui, x, y);
+		app->dirty = true;
+		return;
+	}
+	app->staff_hold = false;
+	idx = kiosk_ui_hit(&app->ui, x, y);
+	if (app->ui.pressed >= 0 && idx == app->ui.pressed) {
+		app->ui.pressed = -1;
+		app->last_tap = now;
+		activate(app, idx);
+	} else if (app->ui.pressed >= 0) {
+		app->ui.pressed = -1;
+	}
+	/* A tap anywhere dismisses the idle warning. */
+	if (app->idle_warning) {
+		app->idle_warning = false;
+	}
+	app->dirty = true;
+}
+
+static void handle_key(struct kiosk_app *app, SDL_Keycode k, Uint16 mod)
+{
+	struct kiosk_in in = {.kind = KI_KEY, .key = k, .mod = mod};
+
+	app->last_input = SDL_GetTicks64();
+	if (app->idle_warning) {
+		app->idle_warning = false;
+		app->dirty = true;
+		return;
+	}
+	switch (k) {
+	case SDLK_TAB:
+		kiosk_ui_focus_move(&app->ui, (mod & KMOD_SHIFT) ? -1 : 1);
+		app->dirty = true;
+		return;
+	case SDLK_RIGHT:
+	case SDLK_DOWN:
+		kiosk_ui_focus_move(&app->ui, 1);
+		app->dirty = true;
+		return;
+	case SDLK_LEFT:
+	case SDLK_UP:
+		kiosk_ui_focus_move(&app->ui, -1);
+		app->dirty = true;
+		return;
+	case SDLK_RETURN:
+	case SDLK_KP_ENTER:
+	case SDLK_SPACE:
+		if (app->ui.focus_shown && app->ui.focus >= 0) {
+			activate(app, app->ui.focus);
+			app->dirty = true;
+			return;
+		}
+		if (app->pending && k != SDLK_SPACE) {
+			kiosk_save(app, app->pending, app->pending_next);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	if (app->pending)
+		return; /* only "try again" while a save is failing */
+	if (app->screen->event(app, &in))
+		app->dirty = true;
+}
+
+void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev)
+{
+	switch (ev->type) {
+	case SDL_QUIT:
+		sayso_log(SAYSO_LOG_INFO, "quit requested");
+		app->quit = true;
+		break;
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+		if (ev->button.which == SDL_TOUCH_MOUSEID ||
+		    ev->button.button != SDL_BUTTON_LEFT)
+			break;
+		kiosk_handle_tap(app, ev->button.x, ev->button.y,
+				 ev->type == SDL_MOUSEBUTTONDOWN);
+		break;
+	case SDL_FINGERDOWN:
+	case SDL_FINGERUP:
+		if (ev->tfinger.touchId == SDL_MOUSE_TOUCHID)
+			break;
+		/* Normalised to the logical viewport by the renderer. */
+		kiosk_handle_tap(app, (int)(ev->tfinger.x * KIOSK_W),
+				 (int)(ev->tfinger.y * KIOSK_H),
+				 ev->type == SDL_FINGERDOWN);
+		break;
+	case SDL_KEYDOWN:
+		handle_key(app, ev->key.keysym.sym, ev->key.keysym.mod);
+		break;
+	case SDL_TEXTINPUT: {
+		struct kiosk_in in = {.kind = KI_TEXT, .text = ev->text.text};
+		app->last_input = SDL_GetTicks64();
+		if (app->idle_warning || app->pending)
+			break;
+		if (app->screen->event(app, &in))
+			app->dirty = true;
+		break;
+	}
+	case SDL_WINDOWEVENT:
+		if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
+		    ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+			app->dirty = true;
+		break;
+	default:
+		break;
+	}
+}
+
+int kiosk_tick(struct kiosk_app *app)
+{
+	Uint64 now = SDL_GetTicks64();
+	Uint64 next = now + 60000;
+	Uint64 idle_ms = (Uint64)app->cfg.kiosk.idle_seconds * 1000;
+	Uint64 countdown_ms = (Uint64)app->cfg.kiosk.idle_countdown * 1000;
+
+	if (app->staff_hold) {
+		if (now - app->staff_hold_at >= KIOSK_STAFF_HOLD_MS) {
+			app->staff_hold = false;
+			app->ui.pressed = -1;
+			if (app->cfg.kiosk.staff_pin[0]) {
+				sayso_log(SAYSO_LOG_INFO, "staff hold: asking "
+					  "for the PIN");
+				app->s.pin_typed[0] = '\0';
+				kiosk_go(app, KS_STAFF_PIN);
+			} else {
+				sayso_log(SAYSO_LOG_WARN, "staff hold ignored: "
+					  "no [kiosk] staff_pin configured");
+			}
+		} else if (app->staff_hold_at + KIOSK_STAFF_HOLD_MS < next) {
+			next = app->staff_hold_at + KIOSK_STAFF_HOLD_MS;
+		}
+	}
+	if (app->pending) {
+		if (now >= app->pending_retry_at) {
+			kiosk_save(app, app->pending, app->pending_next);
+			now = SDL_GetTicks64();
+		}
+		if (app->pending && app->pending_retry_at < next)
+			next = app->pending_retry_at;
+	} else if (app->screen_id == KS_THANKS) {
+		Uint64 until = app->screen_entered + KIOSK_THANKS_MS +
+			       (app->s.report_ref[0] ? 9000 : 0);
+		if (now >= until)
+			kiosk_reset(app);
+		else if (until < next)
+			next = until;
+	} else if (app->screen_id != KS_ATTRACT) {
+		if (app->idle_warning) {
+			Uint64 end = app->idle_warning_at + countdown_ms;
+			if (now >= end) {
+				sayso_log(SAYSO_LOG_INFO, "idle: session wiped");
+				kiosk_reset(app);
+			} else {
+				/* Redraw the countdown each second. */
+				Uint64 gone = now - app->idle_warning_at;
+				Uint64 tick = app->idle_warning_at +
+					      (gone / 1000 + 1) * 1000;
+				if (tick > end)
+					tick = end;
+				if (tick < next)
+					next = tick;
+				if (gone / 1000 != app->frames_countdown) {
+					app->frames_countdown = gone / 1000;
+					app->dirty = true;
+				}
+			}
+		} else if (now - app->last_input >= idle_ms) {
+			app->idle_warning = true;
+			app->idle_warning_at = now;
+			app->frames_countdown = 0;
+			app->dirty = true;
+			next = now + 1000;
+		} else if (app->last_input + idle_ms < next) {
+			next = app->last_input + idle_ms;
+		}
+	}
+	now = SDL_GetTicks64();
+	return next > now ? (int)(next - now) : 0;
+}
+
+/* ---- start-up ---- */
+
+static void log_sink(enum sayso_log_level level, const char *msg, void *ud)
+{
+	(void)ud;
+	fprintf(stderr, "sayso-kiosk: %s: %s\n", sayso_log_level_name(level),
+		msg);
+}
+
+static void find_assets(struct kiosk_app *app)
+{
+	const char *env = getenv("SAYSO_ASSETS");
+
+	if (app->cfg.kiosk.assets[0])
+		snprintf(app->assets_dir, sizeof(app->assets_dir), "%s",
+			 app->cfg.kiosk.assets);
+	else if (env && env[0])
+		snprintf(app->assets_dir, sizeof(app->assets_dir), "%s", env);
+	else if (access("assets/strings/en.ini", R_OK) == 0)
+		snprintf(app->assets_dir, sizeof(app->assets_dir), "assets");
+	else
+		snprintf(app->assets_dir, sizeof(app->assets_dir), "%s",
+			 SAYSO_ASSETS_DIR);
+}
+
+static int open_store(struct kiosk_app *app)
+{
+	char err[512];
+	enum sayso_err e;
+
+	snprintf(app->db_path, sizeof(app->db_path), "%s",
+		 app->cfg.site.database);
+	e = sayso_store_open(app->db_path, SAYSO_STORE_CREATE, &app->st, err,
+			     sizeof(err));
+	if (e != SAYSO_OK) {
+		fprintf(stderr, "sayso-kiosk: %s\n", err);
+		return 1;
+	}
+	if (app->opt.device)
+		snprintf(app->device, sizeof(app->device), "%s",
+			 app->opt.device);
+	else if (app->cfg.kiosk.device[0])
+		snprintf(app->device, sizeof(app->device), "%s",
+			 app->cfg.kiosk.device);
+	else {
+		char host[48] = "";
+		if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
+			snprintf(host, sizeof(host), "local");
+		snprintf(app->device, sizeof(app->device), "kiosk-%s", host);
+	}
+	e = sayso_store_set_device(app->st, app->device, "kiosk");
+	if (e != SAYSO_OK) {
+		fprintf(stderr, "sayso-kiosk: device %s: %s\n", app->device,
+			sayso_store_errmsg(app->st));
+		return 1;
+	}
+#ifdef KIOSK_HAVE_DEMO
+	struct sayso_round *rounds = NULL;
+	size_t nrounds = 0;
+	if (sayso_round_list(app->st, &rounds, &nrounds) == SAYSO_OK &&
+	    nrounds == 0) {
+		bool created = false;
+		e = sayso_demo_load(app->st, app->assets_dir, "kiosk",
+				    &created);
+		if (e == SAYSO_OK && created)
+			sayso_log(SAYSO_LOG_INFO, "no round yet: loaded the "
+				  "demo round from %s/demo", app->assets_dir);
+		else if (e != SAYSO_OK)
+			sayso_log(SAYSO_LOG_WARN, "demo round: %s",
+				  sayso_store_errmsg(app->st));
+	}
+	free(rounds);
+#endif
+	return 0;
+}
+
+int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
+{
+	char err[512], dir[SAYSO_PATH_MAX];
+	enum sayso_err e;
+	Uint32 flags;
+
+	memset(app, 0, sizeof(*app));
+	app->opt = *opt;
+	app->ui.focus = -1;
+	app->ui.pressed = -1;
+	sayso_log_set_sink(log_sink, NULL);
+	if (getenv("SAYSO_KIOSK_DEBUG"))
+		sayso_log_set_level(SAYSO_LOG_DEBUG);
+	if (opt->config_path) {
+		e = sayso_config_load(&app->cfg, opt->config_path, err,
+				      sizeof(err));
+		if (e != SAYSO_OK) {
+			fprintf(stderr, "sayso-kiosk: %s\n", err);
+			return 2;
+		}
+	} else if (sayso_config_defaults(&app->cfg) != SAYSO_OK) {
+		fprintf(stderr, "sayso-kiosk: out of memory\n");
+		return 1;
+	}
+	find_assets(app);
+	if (opt->script) {
+		app->script = kiosk_script_load(opt->script);
+		if (!app->script)
+			return 2;
+	}
+	if (open_store(app) != 0)
+		return 1;
+
+	/* One touch = one tap: no synthetic mouse from touch, and no
+	 * synthetic touch from the mouse. */
+	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+	SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+	SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+	SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		fprintf(stderr, "sayso-kiosk: cannot start SDL video: %s\n",
+			SDL_GetError());
+		return 1;
+	}
+	if (IMG_Init(IMG_INIT_PNG) == 0)
+		sayso_log(SAYSO_LOG_WARN, "SDL_image: %s", IMG_GetError());
+	flags = SDL_WINDOW_ALLOW_HIGHDPI;
+	bool fullscreen = app->cfg.kiosk.fullscreen && !opt->windowed &&
+			  !opt->script;
+	int ww = opt->script ? KIOSK_W : 1280, wh = opt->script ? KIOSK_H : 720;
+	if (fullscreen)
+		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+	else if (!opt->script)
+		flags |= SDL_WINDOW_RESIZABLE;
+	app->win = SDL_CreateWindow("sayso kiosk", SDL_WINDOWPOS_CENTERED,
+				    SDL_WINDOWPOS_CENTERED, ww, wh, flags);
+	if (!app->win) {
+		fprintf(stderr, "sayso-kiosk: cannot open a window: %s\n",
+			SDL_GetError());
+		return 1;
+	}
+	app->ren = SDL_CreateRenderer(app->win, -1, SDL_RENDERER_PRESENTVSYNC);
+	if (!app->ren) {
+		sayso_log(SAYSO_LOG_WARN, "renderer: %s; using software",
+			  SDL_GetError());
+		app->ren = SDL_CreateRenderer(app->win, -1,
+					      SDL_RENDERER_SOFTWARE);
+	}
+	if (!app->ren) {
+		fprintf(stderr, "sayso-kiosk: no renderer: %s\n",
+			SDL_GetError());
+		return 1;
+	}
+	SDL_RenderSetLogicalSize(app->ren, KIOSK_W, KIOSK_H);
+	SDL_ShowCursor(app->cfg.kiosk.cursor || opt->windowed ? SDL_ENABLE :
+			SDL_DISABLE);
+	SDL_DisableScreenSaver();
+	app->as = kiosk_assets_new(app->ren, app->cfg.kiosk.font);
+	if (!app->as) {
+		fprintf(stderr, "sayso-kiosk: out of memory\n");
+		return 1;
+	}
+	strings_dir(app, dir, sizeof(dir));
+	app->str = kiosk_strings_load(dir, app->cfg.site.languages.n ?
+				      app->cfg.site.languages.items[0] : "en");
+	if (!app->str) {
+		fprintf(stderr, "sayso-kiosk: out of memory\n");
+		return 1;
+	}
+	SDL_StartTextInput();
+	sayso_log(SAYSO_LOG_INFO, "device %s, database %s, %s renderer",
+		  app->device, app->db_path, "SDL");
+	app->last_input = SDL_GetTicks64();
+	kiosk_go(app, KS_ATTRACT);
+	return 0;
+}
+
+int kiosk_app_run(struct kiosk_app *app)
+{
+	SDL_Event ev;
+
+	while (!app->quit) {
+		if (app->dirty)
+			kiosk_render(app, NULL);
+		int timeout = kiosk_tick(app);
+		if (app->dirty)
+			continue;
+		if (app->script && !SDL_HasEvents(SDL_FIRSTEVENT,
+						  SDL_LASTEVENT)) {
+			int wait = 0;
+			if (!kiosk_script_step(app, &wait)) {
+				if (app->dirty)
+					kiosk_render(app, NULL);
+				sayso_log(SAYSO_LOG_INFO, "script finished");
+				break;
+			}
+			if (app->dirty ||
+			    SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
+				continue;
+			if (wait < timeout)
+				timeout = wait;
+		}
+		if (SDL_WaitEventTimeout(&ev, timeout))
+			kiosk_handle_sdl(app, &ev);
+	}
+	return app->exit_code;
+}
+
+void kiosk_app_cleanup(struct kiosk_app *app)
+{
+	kiosk_session_wipe(&app->s);
+	kiosk_script_free(app->script);
+	kiosk_assets_free(app->as);
+	kiosk_strings_free(app->str);
+	if (app->ren)
+		SDL_DestroyRenderer(app->ren);
+	if (app->win)
+		SDL_DestroyWindow(app->win);
+	if (TTF_WasInit())
+		TTF_Quit();
+	IMG_Quit();
+	SDL_Quit();
+	free(app->projects);
+	sayso_store_close(app->st);
+	sayso_config_cleanup(&app->cfg);
+	memset(app, 0, sizeof(*app));
+}
+
+/* Free disk space under the database, for the staff page. */
+int64_t kiosk_free_disk(const char *db_path)
+{
+	char dir[SAYSO_PATH_MAX];
+	struct statvfs sv;
+	const char *slash = strrchr(db_path, '/');
+
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - db_path + 1),
+			 db_path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (statvfs(dir, &sv) != 0)
+		return -1;
+	return (int64_t)sv.f_bavail * (int64_t)sv.f_frsize;
+}

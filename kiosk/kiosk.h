@@ -1,0 +1,409 @@
+/*
+ * kiosk.h: the shared state of sayso-kiosk (SDL2 touchscreen).
+ *
+ * Design: one struct kiosk_app holds everything; screens are a table of
+ * { name, enter, leave, event, draw } (app.c switches between them). Each
+ * screen's draw() both paints and declares its tappable widgets into
+ * app->ui; taps, the focus ring and keyboard activation are resolved
+ * against the widgets of the last frame, and the loop redraws after every
+ * handled event, so that list is always the one on screen.
+ *
+ * Everything is drawn at a fixed virtual 1920x1080 (SDL_RenderSetLogicalSize
+ * letterboxes it). Ballot rules, identity and storage come only from
+ * libsaysocore. What a resident typed lives in struct kiosk_session, which
+ * kiosk_session_wipe() zeroes on idle timeout and after every visit.
+ */
+#ifndef SAYSO_KIOSK_H
+#define SAYSO_KIOSK_H
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sayso/ballot.h"
+#include "sayso/config.h"
+#include "sayso/feedback.h"
+#include "sayso/identity.h"
+#include "sayso/round.h"
+#include "sayso/store.h"
+
+#define KIOSK_W 1920
+#define KIOSK_H 1080
+#define KIOSK_MAX_WIDGETS 96
+#define KIOSK_LABEL_MAX 256
+#define KIOSK_TEXT_MAX 280      /* report description typed at the kiosk */
+#define KIOSK_STAFF_HOLD_MS 5000
+#define KIOSK_STAFF_ZONE 140    /* top-left square that starts the hold */
+#define KIOSK_THANKS_MS 6000
+#define KIOSK_RETRY_MS 2000
+#define KIOSK_DEBOUNCE_MS 350
+
+/* ---- strings (strings.c) ---- */
+
+struct kiosk_strings;
+
+/* Loads <dir>/<lang>.ini; English is always loaded as the fallback.
+ * Returns NULL only on out-of-memory; a missing file is logged. */
+struct kiosk_strings *kiosk_strings_load(const char *dir, const char *lang);
+void kiosk_strings_free(struct kiosk_strings *s);
+/* The text for key in the loaded language, else English, else the key
+ * itself (logged once). Valid until kiosk_strings_free. */
+const char *kiosk_str(struct kiosk_strings *s, const char *key);
+/* The language code loaded ("en", "pl"). */
+const char *kiosk_strings_lang(const struct kiosk_strings *s);
+/*
+ * Copies tmpl into out replacing {name} with the value of the matching
+ * name/value pair (varargs: name, value, ..., NULL). Unknown names are
+ * copied as written. Always NUL-terminates; truncates at a UTF-8 boundary.
+ */
+void kiosk_fmt(char *out, size_t outsz, const char *tmpl, ...);
+
+/* ---- assets (assets.c) ---- */
+
+enum kiosk_font {
+	KF_BODY,   /* 32 px */
+	KF_SMALL,  /* 28 px: the smallest text anywhere */
+	KF_BUTTON, /* 40 px bold */
+	KF_TITLE,  /* 60 px bold */
+	KF_HUGE,   /* 88 px bold */
+	KF_COUNT
+};
+
+struct kiosk_assets;
+
+/* Opens the fonts (configured path, else DejaVu in the usual places). A
+ * missing font is logged; text then draws as placeholder boxes. */
+struct kiosk_assets *kiosk_assets_new(SDL_Renderer *r, const char *font_path);
+void kiosk_assets_free(struct kiosk_assets *a);
+/* Forgets every cached text texture (language change, session wipe: the
+ * textures hold what the resident typed). */
+void kiosk_assets_flush(struct kiosk_assets *a);
+bool kiosk_assets_have_font(const struct kiosk_assets *a);
+/* Text size in virtual px (estimate when the font is missing). */
+void kiosk_text_size(struct kiosk_assets *a, enum kiosk_font f,
+		     const char *text, int *w, int *h);
+/* Draws one line at (x, y) top-left; returns its width. */
+int kiosk_text(struct kiosk_assets *a, enum kiosk_font f, const char *text,
+	       int x, int y, SDL_Color c);
+/* Draws text wrapped to width w starting at (x, y); returns the height. */
+int kiosk_text_wrapped(struct kiosk_assets *a, enum kiosk_font f,
+		       const char *text, int x, int y, int w, SDL_Color c);
+/* Centred in rect. */
+void kiosk_text_centred(struct kiosk_assets *a, enum kiosk_font f,
+			const char *text, SDL_Rect rc, SDL_Color c);
+/* The QR code for url as a texture (cached); a drawn placeholder when
+ * encoding fails. */
+void kiosk_draw_qr(struct kiosk_assets *a, const char *url, SDL_Rect rc);
+/* A face for score 1..5 in rect (drawn, no image files needed). */
+void kiosk_draw_face(SDL_Renderer *r, int score, SDL_Rect rc);
+void kiosk_fill_circle(SDL_Renderer *r, int cx, int cy, int rad);
+
+/* ---- widgets (widget.c) ---- */
+
+enum kiosk_wkind {
+	KW_BUTTON,    /* primary: dark fill, white text */
+	KW_SECONDARY, /* white fill, dark border */
+	KW_CHOICE,    /* a numbered choice; shows selected state */
+	KW_KEY,       /* on-screen keyboard key */
+	KW_FACE,      /* rating face */
+	KW_CARD,      /* project card */
+	KW_HIDDEN,    /* tappable area with no drawing of its own */
+};
+
+struct kiosk_widget {
+	SDL_Rect rc;
+	enum kiosk_wkind kind;
+	int action;   /* screen-defined */
+	int arg;
+	bool selected;
+	bool disabled;
+	char label[KIOSK_LABEL_MAX];
+	char sub[KIOSK_LABEL_MAX]; /* second line (cards, faces) */
+};
+
+struct kiosk_ui {
+	struct kiosk_widget w[KIOSK_MAX_WIDGETS];
+	int n;
+	int focus;       /* index, -1 none */
+	bool focus_shown;/* keyboard in use: draw the ring */
+	int pressed;     /* widget under a finger, -1 none */
+};
+
+struct kiosk_app;
+
+/* Adds a widget to this frame; returns it (never NULL: extra widgets are
+ * dropped into a scratch slot and logged). */
+struct kiosk_widget *kiosk_ui_add(struct kiosk_app *app, enum kiosk_wkind kind,
+				  int x, int y, int w, int h, int action,
+				  int arg, const char *label);
+/* Draws every widget of the frame and the focus ring. */
+void kiosk_ui_draw(struct kiosk_app *app);
+/* Index of the widget at virtual (x, y), -1 none. */
+int kiosk_ui_hit(const struct kiosk_ui *ui, int x, int y);
+/* Moves the focus by delta (Tab/arrows), wrapping. */
+void kiosk_ui_focus_move(struct kiosk_ui *ui, int delta);
+
+/* A filled rectangle / outline helpers in one colour. */
+void kiosk_fill(SDL_Renderer *r, SDL_Rect rc, SDL_Color c);
+void kiosk_frame(SDL_Renderer *r, SDL_Rect rc, int thick, SDL_Color c);
+
+/* The on-screen keyboard: adds its keys (action KA_KEY, arg = codepoint or
+ * a KK_* special) in the given area. */
+enum { KK_BACKSPACE = -1, KK_SPACE = -2, KK_SHIFT = -3, KK_MODE = -4,
+       KK_ENTER = -5 };
+void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
+			bool symbols);
+/* The phone-style keypad (1 2 3 on top): digits and Backspace. */
+void kiosk_keypad_add(struct kiosk_app *app, SDL_Rect area, bool with_plus);
+
+/* Appends UTF-8 text to buf (bounded, whole characters only); removes the
+ * last UTF-8 character. */
+void kiosk_buf_append(char *buf, size_t bufsz, const char *text);
+void kiosk_buf_backspace(char *buf);
+
+/* Colours (contrast with white >= 7:1 for text). */
+extern const SDL_Color KC_BG, KC_TEXT, KC_MUTED, KC_PRIMARY, KC_PRIMARY_TEXT,
+	KC_FOCUS, KC_BORDER, KC_SELECTED, KC_ERROR, KC_PANEL, KC_OK;
+
+/* ---- screens ---- */
+
+enum kiosk_screen_id {
+	KS_ATTRACT,
+	KS_RATE,
+	KS_FOLLOWUP,
+	KS_REPORT_CAT,
+	KS_REPORT_STREET,
+	KS_REPORT_TEXT,
+	KS_REPORT_PHONE,
+	KS_REPORT_REVIEW,
+	KS_VOTE_ID,
+	KS_VOTE_SMS,
+	KS_VOTE_PICK,
+	KS_VOTE_REVIEW,
+	KS_VOTE_ALREADY,
+	KS_THANKS,
+	KS_STAFF_PIN,
+	KS_STAFF,
+	KS_COUNT
+};
+
+/* What a screen's event() receives: an activated widget, a key, or text. */
+enum kiosk_in_kind { KI_ACTIVATE, KI_KEY, KI_TEXT };
+struct kiosk_in {
+	enum kiosk_in_kind kind;
+	const struct kiosk_widget *w; /* KI_ACTIVATE */
+	SDL_Keycode key;              /* KI_KEY */
+	Uint16 mod;
+	const char *text;             /* KI_TEXT: UTF-8 */
+};
+
+struct kiosk_screen {
+	const char *name;
+	void (*enter)(struct kiosk_app *app);
+	void (*leave)(struct kiosk_app *app);
+	/* Returns true when it used the input (the screen is then redrawn). */
+	bool (*event)(struct kiosk_app *app, const struct kiosk_in *in);
+	void (*draw)(struct kiosk_app *app);
+};
+
+extern const struct kiosk_screen kiosk_screen_attract, kiosk_screen_rate,
+	kiosk_screen_followup, kiosk_screen_report_cat,
+	kiosk_screen_report_street, kiosk_screen_report_text,
+	kiosk_screen_report_phone, kiosk_screen_report_review,
+	kiosk_screen_vote_id, kiosk_screen_vote_sms, kiosk_screen_vote_pick,
+	kiosk_screen_vote_review, kiosk_screen_vote_already,
+	kiosk_screen_thanks, kiosk_screen_staff_pin, kiosk_screen_staff;
+
+/* Common widget actions (screens use values >= 100 for their own). */
+enum {
+	KA_BACK = 1,
+	KA_NEXT,
+	KA_SKIP,
+	KA_KEY,      /* keyboard/keypad key, arg = codepoint or KK_* */
+	KA_MORE_TIME,
+	KA_RETRY,
+	KA_PAGE_PREV,
+	KA_PAGE_NEXT,
+};
+
+/* ---- the session: what one resident entered; wiped after each visit ---- */
+
+struct kiosk_session {
+	/* rating */
+	int score;
+	char rating_uid[SAYSO_UID_LEN + 1];
+	char followup_q[16];
+	char followup_a[SAYSO_ANSWER_MAX];
+	/* report */
+	char category[SAYSO_CATEGORY_MAX];
+	char street[SAYSO_STREET_MAX];
+	bool street_chosen;      /* street or "somewhere else" picked */
+	char street_filter[64];
+	int street_page;
+	char text[KIOSK_TEXT_MAX + 1];
+	bool shift, symbols;
+	char phone_typed[32];
+	char phone_e164[SAYSO_E164_MAX];
+	char report_ref[SAYSO_REF_LEN + 1];
+	/* vote */
+	bool code_mode;          /* voter code instead of a phone number */
+	char id_typed[40];
+	enum sayso_id_kind id_kind;
+	char id_norm[SAYSO_E164_MAX > SAYSO_VOTER_CODE_MAX ?
+		     SAYSO_E164_MAX : SAYSO_VOTER_CODE_MAX];
+	char resident[SAYSO_RESIDENT_ID_LEN + 1];
+	char sms_code[8];        /* code sent by SMS */
+	char sms_typed[16];
+	int sms_tries;
+	bool picked[SAYSO_MAX_PICKS];
+	int pick_page;
+	int64_t prev_cast_at_ms;
+	enum sayso_channel prev_channel;
+	/* staff */
+	char pin_typed[17];
+	int pin_tries;
+	/* shared */
+	char message[KIOSK_LABEL_MAX]; /* a calm notice on the current screen */
+	char thanks_line[KIOSK_LABEL_MAX];
+	char carry[KIOSK_LABEL_MAX];   /* message for the next screen */
+};
+
+/* Zeroes everything a resident entered (explicit memset the compiler keeps). */
+void kiosk_session_wipe(struct kiosk_session *s);
+
+/* ---- the app ---- */
+
+/* A write that failed and is retried until it succeeds. */
+/* A write; may change *next (where to go on success). */
+typedef enum sayso_err (*kiosk_save_fn)(struct kiosk_app *app,
+					enum kiosk_screen_id *next);
+
+struct kiosk_options {
+	const char *config_path; /* NULL: embedded default */
+	bool windowed;
+	const char *device;      /* NULL: config/derived */
+	const char *script;      /* NULL: interactive */
+	const char *shots_dir;   /* NULL: no screenshots */
+	bool no_present_wait;    /* bench: never sleep */
+};
+
+struct kiosk_app {
+	struct kiosk_options opt;
+	struct sayso_config cfg;
+	struct sayso_store *st;
+	char db_path[SAYSO_PATH_MAX];
+	char assets_dir[SAYSO_PATH_MAX];
+	char device[65];
+
+	SDL_Window *win;
+	SDL_Renderer *ren;
+	struct kiosk_assets *as;
+	struct kiosk_strings *str;
+	int lang_index;
+
+	/* round (reloaded on each visit to the vote flow) */
+	bool have_round;
+	struct sayso_round round;
+	struct sayso_project *projects;
+	size_t nprojects;
+
+	const struct kiosk_screen *screen;
+	enum kiosk_screen_id screen_id;
+	struct kiosk_ui ui;
+	struct kiosk_session s;
+	bool dirty;
+	bool quit;
+	int exit_code;
+
+	/* timers (SDL_GetTicks64 ms) */
+	Uint64 last_input;
+	Uint64 screen_entered;
+	bool idle_warning;
+	Uint64 idle_warning_at;
+	Uint64 last_tap;
+	Uint64 frames_countdown; /* last countdown second drawn */
+	bool staff_hold;
+	Uint64 staff_hold_at;
+
+	/* a failed save being retried */
+	kiosk_save_fn pending;
+	enum kiosk_screen_id pending_next;
+	Uint64 pending_retry_at;
+	int pending_failures;
+
+	/* statistics for the bench and tests */
+	Uint64 frames;
+	Uint64 first_frame_ns;
+
+	/* script replay (script.c) */
+	struct kiosk_script *script;
+	char shot_request[128];
+};
+
+/* Screen table lookup and switching (leave old, enter new, redraw). */
+void kiosk_go(struct kiosk_app *app, enum kiosk_screen_id id);
+const struct kiosk_screen *kiosk_screen_get(enum kiosk_screen_id id);
+
+/* Parses the command line into opt. Returns 0 ok, 1 printed help/version
+ * (exit 0), 2 usage error (message printed). */
+int kiosk_parse_args(int argc, char **argv, struct kiosk_options *opt);
+
+/* Starts everything (config, store, SDL, assets). On failure prints why
+ * and returns non-zero. */
+int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt);
+/* The event loop; returns the exit code. */
+int kiosk_app_run(struct kiosk_app *app);
+void kiosk_app_cleanup(struct kiosk_app *app);
+
+/* Runs a save now; on failure shows the calm "tell a member of staff"
+ * notice, keeps the input and retries every few seconds. On success goes
+ * to next. */
+void kiosk_save(struct kiosk_app *app, kiosk_save_fn fn,
+		enum kiosk_screen_id next);
+
+/* One input from any source, already in virtual coordinates. */
+void kiosk_handle_tap(struct kiosk_app *app, int x, int y, bool down);
+void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev);
+/* Draws the current screen (and overlays); saves a PNG to shot when not
+ * NULL (read before present); presents. */
+void kiosk_render(struct kiosk_app *app, const char *shot);
+/* Periodic work: idle timer, staff hold, retries, thank-you timeout.
+ * Returns ms until the next deadline (for SDL_WaitEventTimeout). */
+int kiosk_tick(struct kiosk_app *app);
+/* Loads the current round and its projects (have_round). */
+void kiosk_load_round(struct kiosk_app *app);
+/* Switches language to the next configured one. */
+void kiosk_next_language(struct kiosk_app *app);
+/* Back to the attract screen with everything wiped. */
+void kiosk_reset(struct kiosk_app *app);
+
+/* Shared drawing: page background, title, a notice line. */
+void kiosk_draw_title(struct kiosk_app *app, const char *title,
+		      const char *subtitle);
+void kiosk_draw_message(struct kiosk_app *app, int y);
+/* Back (Escape) and Next (Enter) buttons along the bottom. */
+void kiosk_add_nav(struct kiosk_app *app, const char *back_key,
+		   const char *next_key);
+const char *kiosk_s(struct kiosk_app *app, const char *key);
+/* Digit 1..9 from a key (top row or keypad), else 0. */
+int kiosk_key_digit(SDL_Keycode k);
+/* Money in the round's currency. */
+void kiosk_money(struct kiosk_app *app, int64_t minor, char *out, size_t sz);
+
+/* Bytes free on the database's filesystem, -1 unknown. */
+int64_t kiosk_free_disk(const char *db_path);
+
+/* ---- script replay (script.c) ---- */
+
+struct kiosk_script;
+/* Parses FILE. NULL and a message on stderr on a bad line (file:line). */
+struct kiosk_script *kiosk_script_load(const char *path);
+void kiosk_script_free(struct kiosk_script *sc);
+/* Runs due steps (pushing SDL events, requesting screenshots). Returns
+ * false when the script has finished. *wait_ms receives the time until the
+ * next step. */
+bool kiosk_script_step(struct kiosk_app *app, int *wait_ms);
+
+#endif

@@ -1,0 +1,594 @@
+/*
+ * screen_report.c: "Report a problem": category grid, street picker,
+ * optional description (on-screen keyboard), optional phone number for an
+ * update when it is resolved, review, submit; the thank-you screen shows
+ * the reference.
+ *
+ * The street picker lists the site's streets (configured) filtered by what
+ * is typed, numbered per page so keys 1..6 pick, with "Somewhere else"
+ * always 7. Phone numbers are checked by libsaysocore and never stored in
+ * the report: the core holds them only as a pending SMS in the outbox.
+ */
+#include "kiosk.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sayso/log.h"
+#include "sayso/stats.h"
+
+#define STREETS_PER_PAGE 6
+enum { R_PICK = 100, R_ELSEWHERE };
+
+/* ---- category ---- */
+
+static void category_label(struct kiosk_app *app, const char *code, char *out,
+			   size_t sz)
+{
+	char key[96];
+	const char *s;
+
+	snprintf(key, sizeof(key), "category.%s", code);
+	s = kiosk_str(app->str, key);
+	if (strcmp(s, key) == 0)
+		sayso_category_label(code, out, sz);
+	else
+		snprintf(out, sz, "%s", s);
+}
+
+static void pick_category(struct kiosk_app *app, int n)
+{
+	const struct sayso_list *c = &app->cfg.kiosk.categories;
+
+	if (n < 1 || (size_t)n > c->n)
+		return;
+	snprintf(app->s.category, sizeof(app->s.category), "%s",
+		 c->items[n - 1]);
+	kiosk_go(app, KS_REPORT_STREET);
+}
+
+static bool cat_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	switch (in->kind) {
+	case KI_ACTIVATE:
+		if (in->w->action == KA_BACK)
+			kiosk_reset(app);
+		else
+			pick_category(app, in->w->arg);
+		return true;
+	case KI_KEY:
+		if (in->key == SDLK_ESCAPE) {
+			kiosk_reset(app);
+			return true;
+		}
+		if (kiosk_key_digit(in->key)) {
+			pick_category(app, kiosk_key_digit(in->key));
+			return true;
+		}
+		return false;
+	case KI_TEXT:
+		return false;
+	}
+	return false;
+}
+
+static void cat_draw(struct kiosk_app *app)
+{
+	const struct sayso_list *c = &app->cfg.kiosk.categories;
+	char label[128];
+	size_t n = c->n > 12 ? 12 : c->n;
+	int cols = n > 8 ? 3 : 2;
+	int gap = 30, w = (KIOSK_W - 320 - (cols - 1) * gap) / cols;
+
+	kiosk_draw_title(app, kiosk_s(app, "report.cat_title"),
+			 kiosk_s(app, "report.cat_subtitle"));
+	for (size_t i = 0; i < n; i++) {
+		category_label(app, c->items[i], label, sizeof(label));
+		kiosk_ui_add(app, KW_CHOICE, 160 + (int)(i % (size_t)cols) *
+			     (w + gap), 290 + (int)(i / (size_t)cols) * 160,
+			     w, 130, R_PICK, (int)i + 1, label);
+	}
+	kiosk_add_nav(app, "nav.cancel", NULL);
+}
+
+const struct kiosk_screen kiosk_screen_report_cat = {
+	.name = "report_category",
+	.event = cat_event,
+	.draw = cat_draw,
+};
+
+/* ---- street ---- */
+
+static bool street_matches(const char *street, const char *filter)
+{
+	size_t fl = strlen(filter);
+
+	if (!fl)
+		return true;
+	for (const char *p = street; *p; p++)
+		if (strncasecmp(p, filter, fl) == 0 &&
+		    (p == street || p[-1] == ' '))
+			return true;
+	return false;
+}
+
+/* The indexes of matching streets: all into idx (up to max). */
+static size_t matching(struct kiosk_app *app, size_t *idx, size_t max)
+{
+	const struct sayso_list *l = &app->cfg.kiosk.streets;
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n && n < max; i++)
+		if (street_matches(l->items[i], app->s.street_filter))
+			idx[n++] = i;
+	return n;
+}
+
+static void choose_street(struct kiosk_app *app, const char *street)
+{
+	snprintf(app->s.street, sizeof(app->s.street), "%s",
+		 street ? street : "");
+	app->s.street_chosen = true;
+	kiosk_go(app, KS_REPORT_TEXT);
+}
+
+static void pick_street(struct kiosk_app *app, int n)
+{
+	size_t idx[SAYSO_LIST_MAX];
+	size_t cnt = matching(app, idx, SAYSO_LIST_MAX);
+	size_t at = (size_t)app->s.street_page * STREETS_PER_PAGE +
+		    (size_t)n - 1;
+
+	if (n == STREETS_PER_PAGE + 1) {
+		choose_street(app, NULL);
+		return;
+	}
+	if (n < 1 || n > STREETS_PER_PAGE || at >= cnt)
+		return;
+	choose_street(app, app->cfg.kiosk.streets.items[idx[at]]);
+}
+
+static void filter_changed(struct kiosk_app *app)
+{
+	app->s.street_page = 0;
+}
+
+static bool street_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	size_t idx[SAYSO_LIST_MAX];
+	size_t cnt;
+
+	switch (in->kind) {
+	case KI_ACTIVATE:
+		switch (in->w->action) {
+		case KA_BACK:
+			kiosk_go(app, KS_REPORT_CAT);
+			return true;
+		case KA_PAGE_PREV:
+			if (app->s.street_page > 0)
+				app->s.street_page--;
+			return true;
+		case KA_PAGE_NEXT:
+			cnt = matching(app, idx, SAYSO_LIST_MAX);
+			if ((size_t)(app->s.street_page + 1) *
+			    STREETS_PER_PAGE < cnt)
+				app->s.street_page++;
+			return true;
+		case R_PICK:
+			pick_street(app, in->w->arg);
+			return true;
+		case KA_KEY:
+			if (in->w->arg == KK_BACKSPACE)
+				kiosk_buf_backspace(app->s.street_filter);
+			else if (in->w->arg == KK_SPACE)
+				kiosk_buf_append(app->s.street_filter,
+						 sizeof(app->s.street_filter),
+						 " ");
+			else if (in->w->arg == KK_ENTER) {
+				cnt = matching(app, idx, 2);
+				if (cnt == 1)
+					pick_street(app, 1);
+				return true;
+			} else if (in->w->arg > 0) {
+				char t[2] = {(char)in->w->arg, 0};
+				kiosk_buf_append(app->s.street_filter,
+						 sizeof(app->s.street_filter),
+						 t);
+			}
+			filter_changed(app);
+			return true;
+		default:
+			return false;
+		}
+	case KI_KEY:
+		if (in->key == SDLK_ESCAPE) {
+			kiosk_go(app, KS_REPORT_CAT);
+			return true;
+		}
+		if (in->key == SDLK_BACKSPACE) {
+			kiosk_buf_backspace(app->s.street_filter);
+			filter_changed(app);
+			return true;
+		}
+		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
+			cnt = matching(app, idx, 2);
+			if (cnt == 1)
+				pick_street(app, 1);
+			return true;
+		}
+		if (in->key == SDLK_PAGEDOWN || in->key == SDLK_PAGEUP) {
+			struct kiosk_widget w = {
+				.action = in->key == SDLK_PAGEDOWN ?
+					  KA_PAGE_NEXT : KA_PAGE_PREV};
+			struct kiosk_in pin = {.kind = KI_ACTIVATE, .w = &w};
+			return street_event(app, &pin);
+		}
+		if (kiosk_key_digit(in->key) &&
+		    kiosk_key_digit(in->key) <= STREETS_PER_PAGE + 1) {
+			pick_street(app, kiosk_key_digit(in->key));
+			return true;
+		}
+		return false;
+	case KI_TEXT:
+		/* Letters filter the list; digits are shortcuts (KEYDOWN). */
+		for (const char *p = in->text; *p; p++) {
+			if (isdigit((unsigned char)*p))
+				return false;
+		}
+		kiosk_buf_append(app->s.street_filter,
+				 sizeof(app->s.street_filter), in->text);
+		filter_changed(app);
+		return true;
+	}
+	return false;
+}
+
+static void street_draw(struct kiosk_app *app)
+{
+	size_t idx[SAYSO_LIST_MAX];
+	size_t cnt = matching(app, idx, SAYSO_LIST_MAX);
+	size_t first = (size_t)app->s.street_page * STREETS_PER_PAGE;
+	char line[160];
+
+	kiosk_draw_title(app, kiosk_s(app, "report.street_title"),
+			 kiosk_s(app, "report.street_subtitle"));
+	/* Search field. */
+	SDL_Rect field = {1000, 200, 760, 90};
+	kiosk_fill(app->ren, field, KC_BG);
+	kiosk_frame(app->ren, field, 3, KC_BORDER);
+	if (app->s.street_filter[0]) {
+		snprintf(line, sizeof(line), "%s|", app->s.street_filter);
+		kiosk_text(app->as, KF_BUTTON, line, field.x + 20,
+			   field.y + 20, KC_TEXT);
+	} else {
+		kiosk_text(app->as, KF_BODY, kiosk_s(app, "report.search"),
+			   field.x + 20, field.y + 24, KC_MUTED);
+	}
+	for (size_t i = 0; i < STREETS_PER_PAGE && first + i < cnt; i++)
+		kiosk_ui_add(app, KW_CHOICE, 160, 230 + (int)i * 100, 780, 88,
+			     R_PICK, (int)i + 1,
+			     app->cfg.kiosk.streets.items[idx[first + i]]);
+	if (cnt == 0)
+		kiosk_text_wrapped(app->as, KF_BODY,
+				   kiosk_s(app, "report.no_street"), 160, 240,
+				   780, KC_MUTED);
+	kiosk_ui_add(app, KW_CHOICE, 160, 230 + STREETS_PER_PAGE * 100, 780,
+		     88, R_PICK, STREETS_PER_PAGE + 1,
+		     kiosk_s(app, "report.elsewhere"));
+	if (cnt > STREETS_PER_PAGE) {
+		struct kiosk_widget *p = kiosk_ui_add(
+			app, KW_SECONDARY, 560, KIOSK_H - 150, 180, 110,
+			KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
+		p->disabled = app->s.street_page == 0;
+		p = kiosk_ui_add(app, KW_SECONDARY, 760, KIOSK_H - 150, 180,
+				 110, KA_PAGE_NEXT, 0,
+				 kiosk_s(app, "nav.more"));
+		p->disabled = first + STREETS_PER_PAGE >= cnt;
+	}
+	kiosk_keyboard_add(app, (SDL_Rect){1000, 320, 760, 480}, false,
+			   false);
+	kiosk_add_nav(app, "nav.back", NULL);
+}
+
+const struct kiosk_screen kiosk_screen_report_street = {
+	.name = "report_street",
+	.event = street_event,
+	.draw = street_draw,
+};
+
+/* ---- description ---- */
+
+static void text_key(struct kiosk_app *app, int arg)
+{
+	switch (arg) {
+	case KK_BACKSPACE:
+		kiosk_buf_backspace(app->s.text);
+		break;
+	case KK_SPACE:
+		kiosk_buf_append(app->s.text, sizeof(app->s.text), " ");
+		break;
+	case KK_SHIFT:
+		app->s.shift = !app->s.shift;
+		break;
+	case KK_MODE:
+		app->s.symbols = !app->s.symbols;
+		break;
+	case KK_ENTER:
+		kiosk_go(app, KS_REPORT_PHONE);
+		break;
+	default:
+		if (arg > 0 && arg < 128) {
+			char t[2] = {(char)arg, 0};
+			kiosk_buf_append(app->s.text, sizeof(app->s.text), t);
+			app->s.shift = false; /* one capital, like phones */
+		}
+		break;
+	}
+}
+
+static bool text_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	switch (in->kind) {
+	case KI_ACTIVATE:
+		switch (in->w->action) {
+		case KA_BACK:
+			kiosk_go(app, KS_REPORT_STREET);
+			return true;
+		case KA_NEXT:
+			kiosk_go(app, KS_REPORT_PHONE);
+			return true;
+		case KA_KEY:
+			text_key(app, in->w->arg);
+			return true;
+		default:
+			return false;
+		}
+	case KI_KEY:
+		if (in->key == SDLK_ESCAPE) {
+			/* Skip the optional description. */
+			memset(app->s.text, 0, sizeof(app->s.text));
+			kiosk_go(app, KS_REPORT_PHONE);
+			return true;
+		}
+		if (in->key == SDLK_BACKSPACE) {
+			kiosk_buf_backspace(app->s.text);
+			return true;
+		}
+		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
+			kiosk_go(app, KS_REPORT_PHONE);
+			return true;
+		}
+		return false;
+	case KI_TEXT:
+		kiosk_buf_append(app->s.text, sizeof(app->s.text), in->text);
+		return true;
+	}
+	return false;
+}
+
+static void text_draw(struct kiosk_app *app)
+{
+	char count[96], n1[24], n2[24], shown[KIOSK_TEXT_MAX + 8];
+
+	kiosk_draw_title(app, kiosk_s(app, "report.text_title"),
+			 kiosk_s(app, "report.text_hint"));
+	SDL_Rect field = {160, 220, KIOSK_W - 320, 190};
+	kiosk_fill(app->ren, field, KC_BG);
+	kiosk_frame(app->ren, field, 3, KC_BORDER);
+	snprintf(shown, sizeof(shown), "%s|", app->s.text);
+	kiosk_text_wrapped(app->as, KF_BODY, shown, field.x + 20, field.y + 16,
+			   field.w - 40, KC_TEXT);
+	snprintf(n1, sizeof(n1), "%zu", strlen(app->s.text));
+	snprintf(n2, sizeof(n2), "%d", KIOSK_TEXT_MAX);
+	kiosk_fmt(count, sizeof(count), kiosk_s(app, "report.count"), "n", n1,
+		  "max", n2, NULL);
+	kiosk_text(app->as, KF_SMALL, count, field.x + field.w - 220,
+		   field.y + field.h + 8, KC_MUTED);
+	kiosk_keyboard_add(app, (SDL_Rect){160, 460, KIOSK_W - 320, 440},
+			   app->s.shift, app->s.symbols);
+	kiosk_add_nav(app, "nav.back",
+		      app->s.text[0] ? "nav.next" : "nav.skip");
+}
+
+const struct kiosk_screen kiosk_screen_report_text = {
+	.name = "report_text",
+	.event = text_event,
+	.draw = text_draw,
+};
+
+/* ---- phone for updates ---- */
+
+static void phone_next(struct kiosk_app *app)
+{
+	const char *why = NULL;
+
+	if (!app->s.phone_typed[0]) {
+		app->s.phone_e164[0] = '\0';
+		kiosk_go(app, KS_REPORT_REVIEW);
+		return;
+	}
+	if (sayso_phone_normalise(app->s.phone_typed, app->s.phone_e164,
+				  sizeof(app->s.phone_e164), &why) !=
+	    SAYSO_OK) {
+		app->s.phone_e164[0] = '\0';
+		snprintf(app->s.message, sizeof(app->s.message), "%s %s",
+			 kiosk_s(app, "phone.invalid"), why ? why : "");
+		app->dirty = true;
+		return;
+	}
+	kiosk_go(app, KS_REPORT_REVIEW);
+}
+
+static void phone_type(char *buf, size_t sz, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (isdigit((unsigned char)*p) || *p == '+' || *p == ' ') {
+			char t[2] = {*p, 0};
+			kiosk_buf_append(buf, sz, t);
+		}
+	}
+}
+
+static bool phone_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	switch (in->kind) {
+	case KI_ACTIVATE:
+		switch (in->w->action) {
+		case KA_BACK:
+			kiosk_go(app, KS_REPORT_TEXT);
+			return true;
+		case KA_NEXT:
+			phone_next(app);
+			return true;
+		case KA_SKIP:
+			memset(app->s.phone_typed, 0,
+			       sizeof(app->s.phone_typed));
+			phone_next(app);
+			return true;
+		case KA_KEY:
+			if (in->w->arg == KK_BACKSPACE)
+				kiosk_buf_backspace(app->s.phone_typed);
+			else if (in->w->arg > 0) {
+				char t[2] = {(char)in->w->arg, 0};
+				phone_type(app->s.phone_typed,
+					   sizeof(app->s.phone_typed), t);
+			}
+			app->s.message[0] = '\0';
+			return true;
+		default:
+			return false;
+		}
+	case KI_KEY:
+		if (in->key == SDLK_ESCAPE) {
+			memset(app->s.phone_typed, 0,
+			       sizeof(app->s.phone_typed));
+			phone_next(app);
+			return true;
+		}
+		if (in->key == SDLK_BACKSPACE) {
+			kiosk_buf_backspace(app->s.phone_typed);
+			return true;
+		}
+		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
+			phone_next(app);
+			return true;
+		}
+		return false;
+	case KI_TEXT:
+		phone_type(app->s.phone_typed, sizeof(app->s.phone_typed),
+			   in->text);
+		app->s.message[0] = '\0';
+		return true;
+	}
+	return false;
+}
+
+static void phone_draw(struct kiosk_app *app)
+{
+	kiosk_draw_title(app, kiosk_s(app, "report.phone_title"), NULL);
+	kiosk_text_wrapped(app->as, KF_BODY, kiosk_s(app, "report.phone_body"),
+			   160, 240, 760, KC_TEXT);
+	SDL_Rect field = {160, 480, 760, 110};
+	kiosk_fill(app->ren, field, KC_BG);
+	kiosk_frame(app->ren, field, 3, KC_BORDER);
+	kiosk_text(app->as, KF_TITLE, app->s.phone_typed, field.x + 24,
+		   field.y + 18, KC_TEXT);
+	kiosk_draw_message(app, 620);
+	kiosk_keypad_add(app, (SDL_Rect){1120, 200, 640, 680}, true);
+	kiosk_add_nav(app, "nav.back", app->s.phone_typed[0] ? "nav.next" :
+		      NULL);
+	if (!app->s.phone_typed[0])
+		kiosk_ui_add(app, KW_SECONDARY, KIOSK_W - 160 - 440,
+			     KIOSK_H - 150, 440, 110, KA_SKIP, 0,
+			     kiosk_s(app, "report.no_updates"));
+}
+
+const struct kiosk_screen kiosk_screen_report_phone = {
+	.name = "report_phone",
+	.event = phone_event,
+	.draw = phone_draw,
+};
+
+/* ---- review and submit ---- */
+
+static enum sayso_err save_report(struct kiosk_app *app,
+				  enum kiosk_screen_id *next)
+{
+	struct sayso_report_in in = {
+		.category = app->s.category,
+		.street = app->s.street,
+		.text = app->s.text,
+		.notify_phone = app->s.phone_e164[0] ? app->s.phone_e164 : NULL,
+		.channel = SAYSO_CH_KIOSK,
+	};
+	enum sayso_err err;
+
+	(void)next;
+	err = sayso_report_add(app->st, &in, app->s.report_ref,
+			       sizeof(app->s.report_ref));
+	if (err == SAYSO_OK) {
+		snprintf(app->s.thanks_line, sizeof(app->s.thanks_line), "%s",
+			 kiosk_s(app, app->s.phone_e164[0] ?
+				      "thanks.report_phone" :
+				      "thanks.report"));
+		/* The number is in the outbox now; forget it here. */
+		memset(app->s.phone_typed, 0, sizeof(app->s.phone_typed));
+		memset(app->s.phone_e164, 0, sizeof(app->s.phone_e164));
+		sayso_log(SAYSO_LOG_INFO, "report %s saved",
+			  app->s.report_ref);
+	}
+	return err;
+}
+
+static bool review_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	if ((in->kind == KI_ACTIVATE && in->w->action == KA_BACK) ||
+	    (in->kind == KI_KEY && in->key == SDLK_ESCAPE)) {
+		kiosk_go(app, KS_REPORT_PHONE);
+		return true;
+	}
+	if ((in->kind == KI_ACTIVATE && in->w->action == KA_NEXT) ||
+	    (in->kind == KI_KEY && (in->key == SDLK_RETURN ||
+				    in->key == SDLK_KP_ENTER))) {
+		kiosk_save(app, save_report, KS_THANKS);
+		return true;
+	}
+	return false;
+}
+
+static int review_line(struct kiosk_app *app, int y, const char *label_key,
+		       const char *value)
+{
+	kiosk_text(app->as, KF_BODY, kiosk_s(app, label_key), 160, y,
+		   KC_MUTED);
+	return kiosk_text_wrapped(app->as, KF_BUTTON, value, 560, y - 4,
+				  KIOSK_W - 720, KC_TEXT) + 36;
+}
+
+static void review_draw(struct kiosk_app *app)
+{
+	char label[128], masked[SAYSO_E164_MAX];
+	int y = 240;
+
+	kiosk_draw_title(app, kiosk_s(app, "report.review_title"),
+			 kiosk_s(app, "report.review_subtitle"));
+	category_label(app, app->s.category, label, sizeof(label));
+	y += review_line(app, y, "report.review_category", label);
+	y += review_line(app, y, "report.review_street", app->s.street[0] ?
+			 app->s.street : kiosk_s(app, "report.elsewhere"));
+	y += review_line(app, y, "report.review_text", app->s.text[0] ?
+			 app->s.text : kiosk_s(app, "report.none"));
+	if (app->s.phone_e164[0])
+		sayso_mask_phone(app->s.phone_e164, masked, sizeof(masked));
+	y += review_line(app, y, "report.review_phone", app->s.phone_e164[0] ?
+			 masked : kiosk_s(app, "report.none"));
+	kiosk_draw_message(app, y);
+	kiosk_add_nav(app, "nav.back", "nav.submit");
+}
+
+const struct kiosk_screen kiosk_screen_report_review = {
+	.name = "report_review",
+	.event = review_event,
+	.draw = review_draw,
+};

@@ -1,0 +1,236 @@
+/*
+ * screen_staff.c: the staff exit. Holding the top-left corner for five
+ * seconds (app.c) opens a PIN keypad; the PIN from [kiosk] staff_pin opens
+ * a small status page (device id, counts today, database path, free disk)
+ * with "Exit kiosk" and "Back to kiosk". Three wrong PINs return to the
+ * start. Every attempt is logged, never the digits typed.
+ */
+#include "kiosk.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <time.h>
+
+#include "sayso/log.h"
+#include "sayso/stats.h"
+
+enum { S_EXIT = 100 };
+
+static void pin_check(struct kiosk_app *app)
+{
+	const char *pin = app->cfg.kiosk.staff_pin;
+	size_t a = strlen(app->s.pin_typed), b = strlen(pin);
+	unsigned diff = a != b;
+
+	for (size_t i = 0; i < b; i++)
+		diff |= (unsigned)(app->s.pin_typed[i < a ? i : 0] ^ pin[i]);
+	memset(app->s.pin_typed, 0, sizeof(app->s.pin_typed));
+	if (!diff && b > 0) {
+		sayso_log(SAYSO_LOG_INFO, "staff PIN accepted");
+		kiosk_go(app, KS_STAFF);
+		return;
+	}
+	app->s.pin_tries++;
+	sayso_log(SAYSO_LOG_WARN, "staff PIN wrong (attempt %d)",
+		  app->s.pin_tries);
+	if (app->s.pin_tries >= 3) {
+		kiosk_reset(app);
+		return;
+	}
+	snprintf(app->s.message, sizeof(app->s.message), "%s",
+		 kiosk_s(app, "staff.wrong_pin"));
+}
+
+static void pin_type(struct kiosk_app *app, const char *text)
+{
+	for (const char *p = text; *p; p++)
+		if (isdigit((unsigned char)*p)) {
+			char t[2] = {*p, 0};
+			kiosk_buf_append(app->s.pin_typed,
+					 sizeof(app->s.pin_typed), t);
+		}
+}
+
+static bool pin_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	switch (in->kind) {
+	case KI_ACTIVATE:
+		switch (in->w->action) {
+		case KA_BACK:
+			kiosk_reset(app);
+			return true;
+		case KA_NEXT:
+			pin_check(app);
+			return true;
+		case KA_KEY:
+			if (in->w->arg == KK_BACKSPACE)
+				kiosk_buf_backspace(app->s.pin_typed);
+			else if (in->w->arg > 0) {
+				char t[2] = {(char)in->w->arg, 0};
+				pin_type(app, t);
+			}
+			return true;
+		default:
+			return false;
+		}
+	case KI_KEY:
+		if (in->key == SDLK_ESCAPE) {
+			kiosk_reset(app);
+			return true;
+		}
+		if (in->key == SDLK_BACKSPACE) {
+			kiosk_buf_backspace(app->s.pin_typed);
+			return true;
+		}
+		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
+			pin_check(app);
+			return true;
+		}
+		return false;
+	case KI_TEXT:
+		pin_type(app, in->text);
+		return true;
+	}
+	return false;
+}
+
+static void pin_draw(struct kiosk_app *app)
+{
+	char dots[40] = "";
+	size_t n = strlen(app->s.pin_typed);
+
+	kiosk_draw_title(app, kiosk_s(app, "staff.pin_title"), NULL);
+	for (size_t i = 0; i < n && i * 3 + 3 < sizeof(dots); i++)
+		memcpy(dots + i * 3, "\xe2\x97\x8f", 3); /* ● */
+	dots[n * 3 < sizeof(dots) ? n * 3 : sizeof(dots) - 1] = '\0';
+	SDL_Rect field = {160, 300, 560, 110};
+	kiosk_fill(app->ren, field, KC_BG);
+	kiosk_frame(app->ren, field, 3, KC_BORDER);
+	kiosk_text(app->as, KF_TITLE, dots, field.x + 24, field.y + 18,
+		   KC_TEXT);
+	kiosk_draw_message(app, 440);
+	kiosk_keypad_add(app, (SDL_Rect){1120, 200, 640, 680}, false);
+	kiosk_add_nav(app, "nav.cancel", "nav.next");
+}
+
+const struct kiosk_screen kiosk_screen_staff_pin = {
+	.name = "staff_pin",
+	.event = pin_event,
+	.draw = pin_draw,
+};
+
+/* ---- status page ---- */
+
+static struct {
+	int64_t ratings, reports, ballots;
+	bool ok;
+} today;
+
+static int64_t local_midnight_ms(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&now, &tm))
+		return 0;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	return (int64_t)mktime(&tm) * 1000;
+}
+
+static void staff_enter(struct kiosk_app *app)
+{
+	struct sayso_ratings_summary rs;
+	struct sayso_reports_summary ps;
+	struct sayso_ballot_counts bc;
+	int64_t since = local_midnight_ms();
+
+	memset(&today, 0, sizeof(today));
+	today.ok = true;
+	memset(&rs, 0, sizeof(rs));
+	memset(&ps, 0, sizeof(ps));
+	if (sayso_stats_ratings(app->st, since, 0, SAYSO_BY_NONE, &rs) ==
+	    SAYSO_OK)
+		today.ratings = rs.all.n;
+	else
+		today.ok = false;
+	sayso_ratings_summary_free(&rs);
+	if (sayso_stats_reports(app->st, since, 0, &ps) == SAYSO_OK)
+		today.reports = ps.total;
+	else
+		today.ok = false;
+	sayso_reports_summary_free(&ps);
+	kiosk_load_round(app);
+	today.ballots = -1;
+	if (app->have_round &&
+	    sayso_ballot_counts(app->st, app->round.id, &bc) == SAYSO_OK)
+		today.ballots = bc.by_channel[SAYSO_CH_KIOSK];
+}
+
+static bool staff_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	if (in->kind == KI_ACTIVATE && in->w->action == S_EXIT) {
+		sayso_log(SAYSO_LOG_INFO, "staff exit");
+		app->quit = true;
+		app->exit_code = 0;
+		return true;
+	}
+	if ((in->kind == KI_ACTIVATE && in->w->action == KA_BACK) ||
+	    (in->kind == KI_KEY && in->key == SDLK_ESCAPE)) {
+		kiosk_reset(app);
+		return true;
+	}
+	return false;
+}
+
+static int status_line(struct kiosk_app *app, int y, const char *key,
+		       const char *value)
+{
+	kiosk_text(app->as, KF_BODY, kiosk_s(app, key), 160, y, KC_MUTED);
+	kiosk_text(app->as, KF_BODY, value, 760, y, KC_TEXT);
+	return 56;
+}
+
+static void staff_draw(struct kiosk_app *app)
+{
+	char v[SAYSO_PATH_MAX + 64];
+	int y = 200;
+	int64_t free_b = kiosk_free_disk(app->db_path);
+
+	kiosk_draw_title(app, kiosk_s(app, "staff.title"), NULL);
+	y += status_line(app, y, "staff.device", app->device);
+	y += status_line(app, y, "staff.database", app->db_path);
+	if (free_b >= 0)
+		snprintf(v, sizeof(v), "%.1f GB",
+			 (double)free_b / (1024.0 * 1024 * 1024));
+	else
+		snprintf(v, sizeof(v), "?");
+	y += status_line(app, y, "staff.free_disk", v);
+	snprintf(v, sizeof(v), "%lld", (long long)today.ratings);
+	y += status_line(app, y, "staff.ratings_today", v);
+	snprintf(v, sizeof(v), "%lld", (long long)today.reports);
+	y += status_line(app, y, "staff.reports_today", v);
+	if (today.ballots >= 0) {
+		snprintf(v, sizeof(v), "%s: %lld", app->round.code,
+			 (long long)today.ballots);
+		y += status_line(app, y, "staff.kiosk_votes", v);
+	} else {
+		y += status_line(app, y, "staff.kiosk_votes",
+				 kiosk_s(app, "staff.no_round"));
+	}
+	snprintf(v, sizeof(v), "sayso %s, %s", SAYSO_VERSION,
+		 kiosk_strings_lang(app->str));
+	y += status_line(app, y, "staff.version", v);
+	if (!today.ok)
+		status_line(app, y, "staff.counts_failed", "");
+	kiosk_ui_add(app, KW_BUTTON, KIOSK_W - 160 - 440, KIOSK_H - 150, 440,
+		     110, S_EXIT, 0, kiosk_s(app, "staff.exit"));
+	kiosk_ui_add(app, KW_SECONDARY, 160, KIOSK_H - 150, 440, 110, KA_BACK,
+		     0, kiosk_s(app, "staff.back"));
+}
+
+const struct kiosk_screen kiosk_screen_staff = {
+	.name = "staff",
+	.enter = staff_enter,
+	.event = staff_event,
+	.draw = staff_draw,
+};

@@ -1,0 +1,682 @@
+/*
+ * screen_vote.c: "Vote on projects": identify (mobile number on a big
+ * keypad, or a voter code), an optional SMS code check, project cards with
+ * a live counter (approval) or budget bar (knapsack), review, submit.
+ *
+ * Every rule comes from libsaysocore. While choosing, each added pick is
+ * checked with sayso_ballot_validate() against the round with its minimum
+ * relaxed (a half-made ballot is allowed to be too short, never too long or
+ * over budget), so a refusal is explained at the moment of the tap; the
+ * final check and the one-vote rule run again inside sayso_ballot_cast().
+ * The typed number is dropped as soon as the resident id is known; with
+ * verify = sms it lives on only in the outbox row that carries the code.
+ */
+#include "kiosk.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <time.h>
+
+#include "sayso/log.h"
+#include "sayso/sms.h"
+
+#define CARDS_PER_PAGE 6
+enum { V_MODE = 100, V_CARD };
+
+/* ---- identify ---- */
+
+static void fmt_when(struct kiosk_app *app, int64_t ms, char *out, size_t sz)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char day[64], hm[16];
+
+	if (!localtime_r(&t, &tm)) {
+		snprintf(out, sz, "?");
+		return;
+	}
+	strftime(day, sizeof(day), "%d %b %Y", &tm);
+	strftime(hm, sizeof(hm), "%H:%M", &tm);
+	kiosk_fmt(out, sz, kiosk_s(app, "vote.when"), "day", day, "time", hm,
+		  NULL);
+}
+
+static enum sayso_err save_identify(struct kiosk_app *app,
+				    enum kiosk_screen_id *next)
+{
+	enum sayso_err err;
+	int found = 0;
+
+	err = sayso_store_resident(app->st, app->s.id_kind, app->s.id_norm,
+				   app->s.resident, sizeof(app->s.resident));
+	if (err != SAYSO_OK)
+		return err;
+	err = sayso_ballot_find(app->st, app->round.id, app->s.resident,
+				&found, &app->s.prev_cast_at_ms,
+				&app->s.prev_channel);
+	if (err != SAYSO_OK)
+		return err;
+	if (found && app->round.revote == SAYSO_REVOTE_FIRST) {
+		*next = KS_VOTE_ALREADY;
+	} else if (app->cfg.kiosk.verify == SAYSO_VERIFY_SMS &&
+		   app->s.id_kind == SAYSO_ID_PHONE) {
+		unsigned char rnd[4];
+		char body[160];
+		if (!app->s.sms_code[0]) {
+			err = sayso_random_bytes(rnd, sizeof(rnd));
+			if (err != SAYSO_OK)
+				return err;
+			uint32_t v = ((uint32_t)rnd[0] << 24) |
+				     ((uint32_t)rnd[1] << 16) |
+				     ((uint32_t)rnd[2] << 8) | rnd[3];
+			snprintf(app->s.sms_code, sizeof(app->s.sms_code),
+				 "%06u", (unsigned)(v % 1000000u));
+		}
+		kiosk_fmt(body, sizeof(body), kiosk_s(app, "vote.sms_text"),
+			  "code", app->s.sms_code, "site", app->cfg.site.name,
+			  NULL);
+		err = sayso_outbox_queue(app->st, app->s.id_norm, body, 0,
+					 NULL);
+		if (err != SAYSO_OK)
+			return err;
+		*next = KS_VOTE_SMS;
+	} else {
+		*next = KS_VOTE_PICK;
+	}
+	/* The resident id is all the vote needs from here on. */
+	memset(app->s.id_typed, 0, sizeof(app->s.id_typed));
+	memset(app->s.id_norm, 0, sizeof(app->s.id_norm));
+	return SAYSO_OK;
+}
+
+static void identify(struct kiosk_app *app)
+{
+	const char *why = NULL;
+	enum sayso_err err;
+
+	if (!app->s.id_typed[0]) {
+		snprintf(app->s.message, sizeof(app->s.message), "%s",
+			 kiosk_s(app, app->s.code_mode ? "vote.need_code" :
+				      "vote.need_phone"));
+		return;
+	}
+	if (app->s.code_mode) {
+		app->s.id_kind = SAYSO_ID_CODE;
+		err = sayso_code_normalise(app->s.id_typed, app->s.id_norm,
+					   sizeof(app->s.id_norm), &why);
+	} else {
+		app->s.id_kind = SAYSO_ID_PHONE;
+		err = sayso_phone_normalise(app->s.id_typed, app->s.id_norm,
+					    sizeof(app->s.id_norm), &why);
+	}
+	if (err != SAYSO_OK) {
+		snprintf(app->s.message, sizeof(app->s.message), "%s %s",
+			 kiosk_s(app, app->s.code_mode ? "vote.bad_code" :
+				      "phone.invalid"), why ? why : "");
+		return;
+	}
+	kiosk_save(app, save_identify, KS_VOTE_PICK);
+}
+
+static void id_type(struct kiosk_app *app, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		char t[2] = {*p, 0};
+		if (app->s.code_mode ? isalnum((unsigned char)*p) || *p == '-' :
+		    isdigit((unsigned char)*p) || *p == '+' || *p == ' ') {
+			if (app->s.code_mode)
+				t[0] = (char)toupper((unsigned char)*p);
+			kiosk_buf_append(app->s.id_typed,
+					 sizeof(app->s.id_typed), t);
+		}
+	}
+	app->s.message[0] = '\0';
+}
+
+static bool id_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	switch (in->kind) {
+	case KI_ACTIVATE:
+		switch (in->w->action) {
+		case KA_BACK:
+			kiosk_reset(app);
+			return true;
+		case KA_NEXT:
+			identify(app);
+			return true;
+		case V_MODE:
+			app->s.code_mode = !app->s.code_mode;
+			memset(app->s.id_typed, 0, sizeof(app->s.id_typed));
+			app->s.symbols = false;
+			return true;
+		case KA_KEY:
+			if (in->w->arg == KK_BACKSPACE)
+				kiosk_buf_backspace(app->s.id_typed);
+			else if (in->w->arg == KK_MODE)
+				app->s.symbols = !app->s.symbols;
+			else if (in->w->arg == KK_ENTER)
+				identify(app);
+			else if (in->w->arg > 0) {
+				char t[2] = {(char)in->w->arg, 0};
+				id_type(app, t);
+			}
+			return true;
+		default:
+			return false;
+		}
+	case KI_KEY:
+		if (in->key == SDLK_ESCAPE) {
+			kiosk_reset(app);
+			return true;
+		}
+		if (in->key == SDLK_BACKSPACE) {
+			kiosk_buf_backspace(app->s.id_typed);
+			return true;
+		}
+		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
+			identify(app);
+			return true;
+		}
+		return false;
+	case KI_TEXT:
+		id_type(app, in->text);
+		return true;
+	}
+	return false;
+}
+
+static void id_draw(struct kiosk_app *app)
+{
+	kiosk_draw_title(app, kiosk_s(app, "vote.id_title"), NULL);
+	kiosk_text_wrapped(app->as, KF_BODY,
+			   kiosk_s(app, app->s.code_mode ? "vote.id_code_body" :
+				   "vote.id_phone_body"),
+			   160, 200, 860, KC_TEXT);
+	kiosk_text(app->as, KF_BODY, kiosk_s(app, app->s.code_mode ?
+					     "vote.code_label" :
+					     "vote.phone_label"),
+		   160, 400, KC_MUTED);
+	SDL_Rect field = {160, 450, 860, 110};
+	kiosk_fill(app->ren, field, KC_BG);
+	kiosk_frame(app->ren, field, 3, KC_BORDER);
+	kiosk_text(app->as, KF_TITLE, app->s.id_typed, field.x + 24,
+		   field.y + 18, KC_TEXT);
+	kiosk_draw_message(app, 580);
+	kiosk_ui_add(app, KW_SECONDARY, 160, 740, 860, 100, V_MODE, 0,
+		     kiosk_s(app, app->s.code_mode ? "vote.use_phone" :
+			     "vote.use_code"));
+	if (app->s.code_mode)
+		kiosk_keyboard_add(app, (SDL_Rect){1080, 260, 680, 520}, true,
+				   app->s.symbols);
+	else
+		kiosk_keypad_add(app, (SDL_Rect){1120, 200, 640, 680}, true);
+	kiosk_add_nav(app, "nav.cancel", "nav.next");
+}
+
+const struct kiosk_screen kiosk_screen_vote_id = {
+	.name = "vote_identify",
+	.event = id_event,
+	.draw = id_draw,
+};
+
+/* ---- SMS code check ---- */
+
+static void sms_check(struct kiosk_app *app)
+{
+	size_t a = strlen(app->s.sms_typed), b = strlen(app->s.sms_code);
+	unsigned diff = a != b;
+
+	/* Compare every character whatever the length. */
+	for (size_t i = 0; i < b; i++)
+		diff |= (unsigned)(app->s.sms_typed[i < a ? i : 0] ^
+				   app->s.sms_code[i]);
+	if (!diff && b > 0) {
+		memset(app->s.sms_code, 0, sizeof(app->s.sms_code));
+		kiosk_go(app, KS_VOTE_PICK);
+		return;
+	}
+	app->s.sms_tries++;
+	memset(app->s.sms_typed, 0, sizeof(app->s.sms_typed));
+	sayso_log(SAYSO_LOG_INFO, "SMS code check failed (%d)",
+		  app->s.sms_tries);
+	if (app->s.sms_tries >= 3) {
+		kiosk_session_wipe(&app->s);
+		snprintf(app->s.carry, sizeof(app->s.carry), "%s",
+			 kiosk_s(app, "vote.sms_gave_up"));
+		kiosk_go(app, KS_ATTRACT);
+		return;
+	}
+	snprintf(app->s.message, sizeof(app->s.message), "%s",
+		 kiosk_s(app, "vote.sms_wrong"));
+}
+
+static bool sms_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	switch (in->kind) {
+	case KI_ACTIVATE:
+		switch (in->w->action) {
+		case KA_BACK:
+			kiosk_reset(app);
+			return true;
+		case KA_NEXT:
+			sms_check(app);
+			return true;
+		case KA_KEY:
+			if (in->w->arg == KK_BACKSPACE)
+				kiosk_buf_backspace(app->s.sms_typed);
+			else if (in->w->arg >= '0' && in->w->arg <= '9') {
+				char t[2] = {(char)in->w->arg, 0};
+				kiosk_buf_append(app->s.sms_typed,
+						 sizeof(app->s.sms_typed), t);
+			}
+			return true;
+		default:
+			return false;
+		}
+	case KI_KEY:
+		if (in->key == SDLK_ESCAPE) {
+			kiosk_reset(app);
+			return true;
+		}
+		if (in->key == SDLK_BACKSPACE) {
+			kiosk_buf_backspace(app->s.sms_typed);
+			return true;
+		}
+		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
+			sms_check(app);
+			return true;
+		}
+		return false;
+	case KI_TEXT:
+		for (const char *p = in->text; *p; p++)
+			if (isdigit((unsigned char)*p)) {
+				char t[2] = {*p, 0};
+				kiosk_buf_append(app->s.sms_typed,
+						 sizeof(app->s.sms_typed), t);
+			}
+		return true;
+	}
+	return false;
+}
+
+static void sms_draw(struct kiosk_app *app)
+{
+	kiosk_draw_title(app, kiosk_s(app, "vote.sms_title"), NULL);
+	kiosk_text_wrapped(app->as, KF_BODY, kiosk_s(app, "vote.sms_body"), 160,
+			   200, 860, KC_TEXT);
+	SDL_Rect field = {160, 450, 560, 110};
+	kiosk_fill(app->ren, field, KC_BG);
+	kiosk_frame(app->ren, field, 3, KC_BORDER);
+	kiosk_text(app->as, KF_TITLE, app->s.sms_typed, field.x + 24,
+		   field.y + 18, KC_TEXT);
+	kiosk_draw_message(app, 580);
+	kiosk_keypad_add(app, (SDL_Rect){1120, 200, 640, 680}, false);
+	kiosk_add_nav(app, "nav.cancel", "nav.next");
+}
+
+const struct kiosk_screen kiosk_screen_vote_sms = {
+	.name = "vote_sms",
+	.event = sms_event,
+	.draw = sms_draw,
+};
+
+/* ---- choosing projects ---- */
+
+static size_t collect(struct kiosk_app *app, struct sayso_pick *picks,
+		      int64_t *total)
+{
+	size_t n = 0;
+
+	*total = 0;
+	for (size_t i = 0; i < app->nprojects && i < SAYSO_MAX_PICKS; i++) {
+		if (!app->s.picked[i])
+			continue;
+		picks[n].number = app->projects[i].number;
+		picks[n].points = 1;
+		*total += app->projects[i].cost;
+		n++;
+	}
+	return n;
+}
+
+static void toggle(struct kiosk_app *app, int number)
+{
+	struct sayso_pick picks[SAYSO_MAX_PICKS];
+	char why[SAYSO_REASON_MAX];
+	int64_t total;
+	size_t i;
+
+	for (i = 0; i < app->nprojects && i < SAYSO_MAX_PICKS; i++)
+		if (app->projects[i].number == number)
+			break;
+	if (i >= app->nprojects || i >= SAYSO_MAX_PICKS)
+		return;
+	app->s.pick_page = (int)(i / CARDS_PER_PAGE);
+	app->s.message[0] = '\0';
+	if (app->s.picked[i]) {
+		app->s.picked[i] = false;
+		return;
+	}
+	app->s.picked[i] = true;
+	size_t n = collect(app, picks, &total);
+	struct sayso_round relaxed = app->round;
+	relaxed.min_picks = 0;
+	if (sayso_ballot_validate(&relaxed, app->projects, app->nprojects,
+				  picks, n, sayso_time_now_ms(), why,
+				  sizeof(why)) != SAYSO_OK) {
+		app->s.picked[i] = false;
+		kiosk_fmt(app->s.message, sizeof(app->s.message),
+			  kiosk_s(app, "vote.cannot_add"), "reason", why,
+			  NULL);
+		sayso_log(SAYSO_LOG_INFO, "pick %d refused: %s", number, why);
+	}
+}
+
+static void pick_next(struct kiosk_app *app)
+{
+	struct sayso_pick picks[SAYSO_MAX_PICKS];
+	char why[SAYSO_REASON_MAX];
+	int64_t total;
+	size_t n = collect(app, picks, &total);
+
+	if (sayso_ballot_validate(&app->round, app->projects, app->nprojects,
+				  picks, n, sayso_time_now_ms(), why,
+				  sizeof(why)) != SAYSO_OK) {
+		snprintf(app->s.message, sizeof(app->s.message), "%s", why);
+		return;
+	}
+	kiosk_go(app, KS_VOTE_REVIEW);
+}
+
+static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	int pages = (int)((app->nprojects + CARDS_PER_PAGE - 1) /
+			  CARDS_PER_PAGE);
+
+	switch (in->kind) {
+	case KI_ACTIVATE:
+		switch (in->w->action) {
+		case KA_BACK:
+			kiosk_reset(app);
+			return true;
+		case KA_NEXT:
+			pick_next(app);
+			return true;
+		case KA_PAGE_PREV:
+			if (app->s.pick_page > 0)
+				app->s.pick_page--;
+			return true;
+		case KA_PAGE_NEXT:
+			if (app->s.pick_page + 1 < pages)
+				app->s.pick_page++;
+			return true;
+		case V_CARD:
+			toggle(app, in->w->arg);
+			return true;
+		default:
+			return false;
+		}
+	case KI_KEY:
+		if (in->key == SDLK_ESCAPE) {
+			kiosk_reset(app);
+			return true;
+		}
+		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
+			pick_next(app);
+			return true;
+		}
+		if (in->key == SDLK_PAGEDOWN && app->s.pick_page + 1 < pages) {
+			app->s.pick_page++;
+			return true;
+		}
+		if (in->key == SDLK_PAGEUP && app->s.pick_page > 0) {
+			app->s.pick_page--;
+			return true;
+		}
+		if (kiosk_key_digit(in->key)) {
+			toggle(app, kiosk_key_digit(in->key));
+			return true;
+		}
+		return false;
+	case KI_TEXT:
+		return false;
+	}
+	return false;
+}
+
+static void draw_progress(struct kiosk_app *app, int64_t total, size_t n)
+{
+	char line[160], a[48], b[48];
+	SDL_Rect bar = {160, 200, KIOSK_W - 320, 44};
+
+	if (app->round.kind == SAYSO_BALLOT_KNAPSACK) {
+		kiosk_money(app, total, a, sizeof(a));
+		kiosk_money(app, app->round.budget, b, sizeof(b));
+		kiosk_fmt(line, sizeof(line), kiosk_s(app, "vote.budget"),
+			  "spent", a, "budget", b, NULL);
+		kiosk_fill(app->ren, bar, KC_PANEL);
+		kiosk_frame(app->ren, bar, 3, KC_BORDER);
+		if (app->round.budget > 0) {
+			int w = (int)((double)total / (double)app->round.budget *
+				      (bar.w - 6));
+			if (w > bar.w - 6)
+				w = bar.w - 6;
+			kiosk_fill(app->ren, (SDL_Rect){bar.x + 3, bar.y + 3, w,
+							bar.h - 6}, KC_PRIMARY);
+		}
+		kiosk_text(app->as, KF_BUTTON, line, bar.x, bar.y - 58,
+			   KC_TEXT);
+	} else {
+		snprintf(a, sizeof(a), "%zu", n);
+		snprintf(b, sizeof(b), "%d", app->round.max_picks);
+		kiosk_fmt(line, sizeof(line),
+			  kiosk_s(app, app->round.max_picks > 0 ?
+				  "vote.counter" : "vote.counter_nolimit"),
+			  "n", a, "max", b, NULL);
+		int w, h;
+		kiosk_text_size(app->as, KF_TITLE, line, &w, &h);
+		kiosk_text(app->as, KF_TITLE, line, KIOSK_W - 160 - w, 48,
+			   KC_PRIMARY);
+	}
+}
+
+static void pick_draw(struct kiosk_app *app)
+{
+	struct sayso_pick picks[SAYSO_MAX_PICKS];
+	int64_t total;
+	size_t n = collect(app, picks, &total);
+	size_t first = (size_t)app->s.pick_page * CARDS_PER_PAGE;
+	char cost[48], sub[KIOSK_LABEL_MAX], desc[160];
+
+	kiosk_draw_title(app, app->round.title, NULL);
+	draw_progress(app, total, n);
+	for (size_t i = 0; i < CARDS_PER_PAGE && first + i < app->nprojects;
+	     i++) {
+		const struct sayso_project *p = &app->projects[first + i];
+		kiosk_money(app, p->cost, cost, sizeof(cost));
+		/* One line of description: cut at a UTF-8 boundary. */
+		size_t dl = 0;
+		while (p->description[dl] && dl < 70)
+			dl++;
+		while (dl > 0 && ((unsigned char)p->description[dl] & 0xc0) ==
+				 0x80)
+			dl--;
+		snprintf(desc, sizeof(desc), "%.*s%s", (int)dl, p->description,
+			 p->description[dl] ? "…" : "");
+		snprintf(sub, sizeof(sub), "%s · %s", cost, desc);
+		struct kiosk_widget *w = kiosk_ui_add(
+			app, KW_CARD, 160 + (int)(i % 2) * 820,
+			270 + (int)(i / 2) * 190, 780, 170, V_CARD, p->number,
+			p->title);
+		snprintf(w->sub, sizeof(w->sub), "%s", sub);
+		w->selected = app->s.picked[first + i];
+	}
+	kiosk_draw_message(app, 840);
+	if (app->nprojects > CARDS_PER_PAGE) {
+		struct kiosk_widget *p = kiosk_ui_add(
+			app, KW_SECONDARY, 600, KIOSK_H - 150, 300, 110,
+			KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
+		p->disabled = app->s.pick_page == 0;
+		p = kiosk_ui_add(app, KW_SECONDARY, 920, KIOSK_H - 150, 300,
+				 110, KA_PAGE_NEXT, 0,
+				 kiosk_s(app, "nav.more"));
+		p->disabled = first + CARDS_PER_PAGE >= app->nprojects;
+	}
+	kiosk_add_nav(app, "nav.cancel", "nav.next");
+}
+
+const struct kiosk_screen kiosk_screen_vote_pick = {
+	.name = "vote_pick",
+	.event = pick_event,
+	.draw = pick_draw,
+};
+
+/* ---- review and cast ---- */
+
+static enum sayso_err save_cast(struct kiosk_app *app,
+				enum kiosk_screen_id *next)
+{
+	struct sayso_pick picks[SAYSO_MAX_PICKS];
+	struct sayso_cast_result res;
+	int64_t total;
+	size_t n = collect(app, picks, &total);
+	struct sayso_ballot_in in = {
+		.round_code = app->round.code,
+		.resident_id = app->s.resident,
+		.channel = SAYSO_CH_KIOSK,
+		.picks = picks,
+		.npicks = n,
+	};
+	enum sayso_err err;
+
+	memset(&res, 0, sizeof(res));
+	err = sayso_ballot_cast(app->st, &in, &res);
+	if (err == SAYSO_ERR_STATE || err == SAYSO_ERR_NOTFOUND) {
+		/* The round closed while they were choosing: not a storage
+		 * failure, nothing to retry. */
+		snprintf(app->s.carry, sizeof(app->s.carry), "%s",
+			 kiosk_s(app, "vote.closed"));
+		*next = KS_ATTRACT;
+		return SAYSO_OK;
+	}
+	if (err != SAYSO_OK)
+		return err;
+	switch (res.outcome) {
+	case SAYSO_CAST_ACCEPTED:
+	case SAYSO_CAST_REPLACED:
+		snprintf(app->s.thanks_line, sizeof(app->s.thanks_line), "%s",
+			 kiosk_s(app, "thanks.vote"));
+		sayso_log(SAYSO_LOG_INFO, "ballot %s counted", res.uid);
+		*next = KS_THANKS;
+		break;
+	case SAYSO_CAST_ALREADY_VOTED:
+		app->s.prev_cast_at_ms = res.prev_cast_at_ms;
+		app->s.prev_channel = res.prev_channel;
+		*next = KS_VOTE_ALREADY;
+		break;
+	case SAYSO_CAST_INVALID:
+		snprintf(app->s.carry, sizeof(app->s.carry), "%s", res.reason);
+		*next = KS_VOTE_PICK;
+		break;
+	}
+	return SAYSO_OK;
+}
+
+static bool review_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	if ((in->kind == KI_ACTIVATE && in->w->action == KA_BACK) ||
+	    (in->kind == KI_KEY && in->key == SDLK_ESCAPE)) {
+		kiosk_go(app, KS_VOTE_PICK);
+		return true;
+	}
+	if ((in->kind == KI_ACTIVATE && in->w->action == KA_NEXT) ||
+	    (in->kind == KI_KEY && (in->key == SDLK_RETURN ||
+				    in->key == SDLK_KP_ENTER))) {
+		kiosk_save(app, save_cast, KS_THANKS);
+		return true;
+	}
+	return false;
+}
+
+static void review_draw(struct kiosk_app *app)
+{
+	char line[SAYSO_TITLE_MAX + 32], cost[48];
+	int y = 220;
+	int64_t total = 0;
+
+	kiosk_draw_title(app, kiosk_s(app, "vote.review_title"),
+			 kiosk_s(app, "vote.review_subtitle"));
+	for (size_t i = 0; i < app->nprojects && i < SAYSO_MAX_PICKS; i++) {
+		if (!app->s.picked[i])
+			continue;
+		const struct sayso_project *p = &app->projects[i];
+		total += p->cost;
+		if (y > 760)
+			continue; /* the total below still counts them */
+		kiosk_money(app, p->cost, cost, sizeof(cost));
+		snprintf(line, sizeof(line), "%d. %s", p->number, p->title);
+		kiosk_text(app->as, KF_BUTTON, line, 160, y, KC_TEXT);
+		int w, h;
+		kiosk_text_size(app->as, KF_BUTTON, cost, &w, &h);
+		kiosk_text(app->as, KF_BUTTON, cost, KIOSK_W - 160 - w, y,
+			   KC_TEXT);
+		y += 70;
+	}
+	if (app->round.kind == SAYSO_BALLOT_KNAPSACK) {
+		char a[48], b[48];
+		kiosk_money(app, total, a, sizeof(a));
+		kiosk_money(app, app->round.budget, b, sizeof(b));
+		kiosk_fmt(line, sizeof(line), kiosk_s(app, "vote.budget"),
+			  "spent", a, "budget", b, NULL);
+		kiosk_fill(app->ren, (SDL_Rect){160, y + 10, KIOSK_W - 320, 4},
+			   KC_BORDER);
+		kiosk_text(app->as, KF_BUTTON, line, 160, y + 30, KC_TEXT);
+	}
+	kiosk_draw_message(app, 820);
+	kiosk_add_nav(app, "nav.change", "vote.submit");
+}
+
+const struct kiosk_screen kiosk_screen_vote_review = {
+	.name = "vote_review",
+	.event = review_event,
+	.draw = review_draw,
+};
+
+/* ---- already voted ---- */
+
+static bool already_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	if (in->kind == KI_ACTIVATE ||
+	    (in->kind == KI_KEY && (in->key == SDLK_RETURN ||
+				    in->key == SDLK_KP_ENTER ||
+				    in->key == SDLK_ESCAPE))) {
+		kiosk_reset(app);
+		return true;
+	}
+	return false;
+}
+
+static void already_draw(struct kiosk_app *app)
+{
+	char when[128], how[96], body[512];
+
+	fmt_when(app, app->s.prev_cast_at_ms, when, sizeof(when));
+	snprintf(how, sizeof(how), "%s", kiosk_s(app,
+		 app->s.prev_channel == SAYSO_CH_SMS ? "channel.sms" :
+		 app->s.prev_channel == SAYSO_CH_PAPER ? "channel.paper" :
+		 "channel.kiosk"));
+	kiosk_fmt(body, sizeof(body), kiosk_s(app, "vote.already_body"),
+		  "when", when, "how", how, NULL);
+	kiosk_draw_title(app, kiosk_s(app, "vote.already_title"), NULL);
+	kiosk_text_wrapped(app->as, KF_TITLE, body, 160, 240, KIOSK_W - 320,
+			   KC_TEXT);
+	kiosk_text_wrapped(app->as, KF_BODY, kiosk_s(app, "vote.already_help"),
+			   160, 520, KIOSK_W - 320, KC_MUTED);
+	kiosk_add_nav(app, NULL, "thanks.done");
+}
+
+const struct kiosk_screen kiosk_screen_vote_already = {
+	.name = "vote_already",
+	.event = already_event,
+	.draw = already_draw,
+};

@@ -1,0 +1,328 @@
+/*
+ * widget.c: the handful of widgets a kiosk needs, drawn with the SDL
+ * renderer: buttons, numbered choices, faces, project cards, an on-screen
+ * QWERTY keyboard and a phone-style keypad (1 2 3 on the top row).
+ *
+ * Widgets are declared by each screen's draw() every frame (an immediate
+ * style with a retained list: hit tests and the focus ring use the list of
+ * the frame on screen). Every target is at least 88 px high at 1080p, well
+ * over the 44 px minimum; text is never smaller than 28 px.
+ */
+#include "kiosk.h"
+
+#include <string.h>
+
+#include "sayso/log.h"
+
+/* Text on white and white on the primary colour are both over 7:1. */
+const SDL_Color KC_BG = {0xff, 0xff, 0xff, 255};
+const SDL_Color KC_TEXT = {0x0b, 0x0c, 0x0c, 255};      /* 20:1 on white */
+const SDL_Color KC_MUTED = {0x38, 0x3f, 0x45, 255};     /* 10.8:1 */
+const SDL_Color KC_PRIMARY = {0x0b, 0x3d, 0x91, 255};   /* white on it 10.9:1 */
+const SDL_Color KC_PRIMARY_TEXT = {0xff, 0xff, 0xff, 255};
+const SDL_Color KC_FOCUS = {0xff, 0xbf, 0x47, 255};
+const SDL_Color KC_BORDER = {0x0b, 0x0c, 0x0c, 255};
+const SDL_Color KC_SELECTED = {0xd2, 0xe6, 0xff, 255};  /* text on it 17:1 */
+const SDL_Color KC_ERROR = {0x9e, 0x1b, 0x10, 255};     /* 8.3:1 */
+const SDL_Color KC_PANEL = {0xf3, 0xf2, 0xf1, 255};
+const SDL_Color KC_OK = {0x00, 0x5a, 0x30, 255};        /* 8.0:1 */
+
+void kiosk_fill(SDL_Renderer *r, SDL_Rect rc, SDL_Color c)
+{
+	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+	SDL_RenderFillRect(r, &rc);
+}
+
+void kiosk_frame(SDL_Renderer *r, SDL_Rect rc, int thick, SDL_Color c)
+{
+	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+	for (int i = 0; i < thick; i++) {
+		SDL_Rect f = {rc.x + i, rc.y + i, rc.w - 2 * i, rc.h - 2 * i};
+		if (f.w <= 0 || f.h <= 0)
+			break;
+		SDL_RenderDrawRect(r, &f);
+	}
+}
+
+struct kiosk_widget *kiosk_ui_add(struct kiosk_app *app, enum kiosk_wkind kind,
+				  int x, int y, int w, int h, int action,
+				  int arg, const char *label)
+{
+	static struct kiosk_widget scratch;
+	struct kiosk_ui *ui = &app->ui;
+	struct kiosk_widget *wd;
+
+	if (ui->n >= KIOSK_MAX_WIDGETS) {
+		sayso_log(SAYSO_LOG_WARN, "screen %s: too many widgets",
+			  app->screen ? app->screen->name : "?");
+		memset(&scratch, 0, sizeof(scratch));
+		return &scratch;
+	}
+	wd = &ui->w[ui->n++];
+	memset(wd, 0, sizeof(*wd));
+	wd->rc = (SDL_Rect){x, y, w, h};
+	wd->kind = kind;
+	wd->action = action;
+	wd->arg = arg;
+	if (label)
+		snprintf(wd->label, sizeof(wd->label), "%s", label);
+	return wd;
+}
+
+int kiosk_ui_hit(const struct kiosk_ui *ui, int x, int y)
+{
+	SDL_Point p = {x, y};
+
+	/* Last declared is on top (overlays add their widgets last). */
+	for (int i = ui->n - 1; i >= 0; i--)
+		if (!ui->w[i].disabled && SDL_PointInRect(&p, &ui->w[i].rc))
+			return i;
+	return -1;
+}
+
+void kiosk_ui_focus_move(struct kiosk_ui *ui, int delta)
+{
+	if (ui->n == 0) {
+		ui->focus = -1;
+		return;
+	}
+	int i = ui->focus;
+	for (int tries = 0; tries < ui->n; tries++) {
+		if (i < 0)
+			i = delta > 0 ? 0 : ui->n - 1;
+		else
+			i = (i + delta + ui->n) % ui->n;
+		if (!ui->w[i].disabled && ui->w[i].kind != KW_HIDDEN)
+			break;
+	}
+	ui->focus = i;
+	ui->focus_shown = true;
+}
+
+static void draw_face_widget(struct kiosk_app *app, struct kiosk_widget *w)
+{
+	SDL_Rect face = {w->rc.x + 20, w->rc.y + 20, w->rc.w - 40,
+			 w->rc.w - 40};
+	kiosk_fill(app->ren, w->rc, w->selected ? KC_SELECTED : KC_BG);
+	kiosk_frame(app->ren, w->rc, 3, KC_BORDER);
+	kiosk_draw_face(app->ren, w->arg, face);
+	SDL_Rect lab = {w->rc.x, face.y + face.h + 4, w->rc.w,
+			w->rc.y + w->rc.h - (face.y + face.h) - 8};
+	kiosk_text_centred(app->as, KF_BUTTON, w->label, lab, KC_TEXT);
+}
+
+static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
+{
+	SDL_Rect rc = w->rc;
+	SDL_Color text = KC_TEXT;
+
+	kiosk_fill(app->ren, rc, w->selected ? KC_SELECTED : KC_BG);
+	kiosk_frame(app->ren, rc, w->selected ? 6 : 3,
+		    w->selected ? KC_PRIMARY : KC_BORDER);
+	/* Number badge. */
+	SDL_Rect badge = {rc.x + 20, rc.y + 20, 80, 80};
+	char num[16];
+	snprintf(num, sizeof(num), "%d", w->arg);
+	kiosk_fill(app->ren, badge, KC_PRIMARY);
+	kiosk_text_centred(app->as, KF_BUTTON, num, badge, KC_PRIMARY_TEXT);
+	/* Tick box at the right. */
+	SDL_Rect box = {rc.x + rc.w - 90, rc.y + 20, 64, 64};
+	kiosk_fill(app->ren, box, KC_BG);
+	kiosk_frame(app->ren, box, 4, KC_BORDER);
+	if (w->selected) {
+		SDL_SetRenderDrawColor(app->ren, KC_PRIMARY.r, KC_PRIMARY.g,
+				       KC_PRIMARY.b, 255);
+		for (int t = -4; t <= 4; t++) {
+			SDL_RenderDrawLine(app->ren, box.x + 12, box.y + 32 + t,
+					   box.x + 26, box.y + 48 + t);
+			SDL_RenderDrawLine(app->ren, box.x + 26, box.y + 48 + t,
+					   box.x + 54, box.y + 14 + t);
+		}
+	}
+	/* Title (label) and the cost + description (sub). */
+	int tx = rc.x + 120, tw = rc.w - 120 - 110;
+	int h = kiosk_text_wrapped(app->as, KF_BUTTON, w->label, tx, rc.y + 18,
+				   tw, text);
+	kiosk_text_wrapped(app->as, KF_BODY, w->sub, tx, rc.y + 18 + h + 6,
+			   rc.w - 140, KC_MUTED);
+}
+
+void kiosk_ui_draw(struct kiosk_app *app)
+{
+	struct kiosk_ui *ui = &app->ui;
+
+	for (int i = 0; i < ui->n; i++) {
+		struct kiosk_widget *w = &ui->w[i];
+		bool pressed = ui->pressed == i;
+		switch (w->kind) {
+		case KW_BUTTON:
+			kiosk_fill(app->ren, w->rc, w->disabled ? KC_MUTED :
+				   pressed ? KC_TEXT : KC_PRIMARY);
+			kiosk_text_centred(app->as, KF_BUTTON, w->label, w->rc,
+					   KC_PRIMARY_TEXT);
+			break;
+		case KW_SECONDARY:
+		case KW_KEY:
+			kiosk_fill(app->ren, w->rc, pressed ? KC_SELECTED :
+				   w->selected ? KC_SELECTED : KC_BG);
+			kiosk_frame(app->ren, w->rc, 3, KC_BORDER);
+			kiosk_text_centred(app->as, KF_BUTTON, w->label, w->rc,
+					   w->disabled ? KC_MUTED : KC_TEXT);
+			break;
+		case KW_CHOICE: {
+			kiosk_fill(app->ren, w->rc, w->selected || pressed ?
+				   KC_SELECTED : KC_BG);
+			kiosk_frame(app->ren, w->rc, w->selected ? 6 : 3,
+				    w->selected ? KC_PRIMARY : KC_BORDER);
+			SDL_Rect badge = {w->rc.x + 16, w->rc.y +
+					  (w->rc.h - 64) / 2, 64, 64};
+			char num[16];
+			snprintf(num, sizeof(num), "%d", w->arg);
+			kiosk_fill(app->ren, badge, KC_PRIMARY);
+			kiosk_text_centred(app->as, KF_BUTTON, num, badge,
+					   KC_PRIMARY_TEXT);
+			SDL_Rect lab = {w->rc.x + 96, w->rc.y, w->rc.w - 104,
+					w->rc.h};
+			int tw, th;
+			kiosk_text_size(app->as, KF_BUTTON, w->label, &tw, &th);
+			if (tw <= lab.w)
+				kiosk_text(app->as, KF_BUTTON, w->label, lab.x,
+					   lab.y + (lab.h - th) / 2, KC_TEXT);
+			else
+				kiosk_text_centred(app->as, KF_BODY, w->label,
+						   lab, KC_TEXT);
+			break;
+		}
+		case KW_FACE:
+			draw_face_widget(app, w);
+			break;
+		case KW_CARD:
+			draw_card(app, w);
+			break;
+		case KW_HIDDEN:
+			break;
+		}
+	}
+	if (ui->focus_shown && ui->focus >= 0 && ui->focus < ui->n) {
+		SDL_Rect f = ui->w[ui->focus].rc;
+		SDL_Rect outer = {f.x - 10, f.y - 10, f.w + 20, f.h + 20};
+		kiosk_frame(app->ren, outer, 7, KC_FOCUS);
+		SDL_Rect inner = {f.x - 3, f.y - 3, f.w + 6, f.h + 6};
+		kiosk_frame(app->ren, inner, 3, KC_TEXT);
+	}
+}
+
+/* ---- keyboard and keypad ---- */
+
+static const char *const rows_lower[] = {"qwertyuiop", "asdfghjkl",
+					 "zxcvbnm,.", NULL};
+static const char *const rows_upper[] = {"QWERTYUIOP", "ASDFGHJKL",
+					 "ZXCVBNM,.", NULL};
+static const char *const rows_sym[] = {"1234567890", "-/:;()&@'",
+				       "?!\"#%+=_*", NULL};
+
+void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
+			bool symbols)
+{
+	const char *const *rows = symbols ? rows_sym :
+				  shift ? rows_upper : rows_lower;
+	int gap = 12;
+	int kh = (area.h - 4 * gap) / 4;
+	int kw = (area.w - 9 * gap) / 10;
+
+	for (int r = 0; rows[r]; r++) {
+		int n = (int)strlen(rows[r]);
+		int x0 = area.x + (area.w - (n * kw + (n - 1) * gap)) / 2;
+		int y = area.y + r * (kh + gap);
+		if (r == 2 && !symbols) {
+			/* Shift at the left of the bottom letter row. */
+			struct kiosk_widget *w = kiosk_ui_add(
+				app, KW_KEY, area.x, y, x0 - area.x - gap, kh,
+				KA_KEY, KK_SHIFT, kiosk_s(app, "keyboard.shift"));
+			w->selected = shift;
+		}
+		for (int i = 0; i < n; i++) {
+			char lab[2] = {rows[r][i], 0};
+			kiosk_ui_add(app, KW_KEY, x0 + i * (kw + gap), y, kw,
+				     kh, KA_KEY, rows[r][i], lab);
+		}
+		if (r == 2) {
+			int bx = x0 + n * (kw + gap);
+			kiosk_ui_add(app, KW_KEY, bx, y, area.x + area.w - bx,
+				     kh, KA_KEY, KK_BACKSPACE,
+				     kiosk_s(app, "keyboard.backspace"));
+		}
+	}
+	int y = area.y + 3 * (kh + gap);
+	kiosk_ui_add(app, KW_KEY, area.x, y, kw * 2 + gap, kh, KA_KEY, KK_MODE,
+		     kiosk_s(app, symbols ? "keyboard.letters" :
+				  "keyboard.symbols"));
+	kiosk_ui_add(app, KW_KEY, area.x + 2 * (kw + gap), y,
+		     6 * kw + 5 * gap, kh, KA_KEY, KK_SPACE,
+		     kiosk_s(app, "keyboard.space"));
+	kiosk_ui_add(app, KW_BUTTON, area.x + 8 * (kw + gap), y,
+		     area.x + area.w - (area.x + 8 * (kw + gap)), kh, KA_KEY,
+		     KK_ENTER, kiosk_s(app, "keyboard.done"));
+}
+
+void kiosk_keypad_add(struct kiosk_app *app, SDL_Rect area, bool with_plus)
+{
+	static const char keys[] = "123456789";
+	int gap = 16;
+	int kw = (area.w - 2 * gap) / 3;
+	int kh = (area.h - 3 * gap) / 4;
+
+	for (int i = 0; i < 9; i++) {
+		char lab[2] = {keys[i], 0};
+		kiosk_ui_add(app, KW_KEY, area.x + (i % 3) * (kw + gap),
+			     area.y + (i / 3) * (kh + gap), kw, kh, KA_KEY,
+			     keys[i], lab);
+	}
+	int y = area.y + 3 * (kh + gap);
+	if (with_plus)
+		kiosk_ui_add(app, KW_KEY, area.x, y, kw, kh, KA_KEY, '+', "+");
+	kiosk_ui_add(app, KW_KEY, area.x + kw + gap, y, kw, kh, KA_KEY, '0',
+		     "0");
+	kiosk_ui_add(app, KW_KEY, area.x + 2 * (kw + gap), y, kw, kh, KA_KEY,
+		     KK_BACKSPACE, kiosk_s(app, "keyboard.backspace"));
+}
+
+void kiosk_buf_append(char *buf, size_t bufsz, const char *text)
+{
+	size_t len = strlen(buf);
+
+	for (const char *p = text; *p;) {
+		size_t clen = 1;
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0xf0)
+			clen = 4;
+		else if (c >= 0xe0)
+			clen = 3;
+		else if (c >= 0xc0)
+			clen = 2;
+		if (strnlen(p, clen) < clen)
+			break;
+		if (c < 0x20 || c == 0x7f) {
+			p++;
+			continue; /* no control characters */
+		}
+		if (len + clen >= bufsz)
+			break;
+		memcpy(buf + len, p, clen);
+		len += clen;
+		p += clen;
+	}
+	buf[len] = '\0';
+}
+
+void kiosk_buf_backspace(char *buf)
+{
+	size_t len = strlen(buf);
+
+	while (len > 0) {
+		len--;
+		if (((unsigned char)buf[len] & 0xc0) != 0x80)
+			break;
+	}
+	memset(buf + len, 0, strlen(buf + len));
+}

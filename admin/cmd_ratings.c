@@ -1,0 +1,424 @@
+/*
+ * cmd_ratings.c: `sayso-admin ratings summary`: how residents feel.
+ *
+ *   ratings summary [--since D] [--until D] [--by day|hour|channel|device]
+ *                   [--format table|csv|json] [--html DIR]
+ *
+ * Count, the five faces, the share positive (faces 4 and 5) with its 95%
+ * Wilson interval, and the follow-up answers most given. All figures come
+ * from sayso_stats_ratings(); the table, CSV, JSON and the HTML page print
+ * the same summary.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "html.h"
+#include "sayso/stats.h"
+
+const char *const admin_face_label[5] = {
+	"Very unhappy", "Unhappy", "Neither happy nor unhappy", "Happy",
+	"Very happy",
+};
+
+/* A share for JSON: six decimals are plenty and keep golden files stable. */
+static json_t *json_share(double v)
+{
+	return json_real(round(v * 1e6) / 1e6);
+}
+
+static json_t *counts_json(const struct sayso_rating_counts *c)
+{
+	json_t *o = json_object(), *faces = json_array(), *ci = json_array();
+	int i;
+
+	for (i = 0; i < SAYSO_FACES; i++)
+		json_array_append_new(faces, json_integer(c->faces[i]));
+	json_array_append_new(ci, json_share(c->lo));
+	json_array_append_new(ci, json_share(c->hi));
+	json_object_set_new(o, "count", json_integer(c->n));
+	json_object_set_new(o, "faces", faces);
+	json_object_set_new(o, "positive", json_integer(c->positive));
+	json_object_set_new(o, "share_positive", json_share(c->share));
+	json_object_set_new(o, "ci95", ci);
+	json_object_set_new(o, "mean", json_share(c->mean));
+	return o;
+}
+
+static json_t *period_json(int64_t ms)
+{
+	char t[SAYSO_TIME_LEN + 1];
+
+	if (ms == 0)
+		return json_null();
+	sayso_time_format(ms, t, sizeof t);
+	return json_string(t);
+}
+
+static json_t *summary_json(const struct sayso_ratings_summary *s)
+{
+	json_t *o = json_object(), *groups, *answers, *all;
+	size_t i;
+
+	json_object_set_new(o, "since", period_json(s->since_ms));
+	json_object_set_new(o, "until", period_json(s->until_ms));
+	json_object_set_new(o, "first", s->first[0] ? json_string(s->first)
+						    : json_null());
+	json_object_set_new(o, "last", s->last[0] ? json_string(s->last)
+						  : json_null());
+	all = counts_json(&s->all);
+	json_object_update(o, all);
+	json_decref(all);
+	json_object_set_new(o, "by", json_string(sayso_stats_by_name(s->by)));
+	groups = json_array();
+	for (i = 0; i < s->ngroups; i++) {
+		json_t *g = counts_json(&s->groups[i].c);
+
+		json_object_set_new(g, "key", json_string(s->groups[i].key));
+		json_array_append_new(groups, g);
+	}
+	json_object_set_new(o, "groups", groups);
+	json_object_set_new(o, "answered", json_integer(s->answered));
+	answers = json_array();
+	for (i = 0; i < s->nanswers; i++) {
+		json_t *a = json_object();
+
+		json_object_set_new(a, "question",
+				    json_string(s->answers[i].question));
+		json_object_set_new(a, "answer",
+				    json_string(s->answers[i].answer));
+		json_object_set_new(a, "count",
+				    json_integer(s->answers[i].n));
+		json_array_append_new(answers, a);
+	}
+	json_object_set_new(o, "answers", answers);
+	return o;
+}
+
+static void ci_text(const struct sayso_rating_counts *c, char *out,
+		    size_t outsz)
+{
+	char lo[16], hi[16];
+
+	html_pct(c->lo, lo, sizeof lo);
+	html_pct(c->hi, hi, sizeof hi);
+	snprintf(out, outsz, "%s to %s", lo, hi);
+}
+
+static void print_table(struct admin_ctx *ctx,
+			const struct sayso_ratings_summary *s)
+{
+	static const char *const fh[] = {"face", "label", "count", "share"};
+	static const char *const gh[] = {"group", "count", "1", "2", "3",
+					 "4", "5", "positive", "95% CI"};
+	static const char *const ah[] = {"question", "answer", "count"};
+	struct admin_table *t;
+	char share[16], ci[40], mean[16];
+	size_t i;
+	int k;
+
+	html_pct(s->all.share, share, sizeof share);
+	ci_text(&s->all, ci, sizeof ci);
+	snprintf(mean, sizeof mean, "%.2f", s->all.mean);
+	fprintf(ctx->out, "Ratings: %lld", (long long)s->all.n);
+	if (s->first[0] != '\0')
+		fprintf(ctx->out, " (%.10s to %.10s)", s->first, s->last);
+	fprintf(ctx->out, "\nPositive (4-5): %s (95%% CI %s), %lld of %lld\n"
+			  "Mean score: %s\n\n",
+		share, ci, (long long)s->all.positive, (long long)s->all.n,
+		s->all.n > 0 ? mean : "-");
+
+	t = admin_table_new(4, fh, "llrr");
+	for (k = SAYSO_FACES - 1; k >= 0; k--) {
+		char face[4], n[24], sh[16];
+		const char *cells[4];
+
+		snprintf(face, sizeof face, "%d", k + 1);
+		snprintf(n, sizeof n, "%lld", (long long)s->all.faces[k]);
+		html_pct(s->all.n ? (double)s->all.faces[k] / (double)s->all.n
+				  : 0,
+			 sh, sizeof sh);
+		cells[0] = face;
+		cells[1] = admin_face_label[k];
+		cells[2] = n;
+		cells[3] = sh;
+		admin_table_add(t, cells);
+	}
+	admin_table_print(t, ctx->out, ADMIN_FMT_TABLE);
+	admin_table_free(t);
+
+	if (s->by != SAYSO_BY_NONE) {
+		fprintf(ctx->out, "\nBy %s:\n", sayso_stats_by_name(s->by));
+		t = admin_table_new(9, gh, "lrrrrrrrl");
+		for (i = 0; i < s->ngroups; i++) {
+			const struct sayso_rating_counts *c = &s->groups[i].c;
+			char num[6][24], sh[16], gci[40];
+			const char *cells[9];
+
+			snprintf(num[0], sizeof num[0], "%lld", (long long)c->n);
+			for (k = 0; k < SAYSO_FACES; k++)
+				snprintf(num[k + 1], sizeof num[k + 1], "%lld",
+					 (long long)c->faces[k]);
+			html_pct(c->share, sh, sizeof sh);
+			ci_text(c, gci, sizeof gci);
+			cells[0] = s->groups[i].key;
+			for (k = 0; k < 6; k++)
+				cells[k + 1] = num[k];
+			cells[7] = sh;
+			cells[8] = gci;
+			admin_table_add(t, cells);
+		}
+		admin_table_print(t, ctx->out, ADMIN_FMT_TABLE);
+		admin_table_free(t);
+	}
+	if (s->nanswers > 0) {
+		fprintf(ctx->out, "\nFollow-up answers (%lld answered):\n",
+			(long long)s->answered);
+		t = admin_table_new(3, ah, "llr");
+		for (i = 0; i < s->nanswers; i++) {
+			char n[24];
+			const char *cells[3];
+
+			snprintf(n, sizeof n, "%lld", (long long)s->answers[i].n);
+			cells[0] = s->answers[i].question;
+			cells[1] = s->answers[i].answer;
+			cells[2] = n;
+			admin_table_add(t, cells);
+		}
+		admin_table_print(t, ctx->out, ADMIN_FMT_TABLE);
+		admin_table_free(t);
+	}
+}
+
+static void print_csv(struct admin_ctx *ctx,
+		      const struct sayso_ratings_summary *s)
+{
+	static const char *const h[] = {
+		"group", "count", "face1", "face2", "face3", "face4", "face5",
+		"positive", "share_positive", "ci95_low", "ci95_high", "mean"};
+	size_t i, ng = s->by == SAYSO_BY_NONE ? 1 : s->ngroups;
+
+	admin_csv_row(ctx->out, h, 12);
+	for (i = 0; i < ng; i++) {
+		const struct sayso_rating_counts *c =
+			s->by == SAYSO_BY_NONE ? &s->all : &s->groups[i].c;
+		char num[12][32];
+		const char *cells[12];
+		int k;
+
+		snprintf(num[0], sizeof num[0], "%s",
+			 s->by == SAYSO_BY_NONE ? "all" : s->groups[i].key);
+		snprintf(num[1], sizeof num[1], "%lld", (long long)c->n);
+		for (k = 0; k < SAYSO_FACES; k++)
+			snprintf(num[2 + k], sizeof num[2 + k], "%lld",
+				 (long long)c->faces[k]);
+		snprintf(num[7], sizeof num[7], "%lld", (long long)c->positive);
+		snprintf(num[8], sizeof num[8], "%.6f", c->share);
+		snprintf(num[9], sizeof num[9], "%.6f", c->lo);
+		snprintf(num[10], sizeof num[10], "%.6f", c->hi);
+		snprintf(num[11], sizeof num[11], "%.6f", c->mean);
+		for (k = 0; k < 12; k++)
+			cells[k] = num[k];
+		admin_csv_row(ctx->out, cells, 12);
+	}
+}
+
+void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s)
+{
+	struct html_bar bars[SAYSO_FACES];
+	char share[16], ci[40], n[24], vals[SAYSO_FACES][24];
+	static const char *const fh[] = {"Face", "Ratings", "Share"};
+	static const char *const gh[] = {"Group", "Ratings", "Positive",
+					 "95% interval"};
+	static const char *const ah[] = {"Answer", "Question", "Times given"};
+	size_t i;
+	int k;
+
+	html_pct(s->all.share, share, sizeof share);
+	ci_text(&s->all, ci, sizeof ci);
+	snprintf(n, sizeof n, "%lld", (long long)s->all.n);
+	fputs("<dl class=\"figs\"><div><dt>Ratings</dt><dd>", f);
+	html_esc(f, n);
+	fputs("</dd></div><div><dt>Positive (happy or very happy)</dt><dd>",
+	      f);
+	html_esc(f, s->all.n > 0 ? share : "none yet");
+	fputs("</dd></div></dl>\n", f);
+	if (s->all.n > 0) {
+		fputs("<p>", f);
+		html_esc(f, share);
+		fputs(" of the people who rated chose a happy or very happy "
+		      "face. Allowing for chance, the true share among people "
+		      "like them is likely (95% confidence) between ",
+		      f);
+		html_esc(f, ci);
+		fputs(".</p>\n", f);
+	}
+	for (k = 0; k < SAYSO_FACES; k++) {
+		int face = SAYSO_FACES - 1 - k;
+
+		snprintf(vals[k], sizeof vals[k], "%lld",
+			 (long long)s->all.faces[face]);
+		bars[k].label = admin_face_label[face];
+		bars[k].value = s->all.faces[face];
+		bars[k].valtext = vals[k];
+		bars[k].note = NULL;
+		bars[k].style = 2 + face;
+	}
+	html_bars(f, "faces", "Ratings by face", bars, SAYSO_FACES);
+	html_table_begin(f, "Ratings by face (table)", 3, fh, "lrr");
+	for (k = SAYSO_FACES - 1; k >= 0; k--) {
+		char c[24], sh[16];
+		const char *cells[3];
+
+		snprintf(c, sizeof c, "%lld", (long long)s->all.faces[k]);
+		html_pct(s->all.n ? (double)s->all.faces[k] / (double)s->all.n
+				  : 0,
+			 sh, sizeof sh);
+		cells[0] = admin_face_label[k];
+		cells[1] = c;
+		cells[2] = sh;
+		html_table_row(f, 3, cells, "lrr");
+	}
+	html_table_end(f);
+
+	if (s->by != SAYSO_BY_NONE && s->ngroups > 0) {
+		char title[64];
+		struct html_bar *gb = calloc(s->ngroups, sizeof *gb);
+		char(*gv)[24] = calloc(s->ngroups, sizeof *gv);
+
+		snprintf(title, sizeof title, "Ratings by %s",
+			 sayso_stats_by_name(s->by));
+		if (gb != NULL && gv != NULL) {
+			for (i = 0; i < s->ngroups; i++) {
+				snprintf(gv[i], sizeof gv[i], "%lld",
+					 (long long)s->groups[i].c.n);
+				gb[i].label = s->groups[i].key;
+				gb[i].value = s->groups[i].c.n;
+				gb[i].valtext = gv[i];
+			}
+			html_bars(f, "groups", title, gb, s->ngroups);
+		}
+		free(gb);
+		free(gv);
+		html_table_begin(f, title, 4, gh, "lrrl");
+		for (i = 0; i < s->ngroups; i++) {
+			const struct sayso_rating_counts *c = &s->groups[i].c;
+			char cn[24], sh[16], gci[40];
+			const char *cells[4];
+
+			snprintf(cn, sizeof cn, "%lld", (long long)c->n);
+			html_pct(c->share, sh, sizeof sh);
+			ci_text(c, gci, sizeof gci);
+			cells[0] = s->groups[i].key;
+			cells[1] = cn;
+			cells[2] = sh;
+			cells[3] = gci;
+			html_table_row(f, 4, cells, "lrrl");
+		}
+		html_table_end(f);
+	}
+	if (s->nanswers > 0) {
+		fputs("<h3>What people said when asked why</h3>\n", f);
+		html_table_begin(f, "Follow-up answers, most given first", 3,
+				 ah, "llr");
+		for (i = 0; i < s->nanswers; i++) {
+			char c[24];
+			const char *cells[3];
+
+			snprintf(c, sizeof c, "%lld", (long long)s->answers[i].n);
+			cells[0] = s->answers[i].answer;
+			cells[1] = s->answers[i].question;
+			cells[2] = c;
+			html_table_row(f, 3, cells, "llr");
+		}
+		html_table_end(f);
+	}
+}
+
+static int write_page(struct admin_ctx *ctx, const char *dir,
+		      const struct sayso_ratings_summary *s)
+{
+	struct admin_outdir od;
+	char now[SAYSO_TIME_LEN + 1];
+	FILE *f;
+	int rc;
+	json_t *j;
+
+	sayso_time_format(sayso_time_now_ms(), now, sizeof now);
+	rc = admin_outdir_begin(ctx, &od, dir);
+	if (rc != 0)
+		return rc;
+	f = admin_outdir_open(ctx, &od, "index.html");
+	if (f == NULL)
+		return admin_outdir_finish(ctx, &od, false);
+	html_page_begin(f, "How residents feel");
+	fputs("<h1>How residents feel</h1>\n", f);
+	html_ratings_section(f, s);
+	fputs("<p class=\"muted\">The figures are also in "
+	      "<a href=\"ratings.json\">ratings.json</a>.</p>\n",
+	      f);
+	html_page_end(f, now);
+	rc = admin_outdir_close(ctx, &od, f, "index.html");
+	if (rc != 0)
+		return admin_outdir_finish(ctx, &od, false);
+	f = admin_outdir_open(ctx, &od, "ratings.json");
+	if (f == NULL)
+		return admin_outdir_finish(ctx, &od, false);
+	j = summary_json(s);
+	json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(j);
+	rc = admin_outdir_close(ctx, &od, f, "ratings.json");
+	return admin_outdir_finish(ctx, &od, rc == 0);
+}
+
+int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *since = NULL, *until = NULL, *by = NULL, *format = NULL,
+		   *html = NULL;
+	const struct admin_opt opts[] = {
+		{"since", &since, NULL}, {"until", &until, NULL},
+		{"by", &by, NULL},       {"format", &format, NULL},
+		{"html", &html, NULL},   {NULL, NULL, NULL},
+	};
+	struct sayso_ratings_summary s;
+	enum admin_format fmt;
+	enum sayso_stats_by grp;
+	int64_t lo, hi;
+	int npos = 0, rc;
+	enum sayso_err e;
+
+	rc = admin_args(ctx, "ratings summary", argc, argv, opts, NULL, 0, 0,
+			&npos);
+	if (rc != 0)
+		return rc;
+	rc = admin_format(ctx, "ratings summary", format, &fmt);
+	if (rc != 0)
+		return rc;
+	if (sayso_stats_by_parse(by, &grp) != SAYSO_OK) {
+		fprintf(ctx->err, "sayso-admin ratings summary: --by: '%s' is "
+				  "not day, hour, channel or device\n", by);
+		return ADMIN_EXIT_USAGE;
+	}
+	rc = admin_period(ctx, "ratings summary", since, until, &lo, &hi);
+	if (rc != 0)
+		return rc;
+	if (admin_store(ctx, SAYSO_STORE_READONLY) == NULL)
+		return ADMIN_EXIT_ERROR;
+	e = sayso_stats_ratings(ctx->st, lo, hi, grp, &s);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, "ratings summary", e);
+	if (html != NULL) {
+		rc = write_page(ctx, html, &s);
+		if (rc == 0)
+			fprintf(ctx->err, "wrote %s/index.html\n", html);
+	} else if (fmt == ADMIN_FMT_JSON) {
+		rc = admin_json_print(ctx, summary_json(&s));
+	} else if (fmt == ADMIN_FMT_CSV) {
+		print_csv(ctx, &s);
+	} else {
+		print_table(ctx, &s);
+	}
+	sayso_ratings_summary_free(&s);
+	return rc;
+}

@@ -1,0 +1,562 @@
+/*
+ * cmd_results.c: `sayso-admin results CODE --out DIR [--url URL]
+ * [--rule greedy|mes|approval]`: the page residents see after a vote.
+ *
+ * DIR receives index.html (self-contained: inline CSS and SVG, no scripts),
+ * results.json, results.csv and, with a URL, qr.png and qr.svg pointing at
+ * where the page will be published. The numbers are libsaysocore's:
+ * sayso_election_load() + sayso_tally_run() (the same as `tally`),
+ * sayso_stats_turnout() and sayso_stats_rule_sentence(); this file lays them
+ * out. The directory is replaced atomically (html.c).
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include "html.h"
+#include "sayso/round.h"
+#include "sayso/stats.h"
+#include "sayso/tally.h"
+
+struct admin_results {
+	struct sayso_round round;
+	struct sayso_election *e;
+	struct sayso_tally t;
+	struct sayso_turnout turnout;
+	char rule_text[512];
+	char tallied_at[SAYSO_TIME_LEN + 1];
+	size_t *by_votes; /* project indexes, most votes first */
+	size_t *by_order; /* selected project indexes in selection order */
+};
+
+static const struct admin_results *sort_res; /* qsort has no context */
+
+static int cmp_votes(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int64_t vx = sort_res->t.projects[x].score,
+		vy = sort_res->t.projects[y].score;
+
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+static int cmp_order(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return sort_res->t.projects[x].order - sort_res->t.projects[y].order;
+}
+
+void admin_results_free(struct admin_results *res)
+{
+	if (res == NULL)
+		return;
+	sayso_tally_cleanup(&res->t);
+	sayso_election_free(res->e);
+	free(res->by_votes);
+	free(res->by_order);
+	free(res);
+}
+
+const char *admin_results_title(const struct admin_results *res)
+{
+	return res->round.title;
+}
+
+int admin_results_load(struct admin_ctx *ctx, const char *code, int rule,
+		       struct admin_results **out)
+{
+	struct admin_results *res;
+	char err[512];
+	enum sayso_err e;
+	size_t i, k;
+	int rc;
+
+	*out = NULL;
+	res = calloc(1, sizeof *res);
+	if (res == NULL)
+		return admin_fail(ctx, "out of memory");
+	rc = admin_round(ctx, code, &res->round);
+	if (rc != 0)
+		goto fail;
+	e = sayso_election_load(ctx->st, res->round.id, &res->e);
+	if (e != SAYSO_OK) {
+		rc = admin_fail_store(ctx, code, e);
+		goto fail;
+	}
+	err[0] = '\0';
+	e = sayso_tally_run(res->e, (enum sayso_rule)rule, &res->t, err,
+			    sizeof err);
+	if (e != SAYSO_OK) {
+		rc = admin_fail(ctx, "%s: %s", code,
+				err[0] ? err : sayso_strerror(e));
+		goto fail;
+	}
+	e = sayso_stats_turnout(ctx->st, res->round.id, &res->turnout);
+	if (e != SAYSO_OK) {
+		rc = admin_fail_store(ctx, code, e);
+		goto fail;
+	}
+	sayso_stats_rule_sentence(rule, res->rule_text, sizeof res->rule_text);
+	sayso_time_format(sayso_time_now_ms(), res->tallied_at,
+			  sizeof res->tallied_at);
+	res->by_votes = calloc(res->e->nprojects + 1, sizeof(size_t));
+	res->by_order = calloc(res->e->nprojects + 1, sizeof(size_t));
+	if (res->by_votes == NULL || res->by_order == NULL) {
+		rc = admin_fail(ctx, "out of memory");
+		goto fail;
+	}
+	for (i = 0, k = 0; i < res->e->nprojects; i++) {
+		res->by_votes[i] = i;
+		if (res->t.projects[i].selected)
+			res->by_order[k++] = i;
+	}
+	sort_res = res;
+	qsort(res->by_votes, res->e->nprojects, sizeof(size_t), cmp_votes);
+	qsort(res->by_order, k, sizeof(size_t), cmp_order);
+	sort_res = NULL;
+	*out = res;
+	return ADMIN_EXIT_OK;
+fail:
+	admin_results_free(res);
+	return rc ? rc : ADMIN_EXIT_ERROR;
+}
+
+static const char *channel_label(enum sayso_channel ch)
+{
+	switch (ch) {
+	case SAYSO_CH_KIOSK:
+		return "Touchscreen";
+	case SAYSO_CH_SMS:
+		return "Text message";
+	case SAYSO_CH_PAPER:
+		return "Paper";
+	case SAYSO_CH_IMPORT:
+		return "Imported";
+	}
+	return "Other";
+}
+
+static void money(const struct admin_results *res, int64_t minor, char *out,
+		  size_t outsz)
+{
+	sayso_money_format(minor, res->round.currency, out, outsz);
+}
+
+/* <hN id="ROUND-id">text</hN>: ids stay unique when a page holds several
+ * rounds. */
+static void heading(FILE *f, int level, const char *id,
+		    const struct admin_results *res, const char *text)
+{
+	fprintf(f, "<h%d id=\"", level);
+	html_esc(f, res->round.code);
+	fprintf(f, "-%s\">", id);
+	html_esc(f, text);
+	fprintf(f, "</h%d>\n", level);
+}
+
+static void num(int64_t v, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%lld", (long long)v);
+}
+
+void admin_results_html(FILE *f, const struct admin_results *res,
+			const char *url, int level)
+{
+	static const enum sayso_channel chans[] = {
+		SAYSO_CH_KIOSK, SAYSO_CH_SMS, SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
+	static const char *const ph[] = {"Project", "Cost", "Votes",
+					 "Funded"};
+	static const char *const ch[] = {"How", "Ballots"};
+	const struct sayso_election *e = res->e;
+	const struct sayso_tally *t = &res->t;
+	char when[96], a[64], b[64], c[64], d[64];
+	struct html_bar *bars;
+	char(*vals)[24];
+	size_t i;
+
+	html_when(res->tallied_at, when, sizeof when);
+	if (res->round.state == SAYSO_ROUND_OPEN)
+		fputs("<p class=\"warn\"><strong>Voting is still open: these "
+		      "results are provisional and will change.</strong></p>\n",
+		      f);
+	fputs("<p class=\"muted\">Counted on ", f);
+	html_esc(f, when);
+	fputs(".</p>\n", f);
+
+	num(e->counted, a, sizeof a);
+	num((int64_t)t->nselected, b, sizeof b);
+	money(res, t->spent, c, sizeof c);
+	money(res, t->left, d, sizeof d);
+	fputs("<dl class=\"figs\"><div><dt>Ballots counted</dt><dd>", f);
+	html_esc(f, a);
+	if (res->t.rule != SAYSO_RULE_APPROVAL) {
+		fputs("</dd></div><div><dt>Projects funded</dt><dd>", f);
+		html_esc(f, b);
+		fputs("</dd></div><div><dt>Money used</dt><dd>", f);
+		html_esc(f, c);
+		fputs("</dd></div><div><dt>Money left</dt><dd>", f);
+		html_esc(f, d);
+	}
+	money(res, t->budget, a, sizeof a);
+	fputs("</dd></div><div><dt>Budget</dt><dd>", f);
+	html_esc(f, a);
+	fputs("</dd></div></dl>\n", f);
+
+	heading(f, level, "rule", res, "How the winners were chosen");
+	fputs("<p>", f);
+	html_esc(f, res->rule_text);
+	fputs("</p>\n", f);
+
+	if (res->t.rule != SAYSO_RULE_APPROVAL) {
+		heading(f, level, "funded", res, "Funded projects");
+		if (t->nselected == 0) {
+			fputs("<p>No project could be funded.</p>\n", f);
+		} else {
+			fputs("<ol class=\"winners\">\n", f);
+			for (i = 0; i < t->nselected; i++) {
+				size_t p = res->by_order[i];
+
+				money(res, e->projects[p].cost, a, sizeof a);
+				num(t->projects[p].votes, b, sizeof b);
+				fputs("<li><strong>", f);
+				html_esc(f, e->projects[p].title);
+				fputs("</strong>: ", f);
+				html_esc(f, a);
+				fputs(", ", f);
+				html_esc(f, b);
+				fputs(t->projects[p].votes == 1 ? " vote"
+								 : " votes",
+				      f);
+				fputs("</li>\n", f);
+			}
+			fputs("</ol>\n", f);
+			fputs("<p>", f);
+			money(res, t->spent, a, sizeof a);
+			money(res, t->left, b, sizeof b);
+			html_esc(f, a);
+			fputs(" of the budget is used and ", f);
+			html_esc(f, b);
+			fputs(" is left.</p>\n", f);
+		}
+	}
+
+	heading(f, level, "votes", res, "Votes for each project");
+	bars = calloc(e->nprojects + 1, sizeof *bars);
+	vals = calloc(e->nprojects + 1, sizeof *vals);
+	if (bars != NULL && vals != NULL) {
+		for (i = 0; i < e->nprojects; i++) {
+			size_t p = res->by_votes[i];
+
+			num(t->projects[p].score, vals[i], sizeof vals[i]);
+			bars[i].label = e->projects[p].title;
+			bars[i].value = t->projects[p].score;
+			bars[i].valtext = vals[i];
+			bars[i].note = t->projects[p].selected ? "(funded)"
+							       : NULL;
+			bars[i].style = t->projects[p].selected ? 1 : 0;
+		}
+		snprintf(a, sizeof a, "%s-votes-chart", res->round.code);
+		html_bars(f, a,
+			  e->kind == SAYSO_BALLOT_CUMULATIVE ||
+					  e->kind == SAYSO_BALLOT_ORDINAL
+				  ? "Points for each project, most first"
+				  : "Votes for each project, most first",
+			  bars, e->nprojects);
+	}
+	free(bars);
+	free(vals);
+	html_table_begin(f, "Every project, in the order they appeared on the "
+			    "ballot",
+			 4, ph, "lrrl");
+	for (i = 0; i < e->nprojects; i++) {
+		const char *cells[4];
+		char title[SAYSO_TALLY_TITLE_MAX + SAYSO_TALLY_ID_MAX + 4];
+
+		snprintf(title, sizeof title, "%s. %s", e->projects[i].id,
+			 e->projects[i].title);
+		money(res, e->projects[i].cost, a, sizeof a);
+		num(t->projects[i].score, b, sizeof b);
+		cells[0] = title;
+		cells[1] = a;
+		cells[2] = b;
+		cells[3] = res->t.rule == SAYSO_RULE_APPROVAL ? "-"
+			   : t->projects[i].selected	     ? "Yes"
+								     : "No";
+		html_table_row(f, 4, cells, "lrrl");
+	}
+	html_table_end(f);
+
+	heading(f, level, "turnout", res, "How people voted");
+	{
+		struct html_bar cb[4];
+		char cv[4][24];
+		size_t nb = 0;
+
+		for (i = 0; i < 4; i++) {
+			if (res->turnout.by_channel[chans[i]] == 0 &&
+			    chans[i] == SAYSO_CH_IMPORT)
+				continue;
+			num(res->turnout.by_channel[chans[i]], cv[nb],
+			    sizeof cv[nb]);
+			cb[nb].label = channel_label(chans[i]);
+			cb[nb].value = res->turnout.by_channel[chans[i]];
+			cb[nb].valtext = cv[nb];
+			cb[nb].note = NULL;
+			cb[nb].style = 0;
+			nb++;
+		}
+		snprintf(a, sizeof a, "%s-turnout-chart", res->round.code);
+		html_bars(f, a, "Ballots counted, by how people voted",
+			  cb, nb);
+		html_table_begin(f, "Ballots counted, by how people voted", 2,
+				 ch, "lr");
+		for (i = 0; i < nb; i++) {
+			const char *cells[2] = {cb[i].label, cv[i]};
+
+			html_table_row(f, 2, cells, "lr");
+		}
+		{
+			const char *cells[2];
+
+			num(res->turnout.counted, a, sizeof a);
+			cells[0] = "All";
+			cells[1] = a;
+			html_table_row(f, 2, cells, "lr");
+		}
+		html_table_end(f);
+	}
+	if (e->superseded > 0 || e->rejected > 0) {
+		num(e->superseded, a, sizeof a);
+		num(e->rejected, b, sizeof b);
+		fputs("<p>Not counted: ", f);
+		html_esc(f, a);
+		fputs(" ballots replaced by the same person's other vote, and ",
+		      f);
+		html_esc(f, b);
+		fputs(" rejected.</p>\n", f);
+	}
+
+	if (url != NULL && url[0] != '\0') {
+		struct sayso_qr qr = {0};
+
+		heading(f, level, "share", res, "See these results online");
+		fputs("<div class=\"qr\">", f);
+		if (sayso_qr_encode(url, &qr) == SAYSO_OK) {
+			admin_qr_svg(f, &qr, "QR code linking to this page",
+				     false);
+			sayso_qr_free(&qr);
+		}
+		fputs("<p>Scan the code or go to <a href=\"", f);
+		html_esc(f, url);
+		fputs("\">", f);
+		html_esc(f, url);
+		fputs("</a></p></div>\n", f);
+	}
+}
+
+void *admin_results_json(const struct admin_results *res, const char *url)
+{
+	static const enum sayso_channel chans[] = {
+		SAYSO_CH_KIOSK, SAYSO_CH_SMS, SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
+	const struct sayso_election *e = res->e;
+	const struct sayso_tally *t = &res->t;
+	const char *cur = res->round.currency;
+	json_t *o = json_object(), *sel = json_array(), *projects = json_array(),
+	       *ballots = json_object(), *turnout = json_object();
+	size_t i;
+
+	json_object_set_new(o, "round", json_string(res->round.code));
+	json_object_set_new(o, "title", json_string(res->round.title));
+	json_object_set_new(o, "state", json_string(sayso_round_state_name(
+						 res->round.state)));
+	json_object_set_new(o, "provisional",
+			    json_boolean(res->round.state == SAYSO_ROUND_OPEN));
+	json_object_set_new(o, "rule", json_string(sayso_rule_name(t->rule)));
+	json_object_set_new(o, "rule_text", json_string(res->rule_text));
+	json_object_set_new(o, "tallied_at", json_string(res->tallied_at));
+	json_object_set_new(o, "currency", json_string(cur));
+	json_object_set_new(o, "budget", admin_json_money(t->budget, cur));
+	json_object_set_new(o, "spent", admin_json_money(t->spent, cur));
+	json_object_set_new(o, "left", admin_json_money(t->left, cur));
+	for (i = 0; i < t->nselected; i++)
+		json_array_append_new(
+			sel, json_string(e->projects[res->by_order[i]].id));
+	json_object_set_new(o, "selected", sel);
+	for (i = 0; i < e->nprojects; i++) {
+		json_t *p = json_object();
+
+		json_object_set_new(p, "id", json_string(e->projects[i].id));
+		json_object_set_new(p, "title",
+				    json_string(e->projects[i].title));
+		json_object_set_new(p, "cost",
+				    admin_json_money(e->projects[i].cost, cur));
+		json_object_set_new(p, "votes",
+				    json_integer(t->projects[i].votes));
+		json_object_set_new(p, "score",
+				    json_integer(t->projects[i].score));
+		json_object_set_new(p, "selected",
+				    json_boolean(t->projects[i].selected));
+		json_object_set_new(p, "order",
+				    json_integer(t->projects[i].order));
+		json_array_append_new(projects, p);
+	}
+	json_object_set_new(o, "projects", projects);
+	json_object_set_new(ballots, "counted", json_integer(e->counted));
+	json_object_set_new(ballots, "superseded", json_integer(e->superseded));
+	json_object_set_new(ballots, "rejected", json_integer(e->rejected));
+	json_object_set_new(o, "ballots", ballots);
+	for (i = 0; i < 4; i++)
+		json_object_set_new(turnout, sayso_channel_name(chans[i]),
+				    json_integer(res->turnout.by_channel[chans[i]]));
+	json_object_set_new(o, "turnout", turnout);
+	json_object_set_new(o, "url", url && url[0] ? json_string(url)
+						    : json_null());
+	return o;
+}
+
+void admin_results_csv(FILE *f, const struct admin_results *res)
+{
+	static const char *const h[] = {"id", "title", "cost", "votes",
+					"score", "selected", "order"};
+	const struct sayso_election *e = res->e;
+	size_t i;
+
+	admin_csv_row(f, h, 7);
+	for (i = 0; i < e->nprojects; i++) {
+		char cost[40], votes[24], score[24], order[16];
+		const char *cells[7];
+
+		admin_money_plain(e->projects[i].cost, res->round.currency,
+				  cost, sizeof cost);
+		num(res->t.projects[i].votes, votes, sizeof votes);
+		num(res->t.projects[i].score, score, sizeof score);
+		snprintf(order, sizeof order, "%d", res->t.projects[i].order);
+		cells[0] = e->projects[i].id;
+		cells[1] = e->projects[i].title;
+		cells[2] = cost;
+		cells[3] = votes;
+		cells[4] = score;
+		cells[5] = res->t.projects[i].selected ? "yes" : "no";
+		cells[6] = order;
+		admin_csv_row(f, cells, 7);
+	}
+}
+
+int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *out = NULL, *url = NULL, *rulename = NULL;
+	const struct admin_opt opts[] = {
+		{"out", &out, NULL},
+		{"url", &url, NULL},
+		{"rule", &rulename, NULL},
+		{NULL, NULL, NULL},
+	};
+	struct admin_results *res = NULL;
+	struct admin_outdir od;
+	struct sayso_qr qr = {0};
+	enum sayso_rule rule = SAYSO_RULE_GREEDY;
+	char title[SAYSO_TITLE_MAX + 16];
+	char *pos[1];
+	int npos = 0, rc;
+	FILE *f;
+	json_t *j;
+
+	rc = admin_args(ctx, "results", argc, argv, opts, pos, 1, 1, &npos);
+	if (rc != 0)
+		return rc;
+	if (out == NULL) {
+		fprintf(ctx->err, "sayso-admin results: --out DIR is needed\n");
+		admin_usage(ctx, "results", ctx->err);
+		return ADMIN_EXIT_USAGE;
+	}
+	if (rulename != NULL && sayso_rule_parse(rulename, &rule) != SAYSO_OK) {
+		fprintf(ctx->err, "sayso-admin results: --rule: '%s' is not "
+				  "greedy, mes or approval\n", rulename);
+		return ADMIN_EXIT_USAGE;
+	}
+	if (url != NULL) {
+		enum sayso_err e = sayso_qr_encode(url, &qr);
+
+		if (e != SAYSO_OK) {
+			fprintf(ctx->err, "sayso-admin results: --url: %s\n",
+				e == SAYSO_ERR_TOOBIG ? "too long for a QR code"
+						      : sayso_strerror(e));
+			return ADMIN_EXIT_USAGE;
+		}
+	}
+	if (admin_store(ctx, SAYSO_STORE_READONLY) == NULL) {
+		rc = ADMIN_EXIT_ERROR;
+		goto done;
+	}
+	rc = admin_results_load(ctx, pos[0], (int)rule, &res);
+	if (rc != 0)
+		goto done;
+	rc = admin_outdir_begin(ctx, &od, out);
+	if (rc != 0)
+		goto done;
+
+	f = admin_outdir_open(ctx, &od, "index.html");
+	if (f == NULL)
+		goto fail;
+	snprintf(title, sizeof title, "Results: %s", res->round.title);
+	html_page_begin(f, title);
+	fputs("<h1>", f);
+	html_esc(f, title);
+	fputs("</h1>\n", f);
+	admin_results_html(f, res, url, 2);
+	fputs("<p class=\"muted\">The same figures as data: "
+	      "<a href=\"results.json\">results.json</a>, "
+	      "<a href=\"results.csv\">results.csv</a>.</p>\n",
+	      f);
+	html_page_end(f, res->tallied_at);
+	if (admin_outdir_close(ctx, &od, f, "index.html") != 0)
+		goto fail;
+
+	f = admin_outdir_open(ctx, &od, "results.json");
+	if (f == NULL)
+		goto fail;
+	j = admin_results_json(res, url);
+	json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				 JSON_REAL_PRECISION(15));
+	fputc('\n', f);
+	json_decref(j);
+	if (admin_outdir_close(ctx, &od, f, "results.json") != 0)
+		goto fail;
+
+	f = admin_outdir_open(ctx, &od, "results.csv");
+	if (f == NULL)
+		goto fail;
+	admin_results_csv(f, res);
+	if (admin_outdir_close(ctx, &od, f, "results.csv") != 0)
+		goto fail;
+
+	if (url != NULL) {
+		char p[1200], err[1400];
+
+		admin_outdir_path(&od, "qr.png", p, sizeof p);
+		if (!admin_qr_png(&qr, admin_qr_scale(&qr), p, err,
+				  sizeof err)) {
+			admin_fail(ctx, "%s", err);
+			goto fail;
+		}
+		f = admin_outdir_open(ctx, &od, "qr.svg");
+		if (f == NULL)
+			goto fail;
+		admin_qr_svg(f, &qr, url, true);
+		if (admin_outdir_close(ctx, &od, f, "qr.svg") != 0)
+			goto fail;
+	}
+	rc = admin_outdir_finish(ctx, &od, true);
+	if (rc == 0)
+		fprintf(ctx->out, "wrote %s/index.html (%s, %zu funded)\n",
+			od.dir, sayso_rule_name(rule), res->t.nselected);
+	goto done;
+fail:
+	rc = admin_outdir_finish(ctx, &od, false);
+done:
+	admin_results_free(res);
+	sayso_qr_free(&qr);
+	return rc ? rc : ADMIN_EXIT_OK;
+}

@@ -239,9 +239,9 @@ enum sayso_err smsgw_http_start(struct smsgw *gw, char *err, size_t errsz)
 	}
 	hs->d = MHD_start_daemon(
 		MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
-		port, NULL, NULL, on_request, gw, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, gw, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, gw,
+		port, NULL, NULL, on_request, gw, MHD_OPTION_EXTERNAL_LOGGER,
+		on_mhd_log, gw, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, gw,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)512,

@@ -156,7 +156,13 @@ static void heading(FILE *f, int level, const char *id,
 	fprintf(f, "</h%d>\n", level);
 }
 
+/* Counts as shown on the page: "12,345". */
 static void num(int64_t v, char *out, size_t outsz)
+{
+	html_int(v, out, outsz);
+}
+
+static void plain(int64_t v, char *out, size_t outsz)
 {
 	snprintf(out, outsz, "%lld", (long long)v);
 }
@@ -253,7 +259,7 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 			bars[i].label = e->projects[p].title;
 			bars[i].value = t->projects[p].score;
 			bars[i].valtext = vals[i];
-			bars[i].note = t->projects[p].selected ? "(funded)"
+			bars[i].note = t->projects[p].selected ? "Funded"
 							       : NULL;
 			bars[i].style = t->projects[p].selected ? 1 : 0;
 		}
@@ -332,7 +338,11 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 		num(e->rejected, b, sizeof b);
 		fputs("<p>Not counted: ", f);
 		html_esc(f, a);
-		fputs(" ballots replaced by the same person's other vote, and ",
+		fputs(e->superseded == 1
+			      ? " ballot replaced by the same person's other "
+				"vote (one vote per person), and "
+			      : " ballots replaced by the same person's other "
+				"vote (one vote per person), and ",
 		      f);
 		html_esc(f, b);
 		fputs(" rejected.</p>\n", f);
@@ -430,8 +440,8 @@ void admin_results_csv(FILE *f, const struct admin_results *res)
 
 		admin_money_plain(e->projects[i].cost, res->round.currency,
 				  cost, sizeof cost);
-		num(res->t.projects[i].votes, votes, sizeof votes);
-		num(res->t.projects[i].score, score, sizeof score);
+		plain(res->t.projects[i].votes, votes, sizeof votes);
+		plain(res->t.projects[i].score, score, sizeof score);
 		snprintf(order, sizeof order, "%d", res->t.projects[i].order);
 		cells[0] = e->projects[i].id;
 		cells[1] = e->projects[i].title;

@@ -115,6 +115,27 @@ void html_pct(double share, char *out, size_t outsz)
 		snprintf(out, outsz, "%.1f%%", r);
 }
 
+void html_int(int64_t v, char *out, size_t outsz)
+{
+	char digits[32];
+	size_t n, i, o = 0;
+	int len;
+
+	len = snprintf(digits, sizeof digits, "%lld", (long long)v);
+	if (len < 0 || outsz == 0)
+		return;
+	n = (size_t)len;
+	for (i = 0; i < n && o + 1 < outsz; i++) {
+		size_t left = n - i;
+
+		out[o++] = digits[i];
+		if (digits[i] != '-' && left > 1 && (left - 1) % 3 == 0 &&
+		    o + 1 < outsz)
+			out[o++] = ',';
+	}
+	out[o] = '\0';
+}
+
 void html_when(const char *iso, char *out, size_t outsz)
 {
 	int64_t ms;
@@ -160,7 +181,10 @@ static const char css[] =
 	".chart .lab{display:block}"
 	".chart .row{display:flex;align-items:center;gap:.5rem}"
 	".chart svg{flex:1 1 auto;height:1.4rem;min-width:4rem}"
-	".chart .val{flex:0 0 auto;font-weight:bold;min-width:3.5rem}"
+	".chart .val{flex:0 0 6.5rem;font-weight:bold}"
+	".tag{display:inline-block;margin-left:.5rem;padding:0 .4rem;"
+	"border:2px solid #00703c;color:#00703c;font-weight:bold;"
+	"font-size:.9rem}"
 	"table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;"
 	"font-size:1rem}"
 	"caption{text-align:left;font-weight:bold;padding:.25rem 0}"
@@ -242,6 +266,11 @@ void html_bars(FILE *f, const char *id, const char *title,
 			style = 0;
 		fputs("<li><span class=\"lab\">", f);
 		html_esc(f, bars[i].label);
+		if (bars[i].note != NULL && bars[i].note[0] != '\0') {
+			fputs("<span class=\"tag\">", f);
+			html_esc(f, bars[i].note);
+			fputs("</span>", f);
+		}
 		fputs("</span><span class=\"row\">"
 		      "<svg viewBox=\"0 0 1000 20\" preserveAspectRatio=\"none\""
 		      " aria-hidden=\"true\" focusable=\"false\">",
@@ -256,13 +285,8 @@ void html_bars(FILE *f, const char *id, const char *title,
 		if (bars[i].valtext != NULL) {
 			html_esc(f, bars[i].valtext);
 		} else {
-			snprintf(num, sizeof num, "%lld",
-				 (long long)bars[i].value);
+			html_int(bars[i].value, num, sizeof num);
 			fputs(num, f);
-		}
-		if (bars[i].note != NULL && bars[i].note[0] != '\0') {
-			fputs(" ", f);
-			html_esc(f, bars[i].note);
 		}
 		fputs("</span></span></li>\n", f);
 	}

@@ -29,6 +29,9 @@ void html_esc(FILE *f, const char *s);
  * dropping ".0". The same text the CLI tables print. */
 void html_pct(double share, char *out, size_t outsz);
 
+/* A whole number with thousands separators: 12345 -> "12,345". */
+void html_int(int64_t v, char *out, size_t outsz);
+
 /* A UTC ISO time as local "23 November 2026, 10:15 GMT"; iso itself when it
  * does not parse. */
 void html_when(const char *iso, char *out, size_t outsz);
@@ -46,7 +49,7 @@ struct html_bar {
 	const char *label;  /* escaped when written */
 	int64_t value;
 	const char *valtext; /* shown value ("1,234", "£5,000"); NULL = value */
-	const char *note;    /* extra text after the value ("Funded"), or NULL */
+	const char *note;    /* a tag after the label ("Funded"), or NULL */
 	int style;           /* 0 plain, 1 highlighted, 2..6 faces 1..5 */
 };
 

@@ -168,6 +168,9 @@ int admin_round(struct admin_ctx *ctx, const char *code,
 int admin_resident_arg(struct admin_ctx *ctx, const char *cmd,
 		       const char *phone, const char *code, bool record,
 		       char *rid, size_t ridsz);
+/* Copies s into out cut to at most maxw code points (ending in "..." when
+ * cut), for titles in text tables. */
+void admin_shorten(const char *s, size_t maxw, char *out, size_t outsz);
 /* Money without the currency sign, for CSV: "12000", "1234.50". */
 void admin_money_plain(int64_t minor, const char *currency, char *out,
 		       size_t outsz);

@@ -4,8 +4,6 @@
  * and row counts). Both only read the database. A backup does not include
  * the site secret file: copy <database>.secret separately and keep it apart.
  */
-#include <string.h>
-#include <sys/stat.h>
 
 #include "admin.h"
 
@@ -22,13 +20,11 @@ int admin_cmd_backup(struct admin_ctx *ctx, int argc, char **argv)
 	enum sayso_err e = sayso_store_backup(ctx->st, pos[0]);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, cmd, e);
-	struct stat sb;
-	long long size = stat(pos[0], &sb) == 0 ? (long long)sb.st_size : -1;
 	fprintf(ctx->out,
-		"backed up %s to %s (%lld bytes)\n"
+		"backed up %s to %s\n"
 		"the site secret is not in the backup: keep a copy of "
 		"%s.secret somewhere else safe\n",
-		ctx->db_path, pos[0], size, ctx->db_path);
+		ctx->db_path, pos[0], ctx->db_path);
 	return ADMIN_EXIT_OK;
 }
 

@@ -158,8 +158,12 @@ int admin_cmd_project_list(struct admin_ctx *ctx, int argc, char **argv)
 		else
 			sayso_money_format(ps[i].cost, r.currency, money,
 					   sizeof money);
-		const char *row[] = {num, id, ps[i].title, money,
-				     ps[i].description};
+		char title[SAYSO_TITLE_MAX];
+		if (fmt == ADMIN_FMT_CSV)
+			snprintf(title, sizeof title, "%s", ps[i].title);
+		else
+			admin_shorten(ps[i].title, 60, title, sizeof title);
+		const char *row[] = {num, id, title, money, ps[i].description};
 		admin_table_add(t, row);
 	}
 	if (n == 0 && fmt == ADMIN_FMT_TABLE)

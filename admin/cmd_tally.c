@@ -203,7 +203,9 @@ static void tally_text(struct admin_ctx *ctx, const struct sayso_round *r,
 		else
 			snprintf(extra, sizeof extra, "%s",
 				 tp->selected ? "yes" : "no");
-		const char *row[] = {num, p->id, p->title, cost, votes, extra};
+		char title[256];
+		admin_shorten(p->title, 60, title, sizeof title);
+		const char *row[] = {num, p->id, title, cost, votes, extra};
 		admin_table_add(tb, row);
 	}
 	admin_table_print(tb, out, ADMIN_FMT_TABLE);

@@ -449,6 +449,37 @@ void *admin_json_money(int64_t minor, const char *currency)
 
 /* ---- money and files ---- */
 
+void admin_shorten(const char *s, size_t maxw, char *out, size_t outsz)
+{
+	if (outsz == 0)
+		return;
+	if (maxw < 4)
+		maxw = 4;
+	size_t w = 0, i = 0, cut = 0;
+	bool over = width(s) > maxw;
+	for (; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			if (over && w == maxw - 3) {
+				cut = i;
+				break;
+			}
+			w++;
+		}
+	}
+	size_t n = over ? cut : i;
+	if (n + (over ? 3 : 0) >= outsz)
+		n = outsz - 1 - (over ? 3 : 0);
+	/* never end inside a UTF-8 sequence */
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(out, s, n);
+	if (over) {
+		memcpy(out + n, "...", 3);
+		n += 3;
+	}
+	out[n] = '\0';
+}
+
 void admin_money_plain(int64_t minor, const char *currency, char *out,
 		       size_t outsz)
 {

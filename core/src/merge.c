@@ -472,7 +472,7 @@ static enum sayso_err merge_reports(struct merge *m)
 			e = sayso_store_fail(m->st, SAYSO_ERR_EXISTS,
 					     "%s: report reference %s is "
 					     "already used by another report "
-					     "here; nothing merged",
+					     "here",
 					     m->src_path, ref);
 			goto out;
 		}
@@ -553,9 +553,7 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 	if (a[0] && strcmp(own, ":memory:") != 0 && realpath(own, b) &&
 	    strcmp(a, b) == 0)
 		return sayso_store_fail(st, SAYSO_ERR_INVAL,
-					"%s is this database itself; nothing "
-					"to merge",
-					src_path);
+					"%s is this database itself", src_path);
 
 	struct merge m;
 	memset(&m, 0, sizeof m);
@@ -582,8 +580,7 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 	if (!ours || strcmp(theirs, ours) != 0) {
 		e = sayso_store_fail(st, SAYSO_ERR_SECRET,
 				     "%s belongs to another site (its site "
-				     "secret differs from this database's); "
-				     "nothing merged",
+				     "secret differs from this database's)",
 				     src_path);
 		goto close;
 	}

@@ -1,0 +1,330 @@
+/*
+ * test_smsgw_gw.c: the gateway core without sockets: group commit,
+ * duplicates, the per-number rate limit, the outbox (through the spool
+ * provider, which sends by writing files), opt-out on send, backoff, crash
+ * recovery of pending inbox rows.
+ */
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gw.h"
+#include "internal.h"
+#include "sayso/log.h"
+#include "testutil.h"
+
+struct fx {
+	char dir[256];
+	char out[300];
+	struct smsgw *gw;
+	int stored, failed;
+};
+
+static void on_done(struct smsgw *gw, struct smsgw_inmsg *m)
+{
+	(void)gw;
+	struct fx *f = m->ud;
+	if (m->err == SAYSO_OK)
+		f->stored++;
+	else
+		f->failed++;
+}
+
+static int setup_rate(void **state, int rate)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	tu_tmpdir(f->dir, sizeof f->dir);
+	struct sayso_config cfg;
+	assert_int_equal(sayso_config_defaults(&cfg), SAYSO_OK);
+	cfg.smsgw.provider = SAYSO_PROVIDER_SPOOL;
+	cfg.smsgw.rate_per_minute = rate;
+	cfg.smsgw.max_attempts = 3;
+	snprintf(cfg.site.database, sizeof cfg.site.database, "%s/s.db",
+		 f->dir);
+	snprintf(cfg.spool.incoming, sizeof cfg.spool.incoming, "%s/in",
+		 f->dir);
+	snprintf(cfg.spool.outgoing, sizeof cfg.spool.outgoing, "%s/out",
+		 f->dir);
+	snprintf(cfg.spool.processed, sizeof cfg.spool.processed, "%s/done",
+		 f->dir);
+	snprintf(f->out, sizeof f->out, "%s/out", f->dir);
+	mkdir(cfg.spool.incoming, 0700);
+	mkdir(cfg.spool.outgoing, 0700);
+	char err[512];
+	assert_int_equal(smsgw_new(&cfg, NULL, false, &f->gw, err, sizeof err),
+			 SAYSO_OK);
+	*state = f;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_rate(state, 100);
+}
+
+static int setup_rate3(void **state)
+{
+	return setup_rate(state, 3);
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	smsgw_free(f->gw);
+	tu_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+static void push(struct fx *f, const char *id, const char *from,
+		 const char *body)
+{
+	struct smsgw_inmsg *m = calloc(1, sizeof *m);
+	snprintf(m->in.provider_id, sizeof m->in.provider_id, "%s", id);
+	snprintf(m->in.from, sizeof m->in.from, "%s", from);
+	snprintf(m->in.body, sizeof m->in.body, "%s", body);
+	m->done = on_done;
+	m->ud = f;
+	smsgw_enqueue(f->gw, m);
+}
+
+static int64_t q(struct fx *f, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(sqlite3_prepare_v2(sayso_store_sqlite(f->gw->st), sql,
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+static int files_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_group_commit_and_duplicates(void **state)
+{
+	struct fx *f = *state;
+	push(f, "a1", "447700900456", "RATE 4");
+	push(f, "a2", "07700 900457", "RATE 2");
+	push(f, "a1", "447700900456", "RATE 4"); /* same batch re-delivery */
+	smsgw_commit(f->gw);
+	assert_int_equal(f->stored, 3);
+	assert_int_equal(f->gw->stats.received, 2);
+	assert_int_equal(f->gw->stats.duplicates, 1);
+	push(f, "a2", "+447700900457", "RATE 2"); /* a later re-delivery */
+	smsgw_commit(f->gw);
+	assert_int_equal(f->gw->stats.duplicates, 2);
+	assert_int_equal(q(f, "SELECT count(*) FROM ratings"), 2);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox"), 2);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE "
+			      "handled_at IS NULL"),
+			 0);
+	/* The inbox keeps no phone number. */
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE body "
+			      "LIKE '%7700900%' OR resident_id LIKE '%7700%'"),
+			 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE "
+			      "status = 'queued'"),
+			 2);
+}
+
+static void test_ignored_sender(void **state)
+{
+	struct fx *f = *state;
+	push(f, "x1", "VODAFONE", "Your bill is ready");
+	push(f, "x2", "+14158675309", "RATE 5");
+	push(f, "x3", "01632960123", "RATE 5"); /* a landline */
+	smsgw_commit(f->gw);
+	assert_int_equal(f->stored, 3); /* acknowledged: nothing to retry */
+	assert_int_equal(f->gw->stats.ignored, 3);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox"), 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM ratings"), 0);
+}
+
+static void test_rate_limit(void **state)
+{
+	struct fx *f = *state;
+	char id[16];
+	for (int i = 0; i < 5; i++) {
+		snprintf(id, sizeof id, "r%d", i);
+		push(f, id, "447700900456", "RATE 3");
+	}
+	push(f, "other", "447700900999", "RATE 3");
+	smsgw_commit(f->gw);
+	/* All six stored; the flooding number acted on three times. */
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox"), 6);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE "
+			      "outcome = 'rate_limited'"),
+			 2);
+	assert_int_equal(q(f, "SELECT count(*) FROM ratings"), 4);
+	assert_int_equal(f->gw->stats.rate_limited, 2);
+	/* A token comes back after 20 s (3 per minute). */
+	assert_true(smsgw_rate_take(f->gw, "zz", 1000));
+	assert_true(smsgw_rate_take(f->gw, "zz", 1000));
+	assert_true(smsgw_rate_take(f->gw, "zz", 1000));
+	assert_false(smsgw_rate_take(f->gw, "zz", 1000));
+	assert_false(smsgw_rate_take(f->gw, "zz", 15000));
+	assert_true(smsgw_rate_take(f->gw, "zz", 21000));
+}
+
+static void test_outbox_spool_send(void **state)
+{
+	struct fx *f = *state;
+	push(f, "s1", "447700900456", "RATE 4");
+	smsgw_commit(f->gw);
+	smsgw_pump_outbox(f->gw, sayso_time_now_ms());
+	assert_int_equal(files_in(f->out), 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE status = "
+			      "'sent' AND to_number IS NULL"),
+			 1);
+	DIR *d = opendir(f->out);
+	struct dirent *de;
+	char path[600] = "";
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			snprintf(path, sizeof path, "%s/%s", f->out, de->d_name);
+	closedir(d);
+	size_t n = 0;
+	char *txt = tu_slurp(path, &n);
+	assert_non_null(strstr(txt, "To: 447700900456\nAlphabet: UTF-8\n\n"
+				    "Thanks for your rating (4/5)."));
+	assert_true(txt[n - 1] != '\n');
+	free(txt);
+	/* Nothing is sent twice. */
+	smsgw_pump_outbox(f->gw, sayso_time_now_ms() + 5000);
+	assert_int_equal(files_in(f->out), 1);
+}
+
+static void test_stop_blocks_queued_reply(void **state)
+{
+	struct fx *f = *state;
+	push(f, "t1", "447700900456", "HELP");
+	smsgw_commit(f->gw);
+	push(f, "t2", "447700900456", "STOP");
+	smsgw_commit(f->gw);
+	/* The HELP reply was still queued when STOP arrived: not sent. */
+	smsgw_pump_outbox(f->gw, sayso_time_now_ms());
+	assert_int_equal(files_in(f->out), 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE status = "
+			      "'failed' AND to_number IS NULL"),
+			 1);
+}
+
+static void test_send_results(void **state)
+{
+	struct fx *f = *state;
+	push(f, "u1", "447700900456", "RATE 4");
+	smsgw_commit(f->gw);
+	int64_t id = q(f, "SELECT id FROM sms_outbox");
+	char rid[SAYSO_RESIDENT_ID_LEN + 1];
+	sqlite3_stmt *s = NULL;
+	sqlite3_prepare_v2(sayso_store_sqlite(f->gw->st),
+			   "SELECT resident_id FROM sms_outbox", -1, &s, NULL);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(rid, sizeof rid, "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+
+	/* Two temporary failures, then max_attempts (3) gives up. */
+	smsgw_send_finish(f->gw, id, rid, SMSGW_SEND_RETRY, NULL, "HTTP 503");
+	assert_int_equal(q(f, "SELECT attempts FROM sms_outbox"), 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE status = "
+			      "'queued' AND next_attempt_at > created_at"),
+			 1);
+	f->gw->inflight_ids[0] = id;
+	f->gw->inflight_attempts[0] = 2;
+	f->gw->inflight = 1;
+	smsgw_send_finish(f->gw, id, rid, SMSGW_SEND_RETRY, NULL, "HTTP 503");
+	assert_int_equal(f->gw->inflight, 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE status = "
+			      "'failed' AND to_number IS NULL"),
+			 1);
+
+	/* The carrier's opt-out (Twilio 21610) marks the resident. */
+	push(f, "u2", "447700900456", "RATE 5");
+	smsgw_commit(f->gw);
+	int64_t id2 = q(f, "SELECT max(id) FROM sms_outbox");
+	smsgw_send_finish(f->gw, id2, rid, SMSGW_SEND_OPTOUT, NULL,
+			  "twilio error 21610");
+	bool out = false;
+	assert_int_equal(sayso_optout_get(f->gw->st, rid, &out), SAYSO_OK);
+	assert_true(out);
+}
+
+static void test_backoff(void **state)
+{
+	(void)state;
+	int64_t prev = 0;
+	for (int a = 0; a < 6; a++) {
+		int64_t d = smsgw_backoff_ms(a);
+		int64_t base = (int64_t)SMSGW_BACKOFF_BASE_MS << a;
+		assert_true(d >= base - base / 5 - 1);
+		assert_true(d <= base + base / 5 + 1);
+		assert_true(d > prev);
+		prev = d;
+	}
+	int64_t big = smsgw_backoff_ms(40);
+	assert_true(big <= SMSGW_BACKOFF_MAX_MS + SMSGW_BACKOFF_MAX_MS / 5);
+	assert_true(big >= SMSGW_BACKOFF_MAX_MS - SMSGW_BACKOFF_MAX_MS / 5);
+}
+
+static void test_recover_pending(void **state)
+{
+	struct fx *f = *state;
+	/* A message stored by a process that died before acting on it. */
+	struct sayso_inbound in = {.provider = "spool",
+				   .provider_id = "crash1",
+				   .from_e164 = "+447700900456",
+				   .body = "RATE 2"};
+	int64_t id;
+	bool dup;
+	assert_int_equal(sayso_inbox_add(f->gw->st, &in, &id, &dup, NULL, 0),
+			 SAYSO_OK);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE "
+			      "handled_at IS NULL"),
+			 1);
+	smsgw_recover(f->gw);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE "
+			      "handled_at IS NULL"),
+			 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM ratings WHERE score = 2"),
+			 1);
+	smsgw_recover(f->gw); /* idempotent */
+	assert_int_equal(q(f, "SELECT count(*) FROM ratings"), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_group_commit_and_duplicates,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ignored_sender, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limit, setup_rate3,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_spool_send, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stop_blocks_queued_reply,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_send_results, setup,
+						teardown),
+		cmocka_unit_test(test_backoff),
+		cmocka_unit_test_setup_teardown(test_recover_pending, setup,
+						teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1271,6 +1271,15 @@ enum sayso_err sayso_tally_mes(const struct sayso_election *e,
 			break;
 		if (b0 > INT64_MAX - e->unit)
 			break;
+		if (runs >= SAYSO_TALLY_MES_MAX_RUNS) {
+			seterr(errbuf, errsz,
+			       "the Method of Equal Shares did not settle "
+			       "within %d add1 runs",
+			       SAYSO_TALLY_MES_MAX_RUNS);
+			mes_ctx_free(&c);
+			free(vtype);
+			return SAYSO_ERR_TOOBIG;
+		}
 		b0 += e->unit;
 	}
 	err = mes_finish(&c, vtype, best_b0, out);

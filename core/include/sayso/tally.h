@@ -41,6 +41,7 @@ struct sayso_store;
 #define SAYSO_TALLY_MAX_PROJECTS 100000
 #define SAYSO_TALLY_MAX_VOTERS 50000000
 #define SAYSO_TALLY_MAX_REASONS 16 /* distinct reject/supersede reasons kept */
+#define SAYSO_TALLY_MES_MAX_RUNS 100000 /* add1 runs before giving up */
 
 enum sayso_rule {
 	SAYSO_RULE_APPROVAL,
@@ -169,7 +170,10 @@ struct sayso_tally {
  * Runs rule on e and fills *out (caller frees with sayso_tally_cleanup(),
  * also after a failure). errbuf (may be NULL) gets a sentence on failure.
  * Errors: SAYSO_ERR_UNSUPPORTED for mes on cumulative/ordinal ballots,
- * SAYSO_ERR_NOMEM, SAYSO_ERR_INVAL (e NULL).
+ * SAYSO_ERR_TOOBIG when the add1 completion needs more than
+ * SAYSO_TALLY_MES_MAX_RUNS runs (a budget far above what voters could ever
+ * spend; real elections need a few hundred), SAYSO_ERR_NOMEM,
+ * SAYSO_ERR_INVAL (e NULL).
  * Pure: e is not changed.
  */
 enum sayso_err sayso_tally_run(const struct sayso_election *e,

@@ -1,0 +1,342 @@
+/*
+ * test_admin_merge.c: sayso_merge_kiosk() and sayso_erase_resident().
+ *
+ * Merging brings ballots, ratings, reports (with their history and the held
+ * "tell me when it's fixed" SMS) by uid, records the merge, and a second
+ * merge of the same file changes nothing. Another site's database, a file
+ * that is not sayso's and the database itself are refused with nothing
+ * written. Erasure removes every link to the resident (resident row, outbox
+ * rows with the number, report and rating links) while ballots keep counting
+ * under one pseudonym.
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sayso/ballot.h"
+#include "sayso/erase.h"
+#include "sayso/feedback.h"
+#include "sayso/merge.h"
+#include "sayso/round.h"
+#include "sayso/store.h"
+
+#define E164 "+447700900321"
+
+static int64_t count(struct sayso_store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(
+	    sqlite3_prepare_v2(sayso_store_sqlite(st), sql, -1, &s, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static struct sayso_store *open_db(const char *path, unsigned flags)
+{
+	struct sayso_store *st = NULL;
+	char err[256];
+	enum sayso_err e = sayso_store_open(path, flags, &st, err, sizeof err);
+	if (e != SAYSO_OK)
+		fail_msg("open %s: %s", path, err);
+	return st;
+}
+
+static void make_round(struct sayso_store *st)
+{
+	struct sayso_round r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.code, sizeof r.code, "r");
+	snprintf(r.title, sizeof r.title, "R");
+	snprintf(r.currency, sizeof r.currency, "GBP");
+	r.budget = 100000;
+	r.min_picks = 1;
+	r.state = SAYSO_ROUND_OPEN;
+	assert_int_equal(sayso_round_create(st, &r, "test"), SAYSO_OK);
+	for (int i = 0; i < 2; i++) {
+		struct sayso_project p;
+		memset(&p, 0, sizeof p);
+		snprintf(p.title, sizeof p.title, "P%d", i + 1);
+		p.cost = 1000;
+		assert_int_equal(sayso_project_add(st, r.id, &p, "test"),
+				 SAYSO_OK);
+	}
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	size_t n;
+	char *buf = tu_slurp(from, &n);
+	assert_non_null(buf);
+	FILE *f = fopen(to, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, n, f), n);
+	fclose(f);
+	free(buf);
+}
+
+struct env {
+	char dir[256], main[300], kiosk[300];
+};
+
+/* main.db with round r; kiosk.db a copy (same secret) with one ballot, one
+ * rating and one report whose resident left a number for an update. */
+static void setup(struct env *v)
+{
+	tu_tmpdir(v->dir, sizeof v->dir);
+	snprintf(v->main, sizeof v->main, "%s/main.db", v->dir);
+	snprintf(v->kiosk, sizeof v->kiosk, "%s/kiosk.db", v->dir);
+	struct sayso_store *st = open_db(v->main, SAYSO_STORE_INIT);
+	make_round(st);
+	assert_int_equal(sayso_store_backup(st, v->kiosk), SAYSO_OK);
+	sayso_store_close(st);
+	char a[320], b[320];
+	snprintf(a, sizeof a, "%s.secret", v->main);
+	snprintf(b, sizeof b, "%s.secret", v->kiosk);
+	copy_file(a, b);
+
+	struct sayso_store *k = open_db(v->kiosk, 0);
+	assert_int_equal(sayso_store_set_device(k, "kiosk-3", "kiosk"),
+			 SAYSO_OK);
+	char rid[SAYSO_RESIDENT_ID_LEN + 1];
+	assert_int_equal(
+	    sayso_store_resident(k, SAYSO_ID_PHONE, E164, rid, sizeof rid),
+	    SAYSO_OK);
+	struct sayso_pick pick = {2, 1};
+	struct sayso_ballot_in in;
+	memset(&in, 0, sizeof in);
+	in.round_code = "r";
+	in.resident_id = rid;
+	in.channel = SAYSO_CH_KIOSK;
+	in.picks = &pick;
+	in.npicks = 1;
+	struct sayso_cast_result res;
+	assert_int_equal(sayso_ballot_cast(k, &in, &res), SAYSO_OK);
+	assert_int_equal(res.outcome, SAYSO_CAST_ACCEPTED);
+	struct sayso_rating_in ri;
+	memset(&ri, 0, sizeof ri);
+	ri.score = 5;
+	ri.resident_id = rid;
+	ri.channel = SAYSO_CH_KIOSK;
+	assert_int_equal(sayso_rating_add(k, &ri, NULL, 0), SAYSO_OK);
+	struct sayso_report_in rp;
+	memset(&rp, 0, sizeof rp);
+	rp.category = "fly_tipping";
+	rp.street = "Byron Street";
+	rp.text = "Mattress in the alley";
+	rp.resident_id = rid;
+	rp.notify_phone = E164;
+	rp.channel = SAYSO_CH_KIOSK;
+	char ref[SAYSO_REF_LEN + 1];
+	assert_int_equal(sayso_report_add(k, &rp, ref, sizeof ref), SAYSO_OK);
+	assert_int_equal(count(k, "SELECT count(*) FROM sms_outbox WHERE "
+				  "status = 'held'"),
+			 1);
+	sayso_store_close(k);
+}
+
+static void test_merge_all_kinds_idempotent(void **state)
+{
+	(void)state;
+	struct env v;
+	setup(&v);
+	struct sayso_store *st = open_db(v.main, 0);
+	struct sayso_merge_result m;
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+			 SAYSO_OK);
+	assert_int_equal(m.ballots, 1);
+	assert_int_equal(m.ratings, 1);
+	assert_int_equal(m.reports, 1);
+	assert_string_equal(m.device_id, "kiosk-3");
+	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE status "
+				   "= 'counted' AND channel = 'kiosk' AND "
+				   "device_id = 'kiosk-3'"),
+			 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM ballot_items"), 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM ratings"), 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM reports"), 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM report_history"), 1);
+	assert_int_equal(count(st,
+			       "SELECT count(*) FROM sms_outbox WHERE "
+			       "status = 'held' AND to_number = '" E164 "'"),
+			 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM merges"), 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM audit WHERE action = "
+				   "'merge'"),
+			 1);
+
+	/* Again: nothing new, no second merges row. */
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+			 SAYSO_OK);
+	assert_int_equal(m.ballots + m.ratings + m.reports, 0);
+	assert_int_equal(m.known, 3);
+	assert_int_equal(count(st, "SELECT count(*) FROM ballots"), 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM ballot_items"), 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM ratings"), 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM reports"), 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM sms_outbox"), 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM merges"), 1);
+	sayso_store_close(st);
+	tu_rmtree(v.dir);
+}
+
+static void test_merge_refusals(void **state)
+{
+	(void)state;
+	struct env v;
+	setup(&v);
+	char other[320], junk[320];
+	snprintf(other, sizeof other, "%s/other.db", v.dir);
+	snprintf(junk, sizeof junk, "%s/junk.db", v.dir);
+	struct sayso_store *o = open_db(other, SAYSO_STORE_INIT);
+	make_round(o);
+	sayso_store_close(o);
+	FILE *f = fopen(junk, "w");
+	assert_non_null(f);
+	fputs("not a database at all\n", f);
+	fclose(f);
+
+	struct sayso_store *st = open_db(v.main, 0);
+	int64_t audit = count(st, "SELECT count(*) FROM audit");
+	struct sayso_merge_result m;
+	assert_int_equal(sayso_merge_kiosk(st, other, "admin:test", &m),
+			 SAYSO_ERR_SECRET);
+	assert_non_null(strstr(sayso_store_errmsg(st), "another site"));
+	assert_int_equal(sayso_merge_kiosk(st, junk, "admin:test", &m),
+			 SAYSO_ERR_NOT_SAYSO);
+	assert_int_equal(sayso_merge_kiosk(st, v.main, "admin:test", &m),
+			 SAYSO_ERR_INVAL);
+	assert_int_equal(count(st, "SELECT count(*) FROM ballots"), 0);
+	assert_int_equal(count(st, "SELECT count(*) FROM merges"), 0);
+	assert_int_equal(count(st, "SELECT count(*) FROM audit"), audit);
+	sayso_store_close(st);
+	tu_rmtree(v.dir);
+}
+
+static void test_merge_unknown_round_writes_nothing(void **state)
+{
+	(void)state;
+	struct env v;
+	setup(&v);
+	/* A fresh site database with the same secret but no round "r". */
+	char fresh[320], a[340], b[340];
+	snprintf(fresh, sizeof fresh, "%s/fresh.db", v.dir);
+	struct sayso_store *st = open_db(fresh, SAYSO_STORE_INIT);
+	sayso_store_close(st);
+	snprintf(a, sizeof a, "%s.secret", v.main);
+	snprintf(b, sizeof b, "%s.secret", fresh);
+	copy_file(a, b);
+	/* The check value was recorded with the fresh secret: re-key it. */
+	st = open_db(fresh, SAYSO_STORE_NOSECRET);
+	assert_int_equal(
+	    sqlite3_exec(sayso_store_sqlite(st),
+			 "DELETE FROM meta WHERE key = 'site_check'", NULL,
+			 NULL, NULL),
+	    SQLITE_OK);
+	sayso_store_close(st);
+	st = open_db(fresh, 0);
+	struct sayso_merge_result m;
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+			 SAYSO_ERR_NOTFOUND);
+	assert_non_null(strstr(sayso_store_errmsg(st), "round 'r'"));
+	assert_int_equal(count(st, "SELECT count(*) FROM ballots"), 0);
+	assert_int_equal(count(st, "SELECT count(*) FROM ratings"), 0);
+	assert_int_equal(count(st, "SELECT count(*) FROM devices WHERE id = "
+				   "'kiosk-3'"),
+			 0);
+	sayso_store_close(st);
+	tu_rmtree(v.dir);
+}
+
+static void test_erase(void **state)
+{
+	(void)state;
+	struct env v;
+	setup(&v);
+	struct sayso_store *st = open_db(v.main, 0);
+	struct sayso_merge_result m;
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+			 SAYSO_OK);
+	char rid[SAYSO_RESIDENT_ID_LEN + 1];
+	assert_int_equal(
+	    sayso_store_resident(st, SAYSO_ID_PHONE, E164, rid, sizeof rid),
+	    SAYSO_OK);
+	/* A second, superseded ballot so the pseudonym must group them. */
+	struct sayso_pick pick = {1, 1};
+	struct sayso_ballot_in in;
+	memset(&in, 0, sizeof in);
+	in.round_code = "r";
+	in.resident_id = rid;
+	in.channel = SAYSO_CH_PAPER;
+	in.picks = &pick;
+	in.npicks = 1;
+	struct sayso_cast_result res;
+	assert_int_equal(sayso_ballot_cast(st, &in, &res), SAYSO_OK);
+	assert_int_equal(res.outcome, SAYSO_CAST_ALREADY_VOTED);
+
+	struct sayso_erase_result er;
+	assert_int_equal(sayso_erase_resident(st, rid, "admin:test", &er),
+			 SAYSO_OK);
+	assert_true(er.found);
+	assert_int_equal(er.ballots, 2);
+	assert_int_equal(er.ratings, 1);
+	assert_int_equal(er.reports, 1);
+	assert_int_equal(er.messages, 1);
+	assert_int_equal(er.open_rounds, 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM residents"), 0);
+	assert_int_equal(count(st, "SELECT count(*) FROM sms_outbox"), 0);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM ballots WHERE resident_id = '%s'", rid);
+	assert_int_equal(count(st, sql), 0);
+	assert_int_equal(count(st, "SELECT count(DISTINCT resident_id) FROM "
+				   "ballots WHERE resident_id LIKE 'erased-%'"),
+			 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM ratings WHERE "
+				   "resident_id IS NOT NULL"),
+			 0);
+	assert_int_equal(count(st, "SELECT count(*) FROM reports WHERE "
+				   "resident_id IS NOT NULL"),
+			 0);
+	/* Tallies unchanged: still one counted (the kiosk's, project 2), and
+	 * re-applying the one-vote rule keeps it so. */
+	size_t changed = 99;
+	struct sayso_round r;
+	assert_int_equal(sayso_round_get(st, "r", &r), SAYSO_OK);
+	assert_int_equal(sayso_ballot_reapply(st, r.id, &changed), SAYSO_OK);
+	assert_int_equal(changed, 0);
+	assert_int_equal(count(st, "SELECT count(*) FROM ballots b JOIN "
+				   "ballot_items i ON i.ballot_id = b.id JOIN "
+				   "projects p ON p.id = i.project_id WHERE "
+				   "b.status = 'counted' AND p.number = 2"),
+			 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE status "
+				   "= 'counted'"),
+			 1);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM audit WHERE detail LIKE '%%%s%%'", rid);
+	assert_int_equal(count(st, sql), 0);
+
+	/* Nothing left to erase. */
+	assert_int_equal(sayso_erase_resident(st, rid, "admin:test", &er),
+			 SAYSO_OK);
+	assert_false(er.found);
+	sayso_store_close(st);
+	tu_rmtree(v.dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_merge_all_kinds_idempotent),
+	    cmocka_unit_test(test_merge_refusals),
+	    cmocka_unit_test(test_merge_unknown_round_writes_nothing),
+	    cmocka_unit_test(test_erase),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

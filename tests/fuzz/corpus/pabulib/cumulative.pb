@@ -1,0 +1,13 @@
+META
+key;value
+budget;100
+vote_type;cumulative
+max_sum_points;7
+PROJECTS
+project_id;cost
+x;10
+y;20
+VOTES
+voter_id;vote;points
+1;x,y;5,2
+2;y;1

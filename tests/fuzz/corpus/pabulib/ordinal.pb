@@ -1,0 +1,14 @@
+META
+key;value
+budget;100
+vote_type;ordinal
+PROJECTS
+project_id;cost
+x;10
+y;20
+z;5
+VOTES
+voter_id;vote;points
+1;z,x,y;3,2,1
+2;y;3
+3;x,z;

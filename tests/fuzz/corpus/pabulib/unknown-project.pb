@@ -1,0 +1,10 @@
+META
+key;value
+budget;100
+PROJECTS
+project_id;cost
+1;5
+VOTES
+voter_id;vote
+1;1,2
+1;1

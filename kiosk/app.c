@@ -296,19 +296,19 @@ void kiosk_draw_title(struct kiosk_app *app, const char *title,
 				   KIOSK_W - 320, KC_MUTED);
 }
 
-void kiosk_draw_message(struct kiosk_app *app, int y)
+void kiosk_draw_message(struct kiosk_app *app, int y, int maxw)
 {
+	int w, h;
+
 	if (!app->s.message[0])
 		return;
-	int w, h;
-	kiosk_text_size(app->as, KF_BODY, app->s.message, &w, &h);
-	if (w > KIOSK_W - 360)
-		w = KIOSK_W - 360;
+	kiosk_text_wrapped_size(app->as, KF_BODY, app->s.message, maxw - 48,
+				&w, &h);
 	SDL_Rect rc = {160, y, w + 48, h + 24};
 	kiosk_fill(app->ren, rc, (SDL_Color){0xfd, 0xec, 0xea, 255});
 	kiosk_fill(app->ren, (SDL_Rect){rc.x, rc.y, 10, rc.h}, KC_ERROR);
 	kiosk_text_wrapped(app->as, KF_BODY, app->s.message, rc.x + 28,
-			   rc.y + 12, KIOSK_W - 400, KC_ERROR);
+			   rc.y + 12, maxw - 48, KC_ERROR);
 }
 
 void kiosk_add_nav(struct kiosk_app *app, const char *back_key,
@@ -511,6 +511,8 @@ static void handle_key(struct kiosk_app *app, SDL_Keycode k, Uint16 mod)
 		if (app->ui.focus_shown && app->ui.focus >= 0) {
 			activate(app, app->ui.focus);
 			app->dirty = true;
+			if (k == SDLK_SPACE)
+				app->swallow_text = ' ';
 			return;
 		}
 		if (app->pending && k != SDLK_SPACE) {
@@ -523,12 +525,25 @@ static void handle_key(struct kiosk_app *app, SDL_Keycode k, Uint16 mod)
 	}
 	if (app->pending)
 		return; /* only "try again" while a save is failing */
-	if (app->screen->event(app, &in))
+	if (app->screen->event(app, &in)) {
 		app->dirty = true;
+		/* A printable key used as a shortcut also arrives as text
+		 * (SDL_TEXTINPUT right after): that text is not typing. */
+		if (k >= SDLK_SPACE && k < 0x7f)
+			app->swallow_text = (char)k;
+		else if (k >= SDLK_KP_1 && k <= SDLK_KP_9)
+			app->swallow_text = (char)('1' + (k - SDLK_KP_1));
+		else if (k == SDLK_KP_0)
+			app->swallow_text = '0';
+	}
 }
 
 void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev)
 {
+	char swallow = app->swallow_text;
+
+	if (ev->type != SDL_KEYUP)
+		app->swallow_text = 0;
 	switch (ev->type) {
 	case SDL_QUIT:
 		sayso_log(SAYSO_LOG_INFO, "quit requested");
@@ -558,6 +573,9 @@ void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev)
 		struct kiosk_in in = {.kind = KI_TEXT, .text = ev->text.text};
 		app->last_input = SDL_GetTicks64();
 		if (app->idle_warning || app->pending)
+			break;
+		if (swallow && ev->text.text[0] == swallow &&
+		    !ev->text.text[1])
 			break;
 		if (app->screen->event(app, &in))
 			app->dirty = true;

@@ -292,6 +292,23 @@ int kiosk_text_wrapped(struct kiosk_assets *a, enum kiosk_font f,
 	return e->h;
 }
 
+void kiosk_text_wrapped_size(struct kiosk_assets *a, enum kiosk_font f,
+			     const char *text, int w, int *tw, int *th)
+{
+	struct cache_entry *e = cached(a, f, text, KC_ERROR, w);
+
+	if (e) {
+		*tw = e->w;
+		*th = e->h;
+		return;
+	}
+	estimate(f, text, tw, th);
+	int lines = *tw / (w > 0 ? w : 1) + 1;
+	if (*tw > w)
+		*tw = w;
+	*th *= lines;
+}
+
 void kiosk_text_centred(struct kiosk_assets *a, enum kiosk_font f,
 			const char *text, SDL_Rect rc, SDL_Color c)
 {

@@ -90,6 +90,9 @@ int kiosk_text(struct kiosk_assets *a, enum kiosk_font f, const char *text,
 /* Draws text wrapped to width w starting at (x, y); returns the height. */
 int kiosk_text_wrapped(struct kiosk_assets *a, enum kiosk_font f,
 		       const char *text, int x, int y, int w, SDL_Color c);
+/* Size of text wrapped to width w, as drawn in KC_ERROR (messages). */
+void kiosk_text_wrapped_size(struct kiosk_assets *a, enum kiosk_font f,
+			     const char *text, int w, int *tw, int *th);
 /* Centred in rect. */
 void kiosk_text_centred(struct kiosk_assets *a, enum kiosk_font f,
 			const char *text, SDL_Rect rc, SDL_Color c);
@@ -121,6 +124,7 @@ struct kiosk_widget {
 	bool disabled;
 	char label[KIOSK_LABEL_MAX];
 	char sub[KIOSK_LABEL_MAX]; /* second line (cards, faces) */
+	char note[64];             /* cards: the cost */
 };
 
 struct kiosk_ui {
@@ -324,6 +328,7 @@ struct kiosk_app {
 	Uint64 idle_warning_at;
 	Uint64 last_tap;
 	Uint64 frames_countdown; /* last countdown second drawn */
+	char swallow_text;       /* text of a key used as a shortcut */
 	bool staff_hold;
 	Uint64 staff_hold_at;
 
@@ -382,7 +387,7 @@ void kiosk_reset(struct kiosk_app *app);
 /* Shared drawing: page background, title, a notice line. */
 void kiosk_draw_title(struct kiosk_app *app, const char *title,
 		      const char *subtitle);
-void kiosk_draw_message(struct kiosk_app *app, int y);
+void kiosk_draw_message(struct kiosk_app *app, int y, int maxw);
 /* Back (Escape) and Next (Enter) buttons along the bottom. */
 void kiosk_add_nav(struct kiosk_app *app, const char *back_key,
 		   const char *next_key);

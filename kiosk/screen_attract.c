@@ -105,7 +105,7 @@ static void attract_draw(struct kiosk_app *app)
 	}
 	kiosk_text(app->as, KF_SMALL, kiosk_s(app, "attract.touch"), 160, 960,
 		   KC_MUTED);
-	kiosk_draw_message(app, 880);
+	kiosk_draw_message(app, 880, 1100);
 }
 
 const struct kiosk_screen kiosk_screen_attract = {

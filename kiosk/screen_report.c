@@ -379,7 +379,11 @@ static void text_draw(struct kiosk_app *app)
 	snprintf(shown, sizeof(shown), "%s|", app->s.text);
 	kiosk_text_wrapped(app->as, KF_BODY, shown, field.x + 20, field.y + 16,
 			   field.w - 40, KC_TEXT);
-	snprintf(n1, sizeof(n1), "%zu", strlen(app->s.text));
+	size_t chars = 0;
+	for (const char *c = app->s.text; *c; c++)
+		if (((unsigned char)*c & 0xc0) != 0x80)
+			chars++;
+	snprintf(n1, sizeof(n1), "%zu", chars);
 	snprintf(n2, sizeof(n2), "%d", KIOSK_TEXT_MAX);
 	kiosk_fmt(count, sizeof(count), kiosk_s(app, "report.count"), "n", n1,
 		  "max", n2, NULL);
@@ -494,7 +498,7 @@ static void phone_draw(struct kiosk_app *app)
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
 	kiosk_text(app->as, KF_TITLE, app->s.phone_typed, field.x + 24,
 		   field.y + 18, KC_TEXT);
-	kiosk_draw_message(app, 620);
+	kiosk_draw_message(app, 620, 860);
 	kiosk_keypad_add(app, (SDL_Rect){1120, 200, 640, 680}, true);
 	kiosk_add_nav(app, "nav.back", app->s.phone_typed[0] ? "nav.next" :
 		      NULL);
@@ -583,7 +587,7 @@ static void review_draw(struct kiosk_app *app)
 		sayso_mask_phone(app->s.phone_e164, masked, sizeof(masked));
 	y += review_line(app, y, "report.review_phone", app->s.phone_e164[0] ?
 			 masked : kiosk_s(app, "report.none"));
-	kiosk_draw_message(app, y);
+	kiosk_draw_message(app, y, 1600);
 	kiosk_add_nav(app, "nav.back", "nav.submit");
 }
 

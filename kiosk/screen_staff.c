@@ -108,7 +108,7 @@ static void pin_draw(struct kiosk_app *app)
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
 	kiosk_text(app->as, KF_TITLE, dots, field.x + 24, field.y + 18,
 		   KC_TEXT);
-	kiosk_draw_message(app, 440);
+	kiosk_draw_message(app, 440, 860);
 	kiosk_keypad_add(app, (SDL_Rect){1120, 200, 640, 680}, false);
 	kiosk_add_nav(app, "nav.cancel", "nav.next");
 }

@@ -201,7 +201,7 @@ static void id_draw(struct kiosk_app *app)
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
 	kiosk_text(app->as, KF_TITLE, app->s.id_typed, field.x + 24,
 		   field.y + 18, KC_TEXT);
-	kiosk_draw_message(app, 580);
+	kiosk_draw_message(app, 580, 860);
 	kiosk_ui_add(app, KW_SECONDARY, 160, 740, 860, 100, V_MODE, 0,
 		     kiosk_s(app, app->s.code_mode ? "vote.use_phone" :
 			     "vote.use_code"));
@@ -309,7 +309,7 @@ static void sms_draw(struct kiosk_app *app)
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
 	kiosk_text(app->as, KF_TITLE, app->s.sms_typed, field.x + 24,
 		   field.y + 18, KC_TEXT);
-	kiosk_draw_message(app, 580);
+	kiosk_draw_message(app, 580, 860);
 	kiosk_keypad_add(app, (SDL_Rect){1120, 200, 640, 680}, false);
 	kiosk_add_nav(app, "nav.cancel", "nav.next");
 }
@@ -447,7 +447,7 @@ static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
 static void draw_progress(struct kiosk_app *app, int64_t total, size_t n)
 {
 	char line[160], a[48], b[48];
-	SDL_Rect bar = {160, 200, KIOSK_W - 320, 44};
+	SDL_Rect bar = {160, 186, KIOSK_W - 320, 44};
 
 	if (app->round.kind == SAYSO_BALLOT_KNAPSACK) {
 		kiosk_money(app, total, a, sizeof(a));
@@ -486,7 +486,7 @@ static void pick_draw(struct kiosk_app *app)
 	int64_t total;
 	size_t n = collect(app, picks, &total);
 	size_t first = (size_t)app->s.pick_page * CARDS_PER_PAGE;
-	char cost[48], sub[KIOSK_LABEL_MAX], desc[160];
+	char cost[48], desc[160];
 
 	kiosk_draw_title(app, app->round.title, NULL);
 	draw_progress(app, total, n);
@@ -494,24 +494,24 @@ static void pick_draw(struct kiosk_app *app)
 	     i++) {
 		const struct sayso_project *p = &app->projects[first + i];
 		kiosk_money(app, p->cost, cost, sizeof(cost));
-		/* One line of description: cut at a UTF-8 boundary. */
+		/* About two lines of description: cut at a UTF-8 boundary. */
 		size_t dl = 0;
-		while (p->description[dl] && dl < 70)
+		while (p->description[dl] && dl < 84)
 			dl++;
 		while (dl > 0 && ((unsigned char)p->description[dl] & 0xc0) ==
 				 0x80)
 			dl--;
 		snprintf(desc, sizeof(desc), "%.*s%s", (int)dl, p->description,
-			 p->description[dl] ? "…" : "");
-		snprintf(sub, sizeof(sub), "%s · %s", cost, desc);
+			 p->description[dl] ? "\xe2\x80\xa6" : "");
 		struct kiosk_widget *w = kiosk_ui_add(
 			app, KW_CARD, 160 + (int)(i % 2) * 820,
-			270 + (int)(i / 2) * 190, 780, 170, V_CARD, p->number,
+			250 + (int)(i / 2) * 206, 780, 196, V_CARD, p->number,
 			p->title);
-		snprintf(w->sub, sizeof(w->sub), "%s", sub);
+		snprintf(w->sub, sizeof(w->sub), "%s", desc);
+		snprintf(w->note, sizeof(w->note), "%s", cost);
 		w->selected = app->s.picked[first + i];
 	}
-	kiosk_draw_message(app, 840);
+	kiosk_draw_message(app, 864, 1600);
 	if (app->nprojects > CARDS_PER_PAGE) {
 		struct kiosk_widget *p = kiosk_ui_add(
 			app, KW_SECONDARY, 600, KIOSK_H - 150, 300, 110,
@@ -632,7 +632,7 @@ static void review_draw(struct kiosk_app *app)
 			   KC_BORDER);
 		kiosk_text(app->as, KF_BUTTON, line, 160, y + 30, KC_TEXT);
 	}
-	kiosk_draw_message(app, 820);
+	kiosk_draw_message(app, 820, 1600);
 	kiosk_add_nav(app, "nav.change", "vote.submit");
 }
 

@@ -111,40 +111,42 @@ static void draw_face_widget(struct kiosk_app *app, struct kiosk_widget *w)
 	kiosk_text_centred(app->as, KF_BUTTON, w->label, lab, KC_TEXT);
 }
 
+/*
+ * A project card: number badge with the cost under it on the left, title
+ * and a two-line description in the middle, a tick box on the right.
+ */
 static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 {
 	SDL_Rect rc = w->rc;
-	SDL_Color text = KC_TEXT;
 
 	kiosk_fill(app->ren, rc, w->selected ? KC_SELECTED : KC_BG);
 	kiosk_frame(app->ren, rc, w->selected ? 6 : 3,
 		    w->selected ? KC_PRIMARY : KC_BORDER);
-	/* Number badge. */
-	SDL_Rect badge = {rc.x + 20, rc.y + 20, 80, 80};
+	SDL_Rect badge = {rc.x + 30, rc.y + 18, 80, 80};
 	char num[16];
 	snprintf(num, sizeof(num), "%d", w->arg);
 	kiosk_fill(app->ren, badge, KC_PRIMARY);
 	kiosk_text_centred(app->as, KF_BUTTON, num, badge, KC_PRIMARY_TEXT);
-	/* Tick box at the right. */
-	SDL_Rect box = {rc.x + rc.w - 90, rc.y + 20, 64, 64};
+	kiosk_text_centred(app->as, KF_SMALL, w->note,
+			   (SDL_Rect){rc.x + 4, rc.y + 104, 148, 48}, KC_TEXT);
+	SDL_Rect box = {rc.x + rc.w - 84, rc.y + 18, 60, 60};
 	kiosk_fill(app->ren, box, KC_BG);
 	kiosk_frame(app->ren, box, 4, KC_BORDER);
 	if (w->selected) {
 		SDL_SetRenderDrawColor(app->ren, KC_PRIMARY.r, KC_PRIMARY.g,
 				       KC_PRIMARY.b, 255);
 		for (int t = -4; t <= 4; t++) {
-			SDL_RenderDrawLine(app->ren, box.x + 12, box.y + 32 + t,
-					   box.x + 26, box.y + 48 + t);
-			SDL_RenderDrawLine(app->ren, box.x + 26, box.y + 48 + t,
-					   box.x + 54, box.y + 14 + t);
+			SDL_RenderDrawLine(app->ren, box.x + 10, box.y + 30 + t,
+					   box.x + 24, box.y + 45 + t);
+			SDL_RenderDrawLine(app->ren, box.x + 24, box.y + 45 + t,
+					   box.x + 50, box.y + 12 + t);
 		}
 	}
-	/* Title (label) and the cost + description (sub). */
-	int tx = rc.x + 120, tw = rc.w - 120 - 110;
-	int h = kiosk_text_wrapped(app->as, KF_BUTTON, w->label, tx, rc.y + 18,
-				   tw, text);
-	kiosk_text_wrapped(app->as, KF_BODY, w->sub, tx, rc.y + 18 + h + 6,
-			   rc.w - 140, KC_MUTED);
+	int tx = rc.x + 160;
+	int h = kiosk_text_wrapped(app->as, KF_BUTTON, w->label, tx, rc.y + 14,
+				   rc.w - 160 - 100, KC_TEXT);
+	kiosk_text_wrapped(app->as, KF_SMALL, w->sub, tx, rc.y + 18 + h,
+			   rc.w - 160 - 20, KC_MUTED);
 }
 
 void kiosk_ui_draw(struct kiosk_app *app)
@@ -215,54 +217,74 @@ void kiosk_ui_draw(struct kiosk_app *app)
 /* ---- keyboard and keypad ---- */
 
 static const char *const rows_lower[] = {"qwertyuiop", "asdfghjkl",
-					 "zxcvbnm,.", NULL};
+					 "zxcvbnm", NULL};
 static const char *const rows_upper[] = {"QWERTYUIOP", "ASDFGHJKL",
-					 "ZXCVBNM,.", NULL};
+					 "ZXCVBNM", NULL};
 static const char *const rows_sym[] = {"1234567890", "-/:;()&@'",
-				       "?!\"#%+=_*", NULL};
+				       "?!\"#%+=", NULL};
 
+/*
+ * QWERTY in four rows: ten letter keys wide; Shift and Delete are one and
+ * a half keys either side of the bottom letter row; the last row is
+ * 123/ABC, comma, Space, full stop and Done.
+ */
 void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
 			bool symbols)
 {
 	const char *const *rows = symbols ? rows_sym :
 				  shift ? rows_upper : rows_lower;
 	int gap = 12;
-	int kh = (area.h - 4 * gap) / 4;
+	int kh = (area.h - 3 * gap) / 4;
 	int kw = (area.w - 9 * gap) / 10;
+	int wide = area.x + area.w; /* right edge */
 
 	for (int r = 0; rows[r]; r++) {
 		int n = (int)strlen(rows[r]);
 		int x0 = area.x + (area.w - (n * kw + (n - 1) * gap)) / 2;
 		int y = area.y + r * (kh + gap);
-		if (r == 2 && !symbols) {
-			/* Shift at the left of the bottom letter row. */
+		if (r == 2) {
+			x0 = area.x + (kw * 3 / 2) + gap;
 			struct kiosk_widget *w = kiosk_ui_add(
-				app, KW_KEY, area.x, y, x0 - area.x - gap, kh,
-				KA_KEY, KK_SHIFT, kiosk_s(app, "keyboard.shift"));
+				app, KW_KEY, area.x, y, kw * 3 / 2, kh, KA_KEY,
+				KK_SHIFT, "\xe2\x87\xa7"); /* ⇧ */
 			w->selected = shift;
+			w->disabled = symbols;
+			int x1 = x0 + n * (kw + gap);
+			kiosk_ui_add(app, KW_KEY, x1, y, wide - x1, kh, KA_KEY,
+				     KK_BACKSPACE, "\xe2\x8c\xab"); /* ⌫ */
+			/* The letters share the space between them. */
+			int kw2 = (x1 - gap - x0 - (n - 1) * gap) / n;
+			for (int i = 0; i < n; i++) {
+				char lab[2] = {rows[r][i], 0};
+				kiosk_ui_add(app, KW_KEY, x0 + i * (kw2 + gap),
+					     y, kw2, kh, KA_KEY, rows[r][i],
+					     lab);
+			}
+			continue;
 		}
 		for (int i = 0; i < n; i++) {
 			char lab[2] = {rows[r][i], 0};
 			kiosk_ui_add(app, KW_KEY, x0 + i * (kw + gap), y, kw,
 				     kh, KA_KEY, rows[r][i], lab);
 		}
-		if (r == 2) {
-			int bx = x0 + n * (kw + gap);
-			kiosk_ui_add(app, KW_KEY, bx, y, area.x + area.w - bx,
-				     kh, KA_KEY, KK_BACKSPACE,
-				     kiosk_s(app, "keyboard.backspace"));
-		}
 	}
 	int y = area.y + 3 * (kh + gap);
-	kiosk_ui_add(app, KW_KEY, area.x, y, kw * 2 + gap, kh, KA_KEY, KK_MODE,
+	int x = area.x;
+	kiosk_ui_add(app, KW_KEY, x, y, kw * 3 / 2, kh, KA_KEY, KK_MODE,
 		     kiosk_s(app, symbols ? "keyboard.letters" :
-				  "keyboard.symbols"));
-	kiosk_ui_add(app, KW_KEY, area.x + 2 * (kw + gap), y,
-		     6 * kw + 5 * gap, kh, KA_KEY, KK_SPACE,
+			     "keyboard.symbols"));
+	x += kw * 3 / 2 + gap;
+	kiosk_ui_add(app, KW_KEY, x, y, kw, kh, KA_KEY, ',', ",");
+	x += kw + gap;
+	int done_w = kw * 2 + gap;
+	int space_w = wide - x - 2 * gap - kw - done_w;
+	kiosk_ui_add(app, KW_KEY, x, y, space_w, kh, KA_KEY, KK_SPACE,
 		     kiosk_s(app, "keyboard.space"));
-	kiosk_ui_add(app, KW_BUTTON, area.x + 8 * (kw + gap), y,
-		     area.x + area.w - (area.x + 8 * (kw + gap)), kh, KA_KEY,
-		     KK_ENTER, kiosk_s(app, "keyboard.done"));
+	x += space_w + gap;
+	kiosk_ui_add(app, KW_KEY, x, y, kw, kh, KA_KEY, '.', ".");
+	x += kw + gap;
+	kiosk_ui_add(app, KW_BUTTON, x, y, wide - x, kh, KA_KEY, KK_ENTER,
+		     kiosk_s(app, "keyboard.done"));
 }
 
 void kiosk_keypad_add(struct kiosk_app *app, SDL_Rect area, bool with_plus)

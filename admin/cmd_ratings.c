@@ -72,9 +72,11 @@ static json_t *summary_json(const struct sayso_ratings_summary *s)
 	json_object_set_new(o, "by", json_string(sayso_stats_by_name(s->by)));
 	groups = json_array();
 	for (i = 0; i < s->ngroups; i++) {
-		json_t *g = counts_json(&s->groups[i].c);
+		json_t *g = json_object(), *c = counts_json(&s->groups[i].c);
 
 		json_object_set_new(g, "key", json_string(s->groups[i].key));
+		json_object_update(g, c);
+		json_decref(c);
 		json_array_append_new(groups, g);
 	}
 	json_object_set_new(o, "groups", groups);
@@ -292,7 +294,10 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s)
 			for (i = 0; i < s->ngroups; i++) {
 				snprintf(gv[i], sizeof gv[i], "%lld",
 					 (long long)s->groups[i].c.n);
-				gb[i].label = s->groups[i].key;
+				gb[i].label = s->by == SAYSO_BY_CHANNEL
+						      ? html_channel_label(
+								s->groups[i].key)
+						      : s->groups[i].key;
 				gb[i].value = s->groups[i].c.n;
 				gb[i].valtext = gv[i];
 			}
@@ -309,7 +314,9 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s)
 			snprintf(cn, sizeof cn, "%lld", (long long)c->n);
 			html_pct(c->share, sh, sizeof sh);
 			ci_text(c, gci, sizeof gci);
-			cells[0] = s->groups[i].key;
+			cells[0] = s->by == SAYSO_BY_CHANNEL
+					   ? html_channel_label(s->groups[i].key)
+					   : s->groups[i].key;
 			cells[1] = cn;
 			cells[2] = sh;
 			cells[3] = gci;
@@ -411,7 +418,7 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 	if (html != NULL) {
 		rc = write_page(ctx, html, &s);
 		if (rc == 0)
-			fprintf(ctx->err, "wrote %s/index.html\n", html);
+			fprintf(ctx->out, "wrote %s/index.html\n", html);
 	} else if (fmt == ADMIN_FMT_JSON) {
 		rc = admin_json_print(ctx, summary_json(&s));
 	} else if (fmt == ADMIN_FMT_CSV) {

@@ -103,10 +103,18 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 			&npos);
 	if (rc != 0)
 		return rc;
-	if (format != NULL && strcmp(format, "open311") == 0)
+	if (format != NULL && strcmp(format, "open311") == 0) {
 		open311 = true;
-	else if ((rc = admin_format(ctx, "reports list", format, &fmt)) != 0)
+	} else if (format != NULL && strcmp(format, "table") != 0 &&
+		   strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
+		fprintf(ctx->err, "sayso-admin reports list: --format: '%s' is "
+				  "not one of table, csv, json, open311\n",
+			format);
+		return ADMIN_EXIT_USAGE;
+	} else if ((rc = admin_format(ctx, "reports list", format, &fmt)) !=
+		   0) {
 		return rc;
+	}
 	if (status != NULL && sayso_report_status_parse(status, &want) !=
 				      SAYSO_OK) {
 		fprintf(ctx->err, "sayso-admin reports list: --status: '%s' is "
@@ -216,6 +224,9 @@ int admin_cmd_reports_set(struct admin_ctx *ctx, int argc, char **argv)
 				       "reports list)", pos[0]);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "reports set", e);
+	for (char *p = pos[0]; *p != '\0'; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A'); /* references are upper case */
 	fprintf(ctx->out, "%s: %s\n", pos[0], sayso_report_status_name(status));
 	return ADMIN_EXIT_OK;
 }
@@ -398,6 +409,7 @@ void html_reports_section(FILE *f, const struct sayso_reports_summary *s)
 	char rate[16], med[32], total[24];
 	struct html_bar *bars;
 	char(*vals)[24];
+	char(*labs)[SAYSO_STATS_KEY_MAX];
 	size_t i, nb;
 	int pass;
 
@@ -422,6 +434,7 @@ void html_reports_section(FILE *f, const struct sayso_reports_summary *s)
 	nb = s->ncategories > s->nstreets ? s->ncategories : s->nstreets;
 	bars = calloc(nb ? nb : 1, sizeof *bars);
 	vals = calloc(nb ? nb : 1, sizeof *vals);
+	labs = calloc(nb ? nb : 1, sizeof *labs);
 	for (pass = 0; pass < 2; pass++) {
 		const struct sayso_report_count *c =
 			pass == 0 ? s->categories : s->streets;
@@ -431,20 +444,24 @@ void html_reports_section(FILE *f, const struct sayso_reports_summary *s)
 		const char *h0[3] = {pass == 0 ? "Category" : "Street", h[1],
 				     h[2]};
 
-		if (n == 0)
+		if (n == 0 || bars == NULL || vals == NULL || labs == NULL)
 			continue;
-		for (i = 0; bars != NULL && vals != NULL && i < n; i++) {
-			snprintf(vals[i], sizeof vals[i], "%lld",
-				 (long long)c[i].n);
-			bars[i].label = c[i].key[0] ? c[i].key : "(none given)";
+		for (i = 0; i < n; i++) {
+			if (pass == 0)
+				sayso_category_label(c[i].key, labs[i],
+						     sizeof labs[i]);
+			else
+				snprintf(labs[i], sizeof labs[i], "%s",
+					 c[i].key[0] ? c[i].key
+						     : "(none given)");
+			html_int(c[i].n, vals[i], sizeof vals[i]);
+			bars[i].label = labs[i];
 			bars[i].value = c[i].n;
 			bars[i].valtext = vals[i];
 			bars[i].note = NULL;
 			bars[i].style = 0;
 		}
-		if (bars != NULL && vals != NULL)
-			html_bars(f, pass == 0 ? "cats" : "streets", title,
-				  bars, n);
+		html_bars(f, pass == 0 ? "cats" : "streets", title, bars, n);
 		html_table_begin(f, title, 3, h0, "lrr");
 		for (i = 0; i < n; i++) {
 			char a[24], b[24];
@@ -452,7 +469,7 @@ void html_reports_section(FILE *f, const struct sayso_reports_summary *s)
 
 			snprintf(a, sizeof a, "%lld", (long long)c[i].n);
 			snprintf(b, sizeof b, "%lld", (long long)c[i].resolved);
-			cells[0] = c[i].key[0] ? c[i].key : "(none given)";
+			cells[0] = labs[i];
 			cells[1] = a;
 			cells[2] = b;
 			html_table_row(f, 3, cells, "lrr");
@@ -461,4 +478,5 @@ void html_reports_section(FILE *f, const struct sayso_reports_summary *s)
 	}
 	free(bars);
 	free(vals);
+	free(labs);
 }

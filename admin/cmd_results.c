@@ -123,21 +123,6 @@ fail:
 	return rc ? rc : ADMIN_EXIT_ERROR;
 }
 
-static const char *channel_label(enum sayso_channel ch)
-{
-	switch (ch) {
-	case SAYSO_CH_KIOSK:
-		return "Touchscreen";
-	case SAYSO_CH_SMS:
-		return "Text message";
-	case SAYSO_CH_PAPER:
-		return "Paper";
-	case SAYSO_CH_IMPORT:
-		return "Imported";
-	}
-	return "Other";
-}
-
 static void money(const struct admin_results *res, int64_t minor, char *out,
 		  size_t outsz)
 {
@@ -306,7 +291,7 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 				continue;
 			num(res->turnout.by_channel[chans[i]], cv[nb],
 			    sizeof cv[nb]);
-			cb[nb].label = channel_label(chans[i]);
+			cb[nb].label = html_channel_label(sayso_channel_name(chans[i]));
 			cb[nb].value = res->turnout.by_channel[chans[i]];
 			cb[nb].valtext = cv[nb];
 			cb[nb].note = NULL;

@@ -115,6 +115,25 @@ void html_pct(double share, char *out, size_t outsz)
 		snprintf(out, outsz, "%.1f%%", r);
 }
 
+const char *html_channel_label(const char *name)
+{
+	enum sayso_channel ch;
+
+	if (name == NULL || sayso_channel_parse(name, &ch) != SAYSO_OK)
+		return name ? name : "";
+	switch (ch) {
+	case SAYSO_CH_KIOSK:
+		return "Touchscreen";
+	case SAYSO_CH_SMS:
+		return "Text message";
+	case SAYSO_CH_PAPER:
+		return "Paper";
+	case SAYSO_CH_IMPORT:
+		return "Imported";
+	}
+	return name;
+}
+
 void html_int(int64_t v, char *out, size_t outsz)
 {
 	char digits[32];

@@ -29,6 +29,10 @@ void html_esc(FILE *f, const char *s);
  * dropping ".0". The same text the CLI tables print. */
 void html_pct(double share, char *out, size_t outsz);
 
+/* A channel name for residents: "kiosk" -> "Touchscreen", "sms" -> "Text
+ * message", "paper" -> "Paper", "import" -> "Imported"; others as given. */
+const char *html_channel_label(const char *name);
+
 /* A whole number with thousands separators: 12345 -> "12,345". */
 void html_int(int64_t v, char *out, size_t outsz);
 

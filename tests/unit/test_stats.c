@@ -394,8 +394,9 @@ static void test_report_list(void **state)
 	assert_int_equal(n, 6);
 	assert_string_equal(rows[0].ref, "AAA-001");
 	assert_string_equal(rows[0].note, "Collected");
-	/* latest note wins; report 2's latest non-empty note */
-	assert_string_equal(rows[1].note, "Still there");
+	/* The note of the latest change: report 2 was reopened with "Still
+	 * there" and then resolved without a note. */
+	assert_string_equal(rows[1].note, "");
 	assert_string_equal(rows[4].street, "");
 	assert_int_equal(rows[5].status, SAYSO_REPORT_IN_PROGRESS);
 	free(rows);

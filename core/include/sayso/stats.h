@@ -143,7 +143,9 @@ struct sayso_report_row {
 	char device[65];
 	char cast_at[SAYSO_TIME_LEN + 1];
 	char updated_at[SAYSO_TIME_LEN + 1];
-	char note[SAYSO_NOTE_MAX + 1]; /* latest note in history, "" if none */
+	char note[SAYSO_NOTE_MAX + 1]; /* note of the latest change in history
+					  (why it has its status now), "" if
+					  that change had none */
 };
 
 struct sayso_report_filter {
@@ -184,7 +186,8 @@ const char *sayso_open311_status(enum sayso_report_status s);
 /*
  * Maps a listed report onto a GeoReport v2 request: service_code is the
  * category code and service_name its readable form ("fly_tipping" ->
- * "Fly tipping"); status_notes is the latest note, else a phrase for the
+ * "Fly tipping"); status_notes is the note of the latest change, else a
+ * phrase for the
  * status ("In progress", "Resolved", "Rejected"), "" when open; address is
  * "location, street" (either may be absent). Cannot fail.
  */

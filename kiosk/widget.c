@@ -146,7 +146,7 @@ static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 	int h = kiosk_text_wrapped(app->as, KF_BUTTON, w->label, tx, rc.y + 14,
 				   rc.w - 160 - 100, KC_TEXT);
 	kiosk_text_wrapped(app->as, KF_SMALL, w->sub, tx, rc.y + 18 + h,
-			   rc.w - 160 - 20, KC_MUTED);
+			   rc.w - 160 - 100, KC_MUTED);
 }
 
 void kiosk_ui_draw(struct kiosk_app *app)

@@ -211,7 +211,9 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 
 				money(res, e->projects[p].cost, a, sizeof a);
 				num(t->projects[p].votes, b, sizeof b);
-				fputs("<li><strong>", f);
+				fputs("<li data-project=\"", f);
+				html_esc(f, e->projects[p].id);
+				fputs("\"><strong>", f);
 				html_esc(f, e->projects[p].title);
 				fputs("</strong>: ", f);
 				html_esc(f, a);

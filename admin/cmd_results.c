@@ -377,9 +377,12 @@ void *admin_results_json(const struct admin_results *res, const char *url)
 	json_object_set_new(o, "budget", admin_json_money(t->budget, cur));
 	json_object_set_new(o, "spent", admin_json_money(t->spent, cur));
 	json_object_set_new(o, "left", admin_json_money(t->left, cur));
-	for (i = 0; i < t->nselected; i++)
-		json_array_append_new(
-			sel, json_string(e->projects[res->by_order[i]].id));
+	/* In project order, like `tally --format json`; "order" on each
+	 * project gives the order the rule funded them in. */
+	for (i = 0; i < e->nprojects; i++)
+		if (t->projects[i].selected)
+			json_array_append_new(sel,
+					      json_string(e->projects[i].id));
 	json_object_set_new(o, "selected", sel);
 	for (i = 0; i < e->nprojects; i++) {
 		json_t *p = json_object();

@@ -248,11 +248,17 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s)
 	if (s->all.n > 0) {
 		fputs("<p>", f);
 		html_esc(f, share);
+		char lo[16], hi[16];
+
+		html_pct(s->all.lo, lo, sizeof lo);
+		html_pct(s->all.hi, hi, sizeof hi);
 		fputs(" of the people who rated chose a happy or very happy "
 		      "face. Allowing for chance, the true share among people "
-		      "like them is likely (95% confidence) between ",
+		      "like them is likely (95% confidence) to be between ",
 		      f);
-		html_esc(f, ci);
+		html_esc(f, lo);
+		fputs(" and ", f);
+		html_esc(f, hi);
 		fputs(".</p>\n", f);
 	}
 	for (k = 0; k < SAYSO_FACES; k++) {

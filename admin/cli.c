@@ -77,8 +77,7 @@ struct sayso_store *admin_store(struct admin_ctx *ctx, unsigned flags)
 	if (!(flags & SAYSO_STORE_READONLY)) {
 		e = sayso_store_set_device(st, "admin", "admin");
 		if (e != SAYSO_OK) {
-			admin_fail(ctx, "%s: %s", ctx->db_path,
-				   sayso_store_errmsg(st));
+			admin_fail(ctx, "%s", sayso_store_errmsg(st));
 			sayso_store_close(st);
 			return NULL;
 		}

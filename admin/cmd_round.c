@@ -240,9 +240,14 @@ int admin_cmd_round_list(struct admin_ctx *ctx, int argc, char **argv)
 					   sizeof money);
 		snprintf(nproj, sizeof nproj, "%zu", np2);
 		snprintf(cnt, sizeof cnt, "%lld", (long long)bc.counted);
+		char title[SAYSO_TITLE_MAX];
+		if (fmt == ADMIN_FMT_CSV)
+			snprintf(title, sizeof title, "%s", rs[i].title);
+		else
+			admin_shorten(rs[i].title, 50, title, sizeof title);
 		const char *row[] = {
 		    rs[i].code,
-		    rs[i].title,
+		    title,
 		    sayso_round_state_name(rs[i].state),
 		    sayso_ballot_kind_name(rs[i].kind),
 		    money,

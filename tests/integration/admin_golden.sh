@@ -258,13 +258,30 @@ step backup-02 2026-11-20T15:00:00Z backup backup.db
 step backup-03-exists 2026-11-20T15:00:00Z backup backup.db
 step check-01 2026-11-20T15:00:00Z --db backup.db check
 
-# ---- a read-only database (root can write anything: skipped for root) ----
+# ---- a read-only database: chmod for users, chattr +i for root ----
+cp main.db ro.db && cp main.db.secret ro.db.secret
+ro=
 if [ "$(id -u)" != 0 ]; then
-	cp main.db ro.db && cp main.db.secret ro.db.secret && chmod 0444 ro.db
-	"$A" --db ro.db round create ro --title RO --budget 1 >"$T/.out" 2>&1
+	chmod 0444 ro.db && chmod 0555 . && ro=chmod
+elif chattr +i ro.db 2>/dev/null; then
+	ro=chattr
+	trap 'chattr -i "$T/ro.db" 2>/dev/null; rm -rf "$T"' EXIT
+fi
+if [ -n "$ro" ]; then
+	before=$(sqlite3 main.db "SELECT count(*) FROM rounds")
+	"$A" --db ro.db round create ro --title RO --budget 1 >"$T/.ro" 2>&1
 	rc=$?
 	CHECK="read-only database: exit 1"; check test $rc -eq 1
-	CHECK="read-only database: says so"; check grep -q "read-only" "$T/.out"
+	CHECK="read-only database: one clear line"
+	check grep -q "^sayso-admin: .*readonly database (check the file" "$T/.ro"
+	"$A" --db ro.db tally parks --format csv >"$T/.ro" 2>&1
+	rc=$?
+	CHECK="read-only database: tally still works"; check test $rc -eq 0
+	if [ "$ro" = chattr ]; then chattr -i ro.db; else chmod 0755 .; fi
+	CHECK="read-only database: nothing written"
+	check test "$(sqlite3 ro.db "SELECT count(*) FROM rounds")" = "$before"
+else
+	echo "note: read-only case skipped (cannot make a file read-only here)"
 fi
 
 echo "$n golden steps"

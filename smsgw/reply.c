@@ -55,9 +55,8 @@ static void add(char *out, size_t outsz, const char *fmt, ...)
 static void help_text(const struct sayso_config *cfg, char *out, size_t outsz)
 {
 	snprintf(out, outsz,
-		 "%s: text VOTE and project numbers (VOTE 3 7), PROJECTS for "
-		 "the list, RATE 1-5 for how you feel about the area, REPORT "
-		 "and a problem, RESULTS. STOP to opt out.",
+		 "%s: VOTE 3 7 to vote, PROJECTS for the list, RATE 1-5 for "
+		 "the area, REPORT and a problem, RESULTS. STOP to opt out.",
 		 site_name(cfg));
 }
 

@@ -354,7 +354,8 @@ static const char *const stop_single[] = {
     "quit", "revoke",  "optout",      NULL,
 };
 static const char *const start_words[] = {"start", "yes", "unstop", NULL};
-static const char *const help_words[] = {"help", "info", NULL};
+static const char *const help_words[] = {"help", "info", "menu", "commands",
+					 NULL};
 static const char *const project_words[] = {"projects", "project", "list",
 					    NULL};
 static const char *const result_words[] = {"results", "result", NULL};
@@ -362,8 +363,15 @@ static const char *const vote_words[] = {"vote",   "votes",	"voted",
 					 "voting", "pleidlais", NULL};
 static const char *const vote_fuzzy[] = {"vite", "vore", "votr", "bote", "voye",
 					 "vot",	 "voe",	 "vpte", "vofe", NULL};
+/* Words that may come between RATE and the score. */
+static const char *const rate_fillers[] = {
+    "it",     "i",   "id",   "would", "give", "a",  "my",
+    "is",     "the", "area", "place", "as",   "we", "neighbourhood",
+    "street", "our", NULL,
+};
 static const char *const rate_words[] = {"rate", "rating", "rated", NULL};
-static const char *const report_words[] = {"report", "fix", "issue", NULL};
+static const char *const report_words[] = {"report", "fix", "issue", "problem",
+					   NULL};
 
 /* Words that may accompany a keyword without changing its meaning. */
 static const char *const polite[] = {
@@ -557,6 +565,13 @@ static bool is_round_code(const char *s, const struct word *w)
 
 	if (w->len < 2 || w->len > SAYSO_SMSPARSE_CODE_MAX - 1)
 		return false;
+	/* "1st", "2nd", "3rd", "4th": an ordinal, not a code */
+	if (w->len >= 3 && w->low[0] != '\0' && is_digit(s[w->off]) &&
+	    (strcmp(w->low + w->len - 2, "st") == 0 ||
+	     strcmp(w->low + w->len - 2, "nd") == 0 ||
+	     strcmp(w->low + w->len - 2, "rd") == 0 ||
+	     strcmp(w->low + w->len - 2, "th") == 0))
+		return false;
 	for (i = 0; i < w->len; i++) {
 		c = s[w->off + i];
 		if (is_alpha(c)) {
@@ -641,6 +656,10 @@ static void read_vote(struct sayso_sms_cmd *cmd, size_t pos)
 			break;
 		}
 	}
+	/* A code is only a code when a ballot follows it: "vote for the
+	 * park" is a vote without numbers, not a vote in round "park". */
+	if (cmd->nseen == 0)
+		cmd->round_code[0] = '\0';
 	if (ambiguous)
 		cmd->problem = SAYSO_SMSP_AMBIGUOUS;
 	else if (unreadable)
@@ -761,8 +780,8 @@ enum rate_res {
  * "4 stars", a face (repeated), stars, an emoticon. A digit and a face must
  * agree.
  */
-static enum rate_res read_score(const char *s, size_t pos, int *score,
-				bool *words_seen)
+static enum rate_res read_score(const char *s, size_t pos, bool fillers,
+				int *score, bool *words_seen)
 {
 	size_t len = strlen(s), p = pos, nw = 0, stars, other;
 	struct word w[5];
@@ -773,6 +792,11 @@ static enum rate_res read_score(const char *s, size_t pos, int *score,
 
 	*words_seen = false;
 	*score = 0;
+	/* "RATE it 4", "rate the area a 4": skip a few leading fillers */
+	while (fillers && next_word(s, len, &p, &tmp) &&
+	       in_list(tmp.low, rate_fillers))
+		pos = p;
+	p = pos;
 	emo = emoticon_score(s, pos, len);
 	if (emo > 0) {
 		*score = emo;
@@ -866,9 +890,10 @@ static bool prefix_is(const char *s, const struct word *w, size_t k,
 	return true;
 }
 
-static const char *const greetings[] = {"hi",	  "hello", "hiya", "hey",
-					"please", "pls",   "ok",   "okay",
-					"dear",	  "sayso", NULL};
+static const char *const greetings[] = {
+    "hi",   "hello", "hiya", "hey", "please", "pls", "ok", "okay",
+    "dear", "sayso", "i",    "we",  "my",     "id",  NULL,
+};
 
 /* The index of the first word after any greeting ("Hi, vote 3 7"). */
 static size_t first_word(const struct head *h)
@@ -945,7 +970,7 @@ static bool try_rate(struct sayso_sms_cmd *cmd, const struct head *h)
 		pos = w0->off + klen; /* "rate4" */
 	}
 	cmd->kind = SAYSO_SMS_RATE;
-	switch (read_score(s, pos, &score, &words)) {
+	switch (read_score(s, pos, true, &score, &words)) {
 	case RATE_OK:
 		cmd->score = score;
 		break;
@@ -966,7 +991,7 @@ static bool try_lone_score(struct sayso_sms_cmd *cmd)
 	int score;
 	bool words;
 
-	if (read_score(cmd->body, 0, &score, &words) != RATE_OK)
+	if (read_score(cmd->body, 0, false, &score, &words) != RATE_OK)
 		return false;
 	cmd->kind = SAYSO_SMS_RATE;
 	cmd->score = score;
@@ -1062,10 +1087,15 @@ enum sayso_err sayso_smsparse_parse(const void *msg, size_t len,
 		cmd->keyword_only = single;
 		return SAYSO_OK;
 	}
+	/* "help", "help me please", and a short "help vote" */
 	if (keyword_text(&h, help_words, &single) ||
-	    only_question_marks(cmd->body)) {
+	    only_question_marks(cmd->body) ||
+	    (h.total <= 3 && in_list(h.w[0].low, help_words))) {
 		cmd->kind = SAYSO_SMS_HELP;
-		cmd->keyword_only = single;
+		/* Twilio acts on HELP and INFO only */
+		cmd->keyword_only =
+		    single && (strcmp(h.w[0].low, "help") == 0 ||
+			       strcmp(h.w[0].low, "info") == 0);
 		return SAYSO_OK;
 	}
 	if (words_subset(&h, project_words, polite)) {

@@ -109,7 +109,22 @@ static const struct pcase cases[] = {
     {"vote l2 4", 0, K(VOTE), P(NONE), 0, NULL, {12, 4}, 2, "", F_LOOK, NULL},
     /* VOTE problems */
     {"VOTE", 0, K(VOTE), P(NO_NUMBERS), 0, NULL, {0}, 0, "", F_KW & 0, NULL},
-    {"VOTE PB26", 0, K(VOTE), P(NO_NUMBERS), 0, "PB26", {0}, 0, "", 0, NULL},
+    /* a code without a ballot is not a code */
+    {"VOTE PB26", 0, K(VOTE), P(NO_NUMBERS), 0, NULL, {0}, 0, "", 0, NULL},
+    {"vote for the park",
+     0,
+     K(VOTE),
+     P(NO_NUMBERS),
+     0,
+     NULL,
+     {0},
+     0,
+     "",
+     0,
+     NULL},
+    {"vote 1st 3", 0, K(VOTE), P(UNREADABLE), 0, NULL, {3}, 1, "", 0, "1st"},
+    VOTE("I vote 3 and 7", 2, 3, 7),
+    VOTE("my vote is 3 and 7", 2, 3, 7),
     {"Vote 1234", 0, K(VOTE), P(TOO_LARGE), 0, NULL, {0}, 0, "", 0, NULL},
     {"VOTE 3 3 7",
      0,
@@ -173,6 +188,8 @@ static const struct pcase cases[] = {
     RATE("rate4", 4),
     RATE("RATE four", 4),
     RATE("Rating 2", 2),
+    RATE("rate it 4", 4),
+    RATE("I rate the area a 4", 4),
     RATE("4", 4),
     RATE("5!", 5),
     RATE(" 1. ", 1),
@@ -251,6 +268,7 @@ static const struct pcase cases[] = {
 	    "zg\xC5\x82"
 	    "o\xC5\x9B\xC4\x87 \xC4\x85\xC4\x99\xC5\x82\xC5"
 	    "\x84\xC3\xB3\xC5\x9B\xC5\xBA\xC5\xBC"),
+    REPORT("Problem: bins not collected", "bins not collected"),
     UNKNOWN("Great park, thanks!", "Great park, thanks!"),
     UNKNOWN("The new benches", "The new benches"),
     /* PROJECTS, RESULTS, HELP */
@@ -265,6 +283,11 @@ static const struct pcase cases[] = {
     KIND("info", HELP, F_KW),
     KIND("?", HELP, 0),
     KIND("help me please", HELP, 0),
+    KIND("HELP vote", HELP, 0),
+    KIND("menu", HELP, 0),
+    UNKNOWN("help there is a rat in the bins",
+	    "help there is a rat in the bins"),
+    UNKNOWN("I give it a 4", "I give it a 4"),
     /* STOP family */
     KIND("STOP", STOP, F_KW),
     KIND("stop.", STOP, F_KW),

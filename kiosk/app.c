@@ -714,7 +714,12 @@ static int open_store(struct kiosk_app *app)
 		snprintf(app->device, sizeof(app->device), "kiosk-%s", host);
 	}
 	e = sayso_store_set_device(app->st, app->device, "kiosk");
-	if (e != SAYSO_OK) {
+	if (e != SAYSO_OK && e != SAYSO_ERR_INVAL) {
+		/* The id is set; only its registration row failed (busy or
+		 * read-only disk): carry on, rows still carry the id. */
+		sayso_log(SAYSO_LOG_WARN, "device %s not registered: %s",
+			  app->device, sayso_store_errmsg(app->st));
+	} else if (e != SAYSO_OK) {
 		fprintf(stderr, "sayso-kiosk: device %s: %s\n", app->device,
 			sayso_store_errmsg(app->st));
 		return 1;

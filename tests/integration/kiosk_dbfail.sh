@@ -1,0 +1,36 @@
+#!/bin/sh
+# kiosk_dbfail.sh: the database cannot be written (another process holds the
+# write lock past the busy timeout). The resident sees the calm "tell a
+# member of staff" notice, the kiosk keeps the rating in memory and retries,
+# and once the lock is released the rating is saved exactly once and the
+# thank-you screen follows. The kiosk never exits.
+. "$SAYSO_SRC/tests/integration/kiosk_common.inc"
+write_config
+
+# Create the database (and the demo round) first.
+run_kiosk 'shot start'
+expect "first run" "$RC" 0
+
+# Start the kiosk, then let another process take the write lock for 16 s
+# while the resident is choosing a face.
+printf '%s\n' 'wait 1500' 'key 1' 'key 4' 'shot failing' 'wait 2500' \
+	'shot saved' 'key Escape' 'key Return' > "$T/script.txt"
+"$SAYSO_KIOSK" -c "$T/sayso.ini" --script "$T/script.txt" \
+	--screenshots "$SHOTS" > "$T/out.log" 2>&1 &
+KIOSK=$!
+sleep 0.7
+( printf 'BEGIN IMMEDIATE;\nSELECT 1;\n'; sleep 16; printf 'COMMIT;\n' ) |
+	sqlite3 "$DB" > /dev/null &
+LOCKER=$!
+RC=0
+wait $KIOSK || RC=$?
+wait $LOCKER || true
+cat "$T/out.log" >&2
+expect "exit status" "$RC" 0
+grep -q "could not save" "$T/out.log" || fail "failure not logged"
+grep -q "saved after" "$T/out.log" || fail "retry success not logged"
+expect "ratings" "$(q 'SELECT count(*) FROM ratings')" 1
+expect "score" "$(q 'SELECT score FROM ratings')" 4
+for s in failing saved; do shot_exists $s; done
+cmp -s "$SHOTS/failing.png" "$SHOTS/saved.png" && fail "screen did not move on after the save"
+echo PASS

@@ -17,7 +17,9 @@
  *   START family  START YES UNSTOP, alone (keyword_only) or with polite
  *                 words ("yes please"). The caller decides what YES means
  *                 to a resident who never opted out.
- *   HELP          HELP INFO, alone or with polite words; "?" alone.
+ *   HELP          HELP INFO MENU COMMANDS, alone or with polite words, or
+ *                 with up to two other words ("help vote"); "?" alone.
+ *                 keyword_only only for a lone HELP or INFO.
  *   PROJECTS      PROJECTS PROJECT LIST with polite words ("list projects",
  *                 "send me the list of projects please").
  *   RESULTS       RESULTS RESULT (polite words allowed), "who won".
@@ -27,17 +29,22 @@
  *                 . ; : & + / # and fillers (and, no., project, please, x).
  *                 The misspellings VITE VORE VOTR BOTE VOYE VOT VOE VPTE VOFE
  *                 and the bare "V" count only when clean numbers follow.
+ *                 A round code is kept only when numbers follow it ("vote
+ *                 for the park" is NO_NUMBERS); ordinals ("1st") and words
+ *                 other than fillers are UNREADABLE.
  *   RATE          RATE|RATING|RATED n ("RATE 4", "rate: 4/5", "rate four",
- *                 "4 out of 5", "4 stars"); without a keyword the same when
+ *                 "4 out of 5", "4 stars", "rate it 4", "rate the area a
+ *                 4"); without a keyword and without fillers the same when
  *                 that is the whole text ("4", "5!", "4/5"), a face emoji or
  *                 emoticon alone (table below), or 1-5 star emoji.
- *   REPORT        REPORT|FIX|ISSUE <text>.
+ *   REPORT        REPORT|FIX|ISSUE|PROBLEM <text>.
  *   EMPTY         nothing visible (spaces, controls, invisible characters).
  *   UNKNOWN       anything else: the caller may treat it as a follow-up
  *                 answer (cmd->text), else replies with short help.
  * Keywords are ASCII, matched case-insensitively as the first word, after
- * any leading '#', punctuation, emoji or greeting ("Hi, vote 3 7"). A
- * number glued to the keyword is split off ("vote3", "rate4").
+ * any leading '#', punctuation, emoji or greeting ("Hi, vote 3 7", "I vote
+ * 3 7", "my vote is 3 7"). A number glued to the keyword is split off
+ * ("vote3", "rate4").
  *
  * Face table (variation selectors, ZWJ and skin tones ignored; the same face
  * may be repeated; other emoji beside a face are ignored; faces that
@@ -125,12 +132,13 @@ struct sayso_sms_cmd {
 	enum sayso_sms_kind kind;
 	enum sayso_sms_problem problem;
 
-	/* VOTE. round_code "" when none was given, else as typed (the first
-	 * word after the keyword, 2..32 of [A-Za-z0-9_-] with a letter that is
-	 * not a number look-alike; look it up case-insensitively). picks in
-	 * the order written,
-	 * duplicates included (the ballot rules decide); npicks <=
-	 * SAYSO_SMSPARSE_PICKS_MAX, nseen counts every number written. */
+	/* VOTE. round_code "" when none was given, else as typed: the first
+	 * non-filler word after the keyword when it is 2..32 of [A-Za-z0-9_-]
+	 * with a letter that is not a number look-alike, not an ordinal, and
+	 * numbers follow it. Look it up case-insensitively. picks in the order
+	 * written, duplicates included (the ballot rules decide); npicks <=
+	 * SAYSO_SMSPARSE_PICKS_MAX; nseen counts every number written (too
+	 * large ones included). */
 	char round_code[SAYSO_SMSPARSE_CODE_MAX];
 	int picks[SAYSO_SMSPARSE_PICKS_MAX];
 	size_t npicks;

@@ -16,6 +16,11 @@ from our own code:
   post URL PUBLIC TOKEN k=v ...   signed Twilio webhook; prints status and
                                   body ("-" as TOKEN: no signature, "bad":
                                   a wrong one)
+  burst URL PUBLIC TOKEN N THREADS ACKFILE [PID K]
+                           N signed webhooks (RATE n from N different
+                           numbers, MessageSid SMburst<i>) from THREADS
+                           threads; each acknowledged sid (200) is written
+                           to ACKFILE at once; after K acks, SIGKILL PID
   freeport                 prints a free TCP port on 127.0.0.1
 """
 import base64
@@ -177,6 +182,58 @@ def post(url, public, token, pairs):
         print(e.code, e.read().decode())
 
 
+def burst(url, public, token, n, threads, ackfile, pid=None, k=None):
+    import http.client
+    import signal
+    u = urllib.parse.urlsplit(url)
+    lock = threading.Lock()
+    state = {"next": 0, "acked": 0, "killed": False}
+    out = open(ackfile, "a")
+
+    def worker():
+        conn = None
+        while True:
+            with lock:
+                i = state["next"]
+                state["next"] += 1
+            if i >= n:
+                return
+            sid = "SMburst%027d" % i
+            params = [("MessageSid", sid), ("SmsSid", sid),
+                      ("AccountSid", "AC0123456789abcdef0123456789abcdef"),
+                      ("From", "+44770090%04d" % (i % 10000)),
+                      ("To", "+447700900123"), ("Body", "RATE %d" % (1 + i % 5)),
+                      ("NumSegments", "1"), ("SmsStatus", "received")]
+            body = urllib.parse.urlencode(params)
+            hdr = {"Content-Type": "application/x-www-form-urlencoded",
+                   "X-Twilio-Signature": signature(token, public, params)}
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+                conn.request("POST", u.path, body, hdr)
+                r = conn.getresponse()
+                r.read()
+                ok = r.status == 200
+            except Exception:
+                conn = None
+                ok = False
+            if ok:
+                with lock:
+                    out.write(sid + "\n")
+                    out.flush()
+                    state["acked"] += 1
+                    if pid and not state["killed"] and state["acked"] >= k:
+                        os.kill(pid, signal.SIGKILL)
+                        state["killed"] = True
+
+    ts = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    out.close()
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "serve":
@@ -185,6 +242,10 @@ def main():
         serve(Kannel)
     elif cmd == "post":
         post(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
+    elif cmd == "burst":
+        a = sys.argv
+        burst(a[2], a[3], a[4], int(a[5]), int(a[6]), a[7],
+              int(a[8]) if len(a) > 8 else None, int(a[9]) if len(a) > 9 else None)
     elif cmd == "freeport":
         s = socket.socket()
         s.bind(("127.0.0.1", 0))

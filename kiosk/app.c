@@ -794,12 +794,23 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 	bool fullscreen = app->cfg.kiosk.fullscreen && !opt->windowed &&
 			  !opt->script;
 	int ww = opt->script ? KIOSK_W : 1280, wh = opt->script ? KIOSK_H : 720;
-	if (fullscreen)
-		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+	if (fullscreen) {
+		/* Desktop-sized from the start: without a window manager the
+		 * fullscreen request alone may leave the first size. */
+		SDL_DisplayMode dm;
+		if (SDL_GetDesktopDisplayMode(0, &dm) == 0 && dm.w > 0 &&
+		    dm.h > 0) {
+			ww = dm.w;
+			wh = dm.h;
+		}
+		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+	}
 	else if (!opt->script)
 		flags |= SDL_WINDOW_RESIZABLE;
-	app->win = SDL_CreateWindow("sayso kiosk", SDL_WINDOWPOS_CENTERED,
-				    SDL_WINDOWPOS_CENTERED, ww, wh, flags);
+	app->win = SDL_CreateWindow("sayso kiosk",
+				    fullscreen ? 0 : SDL_WINDOWPOS_CENTERED,
+				    fullscreen ? 0 : SDL_WINDOWPOS_CENTERED, ww,
+				    wh, flags);
 	if (!app->win) {
 		fprintf(stderr, "sayso-kiosk: cannot open a window: %s\n",
 			SDL_GetError());

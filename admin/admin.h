@@ -122,7 +122,8 @@ long admin_csv_line(const struct admin_csv *c); /* line the record began on */
 const char *admin_csv_error(const struct admin_csv *c);
 void admin_csv_free(struct admin_csv *c);
 
-/* Progress line on stderr, only when ctx->tty; end clears it. */
+/* Progress line on stderr, only when ctx->tty: "what: done/total (pct%)",
+ * "what: done" when total is 0, "what..." when done < 0; end clears it. */
 void admin_progress(struct admin_ctx *ctx, const char *what, long long done,
 		    long long total);
 void admin_progress_end(struct admin_ctx *ctx);

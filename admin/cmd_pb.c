@@ -31,7 +31,7 @@ int admin_cmd_import_pb(struct admin_ctx *ctx, int argc, char **argv)
 		return ADMIN_EXIT_ERROR;
 	char errbuf[SAYSO_PB_ERR_MAX] = "";
 	int64_t round_id = 0;
-	admin_progress(ctx, "importing", 0, 0);
+	admin_progress(ctx, "importing", -1, 0);
 	enum sayso_err e = sayso_pb_import(st, pos[0], code, ctx->actor,
 					   &round_id, errbuf, sizeof errbuf);
 	admin_progress_end(ctx);

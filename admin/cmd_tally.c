@@ -238,18 +238,23 @@ int admin_cmd_tally(struct admin_ctx *ctx, int argc, char **argv)
 	if ((rc = admin_round(ctx, pos[0], &r)))
 		return rc;
 	struct sayso_election *e = NULL;
+	admin_progress(ctx, "counting", -1, 0);
 	enum sayso_err err = sayso_election_load(ctx->st, r.id, &e);
-	if (err != SAYSO_OK)
+	if (err != SAYSO_OK) {
+		admin_progress_end(ctx);
 		return admin_fail_store(ctx, cmd, err);
+	}
 	struct sayso_tally t;
 	memset(&t, 0, sizeof t);
 	char errbuf[256] = "";
 	err = sayso_tally_run(e, rule, &t, errbuf, sizeof errbuf);
 	if (err != SAYSO_OK) {
+		admin_progress_end(ctx);
 		rc = admin_fail(ctx, "%s %s --rule %s: %s", cmd, r.code, rule_s,
 				errbuf[0] ? errbuf : sayso_strerror(err));
 		goto out;
 	}
+	admin_progress_end(ctx);
 	bool provisional = r.state != SAYSO_ROUND_CLOSED;
 	switch (fmt) {
 	case ADMIN_FMT_JSON:

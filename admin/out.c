@@ -404,7 +404,9 @@ void admin_progress(struct admin_ctx *ctx, const char *what, long long done,
 {
 	if (!ctx->tty)
 		return;
-	if (total > 0)
+	if (done < 0)
+		fprintf(ctx->err, "\r%s...", what);
+	else if (total > 0)
 		fprintf(ctx->err, "\r%s: %lld/%lld (%lld%%)", what, done, total,
 			done * 100 / total);
 	else

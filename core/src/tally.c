@@ -216,7 +216,7 @@ enum sayso_err sayso_election_add_voter(struct sayso_election *e,
 	size_t i, j, base;
 	enum sayso_err err;
 
-	if (!e || (npicks > 0 && !projects))
+	if (!e || (npicks > 0 && !projects) || e->counts_only)
 		return SAYSO_ERR_INVAL;
 	for (i = 0; i < npicks; i++) {
 		if (projects[i] >= e->nprojects)
@@ -325,47 +325,30 @@ static enum sayso_err load_round(struct sayso_store *st, int64_t round_id,
 	return SAYSO_OK;
 }
 
-enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
-				   struct sayso_election **out)
+/* Projects of the round in number order; *mapp and *nmapp (may be NULL) get a
+ * dbid -> index table sorted by dbid. */
+static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
+				    struct sayso_election *e,
+				    struct idmap **mapp, size_t *nmapp)
 {
-	struct sayso_election *e = NULL;
 	struct idmap *map = NULL;
-	int64_t *ids = NULL;
-	size_t nmap = 0, nids = 0, capids = 0, cur = 0;
+	size_t nmap = 0;
 	sqlite3_stmt *s;
-	sqlite3 *db;
-	int rc, began = 0, imported = 0;
-	enum sayso_err err = SAYSO_OK;
+	int rc, imported = 0;
+	enum sayso_err err;
 
-	if (!st || !out)
-		return SAYSO_ERR_INVAL;
-	*out = NULL;
-	db = sayso_store_sqlite(st);
-	if (sqlite3_get_autocommit(db)) {
-		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-			return sayso_store_sqlfail(st, "starting a read");
-		began = 1;
-	}
-	if ((err = load_round(st, round_id, &e)) != SAYSO_OK)
-		goto out;
 	s = sayso_store_stmt(st, "SELECT imported FROM rounds WHERE id = ?1");
-	if (!s) {
-		err = SAYSO_ERR_DB;
-		goto out;
-	}
+	if (!s)
+		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, round_id);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		imported = sqlite3_column_int(s, 0);
 	sqlite3_reset(s);
-
-	/* Projects in number order. */
 	s = sayso_store_stmt(st, "SELECT id, number, ext_id, title, cost "
 				 "FROM projects WHERE round_id = ?1 "
 				 "ORDER BY number");
-	if (!s) {
-		err = SAYSO_ERR_DB;
-		goto out;
-	}
+	if (!s)
+		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, round_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		char id[SAYSO_TALLY_ID_MAX];
@@ -385,35 +368,116 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 						 &idx);
 		if (err != SAYSO_OK) {
 			sqlite3_reset(s);
-			err = sayso_store_fail(st, err,
-					       "project %s: cannot load it",
-					       id);
-			goto out;
+			free(map);
+			return sayso_store_fail(st, err,
+						"project %s: cannot load it",
+						id);
 		}
 		e->projects[idx].number = number;
-		if (nmap % 64 == 0) {
-			struct idmap *nm =
-				realloc(map, (nmap + 64) * sizeof *nm);
-			if (!nm) {
-				sqlite3_reset(s);
-				err = sayso_store_fail(st, SAYSO_ERR_NOMEM,
-						       "out of memory");
-				goto out;
+		e->projects[idx].dbid = sqlite3_column_int64(s, 0);
+		if (mapp) {
+			if (nmap % 64 == 0) {
+				struct idmap *nm = realloc(
+					map, (nmap + 64) * sizeof *nm);
+				if (!nm) {
+					sqlite3_reset(s);
+					free(map);
+					return sayso_store_fail(
+						st, SAYSO_ERR_NOMEM,
+						"out of memory");
+				}
+				map = nm;
 			}
-			map = nm;
+			map[nmap].dbid = e->projects[idx].dbid;
+			map[nmap].index = (uint32_t)idx;
+			nmap++;
 		}
-		map[nmap].dbid = sqlite3_column_int64(s, 0);
-		map[nmap].index = (uint32_t)idx;
-		nmap++;
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
-		err = sayso_store_sqlfail(st, "reading projects");
-		goto out;
+		free(map);
+		return sayso_store_sqlfail(st, "reading projects");
 	}
 	if (nmap > 1)
 		qsort(map, nmap, sizeof *map, idmap_cmp);
+	if (mapp) {
+		*mapp = map;
+		*nmapp = nmap;
+	}
+	return SAYSO_OK;
+}
 
+/* Superseded and rejected ballots by status and reason. */
+static enum sayso_err load_reasons(struct sayso_store *st, int64_t round_id,
+				   struct sayso_election *e)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	s = sayso_store_stmt(st, "SELECT status, coalesce(reason, ''), "
+				 "count(*) AS c FROM ballots "
+				 "WHERE round_id = ?1 AND status IN "
+				 "('superseded', 'rejected') "
+				 "GROUP BY status, reason "
+				 "ORDER BY status DESC, c DESC, reason");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, round_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char status[12];
+		int64_t c = sqlite3_column_int64(s, 2);
+		struct sayso_reason_count *r;
+
+		sayso_column_copy(s, 0, status, sizeof status);
+		if (strcmp(status, "superseded") == 0)
+			e->superseded += c;
+		else
+			e->rejected += c;
+		if (e->nreasons < SAYSO_TALLY_MAX_REASONS) {
+			r = &e->reasons[e->nreasons++];
+		} else {
+			/* Fold the rest into the last slot. */
+			r = &e->reasons[SAYSO_TALLY_MAX_REASONS - 1];
+			snprintf(r->reason, sizeof r->reason,
+				 "other reasons");
+			r->count += c;
+			continue;
+		}
+		memcpy(r->status, status, sizeof r->status);
+		sayso_column_copy(s, 1, r->reason, sizeof r->reason);
+		r->count = c;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sayso_store_sqlfail(st, "counting ballots");
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
+				   struct sayso_election **out)
+{
+	struct sayso_election *e = NULL;
+	struct idmap *map = NULL;
+	int64_t *ids = NULL;
+	size_t nmap = 0, nids = 0, capids = 0, cur = 0;
+	sqlite3_stmt *s;
+	sqlite3 *db;
+	int rc, began = 0;
+	enum sayso_err err = SAYSO_OK;
+
+	if (!st || !out)
+		return SAYSO_ERR_INVAL;
+	*out = NULL;
+	db = sayso_store_sqlite(st);
+	if (sqlite3_get_autocommit(db)) {
+		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+			return sayso_store_sqlfail(st, "starting a read");
+		began = 1;
+	}
+	if ((err = load_round(st, round_id, &e)) != SAYSO_OK)
+		goto out;
+	if ((err = load_projects(st, round_id, e, &map, &nmap)) != SAYSO_OK)
+		goto out;
 	/* Counted ballot ids, ascending (rowid order within the index). */
 	s = sayso_store_stmt(st, "SELECT id FROM ballots WHERE round_id = ?1 "
 				 "AND status = 'counted' ORDER BY id");
@@ -534,46 +598,8 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 	e->nvoters = nids;
 	e->counted = (int64_t)nids;
 
-	/* Superseded and rejected ballots by reason. */
-	s = sayso_store_stmt(st, "SELECT status, coalesce(reason, ''), "
-				 "count(*) AS c FROM ballots "
-				 "WHERE round_id = ?1 AND status <> 'counted' "
-				 "GROUP BY status, reason "
-				 "ORDER BY status, c DESC, reason");
-	if (!s) {
-		err = SAYSO_ERR_DB;
+	if ((err = load_reasons(st, round_id, e)) != SAYSO_OK)
 		goto out;
-	}
-	sqlite3_bind_int64(s, 1, round_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		char status[12];
-		int64_t c = sqlite3_column_int64(s, 2);
-		struct sayso_reason_count *rc_;
-
-		sayso_column_copy(s, 0, status, sizeof status);
-		if (strcmp(status, "superseded") == 0)
-			e->superseded += c;
-		else
-			e->rejected += c;
-		if (e->nreasons < SAYSO_TALLY_MAX_REASONS) {
-			rc_ = &e->reasons[e->nreasons++];
-		} else {
-			/* Fold the rest into the last slot. */
-			rc_ = &e->reasons[SAYSO_TALLY_MAX_REASONS - 1];
-			snprintf(rc_->reason, sizeof rc_->reason,
-				 "other reasons");
-			rc_->count += c;
-			continue;
-		}
-		memcpy(rc_->status, status, sizeof rc_->status);
-		sayso_column_copy(s, 1, rc_->reason, sizeof rc_->reason);
-		rc_->count = c;
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		err = sayso_store_sqlfail(st, "counting ballots");
-		goto out;
-	}
 	err = SAYSO_OK;
 out:
 	if (began)
@@ -581,6 +607,114 @@ out:
 			     NULL, NULL);
 	free(map);
 	free(ids);
+	if (err != SAYSO_OK) {
+		sayso_election_free(e);
+		return err;
+	}
+	*out = e;
+	return SAYSO_OK;
+}
+
+
+/* Per-project counts from the ballot_items index: every item of the round's
+ * projects, minus those of superseded and rejected ballots. */
+enum sayso_err sayso_election_load_counts(struct sayso_store *st,
+					  int64_t round_id,
+					  struct sayso_election **out)
+{
+	struct sayso_election *e = NULL;
+	sqlite3_stmt *s;
+	sqlite3 *db;
+	int rc, began = 0;
+	enum sayso_err err;
+	size_t i;
+
+	if (!st || !out)
+		return SAYSO_ERR_INVAL;
+	*out = NULL;
+	db = sayso_store_sqlite(st);
+	if (sqlite3_get_autocommit(db)) {
+		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+			return sayso_store_sqlfail(st, "starting a read");
+		began = 1;
+	}
+	if ((err = load_round(st, round_id, &e)) != SAYSO_OK)
+		goto out;
+	if (e->kind == SAYSO_BALLOT_CUMULATIVE ||
+	    e->kind == SAYSO_BALLOT_ORDINAL) {
+		/* Scores need the points of every item: full load (inside
+		 * the same read transaction). */
+		sayso_election_free(e);
+		e = NULL;
+		err = sayso_election_load(st, round_id, &e);
+		goto out;
+	}
+	if ((err = load_projects(st, round_id, e, NULL, NULL)) != SAYSO_OK)
+		goto out;
+	s = sayso_store_stmt(st, "SELECT count(*) FROM ballot_items "
+				 "WHERE project_id = ?1");
+	if (!s) {
+		err = SAYSO_ERR_DB;
+		goto out;
+	}
+	for (i = 0; i < e->nprojects; i++) {
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 1, e->projects[i].dbid);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			err = sayso_store_sqlfail(st, "counting votes");
+			sqlite3_reset(s);
+			goto out;
+		}
+		e->projects[i].votes = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	s = sayso_store_stmt(st, "SELECT i.project_id, count(*) "
+				 "FROM ballots b JOIN ballot_items i "
+				 "ON i.ballot_id = b.id WHERE b.round_id = ?1 "
+				 "AND b.status IN ('superseded', 'rejected') "
+				 "GROUP BY i.project_id");
+	if (!s) {
+		err = SAYSO_ERR_DB;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, round_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t pid = sqlite3_column_int64(s, 0);
+		for (i = 0; i < e->nprojects; i++)
+			if (e->projects[i].dbid == pid) {
+				e->projects[i].votes -=
+					sqlite3_column_int64(s, 1);
+				break;
+			}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		err = sayso_store_sqlfail(st, "counting votes");
+		goto out;
+	}
+	for (i = 0; i < e->nprojects; i++)
+		e->projects[i].score = e->projects[i].votes;
+	s = sayso_store_stmt(st, "SELECT count(*) FROM ballots WHERE "
+				 "round_id = ?1 AND status = 'counted'");
+	if (!s) {
+		err = SAYSO_ERR_DB;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, round_id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		err = sayso_store_sqlfail(st, "counting ballots");
+		sqlite3_reset(s);
+		goto out;
+	}
+	e->counted = sqlite3_column_int64(s, 0);
+	e->nvoters = (size_t)e->counted;
+	e->counts_only = true;
+	sqlite3_reset(s);
+	err = load_reasons(st, round_id, e);
+out:
+	if (began)
+		sqlite3_exec(db, err == SAYSO_OK ? "COMMIT" : "ROLLBACK", NULL,
+			     NULL, NULL);
 	if (err != SAYSO_OK) {
 		sayso_election_free(e);
 		return err;
@@ -1144,6 +1278,12 @@ static int64_t mes_run(struct mes_ctx *c, double b0, bool record, double *rhos)
 static enum sayso_err mes_check_kind(const struct sayso_election *e,
 				     char *errbuf, size_t errsz)
 {
+	if (e->counts_only) {
+		seterr(errbuf, errsz,
+		       "the Method of Equal Shares needs every ballot "
+		       "(sayso_election_load), not just the counts");
+		return SAYSO_ERR_INVAL;
+	}
 	switch (e->kind) {
 	case SAYSO_BALLOT_APPROVAL:
 	case SAYSO_BALLOT_KNAPSACK:
@@ -1312,5 +1452,36 @@ enum sayso_err sayso_tally_run(const struct sayso_election *e,
 	}
 	if (err == SAYSO_ERR_NOMEM)
 		seterr(errbuf, errsz, "out of memory while tallying");
+	return err;
+}
+
+enum sayso_err sayso_tally_round(struct sayso_store *st, int64_t round_id,
+				 enum sayso_rule rule,
+				 struct sayso_election **e,
+				 struct sayso_tally *out, char *errbuf,
+				 size_t errsz)
+{
+	enum sayso_err err;
+
+	if (!st || !e || !out) {
+		seterr(errbuf, errsz, "no store or result to tally into");
+		return SAYSO_ERR_INVAL;
+	}
+	*e = NULL;
+	memset(out, 0, sizeof *out);
+	if (rule == SAYSO_RULE_MES)
+		err = sayso_election_load(st, round_id, e);
+	else
+		err = sayso_election_load_counts(st, round_id, e);
+	if (err != SAYSO_OK) {
+		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		return err;
+	}
+	err = sayso_tally_run(*e, rule, out, errbuf, errsz);
+	if (err != SAYSO_OK) {
+		sayso_tally_cleanup(out);
+		sayso_election_free(*e);
+		*e = NULL;
+	}
 	return err;
 }

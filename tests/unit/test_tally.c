@@ -601,6 +601,42 @@ static void test_load_from_store(void **state)
 	sayso_tally_cleanup(&t);
 	sayso_election_free(e);
 
+	/* Counts only: same votes and counts from the index, no ballots. */
+	assert_int_equal(sayso_election_load_counts(st, r.id, &e), SAYSO_OK);
+	assert_true(e->counts_only);
+	assert_int_equal(e->nvoters, 3);
+	assert_int_equal(e->superseded, 1);
+	assert_int_equal(e->rejected, 1);
+	assert_int_equal(e->projects[0].votes, 2);
+	assert_int_equal(e->projects[1].votes, 2);
+	assert_int_equal(e->projects[2].votes, 1);
+	assert_true(e->projects[2].dbid > 0);
+	{
+		char err[256];
+		assert_int_equal(sayso_tally_run(e, SAYSO_RULE_MES, &t, err,
+						 sizeof err),
+				 SAYSO_ERR_INVAL);
+		sayso_tally_cleanup(&t);
+	}
+	sayso_election_free(e);
+
+	/* The one-call form, greedy and MES. */
+	assert_int_equal(sayso_tally_round(st, r.id, SAYSO_RULE_GREEDY, &e, &t,
+					   NULL, 0),
+			 SAYSO_OK);
+	assert_int_equal(t.spent, 80000);
+	assert_int_equal(t.nselected, 2);
+	sayso_tally_cleanup(&t);
+	sayso_election_free(e);
+	assert_int_equal(sayso_tally_round(st, r.id, SAYSO_RULE_MES, &e, &t,
+					   NULL, 0),
+			 SAYSO_OK);
+	assert_false(e->counts_only);
+	assert_true(t.spent <= 80000);
+	assert_true(t.runs >= 1);
+	sayso_tally_cleanup(&t);
+	sayso_election_free(e);
+
 	assert_int_equal(sayso_election_load(st, 999, &e), SAYSO_ERR_NOTFOUND);
 	assert_null(e);
 	sayso_store_close(st);

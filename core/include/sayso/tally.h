@@ -58,7 +58,9 @@ struct sayso_eproject {
 	char id[SAYSO_TALLY_ID_MAX]; /* public id: ext_id or number as text */
 	char *title;                 /* owned by the election, never NULL */
 	int64_t cost;                /* minor units, >= 0 */
-	int number;                  /* project number (1..n), 0 if unknown */
+	int number;                  /* project number (1..n) */
+	int64_t dbid;                /* projects.id when loaded from a store,
+					else 0 */
 	int64_t votes;               /* voters who picked it (filled on add) */
 	int64_t score;               /* sum of points (== votes for approval) */
 };
@@ -87,6 +89,10 @@ struct sayso_election {
 	int64_t counted, superseded, rejected;
 	struct sayso_reason_count reasons[SAYSO_TALLY_MAX_REASONS];
 	size_t nreasons;
+	/* true for sayso_election_load_counts(): projects' votes and scores
+	 * and nvoters are set but there are no per-voter picks (do not read
+	 * voter_start/pick_*), so only approval and greedy run. */
+	bool counts_only;
 	/* private: capacities */
 	size_t cap_projects, cap_voters, cap_picks;
 };
@@ -134,6 +140,17 @@ enum sayso_err sayso_election_add_voter(struct sayso_election *e,
  */
 enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 				   struct sayso_election **out);
+
+/*
+ * Like sayso_election_load() but reads only per-project counts, straight
+ * from the ballot_items index (about the cost of a plain GROUP BY): enough
+ * for approval and greedy on approval/knapsack rounds. For cumulative and
+ * ordinal rounds (sum of points needed) it falls back to a full load.
+ * e->counts_only tells which one was done. Same errors.
+ */
+enum sayso_err sayso_election_load_counts(struct sayso_store *st,
+					  int64_t round_id,
+					  struct sayso_election **out);
 
 /* Per-project result of a rule. */
 struct sayso_tally_project {
@@ -198,6 +215,19 @@ enum sayso_err sayso_tally_mes(const struct sayso_election *e,
 enum sayso_err sayso_tally_mes_once(const struct sayso_election *e,
 				    int64_t per_voter, struct sayso_tally *out,
 				    char *errbuf, size_t errsz);
+
+/*
+ * The whole tally of a stored round, the fastest way: counts only for
+ * approval/greedy on approval/knapsack rounds, every ballot for mes and
+ * points rounds. On success *e (sayso_election_free()) and *out
+ * (sayso_tally_cleanup()) are the caller's; on failure *e is NULL and errbuf
+ * says why (store errors carry sayso_store_errmsg()).
+ */
+enum sayso_err sayso_tally_round(struct sayso_store *st, int64_t round_id,
+				 enum sayso_rule rule,
+				 struct sayso_election **e,
+				 struct sayso_tally *out, char *errbuf,
+				 size_t errsz);
 
 /* Frees what sayso_tally_run() allocated; safe on a zeroed struct. */
 void sayso_tally_cleanup(struct sayso_tally *t);

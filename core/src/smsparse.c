@@ -1102,6 +1102,18 @@ enum sayso_err sayso_smsparse_parse(const void *msg, size_t len,
 		cmd->kind = SAYSO_SMS_PROJECTS;
 		return SAYSO_OK;
 	}
+	/* "PROJECTS PB26", "RESULTS PB26": the list or results of a round */
+	if (h.total == 2 && !in_list(h.w[1].low, polite) &&
+	    is_round_code(cmd->body, &h.w[1]) &&
+	    (in_list(h.w[0].low, project_words) ||
+	     in_list(h.w[0].low, result_words))) {
+		cmd->kind = in_list(h.w[0].low, project_words)
+				? SAYSO_SMS_PROJECTS
+				: SAYSO_SMS_RESULTS;
+		copy_utf8(cmd->round_code, sizeof(cmd->round_code),
+			  cmd->body + h.w[1].off, h.w[1].len);
+		return SAYSO_OK;
+	}
 	if (words_subset(&h, result_words, polite) ||
 	    (h.total == 2 && strcmp(h.w[0].low, "who") == 0 &&
 	     strcmp(h.w[1].low, "won") == 0) ||
@@ -1232,20 +1244,19 @@ size_t sayso_smsparse_explain(const struct sayso_sms_cmd *cmd, char *out,
 		sb_add(&b, "Sorry, \"");
 		sb_add(&b, cmd->token);
 		if (strchr(cmd->token, '-') != NULL)
-			sb_add(&b, "\" looks like a range. Please list each "
-				   "number, e.g. VOTE 3 4 5");
+			sb_add(&b, "\" looks like a range: please list each "
+				   "number");
 		else
-			sb_add(&b, "\" could be a letter or a number. Please "
-				   "use digits, e.g. VOTE 3 7 10");
+			sb_add(&b, "\" could be a letter or a number: please "
+				   "use digits");
 		break;
 	case SAYSO_SMSP_UNREADABLE:
 		sb_add(&b, "Sorry, I couldn't read \"");
 		sb_add(&b, cmd->token);
-		sb_add(&b, "\" as a project number. Send e.g. VOTE 3 7");
+		sb_add(&b, "\" as a project number");
 		break;
 	case SAYSO_SMSP_NO_NUMBERS:
-		sb_add(&b, "Please add your project numbers, e.g. VOTE 3 7. "
-			   "Send PROJECTS for the list");
+		sb_add(&b, "Your vote had no project numbers");
 		break;
 	case SAYSO_SMSP_TOO_LARGE:
 		if (cmd->bad_number > 0) {
@@ -1254,12 +1265,11 @@ size_t sayso_smsparse_explain(const struct sayso_sms_cmd *cmd, char *out,
 		} else {
 			sb_add(&b, "A project number is too large");
 		}
-		sb_add(&b, ". Send PROJECTS for the list");
 		break;
 	case SAYSO_SMSP_TOO_MANY:
 		sb_add(&b, "That's too many numbers (");
 		sb_num(&b, (long)cmd->nseen);
-		sb_add(&b, "). Send PROJECTS to see how many you can pick");
+		sb_add(&b, ")");
 		break;
 	case SAYSO_SMSP_DUPLICATE:
 		sb_add(&b, "You sent ");
@@ -1271,16 +1281,22 @@ size_t sayso_smsparse_explain(const struct sayso_sms_cmd *cmd, char *out,
 		}
 		if (cmd->ndups > 5)
 			sb_add(&b, "...");
-		sb_add(&b, " more than once. Please list each project once");
+		sb_add(&b, " more than once");
 		break;
 	case SAYSO_SMSP_NO_RATING:
+		sb_add(&b, "Your rating had no score");
+		break;
 	case SAYSO_SMSP_BAD_RATING:
-		sb_add(&b, "Please rate from 1 (poor) to 5 (great), e.g. "
-			   "RATE 4");
+		if (cmd->token[0] != '\0') {
+			sb_add(&b, "Sorry, \"");
+			sb_add(&b, cmd->token);
+			sb_add(&b, "\" is not a score from 1 to 5");
+		} else {
+			sb_add(&b, "A score is a number from 1 to 5");
+		}
 		break;
 	case SAYSO_SMSP_NO_TEXT:
-		sb_add(&b, "Please say what and where, e.g. REPORT broken "
-			   "light on Elm Street");
+		sb_add(&b, "Your report had no text");
 		break;
 	}
 	if (cmd->problem != SAYSO_SMSP_NONE)

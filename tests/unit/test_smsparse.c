@@ -124,6 +124,8 @@ static const struct pcase cases[] = {
      NULL},
     {"vote 1st 3", 0, K(VOTE), P(UNREADABLE), 0, NULL, {3}, 1, "", 0, "1st"},
     VOTE("I vote 3 and 7", 2, 3, 7),
+    {"vote pb26 3 7", 0, K(VOTE), P(NONE), 0, "pb26", {3, 7}, 2, "", 0, NULL},
+    {"VOTE 2026 3", 0, K(VOTE), P(TOO_LARGE), 0, NULL, {3}, 1, "", 0, NULL},
     VOTE("my vote is 3 and 7", 2, 3, 7),
     {"Vote 1234", 0, K(VOTE), P(TOO_LARGE), 0, NULL, {0}, 0, "", 0, NULL},
     {"VOTE 3 3 7",
@@ -214,6 +216,11 @@ static const struct pcase cases[] = {
     RATE(":D", 5),
     RATE(">:(", 1),
     RATE(":|", 3),
+    RATE(":'(", 1),
+    RATE("=)", 4),
+    RATE(";(", 2),
+    RATE("\xF0\x9F\xA4\xA9", 5), /* star-struck */
+    RATE("\xF0\x9F\x98\x91", 3), /* expressionless */
     RATE("\xE2\xAD\x90\xE2\xAD\x90\xE2\xAD\x90\xE2\xAD\x90", 4), /* stars */
     {"RATE 7", 0, K(RATE), P(BAD_RATING), 0, NULL, {0}, 0, "", 0, "7"},
     {"rate 3.5", 0, K(RATE), P(BAD_RATING), 0, NULL, {0}, 0, "", 0, "3.5"},
@@ -269,6 +276,7 @@ static const struct pcase cases[] = {
 	    "o\xC5\x9B\xC4\x87 \xC4\x85\xC4\x99\xC5\x82\xC5"
 	    "\x84\xC3\xB3\xC5\x9B\xC5\xBA\xC5\xBC"),
     REPORT("Problem: bins not collected", "bins not collected"),
+    REPORT("Report: bins not collected", "bins not collected"),
     UNKNOWN("Great park, thanks!", "Great park, thanks!"),
     UNKNOWN("The new benches", "The new benches"),
     /* PROJECTS, RESULTS, HELP */
@@ -276,6 +284,22 @@ static const struct pcase cases[] = {
     KIND("list", PROJECTS, 0),
     KIND("Projects?", PROJECTS, 0),
     KIND("Send me the list of projects please", PROJECTS, 0),
+    {"PROJECTS PB26", 0, K(PROJECTS), P(NONE), 0, "PB26", {0}, 0, "", 0, NULL},
+    {"list elm-2026",
+     0,
+     K(PROJECTS),
+     P(NONE),
+     0,
+     "elm-2026",
+     {0},
+     0,
+     "",
+     0,
+     NULL},
+    {"Results PB26", 0, K(RESULTS), P(NONE), 0, "PB26", {0}, 0, "", 0, NULL},
+    UNKNOWN("list 2026", "list 2026"),
+    UNKNOWN("list broken lights on Elm Street",
+	    "list broken lights on Elm Street"),
     KIND("RESULTS", RESULTS, 0),
     KIND("results?", RESULTS, 0),
     KIND("Who won?", RESULTS, 0),
@@ -589,28 +613,40 @@ static void test_explain(void **state)
 	(void)state;
 	sayso_smsparse_parse("VOTE 3 7 3 7", 12, &cmd);
 	n = sayso_smsparse_explain(&cmd, out, sizeof(out));
-	assert_string_equal(out, "You sent 3 and 7 more than once. Please "
-				 "list each project once.");
+	assert_string_equal(out, "You sent 3 and 7 more than once.");
 	assert_int_equal(n, strlen(out));
+	sayso_smsparse_parse("VOTE 1 2 3 1 2 3", 16, &cmd);
+	sayso_smsparse_explain(&cmd, out, sizeof(out));
+	assert_string_equal(out, "You sent 1, 2 and 3 more than once.");
 
 	sayso_smsparse_parse("Vote 1234", 9, &cmd);
 	sayso_smsparse_explain(&cmd, out, sizeof(out));
-	assert_string_equal(out, "There is no project 1234. Send PROJECTS for "
-				 "the list.");
+	assert_string_equal(out, "There is no project 1234.");
+	sayso_smsparse_parse("Vote 12345678901234", 19, &cmd);
+	sayso_smsparse_explain(&cmd, out, sizeof(out));
+	assert_string_equal(out, "A project number is too large.");
 
 	sayso_smsparse_parse("VOTE 3-7", 8, &cmd);
 	sayso_smsparse_explain(&cmd, out, sizeof(out));
-	assert_non_null(strstr(out, "\"3-7\" looks like a range"));
+	assert_string_equal(out, "Sorry, \"3-7\" looks like a range: please "
+				 "list each number.");
+	sayso_smsparse_parse("VOTE lO", 7, &cmd);
+	sayso_smsparse_explain(&cmd, out, sizeof(out));
+	assert_string_equal(out, "Sorry, \"lO\" could be a letter or a "
+				 "number: please use digits.");
 
 	sayso_smsparse_parse("VOTE 3 bananas", 14, &cmd);
-	sayso_smsparse_explain(&cmd, out, sizeof(out));
+	n = sayso_smsparse_explain(&cmd, out, sizeof(out));
 	assert_string_equal(out, "Sorry, I couldn't read \"bananas\" as a "
-				 "project number. Send e.g. VOTE 3 7.");
+				 "project number.");
 
 	/* truncation is snprintf-like */
-	n = sayso_smsparse_explain(&cmd, tiny, sizeof(tiny));
+	assert_int_equal(sayso_smsparse_explain(&cmd, tiny, sizeof(tiny)), n);
 	assert_string_equal(tiny, "Sorry, ");
-	assert_int_equal(n, strlen(out));
+
+	sayso_smsparse_parse("VOTE", 4, &cmd);
+	sayso_smsparse_explain(&cmd, out, sizeof(out));
+	assert_string_equal(out, "Your vote had no project numbers.");
 
 	sayso_smsparse_parse("VOTE 3 7", 8, &cmd);
 	assert_int_equal(sayso_smsparse_explain(&cmd, out, sizeof(out)), 0);
@@ -618,10 +654,14 @@ static void test_explain(void **state)
 
 	sayso_smsparse_parse("RATE 9", 6, &cmd);
 	sayso_smsparse_explain(&cmd, out, sizeof(out));
-	assert_non_null(strstr(out, "1 (poor) to 5 (great)"));
+	assert_string_equal(out, "Sorry, \"9\" is not a score from 1 to 5.");
+	sayso_smsparse_parse("RATE", 4, &cmd);
+	sayso_smsparse_explain(&cmd, out, sizeof(out));
+	assert_string_equal(out, "Your rating had no score.");
 	sayso_smsparse_parse("REPORT", 6, &cmd);
 	sayso_smsparse_explain(&cmd, out, sizeof(out));
-	assert_non_null(strstr(out, "REPORT broken light"));
+	assert_string_equal(out, "Your report had no text.");
+	assert_int_equal(sayso_smsparse_explain(NULL, out, sizeof(out)), 0);
 }
 
 static void test_names_and_args(void **state)

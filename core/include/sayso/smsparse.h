@@ -21,8 +21,10 @@
  *                 with up to two other words ("help vote"); "?" alone.
  *                 keyword_only only for a lone HELP or INFO.
  *   PROJECTS      PROJECTS PROJECT LIST with polite words ("list projects",
- *                 "send me the list of projects please").
- *   RESULTS       RESULTS RESULT (polite words allowed), "who won".
+ *                 "send me the list of projects please"), or followed by a
+ *                 round code ("PROJECTS PB26": cmd->round_code).
+ *   RESULTS       RESULTS RESULT (polite words allowed), "who won",
+ *                 "RESULTS PB26" (cmd->round_code).
  *   VOTE          VOTE|VOTES|VOTED|VOTING|PLEIDLAIS|V [round code] numbers:
  *                 "VOTE 3 7 12", "V 3,7", "vote3 7", "Vote: 3, 7 and 12",
  *                 "#vote 3.7", "vote three and seven". Separators: spaces ,
@@ -188,11 +190,13 @@ const char *sayso_smsparse_kind_name(enum sayso_sms_kind kind);
 const char *sayso_smsparse_problem_name(enum sayso_sms_problem p);
 
 /*
- * Writes a plain-English sentence for cmd->problem with its details, for a
- * reply ("There is no project 1234. Send PROJECTS for the list.", "You sent
- * 7 more than once. Please list each project once.", "Sorry, I couldn't read
- * "bananas" as a project number. Send e.g. VOTE 3 7."). GSM-7 apart from the
- * resident's own word echoed in AMBIGUOUS / UNREADABLE (fold and count it).
+ * Writes one short plain-English sentence saying what was wrong, with its
+ * details, for the start of a reply; the caller adds what to send instead
+ * ("There is no project 1234.", "You sent 3 and 7 more than once.", "Sorry,
+ * I couldn't read "bananas" as a project number.", "Sorry, "3-7" looks like
+ * a range: please list each number."). At most ~80 characters plus the
+ * echoed word. GSM-7 apart from the resident's own word echoed for
+ * AMBIGUOUS / UNREADABLE / BAD_RATING (fold and count the whole reply).
  * Always NUL-terminates when outsz > 0; truncates to fit. Returns the length
  * it wanted (snprintf style); writes "" for SAYSO_SMSP_NONE.
  */

@@ -16,9 +16,16 @@ write_config "verify = sms" "fullscreen = true" "cursor = true"
 
 "$SAYSO_KIOSK" -c "$T/sayso.ini" > "$T/out.log" 2>&1 &
 KIOSK=$!
+# The window is final once start-up has logged the device line (SDL may
+# recreate its X window when the renderer starts).
+for i in $(seq 1 50); do
+	grep -q "SDL renderer" "$T/out.log" && break
+	sleep 0.2
+done
+sleep 0.5
 W=""
 for i in $(seq 1 50); do
-	W=$(xdotool search --name '^sayso kiosk$' 2>/dev/null | head -1) || true
+	W=$(xdotool search --onlyvisible --name '^sayso kiosk$' 2>/dev/null | tail -1) || true
 	[ -n "$W" ] && break
 	sleep 0.2
 done

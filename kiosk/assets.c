@@ -68,8 +68,6 @@ static TTF_Font *open_first(const char *configured, const char *const *paths,
 		f = TTF_OpenFont(configured, px);
 		if (f)
 			return f;
-		sayso_log(SAYSO_LOG_WARN, "font %s: %s", configured,
-			  TTF_GetError());
 	}
 	for (size_t i = 0; paths[i]; i++) {
 		f = TTF_OpenFont(paths[i], px);
@@ -91,6 +89,16 @@ struct kiosk_assets *kiosk_assets_new(SDL_Renderer *r, const char *font_path)
 		return a;
 	}
 	a->have_font = true;
+	if (font_path && font_path[0]) {
+		TTF_Font *probe = TTF_OpenFont(font_path, font_px[KF_BODY]);
+		if (!probe) {
+			sayso_log(SAYSO_LOG_WARN, "font %s: %s; using DejaVu Sans",
+				  font_path, TTF_GetError());
+			font_path = NULL;
+		} else {
+			TTF_CloseFont(probe);
+		}
+	}
 	for (int i = 0; i < KF_COUNT; i++) {
 		/* A configured font is used for every style; otherwise
 		 * DejaVu Sans and DejaVu Sans Bold. */

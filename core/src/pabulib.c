@@ -415,6 +415,52 @@ static enum sayso_err strset_get(struct strset *s, const struct field *f,
 
 /* ---- the parser ---- */
 
+/*
+ * Offset of the first NUL byte or invalid UTF-8 sequence (overlong forms,
+ * surrogates and code points past U+10FFFF included), or len when the text
+ * is clean. Checked once up front so that every string the parser hands out
+ * is valid UTF-8 without NULs (JSON output and SQLite text depend on it).
+ */
+static size_t bad_text_at(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		unsigned long cp;
+
+		if (c >= 0x01 && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return i; /* NUL, stray continuation, 0xC0/0xC1, ... */
+		}
+		if (len - i <= n)
+			return i;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 void sayso_pb_free(struct sayso_pb *pb)
 {
 	size_t i;
@@ -662,9 +708,12 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 	else if (strcasecmp(v, "ordinal") == 0)
 		kind = SAYSO_BALLOT_ORDINAL;
 	else {
+		char shown[32];
+
+		sayso_strlcpy_utf8(shown, v, sizeof shown);
 		ps->r.line = section_line;
-		rd_err(&ps->r, "field vote_type: \"%.30s\" is not supported "
-		       "(approval, choose-1, cumulative, ordinal)", v);
+		rd_err(&ps->r, "field vote_type: \"%s\" is not supported "
+		       "(approval, choose-1, cumulative, ordinal)", shown);
 		return SAYSO_ERR_UNSUPPORTED;
 	}
 	sayso_strlcpy_utf8(pb->vote_type, v, sizeof pb->vote_type);
@@ -679,8 +728,11 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 	f.s = v;
 	f.len = strlen(v);
 	if (!parse_money(f, &budget)) {
+		char shown[41];
+
+		sayso_strlcpy_utf8(shown, v, sizeof shown);
 		ps->r.line = section_line;
-		rd_err(&ps->r, "field budget: bad number \"%.40s\"", v);
+		rd_err(&ps->r, "field budget: bad number \"%s\"", shown);
 		return SAYSO_ERR_PARSE;
 	}
 	v = meta_get(pb, "currency");
@@ -1017,6 +1069,19 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	ps->r.errsz = errsz;
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		ps->r.p += 3;
+	{
+		size_t bad = bad_text_at((const unsigned char *)buf, len);
+		if (bad < len) {
+			for (size_t i = 0; i < bad; i++)
+				if (buf[i] == '\n')
+					ps->r.line++;
+			rd_err(&ps->r, "%s at byte %zu (a .pb file is UTF-8 "
+			       "text)", buf[bad] ? "invalid UTF-8"
+						 : "a NUL byte", bad + 1);
+			err = SAYSO_ERR_PARSE;
+			goto out;
+		}
+	}
 	if ((err = read_meta(ps)) != SAYSO_OK)
 		goto out;
 	if ((err = read_projects(ps)) != SAYSO_OK)

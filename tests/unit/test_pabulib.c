@@ -251,6 +251,20 @@ static void test_parse_errors(void **state)
 		    "PROJECTS\nproject_id;cost\nx;10\n"
 		    "VOTES\nvoter_id;vote;points\n1;x;-1\n",
 		    SAYSO_ERR_PARSE, "field points", "bad number", NULL);
+	/* not UTF-8 text */
+	s = variant("2;Project 2;10000", "2;Proj\xE9" "ct 2;10000");
+	parse_fails(s, SAYSO_ERR_PARSE, "t.pb:12:", "invalid UTF-8", NULL);
+	free(s);
+	{
+		char nul[] = "META\nkey;value\nbudget;1X0\n";
+		struct sayso_pb *pb = NULL;
+		char err[SAYSO_PB_ERR_MAX];
+		nul[23] = '\0';
+		assert_int_equal(sayso_pb_parse(nul, sizeof nul - 1, "n.pb",
+						&pb, err, sizeof err),
+				 SAYSO_ERR_PARSE);
+		assert_non_null(strstr(err, "n.pb:3: a NUL byte"));
+	}
 	/* a section after VOTES */
 	s = variant("4;1,2,3\n", "4;1,2,3\nMETA\n");
 	parse_fails(s, SAYSO_ERR_PARSE, "after VOTES", NULL);

@@ -461,7 +461,7 @@ static bool keyword_text(const struct head *h, const char *const *key,
 	return found;
 }
 
-/* The STOP family (smsplarse.h): see the file comment of the header. */
+/* The STOP family: see the file comment of smsparse.h. */
 static bool is_stop(const struct head *h, bool *single)
 {
 	size_t i;
@@ -781,7 +781,7 @@ enum rate_res {
  * agree.
  */
 static enum rate_res read_score(const char *s, size_t pos, bool fillers,
-				int *score, bool *words_seen)
+				int *score)
 {
 	size_t len = strlen(s), p = pos, nw = 0, stars, other;
 	struct word w[5];
@@ -790,7 +790,6 @@ static enum rate_res read_score(const char *s, size_t pos, bool fillers,
 	int face, emo;
 	bool shape = false;
 
-	*words_seen = false;
 	*score = 0;
 	/* "RATE it 4", "rate the area a 4": skip a few leading fillers */
 	while (fillers && next_word(s, len, &p, &tmp) &&
@@ -807,7 +806,6 @@ static enum rate_res read_score(const char *s, size_t pos, bool fillers,
 			return RATE_BAD;
 		w[nw++] = tmp;
 	}
-	*words_seen = nw > 0;
 	read_decor(s, pos, len, &face, &stars, &other);
 	if (nw == 0) {
 		if (face > 0) {
@@ -955,7 +953,6 @@ static bool try_rate(struct sayso_sms_cmd *cmd, const struct head *h)
 	const char *s = cmd->body;
 	const struct word *w0;
 	size_t pos, klen;
-	bool words;
 	int score;
 
 	if (h->n == 0)
@@ -970,7 +967,7 @@ static bool try_rate(struct sayso_sms_cmd *cmd, const struct head *h)
 		pos = w0->off + klen; /* "rate4" */
 	}
 	cmd->kind = SAYSO_SMS_RATE;
-	switch (read_score(s, pos, true, &score, &words)) {
+	switch (read_score(s, pos, true, &score)) {
 	case RATE_OK:
 		cmd->score = score;
 		break;
@@ -989,9 +986,8 @@ static bool try_rate(struct sayso_sms_cmd *cmd, const struct head *h)
 static bool try_lone_score(struct sayso_sms_cmd *cmd)
 {
 	int score;
-	bool words;
 
-	if (read_score(cmd->body, 0, false, &score, &words) != RATE_OK)
+	if (read_score(cmd->body, 0, false, &score) != RATE_OK)
 		return false;
 	cmd->kind = SAYSO_SMS_RATE;
 	cmd->score = score;
@@ -1049,7 +1045,7 @@ static bool words_subset(const struct head *h, const char *const *key,
 	return found;
 }
 
-static const char *const who_won[] = {"who", "won", "winners", "winner", NULL};
+static const char *const winners[] = {"winners", "winner", NULL};
 
 enum sayso_err sayso_smsparse_parse(const void *msg, size_t len,
 				    struct sayso_sms_cmd *cmd)
@@ -1117,7 +1113,7 @@ enum sayso_err sayso_smsparse_parse(const void *msg, size_t len,
 	if (words_subset(&h, result_words, polite) ||
 	    (h.total == 2 && strcmp(h.w[0].low, "who") == 0 &&
 	     strcmp(h.w[1].low, "won") == 0) ||
-	    (h.total == 1 && in_list(h.w[0].low, who_won + 2))) {
+	    (h.total == 1 && in_list(h.w[0].low, winners))) {
 		cmd->kind = SAYSO_SMS_RESULTS;
 		return SAYSO_OK;
 	}

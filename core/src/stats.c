@@ -225,8 +225,8 @@ static enum sayso_err ratings_answers(struct sayso_store *st, const char *lo,
 	sqlite3_bind_int(s, 3, SAYSO_STATS_ANSWERS_MAX);
 	out->answers = calloc(SAYSO_STATS_ANSWERS_MAX, sizeof *out->answers);
 	if (out->answers == NULL) {
-		err = SAYSO_ERR_NOMEM;
-		goto out;
+		sqlite3_reset(s);
+		return SAYSO_ERR_NOMEM;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW &&
 	       out->nanswers < SAYSO_STATS_ANSWERS_MAX) {
@@ -238,23 +238,6 @@ static enum sayso_err ratings_answers(struct sayso_store *st, const char *lo,
 	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		err = sayso_store_sqlfail(st, "follow-up answers");
-	sqlite3_reset(s);
-	if (err != SAYSO_OK)
-		goto out;
-
-	s = sayso_store_stmt(st,
-		"SELECT count(*) FROM ratings"
-		" WHERE answer IS NOT NULL AND answer <> ''"
-		" AND (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)");
-	if (s == NULL)
-		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		out->answered = sqlite3_column_int64(s, 0);
-	else
-		err = sayso_store_sqlfail(st, "follow-up answers");
-out:
 	sqlite3_reset(s);
 	return err;
 }
@@ -281,7 +264,8 @@ enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 	bound_text(until_ms, hi, sizeof hi);
 
 	s = sayso_store_stmt(st,
-		"SELECT score, count(*), min(cast_at), max(cast_at) FROM ratings"
+		"SELECT score, count(*), min(cast_at), max(cast_at),"
+		" sum(answer IS NOT NULL AND answer <> '') FROM ratings"
 		" WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
 		" GROUP BY score");
 	if (s == NULL)
@@ -305,6 +289,7 @@ enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 			sayso_strlcpy_utf8(out->first, a, sizeof out->first);
 		if (b != NULL && strcmp(b, out->last) > 0)
 			sayso_strlcpy_utf8(out->last, b, sizeof out->last);
+		out->answered += sqlite3_column_int64(s, 4);
 	}
 	if (rc != SQLITE_DONE) {
 		err = sayso_store_sqlfail(st, "ratings");

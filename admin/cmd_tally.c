@@ -1,12 +1,13 @@
 /*
  * cmd_tally.c: `tally CODE [--rule greedy|mes|approval] [--format ...]`.
  *
- * The counting is libsaysocore's (tally.h: sayso_election_load() and
- * sayso_tally_run()); this file only presents it. A tally works in any round
- * state; unless the round is closed it is marked provisional. Projects are
- * listed in project-number order in every format; the JSON shape is
- * documented in docs/json.md and is a contract.
+ * The counting is libsaysocore's (tally.h: sayso_tally_round(), which loads
+ * only per-project counts when the rule allows); this file only presents it. A
+ * tally works in any round state; unless the round is closed it is marked
+ * provisional. Projects are listed in project-number order in every format; the
+ * JSON shape is documented in docs/json.md and is a contract.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -30,6 +31,13 @@ static const char *rule_sentence(enum sayso_rule rule)
 		       "chose";
 	}
 	return "";
+}
+
+static int reason_cmp(const void *a, const void *b)
+{
+	const struct sayso_reason_count *x = a, *y = b;
+	int c = strcmp(x->status, y->status);
+	return c ? c : strcmp(x->reason, y->reason);
 }
 
 static bool points_ballot(enum sayso_ballot_kind k)
@@ -239,15 +247,11 @@ int admin_cmd_tally(struct admin_ctx *ctx, int argc, char **argv)
 		return rc;
 	struct sayso_election *e = NULL;
 	admin_progress(ctx, "counting", -1, 0);
-	enum sayso_err err = sayso_election_load(ctx->st, r.id, &e);
-	if (err != SAYSO_OK) {
-		admin_progress_end(ctx);
-		return admin_fail_store(ctx, cmd, err);
-	}
 	struct sayso_tally t;
 	memset(&t, 0, sizeof t);
-	char errbuf[256] = "";
-	err = sayso_tally_run(e, rule, &t, errbuf, sizeof errbuf);
+	char errbuf[SAYSO_ERRMSG_MAX] = "";
+	enum sayso_err err = sayso_tally_round(ctx->st, r.id, rule, &e, &t,
+					       errbuf, sizeof errbuf);
 	if (err != SAYSO_OK) {
 		admin_progress_end(ctx);
 		rc = admin_fail(ctx, "%s %s --rule %s: %s", cmd, r.code, rule_s,
@@ -255,6 +259,8 @@ int admin_cmd_tally(struct admin_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	admin_progress_end(ctx);
+	/* Reasons in one order whichever way the core loaded the round. */
+	qsort(e->reasons, e->nreasons, sizeof e->reasons[0], reason_cmp);
 	bool provisional = r.state != SAYSO_ROUND_CLOSED;
 	switch (fmt) {
 	case ADMIN_FMT_JSON:

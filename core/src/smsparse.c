@@ -154,7 +154,9 @@ static bool is_punct(unsigned long cp)
 	       cp == 0xBB || cp == 0xBF || (cp >= 0x2010 && cp <= 0x2027) ||
 	       (cp >= 0x2030 && cp <= 0x205E) || cp == 0x3001 || cp == 0x3002 ||
 	       cp == 0xFF01 || cp == 0xFF0C || cp == 0xFF0E || cp == 0xFF1A ||
-	       cp == 0xFF1B || cp == 0xFF1F;
+	       cp == 0xFF1B || cp == 0xFF1F || cp == 0x060C || cp == 0x061B ||
+	       cp == 0x061F || cp == 0x066B || cp == 0x066C || cp == 0x0964 ||
+	       cp == 0x0965;
 }
 
 /* Emoji, symbols and U+FFFD (a byte we could not read): not words, not
@@ -279,10 +281,61 @@ static void clean_body(const unsigned char *in, size_t len,
 /* ---- pass 2: words ------------------------------------------------- */
 
 struct word {
-	size_t off, len;   /* in cmd->body */
-	char low[LOW_MAX]; /* ASCII lower-case copy, "" when not ASCII or
-			    * too long */
+	size_t off, len;    /* in cmd->body */
+	char norm[LOW_MAX]; /* ASCII copy (other scripts' digits and
+			     * full-width forms mapped), "" when the word has
+			     * other characters or is too long */
+	char low[LOW_MAX];  /* norm in lower case */
+	size_t nlen;	    /* strlen(norm) */
 };
+
+/* The value of a decimal digit of another script (Arabic-Indic, Persian,
+ * Devanagari, Bengali, Gurmukhi, Gujarati, full-width), or -1. Residents
+ * whose phone keyboard is set to those scripts send them. */
+static int script_digit(unsigned long cp)
+{
+	static const unsigned long zeros[] = {0x0660, 0x06F0, 0x0966, 0x09E6,
+					      0x0A66, 0x0AE6, 0xFF10};
+	size_t i;
+
+	for (i = 0; i < sizeof(zeros) / sizeof(zeros[0]); i++)
+		if (cp >= zeros[i] && cp <= zeros[i] + 9)
+			return (int)(cp - zeros[i]);
+	return -1;
+}
+
+/* Fills w->norm, w->low and w->nlen from the word's bytes. */
+static void normalise_word(const char *s, struct word *w)
+{
+	size_t i = 0, k = 0, n;
+	unsigned long cp;
+	int d;
+	char c;
+
+	w->norm[0] = w->low[0] = '\0';
+	w->nlen = 0;
+	while (i < w->len) {
+		n = clean_next(s + w->off + i, w->len - i, &cp);
+		i += n;
+		if (k + 1 >= LOW_MAX)
+			return;
+		if (cp < 0x80)
+			c = (char)cp;
+		else if ((d = script_digit(cp)) >= 0)
+			c = (char)('0' + d);
+		else if (cp >= 0xFF21 && cp <= 0xFF3A)
+			c = (char)('A' + (cp - 0xFF21));
+		else if (cp >= 0xFF41 && cp <= 0xFF5A)
+			c = (char)('a' + (cp - 0xFF41));
+		else
+			return;
+		w->norm[k] = c;
+		w->low[k] = ascii_lower(c);
+		k++;
+	}
+	w->norm[k] = w->low[k] = '\0';
+	w->nlen = k;
+}
 
 /*
  * Yields the next word of s[*pos..len), skipping separators and decoration.
@@ -291,9 +344,8 @@ struct word {
  */
 static bool next_word(const char *s, size_t len, size_t *pos, struct word *w)
 {
-	size_t i = *pos, n, start, end, j;
+	size_t i = *pos, n, start, end;
 	unsigned long cp;
-	bool ascii = true;
 
 	for (;;) {
 		while (i < len) {
@@ -312,8 +364,6 @@ static bool next_word(const char *s, size_t len, size_t *pos, struct word *w)
 			n = clean_next(s + i, len - i, &cp);
 			if (is_punct(cp) || is_decor(cp) || is_space(cp))
 				break;
-			if (cp >= 0x80)
-				ascii = false;
 			i += n;
 		}
 		end = i;
@@ -325,12 +375,7 @@ static bool next_word(const char *s, size_t len, size_t *pos, struct word *w)
 	*pos = i;
 	w->off = start;
 	w->len = end - start;
-	w->low[0] = '\0';
-	if (ascii && w->len < LOW_MAX) {
-		for (j = 0; j < w->len; j++)
-			w->low[j] = ascii_lower(s[start + j]);
-		w->low[w->len] = '\0';
-	}
+	normalise_word(s, w);
 	return true;
 }
 
@@ -514,12 +559,16 @@ static bool is_lookalike(char c)
 static enum numtok read_number(const char *s, const struct word *w, long *value)
 {
 	size_t i, digits = 0, looks = 0, hyphens = 0, other = 0, sig = 0;
+	/* The normalised copy when there is one (short words, any script's
+	 * digits), else the raw bytes (long runs of ASCII digits). */
+	const char *t = w->nlen > 0 ? w->norm : s + w->off;
+	size_t tlen = w->nlen > 0 ? w->nlen : w->len;
 	long v = 0;
 	int nw;
 	char c;
 
-	for (i = 0; i < w->len; i++) {
-		c = s[w->off + i];
+	for (i = 0; i < tlen; i++) {
+		c = t[i];
 		if (is_digit(c))
 			digits++;
 		else if (is_lookalike(c))
@@ -540,8 +589,8 @@ static enum numtok read_number(const char *s, const struct word *w, long *value)
 		return digits > 0 || looks > 0 ? NUM_AMBIGUOUS : NUM_NONE;
 	if (digits == 0)
 		return looks > 0 ? NUM_AMBIGUOUS : NUM_NONE;
-	for (i = 0; i < w->len; i++) {
-		c = s[w->off + i];
+	for (i = 0; i < tlen; i++) {
+		c = t[i];
 		c = is_digit(c) ? c : (c == 'O' || c == 'o') ? '0' : '1';
 		if (sig == 0 && c == '0')
 			continue;

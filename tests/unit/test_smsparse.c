@@ -124,6 +124,12 @@ static const struct pcase cases[] = {
      NULL},
     {"vote 1st 3", 0, K(VOTE), P(UNREADABLE), 0, NULL, {3}, 1, "", 0, "1st"},
     VOTE("I vote 3 and 7", 2, 3, 7),
+    /* digits of other scripts and full-width forms */
+    VOTE("VOTE \xD9\xA3 \xD9\xA7", 2, 3, 7),	     /* Arabic */
+    VOTE("Vote \xDB\xB1\xDB\xB2", 1, 12),	     /* Persian */
+    VOTE("vote \xE0\xA7\xA9 \xE0\xA7\xAD", 2, 3, 7), /* Bengali */
+    VOTE("vote \xE0\xAB\xA9\xD8\x8C 7", 2, 3, 7),    /* Gujarati, */
+    VOTE("\xEF\xBC\xB6\xEF\xBC\xAF\xEF\xBC\xB4\xEF\xBC\xA5 3 7", 2, 3, 7),
     {"vote pb26 3 7", 0, K(VOTE), P(NONE), 0, "pb26", {3, 7}, 2, "", 0, NULL},
     {"VOTE 2026 3", 0, K(VOTE), P(TOO_LARGE), 0, NULL, {3}, 1, "", 0, NULL},
     VOTE("my vote is 3 and 7", 2, 3, 7),
@@ -196,6 +202,8 @@ static const struct pcase cases[] = {
     RATE("5!", 5),
     RATE(" 1. ", 1),
     RATE("4/5", 4),
+    RATE("\xE0\xA7\xAA", 4),	  /* Bengali 4 */
+    RATE("rate \xE0\xA5\xAA", 4), /* Devanagari 4 */
     RATE("4 out of 5", 4),
     RATE("5 stars", 5),
     RATE("\xF0\x9F\x98\x80", 5),	 /* grinning */

@@ -46,7 +46,9 @@
  * Keywords are ASCII, matched case-insensitively as the first word, after
  * any leading '#', punctuation, emoji or greeting ("Hi, vote 3 7", "I vote
  * 3 7", "my vote is 3 7"). A number glued to the keyword is split off
- * ("vote3", "rate4").
+ * ("vote3", "rate4"). Numbers may be typed in the digits of other scripts
+ * (Arabic-Indic, Persian, Devanagari, Bengali, Gurmukhi, Gujarati) or in
+ * full-width forms; those and full-width keywords are read as ASCII.
  *
  * Face table (variation selectors, ZWJ and skin tones ignored; the same face
  * may be repeated; other emoji beside a face are ignored; faces that

@@ -312,13 +312,11 @@ static void normalise_word(const char *s, struct word *w)
 	int d;
 	char c;
 
-	w->norm[0] = w->low[0] = '\0';
-	w->nlen = 0;
 	while (i < w->len) {
 		n = clean_next(s + w->off + i, w->len - i, &cp);
 		i += n;
 		if (k + 1 >= LOW_MAX)
-			return;
+			goto none;
 		if (cp < 0x80)
 			c = (char)cp;
 		else if ((d = script_digit(cp)) >= 0)
@@ -328,13 +326,18 @@ static void normalise_word(const char *s, struct word *w)
 		else if (cp >= 0xFF41 && cp <= 0xFF5A)
 			c = (char)('a' + (cp - 0xFF41));
 		else
-			return;
+			goto none;
 		w->norm[k] = c;
 		w->low[k] = ascii_lower(c);
 		k++;
 	}
 	w->norm[k] = w->low[k] = '\0';
 	w->nlen = k;
+	return;
+none:
+	/* Not representable: no copy at all, never a partial one. */
+	w->norm[0] = w->low[0] = '\0';
+	w->nlen = 0;
 }
 
 /*
@@ -1135,7 +1138,7 @@ enum sayso_err sayso_smsparse_parse(const void *msg, size_t len,
 	/* "help", "help me please", and a short "help vote" */
 	if (keyword_text(&h, help_words, &single) ||
 	    only_question_marks(cmd->body) ||
-	    (h.total <= 3 && in_list(h.w[0].low, help_words))) {
+	    (h.total >= 1 && h.total <= 3 && in_list(h.w[0].low, help_words))) {
 		cmd->kind = SAYSO_SMS_HELP;
 		/* Twilio acts on HELP and INFO only */
 		cmd->keyword_only =

@@ -189,6 +189,9 @@ static const struct pcase cases[] = {
     UNKNOWN("3 7", "3 7"),
     UNKNOWN("7", "7"),
     UNKNOWN("vite PB26 3", "vite PB26 3"),
+    /* a word that starts like a keyword but is not ASCII all through */
+    UNKNOWN("v\xC4\x99 3 7", "v\xC4\x99 3 7"),
+    UNKNOWN("stop\xC4\x99", "stop\xC4\x99"),
     /* RATE */
     RATE("RATE 4", 4),
     RATE("rate: 5", 5),

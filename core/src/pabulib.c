@@ -1485,6 +1485,16 @@ static void meta_date(const char *v, char *out, size_t outsz)
 	sayso_now_text(out, outsz);
 }
 
+static void restore_cache(sqlite3 *db, int64_t old)
+{
+	char sql[64];
+
+	if (old == 0)
+		return;
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)old);
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 				      const struct sayso_pb *pb,
 				      const char *name, const char *code,
@@ -1496,7 +1506,7 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 	char currency[4];
 	const char *device, *v;
 	char *json = NULL;
-	int64_t rid = 0, *pids = NULL, div = 1, budget;
+	int64_t rid = 0, *pids = NULL, div = 1, budget, old_cache = 0;
 	sqlite3_stmt *s;
 	sqlite3 *db;
 	enum sayso_err err;
@@ -1553,8 +1563,25 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 		return SAYSO_ERR_NOMEM;
 	}
 	db = sayso_store_sqlite(st);
+	/* A big import is one transaction: give SQLite room to keep it in
+	 * memory until the commit instead of spilling pages mid-way
+	 * (64 MB at most, restored afterwards). */
+	{
+		sqlite3_stmt *cs = NULL;
+		if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &cs,
+				       NULL) == SQLITE_OK &&
+		    sqlite3_step(cs) == SQLITE_ROW)
+			old_cache = sqlite3_column_int64(cs, 0);
+		sqlite3_finalize(cs);
+		if (old_cache > -65536 && old_cache < 16384)
+			sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL,
+				     NULL, NULL);
+		else
+			old_cache = 0;
+	}
 	if ((err = sayso_store_begin(st)) != SAYSO_OK) {
 		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		restore_cache(db, old_cache);
 		free(json);
 		free(pids);
 		return err;
@@ -1697,10 +1724,12 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 	if ((err = sayso_store_commit(st)) != SAYSO_OK) {
 		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		sayso_store_rollback(st);
+		restore_cache(db, old_cache);
 		free(json);
 		free(pids);
 		return err;
 	}
+	restore_cache(db, old_cache);
 	free(json);
 	free(pids);
 	if (round_id)
@@ -1709,6 +1738,7 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 fail:
 	seterr(errbuf, errsz, "%s: %s", name, sayso_store_errmsg(st));
 	sayso_store_rollback(st);
+	restore_cache(db, old_cache);
 	free(json);
 	free(pids);
 	return err;

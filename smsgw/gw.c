@@ -313,10 +313,15 @@ static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 	m->err = e;
 }
 
-void smsgw_commit(struct smsgw *gw)
+/*
+ * One transaction per loop turn: the outbox results of finished transfers
+ * (when xfers) and every queued inbound text. One fsync acknowledges them
+ * all; callers are answered only after it.
+ */
+static void commit_turn(struct smsgw *gw, bool xfers)
 {
 	struct smsgw_inmsg *list = gw->batch;
-	if (!list)
+	if (!list && !xfers)
 		return;
 	gw->batch = NULL;
 	gw->batch_tail = &gw->batch;
@@ -325,11 +330,20 @@ void smsgw_commit(struct smsgw *gw)
 	int64_t now = sayso_time_now_ms();
 	enum sayso_err e = sayso_store_begin(gw->st);
 	if (e == SAYSO_OK) {
+		if (xfers)
+			xfers_finish(gw);
 		for (struct smsgw_inmsg *m = list; m; m = m->next)
 			store_one(gw, m, now);
 		e = sayso_store_commit(gw->st);
+	} else if (xfers) {
+		xfers_finish(gw); /* each result commits on its own */
 	}
-	if (e != SAYSO_OK)
+	if (e != SAYSO_OK && !list)
+		sayso_log(SAYSO_LOG_ERROR,
+			  "outbox bookkeeping not committed (%s); affected "
+			  "replies will be sent again",
+			  sayso_store_errmsg(gw->st));
+	if (e != SAYSO_OK && list)
 		sayso_log(SAYSO_LOG_ERROR,
 			  "could not commit inbound texts (%s: %s); callers "
 			  "are told to retry",
@@ -356,6 +370,11 @@ void smsgw_commit(struct smsgw *gw)
 	}
 	if (queued)
 		gw->next_outbox_ms = 0; /* replies are waiting */
+}
+
+void smsgw_commit(struct smsgw *gw)
+{
+	commit_turn(gw, false);
 }
 
 void smsgw_recover(struct smsgw *gw)
@@ -699,6 +718,25 @@ void smsgw_free(struct smsgw *gw)
 	free(gw);
 }
 
+/*
+ * Outbox bookkeeping of one loop turn (sends finished, sends started) runs
+ * in one transaction: one fsync for many status changes instead of one
+ * each. If the transaction cannot start, each change commits on its own.
+ */
+static bool tx_open(struct smsgw *gw)
+{
+	return sayso_store_begin(gw->st) == SAYSO_OK;
+}
+
+static void tx_close(struct smsgw *gw, bool open)
+{
+	if (open && sayso_store_commit(gw->st) != SAYSO_OK)
+		sayso_log(SAYSO_LOG_ERROR,
+			  "outbox bookkeeping not committed (%s); affected "
+			  "replies will be sent again",
+			  sayso_store_errmsg(gw->st));
+}
+
 static int64_t min64(int64_t a, int64_t b)
 {
 	return a < b ? a : b;
@@ -729,6 +767,8 @@ int smsgw_run(struct smsgw *gw)
 		if (ht >= 0)
 			wake = min64(wake, now + ht);
 		int timeout = wake > now ? (int)(wake - now) : 0;
+		if (gw->batch)
+			timeout = 0; /* that run queued texts: commit now */
 
 		struct curl_waitfd extra[2];
 		unsigned nextra = 0;
@@ -759,21 +799,28 @@ int smsgw_run(struct smsgw *gw)
 		}
 
 		smsgw_http_run(gw);
-		int running;
+		int running = 0;
 		curl_multi_perform(gw->multi, &running);
-		xfers_finish(gw);
+		size_t nx = 0;
+		for (struct smsgw_xfer *x = gw->xfers; x; x = x->next)
+			nx++;
 		now = sayso_time_now_ms();
 		if (!gw->stopping && gw->prov->tick && now >= gw->next_tick_ms)
 			gw->next_tick_ms = gw->prov->tick(gw, now);
-		if (gw->batch) {
-			smsgw_commit(gw);
+		bool answered = gw->batch != NULL;
+		commit_turn(gw, (size_t)running < nx);
+		if (answered)
 			smsgw_http_run(gw); /* send the answers */
-		}
 		if (!gw->stopping && now >= gw->next_recover_ms) {
 			smsgw_recover(gw);
 			gw->next_recover_ms = now + 60000;
 		}
-		smsgw_pump_outbox(gw, now);
+		if (!gw->stopping && gw->inflight < SMSGW_INFLIGHT_MAX &&
+		    now >= gw->next_outbox_ms) {
+			bool tx = tx_open(gw);
+			smsgw_pump_outbox(gw, now);
+			tx_close(gw, tx);
+		}
 	}
 	sayso_log(SAYSO_LOG_INFO,
 		  "stopped: %llu received, %llu duplicates, %llu ignored, "

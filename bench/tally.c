@@ -54,8 +54,8 @@ static uint32_t rnd(uint32_t n)
 
 static int die(struct sayso_store *st, const char *what, enum sayso_err err)
 {
-	fprintf(stderr, "bench_tally: %s: %s (%s)\n", what,
-		sayso_strerror(err), st ? sayso_store_errmsg(st) : "");
+	fprintf(stderr, "bench_tally: %s: %s (%s)\n", what, sayso_strerror(err),
+		st ? sayso_store_errmsg(st) : "");
 	return 1;
 }
 
@@ -103,7 +103,7 @@ static int generate(const char *db, long nballots, int64_t *round_id)
 		return die(st, "begin", rc);
 	for (long b = 0; b < nballots; b++) {
 		char uid[SAYSO_UID_LEN + 1], rid[65];
-		int k = 1 + (int)rnd(5), chosen[NPROJECTS] = { 0 };
+		int k = 1 + (int)rnd(5), chosen[NPROJECTS] = {0};
 		int64_t bid;
 
 		sayso_uid_new(uid, sizeof uid);
@@ -131,8 +131,8 @@ static int generate(const char *db, long nballots, int64_t *round_id)
 			return die(st, "prepare", SAYSO_ERR_DB);
 		for (int j = 0; j < k; j++) {
 			/* popularity skewed towards low project numbers */
-			int p = (int)(rnd(NPROJECTS) * rnd(NPROJECTS) /
-				      NPROJECTS);
+			int p =
+			    (int)(rnd(NPROJECTS) * rnd(NPROJECTS) / NPROJECTS);
 			if (chosen[p])
 				continue;
 			chosen[p] = 1;
@@ -187,9 +187,9 @@ static int bench_store(const char *db, int64_t round_id)
 		struct sayso_election *e = NULL;
 		double t0, t1, t2, c;
 
-		rc = sayso_store_open(db, SAYSO_STORE_READONLY |
-					      SAYSO_STORE_NOSECRET,
-				      &st, err, sizeof err);
+		rc = sayso_store_open(
+		    db, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET, &st, err,
+		    sizeof err);
 		if (rc != SAYSO_OK) {
 			fprintf(stderr, "bench_tally: %s\n", err);
 			return 1;
@@ -249,8 +249,9 @@ static int bench_store(const char *db, int64_t round_id)
 	if (best_cli > 0) {
 		printf("  sqlite3 CLI GROUP BY count     %8.1f ms\n",
 		       best_cli * 1e3);
-		printf("  ratio greedy / GROUP BY        %8.2f  (goal <= 1.5)\n",
-		       best_greedy / best_cli);
+		printf(
+		    "  ratio greedy / GROUP BY        %8.2f  (goal <= 1.5)\n",
+		    best_greedy / best_cli);
 	}
 	return 0;
 }
@@ -281,8 +282,8 @@ static void bench_pb(const char *shared)
 	closedir(d);
 	qsort(names, n, sizeof *names, cmp_str);
 	printf("\npabulib files (%s), best of 3:\n", dir);
-	printf("  %-40s %8s %8s %10s %10s %10s\n", "file", "voters",
-	       "projects", "parse ms", "greedy ms", "MES ms");
+	printf("  %-40s %8s %8s %10s %10s %10s\n", "file", "voters", "projects",
+	       "parse ms", "greedy ms", "MES ms");
 	for (size_t i = 0; i < n; i++) {
 		char path[2048], err[SAYSO_PB_ERR_MAX];
 		double bp = 1e9, bg = 1e9, bm = 1e9;
@@ -375,12 +376,14 @@ int main(int argc, char **argv)
 		struct sayso_store *st = NULL;
 		struct sayso_round r;
 		char err[512];
-		if (sayso_store_open(db, SAYSO_STORE_READONLY |
-					     SAYSO_STORE_NOSECRET,
-				     &st, err, sizeof err) != SAYSO_OK ||
+		if (sayso_store_open(
+			db, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET, &st,
+			err, sizeof err) != SAYSO_OK ||
 		    sayso_round_get(st, "bench", &r) != SAYSO_OK) {
-			fprintf(stderr, "bench_tally: --reuse: no bench round "
-					"in %s\n", db);
+			fprintf(stderr,
+				"bench_tally: --reuse: no bench round "
+				"in %s\n",
+				db);
 			sayso_store_close(st);
 			return 1;
 		}

@@ -36,16 +36,16 @@ struct field {
 struct reader {
 	const char *p, *end;
 	const char *name;
-	long line;      /* line of the record being read (1-based) */
-	long nextline;  /* line where the next record starts */
-	char *scratch;  /* unescaped quoted fields of the current record */
+	long line;     /* line of the record being read (1-based) */
+	long nextline; /* line where the next record starts */
+	char *scratch; /* unescaped quoted fields of the current record */
 	size_t scap, slen;
 	char *errbuf;
 	size_t errsz;
 };
 
 static void rd_err(struct reader *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void rd_err(struct reader *r, const char *fmt, ...)
 {
@@ -63,7 +63,7 @@ static void rd_err(struct reader *r, const char *fmt, ...)
 }
 
 static void seterr(char *errbuf, size_t errsz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void seterr(char *errbuf, size_t errsz, const char *fmt, ...)
 {
@@ -80,8 +80,7 @@ static void seterr(char *errbuf, size_t errsz, const char *fmt, ...)
  * Reads the next non-empty record into f[0..*nf-1]. Returns SAYSO_OK, or
  * SAYSO_ERR_NOTFOUND at the end of input, or an error (detail set).
  */
-static enum sayso_err next_record(struct reader *r, struct field *f,
-				  size_t *nf)
+static enum sayso_err next_record(struct reader *r, struct field *f, size_t *nf)
 {
 	for (;;) {
 		size_t n = 0;
@@ -105,15 +104,15 @@ static enum sayso_err next_record(struct reader *r, struct field *f,
 
 				blank = false;
 				for (;;) {
-					const char *dq = memchr(q, '"',
-						(size_t)(r->end - q));
+					const char *dq = memchr(
+					    q, '"', (size_t)(r->end - q));
 					const char *nl;
 					size_t chunk;
 
 					if (!dq) {
 						rd_err(r, "stray quote: a "
-						       "quoted field is "
-						       "never closed");
+							  "quoted field is "
+							  "never closed");
 						return SAYSO_ERR_PARSE;
 					}
 					chunk = (size_t)(dq - q);
@@ -122,14 +121,15 @@ static enum sayso_err next_record(struct reader *r, struct field *f,
 							r->nextline++;
 					if (r->slen + chunk + 1 >
 					    SAYSO_PB_MAX_FIELD) {
-						rd_err(r, "a field is longer "
+						rd_err(r,
+						       "a field is longer "
 						       "than %d bytes",
 						       SAYSO_PB_MAX_FIELD);
 						return SAYSO_ERR_TOOBIG;
 					}
 					if (r->slen + chunk + 1 > r->scap) {
-						size_t nc = r->scap ? r->scap
-								    : 256;
+						size_t nc =
+						    r->scap ? r->scap : 256;
 						char *ns;
 						while (nc < r->slen + chunk + 1)
 							nc *= 2;
@@ -151,8 +151,8 @@ static enum sayso_err next_record(struct reader *r, struct field *f,
 				}
 				/* Offsets for now: scratch may move. */
 				f[n].s = NULL;
-				f[n].len = (r->slen - start) |
-					   ((size_t)start << 32);
+				f[n].len =
+				    (r->slen - start) | ((size_t)start << 32);
 				n++;
 				if (q < r->end && *q == '\r')
 					q++;
@@ -162,9 +162,11 @@ static enum sayso_err next_record(struct reader *r, struct field *f,
 					break;
 				}
 				if (*q != ';') {
-					rd_err(r, "stray quote: text after "
+					rd_err(r,
+					       "stray quote: text after "
 					       "the closing quote of field "
-					       "%zu", n);
+					       "%zu",
+					       n);
 					return SAYSO_ERR_PARSE;
 				}
 				r->p = q + 1;
@@ -180,8 +182,10 @@ static enum sayso_err next_record(struct reader *r, struct field *f,
 				    (e >= r->end || *e == '\n'))
 					len--;
 				if (len > SAYSO_PB_MAX_FIELD) {
-					rd_err(r, "a field is longer than %d "
-					       "bytes", SAYSO_PB_MAX_FIELD);
+					rd_err(r,
+					       "a field is longer than %d "
+					       "bytes",
+					       SAYSO_PB_MAX_FIELD);
 					return SAYSO_ERR_TOOBIG;
 				}
 				for (size_t i = 0; i < len && blank; i++)
@@ -320,7 +324,7 @@ static uint64_t hash_bytes(const char *s, size_t n)
 struct strset {
 	uint32_t *slot; /* value index + 1, 0 = empty */
 	size_t cap, n;
-	size_t *off;    /* per value: offset in arena */
+	size_t *off; /* per value: offset in arena */
 	size_t offcap;
 	char *arena;
 	size_t alen, acap;
@@ -485,15 +489,24 @@ const char *sayso_pb_country_currency(const char *country)
 	static const struct {
 		const char *country, *currency;
 	} tab[] = {
-		{ "Poland", "PLN" },      { "France", "EUR" },
-		{ "Netherlands", "EUR" }, { "Germany", "EUR" },
-		{ "Spain", "EUR" },       { "Portugal", "EUR" },
-		{ "Italy", "EUR" },       { "Belgium", "EUR" },
-		{ "Austria", "EUR" },     { "Finland", "EUR" },
-		{ "Ireland", "EUR" },     { "Hungary", "HUF" },
-		{ "Switzerland", "CHF" }, { "Canada", "CAD" },
-		{ "USA", "USD" },         { "United States", "USD" },
-		{ "United Kingdom", "GBP" }, { "UK", "GBP" },
+	    {"Poland", "PLN"},
+	    {"France", "EUR"},
+	    {"Netherlands", "EUR"},
+	    {"Germany", "EUR"},
+	    {"Spain", "EUR"},
+	    {"Portugal", "EUR"},
+	    {"Italy", "EUR"},
+	    {"Belgium", "EUR"},
+	    {"Austria", "EUR"},
+	    {"Finland", "EUR"},
+	    {"Ireland", "EUR"},
+	    {"Hungary", "HUF"},
+	    {"Switzerland", "CHF"},
+	    {"Canada", "CAD"},
+	    {"USA", "USD"},
+	    {"United States", "USD"},
+	    {"United Kingdom", "GBP"},
+	    {"UK", "GBP"},
 	};
 	size_t i;
 
@@ -712,8 +725,10 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 
 		sayso_strlcpy_utf8(shown, v, sizeof shown);
 		ps->r.line = section_line;
-		rd_err(&ps->r, "field vote_type: \"%s\" is not supported "
-		       "(approval, choose-1, cumulative, ordinal)", shown);
+		rd_err(&ps->r,
+		       "field vote_type: \"%s\" is not supported "
+		       "(approval, choose-1, cumulative, ordinal)",
+		       shown);
 		return SAYSO_ERR_UNSUPPORTED;
 	}
 	sayso_strlcpy_utf8(pb->vote_type, v, sizeof pb->vote_type);
@@ -741,10 +756,10 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 			pb->currency[i] = (char)toupper((unsigned char)v[i]);
 		pb->currency[3] = '\0';
 	} else {
-		sayso_strlcpy_utf8(pb->currency,
-				   sayso_pb_country_currency(
-					   meta_get(pb, "country")),
-				   sizeof pb->currency);
+		sayso_strlcpy_utf8(
+		    pb->currency,
+		    sayso_pb_country_currency(meta_get(pb, "country")),
+		    sizeof pb->currency);
 	}
 	pb->min_length = meta_int(pb, "min_length");
 	pb->max_length = meta_int(pb, "max_length");
@@ -805,7 +820,8 @@ static enum sayso_err read_projects(struct pbparse *ps)
 		if (is_section(ps))
 			break;
 		if (ps->nf <= (size_t)cid || ps->nf <= (size_t)ccost) {
-			rd_err(&ps->r, "field %s: missing (row has %zu "
+			rd_err(&ps->r,
+			       "field %s: missing (row has %zu "
 			       "fields)",
 			       ps->nf <= (size_t)cid ? "project_id" : "cost",
 			       ps->nf);
@@ -818,8 +834,8 @@ static enum sayso_err read_projects(struct pbparse *ps)
 			rd_err(&ps->r, "field project_id: %s",
 			       id.len == 0 ? "empty"
 			       : id.len >= SAYSO_TALLY_ID_MAX
-				       ? "longer than 64 bytes"
-				       : "contains a comma");
+				   ? "longer than 64 bytes"
+				   : "contains a comma");
 			return SAYSO_ERR_PARSE;
 		}
 		if (!parse_money(ps->f[ccost], &cost)) {
@@ -834,8 +850,10 @@ static enum sayso_err read_projects(struct pbparse *ps)
 		if (found) {
 			char bad[SAYSO_TALLY_ID_MAX];
 			field_copy(&id, bad, sizeof bad);
-			rd_err(&ps->r, "field project_id: duplicate project "
-			       "%s", bad);
+			rd_err(&ps->r,
+			       "field project_id: duplicate project "
+			       "%s",
+			       bad);
 			return SAYSO_ERR_PARSE;
 		}
 		if (cname >= 0 && (size_t)cname < ps->nf) {
@@ -850,9 +868,8 @@ static enum sayso_err read_projects(struct pbparse *ps)
 		} else {
 			title[0] = '\0';
 		}
-		err = sayso_election_add_project(pb->e,
-						 strset_str(&ps->pids, idx),
-						 title, cost, NULL);
+		err = sayso_election_add_project(
+		    pb->e, strset_str(&ps->pids, idx), title, cost, NULL);
 		if (err != SAYSO_OK) {
 			rd_err(&ps->r, "field project_id: %s",
 			       sayso_strerror(err));
@@ -871,7 +888,7 @@ static enum sayso_err read_projects(struct pbparse *ps)
 			long sv;
 			if (parse_int(ps->f[csel], 0, 2, &sv))
 				pb->selected[pb->e->nprojects - 1] =
-					(signed char)sv;
+				    (signed char)sv;
 		}
 	}
 	return SAYSO_OK;
@@ -910,7 +927,7 @@ static enum sayso_err read_votes(struct pbparse *ps)
 		     e->kind == SAYSO_BALLOT_ORDINAL;
 	if (e->kind == SAYSO_BALLOT_CUMULATIVE && cpts < 0) {
 		rd_err(&ps->r, "field points: cumulative votes need a points "
-		       "column");
+			       "column");
 		return SAYSO_ERR_PARSE;
 	}
 	ps->seen = calloc(e->nprojects ? e->nprojects : 1, sizeof *ps->seen);
@@ -934,7 +951,8 @@ static enum sayso_err read_votes(struct pbparse *ps)
 			return SAYSO_ERR_PARSE;
 		}
 		if (ps->nf <= (size_t)cvid || ps->nf <= (size_t)cvote) {
-			rd_err(&ps->r, "field %s: missing (row has %zu "
+			rd_err(&ps->r,
+			       "field %s: missing (row has %zu "
 			       "fields)",
 			       ps->nf <= (size_t)cvid ? "voter_id" : "vote",
 			       ps->nf);
@@ -968,14 +986,15 @@ static enum sayso_err read_votes(struct pbparse *ps)
 		}
 		if (cpts >= 0 && use_points) {
 			np = (size_t)cpts < ps->nf
-				     ? split_list(ps->f[cpts], ps->pts,
-						  SAYSO_PB_MAX_PICKS)
-				     : 0;
-			if (np != nv && !(np == 0 &&
-					  e->kind == SAYSO_BALLOT_ORDINAL)) {
-				rd_err(&ps->r, "field points: %zu points for "
-				       "%zu projects", np == (size_t)-1 ? 0
-				       : np, nv);
+				 ? split_list(ps->f[cpts], ps->pts,
+					      SAYSO_PB_MAX_PICKS)
+				 : 0;
+			if (np != nv &&
+			    !(np == 0 && e->kind == SAYSO_BALLOT_ORDINAL)) {
+				rd_err(&ps->r,
+				       "field points: %zu points for "
+				       "%zu projects",
+				       np == (size_t)-1 ? 0 : np, nv);
 				return SAYSO_ERR_PARSE;
 			}
 		}
@@ -990,12 +1009,15 @@ static enum sayso_err read_votes(struct pbparse *ps)
 			if (!pf) {
 				char bad[SAYSO_TALLY_ID_MAX];
 				field_copy(&ps->items[i], bad, sizeof bad);
-				rd_err(&ps->r, "field vote: unknown project "
-				       "\"%s\"", bad);
+				rd_err(&ps->r,
+				       "field vote: unknown project "
+				       "\"%s\"",
+				       bad);
 				return SAYSO_ERR_PARSE;
 			}
 			if (ps->seen[pidx] == stamp) {
-				rd_err(&ps->r, "field vote: project %s "
+				rd_err(&ps->r,
+				       "field vote: project %s "
 				       "appears twice",
 				       e->projects[pidx].id);
 				return SAYSO_ERR_PARSE;
@@ -1011,9 +1033,11 @@ static enum sayso_err read_votes(struct pbparse *ps)
 					char bad[24];
 					field_copy(&ps->pts[i], bad,
 						   sizeof bad);
-					rd_err(&ps->r, "field points: bad "
+					rd_err(&ps->r,
+					       "field points: bad "
 					       "number \"%s\" (a whole "
-					       "number >= 1)", bad);
+					       "number >= 1)",
+					       bad);
 					return SAYSO_ERR_PARSE;
 				}
 				ps->points[i] = (int32_t)pv;
@@ -1032,8 +1056,7 @@ static enum sayso_err read_votes(struct pbparse *ps)
 }
 
 enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
-			      struct sayso_pb **out, char *errbuf,
-			      size_t errsz)
+			      struct sayso_pb **out, char *errbuf, size_t errsz)
 {
 	struct pbparse *ps;
 	struct sayso_pb *pb;
@@ -1075,9 +1098,11 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 			for (size_t i = 0; i < bad; i++)
 				if (buf[i] == '\n')
 					ps->r.line++;
-			rd_err(&ps->r, "%s at byte %zu (a .pb file is UTF-8 "
-			       "text)", buf[bad] ? "invalid UTF-8"
-						 : "a NUL byte", bad + 1);
+			rd_err(&ps->r,
+			       "%s at byte %zu (a .pb file is UTF-8 "
+			       "text)",
+			       buf[bad] ? "invalid UTF-8" : "a NUL byte",
+			       bad + 1);
 			err = SAYSO_ERR_PARSE;
 			goto out;
 		}
@@ -1226,7 +1251,7 @@ static void sb_json_str(struct sbuf *b, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\') {
-			char esc[2] = { '\\', (char)c };
+			char esc[2] = {'\\', (char)c};
 			sb_putn(b, esc, 2);
 		} else if (c < 0x20) {
 			char esc[8];
@@ -1241,7 +1266,7 @@ static void sb_json_str(struct sbuf *b, const char *s)
 
 static char *meta_to_json(const struct sayso_pb *pb)
 {
-	struct sbuf b = { 0 };
+	struct sbuf b = {0};
 	size_t i;
 
 	sb_putn(&b, "{", 1);
@@ -1308,7 +1333,7 @@ static bool hex4(const char *p, unsigned long *v)
 /* Parses one JSON string at p into a malloc'd C string; *end after it. */
 static char *json_string(const char *p, const char **end)
 {
-	struct sbuf b = { 0 };
+	struct sbuf b = {0};
 
 	if (*p != '"')
 		return NULL;
@@ -1411,7 +1436,7 @@ static enum sayso_err meta_from_json(const char *json, struct sayso_pb *pb)
 		if (pb->nmeta == cap) {
 			size_t nc = cap ? cap * 2 : 32;
 			struct sayso_pb_meta *nm =
-				realloc(pb->meta, nc * sizeof *nm);
+			    realloc(pb->meta, nc * sizeof *nm);
 			if (!nm) {
 				free(k);
 				free(v);
@@ -1458,8 +1483,8 @@ static void code_from_name(const char *name, char *out, size_t outsz)
 		n -= 3;
 	for (i = 0; i < n && o + 1 < outsz && o < SAYSO_CODE_MAX - 1; i++) {
 		unsigned char c = (unsigned char)base[i];
-		out[o++] = (char)((isalnum(c) || c == '_' || c == '-') ? c
-								       : '-');
+		out[o++] =
+		    (char)((isalnum(c) || c == '_' || c == '-') ? c : '-');
 	}
 	out[o] = '\0';
 	if (o == 0)
@@ -1477,8 +1502,7 @@ static void meta_date(const char *v, char *out, size_t outsz)
 		snprintf(out, outsz, "%04d-%02d-%02dT12:00:00.000Z", y, m, d);
 		return;
 	}
-	if (v && sscanf(v, "%d%c", &y, &tail) == 1 && y >= 1900 &&
-	    y <= 9999) {
+	if (v && sscanf(v, "%d%c", &y, &tail) == 1 && y >= 1900 && y <= 9999) {
 		snprintf(out, outsz, "%04d-12-31T12:00:00.000Z", y);
 		return;
 	}
@@ -1602,11 +1626,11 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 	}
 	sqlite3_reset(s);
 	s = sayso_store_stmt(
-		st, "INSERT INTO rounds(code, title, budget, currency, "
-		    "ballot_kind, min_picks, max_picks, max_points, "
-		    "max_sum_points, state, imported, pb_meta, created_at) "
-		    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'closed', 1, "
-		    "?10, ?11)");
+	    st, "INSERT INTO rounds(code, title, budget, currency, "
+		"ballot_kind, min_picks, max_picks, max_points, "
+		"max_sum_points, state, imported, pb_meta, created_at) "
+		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'closed', 1, "
+		"?10, ?11)");
 	if (!s) {
 		err = SAYSO_ERR_DB;
 		goto fail;
@@ -1620,8 +1644,7 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 		sqlite3_bind_text(s, 4, currency, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 5, sayso_ballot_kind_name(e->kind), -1,
 				  SQLITE_STATIC);
-		sqlite3_bind_int(s, 6, pb->min_length > 0 ? pb->min_length
-							  : 1);
+		sqlite3_bind_int(s, 6, pb->min_length > 0 ? pb->min_length : 1);
 		sqlite3_bind_int(s, 7, pb->max_length);
 		sqlite3_bind_int(s, 8, pb->max_points);
 		sqlite3_bind_int(s, 9, pb->max_sum_points);
@@ -1700,14 +1723,12 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 			sqlite3_bind_int64(s, 1, bid);
 			sqlite3_bind_int64(s, 2, pids[e->pick_project[j]]);
 			sqlite3_bind_int(s, 3, e->pick_points[j]);
-			sqlite3_bind_int64(s, 4,
-					   ordinal ? (int64_t)(j -
-						   e->voter_start[i]) + 1
-						   : 0);
+			sqlite3_bind_int64(
+			    s, 4,
+			    ordinal ? (int64_t)(j - e->voter_start[i]) + 1 : 0);
 			if (sqlite3_step(s) != SQLITE_DONE) {
-				err = sayso_store_sqlfail(st,
-							  "adding a ballot "
-							  "item");
+				err = sayso_store_sqlfail(st, "adding a ballot "
+							      "item");
 				sqlite3_reset(s);
 				goto fail;
 			}
@@ -1781,7 +1802,8 @@ static void put_field(FILE *out, const char *s)
 static void put_money(FILE *out, int64_t minor, int64_t unit)
 {
 	if (unit <= 1 || minor % unit == 0) {
-		fprintf(out, "%lld", (long long)(minor / (unit > 0 ? unit : 1)));
+		fprintf(out, "%lld",
+			(long long)(minor / (unit > 0 ? unit : 1)));
 		return;
 	}
 	if (unit == 100)
@@ -1800,8 +1822,8 @@ static void put_kv(FILE *out, const char *k, const char *v)
 }
 
 static const char *const rewritten[] = {
-	"description", "num_projects", "num_votes", "budget",
-	"vote_type",   "rule",         "currency",
+    "description", "num_projects", "num_votes", "budget",
+    "vote_type",   "rule",	   "currency",
 };
 
 enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
@@ -1810,8 +1832,8 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 {
 	struct sayso_round r;
 	struct sayso_election *e = NULL;
-	struct sayso_pb meta = { 0 };
-	struct sayso_tally t = { 0 };
+	struct sayso_pb meta = {0};
+	struct sayso_tally t = {0};
 	sqlite3_stmt *s;
 	sqlite3 *db;
 	enum sayso_err err;
@@ -1899,10 +1921,9 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 		     k++)
 			if (strcasecmp(meta.meta[i].key, rewritten[k]) == 0)
 				skip = true;
-		if (!points && (strcasecmp(meta.meta[i].key, "max_points") ==
-					0 ||
-				strcasecmp(meta.meta[i].key,
-					   "max_sum_points") == 0))
+		if (!points &&
+		    (strcasecmp(meta.meta[i].key, "max_points") == 0 ||
+		     strcasecmp(meta.meta[i].key, "max_sum_points") == 0))
 			skip = true;
 		if (!skip)
 			put_kv(out, meta.meta[i].key, meta.meta[i].value);
@@ -1917,7 +1938,8 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	put_kv(out, "vote_type", vote_type);
 	put_kv(out, "rule", rulename);
 	put_kv(out, "currency", r.currency);
-	if (!meta_get(&meta, "max_sum_cost") && r.kind == SAYSO_BALLOT_KNAPSACK) {
+	if (!meta_get(&meta, "max_sum_cost") &&
+	    r.kind == SAYSO_BALLOT_KNAPSACK) {
 		fputs("max_sum_cost;", out);
 		put_money(out, e->budget, e->unit);
 		fputc('\n', out);
@@ -1934,8 +1956,8 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	}
 
 	fputs(rule != SAYSO_RULE_APPROVAL
-		      ? "PROJECTS\nproject_id;cost;votes;name;selected\n"
-		      : "PROJECTS\nproject_id;cost;votes;name\n",
+		  ? "PROJECTS\nproject_id;cost;votes;name;selected\n"
+		  : "PROJECTS\nproject_id;cost;votes;name\n",
 	      out);
 	for (i = 0; i < e->nprojects; i++) {
 		const struct sayso_eproject *p = &e->projects[i];
@@ -1951,15 +1973,16 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 
 	/* VOTES in ballot order; items in rank order (then project number),
 	 * straight from the database so that ordinal ranks are kept. */
-	fputs(points ? "VOTES\nvoter_id;vote;points\n" : "VOTES\nvoter_id;vote\n",
+	fputs(points ? "VOTES\nvoter_id;vote;points\n"
+		     : "VOTES\nvoter_id;vote\n",
 	      out);
-	s = sayso_store_stmt(
-		st, "SELECT b.id, b.ext_voter, p.number, i.points "
-		    "FROM ballots b "
-		    "LEFT JOIN ballot_items i ON i.ballot_id = b.id "
-		    "LEFT JOIN projects p ON p.id = i.project_id "
-		    "WHERE b.round_id = ?1 AND b.status = 'counted' "
-		    "ORDER BY b.id, i.rank, p.number");
+	s = sayso_store_stmt(st,
+			     "SELECT b.id, b.ext_voter, p.number, i.points "
+			     "FROM ballots b "
+			     "LEFT JOIN ballot_items i ON i.ballot_id = b.id "
+			     "LEFT JOIN projects p ON p.id = i.project_id "
+			     "WHERE b.round_id = ?1 AND b.status = 'counted' "
+			     "ORDER BY b.id, i.rank, p.number");
 	if (!s) {
 		err = SAYSO_ERR_DB;
 		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
@@ -1994,7 +2017,7 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 				continue;
 			if (bid != last) {
 				const unsigned char *xv =
-					sqlite3_column_text(s, 1);
+				    sqlite3_column_text(s, 1);
 				if (last >= 0) {
 					if (points) {
 						fputc(';', out);
@@ -2037,7 +2060,8 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 		}
 		if (trunc) {
 			err = SAYSO_ERR_TOOBIG;
-			seterr(errbuf, errsz, "a ballot has too many points "
+			seterr(errbuf, errsz,
+			       "a ballot has too many points "
 			       "to write");
 			goto out;
 		}

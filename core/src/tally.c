@@ -59,7 +59,7 @@ enum sayso_err sayso_rule_parse(const char *s, enum sayso_rule *out)
 }
 
 static void seterr(char *errbuf, size_t errsz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void seterr(char *errbuf, size_t errsz, const char *fmt, ...)
 {
@@ -137,7 +137,7 @@ enum sayso_err sayso_election_add_project(struct sayso_election *e,
 	if (e->nprojects == e->cap_projects) {
 		size_t ncap = e->cap_projects ? e->cap_projects * 2 : 16;
 		struct sayso_eproject *np =
-			realloc(e->projects, ncap * sizeof *np);
+		    realloc(e->projects, ncap * sizeof *np);
 		if (!np)
 			return SAYSO_ERR_NOMEM;
 		e->projects = np;
@@ -361,30 +361,27 @@ static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
 			sayso_strlcpy_utf8(id, (const char *)ext, sizeof id);
 		else
 			snprintf(id, sizeof id, "%d", number);
-		err = sayso_election_add_project(e, id,
-						 title ? (const char *)title
-						       : "",
-						 sqlite3_column_int64(s, 4),
-						 &idx);
+		err = sayso_election_add_project(
+		    e, id, title ? (const char *)title : "",
+		    sqlite3_column_int64(s, 4), &idx);
 		if (err != SAYSO_OK) {
 			sqlite3_reset(s);
 			free(map);
-			return sayso_store_fail(st, err,
-						"project %s: cannot load it",
-						id);
+			return sayso_store_fail(
+			    st, err, "project %s: cannot load it", id);
 		}
 		e->projects[idx].number = number;
 		e->projects[idx].dbid = sqlite3_column_int64(s, 0);
 		if (mapp) {
 			if (nmap % 64 == 0) {
-				struct idmap *nm = realloc(
-					map, (nmap + 64) * sizeof *nm);
+				struct idmap *nm =
+				    realloc(map, (nmap + 64) * sizeof *nm);
 				if (!nm) {
 					sqlite3_reset(s);
 					free(map);
 					return sayso_store_fail(
-						st, SAYSO_ERR_NOMEM,
-						"out of memory");
+					    st, SAYSO_ERR_NOMEM,
+					    "out of memory");
 				}
 				map = nm;
 			}
@@ -438,8 +435,7 @@ static enum sayso_err load_reasons(struct sayso_store *st, int64_t round_id,
 		} else {
 			/* Fold the rest into the last slot. */
 			r = &e->reasons[SAYSO_TALLY_MAX_REASONS - 1];
-			snprintf(r->reason, sizeof r->reason,
-				 "other reasons");
+			snprintf(r->reason, sizeof r->reason, "other reasons");
 			r->count += c;
 			continue;
 		}
@@ -515,8 +511,7 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 
 	/* Size the arrays once. */
 	{
-		uint32_t *vs = realloc(e->voter_start,
-				       (nids + 1) * sizeof *vs);
+		uint32_t *vs = realloc(e->voter_start, (nids + 1) * sizeof *vs);
 		if (!vs) {
 			err = sayso_store_fail(st, SAYSO_ERR_NOMEM,
 					       "out of memory");
@@ -536,10 +531,9 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 		size_t npicks = 0;
 		int64_t last = -1;
 
-		s = sayso_store_stmt(st,
-				     "SELECT ballot_id, project_id, points "
-				     "FROM ballot_items WHERE ballot_id "
-				     "BETWEEN ?1 AND ?2");
+		s = sayso_store_stmt(st, "SELECT ballot_id, project_id, points "
+					 "FROM ballot_items WHERE ballot_id "
+					 "BETWEEN ?1 AND ?2");
 		if (!s) {
 			err = SAYSO_ERR_DB;
 			goto out;
@@ -555,7 +549,7 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 				/* Close voters up to bid. */
 				while (cur < nids && ids[cur] < bid) {
 					e->voter_start[cur + 1] =
-						(uint32_t)npicks;
+					    (uint32_t)npicks;
 					cur++;
 				}
 				last = bid;
@@ -568,8 +562,8 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 				continue; /* an item pointing elsewhere */
 			if ((err = grow_picks(e, npicks + 1)) != SAYSO_OK) {
 				sqlite3_reset(s);
-				err = sayso_store_fail(st, err,
-						       "too many picks");
+				err =
+				    sayso_store_fail(st, err, "too many picks");
 				goto out;
 			}
 			{
@@ -614,7 +608,6 @@ out:
 	*out = e;
 	return SAYSO_OK;
 }
-
 
 /* Per-project counts from the ballot_items index: every item of the round's
  * projects, minus those of superseded and rejected ballots. */
@@ -683,7 +676,7 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 		for (i = 0; i < e->nprojects; i++)
 			if (e->projects[i].dbid == pid) {
 				e->projects[i].votes -=
-					sqlite3_column_int64(s, 1);
+				    sqlite3_column_int64(s, 1);
 				break;
 			}
 	}
@@ -746,8 +739,8 @@ static enum sayso_err tally_init(const struct sayso_election *e,
 	t->budget = e->budget;
 	t->left = e->budget;
 	t->nprojects = e->nprojects;
-	t->projects = calloc(e->nprojects ? e->nprojects : 1,
-			     sizeof *t->projects);
+	t->projects =
+	    calloc(e->nprojects ? e->nprojects : 1, sizeof *t->projects);
 	if (!t->projects)
 		return SAYSO_ERR_NOMEM;
 	for (i = 0; i < e->nprojects; i++) {
@@ -780,7 +773,7 @@ enum sayso_err sayso_tally_approval(const struct sayso_election *e,
 	if (e->kind == SAYSO_BALLOT_KNAPSACK)
 		for (i = 0; i < e->nprojects; i++)
 			out->projects[i].money =
-				e->projects[i].votes * e->projects[i].cost;
+			    e->projects[i].votes * e->projects[i].cost;
 	return SAYSO_OK;
 }
 
@@ -863,16 +856,18 @@ struct mes_ctx {
 	double *w;
 	uint32_t *ts, *tp;
 	uint32_t *pst, *ps;
-	double *pw;       /* weighted supporters per project */
+	double *pw; /* weighted supporters per project */
 	/* per-run state */
-	double *bud;      /* per type: what each of its voters has left */
-	double *prev;     /* per project: last rho (lower bound) */
+	double *bud;	      /* per type: what each of its voters has left */
+	double *prev;	      /* per project: last rho (lower bound) */
 	unsigned char *state; /* 0 candidate, 1 selected, 2 dead */
 	uint32_t *cand;
-	double *tpaid;    /* per type pick: paid (record run only) */
-	struct { double b, w; } *scratch;
+	double *tpaid; /* per type pick: paid (record run only) */
+	struct {
+		double b, w;
+	} * scratch;
 	unsigned char *sel; /* outcome of the run */
-	uint32_t *seq;      /* selected projects in selection order */
+	uint32_t *seq;	    /* selected projects in selection order */
 	size_t nseq;
 };
 
@@ -915,9 +910,8 @@ static int u32_cmp(const void *a, const void *b)
 
 /* Builds voter types and supporter lists. vtype (may be NULL) receives each
  * voter's type. */
-static enum sayso_err mes_prepare(struct mes_ctx *c,
-				  const struct sayso_election *e,
-				  uint32_t *vtype)
+static enum sayso_err
+mes_prepare(struct mes_ctx *c, const struct sayso_election *e, uint32_t *vtype)
 {
 	size_t n = e->nvoters, m = e->nprojects, npk = 0, i, j;
 	size_t hcap = 16;
@@ -962,10 +956,9 @@ static enum sayso_err mes_prepare(struct mes_ctx *c,
 			t = htab[slot];
 			if (t == UINT32_MAX)
 				break;
-			if (thash[t] == h &&
-			    c->ts[t + 1] - c->ts[t] == len &&
-			    memcmp(&c->tp[c->ts[t]], tmp,
-				   len * sizeof *tmp) == 0)
+			if (thash[t] == h && c->ts[t + 1] - c->ts[t] == len &&
+			    memcmp(&c->tp[c->ts[t]], tmp, len * sizeof *tmp) ==
+				0)
 				break;
 			slot = (slot + 1) & (hcap - 1);
 		}
@@ -1037,8 +1030,8 @@ static enum sayso_err mes_prepare(struct mes_ctx *c,
 				maxs = c->pst[j + 1] - c->pst[j];
 		c->scratch = malloc(maxs * sizeof *c->scratch);
 	}
-	if (!c->bud || !c->prev || !c->state || !c->sel ||
-	    !c->cand || !c->seq || !c->tpaid || !c->scratch)
+	if (!c->bud || !c->prev || !c->state || !c->sel || !c->cand ||
+	    !c->seq || !c->tpaid || !c->scratch)
 		goto out;
 	err = SAYSO_OK;
 out:
@@ -1182,8 +1175,7 @@ static int64_t mes_run(struct mes_ctx *c, double b0, bool record, double *rhos)
 	for (i = 0; i < m; i++) {
 		double cost = (double)e->projects[i].cost;
 		c->sel[i] = 0;
-		if (c->pw[i] <= 0 ||
-		    c->pw[i] * b0 < cost - REL_EPS * cost) {
+		if (c->pw[i] <= 0 || c->pw[i] * b0 < cost - REL_EPS * cost) {
 			c->state[i] = 2;
 			continue;
 		}
@@ -1226,8 +1218,8 @@ static int64_t mes_run(struct mes_ctx *c, double b0, bool record, double *rhos)
 			c->prev[p] = key;
 			if (best < 0 ||
 			    (near(key, best_key)
-				     ? mes_tie_better(e, p, (size_t)best)
-				     : key < best_key)) {
+				 ? mes_tie_better(e, p, (size_t)best)
+				 : key < best_key)) {
 				best = (long)p;
 				best_rho = rho;
 				best_key = key;
@@ -1308,8 +1300,8 @@ static enum sayso_err mes_finish(struct mes_ctx *c, const uint32_t *vtype,
 	size_t i, j, q;
 
 	rhos = calloc(e->nprojects ? e->nprojects : 1, sizeof *rhos);
-	out->pick_paid = calloc(e->voter_start[e->nvoters] + 1,
-				sizeof *out->pick_paid);
+	out->pick_paid =
+	    calloc(e->voter_start[e->nvoters] + 1, sizeof *out->pick_paid);
 	if (!rhos || !out->pick_paid) {
 		free(rhos);
 		return SAYSO_ERR_NOMEM;

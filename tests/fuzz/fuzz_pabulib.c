@@ -38,8 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	for (i = 0; i < e->voter_start[e->nvoters]; i++)
-		if (e->pick_project[i] >= e->nprojects ||
-		    e->pick_points[i] < 1)
+		if (e->pick_project[i] >= e->nprojects || e->pick_points[i] < 1)
 			abort();
 	memset(&t, 0, sizeof t);
 	if (sayso_tally_greedy(e, &t) == SAYSO_OK && t.spent > e->budget)
@@ -48,8 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (e->nvoters > 0 && (e->kind == SAYSO_BALLOT_APPROVAL ||
 			       e->kind == SAYSO_BALLOT_KNAPSACK)) {
 		memset(&t, 0, sizeof t);
-		if (sayso_tally_mes_once(e, e->budget / (int64_t)e->nvoters,
-					 &t, err, sizeof err) == SAYSO_OK &&
+		if (sayso_tally_mes_once(e, e->budget / (int64_t)e->nvoters, &t,
+					 err, sizeof err) == SAYSO_OK &&
 		    t.spent > e->budget)
 			abort();
 		sayso_tally_cleanup(&t);

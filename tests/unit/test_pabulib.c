@@ -17,33 +17,32 @@
 #include "sayso/store.h"
 #include "sayso/tally.h"
 
-static const char minimal[] =
-	"META\n"
-	"key;value\n"
-	"description;Example election\n"
-	"country;Poland\n"
-	"num_projects;3\n"
-	"num_votes;4\n"
-	"budget;100000\n"
-	"vote_type;approval\n"
-	"PROJECTS\n"
-	"project_id;name;cost\n"
-	"1;Project 1;5000\n"
-	"2;Project 2;10000\n"
-	"3;Project 3;85000\n"
-	"VOTES\n"
-	"voter_id;vote\n"
-	"1;1,2\n"
-	"2;1\n"
-	"3;3\n"
-	"4;1,2,3\n";
+static const char minimal[] = "META\n"
+			      "key;value\n"
+			      "description;Example election\n"
+			      "country;Poland\n"
+			      "num_projects;3\n"
+			      "num_votes;4\n"
+			      "budget;100000\n"
+			      "vote_type;approval\n"
+			      "PROJECTS\n"
+			      "project_id;name;cost\n"
+			      "1;Project 1;5000\n"
+			      "2;Project 2;10000\n"
+			      "3;Project 3;85000\n"
+			      "VOTES\n"
+			      "voter_id;vote\n"
+			      "1;1,2\n"
+			      "2;1\n"
+			      "3;3\n"
+			      "4;1,2,3\n";
 
 static struct sayso_pb *parse_ok(const char *text)
 {
 	struct sayso_pb *pb = NULL;
 	char err[SAYSO_PB_ERR_MAX];
-	enum sayso_err rc = sayso_pb_parse(text, strlen(text), "t.pb", &pb,
-					   err, sizeof err);
+	enum sayso_err rc =
+	    sayso_pb_parse(text, strlen(text), "t.pb", &pb, err, sizeof err);
 
 	if (rc != SAYSO_OK)
 		fail_msg("parse failed: %s", err);
@@ -116,23 +115,22 @@ static void test_parse_minimal(void **state)
  * decimal costs with a comma, None as an empty vote, selected column. */
 static void test_parse_format_details(void **state)
 {
-	static const char text[] =
-		"\xEF\xBB\xBFmeta\r\n"
-		"key;value\r\n"
-		"budget;1000,50\r\n"
-		"vote_type;choose-1\r\n"
-		"currency;eur\r\n"
-		"\r\n"
-		"Projects\r\n"
-		"project_id;cost;name;selected\r\n"
-		"a1;100.5;\"Park; phase \"\"II\"\"\";1\r\n"
-		"b2; 200 ;plain;0\r\n"
-		"c3;50;\"two\nlines\";\r\n"
-		"votes\r\n"
-		"voter_id;vote;age\r\n"
-		"v1;a1;30\r\n"
-		"v2; b2 , a1 ;\r\n"
-		"v3;None;\r\n";
+	static const char text[] = "\xEF\xBB\xBFmeta\r\n"
+				   "key;value\r\n"
+				   "budget;1000,50\r\n"
+				   "vote_type;choose-1\r\n"
+				   "currency;eur\r\n"
+				   "\r\n"
+				   "Projects\r\n"
+				   "project_id;cost;name;selected\r\n"
+				   "a1;100.5;\"Park; phase \"\"II\"\"\";1\r\n"
+				   "b2; 200 ;plain;0\r\n"
+				   "c3;50;\"two\nlines\";\r\n"
+				   "votes\r\n"
+				   "voter_id;vote;age\r\n"
+				   "v1;a1;30\r\n"
+				   "v2; b2 , a1 ;\r\n"
+				   "v3;None;\r\n";
 	struct sayso_pb *pb = parse_ok(text);
 
 	(void)state;
@@ -157,14 +155,14 @@ static void test_parse_format_details(void **state)
 static void test_parse_points(void **state)
 {
 	static const char cumulative[] =
-		"META\nkey;value\nbudget;100\nvote_type;cumulative\n"
-		"max_sum_points;7\n"
-		"PROJECTS\nproject_id;cost\nx;10\ny;20\n"
-		"VOTES\nvoter_id;vote;points\n1;x,y;5,2\n2;y;1\n";
+	    "META\nkey;value\nbudget;100\nvote_type;cumulative\n"
+	    "max_sum_points;7\n"
+	    "PROJECTS\nproject_id;cost\nx;10\ny;20\n"
+	    "VOTES\nvoter_id;vote;points\n1;x,y;5,2\n2;y;1\n";
 	static const char ordinal[] =
-		"META\nkey;value\nbudget;100\nvote_type;ordinal\n"
-		"PROJECTS\nproject_id;cost\nx;10\ny;20\nz;5\n"
-		"VOTES\nvoter_id;vote\n1;z,x,y\n2;y\n";
+	    "META\nkey;value\nbudget;100\nvote_type;ordinal\n"
+	    "PROJECTS\nproject_id;cost\nx;10\ny;20\nz;5\n"
+	    "VOTES\nvoter_id;vote\n1;z,x,y\n2;y\n";
 	struct sayso_pb *pb = parse_ok(cumulative);
 
 	(void)state;
@@ -190,8 +188,7 @@ static void test_parse_errors(void **state)
 	(void)state;
 	/* missing section */
 	s = variant("VOTES\nvoter_id;vote\n1;1,2\n2;1\n3;3\n4;1,2,3\n", "");
-	parse_fails(s, SAYSO_ERR_PARSE, "t.pb:", "missing section VOTES",
-		    NULL);
+	parse_fails(s, SAYSO_ERR_PARSE, "t.pb:", "missing section VOTES", NULL);
 	free(s);
 	s = variant("META\n", "");
 	parse_fails(s, SAYSO_ERR_PARSE, "t.pb:1:", "missing section META",
@@ -252,7 +249,8 @@ static void test_parse_errors(void **state)
 		    "VOTES\nvoter_id;vote;points\n1;x;-1\n",
 		    SAYSO_ERR_PARSE, "field points", "bad number", NULL);
 	/* not UTF-8 text */
-	s = variant("2;Project 2;10000", "2;Proj\xE9" "ct 2;10000");
+	s = variant("2;Project 2;10000", "2;Proj\xE9"
+					 "ct 2;10000");
 	parse_fails(s, SAYSO_ERR_PARSE, "t.pb:12:", "invalid UTF-8", NULL);
 	free(s);
 	{
@@ -290,8 +288,7 @@ static void test_read_stream_and_path(void **state)
 	sayso_pb_free(pb);
 	f = fopen(path, "rb");
 	assert_non_null(f);
-	assert_int_equal(sayso_pb_read(f, "x", &pb, err, sizeof err),
-			 SAYSO_OK);
+	assert_int_equal(sayso_pb_read(f, "x", &pb, err, sizeof err), SAYSO_OK);
 	fclose(f);
 	sayso_pb_free(pb);
 	snprintf(path, sizeof path, "%s/missing.pb", dir);
@@ -317,9 +314,9 @@ static int64_t count(struct sayso_store *st, const char *sql, int64_t arg)
 	sqlite3_stmt *s = NULL;
 	int64_t n = -1;
 
-	assert_int_equal(sqlite3_prepare_v2(sayso_store_sqlite(st), sql, -1,
-					    &s, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(sayso_store_sqlite(st), sql, -1, &s, NULL),
+	    SQLITE_OK);
 	sqlite3_bind_int64(s, 1, arg);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
@@ -330,7 +327,7 @@ static int64_t count(struct sayso_store *st, const char *sql, int64_t arg)
 static void tallies_equal(const struct sayso_election *a,
 			  const struct sayso_election *b, enum sayso_rule rule)
 {
-	struct sayso_tally ta = { 0 }, tb = { 0 };
+	struct sayso_tally ta = {0}, tb = {0};
 	char err[256];
 	size_t i;
 
@@ -376,28 +373,33 @@ static void test_import_minimal(void **state)
 	assert_int_equal(r.budget, 10000000);
 	assert_string_equal(r.currency, "PLN");
 	assert_string_equal(r.title, "Example election");
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE "
-				   "round_id = ?1 AND channel = 'import' AND "
-				   "status = 'counted'",
+	assert_int_equal(count(st,
+			       "SELECT count(*) FROM ballots WHERE "
+			       "round_id = ?1 AND channel = 'import' AND "
+			       "status = 'counted'",
 			       rid),
 			 4);
-	assert_int_equal(count(st, "SELECT count(*) FROM ballot_items i JOIN "
-				   "ballots b ON b.id = i.ballot_id WHERE "
-				   "b.round_id = ?1",
+	assert_int_equal(count(st,
+			       "SELECT count(*) FROM ballot_items i JOIN "
+			       "ballots b ON b.id = i.ballot_id WHERE "
+			       "b.round_id = ?1",
 			       rid),
 			 7);
-	assert_int_equal(count(st, "SELECT count(*) FROM projects WHERE "
-				   "round_id = ?1 AND ext_id = '3' AND "
-				   "number = 3 AND cost = 8500000",
+	assert_int_equal(count(st,
+			       "SELECT count(*) FROM projects WHERE "
+			       "round_id = ?1 AND ext_id = '3' AND "
+			       "number = 3 AND cost = 8500000",
 			       rid),
 			 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM audit WHERE "
-				   "action = 'round.import' AND ?1 > 0",
+	assert_int_equal(count(st,
+			       "SELECT count(*) FROM audit WHERE "
+			       "action = 'round.import' AND ?1 > 0",
 			       rid),
 			 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM rounds WHERE id = ?1 "
-				   "AND json_extract(pb_meta, '$.country') "
-				   "= 'Poland'",
+	assert_int_equal(count(st,
+			       "SELECT count(*) FROM rounds WHERE id = ?1 "
+			       "AND json_extract(pb_meta, '$.country') "
+			       "= 'Poland'",
 			       rid),
 			 1);
 	/* The loaded round tallies like the parsed file. */
@@ -411,8 +413,7 @@ static void test_import_minimal(void **state)
 						"test", NULL, err, sizeof err),
 			 SAYSO_ERR_EXISTS);
 	assert_non_null(strstr(err, "example"));
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE ?1",
-			       1),
+	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE ?1", 1),
 			 4);
 	assert_int_equal(count(st, "SELECT count(*) FROM rounds WHERE ?1", 1),
 			 1);
@@ -456,7 +457,7 @@ static char *round_trip(struct sayso_store *st, int64_t rid, const char *code2,
 				 e2->voter_start[i + 1] - e2->voter_start[i]);
 	assert_memory_equal(e1->pick_points, e2->pick_points,
 			    e1->voter_start[e1->nvoters] *
-				    sizeof *e1->pick_points);
+				sizeof *e1->pick_points);
 	sayso_election_free(e1);
 	sayso_election_free(e2);
 	sayso_pb_free(pb2);
@@ -466,12 +467,12 @@ static char *round_trip(struct sayso_store *st, int64_t rid, const char *code2,
 static void test_round_trip_hand(void **state)
 {
 	static const char ordinal[] =
-		"META\nkey;value\ndescription;\"Ranked; with \"\"quotes\"\"\"\n"
-		"budget;100.25\nvote_type;ordinal\n"
-		"PROJECTS\nproject_id;cost;name\nx;10;\"X; the one\"\n"
-		"y;20.5;Y\nz;5;Z\n"
-		"VOTES\nvoter_id;vote;points\nA;z,x,y;3,2,1\nB;y,z;3,2\n"
-		"C;;\n";
+	    "META\nkey;value\ndescription;\"Ranked; with \"\"quotes\"\"\"\n"
+	    "budget;100.25\nvote_type;ordinal\n"
+	    "PROJECTS\nproject_id;cost;name\nx;10;\"X; the one\"\n"
+	    "y;20.5;Y\nz;5;Z\n"
+	    "VOTES\nvoter_id;vote;points\nA;z,x,y;3,2,1\nB;y,z;3,2\n"
+	    "C;;\n";
 	struct sayso_store *st = tu_memstore();
 	struct sayso_pb *pb = parse_ok(ordinal);
 	char err[SAYSO_PB_ERR_MAX], *text;
@@ -482,15 +483,16 @@ static void test_round_trip_hand(void **state)
 						&rid, err, sizeof err),
 			 SAYSO_OK);
 	/* ranks stored in vote order */
-	assert_int_equal(count(st, "SELECT i.rank FROM ballot_items i JOIN "
-				   "ballots b ON b.id = i.ballot_id JOIN "
-				   "projects p ON p.id = i.project_id WHERE "
-				   "b.ext_voter = 'A' AND p.ext_id = 'y' AND "
-				   "b.round_id = ?1",
+	assert_int_equal(count(st,
+			       "SELECT i.rank FROM ballot_items i JOIN "
+			       "ballots b ON b.id = i.ballot_id JOIN "
+			       "projects p ON p.id = i.project_id WHERE "
+			       "b.ext_voter = 'A' AND p.ext_id = 'y' AND "
+			       "b.round_id = ?1",
 			       rid),
 			 3);
-	text = round_trip(st, rid, "ord2", SAYSO_RULE_GREEDY,
-			  SAYSO_RULE_GREEDY);
+	text =
+	    round_trip(st, rid, "ord2", SAYSO_RULE_GREEDY, SAYSO_RULE_GREEDY);
 	assert_non_null(strstr(text, "vote_type;ordinal\n"));
 	assert_non_null(strstr(text, "rule;greedy\n"));
 	assert_non_null(strstr(text, "num_votes;3\n"));
@@ -499,7 +501,7 @@ static void test_round_trip_hand(void **state)
 	assert_non_null(strstr(text, "A;z,x,y;3,2,1\n"));
 	assert_non_null(strstr(text, "C;;\n"));
 	assert_non_null(
-		strstr(text, "description;\"Ranked; with \"\"quotes\"\"\"\n"));
+	    strstr(text, "description;\"Ranked; with \"\"quotes\"\"\"\n"));
 	free(text);
 	sayso_pb_free(pb);
 	sayso_store_close(st);
@@ -519,14 +521,14 @@ static const char *shared_pb(void)
 	return dir;
 }
 
-#define NEED_SHARED(dir)                                                     \
-	do {                                                                 \
-		if (!(dir)) {                                                \
-			fprintf(stderr, "skipped: SAYSO_SHARED/pb not "      \
-					"found (set SAYSO_SHARED to the "    \
-					"shared folder)\n");                 \
-			skip();                                              \
-		}                                                            \
+#define NEED_SHARED(dir)                                                       \
+	do {                                                                   \
+		if (!(dir)) {                                                  \
+			fprintf(stderr, "skipped: SAYSO_SHARED/pb not "        \
+					"found (set SAYSO_SHARED to the "      \
+					"shared folder)\n");                   \
+			skip();                                                \
+		}                                                              \
 	} while (0)
 
 /* Every shared file parses, with the META counts it declares. */
@@ -537,15 +539,14 @@ static void test_read_all_shared(void **state)
 		size_t voters, projects;
 		enum sayso_ballot_kind kind;
 	} files[] = {
-		{ "poland_wieliczka_2023.pb", 6586, 64, SAYSO_BALLOT_APPROVAL },
-		{ "poland_lodz_2022_.pb", 90494, 160, SAYSO_BALLOT_APPROVAL },
-		{ "poland_warszawa_2020_praga-poludnie.pb", 14897, 134,
-		  SAYSO_BALLOT_APPROVAL },
-		{ "poland_krakow_2021_.pb", 51229, 99, SAYSO_BALLOT_ORDINAL },
-		{ "france_toulouse_2019_.pb", 1494, 30,
-		  SAYSO_BALLOT_CUMULATIVE },
-		{ "poland_wroclaw_2015_150-500.pb", 131778, 257,
-		  SAYSO_BALLOT_APPROVAL },
+	    {"poland_wieliczka_2023.pb", 6586, 64, SAYSO_BALLOT_APPROVAL},
+	    {"poland_lodz_2022_.pb", 90494, 160, SAYSO_BALLOT_APPROVAL},
+	    {"poland_warszawa_2020_praga-poludnie.pb", 14897, 134,
+	     SAYSO_BALLOT_APPROVAL},
+	    {"poland_krakow_2021_.pb", 51229, 99, SAYSO_BALLOT_ORDINAL},
+	    {"france_toulouse_2019_.pb", 1494, 30, SAYSO_BALLOT_CUMULATIVE},
+	    {"poland_wroclaw_2015_150-500.pb", 131778, 257,
+	     SAYSO_BALLOT_APPROVAL},
 	};
 	const char *dir = shared_pb();
 
@@ -561,10 +562,9 @@ static void test_read_all_shared(void **state)
 		assert_int_equal(pb->e->nvoters, files[i].voters);
 		assert_int_equal(pb->e->nprojects, files[i].projects);
 		assert_int_equal(pb->e->kind, files[i].kind);
-		assert_string_equal(pb->currency,
-				    files[i].kind == SAYSO_BALLOT_CUMULATIVE
-					    ? "EUR"
-					    : "PLN");
+		assert_string_equal(
+		    pb->currency,
+		    files[i].kind == SAYSO_BALLOT_CUMULATIVE ? "EUR" : "PLN");
 		sayso_pb_free(pb);
 	}
 }
@@ -607,16 +607,16 @@ static void test_round_trip_shared(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_minimal),
-		cmocka_unit_test(test_parse_format_details),
-		cmocka_unit_test(test_parse_points),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_read_stream_and_path),
-		cmocka_unit_test(test_country_currency),
-		cmocka_unit_test(test_import_minimal),
-		cmocka_unit_test(test_round_trip_hand),
-		cmocka_unit_test(test_read_all_shared),
-		cmocka_unit_test(test_round_trip_shared),
+	    cmocka_unit_test(test_parse_minimal),
+	    cmocka_unit_test(test_parse_format_details),
+	    cmocka_unit_test(test_parse_points),
+	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_read_stream_and_path),
+	    cmocka_unit_test(test_country_currency),
+	    cmocka_unit_test(test_import_minimal),
+	    cmocka_unit_test(test_round_trip_hand),
+	    cmocka_unit_test(test_read_all_shared),
+	    cmocka_unit_test(test_round_trip_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

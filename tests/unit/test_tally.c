@@ -52,8 +52,7 @@ static void vote(struct sayso_election *e, ...)
 	while ((v = va_arg(ap, int)) >= 0)
 		picks[n++] = (uint32_t)v;
 	va_end(ap);
-	assert_int_equal(sayso_election_add_voter(e, picks, NULL, n),
-			 SAYSO_OK);
+	assert_int_equal(sayso_election_add_voter(e, picks, NULL, n), SAYSO_OK);
 }
 
 /* The selected project ids, sorted as text, joined with ','. */
@@ -95,14 +94,14 @@ static const char *shared_pb(void)
 	return dir;
 }
 
-#define NEED_SHARED(dir)                                                     \
-	do {                                                                 \
-		if (!(dir)) {                                                \
-			fprintf(stderr, "skipped: SAYSO_SHARED/pb not "      \
-					"found (set SAYSO_SHARED to the "    \
-					"shared folder)\n");                 \
-			skip();                                              \
-		}                                                            \
+#define NEED_SHARED(dir)                                                       \
+	do {                                                                   \
+		if (!(dir)) {                                                  \
+			fprintf(stderr, "skipped: SAYSO_SHARED/pb not "        \
+					"found (set SAYSO_SHARED to the "      \
+					"shared folder)\n");                   \
+			skip();                                                \
+		}                                                              \
 	} while (0)
 
 static struct sayso_pb *read_shared(const char *dir, const char *file)
@@ -138,8 +137,8 @@ static void test_rule_names(void **state)
 static void test_add_voter_checks(void **state)
 {
 	struct sayso_election *e = mk(SAYSO_BALLOT_APPROVAL, 100);
-	uint32_t dup[2] = { 0, 0 }, bad[1] = { 7 };
-	int32_t zero[1] = { 0 };
+	uint32_t dup[2] = {0, 0}, bad[1] = {7};
+	int32_t zero[1] = {0};
 
 	(void)state;
 	addp(e, "a", 10);
@@ -171,7 +170,7 @@ static void test_add_voter_checks(void **state)
 static void test_greedy_hand(void **state)
 {
 	struct sayso_election *e = mk(SAYSO_BALLOT_APPROVAL, 80);
-	struct sayso_tally t = { 0 };
+	struct sayso_tally t = {0};
 	char ids[256];
 	size_t A = addp(e, "A", 50), B = addp(e, "B", 40), C = addp(e, "C", 30),
 	       D = addp(e, "D", 20), E = addp(e, "E", 1);
@@ -202,7 +201,7 @@ static void test_greedy_hand(void **state)
 static void test_greedy_tie_id_text(void **state)
 {
 	struct sayso_election *e = mk(SAYSO_BALLOT_APPROVAL, 100);
-	struct sayso_tally t = { 0 };
+	struct sayso_tally t = {0};
 	size_t p9 = addp(e, "9", 100), p10 = addp(e, "10", 100);
 
 	(void)state;
@@ -218,9 +217,9 @@ static void test_greedy_tie_id_text(void **state)
 static void test_greedy_points(void **state)
 {
 	struct sayso_election *e = mk(SAYSO_BALLOT_CUMULATIVE, 100);
-	struct sayso_tally t = { 0 };
-	uint32_t v1[2] = { 0, 1 }, v2[1] = { 1 }, v3[1] = { 0 };
-	int32_t p1[2] = { 5, 1 }, p2[1] = { 1 }, p3[1] = { 1 };
+	struct sayso_tally t = {0};
+	uint32_t v1[2] = {0, 1}, v2[1] = {1}, v3[1] = {0};
+	int32_t p1[2] = {5, 1}, p2[1] = {1}, p3[1] = {1};
 	char err[256];
 
 	(void)state;
@@ -238,9 +237,9 @@ static void test_greedy_points(void **state)
 	sayso_tally_cleanup(&t);
 	/* MES refuses points ballots, with a message. */
 	err[0] = '\0';
-	assert_int_equal(sayso_tally_run(e, SAYSO_RULE_MES, &t, err,
-					 sizeof err),
-			 SAYSO_ERR_UNSUPPORTED);
+	assert_int_equal(
+	    sayso_tally_run(e, SAYSO_RULE_MES, &t, err, sizeof err),
+	    SAYSO_ERR_UNSUPPORTED);
 	assert_non_null(strstr(err, "approval"));
 	sayso_tally_cleanup(&t);
 	sayso_election_free(e);
@@ -249,7 +248,7 @@ static void test_greedy_points(void **state)
 static void test_approval_knapsack_money(void **state)
 {
 	struct sayso_election *e = mk(SAYSO_BALLOT_KNAPSACK, 100);
-	struct sayso_tally t = { 0 };
+	struct sayso_tally t = {0};
 
 	(void)state;
 	addp(e, "1", 30);
@@ -280,7 +279,7 @@ static void test_approval_knapsack_money(void **state)
 static void test_mes_hand(void **state)
 {
 	struct sayso_election *e = mk(SAYSO_BALLOT_APPROVAL, 100);
-	struct sayso_tally t = { 0 };
+	struct sayso_tally t = {0};
 	char ids[64];
 	size_t A = addp(e, "A", 40), B = addp(e, "B", 60), C = addp(e, "C", 30);
 
@@ -328,7 +327,7 @@ static void test_mes_hand(void **state)
 static void test_mes_tie_cost(void **state)
 {
 	struct sayso_election *e = mk(SAYSO_BALLOT_APPROVAL, 20);
-	struct sayso_tally t = { 0 };
+	struct sayso_tally t = {0};
 	char ids[64];
 
 	(void)state;
@@ -354,7 +353,7 @@ static void test_mes_tie_cost(void **state)
 static void test_mes_tie_id(void **state)
 {
 	struct sayso_election *e = mk(SAYSO_BALLOT_APPROVAL, 10);
-	struct sayso_tally t = { 0 };
+	struct sayso_tally t = {0};
 	char ids[64];
 
 	(void)state;
@@ -375,7 +374,7 @@ static void test_mes_tie_id(void **state)
 static void test_mes_all_funded(void **state)
 {
 	struct sayso_election *e = mk(SAYSO_BALLOT_APPROVAL, 1000);
-	struct sayso_tally t = { 0 };
+	struct sayso_tally t = {0};
 
 	(void)state;
 	addp(e, "a", 10);
@@ -395,7 +394,7 @@ static void test_mes_all_funded(void **state)
 static void test_mes_empty(void **state)
 {
 	struct sayso_election *e = mk(SAYSO_BALLOT_APPROVAL, 1000);
-	struct sayso_tally t = { 0 };
+	struct sayso_tally t = {0};
 
 	(void)state;
 	addp(e, "a", 10);
@@ -423,7 +422,7 @@ static void check_random_election(int round)
 	size_t m = 2 + rnd(12), n = 1 + rnd(60), i, j;
 	int64_t budget = 100 + rnd(5000);
 	struct sayso_election *e = mk(SAYSO_BALLOT_APPROVAL, budget);
-	struct sayso_tally g = { 0 }, t = { 0 }, next = { 0 };
+	struct sayso_tally g = {0}, t = {0}, next = {0};
 	double *paid;
 	int64_t supported = 0;
 	char id[16];
@@ -457,11 +456,11 @@ static void check_random_election(int round)
 		for (j = 0; j < m; j++) {
 			const struct sayso_eproject *a = &e->projects[j],
 						    *b = &e->projects[i];
-			bool above = a->votes > b->votes ||
-				     (a->votes == b->votes &&
-				      (a->cost < b->cost ||
-				       (a->cost == b->cost &&
-					strcmp(a->id, b->id) < 0)));
+			bool above =
+			    a->votes > b->votes ||
+			    (a->votes == b->votes &&
+			     (a->cost < b->cost || (a->cost == b->cost &&
+						    strcmp(a->id, b->id) < 0)));
 			if (above && g.projects[j].selected)
 				before += a->cost;
 		}
@@ -487,8 +486,9 @@ static void check_random_election(int round)
 			if (!t.projects[p].selected)
 				assert_true(pay == 0);
 			else
-				assert_true(pay <= t.projects[p].rho *
-							   (1 + 1e-9) + 1e-9);
+				assert_true(pay <=
+					    t.projects[p].rho * (1 + 1e-9) +
+						1e-9);
 			paid[p] += pay;
 			total += pay;
 		}
@@ -496,13 +496,13 @@ static void check_random_election(int round)
 	}
 	for (i = 0; i < m; i++)
 		if (t.projects[i].selected)
-			assert_true(fabs(paid[i] -
-					 (double)e->projects[i].cost) <=
-				    1e-6 * ((double)e->projects[i].cost + 1));
+			assert_true(
+			    fabs(paid[i] - (double)e->projects[i].cost) <=
+			    1e-6 * ((double)e->projects[i].cost + 1));
 	if ((int64_t)t.nselected < supported) {
-		assert_int_equal(sayso_tally_mes_once(e, t.per_voter + 1,
-						      &next, NULL, 0),
-				 SAYSO_OK);
+		assert_int_equal(
+		    sayso_tally_mes_once(e, t.per_voter + 1, &next, NULL, 0),
+		    SAYSO_OK);
 		assert_true(next.spent > budget);
 		sayso_tally_cleanup(&next);
 	}
@@ -528,14 +528,13 @@ static void cast(struct sayso_store *st, const char *phone, const char *picks,
 	struct sayso_pick pk[16];
 	size_t np = 0;
 	const char *why = NULL;
-	struct sayso_ballot_in in = { 0 };
+	struct sayso_ballot_in in = {0};
 	struct sayso_cast_result res;
 
-	assert_int_equal(sayso_store_resident(st, SAYSO_ID_PHONE, phone, rid,
-					      sizeof rid),
-			 SAYSO_OK);
-	assert_int_equal(sayso_picks_parse(picks, pk, 16, &np, &why),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_store_resident(st, SAYSO_ID_PHONE, phone, rid, sizeof rid),
+	    SAYSO_OK);
+	assert_int_equal(sayso_picks_parse(picks, pk, 16, &np, &why), SAYSO_OK);
 	in.round_code = "r1";
 	in.resident_id = rid;
 	in.channel = SAYSO_CH_PAPER;
@@ -548,11 +547,11 @@ static void cast(struct sayso_store *st, const char *phone, const char *picks,
 static void test_load_from_store(void **state)
 {
 	struct sayso_store *st = tu_memstore();
-	struct sayso_round r = { 0 };
+	struct sayso_round r = {0};
 	struct sayso_election *e = NULL;
-	struct sayso_tally t = { 0 };
-	const char *titles[3] = { "Benches", "Trees", "Lights" };
-	int64_t costs[3] = { 50000, 30000, 40000 };
+	struct sayso_tally t = {0};
+	const char *titles[3] = {"Benches", "Trees", "Lights"};
+	int64_t costs[3] = {50000, 30000, 40000};
 
 	(void)state;
 	snprintf(r.code, sizeof r.code, "r1");
@@ -563,15 +562,15 @@ static void test_load_from_store(void **state)
 	r.max_picks = 2;
 	assert_int_equal(sayso_round_create(st, &r, "test"), SAYSO_OK);
 	for (int i = 0; i < 3; i++) {
-		struct sayso_project p = { 0 };
+		struct sayso_project p = {0};
 		snprintf(p.title, sizeof p.title, "%s", titles[i]);
 		p.cost = costs[i];
 		assert_int_equal(sayso_project_add(st, r.id, &p, "test"),
 				 SAYSO_OK);
 	}
-	assert_int_equal(sayso_round_set_state(st, "r1", SAYSO_ROUND_OPEN,
-					       "test"),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_round_set_state(st, "r1", SAYSO_ROUND_OPEN, "test"),
+	    SAYSO_OK);
 	cast(st, "+447700900001", "1,2", SAYSO_CAST_ACCEPTED);
 	cast(st, "+447700900002", "1", SAYSO_CAST_ACCEPTED);
 	cast(st, "+447700900003", "2,3", SAYSO_CAST_ACCEPTED);
@@ -613,24 +612,24 @@ static void test_load_from_store(void **state)
 	assert_true(e->projects[2].dbid > 0);
 	{
 		char err[256];
-		assert_int_equal(sayso_tally_run(e, SAYSO_RULE_MES, &t, err,
-						 sizeof err),
-				 SAYSO_ERR_INVAL);
+		assert_int_equal(
+		    sayso_tally_run(e, SAYSO_RULE_MES, &t, err, sizeof err),
+		    SAYSO_ERR_INVAL);
 		sayso_tally_cleanup(&t);
 	}
 	sayso_election_free(e);
 
 	/* The one-call form, greedy and MES. */
-	assert_int_equal(sayso_tally_round(st, r.id, SAYSO_RULE_GREEDY, &e, &t,
-					   NULL, 0),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_tally_round(st, r.id, SAYSO_RULE_GREEDY, &e, &t, NULL, 0),
+	    SAYSO_OK);
 	assert_int_equal(t.spent, 80000);
 	assert_int_equal(t.nselected, 2);
 	sayso_tally_cleanup(&t);
 	sayso_election_free(e);
-	assert_int_equal(sayso_tally_round(st, r.id, SAYSO_RULE_MES, &e, &t,
-					   NULL, 0),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_tally_round(st, r.id, SAYSO_RULE_MES, &e, &t, NULL, 0),
+	    SAYSO_OK);
 	assert_false(e->counts_only);
 	assert_true(t.spent <= 80000);
 	assert_true(t.runs >= 1);
@@ -688,16 +687,15 @@ static bool json_list(const char *line, const char *key, char *out,
 		}
 	out[0] = '\0';
 	for (i = 0; i < n; i++) {
-		int w = snprintf(out + len, outsz - len, "%s%.*s",
-				 i ? "," : "", (int)lens[i], ids[i]);
+		int w = snprintf(out + len, outsz - len, "%s%.*s", i ? "," : "",
+				 (int)lens[i], ids[i]);
 		assert_true(w > 0 && (size_t)w < outsz - len);
 		len += (size_t)w;
 	}
 	return true;
 }
 
-static bool json_str(const char *line, const char *key, char *out,
-		     size_t outsz)
+static bool json_str(const char *line, const char *key, char *out, size_t outsz)
 {
 	char pat[64];
 	const char *p, *q;
@@ -743,7 +741,7 @@ static void test_expected_jsonl(void **state)
 	while (fgets(line, sizeof line, f)) {
 		char file[256], rule[16], want[8192], got[8192];
 		struct sayso_pb *pb;
-		struct sayso_tally t = { 0 };
+		struct sayso_tally t = {0};
 		enum sayso_rule r;
 		char err[256];
 		double num;
@@ -779,7 +777,7 @@ static void check_official(const char *dir, const char *file,
 			   enum sayso_rule rule, int64_t want_spent)
 {
 	struct sayso_pb *pb = read_shared(dir, file);
-	struct sayso_tally t = { 0 };
+	struct sayso_tally t = {0};
 	size_t i, nsel = 0;
 
 	assert_int_equal(sayso_tally_run(pb->e, rule, &t, NULL, 0), SAYSO_OK);
@@ -824,22 +822,22 @@ static void test_official_greedy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rule_names),
-		cmocka_unit_test(test_add_voter_checks),
-		cmocka_unit_test(test_greedy_hand),
-		cmocka_unit_test(test_greedy_tie_id_text),
-		cmocka_unit_test(test_greedy_points),
-		cmocka_unit_test(test_approval_knapsack_money),
-		cmocka_unit_test(test_mes_hand),
-		cmocka_unit_test(test_mes_tie_cost),
-		cmocka_unit_test(test_mes_tie_id),
-		cmocka_unit_test(test_mes_all_funded),
-		cmocka_unit_test(test_mes_empty),
-		cmocka_unit_test(test_property_random),
-		cmocka_unit_test(test_load_from_store),
-		cmocka_unit_test(test_expected_jsonl),
-		cmocka_unit_test(test_official_wieliczka_mes),
-		cmocka_unit_test(test_official_greedy),
+	    cmocka_unit_test(test_rule_names),
+	    cmocka_unit_test(test_add_voter_checks),
+	    cmocka_unit_test(test_greedy_hand),
+	    cmocka_unit_test(test_greedy_tie_id_text),
+	    cmocka_unit_test(test_greedy_points),
+	    cmocka_unit_test(test_approval_knapsack_money),
+	    cmocka_unit_test(test_mes_hand),
+	    cmocka_unit_test(test_mes_tie_cost),
+	    cmocka_unit_test(test_mes_tie_id),
+	    cmocka_unit_test(test_mes_all_funded),
+	    cmocka_unit_test(test_mes_empty),
+	    cmocka_unit_test(test_property_random),
+	    cmocka_unit_test(test_load_from_store),
+	    cmocka_unit_test(test_expected_jsonl),
+	    cmocka_unit_test(test_official_wieliczka_mes),
+	    cmocka_unit_test(test_official_greedy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,33 +28,34 @@
 
 struct sayso_store;
 
-#define SAYSO_PB_MAX_BYTES (512u * 1024u * 1024u) /* larger files are refused */
-#define SAYSO_PB_MAX_FIELD (64 * 1024)            /* one field, after unquoting */
-#define SAYSO_PB_MAX_PICKS 4096                   /* projects in one vote */
+#define SAYSO_PB_MAX_BYTES (512u * 1024u * 1024u) /* larger files are refused  \
+						   */
+#define SAYSO_PB_MAX_FIELD (64 * 1024) /* one field, after unquoting */
+#define SAYSO_PB_MAX_PICKS 4096	       /* projects in one vote */
 #define SAYSO_PB_ERR_MAX 512
 
 struct sayso_pb_meta {
-	char *key;   /* as in the file, owned by the struct sayso_pb */
+	char *key; /* as in the file, owned by the struct sayso_pb */
 	char *value;
 };
 
 struct sayso_pb {
-	struct sayso_election *e; /* projects in file order: id = project_id,
-				     title = name (or ""), cost in minor units;
-				     voters in file order */
-	char vote_type[16];       /* "approval", "cumulative", "ordinal",
-				     "choose-1" as in META */
-	char currency[4];         /* META currency, else by country (PLN, EUR,
-				     ...), else "" */
+	struct sayso_election *e;   /* projects in file order: id = project_id,
+				       title = name (or ""), cost in minor units;
+				       voters in file order */
+	char vote_type[16];	    /* "approval", "cumulative", "ordinal",
+				       "choose-1" as in META */
+	char currency[4];	    /* META currency, else by country (PLN, EUR,
+				       ...), else "" */
 	struct sayso_pb_meta *meta; /* META pairs in file order */
 	size_t nmeta;
-	char **voter_ids;         /* e->nvoters voter_id strings */
-	signed char *selected;    /* per project: PROJECTS `selected` column
-				     (0, 1, 2), -1 when absent */
-	int max_length;           /* META max_length or 0 */
-	int min_length;           /* META min_length or 0 */
-	int max_points;           /* META max_points or 0 */
-	int max_sum_points;       /* META max_sum_points or 0 */
+	char **voter_ids;      /* e->nvoters voter_id strings */
+	signed char *selected; /* per project: PROJECTS `selected` column
+				  (0, 1, 2), -1 when absent */
+	int max_length;	       /* META max_length or 0 */
+	int min_length;	       /* META min_length or 0 */
+	int max_points;	       /* META max_points or 0 */
+	int max_sum_points;    /* META max_sum_points or 0 */
 };
 
 /*

@@ -36,11 +36,13 @@
 
 struct sayso_store;
 
-#define SAYSO_TALLY_ID_MAX 65      /* project public id + NUL (SAYSO_EXTID_MAX) */
-#define SAYSO_TALLY_TITLE_MAX 1024 /* longer titles are cut at a UTF-8 boundary */
+#define SAYSO_TALLY_ID_MAX 65 /* project public id + NUL (SAYSO_EXTID_MAX) */
+#define SAYSO_TALLY_TITLE_MAX                                                  \
+	1024 /* longer titles are cut at a UTF-8 boundary */
 #define SAYSO_TALLY_MAX_PROJECTS 100000
 #define SAYSO_TALLY_MAX_VOTERS 50000000
-#define SAYSO_TALLY_MAX_REASONS 16 /* distinct reject/supersede reasons kept */
+#define SAYSO_TALLY_MAX_REASONS 16 /* distinct reject/supersede reasons kept   \
+				    */
 #define SAYSO_TALLY_MES_MAX_RUNS 100000 /* add1 runs before giving up */
 
 enum sayso_rule {
@@ -56,13 +58,13 @@ enum sayso_err sayso_rule_parse(const char *s, enum sayso_rule *out);
 
 struct sayso_eproject {
 	char id[SAYSO_TALLY_ID_MAX]; /* public id: ext_id or number as text */
-	char *title;                 /* owned by the election, never NULL */
-	int64_t cost;                /* minor units, >= 0 */
-	int number;                  /* project number (1..n) */
-	int64_t dbid;                /* projects.id when loaded from a store,
+	char *title;		     /* owned by the election, never NULL */
+	int64_t cost;		     /* minor units, >= 0 */
+	int number;		     /* project number (1..n) */
+	int64_t dbid;		     /* projects.id when loaded from a store,
 					else 0 */
-	int64_t votes;               /* voters who picked it (filled on add) */
-	int64_t score;               /* sum of points (== votes for approval) */
+	int64_t votes;		     /* voters who picked it (filled on add) */
+	int64_t score;		     /* sum of points (== votes for approval) */
 };
 
 /* A reason a ballot was superseded or rejected, with how many. */
@@ -74,16 +76,16 @@ struct sayso_reason_count {
 
 struct sayso_election {
 	enum sayso_ballot_kind kind;
-	int64_t budget;      /* minor units */
-	int64_t unit;        /* minor units per major unit (100; 1 for a bare
-				election); MES add1 steps by one unit */
-	char currency[4];    /* "" when unknown */
+	int64_t budget;	  /* minor units */
+	int64_t unit;	  /* minor units per major unit (100; 1 for a bare
+			     election); MES add1 steps by one unit */
+	char currency[4]; /* "" when unknown */
 	size_t nprojects;
 	struct sayso_eproject *projects; /* in project-number / file order */
 	size_t nvoters;
-	uint32_t *voter_start;  /* nvoters + 1 offsets into the pick arrays */
+	uint32_t *voter_start;	/* nvoters + 1 offsets into the pick arrays */
 	uint32_t *pick_project; /* project index (0-based) per pick */
-	int32_t *pick_points;   /* points per pick; 1 for approval ballots */
+	int32_t *pick_points;	/* points per pick; 1 for approval ballots */
 	/* Ballot counts by status (only for elections loaded from a store;
 	 * counted == nvoters otherwise). */
 	int64_t counted, superseded, rejected;
@@ -154,22 +156,22 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 
 /* Per-project result of a rule. */
 struct sayso_tally_project {
-	int64_t votes;   /* voters who picked it */
-	int64_t score;   /* greedy's score: votes, or sum of points */
-	int64_t money;   /* approval on knapsack: votes x cost; greedy/mes: cost
-			    when selected, else 0 */
+	int64_t votes; /* voters who picked it */
+	int64_t score; /* greedy's score: votes, or sum of points */
+	int64_t money; /* approval on knapsack: votes x cost; greedy/mes: cost
+			  when selected, else 0 */
 	bool selected;
-	int order;       /* 1-based position in the selection order, 0 if not
-			    selected */
-	double rho;      /* MES: the most any supporter paid for it (minor
-			    units); 0 otherwise */
+	int order;  /* 1-based position in the selection order, 0 if not
+		       selected */
+	double rho; /* MES: the most any supporter paid for it (minor
+		       units); 0 otherwise */
 };
 
 struct sayso_tally {
 	enum sayso_rule rule;
-	int64_t budget;   /* minor units, as the election's */
-	int64_t spent;    /* total cost of the selected projects */
-	int64_t left;     /* budget - spent */
+	int64_t budget; /* minor units, as the election's */
+	int64_t spent;	/* total cost of the selected projects */
+	int64_t left;	/* budget - spent */
 	size_t nprojects;
 	struct sayso_tally_project *projects; /* indexed like e->projects */
 	size_t nselected;

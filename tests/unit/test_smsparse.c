@@ -127,6 +127,8 @@ static const struct pcase cases[] = {
     /* digits of other scripts and full-width forms */
     VOTE("VOTE \xD9\xA3 \xD9\xA7", 2, 3, 7),	     /* Arabic */
     VOTE("Vote \xDB\xB1\xDB\xB2", 1, 12),	     /* Persian */
+    VOTE("vote \xE0\xA9\xA9 \xE0\xA9\xAD", 2, 3, 7), /* Gurmukhi */
+    VOTE("VOTE \xEF\xBC\x93 \xEF\xBC\x97", 2, 3, 7), /* full-width */
     VOTE("vote \xE0\xA7\xA9 \xE0\xA7\xAD", 2, 3, 7), /* Bengali */
     VOTE("vote \xE0\xAB\xA9\xD8\x8C 7", 2, 3, 7),    /* Gujarati, */
     VOTE("\xEF\xBC\xB6\xEF\xBC\xAF\xEF\xBC\xB4\xEF\xBC\xA5 3 7", 2, 3, 7),
@@ -294,6 +296,7 @@ static const struct pcase cases[] = {
     KIND("PROJECTS", PROJECTS, 0),
     KIND("list", PROJECTS, 0),
     KIND("Projects?", PROJECTS, 0),
+    KIND("list projects", PROJECTS, 0),
     KIND("Send me the list of projects please", PROJECTS, 0),
     {"PROJECTS PB26", 0, K(PROJECTS), P(NONE), 0, "PB26", {0}, 0, "", 0, NULL},
     {"list elm-2026",

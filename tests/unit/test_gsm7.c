@@ -326,6 +326,20 @@ static void test_split(void **state)
 	assert_int_equal(parts[0].len, 33 * 4);
 	check_parts(buf, parts, n, 67, 0);
 
+	/* UCS-2 as separate messages: 70 units each */
+	k = 0;
+	for (i = 0; i < 30; i++)
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s",
+				      i ? " " : "", "Ffordd " WCIRC "yn");
+	assert_int_equal(sayso_gsm7_split(buf, k, false, parts, 8, &n),
+			 SAYSO_OK);
+	assert_int_equal(n, 5); /* 329 units, 10 chars a word */
+	check_parts(buf, parts, n, 70, 1);
+	assert_int_equal(sayso_gsm7_split(buf, k, true, parts, 8, &n),
+			 SAYSO_OK);
+	check_parts(buf, parts, n, 67, 1);
+	assert_int_equal(n, 5);
+
 	/* e + combining acute, repeated: a part never begins with the mark */
 	rep(buf, "e\xCC\x81", 100);
 	assert_int_equal(sayso_gsm7_split(buf, 300, true, parts, 8, &n),

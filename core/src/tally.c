@@ -856,7 +856,9 @@ struct mes_ctx {
 	double *w;
 	uint32_t *ts, *tp;
 	uint32_t *pst, *ps;
-	double *pw; /* weighted supporters per project */
+	uint32_t *psr;	/* per run: ps with the empty-handed dropped */
+	uint32_t *pend; /* per run: end of project p's list in psr */
+	double *pw;	/* weighted supporters per project */
 	/* per-run state */
 	double *bud;	      /* per type: what each of its voters has left */
 	double *prev;	      /* per project: last rho (lower bound) */
@@ -878,6 +880,8 @@ static void mes_ctx_free(struct mes_ctx *c)
 	free(c->tp);
 	free(c->pst);
 	free(c->ps);
+	free(c->psr);
+	free(c->pend);
 	free(c->pw);
 	free(c->bud);
 	free(c->prev);
@@ -996,8 +1000,10 @@ mes_prepare(struct mes_ctx *c, const struct sayso_election *e, uint32_t *vtype)
 	/* Supporter lists per project. */
 	c->pst = calloc(m + 1, sizeof *c->pst);
 	c->ps = malloc((npk + 1) * sizeof *c->ps);
+	c->psr = malloc((npk + 1) * sizeof *c->psr);
+	c->pend = malloc((m ? m : 1) * sizeof *c->pend);
 	c->pw = calloc(m ? m : 1, sizeof *c->pw);
-	if (!c->pst || !c->ps || !c->pw)
+	if (!c->pst || !c->ps || !c->pw || !c->psr || !c->pend)
 		goto out;
 	for (j = 0; j < npk; j++)
 		c->pst[c->tp[j] + 1]++;
@@ -1063,16 +1069,20 @@ static bool mes_rho(struct mes_ctx *c, size_t p, double *rho)
 {
 	double cost = (double)c->e->projects[p].cost;
 	double total = 0, minb = INFINITY, W = 0, r, wl, left;
-	uint32_t j, s = c->pst[p], end = c->pst[p + 1];
+	uint32_t j, s = c->pst[p];
 	size_t k = 0, i, iter;
 
 	/* One pass: the supporters who still hold money, kept compactly for
-	 * the steps below (the empty-handed pay nothing). */
-	for (j = s; j < end; j++) {
-		uint32_t t = c->ps[j];
+	 * the steps below. The empty-handed pay nothing and never get money
+	 * back within a run: drop them from p's list for good. */
+	for (j = s; j < c->pend[p];) {
+		uint32_t t = c->psr[j];
 		double b = c->bud[t];
-		if (b <= 0)
+		if (b <= 0) {
+			c->psr[j] = c->psr[--c->pend[p]];
 			continue;
+		}
+		j++;
 		total += b * c->w[t];
 		W += c->w[t];
 		if (b < minb)
@@ -1167,6 +1177,9 @@ static int64_t mes_run(struct mes_ctx *c, double b0, bool record, double *rhos)
 	int64_t spent = 0;
 
 	c->nseq = 0;
+	memcpy(c->psr, c->ps, c->ts[c->ntypes] * sizeof *c->psr);
+	for (i = 0; i < m; i++)
+		c->pend[i] = c->pst[i + 1];
 	for (i = 0; i < c->ntypes; i++)
 		c->bud[i] = b0;
 	if (record)
@@ -1239,8 +1252,8 @@ static int64_t mes_run(struct mes_ctx *c, double b0, bool record, double *rhos)
 		if (rhos)
 			rhos[best] = best_rho;
 		spent += e->projects[best].cost;
-		for (j = c->pst[best]; j < c->pst[best + 1]; j++) {
-			uint32_t t = c->ps[j];
+		for (j = c->pst[best]; j < c->pend[best]; j++) {
+			uint32_t t = c->psr[j];
 			double b = c->bud[t], pay;
 			uint32_t q;
 

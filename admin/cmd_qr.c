@@ -13,10 +13,10 @@ int admin_cmd_qr(struct admin_ctx *ctx, int argc, char **argv)
 	const char *png = NULL, *svg = NULL;
 	bool ansi = false;
 	const struct admin_opt opts[] = {
-		{"png", &png, NULL},
-		{"svg", &svg, NULL},
-		{"ansi", NULL, &ansi},
-		{NULL, NULL, NULL},
+	    {"png", &png, NULL},
+	    {"svg", &svg, NULL},
+	    {"ansi", NULL, &ansi},
+	    {NULL, NULL, NULL},
 	};
 	char *pos[1];
 	int npos = 0, rc;

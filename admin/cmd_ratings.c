@@ -17,8 +17,8 @@
 #include "sayso/stats.h"
 
 const char *const admin_face_label[5] = {
-	"Very unhappy", "Unhappy", "Neither happy nor unhappy", "Happy",
-	"Very happy",
+    "Very unhappy", "Unhappy",	  "Neither happy nor unhappy",
+    "Happy",	    "Very happy",
 };
 
 /* A share for JSON: six decimals are plenty and keep golden files stable. */
@@ -62,10 +62,10 @@ static json_t *summary_json(const struct sayso_ratings_summary *s)
 
 	json_object_set_new(o, "since", period_json(s->since_ms));
 	json_object_set_new(o, "until", period_json(s->until_ms));
-	json_object_set_new(o, "first", s->first[0] ? json_string(s->first)
-						    : json_null());
-	json_object_set_new(o, "last", s->last[0] ? json_string(s->last)
-						  : json_null());
+	json_object_set_new(o, "first",
+			    s->first[0] ? json_string(s->first) : json_null());
+	json_object_set_new(o, "last",
+			    s->last[0] ? json_string(s->last) : json_null());
 	all = counts_json(&s->all);
 	json_object_update(o, all);
 	json_decref(all);
@@ -89,8 +89,7 @@ static json_t *summary_json(const struct sayso_ratings_summary *s)
 				    json_string(s->answers[i].question));
 		json_object_set_new(a, "answer",
 				    json_string(s->answers[i].answer));
-		json_object_set_new(a, "count",
-				    json_integer(s->answers[i].n));
+		json_object_set_new(a, "count", json_integer(s->answers[i].n));
 		json_array_append_new(answers, a);
 	}
 	json_object_set_new(o, "answers", answers);
@@ -111,8 +110,8 @@ static void print_table(struct admin_ctx *ctx,
 			const struct sayso_ratings_summary *s)
 {
 	static const char *const fh[] = {"face", "label", "count", "share"};
-	static const char *const gh[] = {"group", "count", "1", "2", "3",
-					 "4", "5", "positive", "95% CI"};
+	static const char *const gh[] = {
+	    "group", "count", "1", "2", "3", "4", "5", "positive", "95% CI"};
 	static const char *const ah[] = {"question", "answer", "count"};
 	struct admin_table *t;
 	char share[16], ci[40], mean[16];
@@ -125,8 +124,9 @@ static void print_table(struct admin_ctx *ctx,
 	fprintf(ctx->out, "Ratings: %lld", (long long)s->all.n);
 	if (s->first[0] != '\0')
 		fprintf(ctx->out, " (%.10s to %.10s)", s->first, s->last);
-	fprintf(ctx->out, "\nPositive (4-5): %s (95%% CI %s), %lld of %lld\n"
-			  "Mean score: %s\n\n",
+	fprintf(ctx->out,
+		"\nPositive (4-5): %s (95%% CI %s), %lld of %lld\n"
+		"Mean score: %s\n\n",
 		share, ci, (long long)s->all.positive, (long long)s->all.n,
 		s->all.n > 0 ? mean : "-");
 
@@ -157,7 +157,8 @@ static void print_table(struct admin_ctx *ctx,
 			char num[6][24], sh[16], gci[40];
 			const char *cells[9];
 
-			snprintf(num[0], sizeof num[0], "%lld", (long long)c->n);
+			snprintf(num[0], sizeof num[0], "%lld",
+				 (long long)c->n);
 			for (k = 0; k < SAYSO_FACES; k++)
 				snprintf(num[k + 1], sizeof num[k + 1], "%lld",
 					 (long long)c->faces[k]);
@@ -181,7 +182,8 @@ static void print_table(struct admin_ctx *ctx,
 			char n[24];
 			const char *cells[3];
 
-			snprintf(n, sizeof n, "%lld", (long long)s->answers[i].n);
+			snprintf(n, sizeof n, "%lld",
+				 (long long)s->answers[i].n);
 			cells[0] = s->answers[i].question;
 			cells[1] = s->answers[i].answer;
 			cells[2] = n;
@@ -196,14 +198,15 @@ static void print_csv(struct admin_ctx *ctx,
 		      const struct sayso_ratings_summary *s)
 {
 	static const char *const h[] = {
-		"group", "count", "face1", "face2", "face3", "face4", "face5",
-		"positive", "share_positive", "ci95_low", "ci95_high", "mean"};
+	    "group",	      "count",	  "face1",     "face2",
+	    "face3",	      "face4",	  "face5",     "positive",
+	    "share_positive", "ci95_low", "ci95_high", "mean"};
 	size_t i, ng = s->by == SAYSO_BY_NONE ? 1 : s->ngroups;
 
 	admin_csv_row(ctx->out, h, 12);
 	for (i = 0; i < ng; i++) {
 		const struct sayso_rating_counts *c =
-			s->by == SAYSO_BY_NONE ? &s->all : &s->groups[i].c;
+		    s->by == SAYSO_BY_NONE ? &s->all : &s->groups[i].c;
 		char num[12][32];
 		const char *cells[12];
 		int k;
@@ -241,8 +244,7 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s)
 	snprintf(n, sizeof n, "%lld", (long long)s->all.n);
 	fputs("<dl class=\"figs\"><div><dt>Ratings</dt><dd>", f);
 	html_esc(f, n);
-	fputs("</dd></div><div><dt>Positive (happy or very happy)</dt><dd>",
-	      f);
+	fputs("</dd></div><div><dt>Positive (happy or very happy)</dt><dd>", f);
 	html_esc(f, s->all.n > 0 ? share : "none yet");
 	fputs("</dd></div></dl>\n", f);
 	if (s->all.n > 0) {
@@ -300,10 +302,10 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s)
 			for (i = 0; i < s->ngroups; i++) {
 				snprintf(gv[i], sizeof gv[i], "%lld",
 					 (long long)s->groups[i].c.n);
-				gb[i].label = s->by == SAYSO_BY_CHANNEL
-						      ? html_channel_label(
-								s->groups[i].key)
-						      : s->groups[i].key;
+				gb[i].label =
+				    s->by == SAYSO_BY_CHANNEL
+					? html_channel_label(s->groups[i].key)
+					: s->groups[i].key;
 				gb[i].value = s->groups[i].c.n;
 				gb[i].valtext = gv[i];
 			}
@@ -321,8 +323,8 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s)
 			html_pct(c->share, sh, sizeof sh);
 			ci_text(c, gci, sizeof gci);
 			cells[0] = s->by == SAYSO_BY_CHANNEL
-					   ? html_channel_label(s->groups[i].key)
-					   : s->groups[i].key;
+				       ? html_channel_label(s->groups[i].key)
+				       : s->groups[i].key;
 			cells[1] = cn;
 			cells[2] = sh;
 			cells[3] = gci;
@@ -338,7 +340,8 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s)
 			char c[24];
 			const char *cells[3];
 
-			snprintf(c, sizeof c, "%lld", (long long)s->answers[i].n);
+			snprintf(c, sizeof c, "%lld",
+				 (long long)s->answers[i].n);
 			cells[0] = s->answers[i].answer;
 			cells[1] = s->answers[i].question;
 			cells[2] = c;
@@ -390,9 +393,9 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 	const char *since = NULL, *until = NULL, *by = NULL, *format = NULL,
 		   *html = NULL;
 	const struct admin_opt opts[] = {
-		{"since", &since, NULL}, {"until", &until, NULL},
-		{"by", &by, NULL},       {"format", &format, NULL},
-		{"html", &html, NULL},   {NULL, NULL, NULL},
+	    {"since", &since, NULL}, {"until", &until, NULL},
+	    {"by", &by, NULL},	     {"format", &format, NULL},
+	    {"html", &html, NULL},   {NULL, NULL, NULL},
 	};
 	struct sayso_ratings_summary s;
 	enum admin_format fmt;
@@ -409,8 +412,10 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (sayso_stats_by_parse(by, &grp) != SAYSO_OK) {
-		fprintf(ctx->err, "sayso-admin ratings summary: --by: '%s' is "
-				  "not day, hour, channel or device\n", by);
+		fprintf(ctx->err,
+			"sayso-admin ratings summary: --by: '%s' is "
+			"not day, hour, channel or device\n",
+			by);
 		return ADMIN_EXIT_USAGE;
 	}
 	rc = admin_period(ctx, "ratings summary", since, until, &lo, &hi);

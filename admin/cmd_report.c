@@ -18,8 +18,7 @@
 #include "sayso/stats.h"
 #include "sayso/tally.h"
 
-static void period_text(int64_t since, int64_t until, char *out,
-			size_t outsz)
+static void period_text(int64_t since, int64_t until, char *out, size_t outsz)
 {
 	char a[SAYSO_TIME_LEN + 1], b[SAYSO_TIME_LEN + 1];
 	char wa[96], wb[96];
@@ -57,9 +56,9 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 	const char *out = NULL, *since = NULL, *until = NULL, *code = NULL,
 		   *rulename = NULL;
 	const struct admin_opt opts[] = {
-		{"out", &out, NULL},     {"since", &since, NULL},
-		{"until", &until, NULL}, {"round", &code, NULL},
-		{"rule", &rulename, NULL}, {NULL, NULL, NULL},
+	    {"out", &out, NULL},       {"since", &since, NULL},
+	    {"until", &until, NULL},   {"round", &code, NULL},
+	    {"rule", &rulename, NULL}, {NULL, NULL, NULL},
 	};
 	struct sayso_ratings_summary rs;
 	struct sayso_reports_summary ps;
@@ -86,8 +85,10 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 		return ADMIN_EXIT_USAGE;
 	}
 	if (rulename != NULL && sayso_rule_parse(rulename, &rule) != SAYSO_OK) {
-		fprintf(ctx->err, "sayso-admin report: --rule: '%s' is not "
-				  "greedy, mes or approval\n", rulename);
+		fprintf(ctx->err,
+			"sayso-admin report: --rule: '%s' is not "
+			"greedy, mes or approval\n",
+			rulename);
 		return ADMIN_EXIT_USAGE;
 	}
 	rc = admin_period(ctx, "report", since, until, &lo, &hi);
@@ -163,14 +164,17 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 	html_reports_section(f, &ps);
 	fputs("<h2 id=\"pb\">Participatory budgeting</h2>\n", f);
 	if (nres == 0)
-		fputs("<p>No participatory-budgeting round has opened yet.</p>\n",
-		      f);
+		fputs(
+		    "<p>No participatory-budgeting round has opened yet.</p>\n",
+		    f);
 	fputs("<p class=\"muted\">Votes are counted over the whole round, "
 	      "whatever the period of this report.</p>\n",
 	      f);
 	for (i = 0; i < nres; i++) {
-		fprintf(f, "<section aria-labelledby=\"pb-%zu\">\n<h3 id=\"pb-%zu\">",
-			i, i);
+		fprintf(
+		    f,
+		    "<section aria-labelledby=\"pb-%zu\">\n<h3 id=\"pb-%zu\">",
+		    i, i);
 		html_esc(f, admin_results_title(res[i]));
 		fputs("</h3>\n", f);
 		admin_results_html(f, res[i], NULL, 4);
@@ -211,8 +215,9 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < nres; i++)
 		json_array_append_new(ja, admin_results_json(res[i], NULL));
 	json_object_set_new(j, "rounds", ja);
-	json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-				 JSON_REAL_PRECISION(15));
+	json_dumpf(j, f,
+		   JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		       JSON_REAL_PRECISION(15));
 	fputc('\n', f);
 	json_decref(j);
 	rc = admin_outdir_close(ctx, &od, f, "report.json");

@@ -85,10 +85,10 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 	const char *status = NULL, *category = NULL, *street = NULL,
 		   *format = NULL, *since = NULL, *until = NULL;
 	const struct admin_opt opts[] = {
-		{"status", &status, NULL}, {"category", &category, NULL},
-		{"street", &street, NULL}, {"format", &format, NULL},
-		{"since", &since, NULL},   {"until", &until, NULL},
-		{NULL, NULL, NULL},
+	    {"status", &status, NULL}, {"category", &category, NULL},
+	    {"street", &street, NULL}, {"format", &format, NULL},
+	    {"since", &since, NULL},   {"until", &until, NULL},
+	    {NULL, NULL, NULL},
 	};
 	struct sayso_report_filter flt;
 	struct sayso_report_row *rows = NULL;
@@ -107,19 +107,22 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 		open311 = true;
 	} else if (format != NULL && strcmp(format, "table") != 0 &&
 		   strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
-		fprintf(ctx->err, "sayso-admin reports list: --format: '%s' is "
-				  "not one of table, csv, json, open311\n",
+		fprintf(ctx->err,
+			"sayso-admin reports list: --format: '%s' is "
+			"not one of table, csv, json, open311\n",
 			format);
 		return ADMIN_EXIT_USAGE;
 	} else if ((rc = admin_format(ctx, "reports list", format, &fmt)) !=
 		   0) {
 		return rc;
 	}
-	if (status != NULL && sayso_report_status_parse(status, &want) !=
-				      SAYSO_OK) {
-		fprintf(ctx->err, "sayso-admin reports list: --status: '%s' is "
-				  "not open, in_progress, resolved or "
-				  "rejected\n", status);
+	if (status != NULL &&
+	    sayso_report_status_parse(status, &want) != SAYSO_OK) {
+		fprintf(ctx->err,
+			"sayso-admin reports list: --status: '%s' is "
+			"not open, in_progress, resolved or "
+			"rejected\n",
+			status);
 		return ADMIN_EXIT_USAGE;
 	}
 	memset(&flt, 0, sizeof flt);
@@ -140,29 +143,32 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 		json_t *a = json_array();
 
 		for (i = 0; i < n; i++)
-			json_array_append_new(a, open311 ? open311_json(&rows[i])
-							 : report_json(&rows[i]));
+			json_array_append_new(a, open311
+						     ? open311_json(&rows[i])
+						     : report_json(&rows[i]));
 		rc = admin_json_print(ctx, a);
 	} else if (fmt == ADMIN_FMT_CSV) {
 		static const char *const h[] = {
-			"ref", "status", "category", "street", "location",
-			"text", "channel", "device", "reported_at",
-			"updated_at", "note"};
+		    "ref",	   "status",	 "category", "street",
+		    "location",	   "text",	 "channel",  "device",
+		    "reported_at", "updated_at", "note"};
 
 		admin_csv_row(ctx->out, h, 11);
 		for (i = 0; i < n; i++) {
 			const struct sayso_report_row *r = &rows[i];
 			const char *c[11] = {
-				r->ref, sayso_report_status_name(r->status),
-				r->category, r->street, r->location, r->text,
-				r->channel, r->device, r->cast_at,
-				r->updated_at, r->note};
+			    r->ref,	 sayso_report_status_name(r->status),
+			    r->category, r->street,
+			    r->location, r->text,
+			    r->channel,	 r->device,
+			    r->cast_at,	 r->updated_at,
+			    r->note};
 
 			admin_csv_row(ctx->out, c, 11);
 		}
 	} else {
-		static const char *const h[] = {"ref", "status", "category",
-						"street", "reported", "text"};
+		static const char *const h[] = {
+		    "ref", "status", "category", "street", "reported", "text"};
 		struct admin_table *t = admin_table_new(6, h, "llllll");
 
 		for (i = 0; t != NULL && i < n; i++) {
@@ -193,40 +199,46 @@ int admin_cmd_reports_set(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *note = NULL;
 	const struct admin_opt opts[] = {
-		{"note", &note, NULL},
-		{NULL, NULL, NULL},
+	    {"note", &note, NULL},
+	    {NULL, NULL, NULL},
 	};
 	char *pos[2];
 	int npos = 0, rc;
 	enum sayso_report_status status;
 	enum sayso_err e;
 
-	rc = admin_args(ctx, "reports set", argc, argv, opts, pos, 2, 2,
-			&npos);
+	rc = admin_args(ctx, "reports set", argc, argv, opts, pos, 2, 2, &npos);
 	if (rc != 0)
 		return rc;
 	if (sayso_report_status_parse(pos[1], &status) != SAYSO_OK) {
-		fprintf(ctx->err, "sayso-admin reports set: '%s' is not a "
-				  "status (open, in_progress, resolved, "
-				  "rejected)\n", pos[1]);
+		fprintf(ctx->err,
+			"sayso-admin reports set: '%s' is not a "
+			"status (open, in_progress, resolved, "
+			"rejected)\n",
+			pos[1]);
 		return ADMIN_EXIT_USAGE;
 	}
 	if (note != NULL && strlen(note) > SAYSO_NOTE_MAX) {
-		fprintf(ctx->err, "sayso-admin reports set: --note is longer "
-				  "than %d bytes\n", SAYSO_NOTE_MAX);
+		fprintf(ctx->err,
+			"sayso-admin reports set: --note is longer "
+			"than %d bytes\n",
+			SAYSO_NOTE_MAX);
 		return ADMIN_EXIT_USAGE;
 	}
 	if (admin_store(ctx, 0) == NULL)
 		return ADMIN_EXIT_ERROR;
 	e = sayso_report_set_status(ctx->st, pos[0], status, note, ctx->actor);
 	if (e == SAYSO_ERR_NOTFOUND)
-		return admin_fail(ctx, "no report '%s' (see sayso-admin "
-				       "reports list)", pos[0]);
+		return admin_fail(ctx,
+				  "no report '%s' (see sayso-admin "
+				  "reports list)",
+				  pos[0]);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "reports set", e);
 	for (char *p = pos[0]; *p != '\0'; p++)
 		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A'); /* references are upper case */
+			*p = (char)(*p - 'a' +
+				    'A'); /* references are upper case */
 	fprintf(ctx->out, "%s: %s\n", pos[0], sayso_report_status_name(status));
 	return ADMIN_EXIT_OK;
 }
@@ -250,8 +262,8 @@ static json_t *counts_json(const struct sayso_report_count *c, size_t n)
 static json_t *summary_json(const struct sayso_reports_summary *s)
 {
 	static const enum sayso_report_status all[] = {
-		SAYSO_REPORT_OPEN, SAYSO_REPORT_IN_PROGRESS,
-		SAYSO_REPORT_RESOLVED, SAYSO_REPORT_REJECTED};
+	    SAYSO_REPORT_OPEN, SAYSO_REPORT_IN_PROGRESS, SAYSO_REPORT_RESOLVED,
+	    SAYSO_REPORT_REJECTED};
 	json_t *o = json_object(), *st = json_object();
 	char t[SAYSO_TIME_LEN + 1];
 	size_t i;
@@ -277,9 +289,8 @@ static json_t *summary_json(const struct sayso_reports_summary *s)
 			    json_real(round(s->resolution_rate * 1e6) / 1e6));
 	json_object_set_new(o, "median_days_to_resolve",
 			    s->median_days < 0
-				    ? json_null()
-				    : json_real(round(s->median_days * 1e3) /
-						1e3));
+				? json_null()
+				: json_real(round(s->median_days * 1e3) / 1e3));
 	json_object_set_new(o, "resolved_timed",
 			    json_integer(s->resolved_timed));
 	json_object_set_new(o, "categories",
@@ -325,10 +336,10 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *since = NULL, *until = NULL, *format = NULL;
 	const struct admin_opt opts[] = {
-		{"since", &since, NULL},
-		{"until", &until, NULL},
-		{"format", &format, NULL},
-		{NULL, NULL, NULL},
+	    {"since", &since, NULL},
+	    {"until", &until, NULL},
+	    {"format", &format, NULL},
+	    {NULL, NULL, NULL},
 	};
 	struct sayso_reports_summary s;
 	enum admin_format fmt;
@@ -363,9 +374,8 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 		admin_csv_row(ctx->out, h, 4);
 		for (i = 0; i < s.ncategories + s.nstreets; i++) {
 			const struct sayso_report_count *c =
-				i < s.ncategories
-					? &s.categories[i]
-					: &s.streets[i - s.ncategories];
+			    i < s.ncategories ? &s.categories[i]
+					      : &s.streets[i - s.ncategories];
 			char a[24], b[24];
 			const char *cells[4];
 
@@ -437,7 +447,7 @@ void html_reports_section(FILE *f, const struct sayso_reports_summary *s)
 	labs = calloc(nb ? nb : 1, sizeof *labs);
 	for (pass = 0; pass < 2; pass++) {
 		const struct sayso_report_count *c =
-			pass == 0 ? s->categories : s->streets;
+		    pass == 0 ? s->categories : s->streets;
 		size_t n = pass == 0 ? s->ncategories : s->nstreets;
 		const char *title = pass == 0 ? "Reports by category"
 					      : "Hotspots: reports by street";

@@ -156,9 +156,8 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 			const char *url, int level)
 {
 	static const enum sayso_channel chans[] = {
-		SAYSO_CH_KIOSK, SAYSO_CH_SMS, SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
-	static const char *const ph[] = {"Project", "Cost", "Votes",
-					 "Funded"};
+	    SAYSO_CH_KIOSK, SAYSO_CH_SMS, SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
+	static const char *const ph[] = {"Project", "Cost", "Votes", "Funded"};
 	static const char *const ch[] = {"How", "Ballots"};
 	const struct sayso_election *e = res->e;
 	const struct sayso_tally *t = &res->t;
@@ -220,7 +219,7 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 				fputs(", ", f);
 				html_esc(f, b);
 				fputs(t->projects[p].votes == 1 ? " vote"
-								 : " votes",
+								: " votes",
 				      f);
 				fputs("</li>\n", f);
 			}
@@ -246,22 +245,23 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 			bars[i].label = e->projects[p].title;
 			bars[i].value = t->projects[p].score;
 			bars[i].valtext = vals[i];
-			bars[i].note = t->projects[p].selected ? "Funded"
-							       : NULL;
+			bars[i].note =
+			    t->projects[p].selected ? "Funded" : NULL;
 			bars[i].style = t->projects[p].selected ? 1 : 0;
 		}
 		snprintf(a, sizeof a, "%s-votes-chart", res->round.code);
 		html_bars(f, a,
 			  e->kind == SAYSO_BALLOT_CUMULATIVE ||
-					  e->kind == SAYSO_BALLOT_ORDINAL
-				  ? "Points for each project, most first"
-				  : "Votes for each project, most first",
+				  e->kind == SAYSO_BALLOT_ORDINAL
+			      ? "Points for each project, most first"
+			      : "Votes for each project, most first",
 			  bars, e->nprojects);
 	}
 	free(bars);
 	free(vals);
-	html_table_begin(f, "Every project, in the order they appeared on the "
-			    "ballot",
+	html_table_begin(f,
+			 "Every project, in the order they appeared on the "
+			 "ballot",
 			 4, ph, "lrrl");
 	for (i = 0; i < e->nprojects; i++) {
 		const char *cells[4];
@@ -275,8 +275,8 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 		cells[1] = a;
 		cells[2] = b;
 		cells[3] = res->t.rule == SAYSO_RULE_APPROVAL ? "-"
-			   : t->projects[i].selected	     ? "Yes"
-								     : "No";
+			   : t->projects[i].selected	      ? "Yes"
+							      : "No";
 		html_table_row(f, 4, cells, "lrrl");
 	}
 	html_table_end(f);
@@ -293,7 +293,8 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 				continue;
 			num(res->turnout.by_channel[chans[i]], cv[nb],
 			    sizeof cv[nb]);
-			cb[nb].label = html_channel_label(sayso_channel_name(chans[i]));
+			cb[nb].label =
+			    html_channel_label(sayso_channel_name(chans[i]));
 			cb[nb].value = res->turnout.by_channel[chans[i]];
 			cb[nb].valtext = cv[nb];
 			cb[nb].note = NULL;
@@ -301,8 +302,7 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 			nb++;
 		}
 		snprintf(a, sizeof a, "%s-turnout-chart", res->round.code);
-		html_bars(f, a, "Ballots counted, by how people voted",
-			  cb, nb);
+		html_bars(f, a, "Ballots counted, by how people voted", cb, nb);
 		html_table_begin(f, "Ballots counted, by how people voted", 2,
 				 ch, "lr");
 		for (i = 0; i < nb; i++) {
@@ -326,10 +326,10 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 		fputs("<p>Not counted: ", f);
 		html_esc(f, a);
 		fputs(e->superseded == 1
-			      ? " ballot replaced by the same person's other "
-				"vote (one vote per person), and "
-			      : " ballots replaced by the same person's other "
-				"vote (one vote per person), and ",
+			  ? " ballot replaced by the same person's other "
+			    "vote (one vote per person), and "
+			  : " ballots replaced by the same person's other "
+			    "vote (one vote per person), and ",
 		      f);
 		html_esc(f, b);
 		fputs(" rejected.</p>\n", f);
@@ -356,18 +356,19 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 void *admin_results_json(const struct admin_results *res, const char *url)
 {
 	static const enum sayso_channel chans[] = {
-		SAYSO_CH_KIOSK, SAYSO_CH_SMS, SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
+	    SAYSO_CH_KIOSK, SAYSO_CH_SMS, SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
 	const struct sayso_election *e = res->e;
 	const struct sayso_tally *t = &res->t;
 	const char *cur = res->round.currency;
-	json_t *o = json_object(), *sel = json_array(), *projects = json_array(),
-	       *ballots = json_object(), *turnout = json_object();
+	json_t *o = json_object(), *sel = json_array(),
+	       *projects = json_array(), *ballots = json_object(),
+	       *turnout = json_object();
 	size_t i;
 
 	json_object_set_new(o, "round", json_string(res->round.code));
 	json_object_set_new(o, "title", json_string(res->round.title));
-	json_object_set_new(o, "state", json_string(sayso_round_state_name(
-						 res->round.state)));
+	json_object_set_new(
+	    o, "state", json_string(sayso_round_state_name(res->round.state)));
 	json_object_set_new(o, "provisional",
 			    json_boolean(res->round.state == SAYSO_ROUND_OPEN));
 	json_object_set_new(o, "rule", json_string(sayso_rule_name(t->rule)));
@@ -408,17 +409,18 @@ void *admin_results_json(const struct admin_results *res, const char *url)
 	json_object_set_new(ballots, "rejected", json_integer(e->rejected));
 	json_object_set_new(o, "ballots", ballots);
 	for (i = 0; i < 4; i++)
-		json_object_set_new(turnout, sayso_channel_name(chans[i]),
-				    json_integer(res->turnout.by_channel[chans[i]]));
+		json_object_set_new(
+		    turnout, sayso_channel_name(chans[i]),
+		    json_integer(res->turnout.by_channel[chans[i]]));
 	json_object_set_new(o, "turnout", turnout);
-	json_object_set_new(o, "url", url && url[0] ? json_string(url)
-						    : json_null());
+	json_object_set_new(o, "url",
+			    url && url[0] ? json_string(url) : json_null());
 	return o;
 }
 
 void admin_results_csv(FILE *f, const struct admin_results *res)
 {
-	static const char *const h[] = {"id", "title", "cost", "votes",
+	static const char *const h[] = {"id",	 "title",    "cost", "votes",
 					"score", "selected", "order"};
 	const struct sayso_election *e = res->e;
 	size_t i;
@@ -448,10 +450,10 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *out = NULL, *url = NULL, *rulename = NULL;
 	const struct admin_opt opts[] = {
-		{"out", &out, NULL},
-		{"url", &url, NULL},
-		{"rule", &rulename, NULL},
-		{NULL, NULL, NULL},
+	    {"out", &out, NULL},
+	    {"url", &url, NULL},
+	    {"rule", &rulename, NULL},
+	    {NULL, NULL, NULL},
 	};
 	struct admin_results *res = NULL;
 	struct admin_outdir od;
@@ -472,8 +474,10 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 		return ADMIN_EXIT_USAGE;
 	}
 	if (rulename != NULL && sayso_rule_parse(rulename, &rule) != SAYSO_OK) {
-		fprintf(ctx->err, "sayso-admin results: --rule: '%s' is not "
-				  "greedy, mes or approval\n", rulename);
+		fprintf(ctx->err,
+			"sayso-admin results: --rule: '%s' is not "
+			"greedy, mes or approval\n",
+			rulename);
 		return ADMIN_EXIT_USAGE;
 	}
 	if (url != NULL) {
@@ -518,8 +522,9 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 	if (f == NULL)
 		goto fail;
 	j = admin_results_json(res, url);
-	json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-				 JSON_REAL_PRECISION(15));
+	json_dumpf(j, f,
+		   JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		       JSON_REAL_PRECISION(15));
 	fputc('\n', f);
 	json_decref(j);
 	if (admin_outdir_close(ctx, &od, f, "results.json") != 0)

@@ -172,53 +172,54 @@ void html_when(const char *iso, char *out, size_t outsz)
 }
 
 static const char css[] =
-	":root{color-scheme:light}"
-	"*{box-sizing:border-box}"
-	"body{margin:0;font-family:Arial,Helvetica,sans-serif;font-size:1.1875rem;"
-	"line-height:1.45;color:#0b0c0c;background:#fff}"
-	"main{max-width:46rem;margin:0 auto;padding:1rem 1rem 2rem}"
-	"h1{font-size:2rem;line-height:1.15;margin:1rem 0}"
-	"h2{font-size:1.5rem;margin:2rem 0 .75rem;padding-top:.5rem;"
-	"border-top:2px solid #b1b4b6}"
-	"h3{font-size:1.1875rem;margin:1.25rem 0 .5rem}"
-	"p,li{max-width:40rem}"
-	"a{color:#1d70b8}a:visited{color:#4c2c92}"
-	"a:focus{outline:3px solid #ffdd00;background:#ffdd00;color:#0b0c0c}"
-	".lead{font-size:1.3rem}"
-	".muted{color:#505a5f}"
-	".warn{border-left:6px solid #d4351c;padding:.5rem 1rem;"
-	"background:#f3f2f1}"
-	".figs{display:grid;grid-template-columns:repeat(auto-fit,"
-	"minmax(10rem,1fr));gap:.75rem;margin:1rem 0;padding:0}"
-	".figs div{border:1px solid #b1b4b6;border-top:5px solid #1d70b8;"
-	"padding:.5rem .75rem}"
-	".figs dt{font-size:1rem;color:#505a5f}"
-	".figs dd{margin:0;font-size:1.6rem;font-weight:bold}"
-	"figure{margin:1rem 0}.cap{font-weight:bold;margin:.5rem 0}"
-	".chart{list-style:none;margin:.5rem 0 1rem;padding:0}"
-	".chart li{margin:0 0 .6rem;max-width:none}"
-	".chart .lab{display:block}"
-	".chart .row{display:flex;align-items:center;gap:.5rem}"
-	".chart svg{flex:1 1 auto;height:1.4rem;min-width:4rem}"
-	".chart .val{flex:0 0 6.5rem;font-weight:bold}"
-	".tag{display:inline-block;margin-left:.5rem;padding:0 .4rem;"
-	"border:2px solid #00703c;color:#00703c;font-weight:bold;"
-	"font-size:.9rem}"
-	"table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;"
-	"font-size:1rem}"
-	"caption{text-align:left;font-weight:bold;padding:.25rem 0}"
-	"th,td{border-bottom:1px solid #b1b4b6;padding:.4rem .5rem .4rem 0;"
-	"text-align:left;vertical-align:top}"
-	"td.r,th.r{text-align:right}"
-	".tablewrap{overflow-x:auto}"
-	".qr{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}"
-	".qr svg{width:12rem;height:12rem}"
-	"footer{max-width:46rem;margin:0 auto;padding:0 1rem 2rem;"
-	"font-size:1rem;color:#505a5f}"
-	"@media print{body{font-size:11pt}main{max-width:none;padding:0}"
-	"h2{break-after:avoid}li,tr,.figs div{break-inside:avoid}"
-	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-	"a{color:#0b0c0c}a[href^=\"http\"]::after{content:\" (\" attr(href) \")\"}}";
+    ":root{color-scheme:light}"
+    "*{box-sizing:border-box}"
+    "body{margin:0;font-family:Arial,Helvetica,sans-serif;font-size:1.1875rem;"
+    "line-height:1.45;color:#0b0c0c;background:#fff}"
+    "main{max-width:46rem;margin:0 auto;padding:1rem 1rem 2rem}"
+    "h1{font-size:2rem;line-height:1.15;margin:1rem 0}"
+    "h2{font-size:1.5rem;margin:2rem 0 .75rem;padding-top:.5rem;"
+    "border-top:2px solid #b1b4b6}"
+    "h3{font-size:1.1875rem;margin:1.25rem 0 .5rem}"
+    "p,li{max-width:40rem}"
+    "a{color:#1d70b8}a:visited{color:#4c2c92}"
+    "a:focus{outline:3px solid #ffdd00;background:#ffdd00;color:#0b0c0c}"
+    ".lead{font-size:1.3rem}"
+    ".muted{color:#505a5f}"
+    ".warn{border-left:6px solid #d4351c;padding:.5rem 1rem;"
+    "background:#f3f2f1}"
+    ".figs{display:grid;grid-template-columns:repeat(auto-fit,"
+    "minmax(10rem,1fr));gap:.75rem;margin:1rem 0;padding:0}"
+    ".figs div{border:1px solid #b1b4b6;border-top:5px solid #1d70b8;"
+    "padding:.5rem .75rem}"
+    ".figs dt{font-size:1rem;color:#505a5f}"
+    ".figs dd{margin:0;font-size:1.6rem;font-weight:bold}"
+    "figure{margin:1rem 0}.cap{font-weight:bold;margin:.5rem 0}"
+    ".chart{list-style:none;margin:.5rem 0 1rem;padding:0}"
+    ".chart li{margin:0 0 .6rem;max-width:none}"
+    ".chart .lab{display:block}"
+    ".chart .row{display:flex;align-items:center;gap:.5rem}"
+    ".chart svg{flex:1 1 auto;height:1.4rem;min-width:4rem}"
+    ".chart .val{flex:0 0 6.5rem;font-weight:bold}"
+    ".tag{display:inline-block;margin-left:.5rem;padding:0 .4rem;"
+    "border:2px solid #00703c;color:#00703c;font-weight:bold;"
+    "font-size:.9rem}"
+    "table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;"
+    "font-size:1rem}"
+    "caption{text-align:left;font-weight:bold;padding:.25rem 0}"
+    "th,td{border-bottom:1px solid #b1b4b6;padding:.4rem .5rem .4rem 0;"
+    "text-align:left;vertical-align:top}"
+    "td.r,th.r{text-align:right}"
+    ".tablewrap{overflow-x:auto}"
+    ".qr{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}"
+    ".qr svg{width:12rem;height:12rem}"
+    "footer{max-width:46rem;margin:0 auto;padding:0 1rem 2rem;"
+    "font-size:1rem;color:#505a5f}"
+    "@media print{body{font-size:11pt}main{max-width:none;padding:0}"
+    "h2{break-after:avoid}li,tr,.figs div{break-inside:avoid}"
+    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "a{color:#0b0c0c}a[href^=\"http\"]::after{content:\" (\" attr(href) "
+    "\")\"}}";
 
 void html_page_begin(FILE *f, const char *title)
 {
@@ -250,8 +251,7 @@ void html_page_end(FILE *f, const char *generated_iso)
 /* Fill colours: plain blue, funded green, faces red to green. Each has an
  * outline in #0b0c0c so the bar's length shows whatever its fill. */
 static const char *const bar_fill[] = {
-	"#1d70b8", "#00703c", "#d4351c", "#f47738", "#ffdd00", "#85994b",
-	"#00703c",
+    "#1d70b8", "#00703c", "#d4351c", "#f47738", "#ffdd00", "#85994b", "#00703c",
 };
 
 void html_bars(FILE *f, const char *id, const char *title,
@@ -274,9 +274,11 @@ void html_bars(FILE *f, const char *id, const char *title,
 		int style = bars[i].style;
 		/* Thousandths of the width; a non-zero value is at least a
 		 * visible sliver. */
-		long w = max > 0 ? (long)((double)bars[i].value * 1000.0 /
-					  (double)max + 0.5)
-				 : 0;
+		long w =
+		    max > 0
+			? (long)((double)bars[i].value * 1000.0 / (double)max +
+				 0.5)
+			: 0;
 		char num[32];
 
 		if (bars[i].value > 0 && w < 4)
@@ -290,16 +292,18 @@ void html_bars(FILE *f, const char *id, const char *title,
 			html_esc(f, bars[i].note);
 			fputs("</span>", f);
 		}
-		fputs("</span><span class=\"row\">"
-		      "<svg viewBox=\"0 0 1000 20\" preserveAspectRatio=\"none\""
-		      " aria-hidden=\"true\" focusable=\"false\">",
-		      f);
+		fputs(
+		    "</span><span class=\"row\">"
+		    "<svg viewBox=\"0 0 1000 20\" preserveAspectRatio=\"none\""
+		    " aria-hidden=\"true\" focusable=\"false\">",
+		    f);
 		if (w > 0)
-			fprintf(f,
-				"<rect x=\"1\" y=\"1\" width=\"%ld\" height=\"18\""
-				" fill=\"%s\" stroke=\"#0b0c0c\" stroke-width=\"1\""
-				" vector-effect=\"non-scaling-stroke\"/>",
-				w > 998 ? 998 : w, bar_fill[style]);
+			fprintf(
+			    f,
+			    "<rect x=\"1\" y=\"1\" width=\"%ld\" height=\"18\""
+			    " fill=\"%s\" stroke=\"#0b0c0c\" stroke-width=\"1\""
+			    " vector-effect=\"non-scaling-stroke\"/>",
+			    w > 998 ? 998 : w, bar_fill[style]);
 		fputs("</svg><span class=\"val\">", f);
 		if (bars[i].valtext != NULL) {
 			html_esc(f, bars[i].valtext);
@@ -326,8 +330,8 @@ void html_table_begin(FILE *f, const char *caption, size_t ncols,
 	fputs("<thead><tr>", f);
 	for (i = 0; i < ncols; i++) {
 		fputs(align != NULL && align[i] == 'r'
-			      ? "<th scope=\"col\" class=\"r\">"
-			      : "<th scope=\"col\">",
+			  ? "<th scope=\"col\" class=\"r\">"
+			  : "<th scope=\"col\">",
 		      f);
 		html_esc(f, heads[i]);
 		fputs("</th>", f);
@@ -399,8 +403,8 @@ int admin_period(struct admin_ctx *ctx, const char *cmd, const char *since,
 			*until_ms += 86400000; /* through the end of that day */
 	}
 	if (*since_ms != 0 && *until_ms != 0 && *until_ms <= *since_ms) {
-		fprintf(ctx->err,
-			"sayso-admin %s: --until is before --since\n", cmd);
+		fprintf(ctx->err, "sayso-admin %s: --until is before --since\n",
+			cmd);
 		return ADMIN_EXIT_USAGE;
 	}
 	return ADMIN_EXIT_OK;
@@ -459,9 +463,8 @@ int admin_outdir_begin(struct admin_ctx *ctx, struct admin_outdir *od,
 	od->dir[len] = '\0';
 	if (stat(od->dir, &sb) == 0) {
 		if (!S_ISDIR(sb.st_mode))
-			return admin_fail(ctx,
-					  "%s exists and is not a directory",
-					  od->dir);
+			return admin_fail(
+			    ctx, "%s exists and is not a directory", od->dir);
 		snprintf(marker, sizeof marker, "%s/" MARKER, od->dir);
 		if (access(marker, F_OK) != 0) {
 			DIR *d = opendir(od->dir);
@@ -476,24 +479,28 @@ int admin_outdir_begin(struct admin_ctx *ctx, struct admin_outdir *od,
 				closedir(d);
 			}
 			if (!empty)
-				return admin_fail(ctx,
-					"%s is not empty and was not written by "
-					"sayso; choose a new directory for the "
-					"page",
-					od->dir);
+				return admin_fail(
+				    ctx,
+				    "%s is not empty and was not written by "
+				    "sayso; choose a new directory for the "
+				    "page",
+				    od->dir);
 		}
 	} else if (errno != ENOENT) {
 		return admin_fail(ctx, "%s: %s", od->dir, strerror(errno));
 	}
 	snprintf(od->tmp, sizeof od->tmp, "%s.tmp-XXXXXX", od->dir);
 	if (mkdtemp(od->tmp) == NULL)
-		return admin_fail(ctx, "cannot create a directory next to %s: %s",
+		return admin_fail(ctx,
+				  "cannot create a directory next to %s: %s",
 				  od->dir, strerror(errno));
 	chmod(od->tmp, 0755);
 	snprintf(marker, sizeof marker, "%s/" MARKER, od->tmp);
 	f = fopen(marker, "w");
-	if (f == NULL || fputs("written by sayso-admin; replaced whole on "
-			       "each run\n", f) == EOF ||
+	if (f == NULL ||
+	    fputs("written by sayso-admin; replaced whole on "
+		  "each run\n",
+		  f) == EOF ||
 	    fclose(f) != 0) {
 		admin_fail(ctx, "%s: %s", marker, strerror(errno));
 		remove_page_dir(od->tmp);
@@ -515,8 +522,8 @@ FILE *admin_outdir_open(struct admin_ctx *ctx, struct admin_outdir *od,
 	return f;
 }
 
-int admin_outdir_close(struct admin_ctx *ctx, struct admin_outdir *od,
-		       FILE *f, const char *name)
+int admin_outdir_close(struct admin_ctx *ctx, struct admin_outdir *od, FILE *f,
+		       const char *name)
 {
 	int err = 0;
 
@@ -542,8 +549,7 @@ static void fsync_dir(const char *path)
 	}
 }
 
-int admin_outdir_finish(struct admin_ctx *ctx, struct admin_outdir *od,
-			bool ok)
+int admin_outdir_finish(struct admin_ctx *ctx, struct admin_outdir *od, bool ok)
 {
 	struct stat sb;
 	char parent[1024];

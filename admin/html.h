@@ -50,11 +50,11 @@ void html_page_end(FILE *f, const char *generated_iso);
 
 /* One bar of a chart. */
 struct html_bar {
-	const char *label;  /* escaped when written */
+	const char *label; /* escaped when written */
 	int64_t value;
 	const char *valtext; /* shown value ("1,234", "£5,000"); NULL = value */
 	const char *note;    /* a tag after the label ("Funded"), or NULL */
-	int style;           /* 0 plain, 1 highlighted, 2..6 faces 1..5 */
+	int style;	     /* 0 plain, 1 highlighted, 2..6 faces 1..5 */
 };
 
 /*
@@ -114,8 +114,8 @@ int admin_outdir_begin(struct admin_ctx *ctx, struct admin_outdir *od,
 FILE *admin_outdir_open(struct admin_ctx *ctx, struct admin_outdir *od,
 			const char *name);
 /* Closes f, reporting a write error (disk full) as ADMIN_EXIT_ERROR. */
-int admin_outdir_close(struct admin_ctx *ctx, struct admin_outdir *od,
-		       FILE *f, const char *name);
+int admin_outdir_close(struct admin_ctx *ctx, struct admin_outdir *od, FILE *f,
+		       const char *name);
 /* Path of name inside the temp dir (for renderers that write by path). */
 void admin_outdir_path(const struct admin_outdir *od, const char *name,
 		       char *out, size_t outsz);

@@ -92,10 +92,11 @@ void admin_qr_svg(FILE *f, const struct sayso_qr *qr, const char *title,
 
 	if (standalone)
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\""
-		" width=\"%d\" height=\"%d\" shape-rendering=\"crispEdges\"",
-		total, total, total * 8, total * 8);
+	fprintf(
+	    f,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\""
+	    " width=\"%d\" height=\"%d\" shape-rendering=\"crispEdges\"",
+	    total, total, total * 8, total * 8);
 	if (title != NULL) {
 		fputs(" role=\"img\" aria-label=\"", f);
 		html_esc(f, title);
@@ -105,8 +106,9 @@ void admin_qr_svg(FILE *f, const struct sayso_qr *qr, const char *title,
 	} else {
 		fputs(">", f);
 	}
-	fprintf(f, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
-		   "<path fill=\"#000\" d=\"",
+	fprintf(f,
+		"<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
+		"<path fill=\"#000\" d=\"",
 		total, total);
 	for (y = 0; y < qr->width; y++) {
 		x = 0;

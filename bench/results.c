@@ -75,18 +75,20 @@ static const int64_t DAY = 86400000LL;
 static void fill_ratings(struct sayso_store *st, int n)
 {
 	static const char *const ch[] = {"kiosk", "sms", "paper", "import"};
-	static const char *const ans[] = {"The park", "Neighbours", "Shops",
-					  "Fly-tipping", "Noise", "Transport"};
+	static const char *const ans[] = {"The park", "Neighbours",
+					  "Shops",    "Fly-tipping",
+					  "Noise",    "Transport"};
 	sqlite3_stmt *s;
 	char uid[SAYSO_UID_LEN + 1], at[SAYSO_TIME_LEN + 1], dev[16];
 	int i;
 
 	exec_sql(st, "BEGIN");
-	if (sqlite3_prepare_v2(sayso_store_sqlite(st),
-			       "INSERT INTO ratings (uid, score, question, answer,"
-			       " channel, device_id, cast_at) VALUES"
-			       " (?, ?, ?, ?, ?, ?, ?)",
-			       -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		sayso_store_sqlite(st),
+		"INSERT INTO ratings (uid, score, question, answer,"
+		" channel, device_id, cast_at) VALUES"
+		" (?, ?, ?, ?, ?, ?, ?)",
+		-1, &s, NULL) != SQLITE_OK)
 		die("prepare ratings", st);
 	for (i = 0; i < n; i++) {
 		int score = 1 + (int)rnd(5);
@@ -102,8 +104,8 @@ static void fill_ratings(struct sayso_store *st, int n)
 		sqlite3_bind_text(s, 1, uid, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(s, 2, score);
 		if (rnd(2)) {
-			sqlite3_bind_text(s, 3, score >= 4 ? "best" : "worse", -1,
-					  SQLITE_STATIC);
+			sqlite3_bind_text(s, 3, score >= 4 ? "best" : "worse",
+					  -1, SQLITE_STATIC);
 			sqlite3_bind_text(s, 4, ans[rnd(6)], -1, SQLITE_STATIC);
 		} else {
 			sqlite3_bind_null(s, 3);
@@ -123,33 +125,34 @@ static void fill_ratings(struct sayso_store *st, int n)
 static void fill_reports(struct sayso_store *st, int n)
 {
 	static const char *const cat[] = {
-		"fly_tipping", "litter", "graffiti", "street_lighting",
-		"potholes", "dog_fouling", "damp_mould", "trees", "alleyway",
-		"noise", "parking", "other"};
-	static const char *const status[] = {"open", "in_progress",
-					     "resolved", "resolved",
-					     "rejected"};
+	    "fly_tipping", "litter",	  "graffiti",	"street_lighting",
+	    "potholes",	   "dog_fouling", "damp_mould", "trees",
+	    "alleyway",	   "noise",	  "parking",	"other"};
+	static const char *const status[] = {"open", "in_progress", "resolved",
+					     "resolved", "rejected"};
 	sqlite3_stmt *r, *h;
 	char uid[SAYSO_UID_LEN + 1], at[SAYSO_TIME_LEN + 1],
-		up[SAYSO_TIME_LEN + 1], ref[16], street[32], text[128];
+	    up[SAYSO_TIME_LEN + 1], ref[16], street[32], text[128];
 	int i;
 
 	exec_sql(st, "BEGIN");
-	if (sqlite3_prepare_v2(sayso_store_sqlite(st),
-			       "INSERT INTO reports (id, uid, ref, category, street,"
-			       " text, status, channel, device_id, cast_at,"
-			       " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'kiosk',"
-			       " 'hub1', ?, ?)",
-			       -1, &r, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(sayso_store_sqlite(st),
-			       "INSERT INTO report_history (report_id, at, status,"
-			       " note, actor) VALUES (?, ?, ?, ?, 'bench')",
-			       -1, &h, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		sayso_store_sqlite(st),
+		"INSERT INTO reports (id, uid, ref, category, street,"
+		" text, status, channel, device_id, cast_at,"
+		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'kiosk',"
+		" 'hub1', ?, ?)",
+		-1, &r, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+		sayso_store_sqlite(st),
+		"INSERT INTO report_history (report_id, at, status,"
+		" note, actor) VALUES (?, ?, ?, ?, 'bench')",
+		-1, &h, NULL) != SQLITE_OK)
 		die("prepare reports", st);
 	for (i = 1; i <= n; i++) {
 		const char *stt = status[rnd(5)];
-		int64_t made = T0 + (int64_t)rnd(30) * DAY +
-			       (int64_t)rnd(86400) * 1000;
+		int64_t made =
+		    T0 + (int64_t)rnd(30) * DAY + (int64_t)rnd(86400) * 1000;
 		int64_t done = made + (int64_t)(1 + rnd(20)) * DAY / 2;
 
 		sayso_uid_new(uid, sizeof uid);
@@ -222,11 +225,12 @@ static void fill_round(struct sayso_store *st, int nballots)
 		pid[i] = p.id;
 	}
 	exec_sql(st, "BEGIN");
-	if (sqlite3_prepare_v2(sayso_store_sqlite(st),
-			       "INSERT INTO ballots (uid, round_id, resident_id,"
-			       " channel, device_id, cast_at, status) VALUES"
-			       " (?, ?, ?, ?, 'hub1', ?, 'counted')",
-			       -1, &b, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(
+		sayso_store_sqlite(st),
+		"INSERT INTO ballots (uid, round_id, resident_id,"
+		" channel, device_id, cast_at, status) VALUES"
+		" (?, ?, ?, ?, 'hub1', ?, 'counted')",
+		-1, &b, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(sayso_store_sqlite(st),
 			       "INSERT OR IGNORE INTO ballot_items (ballot_id,"
 			       " project_id) VALUES (?, ?)",
@@ -276,8 +280,8 @@ static void time_cmd(const char *label, int argc, char **argv)
 		t = now_ms() - t;
 		c = cpu_ms() - c;
 		if (rc != 0) {
-			fprintf(stderr, "bench_results: %s failed (%d)\n", label,
-				rc);
+			fprintf(stderr, "bench_results: %s failed (%d)\n",
+				label, rc);
 			exit(1);
 		}
 		if (t < best) {
@@ -329,14 +333,15 @@ int main(int argc, char **argv)
 	       "projects (filled in %.0f ms)\n",
 	       nratings, nreports, nballots, now_ms() - t);
 
-	printf("core summaries (libsaysocore; wall time depends on the machine's "
-	       "load, cpu is this process):\n");
+	printf(
+	    "core summaries (libsaysocore; wall time depends on the machine's "
+	    "load, cpu is this process):\n");
 	for (by = SAYSO_BY_NONE; by <= SAYSO_BY_DEVICE; by++) {
 		double c = cpu_ms();
 
 		t = now_ms();
-		if (sayso_stats_ratings(st, 0, 0, (enum sayso_stats_by)by, &rs) !=
-		    SAYSO_OK)
+		if (sayso_stats_ratings(st, 0, 0, (enum sayso_stats_by)by,
+					&rs) != SAYSO_OK)
 			die("ratings", st);
 		t = now_ms() - t;
 		c = cpu_ms() - c;
@@ -364,43 +369,46 @@ int main(int argc, char **argv)
 	printf("sayso-admin commands (best of 3, including opening the "
 	       "database and fsync of pages):\n");
 	{
-		char *a1[] = {"sayso-admin", "--db", db, "ratings", "summary",
-			      "--by", "hour", NULL};
+		char *a1[] = {"sayso-admin", "--db", db,     "ratings",
+			      "summary",     "--by", "hour", NULL};
 		time_cmd("ratings summary --by hour", 7, a1);
 	}
 	{
 		snprintf(out, sizeof out, "%s/ratings-page", dir);
-		char *a2[] = {"sayso-admin", "--db", db, "ratings", "summary",
-			      "--by", "day", "--html", out, NULL};
+		char *a2[] = {"sayso-admin", "--db", db,    "ratings",
+			      "summary",     "--by", "day", "--html",
+			      out,	     NULL};
 		time_cmd("ratings summary --by day --html DIR", 9, a2);
 	}
 	{
-		char *a3[] = {"sayso-admin", "--db", db, "reports", "list",
-			      "--format", "open311", NULL};
+		char *a3[] = {"sayso-admin", "--db",	 db,	    "reports",
+			      "list",	     "--format", "open311", NULL};
 		time_cmd("reports list --format open311 (all)", 7, a3);
 	}
 	{
-		char *a4[] = {"sayso-admin", "--db", db, "reports", "summary",
-			      NULL};
+		char *a4[] = {"sayso-admin", "--db",	db,
+			      "reports",     "summary", NULL};
 		time_cmd("reports summary", 5, a4);
 	}
 	{
 		snprintf(out, sizeof out, "%s/results-page", dir);
-		char *a5[] = {"sayso-admin", "--db", db, "results", "BIG",
-			      "--out", out, "--url",
-			      "https://example.org/results", NULL};
+		char *a5[] = {
+		    "sayso-admin", "--db",  db,
+		    "results",	   "BIG",   "--out",
+		    out,	   "--url", "https://example.org/results",
+		    NULL};
 		time_cmd("results BIG --out DIR --url URL (greedy)", 9, a5);
 	}
 	{
 		snprintf(out, sizeof out, "%s/results-mes", dir);
-		char *a6[] = {"sayso-admin", "--db", db, "results", "BIG",
-			      "--out", out, "--rule", "mes", NULL};
+		char *a6[] = {"sayso-admin", "--db", db,       "results", "BIG",
+			      "--out",	     out,    "--rule", "mes",	  NULL};
 		time_cmd("results BIG --out DIR --rule mes", 9, a6);
 	}
 	{
 		snprintf(out, sizeof out, "%s/report-page", dir);
-		char *a7[] = {"sayso-admin", "--db", db, "report", "--out",
-			      out, NULL};
+		char *a7[] = {"sayso-admin", "--db", db,  "report",
+			      "--out",	     out,    NULL};
 		time_cmd("report --out DIR (all three parts)", 6, a7);
 	}
 	if (getenv("SAYSO_BENCH_KEEP") != NULL)

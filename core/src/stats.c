@@ -56,8 +56,8 @@ const char *sayso_stats_by_name(enum sayso_stats_by by)
 enum sayso_err sayso_stats_by_parse(const char *s, enum sayso_stats_by *out)
 {
 	static const enum sayso_stats_by all[] = {
-		SAYSO_BY_NONE, SAYSO_BY_DAY, SAYSO_BY_HOUR, SAYSO_BY_CHANNEL,
-		SAYSO_BY_DEVICE,
+	    SAYSO_BY_NONE,    SAYSO_BY_DAY,    SAYSO_BY_HOUR,
+	    SAYSO_BY_CHANNEL, SAYSO_BY_DEVICE,
 	};
 	size_t i;
 
@@ -74,8 +74,7 @@ enum sayso_err sayso_stats_by_parse(const char *s, enum sayso_stats_by *out)
 	return SAYSO_ERR_INVAL;
 }
 
-void sayso_stats_wilson(int64_t k, int64_t n, double z, double *lo,
-			double *hi)
+void sayso_stats_wilson(int64_t k, int64_t n, double z, double *lo, double *hi)
 {
 	double p, z2, denom, centre, half;
 
@@ -135,21 +134,21 @@ static enum sayso_err add_score(struct sayso_rating_counts *c, int score,
 }
 
 static const char *const group_sql[] = {
-	/* SAYSO_BY_NONE: not used */
-	"",
-	"SELECT date(cast_at, 'localtime') AS k, score, count(*) FROM ratings"
-	" WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-	" GROUP BY k, score ORDER BY k, score",
-	"SELECT strftime('%H', cast_at, 'localtime') AS k, score, count(*)"
-	" FROM ratings"
-	" WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-	" GROUP BY k, score ORDER BY k, score",
-	"SELECT channel AS k, score, count(*) FROM ratings"
-	" WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-	" GROUP BY k, score ORDER BY k, score",
-	"SELECT device_id AS k, score, count(*) FROM ratings"
-	" WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-	" GROUP BY k, score ORDER BY k, score",
+    /* SAYSO_BY_NONE: not used */
+    "",
+    "SELECT date(cast_at, 'localtime') AS k, score, count(*) FROM ratings"
+    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+    " GROUP BY k, score ORDER BY k, score",
+    "SELECT strftime('%H', cast_at, 'localtime') AS k, score, count(*)"
+    " FROM ratings"
+    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+    " GROUP BY k, score ORDER BY k, score",
+    "SELECT channel AS k, score, count(*) FROM ratings"
+    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+    " GROUP BY k, score ORDER BY k, score",
+    "SELECT device_id AS k, score, count(*) FROM ratings"
+    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+    " GROUP BY k, score ORDER BY k, score",
 };
 
 static enum sayso_err ratings_groups(struct sayso_store *st, const char *lo,
@@ -212,8 +211,8 @@ static enum sayso_err ratings_answers(struct sayso_store *st, const char *lo,
 	int rc;
 	enum sayso_err err = SAYSO_OK;
 
-	s = sayso_store_stmt(st,
-		"SELECT coalesce(question, ''), answer, count(*) AS n"
+	s = sayso_store_stmt(
+	    st, "SELECT coalesce(question, ''), answer, count(*) AS n"
 		" FROM ratings"
 		" WHERE answer IS NOT NULL AND answer <> ''"
 		" AND (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
@@ -256,18 +255,20 @@ enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 	out->until_ms = until_ms;
 	out->by = by;
 	if ((unsigned)by > SAYSO_BY_DEVICE)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL, "unknown grouping");
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"unknown grouping");
 	err = check_period(st, since_ms, until_ms);
 	if (err != SAYSO_OK)
 		return err;
 	bound_text(since_ms, lo, sizeof lo);
 	bound_text(until_ms, hi, sizeof hi);
 
-	s = sayso_store_stmt(st,
-		"SELECT score, count(*), min(cast_at), max(cast_at),"
-		" sum(answer IS NOT NULL AND answer <> '') FROM ratings"
-		" WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-		" GROUP BY score");
+	s = sayso_store_stmt(
+	    st,
+	    "SELECT score, count(*), min(cast_at), max(cast_at),"
+	    " sum(answer IS NOT NULL AND answer <> '') FROM ratings"
+	    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+	    " GROUP BY score");
 	if (s == NULL)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
@@ -284,8 +285,8 @@ enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 			return sayso_store_fail(st, err,
 						"a rating has score %d", score);
 		}
-		if (a != NULL && (out->first[0] == '\0' ||
-				  strcmp(a, out->first) < 0))
+		if (a != NULL &&
+		    (out->first[0] == '\0' || strcmp(a, out->first) < 0))
 			sayso_strlcpy_utf8(out->first, a, sizeof out->first);
 		if (b != NULL && strcmp(b, out->last) > 0)
 			sayso_strlcpy_utf8(out->last, b, sizeof out->last);
@@ -401,12 +402,14 @@ static enum sayso_err resolve_median(struct sayso_store *st, const char *lo,
 	enum sayso_err err = SAYSO_OK;
 
 	out->median_days = -1;
-	s = sayso_store_stmt(st,
-		"SELECT julianday(coalesce((SELECT max(h.at) FROM report_history h"
-		"   WHERE h.report_id = r.id AND h.status = 'resolved'),"
-		"   r.updated_at)) - julianday(r.cast_at)"
-		" FROM reports r WHERE r.status = 'resolved'"
-		" AND (?1 = '' OR r.cast_at >= ?1) AND (?2 = '' OR r.cast_at < ?2)");
+	s = sayso_store_stmt(
+	    st,
+	    "SELECT julianday(coalesce((SELECT max(h.at) FROM report_history h"
+	    "   WHERE h.report_id = r.id AND h.status = 'resolved'),"
+	    "   r.updated_at)) - julianday(r.cast_at)"
+	    " FROM reports r WHERE r.status = 'resolved'"
+	    " AND (?1 = '' OR r.cast_at >= ?1) AND (?2 = '' OR r.cast_at < "
+	    "?2)");
 	if (s == NULL)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
@@ -468,10 +471,11 @@ enum sayso_err sayso_stats_reports(struct sayso_store *st, int64_t since_ms,
 	bound_text(since_ms, lo, sizeof lo);
 	bound_text(until_ms, hi, sizeof hi);
 
-	s = sayso_store_stmt(st,
-		"SELECT status, count(*) FROM reports"
-		" WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-		" GROUP BY status");
+	s = sayso_store_stmt(
+	    st,
+	    "SELECT status, count(*) FROM reports"
+	    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+	    " GROUP BY status");
 	if (s == NULL)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
@@ -496,23 +500,25 @@ enum sayso_err sayso_stats_reports(struct sayso_store *st, int64_t since_ms,
 	sqlite3_reset(s);
 	if (out->total > 0)
 		out->resolution_rate =
-			(double)out->by_status[SAYSO_REPORT_RESOLVED] /
-			(double)out->total;
+		    (double)out->by_status[SAYSO_REPORT_RESOLVED] /
+		    (double)out->total;
 
-	err = report_counts(st,
-		"SELECT category, count(*) AS n,"
-		" sum(status = 'resolved') FROM reports"
-		" WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-		" GROUP BY category ORDER BY n DESC, category",
-		lo, hi, &out->categories, &out->ncategories);
+	err = report_counts(
+	    st,
+	    "SELECT category, count(*) AS n,"
+	    " sum(status = 'resolved') FROM reports"
+	    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+	    " GROUP BY category ORDER BY n DESC, category",
+	    lo, hi, &out->categories, &out->ncategories);
 	if (err != SAYSO_OK)
 		goto fail;
-	err = report_counts(st,
-		"SELECT coalesce(street, '') AS k, count(*) AS n,"
-		" sum(status = 'resolved') FROM reports"
-		" WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-		" GROUP BY k COLLATE NOCASE ORDER BY n DESC, k COLLATE NOCASE",
-		lo, hi, &out->streets, &out->nstreets);
+	err = report_counts(
+	    st,
+	    "SELECT coalesce(street, '') AS k, count(*) AS n,"
+	    " sum(status = 'resolved') FROM reports"
+	    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+	    " GROUP BY k COLLATE NOCASE ORDER BY n DESC, k COLLATE NOCASE",
+	    lo, hi, &out->streets, &out->nstreets);
 	if (err != SAYSO_OK)
 		goto fail;
 	err = resolve_median(st, lo, hi, out);
@@ -538,8 +544,7 @@ void sayso_reports_summary_free(struct sayso_reports_summary *s)
 
 enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 				       const struct sayso_report_filter *f,
-				       struct sayso_report_row **out,
-				       size_t *n)
+				       struct sayso_report_row **out, size_t *n)
 {
 	static const struct sayso_report_filter none;
 	char lo[SAYSO_TIME_LEN + 1], hi[SAYSO_TIME_LEN + 1];
@@ -555,28 +560,32 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 		f = &none;
 	if (f->status != NULL && f->status[0] != '\0' &&
 	    sayso_report_status_parse(f->status, &want) != SAYSO_OK)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
-			"unknown status '%s' (open, in_progress, resolved, "
-			"rejected)", f->status);
+		return sayso_store_fail(
+		    st, SAYSO_ERR_INVAL,
+		    "unknown status '%s' (open, in_progress, resolved, "
+		    "rejected)",
+		    f->status);
 	err = check_period(st, f->since_ms, f->until_ms);
 	if (err != SAYSO_OK)
 		return err;
 	bound_text(f->since_ms, lo, sizeof lo);
 	bound_text(f->until_ms, hi, sizeof hi);
 
-	s = sayso_store_stmt(st,
-		"SELECT r.id, r.ref, r.category, coalesce(r.street, ''),"
-		" coalesce(r.location, ''), coalesce(r.text, ''), r.status,"
-		" r.channel, r.device_id, r.cast_at, r.updated_at,"
-		" coalesce((SELECT h.note FROM report_history h"
-		"   WHERE h.report_id = r.id"
-		"   ORDER BY h.at DESC, h.id DESC LIMIT 1), '')"
-		" FROM reports r"
-		" WHERE (?1 = '' OR r.cast_at >= ?1) AND (?2 = '' OR r.cast_at < ?2)"
-		" AND (?3 IS NULL OR r.status = ?3)"
-		" AND (?4 IS NULL OR r.category = ?4 COLLATE NOCASE)"
-		" AND (?5 IS NULL OR coalesce(r.street, '') = ?5 COLLATE NOCASE)"
-		" ORDER BY r.cast_at, r.id");
+	s = sayso_store_stmt(
+	    st,
+	    "SELECT r.id, r.ref, r.category, coalesce(r.street, ''),"
+	    " coalesce(r.location, ''), coalesce(r.text, ''), r.status,"
+	    " r.channel, r.device_id, r.cast_at, r.updated_at,"
+	    " coalesce((SELECT h.note FROM report_history h"
+	    "   WHERE h.report_id = r.id"
+	    "   ORDER BY h.at DESC, h.id DESC LIMIT 1), '')"
+	    " FROM reports r"
+	    " WHERE (?1 = '' OR r.cast_at >= ?1) AND (?2 = '' OR r.cast_at < "
+	    "?2)"
+	    " AND (?3 IS NULL OR r.status = ?3)"
+	    " AND (?4 IS NULL OR r.category = ?4 COLLATE NOCASE)"
+	    " AND (?5 IS NULL OR coalesce(r.street, '') = ?5 COLLATE NOCASE)"
+	    " ORDER BY r.cast_at, r.id");
 	if (s == NULL)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
@@ -738,8 +747,8 @@ enum sayso_err sayso_stats_turnout(struct sayso_store *st, int64_t round_id,
 	enum sayso_err err = SAYSO_OK;
 
 	memset(out, 0, sizeof *out);
-	s = sayso_store_stmt(st,
-		"SELECT status, channel, count(*), min(cast_at), max(cast_at)"
+	s = sayso_store_stmt(
+	    st, "SELECT status, channel, count(*), min(cast_at), max(cast_at)"
 		" FROM ballots WHERE round_id = ?1 GROUP BY status, channel");
 	if (s == NULL)
 		return SAYSO_ERR_DB;
@@ -774,8 +783,8 @@ enum sayso_err sayso_stats_turnout(struct sayso_store *st, int64_t round_id,
 		}
 		out->by_channel[ch] += n;
 		out->counted += n;
-		if (a != NULL && (out->first[0] == '\0' ||
-				  strcmp(a, out->first) < 0))
+		if (a != NULL &&
+		    (out->first[0] == '\0' || strcmp(a, out->first) < 0))
 			sayso_strlcpy_utf8(out->first, a, sizeof out->first);
 		if (b != NULL && strcmp(b, out->last) > 0)
 			sayso_strlcpy_utf8(out->last, b, sizeof out->last);

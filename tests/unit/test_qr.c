@@ -32,9 +32,9 @@ static void test_structure(void **state)
 	int i, w;
 
 	(void)state;
-	assert_int_equal(sayso_qr_encode("https://example.org/results?site=hub1",
-					 &qr),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_qr_encode("https://example.org/results?site=hub1", &qr),
+	    SAYSO_OK);
 	w = qr.width;
 	/* 37 bytes at level M need version 3: 29 modules. */
 	assert_int_equal(w, 29);
@@ -133,10 +133,10 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_structure),
-		cmocka_unit_test(test_level_m),
-		cmocka_unit_test(test_sizes_grow),
-		cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_structure),
+	    cmocka_unit_test(test_level_m),
+	    cmocka_unit_test(test_sizes_grow),
+	    cmocka_unit_test(test_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

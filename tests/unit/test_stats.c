@@ -128,14 +128,13 @@ static void fill_ratings(struct sayso_store *st)
 	       "Parks");
 	rating(st, 6, 3, "kiosk", "hub2", "2026-11-21T13:10:00.000Z", NULL,
 	       NULL);
-	rating(st, 7, 2, "paper", "admin", "2026-11-22T09:00:00.000Z",
-	       "worse", "Litter");
-	rating(st, 8, 1, "kiosk", "hub1", "2026-11-22T09:05:00.000Z",
-	       "worse", "Litter");
+	rating(st, 7, 2, "paper", "admin", "2026-11-22T09:00:00.000Z", "worse",
+	       "Litter");
+	rating(st, 8, 1, "kiosk", "hub1", "2026-11-22T09:05:00.000Z", "worse",
+	       "Litter");
 	rating(st, 9, 5, "kiosk", "hub1", "2026-11-22T18:00:00.000Z", "best",
 	       "Neighbours");
-	rating(st, 10, 4, "kiosk", "hub1", "2026-11-23T08:00:00.000Z", "",
-	       "");
+	rating(st, 10, 4, "kiosk", "hub1", "2026-11-23T08:00:00.000Z", "", "");
 }
 
 static void test_ratings_summary(void **state)
@@ -231,9 +230,9 @@ static void test_ratings_summary(void **state)
 	sayso_ratings_summary_free(&s);
 
 	/* An empty period has no share and no interval. */
-	assert_int_equal(sayso_stats_ratings(st, ms("2027-01-01"), 0,
-					     SAYSO_BY_DAY, &s),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_stats_ratings(st, ms("2027-01-01"), 0, SAYSO_BY_DAY, &s),
+	    SAYSO_OK);
 	assert_int_equal(s.all.n, 0);
 	assert_float_equal(s.all.share, 0, 0);
 	assert_float_equal(s.all.hi, 0, 0);
@@ -286,9 +285,8 @@ static void fill_reports(struct sayso_store *st)
 	       "resolved", "2026-11-05T08:00:00.000Z",
 	       "2026-11-05T20:00:00.000Z");
 	history(st, 3, "2026-11-05T20:00:00.000Z", "resolved", "Painted");
-	report(st, 4, "AAA-004", "lighting", "Byron St", "Lamp out",
-	       "rejected", "2026-11-06T08:00:00.000Z",
-	       "2026-11-07T08:00:00.000Z");
+	report(st, 4, "AAA-004", "lighting", "Byron St", "Lamp out", "rejected",
+	       "2026-11-06T08:00:00.000Z", "2026-11-07T08:00:00.000Z");
 	history(st, 4, "2026-11-07T08:00:00.000Z", "rejected",
 		"Not ours: reported to the council");
 	report(st, 5, "AAA-005", "fly_tipping", NULL, "Bags", "open",
@@ -362,13 +360,13 @@ static void test_resolution_rate_748(void **state)
 	(void)state;
 	sql(st, "BEGIN");
 	for (i = 1; i <= 1000; i++) {
-		const char *status = i <= 748 ? "resolved"
+		const char *status = i <= 748	? "resolved"
 				     : i <= 900 ? "open"
-				     : i <= 950 ? "in_progress" : "rejected";
+				     : i <= 950 ? "in_progress"
+						: "rejected";
 		snprintf(ref, sizeof ref, "B%06d", i);
 		report(st, i, ref, "litter", "Shelley Ave", "x", status,
-		       "2026-10-01T00:00:00.000Z",
-		       "2026-10-04T12:00:00.000Z");
+		       "2026-10-01T00:00:00.000Z", "2026-10-04T12:00:00.000Z");
 	}
 	sql(st, "COMMIT");
 	assert_int_equal(sayso_stats_reports(st, 0, 0, &s), SAYSO_OK);
@@ -484,13 +482,13 @@ static void test_open311(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_wilson),
-		cmocka_unit_test(test_by_parse),
-		cmocka_unit_test(test_ratings_summary),
-		cmocka_unit_test(test_reports_summary),
-		cmocka_unit_test(test_resolution_rate_748),
-		cmocka_unit_test(test_report_list),
-		cmocka_unit_test(test_open311),
+	    cmocka_unit_test(test_wilson),
+	    cmocka_unit_test(test_by_parse),
+	    cmocka_unit_test(test_ratings_summary),
+	    cmocka_unit_test(test_reports_summary),
+	    cmocka_unit_test(test_resolution_rate_748),
+	    cmocka_unit_test(test_report_list),
+	    cmocka_unit_test(test_open311),
 	};
 
 	setenv("TZ", "UTC", 1);

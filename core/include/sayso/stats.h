@@ -23,16 +23,17 @@
 #include "sayso/store.h"
 
 #define SAYSO_FACES 5
-#define SAYSO_STATS_KEY_MAX 129     /* group key, category or street + NUL */
-#define SAYSO_STATS_ANSWERS_MAX 100 /* follow-up answers kept, most given first */
+#define SAYSO_STATS_KEY_MAX 129 /* group key, category or street + NUL */
+#define SAYSO_STATS_ANSWERS_MAX                                                \
+	100 /* follow-up answers kept, most given first */
 #define SAYSO_STATS_Z95 1.959963984540054
 
 /* ---- ratings ---- */
 
 enum sayso_stats_by {
 	SAYSO_BY_NONE,
-	SAYSO_BY_DAY,     /* "2026-11-23" (local) */
-	SAYSO_BY_HOUR,    /* "00".."23", hour of day (local) */
+	SAYSO_BY_DAY,	  /* "2026-11-23" (local) */
+	SAYSO_BY_HOUR,	  /* "00".."23", hour of day (local) */
 	SAYSO_BY_CHANNEL, /* "kiosk", "sms", ... */
 	SAYSO_BY_DEVICE,  /* device id */
 };
@@ -42,12 +43,12 @@ const char *sayso_stats_by_name(enum sayso_stats_by by);
 enum sayso_err sayso_stats_by_parse(const char *s, enum sayso_stats_by *out);
 
 struct sayso_rating_counts {
-	int64_t n;                  /* ratings */
+	int64_t n;		    /* ratings */
 	int64_t faces[SAYSO_FACES]; /* faces[score - 1] */
-	int64_t positive;           /* scores 4 and 5 */
-	double share;               /* positive / n; 0 when n == 0 */
-	double lo, hi;              /* 95% Wilson score interval of share */
-	double mean;                /* mean score; 0 when n == 0 */
+	int64_t positive;	    /* scores 4 and 5 */
+	double share;		    /* positive / n; 0 when n == 0 */
+	double lo, hi;		    /* 95% Wilson score interval of share */
+	double mean;		    /* mean score; 0 when n == 0 */
 };
 
 struct sayso_rating_group {
@@ -62,16 +63,17 @@ struct sayso_answer_count {
 };
 
 struct sayso_ratings_summary {
-	int64_t since_ms, until_ms;   /* as asked (0 = unbounded) */
-	char first[SAYSO_TIME_LEN + 1]; /* first and last rating seen, "" if none */
+	int64_t since_ms, until_ms; /* as asked (0 = unbounded) */
+	char first[SAYSO_TIME_LEN +
+		   1]; /* first and last rating seen, "" if none */
 	char last[SAYSO_TIME_LEN + 1];
 	struct sayso_rating_counts all;
 	enum sayso_stats_by by;
 	struct sayso_rating_group *groups; /* in key order; NULL when by none */
 	size_t ngroups;
 	struct sayso_answer_count *answers; /* most given first, then by text */
-	size_t nanswers;                    /* <= SAYSO_STATS_ANSWERS_MAX */
-	int64_t answered;                   /* ratings with a follow-up answer */
+	size_t nanswers;		    /* <= SAYSO_STATS_ANSWERS_MAX */
+	int64_t answered; /* ratings with a follow-up answer */
 };
 
 /*
@@ -90,27 +92,30 @@ void sayso_ratings_summary_free(struct sayso_ratings_summary *s);
  * 95% (or any z) Wilson score interval for k successes out of n. Fills
  * counts' share/lo/hi style values: *lo and *hi in [0, 1]; both 0 when n == 0.
  */
-void sayso_stats_wilson(int64_t k, int64_t n, double z, double *lo,
-			double *hi);
+void sayso_stats_wilson(int64_t k, int64_t n, double z, double *lo, double *hi);
 
 /* ---- reported problems ---- */
 
 struct sayso_report_count {
-	char key[SAYSO_STATS_KEY_MAX]; /* category code or street ("" = none given) */
-	int64_t n;                     /* reports */
-	int64_t resolved;              /* of which resolved now */
+	char key[SAYSO_STATS_KEY_MAX]; /* category code or street ("" = none
+					  given) */
+	int64_t n;		       /* reports */
+	int64_t resolved;	       /* of which resolved now */
 };
 
 struct sayso_reports_summary {
 	int64_t since_ms, until_ms;
 	int64_t total;
 	int64_t by_status[4]; /* indexed by enum sayso_report_status */
-	double resolution_rate; /* resolved / total (all statuses); 0 when none */
+	double
+	    resolution_rate; /* resolved / total (all statuses); 0 when none */
 	int64_t resolved_timed; /* resolved reports with a resolution time */
-	double median_days;     /* median days from report to resolution; -1 if none */
-	struct sayso_report_count *categories; /* most reports first, then by key */
+	double
+	    median_days; /* median days from report to resolution; -1 if none */
+	struct sayso_report_count
+	    *categories; /* most reports first, then by key */
 	size_t ncategories;
-	struct sayso_report_count *streets;    /* hotspots: most first, then key */
+	struct sayso_report_count *streets; /* hotspots: most first, then key */
 	size_t nstreets;
 };
 
@@ -170,12 +175,12 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 /* A service request, field names as in GeoReport v2 "requests". */
 struct sayso_open311_request {
 	char service_request_id[SAYSO_REF_LEN + 1];
-	const char *status;                        /* "open" | "closed" (static) */
+	const char *status; /* "open" | "closed" (static) */
 	char status_notes[SAYSO_NOTE_MAX + 1];
 	char service_name[SAYSO_CATEGORY_MAX + 1];
 	char service_code[SAYSO_CATEGORY_MAX + 1];
 	char description[SAYSO_REPORT_TEXT_MAX + 1];
-	char requested_datetime[32];               /* "2026-11-23T10:15:00Z" */
+	char requested_datetime[32]; /* "2026-11-23T10:15:00Z" */
 	char updated_datetime[32];
 	char address[SAYSO_STREET_MAX + SAYSO_LOCATION_MAX + 3];
 };
@@ -200,11 +205,13 @@ void sayso_category_label(const char *code, char *out, size_t outsz);
 /* ---- participatory budgeting: what the results page adds to a tally ---- */
 
 struct sayso_turnout {
-	int64_t by_channel[4]; /* counted ballots, indexed by enum sayso_channel */
-	int64_t counted;       /* sum of by_channel */
+	int64_t
+	    by_channel[4]; /* counted ballots, indexed by enum sayso_channel */
+	int64_t counted;   /* sum of by_channel */
 	int64_t superseded;
 	int64_t rejected;
-	char first[SAYSO_TIME_LEN + 1]; /* first and last counted ballot, "" if none */
+	char first[SAYSO_TIME_LEN +
+		   1]; /* first and last counted ballot, "" if none */
 	char last[SAYSO_TIME_LEN + 1];
 };
 

@@ -1821,6 +1821,22 @@ static void put_kv(FILE *out, const char *k, const char *v)
 	fputc('\n', out);
 }
 
+/* Ends a VOTES row: the points column, then the newline. An empty
+ * cumulative vote gets points "None", which pabutools reads as "no points"
+ * (an empty field would make it look up a project named ""). */
+static void end_vote(FILE *out, bool points, bool cumulative, const char *pts,
+		     size_t plen)
+{
+	if (points) {
+		fputc(';', out);
+		if (plen == 0 && cumulative)
+			fputs("None", out);
+		else
+			fwrite(pts, 1, plen, out);
+	}
+	fputc('\n', out);
+}
+
 static const char *const rewritten[] = {
     "description", "num_projects", "num_votes", "budget",
     "vote_type",   "rule",	   "currency",
@@ -1838,7 +1854,7 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	sqlite3 *db;
 	enum sayso_err err;
 	const char *vote_type, *rulename;
-	bool points, began = false;
+	bool points, cumulative, began = false;
 	char num[32];
 	size_t i;
 	int rc;
@@ -1885,6 +1901,7 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	}
 	sqlite3_reset(s);
 
+	cumulative = r.kind == SAYSO_BALLOT_CUMULATIVE;
 	switch (r.kind) {
 	case SAYSO_BALLOT_CUMULATIVE:
 		vote_type = "cumulative";
@@ -2018,13 +2035,9 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 			if (bid != last) {
 				const unsigned char *xv =
 				    sqlite3_column_text(s, 1);
-				if (last >= 0) {
-					if (points) {
-						fputc(';', out);
-						fwrite(ptsbuf, 1, plen, out);
-					}
-					fputc('\n', out);
-				}
+				if (last >= 0)
+					end_vote(out, points, cumulative,
+						 ptsbuf, plen);
 				if (xv && xv[0]) {
 					put_field(out, (const char *)xv);
 				} else {
@@ -2065,13 +2078,8 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 			       "to write");
 			goto out;
 		}
-		if (last >= 0) {
-			if (points) {
-				fputc(';', out);
-				fwrite(ptsbuf, 1, plen, out);
-			}
-			fputc('\n', out);
-		}
+		if (last >= 0)
+			end_vote(out, points, cumulative, ptsbuf, plen);
 	}
 	if (fflush(out) != 0 || ferror(out)) {
 		err = SAYSO_ERR_IO;

@@ -504,6 +504,21 @@ static void test_round_trip_hand(void **state)
 	    strstr(text, "description;\"Ranked; with \"\"quotes\"\"\"\n"));
 	free(text);
 	sayso_pb_free(pb);
+
+	/* Cumulative with an empty vote: points "None" (pabutools). */
+	pb = parse_ok("META\nkey;value\nbudget;50\nvote_type;cumulative\n"
+		      "max_sum_points;5\nPROJECTS\nproject_id;cost\nx;10\n"
+		      "y;20\nVOTES\nvoter_id;vote;points\n1;x,y;4,1\n2;;\n"
+		      "3;y;5\n");
+	assert_int_equal(sayso_pb_import_parsed(st, pb, "c.pb", "cum", "test",
+						&rid, err, sizeof err),
+			 SAYSO_OK);
+	text =
+	    round_trip(st, rid, "cum2", SAYSO_RULE_GREEDY, SAYSO_RULE_GREEDY);
+	assert_non_null(strstr(text, "1;x,y;4,1\n2;;None\n3;y;5\n"));
+	assert_non_null(strstr(text, "max_sum_points;5\n"));
+	free(text);
+	sayso_pb_free(pb);
 	sayso_store_close(st);
 }
 
@@ -599,6 +614,8 @@ static void test_round_trip_shared(void **state)
 			  SAYSO_RULE_GREEDY);
 	assert_non_null(strstr(text, "vote_type;cumulative\n"));
 	assert_non_null(strstr(text, "max_sum_points;7\n"));
+	/* pabutools reads the project id from the first column */
+	assert_non_null(strstr(text, "PROJECTS\nproject_id;"));
 	assert_non_null(strstr(text, "currency;EUR\n"));
 	free(text);
 	sayso_store_close(st);

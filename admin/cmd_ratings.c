@@ -124,11 +124,16 @@ static void print_table(struct admin_ctx *ctx,
 	fprintf(ctx->out, "Ratings: %lld", (long long)s->all.n);
 	if (s->first[0] != '\0')
 		fprintf(ctx->out, " (%.10s to %.10s)", s->first, s->last);
-	fprintf(ctx->out,
-		"\nPositive (4-5): %s (95%% CI %s), %lld of %lld\n"
-		"Mean score: %s\n\n",
-		share, ci, (long long)s->all.positive, (long long)s->all.n,
-		s->all.n > 0 ? mean : "-");
+	if (s->all.n > 0)
+		fprintf(ctx->out,
+			"\nPositive (4-5): %s (95%% CI %s), %lld of %lld\n"
+			"Mean score: %s\n\n",
+			share, ci, (long long)s->all.positive,
+			(long long)s->all.n, mean);
+	else
+		fputs("\nPositive (4-5): - (no ratings in this period)\n"
+		      "Mean score: -\n\n",
+		      ctx->out);
 
 	t = admin_table_new(4, fh, "llrr");
 	for (k = SAYSO_FACES - 1; k >= 0; k--) {

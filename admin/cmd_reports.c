@@ -401,8 +401,8 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 			(long long)s.by_status[SAYSO_REPORT_OPEN],
 			(long long)s.by_status[SAYSO_REPORT_IN_PROGRESS],
 			(long long)s.by_status[SAYSO_REPORT_RESOLVED],
-			(long long)s.by_status[SAYSO_REPORT_REJECTED], rate,
-			med);
+			(long long)s.by_status[SAYSO_REPORT_REJECTED],
+			s.total > 0 ? rate : "-", med);
 		print_counts(ctx, "category", s.categories, s.ncategories,
 			     ADMIN_FMT_TABLE);
 		fputs("\nHotspots (by street):\n", ctx->out);

@@ -171,6 +171,10 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 		fputs("<p class=\"warn\"><strong>Voting is still open: these "
 		      "results are provisional and will change.</strong></p>\n",
 		      f);
+	else if (res->round.state == SAYSO_ROUND_DRAFT)
+		fputs("<p class=\"warn\"><strong>Voting has not opened yet: "
+		      "there are no results.</strong></p>\n",
+		      f);
 	fputs("<p class=\"muted\">Counted on ", f);
 	html_esc(f, when);
 	fputs(".</p>\n", f);

@@ -54,14 +54,16 @@ run project add PARK --title "Play area & swings" --cost 6000
 run project add PARK --title '<img src=x onerror=alert(1)> meadow' --cost 2000
 run project add PARK --title "Street trees, \"big\" ones" --cost 4500
 run round open PARK
-run ballot add PARK --phone 07700900001 --projects 1,2 --channel paper
-run ballot add PARK --phone 07700900002 --projects 2,3 --channel paper
-run ballot add PARK --phone 07700900003 --projects 2,4 --channel paper
-run ballot add PARK --phone 07700900004 --projects 3,4 --channel paper
-run ballot add PARK --phone 07700900005 --projects 3 --channel paper
-# Already voted: kept as superseded, not counted.
-"$A" --db r.db ballot add PARK --phone 07700900001 --projects 4 \
+# Each ballot a minute apart: which one is "first" must not depend on ties.
+SAYSO_NOW=2026-11-22T10:01:00Z run ballot add PARK --phone 07700900001 --projects 1,2 --channel paper
+SAYSO_NOW=2026-11-22T10:02:00Z run ballot add PARK --phone 07700900002 --projects 2,3 --channel paper
+SAYSO_NOW=2026-11-22T10:03:00Z run ballot add PARK --phone 07700900003 --projects 2,4 --channel paper
+SAYSO_NOW=2026-11-22T10:04:00Z run ballot add PARK --phone 07700900004 --projects 3,4 --channel paper
+SAYSO_NOW=2026-11-22T10:05:00Z run ballot add PARK --phone 07700900005 --projects 3 --channel paper
+# Already voted: kept as superseded, not counted (revote first).
+SAYSO_NOW=2026-11-22T10:06:00Z "$A" --db r.db ballot add PARK --phone 07700900001 --projects 4 \
 	--channel paper >/dev/null 2>&1
+export SAYSO_NOW=2026-11-23T10:15:00Z
 
 URL='https://example.org/results/park?from=qr'
 "$A" --db r.db results PARK --out site --url "$URL" >out.txt 2>err.txt

@@ -123,7 +123,7 @@ check "no script element on the ratings page" \
 	sh -c '! grep -qi "<script" page-ratings/index.html'
 
 # A PB round for the partner report, entered as paper ballots.
-pb() { SAYSO_NOW=2026-11-21T12:00:00Z "$A" --db f.db "$@" >/dev/null || {
+pb() { SAYSO_NOW=${PBNOW:-2026-11-21T12:00:00Z} "$A" --db f.db "$@" >/dev/null || {
 	echo "FAIL: setup: $*"
 	fail=1
 }; }
@@ -132,9 +132,9 @@ pb project add PARK --title "New benches" --cost 3000
 pb project add PARK --title "Play area" --cost 6000
 pb project add PARK --title "Wildflower meadow" --cost 2000
 pb round open PARK
-pb ballot add PARK --phone 07700900001 --projects 1,2
-pb ballot add PARK --phone 07700900002 --projects 2,3
-pb ballot add PARK --phone 07700900003 --projects 2
+PBNOW=2026-11-21T12:01:00Z pb ballot add PARK --phone 07700900001 --projects 1,2
+PBNOW=2026-11-21T12:02:00Z pb ballot add PARK --phone 07700900002 --projects 2,3
+PBNOW=2026-11-21T12:03:00Z pb ballot add PARK --phone 07700900003 --projects 2
 step report-page report --out page-report --since 2026-11-01 --until 2026-11-30
 check "report page written" test -s page-report/index.html
 if [ -n "${SAYSO_UPDATE_GOLDEN:-}" ]; then

@@ -45,6 +45,8 @@ static const struct smsgw_answer A_UNAVAILABLE = {
 	"Temporarily unable to store the message; please retry.\n"};
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
 	char buf[512];

@@ -94,11 +94,12 @@ static size_t request(int i, char *buf, size_t bufsz)
 			  "MessageSid=%s&From=%%2B%s&To=%%2B447700900123&"
 			  "Body=RATE+%d",
 			  sid, from + 1, 1 + i % 5);
-	int n = snprintf(buf, bufsz,
-			 "POST /twilio HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-			 "Content-Type: application/x-www-form-urlencoded\r\n"
-			 "X-Twilio-Signature: %s\r\nContent-Length: %d\r\n\r\n%s",
-			 sig, fl, form);
+	int n =
+	    snprintf(buf, bufsz,
+		     "POST /twilio HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+		     "Content-Type: application/x-www-form-urlencoded\r\n"
+		     "X-Twilio-Signature: %s\r\nContent-Length: %d\r\n\r\n%s",
+		     sig, fl, form);
 	return (size_t)n;
 }
 
@@ -212,7 +213,8 @@ int main(int argc, char **argv)
 	total = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 5000;
 	const char *dir = argc > 3 ? argv[3] : ".";
 	if (nclients < 1 || nclients > 1000 || total < 1) {
-		fprintf(stderr, "usage: bench_smsgw [clients [messages [dir]]]\n");
+		fprintf(stderr,
+			"usage: bench_smsgw [clients [messages [dir]]]\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -238,8 +240,10 @@ int main(int argc, char **argv)
 	int st;
 	waitpid(gw, &st, 0);
 	qsort(lat, (size_t)total, sizeof *lat, cmp);
-	printf("smsgw webhook bench: %d clients, %d messages, synchronous=FULL, "
-	       "database in %s\n", nclients, total, dir);
+	printf(
+	    "smsgw webhook bench: %d clients, %d messages, synchronous=FULL, "
+	    "database in %s\n",
+	    nclients, total, dir);
 	printf("  throughput     %.0f msg/s (%.2f s)\n", total / secs, secs);
 	printf("  ack latency    p50 %.2f ms  p99 %.2f ms  max %.2f ms\n",
 	       lat[total / 2], lat[(size_t)(total * 0.99)], lat[total - 1]);

@@ -225,8 +225,8 @@ static void process_one(struct smsgw *gw, int64_t inbox_id,
 	} else {
 		reply[0] = '\0';
 		snprintf(outcome, sizeof outcome, "unknown");
-		e = smsgw_reply_handle(gw->st, &gw->cfg, resident, body,
-				       now_ms, reply, sizeof reply, outcome,
+		e = smsgw_reply_handle(gw->st, &gw->cfg, resident, body, now_ms,
+				       reply, sizeof reply, outcome,
 				       sizeof outcome);
 		if (e == SAYSO_OK && reply[0] && e164)
 			e = sayso_outbox_queue(gw->st, e164, reply, inbox_id,
@@ -263,9 +263,9 @@ static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 		m->ignored = true;
 		m->err = SAYSO_OK;
 		snprintf(masked, sizeof masked, "%.6s****", m->in.from);
-		sayso_log(SAYSO_LOG_WARN,
-			  "%s: ignored a text from %s: %s", gw->prov->name,
-			  masked, why ? why : "not a UK mobile number");
+		sayso_log(SAYSO_LOG_WARN, "%s: ignored a text from %s: %s",
+			  gw->prov->name, masked,
+			  why ? why : "not a UK mobile number");
 		return;
 	}
 	smsgw_mask(e164, masked, sizeof masked);
@@ -280,12 +280,12 @@ static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 		return;
 	}
 	struct sayso_inbound in = {
-		.provider = gw->prov->name,
-		.provider_id = m->in.provider_id[0] ? m->in.provider_id : NULL,
-		.from_e164 = e164,
-		.to = m->in.to[0] ? m->in.to : NULL,
-		.body = m->in.body,
-		.received_at_ms = now_ms,
+	    .provider = gw->prov->name,
+	    .provider_id = m->in.provider_id[0] ? m->in.provider_id : NULL,
+	    .from_e164 = e164,
+	    .to = m->in.to[0] ? m->in.to : NULL,
+	    .body = m->in.body,
+	    .received_at_ms = now_ms,
 	};
 	int64_t id = 0;
 	bool dup = false;
@@ -293,9 +293,10 @@ static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 	if (e != SAYSO_OK) {
 		sayso_store_rollback(gw->st);
 		m->err = e;
-		sayso_log(SAYSO_LOG_ERROR, "%s: could not store a text from %s: "
-			  "%s", gw->prov->name, masked,
-			  sayso_store_errmsg(gw->st));
+		sayso_log(SAYSO_LOG_ERROR,
+			  "%s: could not store a text from %s: "
+			  "%s",
+			  gw->prov->name, masked, sayso_store_errmsg(gw->st));
 		return;
 	}
 	if (dup) {
@@ -424,7 +425,7 @@ static void inflight_drop(struct smsgw *gw, int64_t id)
 			gw->inflight--;
 			gw->inflight_ids[i] = gw->inflight_ids[gw->inflight];
 			gw->inflight_attempts[i] =
-				gw->inflight_attempts[gw->inflight];
+			    gw->inflight_attempts[gw->inflight];
 			return;
 		}
 	}
@@ -453,8 +454,9 @@ void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 	case SMSGW_SEND_RETRY:
 		if (attempts + 1 >= gw->cfg.smsgw.max_attempts) {
 			char why[300];
-			snprintf(why, sizeof why, "gave up after %d attempts: %s",
-				 attempts + 1, err ? err : "");
+			snprintf(why, sizeof why,
+				 "gave up after %d attempts: %s", attempts + 1,
+				 err ? err : "");
 			gw->stats.failed++;
 			e = sayso_outbox_failed(gw->st, id, why);
 			sayso_log(SAYSO_LOG_ERROR, "reply %lld: %s",
@@ -481,11 +483,12 @@ void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 		if (resident_id && *resident_id)
 			e = sayso_optout_set(gw->st, resident_id, true);
 		if (e == SAYSO_OK)
-			e = sayso_outbox_failed(gw->st, id,
-						err ? err : "recipient opted out");
+			e = sayso_outbox_failed(
+			    gw->st, id, err ? err : "recipient opted out");
 		sayso_log(SAYSO_LOG_INFO,
 			  "reply %lld: recipient opted out at the carrier; "
-			  "marked opted out", (long long)id);
+			  "marked opted out",
+			  (long long)id);
 		break;
 	}
 	if (e != SAYSO_OK)
@@ -518,7 +521,8 @@ void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms)
 			continue;
 		bool out = false;
 		if (o->resident_id[0] &&
-		    sayso_optout_get(gw->st, o->resident_id, &out) == SAYSO_OK &&
+		    sayso_optout_get(gw->st, o->resident_id, &out) ==
+			SAYSO_OK &&
 		    out) {
 			if (sayso_outbox_failed(gw->st, o->id, "opted out") !=
 			    SAYSO_OK)
@@ -530,8 +534,8 @@ void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms)
 		char err[256] = "";
 		gw->inflight_attempts[gw->inflight] = o->attempts;
 		gw->inflight_ids[gw->inflight++] = o->id;
-		enum smsgw_send_result r = gw->prov->send(
-			gw, o, pid, sizeof pid, err, sizeof err);
+		enum smsgw_send_result r =
+		    gw->prov->send(gw, o, pid, sizeof pid, err, sizeof err);
 		if (r != SMSGW_SEND_PENDING)
 			smsgw_send_finish(gw, o->id, o->resident_id, r, pid,
 					  err);
@@ -642,9 +646,8 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	snprintf(gw->cfgpath, sizeof gw->cfgpath, "%s", cfgpath ? cfgpath : "");
 	gw->prov = provider_for(cfg->smsgw.provider);
 
-	enum sayso_err e = sayso_store_open(cfg->site.database,
-					    SAYSO_STORE_CREATE, &gw->st, err,
-					    errsz);
+	enum sayso_err e = sayso_store_open(
+	    cfg->site.database, SAYSO_STORE_CREATE, &gw->st, err, errsz);
 	if (e != SAYSO_OK)
 		goto fail;
 	e = sayso_store_set_device(gw->st, "smsgw", "smsgw");

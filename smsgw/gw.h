@@ -24,9 +24,9 @@
 #include "sayso/sms.h"
 #include "sayso/store.h"
 
-#define SMSGW_INFLIGHT_MAX 32   /* concurrent outbound sends */
-#define SMSGW_RATE_SLOTS 4096   /* per-number rate limiter buckets */
-#define SMSGW_RESP_MAX 262144   /* bytes kept of an HTTP response */
+#define SMSGW_INFLIGHT_MAX 32 /* concurrent outbound sends */
+#define SMSGW_RATE_SLOTS 4096 /* per-number rate limiter buckets */
+#define SMSGW_RESP_MAX 262144 /* bytes kept of an HTTP response */
 #define SMSGW_BACKOFF_BASE_MS 5000
 #define SMSGW_BACKOFF_MAX_MS (3600 * 1000)
 
@@ -42,7 +42,7 @@ struct smsgw_inmsg {
 	char path[SAYSO_PATH_MAX * 2]; /* spool: the incoming file */
 	enum sayso_err err;
 	bool duplicate;
-	bool ignored;              /* not storable (bad sender): dropped */
+	bool ignored; /* not storable (bad sender): dropped */
 	struct smsgw_inmsg *next;
 };
 
@@ -65,7 +65,7 @@ struct smsgw_xfer {
 };
 
 struct smsgw_rate {
-	uint64_t key;  /* hash of the resident id */
+	uint64_t key; /* hash of the resident id */
 	double tokens;
 	int64_t last_ms;
 };
@@ -92,9 +92,10 @@ struct smsgw {
 	size_t batch_n;
 
 	struct smsgw_xfer *xfers; /* running transfers */
-	size_t inflight;          /* running sends */
+	size_t inflight;	  /* running sends */
 	int64_t inflight_ids[SMSGW_INFLIGHT_MAX];
-	int inflight_attempts[SMSGW_INFLIGHT_MAX]; /* attempts before this one */
+	int inflight_attempts[SMSGW_INFLIGHT_MAX]; /* attempts before this one
+						    */
 
 	int64_t next_outbox_ms;
 	int64_t next_tick_ms;
@@ -161,8 +162,7 @@ void smsgw_xfer_free(struct smsgw_xfer *x);
 
 /* Whether resident may send one more message now (token bucket of
  * cfg.smsgw.rate_per_minute per minute); consumes a token if so. */
-bool smsgw_rate_take(struct smsgw *gw, const char *resident_id,
-		     int64_t now_ms);
+bool smsgw_rate_take(struct smsgw *gw, const char *resident_id, int64_t now_ms);
 
 /* Backoff delay before attempt number attempts+1 (exponential with
  * jitter, capped). */

@@ -36,16 +36,16 @@ struct hreq {
 	char *body;
 	size_t len;
 	bool toobig;
-	struct smsgw_answer ok;  /* answer once stored */
+	struct smsgw_answer ok;	 /* answer once stored */
 	struct smsgw_answer ans; /* the answer to send */
 };
 
 static const struct smsgw_answer A_UNAVAILABLE = {
-	503, "text/plain; charset=utf-8",
-	"Temporarily unable to store the message; please retry.\n"};
+    503, "text/plain; charset=utf-8",
+    "Temporarily unable to store the message; please retry.\n"};
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -62,7 +62,7 @@ static enum MHD_Result answer(struct MHD_Connection *c,
 {
 	const char *body = a->body ? a->body : "";
 	struct MHD_Response *r = MHD_create_response_from_buffer(
-		strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
+	    strlen(body), (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
 	if (a->content_type)
@@ -101,11 +101,11 @@ static enum MHD_Result dispatch(struct smsgw *gw, struct hreq *h,
 				const char *method)
 {
 	static const struct smsgw_answer notfound = {
-		404, "text/plain; charset=utf-8", "Not found\n"};
+	    404, "text/plain; charset=utf-8", "Not found\n"};
 	static const struct smsgw_answer toobig = {
-		413, "text/plain; charset=utf-8", "Request too large\n"};
+	    413, "text/plain; charset=utf-8", "Request too large\n"};
 	static const struct smsgw_answer health = {
-		200, "text/plain; charset=utf-8", "ok\n"};
+	    200, "text/plain; charset=utf-8", "ok\n"};
 
 	if (strcmp(url, "/health") == 0)
 		return answer(c, &health);
@@ -123,7 +123,7 @@ static enum MHD_Result dispatch(struct smsgw *gw, struct hreq *h,
 	req.body = h->body ? h->body : "";
 	req.bodylen = h->len;
 	req.content_type = MHD_lookup_connection_value(
-		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	req.signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						    "X-Twilio-Signature");
 	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, add_arg,
@@ -136,8 +136,8 @@ static enum MHD_Result dispatch(struct smsgw *gw, struct hreq *h,
 	}
 	struct smsgw_answer a = {400, "text/plain; charset=utf-8",
 				 "Bad request\n"};
-	bool queue = gw->stopping ? false
-				  : gw->prov->webhook(gw, &req, &m->in, &a);
+	bool queue =
+	    gw->stopping ? false : gw->prov->webhook(gw, &req, &m->in, &a);
 	smsgw_form_free(&req.query);
 	if (gw->stopping)
 		a = A_UNAVAILABLE;
@@ -240,14 +240,13 @@ enum sayso_err smsgw_http_start(struct smsgw *gw, char *err, size_t errsz)
 		return SAYSO_ERR_NOMEM;
 	}
 	hs->d = MHD_start_daemon(
-		MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
-		port, NULL, NULL, on_request, gw, MHD_OPTION_EXTERNAL_LOGGER,
-		on_mhd_log, gw, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, gw,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)512,
-		MHD_OPTION_END);
+	    MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, port,
+	    NULL, NULL, on_request, gw, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+	    gw, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, gw,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)512, MHD_OPTION_END);
 	if (!hs->d) {
 		free(hs);
 		snprintf(err, errsz,
@@ -302,7 +301,7 @@ int smsgw_http_fd(struct smsgw *gw)
 	if (!hs)
 		return -1;
 	const union MHD_DaemonInfo *i =
-		MHD_get_daemon_info(hs->d, MHD_DAEMON_INFO_EPOLL_FD);
+	    MHD_get_daemon_info(hs->d, MHD_DAEMON_INFO_EPOLL_FD);
 	return i ? i->epoll_fd : -1;
 }
 

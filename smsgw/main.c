@@ -90,9 +90,9 @@ int main(int argc, char **argv)
 
 	struct sayso_config cfg;
 	char err[SAYSO_PATH_MAX + 512];
-	enum sayso_err e = cfgpath ? sayso_config_load(&cfg, cfgpath, err,
-						       sizeof err)
-				   : sayso_config_defaults(&cfg);
+	enum sayso_err e =
+	    cfgpath ? sayso_config_load(&cfg, cfgpath, err, sizeof err)
+		    : sayso_config_defaults(&cfg);
 	if (e != SAYSO_OK) {
 		fprintf(stderr, "sayso-smsgw: %s\n",
 			cfgpath ? err : sayso_strerror(e));
@@ -104,18 +104,21 @@ int main(int argc, char **argv)
 		int rc = 0;
 		if (sayso_config_listen(cfg.smsgw.listen, host, sizeof host,
 					&port) != SAYSO_OK) {
-			fprintf(stderr, "sayso-smsgw: [smsgw] listen = %s: "
-				"expected host:port\n", cfg.smsgw.listen);
+			fprintf(stderr,
+				"sayso-smsgw: [smsgw] listen = %s: "
+				"expected host:port\n",
+				cfg.smsgw.listen);
 			rc = 2;
 		}
 		if (rc == 0)
 			printf("%s: configuration OK (provider %s, database "
-			       "%s)\n", cfgpath ? cfgpath : "(defaults)",
+			       "%s)\n",
+			       cfgpath ? cfgpath : "(defaults)",
 			       cfg.smsgw.provider == SAYSO_PROVIDER_TWILIO
-				       ? "twilio"
+				   ? "twilio"
 			       : cfg.smsgw.provider == SAYSO_PROVIDER_SPOOL
-				       ? "spool"
-				       : "kannel",
+				   ? "spool"
+				   : "kannel",
 			       cfg.site.database);
 		sayso_config_cleanup(&cfg);
 		return rc;

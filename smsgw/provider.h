@@ -22,12 +22,12 @@ struct smsgw;
 /* A decoded HTTP request (http.c builds it). */
 struct smsgw_req {
 	const char *method;
-	const char *path;           /* without the query */
-	struct smsgw_form query;    /* decoded query arguments */
-	const char *body;           /* raw body, NUL-terminated */
+	const char *path;	 /* without the query */
+	struct smsgw_form query; /* decoded query arguments */
+	const char *body;	 /* raw body, NUL-terminated */
 	size_t bodylen;
-	const char *content_type;   /* may be NULL */
-	const char *signature;      /* X-Twilio-Signature, may be NULL */
+	const char *content_type; /* may be NULL */
+	const char *signature;	  /* X-Twilio-Signature, may be NULL */
 };
 
 /* What to send back to an HTTP caller. body is static or owned by the
@@ -40,8 +40,9 @@ struct smsgw_answer {
 
 /* Outcome of one send attempt. */
 enum smsgw_send_result {
-	SMSGW_SEND_PENDING, /* a transfer is running; its callback finishes it */
-	SMSGW_SEND_OK,      /* accepted by the provider */
+	SMSGW_SEND_PENDING, /* a transfer is running; its callback finishes it
+			     */
+	SMSGW_SEND_OK,	    /* accepted by the provider */
 	SMSGW_SEND_RETRY,   /* temporary: outage, 5xx, 429 */
 	SMSGW_SEND_FAILED,  /* permanent: recorded and given up */
 	SMSGW_SEND_OPTOUT,  /* the carrier says the recipient opted out */

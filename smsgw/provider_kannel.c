@@ -41,7 +41,7 @@ static bool kannel_webhook(struct smsgw *gw, const struct smsgw_req *req,
 	(void)gw;
 	static const struct smsgw_answer ok = {200, "text/plain", ""};
 	static const struct smsgw_answer bad = {
-		400, "text/plain", "expected from, to, text, id, ts\n"};
+	    400, "text/plain", "expected from, to, text, id, ts\n"};
 	if (smsgw_kannel_decode(&req->query, m) != SAYSO_OK) {
 		*ans = bad;
 		return false;
@@ -71,7 +71,8 @@ static void kannel_sent(struct smsgw *gw, struct smsgw_xfer *x, CURLcode rc,
 		r = SMSGW_SEND_RETRY;
 		snprintf(err, sizeof err,
 			 "kannel refused our credentials (HTTP %ld): check "
-			 "[kannel] username and password", status);
+			 "[kannel] username and password",
+			 status);
 	} else {
 		r = SMSGW_SEND_FAILED;
 		snprintf(err, sizeof err, "kannel HTTP %ld: %.120s", status,
@@ -121,14 +122,13 @@ static enum smsgw_send_result kannel_send(struct smsgw *gw,
 	}
 	snprintf(url, urlsz, "%s", c->kannel.sendsms_url);
 	bool ucs2 = !sayso_gsm7_encodable(msg->body, strlen(msg->body));
-	bool ok = add_param(x->easy, url, urlsz, "username",
-			    c->kannel.username) &&
-		  add_param(x->easy, url, urlsz, "password",
-			    c->kannel.password) &&
-		  add_param(x->easy, url, urlsz, "to",
-			    sayso_phone_without_plus(msg->to)) &&
-		  add_param(x->easy, url, urlsz, "text", msg->body) &&
-		  add_param(x->easy, url, urlsz, "charset", "UTF-8");
+	bool ok =
+	    add_param(x->easy, url, urlsz, "username", c->kannel.username) &&
+	    add_param(x->easy, url, urlsz, "password", c->kannel.password) &&
+	    add_param(x->easy, url, urlsz, "to",
+		      sayso_phone_without_plus(msg->to)) &&
+	    add_param(x->easy, url, urlsz, "text", msg->body) &&
+	    add_param(x->easy, url, urlsz, "charset", "UTF-8");
 	if (ok && c->kannel.from[0])
 		ok = add_param(x->easy, url, urlsz, "from", c->kannel.from);
 	if (ok && ucs2)
@@ -152,11 +152,11 @@ static enum smsgw_send_result kannel_send(struct smsgw *gw,
 }
 
 const struct smsgw_provider smsgw_provider_kannel = {
-	.name = "kannel",
-	.http_path = "/kannel",
-	.start = kannel_start,
-	.stop = kannel_stop,
-	.webhook = kannel_webhook,
-	.tick = NULL,
-	.send = kannel_send,
+    .name = "kannel",
+    .http_path = "/kannel",
+    .start = kannel_start,
+    .stop = kannel_stop,
+    .webhook = kannel_webhook,
+    .tick = NULL,
+    .send = kannel_send,
 };

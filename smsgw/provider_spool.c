@@ -47,7 +47,8 @@ static enum sayso_err spool_start(struct smsgw *gw)
 			return SAYSO_ERR_IO;
 		}
 	}
-	if (!is_dir(c->spool.processed) && mkdir(c->spool.processed, 0750) != 0) {
+	if (!is_dir(c->spool.processed) &&
+	    mkdir(c->spool.processed, 0750) != 0) {
 		sayso_log(SAYSO_LOG_ERROR, "[spool] processed = %s: %s",
 			  c->spool.processed, strerror(errno));
 		return SAYSO_ERR_IO;
@@ -87,8 +88,10 @@ static void move_processed(struct smsgw *gw, const char *path,
 		if (access(dest, F_OK) == 0)
 			continue;
 		if (rename(path, dest) != 0)
-			sayso_log(SAYSO_LOG_ERROR, "spool: cannot move %s to "
-				  "%s: %s", path, dest, strerror(errno));
+			sayso_log(SAYSO_LOG_ERROR,
+				  "spool: cannot move %s to "
+				  "%s: %s",
+				  path, dest, strerror(errno));
 		return;
 	}
 	sayso_log(SAYSO_LOG_ERROR, "spool: too many copies of %s in processed",
@@ -125,8 +128,8 @@ static bool read_file(const char *path, char *buf, size_t bufsz, size_t *n)
 	return true;
 }
 
-static void content_id(const char *name, const char *data, size_t n,
-		       char *out, size_t outsz)
+static void content_id(const char *name, const char *data, size_t n, char *out,
+		       size_t outsz)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -157,7 +160,8 @@ static int64_t spool_tick(struct smsgw *gw, int64_t now_ms)
 	while ((de = readdir(d)) && queued < SPOOL_SCAN_MAX) {
 		const char *name = de->d_name;
 		size_t nl = strlen(name);
-		if (name[0] == '.' || (nl > 5 && !strcmp(name + nl - 5, ".LOCK")))
+		if (name[0] == '.' ||
+		    (nl > 5 && !strcmp(name + nl - 5, ".LOCK")))
 			continue;
 		char path[SAYSO_PATH_MAX * 2];
 		char lock[SAYSO_PATH_MAX * 2 + 8];
@@ -258,11 +262,11 @@ static enum smsgw_send_result spool_send(struct smsgw *gw,
 }
 
 const struct smsgw_provider smsgw_provider_spool = {
-	.name = "spool",
-	.http_path = NULL,
-	.start = spool_start,
-	.stop = spool_stop,
-	.webhook = NULL,
-	.tick = spool_tick,
-	.send = spool_send,
+    .name = "spool",
+    .http_path = NULL,
+    .start = spool_start,
+    .stop = spool_stop,
+    .webhook = NULL,
+    .tick = spool_tick,
+    .send = spool_send,
 };

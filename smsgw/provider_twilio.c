@@ -31,7 +31,7 @@ struct twilio {
 };
 
 static const char TWIML_EMPTY[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
 
 static enum sayso_err twilio_start(struct smsgw *gw)
 {
@@ -42,10 +42,10 @@ static enum sayso_err twilio_start(struct smsgw *gw)
 	const struct sayso_config *c = &gw->cfg;
 	if (!c->twilio.auth_token[0])
 		sayso_log(SAYSO_LOG_WARN, "[twilio] auth_token is empty: every "
-			  "webhook will be refused (403)");
+					  "webhook will be refused (403)");
 	if (!c->twilio.public_url[0] && c->twilio.poll_seconds == 0)
 		sayso_log(SAYSO_LOG_WARN, "[twilio] public_url is empty: "
-			  "signatures cannot be checked (403)");
+					  "signatures cannot be checked (403)");
 	return SAYSO_OK;
 }
 
@@ -59,14 +59,14 @@ static bool twilio_webhook(struct smsgw *gw, const struct smsgw_req *req,
 			   struct smsgw_msgin *m, struct smsgw_answer *ans)
 {
 	static const struct smsgw_answer ok = {200, "text/xml", TWIML_EMPTY};
-	static const struct smsgw_answer forbidden = {
-		403, "text/plain", "Invalid signature\n"};
-	static const struct smsgw_answer method = {
-		405, "text/plain", "POST only\n"};
-	static const struct smsgw_answer bad = {
-		400, "text/plain", "Missing MessageSid or From\n"};
-	static const struct smsgw_answer big = {
-		413, "text/plain", "Too many parameters\n"};
+	static const struct smsgw_answer forbidden = {403, "text/plain",
+						      "Invalid signature\n"};
+	static const struct smsgw_answer method = {405, "text/plain",
+						   "POST only\n"};
+	static const struct smsgw_answer bad = {400, "text/plain",
+						"Missing MessageSid or From\n"};
+	static const struct smsgw_answer big = {413, "text/plain",
+						"Too many parameters\n"};
 
 	if (strcmp(req->method, "POST") != 0) {
 		*ans = method;
@@ -137,10 +137,10 @@ static void twilio_sent(struct smsgw *gw, struct smsgw_xfer *x, CURLcode rc,
 	} else if (status == 200 || status == 201) {
 		r = SMSGW_SEND_OK;
 		json_error_t je;
-		json_t *j = x->resp ? json_loadb(x->resp, x->resplen, 0, &je)
-				    : NULL;
-		const char *sid = j ? json_string_value(json_object_get(j, "sid"))
-				    : NULL;
+		json_t *j =
+		    x->resp ? json_loadb(x->resp, x->resplen, 0, &je) : NULL;
+		const char *sid =
+		    j ? json_string_value(json_object_get(j, "sid")) : NULL;
 		if (sid)
 			snprintf(pid, sizeof pid, "%s", sid);
 		json_decref(j);
@@ -153,7 +153,8 @@ static void twilio_sent(struct smsgw *gw, struct smsgw_xfer *x, CURLcode rc,
 		else if (status == 429 || code == 20429 || status >= 500)
 			r = SMSGW_SEND_RETRY;
 		else if (status == 401 || code == 20003)
-			r = SMSGW_SEND_RETRY; /* our credentials: SIGHUP fixes */
+			r = SMSGW_SEND_RETRY; /* our credentials: SIGHUP fixes
+					       */
 		else
 			r = SMSGW_SEND_FAILED;
 	}
@@ -167,8 +168,8 @@ static bool form_add(CURL *c, char *buf, size_t bufsz, const char *name,
 	if (!esc)
 		return false;
 	size_t bl = strlen(buf);
-	int n = snprintf(buf + bl, bufsz - bl, "%s%s=%s", bl ? "&" : "", name,
-			 esc);
+	int n =
+	    snprintf(buf + bl, bufsz - bl, "%s%s=%s", bl ? "&" : "", name, esc);
 	curl_free(esc);
 	return n > 0 && (size_t)n < bufsz - bl;
 }
@@ -206,8 +207,8 @@ static enum smsgw_send_result twilio_send(struct smsgw *gw,
 	bool ok = body && form_add(x->easy, body, bodysz, "To", msg->to) &&
 		  form_add(x->easy, body, bodysz,
 			   strncmp(c->twilio.from, "MG", 2) == 0
-				   ? "MessagingServiceSid"
-				   : "From",
+			       ? "MessagingServiceSid"
+			       : "From",
 			   c->twilio.from) &&
 		  form_add(x->easy, body, bodysz, "Body", msg->body);
 	if (!ok) {
@@ -265,11 +266,12 @@ static void poll_done(struct smsgw *gw, struct smsgw_xfer *x, CURLcode rc,
 	struct twilio *t = gw->prov_state;
 	t->polling = false;
 	if (rc != CURLE_OK || status != 200) {
-		sayso_log(SAYSO_LOG_WARN, "twilio poll: %s (HTTP %ld)",
-			  rc != CURLE_OK ? (x->errbuf[0] ? x->errbuf
-							: curl_easy_strerror(rc))
-					 : "refused",
-			  status);
+		sayso_log(
+		    SAYSO_LOG_WARN, "twilio poll: %s (HTTP %ld)",
+		    rc != CURLE_OK
+			? (x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc))
+			: "refused",
+		    status);
 		return;
 	}
 	json_error_t je;
@@ -281,12 +283,13 @@ static void poll_done(struct smsgw *gw, struct smsgw_xfer *x, CURLcode rc,
 	json_t *msgs = json_object_get(j, "messages");
 	size_t i;
 	json_t *msg;
-	json_array_foreach(msgs, i, msg)
-		enqueue_polled(gw, msg);
-	const char *next = json_string_value(json_object_get(j, "next_page_uri"));
+	json_array_foreach(msgs, i, msg) enqueue_polled(gw, msg);
+	const char *next =
+	    json_string_value(json_object_get(j, "next_page_uri"));
 	if (next && *next == '/' && t->pages < POLL_MAX_PAGES) {
 		char url[SAYSO_URL_MAX * 2];
-		snprintf(url, sizeof url, "%s%s", gw->cfg.twilio.api_base, next);
+		snprintf(url, sizeof url, "%s%s", gw->cfg.twilio.api_base,
+			 next);
 		poll_page(gw, url);
 	}
 	json_decref(j);
@@ -312,7 +315,8 @@ static int64_t twilio_tick(struct smsgw *gw, int64_t now_ms)
 	struct twilio *t = gw->prov_state;
 	const struct sayso_config *c = &gw->cfg;
 	if (c->twilio.poll_seconds <= 0)
-		return now_ms + 60000; /* webhooks only; re-check after SIGHUP */
+		return now_ms +
+		       60000; /* webhooks only; re-check after SIGHUP */
 	int64_t next = now_ms + (int64_t)c->twilio.poll_seconds * 1000;
 	if (t->polling || !c->twilio.account_sid[0])
 		return next;
@@ -339,11 +343,11 @@ static int64_t twilio_tick(struct smsgw *gw, int64_t now_ms)
 }
 
 const struct smsgw_provider smsgw_provider_twilio = {
-	.name = "twilio",
-	.http_path = "/twilio",
-	.start = twilio_start,
-	.stop = twilio_stop,
-	.webhook = twilio_webhook,
-	.tick = twilio_tick,
-	.send = twilio_send,
+    .name = "twilio",
+    .http_path = "/twilio",
+    .start = twilio_start,
+    .stop = twilio_stop,
+    .webhook = twilio_webhook,
+    .tick = twilio_tick,
+    .send = twilio_send,
 };

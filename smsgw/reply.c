@@ -40,7 +40,7 @@ static const char *site_name(const struct sayso_config *cfg)
 
 /* Appends formatted text to out (bounded). */
 static void add(char *out, size_t outsz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void add(char *out, size_t outsz, const char *fmt, ...)
 {
 	size_t l = strlen(out);
@@ -98,8 +98,8 @@ static enum sayso_err pick_round(struct sayso_store *st, const char *code,
 {
 	int nopen = 0;
 	*found = false;
-	enum sayso_err e = sayso_round_current(st, code && *code ? code : NULL,
-					       r, &nopen);
+	enum sayso_err e =
+	    sayso_round_current(st, code && *code ? code : NULL, r, &nopen);
 	switch (e) {
 	case SAYSO_OK:
 		*found = true;
@@ -108,7 +108,8 @@ static enum sayso_err pick_round(struct sayso_store *st, const char *code,
 		if (code && *code)
 			snprintf(reply, replysz,
 				 "There is no vote called %s. Text PROJECTS "
-				 "to see what is open.", code);
+				 "to see what is open.",
+				 code);
 		else
 			snprintf(reply, replysz,
 				 "There is no vote open right now. Thank you "
@@ -119,7 +120,8 @@ static enum sayso_err pick_round(struct sayso_store *st, const char *code,
 		size_t n = 0;
 		snprintf(reply, replysz,
 			 "%d votes are open: start with the vote's code, e.g. "
-			 "VOTE <CODE> 3 7. Codes:", nopen);
+			 "VOTE <CODE> 3 7. Codes:",
+			 nopen);
 		if (sayso_round_list(st, &rs, &n) == SAYSO_OK) {
 			for (size_t i = 0; i < n; i++)
 				if (rs[i].state == SAYSO_ROUND_OPEN)
@@ -162,14 +164,15 @@ static enum sayso_err do_vote(struct sayso_store *st,
 		sayso_smsparse_explain(cmd, why, sizeof why);
 		snprintf(reply, replysz,
 			 "%s Text VOTE and the project numbers, e.g. VOTE 3 7. "
-			 "PROJECTS for the list.", why);
+			 "PROJECTS for the list.",
+			 why);
 		snprintf(outcome, outcomesz, "vote_unreadable");
 		return SAYSO_OK;
 	}
 	struct sayso_round r;
 	bool found;
-	enum sayso_err e = pick_round(st, cmd->round_code, &r, reply, replysz,
-				      &found);
+	enum sayso_err e =
+	    pick_round(st, cmd->round_code, &r, reply, replysz, &found);
 	if (e != SAYSO_OK || !found) {
 		snprintf(outcome, outcomesz, "vote_noround");
 		return e;
@@ -180,12 +183,12 @@ static enum sayso_err do_vote(struct sayso_store *st,
 		picks[i].points = 1;
 	}
 	struct sayso_ballot_in in = {
-		.round_code = r.code,
-		.resident_id = rid,
-		.channel = SAYSO_CH_SMS,
-		.cast_at_ms = now_ms,
-		.picks = picks,
-		.npicks = cmd->npicks,
+	    .round_code = r.code,
+	    .resident_id = rid,
+	    .channel = SAYSO_CH_SMS,
+	    .cast_at_ms = now_ms,
+	    .picks = picks,
+	    .npicks = cmd->npicks,
 	};
 	struct sayso_cast_result res;
 	memset(&res, 0, sizeof res);
@@ -237,7 +240,8 @@ static enum sayso_err do_vote(struct sayso_store *st,
 	case SAYSO_CAST_INVALID:
 		snprintf(reply, replysz,
 			 "Sorry, that vote can't be counted: %s. Text PROJECTS "
-			 "for the list.", res.reason);
+			 "for the list.",
+			 res.reason);
 		snprintf(outcome, outcomesz, "vote_invalid");
 		break;
 	}
@@ -256,15 +260,16 @@ static enum sayso_err do_rate(struct sayso_store *st,
 		sayso_smsparse_explain(cmd, why, sizeof why);
 		snprintf(reply, replysz,
 			 "%s Text RATE and a number from 1 (very unhappy) to 5 "
-			 "(very happy).", why);
+			 "(very happy).",
+			 why);
 		snprintf(outcome, outcomesz, "rating_unreadable");
 		return SAYSO_OK;
 	}
 	struct sayso_rating_in in = {
-		.score = cmd->score,
-		.resident_id = rid,
-		.channel = SAYSO_CH_SMS,
-		.cast_at_ms = now_ms,
+	    .score = cmd->score,
+	    .resident_id = rid,
+	    .channel = SAYSO_CH_SMS,
+	    .cast_at_ms = now_ms,
 	};
 	char uid[SAYSO_UID_LEN + 1];
 	enum sayso_err e = sayso_rating_add(st, &in, uid, sizeof uid);
@@ -276,7 +281,8 @@ static enum sayso_err do_rate(struct sayso_store *st,
 		return e;
 	snprintf(reply, replysz,
 		 "Thanks for your rating (%d/5). What's the best thing about "
-		 "the area? Reply with a few words.", cmd->score);
+		 "the area? Reply with a few words.",
+		 cmd->score);
 	snprintf(outcome, outcomesz, "rating");
 	return SAYSO_OK;
 }
@@ -285,8 +291,7 @@ static enum sayso_err do_report(struct sayso_store *st,
 				const struct sayso_config *cfg,
 				const struct sayso_sms_cmd *cmd,
 				const char *rid, int64_t now_ms, char *reply,
-				size_t replysz, char *outcome,
-				size_t outcomesz)
+				size_t replysz, char *outcome, size_t outcomesz)
 {
 	if (cmd->problem != SAYSO_SMSP_NONE || !cmd->text[0]) {
 		snprintf(reply, replysz,
@@ -312,19 +317,20 @@ static enum sayso_err do_report(struct sayso_store *st,
 	memcpy(text, cmd->text, tl);
 	text[tl] = '\0';
 	struct sayso_report_in in = {
-		.category = cat,
-		.street = si >= 0 ? cfg->kiosk.streets.items[si] : NULL,
-		.text = text,
-		.resident_id = rid,
-		.channel = SAYSO_CH_SMS,
-		.cast_at_ms = now_ms,
+	    .category = cat,
+	    .street = si >= 0 ? cfg->kiosk.streets.items[si] : NULL,
+	    .text = text,
+	    .resident_id = rid,
+	    .channel = SAYSO_CH_SMS,
+	    .cast_at_ms = now_ms,
 	};
 	char ref[SAYSO_REF_LEN + 1];
 	enum sayso_err e = sayso_report_add(st, &in, ref, sizeof ref);
 	if (e != SAYSO_OK)
 		return e;
-	snprintf(reply, replysz, "Thanks, your report is logged as %s (%s%s%s).",
-		 ref, cat, si >= 0 ? ", " : "",
+	snprintf(reply, replysz,
+		 "Thanks, your report is logged as %s (%s%s%s).", ref, cat,
+		 si >= 0 ? ", " : "",
 		 si >= 0 ? cfg->kiosk.streets.items[si] : "");
 	add(reply, replysz, " Quote %s if you contact us about it.", ref);
 	snprintf(outcome, outcomesz, "report");
@@ -332,15 +338,15 @@ static enum sayso_err do_report(struct sayso_store *st,
 }
 
 static enum sayso_err do_projects(struct sayso_store *st,
-				  const struct sayso_sms_cmd *cmd,
-				  char *reply, size_t replysz, char *outcome,
+				  const struct sayso_sms_cmd *cmd, char *reply,
+				  size_t replysz, char *outcome,
 				  size_t outcomesz)
 {
 	struct sayso_round r;
 	bool found;
 	snprintf(outcome, outcomesz, "projects");
-	enum sayso_err e = pick_round(st, cmd->round_code, &r, reply, replysz,
-				      &found);
+	enum sayso_err e =
+	    pick_round(st, cmd->round_code, &r, reply, replysz, &found);
 	if (e != SAYSO_OK || !found)
 		return e;
 	struct sayso_project *ps = NULL;
@@ -366,16 +372,16 @@ static enum sayso_err do_projects(struct sayso_store *st,
 static void finish(char *reply, size_t replysz, size_t max_parts)
 {
 	char folded[SMSGW_REPLY_MAX * 2];
-	size_t fl = sayso_gsm7_fold(reply, strlen(reply), folded,
-				    sizeof folded);
+	size_t fl =
+	    sayso_gsm7_fold(reply, strlen(reply), folded, sizeof folded);
 	if (fl >= sizeof folded)
 		fl = strlen(folded);
 	struct sayso_sms_part parts[LIST_PARTS];
 	size_t np = 0;
 	if (max_parts > LIST_PARTS)
 		max_parts = LIST_PARTS;
-	enum sayso_err e = sayso_gsm7_split(folded, fl, true, parts, max_parts,
-					    &np);
+	enum sayso_err e =
+	    sayso_gsm7_split(folded, fl, true, parts, max_parts, &np);
 	if (e == SAYSO_OK) {
 		snprintf(reply, replysz, "%s", folded);
 		return;
@@ -423,7 +429,8 @@ enum sayso_err smsgw_reply_handle(struct sayso_store *st,
 		opted_out = false;
 		snprintf(reply, replysz,
 			 "You will get replies from %s again. Text HELP for "
-			 "what you can send.", site_name(cfg));
+			 "what you can send.",
+			 site_name(cfg));
 		break;
 	case SAYSO_SMS_HELP:
 		help_text(cfg, reply, replysz);
@@ -438,8 +445,8 @@ enum sayso_err smsgw_reply_handle(struct sayso_store *st,
 			    outcome, outcomesz);
 		break;
 	case SAYSO_SMS_REPORT:
-		e = do_report(st, cfg, cmd, resident_id, now_ms, reply,
-			      replysz, outcome, outcomesz);
+		e = do_report(st, cfg, cmd, resident_id, now_ms, reply, replysz,
+			      outcome, outcomesz);
 		break;
 	case SAYSO_SMS_PROJECTS:
 		e = do_projects(st, cmd, reply, replysz, outcome, outcomesz);

@@ -17,7 +17,7 @@
 #include "sayso/err.h"
 #include "sayso/store.h"
 
-#define SMSGW_REPLY_MAX 480   /* bytes; three GSM-7 parts fit */
+#define SMSGW_REPLY_MAX 480 /* bytes; three GSM-7 parts fit */
 #define SMSGW_OUTCOME_MAX 32
 
 /*

@@ -87,8 +87,7 @@ static enum sayso_err form_push(struct smsgw_form *f, char *name, char *value,
 	return SAYSO_OK;
 }
 
-enum sayso_err smsgw_form_parse(const char *s, size_t len,
-				struct smsgw_form *f)
+enum sayso_err smsgw_form_parse(const char *s, size_t len, struct smsgw_form *f)
 {
 	if (len > SMSGW_FORM_MAX_BYTES)
 		return SAYSO_ERR_TOOBIG;
@@ -206,9 +205,8 @@ enum sayso_err smsgw_twilio_sign(const char *token, const char *url,
 	}
 	/* HMAC through EVP_DigestSign: streams the URL and the parameters
 	 * without building one big string (HMAC_CTX is deprecated in 3.0). */
-	EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_HMAC, NULL,
-						     (const unsigned char *)token,
-						     strlen(token));
+	EVP_PKEY *key = EVP_PKEY_new_raw_private_key(
+	    EVP_PKEY_HMAC, NULL, (const unsigned char *)token, strlen(token));
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	if (!key || !md)
 		goto out;
@@ -339,15 +337,24 @@ static bool put_utf8(char *out, size_t outsz, size_t *j, unsigned long cp)
 static unsigned long latin9(unsigned char c)
 {
 	switch (c) {
-	case 0xA4: return 0x20AC; /* € */
-	case 0xA6: return 0x0160;
-	case 0xA8: return 0x0161;
-	case 0xB4: return 0x017D;
-	case 0xB8: return 0x017E;
-	case 0xBC: return 0x0152;
-	case 0xBD: return 0x0153;
-	case 0xBE: return 0x0178;
-	default: return c;
+	case 0xA4:
+		return 0x20AC; /* € */
+	case 0xA6:
+		return 0x0160;
+	case 0xA8:
+		return 0x0161;
+	case 0xB4:
+		return 0x017D;
+	case 0xB8:
+		return 0x017E;
+	case 0xBC:
+		return 0x0152;
+	case 0xBD:
+		return 0x0153;
+	case 0xBE:
+		return 0x0178;
+	default:
+		return c;
 	}
 }
 
@@ -406,10 +413,11 @@ void smsgw_to_utf8(const char *charset, const unsigned char *in, size_t len,
 			strcasecmp(charset, "UCS-2") == 0 ||
 			strcasecmp(charset, "UCS2") == 0)) {
 		for (size_t i = 0; i + 1 < len && !cut; i += 2) {
-			unsigned long u = ((unsigned long)in[i] << 8) | in[i + 1];
+			unsigned long u =
+			    ((unsigned long)in[i] << 8) | in[i + 1];
 			if (u >= 0xD800 && u <= 0xDBFF && i + 3 < len) {
-				unsigned long lo = ((unsigned long)in[i + 2] << 8) |
-						   in[i + 3];
+				unsigned long lo =
+				    ((unsigned long)in[i + 2] << 8) | in[i + 3];
 				if (lo >= 0xDC00 && lo <= 0xDFFF) {
 					u = 0x10000 + ((u - 0xD800) << 10) +
 					    (lo - 0xDC00);
@@ -457,8 +465,8 @@ static void copy_field(char *dst, size_t dstsz, const char *src)
 	dst[n] = '\0';
 }
 
-static void copy_text(struct smsgw_msgin *m, const char *charset,
-		      const char *s, size_t len)
+static void copy_text(struct smsgw_msgin *m, const char *charset, const char *s,
+		      size_t len)
 {
 	smsgw_to_utf8(charset, (const unsigned char *)s, len, m->body,
 		      sizeof m->body, &m->truncated);

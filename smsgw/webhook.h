@@ -15,7 +15,7 @@
 #include "sayso/err.h"
 #include "sayso/sms.h"
 
-#define SMSGW_FORM_MAX_PARAMS 256 /* parameters per request */
+#define SMSGW_FORM_MAX_PARAMS 256  /* parameters per request */
 #define SMSGW_FORM_MAX_BYTES 65536 /* decoded bytes per request */
 
 struct smsgw_param {
@@ -72,11 +72,11 @@ bool smsgw_twilio_verify(const char *token, const char *url,
 /* One message decoded from a provider, before it is stored. */
 struct smsgw_msgin {
 	char provider_id[128]; /* "" = none (derived from content) */
-	char from[64];         /* as sent: 447..., +447..., 07... */
+	char from[64];	       /* as sent: 447..., +447..., 07... */
 	char to[64];
 	char body[SAYSO_SMS_BODY_MAX + 1]; /* UTF-8, truncated at a boundary */
-	bool truncated;        /* the body was longer than SAYSO_SMS_BODY_MAX */
-	int64_t sent_ms;       /* provider timestamp, 0 if none */
+	bool truncated;	 /* the body was longer than SAYSO_SMS_BODY_MAX */
+	int64_t sent_ms; /* provider timestamp, 0 if none */
 };
 
 /*

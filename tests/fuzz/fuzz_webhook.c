@@ -24,9 +24,11 @@ static void check_utf8(const char *s, size_t max)
 		abort();
 	const unsigned char *p = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
-		size_t len = p[i] < 0x80 ? 1 : (p[i] & 0xE0) == 0xC0 ? 2
-					   : (p[i] & 0xF0) == 0xE0 ? 3
-					   : (p[i] & 0xF8) == 0xF0 ? 4 : 0;
+		size_t len = p[i] < 0x80	     ? 1
+			     : (p[i] & 0xE0) == 0xC0 ? 2
+			     : (p[i] & 0xF0) == 0xE0 ? 3
+			     : (p[i] & 0xF8) == 0xF0 ? 4
+						     : 0;
 		if (len == 0 || i + len > n)
 			abort();
 		for (size_t k = 1; k < len; k++)
@@ -61,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char sig[64];
 			/* Any header, valid or not, is checked without
 			 * crashing (a match would need a SHA-1 preimage). */
-			(void)smsgw_twilio_verify("12345", url, &f,
-						  "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+			(void)smsgw_twilio_verify(
+			    "12345", url, &f, "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
 			if (smsgw_twilio_sign("12345", url, &f, sig,
 					      sizeof sig) == SAYSO_OK &&
 			    !smsgw_twilio_verify("12345", url, &f, sig))

@@ -197,7 +197,8 @@ static void test_outbox_spool_send(void **state)
 	char path[600] = "";
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.')
-			snprintf(path, sizeof path, "%s/%s", f->out, de->d_name);
+			snprintf(path, sizeof path, "%s/%s", f->out,
+				 de->d_name);
 	closedir(d);
 	size_t n = 0;
 	char *txt = tu_slurp(path, &n);
@@ -310,21 +311,20 @@ static void test_recover_pending(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_group_commit_and_duplicates,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ignored_sender, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_rate_limit, setup_rate3,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_outbox_spool_send, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_stop_blocks_queued_reply,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_send_results, setup,
-						teardown),
-		cmocka_unit_test(test_backoff),
-		cmocka_unit_test_setup_teardown(test_recover_pending, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(test_group_commit_and_duplicates,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ignored_sender, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_rate_limit, setup_rate3,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_outbox_spool_send, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_stop_blocks_queued_reply,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_send_results, setup, teardown),
+	    cmocka_unit_test(test_backoff),
+	    cmocka_unit_test_setup_teardown(test_recover_pending, setup,
+					    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,8 +74,7 @@ static const char *say(struct fx *f, const char *rid, const char *text,
 	static char reply[SMSGW_REPLY_MAX];
 	char oc[SMSGW_OUTCOME_MAX];
 	assert_int_equal(smsgw_reply_handle(f->st, &f->cfg, rid, text, NOW,
-					    reply, sizeof reply, oc,
-					    sizeof oc),
+					    reply, sizeof reply, oc, sizeof oc),
 			 SAYSO_OK);
 	if (outcome)
 		memcpy(outcome, oc, sizeof oc);
@@ -89,9 +88,9 @@ static const char *say(struct fx *f, const char *rid, const char *text,
 static int64_t count(struct fx *f, const char *sql)
 {
 	sqlite3_stmt *s = NULL;
-	assert_int_equal(sqlite3_prepare_v2(sayso_store_sqlite(f->st), sql, -1,
-					    &s, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(sayso_store_sqlite(f->st), sql, -1, &s, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	int64_t n = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -145,9 +144,9 @@ static void test_vote_invalid_and_unreadable(void **state)
 static void test_vote_no_open_round(void **state)
 {
 	struct fx *f = *state;
-	assert_int_equal(sayso_round_set_state(f->st, "POETS26",
-					       SAYSO_ROUND_CLOSED, "test"),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_round_set_state(f->st, "POETS26", SAYSO_ROUND_CLOSED, "test"),
+	    SAYSO_OK);
 	char oc[SMSGW_OUTCOME_MAX];
 	const char *r = say(f, f->rid, "VOTE 3", oc);
 	assert_string_equal(oc, "vote_noround");
@@ -163,8 +162,9 @@ static void test_rating_and_followup(void **state)
 	assert_non_null(strstr(r, "best thing"));
 	r = say(f, f->rid, "The new trees on Byron Street", oc);
 	assert_string_equal(oc, "followup");
-	assert_int_equal(count(f, "SELECT count(*) FROM ratings WHERE score = 4"
-				  " AND answer = 'The new trees on Byron Street'"),
+	assert_int_equal(count(f,
+			       "SELECT count(*) FROM ratings WHERE score = 4"
+			       " AND answer = 'The new trees on Byron Street'"),
 			 1);
 	/* The window is used once: the next free text gets help. */
 	r = say(f, f->rid, "and the park", oc);
@@ -195,9 +195,9 @@ static void test_report_category_and_street(void **state)
 {
 	struct fx *f = *state;
 	char oc[SMSGW_OUTCOME_MAX];
-	const char *r = say(f, f->rid,
-			    "REPORT fly-tipping, a sofa in the alley on keats rd",
-			    oc);
+	const char *r =
+	    say(f, f->rid,
+		"REPORT fly-tipping, a sofa in the alley on keats rd", oc);
 	assert_string_equal(oc, "report");
 	assert_non_null(strstr(r, "Keats Road"));
 	assert_int_equal(count(f, "SELECT count(*) FROM reports WHERE "
@@ -284,25 +284,24 @@ static void test_ucs2_detection(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_vote_accepted_then_already,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vote_invalid_and_unreadable,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vote_no_open_round, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_rating_and_followup, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_followup_expires, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_report_category_and_street,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_projects_list_fits_three_parts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_start, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_help_results_unknown,
-						setup, teardown),
-		cmocka_unit_test(test_ucs2_detection),
+	    cmocka_unit_test_setup_teardown(test_vote_accepted_then_already,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_vote_invalid_and_unreadable,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_vote_no_open_round, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_rating_and_followup, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_followup_expires, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_report_category_and_street,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_projects_list_fits_three_parts,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stop_start, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_help_results_unknown, setup,
+					    teardown),
+	    cmocka_unit_test(test_ucs2_detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

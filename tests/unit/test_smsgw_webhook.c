@@ -16,15 +16,15 @@ static const char *URL = "https://mycompany.com/myapp.php?foo=1&bar=2";
 static void voice_params(struct smsgw_form *f)
 {
 	static const char *kv[][2] = {
-		{"CallSid", "CA1234567890ABCDE"}, {"Digits", "1234"},
-		{"From", "+14158675309"},         {"To", "+18005551212"},
-		{"Caller", "+14158675309"},
+	    {"CallSid", "CA1234567890ABCDE"}, {"Digits", "1234"},
+	    {"From", "+14158675309"},	      {"To", "+18005551212"},
+	    {"Caller", "+14158675309"},
 	};
 	memset(f, 0, sizeof *f);
 	for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
-		assert_int_equal(smsgw_form_add(f, kv[i][0], kv[i][1],
-						strlen(kv[i][1])),
-				 SAYSO_OK);
+		assert_int_equal(
+		    smsgw_form_add(f, kv[i][0], kv[i][1], strlen(kv[i][1])),
+		    SAYSO_OK);
 }
 
 static void test_official_vector(void **state)
@@ -45,8 +45,8 @@ static void test_official_vector(void **state)
 					 "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
 	assert_false(smsgw_twilio_verify("12345", URL, &f, NULL));
 	assert_false(smsgw_twilio_verify("12345", URL, &f, ""));
-	assert_false(smsgw_twilio_verify("", URL, &f,
-					 "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+	assert_false(
+	    smsgw_twilio_verify("", URL, &f, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
 	/* A changed parameter breaks it. */
 	free(f.p[1].value);
 	f.p[1].value = strdup("1235");
@@ -84,23 +84,23 @@ static void test_port_variants(void **state)
 					"kvajT1Ptam85bY51eRf/AJRuM3w="));
 	/* Twilio signed without a port; we are configured with :443. */
 	assert_true(smsgw_twilio_verify(
-		"12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2", &f,
-		"RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+	    "12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2", &f,
+	    "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
 	/* http with :80 */
 	assert_true(smsgw_twilio_verify(
-		"12345", "http://mycompany.com/myapp.php?foo=1&bar=2", &f,
-		"0ZXoZLH/DfblKGATFgpif+LLRf4="));
+	    "12345", "http://mycompany.com/myapp.php?foo=1&bar=2", &f,
+	    "0ZXoZLH/DfblKGATFgpif+LLRf4="));
 	/* A non-default port is signed as is and only as is. */
 	char sig[64];
-	assert_int_equal(smsgw_twilio_sign(
-				 "12345",
-				 "http://mycompany.com:1234/myapp.php?foo=1&bar=2",
-				 &f, sig, sizeof sig),
-			 SAYSO_OK);
+	assert_int_equal(
+	    smsgw_twilio_sign("12345",
+			      "http://mycompany.com:1234/myapp.php?foo=1&bar=2",
+			      &f, sig, sizeof sig),
+	    SAYSO_OK);
 	assert_string_equal(sig, "Zmvh+3yNM1Phv2jhDCwEM3q5ebU=");
 	assert_false(smsgw_twilio_verify(
-		"12345", "http://mycompany.com/myapp.php?foo=1&bar=2", &f,
-		"Zmvh+3yNM1Phv2jhDCwEM3q5ebU="));
+	    "12345", "http://mycompany.com/myapp.php?foo=1&bar=2", &f,
+	    "Zmvh+3yNM1Phv2jhDCwEM3q5ebU="));
 	smsgw_form_free(&f);
 }
 
@@ -110,12 +110,12 @@ static void test_body_hash_url_vector(void **state)
 	/* JSON bodies: only the URL (with bodySHA256) is signed. */
 	char sig[64];
 	assert_int_equal(
-		smsgw_twilio_sign("12345",
-				  "https://mycompany.com/myapp.php?foo=1&bar=2"
-				  "&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e"
-				  "41502b283a80c7cf19632632f96e6620",
-				  NULL, sig, sizeof sig),
-		SAYSO_OK);
+	    smsgw_twilio_sign("12345",
+			      "https://mycompany.com/myapp.php?foo=1&bar=2"
+			      "&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e"
+			      "41502b283a80c7cf19632632f96e6620",
+			      NULL, sig, sizeof sig),
+	    SAYSO_OK);
 	assert_string_equal(sig, "a9nBmqA0ju/hNViExpshrM61xv4=");
 }
 
@@ -144,9 +144,9 @@ static void test_special_characters(void **state)
 	struct smsgw_form f;
 	voice_params(&f);
 	assert_true(smsgw_twilio_verify(
-		"12345",
-		"https://mycompany.com/myapp.php?foo=1&bar=2&Body=It's+amazing",
-		&f, "dsq4Ehbj6cs+KdTkpF5sSSplOWw="));
+	    "12345",
+	    "https://mycompany.com/myapp.php?foo=1&bar=2&Body=It's+amazing", &f,
+	    "dsq4Ehbj6cs+KdTkpF5sSSplOWw="));
 	smsgw_form_free(&f);
 }
 
@@ -155,14 +155,16 @@ static void test_sms_vector_form(void **state)
 {
 	(void)state;
 	const char *body =
-		"ToCountry=GB&ToState=&SmsMessageSid=SM0123456789abcdef0123456789abcdef"
-		"&NumMedia=0&ToCity=&FromZip=&SmsSid=SM0123456789abcdef0123456789abcdef"
-		"&FromState=&SmsStatus=received&FromCity=&Body=VOTE+3+7"
-		"&FromCountry=GB&To=%2B447700900123&ToZip=&NumSegments=1"
-		"&MessageSid=SM0123456789abcdef0123456789abcdef"
-		"&AccountSid=AC0123456789abcdef0123456789abcdef"
-		"&MessagingServiceSid=MG0123456789abcdef0123456789abcdef"
-		"&From=%2B447700900456&ApiVersion=2010-04-01";
+	    "ToCountry=GB&ToState=&SmsMessageSid="
+	    "SM0123456789abcdef0123456789abcdef"
+	    "&NumMedia=0&ToCity=&FromZip=&SmsSid="
+	    "SM0123456789abcdef0123456789abcdef"
+	    "&FromState=&SmsStatus=received&FromCity=&Body=VOTE+3+7"
+	    "&FromCountry=GB&To=%2B447700900123&ToZip=&NumSegments=1"
+	    "&MessageSid=SM0123456789abcdef0123456789abcdef"
+	    "&AccountSid=AC0123456789abcdef0123456789abcdef"
+	    "&MessagingServiceSid=MG0123456789abcdef0123456789abcdef"
+	    "&From=%2B447700900456&ApiVersion=2010-04-01";
 	struct smsgw_form f = {0};
 	assert_int_equal(smsgw_form_parse(body, strlen(body), &f), SAYSO_OK);
 	assert_true(smsgw_twilio_verify("0123456789abcdef0123456789abcdef",
@@ -179,7 +181,8 @@ static void test_sms_vector_form(void **state)
 					 &g, "qnQFrpKfYfpetB1icvaz4TCIFcQ="));
 	struct smsgw_msgin m;
 	assert_int_equal(smsgw_twilio_decode(&f, &m), SAYSO_OK);
-	assert_string_equal(m.provider_id, "SM0123456789abcdef0123456789abcdef");
+	assert_string_equal(m.provider_id,
+			    "SM0123456789abcdef0123456789abcdef");
 	assert_string_equal(m.from, "+447700900456");
 	assert_string_equal(m.to, "+447700900123");
 	assert_string_equal(m.body, "VOTE 3 7");
@@ -266,8 +269,7 @@ static void test_spool_utf8(void **state)
 	const char *u = "From: 447700900456\nAlphabet: UTF-8\n\n"
 			"RATE 5 \xE2\x9C\x93 caf\xC3\xA9 \xC2\xA3";
 	assert_int_equal(smsgw_spool_parse(u, strlen(u), &m, &why), SAYSO_OK);
-	assert_string_equal(m.body,
-			    "RATE 5 \xE2\x9C\x93 caf\xC3\xA9 \xC2\xA3");
+	assert_string_equal(m.body, "RATE 5 \xE2\x9C\x93 caf\xC3\xA9 \xC2\xA3");
 }
 
 static void test_spool_iso_and_ucs2(void **state)
@@ -279,15 +281,18 @@ static void test_spool_iso_and_ucs2(void **state)
 	const char iso[] = "From: 447700900456\n\nREPORT caf\xE9 \xA3\x35 \xA4";
 	assert_int_equal(smsgw_spool_parse(iso, sizeof iso - 1, &m, &why),
 			 SAYSO_OK);
-	assert_string_equal(m.body,
-			    "REPORT caf\xC3\xA9 \xC2\xA3" "5 \xE2\x82\xAC");
+	assert_string_equal(m.body, "REPORT caf\xC3\xA9 \xC2\xA3"
+				    "5 \xE2\x82\xAC");
 	const char iso2[] = "From: 447700900456\nAlphabet: ISO\n\n\xE9";
 	assert_int_equal(smsgw_spool_parse(iso2, sizeof iso2 - 1, &m, &why),
 			 SAYSO_OK);
 	assert_string_equal(m.body, "\xC3\xA9");
 	/* UCS2 flagged, raw UTF-16BE with NULs, and an emoji pair. */
 	const char ucs[] = "From: 447700900456\nAlphabet: UCS2\n\n"
-			   "\x00R\x00" "A\x00T\x00" "E\x00 \x00" "5\x00 "
+			   "\x00R\x00"
+			   "A\x00T\x00"
+			   "E\x00 \x00"
+			   "5\x00 "
 			   "\xD8\x3D\xDE\x00";
 	assert_int_equal(smsgw_spool_parse(ucs, sizeof ucs - 1, &m, &why),
 			 SAYSO_OK);
@@ -300,9 +305,9 @@ static void test_spool_tolerance_and_errors(void **state)
 	struct smsgw_msgin m;
 	const char *why = NULL;
 	const char warn[] =
-		"Warning: Invalid values(s) in date of Service Centre Time "
-		"Stamp.\r\nFrom: 447700900456\r\nFlash: no\r\nUDH: false\r\n"
-		"\r\nHELP\n";
+	    "Warning: Invalid values(s) in date of Service Centre Time "
+	    "Stamp.\r\nFrom: 447700900456\r\nFlash: no\r\nUDH: false\r\n"
+	    "\r\nHELP\n";
 	assert_int_equal(smsgw_spool_parse(warn, sizeof warn - 1, &m, &why),
 			 SAYSO_OK);
 	assert_string_equal(m.from, "447700900456");
@@ -313,9 +318,9 @@ static void test_spool_tolerance_and_errors(void **state)
 			 SAYSO_ERR_PARSE);
 	assert_string_equal(why, "no From: header");
 	const char noblank[] = "From: 447700900456\nAlphabet: UTF-8";
-	assert_int_equal(smsgw_spool_parse(noblank, sizeof noblank - 1, &m,
-					   &why),
-			 SAYSO_ERR_PARSE);
+	assert_int_equal(
+	    smsgw_spool_parse(noblank, sizeof noblank - 1, &m, &why),
+	    SAYSO_ERR_PARSE);
 	const char bin[] = "From: 447700900456\nAlphabet: binary\n\n\x01\x02";
 	assert_int_equal(smsgw_spool_parse(bin, sizeof bin - 1, &m, &why),
 			 SAYSO_ERR_PARSE);
@@ -324,10 +329,12 @@ static void test_spool_tolerance_and_errors(void **state)
 	assert_int_equal(smsgw_spool_parse(lower, sizeof lower - 1, &m, &why),
 			 SAYSO_ERR_PARSE);
 	/* Invalid UTF-8 becomes U+FFFD, never passes through. */
-	const char bad[] = "From: 447700900456\nAlphabet: UTF-8\n\nA\xFF" "B";
+	const char bad[] = "From: 447700900456\nAlphabet: UTF-8\n\nA\xFF"
+			   "B";
 	assert_int_equal(smsgw_spool_parse(bad, sizeof bad - 1, &m, &why),
 			 SAYSO_OK);
-	assert_string_equal(m.body, "A\xEF\xBF\xBD" "B");
+	assert_string_equal(m.body, "A\xEF\xBF\xBD"
+				    "B");
 }
 
 static void test_spool_long_body_truncated(void **state)
@@ -364,20 +371,20 @@ static void test_spool_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_official_vector),
-		cmocka_unit_test(test_old_docs_vector),
-		cmocka_unit_test(test_port_variants),
-		cmocka_unit_test(test_body_hash_url_vector),
-		cmocka_unit_test(test_duplicates_and_arrays),
-		cmocka_unit_test(test_special_characters),
-		cmocka_unit_test(test_sms_vector_form),
-		cmocka_unit_test(test_form_decoding),
-		cmocka_unit_test(test_kannel_decode),
-		cmocka_unit_test(test_spool_utf8),
-		cmocka_unit_test(test_spool_iso_and_ucs2),
-		cmocka_unit_test(test_spool_tolerance_and_errors),
-		cmocka_unit_test(test_spool_long_body_truncated),
-		cmocka_unit_test(test_spool_format),
+	    cmocka_unit_test(test_official_vector),
+	    cmocka_unit_test(test_old_docs_vector),
+	    cmocka_unit_test(test_port_variants),
+	    cmocka_unit_test(test_body_hash_url_vector),
+	    cmocka_unit_test(test_duplicates_and_arrays),
+	    cmocka_unit_test(test_special_characters),
+	    cmocka_unit_test(test_sms_vector_form),
+	    cmocka_unit_test(test_form_decoding),
+	    cmocka_unit_test(test_kannel_decode),
+	    cmocka_unit_test(test_spool_utf8),
+	    cmocka_unit_test(test_spool_iso_and_ucs2),
+	    cmocka_unit_test(test_spool_tolerance_and_errors),
+	    cmocka_unit_test(test_spool_long_body_truncated),
+	    cmocka_unit_test(test_spool_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

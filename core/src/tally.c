@@ -1069,17 +1069,18 @@ static bool mes_rho(struct mes_ctx *c, size_t p, double *rho)
 {
 	double cost = (double)c->e->projects[p].cost;
 	double total = 0, minb = INFINITY, W = 0, r, wl, left;
-	uint32_t j, s = c->pst[p];
+	uint32_t j, s = c->pst[p], end;
 	size_t k = 0, i, iter;
 
 	/* One pass: the supporters who still hold money, kept compactly for
 	 * the steps below. The empty-handed pay nothing and never get money
 	 * back within a run: drop them from p's list for good. */
-	for (j = s; j < c->pend[p];) {
+	end = c->pend[p];
+	for (j = s; j < end;) {
 		uint32_t t = c->psr[j];
 		double b = c->bud[t];
 		if (b <= 0) {
-			c->psr[j] = c->psr[--c->pend[p]];
+			c->psr[j] = c->psr[--end];
 			continue;
 		}
 		j++;
@@ -1091,6 +1092,7 @@ static bool mes_rho(struct mes_ctx *c, size_t p, double *rho)
 		c->scratch[k].w = c->w[t];
 		k++;
 	}
+	c->pend[p] = end;
 	if (total < cost - REL_EPS * cost)
 		return false;
 	if (k == 0) {
@@ -1103,37 +1105,41 @@ static bool mes_rho(struct mes_ctx *c, size_t p, double *rho)
 		return true;
 	}
 	/*
-	 * Fixpoint: at a lower bound r, those holding less than r pay all
-	 * they have and the rest share what is left equally: nr >= r. When
-	 * nobody holds an amount in [r, nr), nr is the answer; else retry
-	 * from nr. Usually a few passes; a sort settles the rest.
+	 * Water filling: at a lower bound r, those holding less than r pay
+	 * all they have (moved to the front, for good: r only grows) and the
+	 * rest share what is left equally, which gives the next r. When
+	 * nobody else falls below r, r is the answer. Each pass looks only
+	 * at those still paying a share; usually a few passes, and a sort
+	 * settles the rest.
 	 */
-	for (iter = 0; iter < 8; iter++) {
-		double spoor = 0, wrich = 0, nr;
-		bool between = false;
+	{
+		size_t lo = 0;
+		double spoor = 0, wrich = W;
 
-		for (i = 0; i < k; i++) {
-			if (c->scratch[i].b < r)
-				spoor += c->scratch[i].b * c->scratch[i].w;
-			else
-				wrich += c->scratch[i].w;
-		}
-		if (wrich <= 0)
-			break;
-		nr = (cost - spoor) / wrich;
-		if (nr < r)
-			nr = r;
-		for (i = 0; i < k; i++)
-			if (c->scratch[i].b >= r && c->scratch[i].b < nr &&
-			    !near(c->scratch[i].b, nr)) {
-				between = true;
-				break;
+		for (iter = 0; iter < 16; iter++) {
+			size_t moved = 0;
+
+			for (i = lo; i < k; i++) {
+				double b = c->scratch[i].b;
+				if (b < r && !near(b, r)) {
+					double w = c->scratch[i].w;
+					spoor += b * w;
+					wrich -= w;
+					c->scratch[i] = c->scratch[lo];
+					c->scratch[lo].b = b;
+					c->scratch[lo].w = w;
+					lo++;
+					moved++;
+				}
 			}
-		if (!between) {
-			*rho = nr;
-			return true;
+			if (moved == 0) {
+				*rho = r;
+				return true;
+			}
+			if (wrich <= 0)
+				break;
+			r = (cost - spoor) / wrich;
 		}
-		r = nr;
 	}
 	qsort(c->scratch, k, sizeof *c->scratch, scratch_cmp);
 	left = cost;

@@ -245,6 +245,37 @@ static void test_greedy_points(void **state)
 	sayso_election_free(e);
 }
 
+/* Knapsack ballots are read as approval sets by MES. */
+static void test_mes_knapsack_as_approval(void **state)
+{
+	struct sayso_election *a = mk(SAYSO_BALLOT_APPROVAL, 100);
+	struct sayso_election *k = mk(SAYSO_BALLOT_KNAPSACK, 100);
+	struct sayso_tally ta = {0}, tk = {0};
+	struct sayso_election *both[2] = {a, k};
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		addp(both[i], "A", 40);
+		addp(both[i], "B", 60);
+		addp(both[i], "C", 30);
+		vote(both[i], 0, 2, -1);
+		vote(both[i], 2, 0, -1);
+		vote(both[i], 0, -1);
+		vote(both[i], 1, -1);
+	}
+	assert_int_equal(sayso_tally_mes(a, &ta, NULL, 0), SAYSO_OK);
+	assert_int_equal(sayso_tally_mes(k, &tk, NULL, 0), SAYSO_OK);
+	assert_int_equal(ta.spent, tk.spent);
+	assert_int_equal(ta.per_voter, tk.per_voter);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ta.projects[i].selected,
+				 tk.projects[i].selected);
+	sayso_tally_cleanup(&ta);
+	sayso_tally_cleanup(&tk);
+	sayso_election_free(a);
+	sayso_election_free(k);
+}
+
 static void test_approval_knapsack_money(void **state)
 {
 	struct sayso_election *e = mk(SAYSO_BALLOT_KNAPSACK, 100);
@@ -521,8 +552,9 @@ static void test_property_random(void **state)
 
 /* ---- loading from the store ---- */
 
-static void cast(struct sayso_store *st, const char *phone, const char *picks,
-		 enum sayso_cast_outcome want)
+static void cast_in(struct sayso_store *st, const char *round,
+		    const char *phone, const char *picks,
+		    enum sayso_cast_outcome want)
 {
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
 	struct sayso_pick pk[16];
@@ -535,13 +567,19 @@ static void cast(struct sayso_store *st, const char *phone, const char *picks,
 	    sayso_store_resident(st, SAYSO_ID_PHONE, phone, rid, sizeof rid),
 	    SAYSO_OK);
 	assert_int_equal(sayso_picks_parse(picks, pk, 16, &np, &why), SAYSO_OK);
-	in.round_code = "r1";
+	in.round_code = round;
 	in.resident_id = rid;
 	in.channel = SAYSO_CH_PAPER;
 	in.picks = pk;
 	in.npicks = np;
 	assert_int_equal(sayso_ballot_cast(st, &in, &res), SAYSO_OK);
 	assert_int_equal(res.outcome, want);
+}
+
+static void cast(struct sayso_store *st, const char *phone, const char *picks,
+		 enum sayso_cast_outcome want)
+{
+	cast_in(st, "r1", phone, picks, want);
 }
 
 static void test_load_from_store(void **state)
@@ -571,8 +609,32 @@ static void test_load_from_store(void **state)
 	assert_int_equal(
 	    sayso_round_set_state(st, "r1", SAYSO_ROUND_OPEN, "test"),
 	    SAYSO_OK);
+	/* A second round open at the same time, its ballots interleaved
+	 * with r1's: they must not leak into r1's tally. */
+	{
+		struct sayso_round r2 = {0};
+		snprintf(r2.code, sizeof r2.code, "r2");
+		snprintf(r2.title, sizeof r2.title, "Other round");
+		snprintf(r2.currency, sizeof r2.currency, "GBP");
+		r2.budget = 1000;
+		r2.kind = SAYSO_BALLOT_APPROVAL;
+		assert_int_equal(sayso_round_create(st, &r2, "test"), SAYSO_OK);
+		for (int i = 0; i < 3; i++) {
+			struct sayso_project p = {0};
+			snprintf(p.title, sizeof p.title, "Other %d", i);
+			p.cost = 100;
+			assert_int_equal(
+			    sayso_project_add(st, r2.id, &p, "test"), SAYSO_OK);
+		}
+		assert_int_equal(
+		    sayso_round_set_state(st, "r2", SAYSO_ROUND_OPEN, "test"),
+		    SAYSO_OK);
+	}
+	cast_in(st, "r2", "+447700900009", "1,2,3", SAYSO_CAST_ACCEPTED);
 	cast(st, "+447700900001", "1,2", SAYSO_CAST_ACCEPTED);
+	cast_in(st, "r2", "+447700900008", "3", SAYSO_CAST_ACCEPTED);
 	cast(st, "+447700900002", "1", SAYSO_CAST_ACCEPTED);
+	cast_in(st, "r2", "+447700900001", "2", SAYSO_CAST_ACCEPTED);
 	cast(st, "+447700900003", "2,3", SAYSO_CAST_ACCEPTED);
 	cast(st, "+447700900001", "3", SAYSO_CAST_ALREADY_VOTED);
 	cast(st, "+447700900004", "1,2,3", SAYSO_CAST_INVALID);
@@ -828,6 +890,7 @@ int main(void)
 	    cmocka_unit_test(test_greedy_tie_id_text),
 	    cmocka_unit_test(test_greedy_points),
 	    cmocka_unit_test(test_approval_knapsack_money),
+	    cmocka_unit_test(test_mes_knapsack_as_approval),
 	    cmocka_unit_test(test_mes_hand),
 	    cmocka_unit_test(test_mes_tie_cost),
 	    cmocka_unit_test(test_mes_tie_id),

@@ -31,6 +31,8 @@
 struct field {
 	const char *s;
 	size_t len;
+	size_t off; /* while a record is read: offset of a quoted field's
+		       unescaped text in the scratch buffer (which may move) */
 };
 
 struct reader {
@@ -151,8 +153,8 @@ static enum sayso_err next_record(struct reader *r, struct field *f, size_t *nf)
 				}
 				/* Offsets for now: scratch may move. */
 				f[n].s = NULL;
-				f[n].len =
-				    (r->slen - start) | ((size_t)start << 32);
+				f[n].len = r->slen - start;
+				f[n].off = start;
 				n++;
 				if (q < r->end && *q == '\r')
 					q++;
@@ -207,9 +209,7 @@ static enum sayso_err next_record(struct reader *r, struct field *f, size_t *nf)
 			continue; /* empty line */
 		for (size_t i = 0; i < n; i++)
 			if (!f[i].s) {
-				size_t start = f[i].len >> 32;
-				f[i].len &= 0xffffffffu;
-				f[i].s = r->scratch + start;
+				f[i].s = r->scratch + f[i].off;
 			}
 		*nf = n;
 		return SAYSO_OK;

@@ -270,7 +270,8 @@ static enum sayso_err round_query(struct sayso_store *st, const char *sql,
 enum sayso_err sayso_round_get(struct sayso_store *st, const char *code,
 			       struct sayso_round *out)
 {
-	return round_query(st, "SELECT " ROUND_COLS " FROM rounds WHERE code = ?1",
+	return round_query(st, "SELECT " ROUND_COLS
+			   " FROM rounds WHERE code = ?1 COLLATE NOCASE",
 			   0, code, out);
 }
 

@@ -222,6 +222,13 @@ static void test_demo_and_money(void **state)
 	struct sayso_round r;
 	assert_int_equal(sayso_round_current(st, NULL, &r, NULL), SAYSO_OK);
 	assert_string_equal(r.title, "Our Poets 2026");
+	/* Codes match without regard to case and may not differ only by it. */
+	struct sayso_round same;
+	assert_int_equal(sayso_round_get(st, "poets26", &same), SAYSO_OK);
+	assert_int_equal(same.id, r.id);
+	struct sayso_round dup = r;
+	snprintf(dup.code, sizeof dup.code, "Poets26");
+	assert_int_equal(sayso_round_create(st, &dup, "admin:test"), SAYSO_ERR_EXISTS);
 	assert_int_equal(r.budget, 5000000);
 	assert_int_equal(r.max_picks, 5);
 	struct sayso_project *ps;

@@ -233,7 +233,8 @@ static void print_csv(struct admin_ctx *ctx,
 	}
 }
 
-void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s)
+void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
+			  int level)
 {
 	struct html_bar bars[SAYSO_FACES];
 	char share[16], ci[40], n[24], vals[SAYSO_FACES][24];
@@ -338,7 +339,8 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s)
 		html_table_end(f);
 	}
 	if (s->nanswers > 0) {
-		fputs("<h3>What people said when asked why</h3>\n", f);
+		fprintf(f, "<h%d>What people said when asked why</h%d>\n",
+			level, level);
 		html_table_begin(f, "Follow-up answers, most given first", 3,
 				 ah, "llr");
 		for (i = 0; i < s->nanswers; i++) {
@@ -374,7 +376,7 @@ static int write_page(struct admin_ctx *ctx, const char *dir,
 		return admin_outdir_finish(ctx, &od, false);
 	html_page_begin(f, "How residents feel");
 	fputs("<h1>How residents feel</h1>\n", f);
-	html_ratings_section(f, s);
+	html_ratings_section(f, s, 2);
 	fputs("<p class=\"muted\">The figures are also in "
 	      "<a href=\"ratings.json\">ratings.json</a>.</p>\n",
 	      f);

@@ -159,7 +159,7 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 	      "voted on local projects.</p>\n",
 	      f);
 	fputs("<h2 id=\"feel\">How residents feel</h2>\n", f);
-	html_ratings_section(f, &rs);
+	html_ratings_section(f, &rs, 3);
 	fputs("<h2 id=\"problems\">Problems residents reported</h2>\n", f);
 	html_reports_section(f, &ps);
 	fputs("<h2 id=\"pb\">Participatory budgeting</h2>\n", f);

@@ -138,8 +138,10 @@ struct sayso_ratings_summary;
 struct sayso_reports_summary;
 /* Face labels, index score - 1: "Very unhappy" ... "Very happy". */
 extern const char *const admin_face_label[5];
-/* How residents feel: key figures, faces chart + table, groups, answers. */
-void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s);
+/* How residents feel: key figures, faces chart + table, groups, answers;
+ * its own heading is <h{level}>. */
+void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
+			  int level);
 /* Reported problems: key figures, by category, hotspots. */
 void html_reports_section(FILE *f, const struct sayso_reports_summary *s);
 /* A round's results (cmd_results.c): its tally under a rule, turnout by

@@ -66,8 +66,21 @@ check "desktop screenshot produced" is_png "$T/desktop.png"
 browser --screenshot="$T/phone.png" --window-size=360,2400 \
 	"file://$T/site/index.html" >/dev/null
 check "phone screenshot produced" is_png "$T/phone.png"
+browser --print-to-pdf="$T/print.pdf" --no-pdf-header-footer \
+	"file://$T/site/index.html" >/dev/null
+check "the page prints (PDF produced)" sh -c \
+	"head -c 5 '$T/print.pdf' | grep -q '%PDF-' && test \$(wc -c <'$T/print.pdf') -gt 20000"
 browser --dump-dom "file://$T/site/index.html" >dom.html
 check "DOM dumped" grep -q '</html>' dom.html
+
+# headings_in_order FILE: one h1 first, and no level skipped going down.
+headings_in_order() {
+	grep -o '<h[1-6][ >]' "$1" | tr -dc '1-6\n' | awk '
+		NR == 1 && $1 != 1 { bad = 1 }
+		NR > 1 && $1 > prev + 1 { bad = 1 }
+		{ prev = $1 } END { exit bad }'
+}
+check "results page headings in order" headings_in_order dom.html
 
 # The winners in the DOM are the official MES winners.
 want=$(grep '"poland_wieliczka_2023.pb", "rule": "mes"' "$S/pb/expected.jsonl" |
@@ -104,6 +117,7 @@ check "report screenshot produced" is_png "$T/report.png"
 browser --dump-dom "file://$T/report/index.html" >report.html
 check "report DOM has the three parts" sh -c \
 	'grep -q "How residents feel" report.html && grep -q "Problems residents reported" report.html && grep -q "Participatory budgeting" report.html'
+check "report headings in order" headings_in_order report.html
 check "report DOM has the winners" test "$(grep -o 'data-project=' report.html | wc -l)" -eq 30
 check "report DOM has no injected element" sh -c '! grep -qi "<script\|<img" report.html'
 

@@ -23,6 +23,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "reply.h"
@@ -201,8 +202,41 @@ void smsgw_enqueue(struct smsgw *gw, struct smsgw_inmsg *m)
 	gw->batch_n++;
 }
 
-/* Acts on a stored message and queues its reply, in a savepoint: on error
- * the inbox row stays pending. */
+/* Whether err is about storage (worth retrying later) rather than about
+ * the text. */
+static bool is_storage_error(enum sayso_err err)
+{
+	switch (err) {
+	case SAYSO_ERR_NOMEM:
+	case SAYSO_ERR_IO:
+	case SAYSO_ERR_FULL:
+	case SAYSO_ERR_READONLY:
+	case SAYSO_ERR_BUSY:
+	case SAYSO_ERR_DB:
+	case SAYSO_ERR_CORRUPT:
+	case SAYSO_ERR_NOT_SAYSO:
+	case SAYSO_ERR_SCHEMA:
+	case SAYSO_ERR_SECRET:
+	case SAYSO_ERR_CRYPTO:
+		return true;
+	case SAYSO_OK:
+	case SAYSO_ERR_INVAL:
+	case SAYSO_ERR_PARSE:
+	case SAYSO_ERR_NOTFOUND:
+	case SAYSO_ERR_EXISTS:
+	case SAYSO_ERR_STATE:
+	case SAYSO_ERR_TOOBIG:
+	case SAYSO_ERR_RANGE:
+	case SAYSO_ERR_AUTH:
+	case SAYSO_ERR_UNSUPPORTED:
+		return false;
+	}
+	return true;
+}
+
+/* Acts on a stored message and queues its reply, in a savepoint: on a
+ * storage error the inbox row stays pending (retried later); on an error
+ * caused by the text it is marked done with "error:<code>". */
 static void process_one(struct smsgw *gw, int64_t inbox_id,
 			const char *resident, const char *e164,
 			const char *body, int64_t now_ms)
@@ -240,6 +274,19 @@ static void process_one(struct smsgw *gw, int64_t inbox_id,
 		sayso_store_rollback(gw->st);
 	if (e == SAYSO_OK)
 		return;
+	if (!is_storage_error(e)) {
+		/* The text itself is the problem (retrying cannot help):
+		 * record that, so it is not retried forever. */
+		char tag[SMSGW_OUTCOME_MAX];
+		snprintf(tag, sizeof tag, "error:%d", (int)e);
+		sayso_log(SAYSO_LOG_ERROR,
+			  "message %lld could not be processed (%s: %s); "
+			  "kept in the inbox as %s",
+			  (long long)inbox_id, sayso_strerror(e),
+			  sayso_store_errmsg(gw->st), tag);
+		if (sayso_inbox_done(gw->st, inbox_id, tag) == SAYSO_OK)
+			return;
+	}
 fail:
 	gw->stats.store_errors++;
 	sayso_log(SAYSO_LOG_ERROR,
@@ -612,6 +659,82 @@ void smsgw_reload(struct smsgw *gw)
 	gw->next_tick_ms = 0;
 	sayso_log(SAYSO_LOG_INFO, "SIGHUP: configuration reloaded from %s",
 		  gw->cfgpath);
+}
+
+/* ---- configuration check (-n) ---- */
+
+static bool is_http_url(const char *u)
+{
+	return strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0;
+}
+
+static bool dir_exists(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static void problem(char *out, size_t outsz, int *n, const char *msg)
+{
+	size_t l = strlen(out);
+	snprintf(out + l, outsz - l, "%s%s", l ? "\n" : "", msg);
+	(*n)++;
+}
+
+int smsgw_check_config(const struct sayso_config *c, char *out, size_t outsz)
+{
+	int n = 0;
+	char host[64];
+	unsigned short port;
+	out[0] = '\0';
+	switch (c->smsgw.provider) {
+	case SAYSO_PROVIDER_KANNEL:
+		if (sayso_config_listen(c->smsgw.listen, host, sizeof host,
+					&port) != SAYSO_OK)
+			problem(out, outsz, &n,
+				"[smsgw] listen: expected host:port");
+		if (!is_http_url(c->kannel.sendsms_url))
+			problem(out, outsz, &n,
+				"[kannel] sendsms_url: expected an http(s):// "
+				"URL");
+		break;
+	case SAYSO_PROVIDER_TWILIO:
+		if (sayso_config_listen(c->smsgw.listen, host, sizeof host,
+					&port) != SAYSO_OK)
+			problem(out, outsz, &n,
+				"[smsgw] listen: expected host:port");
+		if (strncmp(c->twilio.account_sid, "AC", 2) != 0)
+			problem(out, outsz, &n,
+				"[twilio] account_sid: expected AC...");
+		if (!c->twilio.auth_token[0])
+			problem(out, outsz, &n,
+				"[twilio] auth_token is empty (every webhook "
+				"would be refused)");
+		if (!c->twilio.from[0])
+			problem(out, outsz, &n,
+				"[twilio] from: our number (+447...) or a "
+				"Messaging Service SID (MG...)");
+		if (!is_http_url(c->twilio.api_base))
+			problem(
+			    out, outsz, &n,
+			    "[twilio] api_base: expected an http(s):// URL");
+		if (c->twilio.poll_seconds == 0 &&
+		    !is_http_url(c->twilio.public_url))
+			problem(out, outsz, &n,
+				"[twilio] public_url: the URL Twilio calls "
+				"(signatures are checked against it), or set "
+				"poll_seconds");
+		break;
+	case SAYSO_PROVIDER_SPOOL:
+		if (!dir_exists(c->spool.incoming))
+			problem(out, outsz, &n,
+				"[spool] incoming is not a directory");
+		if (!dir_exists(c->spool.outgoing))
+			problem(out, outsz, &n,
+				"[spool] outgoing is not a directory");
+		break;
+	}
+	return n;
 }
 
 /* ---- life cycle ---- */

@@ -168,6 +168,10 @@ bool smsgw_rate_take(struct smsgw *gw, const char *resident_id, int64_t now_ms);
  * jitter, capped). */
 int64_t smsgw_backoff_ms(int attempts);
 
+/* Checks what the provider needs (URLs, credentials, directories) for
+ * `-n`. Writes one line per problem into out; returns how many. */
+int smsgw_check_config(const struct sayso_config *c, char *out, size_t outsz);
+
 /* Masked copy of a number for logs. */
 void smsgw_mask(const char *phone, char *out, size_t outsz);
 

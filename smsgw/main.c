@@ -99,18 +99,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (check) {
-		char host[64];
-		unsigned short port;
+		char problems[2048];
 		int rc = 0;
-		if (sayso_config_listen(cfg.smsgw.listen, host, sizeof host,
-					&port) != SAYSO_OK) {
-			fprintf(stderr,
-				"sayso-smsgw: [smsgw] listen = %s: "
-				"expected host:port\n",
-				cfg.smsgw.listen);
+		if (smsgw_check_config(&cfg, problems, sizeof problems) > 0) {
+			fprintf(stderr, "sayso-smsgw: %s:\n%s\n",
+				cfgpath ? cfgpath : "(defaults)", problems);
 			rc = 2;
-		}
-		if (rc == 0)
+		} else {
 			printf("%s: configuration OK (provider %s, database "
 			       "%s)\n",
 			       cfgpath ? cfgpath : "(defaults)",
@@ -120,6 +115,7 @@ int main(int argc, char **argv)
 				   ? "spool"
 				   : "kannel",
 			       cfg.site.database);
+		}
 		sayso_config_cleanup(&cfg);
 		return rc;
 	}

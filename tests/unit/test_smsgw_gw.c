@@ -308,6 +308,34 @@ static void test_recover_pending(void **state)
 	assert_int_equal(q(f, "SELECT count(*) FROM ratings"), 1);
 }
 
+static void test_check_config(void **state)
+{
+	(void)state;
+	struct sayso_config c;
+	char out[2048];
+	assert_int_equal(sayso_config_defaults(&c), SAYSO_OK);
+	c.smsgw.provider = SAYSO_PROVIDER_TWILIO;
+	/* Defaults: no SID, token, from or public URL. */
+	assert_int_equal(smsgw_check_config(&c, out, sizeof out), 4);
+	assert_non_null(strstr(out, "auth_token"));
+	snprintf(c.twilio.account_sid, sizeof c.twilio.account_sid, "AC1");
+	snprintf(c.twilio.auth_token, sizeof c.twilio.auth_token, "t");
+	snprintf(c.twilio.from, sizeof c.twilio.from, "+447700900123");
+	c.twilio.poll_seconds = 30; /* polling needs no public URL */
+	assert_int_equal(smsgw_check_config(&c, out, sizeof out), 0);
+	c.smsgw.provider = SAYSO_PROVIDER_KANNEL;
+	assert_int_equal(smsgw_check_config(&c, out, sizeof out), 0);
+	snprintf(c.kannel.sendsms_url, sizeof c.kannel.sendsms_url, "ftp://x");
+	snprintf(c.smsgw.listen, sizeof c.smsgw.listen, "nonsense");
+	assert_int_equal(smsgw_check_config(&c, out, sizeof out), 2);
+	c.smsgw.provider = SAYSO_PROVIDER_SPOOL;
+	snprintf(c.spool.incoming, sizeof c.spool.incoming, "/nonexistent");
+	snprintf(c.spool.outgoing, sizeof c.spool.outgoing, "/tmp");
+	assert_int_equal(smsgw_check_config(&c, out, sizeof out), 1);
+	assert_non_null(strstr(out, "incoming"));
+	sayso_config_cleanup(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +351,7 @@ int main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_send_results, setup, teardown),
 	    cmocka_unit_test(test_backoff),
+	    cmocka_unit_test(test_check_config),
 	    cmocka_unit_test_setup_teardown(test_recover_pending, setup,
 					    teardown),
 	};

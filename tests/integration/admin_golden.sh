@@ -35,7 +35,8 @@ step() {
 		echo "--- stderr"
 		cat "$T/.err"
 		echo "--- exit $rc"
-	} | sed "s|$T|TMP|g; s|$D|DATA|g" >"$T/.got"
+	} | sed "s|$T|TMP|g; s|$D|DATA|g" |
+		sed -E 's/^schema version: ([0-9]+) \(this sayso: \1\)$/schema version: LATEST (this sayso: LATEST)/' >"$T/.got"
 	if [ -n "${SAYSO_UPDATE_GOLDEN:-}" ]; then
 		cp "$T/.got" "$G/$name.out"
 	elif [ ! -f "$G/$name.out" ]; then
@@ -220,8 +221,9 @@ SAYSO_NOW=2026-11-20T13:00:00Z "$A" --db main.db tally parks --format json \
 	>"$T/after.json"
 CHECK="erase keeps the tally byte for byte"
 check cmp -s "$T/before.json" "$T/after.json"
-CHECK="erase leaves no resident id of the phone number in the ballots"
-check test "$(sqlite3 main.db "SELECT count(*) FROM ballots WHERE resident_id LIKE 'erased-%'")" -ge 3
+CHECK="erase re-labels the ballots with pseudonyms"
+command -v sqlite3 >/dev/null &&
+	check test "$(sqlite3 main.db "SELECT count(*) FROM ballots WHERE resident_id LIKE 'erased-%'")" -ge 3
 
 # ---- pabulib ----
 step pb-01-import 2026-11-20T14:00:00Z import pb "$D/small.pb" --code small
@@ -234,24 +236,33 @@ step pb-06-unknown-project 2026-11-20T14:00:00Z import pb \
 	"$D/unknown-project.pb"
 step pb-07-code-taken 2026-11-20T14:00:00Z import pb "$D/small.pb" \
 	--code small
-"$A" --db main.db export pb small --out small-out.pb >/dev/null
-"$A" --db main.db import pb small-out.pb --code small2 >/dev/null
-"$A" --db main.db tally small --format json | jq -S 'del(.round, .title)' \
-	>"$T/a.json"
-"$A" --db main.db tally small2 --format json | jq -S 'del(.round, .title)' \
-	>"$T/b.json"
-CHECK="an exported round re-imports to an identical tally"
-check cmp -s "$T/a.json" "$T/b.json"
-"$A" --db main.db export pb parks --out parks.pb >/dev/null
-"$A" --db main.db import pb parks.pb --code parks2 >/dev/null
-for rule in greedy mes approval; do
-	"$A" --db main.db tally parks --rule $rule --format json |
-		jq -S '{spent, selected, p: [.projects[] | {id, votes, selected}]}' >"$T/a.json"
-	"$A" --db main.db tally parks2 --rule $rule --format json |
-		jq -S '{spent, selected, p: [.projects[] | {id, votes, selected}]}' >"$T/b.json"
-	CHECK="a sayso round exported and re-imported tallies the same ($rule)"
+if command -v jq >/dev/null 2>&1; then
+	# Re-imported into a database of their own, so main.db (and the
+	# golden counts of `check` below) do not depend on jq being here.
+	"$A" --db rt.db init >/dev/null
+	"$A" --db main.db export pb small --out small-out.pb >/dev/null
+	"$A" --db rt.db import pb small-out.pb --code small2 >/dev/null
+	"$A" --db main.db tally small --format json | jq -S 'del(.round, .title)' \
+		>"$T/a.json"
+	"$A" --db rt.db tally small2 --format json | jq -S 'del(.round, .title)' \
+		>"$T/b.json"
+	CHECK="an exported round re-imports to an identical tally"
+	check test -s "$T/a.json"
 	check cmp -s "$T/a.json" "$T/b.json"
-done
+	"$A" --db main.db export pb parks --out parks.pb >/dev/null
+	"$A" --db rt.db import pb parks.pb --code parks2 >/dev/null
+	for rule in greedy mes approval; do
+		"$A" --db main.db tally parks --rule $rule --format json |
+			jq -S '{spent, selected, p: [.projects[] | {id, votes, selected}]}' >"$T/a.json"
+		"$A" --db rt.db tally parks2 --rule $rule --format json |
+			jq -S '{spent, selected, p: [.projects[] | {id, votes, selected}]}' >"$T/b.json"
+		CHECK="a sayso round exported and re-imported tallies the same ($rule)"
+		check test -s "$T/a.json"
+		check cmp -s "$T/a.json" "$T/b.json"
+	done
+else
+	echo "note: jq is not installed: pabulib round-trip checks skipped"
+fi
 
 # ---- backup and check ----
 step backup-02 2026-11-20T15:00:00Z backup backup.db
@@ -267,6 +278,7 @@ elif chattr +i ro.db 2>/dev/null; then
 	ro=chattr
 	trap 'chattr -i "$T/ro.db" 2>/dev/null; rm -rf "$T"' EXIT
 fi
+command -v sqlite3 >/dev/null || ro=
 if [ -n "$ro" ]; then
 	before=$(sqlite3 main.db "SELECT count(*) FROM rounds")
 	"$A" --db ro.db round create ro --title RO --budget 1 >"$T/.ro" 2>&1

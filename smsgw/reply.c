@@ -413,6 +413,11 @@ enum sayso_err smsgw_reply_handle(struct sayso_store *st,
 	if (e != SAYSO_OK)
 		goto out;
 	snprintf(outcome, outcomesz, "%s", sayso_smsparse_kind_name(cmd->kind));
+	/* A text naming no round means the site's default round, if one is
+	 * configured, else the only open one. */
+	if (!cmd->round_code[0] && cfg->site.round[0])
+		snprintf(cmd->round_code, sizeof cmd->round_code, "%s",
+			 cfg->site.round);
 
 	bool opted_out = false;
 	e = sayso_optout_get(st, resident_id, &opted_out);

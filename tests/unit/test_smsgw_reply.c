@@ -153,6 +153,19 @@ static void test_vote_no_open_round(void **state)
 	assert_non_null(strstr(r, "no vote open"));
 }
 
+static void test_default_round_from_config(void **state)
+{
+	struct fx *f = *state;
+	char oc[SMSGW_OUTCOME_MAX];
+	snprintf(f->cfg.site.round, sizeof f->cfg.site.round, "NOSUCH");
+	const char *r = say(f, f->rid, "VOTE 3", oc);
+	assert_string_equal(oc, "vote_noround");
+	assert_non_null(strstr(r, "NOSUCH"));
+	snprintf(f->cfg.site.round, sizeof f->cfg.site.round, "POETS26");
+	r = say(f, f->rid, "VOTE 3", oc);
+	assert_string_equal(oc, "vote");
+}
+
 static void test_rating_and_followup(void **state)
 {
 	struct fx *f = *state;
@@ -290,6 +303,8 @@ int main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vote_no_open_round, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_default_round_from_config,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rating_and_followup, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_followup_expires, setup,

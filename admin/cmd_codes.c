@@ -2,7 +2,8 @@
  * cmd_codes.c: `codes generate`: printable one-time voter codes.
  *
  * Codes are 8 symbols from SAYSO_CODE_ALPHABET (no 0/O/1/I/L/U), printed as
- * XXXX-XXXX for reading aloud; about 6.5e11 possibilities. Only the resident
+ * XXXX-XXXX for reading aloud; about 6.5e11 possibilities, and a code that
+ * sayso already knows (an earlier batch) is drawn again. Only the resident
  * id (the keyed hash of the code) is stored, so the printed sheet is the only
  * place a code exists: the CSV is written completely (and fsync'd) before the
  * database commit, and an existing file is never overwritten.
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "sayso/erase.h"
 #include "sayso/identity.h"
 #include "sayso/round.h"
 
@@ -92,8 +94,35 @@ int admin_cmd_codes_generate(struct admin_ctx *ctx, int argc, char **argv)
 		rc = admin_fail_store(ctx, cmd, e);
 		goto out;
 	}
+	const unsigned char *secret = sayso_store_secret(st);
 	for (long long i = 0; i < n; i++) {
 		char rid[SAYSO_RESIDENT_ID_LEN + 1], shown[CODE_LEN + 2];
+		/* Never hand out a code sayso already knows (an earlier batch,
+		 * about one chance in 10^4 for 10,000 codes against 10,000). */
+		for (int tries = 0;; tries++) {
+			bool known = true;
+			e = secret
+				? sayso_resident_id(secret, SAYSO_ID_CODE,
+						    codes[i], rid, sizeof rid)
+				: SAYSO_ERR_SECRET;
+			if (e == SAYSO_OK)
+				e = sayso_resident_known(st, rid, &known);
+			if (e != SAYSO_OK || !known)
+				break;
+			if (tries == 100) {
+				e = SAYSO_ERR_EXISTS;
+				break;
+			}
+			e = sayso_random_code(codes[i], sizeof codes[i],
+					      CODE_LEN);
+			if (e != SAYSO_OK)
+				break;
+			/* A redrawn code is checked again, against earlier
+			 * batches and this batch's codes recorded so far; a
+			 * later code it equals is redrawn in its turn. */
+		}
+		if (e != SAYSO_OK)
+			break;
 		if ((e = sayso_store_resident(st, SAYSO_ID_CODE, codes[i], rid,
 					      sizeof rid)) != SAYSO_OK)
 			break;

@@ -108,3 +108,20 @@ fail:
 	sayso_store_rollback(st);
 	return e;
 }
+
+enum sayso_err sayso_resident_known(struct sayso_store *st,
+				    const char *resident_id, bool *known)
+{
+	*known = false;
+	sqlite3_stmt *s =
+	    sayso_store_stmt(st, "SELECT 1 FROM residents WHERE id = ?1");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	*known = rc == SQLITE_ROW;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sayso_store_sqlfail(st, "look up resident");
+	return SAYSO_OK;
+}

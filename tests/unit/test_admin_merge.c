@@ -279,9 +279,14 @@ static void test_erase(void **state)
 	assert_int_equal(sayso_ballot_cast(st, &in, &res), SAYSO_OK);
 	assert_int_equal(res.outcome, SAYSO_CAST_ALREADY_VOTED);
 
+	bool known = false;
+	assert_int_equal(sayso_resident_known(st, rid, &known), SAYSO_OK);
+	assert_true(known);
 	struct sayso_erase_result er;
 	assert_int_equal(sayso_erase_resident(st, rid, "admin:test", &er),
 			 SAYSO_OK);
+	assert_int_equal(sayso_resident_known(st, rid, &known), SAYSO_OK);
+	assert_false(known);
 	assert_true(er.found);
 	assert_int_equal(er.ballots, 2);
 	assert_int_equal(er.ratings, 1);

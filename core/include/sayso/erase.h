@@ -1,5 +1,5 @@
 /*
- * erase.h: GDPR erasure of a resident.
+ * erase.h: GDPR erasure of a resident (and whether one is known).
  *
  * sayso never stores who a resident is, only a keyed hash of their phone
  * number or voter code. Erasure breaks that last link: the resident row goes,
@@ -41,5 +41,13 @@ struct sayso_erase_result {
 enum sayso_err sayso_erase_resident(struct sayso_store *st,
 				    const char *resident_id, const char *actor,
 				    struct sayso_erase_result *res);
+
+/*
+ * Whether resident_id has a resident row (any phone number or code sayso has
+ * seen and not erased). `codes generate` uses it so that a new voter code is
+ * never one already handed out. Errors: storage errors.
+ */
+enum sayso_err sayso_resident_known(struct sayso_store *st,
+				    const char *resident_id, bool *known);
 
 #endif

@@ -3,19 +3,25 @@
  * Equal Shares with the add1 completion).
  *
  * Design: an election is loaded once into a CSR array of picks and the rules
- * never touch SQLite. Loading reads the counted ballot ids and then the
- * ballot_items rows in primary-key order (two sequential scans, no join), so
- * it costs about what a plain GROUP BY over ballot_items costs.
+ * never touch SQLite. A full load reads the counted ballot ids and then the
+ * ballot_items rows in primary-key order (two sequential scans merged in C,
+ * no join). Greedy and approval need only per-project counts, so
+ * sayso_election_load_counts() takes them straight from the ballot_items
+ * index (about the cost of a plain GROUP BY) and subtracts the few items of
+ * superseded and rejected ballots.
  *
  * MES is run many times by add1 (hundreds of runs on real files), so each
  * run is made cheap: voters with the same approval set are merged into one
- * weighted "type" (they always hold the same budget), each project keeps the
- * list of its supporter types and a running total of their money, and
- * projects are evaluated lazily in order of their last affordability rho
- * (rho never falls within a run). Arithmetic is in doubles on minor units;
- * ties and affordability use a relative tolerance of 1e-9, which is far below
- * any real difference and far above rounding error (the reference results in
- * ../shared/pb/expected.jsonl are reproduced exactly).
+ * weighted "type" (they always hold the same money); each project keeps the
+ * list of its supporter types, from which types left with nothing are
+ * dropped for the rest of the run; projects are evaluated lazily in order of
+ * their last rho/cost (which never falls within a run); and rho is found by
+ * water filling over the supporters still paying a share, sorting only as a
+ * last resort. Arithmetic is in doubles on minor units; ties and
+ * affordability use a relative tolerance of 1e-9, far below any real
+ * difference and far above rounding error (the reference results in
+ * ../shared/pb/expected.jsonl, computed with exact fractions, are
+ * reproduced exactly).
  */
 #include "sayso/tally.h"
 

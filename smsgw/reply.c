@@ -52,12 +52,19 @@ static void add(char *out, size_t outsz, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* One GSM-7 message (the site name is cut to 24 characters so it always
+ * fits); two parts when the name makes it UCS-2. */
 static void help_text(const struct sayso_config *cfg, char *out, size_t outsz)
 {
+	char name[SAYSO_NAME_MAX + 4];
+	const char *site = site_name(cfg);
+	if (sayso_gsm7_truncate(site, strlen(site), 24, name, sizeof name,
+				NULL) != SAYSO_OK)
+		snprintf(name, sizeof name, "sayso");
 	snprintf(out, outsz,
 		 "%s: VOTE 3 7 to vote, PROJECTS for the list, RATE 1-5 for "
 		 "the area, REPORT and a problem, RESULTS. STOP to opt out.",
-		 site_name(cfg));
+		 name);
 }
 
 static void short_title(const char *title, char *out, size_t outsz)

@@ -274,6 +274,15 @@ static void test_help_results_unknown(void **state)
 	assert_non_null(strstr(r, "VOTE"));
 	assert_non_null(strstr(r, "STOP"));
 	f->cfg.site.results_url[0] = '\0';
+	/* HELP is one GSM-7 message even with a long site name. */
+	snprintf(f->cfg.site.name, sizeof f->cfg.site.name,
+		 "The Poets Streets Community Hub and Friends of Poets Park");
+	r = say(f, f->rid, "HELP", oc);
+	struct sayso_sms_count c;
+	sayso_gsm7_count(r, strlen(r), &c);
+	assert_true(c.gsm7);
+	assert_int_equal(c.segments, 1);
+	assert_non_null(strstr(r, "STOP to opt out."));
 	r = say(f, f->rid, "RESULTS", oc);
 	assert_non_null(strstr(r, "published"));
 	snprintf(f->cfg.site.results_url, sizeof f->cfg.site.results_url,

@@ -378,12 +378,13 @@ int main(int argc, char **argv)
 		char err[512];
 		if (sayso_store_open(
 			db, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET, &st,
-			err, sizeof err) != SAYSO_OK ||
-		    sayso_round_get(st, "bench", &r) != SAYSO_OK) {
-			fprintf(stderr,
-				"bench_tally: --reuse: no bench round "
-				"in %s\n",
-				db);
+			err, sizeof err) != SAYSO_OK) {
+			fprintf(stderr, "bench_tally: --reuse: %s\n", err);
+			return 1;
+		}
+		if (sayso_round_get(st, "bench", &r) != SAYSO_OK) {
+			fprintf(stderr, "bench_tally: --reuse: %s\n",
+				sayso_store_errmsg(st));
 			sayso_store_close(st);
 			return 1;
 		}

@@ -618,6 +618,41 @@ static void test_round_trip_shared(void **state)
 	assert_non_null(strstr(text, "PROJECTS\nproject_id;"));
 	assert_non_null(strstr(text, "currency;EUR\n"));
 	free(text);
+
+	/* Kraków: ordinal with 3-2-1 points; after the round trip greedy by
+	 * points still gives the city's 13 winners. */
+	snprintf(path, sizeof path, "%s/poland_krakow_2021_.pb", dir);
+	if (sayso_pb_import(st, path, "krakow", "test", &rid, err,
+			    sizeof err) != SAYSO_OK)
+		fail_msg("%s", err);
+	text = round_trip(st, rid, "krakow2", SAYSO_RULE_GREEDY,
+			  SAYSO_RULE_GREEDY);
+	assert_non_null(strstr(text, "vote_type;ordinal\n"));
+	free(text);
+	{
+		struct sayso_round r2;
+		struct sayso_election *e = NULL;
+		struct sayso_tally t = {0};
+		struct sayso_pb *orig = NULL;
+
+		assert_int_equal(sayso_round_get(st, "krakow2", &r2), SAYSO_OK);
+		assert_int_equal(sayso_tally_round(st, r2.id, SAYSO_RULE_GREEDY,
+						   &e, &t, err, sizeof err),
+				 SAYSO_OK);
+		assert_int_equal(
+		    sayso_pb_read_path(path, &orig, err, sizeof err), SAYSO_OK);
+		assert_int_equal(e->nprojects, orig->e->nprojects);
+		for (size_t i = 0; i < e->nprojects; i++) {
+			assert_string_equal(e->projects[i].id,
+					    orig->e->projects[i].id);
+			assert_int_equal(t.projects[i].selected,
+					 orig->selected[i] == 1);
+		}
+		assert_int_equal(t.nselected, 13);
+		sayso_pb_free(orig);
+		sayso_tally_cleanup(&t);
+		sayso_election_free(e);
+	}
 	sayso_store_close(st);
 }
 

@@ -233,6 +233,31 @@ static void print_csv(struct admin_ctx *ctx,
 	}
 }
 
+/* A group's name for residents: "Text message", "09:00 to 10:00". */
+static const char *group_label(const struct sayso_ratings_summary *s, size_t i,
+			       char *buf, size_t bufsz)
+{
+	const char *k = s->groups[i].key;
+	long h;
+	char *end;
+
+	switch (s->by) {
+	case SAYSO_BY_CHANNEL:
+		return html_channel_label(k);
+	case SAYSO_BY_HOUR:
+		h = strtol(k, &end, 10);
+		if (*end != '\0' || h < 0 || h > 23)
+			return k;
+		snprintf(buf, bufsz, "%02ld:00 to %02ld:00", h, (h + 1) % 24);
+		return buf;
+	case SAYSO_BY_NONE:
+	case SAYSO_BY_DAY:
+	case SAYSO_BY_DEVICE:
+		break;
+	}
+	return k;
+}
+
 void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
 			  int level)
 {
@@ -301,17 +326,17 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
 		char title[64];
 		struct html_bar *gb = calloc(s->ngroups, sizeof *gb);
 		char(*gv)[24] = calloc(s->ngroups, sizeof *gv);
+		char(*gl)[SAYSO_STATS_KEY_MAX + 16] =
+		    calloc(s->ngroups, sizeof *gl);
 
 		snprintf(title, sizeof title, "Ratings by %s",
 			 sayso_stats_by_name(s->by));
-		if (gb != NULL && gv != NULL) {
+		if (gb != NULL && gv != NULL && gl != NULL) {
 			for (i = 0; i < s->ngroups; i++) {
 				snprintf(gv[i], sizeof gv[i], "%lld",
 					 (long long)s->groups[i].c.n);
 				gb[i].label =
-				    s->by == SAYSO_BY_CHANNEL
-					? html_channel_label(s->groups[i].key)
-					: s->groups[i].key;
+				    group_label(s, i, gl[i], sizeof gl[i]);
 				gb[i].value = s->groups[i].c.n;
 				gb[i].valtext = gv[i];
 			}
@@ -319,6 +344,7 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
 		}
 		free(gb);
 		free(gv);
+		free(gl);
 		html_table_begin(f, title, 4, gh, "lrrl");
 		for (i = 0; i < s->ngroups; i++) {
 			const struct sayso_rating_counts *c = &s->groups[i].c;
@@ -328,9 +354,9 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
 			snprintf(cn, sizeof cn, "%lld", (long long)c->n);
 			html_pct(c->share, sh, sizeof sh);
 			ci_text(c, gci, sizeof gci);
-			cells[0] = s->by == SAYSO_BY_CHANNEL
-				       ? html_channel_label(s->groups[i].key)
-				       : s->groups[i].key;
+			char lab[SAYSO_STATS_KEY_MAX + 16];
+
+			cells[0] = group_label(s, i, lab, sizeof lab);
 			cells[1] = cn;
 			cells[2] = sh;
 			cells[3] = gci;
@@ -376,6 +402,17 @@ static int write_page(struct admin_ctx *ctx, const char *dir,
 		return admin_outdir_finish(ctx, &od, false);
 	html_page_begin(f, "How residents feel");
 	fputs("<h1>How residents feel</h1>\n", f);
+	if (s->first[0] != '\0') {
+		char a[96], b[96];
+
+		html_when(s->first, a, sizeof a);
+		html_when(s->last, b, sizeof b);
+		fputs("<p class=\"lead\">Ratings given from ", f);
+		html_esc(f, a);
+		fputs(" to ", f);
+		html_esc(f, b);
+		fputs(".</p>\n", f);
+	}
 	html_ratings_section(f, s, 2);
 	fputs("<p class=\"muted\">The figures are also in "
 	      "<a href=\"ratings.json\">ratings.json</a>.</p>\n",
@@ -428,7 +465,8 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 	rc = admin_period(ctx, "ratings summary", since, until, &lo, &hi);
 	if (rc != 0)
 		return rc;
-	if (admin_store(ctx, SAYSO_STORE_READONLY) == NULL)
+	if (admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET) ==
+	    NULL)
 		return ADMIN_EXIT_ERROR;
 	e = sayso_stats_ratings(ctx->st, lo, hi, grp, &s);
 	if (e != SAYSO_OK)

@@ -133,7 +133,8 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 			  &flt.until_ms);
 	if (rc != 0)
 		return rc;
-	if (admin_store(ctx, SAYSO_STORE_READONLY) == NULL)
+	if (admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET) ==
+	    NULL)
 		return ADMIN_EXIT_ERROR;
 	e = sayso_stats_report_list(ctx->st, &flt, &rows, &n);
 	if (e != SAYSO_OK)
@@ -357,7 +358,8 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 	rc = admin_period(ctx, "reports summary", since, until, &lo, &hi);
 	if (rc != 0)
 		return rc;
-	if (admin_store(ctx, SAYSO_STORE_READONLY) == NULL)
+	if (admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET) ==
+	    NULL)
 		return ADMIN_EXIT_ERROR;
 	e = sayso_stats_reports(ctx->st, lo, hi, &s);
 	if (e != SAYSO_OK)

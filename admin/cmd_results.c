@@ -494,7 +494,8 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 			return ADMIN_EXIT_USAGE;
 		}
 	}
-	if (admin_store(ctx, SAYSO_STORE_READONLY) == NULL) {
+	if (admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET) ==
+	    NULL) {
 		rc = ADMIN_EXIT_ERROR;
 		goto done;
 	}

@@ -20,6 +20,7 @@
 
 #define CACHE_SLOTS 512
 #define CACHE_TEXT_MAX 600
+#define CACHE_BYTES_MAX (12u * 1024 * 1024) /* texture pixels kept */
 
 struct cache_entry {
 	char *text;
@@ -36,6 +37,7 @@ struct kiosk_assets {
 	bool have_font;
 	struct cache_entry cache[CACHE_SLOTS];
 	size_t ncached;
+	size_t cached_bytes;
 	char qr_url[SAYSO_URL_MAX];
 	SDL_Texture *qr_tex;
 	bool qr_failed;
@@ -137,6 +139,7 @@ void kiosk_assets_flush(struct kiosk_assets *a)
 		memset(e, 0, sizeof(*e));
 	}
 	a->ncached = 0;
+	a->cached_bytes = 0;
 }
 
 void kiosk_assets_free(struct kiosk_assets *a)
@@ -195,7 +198,8 @@ static struct cache_entry *cached(struct kiosk_assets *a, enum kiosk_font f,
 		    strcmp(e->text, text) == 0)
 			return e->tex ? e : NULL;
 	}
-	if (a->ncached >= CACHE_SLOTS * 3 / 4)
+	if (a->ncached >= CACHE_SLOTS * 3 / 4 ||
+	    a->cached_bytes > CACHE_BYTES_MAX)
 		kiosk_assets_flush(a);
 	struct cache_entry *e = NULL;
 	for (size_t probe = 0; probe < CACHE_SLOTS; probe++) {
@@ -232,6 +236,7 @@ static struct cache_entry *cached(struct kiosk_assets *a, enum kiosk_font f,
 	e->tex = SDL_CreateTextureFromSurface(a->ren, surf);
 	e->w = surf->w;
 	e->h = surf->h;
+	a->cached_bytes += (size_t)surf->w * (size_t)surf->h * 4;
 	SDL_FreeSurface(surf);
 	return e->tex ? e : NULL;
 }

@@ -98,7 +98,7 @@ static double tap(struct kiosk_app *app, int x, int y)
 	}
 	while (SDL_PollEvent(&ev)) {
 		kiosk_handle_sdl(app, &ev);
-		if (app->dirty)
+		if (kiosk_should_render(app))
 			kiosk_render(app, NULL);
 	}
 	return now_ms(CLOCK_MONOTONIC) - t0;

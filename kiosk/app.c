@@ -409,6 +409,7 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 	SDL_RenderPresent(app->ren);
 	app->frames++;
 	app->dirty = false;
+	app->cosmetic = false;
 }
 
 /* ---- input ---- */
@@ -461,6 +462,8 @@ void kiosk_handle_tap(struct kiosk_app *app, int x, int y, bool down)
 			return;
 		}
 		app->ui.pressed = kiosk_ui_hit(&app->ui, x, y);
+		if (!app->dirty)
+			app->cosmetic = true;
 		app->dirty = true;
 		return;
 	}
@@ -542,6 +545,9 @@ void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev)
 {
 	char swallow = app->swallow_text;
 
+	if (!app->dirty)
+		app->cosmetic = false;
+
 	if (ev->type != SDL_KEYUP)
 		app->swallow_text = 0;
 	switch (ev->type) {
@@ -589,6 +595,13 @@ void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev)
 	default:
 		break;
 	}
+}
+
+bool kiosk_should_render(const struct kiosk_app *app)
+{
+	if (!app->dirty)
+		return false;
+	return !(app->cosmetic && SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT));
 }
 
 int kiosk_tick(struct kiosk_app *app)
@@ -857,10 +870,10 @@ int kiosk_app_run(struct kiosk_app *app)
 	SDL_Event ev;
 
 	while (!app->quit) {
-		if (app->dirty)
+		if (kiosk_should_render(app))
 			kiosk_render(app, NULL);
 		int timeout = kiosk_tick(app);
-		if (app->dirty)
+		if (kiosk_should_render(app))
 			continue;
 		if (app->script && !SDL_HasEvents(SDL_FIRSTEVENT,
 						  SDL_LASTEVENT)) {

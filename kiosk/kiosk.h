@@ -318,6 +318,7 @@ struct kiosk_app {
 	struct kiosk_ui ui;
 	struct kiosk_session s;
 	bool dirty;
+	bool cosmetic;   /* the only change is a pressed highlight */
 	bool quit;
 	int exit_code;
 
@@ -374,6 +375,9 @@ void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev);
 /* Draws the current screen (and overlays); saves a PNG to shot when not
  * NULL (read before present); presents. */
 void kiosk_render(struct kiosk_app *app, const char *shot);
+/* Whether to draw now: something changed, and it is more than a press
+ * highlight with the release already queued (one frame per tap). */
+bool kiosk_should_render(const struct kiosk_app *app);
 /* Periodic work: idle timer, staff hold, retries, thank-you timeout.
  * Returns ms until the next deadline (for SDL_WaitEventTimeout). */
 int kiosk_tick(struct kiosk_app *app);

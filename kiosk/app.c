@@ -361,6 +361,10 @@ static void draw_overlays(struct kiosk_app *app)
 			  "seconds", num, NULL);
 		app->ui.n = 0;
 		draw_overlay_panel(app, kiosk_s(app, "idle.title"), body);
+		/* The countdown itself, large, at the right of the panel. */
+		kiosk_text_centred(app->as, KF_HUGE, num,
+				   (SDL_Rect){360 + 1200 - 300, 220 + 640 - 200,
+					      240, 160}, KC_PRIMARY);
 		kiosk_ui_add(app, KW_BUTTON, 360 + 60, 220 + 640 - 170, 640,
 			     110, KA_MORE_TIME, 0, kiosk_s(app, "idle.more"));
 		kiosk_ui_draw(app);

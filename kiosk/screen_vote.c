@@ -196,17 +196,19 @@ static void id_draw(struct kiosk_app *app)
 					     "vote.code_label" :
 					     "vote.phone_label"),
 		   160, 400, KC_MUTED);
-	SDL_Rect field = {160, 450, 860, 110};
+	/* Code mode needs a full keyboard: the left column narrows. */
+	int colw = app->s.code_mode ? 740 : 860;
+	SDL_Rect field = {160, 450, colw, 110};
 	kiosk_fill(app->ren, field, KC_BG);
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
 	kiosk_text(app->as, KF_TITLE, app->s.id_typed, field.x + 24,
 		   field.y + 18, KC_TEXT);
-	kiosk_draw_message(app, 580, 860);
-	kiosk_ui_add(app, KW_SECONDARY, 160, 740, 860, 100, V_MODE, 0,
+	kiosk_draw_message(app, 580, colw);
+	kiosk_ui_add(app, KW_SECONDARY, 160, 740, colw, 100, V_MODE, 0,
 		     kiosk_s(app, app->s.code_mode ? "vote.use_phone" :
 			     "vote.use_code"));
 	if (app->s.code_mode)
-		kiosk_keyboard_add(app, (SDL_Rect){1080, 260, 680, 520}, true,
+		kiosk_keyboard_add(app, (SDL_Rect){960, 260, 800, 520}, false,
 				   app->s.symbols);
 	else
 		kiosk_keypad_add(app, (SDL_Rect){1120, 200, 640, 680}, true);
@@ -488,7 +490,17 @@ static void pick_draw(struct kiosk_app *app)
 	size_t first = (size_t)app->s.pick_page * CARDS_PER_PAGE;
 	char cost[48], desc[160];
 
-	kiosk_draw_title(app, app->round.title, NULL);
+	if (app->round.kind == SAYSO_BALLOT_APPROVAL) {
+		char sub[256], mx[16];
+		snprintf(mx, sizeof(mx), "%d", app->round.max_picks);
+		kiosk_fmt(sub, sizeof(sub),
+			  kiosk_s(app, app->round.max_picks > 0 ?
+				  "vote.pick_help" : "vote.pick_help_nolimit"),
+			  "max", mx, NULL);
+		kiosk_draw_title(app, app->round.title, sub);
+	} else {
+		kiosk_draw_title(app, app->round.title, NULL);
+	}
 	draw_progress(app, total, n);
 	for (size_t i = 0; i < CARDS_PER_PAGE && first + i < app->nprojects;
 	     i++) {

@@ -108,8 +108,8 @@ static void report(const char *what, double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	printf("kiosk: tap-to-present %-22s p50 %6.2f ms  p99 %6.2f ms  "
-	       "max %6.2f ms  (%d taps, 1920x1080)\n", what, v[n / 2],
-	       v[n * 99 / 100], v[n - 1], n);
+	       "max %6.2f ms  (%d taps, 1920x1080)\n",
+	       what, v[n / 2], v[n * 99 / 100], v[n - 1], n);
 }
 
 static Uint32 quit_cb(Uint32 interval, void *ud)
@@ -146,8 +146,10 @@ int main(int argc, char **argv)
 		f = fopen(ini, "w");
 		if (!f)
 			return 1;
-		fprintf(f, "[site]\ndatabase = %s/sayso.db\n[kiosk]\n"
-			   "device = bench\n", dir);
+		fprintf(f,
+			"[site]\ndatabase = %s/sayso.db\n[kiosk]\n"
+			"device = bench\n",
+			dir);
 		if (src)
 			fprintf(f, "assets = %s/assets\n", src);
 		fclose(f);
@@ -164,7 +166,8 @@ int main(int argc, char **argv)
 			return 1;
 		kiosk_render(&app, NULL);
 		printf("kiosk: first frame on a new database %.1f ms after "
-		       "process start\n", since_process_start());
+		       "process start\n",
+		       since_process_start());
 		fflush(stdout);
 		kiosk_app_cleanup(&app);
 		pid_t pid = fork();
@@ -194,17 +197,20 @@ int main(int argc, char **argv)
 	SDL_SetWindowSize(app.win, KIOSK_W, KIOSK_H);
 	kiosk_render(&app, NULL);
 	double first = since_process_start();
-	printf("kiosk: video driver %s, renderer ", SDL_GetCurrentVideoDriver());
+	printf("kiosk: video driver %s, renderer ",
+	       SDL_GetCurrentVideoDriver());
 	SDL_RendererInfo ri;
 	if (SDL_GetRendererInfo(app.ren, &ri) == 0)
 		printf("%s\n", ri.name);
 	printf("kiosk: first frame presented %.1f ms after process start "
-	       "(existing database; goal <= 250 ms)\n", first);
+	       "(existing database; goal <= 250 ms)\n",
+	       first);
 
 	/* Vote screen: toggle cards 1 and 2 (each tap changes the counter). */
 	kiosk_load_round(&app);
 	if (!app.have_round) {
-		fprintf(stderr, "bench: no round (set SAYSO_SRC for the demo)\n");
+		fprintf(stderr,
+			"bench: no round (set SAYSO_SRC for the demo)\n");
 		return 1;
 	}
 	kiosk_go(&app, KS_VOTE_PICK);
@@ -245,8 +251,8 @@ int main(int argc, char **argv)
 	kiosk_app_run(&app);
 	double c1 = cpu_ms(), w1 = now_ms(CLOCK_MONOTONIC);
 	printf("kiosk: idle CPU %.1f ms over %.1f s on the start screen = "
-	       "%.2f%% of one core (%llu frames drawn while idle)\n", c1 - c0,
-	       (w1 - w0) / 1e3, 100.0 * (c1 - c0) / (w1 - w0),
+	       "%.2f%% of one core (%llu frames drawn while idle)\n",
+	       c1 - c0, (w1 - w0) / 1e3, 100.0 * (c1 - c0) / (w1 - w0),
 	       (unsigned long long)(app.frames - frames0));
 	kiosk_app_cleanup(&app);
 	return 0;

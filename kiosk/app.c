@@ -36,22 +36,22 @@
 #endif
 
 static const struct kiosk_screen *const screens[KS_COUNT] = {
-	[KS_ATTRACT] = &kiosk_screen_attract,
-	[KS_RATE] = &kiosk_screen_rate,
-	[KS_FOLLOWUP] = &kiosk_screen_followup,
-	[KS_REPORT_CAT] = &kiosk_screen_report_cat,
-	[KS_REPORT_STREET] = &kiosk_screen_report_street,
-	[KS_REPORT_TEXT] = &kiosk_screen_report_text,
-	[KS_REPORT_PHONE] = &kiosk_screen_report_phone,
-	[KS_REPORT_REVIEW] = &kiosk_screen_report_review,
-	[KS_VOTE_ID] = &kiosk_screen_vote_id,
-	[KS_VOTE_SMS] = &kiosk_screen_vote_sms,
-	[KS_VOTE_PICK] = &kiosk_screen_vote_pick,
-	[KS_VOTE_REVIEW] = &kiosk_screen_vote_review,
-	[KS_VOTE_ALREADY] = &kiosk_screen_vote_already,
-	[KS_THANKS] = &kiosk_screen_thanks,
-	[KS_STAFF_PIN] = &kiosk_screen_staff_pin,
-	[KS_STAFF] = &kiosk_screen_staff,
+    [KS_ATTRACT] = &kiosk_screen_attract,
+    [KS_RATE] = &kiosk_screen_rate,
+    [KS_FOLLOWUP] = &kiosk_screen_followup,
+    [KS_REPORT_CAT] = &kiosk_screen_report_cat,
+    [KS_REPORT_STREET] = &kiosk_screen_report_street,
+    [KS_REPORT_TEXT] = &kiosk_screen_report_text,
+    [KS_REPORT_PHONE] = &kiosk_screen_report_phone,
+    [KS_REPORT_REVIEW] = &kiosk_screen_report_review,
+    [KS_VOTE_ID] = &kiosk_screen_vote_id,
+    [KS_VOTE_SMS] = &kiosk_screen_vote_sms,
+    [KS_VOTE_PICK] = &kiosk_screen_vote_pick,
+    [KS_VOTE_REVIEW] = &kiosk_screen_vote_review,
+    [KS_VOTE_ALREADY] = &kiosk_screen_vote_already,
+    [KS_THANKS] = &kiosk_screen_thanks,
+    [KS_STAFF_PIN] = &kiosk_screen_staff_pin,
+    [KS_STAFF] = &kiosk_screen_staff,
 };
 
 const struct kiosk_screen *kiosk_screen_get(enum kiosk_screen_id id)
@@ -61,28 +61,31 @@ const struct kiosk_screen *kiosk_screen_get(enum kiosk_screen_id id)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: sayso-kiosk [-c sayso.ini] [--windowed] [--device ID]\n"
-		"                   [--script FILE] [--screenshots DIR]\n"
-		"  -c FILE            configuration (default: built-in, ./sayso.db)\n"
-		"  --windowed         a 1280x720 window instead of fullscreen\n"
-		"  --device ID        this kiosk's device id (default from config)\n"
-		"  --script FILE      replay taps/keys/text from FILE, then exit\n"
-		"  --screenshots DIR  where 'shot NAME' lines save NAME.png\n"
-		"  --help, --version\n");
+	fprintf(
+	    f,
+	    "usage: sayso-kiosk [-c sayso.ini] [--windowed] [--device ID]\n"
+	    "                   [--script FILE] [--screenshots DIR]\n"
+	    "  -c FILE            configuration (default: built-in, "
+	    "./sayso.db)\n"
+	    "  --windowed         a 1280x720 window instead of fullscreen\n"
+	    "  --device ID        this kiosk's device id (default from "
+	    "config)\n"
+	    "  --script FILE      replay taps/keys/text from FILE, then exit\n"
+	    "  --screenshots DIR  where 'shot NAME' lines save NAME.png\n"
+	    "  --help, --version\n");
 }
 
 int kiosk_parse_args(int argc, char **argv, struct kiosk_options *opt)
 {
 	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"windowed", no_argument, NULL, 'w'},
-		{"device", required_argument, NULL, 'd'},
-		{"script", required_argument, NULL, 's'},
-		{"screenshots", required_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"windowed", no_argument, NULL, 'w'},
+	    {"device", required_argument, NULL, 'd'},
+	    {"script", required_argument, NULL, 's'},
+	    {"screenshots", required_argument, NULL, 'S'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	int ch;
 
@@ -99,7 +102,8 @@ int kiosk_parse_args(int argc, char **argv, struct kiosk_options *opt)
 			break;
 		case 'd':
 			if (!optarg[0] || strlen(optarg) > 64) {
-				fprintf(stderr, "sayso-kiosk: --device: give an "
+				fprintf(stderr,
+					"sayso-kiosk: --device: give an "
 					"id of 1 to 64 characters\n");
 				return 2;
 			}
@@ -195,8 +199,10 @@ void kiosk_load_round(struct kiosk_app *app)
 	}
 	if (app->round.kind != SAYSO_BALLOT_APPROVAL &&
 	    app->round.kind != SAYSO_BALLOT_KNAPSACK) {
-		sayso_log(SAYSO_LOG_INFO, "round %s is %s: voting on it is by "
-			  "paper or import, not at the kiosk", app->round.code,
+		sayso_log(SAYSO_LOG_INFO,
+			  "round %s is %s: voting on it is by "
+			  "paper or import, not at the kiosk",
+			  app->round.code,
 			  sayso_ballot_kind_name(app->round.kind));
 		return;
 	}
@@ -247,8 +253,8 @@ void kiosk_next_language(struct kiosk_app *app)
 	app->lang_index = (app->lang_index + 1) % (int)l->n;
 	char dir[SAYSO_PATH_MAX];
 	strings_dir(app, dir, sizeof(dir));
-	struct kiosk_strings *s = kiosk_strings_load(dir,
-						     l->items[app->lang_index]);
+	struct kiosk_strings *s =
+	    kiosk_strings_load(dir, l->items[app->lang_index]);
 	if (!s)
 		return;
 	kiosk_strings_free(app->str);
@@ -264,8 +270,10 @@ void kiosk_save(struct kiosk_app *app, kiosk_save_fn fn,
 
 	if (err == SAYSO_OK) {
 		if (app->pending)
-			sayso_log(SAYSO_LOG_INFO, "saved after %d failed "
-				  "attempts", app->pending_failures);
+			sayso_log(SAYSO_LOG_INFO,
+				  "saved after %d failed "
+				  "attempts",
+				  app->pending_failures);
 		app->pending = NULL;
 		app->pending_failures = 0;
 		kiosk_go(app, next);
@@ -273,9 +281,10 @@ void kiosk_save(struct kiosk_app *app, kiosk_save_fn fn,
 	}
 	app->pending_failures++;
 	if (app->pending_failures == 1 || app->pending_failures % 30 == 0)
-		sayso_log(SAYSO_LOG_ERROR, "could not save (%s: %s); keeping "
-			  "the input and retrying", sayso_strerror(err),
-			  sayso_store_errmsg(app->st));
+		sayso_log(SAYSO_LOG_ERROR,
+			  "could not save (%s: %s); keeping "
+			  "the input and retrying",
+			  sayso_strerror(err), sayso_store_errmsg(app->st));
 	app->pending = fn;
 	app->pending_next = next;
 	app->pending_retry_at = SDL_GetTicks64() + KIOSK_RETRY_MS;
@@ -302,8 +311,8 @@ void kiosk_draw_message(struct kiosk_app *app, int y, int maxw)
 
 	if (!app->s.message[0])
 		return;
-	kiosk_text_wrapped_size(app->as, KF_BODY, app->s.message, maxw - 48,
-				&w, &h);
+	kiosk_text_wrapped_size(app->as, KF_BODY, app->s.message, maxw - 48, &w,
+				&h);
 	SDL_Rect rc = {160, y, w + 48, h + 24};
 	kiosk_fill(app->ren, rc, (SDL_Color){0xfd, 0xec, 0xea, 255});
 	kiosk_fill(app->ren, (SDL_Rect){rc.x, rc.y, 10, rc.h}, KC_ERROR);
@@ -332,8 +341,8 @@ static void draw_overlay_panel(struct kiosk_app *app, const char *title,
 	SDL_Rect p = {360, 220, KIOSK_W - 720, 640};
 	kiosk_fill(app->ren, p, KC_BG);
 	kiosk_frame(app->ren, p, 6, KC_PRIMARY);
-	int h = kiosk_text_wrapped(app->as, KF_TITLE, title, p.x + 60,
-				   p.y + 60, p.w - 120, KC_TEXT);
+	int h = kiosk_text_wrapped(app->as, KF_TITLE, title, p.x + 60, p.y + 60,
+				   p.w - 120, KC_TEXT);
 	kiosk_text_wrapped(app->as, KF_BODY, body, p.x + 60, p.y + 90 + h,
 			   p.w - 120, KC_TEXT);
 }
@@ -354,17 +363,18 @@ static void draw_overlays(struct kiosk_app *app)
 	if (app->idle_warning) {
 		Uint64 gone = SDL_GetTicks64() - app->idle_warning_at;
 		Uint64 total = (Uint64)app->cfg.kiosk.idle_countdown * 1000;
-		int left = gone >= total ? 0 :
-			   (int)((total - gone + 999) / 1000);
+		int left =
+		    gone >= total ? 0 : (int)((total - gone + 999) / 1000);
 		snprintf(num, sizeof(num), "%d", left);
 		kiosk_fmt(body, sizeof(body), kiosk_s(app, "idle.body"),
 			  "seconds", num, NULL);
 		app->ui.n = 0;
 		draw_overlay_panel(app, kiosk_s(app, "idle.title"), body);
 		/* The countdown itself, large, at the right of the panel. */
-		kiosk_text_centred(app->as, KF_HUGE, num,
-				   (SDL_Rect){360 + 1200 - 300, 220 + 640 - 200,
-					      240, 160}, KC_PRIMARY);
+		kiosk_text_centred(
+		    app->as, KF_HUGE, num,
+		    (SDL_Rect){360 + 1200 - 300, 220 + 640 - 200, 240, 160},
+		    KC_PRIMARY);
 		kiosk_ui_add(app, KW_BUTTON, 360 + 60, 220 + 640 - 170, 640,
 			     110, KA_MORE_TIME, 0, kiosk_s(app, "idle.more"));
 		kiosk_ui_draw(app);
@@ -386,7 +396,7 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 	if (shot) {
 		/* Read before present: the back buffer is undefined after. */
 		SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(
-			0, KIOSK_W, KIOSK_H, 24, SDL_PIXELFORMAT_RGB24);
+		    0, KIOSK_W, KIOSK_H, 24, SDL_PIXELFORMAT_RGB24);
 		int ow = 0, oh = 0;
 		SDL_GetRendererOutputSize(app->ren, &ow, &oh);
 		if (s && ow == KIOSK_W && oh == KIOSK_H &&
@@ -398,7 +408,7 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 		} else if (s && ow > 0 && oh > 0) {
 			/* Scaled output: save what is really shown. */
 			SDL_Surface *o = SDL_CreateRGBSurfaceWithFormat(
-				0, ow, oh, 24, SDL_PIXELFORMAT_RGB24);
+			    0, ow, oh, 24, SDL_PIXELFORMAT_RGB24);
 			if (o && SDL_RenderReadPixels(app->ren, NULL,
 						      SDL_PIXELFORMAT_RGB24,
 						      o->pixels, o->pitch) == 0)
@@ -455,7 +465,8 @@ void kiosk_handle_tap(struct kiosk_app *app, int x, int y, bool down)
 	if (down) {
 		app->ui.focus_shown = false;
 		if (in_staff_zone(x, y) && !app->pending &&
-		    app->screen_id != KS_STAFF && app->screen_id != KS_STAFF_PIN) {
+		    app->screen_id != KS_STAFF &&
+		    app->screen_id != KS_STAFF_PIN) {
 			app->staff_hold = true;
 			app->staff_hold_at = now;
 		}
@@ -584,8 +595,7 @@ void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev)
 		app->last_input = SDL_GetTicks64();
 		if (app->idle_warning || app->pending)
 			break;
-		if (swallow && ev->text.text[0] == swallow &&
-		    !ev->text.text[1])
+		if (swallow && ev->text.text[0] == swallow && !ev->text.text[1])
 			break;
 		if (app->screen->event(app, &in))
 			app->dirty = true;
@@ -621,11 +631,12 @@ int kiosk_tick(struct kiosk_app *app)
 			app->ui.pressed = -1;
 			if (app->cfg.kiosk.staff_pin[0]) {
 				sayso_log(SAYSO_LOG_INFO, "staff hold: asking "
-					  "for the PIN");
+							  "for the PIN");
 				app->s.pin_typed[0] = '\0';
 				kiosk_go(app, KS_STAFF_PIN);
 			} else {
-				sayso_log(SAYSO_LOG_WARN, "staff hold ignored: "
+				sayso_log(SAYSO_LOG_WARN,
+					  "staff hold ignored: "
 					  "no [kiosk] staff_pin configured");
 			}
 		} else if (app->staff_hold_at + KIOSK_STAFF_HOLD_MS < next) {
@@ -650,7 +661,8 @@ int kiosk_tick(struct kiosk_app *app)
 		if (app->idle_warning) {
 			Uint64 end = app->idle_warning_at + countdown_ms;
 			if (now >= end) {
-				sayso_log(SAYSO_LOG_INFO, "idle: session wiped");
+				sayso_log(SAYSO_LOG_INFO,
+					  "idle: session wiped");
 				kiosk_reset(app);
 			} else {
 				/* Redraw the countdown each second. */
@@ -750,8 +762,10 @@ static int open_store(struct kiosk_app *app)
 		e = sayso_demo_load(app->st, app->assets_dir, "kiosk",
 				    &created);
 		if (e == SAYSO_OK && created)
-			sayso_log(SAYSO_LOG_INFO, "no round yet: loaded the "
-				  "demo round from %s/demo", app->assets_dir);
+			sayso_log(SAYSO_LOG_INFO,
+				  "no round yet: loaded the "
+				  "demo round from %s/demo",
+				  app->assets_dir);
 		else if (e != SAYSO_OK)
 			sayso_log(SAYSO_LOG_WARN, "demo round: %s",
 				  sayso_store_errmsg(app->st));
@@ -808,8 +822,8 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 	if (IMG_Init(IMG_INIT_PNG) == 0)
 		sayso_log(SAYSO_LOG_WARN, "SDL_image: %s", IMG_GetError());
 	flags = SDL_WINDOW_ALLOW_HIGHDPI;
-	bool fullscreen = app->cfg.kiosk.fullscreen && !opt->windowed &&
-			  !opt->script;
+	bool fullscreen =
+	    app->cfg.kiosk.fullscreen && !opt->windowed && !opt->script;
 	int ww = opt->script ? KIOSK_W : 1280, wh = opt->script ? KIOSK_H : 720;
 	if (fullscreen) {
 		/* Desktop-sized from the start: without a window manager the
@@ -821,13 +835,11 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 			wh = dm.h;
 		}
 		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
-	}
-	else if (!opt->script)
+	} else if (!opt->script)
 		flags |= SDL_WINDOW_RESIZABLE;
-	app->win = SDL_CreateWindow("sayso kiosk",
-				    fullscreen ? 0 : SDL_WINDOWPOS_CENTERED,
-				    fullscreen ? 0 : SDL_WINDOWPOS_CENTERED, ww,
-				    wh, flags);
+	app->win = SDL_CreateWindow(
+	    "sayso kiosk", fullscreen ? 0 : SDL_WINDOWPOS_CENTERED,
+	    fullscreen ? 0 : SDL_WINDOWPOS_CENTERED, ww, wh, flags);
 	if (!app->win) {
 		fprintf(stderr, "sayso-kiosk: cannot open a window: %s\n",
 			SDL_GetError());
@@ -837,8 +849,8 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 	if (!app->ren) {
 		sayso_log(SAYSO_LOG_WARN, "renderer: %s; using software",
 			  SDL_GetError());
-		app->ren = SDL_CreateRenderer(app->win, -1,
-					      SDL_RENDERER_SOFTWARE);
+		app->ren =
+		    SDL_CreateRenderer(app->win, -1, SDL_RENDERER_SOFTWARE);
 	}
 	if (!app->ren) {
 		fprintf(stderr, "sayso-kiosk: no renderer: %s\n",
@@ -846,8 +858,8 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 		return 1;
 	}
 	SDL_RenderSetLogicalSize(app->ren, KIOSK_W, KIOSK_H);
-	SDL_ShowCursor(app->cfg.kiosk.cursor || opt->windowed ? SDL_ENABLE :
-			SDL_DISABLE);
+	SDL_ShowCursor(app->cfg.kiosk.cursor || opt->windowed ? SDL_ENABLE
+							      : SDL_DISABLE);
 	SDL_DisableScreenSaver();
 	app->as = kiosk_assets_new(app->ren, app->cfg.kiosk.font);
 	if (!app->as) {
@@ -855,8 +867,9 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 		return 1;
 	}
 	strings_dir(app, dir, sizeof(dir));
-	app->str = kiosk_strings_load(dir, app->cfg.site.languages.n ?
-				      app->cfg.site.languages.items[0] : "en");
+	app->str = kiosk_strings_load(
+	    dir, app->cfg.site.languages.n ? app->cfg.site.languages.items[0]
+					   : "en");
 	if (!app->str) {
 		fprintf(stderr, "sayso-kiosk: out of memory\n");
 		return 1;
@@ -879,8 +892,8 @@ int kiosk_app_run(struct kiosk_app *app)
 		int timeout = kiosk_tick(app);
 		if (kiosk_should_render(app))
 			continue;
-		if (app->script && !SDL_HasEvents(SDL_FIRSTEVENT,
-						  SDL_LASTEVENT)) {
+		if (app->script &&
+		    !SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT)) {
 			int wait = 0;
 			if (!kiosk_script_step(app, &wait)) {
 				if (app->dirty)

@@ -47,18 +47,18 @@ static const int font_px[KF_COUNT] = {32, 28, 40, 60, 88};
 static const bool font_bold[KF_COUNT] = {false, false, true, true, true};
 
 static const char *const regular_paths[] = {
-	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-	"/usr/share/fonts/TTF/DejaVuSans.ttf",
-	"/usr/share/fonts/dejavu/DejaVuSans.ttf",
-	"/usr/local/share/fonts/DejaVuSans.ttf",
-	NULL,
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/local/share/fonts/DejaVuSans.ttf",
+    NULL,
 };
 static const char *const bold_paths[] = {
-	"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-	"/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
-	"/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
-	"/usr/local/share/fonts/DejaVuSans-Bold.ttf",
-	NULL,
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/local/share/fonts/DejaVuSans-Bold.ttf",
+    NULL,
 };
 
 static TTF_Font *open_first(const char *configured, const char *const *paths,
@@ -94,8 +94,9 @@ struct kiosk_assets *kiosk_assets_new(SDL_Renderer *r, const char *font_path)
 	if (font_path && font_path[0]) {
 		TTF_Font *probe = TTF_OpenFont(font_path, font_px[KF_BODY]);
 		if (!probe) {
-			sayso_log(SAYSO_LOG_WARN, "font %s: %s; using DejaVu Sans",
-				  font_path, TTF_GetError());
+			sayso_log(SAYSO_LOG_WARN,
+				  "font %s: %s; using DejaVu Sans", font_path,
+				  TTF_GetError());
 			font_path = NULL;
 		} else {
 			TTF_CloseFont(probe);
@@ -104,19 +105,23 @@ struct kiosk_assets *kiosk_assets_new(SDL_Renderer *r, const char *font_path)
 	for (int i = 0; i < KF_COUNT; i++) {
 		/* A configured font is used for every style; otherwise
 		 * DejaVu Sans and DejaVu Sans Bold. */
-		a->font[i] = open_first(font_path, font_bold[i] &&
-					!(font_path && font_path[0]) ?
-					bold_paths : regular_paths, font_px[i]);
+		a->font[i] =
+		    open_first(font_path,
+			       font_bold[i] && !(font_path && font_path[0])
+				   ? bold_paths
+				   : regular_paths,
+			       font_px[i]);
 		if (!a->font[i] && font_bold[i])
-			a->font[i] = open_first(font_path, regular_paths,
-						font_px[i]);
+			a->font[i] =
+			    open_first(font_path, regular_paths, font_px[i]);
 		if (!a->font[i]) {
 			a->have_font = false;
 			sayso_log(SAYSO_LOG_ERROR,
 				  "no usable font (tried %s and DejaVu Sans): "
 				  "drawing text placeholders",
-				  font_path && font_path[0] ? font_path :
-				  "no configured font");
+				  font_path && font_path[0]
+				      ? font_path
+				      : "no configured font");
 			break;
 		}
 		TTF_SetFontHinting(a->font[i], TTF_HINTING_LIGHT);
@@ -296,8 +301,9 @@ int kiosk_text_wrapped(struct kiosk_assets *a, enum kiosk_font f,
 		estimate(f, text, &tw, &th);
 		int lines = tw / (w > 0 ? w : 1) + 1;
 		if (text[0])
-			placeholder(a, (SDL_Rect){x, y, tw < w ? tw : w,
-						   th * lines}, c);
+			placeholder(
+			    a, (SDL_Rect){x, y, tw < w ? tw : w, th * lines},
+			    c);
 		return text[0] ? th * lines : 0;
 	}
 	SDL_Rect dst = {x, y, e->w, e->h};
@@ -338,8 +344,7 @@ void kiosk_text_centred(struct kiosk_assets *a, enum kiosk_font f,
 			return;
 		}
 	}
-	kiosk_text(a, f, text, rc.x + (rc.w - w) / 2, rc.y + (rc.h - h) / 2,
-		   c);
+	kiosk_text(a, f, text, rc.x + (rc.w - w) / 2, rc.y + (rc.h - h) / 2, c);
 }
 
 void kiosk_draw_qr(struct kiosk_assets *a, const char *url, SDL_Rect rc)
@@ -361,26 +366,27 @@ void kiosk_draw_qr(struct kiosk_assets *a, const char *url, SDL_Rect rc)
 		} else {
 			int side = qr.width + 2 * SAYSO_QR_QUIET;
 			SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(
-				0, side, side, 32, SDL_PIXELFORMAT_RGBA32);
+			    0, side, side, 32, SDL_PIXELFORMAT_RGBA32);
 			if (s) {
 				for (int y = 0; y < side; y++) {
-					Uint32 *row = (Uint32 *)((Uint8 *)s->pixels +
-								 y * s->pitch);
+					Uint32 *row =
+					    (Uint32 *)((Uint8 *)s->pixels +
+						       y * s->pitch);
 					for (int x = 0; x < side; x++) {
 						int dark = sayso_qr_dark(
-							&qr, x - SAYSO_QR_QUIET,
-							y - SAYSO_QR_QUIET);
+						    &qr, x - SAYSO_QR_QUIET,
+						    y - SAYSO_QR_QUIET);
 						row[x] = SDL_MapRGBA(
-							s->format, dark ? 0 : 255,
-							dark ? 0 : 255,
-							dark ? 0 : 255, 255);
+						    s->format, dark ? 0 : 255,
+						    dark ? 0 : 255,
+						    dark ? 0 : 255, 255);
 					}
 				}
-				a->qr_tex = SDL_CreateTextureFromSurface(a->ren,
-									 s);
+				a->qr_tex =
+				    SDL_CreateTextureFromSurface(a->ren, s);
 				if (a->qr_tex)
-					SDL_SetTextureScaleMode(a->qr_tex,
-							SDL_ScaleModeNearest);
+					SDL_SetTextureScaleMode(
+					    a->qr_tex, SDL_ScaleModeNearest);
 				SDL_FreeSurface(s);
 			}
 			sayso_qr_free(&qr);
@@ -414,11 +420,11 @@ void kiosk_fill_circle(SDL_Renderer *r, int cx, int cy, int rad)
 void kiosk_draw_face(SDL_Renderer *r, int score, SDL_Rect rc)
 {
 	static const SDL_Color col[5] = {
-		{0xd4, 0x35, 0x1c, 255}, /* red */
-		{0xf4, 0x77, 0x38, 255}, /* orange */
-		{0xf2, 0xc9, 0x4c, 255}, /* amber */
-		{0x85, 0xc4, 0x4c, 255}, /* light green */
-		{0x00, 0x84, 0x3c, 255}, /* green */
+	    {0xd4, 0x35, 0x1c, 255}, /* red */
+	    {0xf4, 0x77, 0x38, 255}, /* orange */
+	    {0xf2, 0xc9, 0x4c, 255}, /* amber */
+	    {0x85, 0xc4, 0x4c, 255}, /* light green */
+	    {0x00, 0x84, 0x3c, 255}, /* green */
 	};
 	int rad = (rc.w < rc.h ? rc.w : rc.h) / 2 - 4;
 	int cx = rc.x + rc.w / 2, cy = rc.y + rc.h / 2;

@@ -33,9 +33,9 @@
 #define KIOSK_H 1080
 #define KIOSK_MAX_WIDGETS 96
 #define KIOSK_LABEL_MAX 256
-#define KIOSK_TEXT_MAX 280      /* report description typed at the kiosk */
+#define KIOSK_TEXT_MAX 280 /* report description typed at the kiosk */
 #define KIOSK_STAFF_HOLD_MS 5000
-#define KIOSK_STAFF_ZONE 140    /* top-left square that starts the hold */
+#define KIOSK_STAFF_ZONE 140 /* top-left square that starts the hold */
 #define KIOSK_THANKS_MS 6000
 #define KIOSK_RETRY_MS 2000
 #define KIOSK_DEBOUNCE_MS 350
@@ -109,7 +109,7 @@ enum kiosk_wkind {
 	KW_BUTTON,    /* primary: dark fill, white text */
 	KW_SECONDARY, /* white fill, dark border */
 	KW_CHOICE,    /* a numbered choice; shows selected state */
-	KW_KEY,       /* on-screen keyboard key */
+	KW_KEY,	      /* on-screen keyboard key */
 	KW_FACE,      /* rating face */
 	KW_CARD,      /* project card */
 	KW_HIDDEN,    /* tappable area with no drawing of its own */
@@ -118,21 +118,21 @@ enum kiosk_wkind {
 struct kiosk_widget {
 	SDL_Rect rc;
 	enum kiosk_wkind kind;
-	int action;   /* screen-defined */
+	int action; /* screen-defined */
 	int arg;
 	bool selected;
 	bool disabled;
 	char label[KIOSK_LABEL_MAX];
 	char sub[KIOSK_LABEL_MAX]; /* second line (cards, faces) */
-	char note[64];             /* cards: the cost */
+	char note[64];		   /* cards: the cost */
 };
 
 struct kiosk_ui {
 	struct kiosk_widget w[KIOSK_MAX_WIDGETS];
 	int n;
-	int focus;       /* index, -1 none */
-	bool focus_shown;/* keyboard in use: draw the ring */
-	int pressed;     /* widget under a finger, -1 none */
+	int focus;	  /* index, -1 none */
+	bool focus_shown; /* keyboard in use: draw the ring */
+	int pressed;	  /* widget under a finger, -1 none */
 };
 
 struct kiosk_app;
@@ -155,8 +155,13 @@ void kiosk_frame(SDL_Renderer *r, SDL_Rect rc, int thick, SDL_Color c);
 
 /* The on-screen keyboard: adds its keys (action KA_KEY, arg = codepoint or
  * a KK_* special) in the given area. */
-enum { KK_BACKSPACE = -1, KK_SPACE = -2, KK_SHIFT = -3, KK_MODE = -4,
-       KK_ENTER = -5 };
+enum {
+	KK_BACKSPACE = -1,
+	KK_SPACE = -2,
+	KK_SHIFT = -3,
+	KK_MODE = -4,
+	KK_ENTER = -5
+};
 void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
 			bool symbols);
 /* The phone-style keypad (1 2 3 on top): digits and Backspace. */
@@ -169,7 +174,7 @@ void kiosk_buf_backspace(char *buf);
 
 /* Colours (contrast with white >= 7:1 for text). */
 extern const SDL_Color KC_BG, KC_TEXT, KC_MUTED, KC_PRIMARY, KC_PRIMARY_TEXT,
-	KC_FOCUS, KC_BORDER, KC_SELECTED, KC_ERROR, KC_PANEL, KC_OK;
+    KC_FOCUS, KC_BORDER, KC_SELECTED, KC_ERROR, KC_PANEL, KC_OK;
 
 /* ---- screens ---- */
 
@@ -198,9 +203,9 @@ enum kiosk_in_kind { KI_ACTIVATE, KI_KEY, KI_TEXT };
 struct kiosk_in {
 	enum kiosk_in_kind kind;
 	const struct kiosk_widget *w; /* KI_ACTIVATE */
-	SDL_Keycode key;              /* KI_KEY */
+	SDL_Keycode key;	      /* KI_KEY */
 	Uint16 mod;
-	const char *text;             /* KI_TEXT: UTF-8 */
+	const char *text; /* KI_TEXT: UTF-8 */
 };
 
 struct kiosk_screen {
@@ -213,19 +218,18 @@ struct kiosk_screen {
 };
 
 extern const struct kiosk_screen kiosk_screen_attract, kiosk_screen_rate,
-	kiosk_screen_followup, kiosk_screen_report_cat,
-	kiosk_screen_report_street, kiosk_screen_report_text,
-	kiosk_screen_report_phone, kiosk_screen_report_review,
-	kiosk_screen_vote_id, kiosk_screen_vote_sms, kiosk_screen_vote_pick,
-	kiosk_screen_vote_review, kiosk_screen_vote_already,
-	kiosk_screen_thanks, kiosk_screen_staff_pin, kiosk_screen_staff;
+    kiosk_screen_followup, kiosk_screen_report_cat, kiosk_screen_report_street,
+    kiosk_screen_report_text, kiosk_screen_report_phone,
+    kiosk_screen_report_review, kiosk_screen_vote_id, kiosk_screen_vote_sms,
+    kiosk_screen_vote_pick, kiosk_screen_vote_review, kiosk_screen_vote_already,
+    kiosk_screen_thanks, kiosk_screen_staff_pin, kiosk_screen_staff;
 
 /* Common widget actions (screens use values >= 100 for their own). */
 enum {
 	KA_BACK = 1,
 	KA_NEXT,
 	KA_SKIP,
-	KA_KEY,      /* keyboard/keypad key, arg = codepoint or KK_* */
+	KA_KEY, /* keyboard/keypad key, arg = codepoint or KK_* */
 	KA_MORE_TIME,
 	KA_RETRY,
 	KA_PAGE_PREV,
@@ -243,7 +247,7 @@ struct kiosk_session {
 	/* report */
 	char category[SAYSO_CATEGORY_MAX];
 	char street[SAYSO_STREET_MAX];
-	bool street_chosen;      /* street or "somewhere else" picked */
+	bool street_chosen; /* street or "somewhere else" picked */
 	char street_filter[64];
 	int street_page;
 	char text[KIOSK_TEXT_MAX + 1];
@@ -252,13 +256,14 @@ struct kiosk_session {
 	char phone_e164[SAYSO_E164_MAX];
 	char report_ref[SAYSO_REF_LEN + 1];
 	/* vote */
-	bool code_mode;          /* voter code instead of a phone number */
+	bool code_mode; /* voter code instead of a phone number */
 	char id_typed[40];
 	enum sayso_id_kind id_kind;
-	char id_norm[SAYSO_E164_MAX > SAYSO_VOTER_CODE_MAX ?
-		     SAYSO_E164_MAX : SAYSO_VOTER_CODE_MAX];
+	char id_norm[SAYSO_E164_MAX > SAYSO_VOTER_CODE_MAX
+			 ? SAYSO_E164_MAX
+			 : SAYSO_VOTER_CODE_MAX];
 	char resident[SAYSO_RESIDENT_ID_LEN + 1];
-	char sms_code[8];        /* code sent by SMS */
+	char sms_code[8]; /* code sent by SMS */
 	char sms_typed[16];
 	int sms_tries;
 	bool picked[SAYSO_MAX_PICKS];
@@ -271,7 +276,7 @@ struct kiosk_session {
 	/* shared */
 	char message[KIOSK_LABEL_MAX]; /* a calm notice on the current screen */
 	char thanks_line[KIOSK_LABEL_MAX];
-	char carry[KIOSK_LABEL_MAX];   /* message for the next screen */
+	char carry[KIOSK_LABEL_MAX]; /* message for the next screen */
 };
 
 /* Zeroes everything a resident entered (explicit memset the compiler keeps). */
@@ -287,10 +292,10 @@ typedef enum sayso_err (*kiosk_save_fn)(struct kiosk_app *app,
 struct kiosk_options {
 	const char *config_path; /* NULL: embedded default */
 	bool windowed;
-	const char *device;      /* NULL: config/derived */
-	const char *script;      /* NULL: interactive */
-	const char *shots_dir;   /* NULL: no screenshots */
-	bool no_present_wait;    /* bench: never sleep */
+	const char *device;    /* NULL: config/derived */
+	const char *script;    /* NULL: interactive */
+	const char *shots_dir; /* NULL: no screenshots */
+	bool no_present_wait;  /* bench: never sleep */
 };
 
 struct kiosk_app {
@@ -318,7 +323,7 @@ struct kiosk_app {
 	struct kiosk_ui ui;
 	struct kiosk_session s;
 	bool dirty;
-	bool cosmetic;   /* the only change is a pressed highlight */
+	bool cosmetic; /* the only change is a pressed highlight */
 	bool quit;
 	int exit_code;
 
@@ -329,7 +334,7 @@ struct kiosk_app {
 	Uint64 idle_warning_at;
 	Uint64 last_tap;
 	Uint64 frames_countdown; /* last countdown second drawn */
-	char swallow_text;       /* text of a key used as a shortcut */
+	char swallow_text;	 /* text of a key used as a shortcut */
 	bool staff_hold;
 	Uint64 staff_hold_at;
 

@@ -69,8 +69,8 @@ static void attract_draw(struct kiosk_app *app)
 	kiosk_text(app->as, KF_BODY, app->cfg.site.name, 160, 60, KC_MUTED);
 	kiosk_text(app->as, KF_HUGE, kiosk_s(app, "attract.title"), 160, 110,
 		   KC_TEXT);
-	kiosk_text(app->as, KF_BODY, kiosk_s(app, "attract.subtitle"), 160,
-		   230, KC_MUTED);
+	kiosk_text(app->as, KF_BODY, kiosk_s(app, "attract.subtitle"), 160, 230,
+		   KC_MUTED);
 
 	int y = 320;
 	struct kiosk_widget *w;
@@ -109,8 +109,8 @@ static void attract_draw(struct kiosk_app *app)
 }
 
 const struct kiosk_screen kiosk_screen_attract = {
-	.name = "attract",
-	.enter = attract_enter,
-	.event = attract_event,
-	.draw = attract_draw,
+    .name = "attract",
+    .enter = attract_enter,
+    .event = attract_event,
+    .draw = attract_draw,
 };

@@ -14,19 +14,19 @@
 #include "sayso/log.h"
 
 static const char *const best_answers[] = {
-	"green_spaces", "community", "events", "parks", "shops", "other", NULL,
+    "green_spaces", "community", "events", "parks", "shops", "other", NULL,
 };
 static const char *const better_answers[] = {
-	"cleaner_streets", "alleyways", "safety", "things_to_do", "housing",
-	"other", NULL,
+    "cleaner_streets", "alleyways", "safety", "things_to_do",
+    "housing",	       "other",	    NULL,
 };
 
 static enum sayso_err save_rating(struct kiosk_app *app,
 				  enum kiosk_screen_id *next)
 {
 	struct sayso_rating_in in = {
-		.score = app->s.score,
-		.channel = SAYSO_CH_KIOSK,
+	    .score = app->s.score,
+	    .channel = SAYSO_CH_KIOSK,
 	};
 	(void)next;
 	return sayso_rating_add(app->st, &in, app->s.rating_uid,
@@ -82,8 +82,8 @@ static void rate_draw(struct kiosk_app *app)
 {
 	char title[256];
 	static const char *const labels[5] = {
-		"rate.face1", "rate.face2", "rate.face3", "rate.face4",
-		"rate.face5",
+	    "rate.face1", "rate.face2", "rate.face3",
+	    "rate.face4", "rate.face5",
 	};
 
 	kiosk_fmt(title, sizeof(title), kiosk_s(app, "rate.title"), "site",
@@ -93,21 +93,22 @@ static void rate_draw(struct kiosk_app *app)
 	int x0 = (KIOSK_W - (5 * w + 4 * gap)) / 2;
 	for (int i = 0; i < 5; i++) {
 		char num[8];
-		struct kiosk_widget *wd = kiosk_ui_add(
-			app, KW_FACE, x0 + i * (w + gap), 330, w, 440, 0, i + 1,
-			kiosk_s(app, labels[i]));
+		struct kiosk_widget *wd =
+		    kiosk_ui_add(app, KW_FACE, x0 + i * (w + gap), 330, w, 440,
+				 0, i + 1, kiosk_s(app, labels[i]));
 		snprintf(num, sizeof(num), "%d", i + 1);
-		kiosk_text_centred(app->as, KF_BODY, num,
-				   (SDL_Rect){wd->rc.x, wd->rc.y + wd->rc.h + 6,
-					      w, 50}, KC_MUTED);
+		kiosk_text_centred(
+		    app->as, KF_BODY, num,
+		    (SDL_Rect){wd->rc.x, wd->rc.y + wd->rc.h + 6, w, 50},
+		    KC_MUTED);
 	}
 	kiosk_add_nav(app, "nav.cancel", NULL);
 }
 
 const struct kiosk_screen kiosk_screen_rate = {
-	.name = "rate",
-	.event = rate_event,
-	.draw = rate_draw,
+    .name = "rate",
+    .event = rate_event,
+    .draw = rate_draw,
 };
 
 /* ---- follow-up ---- */
@@ -186,13 +187,13 @@ static void followup_draw(struct kiosk_app *app)
 			     300 + (i / 2) * 190, 780, 160, 0, i + 1,
 			     kiosk_s(app, key));
 	}
-	kiosk_ui_add(app, KW_SECONDARY, KIOSK_W - 160 - 440, KIOSK_H - 150,
-		     440, 110, KA_SKIP, 0, kiosk_s(app, "nav.skip"));
+	kiosk_ui_add(app, KW_SECONDARY, KIOSK_W - 160 - 440, KIOSK_H - 150, 440,
+		     110, KA_SKIP, 0, kiosk_s(app, "nav.skip"));
 }
 
 const struct kiosk_screen kiosk_screen_followup = {
-	.name = "followup",
-	.enter = followup_enter,
-	.event = followup_event,
-	.draw = followup_draw,
+    .name = "followup",
+    .enter = followup_enter,
+    .event = followup_event,
+    .draw = followup_draw,
 };

@@ -85,17 +85,18 @@ static void cat_draw(struct kiosk_app *app)
 			 kiosk_s(app, "report.cat_subtitle"));
 	for (size_t i = 0; i < n; i++) {
 		category_label(app, c->items[i], label, sizeof(label));
-		kiosk_ui_add(app, KW_CHOICE, 160 + (int)(i % (size_t)cols) *
-			     (w + gap), 290 + (int)(i / (size_t)cols) * 160,
-			     w, 130, R_PICK, (int)i + 1, label);
+		kiosk_ui_add(app, KW_CHOICE,
+			     160 + (int)(i % (size_t)cols) * (w + gap),
+			     290 + (int)(i / (size_t)cols) * 160, w, 130,
+			     R_PICK, (int)i + 1, label);
 	}
 	kiosk_add_nav(app, "nav.cancel", NULL);
 }
 
 const struct kiosk_screen kiosk_screen_report_cat = {
-	.name = "report_category",
-	.event = cat_event,
-	.draw = cat_draw,
+    .name = "report_category",
+    .event = cat_event,
+    .draw = cat_draw,
 };
 
 /* ---- street ---- */
@@ -137,8 +138,8 @@ static void pick_street(struct kiosk_app *app, int n)
 {
 	size_t idx[SAYSO_LIST_MAX];
 	size_t cnt = matching(app, idx, SAYSO_LIST_MAX);
-	size_t at = (size_t)app->s.street_page * STREETS_PER_PAGE +
-		    (size_t)n - 1;
+	size_t at =
+	    (size_t)app->s.street_page * STREETS_PER_PAGE + (size_t)n - 1;
 
 	if (n == STREETS_PER_PAGE + 1) {
 		choose_street(app, NULL);
@@ -172,7 +173,8 @@ static bool street_event(struct kiosk_app *app, const struct kiosk_in *in)
 		case KA_PAGE_NEXT:
 			cnt = matching(app, idx, SAYSO_LIST_MAX);
 			if ((size_t)(app->s.street_page + 1) *
-			    STREETS_PER_PAGE < cnt)
+				STREETS_PER_PAGE <
+			    cnt)
 				app->s.street_page++;
 			return true;
 		case R_PICK:
@@ -219,8 +221,8 @@ static bool street_event(struct kiosk_app *app, const struct kiosk_in *in)
 		}
 		if (in->key == SDLK_PAGEDOWN || in->key == SDLK_PAGEUP) {
 			struct kiosk_widget w = {
-				.action = in->key == SDLK_PAGEDOWN ?
-					  KA_PAGE_NEXT : KA_PAGE_PREV};
+			    .action = in->key == SDLK_PAGEDOWN ? KA_PAGE_NEXT
+							       : KA_PAGE_PREV};
 			struct kiosk_in pin = {.kind = KI_ACTIVATE, .w = &w};
 			return street_event(app, &pin);
 		}
@@ -259,8 +261,8 @@ static void street_draw(struct kiosk_app *app)
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
 	if (app->s.street_filter[0]) {
 		snprintf(line, sizeof(line), "%s|", app->s.street_filter);
-		kiosk_text(app->as, KF_BUTTON, line, field.x + 20,
-			   field.y + 20, KC_TEXT);
+		kiosk_text(app->as, KF_BUTTON, line, field.x + 20, field.y + 20,
+			   KC_TEXT);
 	} else {
 		kiosk_text(app->as, KF_BODY, kiosk_s(app, "report.search"),
 			   field.x + 20, field.y + 24, KC_MUTED);
@@ -273,28 +275,27 @@ static void street_draw(struct kiosk_app *app)
 		kiosk_text_wrapped(app->as, KF_BODY,
 				   kiosk_s(app, "report.no_street"), 160, 240,
 				   780, KC_MUTED);
-	kiosk_ui_add(app, KW_CHOICE, 160, 230 + STREETS_PER_PAGE * 100, 780,
-		     88, R_PICK, STREETS_PER_PAGE + 1,
+	kiosk_ui_add(app, KW_CHOICE, 160, 230 + STREETS_PER_PAGE * 100, 780, 88,
+		     R_PICK, STREETS_PER_PAGE + 1,
 		     kiosk_s(app, "report.elsewhere"));
 	if (cnt > STREETS_PER_PAGE) {
 		struct kiosk_widget *p = kiosk_ui_add(
-			app, KW_SECONDARY, 560, KIOSK_H - 150, 180, 110,
-			KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
+		    app, KW_SECONDARY, 560, KIOSK_H - 150, 180, 110,
+		    KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
 		p->disabled = app->s.street_page == 0;
 		p = kiosk_ui_add(app, KW_SECONDARY, 760, KIOSK_H - 150, 180,
 				 110, KA_PAGE_NEXT, 0,
 				 kiosk_s(app, "nav.more"));
 		p->disabled = first + STREETS_PER_PAGE >= cnt;
 	}
-	kiosk_keyboard_add(app, (SDL_Rect){1000, 320, 760, 480}, false,
-			   false);
+	kiosk_keyboard_add(app, (SDL_Rect){1000, 320, 760, 480}, false, false);
 	kiosk_add_nav(app, "nav.back", NULL);
 }
 
 const struct kiosk_screen kiosk_screen_report_street = {
-	.name = "report_street",
-	.event = street_event,
-	.draw = street_draw,
+    .name = "report_street",
+    .event = street_event,
+    .draw = street_draw,
 };
 
 /* ---- description ---- */
@@ -396,9 +397,9 @@ static void text_draw(struct kiosk_app *app)
 }
 
 const struct kiosk_screen kiosk_screen_report_text = {
-	.name = "report_text",
-	.event = text_event,
-	.draw = text_draw,
+    .name = "report_text",
+    .event = text_event,
+    .draw = text_draw,
 };
 
 /* ---- phone for updates ---- */
@@ -413,8 +414,8 @@ static void phone_next(struct kiosk_app *app)
 		return;
 	}
 	if (sayso_phone_normalise(app->s.phone_typed, app->s.phone_e164,
-				  sizeof(app->s.phone_e164), &why) !=
-	    SAYSO_OK) {
+				  sizeof(app->s.phone_e164),
+				  &why) != SAYSO_OK) {
 		app->s.phone_e164[0] = '\0';
 		snprintf(app->s.message, sizeof(app->s.message), "%s %s",
 			 kiosk_s(app, "phone.invalid"), why ? why : "");
@@ -500,8 +501,8 @@ static void phone_draw(struct kiosk_app *app)
 		   field.y + 18, KC_TEXT);
 	kiosk_draw_message(app, 620, 860);
 	kiosk_keypad_add(app, (SDL_Rect){1120, 200, 640, 680}, true);
-	kiosk_add_nav(app, "nav.back", app->s.phone_typed[0] ? "nav.next" :
-		      NULL);
+	kiosk_add_nav(app, "nav.back",
+		      app->s.phone_typed[0] ? "nav.next" : NULL);
 	if (!app->s.phone_typed[0])
 		kiosk_ui_add(app, KW_SECONDARY, KIOSK_W - 160 - 440,
 			     KIOSK_H - 150, 440, 110, KA_SKIP, 0,
@@ -509,9 +510,9 @@ static void phone_draw(struct kiosk_app *app)
 }
 
 const struct kiosk_screen kiosk_screen_report_phone = {
-	.name = "report_phone",
-	.event = phone_event,
-	.draw = phone_draw,
+    .name = "report_phone",
+    .event = phone_event,
+    .draw = phone_draw,
 };
 
 /* ---- review and submit ---- */
@@ -520,11 +521,11 @@ static enum sayso_err save_report(struct kiosk_app *app,
 				  enum kiosk_screen_id *next)
 {
 	struct sayso_report_in in = {
-		.category = app->s.category,
-		.street = app->s.street,
-		.text = app->s.text,
-		.notify_phone = app->s.phone_e164[0] ? app->s.phone_e164 : NULL,
-		.channel = SAYSO_CH_KIOSK,
+	    .category = app->s.category,
+	    .street = app->s.street,
+	    .text = app->s.text,
+	    .notify_phone = app->s.phone_e164[0] ? app->s.phone_e164 : NULL,
+	    .channel = SAYSO_CH_KIOSK,
 	};
 	enum sayso_err err;
 
@@ -533,14 +534,13 @@ static enum sayso_err save_report(struct kiosk_app *app,
 			       sizeof(app->s.report_ref));
 	if (err == SAYSO_OK) {
 		snprintf(app->s.thanks_line, sizeof(app->s.thanks_line), "%s",
-			 kiosk_s(app, app->s.phone_e164[0] ?
-				      "thanks.report_phone" :
-				      "thanks.report"));
+			 kiosk_s(app, app->s.phone_e164[0]
+					  ? "thanks.report_phone"
+					  : "thanks.report"));
 		/* The number is in the outbox now; forget it here. */
 		memset(app->s.phone_typed, 0, sizeof(app->s.phone_typed));
 		memset(app->s.phone_e164, 0, sizeof(app->s.phone_e164));
-		sayso_log(SAYSO_LOG_INFO, "report %s saved",
-			  app->s.report_ref);
+		sayso_log(SAYSO_LOG_INFO, "report %s saved", app->s.report_ref);
 	}
 	return err;
 }
@@ -553,8 +553,8 @@ static bool review_event(struct kiosk_app *app, const struct kiosk_in *in)
 		return true;
 	}
 	if ((in->kind == KI_ACTIVATE && in->w->action == KA_NEXT) ||
-	    (in->kind == KI_KEY && (in->key == SDLK_RETURN ||
-				    in->key == SDLK_KP_ENTER))) {
+	    (in->kind == KI_KEY &&
+	     (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER))) {
 		kiosk_save(app, save_report, KS_THANKS);
 		return true;
 	}
@@ -564,10 +564,10 @@ static bool review_event(struct kiosk_app *app, const struct kiosk_in *in)
 static int review_line(struct kiosk_app *app, int y, const char *label_key,
 		       const char *value)
 {
-	kiosk_text(app->as, KF_BODY, kiosk_s(app, label_key), 160, y,
-		   KC_MUTED);
+	kiosk_text(app->as, KF_BODY, kiosk_s(app, label_key), 160, y, KC_MUTED);
 	return kiosk_text_wrapped(app->as, KF_BUTTON, value, 560, y - 4,
-				  KIOSK_W - 720, KC_TEXT) + 36;
+				  KIOSK_W - 720, KC_TEXT) +
+	       36;
 }
 
 static void review_draw(struct kiosk_app *app)
@@ -579,20 +579,23 @@ static void review_draw(struct kiosk_app *app)
 			 kiosk_s(app, "report.review_subtitle"));
 	category_label(app, app->s.category, label, sizeof(label));
 	y += review_line(app, y, "report.review_category", label);
-	y += review_line(app, y, "report.review_street", app->s.street[0] ?
-			 app->s.street : kiosk_s(app, "report.elsewhere"));
-	y += review_line(app, y, "report.review_text", app->s.text[0] ?
-			 app->s.text : kiosk_s(app, "report.none"));
+	y += review_line(app, y, "report.review_street",
+			 app->s.street[0] ? app->s.street
+					  : kiosk_s(app, "report.elsewhere"));
+	y += review_line(app, y, "report.review_text",
+			 app->s.text[0] ? app->s.text
+					: kiosk_s(app, "report.none"));
 	if (app->s.phone_e164[0])
 		sayso_mask_phone(app->s.phone_e164, masked, sizeof(masked));
-	y += review_line(app, y, "report.review_phone", app->s.phone_e164[0] ?
-			 masked : kiosk_s(app, "report.none"));
+	y += review_line(app, y, "report.review_phone",
+			 app->s.phone_e164[0] ? masked
+					      : kiosk_s(app, "report.none"));
 	kiosk_draw_message(app, y, 1600);
 	kiosk_add_nav(app, "nav.back", "nav.submit");
 }
 
 const struct kiosk_screen kiosk_screen_report_review = {
-	.name = "report_review",
-	.event = review_event,
-	.draw = review_draw,
+    .name = "report_review",
+    .event = review_event,
+    .draw = review_draw,
 };

@@ -114,9 +114,9 @@ static void pin_draw(struct kiosk_app *app)
 }
 
 const struct kiosk_screen kiosk_screen_staff_pin = {
-	.name = "staff_pin",
-	.event = pin_event,
-	.draw = pin_draw,
+    .name = "staff_pin",
+    .event = pin_event,
+    .draw = pin_draw,
 };
 
 /* ---- status page ---- */
@@ -229,8 +229,8 @@ static void staff_draw(struct kiosk_app *app)
 }
 
 const struct kiosk_screen kiosk_screen_staff = {
-	.name = "staff",
-	.enter = staff_enter,
-	.event = staff_event,
-	.draw = staff_draw,
+    .name = "staff",
+    .enter = staff_enter,
+    .event = staff_event,
+    .draw = staff_draw,
 };

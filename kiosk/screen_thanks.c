@@ -9,9 +9,9 @@
 static bool thanks_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
 	if ((in->kind == KI_ACTIVATE && in->w->action == KA_NEXT) ||
-	    (in->kind == KI_KEY && (in->key == SDLK_RETURN ||
-				    in->key == SDLK_KP_ENTER ||
-				    in->key == SDLK_ESCAPE))) {
+	    (in->kind == KI_KEY &&
+	     (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER ||
+	      in->key == SDLK_ESCAPE))) {
 		kiosk_reset(app);
 		return true;
 	}
@@ -24,7 +24,8 @@ static void thanks_draw(struct kiosk_app *app)
 	int y = 220;
 	if (app->s.thanks_line[0])
 		y += kiosk_text_wrapped(app->as, KF_TITLE, app->s.thanks_line,
-					160, y, 1100, KC_OK) + 30;
+					160, y, 1100, KC_OK) +
+		     30;
 	if (app->s.report_ref[0]) {
 		kiosk_text(app->as, KF_BODY, kiosk_s(app, "thanks.reference"),
 			   160, y, KC_TEXT);
@@ -44,7 +45,7 @@ static void thanks_draw(struct kiosk_app *app)
 }
 
 const struct kiosk_screen kiosk_screen_thanks = {
-	.name = "thanks",
-	.event = thanks_event,
-	.draw = thanks_draw,
+    .name = "thanks",
+    .event = thanks_event,
+    .draw = thanks_draw,
 };

@@ -51,9 +51,8 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 				   app->s.resident, sizeof(app->s.resident));
 	if (err != SAYSO_OK)
 		return err;
-	err = sayso_ballot_find(app->st, app->round.id, app->s.resident,
-				&found, &app->s.prev_cast_at_ms,
-				&app->s.prev_channel);
+	err = sayso_ballot_find(app->st, app->round.id, app->s.resident, &found,
+				&app->s.prev_cast_at_ms, &app->s.prev_channel);
 	if (err != SAYSO_OK)
 		return err;
 	if (found && app->round.revote == SAYSO_REVOTE_FIRST) {
@@ -75,8 +74,8 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 		kiosk_fmt(body, sizeof(body), kiosk_s(app, "vote.sms_text"),
 			  "code", app->s.sms_code, "site", app->cfg.site.name,
 			  NULL);
-		err = sayso_outbox_queue(app->st, app->s.id_norm, body, 0,
-					 NULL);
+		err =
+		    sayso_outbox_queue(app->st, app->s.id_norm, body, 0, NULL);
 		if (err != SAYSO_OK)
 			return err;
 		*next = KS_VOTE_SMS;
@@ -96,8 +95,8 @@ static void identify(struct kiosk_app *app)
 
 	if (!app->s.id_typed[0]) {
 		snprintf(app->s.message, sizeof(app->s.message), "%s",
-			 kiosk_s(app, app->s.code_mode ? "vote.need_code" :
-				      "vote.need_phone"));
+			 kiosk_s(app, app->s.code_mode ? "vote.need_code"
+						       : "vote.need_phone"));
 		return;
 	}
 	if (app->s.code_mode) {
@@ -111,8 +110,9 @@ static void identify(struct kiosk_app *app)
 	}
 	if (err != SAYSO_OK) {
 		snprintf(app->s.message, sizeof(app->s.message), "%s %s",
-			 kiosk_s(app, app->s.code_mode ? "vote.bad_code" :
-				      "phone.invalid"), why ? why : "");
+			 kiosk_s(app, app->s.code_mode ? "vote.bad_code"
+						       : "phone.invalid"),
+			 why ? why : "");
 		return;
 	}
 	kiosk_save(app, save_identify, KS_VOTE_PICK);
@@ -122,8 +122,9 @@ static void id_type(struct kiosk_app *app, const char *text)
 {
 	for (const char *p = text; *p; p++) {
 		char t[2] = {*p, 0};
-		if (app->s.code_mode ? isalnum((unsigned char)*p) || *p == '-' :
-		    isdigit((unsigned char)*p) || *p == '+' || *p == ' ') {
+		if (app->s.code_mode ? isalnum((unsigned char)*p) || *p == '-'
+				     : isdigit((unsigned char)*p) ||
+					   *p == '+' || *p == ' ') {
 			if (app->s.code_mode)
 				t[0] = (char)toupper((unsigned char)*p);
 			kiosk_buf_append(app->s.id_typed,
@@ -189,12 +190,13 @@ static void id_draw(struct kiosk_app *app)
 {
 	kiosk_draw_title(app, kiosk_s(app, "vote.id_title"), NULL);
 	kiosk_text_wrapped(app->as, KF_BODY,
-			   kiosk_s(app, app->s.code_mode ? "vote.id_code_body" :
-				   "vote.id_phone_body"),
+			   kiosk_s(app, app->s.code_mode
+					    ? "vote.id_code_body"
+					    : "vote.id_phone_body"),
 			   160, 200, 860, KC_TEXT);
-	kiosk_text(app->as, KF_BODY, kiosk_s(app, app->s.code_mode ?
-					     "vote.code_label" :
-					     "vote.phone_label"),
+	kiosk_text(app->as, KF_BODY,
+		   kiosk_s(app, app->s.code_mode ? "vote.code_label"
+						 : "vote.phone_label"),
 		   160, 400, KC_MUTED);
 	/* Code mode needs a full keyboard: the left column narrows. */
 	int colw = app->s.code_mode ? 740 : 860;
@@ -205,8 +207,8 @@ static void id_draw(struct kiosk_app *app)
 		   field.y + 18, KC_TEXT);
 	kiosk_draw_message(app, 580, colw);
 	kiosk_ui_add(app, KW_SECONDARY, 160, 740, colw, 100, V_MODE, 0,
-		     kiosk_s(app, app->s.code_mode ? "vote.use_phone" :
-			     "vote.use_code"));
+		     kiosk_s(app, app->s.code_mode ? "vote.use_phone"
+						   : "vote.use_code"));
 	if (app->s.code_mode)
 		kiosk_keyboard_add(app, (SDL_Rect){960, 260, 800, 520}, false,
 				   app->s.symbols);
@@ -216,9 +218,9 @@ static void id_draw(struct kiosk_app *app)
 }
 
 const struct kiosk_screen kiosk_screen_vote_id = {
-	.name = "vote_identify",
-	.event = id_event,
-	.draw = id_draw,
+    .name = "vote_identify",
+    .event = id_event,
+    .draw = id_draw,
 };
 
 /* ---- SMS code check ---- */
@@ -317,9 +319,9 @@ static void sms_draw(struct kiosk_app *app)
 }
 
 const struct kiosk_screen kiosk_screen_vote_sms = {
-	.name = "vote_sms",
-	.event = sms_event,
-	.draw = sms_draw,
+    .name = "vote_sms",
+    .event = sms_event,
+    .draw = sms_draw,
 };
 
 /* ---- choosing projects ---- */
@@ -368,8 +370,7 @@ static void toggle(struct kiosk_app *app, int number)
 				  sizeof(why)) != SAYSO_OK) {
 		app->s.picked[i] = false;
 		kiosk_fmt(app->s.message, sizeof(app->s.message),
-			  kiosk_s(app, "vote.cannot_add"), "reason", why,
-			  NULL);
+			  kiosk_s(app, "vote.cannot_add"), "reason", why, NULL);
 		sayso_log(SAYSO_LOG_INFO, "pick %d refused: %s", number, why);
 	}
 }
@@ -392,8 +393,8 @@ static void pick_next(struct kiosk_app *app)
 
 static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
-	int pages = (int)((app->nprojects + CARDS_PER_PAGE - 1) /
-			  CARDS_PER_PAGE);
+	int pages =
+	    (int)((app->nprojects + CARDS_PER_PAGE - 1) / CARDS_PER_PAGE);
 
 	switch (in->kind) {
 	case KI_ACTIVATE:
@@ -459,12 +460,14 @@ static void draw_progress(struct kiosk_app *app, int64_t total, size_t n)
 		kiosk_fill(app->ren, bar, KC_PANEL);
 		kiosk_frame(app->ren, bar, 3, KC_BORDER);
 		if (app->round.budget > 0) {
-			int w = (int)((double)total / (double)app->round.budget *
-				      (bar.w - 6));
+			int w = (int)((double)total /
+				      (double)app->round.budget * (bar.w - 6));
 			if (w > bar.w - 6)
 				w = bar.w - 6;
-			kiosk_fill(app->ren, (SDL_Rect){bar.x + 3, bar.y + 3, w,
-							bar.h - 6}, KC_PRIMARY);
+			kiosk_fill(
+			    app->ren,
+			    (SDL_Rect){bar.x + 3, bar.y + 3, w, bar.h - 6},
+			    KC_PRIMARY);
 		}
 		kiosk_text(app->as, KF_BUTTON, line, bar.x, bar.y - 58,
 			   KC_TEXT);
@@ -472,8 +475,9 @@ static void draw_progress(struct kiosk_app *app, int64_t total, size_t n)
 		snprintf(a, sizeof(a), "%zu", n);
 		snprintf(b, sizeof(b), "%d", app->round.max_picks);
 		kiosk_fmt(line, sizeof(line),
-			  kiosk_s(app, app->round.max_picks > 0 ?
-				  "vote.counter" : "vote.counter_nolimit"),
+			  kiosk_s(app, app->round.max_picks > 0
+					   ? "vote.counter"
+					   : "vote.counter_nolimit"),
 			  "n", a, "max", b, NULL);
 		int w, h;
 		kiosk_text_size(app->as, KF_TITLE, line, &w, &h);
@@ -494,8 +498,9 @@ static void pick_draw(struct kiosk_app *app)
 		char sub[256], mx[16];
 		snprintf(mx, sizeof(mx), "%d", app->round.max_picks);
 		kiosk_fmt(sub, sizeof(sub),
-			  kiosk_s(app, app->round.max_picks > 0 ?
-				  "vote.pick_help" : "vote.pick_help_nolimit"),
+			  kiosk_s(app, app->round.max_picks > 0
+					   ? "vote.pick_help"
+					   : "vote.pick_help_nolimit"),
 			  "max", mx, NULL);
 		kiosk_draw_title(app, app->round.title, sub);
 	} else {
@@ -510,15 +515,15 @@ static void pick_draw(struct kiosk_app *app)
 		size_t dl = 0;
 		while (p->description[dl] && dl < 84)
 			dl++;
-		while (dl > 0 && ((unsigned char)p->description[dl] & 0xc0) ==
-				 0x80)
+		while (dl > 0 &&
+		       ((unsigned char)p->description[dl] & 0xc0) == 0x80)
 			dl--;
 		snprintf(desc, sizeof(desc), "%.*s%s", (int)dl, p->description,
 			 p->description[dl] ? "\xe2\x80\xa6" : "");
-		struct kiosk_widget *w = kiosk_ui_add(
-			app, KW_CARD, 160 + (int)(i % 2) * 820,
-			250 + (int)(i / 2) * 206, 780, 196, V_CARD, p->number,
-			p->title);
+		struct kiosk_widget *w =
+		    kiosk_ui_add(app, KW_CARD, 160 + (int)(i % 2) * 820,
+				 250 + (int)(i / 2) * 206, 780, 196, V_CARD,
+				 p->number, p->title);
 		snprintf(w->sub, sizeof(w->sub), "%s", desc);
 		snprintf(w->note, sizeof(w->note), "%s", cost);
 		w->selected = app->s.picked[first + i];
@@ -526,8 +531,8 @@ static void pick_draw(struct kiosk_app *app)
 	kiosk_draw_message(app, 864, 1600);
 	if (app->nprojects > CARDS_PER_PAGE) {
 		struct kiosk_widget *p = kiosk_ui_add(
-			app, KW_SECONDARY, 600, KIOSK_H - 150, 300, 110,
-			KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
+		    app, KW_SECONDARY, 600, KIOSK_H - 150, 300, 110,
+		    KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
 		p->disabled = app->s.pick_page == 0;
 		p = kiosk_ui_add(app, KW_SECONDARY, 920, KIOSK_H - 150, 300,
 				 110, KA_PAGE_NEXT, 0,
@@ -538,9 +543,9 @@ static void pick_draw(struct kiosk_app *app)
 }
 
 const struct kiosk_screen kiosk_screen_vote_pick = {
-	.name = "vote_pick",
-	.event = pick_event,
-	.draw = pick_draw,
+    .name = "vote_pick",
+    .event = pick_event,
+    .draw = pick_draw,
 };
 
 /* ---- review and cast ---- */
@@ -553,11 +558,11 @@ static enum sayso_err save_cast(struct kiosk_app *app,
 	int64_t total;
 	size_t n = collect(app, picks, &total);
 	struct sayso_ballot_in in = {
-		.round_code = app->round.code,
-		.resident_id = app->s.resident,
-		.channel = SAYSO_CH_KIOSK,
-		.picks = picks,
-		.npicks = n,
+	    .round_code = app->round.code,
+	    .resident_id = app->s.resident,
+	    .channel = SAYSO_CH_KIOSK,
+	    .picks = picks,
+	    .npicks = n,
 	};
 	enum sayso_err err;
 
@@ -602,8 +607,8 @@ static bool review_event(struct kiosk_app *app, const struct kiosk_in *in)
 		return true;
 	}
 	if ((in->kind == KI_ACTIVATE && in->w->action == KA_NEXT) ||
-	    (in->kind == KI_KEY && (in->key == SDLK_RETURN ||
-				    in->key == SDLK_KP_ENTER))) {
+	    (in->kind == KI_KEY &&
+	     (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER))) {
 		kiosk_save(app, save_cast, KS_THANKS);
 		return true;
 	}
@@ -649,9 +654,9 @@ static void review_draw(struct kiosk_app *app)
 }
 
 const struct kiosk_screen kiosk_screen_vote_review = {
-	.name = "vote_review",
-	.event = review_event,
-	.draw = review_draw,
+    .name = "vote_review",
+    .event = review_event,
+    .draw = review_draw,
 };
 
 /* ---- already voted ---- */
@@ -659,9 +664,9 @@ const struct kiosk_screen kiosk_screen_vote_review = {
 static bool already_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
 	if (in->kind == KI_ACTIVATE ||
-	    (in->kind == KI_KEY && (in->key == SDLK_RETURN ||
-				    in->key == SDLK_KP_ENTER ||
-				    in->key == SDLK_ESCAPE))) {
+	    (in->kind == KI_KEY &&
+	     (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER ||
+	      in->key == SDLK_ESCAPE))) {
 		kiosk_reset(app);
 		return true;
 	}
@@ -673,12 +678,14 @@ static void already_draw(struct kiosk_app *app)
 	char when[128], how[96], body[512];
 
 	fmt_when(app, app->s.prev_cast_at_ms, when, sizeof(when));
-	snprintf(how, sizeof(how), "%s", kiosk_s(app,
-		 app->s.prev_channel == SAYSO_CH_SMS ? "channel.sms" :
-		 app->s.prev_channel == SAYSO_CH_PAPER ? "channel.paper" :
-		 "channel.kiosk"));
-	kiosk_fmt(body, sizeof(body), kiosk_s(app, "vote.already_body"),
-		  "when", when, "how", how, NULL);
+	snprintf(how, sizeof(how), "%s",
+		 kiosk_s(app, app->s.prev_channel == SAYSO_CH_SMS
+				  ? "channel.sms"
+			      : app->s.prev_channel == SAYSO_CH_PAPER
+				  ? "channel.paper"
+				  : "channel.kiosk"));
+	kiosk_fmt(body, sizeof(body), kiosk_s(app, "vote.already_body"), "when",
+		  when, "how", how, NULL);
 	kiosk_draw_title(app, kiosk_s(app, "vote.already_title"), NULL);
 	kiosk_text_wrapped(app->as, KF_TITLE, body, 160, 240, KIOSK_W - 320,
 			   KC_TEXT);
@@ -688,7 +695,7 @@ static void already_draw(struct kiosk_app *app)
 }
 
 const struct kiosk_screen kiosk_screen_vote_already = {
-	.name = "vote_already",
-	.event = already_event,
-	.draw = already_draw,
+    .name = "vote_already",
+    .event = already_event,
+    .draw = already_draw,
 };

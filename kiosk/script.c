@@ -32,8 +32,16 @@
 #define SCRIPT_MAX_STEPS 20000
 #define SCRIPT_LINE_MAX 512
 
-enum step_kind { ST_TAP, ST_FINGER, ST_DOWN, ST_UP, ST_KEY, ST_TEXT, ST_WAIT,
-		 ST_SHOT };
+enum step_kind {
+	ST_TAP,
+	ST_FINGER,
+	ST_DOWN,
+	ST_UP,
+	ST_KEY,
+	ST_TEXT,
+	ST_WAIT,
+	ST_SHOT
+};
 
 struct step {
 	enum step_kind kind;
@@ -106,9 +114,9 @@ static int parse_line(struct kiosk_script *sc, char *line, int lineno,
 		const char *word;
 		enum step_kind kind;
 	} words[] = {
-		{"tap", ST_TAP}, {"finger", ST_FINGER}, {"down", ST_DOWN},
-		{"up", ST_UP}, {"key", ST_KEY}, {"text", ST_TEXT},
-		{"wait", ST_WAIT}, {"shot", ST_SHOT},
+	    {"tap", ST_TAP},   {"finger", ST_FINGER}, {"down", ST_DOWN},
+	    {"up", ST_UP},     {"key", ST_KEY},	      {"text", ST_TEXT},
+	    {"wait", ST_WAIT}, {"shot", ST_SHOT},
 	};
 	struct step st;
 	char *p = line, *rest;
@@ -161,8 +169,8 @@ static int parse_line(struct kiosk_script *sc, char *line, int lineno,
 			return -1;
 		}
 		snprintf(st.arg, sizeof(st.arg), "%s", rest);
-		if (st.kind == ST_SHOT && (strchr(rest, '/') ||
-					   rest[0] == '.')) {
+		if (st.kind == ST_SHOT &&
+		    (strchr(rest, '/') || rest[0] == '.')) {
 			*why = "a shot name is a plain file name";
 			return -1;
 		}
@@ -232,8 +240,8 @@ static void push_mouse(struct kiosk_app *app, Uint32 type, int x, int y)
 	ev.button.windowID = SDL_GetWindowID(app->win);
 	ev.button.which = 0;
 	ev.button.button = SDL_BUTTON_LEFT;
-	ev.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED :
-			  SDL_RELEASED;
+	ev.button.state =
+	    type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
 	ev.button.clicks = 1;
 	ev.button.x = wx;
 	ev.button.y = wy;
@@ -382,8 +390,8 @@ bool kiosk_script_step(struct kiosk_app *app, int *wait_ms)
 			sayso_log(SAYSO_LOG_INFO, "screenshot %s (%s)", path,
 				  app->screen->name);
 		} else {
-			sayso_log(SAYSO_LOG_INFO, "shot %s: screen %s",
-				  st->arg, app->screen->name);
+			sayso_log(SAYSO_LOG_INFO, "shot %s: screen %s", st->arg,
+				  app->screen->name);
 		}
 		break;
 	}

@@ -152,8 +152,7 @@ const char *kiosk_str(struct kiosk_strings *s, const char *key)
 
 /* Appends n bytes of src to out at *pos, stopping before a UTF-8 character
  * that would not fit. */
-static void put(char *out, size_t outsz, size_t *pos, const char *src,
-		size_t n)
+static void put(char *out, size_t outsz, size_t *pos, const char *src, size_t n)
 {
 	size_t i = 0;
 

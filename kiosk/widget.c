@@ -16,16 +16,16 @@
 
 /* Text on white and white on the primary colour are both over 7:1. */
 const SDL_Color KC_BG = {0xff, 0xff, 0xff, 255};
-const SDL_Color KC_TEXT = {0x0b, 0x0c, 0x0c, 255};      /* 20:1 on white */
-const SDL_Color KC_MUTED = {0x38, 0x3f, 0x45, 255};     /* 10.8:1 */
-const SDL_Color KC_PRIMARY = {0x0b, 0x3d, 0x91, 255};   /* white on it 10.9:1 */
+const SDL_Color KC_TEXT = {0x0b, 0x0c, 0x0c, 255};    /* 20:1 on white */
+const SDL_Color KC_MUTED = {0x38, 0x3f, 0x45, 255};   /* 10.8:1 */
+const SDL_Color KC_PRIMARY = {0x0b, 0x3d, 0x91, 255}; /* white on it 10.9:1 */
 const SDL_Color KC_PRIMARY_TEXT = {0xff, 0xff, 0xff, 255};
 const SDL_Color KC_FOCUS = {0xff, 0xbf, 0x47, 255};
 const SDL_Color KC_BORDER = {0x0b, 0x0c, 0x0c, 255};
-const SDL_Color KC_SELECTED = {0xd2, 0xe6, 0xff, 255};  /* text on it 17:1 */
-const SDL_Color KC_ERROR = {0x9e, 0x1b, 0x10, 255};     /* 8.3:1 */
+const SDL_Color KC_SELECTED = {0xd2, 0xe6, 0xff, 255}; /* text on it 17:1 */
+const SDL_Color KC_ERROR = {0x9e, 0x1b, 0x10, 255};    /* 8.3:1 */
 const SDL_Color KC_PANEL = {0xf3, 0xf2, 0xf1, 255};
-const SDL_Color KC_OK = {0x00, 0x5a, 0x30, 255};        /* 8.0:1 */
+const SDL_Color KC_OK = {0x00, 0x5a, 0x30, 255}; /* 8.0:1 */
 
 void kiosk_fill(SDL_Renderer *r, SDL_Rect rc, SDL_Color c)
 {
@@ -158,26 +158,31 @@ void kiosk_ui_draw(struct kiosk_app *app)
 		bool pressed = ui->pressed == i;
 		switch (w->kind) {
 		case KW_BUTTON:
-			kiosk_fill(app->ren, w->rc, w->disabled ? KC_MUTED :
-				   pressed ? KC_TEXT : KC_PRIMARY);
+			kiosk_fill(app->ren, w->rc,
+				   w->disabled ? KC_MUTED
+				   : pressed   ? KC_TEXT
+					       : KC_PRIMARY);
 			kiosk_text_centred(app->as, KF_BUTTON, w->label, w->rc,
 					   KC_PRIMARY_TEXT);
 			break;
 		case KW_SECONDARY:
 		case KW_KEY:
-			kiosk_fill(app->ren, w->rc, pressed ? KC_SELECTED :
-				   w->selected ? KC_SELECTED : KC_BG);
+			kiosk_fill(app->ren, w->rc,
+				   pressed	 ? KC_SELECTED
+				   : w->selected ? KC_SELECTED
+						 : KC_BG);
 			kiosk_frame(app->ren, w->rc, 3, KC_BORDER);
 			kiosk_text_centred(app->as, KF_BUTTON, w->label, w->rc,
 					   w->disabled ? KC_MUTED : KC_TEXT);
 			break;
 		case KW_CHOICE: {
-			kiosk_fill(app->ren, w->rc, w->selected || pressed ?
-				   KC_SELECTED : KC_BG);
+			kiosk_fill(app->ren, w->rc,
+				   w->selected || pressed ? KC_SELECTED
+							  : KC_BG);
 			kiosk_frame(app->ren, w->rc, w->selected ? 6 : 3,
 				    w->selected ? KC_PRIMARY : KC_BORDER);
-			SDL_Rect badge = {w->rc.x + 16, w->rc.y +
-					  (w->rc.h - 64) / 2, 64, 64};
+			SDL_Rect badge = {w->rc.x + 16,
+					  w->rc.y + (w->rc.h - 64) / 2, 64, 64};
 			char num[16];
 			snprintf(num, sizeof(num), "%d", w->arg);
 			kiosk_fill(app->ren, badge, KC_PRIMARY);
@@ -216,10 +221,10 @@ void kiosk_ui_draw(struct kiosk_app *app)
 
 /* ---- keyboard and keypad ---- */
 
-static const char *const rows_lower[] = {"qwertyuiop", "asdfghjkl",
-					 "zxcvbnm", NULL};
-static const char *const rows_upper[] = {"QWERTYUIOP", "ASDFGHJKL",
-					 "ZXCVBNM", NULL};
+static const char *const rows_lower[] = {"qwertyuiop", "asdfghjkl", "zxcvbnm",
+					 NULL};
+static const char *const rows_upper[] = {"QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM",
+					 NULL};
 static const char *const rows_sym[] = {"1234567890", "-/:;()&@'",
 				       "?!\"#%+=", NULL};
 
@@ -231,8 +236,9 @@ static const char *const rows_sym[] = {"1234567890", "-/:;()&@'",
 void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
 			bool symbols)
 {
-	const char *const *rows = symbols ? rows_sym :
-				  shift ? rows_upper : rows_lower;
+	const char *const *rows = symbols ? rows_sym
+				  : shift ? rows_upper
+					  : rows_lower;
 	int gap = 12;
 	int kh = (area.h - 3 * gap) / 4;
 	int kw = (area.w - 9 * gap) / 10;
@@ -245,8 +251,8 @@ void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
 		if (r == 2) {
 			x0 = area.x + (kw * 3 / 2) + gap;
 			struct kiosk_widget *w = kiosk_ui_add(
-				app, KW_KEY, area.x, y, kw * 3 / 2, kh, KA_KEY,
-				KK_SHIFT, "\xe2\x87\xa7"); /* ⇧ */
+			    app, KW_KEY, area.x, y, kw * 3 / 2, kh, KA_KEY,
+			    KK_SHIFT, "\xe2\x87\xa7"); /* ⇧ */
 			w->selected = shift;
 			w->disabled = symbols;
 			int x1 = x0 + n * (kw + gap);
@@ -270,9 +276,9 @@ void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
 	}
 	int y = area.y + 3 * (kh + gap);
 	int x = area.x;
-	kiosk_ui_add(app, KW_KEY, x, y, kw * 3 / 2, kh, KA_KEY, KK_MODE,
-		     kiosk_s(app, symbols ? "keyboard.letters" :
-			     "keyboard.symbols"));
+	kiosk_ui_add(
+	    app, KW_KEY, x, y, kw * 3 / 2, kh, KA_KEY, KK_MODE,
+	    kiosk_s(app, symbols ? "keyboard.letters" : "keyboard.symbols"));
 	x += kw * 3 / 2 + gap;
 	kiosk_ui_add(app, KW_KEY, x, y, kw, kh, KA_KEY, ',', ",");
 	x += kw + gap;

@@ -37,9 +37,11 @@ static int setup(void **state)
 	f = fopen(ini, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "[site]\ndatabase = %s\nlanguages = en, pl\n"
-		   "[kiosk]\ndevice = layout-test\nstaff_pin = 1234\n"
-		   "assets = %s/assets\n", db, getenv("SAYSO_SRC"));
+	fprintf(f,
+		"[site]\ndatabase = %s\nlanguages = en, pl\n"
+		"[kiosk]\ndevice = layout-test\nstaff_pin = 1234\n"
+		"assets = %s/assets\n",
+		db, getenv("SAYSO_SRC"));
 	fclose(f);
 	memset(&opt, 0, sizeof(opt));
 	opt.config_path = ini;
@@ -69,8 +71,8 @@ static void check_widgets(const char *what)
 		if (w->rc.w < 44 || w->rc.h < 44)
 			fail_msg("%s: widget %d '%s' is %dx%d", what, i,
 				 w->label, w->rc.w, w->rc.h);
-		if (!SDL_IntersectRect(&w->rc, &screen, &x) ||
-		    x.w != w->rc.w || x.h != w->rc.h)
+		if (!SDL_IntersectRect(&w->rc, &screen, &x) || x.w != w->rc.w ||
+		    x.h != w->rc.h)
 			fail_msg("%s: widget '%s' off screen", what, w->label);
 		if (SDL_HasIntersection(&w->rc, &corner))
 			fail_msg("%s: widget '%s' in the staff corner", what,
@@ -181,8 +183,8 @@ static void test_keyboard_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_screen),
-		cmocka_unit_test(test_keyboard_only),
+	    cmocka_unit_test(test_every_screen),
+	    cmocka_unit_test(test_keyboard_only),
 	};
 	if (!getenv("SAYSO_SRC")) {
 		printf("SAYSO_SRC not set: skipped\n");

@@ -15,8 +15,8 @@ static void test_fmt(void **state)
 	char out[64];
 
 	(void)state;
-	kiosk_fmt(out, sizeof(out), "{n} of {max} chosen", "n", "3", "max",
-		  "5", NULL);
+	kiosk_fmt(out, sizeof(out), "{n} of {max} chosen", "n", "3", "max", "5",
+		  NULL);
 	assert_string_equal(out, "3 of 5 chosen");
 	kiosk_fmt(out, sizeof(out), "keep {unknown} and {", "n", "1", NULL);
 	assert_string_equal(out, "keep {unknown} and {");
@@ -68,13 +68,27 @@ static void test_shipped_catalogues(void **state)
 	char dir[1024];
 	struct kiosk_strings *en, *pl;
 	static const char *const keys[] = {
-		"attract.title", "attract.rate", "attract.report",
-		"attract.vote", "rate.face1", "rate.face5", "followup.best",
-		"followup.better.alleyways", "report.cat_title",
-		"report.street_title", "vote.counter", "vote.budget",
-		"vote.already_body", "idle.title", "idle.body", "error.body",
-		"staff.exit", "thanks.title", "category.fly-tipping",
-		"language.pl", NULL,
+	    "attract.title",
+	    "attract.rate",
+	    "attract.report",
+	    "attract.vote",
+	    "rate.face1",
+	    "rate.face5",
+	    "followup.best",
+	    "followup.better.alleyways",
+	    "report.cat_title",
+	    "report.street_title",
+	    "vote.counter",
+	    "vote.budget",
+	    "vote.already_body",
+	    "idle.title",
+	    "idle.body",
+	    "error.body",
+	    "staff.exit",
+	    "thanks.title",
+	    "category.fly-tipping",
+	    "language.pl",
+	    NULL,
 	};
 
 	(void)state;
@@ -100,7 +114,7 @@ static void test_buffers(void **state)
 
 	(void)state;
 	kiosk_buf_append(buf, sizeof(buf), "ab");
-	kiosk_buf_append(buf, sizeof(buf), "\x01\n");  /* controls dropped */
+	kiosk_buf_append(buf, sizeof(buf), "\x01\n"); /* controls dropped */
 	assert_string_equal(buf, "ab");
 	kiosk_buf_append(buf, sizeof(buf), "ół"); /* 4 bytes: only ó fits */
 	assert_string_equal(buf, "abó");
@@ -145,9 +159,10 @@ static void test_script_parse(void **state)
 	assert_non_null(sc);
 	kiosk_script_free(sc);
 	static const char *const bad[] = {
-		"tap 10\n", "tap 1920 10\n", "tap -1 5\n", "wait soon\n",
-		"wait 1000000\n", "shot ../x\n", "key\n", "jump 1 2\n",
-		"tap 1 2 3\n", NULL,
+	    "tap 10\n",	   "tap 1920 10\n",  "tap -1 5\n",
+	    "wait soon\n", "wait 1000000\n", "shot ../x\n",
+	    "key\n",	   "jump 1 2\n",     "tap 1 2 3\n",
+	    NULL,
 	};
 	for (size_t i = 0; bad[i]; i++) {
 		snprintf(path, sizeof(path), "%s/bad%zu.txt", dir, i);
@@ -163,14 +178,15 @@ static void test_script_parse(void **state)
 static void test_args(void **state)
 {
 	struct kiosk_options o;
-	char *ok[] = {"sayso-kiosk", "-c", "x.ini", "--windowed", "--device",
-		      "hub-1", "--script", "s.txt", "--screenshots", "d",
-		      NULL};
+	char *ok[] = {"sayso-kiosk",   "-c",	"x.ini",    "--windowed",
+		      "--device",      "hub-1", "--script", "s.txt",
+		      "--screenshots", "d",	NULL};
 	char *bad[] = {"sayso-kiosk", "--nope", NULL};
 	char *extra[] = {"sayso-kiosk", "stray", NULL};
 	char *longdev[] = {"sayso-kiosk", "--device",
 			   "0123456789012345678901234567890123456789012345678"
-			   "90123456789012345", NULL};
+			   "90123456789012345",
+			   NULL};
 
 	(void)state;
 	assert_int_equal(kiosk_parse_args(10, ok, &o), 0);
@@ -187,13 +203,13 @@ static void test_args(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fmt),
-		cmocka_unit_test(test_strings_fallback),
-		cmocka_unit_test(test_shipped_catalogues),
-		cmocka_unit_test(test_buffers),
-		cmocka_unit_test(test_session_wipe),
-		cmocka_unit_test(test_script_parse),
-		cmocka_unit_test(test_args),
+	    cmocka_unit_test(test_fmt),
+	    cmocka_unit_test(test_strings_fallback),
+	    cmocka_unit_test(test_shipped_catalogues),
+	    cmocka_unit_test(test_buffers),
+	    cmocka_unit_test(test_session_wipe),
+	    cmocka_unit_test(test_script_parse),
+	    cmocka_unit_test(test_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -730,6 +730,9 @@ static int open_store(struct kiosk_app *app)
 		fprintf(stderr, "sayso-kiosk: %s\n", err);
 		return 1;
 	}
+	/* A resident must not face a frozen screen while another program
+	 * holds the lock: give up quickly, show the calm message, retry. */
+	sayso_store_set_busy_timeout(app->st, 1500);
 	if (app->opt.device)
 		snprintf(app->device, sizeof(app->device), "%s",
 			 app->opt.device);

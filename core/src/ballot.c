@@ -3,7 +3,8 @@
  *
  * Every channel (kiosk, SMS, paper, merged kiosk databases) casts through
  * sayso_ballot_cast(). The round's revote policy picks which of a resident's
- * ballots counts by the time each was cast (ties by uid): the earliest under
+ * ballots counts by the time each was cast (ties by the order the ballots
+ * were stored, i.e. ballot id): the earliest under
  * "first", the latest under "last". The same ordering rule serves live casts
  * and re-application after a merge, so the outcome never depends on the order
  * in which databases arrived. Check and write run in one BEGIN IMMEDIATE
@@ -146,15 +147,6 @@ static enum sayso_err find_counted(struct sayso_store *st, int64_t round_id,
 	}
 	sqlite3_reset(s);
 	return SAYSO_OK;
-}
-
-/* Whether ballot a (time, uid) comes before ballot b. */
-static int before(int64_t at_a, const char *uid_a, int64_t at_b,
-		  const char *uid_b)
-{
-	if (at_a != at_b)
-		return at_a < at_b;
-	return strcmp(uid_a, uid_b) < 0;
 }
 
 static void supersede_reason(enum sayso_revote policy, int64_t other_ms,
@@ -302,7 +294,8 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 	}
 	res->prev_cast_at_ms = prev.cast_at_ms;
 	res->prev_channel = prev.channel;
-	int new_first = before(at, res->uid, prev.cast_at_ms, prev.uid);
+	/* On an exact tie in cast time the stored ballot came first. */
+	int new_first = at < prev.cast_at_ms;
 	int new_wins = r.revote == SAYSO_REVOTE_FIRST ? new_first : !new_first;
 	if (new_wins) {
 		char why[SAYSO_REASON_MAX];
@@ -343,15 +336,14 @@ static enum sayso_err reapply_group(struct sayso_store *st,
 				    enum sayso_revote policy, struct bal *b,
 				    size_t n, size_t *changed)
 {
-	/* Rows arrive ordered by (cast_at, uid): the winner is an end. */
+	/* Rows arrive ordered by (cast_at, id): the winner is an end. */
 	size_t w = policy == SAYSO_REVOTE_FIRST ? 0 : n - 1;
 	enum sayso_err e;
 	for (size_t i = 0; i < n; i++) {
 		if (i == w)
 			continue;
 		char why[SAYSO_REASON_MAX];
-		supersede_reason(policy, policy == SAYSO_REVOTE_FIRST ? b[w].at : b[w].at,
-				 b[w].ch, why, sizeof why);
+		supersede_reason(policy, b[w].at, b[w].ch, why, sizeof why);
 		if ((e = set_status(st, b[i].id, "superseded", why)) != SAYSO_OK)
 			return e;
 		if (b[i].counted)
@@ -383,7 +375,7 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 		st, "SELECT id, uid, cast_at, channel, status = 'counted', "
 		    "resident_id FROM ballots WHERE round_id = ?1 AND status != "
 		    "'rejected' AND resident_id IS NOT NULL ORDER BY "
-		    "resident_id, cast_at, uid");
+		    "resident_id, cast_at, id");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;

@@ -77,6 +77,11 @@ const char *sayso_store_site_check(const struct sayso_store *st)
 	return st->site_check;
 }
 
+void sayso_store_set_busy_timeout(struct sayso_store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms < 0 ? 0 : ms);
+}
+
 const char *sayso_store_device(const struct sayso_store *st)
 {
 	return st->device;
@@ -124,10 +129,24 @@ static enum sayso_err map_sqlite(int rc)
 	}
 }
 
+/* SQLite reports a full disk met while growing the WAL index or a journal
+ * as a generic I/O error; the system errno tells the truth. */
+static enum sayso_err map_db_error(sqlite3 *db)
+{
+	enum sayso_err e = map_sqlite(sqlite3_extended_errcode(db));
+	if (e == SAYSO_ERR_IO || e == SAYSO_ERR_DB) {
+		int sys = sqlite3_system_errno(db);
+		if (sys == ENOSPC || sys == EDQUOT)
+			return SAYSO_ERR_FULL;
+		if (sys == EROFS || sys == EACCES || sys == EPERM)
+			return SAYSO_ERR_READONLY;
+	}
+	return e;
+}
+
 enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what)
 {
-	int rc = sqlite3_extended_errcode(st->db);
-	enum sayso_err e = map_sqlite(rc);
+	enum sayso_err e = map_db_error(st->db);
 	if (e == SAYSO_OK)
 		e = SAYSO_ERR_DB;
 	const char *hint = "";
@@ -162,7 +181,9 @@ enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what)
 		break;
 	}
 	return sayso_store_fail(st, e, "%s: %s: %s%s", st->path, what,
-				sqlite3_errmsg(st->db), hint);
+				e == SAYSO_ERR_FULL ? "the disk is full"
+						    : sqlite3_errmsg(st->db),
+				hint);
 }
 
 sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql)
@@ -228,7 +249,7 @@ static enum sayso_err exec(struct sayso_store *st, const char *sql,
 {
 	char *msg = NULL;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		enum sayso_err e = map_sqlite(sqlite3_extended_errcode(st->db));
+		enum sayso_err e = map_db_error(st->db);
 		if (e == SAYSO_OK)
 			e = SAYSO_ERR_DB;
 		sayso_store_fail(st, e, "%s: %s: %s", st->path, what,
@@ -488,7 +509,7 @@ static enum sayso_err check_identity(struct sayso_store *st)
 {
 	int appid = pragma_int(st, "PRAGMA application_id");
 	if (appid < 0) {
-		enum sayso_err e = map_sqlite(sqlite3_extended_errcode(st->db));
+		enum sayso_err e = map_db_error(st->db);
 		if (e == SAYSO_ERR_NOT_SAYSO || e == SAYSO_ERR_CORRUPT)
 			return sayso_store_fail(st, SAYSO_ERR_NOT_SAYSO,
 						"%s: not a sayso database (not "

@@ -11,15 +11,15 @@ write_config
 run_kiosk 'shot start'
 expect "first run" "$RC" 0
 
-# Start the kiosk, then let another process take the write lock for 16 s
+# Start the kiosk, then let another process take the write lock for 6 s (the kiosk's busy timeout is 1.5 s)
 # while the resident is choosing a face.
-printf '%s\n' 'wait 1500' 'key 1' 'key 4' 'shot failing' 'wait 2500' \
+printf '%s\n' 'wait 1500' 'key 1' 'key 4' 'shot failing' 'wait 8000' \
 	'shot saved' 'key Escape' 'key Return' > "$T/script.txt"
 "$SAYSO_KIOSK" -c "$T/sayso.ini" --script "$T/script.txt" \
 	--screenshots "$SHOTS" > "$T/out.log" 2>&1 &
 KIOSK=$!
 sleep 0.7
-( printf 'BEGIN IMMEDIATE;\nSELECT 1;\n'; sleep 16; printf 'COMMIT;\n' ) |
+( printf 'BEGIN IMMEDIATE;\nSELECT 1;\n'; sleep 6; printf 'COMMIT;\n' ) |
 	sqlite3 "$DB" > /dev/null &
 LOCKER=$!
 RC=0

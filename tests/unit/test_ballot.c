@@ -326,6 +326,36 @@ static void test_reapply_fixes_statuses(void **state)
 	sayso_store_close(st);
 }
 
+/* Two ballots cast in the same millisecond: the one stored first counts
+ * under "first", the one stored last under "last", every time. */
+static void test_same_instant(void **state)
+{
+	(void)state;
+	for (int policy = 0; policy < 2; policy++) {
+		for (int k = 0; k < 20; k++) {
+			struct sayso_store *st = tu_memstore();
+			struct sayso_round r = make_round(
+				st, "T", SAYSO_BALLOT_APPROVAL,
+				policy ? SAYSO_REVOTE_LAST : SAYSO_REVOTE_FIRST, 5);
+			char rid[65];
+			assert_int_equal(sayso_store_resident(st, SAYSO_ID_PHONE,
+				"+447700900470", rid, sizeof rid), SAYSO_OK);
+			struct sayso_cast_result res;
+			cast(st, "T", rid, SAYSO_CH_PAPER, T0, (int[]){1}, 1, &res);
+			assert_int_equal(cast(st, "T", rid, SAYSO_CH_SMS, T0,
+					      (int[]){2}, 1, &res),
+					 policy ? SAYSO_CAST_REPLACED
+						: SAYSO_CAST_ALREADY_VOTED);
+			counted_channel(st, policy ? "sms" : "paper");
+			size_t changed = 9;
+			assert_int_equal(sayso_ballot_reapply(st, r.id, &changed),
+					 SAYSO_OK);
+			assert_int_equal(changed, 0);
+			sayso_store_close(st);
+		}
+	}
+}
+
 static void test_duplicate_uid(void **state)
 {
 	(void)state;
@@ -490,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_revote_last),
 		cmocka_unit_test(test_all_orders),
 		cmocka_unit_test(test_reapply_fixes_statuses),
+		cmocka_unit_test(test_same_instant),
 		cmocka_unit_test(test_duplicate_uid),
 		cmocka_unit_test(test_two_process_race),
 		cmocka_unit_test(test_phone_not_in_file),

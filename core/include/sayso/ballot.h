@@ -84,7 +84,8 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 
 /*
  * Re-applies the one-vote rule to every ballot of a round by the time each
- * was cast (ties by ballot uid): used after merging kiosk databases. Rejected
+ * was cast (ties by ballot id, the order stored): used after merging kiosk
+ * databases. Rejected
  * ballots stay rejected. Runs in one transaction. *changed (may be NULL)
  * receives how many ballots changed status.
  */

@@ -40,6 +40,11 @@ const char *sayso_channel_name(enum sayso_channel ch);
 /* Parses one of those names. SAYSO_ERR_INVAL otherwise. */
 enum sayso_err sayso_channel_parse(const char *s, enum sayso_channel *out);
 
+/* How long a write waits for another program's lock before failing with
+ * SAYSO_ERR_BUSY (default 10 s). A kiosk sets it short so a resident sees a
+ * calm message instead of a frozen screen. */
+void sayso_store_set_busy_timeout(struct sayso_store *st, int ms);
+
 /* Open flags. */
 #define SAYSO_STORE_INIT 0x1     /* create db + secret; SAYSO_ERR_EXISTS if either exists */
 #define SAYSO_STORE_CREATE 0x2   /* create both when neither exists (kiosk, smsgw) */

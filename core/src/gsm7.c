@@ -10,83 +10,19 @@
  * 152 septets + a euro sign needs two parts of a 153-septet message.
  */
 #include <string.h>
+#include "internal.h"
 #include "sayso/gsm7.h"
 
 #define REPLACEMENT 0xFFFDUL
 
-/* Decodes one code point at s[0..len). Returns bytes consumed (>= 1 when len
- * > 0); invalid, overlong, surrogate or truncated sequences give U+FFFD and
- * consume one byte. */
+/* Decodes one code point at s[0..len) (see sayso_utf8_next). */
 static size_t utf8_next(const unsigned char *s, size_t len, unsigned long *cp)
 {
-	unsigned long c;
-	size_t n, i;
+	bool bad;
 
-	if (len == 0) {
-		*cp = 0;
-		return 0;
-	}
-	c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		c &= 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		c &= 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		c &= 0x07;
-	} else {
-		*cp = REPLACEMENT;
-		return 1;
-	}
-	if (len < n) {
-		*cp = REPLACEMENT;
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*cp = REPLACEMENT;
-			return 1;
-		}
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10FFFF ||
-	    (c >= 0xD800 && c <= 0xDFFF)) {
-		*cp = REPLACEMENT;
-		return 1;
-	}
-	*cp = c;
-	return n;
+	return sayso_utf8_next(s, len, cp, &bad);
 }
 
-/* Encodes cp as UTF-8 into out (>= 4 bytes). Returns the length. */
-static size_t utf8_put(unsigned long cp, char *out)
-{
-	unsigned char *o = (unsigned char *)out;
-
-	if (cp < 0x80) {
-		o[0] = (unsigned char)cp;
-		return 1;
-	} else if (cp < 0x800) {
-		o[0] = (unsigned char)(0xC0 | (cp >> 6));
-		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 2;
-	} else if (cp < 0x10000) {
-		o[0] = (unsigned char)(0xE0 | (cp >> 12));
-		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (unsigned char)(0xF0 | (cp >> 18));
-	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-	return 4;
-}
 
 /* The non-ASCII characters of the GSM 03.38 basic table. */
 static const unsigned short gsm_basic_extra[] = {
@@ -250,7 +186,7 @@ size_t sayso_gsm7_fold(const char *s, size_t len, char *out, size_t outsz)
 			k = strlen(rep);
 			memcpy(buf, rep, k);
 		} else if (cp == REPLACEMENT && n == 1) {
-			k = utf8_put(cp, buf);
+			k = sayso_utf8_put(cp, buf);
 		} else {
 			k = n;
 			memcpy(buf, p + i, n);

@@ -20,6 +20,7 @@
  * with a reason instead of guessed.
  */
 #include <string.h>
+#include "internal.h"
 #include "sayso/smsparse.h"
 
 #define REPLACEMENT 0xFFFDUL
@@ -28,46 +29,11 @@
 /* ---- UTF-8 --------------------------------------------------------- */
 
 /* Decodes one code point; invalid, overlong, surrogate or truncated input
- * gives U+FFFD and consumes one byte. Returns bytes consumed. */
+ * gives U+FFFD and consumes one byte (sayso_utf8_next). */
 static size_t utf8_next(const unsigned char *s, size_t len, unsigned long *cp,
 			bool *bad)
 {
-	unsigned long c;
-	size_t n, i;
-
-	*bad = false;
-	c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		c &= 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		c &= 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		c &= 0x07;
-	} else {
-		goto bad;
-	}
-	if (len < n)
-		goto bad;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10FFFF ||
-	    (c >= 0xD800 && c <= 0xDFFF))
-		goto bad;
-	*cp = c;
-	return n;
-bad:
-	*bad = true;
-	*cp = REPLACEMENT;
-	return 1;
+	return sayso_utf8_next(s, len, cp, bad);
 }
 
 /* Decodes a code point of already clean UTF-8 (cmd->body). */
@@ -78,29 +44,6 @@ static size_t clean_next(const char *s, size_t len, unsigned long *cp)
 	return utf8_next((const unsigned char *)s, len, cp, &bad);
 }
 
-static size_t utf8_put(unsigned long cp, char *out)
-{
-	unsigned char *o = (unsigned char *)out;
-
-	if (cp < 0x80) {
-		o[0] = (unsigned char)cp;
-		return 1;
-	} else if (cp < 0x800) {
-		o[0] = (unsigned char)(0xC0 | (cp >> 6));
-		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 2;
-	} else if (cp < 0x10000) {
-		o[0] = (unsigned char)(0xE0 | (cp >> 12));
-		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (unsigned char)(0xF0 | (cp >> 18));
-	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-	return 4;
-}
 
 /* Copies at most outsz - 1 bytes of s[0..len) to out, cut at a code point
  * boundary, NUL-terminated. Returns true when it was cut. */
@@ -264,7 +207,7 @@ static void clean_body(const unsigned char *in, size_t len,
 		}
 		if (is_dropped(cp))
 			continue;
-		k = utf8_put(cp, buf);
+		k = sayso_utf8_put(cp, buf);
 		if (w + (pending_space ? 1 : 0) + k > SAYSO_SMSPARSE_TEXT_MAX) {
 			cmd->truncated = true;
 			break;

@@ -156,22 +156,3 @@ enum sayso_err sayso_uid_new(char *out, size_t outsz)
 	out[SAYSO_UID_LEN] = '\0';
 	return SAYSO_OK;
 }
-
-size_t sayso_strlcpy_utf8(char *dst, const char *src, size_t dstsz)
-{
-	if (dstsz == 0)
-		return 0;
-	if (!src)
-		src = "";
-	size_t n = strlen(src);
-	if (n >= dstsz) {
-		n = dstsz - 1;
-		/* Do not cut a multi-byte sequence: back up over continuation
-		 * bytes, then drop the lead byte they belonged to. */
-		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-	return n;
-}

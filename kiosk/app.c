@@ -229,6 +229,7 @@ void kiosk_go(struct kiosk_app *app, enum kiosk_screen_id id)
 void kiosk_reset(struct kiosk_app *app)
 {
 	kiosk_session_wipe(&app->s);
+	app->digit_pending = 0;
 	kiosk_assets_flush(app->as);
 	/* Restart text input so no IME keeps a half-typed word. */
 	SDL_StopTextInput();
@@ -643,6 +644,16 @@ int kiosk_tick(struct kiosk_app *app)
 			next = app->staff_hold_at + KIOSK_STAFF_HOLD_MS;
 		}
 	}
+	if (app->digit_pending) {
+		if (app->screen_id != KS_VOTE_PICK) {
+			app->digit_pending = 0;
+		} else if (now >= app->digit_at + KIOSK_DIGIT_WAIT_MS) {
+			kiosk_vote_digit_flush(app);
+			app->dirty = true;
+		} else if (app->digit_at + KIOSK_DIGIT_WAIT_MS < next) {
+			next = app->digit_at + KIOSK_DIGIT_WAIT_MS;
+		}
+	}
 	if (app->pending) {
 		if (now >= app->pending_retry_at) {
 			kiosk_save(app, app->pending, app->pending_next);
@@ -919,6 +930,7 @@ int kiosk_app_run(struct kiosk_app *app)
 void kiosk_app_cleanup(struct kiosk_app *app)
 {
 	kiosk_session_wipe(&app->s);
+	app->digit_pending = 0;
 	kiosk_script_free(app->script);
 	kiosk_assets_free(app->as);
 	kiosk_strings_free(app->str);

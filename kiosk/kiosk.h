@@ -338,6 +338,10 @@ struct kiosk_app {
 	bool staff_hold;
 	Uint64 staff_hold_at;
 
+	/* a project number being typed digit by digit (projects 10+) */
+	int digit_pending;
+	Uint64 digit_at;
+
 	/* a failed save being retried */
 	kiosk_save_fn pending;
 	enum kiosk_screen_id pending_next;
@@ -403,6 +407,13 @@ void kiosk_add_nav(struct kiosk_app *app, const char *back_key,
 const char *kiosk_s(struct kiosk_app *app, const char *key);
 /* Digit 1..9 from a key (top row or keypad), else 0. */
 int kiosk_key_digit(SDL_Keycode k);
+
+/* How long the vote screen waits for a second digit ("1" then "2" is
+ * project 12) before taking the first on its own. */
+#define KIOSK_DIGIT_WAIT_MS 1000
+
+/* Toggles the project number typed so far on the vote screen, if any. */
+void kiosk_vote_digit_flush(struct kiosk_app *app);
 /* Money in the round's currency. */
 void kiosk_money(struct kiosk_app *app, int64_t minor, char *out, size_t sz);
 

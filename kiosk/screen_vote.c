@@ -391,10 +391,61 @@ static void pick_next(struct kiosk_app *app)
 	kiosk_go(app, KS_VOTE_REVIEW);
 }
 
+static bool number_exists(const struct kiosk_app *app, int number)
+{
+	for (size_t i = 0; i < app->nprojects; i++)
+		if (app->projects[i].number == number)
+			return true;
+	return false;
+}
+
+void kiosk_vote_digit_flush(struct kiosk_app *app)
+{
+	int d = app->digit_pending;
+
+	app->digit_pending = 0;
+	if (d)
+		toggle(app, d);
+}
+
+/* Digits pick projects by number. A digit that could start a longer number
+ * in this round (1 when there are projects 10-12) waits briefly for the next
+ * one; a pair that names no project is taken as two single digits. */
+static void pick_digit(struct kiosk_app *app, int d)
+{
+	if (app->digit_pending) {
+		int both = app->digit_pending * 10 + d;
+		if (number_exists(app, both)) {
+			app->digit_pending = 0;
+			toggle(app, both);
+			return;
+		}
+		kiosk_vote_digit_flush(app);
+	}
+	if (d == 0)
+		return;
+	for (int k = d * 10; k <= d * 10 + 9; k++)
+		if (number_exists(app, k)) {
+			app->digit_pending = d;
+			app->digit_at = SDL_GetTicks64();
+			return;
+		}
+	toggle(app, d);
+}
+
 static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
 	int pages =
 	    (int)((app->nprojects + CARDS_PER_PAGE - 1) / CARDS_PER_PAGE);
+
+	int digit = 0;
+	if (in->kind == KI_KEY) {
+		digit = kiosk_key_digit(in->key);
+		if (in->key == SDLK_0 || in->key == SDLK_KP_0)
+			digit = -1; /* zero: only as a second digit */
+	}
+	if (!digit && app->digit_pending)
+		kiosk_vote_digit_flush(app); /* any other input ends the number */
 
 	switch (in->kind) {
 	case KI_ACTIVATE:
@@ -436,8 +487,8 @@ static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
 			app->s.pick_page--;
 			return true;
 		}
-		if (kiosk_key_digit(in->key)) {
-			toggle(app, kiosk_key_digit(in->key));
+		if (digit) {
+			pick_digit(app, digit < 0 ? 0 : digit);
 			return true;
 		}
 		return false;

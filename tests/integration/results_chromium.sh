@@ -7,7 +7,7 @@
 # The round is a real election, Wieliczka's 2023 Green Budget from
 # ../shared/pb, imported and counted by the Method of Equal Shares: the
 # funded projects on the page must be exactly the official winners in
-# ../shared/pb/expected.jsonl. Skipped (77) only when chromium is absent.
+# ../shared/pb/expected.jsonl. Skipped (77) when chromium or ../shared/pb is absent.
 set -u
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 S=${SAYSO_SHARED:?SAYSO_SHARED not set}
@@ -21,6 +21,10 @@ for c in chromium chromium-browser google-chrome; do
 done
 if [ -z "$CHROMIUM" ]; then
 	echo "chromium not installed: skipping"
+	exit 77
+fi
+if [ ! -f "$S/pb/poland_wieliczka_2023.pb" ]; then
+	echo "skipped: $S/pb is absent (the real elections live beside the clone in shared/)"
 	exit 77
 fi
 T=$(mktemp -d /tmp/sayso-results-chromium-XXXXXX)

@@ -164,6 +164,22 @@ enum {
 };
 void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
 			bool symbols);
+/*
+ * A typed-entry screen (phone or voter code, SMS code, staff PIN): the
+ * screen names its buffer, how text goes into it (filtering what it does not
+ * accept) and what Enter does; kiosk_entry_event() handles the rest the same
+ * way everywhere: Back and Escape cancel, Backspace deletes, on-screen keys
+ * and typed text type, Enter and Next submit. Returns whether it used in.
+ */
+struct kiosk_in;
+struct kiosk_entry {
+	char *buf;
+	void (*type)(struct kiosk_app *app, const char *text);
+	void (*submit)(struct kiosk_app *app);
+};
+bool kiosk_entry_event(struct kiosk_app *app, const struct kiosk_in *in,
+		       const struct kiosk_entry *e);
+
 /* The phone-style keypad (1 2 3 on top): digits and Backspace. */
 void kiosk_keypad_add(struct kiosk_app *app, SDL_Rect area, bool with_plus);
 

@@ -53,45 +53,9 @@ static void pin_type(struct kiosk_app *app, const char *text)
 
 static bool pin_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
-	switch (in->kind) {
-	case KI_ACTIVATE:
-		switch (in->w->action) {
-		case KA_BACK:
-			kiosk_reset(app);
-			return true;
-		case KA_NEXT:
-			pin_check(app);
-			return true;
-		case KA_KEY:
-			if (in->w->arg == KK_BACKSPACE)
-				kiosk_buf_backspace(app->s.pin_typed);
-			else if (in->w->arg > 0) {
-				char t[2] = {(char)in->w->arg, 0};
-				pin_type(app, t);
-			}
-			return true;
-		default:
-			return false;
-		}
-	case KI_KEY:
-		if (in->key == SDLK_ESCAPE) {
-			kiosk_reset(app);
-			return true;
-		}
-		if (in->key == SDLK_BACKSPACE) {
-			kiosk_buf_backspace(app->s.pin_typed);
-			return true;
-		}
-		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
-			pin_check(app);
-			return true;
-		}
-		return false;
-	case KI_TEXT:
-		pin_type(app, in->text);
-		return true;
-	}
-	return false;
+	struct kiosk_entry e = {app->s.pin_typed, pin_type, pin_check};
+
+	return kiosk_entry_event(app, in, &e);
 }
 
 static void pin_draw(struct kiosk_app *app)

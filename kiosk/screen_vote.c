@@ -136,54 +136,20 @@ static void id_type(struct kiosk_app *app, const char *text)
 
 static bool id_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
-	switch (in->kind) {
-	case KI_ACTIVATE:
-		switch (in->w->action) {
-		case KA_BACK:
-			kiosk_reset(app);
-			return true;
-		case KA_NEXT:
-			identify(app);
-			return true;
-		case V_MODE:
-			app->s.code_mode = !app->s.code_mode;
-			memset(app->s.id_typed, 0, sizeof(app->s.id_typed));
-			app->s.symbols = false;
-			return true;
-		case KA_KEY:
-			if (in->w->arg == KK_BACKSPACE)
-				kiosk_buf_backspace(app->s.id_typed);
-			else if (in->w->arg == KK_MODE)
-				app->s.symbols = !app->s.symbols;
-			else if (in->w->arg == KK_ENTER)
-				identify(app);
-			else if (in->w->arg > 0) {
-				char t[2] = {(char)in->w->arg, 0};
-				id_type(app, t);
-			}
-			return true;
-		default:
-			return false;
-		}
-	case KI_KEY:
-		if (in->key == SDLK_ESCAPE) {
-			kiosk_reset(app);
-			return true;
-		}
-		if (in->key == SDLK_BACKSPACE) {
-			kiosk_buf_backspace(app->s.id_typed);
-			return true;
-		}
-		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
-			identify(app);
-			return true;
-		}
-		return false;
-	case KI_TEXT:
-		id_type(app, in->text);
+	struct kiosk_entry e = {app->s.id_typed, id_type, identify};
+
+	if (in->kind == KI_ACTIVATE && in->w->action == V_MODE) {
+		app->s.code_mode = !app->s.code_mode;
+		memset(app->s.id_typed, 0, sizeof(app->s.id_typed));
+		app->s.symbols = false;
 		return true;
 	}
-	return false;
+	if (in->kind == KI_ACTIVATE && in->w->action == KA_KEY &&
+	    in->w->arg == KK_MODE) {
+		app->s.symbols = !app->s.symbols;
+		return true;
+	}
+	return kiosk_entry_event(app, in, &e);
 }
 
 static void id_draw(struct kiosk_app *app)
@@ -254,53 +220,22 @@ static void sms_check(struct kiosk_app *app)
 		 kiosk_s(app, "vote.sms_wrong"));
 }
 
+/* The SMS code is digits only. */
+static void sms_type(struct kiosk_app *app, const char *text)
+{
+	for (const char *p = text; *p; p++)
+		if (isdigit((unsigned char)*p)) {
+			char t[2] = {*p, 0};
+			kiosk_buf_append(app->s.sms_typed,
+					 sizeof(app->s.sms_typed), t);
+		}
+}
+
 static bool sms_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
-	switch (in->kind) {
-	case KI_ACTIVATE:
-		switch (in->w->action) {
-		case KA_BACK:
-			kiosk_reset(app);
-			return true;
-		case KA_NEXT:
-			sms_check(app);
-			return true;
-		case KA_KEY:
-			if (in->w->arg == KK_BACKSPACE)
-				kiosk_buf_backspace(app->s.sms_typed);
-			else if (in->w->arg >= '0' && in->w->arg <= '9') {
-				char t[2] = {(char)in->w->arg, 0};
-				kiosk_buf_append(app->s.sms_typed,
-						 sizeof(app->s.sms_typed), t);
-			}
-			return true;
-		default:
-			return false;
-		}
-	case KI_KEY:
-		if (in->key == SDLK_ESCAPE) {
-			kiosk_reset(app);
-			return true;
-		}
-		if (in->key == SDLK_BACKSPACE) {
-			kiosk_buf_backspace(app->s.sms_typed);
-			return true;
-		}
-		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
-			sms_check(app);
-			return true;
-		}
-		return false;
-	case KI_TEXT:
-		for (const char *p = in->text; *p; p++)
-			if (isdigit((unsigned char)*p)) {
-				char t[2] = {*p, 0};
-				kiosk_buf_append(app->s.sms_typed,
-						 sizeof(app->s.sms_typed), t);
-			}
-		return true;
-	}
-	return false;
+	struct kiosk_entry e = {app->s.sms_typed, sms_type, sms_check};
+
+	return kiosk_entry_event(app, in, &e);
 }
 
 static void sms_draw(struct kiosk_app *app)

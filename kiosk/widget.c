@@ -219,6 +219,54 @@ void kiosk_ui_draw(struct kiosk_app *app)
 	}
 }
 
+/* ---- typed entry ---- */
+
+bool kiosk_entry_event(struct kiosk_app *app, const struct kiosk_in *in,
+		       const struct kiosk_entry *e)
+{
+	switch (in->kind) {
+	case KI_ACTIVATE:
+		switch (in->w->action) {
+		case KA_BACK:
+			kiosk_reset(app);
+			return true;
+		case KA_NEXT:
+			e->submit(app);
+			return true;
+		case KA_KEY:
+			if (in->w->arg == KK_BACKSPACE) {
+				kiosk_buf_backspace(e->buf);
+			} else if (in->w->arg == KK_ENTER) {
+				e->submit(app);
+			} else if (in->w->arg > 0 && in->w->arg < 128) {
+				char t[2] = {(char)in->w->arg, 0};
+				e->type(app, t);
+			}
+			return true;
+		default:
+			return false;
+		}
+	case KI_KEY:
+		if (in->key == SDLK_ESCAPE) {
+			kiosk_reset(app);
+			return true;
+		}
+		if (in->key == SDLK_BACKSPACE) {
+			kiosk_buf_backspace(e->buf);
+			return true;
+		}
+		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
+			e->submit(app);
+			return true;
+		}
+		return false;
+	case KI_TEXT:
+		e->type(app, in->text);
+		return true;
+	}
+	return false;
+}
+
 /* ---- keyboard and keypad ---- */
 
 static const char *const rows_lower[] = {"qwertyuiop", "asdfghjkl", "zxcvbnm",

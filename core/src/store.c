@@ -188,14 +188,20 @@ enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what)
 
 sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql)
 {
-	for (int i = 0; i < st->nstmts; i++) {
-		if (st->stmts[i].sql == sql ||
-		    strcmp(st->stmts[i].sql, sql) == 0) {
-			sqlite3_stmt *s = st->stmts[i].stmt;
-			sqlite3_reset(s);
-			sqlite3_clear_bindings(s);
-			return s;
-		}
+	/* Callers pass string literals, so the pointer almost always finds
+	 * the slot; compare text only when no pointer matched. */
+	int hit = -1;
+	for (int i = 0; i < st->nstmts && hit < 0; i++)
+		if (st->stmts[i].sql == sql)
+			hit = i;
+	for (int i = 0; i < st->nstmts && hit < 0; i++)
+		if (strcmp(st->stmts[i].sql, sql) == 0)
+			hit = i;
+	if (hit >= 0) {
+		sqlite3_stmt *s = st->stmts[hit].stmt;
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return s;
 	}
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,

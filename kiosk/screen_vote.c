@@ -380,7 +380,8 @@ static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
 			digit = -1; /* zero: only as a second digit */
 	}
 	if (!digit && app->digit_pending)
-		kiosk_vote_digit_flush(app); /* any other input ends the number */
+		kiosk_vote_digit_flush(
+		    app); /* any other input ends the number */
 
 	switch (in->kind) {
 	case KI_ACTIVATE:

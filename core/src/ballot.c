@@ -24,8 +24,8 @@ enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
 				     const struct sayso_project *projects,
 				     size_t nprojects,
 				     const struct sayso_pick *picks,
-				     size_t npicks, int64_t now_ms,
-				     char *why, size_t whysz)
+				     size_t npicks, int64_t now_ms, char *why,
+				     size_t whysz)
 {
 	const char *closed;
 	if (!sayso_round_accepting(r, now_ms, &closed)) {
@@ -50,7 +50,8 @@ enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
 				break;
 			}
 		if (!p) {
-			snprintf(why, whysz, "unknown project %d", picks[i].number);
+			snprintf(why, whysz, "unknown project %d",
+				 picks[i].number);
 			return SAYSO_ERR_INVAL;
 		}
 		for (size_t j = 0; j < i; j++)
@@ -64,20 +65,23 @@ enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
 		case SAYSO_BALLOT_APPROVAL:
 		case SAYSO_BALLOT_KNAPSACK:
 			if (pts != 1) {
-				snprintf(why, whysz, "this ballot takes no points");
+				snprintf(why, whysz,
+					 "this ballot takes no points");
 				return SAYSO_ERR_INVAL;
 			}
 			break;
 		case SAYSO_BALLOT_CUMULATIVE:
 		case SAYSO_BALLOT_ORDINAL:
 			if (pts < 1) {
-				snprintf(why, whysz, "points must be at least 1");
+				snprintf(why, whysz,
+					 "points must be at least 1");
 				return SAYSO_ERR_INVAL;
 			}
 			if (r->max_points && pts > r->max_points) {
-				snprintf(why, whysz,
-					 "too many points for project %d: max %d",
-					 p->number, r->max_points);
+				snprintf(
+				    why, whysz,
+				    "too many points for project %d: max %d",
+				    p->number, r->max_points);
 				return SAYSO_ERR_INVAL;
 			}
 			break;
@@ -124,8 +128,8 @@ static enum sayso_err find_counted(struct sayso_store *st, int64_t round_id,
 {
 	memset(c, 0, sizeof *c);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "SELECT id, uid, cast_at, channel FROM ballots WHERE "
-		    "round_id = ?1 AND resident_id = ?2 AND status = 'counted'");
+	    st, "SELECT id, uid, cast_at, channel FROM ballots WHERE "
+		"round_id = ?1 AND resident_id = ?2 AND status = 'counted'");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, round_id);
@@ -167,7 +171,7 @@ static enum sayso_err set_status(struct sayso_store *st, int64_t id,
 				 const char *status, const char *reason)
 {
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "UPDATE ballots SET status = ?1, reason = ?2 WHERE id = ?3");
+	    st, "UPDATE ballots SET status = ?1, reason = ?2 WHERE id = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
@@ -176,18 +180,16 @@ static enum sayso_err set_status(struct sayso_store *st, int64_t id,
 	return sayso_store_step_done(st, s, "update ballot status");
 }
 
-static enum sayso_err insert_ballot(struct sayso_store *st,
-				    const struct sayso_round *r,
-				    const struct sayso_ballot_in *in,
-				    const char *uid, const char *cast_at,
-				    const char *status, const char *reason,
-				    const struct sayso_project *projects,
-				    size_t np)
+static enum sayso_err
+insert_ballot(struct sayso_store *st, const struct sayso_round *r,
+	      const struct sayso_ballot_in *in, const char *uid,
+	      const char *cast_at, const char *status, const char *reason,
+	      const struct sayso_project *projects, size_t np)
 {
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT INTO ballots(uid, round_id, resident_id, channel, "
-		    "device_id, cast_at, status, reason) VALUES(?1, ?2, ?3, ?4, "
-		    "?5, ?6, ?7, ?8)");
+	    st, "INSERT INTO ballots(uid, round_id, resident_id, channel, "
+		"device_id, cast_at, status, reason) VALUES(?1, ?2, ?3, ?4, "
+		"?5, ?6, ?7, ?8)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
@@ -196,8 +198,9 @@ static enum sayso_err insert_ballot(struct sayso_store *st,
 	sqlite3_bind_text(s, 4, sayso_channel_name(in->channel), -1,
 			  SQLITE_STATIC);
 	sqlite3_bind_text(s, 5,
-			  in->device_id && *in->device_id ? in->device_id
-							  : sayso_store_device(st),
+			  in->device_id && *in->device_id
+			      ? in->device_id
+			      : sayso_store_device(st),
 			  -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 6, cast_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, status, -1, SQLITE_STATIC);
@@ -207,14 +210,15 @@ static enum sayso_err insert_ballot(struct sayso_store *st,
 		sqlite3_reset(s);
 		if (ext == SQLITE_CONSTRAINT_UNIQUE)
 			return sayso_store_fail(st, SAYSO_ERR_EXISTS,
-						"ballot %s is already stored", uid);
+						"ballot %s is already stored",
+						uid);
 		return sayso_store_sqlfail(st, "store ballot");
 	}
 	sqlite3_reset(s);
 	int64_t bid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
 	sqlite3_stmt *it = sayso_store_stmt(
-		st, "INSERT OR IGNORE INTO ballot_items(ballot_id, project_id, "
-		    "points, rank) VALUES(?1, ?2, ?3, ?4)");
+	    st, "INSERT OR IGNORE INTO ballot_items(ballot_id, project_id, "
+		"points, rank) VALUES(?1, ?2, ?3, ?4)");
 	if (!it)
 		return SAYSO_ERR_DB;
 	for (size_t i = 0; i < in->npicks; i++) {
@@ -223,13 +227,16 @@ static enum sayso_err insert_ballot(struct sayso_store *st,
 			if (projects[k].number == in->picks[i].number)
 				p = &projects[k];
 		if (!p)
-			continue; /* a rejected ballot may name unknown projects */
+			continue; /* a rejected ballot may name unknown projects
+				   */
 		sqlite3_reset(it);
 		sqlite3_bind_int64(it, 1, bid);
 		sqlite3_bind_int64(it, 2, p->id);
-		sqlite3_bind_int(it, 3, in->picks[i].points > 0 ? in->picks[i].points : 1);
+		sqlite3_bind_int(
+		    it, 3, in->picks[i].points > 0 ? in->picks[i].points : 1);
 		sqlite3_bind_int(it, 4, (int)i + 1);
-		enum sayso_err e = sayso_store_step_done(st, it, "store ballot item");
+		enum sayso_err e =
+		    sayso_store_step_done(st, it, "store ballot item");
 		if (e != SAYSO_OK)
 			return e;
 	}
@@ -254,7 +261,8 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 		goto fail;
 	if (in->uid && *in->uid) {
 		if (strlen(in->uid) > SAYSO_UID_LEN) {
-			e = sayso_store_fail(st, SAYSO_ERR_INVAL, "bad ballot uid");
+			e = sayso_store_fail(st, SAYSO_ERR_INVAL,
+					     "bad ballot uid");
 			goto fail;
 		}
 		snprintf(res->uid, sizeof res->uid, "%s", in->uid);
@@ -272,7 +280,8 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 
 	/* A merged ballot is judged by the time it was cast, not now. */
 	if (sayso_ballot_validate(&r, projects, np, in->picks, in->npicks, at,
-				  res->reason, sizeof res->reason) != SAYSO_OK) {
+				  res->reason,
+				  sizeof res->reason) != SAYSO_OK) {
 		res->outcome = SAYSO_CAST_INVALID;
 		e = insert_ballot(st, &r, in, res->uid, cast_at, "rejected",
 				  res->reason, projects, np);
@@ -286,8 +295,8 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 		goto fail;
 	if (!prev.found) {
 		res->outcome = SAYSO_CAST_ACCEPTED;
-		e = insert_ballot(st, &r, in, res->uid, cast_at, "counted", NULL,
-				  projects, np);
+		e = insert_ballot(st, &r, in, res->uid, cast_at, "counted",
+				  NULL, projects, np);
 		if (e != SAYSO_OK)
 			goto fail;
 		goto done;
@@ -300,11 +309,12 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 	if (new_wins) {
 		char why[SAYSO_REASON_MAX];
 		supersede_reason(r.revote, at, in->channel, why, sizeof why);
-		if ((e = set_status(st, prev.id, "superseded", why)) != SAYSO_OK)
+		if ((e = set_status(st, prev.id, "superseded", why)) !=
+		    SAYSO_OK)
 			goto fail;
 		res->outcome = SAYSO_CAST_REPLACED;
-		e = insert_ballot(st, &r, in, res->uid, cast_at, "counted", NULL,
-				  projects, np);
+		e = insert_ballot(st, &r, in, res->uid, cast_at, "counted",
+				  NULL, projects, np);
 	} else {
 		supersede_reason(r.revote, prev.cast_at_ms, prev.channel,
 				 res->reason, sizeof res->reason);
@@ -344,7 +354,8 @@ static enum sayso_err reapply_group(struct sayso_store *st,
 			continue;
 		char why[SAYSO_REASON_MAX];
 		supersede_reason(policy, b[w].at, b[w].ch, why, sizeof why);
-		if ((e = set_status(st, b[i].id, "superseded", why)) != SAYSO_OK)
+		if ((e = set_status(st, b[i].id, "superseded", why)) !=
+		    SAYSO_OK)
 			return e;
 		if (b[i].counted)
 			(*changed)++;
@@ -372,10 +383,10 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 	if ((e = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK)
 		goto fail;
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "SELECT id, uid, cast_at, channel, status = 'counted', "
-		    "resident_id FROM ballots WHERE round_id = ?1 AND status != "
-		    "'rejected' AND resident_id IS NOT NULL ORDER BY "
-		    "resident_id, cast_at, id");
+	    st, "SELECT id, uid, cast_at, channel, status = 'counted', "
+		"resident_id FROM ballots WHERE round_id = ?1 AND status != "
+		"'rejected' AND resident_id IS NOT NULL ORDER BY "
+		"resident_id, cast_at, id");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -418,7 +429,8 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 	 * on counted ballots is never violated mid-way. */
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
-		while (j < n && strcmp(group[j].resident, group[i].resident) == 0)
+		while (j < n &&
+		       strcmp(group[j].resident, group[i].resident) == 0)
 			j++;
 		if ((e = reapply_group(st, r.revote, group + i, j - i,
 				       changed)) != SAYSO_OK)
@@ -438,8 +450,8 @@ enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 {
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "SELECT status, channel, count(*) FROM ballots WHERE "
-		    "round_id = ?1 GROUP BY status, channel");
+	    st, "SELECT status, channel, count(*) FROM ballots WHERE "
+		"round_id = ?1 GROUP BY status, channel");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, round_id);
@@ -450,8 +462,9 @@ enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 		int64_t c = sqlite3_column_int64(s, 2);
 		if (strcmp(status, "counted") == 0) {
 			out->counted += c;
-			if (sayso_channel_parse((const char *)sqlite3_column_text(s, 1),
-						&ch) == SAYSO_OK)
+			if (sayso_channel_parse(
+				(const char *)sqlite3_column_text(s, 1), &ch) ==
+			    SAYSO_OK)
 				out->by_channel[ch] += c;
 		} else if (strcmp(status, "superseded") == 0) {
 			out->superseded += c;
@@ -497,7 +510,8 @@ enum sayso_err sayso_picks_parse(const char *s, struct sayso_pick *picks,
 		if (!*p)
 			break;
 		if (!isdigit((unsigned char)*p)) {
-			*why = "project numbers are whole numbers separated by commas";
+			*why = "project numbers are whole numbers separated by "
+			       "commas";
 			return SAYSO_ERR_INVAL;
 		}
 		errno = 0;
@@ -508,7 +522,8 @@ enum sayso_err sayso_picks_parse(const char *s, struct sayso_pick *picks,
 			return SAYSO_ERR_INVAL;
 		}
 		if (*end && *end != ',' && *end != ' ' && *end != '\t') {
-			*why = "project numbers are whole numbers separated by commas";
+			*why = "project numbers are whole numbers separated by "
+			       "commas";
 			return SAYSO_ERR_INVAL;
 		}
 		if (*npicks >= maxpicks) {

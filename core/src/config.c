@@ -22,63 +22,67 @@ struct key {
 	const char *name;
 	enum kind kind;
 	size_t offset;
-	size_t size; /* K_STR buffer size */
+	size_t size;  /* K_STR buffer size */
 	int min, max; /* K_INT */
 };
 
 #define F(sec, field) offsetof(struct sayso_config, sec.field)
 #define STR(sec, key, field)                                                   \
-	{ #sec, key, K_STR, F(sec, field),                                     \
-	  sizeof(((struct sayso_config *)0)->sec.field), 0, 0 }
+	{                                                                      \
+#sec, key, K_STR, F(sec, field),                               \
+		    sizeof(((struct sayso_config *)0)->sec.field), 0, 0        \
+	}
 #define INT(sec, key, field, lo, hi)                                           \
-	{ #sec, key, K_INT, F(sec, field), 0, lo, hi }
+	{                                                                      \
+#sec, key, K_INT, F(sec, field), 0, lo, hi                     \
+	}
 
 static const struct key KEYS[] = {
-	STR(site, "name", name),
-	STR(site, "database", database),
-	STR(site, "results_url", results_url),
-	{"site", "languages", K_LIST, F(site, languages), 0, 0, 0},
-	STR(site, "round", round),
-	INT(kiosk, "idle_seconds", idle_seconds, 5, 3600),
-	INT(kiosk, "idle_countdown", idle_countdown, 3, 120),
-	STR(kiosk, "staff_pin", staff_pin),
-	{"kiosk", "categories", K_LIST, F(kiosk, categories), 0, 0, 0},
-	{"kiosk", "streets", K_LIST, F(kiosk, streets), 0, 0, 0},
-	{"kiosk", "verify", K_VERIFY, F(kiosk, verify), 0, 0, 0},
-	{"kiosk", "cursor", K_BOOL, F(kiosk, cursor), 0, 0, 0},
-	{"kiosk", "fullscreen", K_BOOL, F(kiosk, fullscreen), 0, 0, 0},
-	STR(kiosk, "device", device),
-	STR(kiosk, "font", font),
-	STR(kiosk, "assets", assets),
-	{"smsgw", "provider", K_PROVIDER, F(smsgw, provider), 0, 0, 0},
-	STR(smsgw, "listen", listen),
-	INT(smsgw, "rate_per_minute", rate_per_minute, 1, 10000),
-	INT(smsgw, "followup_minutes", followup_minutes, 1, 1440),
-	INT(smsgw, "max_attempts", max_attempts, 1, 100),
-	STR(kannel, "sendsms_url", sendsms_url),
-	STR(kannel, "username", username),
-	STR(kannel, "password", password),
-	STR(kannel, "from", from),
-	STR(twilio, "account_sid", account_sid),
-	STR(twilio, "auth_token", auth_token),
-	STR(twilio, "from", from),
-	STR(twilio, "api_base", api_base),
-	STR(twilio, "public_url", public_url),
-	INT(twilio, "poll_seconds", poll_seconds, 0, 86400),
-	STR(spool, "incoming", incoming),
-	STR(spool, "outgoing", outgoing),
-	STR(spool, "processed", processed),
-	INT(spool, "poll_ms", poll_ms, 10, 60000),
+    STR(site, "name", name),
+    STR(site, "database", database),
+    STR(site, "results_url", results_url),
+    {"site", "languages", K_LIST, F(site, languages), 0, 0, 0},
+    STR(site, "round", round),
+    INT(kiosk, "idle_seconds", idle_seconds, 5, 3600),
+    INT(kiosk, "idle_countdown", idle_countdown, 3, 120),
+    STR(kiosk, "staff_pin", staff_pin),
+    {"kiosk", "categories", K_LIST, F(kiosk, categories), 0, 0, 0},
+    {"kiosk", "streets", K_LIST, F(kiosk, streets), 0, 0, 0},
+    {"kiosk", "verify", K_VERIFY, F(kiosk, verify), 0, 0, 0},
+    {"kiosk", "cursor", K_BOOL, F(kiosk, cursor), 0, 0, 0},
+    {"kiosk", "fullscreen", K_BOOL, F(kiosk, fullscreen), 0, 0, 0},
+    STR(kiosk, "device", device),
+    STR(kiosk, "font", font),
+    STR(kiosk, "assets", assets),
+    {"smsgw", "provider", K_PROVIDER, F(smsgw, provider), 0, 0, 0},
+    STR(smsgw, "listen", listen),
+    INT(smsgw, "rate_per_minute", rate_per_minute, 1, 10000),
+    INT(smsgw, "followup_minutes", followup_minutes, 1, 1440),
+    INT(smsgw, "max_attempts", max_attempts, 1, 100),
+    STR(kannel, "sendsms_url", sendsms_url),
+    STR(kannel, "username", username),
+    STR(kannel, "password", password),
+    STR(kannel, "from", from),
+    STR(twilio, "account_sid", account_sid),
+    STR(twilio, "auth_token", auth_token),
+    STR(twilio, "from", from),
+    STR(twilio, "api_base", api_base),
+    STR(twilio, "public_url", public_url),
+    INT(twilio, "poll_seconds", poll_seconds, 0, 86400),
+    STR(spool, "incoming", incoming),
+    STR(spool, "outgoing", outgoing),
+    STR(spool, "processed", processed),
+    INT(spool, "poll_ms", poll_ms, 10, 60000),
 };
 
 /* The demo site's lists (assets/demo describes the same round). */
 static const char DEFAULT_CATEGORIES[] =
-	"fly-tipping, litter, alleyways, graffiti, street-lighting, asb, "
-	"damp-mould, parks, other";
+    "fly-tipping, litter, alleyways, graffiti, street-lighting, asb, "
+    "damp-mould, parks, other";
 static const char DEFAULT_STREETS[] =
-	"Byron Street, Chaucer Street, Dryden Street, Keats Street, "
-	"Milton Street, Shakespeare Street, Shelley Street, Spenser Street, "
-	"Tennyson Street, Wordsworth Street, Church Walk, Poets Park";
+    "Byron Street, Chaucer Street, Dryden Street, Keats Street, "
+    "Milton Street, Shakespeare Street, Shelley Street, Spenser Street, "
+    "Tennyson Street, Wordsworth Street, Church Walk, Poets Park";
 
 static void list_free(struct sayso_list *l)
 {
@@ -89,8 +93,8 @@ static void list_free(struct sayso_list *l)
 	l->n = 0;
 }
 
-static int list_parse(struct sayso_list *l, const char *value,
-		      const char **why, bool append)
+static int list_parse(struct sayso_list *l, const char *value, const char **why,
+		      bool append)
 {
 	if (!append)
 		list_free(l);
@@ -179,10 +183,11 @@ struct parse_ctx {
 	size_t errsz;
 	int failed;
 	FILE *f;
-	int lineno;      /* lines handed to inih so far (Debian's inih has no
-			    line numbers in the handler) */
-	int too_long;    /* a line exceeded inih's buffer */
-	unsigned long long listed; /* bit per list key seen: later lines append */
+	int lineno;   /* lines handed to inih so far (Debian's inih has no
+			 line numbers in the handler) */
+	int too_long; /* a line exceeded inih's buffer */
+	unsigned long long
+	    listed; /* bit per list key seen: later lines append */
 };
 
 /* inih reader: one line per call, so the count is the current line. */
@@ -231,7 +236,8 @@ static int set_value(struct sayso_config *c, const struct key *k,
 		if (!strcasecmp(value, "true") || !strcasecmp(value, "yes") ||
 		    !strcasecmp(value, "on") || !strcmp(value, "1"))
 			*(bool *)(void *)field = true;
-		else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") ||
+		else if (!strcasecmp(value, "false") ||
+			 !strcasecmp(value, "no") ||
 			 !strcasecmp(value, "off") || !strcmp(value, "0"))
 			*(bool *)(void *)field = false;
 		else {
@@ -240,8 +246,8 @@ static int set_value(struct sayso_config *c, const struct key *k,
 		}
 		return 0;
 	case K_LIST:
-		return list_parse((struct sayso_list *)(void *)field, value, why,
-				  append);
+		return list_parse((struct sayso_list *)(void *)field, value,
+				  why, append);
 	case K_VERIFY:
 		if (!strcasecmp(value, "none"))
 			c->kiosk.verify = SAYSO_VERIFY_NONE;
@@ -324,7 +330,8 @@ enum sayso_err sayso_config_load(struct sayso_config *c, const char *path,
 	snprintf(c->source, sizeof c->source, "%s", path);
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		snprintf(err, errsz, "%s: cannot read: %s", path, strerror(errno));
+		snprintf(err, errsz, "%s: cannot read: %s", path,
+			 strerror(errno));
 		sayso_config_cleanup(c);
 		return SAYSO_ERR_IO;
 	}

@@ -59,11 +59,13 @@ static int on_entry(void *user, const char *section, const char *name,
 		else if (strcmp(name, "currency") == 0)
 			snprintf(r->currency, sizeof r->currency, "%s", value);
 		else if (strcmp(name, "budget") == 0) {
-			if (sayso_money_parse(value, r->currency[0] ? r->currency : "GBP",
-					      &r->budget, &why) != SAYSO_OK)
+			if (sayso_money_parse(
+				value, r->currency[0] ? r->currency : "GBP",
+				&r->budget, &why) != SAYSO_OK)
 				goto bad;
 		} else if (strcmp(name, "ballot") == 0) {
-			if (sayso_ballot_kind_parse(value, &r->kind) != SAYSO_OK) {
+			if (sayso_ballot_kind_parse(value, &r->kind) !=
+			    SAYSO_OK) {
 				why = "expected approval or knapsack";
 				goto bad;
 			}
@@ -125,7 +127,8 @@ static int on_entry(void *user, const char *section, const char *name,
 		if (bar2) {
 			char *desc = bar2 + 1;
 			trim(desc);
-			snprintf(p->description, sizeof p->description, "%s", desc);
+			snprintf(p->description, sizeof p->description, "%s",
+				 desc);
 		}
 		d->n++;
 		return 1;

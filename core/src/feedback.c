@@ -28,7 +28,8 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 {
 	if (in->score < 1 || in->score > 5)
 		return sayso_store_fail(st, SAYSO_ERR_INVAL,
-					"a rating is 1 to 5, not %d", in->score);
+					"a rating is 1 to 5, not %d",
+					in->score);
 	char uid[SAYSO_UID_LEN + 1];
 	enum sayso_err e;
 	if (in->uid && *in->uid)
@@ -41,9 +42,9 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 	char answer[SAYSO_ANSWER_MAX + 1];
 	sayso_strlcpy_utf8(answer, in->answer, sizeof answer);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT INTO ratings(uid, score, question, answer, "
-		    "resident_id, channel, device_id, cast_at) VALUES(?1, ?2, ?3, "
-		    "?4, ?5, ?6, ?7, ?8)");
+	    st, "INSERT INTO ratings(uid, score, question, answer, "
+		"resident_id, channel, device_id, cast_at) VALUES(?1, ?2, ?3, "
+		"?4, ?5, ?6, ?7, ?8)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
@@ -51,7 +52,8 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 	sayso_bind_text_or_null(s, 3, in->question);
 	sayso_bind_text_or_null(s, 4, answer);
 	sayso_bind_text_or_null(s, 5, in->resident_id);
-	sqlite3_bind_text(s, 6, sayso_channel_name(in->channel), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, sayso_channel_name(in->channel), -1,
+			  SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, device_or_store(st, in->device_id), -1,
 			  SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 8, at, -1, SQLITE_STATIC);
@@ -60,7 +62,8 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 		sqlite3_reset(s);
 		if (ext == SQLITE_CONSTRAINT_UNIQUE)
 			return sayso_store_fail(st, SAYSO_ERR_EXISTS,
-						"rating %s is already stored", uid);
+						"rating %s is already stored",
+						uid);
 		return sayso_store_sqlfail(st, "store rating");
 	}
 	sqlite3_reset(s);
@@ -76,7 +79,7 @@ enum sayso_err sayso_rating_set_followup(struct sayso_store *st,
 	char a[SAYSO_ANSWER_MAX + 1];
 	sayso_strlcpy_utf8(a, answer, sizeof a);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "UPDATE ratings SET question = ?1, answer = ?2 WHERE uid = ?3");
+	    st, "UPDATE ratings SET question = ?1, answer = ?2 WHERE uid = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sayso_bind_text_or_null(s, 1, question);
@@ -110,8 +113,8 @@ enum sayso_err sayso_report_status_parse(const char *s,
 					 enum sayso_report_status *out)
 {
 	static const enum sayso_report_status all[] = {
-		SAYSO_REPORT_OPEN, SAYSO_REPORT_IN_PROGRESS,
-		SAYSO_REPORT_RESOLVED, SAYSO_REPORT_REJECTED};
+	    SAYSO_REPORT_OPEN, SAYSO_REPORT_IN_PROGRESS, SAYSO_REPORT_RESOLVED,
+	    SAYSO_REPORT_REJECTED};
 	for (size_t i = 0; i < 4; i++)
 		if (s && strcmp(s, sayso_report_status_name(all[i])) == 0) {
 			*out = all[i];
@@ -129,8 +132,8 @@ static enum sayso_err add_history(struct sayso_store *st, int64_t report_id,
 				  const char *actor, const char *at)
 {
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT INTO report_history(report_id, at, status, note, "
-		    "actor) VALUES(?1, ?2, ?3, ?4, ?5)");
+	    st, "INSERT INTO report_history(report_id, at, status, note, "
+		"actor) VALUES(?1, ?2, ?3, ?4, ?5)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, report_id);
@@ -178,10 +181,10 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT INTO reports(uid, ref, category, street, location, "
-		    "text, status, resident_id, channel, device_id, cast_at, "
-		    "updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, "
-		    "?9, ?10, ?10)");
+	    st, "INSERT INTO reports(uid, ref, category, street, location, "
+		"text, status, resident_id, channel, device_id, cast_at, "
+		"updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, "
+		"?9, ?10, ?10)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -210,9 +213,11 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
 		const char *msg = sqlite3_errmsg(sayso_store_sqlite(st));
 		sqlite3_reset(s);
-		if (ext == SQLITE_CONSTRAINT_UNIQUE && strstr(msg, "reports.uid")) {
+		if (ext == SQLITE_CONSTRAINT_UNIQUE &&
+		    strstr(msg, "reports.uid")) {
 			e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					     "report %s is already stored", uid);
+					     "report %s is already stored",
+					     uid);
 			goto fail;
 		}
 		if (ext != SQLITE_CONSTRAINT_UNIQUE || attempt > 5 ||
@@ -256,8 +261,8 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 	if (e != SAYSO_OK)
 		return e;
 	sqlite3_stmt *q = sayso_store_stmt(
-		st, "SELECT id, ref, status FROM reports WHERE ref = ?1 OR "
-		    "(CAST(?2 AS INTEGER) = id AND ?2 GLOB '[0-9]*')");
+	    st, "SELECT id, ref, status FROM reports WHERE ref = ?1 OR "
+		"(CAST(?2 AS INTEGER) = id AND ?2 GLOB '[0-9]*')");
 	if (!q) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -268,9 +273,9 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(q);
 		e = rc == SQLITE_DONE
-			    ? sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
-					       "no report with reference '%s'", ref)
-			    : sayso_store_sqlfail(st, "find report");
+			? sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+					   "no report with reference '%s'", ref)
+			: sayso_store_sqlfail(st, "find report");
 		goto fail;
 	}
 	int64_t id = sqlite3_column_int64(q, 0);
@@ -282,7 +287,8 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 	sayso_now_text(now, sizeof now);
 	const char *name = sayso_report_status_name(status);
 	sqlite3_stmt *u = sayso_store_stmt(
-		st, "UPDATE reports SET status = ?1, updated_at = ?2 WHERE id = ?3");
+	    st,
+	    "UPDATE reports SET status = ?1, updated_at = ?2 WHERE id = ?3");
 	if (!u) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -305,9 +311,10 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 		if ((e = sayso_outbox_release(st, key, trimmed)) != SAYSO_OK)
 			goto fail;
 	}
-	if ((e = sayso_store_audit(st, actor, "report.status", "ref=%s %s -> %s%s%s",
-				   realref, old, name, note ? " note=" : "",
-				   note ? note : "")) != SAYSO_OK)
+	if ((e = sayso_store_audit(st, actor, "report.status",
+				   "ref=%s %s -> %s%s%s", realref, old, name,
+				   note ? " note=" : "", note ? note : "")) !=
+	    SAYSO_OK)
 		goto fail;
 	return sayso_store_commit(st);
 fail:
@@ -335,27 +342,45 @@ const char *sayso_report_guess_category(const char *text)
 	static const struct {
 		const char *stem, *category;
 	} rules[] = {
-		{"fly-tip", "fly-tipping"}, {"flytip", "fly-tipping"},
-		{"fly tip", "fly-tipping"}, {"dumped", "fly-tipping"},
-		{"bulky", "fly-tipping"},   {"mattress", "fly-tipping"},
-		{"sofa", "fly-tipping"},    {"fridge", "fly-tipping"},
-		{"rubbish", "litter"},      {"litter", "litter"},
-		{"bin", "litter"},          {"alley", "alleyways"},
-		{"entry", "alleyways"},     {"entries", "alleyways"},
-		{"graffiti", "graffiti"},   {"tag", "graffiti"},
-		{"light", "street-lighting"}, {"lamp", "street-lighting"},
-		{"streetlight", "street-lighting"}, {"dark", "street-lighting"},
-		{"asb", "asb"},             {"anti-social", "asb"},
-		{"antisocial", "asb"},      {"anti social", "asb"},
-		{"noise", "asb"},           {"drug", "asb"},
-		{"damp", "damp-mould"},     {"mould", "damp-mould"},
-		{"mold", "damp-mould"},     {"leak", "damp-mould"},
-		{"repair", "damp-mould"},   {"park", "parks"},
-		{"play", "parks"},          {"swing", "parks"},
+	    {"fly-tip", "fly-tipping"},
+	    {"flytip", "fly-tipping"},
+	    {"fly tip", "fly-tipping"},
+	    {"dumped", "fly-tipping"},
+	    {"bulky", "fly-tipping"},
+	    {"mattress", "fly-tipping"},
+	    {"sofa", "fly-tipping"},
+	    {"fridge", "fly-tipping"},
+	    {"rubbish", "litter"},
+	    {"litter", "litter"},
+	    {"bin", "litter"},
+	    {"alley", "alleyways"},
+	    {"entry", "alleyways"},
+	    {"entries", "alleyways"},
+	    {"graffiti", "graffiti"},
+	    {"tag", "graffiti"},
+	    {"light", "street-lighting"},
+	    {"lamp", "street-lighting"},
+	    {"streetlight", "street-lighting"},
+	    {"dark", "street-lighting"},
+	    {"asb", "asb"},
+	    {"anti-social", "asb"},
+	    {"antisocial", "asb"},
+	    {"anti social", "asb"},
+	    {"noise", "asb"},
+	    {"drug", "asb"},
+	    {"damp", "damp-mould"},
+	    {"mould", "damp-mould"},
+	    {"mold", "damp-mould"},
+	    {"leak", "damp-mould"},
+	    {"repair", "damp-mould"},
+	    {"park", "parks"},
+	    {"play", "parks"},
+	    {"swing", "parks"},
 	};
 	char lower[SAYSO_REPORT_TEXT_MAX + 1];
 	size_t n = 0;
-	for (const char *p = text ? text : ""; *p && n < SAYSO_REPORT_TEXT_MAX; p++)
+	for (const char *p = text ? text : ""; *p && n < SAYSO_REPORT_TEXT_MAX;
+	     p++)
 		lower[n++] = (char)tolower((unsigned char)*p);
 	lower[n] = '\0';
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
@@ -369,8 +394,8 @@ const char *sayso_report_guess_category(const char *text)
 static void street_key(const char *s, char *out, size_t outsz)
 {
 	static const char *const types[] = {
-		" street", " st", " road", " rd", " walk", " avenue", " ave",
-		" lane", " ln", " close", " park",
+	    " street", " st",	" road", " rd",	   " walk", " avenue",
+	    " ave",    " lane", " ln",	 " close", " park",
 	};
 	size_t n = 0;
 	for (; *s && n + 1 < outsz; s++)
@@ -399,7 +424,8 @@ int sayso_street_match(const char *text, char *const *streets, size_t n)
 		if (kl < 3)
 			continue;
 		for (const char *p = lower; (p = strstr(p, key)) != NULL; p++) {
-			bool start = p == lower || !isalpha((unsigned char)p[-1]);
+			bool start =
+			    p == lower || !isalpha((unsigned char)p[-1]);
 			bool end = !isalpha((unsigned char)p[kl]);
 			if (start && end && kl > bestlen) {
 				best = (int)i;

@@ -23,7 +23,6 @@ static size_t utf8_next(const unsigned char *s, size_t len, unsigned long *cp)
 	return sayso_utf8_next(s, len, cp, &bad);
 }
 
-
 /* The non-ASCII characters of the GSM 03.38 basic table. */
 static const unsigned short gsm_basic_extra[] = {
     0x00A1, 0x00A3, 0x00A4, 0x00A5, 0x00A7, 0x00BF, 0x00C4, 0x00C5,

@@ -61,7 +61,8 @@ enum sayso_err sayso_phone_normalise(const char *in, char *out, size_t outsz,
 			continue;
 		}
 		if (!(isdigit(*p) || *p == '+' || *p == '(' || *p == ')')) {
-			*why = "a phone number can only have digits, spaces and a leading +";
+			*why = "a phone number can only have digits, spaces "
+			       "and a leading +";
 			return SAYSO_ERR_INVAL;
 		}
 		if (n + 1 >= sizeof buf) {
@@ -184,7 +185,8 @@ enum sayso_err sayso_code_normalise(const char *in, char *out, size_t outsz,
 		out[n++] = (char)toupper(*p);
 	}
 	if (n < 4) {
-		*why = n == 0 ? "no voter code given" : "that voter code is too short";
+		*why = n == 0 ? "no voter code given"
+			      : "that voter code is too short";
 		if (outsz)
 			out[0] = '\0';
 		return SAYSO_ERR_INVAL;
@@ -194,14 +196,16 @@ enum sayso_err sayso_code_normalise(const char *in, char *out, size_t outsz,
 }
 
 enum sayso_err sayso_resident_id(const unsigned char *secret,
-				 enum sayso_id_kind kind, const char *normalised,
-				 char *out, size_t outsz)
+				 enum sayso_id_kind kind,
+				 const char *normalised, char *out,
+				 size_t outsz)
 {
 	if (!secret || !normalised || outsz < SAYSO_RESIDENT_ID_LEN + 1)
 		return SAYSO_ERR_INVAL;
 	char msg[64];
-	int len = snprintf(msg, sizeof msg, "%s:%s",
-			   kind == SAYSO_ID_PHONE ? "phone" : "code", normalised);
+	int len =
+	    snprintf(msg, sizeof msg, "%s:%s",
+		     kind == SAYSO_ID_PHONE ? "phone" : "code", normalised);
 	if (len < 0 || (size_t)len >= sizeof msg)
 		return SAYSO_ERR_TOOBIG;
 	unsigned char mac[EVP_MAX_MD_SIZE];

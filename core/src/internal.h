@@ -18,7 +18,7 @@ sqlite3 *sayso_store_sqlite(struct sayso_store *st);
 /* Records a formatted detail message on st and returns err. */
 enum sayso_err sayso_store_fail(struct sayso_store *st, enum sayso_err err,
 				const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Maps the last SQLite error on st to an enum sayso_err and records
  * "what: sqlite message" as the detail. */
@@ -32,8 +32,8 @@ enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what);
 sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql);
 
 /* Runs a statement with no result rows, reset afterwards. */
-enum sayso_err sayso_store_step_done(struct sayso_store *st,
-				     sqlite3_stmt *stmt, const char *what);
+enum sayso_err sayso_store_step_done(struct sayso_store *st, sqlite3_stmt *stmt,
+				     const char *what);
 
 /* Binds text or NULL when s is NULL or "". */
 int sayso_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);

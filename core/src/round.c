@@ -30,11 +30,12 @@ const char *sayso_ballot_kind_name(enum sayso_ballot_kind k)
 	return "?";
 }
 
-enum sayso_err sayso_ballot_kind_parse(const char *s, enum sayso_ballot_kind *out)
+enum sayso_err sayso_ballot_kind_parse(const char *s,
+				       enum sayso_ballot_kind *out)
 {
 	static const enum sayso_ballot_kind all[] = {
-		SAYSO_BALLOT_APPROVAL, SAYSO_BALLOT_KNAPSACK,
-		SAYSO_BALLOT_CUMULATIVE, SAYSO_BALLOT_ORDINAL};
+	    SAYSO_BALLOT_APPROVAL, SAYSO_BALLOT_KNAPSACK,
+	    SAYSO_BALLOT_CUMULATIVE, SAYSO_BALLOT_ORDINAL};
 	for (size_t i = 0; i < 4; i++)
 		if (s && strcmp(s, sayso_ballot_kind_name(all[i])) == 0) {
 			*out = all[i];
@@ -185,11 +186,11 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 	if (e != SAYSO_OK)
 		return e;
 	sqlite3_stmt *s = sayso_store_stmt(
-		st,
-		"INSERT INTO rounds(code, title, budget, currency, ballot_kind, "
-		"min_picks, max_picks, max_points, max_sum_points, revote, opens, "
-		"closes, state, imported, created_at) VALUES(?1, ?2, ?3, ?4, ?5, "
-		"?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+	    st,
+	    "INSERT INTO rounds(code, title, budget, currency, ballot_kind, "
+	    "min_picks, max_picks, max_points, max_sum_points, revote, opens, "
+	    "closes, state, imported, created_at) VALUES(?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -198,12 +199,14 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 	sqlite3_bind_text(s, 2, r->title, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, r->budget);
 	sqlite3_bind_text(s, 4, r->currency, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, sayso_ballot_kind_name(r->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, sayso_ballot_kind_name(r->kind), -1,
+			  SQLITE_STATIC);
 	sqlite3_bind_int(s, 6, r->min_picks);
 	sqlite3_bind_int(s, 7, r->max_picks);
 	sqlite3_bind_int(s, 8, r->max_points);
 	sqlite3_bind_int(s, 9, r->max_sum_points);
-	sqlite3_bind_text(s, 10, sayso_revote_name(r->revote), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, sayso_revote_name(r->revote), -1,
+			  SQLITE_STATIC);
 	sayso_bind_text_or_null(s, 11, opens);
 	sayso_bind_text_or_null(s, 12, closes);
 	sqlite3_bind_text(s, 13, sayso_round_state_name(r->state), -1,
@@ -213,11 +216,11 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
 		e = ext == SQLITE_CONSTRAINT_UNIQUE
-			    ? sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					       "a round with code '%s' already "
-					       "exists",
-					       r->code)
-			    : sayso_store_sqlfail(st, "create round");
+			? sayso_store_fail(st, SAYSO_ERR_EXISTS,
+					   "a round with code '%s' already "
+					   "exists",
+					   r->code)
+			: sayso_store_sqlfail(st, "create round");
 		sqlite3_reset(s);
 		goto fail;
 	}
@@ -227,12 +230,12 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 		snprintf(r->opens, sizeof r->opens, "%s", opens);
 	if (closes[0])
 		snprintf(r->closes, sizeof r->closes, "%s", closes);
-	e = sayso_store_audit(st, actor, "round.create",
-			      "code=%s budget=%" PRId64 " currency=%s ballot=%s "
-			      "min=%d max=%d revote=%s",
-			      r->code, r->budget, r->currency,
-			      sayso_ballot_kind_name(r->kind), r->min_picks,
-			      r->max_picks, sayso_revote_name(r->revote));
+	e = sayso_store_audit(
+	    st, actor, "round.create",
+	    "code=%s budget=%" PRId64 " currency=%s ballot=%s "
+	    "min=%d max=%d revote=%s",
+	    r->code, r->budget, r->currency, sayso_ballot_kind_name(r->kind),
+	    r->min_picks, r->max_picks, sayso_revote_name(r->revote));
 	if (e != SAYSO_OK)
 		goto fail;
 	return sayso_store_commit(st);
@@ -264,13 +267,15 @@ static enum sayso_err round_query(struct sayso_store *st, const char *sql,
 	if (code)
 		return sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					"no round with code '%s'", code);
-	return sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no round %" PRId64, id);
+	return sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no round %" PRId64,
+				id);
 }
 
 enum sayso_err sayso_round_get(struct sayso_store *st, const char *code,
 			       struct sayso_round *out)
 {
-	return round_query(st, "SELECT " ROUND_COLS
+	return round_query(st,
+			   "SELECT " ROUND_COLS
 			   " FROM rounds WHERE code = ?1 COLLATE NOCASE",
 			   0, code, out);
 }
@@ -278,7 +283,8 @@ enum sayso_err sayso_round_get(struct sayso_store *st, const char *code,
 enum sayso_err sayso_round_get_by_id(struct sayso_store *st, int64_t id,
 				     struct sayso_round *out)
 {
-	return round_query(st, "SELECT " ROUND_COLS " FROM rounds WHERE id = ?1",
+	return round_query(st,
+			   "SELECT " ROUND_COLS " FROM rounds WHERE id = ?1",
 			   id, NULL, out);
 }
 
@@ -334,9 +340,11 @@ enum sayso_err sayso_round_current(struct sayso_store *st, const char *code,
 		return sayso_round_get(st, code, out);
 	struct sayso_round *rs;
 	size_t n;
-	enum sayso_err e = round_rows(
-		st, "SELECT " ROUND_COLS " FROM rounds WHERE state = 'open' ORDER BY id",
-		&rs, &n);
+	enum sayso_err e =
+	    round_rows(st,
+		       "SELECT " ROUND_COLS
+		       " FROM rounds WHERE state = 'open' ORDER BY id",
+		       &rs, &n);
 	if (e != SAYSO_OK)
 		return e;
 	if (nopen)
@@ -349,7 +357,8 @@ enum sayso_err sayso_round_current(struct sayso_store *st, const char *code,
 					"no round is open for voting");
 	if (n > 1)
 		return sayso_store_fail(st, SAYSO_ERR_STATE,
-					"%zu rounds are open; name the round", n);
+					"%zu rounds are open; name the round",
+					n);
 	return SAYSO_OK;
 }
 
@@ -364,9 +373,10 @@ enum sayso_err sayso_round_set_state(struct sayso_store *st, const char *code,
 	if ((e = sayso_round_get(st, code, &r)) != SAYSO_OK)
 		goto fail;
 	if (state == SAYSO_ROUND_DRAFT && r.state != SAYSO_ROUND_DRAFT) {
-		e = sayso_store_fail(st, SAYSO_ERR_STATE,
-				     "round %s is %s; it cannot go back to draft",
-				     code, sayso_round_state_name(r.state));
+		e = sayso_store_fail(
+		    st, SAYSO_ERR_STATE,
+		    "round %s is %s; it cannot go back to draft", code,
+		    sayso_round_state_name(r.state));
 		goto fail;
 	}
 	if (state == SAYSO_ROUND_OPEN && r.imported) {
@@ -376,17 +386,20 @@ enum sayso_err sayso_round_set_state(struct sayso_store *st, const char *code,
 				     code);
 		goto fail;
 	}
-	sqlite3_stmt *s = sayso_store_stmt(st, "UPDATE rounds SET state = ?1 WHERE id = ?2");
+	sqlite3_stmt *s =
+	    sayso_store_stmt(st, "UPDATE rounds SET state = ?1 WHERE id = ?2");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
 	}
-	sqlite3_bind_text(s, 1, sayso_round_state_name(state), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, sayso_round_state_name(state), -1,
+			  SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, r.id);
-	if ((e = sayso_store_step_done(st, s, "change round state")) != SAYSO_OK)
+	if ((e = sayso_store_step_done(st, s, "change round state")) !=
+	    SAYSO_OK)
 		goto fail;
-	e = sayso_store_audit(st, actor, "round.state", "code=%s %s -> %s", code,
-			      sayso_round_state_name(r.state),
+	e = sayso_store_audit(st, actor, "round.state", "code=%s %s -> %s",
+			      code, sayso_round_state_name(r.state),
 			      sayso_round_state_name(state));
 	if (e != SAYSO_OK)
 		goto fail;
@@ -404,8 +417,9 @@ bool sayso_round_accepting(const struct sayso_round *r, int64_t now_ms,
 		why = &dummy;
 	*why = NULL;
 	if (r->state != SAYSO_ROUND_OPEN) {
-		*why = r->state == SAYSO_ROUND_DRAFT ? "voting has not started yet"
-						     : "voting has closed";
+		*why = r->state == SAYSO_ROUND_DRAFT
+			   ? "voting has not started yet"
+			   : "voting has closed";
 		return false;
 	}
 	int64_t t;
@@ -439,8 +453,8 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 		return e;
 	if (p->number == 0) {
 		sqlite3_stmt *q = sayso_store_stmt(
-			st, "SELECT coalesce(max(number), 0) + 1 FROM projects "
-			    "WHERE round_id = ?1");
+		    st, "SELECT coalesce(max(number), 0) + 1 FROM projects "
+			"WHERE round_id = ?1");
 		if (!q) {
 			e = SAYSO_ERR_DB;
 			goto fail;
@@ -455,8 +469,8 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 		sqlite3_reset(q);
 	}
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT INTO projects(round_id, number, ext_id, title, "
-		    "description, cost) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+	    st, "INSERT INTO projects(round_id, number, ext_id, title, "
+		"description, cost) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -470,10 +484,11 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
 		if (ext == SQLITE_CONSTRAINT_UNIQUE)
-			e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					     "project number %d is already used "
-					     "in this round",
-					     p->number);
+			e = sayso_store_fail(
+			    st, SAYSO_ERR_EXISTS,
+			    "project number %d is already used "
+			    "in this round",
+			    p->number);
 		else if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
 			e = sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					     "no such round");
@@ -503,9 +518,9 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "SELECT id, round_id, number, coalesce(ext_id,''), title, "
-		    "description, cost FROM projects WHERE round_id = ?1 "
-		    "ORDER BY number");
+	    st, "SELECT id, round_id, number, coalesce(ext_id,''), title, "
+		"description, cost FROM projects WHERE round_id = ?1 "
+		"ORDER BY number");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, round_id);
@@ -514,7 +529,8 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
-			struct sayso_project *g = realloc(*out, cap * sizeof *g);
+			struct sayso_project *g =
+			    realloc(*out, cap * sizeof *g);
 			if (!g) {
 				sqlite3_reset(s);
 				free(*out);
@@ -593,7 +609,8 @@ enum sayso_err sayso_money_parse(const char *s, const char *currency,
 	int ndig = 0, since_comma = -1;
 	for (; *p && *p != '.'; p++) {
 		if (*p == ',') {
-			if (ndig == 0 || (since_comma >= 0 && since_comma != 3)) {
+			if (ndig == 0 ||
+			    (since_comma >= 0 && since_comma != 3)) {
 				*why = "misplaced comma in the amount";
 				return SAYSO_ERR_INVAL;
 			}
@@ -601,8 +618,9 @@ enum sayso_err sayso_money_parse(const char *s, const char *currency,
 			continue;
 		}
 		if (*p < '0' || *p > '9') {
-			*why = "an amount can only have digits, commas and a "
-			       "decimal point (is there a letter O for a zero?)";
+			*why =
+			    "an amount can only have digits, commas and a "
+			    "decimal point (is there a letter O for a zero?)";
 			return SAYSO_ERR_INVAL;
 		}
 		if (whole > (INT64_MAX / 1000) / 10) {
@@ -628,8 +646,9 @@ enum sayso_err sayso_money_parse(const char *s, const char *currency,
 		int nf = 0;
 		for (; *p >= '0' && *p <= '9'; p++, nf++) {
 			if (nf >= dec) {
-				*why = dec ? "too many decimal places"
-					   : "this currency has no decimal places";
+				*why =
+				    dec ? "too many decimal places"
+					: "this currency has no decimal places";
 				return SAYSO_ERR_INVAL;
 			}
 			frac = frac * 10 + (*p - '0');
@@ -674,10 +693,11 @@ void sayso_money_format(int64_t minor, const char *currency, char *out,
 	if (sym)
 		snprintf(prefix, sizeof prefix, "%s", sym);
 	else
-		snprintf(prefix, sizeof prefix, "%.3s ", currency ? currency : "");
+		snprintf(prefix, sizeof prefix, "%.3s ",
+			 currency ? currency : "");
 	if (frac)
-		snprintf(out, outsz, "%s%s%s.%02" PRIu64, neg ? "-" : "", prefix,
-			 grouped, frac);
+		snprintf(out, outsz, "%s%s%s.%02" PRIu64, neg ? "-" : "",
+			 prefix, grouped, frac);
 	else
 		snprintf(out, outsz, "%s%s%s", neg ? "-" : "", prefix, grouped);
 }
@@ -685,5 +705,5 @@ void sayso_money_format(int64_t minor, const char *currency, char *out,
 double sayso_money_major(int64_t minor, const char *currency)
 {
 	return sayso_currency_decimals(currency) == 2 ? (double)minor / 100.0
-						     : (double)minor;
+						      : (double)minor;
 }

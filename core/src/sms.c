@@ -23,16 +23,17 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	*duplicate = false;
 	*inbox_id = 0;
 	if (!in->provider || !in->from_e164 || !in->body)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
-					"inbound message lacks provider, sender "
-					"or body");
+		return sayso_store_fail(
+		    st, SAYSO_ERR_INVAL,
+		    "inbound message lacks provider, sender "
+		    "or body");
 	if (strlen(in->body) > SAYSO_SMS_BODY_MAX * 4)
 		return sayso_store_fail(st, SAYSO_ERR_TOOBIG,
 					"inbound message is too long");
 	char resident[SAYSO_RESIDENT_ID_LEN + 1];
 	char at[SAYSO_TIME_LEN + 1];
-	int64_t when = in->received_at_ms ? in->received_at_ms
-					  : sayso_time_now_ms();
+	int64_t when =
+	    in->received_at_ms ? in->received_at_ms : sayso_time_now_ms();
 	sayso_time_format(when, at, sizeof at);
 	char derived[65];
 	const char *pid = in->provider_id;
@@ -42,12 +43,14 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 		unsigned int mdlen = 0;
 		EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 		if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ||
-		    !EVP_DigestUpdate(ctx, in->from_e164, strlen(in->from_e164)) ||
+		    !EVP_DigestUpdate(ctx, in->from_e164,
+				      strlen(in->from_e164)) ||
 		    !EVP_DigestUpdate(ctx, at, strlen(at)) ||
 		    !EVP_DigestUpdate(ctx, in->body, strlen(in->body)) ||
 		    !EVP_DigestFinal_ex(ctx, md, &mdlen)) {
 			EVP_MD_CTX_free(ctx);
-			return sayso_store_fail(st, SAYSO_ERR_CRYPTO, "sha256 failed");
+			return sayso_store_fail(st, SAYSO_ERR_CRYPTO,
+						"sha256 failed");
 		}
 		EVP_MD_CTX_free(ctx);
 		for (unsigned i = 0; i < 16; i++)
@@ -61,9 +64,9 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 				      resident, sizeof resident)) != SAYSO_OK)
 		goto fail;
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT INTO sms_inbox(provider, provider_id, resident_id, "
-		    "body, received_at) VALUES(?1, ?2, ?3, ?4, ?5) "
-		    "ON CONFLICT(provider, provider_id) DO NOTHING");
+	    st, "INSERT INTO sms_inbox(provider, provider_id, resident_id, "
+		"body, received_at) VALUES(?1, ?2, ?3, ?4, ?5) "
+		"ON CONFLICT(provider, provider_id) DO NOTHING");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -73,7 +76,8 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	sqlite3_bind_text(s, 3, resident, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, in->body, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
-	if ((e = sayso_store_step_done(st, s, "store inbound message")) != SAYSO_OK)
+	if ((e = sayso_store_step_done(st, s, "store inbound message")) !=
+	    SAYSO_OK)
 		goto fail;
 	if (sqlite3_changes(sayso_store_sqlite(st)) == 0)
 		*duplicate = true;
@@ -95,7 +99,8 @@ enum sayso_err sayso_inbox_done(struct sayso_store *st, int64_t inbox_id,
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_now_text(now, sizeof now);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "UPDATE sms_inbox SET handled_at = ?1, outcome = ?2 WHERE id = ?3");
+	    st,
+	    "UPDATE sms_inbox SET handled_at = ?1, outcome = ?2 WHERE id = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
@@ -110,8 +115,8 @@ enum sayso_err sayso_inbox_pending(struct sayso_store *st,
 {
 	*n = 0;
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "SELECT id, provider, resident_id, body, received_at FROM "
-		    "sms_inbox WHERE handled_at IS NULL ORDER BY id LIMIT ?1");
+	    st, "SELECT id, provider, resident_id, body, received_at FROM "
+		"sms_inbox WHERE handled_at IS NULL ORDER BY id LIMIT ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
@@ -136,16 +141,16 @@ static enum sayso_err outbox_insert(struct sayso_store *st, const char *to,
 				    int64_t *id)
 {
 	char resident[SAYSO_RESIDENT_ID_LEN + 1];
-	enum sayso_err e = sayso_store_resident(st, SAYSO_ID_PHONE, to, resident,
-						sizeof resident);
+	enum sayso_err e = sayso_store_resident(st, SAYSO_ID_PHONE, to,
+						resident, sizeof resident);
 	if (e != SAYSO_OK)
 		return e;
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_now_text(now, sizeof now);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT INTO sms_outbox(to_number, resident_id, body, "
-		    "inbox_id, status, hold_key, next_attempt_at, created_at) "
-		    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+	    st, "INSERT INTO sms_outbox(to_number, resident_id, body, "
+		"inbox_id, status, hold_key, next_attempt_at, created_at) "
+		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, to, -1, SQLITE_STATIC);
@@ -188,8 +193,8 @@ enum sayso_err sayso_outbox_release(struct sayso_store *st,
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_now_text(now, sizeof now);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "UPDATE sms_outbox SET status = 'queued', body = ?1, "
-		    "next_attempt_at = ?2 WHERE hold_key = ?3 AND status = 'held'");
+	    st, "UPDATE sms_outbox SET status = 'queued', body = ?1, "
+		"next_attempt_at = ?2 WHERE hold_key = ?3 AND status = 'held'");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, body, -1, SQLITE_STATIC);
@@ -206,10 +211,10 @@ enum sayso_err sayso_outbox_due(struct sayso_store *st, int64_t now_ms,
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_time_format(now_ms, now, sizeof now);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "SELECT id, to_number, resident_id, body, attempts FROM "
-		    "sms_outbox WHERE status = 'queued' AND next_attempt_at <= ?1 "
-		    "AND to_number IS NOT NULL ORDER BY next_attempt_at, id "
-		    "LIMIT ?2");
+	    st, "SELECT id, to_number, resident_id, body, attempts FROM "
+		"sms_outbox WHERE status = 'queued' AND next_attempt_at <= ?1 "
+		"AND to_number IS NOT NULL ORDER BY next_attempt_at, id "
+		"LIMIT ?2");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
@@ -236,9 +241,9 @@ static enum sayso_err outbox_finish(struct sayso_store *st, int64_t id,
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_now_text(now, sizeof now);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "UPDATE sms_outbox SET status = ?1, provider_id = ?2, "
-		    "last_error = coalesce(?3, last_error), to_number = NULL, "
-		    "done_at = ?4, attempts = attempts + 1 WHERE id = ?5");
+	    st, "UPDATE sms_outbox SET status = ?1, provider_id = ?2, "
+		"last_error = coalesce(?3, last_error), to_number = NULL, "
+		"done_at = ?4, attempts = attempts + 1 WHERE id = ?5");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
@@ -267,8 +272,8 @@ enum sayso_err sayso_outbox_retry(struct sayso_store *st, int64_t id,
 	char next[SAYSO_TIME_LEN + 1];
 	sayso_time_format(next_ms, next, sizeof next);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "UPDATE sms_outbox SET attempts = attempts + 1, last_error = "
-		    "?1, next_attempt_at = ?2 WHERE id = ?3");
+	    st, "UPDATE sms_outbox SET attempts = attempts + 1, last_error = "
+		"?1, next_attempt_at = ?2 WHERE id = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sayso_bind_text_or_null(s, 1, error);
@@ -277,15 +282,15 @@ enum sayso_err sayso_outbox_retry(struct sayso_store *st, int64_t id,
 	return sayso_store_step_done(st, s, "reschedule message");
 }
 
-enum sayso_err sayso_optout_set(struct sayso_store *st,
-				const char *resident_id, bool opted_out)
+enum sayso_err sayso_optout_set(struct sayso_store *st, const char *resident_id,
+				bool opted_out)
 {
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_now_text(now, sizeof now);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT INTO residents(id, created_at, opted_out) VALUES(?1, "
-		    "?2, ?3) ON CONFLICT(id) DO UPDATE SET opted_out = "
-		    "excluded.opted_out");
+	    st, "INSERT INTO residents(id, created_at, opted_out) VALUES(?1, "
+		"?2, ?3) ON CONFLICT(id) DO UPDATE SET opted_out = "
+		"excluded.opted_out");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_STATIC);
@@ -294,12 +299,12 @@ enum sayso_err sayso_optout_set(struct sayso_store *st,
 	return sayso_store_step_done(st, s, "record opt-out");
 }
 
-enum sayso_err sayso_optout_get(struct sayso_store *st,
-				const char *resident_id, bool *opted_out)
+enum sayso_err sayso_optout_get(struct sayso_store *st, const char *resident_id,
+				bool *opted_out)
 {
 	*opted_out = false;
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "SELECT opted_out FROM residents WHERE id = ?1");
+	    st, "SELECT opted_out FROM residents WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_STATIC);
@@ -319,8 +324,8 @@ enum sayso_err sayso_convo_set(struct sayso_store *st, const char *resident_id,
 	char exp[SAYSO_TIME_LEN + 1];
 	sayso_time_format(expires_ms, exp, sizeof exp);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT OR REPLACE INTO sms_convo(resident_id, kind, ref, "
-		    "expires_at) VALUES(?1, ?2, ?3, ?4)");
+	    st, "INSERT OR REPLACE INTO sms_convo(resident_id, kind, ref, "
+		"expires_at) VALUES(?1, ?2, ?3, ?4)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_STATIC);
@@ -330,17 +335,16 @@ enum sayso_err sayso_convo_set(struct sayso_store *st, const char *resident_id,
 	return sayso_store_step_done(st, s, "record conversation");
 }
 
-enum sayso_err sayso_convo_take(struct sayso_store *st,
-				const char *resident_id, int64_t now_ms,
-				char *kind, size_t kindsz, char *ref,
-				size_t refsz, bool *found)
+enum sayso_err sayso_convo_take(struct sayso_store *st, const char *resident_id,
+				int64_t now_ms, char *kind, size_t kindsz,
+				char *ref, size_t refsz, bool *found)
 {
 	*found = false;
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_time_format(now_ms, now, sizeof now);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "SELECT kind, ref, expires_at > ?2 FROM sms_convo WHERE "
-		    "resident_id = ?1");
+	    st, "SELECT kind, ref, expires_at > ?2 FROM sms_convo WHERE "
+		"resident_id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_STATIC);
@@ -358,7 +362,7 @@ enum sayso_err sayso_convo_take(struct sayso_store *st,
 	if (!any)
 		return SAYSO_OK;
 	sqlite3_stmt *d = sayso_store_stmt(
-		st, "DELETE FROM sms_convo WHERE resident_id = ?1");
+	    st, "DELETE FROM sms_convo WHERE resident_id = ?1");
 	if (!d)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(d, 1, resident_id, -1, SQLITE_STATIC);

@@ -44,7 +44,6 @@ static size_t clean_next(const char *s, size_t len, unsigned long *cp)
 	return utf8_next((const unsigned char *)s, len, cp, &bad);
 }
 
-
 /* Copies at most outsz - 1 bytes of s[0..len) to out, cut at a code point
  * boundary, NUL-terminated. Returns true when it was cut. */
 static bool copy_utf8(char *out, size_t outsz, const char *s, size_t len)

@@ -224,8 +224,8 @@ sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql)
 	return s;
 }
 
-enum sayso_err sayso_store_step_done(struct sayso_store *st,
-				     sqlite3_stmt *stmt, const char *what)
+enum sayso_err sayso_store_step_done(struct sayso_store *st, sqlite3_stmt *stmt,
+				     const char *what)
 {
 	int rc = sqlite3_step(stmt);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -363,20 +363,21 @@ static enum sayso_err write_secret(struct sayso_store *st, const char *path)
 {
 	enum sayso_err e = sayso_random_bytes(st->secret, SAYSO_SECRET_LEN);
 	if (e != SAYSO_OK)
-		return sayso_store_fail(st, e, "no random bytes for the secret");
+		return sayso_store_fail(st, e,
+					"no random bytes for the secret");
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return sayso_store_fail(st, errno == EEXIST ? SAYSO_ERR_EXISTS
-							    : SAYSO_ERR_IO,
-					"%s: cannot create the site secret: %s",
-					path, strerror(errno));
+		return sayso_store_fail(
+		    st, errno == EEXIST ? SAYSO_ERR_EXISTS : SAYSO_ERR_IO,
+		    "%s: cannot create the site secret: %s", path,
+		    strerror(errno));
 	ssize_t w = write(fd, st->secret, SAYSO_SECRET_LEN);
 	int syncok = fsync(fd) == 0;
 	close(fd);
 	if (w != SAYSO_SECRET_LEN || !syncok) {
 		unlink(path);
-		return sayso_store_fail(st, SAYSO_ERR_IO,
-					"%s: cannot write the site secret", path);
+		return sayso_store_fail(
+		    st, SAYSO_ERR_IO, "%s: cannot write the site secret", path);
 	}
 	st->have_secret = true;
 	return SAYSO_OK;
@@ -387,22 +388,24 @@ static enum sayso_err read_secret(struct sayso_store *st, const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return sayso_store_fail(
-			st, SAYSO_ERR_SECRET,
-			"%s: cannot read the site secret: %s (it is created by "
-			"'sayso-admin init' beside the database)",
-			path, strerror(errno));
+		    st, SAYSO_ERR_SECRET,
+		    "%s: cannot read the site secret: %s (it is created by "
+		    "'sayso-admin init' beside the database)",
+		    path, strerror(errno));
 	struct stat sb;
 	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077))
-		sayso_log(SAYSO_LOG_WARN,
-			  "%s: the site secret is readable by others; run chmod 600",
-			  path);
+		sayso_log(
+		    SAYSO_LOG_WARN,
+		    "%s: the site secret is readable by others; run chmod 600",
+		    path);
 	unsigned char extra;
 	ssize_t r = read(fd, st->secret, SAYSO_SECRET_LEN);
 	ssize_t r2 = read(fd, &extra, 1);
 	close(fd);
 	if (r != SAYSO_SECRET_LEN || r2 != 0)
 		return sayso_store_fail(st, SAYSO_ERR_SECRET,
-					"%s: the site secret is not 32 bytes", path);
+					"%s: the site secret is not 32 bytes",
+					path);
 	st->have_secret = true;
 	return SAYSO_OK;
 }
@@ -416,7 +419,8 @@ enum sayso_err sayso_store_set_secret(struct sayso_store *st,
 	if (e != SAYSO_OK)
 		return e;
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT OR REPLACE INTO meta(key, value) VALUES('site_check', ?1)");
+	    st,
+	    "INSERT OR REPLACE INTO meta(key, value) VALUES('site_check', ?1)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, st->site_check, -1, SQLITE_STATIC);
@@ -428,7 +432,8 @@ enum sayso_err sayso_store_set_secret(struct sayso_store *st,
 static enum sayso_err meta_get(struct sayso_store *st, const char *key,
 			       char *out, size_t outsz, bool *found)
 {
-	sqlite3_stmt *s = sayso_store_stmt(st, "SELECT value FROM meta WHERE key = ?1");
+	sqlite3_stmt *s =
+	    sayso_store_stmt(st, "SELECT value FROM meta WHERE key = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -446,7 +451,7 @@ static enum sayso_err meta_set(struct sayso_store *st, const char *key,
 			       const char *value)
 {
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+	    st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -463,17 +468,18 @@ static enum sayso_err migrate(struct sayso_store *st)
 		return sayso_store_sqlfail(st, "read schema version");
 	if (have > sayso_migration_count)
 		return sayso_store_fail(
-			st, SAYSO_ERR_SCHEMA,
-			"%s: schema version %d is newer than this sayso (%d); "
-			"upgrade sayso",
-			st->path, have, sayso_migration_count);
+		    st, SAYSO_ERR_SCHEMA,
+		    "%s: schema version %d is newer than this sayso (%d); "
+		    "upgrade sayso",
+		    st->path, have, sayso_migration_count);
 	if (have == sayso_migration_count)
 		return SAYSO_OK;
 	if (st->readonly)
-		return sayso_store_fail(st, SAYSO_ERR_SCHEMA,
-					"%s: schema version %d needs upgrading, "
-					"but the database was opened read-only",
-					st->path, have);
+		return sayso_store_fail(
+		    st, SAYSO_ERR_SCHEMA,
+		    "%s: schema version %d needs upgrading, "
+		    "but the database was opened read-only",
+		    st->path, have);
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;
@@ -493,7 +499,8 @@ static enum sayso_err migrate(struct sayso_store *st)
 	}
 	if (have == 0) {
 		char sql[64];
-		snprintf(sql, sizeof sql, "PRAGMA application_id = %d", SAYSO_APP_ID);
+		snprintf(sql, sizeof sql, "PRAGMA application_id = %d",
+			 SAYSO_APP_ID);
 		e = exec(st, sql, "set application id");
 		if (e != SAYSO_OK)
 			goto fail;
@@ -600,10 +607,11 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 			goto fail;
 		}
 		if (secret_exists) {
-			e = sayso_store_fail(st, SAYSO_ERR_SECRET,
-					     "%s exists without its database %s; "
-					     "refusing to guess",
-					     spath, path);
+			e = sayso_store_fail(
+			    st, SAYSO_ERR_SECRET,
+			    "%s exists without its database %s; "
+			    "refusing to guess",
+			    spath, path);
 			goto fail;
 		}
 		creating = true;
@@ -614,7 +622,8 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 	oflags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
 		e = st->db ? sayso_store_sqlfail(st, "open")
-			   : sayso_store_fail(st, SAYSO_ERR_NOMEM, "out of memory");
+			   : sayso_store_fail(st, SAYSO_ERR_NOMEM,
+					      "out of memory");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
@@ -654,7 +663,8 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 		if ((e = write_secret(st, spath)) != SAYSO_OK)
 			goto fail;
 		if ((e = compute_site_check(st)) != SAYSO_OK ||
-		    (e = meta_set(st, "site_check", st->site_check)) != SAYSO_OK)
+		    (e = meta_set(st, "site_check", st->site_check)) !=
+			SAYSO_OK)
 			goto fail;
 	} else {
 		if (have_check)
@@ -669,15 +679,15 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 				goto fail;
 			if (have_check && strcmp(stored, st->site_check) != 0) {
 				e = sayso_store_fail(
-					st, SAYSO_ERR_SECRET,
-					"%s does not belong to the database %s "
-					"(another site's secret)",
-					spath, path);
+				    st, SAYSO_ERR_SECRET,
+				    "%s does not belong to the database %s "
+				    "(another site's secret)",
+				    spath, path);
 				goto fail;
 			}
 			if (!have_check && !st->readonly &&
 			    (e = meta_set(st, "site_check", st->site_check)) !=
-				    SAYSO_OK)
+				SAYSO_OK)
 				goto fail;
 		}
 	}
@@ -693,16 +703,16 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 		if ((e = sayso_random_code(rnd, sizeof rnd, 6)) != SAYSO_OK)
 			goto fail;
 		snprintf(st->device, sizeof st->device, "db-%s", rnd);
-		if (!st->readonly && (e = meta_set(st, "device_id", st->device)) !=
-					     SAYSO_OK)
+		if (!st->readonly &&
+		    (e = meta_set(st, "device_id", st->device)) != SAYSO_OK)
 			goto fail;
 	}
 	*out = st;
 	return SAYSO_OK;
 fail:
 	if (errbuf && errsz)
-		snprintf(errbuf, errsz, "%s", st->errmsg[0] ? st->errmsg
-							    : sayso_strerror(e));
+		snprintf(errbuf, errsz, "%s",
+			 st->errmsg[0] ? st->errmsg : sayso_strerror(e));
 	if (creating && !memory && st->db) {
 		/* Do not leave a half-made database or secret behind. */
 		free_stmts(st);
@@ -741,9 +751,9 @@ enum sayso_err sayso_store_set_device(struct sayso_store *st, const char *id,
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_now_text(now, sizeof now);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT INTO devices(id, kind, first_seen, last_seen) "
-		    "VALUES(?1, ?2, ?3, ?3) ON CONFLICT(id) DO UPDATE SET "
-		    "last_seen = excluded.last_seen");
+	    st, "INSERT INTO devices(id, kind, first_seen, last_seen) "
+		"VALUES(?1, ?2, ?3, ?3) ON CONFLICT(id) DO UPDATE SET "
+		"last_seen = excluded.last_seen");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
@@ -762,8 +772,9 @@ enum sayso_err sayso_store_audit(struct sayso_store *st, const char *actor,
 	va_end(ap);
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT INTO audit(at, actor, action, detail) VALUES(?1, ?2, ?3, ?4)");
+	sqlite3_stmt *s =
+	    sayso_store_stmt(st, "INSERT INTO audit(at, actor, action, detail) "
+				 "VALUES(?1, ?2, ?3, ?4)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
@@ -781,8 +792,8 @@ enum sayso_err sayso_store_resident(struct sayso_store *st,
 	if (!st->have_secret)
 		return sayso_store_fail(st, SAYSO_ERR_SECRET,
 					"no site secret loaded");
-	enum sayso_err e = sayso_resident_id(st->secret, kind, normalised, out,
-					     outsz);
+	enum sayso_err e =
+	    sayso_resident_id(st->secret, kind, normalised, out, outsz);
 	if (e != SAYSO_OK)
 		return sayso_store_fail(st, e, "cannot compute resident id");
 	if (st->readonly)
@@ -790,7 +801,8 @@ enum sayso_err sayso_store_resident(struct sayso_store *st,
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_now_text(now, sizeof now);
 	sqlite3_stmt *s = sayso_store_stmt(
-		st, "INSERT OR IGNORE INTO residents(id, created_at) VALUES(?1, ?2)");
+	    st,
+	    "INSERT OR IGNORE INTO residents(id, created_at) VALUES(?1, ?2)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, out, -1, SQLITE_STATIC);
@@ -814,8 +826,8 @@ enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
 		}                                                              \
 	} while (0)
 	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s,
+			       NULL) != SQLITE_OK)
 		return sayso_store_sqlfail(st, "integrity check");
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -846,8 +858,8 @@ enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
 	ADD("schema version: %d (this sayso: %d)\n",
 	    sayso_store_schema_version(st), sayso_store_schema_latest());
 	static const char *const tables[] = {
-		"rounds", "projects", "ballots", "residents", "ratings",
-		"reports", "sms_inbox", "sms_outbox", "devices", "audit",
+	    "rounds",  "projects",  "ballots",	  "residents", "ratings",
+	    "reports", "sms_inbox", "sms_outbox", "devices",   "audit",
 	};
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		char sql[96];
@@ -870,9 +882,9 @@ enum sayso_err sayso_store_backup(struct sayso_store *st, const char *dest_path)
 	if (sqlite3_open_v2(dest_path, &dst,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			    NULL) != SQLITE_OK) {
-		e = sayso_store_fail(st, SAYSO_ERR_IO, "%s: cannot create: %s",
-				     dest_path,
-				     dst ? sqlite3_errmsg(dst) : "out of memory");
+		e = sayso_store_fail(
+		    st, SAYSO_ERR_IO, "%s: cannot create: %s", dest_path,
+		    dst ? sqlite3_errmsg(dst) : "out of memory");
 		goto out;
 	}
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
@@ -920,7 +932,7 @@ const char *sayso_channel_name(enum sayso_channel ch)
 enum sayso_err sayso_channel_parse(const char *s, enum sayso_channel *out)
 {
 	static const enum sayso_channel all[] = {
-		SAYSO_CH_KIOSK, SAYSO_CH_SMS, SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
+	    SAYSO_CH_KIOSK, SAYSO_CH_SMS, SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
 	for (size_t i = 0; i < 4; i++)
 		if (s && strcmp(s, sayso_channel_name(all[i])) == 0) {
 			*out = all[i];

@@ -122,7 +122,8 @@ enum sayso_err sayso_time_parse(const char *s, int64_t *ms)
 	int yy = y - (mo <= 2);
 	int era = (yy >= 0 ? yy : yy - 399) / 400;
 	unsigned yoe = (unsigned)(yy - era * 400);
-	unsigned doy = (unsigned)((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	unsigned doy =
+	    (unsigned)((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1);
 	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	int64_t days = (int64_t)era * 146097 + (int64_t)doe - 719468;
 	*ms = ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000) + milli;

@@ -13,7 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[64];
-	snprintf(path, sizeof path, "/tmp/sayso-fuzz-config-%d.ini", (int)getpid());
+	snprintf(path, sizeof path, "/tmp/sayso-fuzz-config-%d.ini",
+		 (int)getpid());
 	FILE *f = fopen(path, "wb");
 	if (!f)
 		return 0;

@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sayso_phone_normalise(in, out, sizeof out, &why) == SAYSO_OK) {
 		if (strlen(out) != 13 || strncmp(out, "+447", 4) != 0)
 			abort();
-		if (sayso_phone_normalise(out, again, sizeof again, &why) != SAYSO_OK ||
+		if (sayso_phone_normalise(out, again, sizeof again, &why) !=
+			SAYSO_OK ||
 		    strcmp(out, again) != 0)
 			abort();
 	} else if (!why) {

@@ -31,7 +31,8 @@ static void test_defaults(void **state)
 	assert_string_equal(c.smsgw.listen, "127.0.0.1:8088");
 	assert_int_equal(c.smsgw.rate_per_minute, 10);
 	assert_true(c.kiosk.categories.n >= 9);
-	assert_string_equal(c.kiosk.categories.items[c.kiosk.categories.n - 1], "other");
+	assert_string_equal(c.kiosk.categories.items[c.kiosk.categories.n - 1],
+			    "other");
 	assert_true(c.kiosk.streets.n >= 10);
 	sayso_config_cleanup(&c);
 	sayso_config_cleanup(&c); /* twice is safe */
@@ -51,12 +52,14 @@ static void test_full_file(void **state)
 	assert_string_equal(c.kiosk.streets.items[11], "Poets Park");
 	sayso_config_cleanup(&c);
 
-	const char *p = write_ini("a.ini",
-		"; comment\n[site]\nname = Croxteth Hub\ndatabase = /tmp/x.db\n"
-		"[kiosk]\nidle_seconds = 30\nverify = sms\ncursor = yes\n"
-		"categories = litter, other\n"
-		"[smsgw]\nprovider = twilio\nlisten = 127.0.0.1:9000\n"
-		"[twilio]\npoll_seconds = 15\npublic_url = https://hub.example.org/twilio\n");
+	const char *p = write_ini(
+	    "a.ini",
+	    "; comment\n[site]\nname = Croxteth Hub\ndatabase = /tmp/x.db\n"
+	    "[kiosk]\nidle_seconds = 30\nverify = sms\ncursor = yes\n"
+	    "categories = litter, other\n"
+	    "[smsgw]\nprovider = twilio\nlisten = 127.0.0.1:9000\n"
+	    "[twilio]\npoll_seconds = 15\npublic_url = "
+	    "https://hub.example.org/twilio\n");
 	assert_int_equal(sayso_config_load(&c, p, err, sizeof err), SAYSO_OK);
 	assert_string_equal(c.site.name, "Croxteth Hub");
 	assert_int_equal(c.kiosk.idle_seconds, 30);
@@ -67,12 +70,14 @@ static void test_full_file(void **state)
 	assert_int_equal(c.twilio.poll_seconds, 15);
 	char host[64];
 	unsigned short port;
-	assert_int_equal(sayso_config_listen(c.smsgw.listen, host, sizeof host, &port),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_config_listen(c.smsgw.listen, host, sizeof host, &port),
+	    SAYSO_OK);
 	assert_string_equal(host, "127.0.0.1");
 	assert_int_equal(port, 9000);
-	assert_int_equal(sayso_config_listen("nohost", host, sizeof host, &port),
-			 SAYSO_ERR_INVAL);
+	assert_int_equal(
+	    sayso_config_listen("nohost", host, sizeof host, &port),
+	    SAYSO_ERR_INVAL);
 	sayso_config_cleanup(&c);
 }
 
@@ -91,12 +96,17 @@ static void expect_error(const char *text, const char *want)
 static void test_errors(void **state)
 {
 	(void)state;
-	expect_error("[site]\nname = x\ncolour = blue\n", "bad.ini:3: unknown key 'colour' in [site]");
-	expect_error("[sight]\nname = x\n", "bad.ini:2: unknown section [sight]");
-	expect_error("[kiosk]\n\nidle_seconds = soon\n", "bad.ini:3: [kiosk] idle_seconds = 'soon': expected a whole number");
+	expect_error("[site]\nname = x\ncolour = blue\n",
+		     "bad.ini:3: unknown key 'colour' in [site]");
+	expect_error("[sight]\nname = x\n",
+		     "bad.ini:2: unknown section [sight]");
+	expect_error("[kiosk]\n\nidle_seconds = soon\n",
+		     "bad.ini:3: [kiosk] idle_seconds = 'soon': expected a "
+		     "whole number");
 	expect_error("[kiosk]\nidle_seconds = 1\n", "number out of range");
 	expect_error("[kiosk]\nverify = fingerprint\n", "expected none or sms");
-	expect_error("[smsgw]\nprovider = carrier-pigeon\n", "expected kannel, twilio or spool");
+	expect_error("[smsgw]\nprovider = carrier-pigeon\n",
+		     "expected kannel, twilio or spool");
 	expect_error("[kiosk]\ncursor = maybe\n", "expected true or false");
 	expect_error("[site]\nthis line has no equals sign\n", "bad.ini:2:");
 	char longline[600];
@@ -107,8 +117,9 @@ static void test_errors(void **state)
 	expect_error(longline, "too long");
 	struct sayso_config c;
 	char err[512];
-	assert_int_equal(sayso_config_load(&c, "/nonexistent/sayso.ini", err, sizeof err),
-			 SAYSO_ERR_IO);
+	assert_int_equal(
+	    sayso_config_load(&c, "/nonexistent/sayso.ini", err, sizeof err),
+	    SAYSO_ERR_IO);
 	assert_non_null(strstr(err, "/nonexistent/sayso.ini"));
 }
 
@@ -129,9 +140,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_full_file),
-		cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_full_file),
+	    cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -16,8 +16,9 @@
 static int64_t scalar(struct sayso_store *st, const char *sql)
 {
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(sayso_store_sqlite(st), sql, -1, &s,
-					    NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(sayso_store_sqlite(st), sql, -1, &s, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	int64_t v = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -31,8 +32,9 @@ static void test_ratings(void **state)
 	struct sayso_rating_in in = {.score = 5, .channel = SAYSO_CH_KIOSK};
 	char uid[27];
 	assert_int_equal(sayso_rating_add(st, &in, uid, sizeof uid), SAYSO_OK);
-	assert_int_equal(sayso_rating_set_followup(st, uid, "best", "green spaces"),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_rating_set_followup(st, uid, "best", "green spaces"),
+	    SAYSO_OK);
 	in.score = 0;
 	assert_int_equal(sayso_rating_add(st, &in, NULL, 0), SAYSO_ERR_INVAL);
 	in.score = 6;
@@ -44,8 +46,10 @@ static void test_ratings(void **state)
 	in.uid = uid;
 	assert_int_equal(sayso_rating_add(st, &in, NULL, 0), SAYSO_ERR_EXISTS);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM ratings"), 1);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM ratings WHERE score = 5 "
-				"AND answer = 'green spaces' AND device_id = 'test'"), 1);
+	assert_int_equal(
+	    scalar(st, "SELECT count(*) FROM ratings WHERE score = 5 "
+		       "AND answer = 'green spaces' AND device_id = 'test'"),
+	    1);
 	/* Long answers are cut at a UTF-8 boundary. */
 	char longans[600];
 	memset(longans, 0, sizeof longans);
@@ -56,9 +60,12 @@ static void test_ratings(void **state)
 	in.answer = longans;
 	in.question = "better";
 	char uid2[27];
-	assert_int_equal(sayso_rating_add(st, &in, uid2, sizeof uid2), SAYSO_OK);
-	assert_int_equal(scalar(st, "SELECT length(CAST(answer AS BLOB)) FROM ratings "
-				"WHERE score = 4"), 280);
+	assert_int_equal(sayso_rating_add(st, &in, uid2, sizeof uid2),
+			 SAYSO_OK);
+	assert_int_equal(
+	    scalar(st, "SELECT length(CAST(answer AS BLOB)) FROM ratings "
+		       "WHERE score = 4"),
+	    280);
 	sayso_store_close(st);
 }
 
@@ -67,31 +74,47 @@ static void test_reports(void **state)
 	(void)state;
 	struct sayso_store *st = tu_memstore();
 	struct sayso_report_in in = {
-		.category = "fly-tipping", .street = "Byron Street",
-		.text = "Mattress dumped in the alley <script>", .channel = SAYSO_CH_KIOSK,
-		.notify_phone = "+447700900462",
+	    .category = "fly-tipping",
+	    .street = "Byron Street",
+	    .text = "Mattress dumped in the alley <script>",
+	    .channel = SAYSO_CH_KIOSK,
+	    .notify_phone = "+447700900462",
 	};
 	char ref[SAYSO_REF_LEN + 1];
 	assert_int_equal(sayso_report_add(st, &in, ref, sizeof ref), SAYSO_OK);
 	assert_int_equal(strlen(ref), 7);
 	assert_int_equal(ref[3], '-');
-	assert_int_equal(scalar(st, "SELECT count(*) FROM sms_outbox WHERE status = 'held'"), 1);
+	assert_int_equal(
+	    scalar(st, "SELECT count(*) FROM sms_outbox WHERE status = 'held'"),
+	    1);
 	char lower[8];
 	for (int i = 0; i < 8; i++)
-		lower[i] = (char)(ref[i] >= 'A' && ref[i] <= 'Z' ? ref[i] + 32 : ref[i]);
-	assert_int_equal(sayso_report_set_status(st, lower, SAYSO_REPORT_IN_PROGRESS,
-						 "Passed to the council", "admin:jo"),
-			 SAYSO_OK);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM sms_outbox WHERE status = 'held'"), 1);
+		lower[i] = (char)(ref[i] >= 'A' && ref[i] <= 'Z' ? ref[i] + 32
+								 : ref[i]);
+	assert_int_equal(
+	    sayso_report_set_status(st, lower, SAYSO_REPORT_IN_PROGRESS,
+				    "Passed to the council", "admin:jo"),
+	    SAYSO_OK);
+	assert_int_equal(
+	    scalar(st, "SELECT count(*) FROM sms_outbox WHERE status = 'held'"),
+	    1);
 	assert_int_equal(sayso_report_set_status(st, ref, SAYSO_REPORT_RESOLVED,
-						 "Cleared on Tuesday.", "admin:jo"),
+						 "Cleared on Tuesday.",
+						 "admin:jo"),
 			 SAYSO_OK);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM sms_outbox WHERE status = 'queued' "
-				"AND body LIKE 'Your report %resolved%Cleared on Tuesday.'"), 1);
+	assert_int_equal(
+	    scalar(st,
+		   "SELECT count(*) FROM sms_outbox WHERE status = 'queued' "
+		   "AND body LIKE 'Your report %resolved%Cleared on Tuesday.'"),
+	    1);
 	assert_int_equal(scalar(st, "SELECT count(*) FROM report_history"), 3);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM audit WHERE action = 'report.status'"), 2);
-	assert_int_equal(sayso_report_set_status(st, "ZZZ-ZZZ", SAYSO_REPORT_RESOLVED,
-						 NULL, "admin:jo"),
+	assert_int_equal(
+	    scalar(st,
+		   "SELECT count(*) FROM audit WHERE action = 'report.status'"),
+	    2);
+	assert_int_equal(sayso_report_set_status(st, "ZZZ-ZZZ",
+						 SAYSO_REPORT_RESOLVED, NULL,
+						 "admin:jo"),
 			 SAYSO_ERR_NOTFOUND);
 	/* Report text limit. */
 	char big[SAYSO_REPORT_TEXT_MAX + 2];
@@ -99,35 +122,57 @@ static void test_reports(void **state)
 	big[sizeof big - 1] = '\0';
 	in.text = big;
 	in.notify_phone = NULL;
-	assert_int_equal(sayso_report_add(st, &in, ref, sizeof ref), SAYSO_ERR_TOOBIG);
+	assert_int_equal(sayso_report_add(st, &in, ref, sizeof ref),
+			 SAYSO_ERR_TOOBIG);
 	in.text = NULL;
 	in.category = "";
-	assert_int_equal(sayso_report_add(st, &in, ref, sizeof ref), SAYSO_ERR_INVAL);
+	assert_int_equal(sayso_report_add(st, &in, ref, sizeof ref),
+			 SAYSO_ERR_INVAL);
 	enum sayso_report_status s;
-	assert_int_equal(sayso_report_status_parse("in_progress", &s), SAYSO_OK);
+	assert_int_equal(sayso_report_status_parse("in_progress", &s),
+			 SAYSO_OK);
 	assert_int_equal(s, SAYSO_REPORT_IN_PROGRESS);
-	assert_int_equal(sayso_report_status_parse("done", &s), SAYSO_ERR_INVAL);
+	assert_int_equal(sayso_report_status_parse("done", &s),
+			 SAYSO_ERR_INVAL);
 	sayso_store_close(st);
 }
 
 static void test_guess_and_streets(void **state)
 {
 	(void)state;
-	assert_string_equal(sayso_report_guess_category("Someone fly-tipped a sofa"), "fly-tipping");
-	assert_string_equal(sayso_report_guess_category("Bulky rubbish by the shops"), "fly-tipping");
-	assert_string_equal(sayso_report_guess_category("Litter everywhere on the green"), "litter");
-	assert_string_equal(sayso_report_guess_category("GRAFFITI on the bus shelter"), "graffiti");
-	assert_string_equal(sayso_report_guess_category("street light out"), "street-lighting");
-	assert_string_equal(sayso_report_guess_category("Damp and mould in the bedroom"), "damp-mould");
-	assert_string_equal(sayso_report_guess_category("ASB outside the chippy"), "asb");
-	assert_string_equal(sayso_report_guess_category("the back alley gate is broken"), "alleyways");
+	assert_string_equal(
+	    sayso_report_guess_category("Someone fly-tipped a sofa"),
+	    "fly-tipping");
+	assert_string_equal(
+	    sayso_report_guess_category("Bulky rubbish by the shops"),
+	    "fly-tipping");
+	assert_string_equal(
+	    sayso_report_guess_category("Litter everywhere on the green"),
+	    "litter");
+	assert_string_equal(
+	    sayso_report_guess_category("GRAFFITI on the bus shelter"),
+	    "graffiti");
+	assert_string_equal(sayso_report_guess_category("street light out"),
+			    "street-lighting");
+	assert_string_equal(
+	    sayso_report_guess_category("Damp and mould in the bedroom"),
+	    "damp-mould");
+	assert_string_equal(
+	    sayso_report_guess_category("ASB outside the chippy"), "asb");
+	assert_string_equal(
+	    sayso_report_guess_category("the back alley gate is broken"),
+	    "alleyways");
 	assert_string_equal(sayso_report_guess_category("Lovely day"), "other");
 	assert_string_equal(sayso_report_guess_category(""), "other");
 	assert_string_equal(sayso_report_guess_category(NULL), "other");
-	char *streets[] = {"Byron Street", "Keats Street", "Church Walk", "Poets Park"};
-	assert_int_equal(sayso_street_match("rubbish on byron st again", streets, 4), 0);
-	assert_int_equal(sayso_street_match("KEATS STREET lamp", streets, 4), 1);
-	assert_int_equal(sayso_street_match("behind church walk", streets, 4), 2);
+	char *streets[] = {"Byron Street", "Keats Street", "Church Walk",
+			   "Poets Park"};
+	assert_int_equal(
+	    sayso_street_match("rubbish on byron st again", streets, 4), 0);
+	assert_int_equal(sayso_street_match("KEATS STREET lamp", streets, 4),
+			 1);
+	assert_int_equal(sayso_street_match("behind church walk", streets, 4),
+			 2);
 	assert_int_equal(sayso_street_match("keatson road", streets, 4), -1);
 	assert_int_equal(sayso_street_match("no street here", streets, 4), -1);
 }
@@ -136,15 +181,19 @@ static void test_sms_queues(void **state)
 {
 	(void)state;
 	struct sayso_store *st = tu_memstore();
-	struct sayso_inbound in = {.provider = "twilio", .provider_id = "SM1",
-				   .from_e164 = "+447700900463", .body = "VOTE 1 2"};
+	struct sayso_inbound in = {.provider = "twilio",
+				   .provider_id = "SM1",
+				   .from_e164 = "+447700900463",
+				   .body = "VOTE 1 2"};
 	int64_t id1 = 0, id2 = 0;
 	bool dup = true;
 	char rid[65];
-	assert_int_equal(sayso_inbox_add(st, &in, &id1, &dup, rid, sizeof rid), SAYSO_OK);
+	assert_int_equal(sayso_inbox_add(st, &in, &id1, &dup, rid, sizeof rid),
+			 SAYSO_OK);
 	assert_false(dup);
 	assert_true(id1 > 0);
-	assert_int_equal(sayso_inbox_add(st, &in, &id2, &dup, NULL, 0), SAYSO_OK);
+	assert_int_equal(sayso_inbox_add(st, &in, &id2, &dup, NULL, 0),
+			 SAYSO_OK);
 	assert_true(dup); /* re-delivery */
 	struct sayso_inbox_row rows[4];
 	size_t n;
@@ -155,28 +204,48 @@ static void test_sms_queues(void **state)
 	assert_int_equal(sayso_inbox_done(st, id1, "vote.accepted"), SAYSO_OK);
 	assert_int_equal(sayso_inbox_pending(st, rows, 4, &n), SAYSO_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM sms_inbox WHERE body LIKE '%7700%'"), 0);
+	assert_int_equal(
+	    scalar(st,
+		   "SELECT count(*) FROM sms_inbox WHERE body LIKE '%7700%'"),
+	    0);
 
 	/* Outbox: due, retry with backoff, sent erases the number. */
 	int64_t ob;
-	assert_int_equal(sayso_outbox_queue(st, "+447700900463", "Thanks", id1, &ob), SAYSO_OK);
+	assert_int_equal(
+	    sayso_outbox_queue(st, "+447700900463", "Thanks", id1, &ob),
+	    SAYSO_OK);
 	struct sayso_outbox_msg msgs[4];
 	int64_t now = sayso_time_now_ms();
 	assert_int_equal(sayso_outbox_due(st, now + 1, msgs, 4, &n), SAYSO_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(msgs[0].to, "+447700900463");
-	assert_int_equal(sayso_outbox_retry(st, ob, "HTTP 503", now + 60000), SAYSO_OK);
+	assert_int_equal(sayso_outbox_retry(st, ob, "HTTP 503", now + 60000),
+			 SAYSO_OK);
 	assert_int_equal(sayso_outbox_due(st, now + 1, msgs, 4, &n), SAYSO_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(sayso_outbox_due(st, now + 60001, msgs, 4, &n), SAYSO_OK);
+	assert_int_equal(sayso_outbox_due(st, now + 60001, msgs, 4, &n),
+			 SAYSO_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(msgs[0].attempts, 1);
 	assert_int_equal(sayso_outbox_sent(st, ob, "SMabc"), SAYSO_OK);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM sms_outbox WHERE to_number IS NOT NULL"), 0);
-	assert_int_equal(sayso_outbox_queue(st, "+447700900464", "x", 0, &ob), SAYSO_OK);
-	assert_int_equal(sayso_outbox_failed(st, ob, "21211 invalid number"), SAYSO_OK);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM sms_outbox WHERE to_number IS NOT NULL"), 0);
-	assert_int_equal(scalar(st, "SELECT count(*) FROM sms_outbox WHERE status = 'failed'"), 1);
+	assert_int_equal(
+	    scalar(
+		st,
+		"SELECT count(*) FROM sms_outbox WHERE to_number IS NOT NULL"),
+	    0);
+	assert_int_equal(sayso_outbox_queue(st, "+447700900464", "x", 0, &ob),
+			 SAYSO_OK);
+	assert_int_equal(sayso_outbox_failed(st, ob, "21211 invalid number"),
+			 SAYSO_OK);
+	assert_int_equal(
+	    scalar(
+		st,
+		"SELECT count(*) FROM sms_outbox WHERE to_number IS NOT NULL"),
+	    0);
+	assert_int_equal(
+	    scalar(st,
+		   "SELECT count(*) FROM sms_outbox WHERE status = 'failed'"),
+	    1);
 
 	/* Opt-out per resident. */
 	bool out = true;
@@ -192,17 +261,24 @@ static void test_sms_queues(void **state)
 	/* Conversation windows expire and are taken once. */
 	char kind[32], ref[40];
 	bool found;
-	assert_int_equal(sayso_convo_set(st, rid, "rating_followup", "UID1", now + 1800000), SAYSO_OK);
-	assert_int_equal(sayso_convo_take(st, rid, now + 1799000, kind, sizeof kind,
-					  ref, sizeof ref, &found), SAYSO_OK);
+	assert_int_equal(
+	    sayso_convo_set(st, rid, "rating_followup", "UID1", now + 1800000),
+	    SAYSO_OK);
+	assert_int_equal(sayso_convo_take(st, rid, now + 1799000, kind,
+					  sizeof kind, ref, sizeof ref, &found),
+			 SAYSO_OK);
 	assert_true(found);
 	assert_string_equal(ref, "UID1");
 	assert_int_equal(sayso_convo_take(st, rid, now, kind, sizeof kind, ref,
-					  sizeof ref, &found), SAYSO_OK);
+					  sizeof ref, &found),
+			 SAYSO_OK);
 	assert_false(found);
-	assert_int_equal(sayso_convo_set(st, rid, "rating_followup", "UID2", now + 1800000), SAYSO_OK);
-	assert_int_equal(sayso_convo_take(st, rid, now + 1800001, kind, sizeof kind,
-					  ref, sizeof ref, &found), SAYSO_OK);
+	assert_int_equal(
+	    sayso_convo_set(st, rid, "rating_followup", "UID2", now + 1800000),
+	    SAYSO_OK);
+	assert_int_equal(sayso_convo_take(st, rid, now + 1800001, kind,
+					  sizeof kind, ref, sizeof ref, &found),
+			 SAYSO_OK);
 	assert_false(found); /* expired */
 	sayso_store_close(st);
 }
@@ -215,9 +291,11 @@ static void test_demo_and_money(void **state)
 	char assets[512];
 	snprintf(assets, sizeof assets, "%s/assets", src);
 	bool created = false;
-	assert_int_equal(sayso_demo_load(st, assets, "admin:test", &created), SAYSO_OK);
+	assert_int_equal(sayso_demo_load(st, assets, "admin:test", &created),
+			 SAYSO_OK);
 	assert_true(created);
-	assert_int_equal(sayso_demo_load(st, assets, "admin:test", &created), SAYSO_OK);
+	assert_int_equal(sayso_demo_load(st, assets, "admin:test", &created),
+			 SAYSO_OK);
 	assert_false(created);
 	struct sayso_round r;
 	assert_int_equal(sayso_round_current(st, NULL, &r, NULL), SAYSO_OK);
@@ -228,7 +306,8 @@ static void test_demo_and_money(void **state)
 	assert_int_equal(same.id, r.id);
 	struct sayso_round dup = r;
 	snprintf(dup.code, sizeof dup.code, "Poets26");
-	assert_int_equal(sayso_round_create(st, &dup, "admin:test"), SAYSO_ERR_EXISTS);
+	assert_int_equal(sayso_round_create(st, &dup, "admin:test"),
+			 SAYSO_ERR_EXISTS);
 	assert_int_equal(r.budget, 5000000);
 	assert_int_equal(r.max_picks, 5);
 	struct sayso_project *ps;
@@ -239,21 +318,29 @@ static void test_demo_and_money(void **state)
 	assert_int_equal(ps[0].cost, 1800000);
 	assert_int_equal(ps[9].cost, 80000);
 	free(ps);
-	assert_int_equal(sayso_demo_load(st, "/nonexistent", "admin:test", &created),
-			 SAYSO_ERR_IO);
+	assert_int_equal(
+	    sayso_demo_load(st, "/nonexistent", "admin:test", &created),
+	    SAYSO_ERR_IO);
 
 	int64_t m;
 	const char *why;
-	assert_int_equal(sayso_money_parse("£50,000", "GBP", &m, &why), SAYSO_OK);
+	assert_int_equal(sayso_money_parse("£50,000", "GBP", &m, &why),
+			 SAYSO_OK);
 	assert_int_equal(m, 5000000);
-	assert_int_equal(sayso_money_parse("1234.5", "GBP", &m, &why), SAYSO_OK);
+	assert_int_equal(sayso_money_parse("1234.5", "GBP", &m, &why),
+			 SAYSO_OK);
 	assert_int_equal(m, 123450);
-	assert_int_equal(sayso_money_parse("£5O,000", "GBP", &m, &why), SAYSO_ERR_INVAL);
+	assert_int_equal(sayso_money_parse("£5O,000", "GBP", &m, &why),
+			 SAYSO_ERR_INVAL);
 	assert_non_null(strstr(why, "letter O"));
-	assert_int_equal(sayso_money_parse("5,00", "GBP", &m, &why), SAYSO_ERR_INVAL);
-	assert_int_equal(sayso_money_parse("1.234", "GBP", &m, &why), SAYSO_ERR_INVAL);
-	assert_int_equal(sayso_money_parse("-5", "GBP", &m, &why), SAYSO_ERR_INVAL);
-	assert_int_equal(sayso_money_parse("", "GBP", &m, &why), SAYSO_ERR_INVAL);
+	assert_int_equal(sayso_money_parse("5,00", "GBP", &m, &why),
+			 SAYSO_ERR_INVAL);
+	assert_int_equal(sayso_money_parse("1.234", "GBP", &m, &why),
+			 SAYSO_ERR_INVAL);
+	assert_int_equal(sayso_money_parse("-5", "GBP", &m, &why),
+			 SAYSO_ERR_INVAL);
+	assert_int_equal(sayso_money_parse("", "GBP", &m, &why),
+			 SAYSO_ERR_INVAL);
 	char out[40];
 	sayso_money_format(5000000, "GBP", out, sizeof out);
 	assert_string_equal(out, "£50,000");
@@ -269,11 +356,11 @@ static void test_demo_and_money(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ratings),
-		cmocka_unit_test(test_reports),
-		cmocka_unit_test(test_guess_and_streets),
-		cmocka_unit_test(test_sms_queues),
-		cmocka_unit_test(test_demo_and_money),
+	    cmocka_unit_test(test_ratings),
+	    cmocka_unit_test(test_reports),
+	    cmocka_unit_test(test_guess_and_streets),
+	    cmocka_unit_test(test_sms_queues),
+	    cmocka_unit_test(test_demo_and_money),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

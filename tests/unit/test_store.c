@@ -14,13 +14,16 @@ static void test_fresh_memory(void **state)
 {
 	(void)state;
 	struct sayso_store *st = tu_memstore();
-	assert_int_equal(sayso_store_schema_version(st), sayso_store_schema_latest());
+	assert_int_equal(sayso_store_schema_version(st),
+			 sayso_store_schema_latest());
 	assert_true(sayso_store_schema_latest() >= 1);
 	sqlite3 *db = sayso_store_sqlite(st);
 	/* The names outside tools rely on. */
-	assert_int_equal(sqlite3_exec(db, "SELECT score FROM ratings; "
+	assert_int_equal(sqlite3_exec(db,
+				      "SELECT score FROM ratings; "
 				      "SELECT category, status FROM reports; "
-				      "SELECT * FROM ballots", NULL, NULL, NULL),
+				      "SELECT * FROM ballots",
+				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sayso_store_close(st);
 	sayso_store_close(NULL);
@@ -34,8 +37,9 @@ static void test_init_file(void **state)
 	snprintf(db, sizeof db, "%s/s.db", dir);
 	snprintf(secret, sizeof secret, "%s/s.db.secret", dir);
 	struct sayso_store *st = NULL;
-	assert_int_equal(sayso_store_open(db, SAYSO_STORE_INIT, &st, err, sizeof err),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_store_open(db, SAYSO_STORE_INIT, &st, err, sizeof err),
+	    SAYSO_OK);
 	struct stat sb;
 	assert_int_equal(stat(secret, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
@@ -43,7 +47,9 @@ static void test_init_file(void **state)
 	/* WAL, foreign keys, synchronous FULL, secure_delete. */
 	sqlite3 *h = sayso_store_sqlite(st);
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &s, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
 	sqlite3_finalize(s);
@@ -51,7 +57,8 @@ static void test_init_file(void **state)
 				 "PRAGMA secure_delete"};
 	const int want[] = {1, 2, 1};
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(sqlite3_prepare_v2(h, pragmas[i], -1, &s, NULL), SQLITE_OK);
+		assert_int_equal(
+		    sqlite3_prepare_v2(h, pragmas[i], -1, &s, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 		assert_int_equal(sqlite3_column_int(s, 0), want[i]);
 		sqlite3_finalize(s);
@@ -61,13 +68,15 @@ static void test_init_file(void **state)
 	sayso_store_close(st);
 
 	/* init refuses to overwrite. */
-	assert_int_equal(sayso_store_open(db, SAYSO_STORE_INIT, &st, err, sizeof err),
-			 SAYSO_ERR_EXISTS);
+	assert_int_equal(
+	    sayso_store_open(db, SAYSO_STORE_INIT, &st, err, sizeof err),
+	    SAYSO_ERR_EXISTS);
 	assert_null(st);
 	assert_non_null(strstr(err, "already exists"));
 
 	/* Reopen: same site check. */
-	assert_int_equal(sayso_store_open(db, 0, &st, err, sizeof err), SAYSO_OK);
+	assert_int_equal(sayso_store_open(db, 0, &st, err, sizeof err),
+			 SAYSO_OK);
 	assert_string_equal(sayso_store_site_check(st), check);
 	sayso_store_close(st);
 
@@ -82,9 +91,10 @@ static void test_init_file(void **state)
 			 SAYSO_ERR_SECRET);
 	assert_non_null(strstr(err, "another site"));
 	/* ... but merge sources open without it. */
-	assert_int_equal(sayso_store_open(db, SAYSO_STORE_READONLY |
-					  SAYSO_STORE_NOSECRET, &st, err,
-					  sizeof err), SAYSO_OK);
+	assert_int_equal(
+	    sayso_store_open(db, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET,
+			     &st, err, sizeof err),
+	    SAYSO_OK);
 	assert_string_equal(sayso_store_site_check(st), check);
 	sayso_store_close(st);
 
@@ -123,10 +133,12 @@ static void test_missing_and_foreign(void **state)
 	snprintf(path, sizeof path, "%s/other.db", dir);
 	sqlite3 *o;
 	assert_int_equal(sqlite3_open(path, &o), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(o, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(o, "CREATE TABLE t(x)", NULL, NULL, NULL),
+			 SQLITE_OK);
 	sqlite3_close(o);
-	assert_int_equal(sayso_store_open(path, SAYSO_STORE_CREATE, &st, err, sizeof err),
-			 SAYSO_ERR_NOT_SAYSO);
+	assert_int_equal(
+	    sayso_store_open(path, SAYSO_STORE_CREATE, &st, err, sizeof err),
+	    SAYSO_ERR_NOT_SAYSO);
 	assert_non_null(strstr(err, "other SQLite"));
 	tu_rmtree(dir);
 }
@@ -142,13 +154,17 @@ static void test_upgrade_and_newer(void **state)
 	 * keep the data. */
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, sayso_migrations[0].sql, NULL, NULL, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h,
+	assert_int_equal(
+	    sqlite3_exec(h, sayso_migrations[0].sql, NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(
+		h,
 		"PRAGMA user_version = 1; PRAGMA application_id = 1396791635;"
 		"INSERT INTO rounds(code, title, budget, created_at) VALUES"
 		"('OLD', 'Old round', 100, '2026-01-01T00:00:00.000Z')",
-		NULL, NULL, NULL), SQLITE_OK);
+		NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(h);
 	struct sayso_store *st = NULL;
 	/* No secret yet: CREATE is refused on an existing file without one. */
@@ -159,13 +175,19 @@ static void test_upgrade_and_newer(void **state)
 	FILE *f = fopen(secret, "wb");
 	fwrite("0123456789abcdef0123456789abcdef", 1, 32, f);
 	fclose(f);
-	assert_int_equal(sayso_store_open(db, 0, &st, err, sizeof err), SAYSO_OK);
-	assert_int_equal(sayso_store_schema_version(st), sayso_store_schema_latest());
+	assert_int_equal(sayso_store_open(db, 0, &st, err, sizeof err),
+			 SAYSO_OK);
+	assert_int_equal(sayso_store_schema_version(st),
+			 sayso_store_schema_latest());
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(sayso_store_sqlite(st),
-		"SELECT title FROM rounds WHERE code = 'OLD'", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(sayso_store_sqlite(st),
+			       "SELECT title FROM rounds WHERE code = 'OLD'",
+			       -1, &s, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(s, 0), "Old round");
+	assert_string_equal((const char *)sqlite3_column_text(s, 0),
+			    "Old round");
 	sqlite3_finalize(s);
 	sayso_store_close(st);
 
@@ -190,13 +212,16 @@ static void test_migrate_from_zero(void **state)
 	tu_tmpdir(dir, sizeof dir);
 	snprintf(db, sizeof db, "%s/z.db", dir);
 	struct sayso_store *st = NULL;
-	assert_int_equal(sayso_store_open(db, SAYSO_STORE_CREATE, &st, err, sizeof err),
-			 SAYSO_OK);
-	assert_int_equal(sayso_store_schema_version(st), sayso_store_schema_latest());
+	assert_int_equal(
+	    sayso_store_open(db, SAYSO_STORE_CREATE, &st, err, sizeof err),
+	    SAYSO_OK);
+	assert_int_equal(sayso_store_schema_version(st),
+			 sayso_store_schema_latest());
 	sayso_store_close(st);
 	/* CREATE on an existing database just opens it. */
-	assert_int_equal(sayso_store_open(db, SAYSO_STORE_CREATE, &st, err, sizeof err),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_store_open(db, SAYSO_STORE_CREATE, &st, err, sizeof err),
+	    SAYSO_OK);
 	sayso_store_close(st);
 	tu_rmtree(dir);
 }
@@ -206,14 +231,19 @@ static void test_transactions_and_audit(void **state)
 	(void)state;
 	struct sayso_store *st = tu_memstore();
 	assert_int_equal(sayso_store_begin(st), SAYSO_OK);
-	assert_int_equal(sayso_store_audit(st, "admin:test", "x.one", "a=%d", 1), SAYSO_OK);
+	assert_int_equal(
+	    sayso_store_audit(st, "admin:test", "x.one", "a=%d", 1), SAYSO_OK);
 	assert_int_equal(sayso_store_begin(st), SAYSO_OK); /* savepoint */
-	assert_int_equal(sayso_store_audit(st, "admin:test", "x.two", "b"), SAYSO_OK);
-	sayso_store_rollback(st);                          /* drops x.two */
+	assert_int_equal(sayso_store_audit(st, "admin:test", "x.two", "b"),
+			 SAYSO_OK);
+	sayso_store_rollback(st); /* drops x.two */
 	assert_int_equal(sayso_store_commit(st), SAYSO_OK);
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(sayso_store_sqlite(st),
-		"SELECT group_concat(action) FROM audit", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(sayso_store_sqlite(st),
+			       "SELECT group_concat(action) FROM audit", -1, &s,
+			       NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "x.one");
 	sqlite3_finalize(s);
@@ -225,18 +255,21 @@ static void test_time_and_uid(void **state)
 {
 	(void)state;
 	int64_t ms;
-	assert_int_equal(sayso_time_parse("2026-11-23T10:15:00.123Z", &ms), SAYSO_OK);
+	assert_int_equal(sayso_time_parse("2026-11-23T10:15:00.123Z", &ms),
+			 SAYSO_OK);
 	char out[32];
 	sayso_time_format(ms, out, sizeof out);
 	assert_string_equal(out, "2026-11-23T10:15:00.123Z");
 	assert_int_equal(sayso_time_parse("2026-11-23", &ms), SAYSO_OK);
 	sayso_time_format(ms, out, sizeof out);
 	assert_string_equal(out, "2026-11-23T00:00:00.000Z");
-	assert_int_equal(sayso_time_parse("1970-01-01T00:00:01Z", &ms), SAYSO_OK);
+	assert_int_equal(sayso_time_parse("1970-01-01T00:00:01Z", &ms),
+			 SAYSO_OK);
 	assert_int_equal(ms, 1000);
 	assert_int_equal(sayso_time_parse("2026-13-01", &ms), SAYSO_ERR_INVAL);
 	assert_int_equal(sayso_time_parse("yesterday", &ms), SAYSO_ERR_INVAL);
-	assert_int_equal(sayso_time_parse("2026-11-23T10", &ms), SAYSO_ERR_INVAL);
+	assert_int_equal(sayso_time_parse("2026-11-23T10", &ms),
+			 SAYSO_ERR_INVAL);
 
 	char a[27], b[27];
 	sayso_time_set_override(1000000);
@@ -257,20 +290,23 @@ static void test_check_and_backup(void **state)
 	snprintf(db, sizeof db, "%s/c.db", dir);
 	snprintf(bak, sizeof bak, "%s/backup.db", dir);
 	struct sayso_store *st = NULL;
-	assert_int_equal(sayso_store_open(db, SAYSO_STORE_INIT, &st, err, sizeof err),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_store_open(db, SAYSO_STORE_INIT, &st, err, sizeof err),
+	    SAYSO_OK);
 	bool ok = false;
 	char report[2048];
-	assert_int_equal(sayso_store_check(st, &ok, report, sizeof report), SAYSO_OK);
+	assert_int_equal(sayso_store_check(st, &ok, report, sizeof report),
+			 SAYSO_OK);
 	assert_true(ok);
 	assert_non_null(strstr(report, "integrity: ok"));
 	assert_int_equal(sayso_store_backup(st, bak), SAYSO_OK);
 	assert_int_equal(sayso_store_backup(st, bak), SAYSO_ERR_EXISTS);
 	sayso_store_close(st);
 	/* The backup is a sayso database with the same site. */
-	assert_int_equal(sayso_store_open(bak, SAYSO_STORE_READONLY |
-					  SAYSO_STORE_NOSECRET, &st, err,
-					  sizeof err), SAYSO_OK);
+	assert_int_equal(
+	    sayso_store_open(bak, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET,
+			     &st, err, sizeof err),
+	    SAYSO_OK);
 	sayso_store_close(st);
 	tu_rmtree(dir);
 }
@@ -278,14 +314,14 @@ static void test_check_and_backup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fresh_memory),
-		cmocka_unit_test(test_init_file),
-		cmocka_unit_test(test_missing_and_foreign),
-		cmocka_unit_test(test_upgrade_and_newer),
-		cmocka_unit_test(test_migrate_from_zero),
-		cmocka_unit_test(test_transactions_and_audit),
-		cmocka_unit_test(test_time_and_uid),
-		cmocka_unit_test(test_check_and_backup),
+	    cmocka_unit_test(test_fresh_memory),
+	    cmocka_unit_test(test_init_file),
+	    cmocka_unit_test(test_missing_and_foreign),
+	    cmocka_unit_test(test_upgrade_and_newer),
+	    cmocka_unit_test(test_migrate_from_zero),
+	    cmocka_unit_test(test_transactions_and_audit),
+	    cmocka_unit_test(test_time_and_uid),
+	    cmocka_unit_test(test_check_and_backup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,7 +29,8 @@ struct sayso_store *tu_memstore(void)
 {
 	struct sayso_store *st = NULL;
 	char err[512];
-	enum sayso_err e = sayso_store_open(":memory:", 0, &st, err, sizeof err);
+	enum sayso_err e =
+	    sayso_store_open(":memory:", 0, &st, err, sizeof err);
 	if (e != SAYSO_OK)
 		fail_msg("open :memory: failed: %s", err);
 	assert_int_equal(sayso_store_set_device(st, "test", "admin"), SAYSO_OK);

@@ -30,19 +30,21 @@ struct sayso_pick {
 };
 
 enum sayso_cast_outcome {
-	SAYSO_CAST_ACCEPTED,      /* counted */
-	SAYSO_CAST_REPLACED,      /* counted; an earlier ballot was superseded (policy last) */
+	SAYSO_CAST_ACCEPTED,	  /* counted */
+	SAYSO_CAST_REPLACED,	  /* counted; an earlier ballot was superseded
+				     (policy last) */
 	SAYSO_CAST_ALREADY_VOTED, /* stored as superseded (policy first) */
-	SAYSO_CAST_INVALID,       /* stored as rejected; reason says why */
+	SAYSO_CAST_INVALID,	  /* stored as rejected; reason says why */
 };
 
 struct sayso_ballot_in {
-	const char *round_code;  /* NULL/"" = the open round */
-	const char *resident_id; /* from sayso_store_resident(); NULL only for imports */
+	const char *round_code;	 /* NULL/"" = the open round */
+	const char *resident_id; /* from sayso_store_resident(); NULL only for
+				    imports */
 	enum sayso_channel channel;
-	const char *device_id;   /* NULL = the store's device */
-	int64_t cast_at_ms;      /* 0 = now */
-	const char *uid;         /* NULL = new; merges pass the original */
+	const char *device_id; /* NULL = the store's device */
+	int64_t cast_at_ms;    /* 0 = now */
+	const char *uid;       /* NULL = new; merges pass the original */
 	const struct sayso_pick *picks;
 	size_t npicks;
 };
@@ -50,10 +52,11 @@ struct sayso_ballot_in {
 struct sayso_cast_result {
 	enum sayso_cast_outcome outcome;
 	char uid[SAYSO_UID_LEN + 1];
-	char reason[SAYSO_REASON_MAX];     /* for INVALID / ALREADY_VOTED */
-	int64_t prev_cast_at_ms;           /* ALREADY_VOTED / REPLACED: the other ballot */
+	char reason[SAYSO_REASON_MAX]; /* for INVALID / ALREADY_VOTED */
+	int64_t
+	    prev_cast_at_ms; /* ALREADY_VOTED / REPLACED: the other ballot */
 	enum sayso_channel prev_channel;
-	int64_t total_cost;                /* minor units of the picks */
+	int64_t total_cost; /* minor units of the picks */
 	char round_code[SAYSO_CODE_MAX];
 };
 
@@ -68,8 +71,8 @@ enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
 				     const struct sayso_project *projects,
 				     size_t nprojects,
 				     const struct sayso_pick *picks,
-				     size_t npicks, int64_t now_ms,
-				     char *why, size_t whysz);
+				     size_t npicks, int64_t now_ms, char *why,
+				     size_t whysz);
 
 /*
  * Validates and stores a ballot under the round's revote policy. SAYSO_OK

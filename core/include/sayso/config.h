@@ -32,33 +32,34 @@ enum sayso_provider {
 };
 
 struct sayso_config {
-	char source[SAYSO_PATH_MAX]; /* file read, "" for the embedded default */
+	char
+	    source[SAYSO_PATH_MAX]; /* file read, "" for the embedded default */
 	struct {
-		char name[SAYSO_NAME_MAX];        /* "Poets Streets" */
-		char database[SAYSO_PATH_MAX];    /* ./sayso.db */
-		char results_url[SAYSO_URL_MAX];  /* QR target */
-		struct sayso_list languages;      /* en, pl */
-		char round[33];                   /* default round code, "" = the open one */
+		char name[SAYSO_NAME_MAX];	 /* "Poets Streets" */
+		char database[SAYSO_PATH_MAX];	 /* ./sayso.db */
+		char results_url[SAYSO_URL_MAX]; /* QR target */
+		struct sayso_list languages;	 /* en, pl */
+		char round[33]; /* default round code, "" = the open one */
 	} site;
 	struct {
-		int idle_seconds;              /* 60 */
-		int idle_countdown;            /* 10 */
-		char staff_pin[17];            /* "" = staff exit disabled */
-		struct sayso_list categories;  /* report category codes */
-		struct sayso_list streets;     /* street picker */
-		enum sayso_verify verify;      /* none */
-		bool cursor;                   /* false: hidden */
-		bool fullscreen;               /* true */
-		char device[65];               /* "" = derived from the database */
-		char font[SAYSO_PATH_MAX];     /* "" = fontconfig lookup */
-		char assets[SAYSO_PATH_MAX];   /* "" = built-in path */
+		int idle_seconds;	      /* 60 */
+		int idle_countdown;	      /* 10 */
+		char staff_pin[17];	      /* "" = staff exit disabled */
+		struct sayso_list categories; /* report category codes */
+		struct sayso_list streets;    /* street picker */
+		enum sayso_verify verify;     /* none */
+		bool cursor;		      /* false: hidden */
+		bool fullscreen;	      /* true */
+		char device[65];	   /* "" = derived from the database */
+		char font[SAYSO_PATH_MAX]; /* "" = fontconfig lookup */
+		char assets[SAYSO_PATH_MAX]; /* "" = built-in path */
 	} kiosk;
 	struct {
 		enum sayso_provider provider; /* kannel */
-		char listen[64];              /* 127.0.0.1:8088 */
-		int rate_per_minute;          /* 10 */
-		int followup_minutes;         /* 30 */
-		int max_attempts;             /* 8 */
+		char listen[64];	      /* 127.0.0.1:8088 */
+		int rate_per_minute;	      /* 10 */
+		int followup_minutes;	      /* 30 */
+		int max_attempts;	      /* 8 */
 	} smsgw;
 	struct {
 		char sendsms_url[SAYSO_URL_MAX];
@@ -82,7 +83,8 @@ struct sayso_config {
 	} spool;
 };
 
-/* Fills c with the embedded default. c must later go to sayso_config_cleanup. */
+/* Fills c with the embedded default. c must later go to sayso_config_cleanup.
+ */
 enum sayso_err sayso_config_defaults(struct sayso_config *c);
 
 /*

@@ -12,25 +12,26 @@
 
 enum sayso_err {
 	SAYSO_OK = 0,
-	SAYSO_ERR_NOMEM,       /* out of memory */
-	SAYSO_ERR_INVAL,       /* bad argument or malformed input */
-	SAYSO_ERR_PARSE,       /* a file or message could not be parsed */
-	SAYSO_ERR_IO,          /* a read or write failed */
-	SAYSO_ERR_FULL,        /* the disk is full */
-	SAYSO_ERR_READONLY,    /* the database or file is read-only */
-	SAYSO_ERR_BUSY,        /* the database stayed locked past busy_timeout */
-	SAYSO_ERR_DB,          /* any other database error */
-	SAYSO_ERR_CORRUPT,     /* the database file is damaged */
-	SAYSO_ERR_NOT_SAYSO,   /* the file is not a sayso database */
-	SAYSO_ERR_SCHEMA,      /* the database is from a newer sayso */
-	SAYSO_ERR_SECRET,      /* site secret missing, unreadable or from another site */
-	SAYSO_ERR_NOTFOUND,    /* no such round, project, report, ... */
-	SAYSO_ERR_EXISTS,      /* it already exists */
-	SAYSO_ERR_STATE,       /* not allowed in the current state (round closed) */
-	SAYSO_ERR_TOOBIG,      /* input over its documented maximum */
-	SAYSO_ERR_RANGE,       /* a number out of range */
-	SAYSO_ERR_CRYPTO,      /* the crypto library failed */
-	SAYSO_ERR_AUTH,        /* a signature or PIN did not match */
+	SAYSO_ERR_NOMEM,     /* out of memory */
+	SAYSO_ERR_INVAL,     /* bad argument or malformed input */
+	SAYSO_ERR_PARSE,     /* a file or message could not be parsed */
+	SAYSO_ERR_IO,	     /* a read or write failed */
+	SAYSO_ERR_FULL,	     /* the disk is full */
+	SAYSO_ERR_READONLY,  /* the database or file is read-only */
+	SAYSO_ERR_BUSY,	     /* the database stayed locked past busy_timeout */
+	SAYSO_ERR_DB,	     /* any other database error */
+	SAYSO_ERR_CORRUPT,   /* the database file is damaged */
+	SAYSO_ERR_NOT_SAYSO, /* the file is not a sayso database */
+	SAYSO_ERR_SCHEMA,    /* the database is from a newer sayso */
+	SAYSO_ERR_SECRET,    /* site secret missing, unreadable or from another
+				site */
+	SAYSO_ERR_NOTFOUND,  /* no such round, project, report, ... */
+	SAYSO_ERR_EXISTS,    /* it already exists */
+	SAYSO_ERR_STATE,  /* not allowed in the current state (round closed) */
+	SAYSO_ERR_TOOBIG, /* input over its documented maximum */
+	SAYSO_ERR_RANGE,  /* a number out of range */
+	SAYSO_ERR_CRYPTO, /* the crypto library failed */
+	SAYSO_ERR_AUTH,	  /* a signature or PIN did not match */
 	SAYSO_ERR_UNSUPPORTED, /* a valid request sayso does not support */
 };
 

@@ -19,20 +19,21 @@
 #include "sayso/store.h"
 
 #define SAYSO_REPORT_TEXT_MAX 1000 /* bytes of UTF-8 */
-#define SAYSO_REF_LEN 7            /* "R7K-4QM" */
+#define SAYSO_REF_LEN 7		   /* "R7K-4QM" */
 #define SAYSO_CATEGORY_MAX 48
 #define SAYSO_STREET_MAX 128
 #define SAYSO_ANSWER_MAX 280
 
 struct sayso_rating_in {
-	int score;               /* 1..5 */
+	int score;		 /* 1..5 */
 	const char *resident_id; /* may be NULL (kiosk) */
 	enum sayso_channel channel;
-	const char *device_id;   /* NULL = the store's */
-	int64_t cast_at_ms;      /* 0 = now */
-	const char *uid;         /* NULL = new */
-	const char *question;    /* optional follow-up question code, e.g. "best" */
-	const char *answer;      /* optional follow-up answer */
+	const char *device_id; /* NULL = the store's */
+	int64_t cast_at_ms;    /* 0 = now */
+	const char *uid;       /* NULL = new */
+	const char
+	    *question;	    /* optional follow-up question code, e.g. "best" */
+	const char *answer; /* optional follow-up answer */
 };
 
 /* Stores a rating. uid_out (may be NULL, >= SAYSO_UID_LEN + 1) receives its
@@ -59,17 +60,19 @@ enum sayso_err sayso_report_status_parse(const char *s,
 					 enum sayso_report_status *out);
 
 struct sayso_report_in {
-	const char *category;    /* a code from the site's categories, or "other" */
-	const char *street;      /* may be NULL/"" ("somewhere else") */
-	const char *location;    /* free-text location detail, may be NULL */
-	const char *text;        /* may be NULL; <= SAYSO_REPORT_TEXT_MAX bytes */
+	const char
+	    *category;	    /* a code from the site's categories, or "other" */
+	const char *street; /* may be NULL/"" ("somewhere else") */
+	const char *location; /* free-text location detail, may be NULL */
+	const char *text;     /* may be NULL; <= SAYSO_REPORT_TEXT_MAX bytes */
 	const char *resident_id; /* may be NULL */
-	const char *notify_phone;/* E.164 for an update when resolved, may be NULL */
+	const char
+	    *notify_phone; /* E.164 for an update when resolved, may be NULL */
 	enum sayso_channel channel;
 	const char *device_id;
 	int64_t cast_at_ms;
 	const char *uid;
-	const char *ref;         /* NULL = new reference (merges pass the original) */
+	const char *ref; /* NULL = new reference (merges pass the original) */
 };
 
 /* Stores a report with status open. ref_out (>= SAYSO_REF_LEN + 1) receives

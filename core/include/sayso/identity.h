@@ -14,7 +14,7 @@
 
 #define SAYSO_SECRET_LEN 32
 #define SAYSO_RESIDENT_ID_LEN 64 /* hex chars, without the terminating NUL */
-#define SAYSO_E164_MAX 16        /* "+447xxxxxxxxx" + NUL fits */
+#define SAYSO_E164_MAX 16	 /* "+447xxxxxxxxx" + NUL fits */
 #define SAYSO_VOTER_CODE_MAX 32
 
 enum sayso_id_kind {
@@ -53,8 +53,9 @@ enum sayso_err sayso_code_normalise(const char *in, char *out, size_t outsz,
  * (outsz >= SAYSO_RESIDENT_ID_LEN + 1).
  */
 enum sayso_err sayso_resident_id(const unsigned char *secret,
-				 enum sayso_id_kind kind, const char *normalised,
-				 char *out, size_t outsz);
+				 enum sayso_id_kind kind,
+				 const char *normalised, char *out,
+				 size_t outsz);
 
 /* Fills buf with n cryptographically random bytes. */
 enum sayso_err sayso_random_bytes(unsigned char *buf, size_t n);

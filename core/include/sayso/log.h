@@ -30,7 +30,7 @@ void sayso_log_set_level(enum sayso_log_level min);
 
 /* Formats (printf-style, truncated at 1 KiB) and passes to the sink. */
 void sayso_log(enum sayso_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* "debug", "info", "warn", "error". */
 const char *sayso_log_level_name(enum sayso_log_level level);

@@ -28,8 +28,9 @@
 
 struct sayso_store;
 
-#define SAYSO_PB_MAX_BYTES (512u * 1024u * 1024u) /* larger files are refused  \
-						   */
+#define SAYSO_PB_MAX_BYTES                                                     \
+	(512u * 1024u * 1024u)	       /* larger files are refused             \
+					*/
 #define SAYSO_PB_MAX_FIELD (64 * 1024) /* one field, after unquoting */
 #define SAYSO_PB_MAX_PICKS 4096	       /* projects in one vote */
 #define SAYSO_PB_ERR_MAX 512

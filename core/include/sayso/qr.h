@@ -14,7 +14,7 @@
 #define SAYSO_QR_QUIET 4
 
 struct sayso_qr {
-	int width;              /* modules per side, without the quiet zone */
+	int width;		/* modules per side, without the quiet zone */
 	unsigned char *modules; /* width*width bytes, row-major, 1 = dark */
 };
 

@@ -16,16 +16,16 @@
 
 struct sayso_store;
 
-#define SAYSO_CODE_MAX 33   /* round code + NUL */
+#define SAYSO_CODE_MAX 33 /* round code + NUL */
 #define SAYSO_TITLE_MAX 256
 #define SAYSO_DESC_MAX 1024
 #define SAYSO_EXTID_MAX 65
 
 enum sayso_ballot_kind {
-	SAYSO_BALLOT_APPROVAL,   /* pick projects */
-	SAYSO_BALLOT_KNAPSACK,   /* pick projects within the budget */
+	SAYSO_BALLOT_APPROVAL,	 /* pick projects */
+	SAYSO_BALLOT_KNAPSACK,	 /* pick projects within the budget */
 	SAYSO_BALLOT_CUMULATIVE, /* points (imported) */
-	SAYSO_BALLOT_ORDINAL,    /* ranking with points (imported) */
+	SAYSO_BALLOT_ORDINAL,	 /* ranking with points (imported) */
 };
 enum sayso_revote { SAYSO_REVOTE_FIRST, SAYSO_REVOTE_LAST };
 enum sayso_round_state {
@@ -38,32 +38,34 @@ struct sayso_round {
 	int64_t id;
 	char code[SAYSO_CODE_MAX];
 	char title[SAYSO_TITLE_MAX];
-	int64_t budget;     /* minor units */
-	char currency[4];   /* ISO 4217, "GBP" */
+	int64_t budget;	  /* minor units */
+	char currency[4]; /* ISO 4217, "GBP" */
 	enum sayso_ballot_kind kind;
-	int min_picks;      /* >= 0 (0 and 1 are both "at least one" for approval) */
-	int max_picks;      /* 0 = no limit */
-	int max_points;     /* cumulative: per project; 0 = no limit */
+	int min_picks; /* >= 0 (0 and 1 are both "at least one" for approval) */
+	int max_picks; /* 0 = no limit */
+	int max_points;	    /* cumulative: per project; 0 = no limit */
 	int max_sum_points; /* cumulative: in all; 0 = no limit */
 	enum sayso_revote revote;
-	char opens[32];     /* "" or ISO time */
-	char closes[32];    /* "" or ISO time */
+	char opens[32];	 /* "" or ISO time */
+	char closes[32]; /* "" or ISO time */
 	enum sayso_round_state state;
-	bool imported;      /* from pabulib: project ids are ext_id */
+	bool imported; /* from pabulib: project ids are ext_id */
 };
 
 struct sayso_project {
 	int64_t id;
 	int64_t round_id;
-	int number;                  /* shown to residents, unique in the round */
-	char ext_id[SAYSO_EXTID_MAX]; /* pabulib project_id, "" for sayso rounds */
+	int number; /* shown to residents, unique in the round */
+	char ext_id[SAYSO_EXTID_MAX]; /* pabulib project_id, "" for sayso rounds
+				       */
 	char title[SAYSO_TITLE_MAX];
 	char description[SAYSO_DESC_MAX];
-	int64_t cost;                /* minor units */
+	int64_t cost; /* minor units */
 };
 
 const char *sayso_ballot_kind_name(enum sayso_ballot_kind k);
-enum sayso_err sayso_ballot_kind_parse(const char *s, enum sayso_ballot_kind *out);
+enum sayso_err sayso_ballot_kind_parse(const char *s,
+				       enum sayso_ballot_kind *out);
 const char *sayso_revote_name(enum sayso_revote r);
 enum sayso_err sayso_revote_parse(const char *s, enum sayso_revote *out);
 const char *sayso_round_state_name(enum sayso_round_state s);
@@ -124,7 +126,8 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 
 /* ---- money ---- */
 
-/* Minor units per major unit for a currency (2 decimals for GBP, EUR, PLN...). */
+/* Minor units per major unit for a currency (2 decimals for GBP, EUR, PLN...).
+ */
 int sayso_currency_decimals(const char *currency);
 
 /*

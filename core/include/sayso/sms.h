@@ -22,12 +22,13 @@
 #define SAYSO_SMS_BODY_MAX 1600
 
 struct sayso_inbound {
-	const char *provider;    /* "kannel", "twilio", "spool", "kiosk" */
-	const char *provider_id; /* provider message id; NULL derives one from the content */
-	const char *from_e164;   /* normalised sender */
-	const char *to;          /* our number, may be NULL */
-	const char *body;        /* UTF-8 */
-	int64_t received_at_ms;  /* 0 = now */
+	const char *provider;	 /* "kannel", "twilio", "spool", "kiosk" */
+	const char *provider_id; /* provider message id; NULL derives one from
+				    the content */
+	const char *from_e164;	 /* normalised sender */
+	const char *to;		 /* our number, may be NULL */
+	const char *body;	 /* UTF-8 */
+	int64_t received_at_ms;	 /* 0 = now */
 };
 
 /*
@@ -96,10 +97,10 @@ enum sayso_err sayso_outbox_failed(struct sayso_store *st, int64_t id,
 				   const char *error);
 
 /* Opt-out per resident id (STOP / START). */
-enum sayso_err sayso_optout_set(struct sayso_store *st,
-				const char *resident_id, bool opted_out);
-enum sayso_err sayso_optout_get(struct sayso_store *st,
-				const char *resident_id, bool *opted_out);
+enum sayso_err sayso_optout_set(struct sayso_store *st, const char *resident_id,
+				bool opted_out);
+enum sayso_err sayso_optout_get(struct sayso_store *st, const char *resident_id,
+				bool *opted_out);
 
 /*
  * Conversation state per resident (the rating follow-up window): kind
@@ -109,9 +110,8 @@ enum sayso_err sayso_optout_get(struct sayso_store *st,
 enum sayso_err sayso_convo_set(struct sayso_store *st, const char *resident_id,
 			       const char *kind, const char *ref,
 			       int64_t expires_ms);
-enum sayso_err sayso_convo_take(struct sayso_store *st,
-				const char *resident_id, int64_t now_ms,
-				char *kind, size_t kindsz, char *ref,
-				size_t refsz, bool *found);
+enum sayso_err sayso_convo_take(struct sayso_store *st, const char *resident_id,
+				int64_t now_ms, char *kind, size_t kindsz,
+				char *ref, size_t refsz, bool *found);
 
 #endif

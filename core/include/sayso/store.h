@@ -24,7 +24,7 @@
 
 struct sayso_store;
 
-#define SAYSO_UID_LEN 26 /* ULID-style, Crockford base32 */
+#define SAYSO_UID_LEN 26  /* ULID-style, Crockford base32 */
 #define SAYSO_TIME_LEN 24 /* "2026-11-23T10:15:00.123Z" */
 #define SAYSO_ERRMSG_MAX 512
 
@@ -46,10 +46,14 @@ enum sayso_err sayso_channel_parse(const char *s, enum sayso_channel *out);
 void sayso_store_set_busy_timeout(struct sayso_store *st, int ms);
 
 /* Open flags. */
-#define SAYSO_STORE_INIT 0x1     /* create db + secret; SAYSO_ERR_EXISTS if either exists */
-#define SAYSO_STORE_CREATE 0x2   /* create both when neither exists (kiosk, smsgw) */
-#define SAYSO_STORE_READONLY 0x4 /* no writes, no migrations (backups, merge sources) */
-#define SAYSO_STORE_NOSECRET 0x8 /* open without reading the secret (merge sources, check) */
+#define SAYSO_STORE_INIT                                                       \
+	0x1 /* create db + secret; SAYSO_ERR_EXISTS if either exists */
+#define SAYSO_STORE_CREATE                                                     \
+	0x2 /* create both when neither exists (kiosk, smsgw) */
+#define SAYSO_STORE_READONLY                                                   \
+	0x4 /* no writes, no migrations (backups, merge sources) */
+#define SAYSO_STORE_NOSECRET                                                   \
+	0x8 /* open without reading the secret (merge sources, check) */
 
 /*
  * Opens (and migrates) the database at path. ":memory:" gives a private
@@ -108,7 +112,7 @@ void sayso_store_rollback(struct sayso_store *st);
  * ("round.create") and detail text. */
 enum sayso_err sayso_store_audit(struct sayso_store *st, const char *actor,
 				 const char *action, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* Resident id for a normalised phone/code with this site's secret; also
  * records the resident row. out >= SAYSO_RESIDENT_ID_LEN + 1. */
@@ -123,12 +127,14 @@ enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
 				 size_t reportsz);
 
 /* Online backup (sqlite3_backup) of the whole database to dest_path. */
-enum sayso_err sayso_store_backup(struct sayso_store *st, const char *dest_path);
+enum sayso_err sayso_store_backup(struct sayso_store *st,
+				  const char *dest_path);
 
 /* ---- time and ids ---- */
 
 /* Milliseconds since the epoch, UTC. Tests may pin it with
- * sayso_time_set_override() or the SAYSO_NOW environment variable (ISO 8601). */
+ * sayso_time_set_override() or the SAYSO_NOW environment variable (ISO 8601).
+ */
 int64_t sayso_time_now_ms(void);
 void sayso_time_set_override(int64_t ms); /* 0 clears */
 

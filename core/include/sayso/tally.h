@@ -41,8 +41,9 @@ struct sayso_store;
 	1024 /* longer titles are cut at a UTF-8 boundary */
 #define SAYSO_TALLY_MAX_PROJECTS 100000
 #define SAYSO_TALLY_MAX_VOTERS 50000000
-#define SAYSO_TALLY_MAX_REASONS 16 /* distinct reject/supersede reasons kept   \
-				    */
+#define SAYSO_TALLY_MAX_REASONS                                                \
+	16 /* distinct reject/supersede reasons kept                           \
+	    */
 #define SAYSO_TALLY_MES_MAX_RUNS 100000 /* add1 runs before giving up */
 
 enum sayso_rule {

@@ -80,7 +80,7 @@ void html_table_end(FILE *f);
 int admin_qr_scale(const struct sayso_qr *qr);
 
 /* Writes an 8-bit greyscale-looking RGB PNG with the 4-module quiet zone
- * through SDL2_image, atomically (temp file + rename). false with a message
+ * through libpng, atomically (temp file + rename). false with a message
  * in err (>= 256) on failure. */
 bool admin_qr_png(const struct sayso_qr *qr, int scale, const char *path,
 		  char *err, size_t errsz);

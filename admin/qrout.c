@@ -1,5 +1,5 @@
 /*
- * qrout.c: QR codes as PNG (SDL2_image), SVG and ANSI half blocks.
+ * qrout.c: QR codes as PNG (libpng), SVG and ANSI half blocks.
  *
  * Every renderer adds the 4-module quiet zone the QR standard asks for
  * (SAYSO_QR_QUIET); the modules come from sayso_qr_encode(). The PNG is
@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <SDL.h>
-#include <SDL_image.h>
+#include <png.h>
+#include <stdlib.h>
 #include "html.h"
 
 #define PNG_TARGET_PX 1200
@@ -25,16 +25,85 @@ int admin_qr_scale(const struct sayso_qr *qr)
 	return scale < 4 ? 4 : scale;
 }
 
+/* libpng reports errors by longjmp; the handler keeps the message. */
+struct png_fail {
+	char *err;
+	size_t errsz;
+	const char *path;
+};
+
+static void png_error_fn(png_structp png, png_const_charp msg)
+{
+	struct png_fail *pf = png_get_error_ptr(png);
+
+	snprintf(pf->err, pf->errsz, "%s: cannot write PNG: %s", pf->path,
+		 msg);
+	png_longjmp(png, 1);
+}
+
+static void png_warning_fn(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
+/* Writes the rows of the code (RGB, 8 bits a channel) to f. */
+static bool png_write(FILE *f, const struct sayso_qr *qr, int scale,
+		      unsigned char *row, struct png_fail *pf)
+{
+	int total = qr->width + 2 * SAYSO_QR_QUIET;
+	int side = total * scale;
+	png_structp png;
+	png_infop info = NULL;
+	volatile bool ok = false;
+
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, pf, png_error_fn,
+				      png_warning_fn);
+	if (png == NULL) {
+		snprintf(pf->err, pf->errsz, "cannot make the QR image");
+		return false;
+	}
+	info = png_create_info_struct(png);
+	if (info == NULL) {
+		snprintf(pf->err, pf->errsz, "cannot make the QR image");
+		goto out;
+	}
+	if (setjmp(png_jmpbuf(png)))
+		goto out;
+	png_init_io(png, f);
+	png_set_IHDR(png, info, (png_uint_32)side, (png_uint_32)side, 8,
+		     PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	for (int y = 0; y < side; y++) {
+		int my = y / scale - SAYSO_QR_QUIET;
+
+		for (int x = 0; x < side; x++) {
+			int mx = x / scale - SAYSO_QR_QUIET;
+			unsigned char v =
+			    sayso_qr_dark(qr, mx, my) ? 0 : 255;
+
+			row[3 * x] = row[3 * x + 1] = row[3 * x + 2] = v;
+		}
+		png_write_row(png, row);
+	}
+	png_write_end(png, NULL);
+	ok = true;
+out:
+	png_destroy_write_struct(&png, &info);
+	return ok;
+}
+
 bool admin_qr_png(const struct sayso_qr *qr, int scale, const char *path,
 		  char *err, size_t errsz)
 {
 	int total = qr->width + 2 * SAYSO_QR_QUIET;
 	int side = total * scale;
-	SDL_Surface *s;
-	Uint32 dark, light;
-	SDL_Rect r;
+	struct png_fail pf = {err, errsz, path};
+	unsigned char *row = NULL;
 	char tmp[1100];
-	int x, y, n;
+	FILE *f = NULL;
+	int n;
 	bool ok = false;
 
 	if (scale < 1 || side > 16384) {
@@ -46,30 +115,32 @@ bool admin_qr_png(const struct sayso_qr *qr, int scale, const char *path,
 		snprintf(err, errsz, "%s: path too long", path);
 		return false;
 	}
-	s = SDL_CreateRGBSurfaceWithFormat(0, side, side, 24,
-					   SDL_PIXELFORMAT_RGB24);
-	if (s == NULL) {
-		snprintf(err, errsz, "cannot make the QR image: %s",
-			 SDL_GetError());
+	row = malloc((size_t)side * 3);
+	if (row == NULL) {
+		snprintf(err, errsz, "cannot make the QR image: out of memory");
 		return false;
 	}
-	dark = SDL_MapRGB(s->format, 0, 0, 0);
-	light = SDL_MapRGB(s->format, 255, 255, 255);
-	SDL_FillRect(s, NULL, light);
-	r.w = scale;
-	r.h = scale;
-	for (y = 0; y < qr->width; y++) {
-		for (x = 0; x < qr->width; x++) {
-			if (!sayso_qr_dark(qr, x, y))
-				continue;
-			r.x = (x + SAYSO_QR_QUIET) * scale;
-			r.y = (y + SAYSO_QR_QUIET) * scale;
-			SDL_FillRect(s, &r, dark);
-		}
-	}
-	if (IMG_SavePNG(s, tmp) != 0) {
+	f = fopen(tmp, "wb");
+	if (f == NULL) {
 		snprintf(err, errsz, "%s: cannot write PNG: %s", path,
-			 IMG_GetError());
+			 strerror(errno));
+		goto out;
+	}
+	if (!png_write(f, qr, scale, row, &pf)) {
+		fclose(f);
+		unlink(tmp);
+		goto out;
+	}
+	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
+		snprintf(err, errsz, "%s: cannot write PNG: %s", path,
+			 strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		goto out;
+	}
+	if (fclose(f) != 0) {
+		snprintf(err, errsz, "%s: cannot write PNG: %s", path,
+			 strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
@@ -80,7 +151,7 @@ bool admin_qr_png(const struct sayso_qr *qr, int scale, const char *path,
 	}
 	ok = true;
 out:
-	SDL_FreeSurface(s);
+	free(row);
 	return ok;
 }
 

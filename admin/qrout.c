@@ -36,8 +36,7 @@ static void png_error_fn(png_structp png, png_const_charp msg)
 {
 	struct png_fail *pf = png_get_error_ptr(png);
 
-	snprintf(pf->err, pf->errsz, "%s: cannot write PNG: %s", pf->path,
-		 msg);
+	snprintf(pf->err, pf->errsz, "%s: cannot write PNG: %s", pf->path, msg);
 	png_longjmp(png, 1);
 }
 
@@ -80,8 +79,7 @@ static bool png_write(FILE *f, const struct sayso_qr *qr, int scale,
 
 		for (int x = 0; x < side; x++) {
 			int mx = x / scale - SAYSO_QR_QUIET;
-			unsigned char v =
-			    sayso_qr_dark(qr, mx, my) ? 0 : 255;
+			unsigned char v = sayso_qr_dark(qr, mx, my) ? 0 : 255;
 
 			row[3 * x] = row[3 * x + 1] = row[3 * x + 2] = v;
 		}

@@ -2,8 +2,8 @@
  * admin.h: the shared context and command table of sayso-admin.
  *
  * Git/tmux style: `sayso-admin [--db PATH] [--config PATH] COMMAND ...`.
- * Each noun lives in admin/cmd_<noun>.c and exports its entries through a
- * table; cmdtab.c joins the tables. Exit codes: 0 ok, 1 error, 2 usage.
+ * Each noun lives in admin/cmd_<noun>.c; cmdtab.c lists every command in one
+ * table. Exit codes: 0 ok, 1 error, 2 usage.
  */
 #ifndef SAYSO_ADMIN_H
 #define SAYSO_ADMIN_H
@@ -35,6 +35,25 @@ struct admin_ctx {
  */
 struct sayso_store *admin_store(struct admin_ctx *ctx, unsigned flags);
 
+/* How a command opens the database (admin_open). */
+enum admin_access {
+	ADMIN_READ,  /* read-only, without the site secret */
+	ADMIN_WRITE, /* read-write, as device "admin" for the audit log */
+};
+
+/*
+ * The preamble of most commands, after their arguments are checked: opens
+ * ctx->st for acc (admin_store). ADMIN_EXIT_OK, or ADMIN_EXIT_ERROR with the
+ * message printed.
+ */
+int admin_open(struct admin_ctx *ctx, enum admin_access acc);
+
+struct sayso_round;
+/* admin_open, then loads round code into *r (admin_round): ADMIN_EXIT_OK, or
+ * ADMIN_EXIT_ERROR with the message printed. */
+int admin_open_round(struct admin_ctx *ctx, enum admin_access acc,
+		     const char *code, struct sayso_round *r);
+
 /* One command: words is the command path ("round create"), run gets the
  * arguments after it (argv[0] is the last word of the command). */
 struct admin_cmd {
@@ -44,10 +63,8 @@ struct admin_cmd {
 	int (*run)(struct admin_ctx *ctx, int argc, char **argv);
 };
 
-/* Tables, each ended by an entry with words == NULL. */
-extern const struct admin_cmd admin_core_cmds[]; /* admin helper's commands */
-extern const struct admin_cmd
-    admin_results_cmds[]; /* results/qr/ratings/reports */
+/* Every command (cmdtab.c), ended by an entry with words == NULL. */
+extern const struct admin_cmd admin_cmds[];
 
 /* ---- shared helpers (cli.c, out.c): for every command file ---- */
 
@@ -78,6 +95,12 @@ int admin_int(struct admin_ctx *ctx, const char *cmd, const char *what,
 /* Parses "table", "csv" or "json" (NULL = table); usage error otherwise. */
 int admin_format(struct admin_ctx *ctx, const char *cmd, const char *s,
 		 enum admin_format *out);
+
+/* admin_args, then admin_format on the value of the option named "format" in
+ * opts (table when opts has none or it was not given) into *fmt. */
+int admin_args_fmt(struct admin_ctx *ctx, const char *cmd, int argc,
+		   char **argv, const struct admin_opt *opts, char **pos,
+		   int maxpos, int minpos, int *npos, enum admin_format *fmt);
 
 /* Prints "sayso-admin: " + message + newline to ctx->err; returns
  * ADMIN_EXIT_ERROR. */
@@ -137,7 +160,7 @@ void *admin_json_money(int64_t minor, const char *currency);
 /* Prints the usage of the command named words ("round create"). */
 void admin_usage(struct admin_ctx *ctx, const char *words, FILE *to);
 
-/* ---- the commands of admin_core_cmds (cmd_NOUN.c) ---- */
+/* ---- the commands (cmd_NOUN.c; the results ones are in html.h) ---- */
 int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_round_create(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_round_list(struct admin_ctx *ctx, int argc, char **argv);
@@ -158,7 +181,6 @@ int admin_cmd_erase(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_backup(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_check(struct admin_ctx *ctx, int argc, char **argv);
 
-struct sayso_round;
 /* Loads round code for a command; prints "no round 'X'" and returns
  * ADMIN_EXIT_ERROR when there is none. */
 int admin_round(struct admin_ctx *ctx, const char *code,

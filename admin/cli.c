@@ -3,10 +3,9 @@
  * per-command --help, argument parsing and exit codes.
  *
  * `sayso-admin [--db PATH] [--config PATH] COMMAND ...`, git style. Commands
- * come from two tables (admin_core_cmds in cmdtab.c and admin_results_cmds in
- * cmdtab_results.c); a command is found by the longest run of words that
- * matches ("round create" before "round"). Exit codes are a contract:
- * 0 ok, 1 error (message on stderr, nothing written), 2 usage.
+ * come from one table (admin_cmds in cmdtab.c); a command is found by the
+ * longest run of words that matches ("round create" before "round"). Exit codes
+ * are a contract: 0 ok, 1 error (message on stderr, nothing written), 2 usage.
  *
  * The database is opened lazily by admin_store(), so `--help` and usage
  * errors never touch it, and read-only commands can open it read-only.
@@ -100,7 +99,32 @@ int admin_round(struct admin_ctx *ctx, const char *code,
 	return ADMIN_EXIT_OK;
 }
 
-/* ---- the command tables ---- */
+int admin_open(struct admin_ctx *ctx, enum admin_access acc)
+{
+	unsigned flags = 0;
+
+	switch (acc) {
+	case ADMIN_READ:
+		flags = SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET;
+		break;
+	case ADMIN_WRITE:
+		flags = 0;
+		break;
+	}
+	return admin_store(ctx, flags) ? ADMIN_EXIT_OK : ADMIN_EXIT_ERROR;
+}
+
+int admin_open_round(struct admin_ctx *ctx, enum admin_access acc,
+		     const char *code, struct sayso_round *r)
+{
+	int rc = admin_open(ctx, acc);
+
+	if (rc == ADMIN_EXIT_OK)
+		rc = admin_round(ctx, code, r);
+	return rc;
+}
+
+/* ---- the command table ---- */
 
 static size_t nwords(const char *words)
 {
@@ -130,33 +154,26 @@ static bool matches(const char *w, int argc, char **argv, size_t *k)
 	return true;
 }
 
-static const struct admin_cmd *const tables[] = {
-    admin_core_cmds,
-    admin_results_cmds,
-};
-
 static const struct admin_cmd *find(int argc, char **argv, size_t *k)
 {
 	const struct admin_cmd *best = NULL;
 	size_t bestk = 0;
-	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
-		for (const struct admin_cmd *c = tables[t]; c->words; c++) {
-			size_t n;
-			if (matches(c->words, argc, argv, &n) && n > bestk) {
-				best = c;
-				bestk = n;
-			}
+	for (const struct admin_cmd *c = admin_cmds; c->words; c++) {
+		size_t n;
+		if (matches(c->words, argc, argv, &n) && n > bestk) {
+			best = c;
+			bestk = n;
 		}
+	}
 	*k = bestk;
 	return best;
 }
 
 static const struct admin_cmd *find_words(const char *words)
 {
-	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
-		for (const struct admin_cmd *c = tables[t]; c->words; c++)
-			if (strcmp(c->words, words) == 0)
-				return c;
+	for (const struct admin_cmd *c = admin_cmds; c->words; c++)
+		if (strcmp(c->words, words) == 0)
+			return c;
 	return NULL;
 }
 
@@ -175,15 +192,13 @@ void admin_usage(struct admin_ctx *ctx, const char *words, FILE *to)
 static void list_commands(FILE *to, const char *noun)
 {
 	size_t nlen = noun ? strlen(noun) : 0;
-	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
-		for (const struct admin_cmd *c = tables[t]; c->words; c++) {
-			if (noun &&
-			    (strncmp(c->words, noun, nlen) != 0 ||
+	for (const struct admin_cmd *c = admin_cmds; c->words; c++) {
+		if (noun && (strncmp(c->words, noun, nlen) != 0 ||
 			     (c->words[nlen] != ' ' && c->words[nlen] != '\0')))
-				continue;
-			fprintf(to, "  %-16s %s\n", c->words,
-				c->summary ? c->summary : "");
-		}
+			continue;
+		fprintf(to, "  %-16s %s\n", c->words,
+			c->summary ? c->summary : "");
+	}
 }
 
 static void main_usage(FILE *to)
@@ -330,6 +345,22 @@ int admin_format(struct admin_ctx *ctx, const char *cmd, const char *s,
 	return 0;
 }
 
+int admin_args_fmt(struct admin_ctx *ctx, const char *cmd, int argc,
+		   char **argv, const struct admin_opt *opts, char **pos,
+		   int maxpos, int minpos, int *npos, enum admin_format *fmt)
+{
+	int rc =
+	    admin_args(ctx, cmd, argc, argv, opts, pos, maxpos, minpos, npos);
+	const char *format = NULL;
+
+	if (rc)
+		return rc;
+	for (const struct admin_opt *o = opts; o && o->name; o++)
+		if (strcmp(o->name, "format") == 0 && o->str)
+			format = *o->str;
+	return admin_format(ctx, cmd, format, fmt);
+}
+
 /* ---- main ---- */
 
 static bool wants_help(int argc, char **argv)
@@ -411,12 +442,10 @@ int admin_main(int argc, char **argv, FILE *out, FILE *err)
 		/* A noun alone ("round"): list what it can do. */
 		bool noun = false;
 		size_t nlen = strlen(argv[i]);
-		for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
-			for (const struct admin_cmd *c = tables[t]; c->words;
-			     c++)
-				if (strncmp(c->words, argv[i], nlen) == 0 &&
-				    c->words[nlen] == ' ')
-					noun = true;
+		for (const struct admin_cmd *c = admin_cmds; c->words; c++)
+			if (strncmp(c->words, argv[i], nlen) == 0 &&
+			    c->words[nlen] == ' ')
+				noun = true;
 		if (noun) {
 			fprintf(err, "sayso-admin %s: which one?\n", argv[i]);
 			list_commands(err, argv[i]);

@@ -15,7 +15,7 @@ int admin_cmd_backup(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, NULL, pos, 1, 1, &np);
 	if (rc)
 		return rc;
-	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
+	if (admin_open(ctx, ADMIN_READ))
 		return ADMIN_EXIT_ERROR;
 	enum sayso_err e = sayso_store_backup(ctx->st, pos[0]);
 	if (e != SAYSO_OK)
@@ -35,7 +35,7 @@ int admin_cmd_check(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, NULL, NULL, 0, 0, &np);
 	if (rc)
 		return rc;
-	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
+	if (admin_open(ctx, ADMIN_READ))
 		return ADMIN_EXIT_ERROR;
 	bool ok = false;
 	char report[4096];

@@ -110,12 +110,10 @@ int admin_cmd_ballot_add(struct admin_ctx *ctx, int argc, char **argv)
 				  projects,
 				  why ? why : "not a list of project numbers");
 
-	struct sayso_store *st = admin_store(ctx, 0);
-	if (!st)
-		return ADMIN_EXIT_ERROR;
 	struct sayso_round r;
-	if ((rc = admin_round(ctx, pos[0], &r)))
+	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
 		return rc;
+	struct sayso_store *st = ctx->st;
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, cmd, e);

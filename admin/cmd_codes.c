@@ -48,12 +48,10 @@ int admin_cmd_codes_generate(struct admin_ctx *ctx, int argc, char **argv)
 				  "%s: already exists; refusing to "
 				  "overwrite printed codes",
 				  outp);
-	struct sayso_store *st = admin_store(ctx, 0);
-	if (!st)
-		return ADMIN_EXIT_ERROR;
 	struct sayso_round r;
-	if ((rc = admin_round(ctx, pos[0], &r)))
+	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
 		return rc;
+	struct sayso_store *st = ctx->st;
 
 	char(*codes)[CODE_LEN + 1] = calloc((size_t)n, sizeof *codes);
 	if (!codes)

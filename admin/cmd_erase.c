@@ -27,7 +27,7 @@ int admin_cmd_erase(struct admin_ctx *ctx, int argc, char **argv)
 		admin_usage(ctx, cmd, ctx->err);
 		return ADMIN_EXIT_USAGE;
 	}
-	if (!admin_store(ctx, 0))
+	if (admin_open(ctx, ADMIN_WRITE))
 		return ADMIN_EXIT_ERROR;
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
 	if ((rc = admin_resident_arg(ctx, cmd, phone, code, false, rid,

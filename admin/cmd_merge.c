@@ -24,9 +24,9 @@ int admin_cmd_merge(struct admin_ctx *ctx, int argc, char **argv)
 			    &np);
 	if (rc)
 		return rc;
-	struct sayso_store *st = admin_store(ctx, 0);
-	if (!st)
+	if (admin_open(ctx, ADMIN_WRITE))
 		return ADMIN_EXIT_ERROR;
+	struct sayso_store *st = ctx->st;
 	struct sayso_merge_result *res = calloc((size_t)np, sizeof *res);
 	if (!res)
 		return admin_fail(ctx, "out of memory");

@@ -26,9 +26,9 @@ int admin_cmd_import_pb(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
 	if (rc)
 		return rc;
-	struct sayso_store *st = admin_store(ctx, 0);
-	if (!st)
+	if (admin_open(ctx, ADMIN_WRITE))
 		return ADMIN_EXIT_ERROR;
+	struct sayso_store *st = ctx->st;
 	char errbuf[SAYSO_PB_ERR_MAX] = "";
 	int64_t round_id = 0;
 	admin_progress(ctx, "importing", -1, 0);
@@ -75,10 +75,8 @@ int admin_cmd_export_pb(struct admin_ctx *ctx, int argc, char **argv)
 			cmd, rule_s);
 		return ADMIN_EXIT_USAGE;
 	}
-	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
-		return ADMIN_EXIT_ERROR;
 	struct sayso_round r;
-	if ((rc = admin_round(ctx, pos[0], &r)))
+	if ((rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)))
 		return rc;
 	FILE *f = ctx->out;
 	char tmp[SAYSO_PATH_MAX + 32];

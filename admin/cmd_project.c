@@ -70,12 +70,10 @@ int admin_cmd_project_add(struct admin_ctx *ctx, int argc, char **argv)
 	snprintf(p.title, sizeof p.title, "%s", title);
 	snprintf(p.description, sizeof p.description, "%s", desc ? desc : "");
 
-	struct sayso_store *st = admin_store(ctx, 0);
-	if (!st)
-		return ADMIN_EXIT_ERROR;
 	struct sayso_round r;
-	if ((rc = admin_round(ctx, pos[0], &r)))
+	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
 		return rc;
+	struct sayso_store *st = ctx->st;
 	const char *why = NULL;
 	if (sayso_money_parse(cost, r.currency, &p.cost, &why) != SAYSO_OK)
 		return admin_fail(ctx, "%s: --cost: '%s': %s", cmd, cost,
@@ -104,13 +102,12 @@ int admin_cmd_project_list(struct admin_ctx *ctx, int argc, char **argv)
 	char *pos[1];
 	int np;
 	enum admin_format fmt;
-	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
-	if (rc || (rc = admin_format(ctx, cmd, format, &fmt)))
+	int rc =
+	    admin_args_fmt(ctx, cmd, argc, argv, opts, pos, 1, 1, &np, &fmt);
+	if (rc)
 		return rc;
-	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
-		return ADMIN_EXIT_ERROR;
 	struct sayso_round r;
-	if ((rc = admin_round(ctx, pos[0], &r)))
+	if ((rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)))
 		return rc;
 	struct sayso_project *ps = NULL;
 	size_t n = 0;
@@ -193,12 +190,10 @@ int admin_cmd_project_import(struct admin_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	const char *file = pos[1];
-	struct sayso_store *st = admin_store(ctx, 0);
-	if (!st)
-		return ADMIN_EXIT_ERROR;
 	struct sayso_round r;
-	if ((rc = admin_round(ctx, pos[0], &r)))
+	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
 		return rc;
+	struct sayso_store *st = ctx->st;
 	FILE *in = fopen(file, "rb");
 	if (!in)
 		return admin_fail(ctx, "%s: cannot open: %s", file,

@@ -448,11 +448,8 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 	int npos = 0, rc;
 	enum sayso_err e;
 
-	rc = admin_args(ctx, "ratings summary", argc, argv, opts, NULL, 0, 0,
-			&npos);
-	if (rc != 0)
-		return rc;
-	rc = admin_format(ctx, "ratings summary", format, &fmt);
+	rc = admin_args_fmt(ctx, "ratings summary", argc, argv, opts, NULL, 0,
+			    0, &npos, &fmt);
 	if (rc != 0)
 		return rc;
 	if (sayso_stats_by_parse(by, &grp) != SAYSO_OK) {
@@ -465,8 +462,7 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 	rc = admin_period(ctx, "ratings summary", since, until, &lo, &hi);
 	if (rc != 0)
 		return rc;
-	if (admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET) ==
-	    NULL)
+	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
 	e = sayso_stats_ratings(ctx->st, lo, hi, grp, &s);
 	if (e != SAYSO_OK)

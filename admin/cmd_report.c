@@ -94,8 +94,7 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 	rc = admin_period(ctx, "report", since, until, &lo, &hi);
 	if (rc != 0)
 		return rc;
-	if (admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET) ==
-	    NULL)
+	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
 
 	e = sayso_stats_ratings(ctx->st, lo, hi, SAYSO_BY_CHANNEL, &rs);

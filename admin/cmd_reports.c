@@ -133,8 +133,7 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 			  &flt.until_ms);
 	if (rc != 0)
 		return rc;
-	if (admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET) ==
-	    NULL)
+	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
 	e = sayso_stats_report_list(ctx->st, &flt, &rows, &n);
 	if (e != SAYSO_OK)
@@ -226,7 +225,7 @@ int admin_cmd_reports_set(struct admin_ctx *ctx, int argc, char **argv)
 			SAYSO_NOTE_MAX);
 		return ADMIN_EXIT_USAGE;
 	}
-	if (admin_store(ctx, 0) == NULL)
+	if (admin_open(ctx, ADMIN_WRITE) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
 	e = sayso_report_set_status(ctx->st, pos[0], status, note, ctx->actor);
 	if (e == SAYSO_ERR_NOTFOUND)
@@ -348,18 +347,14 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 	int npos = 0, rc;
 	enum sayso_err e;
 
-	rc = admin_args(ctx, "reports summary", argc, argv, opts, NULL, 0, 0,
-			&npos);
-	if (rc != 0)
-		return rc;
-	rc = admin_format(ctx, "reports summary", format, &fmt);
+	rc = admin_args_fmt(ctx, "reports summary", argc, argv, opts, NULL, 0,
+			    0, &npos, &fmt);
 	if (rc != 0)
 		return rc;
 	rc = admin_period(ctx, "reports summary", since, until, &lo, &hi);
 	if (rc != 0)
 		return rc;
-	if (admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET) ==
-	    NULL)
+	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
 	e = sayso_stats_reports(ctx->st, lo, hi, &s);
 	if (e != SAYSO_OK)

@@ -494,8 +494,7 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 			return ADMIN_EXIT_USAGE;
 		}
 	}
-	if (admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET) ==
-	    NULL) {
+	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK) {
 		rc = ADMIN_EXIT_ERROR;
 		goto done;
 	}

@@ -119,9 +119,9 @@ int admin_cmd_round_create(struct admin_ctx *ctx, int argc, char **argv)
 				  cmd);
 	r.state = SAYSO_ROUND_DRAFT;
 
-	struct sayso_store *st = admin_store(ctx, 0);
-	if (!st)
+	if (admin_open(ctx, ADMIN_WRITE))
 		return ADMIN_EXIT_ERROR;
+	struct sayso_store *st = ctx->st;
 	enum sayso_err e = sayso_store_begin(st);
 	if (e == SAYSO_OK)
 		e = sayso_round_create(st, &r, ctx->actor);
@@ -206,10 +206,11 @@ int admin_cmd_round_list(struct admin_ctx *ctx, int argc, char **argv)
 					 {NULL, NULL, NULL}};
 	int np;
 	enum admin_format fmt;
-	int rc = admin_args(ctx, cmd, argc, argv, opts, NULL, 0, 0, &np);
-	if (rc || (rc = admin_format(ctx, cmd, format, &fmt)))
+	int rc =
+	    admin_args_fmt(ctx, cmd, argc, argv, opts, NULL, 0, 0, &np, &fmt);
+	if (rc)
 		return rc;
-	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
+	if (admin_open(ctx, ADMIN_READ))
 		return ADMIN_EXIT_ERROR;
 	struct sayso_round *rs = NULL;
 	size_t n = 0;
@@ -283,13 +284,12 @@ int admin_cmd_round_show(struct admin_ctx *ctx, int argc, char **argv)
 	char *pos[1];
 	int np;
 	enum admin_format fmt;
-	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
-	if (rc || (rc = admin_format(ctx, cmd, format, &fmt)))
+	int rc =
+	    admin_args_fmt(ctx, cmd, argc, argv, opts, pos, 1, 1, &np, &fmt);
+	if (rc)
 		return rc;
-	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
-		return ADMIN_EXIT_ERROR;
 	struct sayso_round r;
-	if ((rc = admin_round(ctx, pos[0], &r)))
+	if ((rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)))
 		return rc;
 	size_t nproj;
 	struct sayso_ballot_counts bc;
@@ -350,12 +350,10 @@ static int set_state(struct admin_ctx *ctx, const char *cmd, int argc,
 	int rc = admin_args(ctx, cmd, argc, argv, NULL, pos, 1, 1, &np);
 	if (rc)
 		return rc;
-	struct sayso_store *st = admin_store(ctx, 0);
-	if (!st)
-		return ADMIN_EXIT_ERROR;
 	struct sayso_round r;
-	if ((rc = admin_round(ctx, pos[0], &r)))
+	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
 		return rc;
+	struct sayso_store *st = ctx->st;
 	if (r.state == state) {
 		fprintf(ctx->out, "round %s is already %s\n", r.code,
 			sayso_round_state_name(state));

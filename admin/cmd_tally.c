@@ -229,8 +229,9 @@ int admin_cmd_tally(struct admin_ctx *ctx, int argc, char **argv)
 	char *pos[1];
 	int np;
 	enum admin_format fmt;
-	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
-	if (rc || (rc = admin_format(ctx, cmd, format, &fmt)))
+	int rc =
+	    admin_args_fmt(ctx, cmd, argc, argv, opts, pos, 1, 1, &np, &fmt);
+	if (rc)
 		return rc;
 	enum sayso_rule rule;
 	if (sayso_rule_parse(rule_s, &rule) != SAYSO_OK) {
@@ -240,10 +241,8 @@ int admin_cmd_tally(struct admin_ctx *ctx, int argc, char **argv)
 			cmd, rule_s);
 		return ADMIN_EXIT_USAGE;
 	}
-	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
-		return ADMIN_EXIT_ERROR;
 	struct sayso_round r;
-	if ((rc = admin_round(ctx, pos[0], &r)))
+	if ((rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)))
 		return rc;
 	struct sayso_election *e = NULL;
 	admin_progress(ctx, "counting", -1, 0);

@@ -26,17 +26,16 @@ int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv)
 	char *pos[1];
 	int np;
 	enum admin_format fmt;
-	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
-	if (rc || (rc = admin_format(ctx, cmd, format, &fmt)))
+	int rc =
+	    admin_args_fmt(ctx, cmd, argc, argv, opts, pos, 1, 1, &np, &fmt);
+	if (rc)
 		return rc;
 	long long el = 0;
 	if (electorate && (rc = admin_int(ctx, cmd, "electorate", electorate, 1,
 					  1000000000LL, &el)))
 		return rc;
-	if (!admin_store(ctx, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET))
-		return ADMIN_EXIT_ERROR;
 	struct sayso_round r;
-	if ((rc = admin_round(ctx, pos[0], &r)))
+	if ((rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)))
 		return rc;
 	struct sayso_turnout t;
 	enum sayso_err e = sayso_stats_turnout(ctx->st, r.id, &t);

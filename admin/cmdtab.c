@@ -1,14 +1,16 @@
 /*
- * cmdtab.c: the command table of sayso-admin's organiser commands. The names
- * and usages are a contract (docs/admin.md, the tests): change them only
- * with the docs. The results/qr/ratings/reports table lives in
- * cmdtab_results.c; cli.c searches both.
+ * cmdtab.c: the one command table of sayso-admin. Each command is
+ * implemented in its own cmd_<noun>.c file; cli.c finds a command here by
+ * the longest run of words that matches, and --help lists the table in this
+ * order. The names, usages and flags are a contract (docs/admin.md,
+ * docs/results.md, the tests): change them only with the docs.
  */
 #include <stddef.h>
 
 #include "admin.h"
+#include "html.h"
 
-const struct admin_cmd admin_core_cmds[] = {
+const struct admin_cmd admin_cmds[] = {
     {"init", "", "create the database and the site secret (never overwrites)",
      admin_cmd_init},
     {"round create",
@@ -57,5 +59,35 @@ const struct admin_cmd admin_core_cmds[] = {
      admin_cmd_backup},
     {"check", "", "integrity check, schema version and counts",
      admin_cmd_check},
+    /* results pages, QR codes, ratings and reported problems */
+    {"results", "CODE --out DIR [--url URL] [--rule greedy|mes|approval]",
+     "write a round's results page (index.html, results.json, "
+     "results.csv, QR code)",
+     admin_cmd_results},
+    {"qr", "URL [--png FILE | --svg FILE | --ansi]",
+     "make a QR code (error correction M) for a link", admin_cmd_qr},
+    {"ratings summary",
+     "[--since D] [--until D] [--by day|hour|channel|device] "
+     "[--format table|csv|json] [--html DIR]",
+     "how residents feel: faces, share positive with its 95% interval, "
+     "follow-up answers",
+     admin_cmd_ratings_summary},
+    {"reports list",
+     "[--status S] [--category C] [--street S] [--since D] [--until D] "
+     "[--format table|csv|json|open311]",
+     "list reported problems (open311: GeoReport v2 requests JSON)",
+     admin_cmd_reports_list},
+    {"reports set", "ID STATUS [--note TEXT]",
+     "change a report's status (open, in_progress, resolved, rejected)",
+     admin_cmd_reports_set},
+    {"reports summary", "[--since D] [--until D] [--format table|csv|json]",
+     "reports by category and street, resolution rate, median days to "
+     "resolve",
+     admin_cmd_reports_summary},
+    {"report",
+     "--out DIR [--since D] [--until D] [--round CODE] "
+     "[--rule greedy|mes|approval]",
+     "one partner summary page: feedback, problems and PB results",
+     admin_cmd_report},
     {NULL, NULL, NULL, NULL},
 };

@@ -124,7 +124,7 @@ int admin_outdir_finish(struct admin_ctx *ctx, struct admin_outdir *od,
 			bool ok);
 
 /* ---- the results commands (cmd_results.c, cmd_qr.c, cmd_ratings.c,
- * cmd_reports.c, cmd_report.c), listed in cmdtab_results.c ---- */
+ * cmd_reports.c, cmd_report.c), listed in cmdtab.c ---- */
 int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_qr(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv);

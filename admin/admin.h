@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include "sayso/config.h"
 #include "sayso/store.h"
+#include "sayso/tally.h"
 
 #define ADMIN_EXIT_OK 0
 #define ADMIN_EXIT_ERROR 1
@@ -95,6 +96,11 @@ int admin_int(struct admin_ctx *ctx, const char *cmd, const char *what,
 /* Parses "table", "csv" or "json" (NULL = table); usage error otherwise. */
 int admin_format(struct admin_ctx *ctx, const char *cmd, const char *s,
 		 enum admin_format *out);
+
+/* Parses --rule: "greedy", "mes" or "approval" into *out; NULL leaves *out
+ * as it is. Usage error naming cmd otherwise. */
+int admin_rule(struct admin_ctx *ctx, const char *cmd, const char *s,
+	       enum sayso_rule *out);
 
 /* admin_args, then admin_format on the value of the option named "format" in
  * opts (table when opts has none or it was not given) into *fmt. */

@@ -345,6 +345,17 @@ int admin_format(struct admin_ctx *ctx, const char *cmd, const char *s,
 	return 0;
 }
 
+int admin_rule(struct admin_ctx *ctx, const char *cmd, const char *s,
+	       enum sayso_rule *out)
+{
+	if (s == NULL || sayso_rule_parse(s, out) == SAYSO_OK)
+		return 0;
+	fprintf(ctx->err,
+		"sayso-admin %s: --rule: '%s' is not greedy, mes or approval\n",
+		cmd, s);
+	return ADMIN_EXIT_USAGE;
+}
+
 int admin_args_fmt(struct admin_ctx *ctx, const char *cmd, int argc,
 		   char **argv, const struct admin_opt *opts, char **pos,
 		   int maxpos, int minpos, int *npos, enum admin_format *fmt)

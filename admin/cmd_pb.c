@@ -68,13 +68,8 @@ int admin_cmd_export_pb(struct admin_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	enum sayso_rule rule;
-	if (sayso_rule_parse(rule_s, &rule) != SAYSO_OK) {
-		fprintf(ctx->err,
-			"sayso-admin %s: --rule: '%s' is not greedy, mes or "
-			"approval\n",
-			cmd, rule_s);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_rule(ctx, cmd, rule_s, &rule)))
+		return rc;
 	struct sayso_round r;
 	if ((rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)))
 		return rc;

@@ -84,13 +84,8 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 		admin_usage(ctx, "report", ctx->err);
 		return ADMIN_EXIT_USAGE;
 	}
-	if (rulename != NULL && sayso_rule_parse(rulename, &rule) != SAYSO_OK) {
-		fprintf(ctx->err,
-			"sayso-admin report: --rule: '%s' is not "
-			"greedy, mes or approval\n",
-			rulename);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_rule(ctx, "report", rulename, &rule)) != 0)
+		return rc;
 	rc = admin_period(ctx, "report", since, until, &lo, &hi);
 	if (rc != 0)
 		return rc;

@@ -477,13 +477,8 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 		admin_usage(ctx, "results", ctx->err);
 		return ADMIN_EXIT_USAGE;
 	}
-	if (rulename != NULL && sayso_rule_parse(rulename, &rule) != SAYSO_OK) {
-		fprintf(ctx->err,
-			"sayso-admin results: --rule: '%s' is not "
-			"greedy, mes or approval\n",
-			rulename);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_rule(ctx, "results", rulename, &rule)) != 0)
+		return rc;
 	if (url != NULL) {
 		enum sayso_err e = sayso_qr_encode(url, &qr);
 

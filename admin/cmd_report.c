@@ -125,8 +125,7 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < nrounds; i++) {
 		if (code == NULL && rounds[i].state == SAYSO_ROUND_DRAFT)
 			continue;
-		rc = admin_results_load(ctx, rounds[i].code, (int)rule,
-					&res[nres]);
+		rc = admin_results_load(ctx, rounds[i].code, rule, &res[nres]);
 		if (rc != 0)
 			goto done;
 		nres++;

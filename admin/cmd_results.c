@@ -64,8 +64,8 @@ const char *admin_results_title(const struct admin_results *res)
 	return res->round.title;
 }
 
-int admin_results_load(struct admin_ctx *ctx, const char *code, int rule,
-		       struct admin_results **out)
+int admin_results_load(struct admin_ctx *ctx, const char *code,
+		       enum sayso_rule rule, struct admin_results **out)
 {
 	struct admin_results *res;
 	char err[512];
@@ -86,8 +86,7 @@ int admin_results_load(struct admin_ctx *ctx, const char *code, int rule,
 		goto fail;
 	}
 	err[0] = '\0';
-	e = sayso_tally_run(res->e, (enum sayso_rule)rule, &res->t, err,
-			    sizeof err);
+	e = sayso_tally_run(res->e, rule, &res->t, err, sizeof err);
 	if (e != SAYSO_OK) {
 		rc = admin_fail(ctx, "%s: %s", code,
 				err[0] ? err : sayso_strerror(e));
@@ -152,19 +151,12 @@ static void plain(int64_t v, char *out, size_t outsz)
 	snprintf(out, outsz, "%lld", (long long)v);
 }
 
-void admin_results_html(FILE *f, const struct admin_results *res,
-			const char *url, int level)
+/* The state warning, when it was counted and the key figures. */
+static void results_figures(FILE *f, const struct admin_results *res)
 {
-	static const enum sayso_channel chans[] = {
-	    SAYSO_CH_KIOSK, SAYSO_CH_SMS, SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
-	static const char *const ph[] = {"Project", "Cost", "Votes", "Funded"};
-	static const char *const ch[] = {"How", "Ballots"};
 	const struct sayso_election *e = res->e;
 	const struct sayso_tally *t = &res->t;
 	char when[96], a[64], b[64], c[64], d[64];
-	struct html_bar *bars;
-	char(*vals)[24];
-	size_t i;
 
 	html_when(res->tallied_at, when, sizeof when);
 	if (res->round.state == SAYSO_ROUND_OPEN)
@@ -197,11 +189,15 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 	fputs("</dd></div><div><dt>Budget</dt><dd>", f);
 	html_esc(f, a);
 	fputs("</dd></div></dl>\n", f);
+}
 
-	heading(f, level, "rule", res, "How the winners were chosen");
-	fputs("<p>", f);
-	html_esc(f, res->rule_text);
-	fputs("</p>\n", f);
+/* The funded projects in the order the rule chose them (not for approval). */
+static void results_funded(FILE *f, const struct admin_results *res, int level)
+{
+	const struct sayso_election *e = res->e;
+	const struct sayso_tally *t = &res->t;
+	char a[64], b[64];
+	size_t i;
 
 	if (res->t.rule != SAYSO_RULE_APPROVAL) {
 		heading(f, level, "funded", res, "Funded projects");
@@ -237,6 +233,19 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 			fputs(" is left.</p>\n", f);
 		}
 	}
+}
+
+/* Votes for each project: a chart (most first) and the table in ballot
+ * order. */
+static void results_votes(FILE *f, const struct admin_results *res, int level)
+{
+	static const char *const ph[] = {"Project", "Cost", "Votes", "Funded"};
+	const struct sayso_election *e = res->e;
+	const struct sayso_tally *t = &res->t;
+	struct html_bar *bars;
+	char(*vals)[24];
+	char a[64], b[64];
+	size_t i;
 
 	heading(f, level, "votes", res, "Votes for each project");
 	bars = calloc(e->nprojects + 1, sizeof *bars);
@@ -284,6 +293,17 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 		html_table_row(f, 4, cells, "lrrl");
 	}
 	html_table_end(f);
+}
+
+/* Ballots by channel (chart and table) and what was not counted. */
+static void results_turnout(FILE *f, const struct admin_results *res, int level)
+{
+	static const enum sayso_channel chans[] = {
+	    SAYSO_CH_KIOSK, SAYSO_CH_SMS, SAYSO_CH_PAPER, SAYSO_CH_IMPORT};
+	static const char *const ch[] = {"How", "Ballots"};
+	const struct sayso_election *e = res->e;
+	char a[64], b[64];
+	size_t i;
 
 	heading(f, level, "turnout", res, "How people voted");
 	{
@@ -338,7 +358,12 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 		html_esc(f, b);
 		fputs(" rejected.</p>\n", f);
 	}
+}
 
+/* The link and its QR code, when the page has a URL. */
+static void results_share(FILE *f, const struct admin_results *res,
+			  const char *url, int level)
+{
 	if (url != NULL && url[0] != '\0') {
 		struct sayso_qr qr = {0};
 
@@ -355,6 +380,20 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 		html_esc(f, url);
 		fputs("</a></p></div>\n", f);
 	}
+}
+
+void admin_results_html(FILE *f, const struct admin_results *res,
+			const char *url, int level)
+{
+	results_figures(f, res);
+	heading(f, level, "rule", res, "How the winners were chosen");
+	fputs("<p>", f);
+	html_esc(f, res->rule_text);
+	fputs("</p>\n", f);
+	results_funded(f, res, level);
+	results_votes(f, res, level);
+	results_turnout(f, res, level);
+	results_share(f, res, url, level);
 }
 
 void *admin_results_json(const struct admin_results *res, const char *url)
@@ -493,7 +532,7 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 		rc = ADMIN_EXIT_ERROR;
 		goto done;
 	}
-	rc = admin_results_load(ctx, pos[0], (int)rule, &res);
+	rc = admin_results_load(ctx, pos[0], rule, &res);
 	if (rc != 0)
 		goto done;
 	rc = admin_outdir_begin(ctx, &od, out);

@@ -150,8 +150,8 @@ void html_reports_section(FILE *f, const struct sayso_reports_summary *s);
 struct admin_results;
 /* Loads and tallies round code; prints a message and returns
  * ADMIN_EXIT_ERROR on failure. */
-int admin_results_load(struct admin_ctx *ctx, const char *code, int rule,
-		       struct admin_results **out);
+int admin_results_load(struct admin_ctx *ctx, const char *code,
+		       enum sayso_rule rule, struct admin_results **out);
 /* Headings are <h{level}> (2 on the results page, 3 inside the partner
  * report). */
 void admin_results_html(FILE *f, const struct admin_results *res,

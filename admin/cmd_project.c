@@ -7,6 +7,7 @@
  * with a header line; number may be empty (next free number).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -181,6 +182,229 @@ struct row {
 
 static const char *const columns[] = {"number", "title", "cost", "description"};
 
+/* One import: the file's rows as checked so far and the errors found. */
+struct import {
+	struct admin_ctx *ctx;
+	const char *file;
+	const struct sayso_round *r;
+	const struct sayso_project *have; /* the round's projects */
+	size_t nhave;
+	struct row *rows; /* the good rows */
+	size_t nrows, cap;
+	int errors;
+};
+
+/* What the reading loop does after a row. */
+enum row_next { ROW_NEXT, ROW_STOP, ROW_NOMEM };
+
+/* Reports "file:line: ..." (the first IMPORT_MAX_ERRORS) and counts it. */
+static void row_error(struct import *im, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void row_error(struct import *im, long line, const char *fmt, ...)
+{
+	if (im->errors < IMPORT_MAX_ERRORS) {
+		va_list ap;
+
+		fprintf(im->ctx->err, "sayso-admin: %s:%ld: ", im->file, line);
+		va_start(ap, fmt);
+		vfprintf(im->ctx->err, fmt, ap);
+		va_end(ap);
+		fputc('\n', im->ctx->err);
+	}
+	im->errors++;
+}
+
+/* Whether the first record is the header number,title,cost[,description]. */
+static bool header_ok(char **f, size_t nf)
+{
+	bool ok = nf >= 3 && nf <= 4;
+
+	for (size_t i = 0; ok && i < nf; i++)
+		ok = strcasecmp(f[i], columns[i]) == 0;
+	return ok;
+}
+
+/* Checks the fields of one row into w; false (errors reported) when bad. */
+static bool row_fields(struct import *im, char **f, size_t nf, long line,
+		       struct row *w)
+{
+	bool bad = false;
+
+	memset(w, 0, sizeof *w);
+	w->line = line;
+	if (f[0][0]) {
+		char *end;
+		errno = 0;
+		long v = strtol(f[0], &end, 10);
+		if (*end || errno || v < 1 || v > 1000000) {
+			row_error(im, line,
+				  "field number: '%s' is not a whole number "
+				  "from 1",
+				  f[0]);
+			bad = true;
+		}
+		w->p.number = (int)v;
+	}
+	if (!f[1][0]) {
+		row_error(im, line, "field title: empty");
+		bad = true;
+	} else if (strlen(f[1]) >= sizeof w->p.title) {
+		row_error(im, line, "field title: longer than %d bytes",
+			  (int)sizeof w->p.title - 1);
+		bad = true;
+	}
+	snprintf(w->p.title, sizeof w->p.title, "%s", f[1]);
+	const char *why = NULL;
+	if (sayso_money_parse(f[2], im->r->currency, &w->p.cost, &why) !=
+	    SAYSO_OK) {
+		row_error(im, line, "field cost: '%s': %s", f[2],
+			  why ? why : "not an amount");
+		bad = true;
+	}
+	if (nf == 4) {
+		if (strlen(f[3]) >= sizeof w->p.description) {
+			row_error(im, line,
+				  "field description: longer than %d bytes",
+				  (int)sizeof w->p.description - 1);
+			bad = true;
+		}
+		snprintf(w->p.description, sizeof w->p.description, "%s", f[3]);
+	}
+	return !bad;
+}
+
+/* Whether w's number is free: not in the round, not on an earlier row. */
+static bool row_number_free(struct import *im, const struct row *w)
+{
+	if (!w->p.number)
+		return true;
+	for (size_t i = 0; i < im->nhave; i++)
+		if (im->have[i].number == w->p.number) {
+			row_error(im, w->line,
+				  "field number: round %s already has "
+				  "project %d",
+				  im->r->code, w->p.number);
+			return false;
+		}
+	for (size_t i = 0; i < im->nrows; i++)
+		if (im->rows[i].p.number == w->p.number) {
+			row_error(im, w->line,
+				  "field number: %d is also on line %ld",
+				  w->p.number, im->rows[i].line);
+			return false;
+		}
+	return true;
+}
+
+/* Checks one data row and keeps it when it is good. */
+static enum row_next import_row(struct import *im, char **f, size_t nf,
+				long line)
+{
+	if (nf != 3 && nf != 4) {
+		row_error(im, line,
+			  "%zu fields; expected 4 "
+			  "(number,title,cost,description)",
+			  nf);
+		return ROW_NEXT;
+	}
+	if (im->nrows == IMPORT_MAX_ROWS) {
+		row_error(im, line, "more than %d projects", IMPORT_MAX_ROWS);
+		return ROW_STOP;
+	}
+	if (im->nrows == im->cap) {
+		size_t ncap = im->cap ? im->cap * 2 : 32;
+		struct row *n2 = realloc(im->rows, ncap * sizeof *n2);
+		if (!n2)
+			return ROW_NOMEM;
+		im->rows = n2;
+		im->cap = ncap;
+	}
+	struct row *w = &im->rows[im->nrows];
+	if (row_fields(im, f, nf, line, w) && row_number_free(im, w))
+		im->nrows++;
+	return ROW_NEXT;
+}
+
+/* Reads and checks the whole file: ADMIN_EXIT_OK when every row is good. */
+static int import_read(struct import *im, struct admin_csv *csv)
+{
+	struct admin_ctx *ctx = im->ctx;
+	char **f;
+	size_t nf;
+	int got;
+	bool header = false;
+
+	while ((got = admin_csv_next(csv, &f, &nf)) == 1) {
+		long line = admin_csv_line(csv);
+		if (!header) {
+			header = true;
+			if (!header_ok(f, nf)) {
+				row_error(im, line,
+					  "the first line must be the header "
+					  "number,title,cost,description");
+				break;
+			}
+			continue;
+		}
+		enum row_next next = import_row(im, f, nf, line);
+		if (next == ROW_NOMEM) {
+			admin_progress_end(ctx);
+			return admin_fail(ctx, "out of memory");
+		}
+		if (next == ROW_STOP)
+			break;
+		admin_progress(ctx, "checking", (long long)im->nrows, 0);
+	}
+	admin_progress_end(ctx);
+	if (got < 0)
+		row_error(im, admin_csv_line(csv), "%s", admin_csv_error(csv));
+	else if (!header)
+		row_error(im, 1,
+			  "empty file; expected the header "
+			  "number,title,cost,description");
+	if (!im->errors)
+		return ADMIN_EXIT_OK;
+	if (im->errors > IMPORT_MAX_ERRORS)
+		fprintf(ctx->err, "sayso-admin: ... and %d more\n",
+			im->errors - IMPORT_MAX_ERRORS);
+	return admin_fail(ctx, "%s: %d error%s; nothing imported", im->file,
+			  im->errors, im->errors == 1 ? "" : "s");
+}
+
+/* Adds the checked rows in one transaction, with an audit entry. */
+static int import_write(struct import *im, const char *cmd)
+{
+	struct admin_ctx *ctx = im->ctx;
+	struct sayso_store *st = ctx->st;
+	enum sayso_err e = sayso_store_begin(st);
+
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, e);
+	for (size_t i = 0; i < im->nrows; i++) {
+		e = sayso_project_add(st, im->r->id, &im->rows[i].p,
+				      ctx->actor);
+		if (e != SAYSO_OK) {
+			sayso_store_rollback(st);
+			return admin_fail(ctx, "%s:%ld: %s; nothing imported",
+					  im->file, im->rows[i].line,
+					  sayso_store_errmsg(st));
+		}
+	}
+	e = sayso_store_audit(st, ctx->actor, "project.import",
+			      "%s: %zu projects into %s", im->file, im->nrows,
+			      im->r->code);
+	if (e == SAYSO_OK)
+		e = sayso_store_commit(st);
+	else
+		sayso_store_rollback(st);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, e);
+	fprintf(ctx->out, "imported %zu project%s into %s from %s\n", im->nrows,
+		im->nrows == 1 ? "" : "s", im->r->code, im->file);
+	return ADMIN_EXIT_OK;
+}
+
 int admin_cmd_project_import(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *cmd = "project import";
@@ -189,192 +413,29 @@ int admin_cmd_project_import(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, NULL, pos, 2, 2, &np);
 	if (rc)
 		return rc;
-	const char *file = pos[1];
 	struct sayso_round r;
 	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
 		return rc;
-	struct sayso_store *st = ctx->st;
-	FILE *in = fopen(file, "rb");
+	struct import im = {.ctx = ctx, .file = pos[1], .r = &r};
+	FILE *in = fopen(im.file, "rb");
 	if (!in)
-		return admin_fail(ctx, "%s: cannot open: %s", file,
+		return admin_fail(ctx, "%s: cannot open: %s", im.file,
 				  strerror(errno));
 	struct admin_csv *csv = admin_csv_open(in, ',');
-	struct row *rows = NULL;
-	size_t nrows = 0, cap = 0;
-	int errors = 0;
 	struct sayso_project *have = NULL;
-	size_t nhave = 0;
 	if (!csv) {
 		fclose(in);
 		return admin_fail(ctx, "out of memory");
 	}
-	enum sayso_err e = sayso_project_list(st, r.id, &have, &nhave);
-	if (e != SAYSO_OK) {
+	enum sayso_err e = sayso_project_list(ctx->st, r.id, &have, &im.nhave);
+	im.have = have;
+	if (e != SAYSO_OK)
 		rc = admin_fail_store(ctx, cmd, e);
-		goto out;
-	}
-#define ROWERR(line, ...)                                                      \
-	do {                                                                   \
-		if (errors < IMPORT_MAX_ERRORS) {                              \
-			fprintf(ctx->err, "sayso-admin: %s:%ld: ", file,       \
-				(long)(line));                                 \
-			fprintf(ctx->err, __VA_ARGS__);                        \
-			fputc('\n', ctx->err);                                 \
-		}                                                              \
-		errors++;                                                      \
-	} while (0)
-	char **f;
-	size_t nf;
-	int got;
-	bool header = false;
-	while ((got = admin_csv_next(csv, &f, &nf)) == 1) {
-		long line = admin_csv_line(csv);
-		if (!header) {
-			header = true;
-			bool ok = nf >= 3 && nf <= 4;
-			for (size_t i = 0; ok && i < nf; i++)
-				ok = strcasecmp(f[i], columns[i]) == 0;
-			if (!ok) {
-				ROWERR(line,
-				       "the first line must be the header "
-				       "number,title,cost,description");
-				break;
-			}
-			continue;
-		}
-		if (nf != 3 && nf != 4) {
-			ROWERR(line,
-			       "%zu fields; expected 4 "
-			       "(number,title,cost,description)",
-			       nf);
-			continue;
-		}
-		if (nrows == IMPORT_MAX_ROWS) {
-			ROWERR(line, "more than %d projects", IMPORT_MAX_ROWS);
-			break;
-		}
-		if (nrows == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			struct row *n2 = realloc(rows, ncap * sizeof *n2);
-			if (!n2) {
-				rc = admin_fail(ctx, "out of memory");
-				goto out;
-			}
-			rows = n2;
-			cap = ncap;
-		}
-		struct row *w = &rows[nrows];
-		memset(w, 0, sizeof *w);
-		w->line = line;
-		bool bad = false;
-		if (f[0][0]) {
-			char *end;
-			errno = 0;
-			long v = strtol(f[0], &end, 10);
-			if (*end || errno || v < 1 || v > 1000000) {
-				ROWERR(line,
-				       "field number: '%s' is not a "
-				       "whole number from 1",
-				       f[0]);
-				bad = true;
-			}
-			w->p.number = (int)v;
-		}
-		if (!f[1][0]) {
-			ROWERR(line, "field title: empty");
-			bad = true;
-		} else if (strlen(f[1]) >= sizeof w->p.title) {
-			ROWERR(line, "field title: longer than %d bytes",
-			       (int)sizeof w->p.title - 1);
-			bad = true;
-		}
-		snprintf(w->p.title, sizeof w->p.title, "%s", f[1]);
-		const char *why = NULL;
-		if (sayso_money_parse(f[2], r.currency, &w->p.cost, &why) !=
-		    SAYSO_OK) {
-			ROWERR(line, "field cost: '%s': %s", f[2],
-			       why ? why : "not an amount");
-			bad = true;
-		}
-		if (nf == 4) {
-			if (strlen(f[3]) >= sizeof w->p.description) {
-				ROWERR(line,
-				       "field description: longer than %d "
-				       "bytes",
-				       (int)sizeof w->p.description - 1);
-				bad = true;
-			}
-			snprintf(w->p.description, sizeof w->p.description,
-				 "%s", f[3]);
-		}
-		if (!bad && w->p.number) {
-			for (size_t i = 0; i < nhave; i++)
-				if (have[i].number == w->p.number) {
-					ROWERR(line,
-					       "field number: round %s already "
-					       "has project %d",
-					       r.code, w->p.number);
-					bad = true;
-				}
-			for (size_t i = 0; i < nrows && !bad; i++)
-				if (rows[i].p.number == w->p.number) {
-					ROWERR(line,
-					       "field number: %d is also on "
-					       "line %ld",
-					       w->p.number, rows[i].line);
-					bad = true;
-				}
-		}
-		if (!bad)
-			nrows++;
-		admin_progress(ctx, "checking", (long long)nrows, 0);
-	}
-	admin_progress_end(ctx);
-	if (got < 0)
-		ROWERR(admin_csv_line(csv), "%s", admin_csv_error(csv));
-	else if (!header)
-		ROWERR(1, "empty file; expected the header "
-			  "number,title,cost,description");
-	if (errors) {
-		if (errors > IMPORT_MAX_ERRORS)
-			fprintf(ctx->err, "sayso-admin: ... and %d more\n",
-				errors - IMPORT_MAX_ERRORS);
-		rc = admin_fail(ctx, "%s: %d error%s; nothing imported", file,
-				errors, errors == 1 ? "" : "s");
-		goto out;
-	}
-#undef ROWERR
-	if ((e = sayso_store_begin(st)) != SAYSO_OK) {
-		rc = admin_fail_store(ctx, cmd, e);
-		goto out;
-	}
-	for (size_t i = 0; i < nrows; i++) {
-		e = sayso_project_add(st, r.id, &rows[i].p, ctx->actor);
-		if (e != SAYSO_OK) {
-			sayso_store_rollback(st);
-			rc = admin_fail(ctx, "%s:%ld: %s; nothing imported",
-					file, rows[i].line,
-					sayso_store_errmsg(st));
-			goto out;
-		}
-	}
-	e = sayso_store_audit(st, ctx->actor, "project.import",
-			      "%s: %zu projects into %s", file, nrows, r.code);
-	if (e == SAYSO_OK)
-		e = sayso_store_commit(st);
-	else
-		sayso_store_rollback(st);
-	if (e != SAYSO_OK) {
-		rc = admin_fail_store(ctx, cmd, e);
-		goto out;
-	}
-	fprintf(ctx->out, "imported %zu project%s into %s from %s\n", nrows,
-		nrows == 1 ? "" : "s", r.code, file);
-	rc = ADMIN_EXIT_OK;
-out:
+	else if ((rc = import_read(&im, csv)) == ADMIN_EXIT_OK)
+		rc = import_write(&im, cmd);
 	admin_csv_free(csv);
 	fclose(in);
-	free(rows);
+	free(im.rows);
 	free(have);
 	return rc;
 }

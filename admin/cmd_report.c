@@ -51,6 +51,169 @@ static json_t *bound_json(int64_t ms)
 	return json_string(t);
 }
 
+/* What the report holds: the three summaries of its period. */
+struct report {
+	struct sayso_ratings_summary rs;
+	struct sayso_reports_summary ps;
+	struct sayso_round *rounds;
+	size_t nrounds;
+	struct admin_results **res; /* the rounds shown, tallied */
+	size_t nres;
+	int64_t lo, hi;
+	char now[SAYSO_TIME_LEN + 1];
+	char period[256];
+	char title[SAYSO_NAME_MAX + 40];
+};
+
+static void report_cleanup(struct report *rep)
+{
+	for (size_t i = 0; rep->res != NULL && i < rep->nres; i++)
+		admin_results_free(rep->res[i]);
+	free(rep->res);
+	free(rep->rounds);
+	sayso_ratings_summary_free(&rep->rs);
+	sayso_reports_summary_free(&rep->ps);
+}
+
+/* Loads and tallies round code, or every round that is not a draft. */
+static int report_rounds(struct admin_ctx *ctx, struct report *rep,
+			 const char *code, enum sayso_rule rule)
+{
+	enum sayso_err e;
+	int rc;
+
+	if (code != NULL) {
+		rep->rounds = calloc(1, sizeof *rep->rounds);
+		if (rep->rounds == NULL)
+			return admin_fail(ctx, "out of memory");
+		rc = admin_round(ctx, code, &rep->rounds[0]);
+		if (rc != 0)
+			return rc;
+		rep->nrounds = 1;
+	} else {
+		e = sayso_round_list(ctx->st, &rep->rounds, &rep->nrounds);
+		if (e != SAYSO_OK)
+			return admin_fail_store(ctx, "report: rounds", e);
+	}
+	rep->res = calloc(rep->nrounds + 1, sizeof *rep->res);
+	if (rep->res == NULL)
+		return admin_fail(ctx, "out of memory");
+	for (size_t i = 0; i < rep->nrounds; i++) {
+		if (code == NULL && rep->rounds[i].state == SAYSO_ROUND_DRAFT)
+			continue;
+		rc = admin_results_load(ctx, rep->rounds[i].code, rule,
+					&rep->res[rep->nres]);
+		if (rc != 0)
+			return rc;
+		rep->nres++;
+	}
+	return ADMIN_EXIT_OK;
+}
+
+/* index.html: feelings, problems, then each round's results. */
+static void report_html(FILE *f, const struct report *rep)
+{
+	html_page_begin(f, rep->title);
+	fputs("<h1>", f);
+	html_esc(f, rep->title);
+	fputs("</h1>\n<p class=\"lead\">", f);
+	html_esc(f, rep->period);
+	fputs(" What residents told us in person and by text: how they feel "
+	      "about the area, the problems they reported, and how they "
+	      "voted on local projects.</p>\n",
+	      f);
+	fputs("<h2 id=\"feel\">How residents feel</h2>\n", f);
+	html_ratings_section(f, &rep->rs, 3);
+	fputs("<h2 id=\"problems\">Problems residents reported</h2>\n", f);
+	html_reports_section(f, &rep->ps);
+	fputs("<h2 id=\"pb\">Participatory budgeting</h2>\n", f);
+	if (rep->nres == 0)
+		fputs(
+		    "<p>No participatory-budgeting round has opened yet.</p>\n",
+		    f);
+	fputs("<p class=\"muted\">Votes are counted over the whole round, "
+	      "whatever the period of this report.</p>\n",
+	      f);
+	for (size_t i = 0; i < rep->nres; i++) {
+		fprintf(
+		    f,
+		    "<section aria-labelledby=\"pb-%zu\">\n<h3 id=\"pb-%zu\">",
+		    i, i);
+		html_esc(f, admin_results_title(rep->res[i]));
+		fputs("</h3>\n", f);
+		admin_results_html(f, rep->res[i], NULL, 4);
+		fputs("</section>\n", f);
+	}
+	html_page_end(f, rep->now);
+}
+
+/* report.json: the key figures and each round's results object. */
+static void report_json(FILE *f, const struct report *rep)
+{
+	const struct sayso_reports_summary *ps = &rep->ps;
+	json_t *j, *ja;
+
+	j = json_object();
+	json_object_set_new(j, "since", bound_json(rep->lo));
+	json_object_set_new(j, "until", bound_json(rep->hi));
+	json_object_set_new(j, "generated_at", json_string(rep->now));
+	ja = json_object();
+	json_object_set_new(ja, "count", json_integer(rep->rs.all.n));
+	json_object_set_new(ja, "positive", json_integer(rep->rs.all.positive));
+	json_object_set_new(ja, "share_positive", json_real(rep->rs.all.share));
+	json_object_set_new(j, "ratings", ja);
+	ja = json_object();
+	json_object_set_new(ja, "total", json_integer(ps->total));
+	json_object_set_new(ja, "resolved",
+			    json_integer(ps->by_status[SAYSO_REPORT_RESOLVED]));
+	json_object_set_new(ja, "resolution_rate",
+			    json_real(ps->resolution_rate));
+	json_object_set_new(ja, "median_days_to_resolve",
+			    ps->median_days < 0 ? json_null()
+						: json_real(ps->median_days));
+	json_object_set_new(j, "reports", ja);
+	ja = json_array();
+	for (size_t i = 0; i < rep->nres; i++)
+		json_array_append_new(ja,
+				      admin_results_json(rep->res[i], NULL));
+	json_object_set_new(j, "rounds", ja);
+	json_dumpf(j, f,
+		   JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		       JSON_REAL_PRECISION(15));
+	fputc('\n', f);
+	json_decref(j);
+}
+
+/* Writes index.html and report.json into out, swapped in whole. */
+static int report_write(struct admin_ctx *ctx, const struct report *rep,
+			const char *out)
+{
+	struct admin_outdir od;
+	FILE *f;
+	int rc = admin_outdir_begin(ctx, &od, out);
+
+	if (rc != 0)
+		return rc;
+	f = admin_outdir_open(ctx, &od, "index.html");
+	if (f == NULL)
+		return admin_outdir_finish(ctx, &od, false);
+	report_html(f, rep);
+	rc = admin_outdir_close(ctx, &od, f, "index.html");
+	if (rc != 0) {
+		admin_outdir_finish(ctx, &od, false);
+		return rc;
+	}
+	f = admin_outdir_open(ctx, &od, "report.json");
+	if (f == NULL)
+		return admin_outdir_finish(ctx, &od, false);
+	report_json(f, rep);
+	rc = admin_outdir_close(ctx, &od, f, "report.json");
+	rc = admin_outdir_finish(ctx, &od, rc == 0);
+	if (rc == 0)
+		fprintf(ctx->out, "wrote %s/index.html\n", od.dir);
+	return rc;
+}
+
 int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *out = NULL, *since = NULL, *until = NULL, *code = NULL,
@@ -60,22 +223,12 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 	    {"until", &until, NULL},   {"round", &code, NULL},
 	    {"rule", &rulename, NULL}, {NULL, NULL, NULL},
 	};
-	struct sayso_ratings_summary rs;
-	struct sayso_reports_summary ps;
-	struct sayso_round *rounds = NULL;
-	struct admin_results **res = NULL;
-	size_t nrounds = 0, nres = 0, i;
+	struct report rep;
 	enum sayso_rule rule = SAYSO_RULE_GREEDY;
-	struct admin_outdir od;
-	char now[SAYSO_TIME_LEN + 1], period[256], title[SAYSO_NAME_MAX + 40];
-	int64_t lo, hi;
 	int npos = 0, rc;
 	enum sayso_err e;
-	FILE *f;
-	json_t *j, *ja;
 
-	memset(&rs, 0, sizeof rs);
-	memset(&ps, 0, sizeof ps);
+	memset(&rep, 0, sizeof rep);
 	rc = admin_args(ctx, "report", argc, argv, opts, NULL, 0, 0, &npos);
 	if (rc != 0)
 		return rc;
@@ -86,144 +239,28 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = admin_rule(ctx, "report", rulename, &rule)) != 0)
 		return rc;
-	rc = admin_period(ctx, "report", since, until, &lo, &hi);
+	rc = admin_period(ctx, "report", since, until, &rep.lo, &rep.hi);
 	if (rc != 0)
 		return rc;
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
 
-	e = sayso_stats_ratings(ctx->st, lo, hi, SAYSO_BY_CHANNEL, &rs);
+	e = sayso_stats_ratings(ctx->st, rep.lo, rep.hi, SAYSO_BY_CHANNEL,
+				&rep.rs);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "report: ratings", e);
-	e = sayso_stats_reports(ctx->st, lo, hi, &ps);
-	if (e != SAYSO_OK) {
+	e = sayso_stats_reports(ctx->st, rep.lo, rep.hi, &rep.ps);
+	if (e != SAYSO_OK)
 		rc = admin_fail_store(ctx, "report: reports", e);
-		goto done;
+	else
+		rc = report_rounds(ctx, &rep, code, rule);
+	if (rc == 0) {
+		sayso_time_format(sayso_time_now_ms(), rep.now, sizeof rep.now);
+		period_text(rep.lo, rep.hi, rep.period, sizeof rep.period);
+		snprintf(rep.title, sizeof rep.title, "Community report: %s",
+			 ctx->cfg.site.name[0] ? ctx->cfg.site.name : "sayso");
+		rc = report_write(ctx, &rep, out);
 	}
-	if (code != NULL) {
-		rounds = calloc(1, sizeof *rounds);
-		if (rounds == NULL) {
-			rc = admin_fail(ctx, "out of memory");
-			goto done;
-		}
-		rc = admin_round(ctx, code, &rounds[0]);
-		if (rc != 0)
-			goto done;
-		nrounds = 1;
-	} else {
-		e = sayso_round_list(ctx->st, &rounds, &nrounds);
-		if (e != SAYSO_OK) {
-			rc = admin_fail_store(ctx, "report: rounds", e);
-			goto done;
-		}
-	}
-	res = calloc(nrounds + 1, sizeof *res);
-	if (res == NULL) {
-		rc = admin_fail(ctx, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < nrounds; i++) {
-		if (code == NULL && rounds[i].state == SAYSO_ROUND_DRAFT)
-			continue;
-		rc = admin_results_load(ctx, rounds[i].code, rule, &res[nres]);
-		if (rc != 0)
-			goto done;
-		nres++;
-	}
-
-	sayso_time_format(sayso_time_now_ms(), now, sizeof now);
-	period_text(lo, hi, period, sizeof period);
-	snprintf(title, sizeof title, "Community report: %s",
-		 ctx->cfg.site.name[0] ? ctx->cfg.site.name : "sayso");
-	rc = admin_outdir_begin(ctx, &od, out);
-	if (rc != 0)
-		goto done;
-	f = admin_outdir_open(ctx, &od, "index.html");
-	if (f == NULL) {
-		rc = admin_outdir_finish(ctx, &od, false);
-		goto done;
-	}
-	html_page_begin(f, title);
-	fputs("<h1>", f);
-	html_esc(f, title);
-	fputs("</h1>\n<p class=\"lead\">", f);
-	html_esc(f, period);
-	fputs(" What residents told us in person and by text: how they feel "
-	      "about the area, the problems they reported, and how they "
-	      "voted on local projects.</p>\n",
-	      f);
-	fputs("<h2 id=\"feel\">How residents feel</h2>\n", f);
-	html_ratings_section(f, &rs, 3);
-	fputs("<h2 id=\"problems\">Problems residents reported</h2>\n", f);
-	html_reports_section(f, &ps);
-	fputs("<h2 id=\"pb\">Participatory budgeting</h2>\n", f);
-	if (nres == 0)
-		fputs(
-		    "<p>No participatory-budgeting round has opened yet.</p>\n",
-		    f);
-	fputs("<p class=\"muted\">Votes are counted over the whole round, "
-	      "whatever the period of this report.</p>\n",
-	      f);
-	for (i = 0; i < nres; i++) {
-		fprintf(
-		    f,
-		    "<section aria-labelledby=\"pb-%zu\">\n<h3 id=\"pb-%zu\">",
-		    i, i);
-		html_esc(f, admin_results_title(res[i]));
-		fputs("</h3>\n", f);
-		admin_results_html(f, res[i], NULL, 4);
-		fputs("</section>\n", f);
-	}
-	html_page_end(f, now);
-	rc = admin_outdir_close(ctx, &od, f, "index.html");
-	if (rc != 0) {
-		admin_outdir_finish(ctx, &od, false);
-		goto done;
-	}
-
-	f = admin_outdir_open(ctx, &od, "report.json");
-	if (f == NULL) {
-		rc = admin_outdir_finish(ctx, &od, false);
-		goto done;
-	}
-	j = json_object();
-	json_object_set_new(j, "since", bound_json(lo));
-	json_object_set_new(j, "until", bound_json(hi));
-	json_object_set_new(j, "generated_at", json_string(now));
-	ja = json_object();
-	json_object_set_new(ja, "count", json_integer(rs.all.n));
-	json_object_set_new(ja, "positive", json_integer(rs.all.positive));
-	json_object_set_new(ja, "share_positive", json_real(rs.all.share));
-	json_object_set_new(j, "ratings", ja);
-	ja = json_object();
-	json_object_set_new(ja, "total", json_integer(ps.total));
-	json_object_set_new(ja, "resolved",
-			    json_integer(ps.by_status[SAYSO_REPORT_RESOLVED]));
-	json_object_set_new(ja, "resolution_rate",
-			    json_real(ps.resolution_rate));
-	json_object_set_new(ja, "median_days_to_resolve",
-			    ps.median_days < 0 ? json_null()
-					       : json_real(ps.median_days));
-	json_object_set_new(j, "reports", ja);
-	ja = json_array();
-	for (i = 0; i < nres; i++)
-		json_array_append_new(ja, admin_results_json(res[i], NULL));
-	json_object_set_new(j, "rounds", ja);
-	json_dumpf(j, f,
-		   JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-		       JSON_REAL_PRECISION(15));
-	fputc('\n', f);
-	json_decref(j);
-	rc = admin_outdir_close(ctx, &od, f, "report.json");
-	rc = admin_outdir_finish(ctx, &od, rc == 0);
-	if (rc == 0)
-		fprintf(ctx->out, "wrote %s/index.html\n", od.dir);
-done:
-	for (i = 0; res != NULL && i < nres; i++)
-		admin_results_free(res[i]);
-	free(res);
-	free(rounds);
-	sayso_ratings_summary_free(&rs);
-	sayso_reports_summary_free(&ps);
+	report_cleanup(&rep);
 	return rc;
 }

@@ -25,6 +25,96 @@ static int cmp(const void *a, const void *b)
 	return memcmp(a, b, CODE_LEN + 1);
 }
 
+/* Draws n codes, then redraws duplicates until the batch is distinct. */
+static enum sayso_err draw_batch(char (*codes)[CODE_LEN + 1], long long n)
+{
+	enum sayso_err e = SAYSO_OK;
+
+	for (long long i = 0; i < n && e == SAYSO_OK; i++)
+		e = sayso_random_code(codes[i], sizeof codes[i], CODE_LEN);
+	for (int pass = 0; e == SAYSO_OK; pass++) {
+		qsort(codes, (size_t)n, sizeof *codes, cmp);
+		int dups = 0;
+		for (long long i = 1; i < n && e == SAYSO_OK; i++)
+			if (memcmp(codes[i], codes[i - 1], CODE_LEN) == 0) {
+				e = sayso_random_code(codes[i], sizeof codes[i],
+						      CODE_LEN);
+				dups++;
+			}
+		if (!dups)
+			break;
+	}
+	return e;
+}
+
+/*
+ * Redraws code until sayso does not know it yet (an earlier batch, about
+ * one chance in 10^4 for 10,000 codes against 10,000) and puts its resident
+ * id in rid.
+ */
+static enum sayso_err fresh_code(struct sayso_store *st, char *code,
+				 size_t codesz, char *rid, size_t ridsz)
+{
+	const unsigned char *secret = sayso_store_secret(st);
+	enum sayso_err e;
+
+	for (int tries = 0;; tries++) {
+		bool known = true;
+		e = secret ? sayso_resident_id(secret, SAYSO_ID_CODE, code, rid,
+					       ridsz)
+			   : SAYSO_ERR_SECRET;
+		if (e == SAYSO_OK)
+			e = sayso_resident_known(st, rid, &known);
+		if (e != SAYSO_OK || !known)
+			return e;
+		if (tries == 100)
+			return SAYSO_ERR_EXISTS;
+		e = sayso_random_code(code, codesz, CODE_LEN);
+		if (e != SAYSO_OK)
+			return e;
+		/* A redrawn code is checked again, against earlier batches
+		 * and this batch's codes recorded so far; a later code it
+		 * equals is redrawn in its turn. */
+	}
+}
+
+/* Records the batch (inside the caller's transaction), each code on the
+ * sheet f when there is one, and the audit entry. */
+static enum sayso_err record_batch(struct admin_ctx *ctx,
+				   const struct sayso_round *r,
+				   char (*codes)[CODE_LEN + 1], long long n,
+				   FILE *f, const char *outp)
+{
+	struct sayso_store *st = ctx->st;
+	enum sayso_err e = SAYSO_OK;
+
+	for (long long i = 0; i < n; i++) {
+		char rid[SAYSO_RESIDENT_ID_LEN + 1], shown[CODE_LEN + 2];
+
+		e = fresh_code(st, codes[i], sizeof codes[i], rid, sizeof rid);
+		if (e != SAYSO_OK)
+			break;
+		if ((e = sayso_store_resident(st, SAYSO_ID_CODE, codes[i], rid,
+					      sizeof rid)) != SAYSO_OK)
+			break;
+		snprintf(shown, sizeof shown, "%.4s-%s", codes[i],
+			 codes[i] + 4);
+		if (f) {
+			const char *row[] = {shown, r->code, r->title};
+			admin_csv_row(f, row, 3);
+		}
+		if (i % 1000 == 0)
+			admin_progress(ctx, "codes", i, n);
+	}
+	admin_progress_end(ctx);
+	if (e == SAYSO_OK)
+		e = sayso_store_audit(st, ctx->actor, "codes.generate",
+				      "%lld voter codes for %s%s%s", n, r->code,
+				      outp ? " written to " : "",
+				      outp ? outp : "");
+	return e;
+}
+
 int admin_cmd_codes_generate(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *cmd = "codes generate", *count = NULL, *outp = NULL;
@@ -56,22 +146,7 @@ int admin_cmd_codes_generate(struct admin_ctx *ctx, int argc, char **argv)
 	char(*codes)[CODE_LEN + 1] = calloc((size_t)n, sizeof *codes);
 	if (!codes)
 		return admin_fail(ctx, "out of memory");
-	/* Draw, then redraw duplicates until the batch is distinct. */
-	enum sayso_err e = SAYSO_OK;
-	for (long long i = 0; i < n && e == SAYSO_OK; i++)
-		e = sayso_random_code(codes[i], sizeof codes[i], CODE_LEN);
-	for (int pass = 0; e == SAYSO_OK; pass++) {
-		qsort(codes, (size_t)n, sizeof *codes, cmp);
-		int dups = 0;
-		for (long long i = 1; i < n && e == SAYSO_OK; i++)
-			if (memcmp(codes[i], codes[i - 1], CODE_LEN) == 0) {
-				e = sayso_random_code(codes[i], sizeof codes[i],
-						      CODE_LEN);
-				dups++;
-			}
-		if (!dups)
-			break;
-	}
+	enum sayso_err e = draw_batch(codes, n);
 	if (e != SAYSO_OK) {
 		free(codes);
 		return admin_fail(ctx, "%s: %s", cmd, sayso_strerror(e));
@@ -92,53 +167,7 @@ int admin_cmd_codes_generate(struct admin_ctx *ctx, int argc, char **argv)
 		rc = admin_fail_store(ctx, cmd, e);
 		goto out;
 	}
-	const unsigned char *secret = sayso_store_secret(st);
-	for (long long i = 0; i < n; i++) {
-		char rid[SAYSO_RESIDENT_ID_LEN + 1], shown[CODE_LEN + 2];
-		/* Never hand out a code sayso already knows (an earlier batch,
-		 * about one chance in 10^4 for 10,000 codes against 10,000). */
-		for (int tries = 0;; tries++) {
-			bool known = true;
-			e = secret
-				? sayso_resident_id(secret, SAYSO_ID_CODE,
-						    codes[i], rid, sizeof rid)
-				: SAYSO_ERR_SECRET;
-			if (e == SAYSO_OK)
-				e = sayso_resident_known(st, rid, &known);
-			if (e != SAYSO_OK || !known)
-				break;
-			if (tries == 100) {
-				e = SAYSO_ERR_EXISTS;
-				break;
-			}
-			e = sayso_random_code(codes[i], sizeof codes[i],
-					      CODE_LEN);
-			if (e != SAYSO_OK)
-				break;
-			/* A redrawn code is checked again, against earlier
-			 * batches and this batch's codes recorded so far; a
-			 * later code it equals is redrawn in its turn. */
-		}
-		if (e != SAYSO_OK)
-			break;
-		if ((e = sayso_store_resident(st, SAYSO_ID_CODE, codes[i], rid,
-					      sizeof rid)) != SAYSO_OK)
-			break;
-		snprintf(shown, sizeof shown, "%.4s-%s", codes[i],
-			 codes[i] + 4);
-		if (f) {
-			const char *row[] = {shown, r.code, r.title};
-			admin_csv_row(f, row, 3);
-		}
-		if (i % 1000 == 0)
-			admin_progress(ctx, "codes", i, n);
-	}
-	admin_progress_end(ctx);
-	if (e == SAYSO_OK)
-		e = sayso_store_audit(st, ctx->actor, "codes.generate",
-				      "%lld voter codes for %s%s%s", n, r.code,
-				      outp ? " written to " : "",
-				      outp ? outp : "");
+	e = record_batch(ctx, &r, codes, n, f, outp);
 	if (e != SAYSO_OK) {
 		sayso_store_rollback(st);
 		rc = admin_fail_store(ctx, cmd, e);

@@ -11,6 +11,7 @@
  * ours is the recorded check value of the site secret.
  */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,7 @@ static enum sayso_err note_round(struct merge *m, int64_t round_id)
 }
 
 static enum sayso_err exists_uid(struct sayso_store *st, const char *sql,
-				 const char *uid, int *found)
+				 const char *uid, bool *found)
 {
 	sqlite3_stmt *s = sayso_store_stmt(st, sql);
 	if (!s)
@@ -155,6 +156,170 @@ static enum sayso_err copy_items(struct merge *m, sqlite3_stmt *items,
 	return SAYSO_OK;
 }
 
+/* The id of round code in the site database; a round it lacks is an error
+ * naming the source (create the round first). */
+static enum sayso_err find_round(struct merge *m, const char *code,
+				 int64_t *round_id)
+{
+	sqlite3_stmt *r =
+	    sayso_store_stmt(m->st, "SELECT id FROM rounds WHERE code = ?1");
+	if (!r)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(r, 1, code, -1, SQLITE_TRANSIENT);
+	int rrc = sqlite3_step(r);
+	*round_id = rrc == SQLITE_ROW ? sqlite3_column_int64(r, 0) : 0;
+	sqlite3_reset(r);
+	if (rrc == SQLITE_ROW)
+		return SAYSO_OK;
+	return rrc == SQLITE_DONE
+		   ? sayso_store_fail(m->st, SAYSO_ERR_NOTFOUND,
+				      "%s has ballots for round '%s', "
+				      "which this database does not "
+				      "have; create it first",
+				      m->src_path, code)
+		   : sayso_store_sqlfail(m->st, "find round");
+}
+
+/* Records the resident id (the keyed hash: no secret needed here). */
+static enum sayso_err merge_resident(struct merge *m, const char *resident)
+{
+	char now[SAYSO_TIME_LEN + 1];
+	sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s =
+	    sayso_store_stmt(m->st, "INSERT OR IGNORE INTO residents(id, "
+				    "created_at) VALUES(?1, ?2)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, resident, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+	return sayso_store_step_done(m->st, s, "merge resident");
+}
+
+/*
+ * Arrival status: rejected stays rejected; a counted ballot arrives counted
+ * only when the resident has none counted here (the unique index), else
+ * superseded. reapply decides. *reason starts as the source's reason.
+ */
+static enum sayso_err arrival_status(struct merge *m, const char *status,
+				     int64_t round_id, const char *resident,
+				     const char **st_in, const char **reason)
+{
+	*st_in = "superseded";
+	if (strcmp(status, "rejected") == 0) {
+		*st_in = "rejected";
+	} else if (strcmp(status, "counted") == 0) {
+		bool has = false;
+		if (resident) {
+			sqlite3_stmt *c = sayso_store_stmt(
+			    m->st, "SELECT 1 FROM ballots WHERE round_id "
+				   "= ?1 AND resident_id = ?2 AND status "
+				   "= 'counted'");
+			if (!c)
+				return SAYSO_ERR_DB;
+			sqlite3_bind_int64(c, 1, round_id);
+			sqlite3_bind_text(c, 2, resident, -1, SQLITE_TRANSIENT);
+			has = sqlite3_step(c) == SQLITE_ROW;
+			sqlite3_reset(c);
+		}
+		if (!has) {
+			*st_in = "counted";
+			*reason = NULL;
+		} else {
+			*reason = "already voted";
+		}
+	}
+	return SAYSO_OK;
+}
+
+/* Inserts source ballot row q into round round_id; *bid receives its id. */
+static enum sayso_err insert_ballot(struct merge *m, sqlite3_stmt *q,
+				    const char *uid, int64_t round_id,
+				    const char *st_in, const char *reason,
+				    int64_t *bid)
+{
+	sqlite3_stmt *s = sayso_store_stmt(
+	    m->st, "INSERT INTO ballots(uid, round_id, resident_id, "
+		   "channel, device_id, cast_at, status, reason, "
+		   "ext_voter) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, round_id);
+	sqlite3_bind_value(s, 3, sqlite3_column_value(q, 3));
+	sqlite3_bind_value(s, 4, sqlite3_column_value(q, 4));
+	sqlite3_bind_value(s, 5, sqlite3_column_value(q, 5));
+	sqlite3_bind_value(s, 6, sqlite3_column_value(q, 6));
+	sqlite3_bind_text(s, 7, st_in, -1, SQLITE_STATIC);
+	sayso_bind_text_or_null(s, 8, reason);
+	sqlite3_bind_value(s, 9, sqlite3_column_value(q, 9));
+	enum sayso_err e = sayso_store_step_done(m->st, s, "merge ballot");
+	if (e == SAYSO_OK)
+		*bid = sqlite3_last_insert_rowid(sayso_store_sqlite(m->st));
+	return e;
+}
+
+/* Rejects merged ballot bid, which names project unknown the round lacks. */
+static enum sayso_err reject_unknown(struct merge *m, int64_t bid, int unknown)
+{
+	char why[SAYSO_REASON_MAX];
+	snprintf(why, sizeof why, "unknown project %d (merged from %s)",
+		 unknown, m->res->device_id[0] ? m->res->device_id : "a kiosk");
+	sqlite3_stmt *u =
+	    sayso_store_stmt(m->st, "UPDATE ballots SET status = 'rejected', "
+				    "reason = ?2 WHERE id = ?1");
+	if (!u)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(u, 1, bid);
+	sqlite3_bind_text(u, 2, why, -1, SQLITE_TRANSIENT);
+	return sayso_store_step_done(m->st, u, "reject ballot");
+}
+
+/* Merges the source ballot in row q (with its items), unless known. */
+static enum sayso_err merge_ballot(struct merge *m, sqlite3_stmt *q,
+				   sqlite3_stmt *items)
+{
+	const char *uid = (const char *)sqlite3_column_text(q, 1);
+	const char *code = (const char *)sqlite3_column_text(q, 2);
+	const char *resident = (const char *)sqlite3_column_text(q, 3);
+	const char *status = (const char *)sqlite3_column_text(q, 7);
+	const char *reason = (const char *)sqlite3_column_text(q, 8);
+	const char *st_in;
+	int64_t round_id, bid;
+	bool found;
+	int unknown;
+	enum sayso_err e;
+
+	if (!uid || !code || !status)
+		return sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
+					"%s: a ballot without uid, round "
+					"or status",
+					m->src_path);
+	if ((e = exists_uid(m->st, "SELECT 1 FROM ballots WHERE uid = ?1", uid,
+			    &found)) != SAYSO_OK)
+		return e;
+	if (found) {
+		m->res->known++;
+		return SAYSO_OK;
+	}
+	if ((e = find_round(m, code, &round_id)) != SAYSO_OK ||
+	    (e = note_round(m, round_id)) != SAYSO_OK)
+		return e;
+	if (resident && (e = merge_resident(m, resident)) != SAYSO_OK)
+		return e;
+	if ((e = arrival_status(m, status, round_id, resident, &st_in,
+				&reason)) != SAYSO_OK ||
+	    (e = insert_ballot(m, q, uid, round_id, st_in, reason, &bid)) !=
+		SAYSO_OK)
+		return e;
+	if ((e = copy_items(m, items, sqlite3_column_int64(q, 0), bid, round_id,
+			    &unknown)) != SAYSO_OK)
+		return e;
+	if (unknown && (e = reject_unknown(m, bid, unknown)) != SAYSO_OK)
+		return e;
+	m->res->ballots++;
+	return SAYSO_OK;
+}
+
 static enum sayso_err merge_ballots(struct merge *m)
 {
 	sqlite3_stmt *q = NULL, *items = NULL;
@@ -176,147 +341,9 @@ static enum sayso_err merge_ballots(struct merge *m)
 		goto out;
 	}
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *uid = (const char *)sqlite3_column_text(q, 1);
-		const char *code = (const char *)sqlite3_column_text(q, 2);
-		const char *resident = (const char *)sqlite3_column_text(q, 3);
-		const char *status = (const char *)sqlite3_column_text(q, 7);
-		if (!uid || !code || !status) {
-			e = sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
-					     "%s: a ballot without uid, round "
-					     "or status",
-					     m->src_path);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((e = merge_ballot(m, q, items)) != SAYSO_OK)
 			goto out;
-		}
-		int found;
-		if ((e = exists_uid(m->st,
-				    "SELECT 1 FROM ballots WHERE uid = ?1", uid,
-				    &found)) != SAYSO_OK)
-			goto out;
-		if (found) {
-			m->res->known++;
-			continue;
-		}
-		sqlite3_stmt *r = sayso_store_stmt(
-		    m->st, "SELECT id FROM rounds WHERE code = ?1");
-		if (!r) {
-			e = SAYSO_ERR_DB;
-			goto out;
-		}
-		sqlite3_bind_text(r, 1, code, -1, SQLITE_TRANSIENT);
-		int rrc = sqlite3_step(r);
-		int64_t round_id =
-		    rrc == SQLITE_ROW ? sqlite3_column_int64(r, 0) : 0;
-		sqlite3_reset(r);
-		if (rrc != SQLITE_ROW) {
-			e = rrc == SQLITE_DONE
-				? sayso_store_fail(
-				      m->st, SAYSO_ERR_NOTFOUND,
-				      "%s has ballots for round '%s', "
-				      "which this database does not "
-				      "have; create it first",
-				      m->src_path, code)
-				: sayso_store_sqlfail(m->st, "find round");
-			goto out;
-		}
-		if ((e = note_round(m, round_id)) != SAYSO_OK)
-			goto out;
-		if (resident) {
-			char now[SAYSO_TIME_LEN + 1];
-			sayso_now_text(now, sizeof now);
-			sqlite3_stmt *s = sayso_store_stmt(
-			    m->st, "INSERT OR IGNORE INTO residents(id, "
-				   "created_at) VALUES(?1, ?2)");
-			if (!s) {
-				e = SAYSO_ERR_DB;
-				goto out;
-			}
-			sqlite3_bind_text(s, 1, resident, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
-			if ((e = sayso_store_step_done(
-				 m->st, s, "merge resident")) != SAYSO_OK)
-				goto out;
-		}
-		/* Arrival status: rejected stays rejected; a counted ballot
-		 * arrives counted only when the resident has none counted
-		 * here (the unique index), else superseded. reapply decides. */
-		const char *st_in = "superseded";
-		const char *reason = (const char *)sqlite3_column_text(q, 8);
-		if (strcmp(status, "rejected") == 0) {
-			st_in = "rejected";
-		} else if (strcmp(status, "counted") == 0) {
-			int has = 0;
-			if (resident) {
-				sqlite3_stmt *c = sayso_store_stmt(
-				    m->st,
-				    "SELECT 1 FROM ballots WHERE round_id "
-				    "= ?1 AND resident_id = ?2 AND status "
-				    "= 'counted'");
-				if (!c) {
-					e = SAYSO_ERR_DB;
-					goto out;
-				}
-				sqlite3_bind_int64(c, 1, round_id);
-				sqlite3_bind_text(c, 2, resident, -1,
-						  SQLITE_TRANSIENT);
-				has = sqlite3_step(c) == SQLITE_ROW;
-				sqlite3_reset(c);
-			}
-			if (!has) {
-				st_in = "counted";
-				reason = NULL;
-			} else {
-				reason = "already voted";
-			}
-		}
-		sqlite3_stmt *s = sayso_store_stmt(
-		    m->st,
-		    "INSERT INTO ballots(uid, round_id, resident_id, "
-		    "channel, device_id, cast_at, status, reason, "
-		    "ext_voter) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-		if (!s) {
-			e = SAYSO_ERR_DB;
-			goto out;
-		}
-		sqlite3_bind_text(s, 1, uid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 2, round_id);
-		sqlite3_bind_value(s, 3, sqlite3_column_value(q, 3));
-		sqlite3_bind_value(s, 4, sqlite3_column_value(q, 4));
-		sqlite3_bind_value(s, 5, sqlite3_column_value(q, 5));
-		sqlite3_bind_value(s, 6, sqlite3_column_value(q, 6));
-		sqlite3_bind_text(s, 7, st_in, -1, SQLITE_STATIC);
-		sayso_bind_text_or_null(s, 8, reason);
-		sqlite3_bind_value(s, 9, sqlite3_column_value(q, 9));
-		if ((e = sayso_store_step_done(m->st, s, "merge ballot")) !=
-		    SAYSO_OK)
-			goto out;
-		int64_t bid =
-		    sqlite3_last_insert_rowid(sayso_store_sqlite(m->st));
-		int unknown;
-		if ((e = copy_items(m, items, sqlite3_column_int64(q, 0), bid,
-				    round_id, &unknown)) != SAYSO_OK)
-			goto out;
-		if (unknown) {
-			char why[SAYSO_REASON_MAX];
-			snprintf(why, sizeof why,
-				 "unknown project %d (merged from %s)", unknown,
-				 m->res->device_id[0] ? m->res->device_id
-						      : "a kiosk");
-			sqlite3_stmt *u = sayso_store_stmt(
-			    m->st, "UPDATE ballots SET status = 'rejected', "
-				   "reason = ?2 WHERE id = ?1");
-			if (!u) {
-				e = SAYSO_ERR_DB;
-				goto out;
-			}
-			sqlite3_bind_int64(u, 1, bid);
-			sqlite3_bind_text(u, 2, why, -1, SQLITE_TRANSIENT);
-			if ((e = sayso_store_step_done(
-				 m->st, u, "reject ballot")) != SAYSO_OK)
-				goto out;
-		}
-		m->res->ballots++;
-	}
 	if (rc != SQLITE_DONE)
 		e = src_fail(m, "read ballots");
 out:
@@ -455,7 +482,7 @@ static enum sayso_err merge_reports(struct merge *m)
 		char uid[SAYSO_UID_LEN + 8], ref[32];
 		sayso_column_copy(q, 1, uid, sizeof uid);
 		sayso_column_copy(q, 2, ref, sizeof ref);
-		int found;
+		bool found;
 		if ((e = exists_uid(m->st,
 				    "SELECT 1 FROM reports WHERE uid = ?1", uid,
 				    &found)) != SAYSO_OK)

@@ -253,6 +253,59 @@ static void test_merge_unknown_round_writes_nothing(void **state)
 	tu_rmtree(v.dir);
 }
 
+/* A kiosk ballot for a project the site's round lacks arrives rejected,
+ * naming the project and the kiosk; the kiosk's other ballot still counts. */
+static void test_merge_unknown_project_rejected(void **state)
+{
+	(void)state;
+	struct env v;
+	setup(&v);
+	struct sayso_store *k = open_db(v.kiosk, 0);
+	assert_int_equal(sayso_store_set_device(k, "kiosk-3", "kiosk"),
+			 SAYSO_OK);
+	struct sayso_round r;
+	assert_int_equal(sayso_round_get(k, "r", &r), SAYSO_OK);
+	struct sayso_project p;
+	memset(&p, 0, sizeof p);
+	snprintf(p.title, sizeof p.title, "Only on the kiosk");
+	p.cost = 1000;
+	assert_int_equal(sayso_project_add(k, r.id, &p, "test"), SAYSO_OK);
+	assert_int_equal(p.number, 3);
+	char rid[SAYSO_RESIDENT_ID_LEN + 1];
+	assert_int_equal(sayso_store_resident(k, SAYSO_ID_PHONE,
+					      "+447700900999", rid, sizeof rid),
+			 SAYSO_OK);
+	struct sayso_pick pick = {3, 1};
+	struct sayso_ballot_in in;
+	memset(&in, 0, sizeof in);
+	in.round_code = "r";
+	in.resident_id = rid;
+	in.channel = SAYSO_CH_KIOSK;
+	in.picks = &pick;
+	in.npicks = 1;
+	struct sayso_cast_result res;
+	assert_int_equal(sayso_ballot_cast(k, &in, &res), SAYSO_OK);
+	assert_int_equal(res.outcome, SAYSO_CAST_ACCEPTED);
+	sayso_store_close(k);
+
+	struct sayso_store *st = open_db(v.main, 0);
+	struct sayso_merge_result m;
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+			 SAYSO_OK);
+	assert_int_equal(m.ballots, 2);
+	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE status "
+				   "= 'counted'"),
+			 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE status "
+				   "= 'rejected' AND reason = 'unknown "
+				   "project 3 (merged from kiosk-3)'"),
+			 1);
+	/* The items the site has a project for: none for that ballot. */
+	assert_int_equal(count(st, "SELECT count(*) FROM ballot_items"), 1);
+	sayso_store_close(st);
+	tu_rmtree(v.dir);
+}
+
 static void test_erase(void **state)
 {
 	(void)state;
@@ -341,6 +394,7 @@ int main(void)
 	    cmocka_unit_test(test_merge_all_kinds_idempotent),
 	    cmocka_unit_test(test_merge_refusals),
 	    cmocka_unit_test(test_merge_unknown_round_writes_nothing),
+	    cmocka_unit_test(test_merge_unknown_project_rejected),
 	    cmocka_unit_test(test_erase),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -303,7 +303,7 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
 		bars[k].value = s->all.faces[face];
 		bars[k].valtext = vals[k];
 		bars[k].note = NULL;
-		bars[k].style = 2 + face;
+		bars[k].style = HTML_BAR_FACE1 + face;
 	}
 	html_bars(f, "faces", "Ratings by face", bars, SAYSO_FACES);
 	html_table_begin(f, "Ratings by face (table)", 3, fh, "lrr");

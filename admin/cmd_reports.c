@@ -466,7 +466,7 @@ void html_reports_section(FILE *f, const struct sayso_reports_summary *s)
 			bars[i].value = c[i].n;
 			bars[i].valtext = vals[i];
 			bars[i].note = NULL;
-			bars[i].style = 0;
+			bars[i].style = HTML_BAR_PLAIN;
 		}
 		html_bars(f, pass == 0 ? "cats" : "streets", title, bars, n);
 		html_table_begin(f, title, 3, h0, "lrr");

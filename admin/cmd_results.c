@@ -260,7 +260,9 @@ static void results_votes(FILE *f, const struct admin_results *res, int level)
 			bars[i].valtext = vals[i];
 			bars[i].note =
 			    t->projects[p].selected ? "Funded" : NULL;
-			bars[i].style = t->projects[p].selected ? 1 : 0;
+			bars[i].style = t->projects[p].selected
+					    ? HTML_BAR_HIGHLIGHT
+					    : HTML_BAR_PLAIN;
 		}
 		snprintf(a, sizeof a, "%s-votes-chart", res->round.code);
 		html_bars(f, a,
@@ -322,7 +324,7 @@ static void results_turnout(FILE *f, const struct admin_results *res, int level)
 			cb[nb].value = res->turnout.by_channel[chans[i]];
 			cb[nb].valtext = cv[nb];
 			cb[nb].note = NULL;
-			cb[nb].style = 0;
+			cb[nb].style = HTML_BAR_PLAIN;
 			nb++;
 		}
 		snprintf(a, sizeof a, "%s-turnout-chart", res->round.code);

@@ -271,7 +271,7 @@ void html_bars(FILE *f, const char *id, const char *title,
 	html_esc(f, title);
 	fputs("</figcaption>\n<ul class=\"chart\">\n", f);
 	for (i = 0; i < n; i++) {
-		int style = bars[i].style;
+		enum html_bar_style style = bars[i].style;
 		/* Thousandths of the width; a non-zero value is at least a
 		 * visible sliver. */
 		long w =
@@ -283,8 +283,8 @@ void html_bars(FILE *f, const char *id, const char *title,
 
 		if (bars[i].value > 0 && w < 4)
 			w = 4;
-		if (style < 0 || style > 6)
-			style = 0;
+		if (style < HTML_BAR_PLAIN || style > HTML_BAR_FACE5)
+			style = HTML_BAR_PLAIN;
 		fputs("<li><span class=\"lab\">", f);
 		html_esc(f, bars[i].label);
 		if (bars[i].note != NULL && bars[i].note[0] != '\0') {

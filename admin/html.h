@@ -48,13 +48,22 @@ void html_page_begin(FILE *f, const char *title);
 /* </main> with a footer naming sayso and the generation time. */
 void html_page_end(FILE *f, const char *generated_iso);
 
+/* How a bar is filled: plain, highlighted (a funded project), or the colour
+ * of face 1..5 (HTML_BAR_FACE1 + score - 1). */
+enum html_bar_style {
+	HTML_BAR_PLAIN,
+	HTML_BAR_HIGHLIGHT,
+	HTML_BAR_FACE1,
+	HTML_BAR_FACE5 = HTML_BAR_FACE1 + 4,
+};
+
 /* One bar of a chart. */
 struct html_bar {
 	const char *label; /* escaped when written */
 	int64_t value;
 	const char *valtext; /* shown value ("1,234", "£5,000"); NULL = value */
 	const char *note;    /* a tag after the label ("Funded"), or NULL */
-	int style;	     /* 0 plain, 1 highlighted, 2..6 faces 1..5 */
+	enum html_bar_style style;
 };
 
 /*

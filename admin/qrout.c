@@ -208,8 +208,8 @@ void admin_qr_ansi(FILE *f, const struct sayso_qr *qr)
 	for (y = lo; y < hi; y += 2) {
 		fputs("\033[30;107m", f);
 		for (x = lo; x < hi; x++) {
-			int top = sayso_qr_dark(qr, x, y);
-			int bot = y + 1 < hi ? sayso_qr_dark(qr, x, y + 1) : 0;
+			bool top = sayso_qr_dark(qr, x, y);
+			bool bot = y + 1 < hi && sayso_qr_dark(qr, x, y + 1);
 
 			if (top && bot)
 				fputs("\xe2\x96\x88", f); /* full block */

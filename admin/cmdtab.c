@@ -57,5 +57,6 @@ const struct admin_cmd admin_core_cmds[] = {
      admin_cmd_backup},
     {"check", "", "integrity check, schema version and counts",
      admin_cmd_check},
+    {"doctor", "", "check a site and say what to fix", admin_cmd_doctor},
     {NULL, NULL, NULL, NULL},
 };

@@ -58,6 +58,11 @@ run() { # run LINENO COMMAND-LINE: one line of the day; its exit must be 0
 	sayso-kiosk\ *)
 		eval "\"\$K\" ${line#sayso-kiosk } --script \"\$T/hub.script\"" >"$T/out.$n" 2>&1
 		rc=$?
+		# its strings come from the default assets folder (no ./assets here)
+		if grep -q 'strings: cannot read' "$T/out.$n"; then
+			echo "FAIL: the kiosk found no strings in its default assets folder"
+			rc=1
+		fi
 		;;
 	sayso-smsgw\ *)
 		eval "\"\$G\" ${line#sayso-smsgw } -n" >"$T/out.$n" 2>&1

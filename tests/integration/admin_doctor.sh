@@ -168,6 +168,15 @@ has clock "^FAIL +clock +the clock says 2020-01-01T00:00:00"
 has clock "fix: set the time"
 unset SAYSO_NOW
 
+# ---- an invalid configuration: refused before any check, naming file:line ----
+printf '[site]\ndatabase = x.db\n[kiosk]\nidle_seconds = soon\n' >"$T/bad.ini"
+doctor badconfig 1 "$A" --config "$T/bad.ini" doctor
+if ! grep -q "$T/bad.ini:4" "$O/badconfig.err"; then
+	echo "FAIL badconfig: the error does not name $T/bad.ini:4:"
+	cat "$O/badconfig.err"
+	fail=1
+fi
+
 # ---- no database ----
 doctor nodb 1 "$A" --db "$T/none/sayso.db" doctor
 has nodb "^FAIL +database +$T/none/sayso.db does not exist"

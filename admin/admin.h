@@ -186,6 +186,7 @@ int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_erase(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_backup(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_check(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_doctor(struct admin_ctx *ctx, int argc, char **argv);
 
 /* Loads round code for a command; prints "no round 'X'" and returns
  * ADMIN_EXIT_ERROR when there is none. */

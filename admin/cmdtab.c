@@ -89,5 +89,6 @@ const struct admin_cmd admin_cmds[] = {
      "[--rule greedy|mes|approval]",
      "one partner summary page: feedback, problems and PB results",
      admin_cmd_report},
+    {"doctor", "", "check a site and say what to fix", admin_cmd_doctor},
     {NULL, NULL, NULL, NULL},
 };

@@ -25,6 +25,7 @@
 
 #include <SDL_image.h>
 
+#include "sayso/datadir.h"
 #include "sayso/log.h"
 #include "sayso/stats.h"
 
@@ -725,7 +726,7 @@ static void find_assets(struct kiosk_app *app)
 		snprintf(app->assets_dir, sizeof(app->assets_dir), "assets");
 	else
 		snprintf(app->assets_dir, sizeof(app->assets_dir), "%s",
-			 SAYSO_ASSETS_DIR);
+			 sayso_datadir());
 }
 
 static int open_store(struct kiosk_app *app)

@@ -600,10 +600,10 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 		creating = true;
 	} else if (!memory && !db_exists) {
 		if (!(flags & SAYSO_STORE_CREATE) || st->readonly) {
+			/* No advice to run init: a merge source or a backup
+			 * made by init would belong to another site. */
 			e = sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
-					     "%s: no such database (create it "
-					     "with 'sayso-admin init')",
-					     path);
+					     "%s: no such database", path);
 			goto fail;
 		}
 		if (secret_exists) {

@@ -32,6 +32,7 @@
 
 static const char TOKEN[] = "0123456789abcdef0123456789abcdef";
 static const char PUBLIC[] = "https://hub.example.org/sms/twilio";
+static const char ACCOUNT[] = "AC0123456789abcdef0123456789abcdef";
 
 static int port;
 static int total;
@@ -78,7 +79,7 @@ static int dial(void)
 static size_t request(int i, char *buf, size_t bufsz)
 {
 	char sid[40], from[20], body[16];
-	snprintf(sid, sizeof sid, "SMbench%027d", i);
+	snprintf(sid, sizeof sid, "SMbec0e%027d", i);
 	snprintf(from, sizeof from, "+4477009%05d", i % 100000);
 	snprintf(body, sizeof body, "RATE %d", 1 + i % 5);
 	struct smsgw_form f = {0};
@@ -86,14 +87,15 @@ static size_t request(int i, char *buf, size_t bufsz)
 	smsgw_form_add(&f, "From", from, strlen(from));
 	smsgw_form_add(&f, "To", "+447700900123", 13);
 	smsgw_form_add(&f, "Body", body, strlen(body));
+	smsgw_form_add(&f, "AccountSid", ACCOUNT, strlen(ACCOUNT));
 	char sig[64];
 	smsgw_twilio_sign(TOKEN, PUBLIC, &f, sig, sizeof sig);
 	smsgw_form_free(&f);
 	char form[256];
 	int fl = snprintf(form, sizeof form,
 			  "MessageSid=%s&From=%%2B%s&To=%%2B447700900123&"
-			  "Body=RATE+%d",
-			  sid, from + 1, 1 + i % 5);
+			  "Body=RATE+%d&AccountSid=%s",
+			  sid, from + 1, 1 + i % 5, ACCOUNT);
 	int n =
 	    snprintf(buf, bufsz,
 		     "POST /twilio HTTP/1.1\r\nHost: 127.0.0.1\r\n"

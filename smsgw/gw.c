@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,36 @@ void smsgw_mask(const char *phone, char *out, size_t outsz)
 		return;
 	}
 	sayso_mask_phone(phone, out, outsz);
+}
+
+void smsgw_log_escape(const char *s, char *out, size_t outsz)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t j = 0;
+	if (outsz == 0)
+		return;
+	if (!s)
+		s = "(none)";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		bool plain = *p >= 0x20 && *p < 0x7F && *p != '\\';
+		size_t need = plain ? 1 : 4;
+		if (j + need + 4 >= outsz) {
+			if (j + 4 <= outsz - 1) {
+				memcpy(out + j, "...", 3);
+				j += 3;
+			}
+			break;
+		}
+		if (plain) {
+			out[j++] = (char)*p;
+		} else {
+			out[j++] = '\\';
+			out[j++] = 'x';
+			out[j++] = hex[*p >> 4];
+			out[j++] = hex[*p & 15];
+		}
+	}
+	out[j] = '\0';
 }
 
 int64_t smsgw_backoff_ms(int attempts)
@@ -333,6 +364,8 @@ static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 	    .to = m->in.to[0] ? m->in.to : NULL,
 	    .body = m->in.body,
 	    .received_at_ms = now_ms,
+	    .sent_at_ms = m->in.sent_ms,
+	    .id_per_sender = gw->prov == &smsgw_provider_kannel,
 	};
 	int64_t id = 0;
 	bool dup = false;
@@ -440,17 +473,24 @@ void smsgw_recover(struct smsgw *gw)
 	for (size_t i = 0; i < n; i++) {
 		e = sayso_store_begin(gw->st);
 		if (e == SAYSO_OK) {
-			/* The number is not kept in the inbox: act on the
-			 * text, but no reply can be sent. */
-			process_one(gw, rows[i].id, rows[i].resident_id, NULL,
+			/* The sender is kept sealed until the text is
+			 * handled: act on it and answer (then it is erased).
+			 * A row from before migration 0005 has none: no
+			 * reply can be sent. */
+			const char *to =
+			    rows[i].from_e164[0] ? rows[i].from_e164 : NULL;
+			process_one(gw, rows[i].id, rows[i].resident_id, to,
 				    rows[i].body, rows[i].received_at_ms);
 			e = sayso_store_commit(gw->st);
 		}
 		if (e == SAYSO_OK)
 			sayso_log(SAYSO_LOG_INFO,
-				  "recovered pending text %lld (%s); no reply "
-				  "(the number is not kept)",
-				  (long long)rows[i].id, rows[i].provider);
+				  "recovered pending text %lld (%s)%s",
+				  (long long)rows[i].id, rows[i].provider,
+				  rows[i].from_e164[0]
+				      ? "; reply queued"
+				      : "; no reply (the sender is unknown)");
+		OPENSSL_cleanse(rows[i].from_e164, sizeof rows[i].from_e164);
 	}
 	free(rows);
 }

@@ -140,8 +140,8 @@ void smsgw_enqueue(struct smsgw *gw, struct smsgw_inmsg *m);
  * each done callback and frees the messages. */
 void smsgw_commit(struct smsgw *gw);
 
-/* Processes inbox rows left pending by a crash (no reply: the number is not
- * kept in the inbox). */
+/* Processes inbox rows left pending by a crash and answers them (the sender
+ * is kept sealed in the inbox until then, then erased). */
 void smsgw_recover(struct smsgw *gw);
 
 /* Starts due outbox messages (up to SMSGW_INFLIGHT_MAX in flight). */
@@ -171,6 +171,12 @@ int64_t smsgw_backoff_ms(int attempts);
 /* Checks what the provider needs (URLs, credentials, directories) for
  * `-n`. Writes one line per problem into out; returns how many. */
 int smsgw_check_config(const struct sayso_config *c, char *out, size_t outsz);
+
+/* A value from outside (an id, a file name, a provider's text) made safe for
+ * one log line: printable ASCII kept, every other byte (newlines, controls,
+ * UTF-8, the backslash) as \xNN, cut with "..." to fit outsz. NULL gives
+ * "(none)". */
+void smsgw_log_escape(const char *s, char *out, size_t outsz);
 
 /* Masked copy of a number for logs. */
 void smsgw_mask(const char *phone, char *out, size_t outsz);

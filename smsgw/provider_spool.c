@@ -128,15 +128,29 @@ static bool read_file(const char *path, char *buf, size_t bufsz, size_t *n)
 	return true;
 }
 
-static void content_id(const char *name, const char *data, size_t n, char *out,
-		       size_t outsz)
+/* The inbox key of a spool file: its name and a keyed digest (HMAC with the
+ * site secret) of its content, which holds the number: a bare hash could be
+ * reversed by trying every mobile number. */
+static void content_id(struct smsgw *gw, const char *name, const char *data,
+		       size_t n, char *out, size_t outsz)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	size_t mdlen = sizeof md;
 	char hex[17] = "";
-	if (EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL) == 1)
+	const unsigned char *secret = sayso_store_secret(gw->st);
+	EVP_PKEY *key =
+	    secret ? EVP_PKEY_new_raw_private_key(EVP_PKEY_HMAC, NULL, secret,
+						  SAYSO_SECRET_LEN)
+		   : NULL;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (key && ctx &&
+	    EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key) == 1 &&
+	    EVP_DigestSignUpdate(ctx, data, n) == 1 &&
+	    EVP_DigestSignFinal(ctx, md, &mdlen) == 1)
 		for (unsigned i = 0; i < 8 && i < mdlen; i++)
 			snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(key);
 	snprintf(out, outsz, "%.96s:%s", name, hex);
 }
 
@@ -192,7 +206,7 @@ static int64_t spool_tick(struct smsgw *gw, int64_t now_ms)
 		}
 		if ((size_t)sb.st_size > n)
 			m->in.truncated = true;
-		content_id(name, buf, n, m->in.provider_id,
+		content_id(gw, name, buf, n, m->in.provider_id,
 			   sizeof m->in.provider_id);
 		snprintf(m->path, sizeof m->path, "%s", path);
 		m->done = on_stored;

@@ -282,6 +282,19 @@ static enum sayso_err do_rate(struct sayso_store *st,
 	enum sayso_err e = sayso_rating_add(st, &in, uid, sizeof uid);
 	if (e != SAYSO_OK)
 		return e;
+	if (cmd->text[0]) {
+		/* "RATE 5 love the new park": the comment is the answer to
+		 * the follow-up question, so none is asked. */
+		e = sayso_rating_set_followup(st, uid, "best", cmd->text);
+		if (e != SAYSO_OK)
+			return e;
+		snprintf(reply, replysz,
+			 "Thanks for your rating (%d/5) and your words: we've "
+			 "added them to your rating.",
+			 cmd->score);
+		snprintf(outcome, outcomesz, "rating_comment");
+		return SAYSO_OK;
+	}
 	int64_t until = now_ms + (int64_t)cfg->smsgw.followup_minutes * 60000;
 	e = sayso_convo_set(st, rid, "rating_followup", uid, until);
 	if (e != SAYSO_OK)

@@ -198,7 +198,7 @@ def burst(url, public, token, n, threads, ackfile, pid=None, k=None):
                 state["next"] += 1
             if i >= n:
                 return
-            sid = "SMburst%027d" % i
+            sid = "SMb0c57%027d" % i
             params = [("MessageSid", sid), ("SmsSid", sid),
                       ("AccountSid", "AC0123456789abcdef0123456789abcdef"),
                       ("From", "+44770090%04d" % (i % 10000)),

@@ -298,14 +298,106 @@ static void test_recover_pending(void **state)
 	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE "
 			      "handled_at IS NULL"),
 			 1);
+	/* The sender is kept, sealed (not in clear), until handled. */
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE "
+			      "from_sealed IS NOT NULL AND instr(from_sealed, "
+			      "CAST('7700900456' AS BLOB)) = 0"),
+			 1);
 	smsgw_recover(f->gw);
 	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE "
 			      "handled_at IS NULL"),
 			 0);
 	assert_int_equal(q(f, "SELECT count(*) FROM ratings WHERE score = 2"),
 			 1);
+	/* ... so the recovered text is answered, and then the sealed sender
+	 * is erased. */
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE to_number "
+			      "= '+447700900456' AND status = 'queued'"),
+			 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE "
+			      "from_sealed IS NOT NULL"),
+			 0);
 	smsgw_recover(f->gw); /* idempotent */
 	assert_int_equal(q(f, "SELECT count(*) FROM ratings"), 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox"), 1);
+}
+
+static int64_t add_in(struct fx *f, const char *pid, const char *from,
+		      const char *body, int64_t recv, int64_t sent,
+		      bool per_sender, bool *dup)
+{
+	struct sayso_inbound in = {.provider = "kannel",
+				   .provider_id = pid,
+				   .from_e164 = from,
+				   .body = body,
+				   .received_at_ms = recv,
+				   .sent_at_ms = sent,
+				   .id_per_sender = per_sender};
+	int64_t id = 0;
+	assert_int_equal(sayso_inbox_add(f->gw->st, &in, &id, dup, NULL, 0),
+			 SAYSO_OK);
+	return id;
+}
+
+static void test_inbox_keys(void **state)
+{
+	struct fx *f = *state;
+	bool dup;
+	/* No id: a retry (same number, provider time, text) arriving later
+	 * is a duplicate; arrival time is not part of the key. */
+	add_in(f, NULL, "+447700900456", "VOTE 3", 1000, 5000, false, &dup);
+	assert_false(dup);
+	add_in(f, NULL, "+447700900456", "VOTE 3", 9000, 5000, false, &dup);
+	assert_true(dup);
+	add_in(f, NULL, "+447700900456", "VOTE 3", 9000, 6000, false, &dup);
+	assert_false(dup); /* sent again later: a new text */
+	/* The derived key is keyed ("h:" + HMAC), not a bare hash. */
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE "
+			      "provider_id LIKE 'h:%' AND length(provider_id) "
+			      "= 34"),
+			 2);
+	/* An id reused by another sender is a new text (id + keyed
+	 * sender), the same sender and id a duplicate. */
+	add_in(f, "42", "+447700900456", "RATE 5", 1, 0, true, &dup);
+	assert_false(dup);
+	add_in(f, "42", "+447700900457", "RATE 1", 2, 0, true, &dup);
+	assert_false(dup);
+	add_in(f, "42", "+447700900456", "RATE 5", 3, 0, true, &dup);
+	assert_true(dup);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE "
+			      "provider_id LIKE '42~%' AND provider_id NOT "
+			      "LIKE '%7700%'"),
+			 2);
+	/* Long ids are kept whole: two sharing a 127-byte prefix differ. */
+	char a[200], b[200];
+	memset(a, 'x', 150);
+	a[150] = '\0';
+	memcpy(b, a, sizeof b);
+	b[149] = 'y';
+	add_in(f, a, "+447700900456", "RATE 2", 4, 0, false, &dup);
+	assert_false(dup);
+	add_in(f, b, "+447700900456", "RATE 2", 5, 0, false, &dup);
+	assert_false(dup);
+}
+
+static void test_rate_with_comment(void **state)
+{
+	struct fx *f = *state;
+	push(f, "c1", "447700900456", "RATE 5 love the new park");
+	push(f, "c2", "447700900457", "RATE 5 \xE2\x9C\x93 caf\xC3\xA9");
+	smsgw_commit(f->gw);
+	assert_int_equal(q(f, "SELECT count(*) FROM ratings WHERE score = 5 "
+			      "AND answer = 'love the new park'"),
+			 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM ratings WHERE score = 5 "
+			      "AND answer = '\xE2\x9C\x93 caf\xC3\xA9'"),
+			 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE outcome = "
+			      "'rating_comment'"),
+			 2);
+	/* No follow-up question is pending: a next text is not taken as
+	 * the answer. */
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_convo"), 0);
 }
 
 static void test_check_config(void **state)
@@ -352,6 +444,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_send_results, setup, teardown),
 	    cmocka_unit_test(test_backoff),
 	    cmocka_unit_test(test_check_config),
+	    cmocka_unit_test_setup_teardown(test_inbox_keys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rate_with_comment, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_recover_pending, setup,
 					    teardown),
 	};

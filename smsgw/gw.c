@@ -89,14 +89,58 @@ int64_t smsgw_backoff_ms(int attempts)
 	return d + j;
 }
 
-static uint64_t resident_key(const char *resident_id)
+static uint32_t rate_hash(const char *rid)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (const char *p = resident_id; *p; p++) {
+	uint32_t h = 2166136261u; /* FNV-1a: the chain, not the identity */
+	for (const char *p = rid; *p; p++) {
 		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
+		h *= 16777619u;
 	}
-	return h ? h : 1;
+	return h % SMSGW_RATE_HASH;
+}
+
+static void rate_init(struct smsgw *gw)
+{
+	for (size_t i = 0; i < SMSGW_RATE_HASH; i++)
+		gw->rate_hash[i] = -1;
+	gw->rate_mru = gw->rate_lru = -1;
+	gw->rate_used = 0;
+}
+
+static void lru_unlink(struct smsgw *gw, int32_t i)
+{
+	struct smsgw_rate *r = &gw->rate[i];
+	if (r->prev >= 0)
+		gw->rate[r->prev].next = r->next;
+	else
+		gw->rate_mru = r->next;
+	if (r->next >= 0)
+		gw->rate[r->next].prev = r->prev;
+	else
+		gw->rate_lru = r->prev;
+	r->prev = r->next = -1;
+}
+
+static void lru_front(struct smsgw *gw, int32_t i)
+{
+	struct smsgw_rate *r = &gw->rate[i];
+	r->prev = -1;
+	r->next = gw->rate_mru;
+	if (gw->rate_mru >= 0)
+		gw->rate[gw->rate_mru].prev = i;
+	gw->rate_mru = i;
+	if (gw->rate_lru < 0)
+		gw->rate_lru = i;
+}
+
+static void hash_remove(struct smsgw *gw, int32_t i)
+{
+	int32_t *pp = &gw->rate_hash[rate_hash(gw->rate[i].rid)];
+	while (*pp >= 0 && *pp != i)
+		pp = &gw->rate[*pp].hnext;
+	if (*pp == i)
+		*pp = gw->rate[i].hnext;
+	gw->rate[i].hnext = -1;
 }
 
 bool smsgw_rate_take(struct smsgw *gw, const char *resident_id, int64_t now_ms)
@@ -104,13 +148,31 @@ bool smsgw_rate_take(struct smsgw *gw, const char *resident_id, int64_t now_ms)
 	double cap = gw->cfg.smsgw.rate_per_minute;
 	if (cap <= 0)
 		return true;
-	uint64_t k = resident_key(resident_id);
-	struct smsgw_rate *r = &gw->rate[k % SMSGW_RATE_SLOTS];
-	if (r->key != k) {
-		/* A new sender (or a colliding one): a full bucket. */
-		r->key = k;
+	uint32_t h = rate_hash(resident_id);
+	int32_t i = gw->rate_hash[h];
+	while (i >= 0 && strcmp(gw->rate[i].rid, resident_id) != 0)
+		i = gw->rate[i].hnext;
+	struct smsgw_rate *r;
+	if (i >= 0) {
+		lru_unlink(gw, i);
+		lru_front(gw, i);
+		r = &gw->rate[i];
+	} else {
+		if (gw->rate_used < SMSGW_RATE_SLOTS) {
+			i = gw->rate_used++;
+		} else {
+			/* Reuse the least recently seen number's bucket. */
+			i = gw->rate_lru;
+			lru_unlink(gw, i);
+			hash_remove(gw, i);
+		}
+		r = &gw->rate[i];
+		snprintf(r->rid, sizeof r->rid, "%s", resident_id);
 		r->tokens = cap;
 		r->last_ms = now_ms;
+		r->hnext = gw->rate_hash[h];
+		gw->rate_hash[h] = i;
+		lru_front(gw, i);
 	}
 	if (now_ms > r->last_ms) {
 		r->tokens += (double)(now_ms - r->last_ms) * cap / 60000.0;
@@ -327,6 +389,22 @@ fail:
 		  sayso_store_errmsg(gw->st));
 }
 
+/* Whether a and b (any spelling) are the same UK mobile. */
+static bool same_number(const char *e164, const char *other)
+{
+	char o[SAYSO_E164_MAX];
+	return other && *other &&
+	       sayso_phone_normalise(other, o, sizeof o, NULL) == SAYSO_OK &&
+	       strcmp(o, e164) == 0;
+}
+
+bool smsgw_is_own_number(const struct smsgw *gw, const char *e164,
+			 const char *to)
+{
+	return same_number(e164, gw->cfg.twilio.from) ||
+	       same_number(e164, gw->cfg.kannel.from) || same_number(e164, to);
+}
+
 static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 {
 	char e164[SAYSO_E164_MAX];
@@ -340,13 +418,26 @@ static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 		 * promotion): nobody sayso can identify. Logged, not kept. */
 		m->ignored = true;
 		m->err = SAYSO_OK;
-		snprintf(masked, sizeof masked, "%.6s****", m->in.from);
-		sayso_log(SAYSO_LOG_WARN, "%s: ignored a text from %s: %s",
-			  gw->prov->name, masked,
+		char head[8], shown[40];
+		snprintf(head, sizeof head, "%.6s", m->in.from);
+		smsgw_log_escape(head, shown, sizeof shown);
+		sayso_log(SAYSO_LOG_WARN, "%s: ignored a text from %s****: %s",
+			  gw->prov->name, shown,
 			  why ? why : "not a UK mobile number");
 		return;
 	}
 	smsgw_mask(e164, masked, sizeof masked);
+	if (smsgw_is_own_number(gw, e164, m->in.to)) {
+		/* Our own number (a loop through the SMSC, a spoofed
+		 * sender): never stored, never answered. */
+		m->ignored = true;
+		m->err = SAYSO_OK;
+		sayso_log(SAYSO_LOG_WARN,
+			  "%s: ignored a text from the gateway's own number "
+			  "%s",
+			  gw->prov->name, masked);
+		return;
+	}
 	if (m->in.truncated)
 		sayso_log(SAYSO_LOG_WARN,
 			  "%s: text from %s longer than %d bytes, cut",
@@ -381,10 +472,13 @@ static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 	}
 	if (dup) {
 		m->duplicate = true;
+		char esc[160];
+		smsgw_log_escape(m->in.provider_id[0] ? m->in.provider_id
+						      : "derived",
+				 esc, sizeof esc);
 		sayso_log(SAYSO_LOG_INFO,
 			  "%s: %s re-delivered (id %s): already stored",
-			  gw->prov->name, masked,
-			  m->in.provider_id[0] ? m->in.provider_id : "derived");
+			  gw->prov->name, masked, esc);
 	} else {
 		sayso_log(SAYSO_LOG_DEBUG, "%s: text %lld from %s",
 			  gw->prov->name, (long long)id, masked);
@@ -617,6 +711,20 @@ void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms)
 					  sayso_store_errmsg(gw->st));
 			continue;
 		}
+		char norm[SAYSO_E164_MAX];
+		if (sayso_phone_normalise(o->to, norm, sizeof norm, NULL) !=
+			SAYSO_OK ||
+		    smsgw_is_own_number(gw, norm, NULL)) {
+			/* Never text ourselves (a loop) or a number that is
+			 * not a mobile (a landline cannot receive it). */
+			if (sayso_outbox_failed(gw->st, o->id,
+						"not sent: the gateway's own "
+						"number or not a mobile") !=
+			    SAYSO_OK)
+				sayso_log(SAYSO_LOG_ERROR, "outbox: %s",
+					  sayso_store_errmsg(gw->st));
+			continue;
+		}
 		char pid[128] = "";
 		char err[256] = "";
 		gw->inflight_attempts[gw->inflight] = o->attempts;
@@ -651,7 +759,9 @@ enum sayso_err smsgw_signals(struct smsgw *gw)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
+	/* No SA_RESTART: a blocking call (a spool open, a read) returns EINTR
+	 * and the loop sees the signal, so SIGTERM always ends it. */
+	sa.sa_flags = 0;
 	if (sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL) ||
 	    sigaction(SIGHUP, &sa, NULL))
 		return SAYSO_ERR_IO;
@@ -804,6 +914,7 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	}
 	gw->sigpipe[0] = gw->sigpipe[1] = -1;
 	gw->batch_tail = &gw->batch;
+	rate_init(gw);
 	/* Take over the lists: the caller's struct is emptied. */
 	gw->cfg = *cfg;
 	snprintf(gw->cfgpath, sizeof gw->cfgpath, "%s", cfgpath ? cfgpath : "");

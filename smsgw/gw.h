@@ -25,7 +25,8 @@
 #include "sayso/store.h"
 
 #define SMSGW_INFLIGHT_MAX 32 /* concurrent outbound sends */
-#define SMSGW_RATE_SLOTS 4096 /* per-number rate limiter buckets */
+#define SMSGW_RATE_SLOTS 4096 /* per-number buckets kept (LRU beyond) */
+#define SMSGW_RATE_HASH 8192  /* hash chains over them */
 #define SMSGW_RESP_MAX 262144 /* bytes kept of an HTTP response */
 #define SMSGW_BACKOFF_BASE_MS 5000
 #define SMSGW_BACKOFF_MAX_MS (3600 * 1000)
@@ -64,10 +65,15 @@ struct smsgw_xfer {
 	struct smsgw_xfer *next;
 };
 
+/* One number's token bucket: exact (the whole resident id is compared),
+ * chained in a hash table and on an LRU list; when all SMSGW_RATE_SLOTS are
+ * used the least recently seen number's bucket is reused. */
 struct smsgw_rate {
-	uint64_t key; /* hash of the resident id */
+	char rid[SAYSO_RESIDENT_ID_LEN + 1]; /* "" = free */
 	double tokens;
 	int64_t last_ms;
+	int32_t hnext;	    /* next in the hash chain, -1 */
+	int32_t prev, next; /* LRU list, most recent first, -1 */
 };
 
 struct smsgw_stats {
@@ -102,6 +108,9 @@ struct smsgw {
 	int64_t next_recover_ms;
 
 	struct smsgw_rate rate[SMSGW_RATE_SLOTS];
+	int32_t rate_hash[SMSGW_RATE_HASH]; /* first slot of a chain, -1 */
+	int32_t rate_mru, rate_lru;	    /* ends of the LRU list, -1 */
+	int32_t rate_used;		    /* slots taken so far */
 	struct smsgw_stats stats;
 };
 
@@ -161,7 +170,9 @@ enum sayso_err smsgw_xfer_start(struct smsgw *gw, struct smsgw_xfer *x);
 void smsgw_xfer_free(struct smsgw_xfer *x);
 
 /* Whether resident may send one more message now (token bucket of
- * cfg.smsgw.rate_per_minute per minute); consumes a token if so. */
+ * cfg.smsgw.rate_per_minute per minute); consumes a token if so. Buckets
+ * are exact per resident id, never shared by two numbers; memory is bounded
+ * (SMSGW_RATE_SLOTS, least recently used reused). */
 bool smsgw_rate_take(struct smsgw *gw, const char *resident_id, int64_t now_ms);
 
 /* Backoff delay before attempt number attempts+1 (exponential with
@@ -177,6 +188,11 @@ int smsgw_check_config(const struct sayso_config *c, char *out, size_t outsz);
  * UTF-8, the backslash) as \xNN, cut with "..." to fit outsz. NULL gives
  * "(none)". */
 void smsgw_log_escape(const char *s, char *out, size_t outsz);
+
+/* Whether e164 is the gateway's own number: [twilio] from, [kannel] from or
+ * to (the number the text was sent to; may be NULL), in any spelling. */
+bool smsgw_is_own_number(const struct smsgw *gw, const char *e164,
+			 const char *to);
 
 /* Masked copy of a number for logs. */
 void smsgw_mask(const char *phone, char *out, size_t outsz);

@@ -182,6 +182,81 @@ static void test_rate_limit(void **state)
 	assert_true(smsgw_rate_take(f->gw, "zz", 21000));
 }
 
+static void test_rate_limit_exact_lru(void **state)
+{
+	struct fx *f = *state;
+	/* Ids whose old 4,096-slot hashes collided shared (and reset) one
+	 * bucket: every number now has its own. Fill far more numbers than
+	 * there are slots, then check two flooding numbers stay limited. */
+	char a[SAYSO_RESIDENT_ID_LEN + 1], b[SAYSO_RESIDENT_ID_LEN + 1];
+	memset(a, 'a', SAYSO_RESIDENT_ID_LEN);
+	a[SAYSO_RESIDENT_ID_LEN] = '\0';
+	memcpy(b, a, sizeof b);
+	b[0] = 'b';
+	for (int i = 0; i < 3; i++) {
+		assert_true(smsgw_rate_take(f->gw, a, 1000));
+		assert_true(smsgw_rate_take(f->gw, b, 1000));
+	}
+	assert_false(smsgw_rate_take(f->gw, a, 1000));
+	assert_false(smsgw_rate_take(f->gw, b, 1000));
+	/* Many other numbers: a and b are kept while recently used. */
+	char id[SAYSO_RESIDENT_ID_LEN + 1];
+	for (int i = 0; i < 3 * SMSGW_RATE_SLOTS; i++) {
+		snprintf(id, sizeof id, "%064d", i);
+		assert_true(smsgw_rate_take(f->gw, id, 1000));
+		if (i % 1000 == 0) {
+			assert_false(smsgw_rate_take(f->gw, a, 1000));
+			assert_false(smsgw_rate_take(f->gw, b, 1000));
+		}
+	}
+	/* Memory is bounded. */
+	assert_int_equal(f->gw->rate_used, SMSGW_RATE_SLOTS);
+	/* The least recently seen number was reused: a number seen long ago
+	 * starts again with a full bucket. */
+	snprintf(id, sizeof id, "%064d", 0);
+	assert_true(smsgw_rate_take(f->gw, id, 1000));
+}
+
+static void test_own_number_and_landline(void **state)
+{
+	struct fx *f = *state;
+	snprintf(f->gw->cfg.kannel.from, sizeof f->gw->cfg.kannel.from,
+		 "447700900123");
+	/* Five spellings of our own number: none stored, none answered. */
+	const char *own[] = {"447700900123", "+447700900123", "07700900123",
+			     "07700 900123", "00447700900123"};
+	char id[8];
+	for (int i = 0; i < 5; i++) {
+		snprintf(id, sizeof id, "o%d", i);
+		push(f, id, own[i], "HELP");
+	}
+	/* A text sent to another of our numbers from itself (the To). */
+	struct smsgw_inmsg *m = calloc(1, sizeof *m);
+	snprintf(m->in.provider_id, sizeof m->in.provider_id, "loop");
+	snprintf(m->in.from, sizeof m->in.from, "+447700900777");
+	snprintf(m->in.to, sizeof m->in.to, "07700900777");
+	snprintf(m->in.body, sizeof m->in.body, "HELP");
+	m->done = on_done;
+	m->ud = f;
+	smsgw_enqueue(f->gw, m);
+	smsgw_commit(f->gw);
+	assert_int_equal(f->gw->stats.ignored, 6);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox"), 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox"), 0);
+	/* A queued reply to our own number or a landline is never sent. */
+	assert_int_equal(
+	    sayso_outbox_queue(f->gw->st, "+447700900123", "x", 0, NULL),
+	    SAYSO_OK);
+	assert_int_equal(
+	    sayso_outbox_queue(f->gw->st, "+441632960123", "x", 0, NULL),
+	    SAYSO_OK);
+	smsgw_pump_outbox(f->gw, sayso_time_now_ms() + 1000);
+	assert_int_equal(files_in(f->out), 0);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE status = "
+			      "'failed' AND to_number IS NULL"),
+			 2);
+}
+
 static void test_outbox_spool_send(void **state)
 {
 	struct fx *f = *state;
@@ -445,6 +520,10 @@ int main(void)
 	    cmocka_unit_test(test_backoff),
 	    cmocka_unit_test(test_check_config),
 	    cmocka_unit_test_setup_teardown(test_inbox_keys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rate_limit_exact_lru,
+					    setup_rate3, teardown),
+	    cmocka_unit_test_setup_teardown(test_own_number_and_landline, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_rate_with_comment, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_recover_pending, setup,

@@ -80,7 +80,7 @@ static size_t request(int i, char *buf, size_t bufsz)
 {
 	char sid[40], from[20], body[16];
 	snprintf(sid, sizeof sid, "SMbec0e%027d", i);
-	snprintf(from, sizeof from, "+4477009%05d", i % 100000);
+	snprintf(from, sizeof from, "+447800%06d", i % 1000000);
 	snprintf(body, sizeof body, "RATE %d", 1 + i % 5);
 	struct smsgw_form f = {0};
 	smsgw_form_add(&f, "MessageSid", sid, strlen(sid));

@@ -19,7 +19,10 @@
 #include "gw.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <openssl/crypto.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -612,10 +615,43 @@ static void inflight_drop(struct smsgw *gw, int64_t id)
 	}
 }
 
+void smsgw_mask_numbers(const char *in, char *out, size_t outsz)
+{
+	size_t j = 0;
+	if (outsz == 0)
+		return;
+	for (size_t i = 0; in[i] && j + 1 < outsz;) {
+		size_t k = i;
+		while (in[k] >= '0' && in[k] <= '9')
+			k++;
+		if (k - i >= 7) {
+			/* A run of 7+ digits may be a number: keep all but
+			 * its last four, as in smsgw_mask(). */
+			for (size_t d = i; d < k && j + 1 < outsz; d++)
+				out[j++] = d + 4 < k ? in[d] : '*';
+			i = k;
+		} else if (k > i) {
+			for (; i < k && j + 1 < outsz; i++)
+				out[j++] = in[i];
+		} else {
+			out[j++] = in[i++];
+		}
+	}
+	out[j] = '\0';
+}
+
 void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 		       enum smsgw_send_result r, const char *pid,
-		       const char *err)
+		       const char *raw_err)
 {
+	/* Providers quote the number in errors (Twilio 21211): never store
+	 * or log it. */
+	char masked_err[512];
+	smsgw_mask_numbers(raw_err ? raw_err : "", masked_err,
+			   sizeof masked_err);
+	const char *err = raw_err ? masked_err : NULL;
+	if (r != SMSGW_SEND_PENDING && r != SMSGW_SEND_RETRY)
+		gw->numbers_erased = true;
 	int attempts = 0;
 	for (size_t i = 0; i < gw->inflight; i++)
 		if (gw->inflight_ids[i] == id)
@@ -672,6 +708,8 @@ void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 			  (long long)id);
 		break;
 	}
+	if (r == SMSGW_SEND_RETRY && attempts + 1 >= gw->cfg.smsgw.max_attempts)
+		gw->numbers_erased = true;
 	if (e != SAYSO_OK)
 		sayso_log(SAYSO_LOG_ERROR, "outbox update for %lld: %s",
 			  (long long)id, sayso_store_errmsg(gw->st));
@@ -705,6 +743,7 @@ void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms)
 		    sayso_optout_get(gw->st, o->resident_id, &out) ==
 			SAYSO_OK &&
 		    out) {
+			gw->numbers_erased = true;
 			if (sayso_outbox_failed(gw->st, o->id, "opted out") !=
 			    SAYSO_OK)
 				sayso_log(SAYSO_LOG_ERROR, "outbox: %s",
@@ -717,6 +756,7 @@ void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms)
 		    smsgw_is_own_number(gw, norm, NULL)) {
 			/* Never text ourselves (a loop) or a number that is
 			 * not a mobile (a landline cannot receive it). */
+			gw->numbers_erased = true;
 			if (sayso_outbox_failed(gw->st, o->id,
 						"not sent: the gateway's own "
 						"number or not a mobile") !=
@@ -777,6 +817,15 @@ void smsgw_stop(struct smsgw *gw)
 	smsgw_http_quiesce(gw);
 }
 
+static void log_warnings(const struct sayso_config *c, const char *prefix)
+{
+	char w[1024];
+	if (smsgw_check_warnings(c, w, sizeof w) == 0)
+		return;
+	for (char *line = strtok(w, "\n"); line; line = strtok(NULL, "\n"))
+		sayso_log(SAYSO_LOG_WARN, "%s%s", prefix, line);
+}
+
 void smsgw_reload(struct smsgw *gw)
 {
 	struct sayso_config nc;
@@ -792,6 +841,23 @@ void smsgw_reload(struct smsgw *gw)
 			  "SIGHUP: %s; keeping the running configuration", err);
 		return;
 	}
+	/* The same checks as -n: a file -n rejects (an empty token, an
+	 * empty public_url) would make every webhook fail, and providers do
+	 * not retry a 403. */
+	char problems[2048];
+	if (smsgw_check_config(&nc, problems, sizeof problems) > 0) {
+		for (char *line = strtok(problems, "\n"); line;
+		     line = strtok(NULL, "\n"))
+			sayso_log(SAYSO_LOG_ERROR, "SIGHUP: %s: %s",
+				  gw->cfgpath, line);
+		sayso_log(SAYSO_LOG_ERROR,
+			  "SIGHUP: %s fails the checks of -n; keeping the "
+			  "running configuration",
+			  gw->cfgpath);
+		sayso_config_cleanup(&nc);
+		return;
+	}
+	log_warnings(&nc, "SIGHUP: ");
 	if (nc.smsgw.provider != gw->cfg.smsgw.provider ||
 	    strcmp(nc.smsgw.listen, gw->cfg.smsgw.listen) != 0 ||
 	    strcmp(nc.site.database, gw->cfg.site.database) != 0) {
@@ -809,6 +875,36 @@ void smsgw_reload(struct smsgw *gw)
 	gw->next_tick_ms = 0;
 	sayso_log(SAYSO_LOG_INFO, "SIGHUP: configuration reloaded from %s",
 		  gw->cfgpath);
+}
+
+/* ---- waiting for the database lock ---- */
+
+/*
+ * SQLite's busy handler while another process (sayso-admin, a backup)
+ * holds the write lock: instead of sleeping in sqlite3_busy_timeout, wait
+ * in 5 ms steps on the HTTP listener and run it, so /health (which needs no
+ * database) and new requests (only queued) are answered during the wait.
+ * Gives up after SMSGW_BUSY_MAX_MS like the store's own timeout.
+ */
+static int on_busy(void *ud, int count)
+{
+	struct smsgw *gw = ud;
+	int64_t now = sayso_time_now_ms();
+	if (count == 0)
+		gw->busy_since_ms = now;
+	if (now - gw->busy_since_ms >= SMSGW_BUSY_MAX_MS)
+		return 0;
+	int hfd = smsgw_http_fd(gw);
+	if (hfd >= 0 && !gw->in_busy) {
+		struct pollfd p = {.fd = hfd, .events = POLLIN};
+		poll(&p, 1, 5);
+		gw->in_busy = true;
+		smsgw_http_run(gw);
+		gw->in_busy = false;
+	} else {
+		poll(NULL, 0, 5);
+	}
+	return 1;
 }
 
 /* ---- configuration check (-n) ---- */
@@ -831,28 +927,59 @@ static void problem(char *out, size_t outsz, int *n, const char *msg)
 	(*n)++;
 }
 
+static void check_listen(const struct sayso_config *c, char *out, size_t outsz,
+			 int *n)
+{
+	struct sockaddr_in sa;
+	const char *why = NULL;
+	char line[256];
+	if (smsgw_listen_addr(c->smsgw.listen, &sa, &why) != SAYSO_OK) {
+		snprintf(line, sizeof line, "[smsgw] listen = %s: %s",
+			 c->smsgw.listen, why);
+		problem(out, outsz, n, line);
+	}
+}
+
+static void check_database(const struct sayso_config *c, char *out,
+			   size_t outsz, int *n)
+{
+	char dir[SAYSO_PATH_MAX];
+	char line[SAYSO_PATH_MAX + 96];
+	if (!c->site.database[0]) {
+		problem(out, outsz, n, "[site] database is empty");
+		return;
+	}
+	snprintf(dir, sizeof dir, "%s", c->site.database);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (!dir_exists(dir)) {
+		snprintf(line, sizeof line,
+			 "[site] database = %s: the folder %s does not exist",
+			 c->site.database, dir);
+		problem(out, outsz, n, line);
+	}
+}
+
 int smsgw_check_config(const struct sayso_config *c, char *out, size_t outsz)
 {
 	int n = 0;
-	char host[64];
-	unsigned short port;
 	out[0] = '\0';
+	check_database(c, out, outsz, &n);
 	switch (c->smsgw.provider) {
 	case SAYSO_PROVIDER_KANNEL:
-		if (sayso_config_listen(c->smsgw.listen, host, sizeof host,
-					&port) != SAYSO_OK)
-			problem(out, outsz, &n,
-				"[smsgw] listen: expected host:port");
+		check_listen(c, out, outsz, &n);
 		if (!is_http_url(c->kannel.sendsms_url))
 			problem(out, outsz, &n,
 				"[kannel] sendsms_url: expected an http(s):// "
 				"URL");
 		break;
 	case SAYSO_PROVIDER_TWILIO:
-		if (sayso_config_listen(c->smsgw.listen, host, sizeof host,
-					&port) != SAYSO_OK)
-			problem(out, outsz, &n,
-				"[smsgw] listen: expected host:port");
+		check_listen(c, out, outsz, &n);
 		if (strncmp(c->twilio.account_sid, "AC", 2) != 0)
 			problem(out, outsz, &n,
 				"[twilio] account_sid: expected AC...");
@@ -884,6 +1011,45 @@ int smsgw_check_config(const struct sayso_config *c, char *out, size_t outsz)
 				"[spool] outgoing is not a directory");
 		break;
 	}
+	return n;
+}
+
+/* Whether url's host is the loopback (a token to 127.0.0.1 stays local). */
+static bool url_is_loopback(const char *url)
+{
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	return strncmp(h, "127.", 4) == 0 || strncmp(h, "localhost", 9) == 0 ||
+	       strncmp(h, "[::1]", 5) == 0;
+}
+
+int smsgw_check_warnings(const struct sayso_config *c, char *out, size_t outsz)
+{
+	int n = 0;
+	out[0] = '\0';
+	struct sockaddr_in sa;
+	const char *why;
+	if (c->smsgw.provider == SAYSO_PROVIDER_KANNEL &&
+	    smsgw_listen_addr(c->smsgw.listen, &sa, &why) == SAYSO_OK &&
+	    sa.sin_addr.s_addr == htonl(INADDR_ANY))
+		problem(out, outsz, &n,
+			"[smsgw] listen on every interface with Kannel: "
+			"/kannel has no signature, so anyone who can reach "
+			"the port can vote; listen on 127.0.0.1");
+	if (c->smsgw.provider == SAYSO_PROVIDER_TWILIO &&
+	    c->twilio.auth_token[0] &&
+	    strncmp(c->twilio.api_base, "http://", 7) == 0 &&
+	    !url_is_loopback(c->twilio.api_base))
+		problem(out, outsz, &n,
+			"[twilio] api_base is http://: the auth token would "
+			"be sent in clear; use https://");
+	if (c->smsgw.provider == SAYSO_PROVIDER_KANNEL &&
+	    c->kannel.password[0] &&
+	    strncmp(c->kannel.sendsms_url, "http://", 7) == 0 &&
+	    !url_is_loopback(c->kannel.sendsms_url))
+		problem(out, outsz, &n,
+			"[kannel] sendsms_url is http:// to another host: the "
+			"password would be sent in clear");
 	return n;
 }
 
@@ -924,6 +1090,7 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	    cfg->site.database, SAYSO_STORE_CREATE, &gw->st, err, errsz);
 	if (e != SAYSO_OK)
 		goto fail;
+	sayso_store_set_busy_handler(gw->st, on_busy, gw);
 	e = sayso_store_set_device(gw->st, "smsgw", "smsgw");
 	if (e != SAYSO_OK) {
 		snprintf(err, errsz, "%s", sayso_store_errmsg(gw->st));
@@ -947,6 +1114,7 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	}
 	curl_multi_setopt(gw->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
 			  (long)SMSGW_INFLIGHT_MAX);
+	log_warnings(&gw->cfg, "");
 	e = gw->prov->start(gw);
 	if (e != SAYSO_OK) {
 		snprintf(err, errsz, "%s provider: %s", gw->prov->name,
@@ -1011,6 +1179,23 @@ static void tx_close(struct smsgw *gw, bool open)
 		sayso_log(SAYSO_LOG_ERROR,
 			  "outbox bookkeeping not committed (%s); affected "
 			  "replies will be sent again",
+			  sayso_store_errmsg(gw->st));
+}
+
+/*
+ * Numbers erased from the outbox (secure_delete) still have old copies in
+ * the WAL until a checkpoint: once some were erased, at most once a second
+ * (and at the stop), checkpoint with TRUNCATE so <database>-wal holds none.
+ */
+static void wal_scrub(struct smsgw *gw, int64_t now_ms, bool force)
+{
+	if (!gw->numbers_erased || (!force && now_ms < gw->next_scrub_ms))
+		return;
+	gw->next_scrub_ms = now_ms + 1000;
+	if (sayso_store_checkpoint(gw->st) == SAYSO_OK)
+		gw->numbers_erased = false;
+	else
+		sayso_log(SAYSO_LOG_DEBUG, "checkpoint: %s",
 			  sayso_store_errmsg(gw->st));
 }
 
@@ -1098,7 +1283,9 @@ int smsgw_run(struct smsgw *gw)
 			smsgw_pump_outbox(gw, now);
 			tx_close(gw, tx);
 		}
+		wal_scrub(gw, now, false);
 	}
+	wal_scrub(gw, sayso_time_now_ms(), true);
 	sayso_log(SAYSO_LOG_INFO,
 		  "stopped: %llu received, %llu duplicates, %llu ignored, "
 		  "%llu rate-limited, %llu sent, %llu retried, %llu failed",

@@ -24,10 +24,14 @@
 #include "sayso/sms.h"
 #include "sayso/store.h"
 
-#define SMSGW_INFLIGHT_MAX 32 /* concurrent outbound sends */
-#define SMSGW_RATE_SLOTS 4096 /* per-number buckets kept (LRU beyond) */
-#define SMSGW_RATE_HASH 8192  /* hash chains over them */
-#define SMSGW_RESP_MAX 262144 /* bytes kept of an HTTP response */
+#define SMSGW_INFLIGHT_MAX 32	     /* concurrent outbound sends */
+#define SMSGW_RATE_SLOTS 4096	     /* per-number buckets kept (LRU beyond) */
+#define SMSGW_RATE_HASH 8192	     /* hash chains over them */
+#define SMSGW_RESP_MAX 262144	     /* bytes kept of an HTTP response */
+#define SMSGW_HTTP_DEADLINE_MS 10000 /* a whole request, headers + body */
+#define SMSGW_HTTP_PER_IP_MAX 64     /* connections from one address */
+#define SMSGW_HTTP_CONN_MAX 4000     /* connections in all */
+#define SMSGW_BUSY_MAX_MS 10000	     /* waiting for another writer's lock */
 #define SMSGW_BACKOFF_BASE_MS 5000
 #define SMSGW_BACKOFF_MAX_MS (3600 * 1000)
 
@@ -112,6 +116,10 @@ struct smsgw {
 	int32_t rate_mru, rate_lru;	    /* ends of the LRU list, -1 */
 	int32_t rate_used;		    /* slots taken so far */
 	struct smsgw_stats stats;
+	int64_t busy_since_ms; /* the database lock wait began */
+	bool numbers_erased;   /* outbox numbers cleared since the checkpoint */
+	int64_t next_scrub_ms;
+	bool in_busy; /* running HTTP from the busy handler */
 };
 
 /*
@@ -156,7 +164,8 @@ void smsgw_recover(struct smsgw *gw);
 /* Starts due outbox messages (up to SMSGW_INFLIGHT_MAX in flight). */
 void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms);
 
-/* Records the result of a send of outbox message id. */
+/* Records the result of a send of outbox message id; numbers in err are
+ * masked before it is stored or logged. */
 void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 		       enum smsgw_send_result r, const char *pid,
 		       const char *err);
@@ -179,8 +188,10 @@ bool smsgw_rate_take(struct smsgw *gw, const char *resident_id, int64_t now_ms);
  * jitter, capped). */
 int64_t smsgw_backoff_ms(int attempts);
 
-/* Checks what the provider needs (URLs, credentials, directories) for
- * `-n`. Writes one line per problem into out; returns how many. */
+/* Checks what start-up and the provider need (the listen address and port,
+ * the database folder, URLs, credentials, directories) for `-n` and for
+ * SIGHUP (a failing file is not swapped in). Writes one line per problem
+ * into out; returns how many. */
 int smsgw_check_config(const struct sayso_config *c, char *out, size_t outsz);
 
 /* A value from outside (an id, a file name, a provider's text) made safe for
@@ -194,8 +205,24 @@ void smsgw_log_escape(const char *s, char *out, size_t outsz);
 bool smsgw_is_own_number(const struct smsgw *gw, const char *e164,
 			 const char *to);
 
+/* Copies in to out with every run of 7 or more digits masked (its last four
+ * digits as '*'): provider error texts quote the number. */
+void smsgw_mask_numbers(const char *in, char *out, size_t outsz);
+
 /* Masked copy of a number for logs. */
 void smsgw_mask(const char *phone, char *out, size_t outsz);
+
+/* Parses [smsgw] listen as the listener will use it: an IPv4 address,
+ * localhost or * / 0.0.0.0, and a port 1..65535. *why (static) says what
+ * is wrong otherwise. */
+struct sockaddr_in;
+enum sayso_err smsgw_listen_addr(const char *listen, struct sockaddr_in *sa,
+				 const char **why);
+
+/* Settings that work but are unsafe (Kannel on every interface, a token
+ * sent over plain http://): one line each into out; returns how many. Logged
+ * at start and by -n, which still succeeds. */
+int smsgw_check_warnings(const struct sayso_config *c, char *out, size_t outsz);
 
 /* http.c: starts and stops the listener on cfg.smsgw.listen; runs it. */
 enum sayso_err smsgw_http_start(struct smsgw *gw, char *err, size_t errsz);

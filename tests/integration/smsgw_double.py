@@ -6,19 +6,21 @@ from our own code:
 
   serve PORT LOGFILE       Twilio REST double on 127.0.0.1:PORT
       POST /2010-04-01/Accounts/{sid}/Messages.json  Basic auth checked,
-           201 + Message JSON; 400 code 21610 for numbers in OPTOUT;
+           201 + Message JSON; 400 code 21610 for numbers in OPTOUT,
+           21211 (quoting the number) for numbers in INVALID;
            the first FAIL_FIRST requests get 503 (outage)
       GET  /2010-04-01/Accounts/{sid}/Messages.json  inbound list from
            INBOUND (a JSON file), two per page, next_page_uri paging
       Every accepted message is appended to LOGFILE as one JSON line.
-      Env: TW_SID, TW_TOKEN, OPTOUT (comma list), FAIL_FIRST, INBOUND.
+      Env: TW_SID, TW_TOKEN, OPTOUT, INVALID (comma lists), FAIL_FIRST,
+      INBOUND.
   kannel PORT LOGFILE      Kannel sendsms double (/cgi-bin/sendsms, 202)
   post URL PUBLIC TOKEN k=v ...   signed Twilio webhook; prints status and
                                   body ("-" as TOKEN: no signature, "bad":
                                   a wrong one)
   burst URL PUBLIC TOKEN N THREADS ACKFILE [PID K]
                            N signed webhooks (RATE n from N different
-                           numbers, MessageSid SMburst<i>) from THREADS
+                           numbers +447800000000+i, MessageSid SMb0c57<i>) from THREADS
                            threads; each acknowledged sid (200) is written
                            to ACKFILE at once; after K acks, SIGKILL PID
   freeport                 prints a free TCP port on 127.0.0.1
@@ -98,6 +100,12 @@ class Twilio(BaseHTTPRequestHandler):
         if not body:
             return self.reply(400, {"code": 21602, "status": 400,
                                     "message": "Message body is required"})
+        if to in os.environ.get("INVALID", "").split(","):
+            # Twilio's 21211 quotes the number it refused.
+            return self.reply(400, {
+                "code": 21211, "status": 400,
+                "message": "The 'To' number %s is not a valid phone number." % to,
+                "more_info": "https://www.twilio.com/docs/errors/21211"})
         if to in os.environ.get("OPTOUT", "").split(","):
             return self.reply(400, {
                 "code": 21610, "status": 400,
@@ -201,7 +209,7 @@ def burst(url, public, token, n, threads, ackfile, pid=None, k=None):
             sid = "SMb0c57%027d" % i
             params = [("MessageSid", sid), ("SmsSid", sid),
                       ("AccountSid", "AC0123456789abcdef0123456789abcdef"),
-                      ("From", "+44770090%04d" % (i % 10000)),
+                      ("From", "+447800%06d" % i),
                       ("To", "+447700900123"), ("Body", "RATE %d" % (1 + i % 5)),
                       ("NumSegments", "1"), ("SmsStatus", "received")]
             body = urllib.parse.urlencode(params)

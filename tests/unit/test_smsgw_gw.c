@@ -495,12 +495,67 @@ static void test_check_config(void **state)
 	snprintf(c.kannel.sendsms_url, sizeof c.kannel.sendsms_url, "ftp://x");
 	snprintf(c.smsgw.listen, sizeof c.smsgw.listen, "nonsense");
 	assert_int_equal(smsgw_check_config(&c, out, sizeof out), 2);
+	/* What start-up refuses, -n and SIGHUP refuse too. */
+	snprintf(c.kannel.sendsms_url, sizeof c.kannel.sendsms_url,
+		 "http://127.0.0.1:13013/cgi-bin/sendsms");
+	const char *bad_listen[] = {"[::1]:8088", "hub.example.org:8088", ":0",
+				    "127.0.0.1:0", "127.0.0.1:99999"};
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(c.smsgw.listen, sizeof c.smsgw.listen, "%s",
+			 bad_listen[i]);
+		assert_int_equal(smsgw_check_config(&c, out, sizeof out), 1);
+		assert_non_null(strstr(out, "[smsgw] listen"));
+	}
+	snprintf(c.smsgw.listen, sizeof c.smsgw.listen, "127.0.0.1:8088");
+	snprintf(c.site.database, sizeof c.site.database,
+		 "/nonexistent/dir/sayso.db");
+	assert_int_equal(smsgw_check_config(&c, out, sizeof out), 1);
+	assert_non_null(strstr(out, "/nonexistent/dir does not exist"));
+	snprintf(c.site.database, sizeof c.site.database, "/tmp/sayso.db");
+	assert_int_equal(smsgw_check_config(&c, out, sizeof out), 0);
+	/* Unsafe but working: warnings, not problems. */
+	assert_int_equal(smsgw_check_warnings(&c, out, sizeof out), 0);
+	snprintf(c.smsgw.listen, sizeof c.smsgw.listen, "0.0.0.0:8088");
+	assert_int_equal(smsgw_check_config(&c, out, sizeof out), 0);
+	assert_int_equal(smsgw_check_warnings(&c, out, sizeof out), 1);
+	assert_non_null(strstr(out, "every interface"));
+	c.smsgw.provider = SAYSO_PROVIDER_TWILIO;
+	snprintf(c.twilio.api_base, sizeof c.twilio.api_base,
+		 "http://api.twilio.com");
+	assert_int_equal(smsgw_check_warnings(&c, out, sizeof out), 1);
+	assert_non_null(strstr(out, "in clear"));
 	c.smsgw.provider = SAYSO_PROVIDER_SPOOL;
 	snprintf(c.spool.incoming, sizeof c.spool.incoming, "/nonexistent");
 	snprintf(c.spool.outgoing, sizeof c.spool.outgoing, "/tmp");
 	assert_int_equal(smsgw_check_config(&c, out, sizeof out), 1);
 	assert_non_null(strstr(out, "incoming"));
 	sayso_config_cleanup(&c);
+}
+
+static void test_config_duplicate_key(void **state)
+{
+	(void)state;
+	char dir[256], path[300], err[600];
+	tu_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/dup.ini", dir);
+	FILE *fp = fopen(path, "w");
+	fputs("[twilio]\nauth_token = abc\n\nauth_token =\n", fp);
+	fclose(fp);
+	struct sayso_config c;
+	assert_int_equal(sayso_config_load(&c, path, err, sizeof err),
+			 SAYSO_ERR_PARSE);
+	assert_non_null(strstr(err, "dup.ini:4:"));
+	assert_non_null(
+	    strstr(err, "auth_token given twice (first on line 2)"));
+	/* List keys still continue over several lines. */
+	fp = fopen(path, "w");
+	fputs("[kiosk]\nstreets = Keats Road\nstreets = Byron Street\n", fp);
+	fclose(fp);
+	assert_int_equal(sayso_config_load(&c, path, err, sizeof err),
+			 SAYSO_OK);
+	assert_int_equal(c.kiosk.streets.n, 2);
+	sayso_config_cleanup(&c);
+	tu_rmtree(dir);
 }
 
 int main(void)
@@ -519,6 +574,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_send_results, setup, teardown),
 	    cmocka_unit_test(test_backoff),
 	    cmocka_unit_test(test_check_config),
+	    cmocka_unit_test(test_config_duplicate_key),
 	    cmocka_unit_test_setup_teardown(test_inbox_keys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rate_limit_exact_lru,
 					    setup_rate3, teardown),

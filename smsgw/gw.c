@@ -355,9 +355,9 @@ static void process_one(struct smsgw *gw, int64_t inbox_id,
 	} else {
 		reply[0] = '\0';
 		snprintf(outcome, sizeof outcome, "unknown");
-		e = smsgw_reply_handle(gw->st, &gw->cfg, resident, body, now_ms,
-				       reply, sizeof reply, outcome,
-				       sizeof outcome);
+		e = smsgw_reply_handle_from(gw->st, &gw->cfg, resident, e164,
+					    body, now_ms, reply, sizeof reply,
+					    outcome, sizeof outcome);
 		if (e == SAYSO_OK && reply[0] && e164)
 			e = sayso_outbox_queue(gw->st, e164, reply, inbox_id,
 					       NULL);

@@ -13,6 +13,7 @@
 
 #include "gw.h"
 #include "internal.h"
+#include "sayso/feedback.h"
 #include "sayso/log.h"
 #include "testutil.h"
 
@@ -255,6 +256,52 @@ static void test_own_number_and_landline(void **state)
 	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE status = "
 			      "'failed' AND to_number IS NULL"),
 			 2);
+}
+
+static void test_report_fixed(void **state)
+{
+	struct fx *f = *state;
+	push(f, "f1", "447700900456", "REPORT broken light on Keats Road");
+	smsgw_commit(f->gw);
+	char ref[SAYSO_REF_LEN + 1] = "";
+	sqlite3_stmt *s = NULL;
+	sqlite3_prepare_v2(sayso_store_sqlite(f->gw->st),
+			   "SELECT ref FROM reports", -1, &s, NULL);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(ref, sizeof ref, "%s", sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	assert_int_equal(q(f,
+			   "SELECT count(*) FROM sms_outbox WHERE body LIKE "
+			   "'%Reply FIXED to get a text when it''s fixed.%'"),
+			 1);
+	/* The answer holds the update, as the kiosk's "text me when fixed"
+	 * does; another sender's FIXED holds nothing. */
+	push(f, "f2", "447700900457", "FIXED");
+	push(f, "f3", "447700900456", "Fixed please");
+	smsgw_commit(f->gw);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE status = "
+			      "'held' AND hold_key LIKE 'report:%' AND "
+			      "to_number = '+447700900456'"),
+			 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE status = "
+			      "'held'"),
+			 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_inbox WHERE outcome = "
+			      "'report_notify'"),
+			 1);
+	/* sayso-admin report ... resolved releases it: the outbox sends. */
+	assert_int_equal(sayso_report_set_status(f->gw->st, ref,
+						 SAYSO_REPORT_RESOLVED, NULL,
+						 "test"),
+			 SAYSO_OK);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE status = "
+			      "'queued' AND body LIKE '%has been resolved%'"),
+			 1);
+	smsgw_pump_outbox(f->gw, sayso_time_now_ms() + 1000);
+	assert_int_equal(q(f, "SELECT count(*) FROM sms_outbox WHERE status = "
+			      "'sent' AND body LIKE '%has been resolved%' AND "
+			      "to_number IS NULL"),
+			 1);
 }
 
 static void test_outbox_spool_send(void **state)
@@ -580,6 +627,7 @@ int main(void)
 					    setup_rate3, teardown),
 	    cmocka_unit_test_setup_teardown(test_own_number_and_landline, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_report_fixed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rate_with_comment, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_recover_pending, setup,

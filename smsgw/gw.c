@@ -861,14 +861,16 @@ void smsgw_reload(struct smsgw *gw)
 	if (nc.smsgw.provider != gw->cfg.smsgw.provider ||
 	    strcmp(nc.smsgw.listen, gw->cfg.smsgw.listen) != 0 ||
 	    strcmp(nc.site.database, gw->cfg.site.database) != 0) {
-		sayso_log(SAYSO_LOG_WARN,
-			  "SIGHUP: provider, listen and database changes need "
-			  "a restart; the rest is applied");
-		nc.smsgw.provider = gw->cfg.smsgw.provider;
-		memcpy(nc.smsgw.listen, gw->cfg.smsgw.listen,
-		       sizeof nc.smsgw.listen);
-		memcpy(nc.site.database, gw->cfg.site.database,
-		       sizeof nc.site.database);
+		/* Half a new file (the running provider with another's
+		 * settings, e.g. an empty file's defaults) is worse than
+		 * none. */
+		sayso_log(SAYSO_LOG_ERROR,
+			  "SIGHUP: %s changes the provider, listen or "
+			  "database, which needs a restart; keeping the "
+			  "running configuration",
+			  gw->cfgpath);
+		sayso_config_cleanup(&nc);
+		return;
 	}
 	sayso_config_cleanup(&gw->cfg);
 	gw->cfg = nc;

@@ -145,9 +145,10 @@ void smsgw_stop(struct smsgw *gw);
 /* Installs SIGTERM, SIGINT, SIGHUP handlers writing to gw's self-pipe. */
 enum sayso_err smsgw_signals(struct smsgw *gw);
 
-/* Re-reads gw->cfgpath; swaps the config on success, keeps the old one and
- * logs why otherwise. Changes of provider, listen or database need a
- * restart and are logged as such. */
+/* Re-reads gw->cfgpath; swaps the config when it loads and passes the
+ * checks of -n (smsgw_check_config), keeps the old one and logs why
+ * otherwise. A file changing the provider, listen or database is not
+ * applied (that needs a restart). */
 void smsgw_reload(struct smsgw *gw);
 
 /* Takes ownership of m (malloc'd) for the next group commit. */

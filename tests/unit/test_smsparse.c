@@ -44,6 +44,14 @@ struct pcase {
 	{                                                                      \
 		m, 0, K(RATE), P(NONE), s, NULL, {0}, 0, "", 0, NULL           \
 	}
+#define RATEC(m, s, t)                                                         \
+	{                                                                      \
+		m, 0, K(RATE), P(NONE), s, NULL, {0}, 0, t, 0, NULL            \
+	}
+#define VOTEN(m, len) /* a vote for 3 and 7 in len bytes (0: strlen) */        \
+	{                                                                      \
+		m, len, K(VOTE), P(NONE), 0, NULL, {3, 7}, 2, "", 0, NULL      \
+	}
 #define KIND(m, k, f)                                                          \
 	{                                                                      \
 		m, 0, K(k), P(NONE), 0, NULL, {0}, 0, "", f, NULL              \
@@ -237,89 +245,23 @@ static const struct pcase cases[] = {
     RATE("\xE2\xAD\x90\xE2\xAD\x90\xE2\xAD\x90\xE2\xAD\x90", 4), /* stars */
     {"RATE 7", 0, K(RATE), P(BAD_RATING), 0, NULL, {0}, 0, "", 0, "7"},
     /* a score and the resident's own words: the comment is cmd->text */
-    {"RATE 5 love the new park",
-     0,
-     K(RATE),
-     P(NONE),
-     5,
-     NULL,
-     {0},
-     0,
-     "love the new park",
-     0,
-     NULL},
-    {"RATE 5 \xE2\x9C\x93 caf\xC3\xA9",
-     0,
-     K(RATE),
-     P(NONE),
-     5,
-     NULL,
-     {0},
-     0,
-     "\xE2\x9C\x93 caf\xC3\xA9",
-     0,
-     NULL},
-    {"rate 4/5 nice but noisy",
-     0,
-     K(RATE),
-     P(NONE),
-     4,
-     NULL,
-     {0},
-     0,
-     "nice but noisy",
-     0,
-     NULL},
-    {"rate it 3, the bins are never emptied",
-     0,
-     K(RATE),
-     P(NONE),
-     3,
-     NULL,
-     {0},
-     0,
-     "the bins are never emptied",
-     0,
-     NULL},
+    RATEC("RATE 5 love the new park", 5, "love the new park"),
+    RATEC("RATE 5 \xE2\x9C\x93 caf\xC3\xA9", 5, "\xE2\x9C\x93 caf\xC3\xA9"),
+    RATEC("rate 4/5 nice but noisy", 4, "nice but noisy"),
+    RATEC("rate it 3, the bins are never emptied", 3,
+	  "the bins are never emptied"),
     {"RATE 7 love it", 0, K(RATE), P(BAD_RATING), 0, NULL, {0}, 0, "", 0, NULL},
     {"rate 4 5", 0, K(RATE), P(BAD_RATING), 0, NULL, {0}, 0, "", 0, NULL},
     /* a NUL or any control separates digits: never project 37 */
-    {"VOTE 3\0"
-     "7",
-     8,
-     K(VOTE),
-     P(NONE),
-     0,
-     NULL,
-     {3, 7},
-     2,
-     "",
-     0,
-     NULL},
-    {"VOTE 3\x01"
-     "7",
-     0,
-     K(VOTE),
-     P(NONE),
-     0,
-     NULL,
-     {3, 7},
-     2,
-     "",
-     0,
-     NULL},
-    {"VOTE 3\x7F"
-     "7",
-     0,
-     K(VOTE),
-     P(NONE),
-     0,
-     NULL,
-     {3, 7},
-     2,
-     "",
-     0,
-     NULL},
+    VOTEN("VOTE 3\0"
+	  "7",
+	  8),
+    VOTEN("VOTE 3\x01"
+	  "7",
+	  0),
+    VOTEN("VOTE 3\x7F"
+	  "7",
+	  0),
     {"rate 3.5", 0, K(RATE), P(BAD_RATING), 0, NULL, {0}, 0, "", 0, "3.5"},
     {"RATE", 0, K(RATE), P(NO_RATING), 0, NULL, {0}, 0, "", 0, ""},
     {"rate \xF0\x9F\x91\x8D",

@@ -892,6 +892,8 @@ static int on_busy(void *ud, int count)
 {
 	struct smsgw *gw = ud;
 	int64_t now = sayso_time_now_ms();
+	if (gw->busy_no_wait)
+		return 0;
 	if (count == 0)
 		gw->busy_since_ms = now;
 	if (now - gw->busy_since_ms >= SMSGW_BUSY_MAX_MS)
@@ -1194,7 +1196,12 @@ static void wal_scrub(struct smsgw *gw, int64_t now_ms, bool force)
 	if (!gw->numbers_erased || (!force && now_ms < gw->next_scrub_ms))
 		return;
 	gw->next_scrub_ms = now_ms + 1000;
-	if (sayso_store_checkpoint(gw->st) == SAYSO_OK)
+	/* Never wait for a reader here (sayso-admin's long read): try again
+	 * in a second instead of stalling the loop. */
+	gw->busy_no_wait = true;
+	enum sayso_err e = sayso_store_checkpoint(gw->st);
+	gw->busy_no_wait = false;
+	if (e == SAYSO_OK)
 		gw->numbers_erased = false;
 	else
 		sayso_log(SAYSO_LOG_DEBUG, "checkpoint: %s",

@@ -119,7 +119,8 @@ struct smsgw {
 	int64_t busy_since_ms; /* the database lock wait began */
 	bool numbers_erased;   /* outbox numbers cleared since the checkpoint */
 	int64_t next_scrub_ms;
-	bool in_busy; /* running HTTP from the busy handler */
+	bool in_busy;	   /* running HTTP from the busy handler */
+	bool busy_no_wait; /* the busy handler gives up at once */
 };
 
 /*

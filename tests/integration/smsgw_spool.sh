@@ -102,6 +102,29 @@ head -c 40 "$f" | grep -q '^To: 447700900456' || fail "reply header"
 grep -q 'best thing about the area' "$f" || fail "reply text"
 [ "$(sql "SELECT count(*) FROM sms_outbox WHERE status = 'sent' AND to_number IS NULL")" = 4 ] || fail "outbox not erased"
 
+# No number is left in processed/, the database, its -wal or the log once
+# every reply is sent (outgoing/ is smsd's queue: its files are pending
+# replies, like pending outbox rows).
+sleep 1.5 # the checkpoint runs at most once a second
+python3 - "$T" "$S/processed" <<'PY' || fail "a number was left behind"
+import os, sys
+t, proc = sys.argv[1], sys.argv[2]
+files = [os.path.join(proc, f) for f in os.listdir(proc)]
+files += [os.path.join(t, f) for f in ("sayso.db", "sayso.db-wal", "gw.log")]
+bad = []
+for p in files:
+    if not os.path.isfile(p):
+        continue
+    data = open(p, "rb").read()
+    for n in ("447700900456", "447700900457", "447700900458", "447700900459"):
+        for form in (n, "0" + n[2:]):
+            if form.encode() in data:
+                bad.append((p, form))
+if bad:
+    print(bad[:5])
+    sys.exit(1)
+PY
+
 # smsd writes the same file again (e.g. after a restore): not counted twice.
 cp "$T/GSM1.aaaaaa.orig" "$S/incoming/GSM1.aaaaaa"
 wait_for 5 "[ -f '$S/processed/GSM1.aaaaaa.1' ]" || fail "re-delivered file not moved"

@@ -19,7 +19,11 @@
 #include "gw.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <openssl/crypto.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +45,36 @@ void smsgw_mask(const char *phone, char *out, size_t outsz)
 	sayso_mask_phone(phone, out, outsz);
 }
 
+void smsgw_log_escape(const char *s, char *out, size_t outsz)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t j = 0;
+	if (outsz == 0)
+		return;
+	if (!s)
+		s = "(none)";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		bool plain = *p >= 0x20 && *p < 0x7F && *p != '\\';
+		size_t need = plain ? 1 : 4;
+		if (j + need + 4 >= outsz) {
+			if (j + 4 <= outsz - 1) {
+				memcpy(out + j, "...", 3);
+				j += 3;
+			}
+			break;
+		}
+		if (plain) {
+			out[j++] = (char)*p;
+		} else {
+			out[j++] = '\\';
+			out[j++] = 'x';
+			out[j++] = hex[*p >> 4];
+			out[j++] = hex[*p & 15];
+		}
+	}
+	out[j] = '\0';
+}
+
 int64_t smsgw_backoff_ms(int attempts)
 {
 	if (attempts < 0)
@@ -58,14 +92,58 @@ int64_t smsgw_backoff_ms(int attempts)
 	return d + j;
 }
 
-static uint64_t resident_key(const char *resident_id)
+static uint32_t rate_hash(const char *rid)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (const char *p = resident_id; *p; p++) {
+	uint32_t h = 2166136261u; /* FNV-1a: the chain, not the identity */
+	for (const char *p = rid; *p; p++) {
 		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
+		h *= 16777619u;
 	}
-	return h ? h : 1;
+	return h % SMSGW_RATE_HASH;
+}
+
+static void rate_init(struct smsgw *gw)
+{
+	for (size_t i = 0; i < SMSGW_RATE_HASH; i++)
+		gw->rate_hash[i] = -1;
+	gw->rate_mru = gw->rate_lru = -1;
+	gw->rate_used = 0;
+}
+
+static void lru_unlink(struct smsgw *gw, int32_t i)
+{
+	struct smsgw_rate *r = &gw->rate[i];
+	if (r->prev >= 0)
+		gw->rate[r->prev].next = r->next;
+	else
+		gw->rate_mru = r->next;
+	if (r->next >= 0)
+		gw->rate[r->next].prev = r->prev;
+	else
+		gw->rate_lru = r->prev;
+	r->prev = r->next = -1;
+}
+
+static void lru_front(struct smsgw *gw, int32_t i)
+{
+	struct smsgw_rate *r = &gw->rate[i];
+	r->prev = -1;
+	r->next = gw->rate_mru;
+	if (gw->rate_mru >= 0)
+		gw->rate[gw->rate_mru].prev = i;
+	gw->rate_mru = i;
+	if (gw->rate_lru < 0)
+		gw->rate_lru = i;
+}
+
+static void hash_remove(struct smsgw *gw, int32_t i)
+{
+	int32_t *pp = &gw->rate_hash[rate_hash(gw->rate[i].rid)];
+	while (*pp >= 0 && *pp != i)
+		pp = &gw->rate[*pp].hnext;
+	if (*pp == i)
+		*pp = gw->rate[i].hnext;
+	gw->rate[i].hnext = -1;
 }
 
 bool smsgw_rate_take(struct smsgw *gw, const char *resident_id, int64_t now_ms)
@@ -73,13 +151,31 @@ bool smsgw_rate_take(struct smsgw *gw, const char *resident_id, int64_t now_ms)
 	double cap = gw->cfg.smsgw.rate_per_minute;
 	if (cap <= 0)
 		return true;
-	uint64_t k = resident_key(resident_id);
-	struct smsgw_rate *r = &gw->rate[k % SMSGW_RATE_SLOTS];
-	if (r->key != k) {
-		/* A new sender (or a colliding one): a full bucket. */
-		r->key = k;
+	uint32_t h = rate_hash(resident_id);
+	int32_t i = gw->rate_hash[h];
+	while (i >= 0 && strcmp(gw->rate[i].rid, resident_id) != 0)
+		i = gw->rate[i].hnext;
+	struct smsgw_rate *r;
+	if (i >= 0) {
+		lru_unlink(gw, i);
+		lru_front(gw, i);
+		r = &gw->rate[i];
+	} else {
+		if (gw->rate_used < SMSGW_RATE_SLOTS) {
+			i = gw->rate_used++;
+		} else {
+			/* Reuse the least recently seen number's bucket. */
+			i = gw->rate_lru;
+			lru_unlink(gw, i);
+			hash_remove(gw, i);
+		}
+		r = &gw->rate[i];
+		snprintf(r->rid, sizeof r->rid, "%s", resident_id);
 		r->tokens = cap;
 		r->last_ms = now_ms;
+		r->hnext = gw->rate_hash[h];
+		gw->rate_hash[h] = i;
+		lru_front(gw, i);
 	}
 	if (now_ms > r->last_ms) {
 		r->tokens += (double)(now_ms - r->last_ms) * cap / 60000.0;
@@ -259,9 +355,9 @@ static void process_one(struct smsgw *gw, int64_t inbox_id,
 	} else {
 		reply[0] = '\0';
 		snprintf(outcome, sizeof outcome, "unknown");
-		e = smsgw_reply_handle(gw->st, &gw->cfg, resident, body, now_ms,
-				       reply, sizeof reply, outcome,
-				       sizeof outcome);
+		e = smsgw_reply_handle_from(gw->st, &gw->cfg, resident, e164,
+					    body, now_ms, reply, sizeof reply,
+					    outcome, sizeof outcome);
 		if (e == SAYSO_OK && reply[0] && e164)
 			e = sayso_outbox_queue(gw->st, e164, reply, inbox_id,
 					       NULL);
@@ -296,6 +392,22 @@ fail:
 		  sayso_store_errmsg(gw->st));
 }
 
+/* Whether a and b (any spelling) are the same UK mobile. */
+static bool same_number(const char *e164, const char *other)
+{
+	char o[SAYSO_E164_MAX];
+	return other && *other &&
+	       sayso_phone_normalise(other, o, sizeof o, NULL) == SAYSO_OK &&
+	       strcmp(o, e164) == 0;
+}
+
+bool smsgw_is_own_number(const struct smsgw *gw, const char *e164,
+			 const char *to)
+{
+	return same_number(e164, gw->cfg.twilio.from) ||
+	       same_number(e164, gw->cfg.kannel.from) || same_number(e164, to);
+}
+
 static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 {
 	char e164[SAYSO_E164_MAX];
@@ -309,13 +421,26 @@ static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 		 * promotion): nobody sayso can identify. Logged, not kept. */
 		m->ignored = true;
 		m->err = SAYSO_OK;
-		snprintf(masked, sizeof masked, "%.6s****", m->in.from);
-		sayso_log(SAYSO_LOG_WARN, "%s: ignored a text from %s: %s",
-			  gw->prov->name, masked,
+		char head[8], shown[40];
+		snprintf(head, sizeof head, "%.6s", m->in.from);
+		smsgw_log_escape(head, shown, sizeof shown);
+		sayso_log(SAYSO_LOG_WARN, "%s: ignored a text from %s****: %s",
+			  gw->prov->name, shown,
 			  why ? why : "not a UK mobile number");
 		return;
 	}
 	smsgw_mask(e164, masked, sizeof masked);
+	if (smsgw_is_own_number(gw, e164, m->in.to)) {
+		/* Our own number (a loop through the SMSC, a spoofed
+		 * sender): never stored, never answered. */
+		m->ignored = true;
+		m->err = SAYSO_OK;
+		sayso_log(SAYSO_LOG_WARN,
+			  "%s: ignored a text from the gateway's own number "
+			  "%s",
+			  gw->prov->name, masked);
+		return;
+	}
 	if (m->in.truncated)
 		sayso_log(SAYSO_LOG_WARN,
 			  "%s: text from %s longer than %d bytes, cut",
@@ -333,6 +458,8 @@ static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 	    .to = m->in.to[0] ? m->in.to : NULL,
 	    .body = m->in.body,
 	    .received_at_ms = now_ms,
+	    .sent_at_ms = m->in.sent_ms,
+	    .id_per_sender = gw->prov == &smsgw_provider_kannel,
 	};
 	int64_t id = 0;
 	bool dup = false;
@@ -348,10 +475,13 @@ static void store_one(struct smsgw *gw, struct smsgw_inmsg *m, int64_t now_ms)
 	}
 	if (dup) {
 		m->duplicate = true;
+		char esc[160];
+		smsgw_log_escape(m->in.provider_id[0] ? m->in.provider_id
+						      : "derived",
+				 esc, sizeof esc);
 		sayso_log(SAYSO_LOG_INFO,
 			  "%s: %s re-delivered (id %s): already stored",
-			  gw->prov->name, masked,
-			  m->in.provider_id[0] ? m->in.provider_id : "derived");
+			  gw->prov->name, masked, esc);
 	} else {
 		sayso_log(SAYSO_LOG_DEBUG, "%s: text %lld from %s",
 			  gw->prov->name, (long long)id, masked);
@@ -440,17 +570,24 @@ void smsgw_recover(struct smsgw *gw)
 	for (size_t i = 0; i < n; i++) {
 		e = sayso_store_begin(gw->st);
 		if (e == SAYSO_OK) {
-			/* The number is not kept in the inbox: act on the
-			 * text, but no reply can be sent. */
-			process_one(gw, rows[i].id, rows[i].resident_id, NULL,
+			/* The sender is kept sealed until the text is
+			 * handled: act on it and answer (then it is erased).
+			 * A row from before migration 0005 has none: no
+			 * reply can be sent. */
+			const char *to =
+			    rows[i].from_e164[0] ? rows[i].from_e164 : NULL;
+			process_one(gw, rows[i].id, rows[i].resident_id, to,
 				    rows[i].body, rows[i].received_at_ms);
 			e = sayso_store_commit(gw->st);
 		}
 		if (e == SAYSO_OK)
 			sayso_log(SAYSO_LOG_INFO,
-				  "recovered pending text %lld (%s); no reply "
-				  "(the number is not kept)",
-				  (long long)rows[i].id, rows[i].provider);
+				  "recovered pending text %lld (%s)%s",
+				  (long long)rows[i].id, rows[i].provider,
+				  rows[i].from_e164[0]
+				      ? "; reply queued"
+				      : "; no reply (the sender is unknown)");
+		OPENSSL_cleanse(rows[i].from_e164, sizeof rows[i].from_e164);
 	}
 	free(rows);
 }
@@ -478,10 +615,43 @@ static void inflight_drop(struct smsgw *gw, int64_t id)
 	}
 }
 
+void smsgw_mask_numbers(const char *in, char *out, size_t outsz)
+{
+	size_t j = 0;
+	if (outsz == 0)
+		return;
+	for (size_t i = 0; in[i] && j + 1 < outsz;) {
+		size_t k = i;
+		while (in[k] >= '0' && in[k] <= '9')
+			k++;
+		if (k - i >= 7) {
+			/* A run of 7+ digits may be a number: keep all but
+			 * its last four, as in smsgw_mask(). */
+			for (size_t d = i; d < k && j + 1 < outsz; d++)
+				out[j++] = d + 4 < k ? in[d] : '*';
+			i = k;
+		} else if (k > i) {
+			for (; i < k && j + 1 < outsz; i++)
+				out[j++] = in[i];
+		} else {
+			out[j++] = in[i++];
+		}
+	}
+	out[j] = '\0';
+}
+
 void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 		       enum smsgw_send_result r, const char *pid,
-		       const char *err)
+		       const char *raw_err)
 {
+	/* Providers quote the number in errors (Twilio 21211): never store
+	 * or log it. */
+	char masked_err[512];
+	smsgw_mask_numbers(raw_err ? raw_err : "", masked_err,
+			   sizeof masked_err);
+	const char *err = raw_err ? masked_err : NULL;
+	if (r != SMSGW_SEND_PENDING && r != SMSGW_SEND_RETRY)
+		gw->numbers_erased = true;
 	int attempts = 0;
 	for (size_t i = 0; i < gw->inflight; i++)
 		if (gw->inflight_ids[i] == id)
@@ -538,6 +708,8 @@ void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 			  (long long)id);
 		break;
 	}
+	if (r == SMSGW_SEND_RETRY && attempts + 1 >= gw->cfg.smsgw.max_attempts)
+		gw->numbers_erased = true;
 	if (e != SAYSO_OK)
 		sayso_log(SAYSO_LOG_ERROR, "outbox update for %lld: %s",
 			  (long long)id, sayso_store_errmsg(gw->st));
@@ -571,7 +743,23 @@ void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms)
 		    sayso_optout_get(gw->st, o->resident_id, &out) ==
 			SAYSO_OK &&
 		    out) {
+			gw->numbers_erased = true;
 			if (sayso_outbox_failed(gw->st, o->id, "opted out") !=
+			    SAYSO_OK)
+				sayso_log(SAYSO_LOG_ERROR, "outbox: %s",
+					  sayso_store_errmsg(gw->st));
+			continue;
+		}
+		char norm[SAYSO_E164_MAX];
+		if (sayso_phone_normalise(o->to, norm, sizeof norm, NULL) !=
+			SAYSO_OK ||
+		    smsgw_is_own_number(gw, norm, NULL)) {
+			/* Never text ourselves (a loop) or a number that is
+			 * not a mobile (a landline cannot receive it). */
+			gw->numbers_erased = true;
+			if (sayso_outbox_failed(gw->st, o->id,
+						"not sent: the gateway's own "
+						"number or not a mobile") !=
 			    SAYSO_OK)
 				sayso_log(SAYSO_LOG_ERROR, "outbox: %s",
 					  sayso_store_errmsg(gw->st));
@@ -611,7 +799,9 @@ enum sayso_err smsgw_signals(struct smsgw *gw)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
+	/* No SA_RESTART: a blocking call (a spool open, a read) returns EINTR
+	 * and the loop sees the signal, so SIGTERM always ends it. */
+	sa.sa_flags = 0;
 	if (sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL) ||
 	    sigaction(SIGHUP, &sa, NULL))
 		return SAYSO_ERR_IO;
@@ -625,6 +815,15 @@ void smsgw_stop(struct smsgw *gw)
 		sayso_log(SAYSO_LOG_INFO, "stopping: finishing work in flight");
 	gw->stopping = true;
 	smsgw_http_quiesce(gw);
+}
+
+static void log_warnings(const struct sayso_config *c, const char *prefix)
+{
+	char w[1024];
+	if (smsgw_check_warnings(c, w, sizeof w) == 0)
+		return;
+	for (char *line = strtok(w, "\n"); line; line = strtok(NULL, "\n"))
+		sayso_log(SAYSO_LOG_WARN, "%s%s", prefix, line);
 }
 
 void smsgw_reload(struct smsgw *gw)
@@ -642,23 +841,74 @@ void smsgw_reload(struct smsgw *gw)
 			  "SIGHUP: %s; keeping the running configuration", err);
 		return;
 	}
+	/* The same checks as -n: a file -n rejects (an empty token, an
+	 * empty public_url) would make every webhook fail, and providers do
+	 * not retry a 403. */
+	char problems[2048];
+	if (smsgw_check_config(&nc, problems, sizeof problems) > 0) {
+		for (char *line = strtok(problems, "\n"); line;
+		     line = strtok(NULL, "\n"))
+			sayso_log(SAYSO_LOG_ERROR, "SIGHUP: %s: %s",
+				  gw->cfgpath, line);
+		sayso_log(SAYSO_LOG_ERROR,
+			  "SIGHUP: %s fails the checks of -n; keeping the "
+			  "running configuration",
+			  gw->cfgpath);
+		sayso_config_cleanup(&nc);
+		return;
+	}
+	log_warnings(&nc, "SIGHUP: ");
 	if (nc.smsgw.provider != gw->cfg.smsgw.provider ||
 	    strcmp(nc.smsgw.listen, gw->cfg.smsgw.listen) != 0 ||
 	    strcmp(nc.site.database, gw->cfg.site.database) != 0) {
-		sayso_log(SAYSO_LOG_WARN,
-			  "SIGHUP: provider, listen and database changes need "
-			  "a restart; the rest is applied");
-		nc.smsgw.provider = gw->cfg.smsgw.provider;
-		memcpy(nc.smsgw.listen, gw->cfg.smsgw.listen,
-		       sizeof nc.smsgw.listen);
-		memcpy(nc.site.database, gw->cfg.site.database,
-		       sizeof nc.site.database);
+		/* Half a new file (the running provider with another's
+		 * settings, e.g. an empty file's defaults) is worse than
+		 * none. */
+		sayso_log(SAYSO_LOG_ERROR,
+			  "SIGHUP: %s changes the provider, listen or "
+			  "database, which needs a restart; keeping the "
+			  "running configuration",
+			  gw->cfgpath);
+		sayso_config_cleanup(&nc);
+		return;
 	}
 	sayso_config_cleanup(&gw->cfg);
 	gw->cfg = nc;
 	gw->next_tick_ms = 0;
 	sayso_log(SAYSO_LOG_INFO, "SIGHUP: configuration reloaded from %s",
 		  gw->cfgpath);
+}
+
+/* ---- waiting for the database lock ---- */
+
+/*
+ * SQLite's busy handler while another process (sayso-admin, a backup)
+ * holds the write lock: instead of sleeping in sqlite3_busy_timeout, wait
+ * in 5 ms steps on the HTTP listener and run it, so /health (which needs no
+ * database) and new requests (only queued) are answered during the wait.
+ * Gives up after SMSGW_BUSY_MAX_MS like the store's own timeout.
+ */
+static int on_busy(void *ud, int count)
+{
+	struct smsgw *gw = ud;
+	int64_t now = sayso_time_now_ms();
+	if (gw->busy_no_wait)
+		return 0;
+	if (count == 0)
+		gw->busy_since_ms = now;
+	if (now - gw->busy_since_ms >= SMSGW_BUSY_MAX_MS)
+		return 0;
+	int hfd = smsgw_http_fd(gw);
+	if (hfd >= 0 && !gw->in_busy) {
+		struct pollfd p = {.fd = hfd, .events = POLLIN};
+		poll(&p, 1, 5);
+		gw->in_busy = true;
+		smsgw_http_run(gw);
+		gw->in_busy = false;
+	} else {
+		poll(NULL, 0, 5);
+	}
+	return 1;
 }
 
 /* ---- configuration check (-n) ---- */
@@ -681,28 +931,59 @@ static void problem(char *out, size_t outsz, int *n, const char *msg)
 	(*n)++;
 }
 
+static void check_listen(const struct sayso_config *c, char *out, size_t outsz,
+			 int *n)
+{
+	struct sockaddr_in sa;
+	const char *why = NULL;
+	char line[256];
+	if (smsgw_listen_addr(c->smsgw.listen, &sa, &why) != SAYSO_OK) {
+		snprintf(line, sizeof line, "[smsgw] listen = %s: %s",
+			 c->smsgw.listen, why);
+		problem(out, outsz, n, line);
+	}
+}
+
+static void check_database(const struct sayso_config *c, char *out,
+			   size_t outsz, int *n)
+{
+	char dir[SAYSO_PATH_MAX];
+	char line[SAYSO_PATH_MAX + 96];
+	if (!c->site.database[0]) {
+		problem(out, outsz, n, "[site] database is empty");
+		return;
+	}
+	snprintf(dir, sizeof dir, "%s", c->site.database);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (!dir_exists(dir)) {
+		snprintf(line, sizeof line,
+			 "[site] database = %s: the folder %s does not exist",
+			 c->site.database, dir);
+		problem(out, outsz, n, line);
+	}
+}
+
 int smsgw_check_config(const struct sayso_config *c, char *out, size_t outsz)
 {
 	int n = 0;
-	char host[64];
-	unsigned short port;
 	out[0] = '\0';
+	check_database(c, out, outsz, &n);
 	switch (c->smsgw.provider) {
 	case SAYSO_PROVIDER_KANNEL:
-		if (sayso_config_listen(c->smsgw.listen, host, sizeof host,
-					&port) != SAYSO_OK)
-			problem(out, outsz, &n,
-				"[smsgw] listen: expected host:port");
+		check_listen(c, out, outsz, &n);
 		if (!is_http_url(c->kannel.sendsms_url))
 			problem(out, outsz, &n,
 				"[kannel] sendsms_url: expected an http(s):// "
 				"URL");
 		break;
 	case SAYSO_PROVIDER_TWILIO:
-		if (sayso_config_listen(c->smsgw.listen, host, sizeof host,
-					&port) != SAYSO_OK)
-			problem(out, outsz, &n,
-				"[smsgw] listen: expected host:port");
+		check_listen(c, out, outsz, &n);
 		if (strncmp(c->twilio.account_sid, "AC", 2) != 0)
 			problem(out, outsz, &n,
 				"[twilio] account_sid: expected AC...");
@@ -737,6 +1018,45 @@ int smsgw_check_config(const struct sayso_config *c, char *out, size_t outsz)
 	return n;
 }
 
+/* Whether url's host is the loopback (a token to 127.0.0.1 stays local). */
+static bool url_is_loopback(const char *url)
+{
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	return strncmp(h, "127.", 4) == 0 || strncmp(h, "localhost", 9) == 0 ||
+	       strncmp(h, "[::1]", 5) == 0;
+}
+
+int smsgw_check_warnings(const struct sayso_config *c, char *out, size_t outsz)
+{
+	int n = 0;
+	out[0] = '\0';
+	struct sockaddr_in sa;
+	const char *why;
+	if (c->smsgw.provider == SAYSO_PROVIDER_KANNEL &&
+	    smsgw_listen_addr(c->smsgw.listen, &sa, &why) == SAYSO_OK &&
+	    sa.sin_addr.s_addr == htonl(INADDR_ANY))
+		problem(out, outsz, &n,
+			"[smsgw] listen on every interface with Kannel: "
+			"/kannel has no signature, so anyone who can reach "
+			"the port can vote; listen on 127.0.0.1");
+	if (c->smsgw.provider == SAYSO_PROVIDER_TWILIO &&
+	    c->twilio.auth_token[0] &&
+	    strncmp(c->twilio.api_base, "http://", 7) == 0 &&
+	    !url_is_loopback(c->twilio.api_base))
+		problem(out, outsz, &n,
+			"[twilio] api_base is http://: the auth token would "
+			"be sent in clear; use https://");
+	if (c->smsgw.provider == SAYSO_PROVIDER_KANNEL &&
+	    c->kannel.password[0] &&
+	    strncmp(c->kannel.sendsms_url, "http://", 7) == 0 &&
+	    !url_is_loopback(c->kannel.sendsms_url))
+		problem(out, outsz, &n,
+			"[kannel] sendsms_url is http:// to another host: the "
+			"password would be sent in clear");
+	return n;
+}
+
 /* ---- life cycle ---- */
 
 static const struct smsgw_provider *provider_for(enum sayso_provider p)
@@ -764,6 +1084,7 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	}
 	gw->sigpipe[0] = gw->sigpipe[1] = -1;
 	gw->batch_tail = &gw->batch;
+	rate_init(gw);
 	/* Take over the lists: the caller's struct is emptied. */
 	gw->cfg = *cfg;
 	snprintf(gw->cfgpath, sizeof gw->cfgpath, "%s", cfgpath ? cfgpath : "");
@@ -773,6 +1094,7 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	    cfg->site.database, SAYSO_STORE_CREATE, &gw->st, err, errsz);
 	if (e != SAYSO_OK)
 		goto fail;
+	sayso_store_set_busy_handler(gw->st, on_busy, gw);
 	e = sayso_store_set_device(gw->st, "smsgw", "smsgw");
 	if (e != SAYSO_OK) {
 		snprintf(err, errsz, "%s", sayso_store_errmsg(gw->st));
@@ -796,6 +1118,7 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	}
 	curl_multi_setopt(gw->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
 			  (long)SMSGW_INFLIGHT_MAX);
+	log_warnings(&gw->cfg, "");
 	e = gw->prov->start(gw);
 	if (e != SAYSO_OK) {
 		snprintf(err, errsz, "%s provider: %s", gw->prov->name,
@@ -860,6 +1183,28 @@ static void tx_close(struct smsgw *gw, bool open)
 		sayso_log(SAYSO_LOG_ERROR,
 			  "outbox bookkeeping not committed (%s); affected "
 			  "replies will be sent again",
+			  sayso_store_errmsg(gw->st));
+}
+
+/*
+ * Numbers erased from the outbox (secure_delete) still have old copies in
+ * the WAL until a checkpoint: once some were erased, at most once a second
+ * (and at the stop), checkpoint with TRUNCATE so <database>-wal holds none.
+ */
+static void wal_scrub(struct smsgw *gw, int64_t now_ms, bool force)
+{
+	if (!gw->numbers_erased || (!force && now_ms < gw->next_scrub_ms))
+		return;
+	gw->next_scrub_ms = now_ms + 1000;
+	/* Never wait for a reader here (sayso-admin's long read): try again
+	 * in a second instead of stalling the loop. */
+	gw->busy_no_wait = true;
+	enum sayso_err e = sayso_store_checkpoint(gw->st);
+	gw->busy_no_wait = false;
+	if (e == SAYSO_OK)
+		gw->numbers_erased = false;
+	else
+		sayso_log(SAYSO_LOG_DEBUG, "checkpoint: %s",
 			  sayso_store_errmsg(gw->st));
 }
 
@@ -947,7 +1292,9 @@ int smsgw_run(struct smsgw *gw)
 			smsgw_pump_outbox(gw, now);
 			tx_close(gw, tx);
 		}
+		wal_scrub(gw, now, false);
 	}
+	wal_scrub(gw, sayso_time_now_ms(), true);
 	sayso_log(SAYSO_LOG_INFO,
 		  "stopped: %llu received, %llu duplicates, %llu ignored, "
 		  "%llu rate-limited, %llu sent, %llu retried, %llu failed",

@@ -24,9 +24,14 @@
 #include "sayso/sms.h"
 #include "sayso/store.h"
 
-#define SMSGW_INFLIGHT_MAX 32 /* concurrent outbound sends */
-#define SMSGW_RATE_SLOTS 4096 /* per-number rate limiter buckets */
-#define SMSGW_RESP_MAX 262144 /* bytes kept of an HTTP response */
+#define SMSGW_INFLIGHT_MAX 32	     /* concurrent outbound sends */
+#define SMSGW_RATE_SLOTS 4096	     /* per-number buckets kept (LRU beyond) */
+#define SMSGW_RATE_HASH 8192	     /* hash chains over them */
+#define SMSGW_RESP_MAX 262144	     /* bytes kept of an HTTP response */
+#define SMSGW_HTTP_DEADLINE_MS 10000 /* a whole request, headers + body */
+#define SMSGW_HTTP_PER_IP_MAX 64     /* connections from one address */
+#define SMSGW_HTTP_CONN_MAX 4000     /* connections in all */
+#define SMSGW_BUSY_MAX_MS 10000	     /* waiting for another writer's lock */
 #define SMSGW_BACKOFF_BASE_MS 5000
 #define SMSGW_BACKOFF_MAX_MS (3600 * 1000)
 
@@ -64,10 +69,15 @@ struct smsgw_xfer {
 	struct smsgw_xfer *next;
 };
 
+/* One number's token bucket: exact (the whole resident id is compared),
+ * chained in a hash table and on an LRU list; when all SMSGW_RATE_SLOTS are
+ * used the least recently seen number's bucket is reused. */
 struct smsgw_rate {
-	uint64_t key; /* hash of the resident id */
+	char rid[SAYSO_RESIDENT_ID_LEN + 1]; /* "" = free */
 	double tokens;
 	int64_t last_ms;
+	int32_t hnext;	    /* next in the hash chain, -1 */
+	int32_t prev, next; /* LRU list, most recent first, -1 */
 };
 
 struct smsgw_stats {
@@ -102,7 +112,15 @@ struct smsgw {
 	int64_t next_recover_ms;
 
 	struct smsgw_rate rate[SMSGW_RATE_SLOTS];
+	int32_t rate_hash[SMSGW_RATE_HASH]; /* first slot of a chain, -1 */
+	int32_t rate_mru, rate_lru;	    /* ends of the LRU list, -1 */
+	int32_t rate_used;		    /* slots taken so far */
 	struct smsgw_stats stats;
+	int64_t busy_since_ms; /* the database lock wait began */
+	bool numbers_erased;   /* outbox numbers cleared since the checkpoint */
+	int64_t next_scrub_ms;
+	bool in_busy;	   /* running HTTP from the busy handler */
+	bool busy_no_wait; /* the busy handler gives up at once */
 };
 
 /*
@@ -128,9 +146,10 @@ void smsgw_stop(struct smsgw *gw);
 /* Installs SIGTERM, SIGINT, SIGHUP handlers writing to gw's self-pipe. */
 enum sayso_err smsgw_signals(struct smsgw *gw);
 
-/* Re-reads gw->cfgpath; swaps the config on success, keeps the old one and
- * logs why otherwise. Changes of provider, listen or database need a
- * restart and are logged as such. */
+/* Re-reads gw->cfgpath; swaps the config when it loads and passes the
+ * checks of -n (smsgw_check_config), keeps the old one and logs why
+ * otherwise. A file changing the provider, listen or database is not
+ * applied (that needs a restart). */
 void smsgw_reload(struct smsgw *gw);
 
 /* Takes ownership of m (malloc'd) for the next group commit. */
@@ -140,14 +159,15 @@ void smsgw_enqueue(struct smsgw *gw, struct smsgw_inmsg *m);
  * each done callback and frees the messages. */
 void smsgw_commit(struct smsgw *gw);
 
-/* Processes inbox rows left pending by a crash (no reply: the number is not
- * kept in the inbox). */
+/* Processes inbox rows left pending by a crash and answers them (the sender
+ * is kept sealed in the inbox until then, then erased). */
 void smsgw_recover(struct smsgw *gw);
 
 /* Starts due outbox messages (up to SMSGW_INFLIGHT_MAX in flight). */
 void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms);
 
-/* Records the result of a send of outbox message id. */
+/* Records the result of a send of outbox message id; numbers in err are
+ * masked before it is stored or logged. */
 void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 		       enum smsgw_send_result r, const char *pid,
 		       const char *err);
@@ -161,19 +181,50 @@ enum sayso_err smsgw_xfer_start(struct smsgw *gw, struct smsgw_xfer *x);
 void smsgw_xfer_free(struct smsgw_xfer *x);
 
 /* Whether resident may send one more message now (token bucket of
- * cfg.smsgw.rate_per_minute per minute); consumes a token if so. */
+ * cfg.smsgw.rate_per_minute per minute); consumes a token if so. Buckets
+ * are exact per resident id, never shared by two numbers; memory is bounded
+ * (SMSGW_RATE_SLOTS, least recently used reused). */
 bool smsgw_rate_take(struct smsgw *gw, const char *resident_id, int64_t now_ms);
 
 /* Backoff delay before attempt number attempts+1 (exponential with
  * jitter, capped). */
 int64_t smsgw_backoff_ms(int attempts);
 
-/* Checks what the provider needs (URLs, credentials, directories) for
- * `-n`. Writes one line per problem into out; returns how many. */
+/* Checks what start-up and the provider need (the listen address and port,
+ * the database folder, URLs, credentials, directories) for `-n` and for
+ * SIGHUP (a failing file is not swapped in). Writes one line per problem
+ * into out; returns how many. */
 int smsgw_check_config(const struct sayso_config *c, char *out, size_t outsz);
+
+/* A value from outside (an id, a file name, a provider's text) made safe for
+ * one log line: printable ASCII kept, every other byte (newlines, controls,
+ * UTF-8, the backslash) as \xNN, cut with "..." to fit outsz. NULL gives
+ * "(none)". */
+void smsgw_log_escape(const char *s, char *out, size_t outsz);
+
+/* Whether e164 is the gateway's own number: [twilio] from, [kannel] from or
+ * to (the number the text was sent to; may be NULL), in any spelling. */
+bool smsgw_is_own_number(const struct smsgw *gw, const char *e164,
+			 const char *to);
+
+/* Copies in to out with every run of 7 or more digits masked (its last four
+ * digits as '*'): provider error texts quote the number. */
+void smsgw_mask_numbers(const char *in, char *out, size_t outsz);
 
 /* Masked copy of a number for logs. */
 void smsgw_mask(const char *phone, char *out, size_t outsz);
+
+/* Parses [smsgw] listen as the listener will use it: an IPv4 address,
+ * localhost or * / 0.0.0.0, and a port 1..65535. *why (static) says what
+ * is wrong otherwise. */
+struct sockaddr_in;
+enum sayso_err smsgw_listen_addr(const char *listen, struct sockaddr_in *sa,
+				 const char **why);
+
+/* Settings that work but are unsafe (Kannel on every interface, a token
+ * sent over plain http://): one line each into out; returns how many. Logged
+ * at start and by -n, which still succeeds. */
+int smsgw_check_warnings(const struct sayso_config *c, char *out, size_t outsz);
 
 /* http.c: starts and stops the listener on cfg.smsgw.listen; runs it. */
 enum sayso_err smsgw_http_start(struct smsgw *gw, char *err, size_t errsz);

@@ -8,6 +8,12 @@
  * provider's answer, or 503 when nothing could be stored. So no caller is
  * acknowledged before its text is on disk.
  *
+ * Slow clients: every request must arrive whole within
+ * SMSGW_HTTP_DEADLINE_MS (headers and body; libmicrohttpd's own timeout
+ * counts only inactivity), one address may hold SMSGW_HTTP_PER_IP_MAX
+ * connections, all of them SMSGW_HTTP_CONN_MAX. Public Twilio webhooks are
+ * best put behind a reverse proxy (docs/smsgw.md) that buffers requests.
+ *
  * Routes: the provider's path (/kannel or /twilio) and GET /health.
  */
 #include "gw.h"
@@ -18,20 +24,42 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "sayso/log.h"
 
+struct hconn;
+
 struct http {
 	struct MHD_Daemon *d;
 	bool quiesced;
+	struct hconn *conns; /* every open connection */
+	size_t nconns;
+	int64_t next_sweep_ms;
+	uint64_t cut; /* connections closed at the deadline */
 };
 
 enum hstate { H_READING, H_WAITING, H_ANSWER };
 
+struct hreq;
+
+/* One TCP connection (MHD's socket context): when its current request
+ * began, so a client trickling headers or a body cannot hold a slot past
+ * SMSGW_HTTP_DEADLINE_MS. */
+struct hconn {
+	int fd;
+	int64_t since_ms; /* connection opened, or its last request ended */
+	struct hreq *h;	  /* the request being read, NULL between them */
+	bool cut;
+	struct hconn *prev, *next;
+};
+
 struct hreq {
 	struct smsgw *gw;
 	struct MHD_Connection *conn;
+	struct hconn *hc;
 	enum hstate state;
 	char *body;
 	size_t len;
@@ -168,6 +196,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 			return MHD_NO;
 		h->gw = gw;
 		h->conn = c;
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		    c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		h->hc = ci ? ci->socket_context : NULL;
+		if (h->hc)
+			h->hc->h = h;
 		*req_cls = h;
 		return MHD_YES;
 	}
@@ -203,58 +236,164 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	struct hreq *h = *req_cls;
 	if (!h)
 		return;
+	if (h->hc) {
+		/* The next request on this connection gets its own
+		 * deadline. */
+		h->hc->h = NULL;
+		h->hc->since_ms = sayso_time_now_ms();
+	}
 	free(h->body);
 	free(h);
 	*req_cls = NULL;
 }
 
-enum sayso_err smsgw_http_start(struct smsgw *gw, char *err, size_t errsz)
+static void on_connection(void *cls, struct MHD_Connection *c,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct smsgw *gw = cls;
+	struct http *hs = gw->http;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct hconn *hc = calloc(1, sizeof *hc);
+		*socket_context = hc;
+		if (!hc || !hs)
+			return;
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		    c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		hc->fd = ci ? ci->connect_fd : -1;
+		hc->since_ms = sayso_time_now_ms();
+		hc->next = hs->conns;
+		if (hs->conns)
+			hs->conns->prev = hc;
+		hs->conns = hc;
+		hs->nconns++;
+		return;
+	}
+	struct hconn *hc = *socket_context;
+	if (!hc)
+		return;
+	if (hs) {
+		if (hc->prev)
+			hc->prev->next = hc->next;
+		else if (hs->conns == hc)
+			hs->conns = hc->next;
+		if (hc->next)
+			hc->next->prev = hc->prev;
+		hs->nconns--;
+	}
+	if (hc->h)
+		hc->h->hc = NULL;
+	free(hc);
+	*socket_context = NULL;
+}
+
+/*
+ * The whole-request deadline: libmicrohttpd's timeout counts inactivity
+ * only, so a client sending a byte every few seconds would keep its slot
+ * for ever. A request (headers and body, from the connection's start or the
+ * end of its previous request) not read in full within the deadline has its
+ * socket shut down; MHD then closes it. Requests waiting for the group
+ * commit (ours to answer) are exempt.
+ */
+static void sweep_deadlines(struct http *hs, int64_t now_ms)
+{
+	if (now_ms < hs->next_sweep_ms)
+		return;
+	hs->next_sweep_ms = now_ms + 250;
+	for (struct hconn *hc = hs->conns; hc; hc = hc->next) {
+		if (hc->cut || hc->fd < 0 ||
+		    now_ms - hc->since_ms < SMSGW_HTTP_DEADLINE_MS)
+			continue;
+		if (hc->h && hc->h->state == H_WAITING)
+			continue;
+		shutdown(hc->fd, SHUT_RDWR);
+		hc->cut = true;
+		hs->cut++;
+	}
+}
+
+enum sayso_err smsgw_listen_addr(const char *listen, struct sockaddr_in *sa,
+				 const char **why)
 {
 	char host[64];
 	unsigned short port;
-	if (sayso_config_listen(gw->cfg.smsgw.listen, host, sizeof host,
-				&port) != SAYSO_OK) {
-		snprintf(err, errsz, "[smsgw] listen = %s: expected host:port",
-			 gw->cfg.smsgw.listen);
+	memset(sa, 0, sizeof *sa);
+	if (listen[0] == '[') {
+		*why = "IPv6 is not supported: give an IPv4 address "
+		       "(127.0.0.1 behind a reverse proxy)";
 		return SAYSO_ERR_INVAL;
 	}
-	struct sockaddr_in sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(port);
+	if (sayso_config_listen(listen, host, sizeof host, &port) != SAYSO_OK) {
+		*why = "expected host:port";
+		return SAYSO_ERR_INVAL;
+	}
+	if (port == 0) {
+		*why = "port 0 would listen on a random port: give the port "
+		       "the provider calls";
+		return SAYSO_ERR_INVAL;
+	}
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons(port);
 	if (strcmp(host, "*") == 0 || strcmp(host, "0.0.0.0") == 0 ||
 	    host[0] == '\0')
-		sa.sin_addr.s_addr = htonl(INADDR_ANY);
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
 	else if (strcmp(host, "localhost") == 0)
-		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	else if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-		snprintf(err, errsz,
-			 "[smsgw] listen = %s: give an IPv4 address "
-			 "(127.0.0.1 behind a reverse proxy)",
-			 gw->cfg.smsgw.listen);
+		sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
+		*why = "give an IPv4 address, not a host name (127.0.0.1 "
+		       "behind a reverse proxy)";
 		return SAYSO_ERR_INVAL;
+	}
+	return SAYSO_OK;
+}
+
+enum sayso_err smsgw_http_start(struct smsgw *gw, char *err, size_t errsz)
+{
+	struct sockaddr_in sa;
+	const char *why = NULL;
+	if (smsgw_listen_addr(gw->cfg.smsgw.listen, &sa, &why) != SAYSO_OK) {
+		snprintf(err, errsz, "[smsgw] listen = %s: %s",
+			 gw->cfg.smsgw.listen, why);
+		return SAYSO_ERR_INVAL;
+	}
+	unsigned short port = ntohs(sa.sin_port);
+	/* Room for SMSGW_HTTP_CONN_MAX sockets besides the database and
+	 * curl's (the default soft limit is 1,024). */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur < SMSGW_HTTP_CONN_MAX + 256) {
+		rlim_t want = SMSGW_HTTP_CONN_MAX + 256;
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want
+				  ? want
+				  : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	struct http *hs = calloc(1, sizeof *hs);
 	if (!hs) {
 		snprintf(err, errsz, "out of memory");
 		return SAYSO_ERR_NOMEM;
 	}
+	gw->http = hs; /* on_connection may run from MHD_start_daemon on */
 	hs->d = MHD_start_daemon(
 	    MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, port,
 	    NULL, NULL, on_request, gw, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
 	    gw, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, gw,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)512, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, gw,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned int)(SMSGW_HTTP_DEADLINE_MS / 1000),
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SMSGW_HTTP_CONN_MAX,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)SMSGW_HTTP_PER_IP_MAX, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+	    (unsigned int)512, MHD_OPTION_END);
 	if (!hs->d) {
+		gw->http = NULL;
 		free(hs);
 		snprintf(err, errsz,
 			 "cannot listen on %s (in use, or not allowed)",
 			 gw->cfg.smsgw.listen);
 		return SAYSO_ERR_IO;
 	}
-	gw->http = hs;
 	sayso_log(SAYSO_LOG_INFO, "listening on http://%s%s",
 		  gw->cfg.smsgw.listen, gw->prov->http_path);
 	return SAYSO_OK;
@@ -290,9 +429,9 @@ void smsgw_http_stop(struct smsgw *gw)
 		m = next;
 	}
 	MHD_run(hs->d);
-	MHD_stop_daemon(hs->d);
-	free(hs);
+	MHD_stop_daemon(hs->d); /* closes every connection (on_connection) */
 	gw->http = NULL;
+	free(hs);
 }
 
 int smsgw_http_fd(struct smsgw *gw)
@@ -311,8 +450,13 @@ int64_t smsgw_http_run(struct smsgw *gw)
 	if (!hs)
 		return -1;
 	MHD_run(hs->d);
+	sweep_deadlines(hs, sayso_time_now_ms());
+	int64_t want = hs->nconns ? 250 : -1; /* the deadline sweep */
 	MHD_UNSIGNED_LONG_LONG to;
-	if (MHD_get_timeout(hs->d, &to) == MHD_YES)
-		return to > 60000 ? 60000 : (int64_t)to;
-	return -1;
+	if (MHD_get_timeout(hs->d, &to) == MHD_YES) {
+		int64_t t = to > 60000 ? 60000 : (int64_t)to;
+		if (want < 0 || t < want)
+			want = t;
+	}
+	return want;
 }

@@ -101,6 +101,10 @@ int main(int argc, char **argv)
 	if (check) {
 		char problems[2048];
 		int rc = 0;
+		char warnings[1024];
+		if (smsgw_check_warnings(&cfg, warnings, sizeof warnings) > 0)
+			fprintf(stderr, "sayso-smsgw: %s: warning:\n%s\n",
+				cfgpath ? cfgpath : "(defaults)", warnings);
 		if (smsgw_check_config(&cfg, problems, sizeof problems) > 0) {
 			fprintf(stderr, "sayso-smsgw: %s:\n%s\n",
 				cfgpath ? cfgpath : "(defaults)", problems);

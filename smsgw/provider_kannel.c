@@ -20,31 +20,82 @@
 #include "sayso/identity.h"
 #include "sayso/log.h"
 
+struct kannel {
+	bool warned_no_id;
+};
+
+/* Kannel's own configuration, when readable here, tells whether the
+ * sms-service passes %I: without it every retry of smsbox would need the
+ * derived key (sender, %T, text) and two equal texts with no %T collide. */
+static void check_kannel_conf(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	char line[1024];
+	while (fgets(line, sizeof line, f)) {
+		if (!strstr(line, "get-url") || !strstr(line, "/kannel"))
+			continue;
+		if (!strstr(line, "%I"))
+			sayso_log(SAYSO_LOG_WARN,
+				  "%s: the get-url for /kannel has no "
+				  "id=%%I: configure it (docs/smsgw.md) so "
+				  "smsbox retries are recognised",
+				  path);
+		if (!strstr(line, "%T"))
+			sayso_log(SAYSO_LOG_WARN,
+				  "%s: the get-url for /kannel has no ts=%%T",
+				  path);
+	}
+	fclose(f);
+}
+
 static enum sayso_err kannel_start(struct smsgw *gw)
 {
-	gw->prov_state = NULL;
+	gw->prov_state = calloc(1, sizeof(struct kannel));
+	if (!gw->prov_state)
+		return SAYSO_ERR_NOMEM;
 	if (!gw->cfg.kannel.sendsms_url[0])
 		sayso_log(SAYSO_LOG_WARN,
 			  "[kannel] sendsms_url is empty: replies cannot be "
 			  "sent");
+	sayso_log(SAYSO_LOG_INFO,
+		  "kannel: the sms-service get-url must pass id=%%I and "
+		  "ts=%%T (docs/smsgw.md): texts without an id are keyed on "
+		  "sender, %%T and text");
+	check_kannel_conf("/etc/kannel/kannel.conf");
 	return SAYSO_OK;
 }
 
 static void kannel_stop(struct smsgw *gw)
 {
+	free(gw->prov_state);
 	gw->prov_state = NULL;
 }
 
 static bool kannel_webhook(struct smsgw *gw, const struct smsgw_req *req,
 			   struct smsgw_msgin *m, struct smsgw_answer *ans)
 {
-	(void)gw;
 	static const struct smsgw_answer ok = {200, "text/plain", ""};
 	static const struct smsgw_answer bad = {
 	    400, "text/plain", "expected from, to, text, id, ts\n"};
-	if (smsgw_kannel_decode(&req->query, m) != SAYSO_OK) {
-		*ans = bad;
+	static const struct smsgw_answer toolong = {
+	    400, "text/plain", "id longer than 127 bytes\n"};
+	enum sayso_err e = smsgw_kannel_decode(&req->query, m);
+	if (e != SAYSO_OK) {
+		if (e == SAYSO_ERR_TOOBIG)
+			sayso_log(SAYSO_LOG_WARN,
+				  "kannel: refused a text whose id is longer "
+				  "than 127 bytes (ids are never cut)");
+		*ans = e == SAYSO_ERR_TOOBIG ? toolong : bad;
 		return false;
+	}
+	struct kannel *k = gw->prov_state;
+	if (!m->provider_id[0] && k && !k->warned_no_id) {
+		k->warned_no_id = true;
+		sayso_log(SAYSO_LOG_WARN,
+			  "kannel: a text came without id: add id=%%I (and "
+			  "ts=%%T) to the sms-service get-url (docs/smsgw.md)");
 	}
 	*ans = ok;
 	return true;

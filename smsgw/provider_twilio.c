@@ -63,8 +63,10 @@ static bool twilio_webhook(struct smsgw *gw, const struct smsgw_req *req,
 						      "Invalid signature\n"};
 	static const struct smsgw_answer method = {405, "text/plain",
 						   "POST only\n"};
-	static const struct smsgw_answer bad = {400, "text/plain",
-						"Missing MessageSid or From\n"};
+	static const struct smsgw_answer bad = {
+	    400, "text/plain", "Missing or malformed MessageSid, or no From\n"};
+	static const struct smsgw_answer account = {
+	    400, "text/plain", "AccountSid is not this gateway's account\n"};
 	static const struct smsgw_answer big = {413, "text/plain",
 						"Too many parameters\n"};
 
@@ -90,7 +92,23 @@ static bool twilio_webhook(struct smsgw *gw, const struct smsgw_req *req,
 		*ans = forbidden;
 		goto out;
 	}
+	const char *acct = smsgw_form_get(&f, "AccountSid");
+	if (!acct || strcmp(acct, gw->cfg.twilio.account_sid) != 0) {
+		sayso_log(SAYSO_LOG_WARN,
+			  "twilio: refused a signed webhook for another "
+			  "account (AccountSid is not [twilio] account_sid)");
+		*ans = account;
+		goto out;
+	}
 	if (smsgw_twilio_decode(&f, m) != SAYSO_OK) {
+		char esc[80];
+		smsgw_log_escape(smsgw_form_get(&f, "MessageSid"), esc,
+				 sizeof esc);
+		sayso_log(SAYSO_LOG_WARN,
+			  "twilio: refused a signed webhook: MessageSid "
+			  "\"%s\" is not SM/MM and 32 hex digits, or From is "
+			  "missing",
+			  esc);
 		*ans = bad;
 		goto out;
 	}

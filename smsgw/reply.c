@@ -282,6 +282,19 @@ static enum sayso_err do_rate(struct sayso_store *st,
 	enum sayso_err e = sayso_rating_add(st, &in, uid, sizeof uid);
 	if (e != SAYSO_OK)
 		return e;
+	if (cmd->text[0]) {
+		/* "RATE 5 love the new park": the comment is the answer to
+		 * the follow-up question, so none is asked. */
+		e = sayso_rating_set_followup(st, uid, "best", cmd->text);
+		if (e != SAYSO_OK)
+			return e;
+		snprintf(reply, replysz,
+			 "Thanks for your rating (%d/5) and your words: we've "
+			 "added them to your rating.",
+			 cmd->score);
+		snprintf(outcome, outcomesz, "rating_comment");
+		return SAYSO_OK;
+	}
 	int64_t until = now_ms + (int64_t)cfg->smsgw.followup_minutes * 60000;
 	e = sayso_convo_set(st, rid, "rating_followup", uid, until);
 	if (e != SAYSO_OK)
@@ -335,11 +348,17 @@ static enum sayso_err do_report(struct sayso_store *st,
 	enum sayso_err e = sayso_report_add(st, &in, ref, sizeof ref);
 	if (e != SAYSO_OK)
 		return e;
+	/* "Reply FIXED": the same update the kiosk's "text me when fixed"
+	 * holds in the outbox (released by sayso-admin report ... resolved). */
+	int64_t until = now_ms + (int64_t)cfg->smsgw.followup_minutes * 60000;
+	e = sayso_convo_set(st, rid, "report_notify", ref, until);
+	if (e != SAYSO_OK)
+		return e;
 	snprintf(reply, replysz,
 		 "Thanks, your report is logged as %s (%s%s%s).", ref, cat,
 		 si >= 0 ? ", " : "",
 		 si >= 0 ? cfg->kiosk.streets.items[si] : "");
-	add(reply, replysz, " Quote %s if you contact us about it.", ref);
+	add(reply, replysz, " Reply FIXED to get a text when it's fixed.");
 	snprintf(outcome, outcomesz, "report");
 	return SAYSO_OK;
 }
@@ -406,11 +425,40 @@ static void finish(char *reply, size_t replysz, size_t max_parts)
 	snprintf(reply, replysz, "%.*s ...", (int)keep, folded);
 }
 
+/* "FIXED", "fixed please", "Fixed!", "yes fixed": the answer to "Reply
+ * FIXED". */
+static bool is_fixed_word(const char *text)
+{
+	char low[32];
+	size_t j = 0;
+	for (const char *p = text; *p && j + 1 < sizeof low; p++) {
+		char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || c == ' ')
+			low[j++] = c;
+	}
+	low[j] = '\0';
+	return strcmp(low, "fixed") == 0 || strcmp(low, "fixed please") == 0 ||
+	       strcmp(low, "yes fixed") == 0 ||
+	       strcmp(low, "fixed thanks") == 0;
+}
+
 enum sayso_err smsgw_reply_handle(struct sayso_store *st,
 				  const struct sayso_config *cfg,
 				  const char *resident_id, const char *body,
 				  int64_t now_ms, char *reply, size_t replysz,
 				  char *outcome, size_t outcomesz)
+{
+	return smsgw_reply_handle_from(st, cfg, resident_id, NULL, body, now_ms,
+				       reply, replysz, outcome, outcomesz);
+}
+
+enum sayso_err
+smsgw_reply_handle_from(struct sayso_store *st, const struct sayso_config *cfg,
+			const char *resident_id, const char *from_e164,
+			const char *body, int64_t now_ms, char *reply,
+			size_t replysz, char *outcome, size_t outcomesz)
 {
 	struct sayso_sms_cmd *cmd = malloc(sizeof *cmd);
 	if (!cmd)
@@ -484,7 +532,26 @@ enum sayso_err smsgw_reply_handle(struct sayso_store *st,
 			if (e != SAYSO_OK)
 				goto out;
 		}
-		if (found && strcmp(kind, "rating_followup") == 0) {
+		if (found && strcmp(kind, "report_notify") == 0 &&
+		    is_fixed_word(cmd->text)) {
+			if (!from_e164) {
+				snprintf(reply, replysz,
+					 "Sorry, we couldn't note that. Please "
+					 "quote %s if you contact us.",
+					 ref);
+			} else {
+				char key[SAYSO_UID_LEN + 16];
+				snprintf(key, sizeof key, "report:%s", ref);
+				e = sayso_outbox_hold(st, from_e164, key, NULL);
+				if (e != SAYSO_OK)
+					goto out;
+				snprintf(reply, replysz,
+					 "OK, we'll text you when report %s "
+					 "is fixed.",
+					 ref);
+			}
+			snprintf(outcome, outcomesz, "report_notify");
+		} else if (found && strcmp(kind, "rating_followup") == 0) {
 			e = sayso_rating_set_followup(st, ref, "best",
 						      cmd->text);
 			if (e == SAYSO_ERR_NOTFOUND)

@@ -35,6 +35,17 @@ enum sayso_err smsgw_reply_handle(struct sayso_store *st,
 				  char *outcome, size_t outcomesz);
 
 /*
+ * The same, knowing the sender's number (from_e164, may be NULL): needed to
+ * honour "FIXED" after a REPORT, which holds an update in the outbox (the
+ * kiosk's "text me when fixed" path) until the report is resolved.
+ */
+enum sayso_err
+smsgw_reply_handle_from(struct sayso_store *st, const struct sayso_config *cfg,
+			const char *resident_id, const char *from_e164,
+			const char *body, int64_t now_ms, char *reply,
+			size_t replysz, char *outcome, size_t outcomesz);
+
+/*
  * Whether a reply must go out as UCS-2 (some character is not in the GSM-7
  * default alphabet or its extension table).
  */

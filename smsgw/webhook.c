@@ -8,6 +8,7 @@
  * Twilio adds parameters without notice.
  */
 #include "webhook.h"
+#include "sayso/smsparse.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -428,23 +429,22 @@ void smsgw_to_utf8(const char *charset, const unsigned char *in, size_t len,
 			} else if (u >= 0xD800 && u <= 0xDFFF) {
 				u = 0xFFFD;
 			}
-			if (u == 0)
-				continue; /* no NULs in text */
+			u = sayso_smsparse_fold_control(u);
 			cut = !put_utf8(out, outsz, &j, u);
 		}
 	} else if (charset && (strncasecmp(charset, "ISO", 3) == 0 ||
 			       strncasecmp(charset, "Latin", 5) == 0)) {
 		for (size_t i = 0; i < len && !cut; i++) {
-			if (in[i] == 0)
-				continue;
-			cut = !put_utf8(out, outsz, &j, latin9(in[i]));
+			cut = !put_utf8(
+			    out, outsz, &j,
+			    sayso_smsparse_fold_control(latin9(in[i])));
 		}
 	} else {
 		for (size_t i = 0; i < len && !cut;) {
 			unsigned long cp;
 			size_t n = utf8_next(in, i, len, &cp);
-			if (cp != 0)
-				cut = !put_utf8(out, outsz, &j, cp);
+			cut = !put_utf8(out, outsz, &j,
+					sayso_smsparse_fold_control(cp));
 			i += n;
 		}
 	}
@@ -492,8 +492,10 @@ enum sayso_err smsgw_kannel_decode(const struct smsgw_form *q,
 		return SAYSO_ERR_INVAL;
 	copy_field(m->from, sizeof m->from, from);
 	copy_field(m->to, sizeof m->to, smsgw_form_get(q, "to"));
-	copy_field(m->provider_id, sizeof m->provider_id,
-		   smsgw_form_get(q, "id"));
+	const char *id = smsgw_form_get(q, "id");
+	if (id && strlen(id) >= sizeof m->provider_id)
+		return SAYSO_ERR_TOOBIG; /* never cut: two ids would collide */
+	copy_field(m->provider_id, sizeof m->provider_id, id);
 	m->sent_ms = parse_epoch_ms(smsgw_form_get(q, "ts"));
 	const struct smsgw_param *t = form_getp(q, "text");
 	const char *coding = smsgw_form_get(q, "coding");
@@ -510,6 +512,18 @@ enum sayso_err smsgw_kannel_decode(const struct smsgw_form *q,
 	return SAYSO_OK;
 }
 
+bool smsgw_twilio_sid_valid(const char *sid)
+{
+	if (!sid || strlen(sid) != 34 ||
+	    !((sid[0] == 'S' || sid[0] == 'M') && sid[1] == 'M'))
+		return false;
+	for (size_t i = 2; i < 34; i++)
+		if (!((sid[i] >= '0' && sid[i] <= '9') ||
+		      (sid[i] >= 'a' && sid[i] <= 'f')))
+			return false;
+	return true;
+}
+
 enum sayso_err smsgw_twilio_decode(const struct smsgw_form *f,
 				   struct smsgw_msgin *m)
 {
@@ -519,6 +533,8 @@ enum sayso_err smsgw_twilio_decode(const struct smsgw_form *f,
 		sid = smsgw_form_get(f, "SmsMessageSid");
 	const char *from = smsgw_form_get(f, "From");
 	if (!sid || !*sid || !from || !*from)
+		return SAYSO_ERR_INVAL;
+	if (!smsgw_twilio_sid_valid(sid))
 		return SAYSO_ERR_INVAL;
 	copy_field(m->provider_id, sizeof m->provider_id, sid);
 	copy_field(m->from, sizeof m->from, from);

@@ -82,14 +82,22 @@ struct smsgw_msgin {
 /*
  * Kannel get-url query: from, to, text, id, ts (%p %P %a %I %T). Also reads
  * coding/charset when a deployment forgot mo-recode and the text arrives as
- * UTF-16BE (coding=2). SAYSO_ERR_INVAL when from is missing.
+ * UTF-16BE (coding=2). SAYSO_ERR_INVAL when from is missing,
+ * SAYSO_ERR_TOOBIG when id is 128 bytes or more (ids are never cut).
  */
 enum sayso_err smsgw_kannel_decode(const struct smsgw_form *q,
 				   struct smsgw_msgin *m);
 
+/* Whether sid is a Twilio message SID: ^(SM|MM)[0-9a-f]{32}$. The signature
+ * concatenates names and values without separators, so a SID with the next
+ * parameter folded into it ("SM...NumMedia0") still verifies: the shape is
+ * what refuses it. */
+bool smsgw_twilio_sid_valid(const char *sid);
+
 /*
  * Twilio webhook or REST message fields (MessageSid, From, To, Body).
- * SAYSO_ERR_INVAL when MessageSid or From is missing.
+ * SAYSO_ERR_INVAL when MessageSid or From is missing, or MessageSid is not
+ * a message SID (smsgw_twilio_sid_valid); the SID is the inbox key as is.
  */
 enum sayso_err smsgw_twilio_decode(const struct smsgw_form *f,
 				   struct smsgw_msgin *m);
@@ -109,7 +117,8 @@ enum sayso_err smsgw_spool_parse(const char *data, size_t len,
  * Converts bytes in a charset to UTF-8 in out (NUL-terminated, truncated at
  * a character boundary; *truncated says so). charset: "UTF-8",
  * "ISO-8859-15" (also Latin-1), "UTF-16BE". Invalid UTF-8 bytes and
- * unpaired surrogates become U+FFFD.
+ * unpaired surrogates become U+FFFD; NUL and every other control character
+ * become a space (core's sayso_smsparse_fold_control, the one rule).
  */
 void smsgw_to_utf8(const char *charset, const unsigned char *in, size_t len,
 		   char *out, size_t outsz, bool *truncated);

@@ -73,6 +73,7 @@ static const struct key KEYS[] = {
     STR(spool, "outgoing", outgoing),
     STR(spool, "processed", processed),
     INT(spool, "poll_ms", poll_ms, 10, 60000),
+    INT(spool, "keep_hours", keep_hours, 0, 8760),
 };
 
 /* The demo site's lists (assets/demo describes the same round). */
@@ -167,6 +168,7 @@ enum sayso_err sayso_config_defaults(struct sayso_config *c)
 	snprintf(c->spool.processed, sizeof c->spool.processed,
 		 "/var/spool/sms/processed");
 	c->spool.poll_ms = 500;
+	c->spool.keep_hours = 24;
 	if (list_parse(&c->site.languages, "en, pl", &why, false) ||
 	    list_parse(&c->kiosk.categories, DEFAULT_CATEGORIES, &why, false) ||
 	    list_parse(&c->kiosk.streets, DEFAULT_STREETS, &why, false)) {
@@ -188,6 +190,7 @@ struct parse_ctx {
 	int too_long; /* a line exceeded inih's buffer */
 	unsigned long long
 	    listed; /* bit per list key seen: later lines append */
+	int first_line[sizeof KEYS / sizeof KEYS[0]]; /* where a key was set */
 };
 
 /* inih reader: one line per call, so the count is the current line. */
@@ -294,6 +297,17 @@ static int on_entry(void *user, const char *section, const char *name,
 		 * appends, so long street lists can span lines. */
 		unsigned long long bit = 1ull << i;
 		bool append = KEYS[i].kind == K_LIST && (pc->listed & bit);
+		if (KEYS[i].kind != K_LIST && pc->first_line[i]) {
+			/* Silently taking the last value hides mistakes. */
+			snprintf(pc->err, pc->errsz,
+				 "%s:%d: [%s] %s given twice (first on line "
+				 "%d)",
+				 pc->path, lineno, section, name,
+				 pc->first_line[i]);
+			pc->failed = 1;
+			return 0;
+		}
+		pc->first_line[i] = lineno;
 		if (set_value(pc->c, &KEYS[i], value, &why, append) == 0) {
 			if (KEYS[i].kind == K_LIST)
 				pc->listed |= bit;

@@ -81,8 +81,8 @@ enum sayso_err sayso_erase_resident(struct sayso_store *st,
 		     resident_id, NULL, &res->messages, "erase: outbox")) !=
 		SAYSO_OK ||
 	    (e = run(st,
-		     "UPDATE sms_inbox SET resident_id = ?2 WHERE "
-		     "resident_id = ?1",
+		     "UPDATE sms_inbox SET resident_id = ?2, from_sealed = "
+		     "NULL WHERE resident_id = ?1",
 		     resident_id, pseudo, &res->inbox, "erase: inbox")) !=
 		SAYSO_OK ||
 	    (e = run(st, "DELETE FROM sms_convo WHERE resident_id = ?1",

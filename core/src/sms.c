@@ -8,12 +8,108 @@
  * sure the old bytes are overwritten.
  */
 #include <inttypes.h>
+#include <openssl/crypto.h>
+#include <stdint.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 #include "sayso/sms.h"
+
+/* HMAC-SHA256(secret, label || parts...) into md (32 bytes). */
+static bool keyed_digest(const unsigned char *secret, const char *label,
+			 const char *const *parts, size_t nparts,
+			 unsigned char md[32])
+{
+	bool ok = false;
+	EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_HMAC, NULL,
+						     secret, SAYSO_SECRET_LEN);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	size_t ml = 32;
+	if (!key || !ctx ||
+	    EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key) != 1 ||
+	    EVP_DigestSignUpdate(ctx, label, strlen(label) + 1) != 1)
+		goto out;
+	for (size_t i = 0; i < nparts; i++)
+		/* each part with its NUL: no two splits give one string */
+		if (EVP_DigestSignUpdate(ctx, parts[i], strlen(parts[i]) + 1) !=
+		    1)
+			goto out;
+	ok = EVP_DigestSignFinal(ctx, md, &ml) == 1 && ml == 32;
+out:
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(key);
+	return ok;
+}
+
+#define SEAL_NONCE 12
+#define SEAL_TAG 16
+
+/* AES-256-GCM of the number with a key derived from the site secret:
+ * nonce || ciphertext || tag in out (>= SEAL_NONCE + len + SEAL_TAG). */
+static bool seal_number(const unsigned char *secret, const char *e164,
+			unsigned char *out, size_t *outlen)
+{
+	static const char *const none[] = {NULL};
+	unsigned char key[32];
+	size_t len = strlen(e164);
+	int l = 0, l2 = 0;
+	bool ok = false;
+	if (!keyed_digest(secret, "sayso sms inbox sender key v1", none, 0,
+			  key) ||
+	    sayso_random_bytes(out, SEAL_NONCE) != SAYSO_OK)
+		return false;
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	if (c &&
+	    EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, out) == 1 &&
+	    EVP_EncryptUpdate(c, out + SEAL_NONCE, &l,
+			      (const unsigned char *)e164, (int)len) == 1 &&
+	    EVP_EncryptFinal_ex(c, out + SEAL_NONCE + l, &l2) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, SEAL_TAG,
+				out + SEAL_NONCE + l + l2) == 1) {
+		*outlen = SEAL_NONCE + (size_t)(l + l2) + SEAL_TAG;
+		ok = true;
+	}
+	EVP_CIPHER_CTX_free(c);
+	OPENSSL_cleanse(key, sizeof key);
+	return ok;
+}
+
+/* Opens a sealed number into out (>= SAYSO_E164_MAX); false when it does
+ * not authenticate (another site's secret, a damaged row). */
+static bool unseal_number(const unsigned char *secret, const unsigned char *in,
+			  size_t inlen, char *out, size_t outsz)
+{
+	static const char *const none[] = {NULL};
+	unsigned char key[32];
+	unsigned char plain[64];
+	int l = 0, l2 = 0;
+	bool ok = false;
+	out[0] = '\0';
+	if (inlen < SEAL_NONCE + SEAL_TAG ||
+	    inlen - SEAL_NONCE - SEAL_TAG >= sizeof plain ||
+	    inlen - SEAL_NONCE - SEAL_TAG >= outsz ||
+	    !keyed_digest(secret, "sayso sms inbox sender key v1", none, 0,
+			  key))
+		return false;
+	int clen = (int)(inlen - SEAL_NONCE - SEAL_TAG);
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	if (c && EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, in) == 1 &&
+	    EVP_DecryptUpdate(c, plain, &l, in + SEAL_NONCE, clen) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, SEAL_TAG,
+				(void *)(uintptr_t)(in + SEAL_NONCE + clen)) ==
+		1 &&
+	    EVP_DecryptFinal_ex(c, plain + l, &l2) == 1) {
+		memcpy(out, plain, (size_t)(l + l2));
+		out[l + l2] = '\0';
+		ok = true;
+	}
+	EVP_CIPHER_CTX_free(c);
+	OPENSSL_cleanse(key, sizeof key);
+	OPENSSL_cleanse(plain, sizeof plain);
+	return ok;
+}
 
 enum sayso_err sayso_inbox_add(struct sayso_store *st,
 			       const struct sayso_inbound *in,
@@ -30,43 +126,64 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	if (strlen(in->body) > SAYSO_SMS_BODY_MAX * 4)
 		return sayso_store_fail(st, SAYSO_ERR_TOOBIG,
 					"inbound message is too long");
+	if (strlen(in->from_e164) >= SAYSO_E164_MAX)
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"sender is not a normalised number");
+	const unsigned char *secret = sayso_store_secret(st);
+	if (!secret)
+		return sayso_store_fail(st, SAYSO_ERR_SECRET,
+					"the site secret is not loaded");
 	char resident[SAYSO_RESIDENT_ID_LEN + 1];
 	char at[SAYSO_TIME_LEN + 1];
 	int64_t when =
 	    in->received_at_ms ? in->received_at_ms : sayso_time_now_ms();
 	sayso_time_format(when, at, sizeof at);
-	char derived[65];
-	const char *pid = in->provider_id;
-	if (!pid || !*pid) {
-		/* No provider id: identify by sender, time and text. */
-		unsigned char md[32];
-		unsigned int mdlen = 0;
-		EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-		if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ||
-		    !EVP_DigestUpdate(ctx, in->from_e164,
-				      strlen(in->from_e164)) ||
-		    !EVP_DigestUpdate(ctx, at, strlen(at)) ||
-		    !EVP_DigestUpdate(ctx, in->body, strlen(in->body)) ||
-		    !EVP_DigestFinal_ex(ctx, md, &mdlen)) {
-			EVP_MD_CTX_free(ctx);
-			return sayso_store_fail(st, SAYSO_ERR_CRYPTO,
-						"sha256 failed");
-		}
-		EVP_MD_CTX_free(ctx);
-		for (unsigned i = 0; i < 16; i++)
-			snprintf(derived + 2 * i, 3, "%02x", md[i]);
-		pid = derived;
-	}
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;
 	if ((e = sayso_store_resident(st, SAYSO_ID_PHONE, in->from_e164,
 				      resident, sizeof resident)) != SAYSO_OK)
 		goto fail;
+	char derived[SAYSO_RESIDENT_ID_LEN + 300];
+	const char *pid = in->provider_id;
+	if (!pid || !*pid) {
+		/* No provider id: a keyed digest of sender, provider time and
+		 * text. Never the arrival time: a retry must match. */
+		char sent[24];
+		snprintf(sent, sizeof sent, "%" PRId64, in->sent_at_ms);
+		const char *parts[] = {in->provider, in->from_e164, sent,
+				       in->body};
+		unsigned char md[32];
+		if (!keyed_digest(secret, "sayso sms inbox key v1", parts, 4,
+				  md)) {
+			e = sayso_store_fail(st, SAYSO_ERR_CRYPTO,
+					     "HMAC-SHA256 failed");
+			goto fail;
+		}
+		memcpy(derived, "h:", 2);
+		for (unsigned i = 0; i < 16; i++)
+			snprintf(derived + 2 + 2 * i, 3, "%02x", md[i]);
+		pid = derived;
+	} else if (in->id_per_sender) {
+		if (strlen(pid) > 256) {
+			e = sayso_store_fail(st, SAYSO_ERR_TOOBIG,
+					     "provider id is too long");
+			goto fail;
+		}
+		snprintf(derived, sizeof derived, "%s~%.16s", pid, resident);
+		pid = derived;
+	}
+	unsigned char sealed[SEAL_NONCE + SAYSO_E164_MAX + SEAL_TAG];
+	size_t sealedlen = 0;
+	if (!seal_number(secret, in->from_e164, sealed, &sealedlen)) {
+		e = sayso_store_fail(st, SAYSO_ERR_CRYPTO,
+				     "could not seal the sender");
+		goto fail;
+	}
 	sqlite3_stmt *s = sayso_store_stmt(
 	    st, "INSERT INTO sms_inbox(provider, provider_id, resident_id, "
-		"body, received_at) VALUES(?1, ?2, ?3, ?4, ?5) "
-		"ON CONFLICT(provider, provider_id) DO NOTHING");
+		"body, received_at, from_sealed) VALUES(?1, ?2, ?3, ?4, ?5, "
+		"?6) ON CONFLICT(provider, provider_id) DO NOTHING");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -76,6 +193,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	sqlite3_bind_text(s, 3, resident, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, in->body, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 6, sealed, (int)sealedlen, SQLITE_TRANSIENT);
 	if ((e = sayso_store_step_done(st, s, "store inbound message")) !=
 	    SAYSO_OK)
 		goto fail;
@@ -100,7 +218,8 @@ enum sayso_err sayso_inbox_done(struct sayso_store *st, int64_t inbox_id,
 	sayso_now_text(now, sizeof now);
 	sqlite3_stmt *s = sayso_store_stmt(
 	    st,
-	    "UPDATE sms_inbox SET handled_at = ?1, outcome = ?2 WHERE id = ?3");
+	    "UPDATE sms_inbox SET handled_at = ?1, outcome = ?2, from_sealed = "
+	    "NULL WHERE id = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
@@ -115,8 +234,9 @@ enum sayso_err sayso_inbox_pending(struct sayso_store *st,
 {
 	*n = 0;
 	sqlite3_stmt *s = sayso_store_stmt(
-	    st, "SELECT id, provider, resident_id, body, received_at FROM "
-		"sms_inbox WHERE handled_at IS NULL ORDER BY id LIMIT ?1");
+	    st, "SELECT id, provider, resident_id, body, received_at, "
+		"from_sealed FROM sms_inbox WHERE handled_at IS NULL ORDER BY "
+		"id LIMIT ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
@@ -130,6 +250,12 @@ enum sayso_err sayso_inbox_pending(struct sayso_store *st,
 		const char *t = (const char *)sqlite3_column_text(s, 4);
 		if (!t || sayso_time_parse(t, &r->received_at_ms) != SAYSO_OK)
 			r->received_at_ms = 0;
+		const unsigned char *b = sqlite3_column_blob(s, 5);
+		int bl = sqlite3_column_bytes(s, 5);
+		r->from_e164[0] = '\0';
+		if (b && bl > 0 && sayso_store_secret(st))
+			unseal_number(sayso_store_secret(st), b, (size_t)bl,
+				      r->from_e164, sizeof r->from_e164);
 	}
 	sqlite3_reset(s);
 	return SAYSO_OK;

@@ -82,6 +82,11 @@ static bool is_space(unsigned long cp)
 	       cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
+unsigned long sayso_smsparse_fold_control(unsigned long cp)
+{
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ? ' ' : cp;
+}
+
 /* Punctuation that separates words. '-' is not one: it is kept inside words
  * so that "3-7" can be recognised as a range and "opt-out" as one word. */
 static bool is_punct(unsigned long cp)
@@ -942,6 +947,51 @@ static bool try_vote(struct sayso_sms_cmd *cmd, const struct head *h)
 	return true;
 }
 
+/*
+ * "RATE 5 love the new park": a score in the first few words after the
+ * keyword, then a comment. Tries the longest score shape first (up to
+ * "4 out of 5" plus fillers) over a prefix ending at a word boundary; the
+ * rest (separators skipped) goes to cmd->text. false when no prefix is a
+ * score or nothing follows it.
+ */
+static bool read_commented_score(struct sayso_sms_cmd *cmd, size_t pos)
+{
+	const char *s = cmd->body;
+	size_t len = strlen(s), p = pos, ends[8], nw = 0, k;
+	struct word w;
+	char pre[SAYSO_SMSPARSE_TEXT_MAX + 1];
+	int score;
+
+	while (nw < 8 && next_word(s, len, &p, &w))
+		ends[nw++] = w.off + w.len;
+	if (nw < 2)
+		return false;
+	for (k = nw - 1; k >= 1; k--) {
+		size_t end = ends[k - 1], q = end;
+		long v;
+		/* "rate 3.5", "rate 4 5": a number next is no comment */
+		if (next_word(s, len, &q, &w) &&
+		    read_number(s, &w, &v) == NUM_OK)
+			continue;
+		memcpy(pre, s, end);
+		pre[end] = '\0';
+		if (read_score(pre, pos, true, &score) != RATE_OK)
+			continue;
+		/* "/5" glued to the score belongs to it */
+		while (end < len &&
+		       (s[end] == ' ' || s[end] == ',' || s[end] == '.' ||
+			s[end] == ':' || s[end] == ';' || s[end] == '-' ||
+			s[end] == '!'))
+			end++;
+		if (end >= len)
+			break;
+		cmd->score = score;
+		copy_utf8(cmd->text, sizeof(cmd->text), s + end, len - end);
+		return cmd->text[0] != '\0';
+	}
+	return false;
+}
+
 static bool try_rate(struct sayso_sms_cmd *cmd, const struct head *h)
 {
 	const char *s = cmd->body;
@@ -969,6 +1019,8 @@ static bool try_rate(struct sayso_sms_cmd *cmd, const struct head *h)
 		cmd->problem = SAYSO_SMSP_NO_RATING;
 		break;
 	case RATE_BAD:
+		if (read_commented_score(cmd, pos))
+			break;
 		cmd->problem = SAYSO_SMSP_BAD_RATING;
 		set_token(cmd, s + pos, strlen(s + pos));
 		break;

@@ -940,3 +940,26 @@ enum sayso_err sayso_channel_parse(const char *s, enum sayso_channel *out)
 		}
 	return SAYSO_ERR_INVAL;
 }
+
+void sayso_store_set_busy_handler(struct sayso_store *st,
+				  int (*fn)(void *ud, int attempts), void *ud)
+{
+	sqlite3_busy_handler(st->db, fn, ud);
+}
+
+enum sayso_err sayso_store_checkpoint(struct sayso_store *st)
+{
+	int log = 0, done = 0;
+	if (exec(st, "PRAGMA journal_size_limit = 0", "journal_size_limit") !=
+	    SAYSO_OK)
+		return SAYSO_ERR_DB;
+	int rc = sqlite3_wal_checkpoint_v2(
+	    st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return sayso_store_fail(st, SAYSO_ERR_BUSY,
+					"%s: checkpoint: another reader",
+					st->path);
+	if (rc != SQLITE_OK)
+		return sayso_store_sqlfail(st, "checkpoint");
+	return SAYSO_OK;
+}

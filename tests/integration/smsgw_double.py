@@ -6,21 +6,27 @@ from our own code:
 
   serve PORT LOGFILE       Twilio REST double on 127.0.0.1:PORT
       POST /2010-04-01/Accounts/{sid}/Messages.json  Basic auth checked,
-           201 + Message JSON; 400 code 21610 for numbers in OPTOUT;
+           201 + Message JSON; 400 code 21610 for numbers in OPTOUT,
+           21211 (quoting the number) for numbers in INVALID;
            the first FAIL_FIRST requests get 503 (outage)
       GET  /2010-04-01/Accounts/{sid}/Messages.json  inbound list from
            INBOUND (a JSON file), two per page, next_page_uri paging
       Every accepted message is appended to LOGFILE as one JSON line.
-      Env: TW_SID, TW_TOKEN, OPTOUT (comma list), FAIL_FIRST, INBOUND.
+      Env: TW_SID, TW_TOKEN, OPTOUT, INVALID (comma lists), FAIL_FIRST,
+      INBOUND.
   kannel PORT LOGFILE      Kannel sendsms double (/cgi-bin/sendsms, 202)
   post URL PUBLIC TOKEN k=v ...   signed Twilio webhook; prints status and
                                   body ("-" as TOKEN: no signature, "bad":
                                   a wrong one)
   burst URL PUBLIC TOKEN N THREADS ACKFILE [PID K]
                            N signed webhooks (RATE n from N different
-                           numbers, MessageSid SMburst<i>) from THREADS
+                           numbers +447800000000+i, MessageSid SMb0c57<i>) from THREADS
                            threads; each acknowledged sid (200) is written
                            to ACKFILE at once; after K acks, SIGKILL PID
+  slow HOST PORT N SRC SECONDS  N connections from address SRC trickling
+                           headers (one byte per 0.5 s); prints JSON counts
+                           refused (closed at once), cut (closed later),
+                           open (never closed)
   freeport                 prints a free TCP port on 127.0.0.1
 """
 import base64
@@ -98,6 +104,12 @@ class Twilio(BaseHTTPRequestHandler):
         if not body:
             return self.reply(400, {"code": 21602, "status": 400,
                                     "message": "Message body is required"})
+        if to in os.environ.get("INVALID", "").split(","):
+            # Twilio's 21211 quotes the number it refused.
+            return self.reply(400, {
+                "code": 21211, "status": 400,
+                "message": "The 'To' number %s is not a valid phone number." % to,
+                "more_info": "https://www.twilio.com/docs/errors/21211"})
         if to in os.environ.get("OPTOUT", "").split(","):
             return self.reply(400, {
                 "code": 21610, "status": 400,
@@ -198,10 +210,10 @@ def burst(url, public, token, n, threads, ackfile, pid=None, k=None):
                 state["next"] += 1
             if i >= n:
                 return
-            sid = "SMburst%027d" % i
+            sid = "SMb0c57%027d" % i
             params = [("MessageSid", sid), ("SmsSid", sid),
                       ("AccountSid", "AC0123456789abcdef0123456789abcdef"),
-                      ("From", "+44770090%04d" % (i % 10000)),
+                      ("From", "+447800%06d" % i),
                       ("To", "+447700900123"), ("Body", "RATE %d" % (1 + i % 5)),
                       ("NumSegments", "1"), ("SmsStatus", "received")]
             body = urllib.parse.urlencode(params)
@@ -234,6 +246,48 @@ def burst(url, public, token, n, threads, ackfile, pid=None, k=None):
     out.close()
 
 
+def slow(host, port, n, src, seconds):
+    """Opens n connections from source address src that trickle a request
+    line and headers, one byte every 0.5 s, for at most `seconds`. Prints
+    JSON: how many the server refused at once (closed within 1 s), how
+    many it closed later (the deadline), and how many were still open at
+    the end (never closed by the server)."""
+    import select
+    import time
+    socks = []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind((src, 0))
+        s.connect((host, port))
+        s.setblocking(False)
+        socks.append(s)
+    msg = b"POST /twilio HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 4096
+    t0 = time.time()
+    closed = {}
+    pos = 0
+    while time.time() - t0 < seconds and len(closed) < n:
+        for i, s in enumerate(socks):
+            if i in closed:
+                continue
+            try:
+                r, _, _ = select.select([s], [], [], 0)
+                if r and s.recv(1024) == b"":
+                    closed[i] = time.time() - t0
+                    continue
+                s.send(msg[pos:pos + 1])
+            except OSError:
+                closed[i] = time.time() - t0
+        pos += 1
+        time.sleep(0.5)
+    print(json.dumps({
+        "refused": sum(1 for t in closed.values() if t < 1.0),
+        "cut": sum(1 for t in closed.values() if t >= 1.0),
+        "open": n - len(closed)}))
+    sys.stdout.flush()
+    for s in socks:
+        s.close()
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "serve":
@@ -246,6 +300,9 @@ def main():
         a = sys.argv
         burst(a[2], a[3], a[4], int(a[5]), int(a[6]), a[7],
               int(a[8]) if len(a) > 8 else None, int(a[9]) if len(a) > 9 else None)
+    elif cmd == "slow":
+        slow(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5],
+             float(sys.argv[6]))
     elif cmd == "freeport":
         s = socket.socket()
         s.bind(("127.0.0.1", 0))

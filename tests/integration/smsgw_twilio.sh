@@ -52,10 +52,10 @@ EOF
 }
 write_ini 0
 cat > "$T/inbound.json" <<EOF
-[{"sid": "SMpoll0000000000000000000000000001", "direction": "inbound", "from": "+447700900461", "to": "+447700900123", "body": "RATE 5"},
- {"sid": "SMhook0000000000000000000000000001", "direction": "inbound", "from": "+447700900456", "to": "+447700900123", "body": "RATE 4"},
- {"sid": "SMout00000000000000000000000000001", "direction": "outbound-api", "from": "+447700900123", "to": "+447700900461", "body": "Thanks"},
- {"sid": "SMpoll0000000000000000000000000002", "direction": "inbound", "from": "+447700900462", "to": "+447700900123", "body": "REPORT graffiti on Byron Street"}]
+[{"sid": "SMb0110000000000000000000000000001", "direction": "inbound", "from": "+447700900461", "to": "+447700900123", "body": "RATE 5"},
+ {"sid": "SMc00c0000000000000000000000000001", "direction": "inbound", "from": "+447700900456", "to": "+447700900123", "body": "RATE 4"},
+ {"sid": "SM0a700000000000000000000000000001", "direction": "outbound-api", "from": "+447700900123", "to": "+447700900461", "body": "Thanks"},
+ {"sid": "SMb0110000000000000000000000000002", "direction": "inbound", "from": "+447700900462", "to": "+447700900123", "body": "REPORT graffiti on Byron Street"}]
 EOF
 
 TW_SID=$SID TW_TOKEN=$TOKEN OPTOUT=+447700900999 FAIL_FIRST=1 \
@@ -72,7 +72,7 @@ msg() { # msg <sid> <from> <body>
 }
 
 # 1. A signed webhook is stored, then answered with empty TwiML.
-out=$(post "$TOKEN" $(msg SMhook0000000000000000000000000001 +447700900456) "Body=RATE 4")
+out=$(post "$TOKEN" $(msg SMc00c0000000000000000000000000001 +447700900456) "Body=RATE 4")
 case "$out" in "200 <?xml"*"<Response/>") ;; *) fail "good webhook: $out" ;; esac
 [ "$(sql 'SELECT count(*) FROM sms_inbox')" = 1 ] || fail "not stored"
 
@@ -88,7 +88,7 @@ case "$out" in 403*) ;; *) fail "wrong-URL signature: $out" ;; esac
 [ "$(sql 'SELECT count(*) FROM ratings')" = 1 ] || fail "ratings after refused webhooks"
 
 # 3. Twilio retries the same MessageSid: acknowledged, not counted twice.
-out=$(post "$TOKEN" $(msg SMhook0000000000000000000000000001 +447700900456) "Body=RATE 4")
+out=$(post "$TOKEN" $(msg SMc00c0000000000000000000000000001 +447700900456) "Body=RATE 4")
 case "$out" in 200*) ;; *) fail "re-delivery: $out" ;; esac
 [ "$(sql 'SELECT count(*) FROM ratings')" = 1 ] || fail "re-delivery counted twice"
 
@@ -101,14 +101,14 @@ grep -q "retry in" "$T/gw.log" || fail "the 503 was not retried"
 	|| fail "outbox row not marked sent with the Twilio sid"
 
 # 5. 21610 from Twilio marks the resident opted out.
-post "$TOKEN" $(msg SMoptout000000000000000000000000001 +447700900999) "Body=HELP" >/dev/null
+post "$TOKEN" $(msg SM0b704700000000000000000000000001 +447700900999) "Body=HELP" >/dev/null
 wait_for 30 "[ \"\$(sql \"SELECT count(*) FROM sms_outbox WHERE status = 'failed' AND last_error LIKE '%21610%'\")\" = 1 ]" \
 	|| fail "21610 not recorded"
 [ "$(sql 'SELECT count(*) FROM residents WHERE opted_out = 1')" = 1 ] || fail "21610 did not opt out"
 
 # 6. STOP: stored, no reply; later texts get no reply either.
-post "$TOKEN" $(msg SMstop0000000000000000000000000001 +447700900458) "Body=STOP" >/dev/null
-post "$TOKEN" $(msg SMstop0000000000000000000000000002 +447700900458) "Body=REPORT broken light on Keats Road" >/dev/null
+post "$TOKEN" $(msg SM57090000000000000000000000000001 +447700900458) "Body=STOP" >/dev/null
+post "$TOKEN" $(msg SM57090000000000000000000000000002 +447700900458) "Body=REPORT broken light on Keats Road" >/dev/null
 [ "$(sql 'SELECT count(*) FROM reports')" = 1 ] || fail "a report after STOP was not stored"
 sleep 1.5
 grep -q '+447700900458' "$T/sent.jsonl" && fail "replied after STOP"

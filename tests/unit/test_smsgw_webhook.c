@@ -216,6 +216,33 @@ static void test_form_decoding(void **state)
 	free(many);
 }
 
+static void test_twilio_sid_shape(void **state)
+{
+	(void)state;
+	assert_true(
+	    smsgw_twilio_sid_valid("SM0123456789abcdef0123456789abcdef"));
+	assert_true(
+	    smsgw_twilio_sid_valid("MM0123456789abcdef0123456789abcdef"));
+	/* the replay: the next parameter folded into the SID */
+	assert_false(smsgw_twilio_sid_valid(
+	    "SM0123456789abcdef0123456789abcdefNumMedia0"));
+	assert_false(
+	    smsgw_twilio_sid_valid("SM0123456789ABCDEF0123456789abcdef"));
+	assert_false(
+	    smsgw_twilio_sid_valid("AC0123456789abcdef0123456789abcdef"));
+	assert_false(
+	    smsgw_twilio_sid_valid("SM0123456789abcdef0123456789abcde"));
+	assert_false(smsgw_twilio_sid_valid(""));
+	assert_false(smsgw_twilio_sid_valid(NULL));
+	struct smsgw_form f = {0};
+	const char *s = "MessageSid=SM0123456789abcdef0123456789abcdefNumMedia0"
+			"&From=%2B447700900456&Body=RATE+5";
+	assert_int_equal(smsgw_form_parse(s, strlen(s), &f), SAYSO_OK);
+	struct smsgw_msgin m;
+	assert_int_equal(smsgw_twilio_decode(&f, &m), SAYSO_ERR_INVAL);
+	smsgw_form_free(&f);
+}
+
 static void test_kannel_decode(void **state)
 {
 	(void)state;
@@ -239,6 +266,41 @@ static void test_kannel_decode(void **state)
 	assert_int_equal(smsgw_form_parse(u, strlen(u), &q), SAYSO_OK);
 	assert_int_equal(smsgw_kannel_decode(&q, &m), SAYSO_OK);
 	assert_string_equal(m.body, "RATE 5 \xE2\x9C\x93");
+	smsgw_form_free(&q);
+
+	/* NUL and controls become spaces before the grammar: not 37. */
+	const char *nul = "from=447700900456&text=VOTE+3%007&id=n1";
+	assert_int_equal(smsgw_form_parse(nul, strlen(nul), &q), SAYSO_OK);
+	assert_int_equal(smsgw_kannel_decode(&q, &m), SAYSO_OK);
+	assert_string_equal(m.body, "VOTE 3 7");
+	smsgw_form_free(&q);
+	const char *ctl = "from=447700900456&text=VOTE+3%1B7%7F9%C2%859";
+	assert_int_equal(smsgw_form_parse(ctl, strlen(ctl), &q), SAYSO_OK);
+	assert_int_equal(smsgw_kannel_decode(&q, &m), SAYSO_OK);
+	assert_string_equal(m.body, "VOTE 3 7 9 9");
+	smsgw_form_free(&q);
+	const char *u16 = "from=447700900456&text=%00V%00O%00T%00E%00+%003%00"
+			  "%00%007&coding=2";
+	assert_int_equal(smsgw_form_parse(u16, strlen(u16), &q), SAYSO_OK);
+	assert_int_equal(smsgw_kannel_decode(&q, &m), SAYSO_OK);
+	assert_string_equal(m.body, "VOTE 3 7");
+	smsgw_form_free(&q);
+	/* UCS-2 "RATE 5 <check> caf<e-acute>" arrives whole. */
+	const char *uc = "from=447700900456&text=%00R%00A%00T%00E%00+%005%00+"
+			 "%27%13%00+%00c%00a%00f%00%E9&coding=2";
+	assert_int_equal(smsgw_form_parse(uc, strlen(uc), &q), SAYSO_OK);
+	assert_int_equal(smsgw_kannel_decode(&q, &m), SAYSO_OK);
+	assert_string_equal(m.body, "RATE 5 \xE2\x9C\x93 caf\xC3\xA9");
+	smsgw_form_free(&q);
+	/* An id is never cut: 128 bytes or more is refused. */
+	char longid[300];
+	int ln =
+	    snprintf(longid, sizeof longid, "from=447700900456&text=x&id=");
+	memset(longid + ln, 'a', 128);
+	longid[ln + 128] = '\0';
+	assert_int_equal(smsgw_form_parse(longid, strlen(longid), &q),
+			 SAYSO_OK);
+	assert_int_equal(smsgw_kannel_decode(&q, &m), SAYSO_ERR_TOOBIG);
 	smsgw_form_free(&q);
 
 	const char *nofrom = "text=hello";
@@ -311,7 +373,7 @@ static void test_spool_tolerance_and_errors(void **state)
 	assert_int_equal(smsgw_spool_parse(warn, sizeof warn - 1, &m, &why),
 			 SAYSO_OK);
 	assert_string_equal(m.from, "447700900456");
-	assert_string_equal(m.body, "HELP\n");
+	assert_string_equal(m.body, "HELP "); /* controls become spaces */
 
 	const char nofrom[] = "To: 447700900456\n\nHELLO";
 	assert_int_equal(smsgw_spool_parse(nofrom, sizeof nofrom - 1, &m, &why),
@@ -379,6 +441,7 @@ int main(void)
 	    cmocka_unit_test(test_special_characters),
 	    cmocka_unit_test(test_sms_vector_form),
 	    cmocka_unit_test(test_form_decoding),
+	    cmocka_unit_test(test_twilio_sid_shape),
 	    cmocka_unit_test(test_kannel_decode),
 	    cmocka_unit_test(test_spool_utf8),
 	    cmocka_unit_test(test_spool_iso_and_ucs2),

@@ -44,6 +44,14 @@ struct pcase {
 	{                                                                      \
 		m, 0, K(RATE), P(NONE), s, NULL, {0}, 0, "", 0, NULL           \
 	}
+#define RATEC(m, s, t)                                                         \
+	{                                                                      \
+		m, 0, K(RATE), P(NONE), s, NULL, {0}, 0, t, 0, NULL            \
+	}
+#define VOTEN(m, len) /* a vote for 3 and 7 in len bytes (0: strlen) */        \
+	{                                                                      \
+		m, len, K(VOTE), P(NONE), 0, NULL, {3, 7}, 2, "", 0, NULL      \
+	}
 #define KIND(m, k, f)                                                          \
 	{                                                                      \
 		m, 0, K(k), P(NONE), 0, NULL, {0}, 0, "", f, NULL              \
@@ -236,6 +244,24 @@ static const struct pcase cases[] = {
     RATE("\xF0\x9F\x98\x91", 3), /* expressionless */
     RATE("\xE2\xAD\x90\xE2\xAD\x90\xE2\xAD\x90\xE2\xAD\x90", 4), /* stars */
     {"RATE 7", 0, K(RATE), P(BAD_RATING), 0, NULL, {0}, 0, "", 0, "7"},
+    /* a score and the resident's own words: the comment is cmd->text */
+    RATEC("RATE 5 love the new park", 5, "love the new park"),
+    RATEC("RATE 5 \xE2\x9C\x93 caf\xC3\xA9", 5, "\xE2\x9C\x93 caf\xC3\xA9"),
+    RATEC("rate 4/5 nice but noisy", 4, "nice but noisy"),
+    RATEC("rate it 3, the bins are never emptied", 3,
+	  "the bins are never emptied"),
+    {"RATE 7 love it", 0, K(RATE), P(BAD_RATING), 0, NULL, {0}, 0, "", 0, NULL},
+    {"rate 4 5", 0, K(RATE), P(BAD_RATING), 0, NULL, {0}, 0, "", 0, NULL},
+    /* a NUL or any control separates digits: never project 37 */
+    VOTEN("VOTE 3\0"
+	  "7",
+	  8),
+    VOTEN("VOTE 3\x01"
+	  "7",
+	  0),
+    VOTEN("VOTE 3\x7F"
+	  "7",
+	  0),
     {"rate 3.5", 0, K(RATE), P(BAD_RATING), 0, NULL, {0}, 0, "", 0, "3.5"},
     {"RATE", 0, K(RATE), P(NO_RATING), 0, NULL, {0}, 0, "", 0, ""},
     {"rate \xF0\x9F\x91\x8D",

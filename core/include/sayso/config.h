@@ -80,6 +80,7 @@ struct sayso_config {
 		char outgoing[SAYSO_PATH_MAX];
 		char processed[SAYSO_PATH_MAX];
 		int poll_ms;
+		int keep_hours; /* 24: processed/ files kept, then deleted */
 	} spool;
 };
 

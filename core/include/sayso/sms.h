@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "sayso/err.h"
+#include "sayso/identity.h"
 #include "sayso/store.h"
 
 #define SAYSO_SMS_BODY_MAX 1600
@@ -29,11 +30,23 @@ struct sayso_inbound {
 	const char *to;		 /* our number, may be NULL */
 	const char *body;	 /* UTF-8 */
 	int64_t received_at_ms;	 /* 0 = now */
+	int64_t sent_at_ms;	 /* provider timestamp, 0 = none */
+	/* The provider's id is unique per sender only (Kannel's %I is the
+	 * SMSC's id): key on the id and the (keyed) sender, so another
+	 * sender reusing an id is a new text, not a duplicate. */
+	bool id_per_sender;
 };
 
 /*
  * Commits an inbound message. *inbox_id receives its id; *duplicate is true
  * (and nothing is written) when (provider, provider_id) was seen before.
+ * The key is provider_id exactly (with id_per_sender: provider_id "~" and
+ * 16 hex of the resident id). Without a provider id it is derived:
+ * "h:" + HMAC-SHA256(site secret, sender, provider timestamp, body), cut to
+ * 32 hex: stable across a provider's retries (never the arrival time), and
+ * not reversible to the number without the secret. The sender is kept
+ * sealed (AES-256-GCM, key derived from the site secret) until
+ * sayso_inbox_done() erases it.
  * resident_out (>= SAYSO_RESIDENT_ID_LEN + 1, may be NULL) gets the sender's
  * resident id.
  */
@@ -42,7 +55,8 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 			       int64_t *inbox_id, bool *duplicate,
 			       char *resident_out, size_t residentsz);
 
-/* Marks an inbox row handled (its reply queued) with a short outcome tag. */
+/* Marks an inbox row handled (its reply queued) with a short outcome tag
+ * and erases its sealed sender. */
 enum sayso_err sayso_inbox_done(struct sayso_store *st, int64_t inbox_id,
 				const char *outcome);
 
@@ -54,6 +68,7 @@ struct sayso_inbox_row {
 	char resident_id[SAYSO_RESIDENT_ID_LEN + 1];
 	char body[SAYSO_SMS_BODY_MAX + 1];
 	int64_t received_at_ms;
+	char from_e164[SAYSO_E164_MAX]; /* unsealed sender, "" when unknown */
 };
 enum sayso_err sayso_inbox_pending(struct sayso_store *st,
 				   struct sayso_inbox_row *rows, size_t max,

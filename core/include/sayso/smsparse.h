@@ -39,6 +39,9 @@
  *                 4"); without a keyword and without fillers the same when
  *                 that is the whole text ("4", "5!", "4/5"), a face emoji or
  *                 emoticon alone (table below), or 1-5 star emoji.
+ *                 A score followed by a comment ("RATE 5 love the new
+ *                 park", "rate 4/5 nice but noisy") is RATE with the score
+ *                 and the comment in cmd->text (the follow-up answer).
  *   REPORT        REPORT|FIX|ISSUE|PROBLEM <text>.
  *   EMPTY         nothing visible (spaces, controls, invisible characters).
  *   UNKNOWN       anything else: the caller may treat it as a follow-up
@@ -154,7 +157,8 @@ struct sayso_sms_cmd {
 	/* RATE: 1..5, 0 when absent or bad. */
 	int score;
 
-	/* REPORT: the text after the keyword, cleaned. Also set (to the whole
+	/* REPORT: the text after the keyword, cleaned. RATE: the comment after
+	 * the score ("" when none). Also set (to the whole
 	 * cleaned body) for UNKNOWN, for use as a follow-up answer. "" else. */
 	char text[SAYSO_SMSPARSE_TEXT_MAX + 1];
 	/* Every kind: the whole text, cleaned (see the file comment). */
@@ -204,5 +208,13 @@ const char *sayso_smsparse_problem_name(enum sayso_sms_problem p);
  */
 size_t sayso_smsparse_explain(const struct sayso_sms_cmd *cmd, char *out,
 			      size_t outsz);
+
+/*
+ * The one rule for control characters in texts, shared by every charset
+ * converter before a body is stored: C0 and C1 controls (NUL included) and
+ * DEL become U+0020, anything else is returned unchanged. So "VOTE 3<NUL>7"
+ * reaches the grammar as "VOTE 3 7", never as 37.
+ */
+unsigned long sayso_smsparse_fold_control(unsigned long cp);
 
 #endif

@@ -45,6 +45,22 @@ enum sayso_err sayso_channel_parse(const char *s, enum sayso_channel *out);
  * calm message instead of a frozen screen. */
 void sayso_store_set_busy_timeout(struct sayso_store *st, int ms);
 
+/* Replaces the busy timeout with fn(ud, attempts): nonzero waits and tries
+ * again, 0 gives up with SAYSO_ERR_BUSY (a daemon keeps serving while it
+ * waits). */
+void sayso_store_set_busy_handler(struct sayso_store *st,
+				  int (*fn)(void *ud, int attempts), void *ud);
+
+/*
+ * Copies the WAL into the database and truncates it to zero bytes
+ * (wal_checkpoint(TRUNCATE)), with journal_size_limit = 0, so rows just
+ * overwritten (secure_delete) leave no old copy in <database>-wal. Call
+ * after erasing personal data; outside a transaction. SAYSO_ERR_BUSY when
+ * a reader kept it from finishing (try again later); a no-op for memory
+ * stores.
+ */
+enum sayso_err sayso_store_checkpoint(struct sayso_store *st);
+
 /* Open flags. */
 #define SAYSO_STORE_INIT                                                       \
 	0x1 /* create db + secret; SAYSO_ERR_EXISTS if either exists */

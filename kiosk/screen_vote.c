@@ -45,7 +45,7 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 				    enum kiosk_screen_id *next)
 {
 	enum sayso_err err;
-	int found = 0;
+	bool found = false;
 
 	err = sayso_store_resident(app->st, app->s.id_kind, app->s.id_norm,
 				   app->s.resident, sizeof(app->s.resident));
@@ -55,7 +55,7 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 				&app->s.prev_cast_at_ms, &app->s.prev_channel);
 	if (err != SAYSO_OK)
 		return err;
-	if (found && app->round.revote == SAYSO_REVOTE_FIRST) {
+	if (found && !sayso_round_revote_allows(&app->round)) {
 		*next = KS_VOTE_ALREADY;
 	} else if (app->cfg.kiosk.verify == SAYSO_VERIFY_SMS &&
 		   app->s.id_kind == SAYSO_ID_PHONE) {

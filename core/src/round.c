@@ -55,6 +55,22 @@ const char *sayso_revote_name(enum sayso_revote r)
 	return "?";
 }
 
+bool sayso_revote_later_wins(enum sayso_revote policy)
+{
+	switch (policy) {
+	case SAYSO_REVOTE_FIRST:
+		return false;
+	case SAYSO_REVOTE_LAST:
+		return true;
+	}
+	return false;
+}
+
+bool sayso_round_revote_allows(const struct sayso_round *r)
+{
+	return r && sayso_revote_later_wins(r->revote);
+}
+
 enum sayso_err sayso_revote_parse(const char *s, enum sayso_revote *out)
 {
 	if (s && strcmp(s, "first") == 0)

@@ -150,36 +150,12 @@ enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what)
 	if (e == SAYSO_OK)
 		e = SAYSO_ERR_DB;
 	const char *hint = "";
-	switch (e) {
-	case SAYSO_ERR_FULL:
+	if (e == SAYSO_ERR_FULL)
 		hint = " (free some disk space; nothing was lost)";
-		break;
-	case SAYSO_ERR_READONLY:
+	else if (e == SAYSO_ERR_READONLY)
 		hint = " (check the file and folder permissions)";
-		break;
-	case SAYSO_ERR_BUSY:
+	else if (e == SAYSO_ERR_BUSY)
 		hint = " (another program held the database too long)";
-		break;
-	case SAYSO_OK:
-	case SAYSO_ERR_NOMEM:
-	case SAYSO_ERR_INVAL:
-	case SAYSO_ERR_PARSE:
-	case SAYSO_ERR_IO:
-	case SAYSO_ERR_DB:
-	case SAYSO_ERR_CORRUPT:
-	case SAYSO_ERR_NOT_SAYSO:
-	case SAYSO_ERR_SCHEMA:
-	case SAYSO_ERR_SECRET:
-	case SAYSO_ERR_NOTFOUND:
-	case SAYSO_ERR_EXISTS:
-	case SAYSO_ERR_STATE:
-	case SAYSO_ERR_TOOBIG:
-	case SAYSO_ERR_RANGE:
-	case SAYSO_ERR_CRYPTO:
-	case SAYSO_ERR_AUTH:
-	case SAYSO_ERR_UNSUPPORTED:
-		break;
-	}
 	return sayso_store_fail(st, e, "%s: %s: %s%s", st->path, what,
 				e == SAYSO_ERR_FULL ? "the disk is full"
 						    : sqlite3_errmsg(st->db),

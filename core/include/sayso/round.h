@@ -68,6 +68,15 @@ enum sayso_err sayso_ballot_kind_parse(const char *s,
 				       enum sayso_ballot_kind *out);
 const char *sayso_revote_name(enum sayso_revote r);
 enum sayso_err sayso_revote_parse(const char *s, enum sayso_revote *out);
+
+/* The revote rule, asked rather than re-decided by programs: whether a
+ * resident's later ballot replaces the earlier one under policy (true for
+ * SAYSO_REVOTE_LAST; false for SAYSO_REVOTE_FIRST, where the first counts). */
+bool sayso_revote_later_wins(enum sayso_revote policy);
+/* Whether a resident who already has a counted ballot in round r may vote
+ * again and have the new ballot count (r's revote policy). The kiosk asks
+ * this before offering a second vote. */
+bool sayso_round_revote_allows(const struct sayso_round *r);
 const char *sayso_round_state_name(enum sayso_round_state s);
 
 /* A project's public id: ext_id for imported rounds, else its number as text.

@@ -320,7 +320,7 @@ struct kiosk_app {
 	struct sayso_store *st;
 	char db_path[SAYSO_PATH_MAX];
 	char assets_dir[SAYSO_PATH_MAX];
-	char device[65];
+	char device[SAYSO_DEVICE_MAX];
 
 	SDL_Window *win;
 	SDL_Renderer *ren;

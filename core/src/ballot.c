@@ -559,8 +559,9 @@ enum sayso_err sayso_picks_parse(const char *s, struct sayso_pick *picks,
 		errno = 0;
 		char *end;
 		long v = strtol(p, &end, 10);
-		if (errno || v < 1 || v > 9999) {
-			*why = "project numbers run from 1 to 9999";
+		if (errno || !sayso_project_number_valid(v)) {
+			*why = "project numbers run "
+			       "from " SAYSO_PROJECT_NUMBER_RANGE;
 			return SAYSO_ERR_INVAL;
 		}
 		if (*end && *end != ',' && *end != ' ' && *end != '\t') {

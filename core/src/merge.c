@@ -198,7 +198,8 @@ static enum sayso_err merge_ballots(struct merge *m)
 			continue;
 		}
 		sqlite3_stmt *r = sayso_store_stmt(
-		    m->st, "SELECT id FROM rounds WHERE code = ?1");
+		    m->st,
+		    "SELECT id FROM rounds WHERE code = ?1 COLLATE NOCASE");
 		if (!r) {
 			e = SAYSO_ERR_DB;
 			goto out;

@@ -35,7 +35,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	int64_t when =
 	    in->received_at_ms ? in->received_at_ms : sayso_time_now_ms();
 	sayso_time_format(when, at, sizeof at);
-	char derived[65];
+	char derived[SAYSO_HEX256_MAX];
 	const char *pid = in->provider_id;
 	if (!pid || !*pid) {
 		/* No provider id: identify by sender, time and text. */

@@ -44,8 +44,8 @@ struct sayso_store {
 	char errmsg[SAYSO_ERRMSG_MAX];
 	unsigned char secret[SAYSO_SECRET_LEN];
 	bool have_secret;
-	char site_check[65];
-	char device[65];
+	char site_check[SAYSO_HEX256_MAX];
+	char device[SAYSO_DEVICE_MAX];
 	int txdepth;
 	bool readonly;
 	struct stmt_slot stmts[STMT_CACHE];
@@ -559,7 +559,7 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 	bool memory = strcmp(path, ":memory:") == 0;
 	snprintf(st->path, sizeof st->path, "%s", path);
 	st->readonly = (flags & SAYSO_STORE_READONLY) != 0;
-	char spath[1100];
+	char spath[SAYSO_AUXPATH_MAX];
 	secret_path(path, spath, sizeof spath);
 	bool db_exists = !memory && file_exists(path);
 	bool secret_exists = !memory && file_exists(spath);
@@ -649,7 +649,7 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 		if (!(flags & SAYSO_STORE_NOSECRET)) {
 			if ((e = read_secret(st, spath)) != SAYSO_OK)
 				goto fail;
-			char stored[65];
+			char stored[SAYSO_HEX256_MAX];
 			memcpy(stored, st->site_check, sizeof stored);
 			if ((e = compute_site_check(st)) != SAYSO_OK)
 				goto fail;
@@ -667,7 +667,7 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 				goto fail;
 		}
 	}
-	char dev[65];
+	char dev[SAYSO_DEVICE_MAX];
 	bool have_dev = false;
 	if ((e = meta_get(st, "device_id", dev, sizeof dev, &have_dev)) !=
 	    SAYSO_OK)
@@ -695,7 +695,7 @@ fail:
 		sqlite3_close_v2(st->db);
 		st->db = NULL;
 		unlink(path);
-		char aux[1100];
+		char aux[SAYSO_AUXPATH_MAX];
 		snprintf(aux, sizeof aux, "%s-wal", path);
 		unlink(aux);
 		snprintf(aux, sizeof aux, "%s-shm", path);
@@ -707,20 +707,29 @@ fail:
 	return e;
 }
 
+bool sayso_device_id_valid(const char *id)
+{
+	if (!id || !*id || strlen(id) >= SAYSO_DEVICE_MAX)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		      *p == '.' || *p == ':'))
+			return false;
+	return true;
+}
+
 enum sayso_err sayso_store_set_device(struct sayso_store *st, const char *id,
 				      const char *kind)
 {
 	if (!id || !*id || strlen(id) >= sizeof st->device)
 		return sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"a device id has 1 to 64 characters");
-	for (const char *p = id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		      *p == '.' || *p == ':'))
-			return sayso_store_fail(st, SAYSO_ERR_INVAL,
-						"device id '%s': use letters, "
-						"digits, - _ . :",
-						id);
+	if (!sayso_device_id_valid(id))
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"device id '%s': use letters, "
+					"digits, - _ . :",
+					id);
 	snprintf(st->device, sizeof st->device, "%s", id);
 	if (st->readonly)
 		return SAYSO_OK;

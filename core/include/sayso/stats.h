@@ -145,7 +145,7 @@ struct sayso_report_row {
 	char text[SAYSO_REPORT_TEXT_MAX + 1];
 	enum sayso_report_status status;
 	char channel[16];
-	char device[65];
+	char device[SAYSO_DEVICE_MAX];
 	char cast_at[SAYSO_TIME_LEN + 1];
 	char updated_at[SAYSO_TIME_LEN + 1];
 	char note[SAYSO_NOTE_MAX + 1]; /* note of the latest change in history

@@ -6,7 +6,7 @@
  * results.json, results.csv and, with a URL, qr.png and qr.svg pointing at
  * where the page will be published. The numbers are libsaysocore's:
  * sayso_election_load() + sayso_tally_run() (the same as `tally`),
- * sayso_stats_turnout() and sayso_stats_rule_sentence(); this file lays them
+ * sayso_ballot_counts() and sayso_stats_rule_sentence(); this file lays them
  * out. The directory is replaced atomically (html.c).
  */
 #include <jansson.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include "html.h"
 #include "sayso/round.h"
+#include "sayso/ballot.h"
 #include "sayso/stats.h"
 #include "sayso/tally.h"
 
@@ -21,7 +22,7 @@ struct admin_results {
 	struct sayso_round round;
 	struct sayso_election *e;
 	struct sayso_tally t;
-	struct sayso_turnout turnout;
+	struct sayso_ballot_counts turnout;
 	char rule_text[512];
 	char tallied_at[SAYSO_TIME_LEN + 1];
 	size_t *by_votes; /* project indexes, most votes first */
@@ -93,7 +94,7 @@ int admin_results_load(struct admin_ctx *ctx, const char *code, int rule,
 				err[0] ? err : sayso_strerror(e));
 		goto fail;
 	}
-	e = sayso_stats_turnout(ctx->st, res->round.id, &res->turnout);
+	e = sayso_ballot_counts(ctx->st, res->round.id, &res->turnout);
 	if (e != SAYSO_OK) {
 		rc = admin_fail_store(ctx, code, e);
 		goto fail;

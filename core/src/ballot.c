@@ -484,40 +484,61 @@ fail:
 enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 				   struct sayso_ballot_counts *out)
 {
+	enum sayso_err err = SAYSO_OK;
+	int rc;
+
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *s = sayso_store_stmt(
-	    st, "SELECT status, channel, count(*) FROM ballots WHERE "
-		"round_id = ?1 GROUP BY status, channel");
+	    st, "SELECT status, channel, count(*), min(cast_at), max(cast_at)"
+		" FROM ballots WHERE round_id = ?1 GROUP BY status, channel");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, round_id);
-	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		enum sayso_ballot_status status = SAYSO_BALLOT_REJECTED;
-		(void)sayso_ballot_status_parse(
-		    (const char *)sqlite3_column_text(s, 0), &status);
+		const char *sname = (const char *)sqlite3_column_text(s, 0);
+		const char *chname = (const char *)sqlite3_column_text(s, 1);
+		int64_t n = sqlite3_column_int64(s, 2);
+		const char *a = (const char *)sqlite3_column_text(s, 3);
+		const char *b = (const char *)sqlite3_column_text(s, 4);
+		enum sayso_ballot_status status;
 		enum sayso_channel ch;
-		int64_t c = sqlite3_column_int64(s, 2);
+
+		if (sayso_ballot_status_parse(sname, &status) != SAYSO_OK) {
+			err = sayso_store_fail(st, SAYSO_ERR_CORRUPT,
+					       "a ballot has status '%s'",
+					       sname ? sname : "");
+			goto out;
+		}
 		switch (status) {
-		case SAYSO_BALLOT_COUNTED:
-			out->counted += c;
-			if (sayso_channel_parse(
-				(const char *)sqlite3_column_text(s, 1), &ch) ==
-			    SAYSO_OK)
-				out->by_channel[ch] += c;
-			break;
 		case SAYSO_BALLOT_SUPERSEDED:
-			out->superseded += c;
-			break;
+			out->superseded += n;
+			continue;
 		case SAYSO_BALLOT_REJECTED:
-			out->rejected += c;
+			out->rejected += n;
+			continue;
+		case SAYSO_BALLOT_COUNTED:
 			break;
 		}
+		if (sayso_channel_parse(chname, &ch) != SAYSO_OK ||
+		    (size_t)ch >=
+			sizeof out->by_channel / sizeof out->by_channel[0]) {
+			err = sayso_store_fail(st, SAYSO_ERR_CORRUPT,
+					       "a ballot has channel '%s'",
+					       chname ? chname : "");
+			goto out;
+		}
+		out->by_channel[ch] += n;
+		out->counted += n;
+		if (a && (!out->first[0] || strcmp(a, out->first) < 0))
+			snprintf(out->first, sizeof out->first, "%s", a);
+		if (b && strcmp(b, out->last) > 0)
+			snprintf(out->last, sizeof out->last, "%s", b);
 	}
-	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return sayso_store_sqlfail(st, "count ballots");
-	return SAYSO_OK;
+		err = sayso_store_sqlfail(st, "count ballots");
+out:
+	sqlite3_reset(s);
+	return err;
 }
 
 enum sayso_err sayso_ballot_find(struct sayso_store *st, int64_t round_id,

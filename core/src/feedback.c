@@ -154,6 +154,23 @@ static enum sayso_err new_ref(char *out, size_t outsz)
 	return SAYSO_OK;
 }
 
+/* Whether a report with uid is stored (*taken). */
+static enum sayso_err report_uid_exists(struct sayso_store *st, const char *uid,
+					bool *taken)
+{
+	sqlite3_stmt *s =
+	    sayso_store_stmt(st, "SELECT 1 FROM reports WHERE uid = ?1");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sayso_store_sqlfail(st, "look up report");
+	*taken = rc == SQLITE_ROW;
+	return SAYSO_OK;
+}
+
 enum sayso_err sayso_report_add(struct sayso_store *st,
 				const struct sayso_report_in *in, char *ref_out,
 				size_t refsz)
@@ -180,6 +197,17 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
+	/* A uid already stored is told apart by asking, inside the same
+	 * transaction, not by reading SQLite's message text: afterwards a
+	 * UNIQUE failure can only be the reference. */
+	bool uid_taken = false;
+	if ((e = report_uid_exists(st, uid, &uid_taken)) != SAYSO_OK)
+		goto fail;
+	if (uid_taken) {
+		e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
+				     "report %s is already stored", uid);
+		goto fail;
+	}
 	sqlite3_stmt *s = sayso_store_stmt(
 	    st, "INSERT INTO reports(uid, ref, category, street, location, "
 		"text, status, resident_id, channel, device_id, cast_at, "
@@ -211,15 +239,7 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 		if (sqlite3_step(s) == SQLITE_DONE)
 			break;
 		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
-		const char *msg = sqlite3_errmsg(sayso_store_sqlite(st));
 		sqlite3_reset(s);
-		if (ext == SQLITE_CONSTRAINT_UNIQUE &&
-		    strstr(msg, "reports.uid")) {
-			e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					     "report %s is already stored",
-					     uid);
-			goto fail;
-		}
 		if (ext != SQLITE_CONSTRAINT_UNIQUE || attempt > 5 ||
 		    (in->ref && *in->ref)) {
 			e = sayso_store_sqlfail(st, "store report");

@@ -739,63 +739,6 @@ void sayso_open311_from_report(const struct sayso_report_row *r,
 
 /* ---- participatory budgeting ---- */
 
-enum sayso_err sayso_stats_turnout(struct sayso_store *st, int64_t round_id,
-				   struct sayso_turnout *out)
-{
-	sqlite3_stmt *s;
-	int rc;
-	enum sayso_err err = SAYSO_OK;
-
-	memset(out, 0, sizeof *out);
-	s = sayso_store_stmt(
-	    st, "SELECT status, channel, count(*), min(cast_at), max(cast_at)"
-		" FROM ballots WHERE round_id = ?1 GROUP BY status, channel");
-	if (s == NULL)
-		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *status = (const char *)sqlite3_column_text(s, 0);
-		const char *chname = (const char *)sqlite3_column_text(s, 1);
-		int64_t n = sqlite3_column_int64(s, 2);
-		const char *a = (const char *)sqlite3_column_text(s, 3);
-		const char *b = (const char *)sqlite3_column_text(s, 4);
-		enum sayso_channel ch;
-
-		if (status == NULL || chname == NULL) {
-			err = sayso_store_fail(st, SAYSO_ERR_CORRUPT,
-					       "a ballot has no status");
-			goto out;
-		}
-		if (strcmp(status, "superseded") == 0) {
-			out->superseded += n;
-			continue;
-		}
-		if (strcmp(status, "rejected") == 0) {
-			out->rejected += n;
-			continue;
-		}
-		if (sayso_channel_parse(chname, &ch) != SAYSO_OK ||
-		    (unsigned)ch >= 4) {
-			err = sayso_store_fail(st, SAYSO_ERR_CORRUPT,
-					       "a ballot has channel '%s'",
-					       chname);
-			goto out;
-		}
-		out->by_channel[ch] += n;
-		out->counted += n;
-		if (a != NULL &&
-		    (out->first[0] == '\0' || strcmp(a, out->first) < 0))
-			sayso_strlcpy_utf8(out->first, a, sizeof out->first);
-		if (b != NULL && strcmp(b, out->last) > 0)
-			sayso_strlcpy_utf8(out->last, b, sizeof out->last);
-	}
-	if (rc != SQLITE_DONE)
-		err = sayso_store_sqlfail(st, "ballots by channel");
-out:
-	sqlite3_reset(s);
-	return err;
-}
-
 void sayso_stats_rule_sentence(int rule, char *out, size_t outsz)
 {
 	const char *t = "";

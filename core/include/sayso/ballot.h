@@ -113,11 +113,18 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 				    size_t *changed);
 
-/* Ballot counts of a round by status. */
+/* Ballot counts of a round by status: the turnout. The one query for it
+ * (admin round show, results, voters, the kiosk staff screen). */
 struct sayso_ballot_counts {
 	int64_t counted, superseded, rejected;
-	int64_t by_channel[4]; /* counted, by enum sayso_channel */
+	int64_t by_channel[4]; /* counted, by enum sayso_channel; sums to
+				  counted */
+	char first[SAYSO_TIME_LEN + 1]; /* first and last counted ballot's
+					   cast_at, "" if none */
+	char last[SAYSO_TIME_LEN + 1];
 };
+/* SAYSO_ERR_CORRUPT (detail on st) for a stored ballot with an unknown
+ * status or channel; storage errors. */
 enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 				   struct sayso_ballot_counts *out);
 

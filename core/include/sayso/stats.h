@@ -204,21 +204,8 @@ void sayso_category_label(const char *code, char *out, size_t outsz);
 
 /* ---- participatory budgeting: what the results page adds to a tally ---- */
 
-struct sayso_turnout {
-	int64_t
-	    by_channel[4]; /* counted ballots, indexed by enum sayso_channel */
-	int64_t counted;   /* sum of by_channel */
-	int64_t superseded;
-	int64_t rejected;
-	char first[SAYSO_TIME_LEN +
-		   1]; /* first and last counted ballot, "" if none */
-	char last[SAYSO_TIME_LEN + 1];
-};
-
-/* Counts a round's ballots: counted ones by channel, and superseded and
- * rejected ones. SAYSO_ERR_CORRUPT for an unknown stored channel. */
-enum sayso_err sayso_stats_turnout(struct sayso_store *st, int64_t round_id,
-				   struct sayso_turnout *out);
+/* Turnout (counted ballots by channel, superseded, rejected, first and
+ * last) is sayso_ballot_counts() in ballot.h. */
 
 /*
  * The rule in one plain sentence for residents ("Projects were funded in

@@ -291,9 +291,9 @@ static enum sayso_err do_report(struct sayso_store *st,
 	}
 	const char *cat = sayso_report_guess_category(cmd->text);
 	int si = -1;
-	if (cfg->kiosk.streets.n)
-		si = sayso_street_match(cmd->text, cfg->kiosk.streets.items,
-					cfg->kiosk.streets.n);
+	if (cfg->site.streets.n)
+		si = sayso_street_match(cmd->text, cfg->site.streets.items,
+					cfg->site.streets.n);
 	char text[SAYSO_REPORT_TEXT_MAX + 1];
 	/* Keep the first SAYSO_REPORT_TEXT_MAX bytes, cut at a UTF-8
 	 * boundary. */
@@ -307,7 +307,7 @@ static enum sayso_err do_report(struct sayso_store *st,
 	text[tl] = '\0';
 	struct sayso_report_in in = {
 	    .category = cat,
-	    .street = si >= 0 ? cfg->kiosk.streets.items[si] : NULL,
+	    .street = si >= 0 ? cfg->site.streets.items[si] : NULL,
 	    .text = text,
 	    .resident_id = rid,
 	    .channel = SAYSO_CH_SMS,
@@ -320,7 +320,7 @@ static enum sayso_err do_report(struct sayso_store *st,
 	snprintf(reply, replysz,
 		 "Thanks, your report is logged as %s (%s%s%s).", ref, cat,
 		 si >= 0 ? ", " : "",
-		 si >= 0 ? cfg->kiosk.streets.items[si] : "");
+		 si >= 0 ? cfg->site.streets.items[si] : "");
 	add(reply, replysz, " Quote %s if you contact us about it.", ref);
 	snprintf(outcome, outcomesz, "report");
 	return SAYSO_OK;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "sayso/categories.h"
 #include "sayso/stats.h"
 #include "sayso/tally.h"
 
@@ -671,21 +672,6 @@ static const char *status_phrase(enum sayso_report_status s)
 	return "";
 }
 
-void sayso_category_label(const char *code, char *out, size_t outsz)
-{
-	size_t i;
-
-	if (outsz == 0)
-		return;
-	sayso_strlcpy_utf8(out, code ? code : "", outsz);
-	for (i = 0; out[i] != '\0'; i++) {
-		if (out[i] == '_' || out[i] == '-')
-			out[i] = ' ';
-		else if (i == 0 && out[i] >= 'a' && out[i] <= 'z')
-			out[i] = (char)(out[i] - 'a' + 'A');
-	}
-}
-
 /* "2026-11-23T10:15:00.123Z" -> "2026-11-23T10:15:00Z" (GeoReport examples
  * carry whole seconds with a zone). */
 static void open311_time(const char *iso, char *out, size_t outsz)
@@ -712,10 +698,9 @@ void sayso_open311_from_report(const struct sayso_report_row *r,
 	sayso_strlcpy_utf8(out->status_notes,
 			   r->note[0] ? r->note : status_phrase(r->status),
 			   sizeof out->status_notes);
-	sayso_category_label(r->category, out->service_name,
-			     sizeof out->service_name);
-	sayso_strlcpy_utf8(out->service_code, r->category,
-			   sizeof out->service_code);
+	sayso_category_open311(r->category, out->service_code,
+			       sizeof out->service_code, out->service_name,
+			       sizeof out->service_name);
 	sayso_strlcpy_utf8(out->description, r->text, sizeof out->description);
 	open311_time(r->cast_at, out->requested_datetime,
 		     sizeof out->requested_datetime);

@@ -40,13 +40,14 @@ struct sayso_config {
 		char results_url[SAYSO_URL_MAX]; /* QR target */
 		struct sayso_list languages;	 /* en, pl */
 		char round[33]; /* default round code, "" = the open one */
+		struct sayso_list categories; /* report category codes
+						 (categories.h) */
+		struct sayso_list streets;    /* street picker, SMS match */
 	} site;
 	struct {
 		int idle_seconds;	       /* 60 */
 		int idle_countdown;	       /* 10 */
 		char staff_pin[17];	       /* "" = staff exit disabled */
-		struct sayso_list categories;  /* report category codes */
-		struct sayso_list streets;     /* street picker */
 		enum sayso_verify verify;      /* none */
 		bool cursor;		       /* false: hidden */
 		bool fullscreen;	       /* true */

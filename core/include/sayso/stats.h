@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "sayso/err.h"
+#include "sayso/categories.h"
 #include "sayso/feedback.h"
 #include "sayso/store.h"
 
@@ -199,8 +200,8 @@ const char *sayso_open311_status(enum sayso_report_status s);
 void sayso_open311_from_report(const struct sayso_report_row *r,
 			       struct sayso_open311_request *out);
 
-/* A category code in readable form: "fly_tipping" -> "Fly tipping". */
-void sayso_category_label(const char *code, char *out, size_t outsz);
+/* sayso_category_label() and the Open311 service of a category are in
+ * sayso/categories.h. */
 
 /* ---- participatory budgeting: what the results page adds to a tally ---- */
 

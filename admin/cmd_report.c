@@ -230,7 +230,7 @@ done:
 		admin_results_free(res[i]);
 	free(res);
 	free(rounds);
-	sayso_ratings_summary_free(&rs);
-	sayso_reports_summary_free(&ps);
+	sayso_ratings_summary_cleanup(&rs);
+	sayso_reports_summary_cleanup(&ps);
 	return rc;
 }

@@ -99,7 +99,8 @@ int admin_results_load(struct admin_ctx *ctx, const char *code, int rule,
 		rc = admin_fail_store(ctx, code, e);
 		goto fail;
 	}
-	sayso_stats_rule_sentence(rule, res->rule_text, sizeof res->rule_text);
+	sayso_stats_rule_sentence((enum sayso_rule)rule, res->rule_text,
+				  sizeof res->rule_text);
 	sayso_time_format(sayso_time_now_ms(), res->tallied_at,
 			  sizeof res->tallied_at);
 	res->by_votes = calloc(res->e->nprojects + 1, sizeof(size_t));
@@ -348,7 +349,7 @@ void admin_results_html(FILE *f, const struct admin_results *res,
 		if (sayso_qr_encode(url, &qr) == SAYSO_OK) {
 			admin_qr_svg(f, &qr, "QR code linking to this page",
 				     false);
-			sayso_qr_free(&qr);
+			sayso_qr_cleanup(&qr);
 		}
 		fputs("<p>Scan the code or go to <a href=\"", f);
 		html_esc(f, url);
@@ -568,6 +569,6 @@ fail:
 	rc = admin_outdir_finish(ctx, &od, false);
 done:
 	admin_results_free(res);
-	sayso_qr_free(&qr);
+	sayso_qr_cleanup(&qr);
 	return rc ? rc : ADMIN_EXIT_OK;
 }

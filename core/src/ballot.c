@@ -116,7 +116,7 @@ enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
 
 /* The stored ballot that currently counts for a resident. */
 struct counted {
-	int found;
+	bool found;
 	int64_t id;
 	char uid[SAYSO_UID_LEN + 1];
 	int64_t cast_at_ms;
@@ -136,7 +136,7 @@ static enum sayso_err find_counted(struct sayso_store *st, int64_t round_id,
 	sqlite3_bind_text(s, 2, resident, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		c->found = 1;
+		c->found = true;
 		c->id = sqlite3_column_int64(s, 0);
 		sayso_column_copy(s, 1, c->uid, sizeof c->uid);
 		const char *t = (const char *)sqlite3_column_text(s, 2);
@@ -549,7 +549,7 @@ enum sayso_err sayso_ballot_find(struct sayso_store *st, int64_t round_id,
 	enum sayso_err e = find_counted(st, round_id, resident_id, &c);
 	if (e != SAYSO_OK)
 		return e;
-	*found = c.found != 0;
+	*found = c.found;
 	if (cast_at_ms)
 		*cast_at_ms = c.cast_at_ms;
 	if (ch)

@@ -315,11 +315,11 @@ enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 		goto fail;
 	return SAYSO_OK;
 fail:
-	sayso_ratings_summary_free(out);
+	sayso_ratings_summary_cleanup(out);
 	return err;
 }
 
-void sayso_ratings_summary_free(struct sayso_ratings_summary *s)
+void sayso_ratings_summary_cleanup(struct sayso_ratings_summary *s)
 {
 	if (s == NULL)
 		return;
@@ -527,11 +527,11 @@ enum sayso_err sayso_stats_reports(struct sayso_store *st, int64_t since_ms,
 		goto fail;
 	return SAYSO_OK;
 fail:
-	sayso_reports_summary_free(out);
+	sayso_reports_summary_cleanup(out);
 	return err;
 }
 
-void sayso_reports_summary_free(struct sayso_reports_summary *s)
+void sayso_reports_summary_cleanup(struct sayso_reports_summary *s)
 {
 	if (s == NULL)
 		return;
@@ -724,11 +724,11 @@ void sayso_open311_from_report(const struct sayso_report_row *r,
 
 /* ---- participatory budgeting ---- */
 
-void sayso_stats_rule_sentence(int rule, char *out, size_t outsz)
+void sayso_stats_rule_sentence(enum sayso_rule rule, char *out, size_t outsz)
 {
 	const char *t = "";
 
-	switch ((enum sayso_rule)rule) {
+	switch (rule) {
 	case SAYSO_RULE_APPROVAL:
 		t = "Each project's votes were counted; this count on its own "
 		    "does not decide which projects are funded.";

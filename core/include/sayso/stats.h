@@ -22,6 +22,7 @@
 #include "sayso/categories.h"
 #include "sayso/feedback.h"
 #include "sayso/store.h"
+#include "sayso/tally.h"
 
 #define SAYSO_FACES 5
 #define SAYSO_STATS_KEY_MAX 129 /* group key, category or street + NUL */
@@ -80,14 +81,14 @@ struct sayso_ratings_summary {
 /*
  * Summarises the ratings cast in [since_ms, until_ms) (0 = open end), grouped
  * by `by`. out is filled (zeroed first) and owns its arrays: release with
- * sayso_ratings_summary_free(). SAYSO_ERR_INVAL when until <= since (both
+ * sayso_ratings_summary_cleanup(). SAYSO_ERR_INVAL when until <= since (both
  * set); store errors with detail on st.
  */
 enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 				   int64_t until_ms, enum sayso_stats_by by,
 				   struct sayso_ratings_summary *out);
 /* Frees the arrays; safe on a zeroed or already freed summary. */
-void sayso_ratings_summary_free(struct sayso_ratings_summary *s);
+void sayso_ratings_summary_cleanup(struct sayso_ratings_summary *s);
 
 /*
  * 95% (or any z) Wilson score interval for k successes out of n. Fills
@@ -126,12 +127,12 @@ struct sayso_reports_summary {
  * other status) and the median time to resolve. The time to resolve of a
  * report that is resolved now runs from when it was made to its latest change
  * to resolved in report_history (updated_at when history has none). Release
- * with sayso_reports_summary_free().
+ * with sayso_reports_summary_cleanup().
  */
 enum sayso_err sayso_stats_reports(struct sayso_store *st, int64_t since_ms,
 				   int64_t until_ms,
 				   struct sayso_reports_summary *out);
-void sayso_reports_summary_free(struct sayso_reports_summary *s);
+void sayso_reports_summary_cleanup(struct sayso_reports_summary *s);
 
 #define SAYSO_LOCATION_MAX 256
 #define SAYSO_NOTE_MAX 500
@@ -213,6 +214,6 @@ void sayso_open311_from_report(const struct sayso_report_row *r,
  * order of votes ..."), into out. rule is an enum sayso_rule (tally.h) value;
  * an unknown value gives "". Cannot fail.
  */
-void sayso_stats_rule_sentence(int rule, char *out, size_t outsz);
+void sayso_stats_rule_sentence(enum sayso_rule rule, char *out, size_t outsz);
 
 #endif

@@ -16,6 +16,7 @@
 #include "sayso/categories.h"
 #include "sayso/config.h"
 #include "sayso/log.h"
+#include "sayso/store.h"
 
 enum kind { K_STR, K_INT, K_BOOL, K_LIST, K_VERIFY, K_PROVIDER };
 
@@ -374,6 +375,14 @@ enum sayso_err sayso_config_load(struct sayso_config *c, const char *path,
 			snprintf(err, errsz, "%s: could not be read", path);
 		sayso_config_cleanup(c);
 		return rc > 0 ? SAYSO_ERR_PARSE : SAYSO_ERR_IO;
+	}
+	if (c->kiosk.device[0] && !sayso_device_id_valid(c->kiosk.device)) {
+		snprintf(err, errsz,
+			 "%s: [kiosk] device = '%s': use letters, digits, "
+			 "- _ . :",
+			 path, c->kiosk.device);
+		sayso_config_cleanup(c);
+		return SAYSO_ERR_PARSE;
 	}
 	if (c->site.categories.n == 0) {
 		snprintf(err, errsz, "%s: [site] categories must not be empty",

@@ -177,6 +177,15 @@ static void test_site_categories(void **state)
 	assert_int_equal(deprecations, 1);
 	sayso_config_cleanup(&c);
 
+	/* The device id is checked once, by the store's rule, at load. */
+	p = write_ini("d.ini", "[kiosk]\ndevice = hall kiosk\n");
+	assert_int_equal(sayso_config_load(&c, p, err, sizeof err),
+			 SAYSO_ERR_PARSE);
+	assert_non_null(strstr(err, "[kiosk] device = 'hall kiosk'"));
+	p = write_ini("d2.ini", "[kiosk]\ndevice = hall-1.lan:a_b\n");
+	assert_int_equal(sayso_config_load(&c, p, err, sizeof err), SAYSO_OK);
+	sayso_config_cleanup(&c);
+
 	p = write_ini("e.ini", "[site]\ncategories = ,\n");
 	assert_int_equal(sayso_config_load(&c, p, err, sizeof err),
 			 SAYSO_ERR_PARSE);

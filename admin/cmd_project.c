@@ -57,8 +57,9 @@ int admin_cmd_project_add(struct admin_ctx *ctx, int argc, char **argv)
 	memset(&p, 0, sizeof p);
 	if (number) {
 		long long v;
-		if ((rc =
-			 admin_int(ctx, cmd, "number", number, 1, 1000000, &v)))
+		if ((rc = admin_int(ctx, cmd, "number", number,
+				    SAYSO_PROJECT_NUMBER_MIN,
+				    SAYSO_PROJECT_NUMBER_MAX, &v)))
 			return rc;
 		p.number = (int)v;
 	}
@@ -237,7 +238,7 @@ static bool row_fields(struct import *im, char **f, size_t nf, long line,
 		char *end;
 		errno = 0;
 		long v = strtol(f[0], &end, 10);
-		if (*end || errno || v < 1 || v > 1000000) {
+		if (*end || errno || !sayso_project_number_valid(v)) {
 			row_error(im, line,
 				  "field number: '%s' is not a whole number "
 				  "from 1",

@@ -58,6 +58,6 @@ int admin_cmd_qr(struct admin_ctx *ctx, int argc, char **argv)
 		admin_qr_ansi(ctx->out, &qr);
 		fprintf(ctx->out, "%s\n", pos[0]);
 	}
-	sayso_qr_free(&qr);
+	sayso_qr_cleanup(&qr);
 	return rc;
 }

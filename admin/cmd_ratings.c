@@ -478,6 +478,6 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 	} else {
 		print_table(ctx, &s);
 	}
-	sayso_ratings_summary_free(&s);
+	sayso_ratings_summary_cleanup(&s);
 	return rc;
 }

@@ -71,8 +71,8 @@ static void report_cleanup(struct report *rep)
 		admin_results_free(rep->res[i]);
 	free(rep->res);
 	free(rep->rounds);
-	sayso_ratings_summary_free(&rep->rs);
-	sayso_reports_summary_free(&rep->ps);
+	sayso_ratings_summary_cleanup(&rep->rs);
+	sayso_reports_summary_cleanup(&rep->ps);
 }
 
 /* Loads and tallies round code, or every round that is not a draft. */

@@ -406,7 +406,7 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 		print_counts(ctx, "street", s.streets, s.nstreets,
 			     ADMIN_FMT_TABLE);
 	}
-	sayso_reports_summary_free(&s);
+	sayso_reports_summary_cleanup(&s);
 	return rc;
 }
 

@@ -6,7 +6,7 @@
  * results.json, results.csv and, with a URL, qr.png and qr.svg pointing at
  * where the page will be published. The numbers are libsaysocore's:
  * sayso_election_load() + sayso_tally_run() (the same as `tally`),
- * sayso_stats_turnout() and sayso_stats_rule_sentence(); this file lays them
+ * sayso_ballot_counts() and sayso_stats_rule_sentence(); this file lays them
  * out. The directory is replaced atomically (html.c).
  */
 #include <jansson.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include "html.h"
 #include "sayso/round.h"
+#include "sayso/ballot.h"
 #include "sayso/stats.h"
 #include "sayso/tally.h"
 
@@ -21,7 +22,7 @@ struct admin_results {
 	struct sayso_round round;
 	struct sayso_election *e;
 	struct sayso_tally t;
-	struct sayso_turnout turnout;
+	struct sayso_ballot_counts turnout;
 	char rule_text[512];
 	char tallied_at[SAYSO_TIME_LEN + 1];
 	size_t *by_votes; /* project indexes, most votes first */
@@ -92,12 +93,13 @@ int admin_results_load(struct admin_ctx *ctx, const char *code,
 				err[0] ? err : sayso_strerror(e));
 		goto fail;
 	}
-	e = sayso_stats_turnout(ctx->st, res->round.id, &res->turnout);
+	e = sayso_ballot_counts(ctx->st, res->round.id, &res->turnout);
 	if (e != SAYSO_OK) {
 		rc = admin_fail_store(ctx, code, e);
 		goto fail;
 	}
-	sayso_stats_rule_sentence(rule, res->rule_text, sizeof res->rule_text);
+	sayso_stats_rule_sentence((enum sayso_rule)rule, res->rule_text,
+				  sizeof res->rule_text);
 	sayso_time_format(sayso_time_now_ms(), res->tallied_at,
 			  sizeof res->tallied_at);
 	res->by_votes = calloc(res->e->nprojects + 1, sizeof(size_t));
@@ -374,7 +376,7 @@ static void results_share(FILE *f, const struct admin_results *res,
 		if (sayso_qr_encode(url, &qr) == SAYSO_OK) {
 			admin_qr_svg(f, &qr, "QR code linking to this page",
 				     false);
-			sayso_qr_free(&qr);
+			sayso_qr_cleanup(&qr);
 		}
 		fputs("<p>Scan the code or go to <a href=\"", f);
 		html_esc(f, url);
@@ -602,6 +604,6 @@ fail:
 	rc = admin_outdir_finish(ctx, &od, false);
 done:
 	admin_results_free(res);
-	sayso_qr_free(&qr);
+	sayso_qr_cleanup(&qr);
 	return rc ? rc : ADMIN_EXIT_OK;
 }

@@ -51,9 +51,7 @@ int admin_cmd_round_create(struct admin_ctx *ctx, int argc, char **argv)
 		return admin_fail(ctx, "%s: --title is longer than %d bytes",
 				  cmd, (int)sizeof r.title - 1);
 	snprintf(r.title, sizeof r.title, "%s", title);
-	if (strlen(currency) != 3 || currency[0] < 'A' || currency[0] > 'Z' ||
-	    currency[1] < 'A' || currency[1] > 'Z' || currency[2] < 'A' ||
-	    currency[2] > 'Z')
+	if (!sayso_currency_valid(currency))
 		return admin_fail(ctx,
 				  "%s: --currency: '%s' is not an ISO 4217 "
 				  "code like GBP",

@@ -4,7 +4,7 @@
  * Counted ballots per channel (one per resident, by the one-vote rule),
  * superseded and rejected ballots, and turnout against an electorate size
  * the organisers give (sayso does not know who lives in the area). The
- * counting is libsaysocore's (sayso_stats_turnout()).
+ * counting is libsaysocore's (sayso_ballot_counts()).
  */
 #include <string.h>
 
@@ -12,6 +12,7 @@
 
 #include "admin.h"
 #include "sayso/round.h"
+#include "sayso/ballot.h"
 #include "sayso/stats.h"
 
 static const enum sayso_channel channels[] = {SAYSO_CH_KIOSK, SAYSO_CH_SMS,
@@ -37,8 +38,8 @@ int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv)
 	struct sayso_round r;
 	if ((rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)))
 		return rc;
-	struct sayso_turnout t;
-	enum sayso_err e = sayso_stats_turnout(ctx->st, r.id, &t);
+	struct sayso_ballot_counts t;
+	enum sayso_err e = sayso_ballot_counts(ctx->st, r.id, &t);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, cmd, e);
 	double turnout = el ? (double)t.counted / (double)el : 0;

@@ -113,8 +113,8 @@ void admin_qr_ansi(FILE *f, const struct sayso_qr *qr);
  * at a home directory is refused.
  */
 struct admin_outdir {
-	char dir[1024];
-	char tmp[1100];
+	char dir[SAYSO_PATH_MAX];
+	char tmp[SAYSO_AUXPATH_MAX];
 };
 /* Creates the temp dir. ADMIN_EXIT_OK or an error printed on ctx->err. */
 int admin_outdir_begin(struct admin_ctx *ctx, struct admin_outdir *od,

@@ -349,7 +349,7 @@ int main(int argc, char **argv)
 		       "cpu (%lld ratings, %zu groups)\n",
 		       sayso_stats_by_name((enum sayso_stats_by)by), t, c,
 		       (long long)rs.all.n, rs.ngroups);
-		sayso_ratings_summary_free(&rs);
+		sayso_ratings_summary_cleanup(&rs);
 	}
 	t = now_ms();
 	if (sayso_stats_reports(st, 0, 0, &ps) != SAYSO_OK)
@@ -357,7 +357,7 @@ int main(int argc, char **argv)
 	printf("  %-44s %8.1f ms wall (rate %.3f, median %.2f days)\n",
 	       "sayso_stats_reports", now_ms() - t, ps.resolution_rate,
 	       ps.median_days);
-	sayso_reports_summary_free(&ps);
+	sayso_reports_summary_cleanup(&ps);
 	t = now_ms();
 	if (sayso_stats_report_list(st, NULL, &rows, &nrows) != SAYSO_OK)
 		die("report list", st);

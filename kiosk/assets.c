@@ -389,7 +389,7 @@ void kiosk_draw_qr(struct kiosk_assets *a, const char *url, SDL_Rect rc)
 					    a->qr_tex, SDL_ScaleModeNearest);
 				SDL_FreeSurface(s);
 			}
-			sayso_qr_free(&qr);
+			sayso_qr_cleanup(&qr);
 			if (!a->qr_tex)
 				a->qr_failed = true;
 		}

@@ -282,7 +282,10 @@ struct kiosk_session {
 	char sms_code[8]; /* code sent by SMS */
 	char sms_typed[16];
 	int sms_tries;
-	bool picked[SAYSO_MAX_PICKS];
+	/* picked[n]: project number n is chosen. Indexed by number, not by
+	 * position, so every project of a round can be picked however many
+	 * there are (numbers run 1..SAYSO_PROJECT_NUMBER_MAX). */
+	bool picked[SAYSO_PROJECT_NUMBER_MAX + 1];
 	int pick_page;
 	int64_t prev_cast_at_ms;
 	enum sayso_channel prev_channel;
@@ -320,7 +323,7 @@ struct kiosk_app {
 	struct sayso_store *st;
 	char db_path[SAYSO_PATH_MAX];
 	char assets_dir[SAYSO_PATH_MAX];
-	char device[65];
+	char device[SAYSO_DEVICE_MAX];
 
 	SDL_Window *win;
 	SDL_Renderer *ren;
@@ -430,6 +433,11 @@ int kiosk_key_digit(SDL_Keycode k);
 
 /* Toggles the project number typed so far on the vote screen, if any. */
 void kiosk_vote_digit_flush(struct kiosk_app *app);
+/* Whether project number is picked on the vote screen. */
+bool kiosk_vote_picked(const struct kiosk_app *app, int number);
+/* Picks or unpicks project number as a tap on its card does: a pick the
+ * ballot rules refuse is undone with a notice in app->s.message. */
+void kiosk_vote_toggle(struct kiosk_app *app, int number);
 /* Money in the round's currency. */
 void kiosk_money(struct kiosk_app *app, int64_t minor, char *out, size_t sz);
 

@@ -23,23 +23,21 @@ enum { R_PICK = 100, R_ELSEWHERE };
 
 /* ---- category ---- */
 
+static const char *strings_lookup(void *ud, const char *key)
+{
+	return kiosk_str(ud, key);
+}
+
+/* The label rule is core's (sayso_category_label_lookup). */
 static void category_label(struct kiosk_app *app, const char *code, char *out,
 			   size_t sz)
 {
-	char key[96];
-	const char *s;
-
-	snprintf(key, sizeof(key), "category.%s", code);
-	s = kiosk_str(app->str, key);
-	if (strcmp(s, key) == 0)
-		sayso_category_label(code, out, sz);
-	else
-		snprintf(out, sz, "%s", s);
+	sayso_category_label_lookup(code, strings_lookup, app->str, out, sz);
 }
 
 static void pick_category(struct kiosk_app *app, int n)
 {
-	const struct sayso_list *c = &app->cfg.kiosk.categories;
+	const struct sayso_list *c = &app->cfg.site.categories;
 
 	if (n < 1 || (size_t)n > c->n)
 		return;
@@ -75,7 +73,7 @@ static bool cat_event(struct kiosk_app *app, const struct kiosk_in *in)
 
 static void cat_draw(struct kiosk_app *app)
 {
-	const struct sayso_list *c = &app->cfg.kiosk.categories;
+	const struct sayso_list *c = &app->cfg.site.categories;
 	char label[128];
 	size_t n = c->n > 12 ? 12 : c->n;
 	int cols = n > 8 ? 3 : 2;
@@ -117,7 +115,7 @@ static bool street_matches(const char *street, const char *filter)
 /* The indexes of matching streets: all into idx (up to max). */
 static size_t matching(struct kiosk_app *app, size_t *idx, size_t max)
 {
-	const struct sayso_list *l = &app->cfg.kiosk.streets;
+	const struct sayso_list *l = &app->cfg.site.streets;
 	size_t n = 0;
 
 	for (size_t i = 0; i < l->n && n < max; i++)
@@ -147,7 +145,7 @@ static void pick_street(struct kiosk_app *app, int n)
 	}
 	if (n < 1 || n > STREETS_PER_PAGE || at >= cnt)
 		return;
-	choose_street(app, app->cfg.kiosk.streets.items[idx[at]]);
+	choose_street(app, app->cfg.site.streets.items[idx[at]]);
 }
 
 static void filter_changed(struct kiosk_app *app)
@@ -270,7 +268,7 @@ static void street_draw(struct kiosk_app *app)
 	for (size_t i = 0; i < STREETS_PER_PAGE && first + i < cnt; i++)
 		kiosk_ui_add(app, KW_CHOICE, 160, 230 + (int)i * 100, 780, 88,
 			     R_PICK, (int)i + 1,
-			     app->cfg.kiosk.streets.items[idx[first + i]]);
+			     app->cfg.site.streets.items[idx[first + i]]);
 	if (cnt == 0)
 		kiosk_text_wrapped(app->as, KF_BODY,
 				   kiosk_s(app, "report.no_street"), 160, 240,

@@ -117,12 +117,12 @@ static void staff_enter(struct kiosk_app *app)
 		today.ratings = rs.all.n;
 	else
 		today.ok = false;
-	sayso_ratings_summary_free(&rs);
+	sayso_ratings_summary_cleanup(&rs);
 	if (sayso_stats_reports(app->st, since, 0, &ps) == SAYSO_OK)
 		today.reports = ps.total;
 	else
 		today.ok = false;
-	sayso_reports_summary_free(&ps);
+	sayso_reports_summary_cleanup(&ps);
 	kiosk_load_round(app);
 	today.ballots = -1;
 	if (app->have_round &&

@@ -45,7 +45,7 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 				    enum kiosk_screen_id *next)
 {
 	enum sayso_err err;
-	int found = 0;
+	bool found = false;
 
 	err = sayso_store_resident(app->st, app->s.id_kind, app->s.id_norm,
 				   app->s.resident, sizeof(app->s.resident));
@@ -55,7 +55,7 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 				&app->s.prev_cast_at_ms, &app->s.prev_channel);
 	if (err != SAYSO_OK)
 		return err;
-	if (found && app->round.revote == SAYSO_REVOTE_FIRST) {
+	if (found && !sayso_round_revote_allows(&app->round)) {
 		*next = KS_VOTE_ALREADY;
 	} else if (app->cfg.kiosk.verify == SAYSO_VERIFY_SMS &&
 		   app->s.id_kind == SAYSO_ID_PHONE) {
@@ -261,14 +261,21 @@ const struct kiosk_screen kiosk_screen_vote_sms = {
 
 /* ---- choosing projects ---- */
 
+bool kiosk_vote_picked(const struct kiosk_app *app, int number)
+{
+	return sayso_project_number_valid(number) && app->s.picked[number];
+}
+
+/* The picked projects in round order; at most SAYSO_MAX_PICKS (more is
+ * refused by toggle before it can happen). */
 static size_t collect(struct kiosk_app *app, struct sayso_pick *picks,
 		      int64_t *total)
 {
 	size_t n = 0;
 
 	*total = 0;
-	for (size_t i = 0; i < app->nprojects && i < SAYSO_MAX_PICKS; i++) {
-		if (!app->s.picked[i])
+	for (size_t i = 0; i < app->nprojects && n < SAYSO_MAX_PICKS; i++) {
+		if (!kiosk_vote_picked(app, app->projects[i].number))
 			continue;
 		picks[n].number = app->projects[i].number;
 		picks[n].points = 1;
@@ -285,29 +292,46 @@ static void toggle(struct kiosk_app *app, int number)
 	int64_t total;
 	size_t i;
 
-	for (i = 0; i < app->nprojects && i < SAYSO_MAX_PICKS; i++)
+	if (!sayso_project_number_valid(number))
+		return;
+	for (i = 0; i < app->nprojects; i++)
 		if (app->projects[i].number == number)
 			break;
-	if (i >= app->nprojects || i >= SAYSO_MAX_PICKS)
+	if (i >= app->nprojects)
 		return;
 	app->s.pick_page = (int)(i / CARDS_PER_PAGE);
 	app->s.message[0] = '\0';
-	if (app->s.picked[i]) {
-		app->s.picked[i] = false;
+	if (app->s.picked[number]) {
+		app->s.picked[number] = false;
 		return;
 	}
-	app->s.picked[i] = true;
+	size_t before = collect(app, picks, &total);
+	app->s.picked[number] = true;
 	size_t n = collect(app, picks, &total);
 	struct sayso_round relaxed = app->round;
 	relaxed.min_picks = 0;
-	if (sayso_ballot_validate(&relaxed, app->projects, app->nprojects,
-				  picks, n, sayso_time_now_ms(), why,
-				  sizeof(why)) != SAYSO_OK) {
-		app->s.picked[i] = false;
+	bool refused = false;
+	if (n == before) { /* already SAYSO_MAX_PICKS chosen */
+		snprintf(why, sizeof(why), "too many picks: max %d",
+			 SAYSO_MAX_PICKS);
+		refused = true;
+	} else {
+		refused = sayso_ballot_validate(&relaxed, app->projects,
+						app->nprojects, picks, n,
+						sayso_time_now_ms(), why,
+						sizeof(why)) != SAYSO_OK;
+	}
+	if (refused) {
+		app->s.picked[number] = false;
 		kiosk_fmt(app->s.message, sizeof(app->s.message),
 			  kiosk_s(app, "vote.cannot_add"), "reason", why, NULL);
 		sayso_log(SAYSO_LOG_INFO, "pick %d refused: %s", number, why);
 	}
+}
+
+void kiosk_vote_toggle(struct kiosk_app *app, int number)
+{
+	toggle(app, number);
 }
 
 static void pick_next(struct kiosk_app *app)
@@ -513,7 +537,7 @@ static void pick_draw(struct kiosk_app *app)
 				 p->number, p->title);
 		snprintf(w->sub, sizeof(w->sub), "%s", desc);
 		snprintf(w->note, sizeof(w->note), "%s", cost);
-		w->selected = app->s.picked[first + i];
+		w->selected = kiosk_vote_picked(app, p->number);
 	}
 	kiosk_draw_message(app, 864, 1600);
 	if (app->nprojects > CARDS_PER_PAGE) {
@@ -610,8 +634,8 @@ static void review_draw(struct kiosk_app *app)
 
 	kiosk_draw_title(app, kiosk_s(app, "vote.review_title"),
 			 kiosk_s(app, "vote.review_subtitle"));
-	for (size_t i = 0; i < app->nprojects && i < SAYSO_MAX_PICKS; i++) {
-		if (!app->s.picked[i])
+	for (size_t i = 0; i < app->nprojects; i++) {
+		if (!kiosk_vote_picked(app, app->projects[i].number))
 			continue;
 		const struct sayso_project *p = &app->projects[i];
 		total += p->cost;

@@ -298,38 +298,6 @@ void smsgw_enqueue(struct smsgw *gw, struct smsgw_inmsg *m)
 	gw->batch_n++;
 }
 
-/* Whether err is about storage (worth retrying later) rather than about
- * the text. */
-static bool is_storage_error(enum sayso_err err)
-{
-	switch (err) {
-	case SAYSO_ERR_NOMEM:
-	case SAYSO_ERR_IO:
-	case SAYSO_ERR_FULL:
-	case SAYSO_ERR_READONLY:
-	case SAYSO_ERR_BUSY:
-	case SAYSO_ERR_DB:
-	case SAYSO_ERR_CORRUPT:
-	case SAYSO_ERR_NOT_SAYSO:
-	case SAYSO_ERR_SCHEMA:
-	case SAYSO_ERR_SECRET:
-	case SAYSO_ERR_CRYPTO:
-		return true;
-	case SAYSO_OK:
-	case SAYSO_ERR_INVAL:
-	case SAYSO_ERR_PARSE:
-	case SAYSO_ERR_NOTFOUND:
-	case SAYSO_ERR_EXISTS:
-	case SAYSO_ERR_STATE:
-	case SAYSO_ERR_TOOBIG:
-	case SAYSO_ERR_RANGE:
-	case SAYSO_ERR_AUTH:
-	case SAYSO_ERR_UNSUPPORTED:
-		return false;
-	}
-	return true;
-}
-
 /* Acts on a stored message and queues its reply, in a savepoint: on a
  * storage error the inbox row stays pending (retried later); on an error
  * caused by the text it is marked done with "error:<code>". */
@@ -370,7 +338,7 @@ static void process_one(struct smsgw *gw, int64_t inbox_id,
 		sayso_store_rollback(gw->st);
 	if (e == SAYSO_OK)
 		return;
-	if (!is_storage_error(e)) {
+	if (!sayso_err_is_storage(e)) {
 		/* The text itself is the problem (retrying cannot help):
 		 * record that, so it is not retried forever. */
 		char tag[SMSGW_OUTCOME_MAX];

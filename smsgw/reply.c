@@ -107,11 +107,11 @@ static enum sayso_err pick_round(struct sayso_store *st, const char *code,
 	*found = false;
 	enum sayso_err e =
 	    sayso_round_current(st, code && *code ? code : NULL, r, &nopen);
-	switch (e) {
-	case SAYSO_OK:
+	if (e == SAYSO_OK) {
 		*found = true;
 		return SAYSO_OK;
-	case SAYSO_ERR_NOTFOUND:
+	}
+	if (e == SAYSO_ERR_NOTFOUND) {
 		if (code && *code)
 			snprintf(reply, replysz,
 				 "There is no vote called %s. Text PROJECTS "
@@ -122,7 +122,8 @@ static enum sayso_err pick_round(struct sayso_store *st, const char *code,
 				 "There is no vote open right now. Thank you "
 				 "for trying!");
 		return SAYSO_OK;
-	case SAYSO_ERR_STATE: {
+	}
+	if (e == SAYSO_ERR_STATE) {
 		struct sayso_round *rs = NULL;
 		size_t n = 0;
 		snprintf(reply, replysz,
@@ -137,26 +138,7 @@ static enum sayso_err pick_round(struct sayso_store *st, const char *code,
 		free(rs);
 		return SAYSO_OK;
 	}
-	case SAYSO_ERR_NOMEM:
-	case SAYSO_ERR_INVAL:
-	case SAYSO_ERR_PARSE:
-	case SAYSO_ERR_IO:
-	case SAYSO_ERR_FULL:
-	case SAYSO_ERR_READONLY:
-	case SAYSO_ERR_BUSY:
-	case SAYSO_ERR_DB:
-	case SAYSO_ERR_CORRUPT:
-	case SAYSO_ERR_NOT_SAYSO:
-	case SAYSO_ERR_SCHEMA:
-	case SAYSO_ERR_SECRET:
-	case SAYSO_ERR_EXISTS:
-	case SAYSO_ERR_TOOBIG:
-	case SAYSO_ERR_RANGE:
-	case SAYSO_ERR_CRYPTO:
-	case SAYSO_ERR_AUTH:
-	case SAYSO_ERR_UNSUPPORTED:
-		break;
-	}
+	/* storage errors and the rest go to the caller */
 	return e;
 }
 
@@ -322,9 +304,9 @@ static enum sayso_err do_report(struct sayso_store *st,
 	}
 	const char *cat = sayso_report_guess_category(cmd->text);
 	int si = -1;
-	if (cfg->kiosk.streets.n)
-		si = sayso_street_match(cmd->text, cfg->kiosk.streets.items,
-					cfg->kiosk.streets.n);
+	if (cfg->site.streets.n)
+		si = sayso_street_match(cmd->text, cfg->site.streets.items,
+					cfg->site.streets.n);
 	char text[SAYSO_REPORT_TEXT_MAX + 1];
 	/* Keep the first SAYSO_REPORT_TEXT_MAX bytes, cut at a UTF-8
 	 * boundary. */
@@ -338,7 +320,7 @@ static enum sayso_err do_report(struct sayso_store *st,
 	text[tl] = '\0';
 	struct sayso_report_in in = {
 	    .category = cat,
-	    .street = si >= 0 ? cfg->kiosk.streets.items[si] : NULL,
+	    .street = si >= 0 ? cfg->site.streets.items[si] : NULL,
 	    .text = text,
 	    .resident_id = rid,
 	    .channel = SAYSO_CH_SMS,
@@ -357,7 +339,7 @@ static enum sayso_err do_report(struct sayso_store *st,
 	snprintf(reply, replysz,
 		 "Thanks, your report is logged as %s (%s%s%s).", ref, cat,
 		 si >= 0 ? ", " : "",
-		 si >= 0 ? cfg->kiosk.streets.items[si] : "");
+		 si >= 0 ? cfg->site.streets.items[si] : "");
 	add(reply, replysz, " Reply FIXED to get a text when it's fixed.");
 	snprintf(outcome, outcomesz, "report");
 	return SAYSO_OK;

@@ -116,7 +116,7 @@ enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
 
 /* The stored ballot that currently counts for a resident. */
 struct counted {
-	int found;
+	bool found;
 	int64_t id;
 	char uid[SAYSO_UID_LEN + 1];
 	int64_t cast_at_ms;
@@ -136,7 +136,7 @@ static enum sayso_err find_counted(struct sayso_store *st, int64_t round_id,
 	sqlite3_bind_text(s, 2, resident, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		c->found = 1;
+		c->found = true;
 		c->id = sqlite3_column_int64(s, 0);
 		sayso_column_copy(s, 1, c->uid, sizeof c->uid);
 		const char *t = (const char *)sqlite3_column_text(s, 2);
@@ -159,7 +159,7 @@ static void supersede_reason(enum sayso_revote policy, int64_t other_ms,
 {
 	char when[40];
 	sayso_time_human(other_ms, when, sizeof when);
-	if (policy == SAYSO_REVOTE_FIRST)
+	if (!sayso_revote_later_wins(policy))
 		snprintf(out, outsz, "already voted on %s by %s", when,
 			 sayso_channel_name(other_ch));
 	else
@@ -167,14 +167,45 @@ static void supersede_reason(enum sayso_revote policy, int64_t other_ms,
 			 when, sayso_channel_name(other_ch));
 }
 
+const char *sayso_ballot_status_name(enum sayso_ballot_status s)
+{
+	switch (s) {
+	case SAYSO_BALLOT_COUNTED:
+		return "counted";
+	case SAYSO_BALLOT_SUPERSEDED:
+		return "superseded";
+	case SAYSO_BALLOT_REJECTED:
+		return "rejected";
+	}
+	return "rejected";
+}
+
+enum sayso_err sayso_ballot_status_parse(const char *s,
+					 enum sayso_ballot_status *out)
+{
+	static const enum sayso_ballot_status all[] = {SAYSO_BALLOT_COUNTED,
+						       SAYSO_BALLOT_SUPERSEDED,
+						       SAYSO_BALLOT_REJECTED};
+	if (!s)
+		return SAYSO_ERR_INVAL;
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(s, sayso_ballot_status_name(all[i])) == 0) {
+			*out = all[i];
+			return SAYSO_OK;
+		}
+	return SAYSO_ERR_INVAL;
+}
+
 static enum sayso_err set_status(struct sayso_store *st, int64_t id,
-				 const char *status, const char *reason)
+				 enum sayso_ballot_status status,
+				 const char *reason)
 {
 	sqlite3_stmt *s = sayso_store_stmt(
 	    st, "UPDATE ballots SET status = ?1, reason = ?2 WHERE id = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, sayso_ballot_status_name(status), -1,
+			  SQLITE_STATIC);
 	sayso_bind_text_or_null(s, 2, reason);
 	sqlite3_bind_int64(s, 3, id);
 	return sayso_store_step_done(st, s, "update ballot status");
@@ -183,8 +214,9 @@ static enum sayso_err set_status(struct sayso_store *st, int64_t id,
 static enum sayso_err
 insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 	      const struct sayso_ballot_in *in, const char *uid,
-	      const char *cast_at, const char *status, const char *reason,
-	      const struct sayso_project *projects, size_t np)
+	      const char *cast_at, enum sayso_ballot_status status,
+	      const char *reason, const struct sayso_project *projects,
+	      size_t np)
 {
 	sqlite3_stmt *s = sayso_store_stmt(
 	    st, "INSERT INTO ballots(uid, round_id, resident_id, channel, "
@@ -203,7 +235,8 @@ insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 			      : sayso_store_device(st),
 			  -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 6, cast_at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, sayso_ballot_status_name(status), -1,
+			  SQLITE_STATIC);
 	sayso_bind_text_or_null(s, 8, reason);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
@@ -283,8 +316,9 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 				  res->reason,
 				  sizeof res->reason) != SAYSO_OK) {
 		res->outcome = SAYSO_CAST_INVALID;
-		e = insert_ballot(st, &r, in, res->uid, cast_at, "rejected",
-				  res->reason, projects, np);
+		e = insert_ballot(st, &r, in, res->uid, cast_at,
+				  SAYSO_BALLOT_REJECTED, res->reason, projects,
+				  np);
 		if (e != SAYSO_OK)
 			goto fail;
 		goto done;
@@ -295,8 +329,8 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 		goto fail;
 	if (!prev.found) {
 		res->outcome = SAYSO_CAST_ACCEPTED;
-		e = insert_ballot(st, &r, in, res->uid, cast_at, "counted",
-				  NULL, projects, np);
+		e = insert_ballot(st, &r, in, res->uid, cast_at,
+				  SAYSO_BALLOT_COUNTED, NULL, projects, np);
 		if (e != SAYSO_OK)
 			goto fail;
 		goto done;
@@ -305,22 +339,23 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 	res->prev_channel = prev.channel;
 	/* On an exact tie in cast time the stored ballot came first. */
 	int new_first = at < prev.cast_at_ms;
-	int new_wins = r.revote == SAYSO_REVOTE_FIRST ? new_first : !new_first;
+	int new_wins = sayso_round_revote_allows(&r) ? !new_first : new_first;
 	if (new_wins) {
 		char why[SAYSO_REASON_MAX];
 		supersede_reason(r.revote, at, in->channel, why, sizeof why);
-		if ((e = set_status(st, prev.id, "superseded", why)) !=
-		    SAYSO_OK)
+		if ((e = set_status(st, prev.id, SAYSO_BALLOT_SUPERSEDED,
+				    why)) != SAYSO_OK)
 			goto fail;
 		res->outcome = SAYSO_CAST_REPLACED;
-		e = insert_ballot(st, &r, in, res->uid, cast_at, "counted",
-				  NULL, projects, np);
+		e = insert_ballot(st, &r, in, res->uid, cast_at,
+				  SAYSO_BALLOT_COUNTED, NULL, projects, np);
 	} else {
 		supersede_reason(r.revote, prev.cast_at_ms, prev.channel,
 				 res->reason, sizeof res->reason);
 		res->outcome = SAYSO_CAST_ALREADY_VOTED;
-		e = insert_ballot(st, &r, in, res->uid, cast_at, "superseded",
-				  res->reason, projects, np);
+		e = insert_ballot(st, &r, in, res->uid, cast_at,
+				  SAYSO_BALLOT_SUPERSEDED, res->reason,
+				  projects, np);
 	}
 	if (e != SAYSO_OK)
 		goto fail;
@@ -347,20 +382,21 @@ static enum sayso_err reapply_group(struct sayso_store *st,
 				    size_t n, size_t *changed)
 {
 	/* Rows arrive ordered by (cast_at, id): the winner is an end. */
-	size_t w = policy == SAYSO_REVOTE_FIRST ? 0 : n - 1;
+	size_t w = sayso_revote_later_wins(policy) ? n - 1 : 0;
 	enum sayso_err e;
 	for (size_t i = 0; i < n; i++) {
 		if (i == w)
 			continue;
 		char why[SAYSO_REASON_MAX];
 		supersede_reason(policy, b[w].at, b[w].ch, why, sizeof why);
-		if ((e = set_status(st, b[i].id, "superseded", why)) !=
-		    SAYSO_OK)
+		if ((e = set_status(st, b[i].id, SAYSO_BALLOT_SUPERSEDED,
+				    why)) != SAYSO_OK)
 			return e;
 		if (b[i].counted)
 			(*changed)++;
 	}
-	if ((e = set_status(st, b[w].id, "counted", NULL)) != SAYSO_OK)
+	if ((e = set_status(st, b[w].id, SAYSO_BALLOT_COUNTED, NULL)) !=
+	    SAYSO_OK)
 		return e;
 	if (!b[w].counted)
 		(*changed)++;
@@ -448,38 +484,65 @@ fail:
 enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 				   struct sayso_ballot_counts *out)
 {
+	enum sayso_err err = SAYSO_OK;
+	int rc;
+
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *s = sayso_store_stmt(
-	    st, "SELECT status, channel, count(*) FROM ballots WHERE "
-		"round_id = ?1 GROUP BY status, channel");
+	    st, "SELECT status, channel, count(*), min(cast_at), max(cast_at)"
+		" FROM ballots WHERE round_id = ?1 GROUP BY status, channel");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, round_id);
-	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *status = (const char *)sqlite3_column_text(s, 0);
+		const char *sname = (const char *)sqlite3_column_text(s, 0);
+		const char *chname = (const char *)sqlite3_column_text(s, 1);
+		int64_t n = sqlite3_column_int64(s, 2);
+		const char *a = (const char *)sqlite3_column_text(s, 3);
+		const char *b = (const char *)sqlite3_column_text(s, 4);
+		enum sayso_ballot_status status;
 		enum sayso_channel ch;
-		int64_t c = sqlite3_column_int64(s, 2);
-		if (strcmp(status, "counted") == 0) {
-			out->counted += c;
-			if (sayso_channel_parse(
-				(const char *)sqlite3_column_text(s, 1), &ch) ==
-			    SAYSO_OK)
-				out->by_channel[ch] += c;
-		} else if (strcmp(status, "superseded") == 0) {
-			out->superseded += c;
-		} else {
-			out->rejected += c;
+
+		if (sayso_ballot_status_parse(sname, &status) != SAYSO_OK) {
+			err = sayso_store_fail(st, SAYSO_ERR_CORRUPT,
+					       "a ballot has status '%s'",
+					       sname ? sname : "");
+			goto out;
 		}
+		switch (status) {
+		case SAYSO_BALLOT_SUPERSEDED:
+			out->superseded += n;
+			continue;
+		case SAYSO_BALLOT_REJECTED:
+			out->rejected += n;
+			continue;
+		case SAYSO_BALLOT_COUNTED:
+			break;
+		}
+		if (sayso_channel_parse(chname, &ch) != SAYSO_OK ||
+		    (size_t)ch >=
+			sizeof out->by_channel / sizeof out->by_channel[0]) {
+			err = sayso_store_fail(st, SAYSO_ERR_CORRUPT,
+					       "a ballot has channel '%s'",
+					       chname ? chname : "");
+			goto out;
+		}
+		out->by_channel[ch] += n;
+		out->counted += n;
+		if (a && (!out->first[0] || strcmp(a, out->first) < 0))
+			snprintf(out->first, sizeof out->first, "%s", a);
+		if (b && strcmp(b, out->last) > 0)
+			snprintf(out->last, sizeof out->last, "%s", b);
 	}
-	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return sayso_store_sqlfail(st, "count ballots");
-	return SAYSO_OK;
+		err = sayso_store_sqlfail(st, "count ballots");
+out:
+	sqlite3_reset(s);
+	return err;
 }
 
 enum sayso_err sayso_ballot_find(struct sayso_store *st, int64_t round_id,
-				 const char *resident_id, int *found,
+				 const char *resident_id, bool *found,
 				 int64_t *cast_at_ms, enum sayso_channel *ch)
 {
 	struct counted c;
@@ -517,8 +580,9 @@ enum sayso_err sayso_picks_parse(const char *s, struct sayso_pick *picks,
 		errno = 0;
 		char *end;
 		long v = strtol(p, &end, 10);
-		if (errno || v < 1 || v > 9999) {
-			*why = "project numbers run from 1 to 9999";
+		if (errno || !sayso_project_number_valid(v)) {
+			*why = "project numbers run "
+			       "from " SAYSO_PROJECT_NUMBER_RANGE;
 			return SAYSO_ERR_INVAL;
 		}
 		if (*end && *end != ',' && *end != ' ' && *end != '\t') {

@@ -13,7 +13,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sayso/categories.h"
 #include "sayso/config.h"
+#include "sayso/log.h"
+#include "sayso/store.h"
 
 enum kind { K_STR, K_INT, K_BOOL, K_LIST, K_VERIFY, K_PROVIDER };
 
@@ -46,8 +49,12 @@ static const struct key KEYS[] = {
     INT(kiosk, "idle_seconds", idle_seconds, 5, 3600),
     INT(kiosk, "idle_countdown", idle_countdown, 3, 120),
     STR(kiosk, "staff_pin", staff_pin),
-    {"kiosk", "categories", K_LIST, F(kiosk, categories), 0, 0, 0},
-    {"kiosk", "streets", K_LIST, F(kiosk, streets), 0, 0, 0},
+    {"site", "categories", K_LIST, F(site, categories), 0, 0, 0},
+    {"site", "streets", K_LIST, F(site, streets), 0, 0, 0},
+    /* Deprecated spellings of the two above (site facts, not kiosk
+     * settings): still read, with a note in the log. */
+    {"kiosk", "categories", K_LIST, F(site, categories), 0, 0, 0},
+    {"kiosk", "streets", K_LIST, F(site, streets), 0, 0, 0},
     {"kiosk", "verify", K_VERIFY, F(kiosk, verify), 0, 0, 0},
     {"kiosk", "cursor", K_BOOL, F(kiosk, cursor), 0, 0, 0},
     {"kiosk", "fullscreen", K_BOOL, F(kiosk, fullscreen), 0, 0, 0},
@@ -75,15 +82,6 @@ static const struct key KEYS[] = {
     INT(spool, "poll_ms", poll_ms, 10, 60000),
     INT(spool, "keep_hours", keep_hours, 0, 8760),
 };
-
-/* The demo site's lists (assets/demo describes the same round). */
-static const char DEFAULT_CATEGORIES[] =
-    "fly-tipping, litter, alleyways, graffiti, street-lighting, asb, "
-    "damp-mould, parks, other";
-static const char DEFAULT_STREETS[] =
-    "Byron Street, Chaucer Street, Dryden Street, Keats Street, "
-    "Milton Street, Shakespeare Street, Shelley Street, Spenser Street, "
-    "Tennyson Street, Wordsworth Street, Church Walk, Poets Park";
 
 static void list_free(struct sayso_list *l)
 {
@@ -135,8 +133,8 @@ void sayso_config_cleanup(struct sayso_config *c)
 	if (!c)
 		return;
 	list_free(&c->site.languages);
-	list_free(&c->kiosk.categories);
-	list_free(&c->kiosk.streets);
+	list_free(&c->site.categories);
+	list_free(&c->site.streets);
 }
 
 enum sayso_err sayso_config_defaults(struct sayso_config *c)
@@ -170,8 +168,10 @@ enum sayso_err sayso_config_defaults(struct sayso_config *c)
 	c->spool.poll_ms = 500;
 	c->spool.keep_hours = 24;
 	if (list_parse(&c->site.languages, "en, pl", &why, false) ||
-	    list_parse(&c->kiosk.categories, DEFAULT_CATEGORIES, &why, false) ||
-	    list_parse(&c->kiosk.streets, DEFAULT_STREETS, &why, false)) {
+	    list_parse(&c->site.categories, sayso_categories_default(), &why,
+		       false) ||
+	    list_parse(&c->site.streets, sayso_streets_default(), &why,
+		       false)) {
 		sayso_config_cleanup(c);
 		return SAYSO_ERR_NOMEM;
 	}
@@ -191,6 +191,7 @@ struct parse_ctx {
 	unsigned long long
 	    listed; /* bit per list key seen: later lines append */
 	int first_line[sizeof KEYS / sizeof KEYS[0]]; /* where a key was set */
+	int deprecated_noted; /* the [kiosk] categories/streets note logged */
 };
 
 /* inih reader: one line per call, so the count is the current line. */
@@ -311,6 +312,16 @@ static int on_entry(void *user, const char *section, const char *name,
 		if (set_value(pc->c, &KEYS[i], value, &why, append) == 0) {
 			if (KEYS[i].kind == K_LIST)
 				pc->listed |= bit;
+			if (strcmp(section, "kiosk") == 0 &&
+			    (strcmp(name, "categories") == 0 ||
+			     strcmp(name, "streets") == 0) &&
+			    !pc->deprecated_noted) {
+				pc->deprecated_noted = 1;
+				sayso_log(SAYSO_LOG_WARN,
+					  "%s:%d: [kiosk] %s is deprecated: "
+					  "move it to [site] %s",
+					  pc->path, lineno, name, name);
+			}
 			return 1;
 		}
 		snprintf(pc->err, pc->errsz, "%s:%d: [%s] %s = '%s': %s",
@@ -379,8 +390,16 @@ enum sayso_err sayso_config_load(struct sayso_config *c, const char *path,
 		sayso_config_cleanup(c);
 		return rc > 0 ? SAYSO_ERR_PARSE : SAYSO_ERR_IO;
 	}
-	if (c->kiosk.categories.n == 0) {
-		snprintf(err, errsz, "%s: [kiosk] categories must not be empty",
+	if (c->kiosk.device[0] && !sayso_device_id_valid(c->kiosk.device)) {
+		snprintf(err, errsz,
+			 "%s: [kiosk] device = '%s': use letters, digits, "
+			 "- _ . :",
+			 path, c->kiosk.device);
+		sayso_config_cleanup(c);
+		return SAYSO_ERR_PARSE;
+	}
+	if (c->site.categories.n == 0) {
+		snprintf(err, errsz, "%s: [site] categories must not be empty",
 			 path);
 		sayso_config_cleanup(c);
 		return SAYSO_ERR_PARSE;

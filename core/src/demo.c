@@ -101,7 +101,7 @@ static int on_entry(void *user, const char *section, const char *name,
 		memset(p, 0, sizeof *p);
 		errno = 0;
 		long num = strtol(name, &end, 10);
-		if (errno || *end || num < 1 || num > 9999) {
+		if (errno || *end || !sayso_project_number_valid(num)) {
 			why = "the key must be the project number";
 			goto bad;
 		}

@@ -1,6 +1,8 @@
 /*
  * err.c: sayso_strerror(). A switch with no default, so -Wswitch-enum names
- * any code added to enum sayso_err without a description.
+ * any code added to enum sayso_err without a description; likewise
+ * sayso_err_is_storage(), the one place that sorts codes into storage
+ * faults and input faults.
  */
 #include "sayso/err.h"
 
@@ -51,4 +53,34 @@ const char *sayso_strerror(enum sayso_err err)
 		return "not supported";
 	}
 	return "unknown error";
+}
+
+bool sayso_err_is_storage(enum sayso_err err)
+{
+	switch (err) {
+	case SAYSO_ERR_NOMEM:
+	case SAYSO_ERR_IO:
+	case SAYSO_ERR_FULL:
+	case SAYSO_ERR_READONLY:
+	case SAYSO_ERR_BUSY:
+	case SAYSO_ERR_DB:
+	case SAYSO_ERR_CORRUPT:
+	case SAYSO_ERR_NOT_SAYSO:
+	case SAYSO_ERR_SCHEMA:
+	case SAYSO_ERR_SECRET:
+	case SAYSO_ERR_CRYPTO:
+		return true;
+	case SAYSO_OK:
+	case SAYSO_ERR_INVAL:
+	case SAYSO_ERR_PARSE:
+	case SAYSO_ERR_NOTFOUND:
+	case SAYSO_ERR_EXISTS:
+	case SAYSO_ERR_STATE:
+	case SAYSO_ERR_TOOBIG:
+	case SAYSO_ERR_RANGE:
+	case SAYSO_ERR_AUTH:
+	case SAYSO_ERR_UNSUPPORTED:
+		return false;
+	}
+	return true;
 }

@@ -154,6 +154,23 @@ static enum sayso_err new_ref(char *out, size_t outsz)
 	return SAYSO_OK;
 }
 
+/* Whether a report with uid is stored (*taken). */
+static enum sayso_err report_uid_exists(struct sayso_store *st, const char *uid,
+					bool *taken)
+{
+	sqlite3_stmt *s =
+	    sayso_store_stmt(st, "SELECT 1 FROM reports WHERE uid = ?1");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sayso_store_sqlfail(st, "look up report");
+	*taken = rc == SQLITE_ROW;
+	return SAYSO_OK;
+}
+
 enum sayso_err sayso_report_add(struct sayso_store *st,
 				const struct sayso_report_in *in, char *ref_out,
 				size_t refsz)
@@ -180,6 +197,17 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
+	/* A uid already stored is told apart by asking, inside the same
+	 * transaction, not by reading SQLite's message text: afterwards a
+	 * UNIQUE failure can only be the reference. */
+	bool uid_taken = false;
+	if ((e = report_uid_exists(st, uid, &uid_taken)) != SAYSO_OK)
+		goto fail;
+	if (uid_taken) {
+		e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
+				     "report %s is already stored", uid);
+		goto fail;
+	}
 	sqlite3_stmt *s = sayso_store_stmt(
 	    st, "INSERT INTO reports(uid, ref, category, street, location, "
 		"text, status, resident_id, channel, device_id, cast_at, "
@@ -211,15 +239,7 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 		if (sqlite3_step(s) == SQLITE_DONE)
 			break;
 		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
-		const char *msg = sqlite3_errmsg(sayso_store_sqlite(st));
 		sqlite3_reset(s);
-		if (ext == SQLITE_CONSTRAINT_UNIQUE &&
-		    strstr(msg, "reports.uid")) {
-			e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					     "report %s is already stored",
-					     uid);
-			goto fail;
-		}
 		if (ext != SQLITE_CONSTRAINT_UNIQUE || attempt > 5 ||
 		    (in->ref && *in->ref)) {
 			e = sayso_store_sqlfail(st, "store report");
@@ -320,118 +340,4 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 fail:
 	sayso_store_rollback(st);
 	return e;
-}
-
-/* ---- category guess and street match ---- */
-
-static bool has_word(const char *lower, const char *stem)
-{
-	size_t n = strlen(stem);
-	for (const char *p = lower; (p = strstr(p, stem)) != NULL; p++) {
-		/* The stem must start a word ("light" in "streetlight" counts
-		 * only through its own rule; "asb" needs a word start). */
-		if (p == lower || !isalpha((unsigned char)p[-1]))
-			return true;
-		(void)n;
-	}
-	return false;
-}
-
-const char *sayso_report_guess_category(const char *text)
-{
-	static const struct {
-		const char *stem, *category;
-	} rules[] = {
-	    {"fly-tip", "fly-tipping"},
-	    {"flytip", "fly-tipping"},
-	    {"fly tip", "fly-tipping"},
-	    {"dumped", "fly-tipping"},
-	    {"bulky", "fly-tipping"},
-	    {"mattress", "fly-tipping"},
-	    {"sofa", "fly-tipping"},
-	    {"fridge", "fly-tipping"},
-	    {"rubbish", "litter"},
-	    {"litter", "litter"},
-	    {"bin", "litter"},
-	    {"alley", "alleyways"},
-	    {"entry", "alleyways"},
-	    {"entries", "alleyways"},
-	    {"graffiti", "graffiti"},
-	    {"tag", "graffiti"},
-	    {"light", "street-lighting"},
-	    {"lamp", "street-lighting"},
-	    {"streetlight", "street-lighting"},
-	    {"dark", "street-lighting"},
-	    {"asb", "asb"},
-	    {"anti-social", "asb"},
-	    {"antisocial", "asb"},
-	    {"anti social", "asb"},
-	    {"noise", "asb"},
-	    {"drug", "asb"},
-	    {"damp", "damp-mould"},
-	    {"mould", "damp-mould"},
-	    {"mold", "damp-mould"},
-	    {"leak", "damp-mould"},
-	    {"repair", "damp-mould"},
-	    {"park", "parks"},
-	    {"play", "parks"},
-	    {"swing", "parks"},
-	};
-	char lower[SAYSO_REPORT_TEXT_MAX + 1];
-	size_t n = 0;
-	for (const char *p = text ? text : ""; *p && n < SAYSO_REPORT_TEXT_MAX;
-	     p++)
-		lower[n++] = (char)tolower((unsigned char)*p);
-	lower[n] = '\0';
-	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
-		if (has_word(lower, rules[i].stem))
-			return rules[i].category;
-	return "other";
-}
-
-/* Lower-cases s into out, dropping a trailing street-type word so that
- * "Byron St", "byron street" and "Byron" all give "byron". */
-static void street_key(const char *s, char *out, size_t outsz)
-{
-	static const char *const types[] = {
-	    " street", " st",	" road", " rd",	   " walk", " avenue",
-	    " ave",    " lane", " ln",	 " close", " park",
-	};
-	size_t n = 0;
-	for (; *s && n + 1 < outsz; s++)
-		if (*s != '.')
-			out[n++] = (char)tolower((unsigned char)*s);
-	out[n] = '\0';
-	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-		size_t t = strlen(types[i]);
-		if (n > t && strcmp(out + n - t, types[i]) == 0) {
-			out[n - t] = '\0';
-			return;
-		}
-	}
-}
-
-int sayso_street_match(const char *text, char *const *streets, size_t n)
-{
-	char lower[SAYSO_REPORT_TEXT_MAX + 1];
-	street_key(text ? text : "", lower, sizeof lower);
-	int best = -1;
-	size_t bestlen = 0;
-	for (size_t i = 0; i < n; i++) {
-		char key[SAYSO_STREET_MAX];
-		street_key(streets[i], key, sizeof key);
-		size_t kl = strlen(key);
-		if (kl < 3)
-			continue;
-		for (const char *p = lower; (p = strstr(p, key)) != NULL; p++) {
-			bool start =
-			    p == lower || !isalpha((unsigned char)p[-1]);
-			bool end = !isalpha((unsigned char)p[kl]);
-			if (start && end && kl > bestlen) {
-				best = (int)i;
-				bestlen = kl;
-			}
-		}
-	}
-	return best;
 }

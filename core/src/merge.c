@@ -161,8 +161,8 @@ static enum sayso_err copy_items(struct merge *m, sqlite3_stmt *items,
 static enum sayso_err find_round(struct merge *m, const char *code,
 				 int64_t *round_id)
 {
-	sqlite3_stmt *r =
-	    sayso_store_stmt(m->st, "SELECT id FROM rounds WHERE code = ?1");
+	sqlite3_stmt *r = sayso_store_stmt(
+	    m->st, "SELECT id FROM rounds WHERE code = ?1 COLLATE NOCASE");
 	if (!r)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(r, 1, code, -1, SQLITE_TRANSIENT);

@@ -1459,19 +1459,6 @@ static enum sayso_err meta_from_json(const char *json, struct sayso_pb *pb)
 
 /* ---- import ---- */
 
-static bool valid_code(const char *code)
-{
-	size_t n = strlen(code), i;
-
-	if (n == 0 || n >= SAYSO_CODE_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)code[i]) && code[i] != '_' &&
-		    code[i] != '-')
-			return false;
-	return true;
-}
-
 static void code_from_name(const char *name, char *out, size_t outsz)
 {
 	const char *base = name ? strrchr(name, '/') : NULL;
@@ -1546,7 +1533,7 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 		sayso_strlcpy_utf8(codebuf, code, sizeof codebuf);
 	else
 		code_from_name(name, codebuf, sizeof codebuf);
-	if (!valid_code(code && *code ? code : codebuf)) {
+	if (!sayso_round_code_valid(code && *code ? code : codebuf)) {
 		seterr(errbuf, errsz,
 		       "round code \"%s\": use 1 to 32 letters, digits, _ or -",
 		       code && *code ? code : codebuf);

@@ -53,7 +53,7 @@ enum sayso_err sayso_qr_encode(const char *text, struct sayso_qr *out)
 	return SAYSO_OK;
 }
 
-void sayso_qr_free(struct sayso_qr *qr)
+void sayso_qr_cleanup(struct sayso_qr *qr)
 {
 	if (qr == NULL)
 		return;
@@ -62,11 +62,11 @@ void sayso_qr_free(struct sayso_qr *qr)
 	qr->width = 0;
 }
 
-int sayso_qr_dark(const struct sayso_qr *qr, int x, int y)
+bool sayso_qr_dark(const struct sayso_qr *qr, int x, int y)
 {
 	if (qr == NULL || qr->modules == NULL)
-		return 0;
+		return false;
 	if (x < 0 || y < 0 || x >= qr->width || y >= qr->width)
-		return 0;
-	return qr->modules[(size_t)y * (size_t)qr->width + (size_t)x];
+		return false;
+	return qr->modules[(size_t)y * (size_t)qr->width + (size_t)x] != 0;
 }

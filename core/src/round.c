@@ -55,6 +55,22 @@ const char *sayso_revote_name(enum sayso_revote r)
 	return "?";
 }
 
+bool sayso_revote_later_wins(enum sayso_revote policy)
+{
+	switch (policy) {
+	case SAYSO_REVOTE_FIRST:
+		return false;
+	case SAYSO_REVOTE_LAST:
+		return true;
+	}
+	return false;
+}
+
+bool sayso_round_revote_allows(const struct sayso_round *r)
+{
+	return r && sayso_revote_later_wins(r->revote);
+}
+
 enum sayso_err sayso_revote_parse(const char *s, enum sayso_revote *out)
 {
 	if (s && strcmp(s, "first") == 0)
@@ -98,8 +114,10 @@ void sayso_project_public_id(const struct sayso_round *r,
 		snprintf(out, outsz, "%d", p->number);
 }
 
-static bool code_ok(const char *code)
+bool sayso_round_code_valid(const char *code)
 {
+	if (!code)
+		return false;
 	size_t n = strlen(code);
 	if (n == 0 || n >= SAYSO_CODE_MAX)
 		return false;
@@ -107,6 +125,21 @@ static bool code_ok(const char *code)
 		if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '_'))
 			return false;
 	return true;
+}
+
+bool sayso_currency_valid(const char *cur)
+{
+	if (!cur || strlen(cur) != 3)
+		return false;
+	for (int i = 0; i < 3; i++)
+		if (cur[i] < 'A' || cur[i] > 'Z')
+			return false;
+	return true;
+}
+
+bool sayso_project_number_valid(long n)
+{
+	return n >= SAYSO_PROJECT_NUMBER_MIN && n <= SAYSO_PROJECT_NUMBER_MAX;
 }
 
 #define ROUND_COLS                                                             \
@@ -141,11 +174,10 @@ static void round_from_row(sqlite3_stmt *s, struct sayso_round *r)
 enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 				  const char *actor)
 {
-	if (!code_ok(r->code))
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
-					"round code '%s': use 1 to 32 letters, "
-					"digits, - or _",
-					r->code);
+	if (!sayso_round_code_valid(r->code))
+		return sayso_store_fail(
+		    st, SAYSO_ERR_INVAL,
+		    "round code '%s': " SAYSO_ROUND_CODE_RULE, r->code);
 	if (!r->title[0])
 		return sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"a round needs a title");
@@ -154,12 +186,11 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 					"the budget cannot be negative");
 	if (!r->currency[0])
 		snprintf(r->currency, sizeof r->currency, "GBP");
-	for (int i = 0; i < 3; i++)
-		if (!isupper((unsigned char)r->currency[i]))
-			return sayso_store_fail(st, SAYSO_ERR_INVAL,
-						"currency '%s': use a 3-letter "
-						"code such as GBP",
-						r->currency);
+	if (!sayso_currency_valid(r->currency))
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"currency '%s': use a 3-letter "
+					"code such as GBP",
+					r->currency);
 	if (r->min_picks < 0 || r->max_picks < 0 ||
 	    (r->max_picks && r->min_picks > r->max_picks))
 		return sayso_store_fail(st, SAYSO_ERR_INVAL,
@@ -445,9 +476,10 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 	if (p->cost < 0)
 		return sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"a project's cost cannot be negative");
-	if (p->number < 0 || p->number > 9999)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
-					"project numbers run from 1 to 9999");
+	if (p->number != 0 && !sayso_project_number_valid(p->number))
+		return sayso_store_fail(
+		    st, SAYSO_ERR_INVAL,
+		    "project numbers run from " SAYSO_PROJECT_NUMBER_RANGE);
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;

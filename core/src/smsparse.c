@@ -549,7 +549,7 @@ static enum numtok read_number(const char *s, const struct word *w, long *value)
 			v = v * 10 + (c - '0');
 	}
 	*value = sig <= 9 ? v : -1;
-	if (sig > 3 || v > SAYSO_SMSPARSE_PROJECT_MAX)
+	if (sig > 9 || v > SAYSO_SMSPARSE_PROJECT_MAX)
 		return NUM_BIG;
 	return looks > 0 ? NUM_LOOKALIKE : NUM_OK;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "sayso/categories.h"
 #include "sayso/stats.h"
 #include "sayso/tally.h"
 
@@ -314,11 +315,11 @@ enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 		goto fail;
 	return SAYSO_OK;
 fail:
-	sayso_ratings_summary_free(out);
+	sayso_ratings_summary_cleanup(out);
 	return err;
 }
 
-void sayso_ratings_summary_free(struct sayso_ratings_summary *s)
+void sayso_ratings_summary_cleanup(struct sayso_ratings_summary *s)
 {
 	if (s == NULL)
 		return;
@@ -526,11 +527,11 @@ enum sayso_err sayso_stats_reports(struct sayso_store *st, int64_t since_ms,
 		goto fail;
 	return SAYSO_OK;
 fail:
-	sayso_reports_summary_free(out);
+	sayso_reports_summary_cleanup(out);
 	return err;
 }
 
-void sayso_reports_summary_free(struct sayso_reports_summary *s)
+void sayso_reports_summary_cleanup(struct sayso_reports_summary *s)
 {
 	if (s == NULL)
 		return;
@@ -671,21 +672,6 @@ static const char *status_phrase(enum sayso_report_status s)
 	return "";
 }
 
-void sayso_category_label(const char *code, char *out, size_t outsz)
-{
-	size_t i;
-
-	if (outsz == 0)
-		return;
-	sayso_strlcpy_utf8(out, code ? code : "", outsz);
-	for (i = 0; out[i] != '\0'; i++) {
-		if (out[i] == '_' || out[i] == '-')
-			out[i] = ' ';
-		else if (i == 0 && out[i] >= 'a' && out[i] <= 'z')
-			out[i] = (char)(out[i] - 'a' + 'A');
-	}
-}
-
 /* "2026-11-23T10:15:00.123Z" -> "2026-11-23T10:15:00Z" (GeoReport examples
  * carry whole seconds with a zone). */
 static void open311_time(const char *iso, char *out, size_t outsz)
@@ -712,10 +698,9 @@ void sayso_open311_from_report(const struct sayso_report_row *r,
 	sayso_strlcpy_utf8(out->status_notes,
 			   r->note[0] ? r->note : status_phrase(r->status),
 			   sizeof out->status_notes);
-	sayso_category_label(r->category, out->service_name,
-			     sizeof out->service_name);
-	sayso_strlcpy_utf8(out->service_code, r->category,
-			   sizeof out->service_code);
+	sayso_category_open311(r->category, out->service_code,
+			       sizeof out->service_code, out->service_name,
+			       sizeof out->service_name);
 	sayso_strlcpy_utf8(out->description, r->text, sizeof out->description);
 	open311_time(r->cast_at, out->requested_datetime,
 		     sizeof out->requested_datetime);
@@ -739,68 +724,11 @@ void sayso_open311_from_report(const struct sayso_report_row *r,
 
 /* ---- participatory budgeting ---- */
 
-enum sayso_err sayso_stats_turnout(struct sayso_store *st, int64_t round_id,
-				   struct sayso_turnout *out)
-{
-	sqlite3_stmt *s;
-	int rc;
-	enum sayso_err err = SAYSO_OK;
-
-	memset(out, 0, sizeof *out);
-	s = sayso_store_stmt(
-	    st, "SELECT status, channel, count(*), min(cast_at), max(cast_at)"
-		" FROM ballots WHERE round_id = ?1 GROUP BY status, channel");
-	if (s == NULL)
-		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *status = (const char *)sqlite3_column_text(s, 0);
-		const char *chname = (const char *)sqlite3_column_text(s, 1);
-		int64_t n = sqlite3_column_int64(s, 2);
-		const char *a = (const char *)sqlite3_column_text(s, 3);
-		const char *b = (const char *)sqlite3_column_text(s, 4);
-		enum sayso_channel ch;
-
-		if (status == NULL || chname == NULL) {
-			err = sayso_store_fail(st, SAYSO_ERR_CORRUPT,
-					       "a ballot has no status");
-			goto out;
-		}
-		if (strcmp(status, "superseded") == 0) {
-			out->superseded += n;
-			continue;
-		}
-		if (strcmp(status, "rejected") == 0) {
-			out->rejected += n;
-			continue;
-		}
-		if (sayso_channel_parse(chname, &ch) != SAYSO_OK ||
-		    (unsigned)ch >= 4) {
-			err = sayso_store_fail(st, SAYSO_ERR_CORRUPT,
-					       "a ballot has channel '%s'",
-					       chname);
-			goto out;
-		}
-		out->by_channel[ch] += n;
-		out->counted += n;
-		if (a != NULL &&
-		    (out->first[0] == '\0' || strcmp(a, out->first) < 0))
-			sayso_strlcpy_utf8(out->first, a, sizeof out->first);
-		if (b != NULL && strcmp(b, out->last) > 0)
-			sayso_strlcpy_utf8(out->last, b, sizeof out->last);
-	}
-	if (rc != SQLITE_DONE)
-		err = sayso_store_sqlfail(st, "ballots by channel");
-out:
-	sqlite3_reset(s);
-	return err;
-}
-
-void sayso_stats_rule_sentence(int rule, char *out, size_t outsz)
+void sayso_stats_rule_sentence(enum sayso_rule rule, char *out, size_t outsz)
 {
 	const char *t = "";
 
-	switch ((enum sayso_rule)rule) {
+	switch (rule) {
 	case SAYSO_RULE_APPROVAL:
 		t = "Each project's votes were counted; this count on its own "
 		    "does not decide which projects are funded.";

@@ -44,8 +44,8 @@ struct sayso_store {
 	char errmsg[SAYSO_ERRMSG_MAX];
 	unsigned char secret[SAYSO_SECRET_LEN];
 	bool have_secret;
-	char site_check[65];
-	char device[65];
+	char site_check[SAYSO_HEX256_MAX];
+	char device[SAYSO_DEVICE_MAX];
 	int txdepth;
 	bool readonly;
 	struct stmt_slot stmts[STMT_CACHE];
@@ -150,36 +150,12 @@ enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what)
 	if (e == SAYSO_OK)
 		e = SAYSO_ERR_DB;
 	const char *hint = "";
-	switch (e) {
-	case SAYSO_ERR_FULL:
+	if (e == SAYSO_ERR_FULL)
 		hint = " (free some disk space; nothing was lost)";
-		break;
-	case SAYSO_ERR_READONLY:
+	else if (e == SAYSO_ERR_READONLY)
 		hint = " (check the file and folder permissions)";
-		break;
-	case SAYSO_ERR_BUSY:
+	else if (e == SAYSO_ERR_BUSY)
 		hint = " (another program held the database too long)";
-		break;
-	case SAYSO_OK:
-	case SAYSO_ERR_NOMEM:
-	case SAYSO_ERR_INVAL:
-	case SAYSO_ERR_PARSE:
-	case SAYSO_ERR_IO:
-	case SAYSO_ERR_DB:
-	case SAYSO_ERR_CORRUPT:
-	case SAYSO_ERR_NOT_SAYSO:
-	case SAYSO_ERR_SCHEMA:
-	case SAYSO_ERR_SECRET:
-	case SAYSO_ERR_NOTFOUND:
-	case SAYSO_ERR_EXISTS:
-	case SAYSO_ERR_STATE:
-	case SAYSO_ERR_TOOBIG:
-	case SAYSO_ERR_RANGE:
-	case SAYSO_ERR_CRYPTO:
-	case SAYSO_ERR_AUTH:
-	case SAYSO_ERR_UNSUPPORTED:
-		break;
-	}
 	return sayso_store_fail(st, e, "%s: %s: %s%s", st->path, what,
 				e == SAYSO_ERR_FULL ? "the disk is full"
 						    : sqlite3_errmsg(st->db),
@@ -583,7 +559,7 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 	bool memory = strcmp(path, ":memory:") == 0;
 	snprintf(st->path, sizeof st->path, "%s", path);
 	st->readonly = (flags & SAYSO_STORE_READONLY) != 0;
-	char spath[1100];
+	char spath[SAYSO_AUXPATH_MAX];
 	secret_path(path, spath, sizeof spath);
 	bool db_exists = !memory && file_exists(path);
 	bool secret_exists = !memory && file_exists(spath);
@@ -673,7 +649,7 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 		if (!(flags & SAYSO_STORE_NOSECRET)) {
 			if ((e = read_secret(st, spath)) != SAYSO_OK)
 				goto fail;
-			char stored[65];
+			char stored[SAYSO_HEX256_MAX];
 			memcpy(stored, st->site_check, sizeof stored);
 			if ((e = compute_site_check(st)) != SAYSO_OK)
 				goto fail;
@@ -691,7 +667,7 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 				goto fail;
 		}
 	}
-	char dev[65];
+	char dev[SAYSO_DEVICE_MAX];
 	bool have_dev = false;
 	if ((e = meta_get(st, "device_id", dev, sizeof dev, &have_dev)) !=
 	    SAYSO_OK)
@@ -719,7 +695,7 @@ fail:
 		sqlite3_close_v2(st->db);
 		st->db = NULL;
 		unlink(path);
-		char aux[1100];
+		char aux[SAYSO_AUXPATH_MAX];
 		snprintf(aux, sizeof aux, "%s-wal", path);
 		unlink(aux);
 		snprintf(aux, sizeof aux, "%s-shm", path);
@@ -731,20 +707,29 @@ fail:
 	return e;
 }
 
+bool sayso_device_id_valid(const char *id)
+{
+	if (!id || !*id || strlen(id) >= SAYSO_DEVICE_MAX)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		      *p == '.' || *p == ':'))
+			return false;
+	return true;
+}
+
 enum sayso_err sayso_store_set_device(struct sayso_store *st, const char *id,
 				      const char *kind)
 {
 	if (!id || !*id || strlen(id) >= sizeof st->device)
 		return sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"a device id has 1 to 64 characters");
-	for (const char *p = id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		      *p == '.' || *p == ':'))
-			return sayso_store_fail(st, SAYSO_ERR_INVAL,
-						"device id '%s': use letters, "
-						"digits, - _ . :",
-						id);
+	if (!sayso_device_id_valid(id))
+		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"device id '%s': use letters, "
+					"digits, - _ . :",
+					id);
 	snprintf(st->device, sizeof st->device, "%s", id);
 	if (st->readonly)
 		return SAYSO_OK;

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512];
 	if (sayso_config_load(&c, path, err, sizeof err) == SAYSO_OK) {
 		/* Whatever loaded is consistent. */
-		if (c.kiosk.categories.n == 0 || c.kiosk.idle_seconds < 5)
+		if (c.site.categories.n == 0 || c.kiosk.idle_seconds < 5)
 			abort();
 		sayso_config_cleanup(&c);
 	} else if (!strstr(err, path)) {

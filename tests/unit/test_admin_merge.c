@@ -306,6 +306,30 @@ static void test_merge_unknown_project_rejected(void **state)
 	tu_rmtree(v.dir);
 }
 
+/* Round codes are case-insensitive (migration 0002): a kiosk's ballots for
+ * "r" land in the site's round "R". */
+static void test_merge_round_code_any_case(void **state)
+{
+	(void)state;
+	struct env v;
+	setup(&v);
+	struct sayso_store *st = open_db(v.main, 0);
+	assert_int_equal(sqlite3_exec(sayso_store_sqlite(st),
+				      "UPDATE rounds SET code = 'R'", NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
+	struct sayso_merge_result m;
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+			 SAYSO_OK);
+	assert_int_equal(m.ballots, 1);
+	assert_int_equal(count(st, "SELECT count(*) FROM ballots b JOIN "
+				   "rounds r ON r.id = b.round_id WHERE "
+				   "r.code = 'R' AND b.status = 'counted'"),
+			 1);
+	sayso_store_close(st);
+	tu_rmtree(v.dir);
+}
+
 static void test_erase(void **state)
 {
 	(void)state;
@@ -395,6 +419,7 @@ int main(void)
 	    cmocka_unit_test(test_merge_refusals),
 	    cmocka_unit_test(test_merge_unknown_round_writes_nothing),
 	    cmocka_unit_test(test_merge_unknown_project_rejected),
+	    cmocka_unit_test(test_merge_round_code_any_case),
 	    cmocka_unit_test(test_erase),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -260,6 +260,31 @@ static void test_revote_first(void **state)
 	assert_int_equal(c.rejected, 1);
 	assert_int_equal(c.by_channel[SAYSO_CH_KIOSK], 1);
 	assert_int_equal(c.by_channel[SAYSO_CH_PAPER], 1);
+	/* Turnout: first and last counted ballot (superseded and rejected
+	 * ones, cast later, do not move them). */
+	char t0[SAYSO_TIME_LEN + 1];
+	sayso_time_format(T0, t0, sizeof t0);
+	assert_string_equal(c.first, t0);
+	assert_string_equal(c.last, t0);
+	/* A stored ballot with a channel sayso does not know is reported as
+	 * damage, not counted silently. */
+	assert_int_equal(
+	    sqlite3_exec(
+		sayso_store_sqlite(st),
+		"PRAGMA ignore_check_constraints = 1; UPDATE ballots "
+		"SET channel = 'fax' WHERE status = 'counted' AND "
+		"channel = 'paper'; PRAGMA ignore_check_constraints = 0",
+		NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sayso_ballot_counts(st, r.id, &c), SAYSO_ERR_CORRUPT);
+	assert_non_null(strstr(sayso_store_errmsg(st), "fax"));
+	assert_int_equal(
+	    sqlite3_exec(sayso_store_sqlite(st),
+			 "PRAGMA ignore_check_constraints = 1; UPDATE ballots "
+			 "SET channel = 'paper' WHERE channel = 'fax'; PRAGMA "
+			 "ignore_check_constraints = 0",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
 	/* Unknown round: nothing stored. */
 	struct sayso_pick pk = {1, 1};
 	struct sayso_ballot_in in = {.round_code = "NOPE",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sayso/config.h"
+#include "sayso/log.h"
 
 static char g_dir[256];
 
@@ -30,10 +31,10 @@ static void test_defaults(void **state)
 	assert_int_equal(c.smsgw.provider, SAYSO_PROVIDER_KANNEL);
 	assert_string_equal(c.smsgw.listen, "127.0.0.1:8088");
 	assert_int_equal(c.smsgw.rate_per_minute, 10);
-	assert_true(c.kiosk.categories.n >= 9);
-	assert_string_equal(c.kiosk.categories.items[c.kiosk.categories.n - 1],
+	assert_true(c.site.categories.n >= 9);
+	assert_string_equal(c.site.categories.items[c.site.categories.n - 1],
 			    "other");
-	assert_true(c.kiosk.streets.n >= 10);
+	assert_true(c.site.streets.n >= 10);
 	sayso_config_cleanup(&c);
 	sayso_config_cleanup(&c); /* twice is safe */
 }
@@ -48,8 +49,8 @@ static void test_full_file(void **state)
 	char err[512];
 	assert_int_equal(sayso_config_load(&c, src, err, sizeof err), SAYSO_OK);
 	assert_string_equal(c.site.name, "Poets Streets");
-	assert_int_equal(c.kiosk.streets.n, 12); /* continuation lines append */
-	assert_string_equal(c.kiosk.streets.items[11], "Poets Park");
+	assert_int_equal(c.site.streets.n, 12); /* continuation lines append */
+	assert_string_equal(c.site.streets.items[11], "Poets Park");
 	sayso_config_cleanup(&c);
 
 	const char *p = write_ini(
@@ -65,7 +66,7 @@ static void test_full_file(void **state)
 	assert_int_equal(c.kiosk.idle_seconds, 30);
 	assert_int_equal(c.kiosk.verify, SAYSO_VERIFY_SMS);
 	assert_true(c.kiosk.cursor);
-	assert_int_equal(c.kiosk.categories.n, 2);
+	assert_int_equal(c.site.categories.n, 2);
 	assert_int_equal(c.smsgw.provider, SAYSO_PROVIDER_TWILIO);
 	assert_int_equal(c.twilio.poll_seconds, 15);
 	char host[64];
@@ -137,12 +138,68 @@ static int teardown(void **state)
 	return 0;
 }
 
+static int deprecations;
+static void count_sink(enum sayso_log_level level, const char *msg, void *ud)
+{
+	(void)level;
+	(void)ud;
+	if (strstr(msg, "deprecated") && strstr(msg, "[site]"))
+		deprecations++;
+}
+
+/* Categories and streets are site facts: [site] categories / streets; the
+ * [kiosk] spellings still work and log one deprecation note. */
+static void test_site_categories(void **state)
+{
+	(void)state;
+	struct sayso_config c;
+	char err[512];
+	sayso_log_set_sink(count_sink, NULL);
+	deprecations = 0;
+	const char *p = write_ini("s.ini", "[site]\ncategories = litter, "
+					   "graffiti, other\nstreets = Byron "
+					   "Street,\n  Keats Street\n");
+	assert_int_equal(sayso_config_load(&c, p, err, sizeof err), SAYSO_OK);
+	assert_int_equal(c.site.categories.n, 3);
+	assert_string_equal(c.site.categories.items[1], "graffiti");
+	assert_int_equal(c.site.streets.n, 2);
+	assert_string_equal(c.site.streets.items[1], "Keats Street");
+	assert_int_equal(deprecations, 0);
+	sayso_config_cleanup(&c);
+
+	p = write_ini("k.ini", "[kiosk]\ncategories = asb, other\n"
+			       "streets = Church Walk\n");
+	assert_int_equal(sayso_config_load(&c, p, err, sizeof err), SAYSO_OK);
+	assert_int_equal(c.site.categories.n, 2);
+	assert_string_equal(c.site.categories.items[0], "asb");
+	assert_int_equal(c.site.streets.n, 1);
+	assert_string_equal(c.site.streets.items[0], "Church Walk");
+	assert_int_equal(deprecations, 1);
+	sayso_config_cleanup(&c);
+
+	/* The device id is checked once, by the store's rule, at load. */
+	p = write_ini("d.ini", "[kiosk]\ndevice = hall kiosk\n");
+	assert_int_equal(sayso_config_load(&c, p, err, sizeof err),
+			 SAYSO_ERR_PARSE);
+	assert_non_null(strstr(err, "[kiosk] device = 'hall kiosk'"));
+	p = write_ini("d2.ini", "[kiosk]\ndevice = hall-1.lan:a_b\n");
+	assert_int_equal(sayso_config_load(&c, p, err, sizeof err), SAYSO_OK);
+	sayso_config_cleanup(&c);
+
+	p = write_ini("e.ini", "[site]\ncategories = ,\n");
+	assert_int_equal(sayso_config_load(&c, p, err, sizeof err),
+			 SAYSO_ERR_PARSE);
+	assert_non_null(strstr(err, "[site] categories must not be empty"));
+	sayso_log_set_sink(NULL, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_full_file),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_site_categories),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

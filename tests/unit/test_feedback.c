@@ -128,6 +128,26 @@ static void test_reports(void **state)
 	in.category = "";
 	assert_int_equal(sayso_report_add(st, &in, ref, sizeof ref),
 			 SAYSO_ERR_INVAL);
+	/* A uid already stored is "already stored" (merges skip it); a
+	 * caller's reference already taken by another report is the
+	 * constraint's own EXISTS. Neither writes anything. */
+	in.category = "litter";
+	in.uid = "0000000000000000000000000000test";
+	char ref2[SAYSO_REF_LEN + 1];
+	assert_int_equal(sayso_report_add(st, &in, ref2, sizeof ref2),
+			 SAYSO_OK);
+	int64_t before = scalar(st, "SELECT count(*) FROM reports");
+	assert_int_equal(sayso_report_add(st, &in, ref2, sizeof ref2),
+			 SAYSO_ERR_EXISTS);
+	assert_non_null(strstr(sayso_store_errmsg(st), "already stored"));
+	in.uid = NULL;
+	in.ref = ref;
+	assert_int_equal(sayso_report_add(st, &in, ref2, sizeof ref2),
+			 SAYSO_ERR_EXISTS);
+	assert_null(strstr(sayso_store_errmsg(st), "already stored"));
+	assert_non_null(strstr(sayso_store_errmsg(st), "store report"));
+	assert_int_equal(scalar(st, "SELECT count(*) FROM reports"), before);
+	in.ref = NULL;
 	enum sayso_report_status s;
 	assert_int_equal(sayso_report_status_parse("in_progress", &s),
 			 SAYSO_OK);

@@ -90,7 +90,7 @@ static void prepare(enum kiosk_screen_id id)
 	app.s.score = 4;
 	snprintf(app.s.category, sizeof(app.s.category), "litter");
 	if (id == KS_VOTE_PICK || id == KS_VOTE_REVIEW)
-		app.s.picked[0] = app.s.picked[2] = true;
+		app.s.picked[1] = app.s.picked[3] = true; /* by number */
 }
 
 static void test_every_screen(void **state)

@@ -62,11 +62,11 @@ static void test_structure(void **state)
 	/* Every byte is 0 or 1. */
 	for (i = 0; i < w * w; i++)
 		assert_true(qr.modules[i] == 0 || qr.modules[i] == 1);
-	sayso_qr_free(&qr);
+	sayso_qr_cleanup(&qr);
 	assert_null(qr.modules);
 	assert_int_equal(qr.width, 0);
-	sayso_qr_free(&qr); /* twice is harmless */
-	sayso_qr_free(NULL);
+	sayso_qr_cleanup(&qr); /* twice is harmless */
+	sayso_qr_cleanup(NULL);
 }
 
 /* Level M: the 15 format bits carry the level in their two top bits (M is
@@ -86,7 +86,7 @@ static void test_level_m(void **state)
 	assert_int_equal(sayso_qr_dark(&qr, 1, 8), 0);
 	assert_int_equal(sayso_qr_dark(&qr, 8, w - 1), 1);
 	assert_int_equal(sayso_qr_dark(&qr, 8, w - 2), 0);
-	sayso_qr_free(&qr);
+	sayso_qr_cleanup(&qr);
 }
 
 static void test_sizes_grow(void **state)
@@ -101,8 +101,8 @@ static void test_sizes_grow(void **state)
 	assert_int_equal(sayso_qr_encode(longer, &b), SAYSO_OK);
 	assert_true(b.width > a.width);
 	assert_true(b.width <= 177);
-	sayso_qr_free(&a);
-	sayso_qr_free(&b);
+	sayso_qr_cleanup(&a);
+	sayso_qr_cleanup(&b);
 }
 
 static void test_errors(void **state)
@@ -123,7 +123,7 @@ static void test_errors(void **state)
 	assert_null(qr.modules);
 	big[1024] = '\0'; /* exactly the maximum is fine */
 	assert_int_equal(sayso_qr_encode(big, &qr), SAYSO_OK);
-	sayso_qr_free(&qr);
+	sayso_qr_cleanup(&qr);
 	free(big);
 	/* An empty struct answers "light" everywhere. */
 	assert_int_equal(sayso_qr_dark(&qr, 0, 0), 0);

@@ -596,11 +596,11 @@ static void test_config_duplicate_key(void **state)
 	    strstr(err, "auth_token given twice (first on line 2)"));
 	/* List keys still continue over several lines. */
 	fp = fopen(path, "w");
-	fputs("[kiosk]\nstreets = Keats Road\nstreets = Byron Street\n", fp);
+	fputs("[site]\nstreets = Keats Road\nstreets = Byron Street\n", fp);
 	fclose(fp);
 	assert_int_equal(sayso_config_load(&c, path, err, sizeof err),
 			 SAYSO_OK);
-	assert_int_equal(c.kiosk.streets.n, 2);
+	assert_int_equal(c.site.streets.n, 2);
 	sayso_config_cleanup(&c);
 	tu_rmtree(dir);
 }

@@ -39,13 +39,13 @@ static int setup(void **state)
 			 SAYSO_OK);
 	assert_int_equal(sayso_config_defaults(&f->cfg), SAYSO_OK);
 	snprintf(f->cfg.site.name, sizeof f->cfg.site.name, "Poets Streets");
-	for (size_t i = 0; i < f->cfg.kiosk.streets.n; i++)
-		free(f->cfg.kiosk.streets.items[i]);
-	free(f->cfg.kiosk.streets.items);
-	f->cfg.kiosk.streets.items = calloc(3, sizeof(char *));
-	f->cfg.kiosk.streets.items[0] = strdup("Byron Street");
-	f->cfg.kiosk.streets.items[1] = strdup("Keats Road");
-	f->cfg.kiosk.streets.n = 2;
+	for (size_t i = 0; i < f->cfg.site.streets.n; i++)
+		free(f->cfg.site.streets.items[i]);
+	free(f->cfg.site.streets.items);
+	f->cfg.site.streets.items = calloc(3, sizeof(char *));
+	f->cfg.site.streets.items[0] = strdup("Byron Street");
+	f->cfg.site.streets.items[1] = strdup("Keats Road");
+	f->cfg.site.streets.n = 2;
 	assert_int_equal(sayso_store_resident(f->st, SAYSO_ID_PHONE,
 					      "+447700900456", f->rid,
 					      sizeof f->rid),

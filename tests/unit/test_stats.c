@@ -177,8 +177,8 @@ static void test_ratings_summary(void **state)
 	assert_string_equal(s.answers[1].answer, "Litter");
 	assert_int_equal(s.answers[1].n, 2);
 	assert_string_equal(s.answers[2].answer, "Neighbours");
-	sayso_ratings_summary_free(&s);
-	sayso_ratings_summary_free(&s); /* twice is harmless */
+	sayso_ratings_summary_cleanup(&s);
+	sayso_ratings_summary_cleanup(&s); /* twice is harmless */
 
 	/* By channel, in key order. */
 	assert_int_equal(sayso_stats_ratings(st, 0, 0, SAYSO_BY_CHANNEL, &s),
@@ -194,7 +194,7 @@ static void test_ratings_summary(void **state)
 	assert_string_equal(s.groups[2].key, "sms");
 	assert_int_equal(s.groups[2].c.n, 2);
 	assert_float_equal(s.groups[2].c.share, 1.0, 1e-12);
-	sayso_ratings_summary_free(&s);
+	sayso_ratings_summary_cleanup(&s);
 
 	/* By hour (TZ=UTC in main): 08, 09 (4), 12 (2), 13 (2), 18. */
 	assert_int_equal(sayso_stats_ratings(st, 0, 0, SAYSO_BY_HOUR, &s),
@@ -205,7 +205,7 @@ static void test_ratings_summary(void **state)
 	assert_int_equal(s.groups[1].c.n, 4);
 	assert_int_equal(s.groups[1].c.faces[4], 2);
 	assert_string_equal(s.groups[4].key, "18");
-	sayso_ratings_summary_free(&s);
+	sayso_ratings_summary_cleanup(&s);
 
 	/* By day with a period: [21st, 23rd) -> 21st (3), 22nd (3). */
 	assert_int_equal(sayso_stats_ratings(st, ms("2026-11-21"),
@@ -219,7 +219,7 @@ static void test_ratings_summary(void **state)
 	assert_string_equal(s.groups[1].key, "2026-11-22");
 	assert_int_equal(s.groups[1].c.n, 3);
 	assert_int_equal(s.groups[1].c.positive, 1);
-	sayso_ratings_summary_free(&s);
+	sayso_ratings_summary_cleanup(&s);
 
 	/* By device. */
 	assert_int_equal(sayso_stats_ratings(st, 0, 0, SAYSO_BY_DEVICE, &s),
@@ -227,7 +227,7 @@ static void test_ratings_summary(void **state)
 	assert_int_equal(s.ngroups, 4);
 	assert_string_equal(s.groups[1].key, "hub1");
 	assert_int_equal(s.groups[1].c.n, 5);
-	sayso_ratings_summary_free(&s);
+	sayso_ratings_summary_cleanup(&s);
 
 	/* An empty period has no share and no interval. */
 	assert_int_equal(
@@ -238,7 +238,7 @@ static void test_ratings_summary(void **state)
 	assert_float_equal(s.all.hi, 0, 0);
 	assert_int_equal(s.ngroups, 0);
 	assert_string_equal(s.first, "");
-	sayso_ratings_summary_free(&s);
+	sayso_ratings_summary_cleanup(&s);
 
 	/* A period that ends before it starts. */
 	assert_int_equal(sayso_stats_ratings(st, ms("2026-11-23"),
@@ -329,7 +329,7 @@ static void test_reports_summary(void **state)
 	assert_int_equal(s.streets[0].resolved, 2);
 	assert_string_equal(s.streets[1].key, "Byron St");
 	assert_string_equal(s.streets[2].key, "");
-	sayso_reports_summary_free(&s);
+	sayso_reports_summary_cleanup(&s);
 
 	/* Since the 5th: reports 3..6, one resolved in half a day. */
 	assert_int_equal(sayso_stats_reports(st, ms("2026-11-05"), 0, &s),
@@ -337,7 +337,7 @@ static void test_reports_summary(void **state)
 	assert_int_equal(s.total, 4);
 	assert_float_equal(s.resolution_rate, 0.25, 1e-12);
 	assert_float_equal(s.median_days, 0.5, 1e-6);
-	sayso_reports_summary_free(&s);
+	sayso_reports_summary_cleanup(&s);
 
 	/* Nothing in the period: no median. */
 	assert_int_equal(sayso_stats_reports(st, ms("2027-01-01"), 0, &s),
@@ -345,7 +345,7 @@ static void test_reports_summary(void **state)
 	assert_int_equal(s.total, 0);
 	assert_float_equal(s.resolution_rate, 0, 0);
 	assert_float_equal(s.median_days, -1, 0);
-	sayso_reports_summary_free(&s);
+	sayso_reports_summary_cleanup(&s);
 	sayso_store_close(st);
 }
 
@@ -374,7 +374,7 @@ static void test_resolution_rate_748(void **state)
 	assert_float_equal(s.resolution_rate, 0.748, 1e-12);
 	/* No history rows: updated_at stands in, 3.5 days each. */
 	assert_float_equal(s.median_days, 3.5, 1e-6);
-	sayso_reports_summary_free(&s);
+	sayso_reports_summary_cleanup(&s);
 	sayso_store_close(st);
 }
 

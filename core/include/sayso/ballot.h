@@ -15,6 +15,7 @@
 #ifndef SAYSO_BALLOT_H
 #define SAYSO_BALLOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "sayso/err.h"
@@ -23,6 +24,23 @@
 
 #define SAYSO_MAX_PICKS 256
 #define SAYSO_REASON_MAX 200
+
+/* A stored ballot's status (ballots.status in the schema). At most one
+ * counted ballot per (round, resident). */
+enum sayso_ballot_status {
+	SAYSO_BALLOT_COUNTED,	 /* "counted": in the tally */
+	SAYSO_BALLOT_SUPERSEDED, /* "superseded": the resident's other ballot
+				    counts (revote policy) */
+	SAYSO_BALLOT_REJECTED,	 /* "rejected": invalid; reason says why */
+};
+
+/* The schema's text for s ("counted", "superseded", "rejected"). Never
+ * NULL; static storage. */
+const char *sayso_ballot_status_name(enum sayso_ballot_status s);
+/* The status named s (exact, as stored). SAYSO_ERR_INVAL for NULL or any
+ * other text (*out unchanged). */
+enum sayso_err sayso_ballot_status_parse(const char *s,
+					 enum sayso_ballot_status *out);
 
 struct sayso_pick {
 	int number; /* project number shown to residents */
@@ -95,11 +113,18 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 				    size_t *changed);
 
-/* Ballot counts of a round by status. */
+/* Ballot counts of a round by status: the turnout. The one query for it
+ * (admin round show, results, voters, the kiosk staff screen). */
 struct sayso_ballot_counts {
 	int64_t counted, superseded, rejected;
-	int64_t by_channel[4]; /* counted, by enum sayso_channel */
+	int64_t by_channel[4]; /* counted, by enum sayso_channel; sums to
+				  counted */
+	char first[SAYSO_TIME_LEN + 1]; /* first and last counted ballot's
+					   cast_at, "" if none */
+	char last[SAYSO_TIME_LEN + 1];
 };
+/* SAYSO_ERR_CORRUPT (detail on st) for a stored ballot with an unknown
+ * status or channel; storage errors. */
 enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 				   struct sayso_ballot_counts *out);
 
@@ -108,7 +133,7 @@ enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
  * channel and time. Used for "you already voted on ... by ...".
  */
 enum sayso_err sayso_ballot_find(struct sayso_store *st, int64_t round_id,
-				 const char *resident_id, int *found,
+				 const char *resident_id, bool *found,
 				 int64_t *cast_at_ms, enum sayso_channel *ch);
 
 /* Parses "1,4,7" / "1 4 7" into picks (points 1). SAYSO_ERR_INVAL with why. */

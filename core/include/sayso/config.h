@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "sayso/err.h"
+#include "sayso/limits.h"
 
-#define SAYSO_PATH_MAX 1024
 #define SAYSO_URL_MAX 512
 #define SAYSO_NAME_MAX 128
 #define SAYSO_LIST_MAX 256 /* items in a list-valued key */
@@ -40,19 +40,21 @@ struct sayso_config {
 		char results_url[SAYSO_URL_MAX]; /* QR target */
 		struct sayso_list languages;	 /* en, pl */
 		char round[33]; /* default round code, "" = the open one */
+		struct sayso_list categories; /* report category codes
+						 (categories.h) */
+		struct sayso_list streets;    /* street picker, SMS match */
 	} site;
 	struct {
-		int idle_seconds;	      /* 60 */
-		int idle_countdown;	      /* 10 */
-		char staff_pin[17];	      /* "" = staff exit disabled */
-		struct sayso_list categories; /* report category codes */
-		struct sayso_list streets;    /* street picker */
-		enum sayso_verify verify;     /* none */
-		bool cursor;		      /* false: hidden */
-		bool fullscreen;	      /* true */
-		char device[65];	   /* "" = derived from the database */
-		char font[SAYSO_PATH_MAX]; /* "" = fontconfig lookup */
-		char assets[SAYSO_PATH_MAX]; /* "" = built-in path */
+		int idle_seconds;	       /* 60 */
+		int idle_countdown;	       /* 10 */
+		char staff_pin[17];	       /* "" = staff exit disabled */
+		enum sayso_verify verify;      /* none */
+		bool cursor;		       /* false: hidden */
+		bool fullscreen;	       /* true */
+		char device[SAYSO_DEVICE_MAX]; /* "" = derived from the database
+						*/
+		char font[SAYSO_PATH_MAX];     /* "" = fontconfig lookup */
+		char assets[SAYSO_PATH_MAX];   /* "" = built-in path */
 	} kiosk;
 	struct {
 		enum sayso_provider provider; /* kannel */

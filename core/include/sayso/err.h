@@ -10,6 +10,8 @@
 #ifndef SAYSO_ERR_H
 #define SAYSO_ERR_H
 
+#include <stdbool.h>
+
 enum sayso_err {
 	SAYSO_OK = 0,
 	SAYSO_ERR_NOMEM,     /* out of memory */
@@ -37,5 +39,13 @@ enum sayso_err {
 
 /* A short English description of err. Never NULL; static storage. */
 const char *sayso_strerror(enum sayso_err err);
+
+/* Whether err is about storage or the machine (database, disk, memory,
+ * secret, crypto): worth retrying later or telling the operator, rather
+ * than a fault of the input. False for SAYSO_OK and for every error caused
+ * by what the caller passed (INVAL, PARSE, NOTFOUND, EXISTS, STATE, TOOBIG,
+ * RANGE, AUTH, UNSUPPORTED). The one home of this rule: programs ask here
+ * instead of writing their own switch. */
+bool sayso_err_is_storage(enum sayso_err err);
 
 #endif

@@ -91,13 +91,8 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 				       enum sayso_report_status status,
 				       const char *note, const char *actor);
 
-/* Guesses a category code from free text (fly-tip, bulky, rubbish, litter,
- * alley, graffiti, light, damp, mould, ASB ...); "other" when nothing fits.
- * Returns a static string. */
-const char *sayso_report_guess_category(const char *text);
-
-/* Finds the configured street named in text (case-insensitive, ignoring
- * "street"/"st", "road"/"rd" ...). Returns the index or -1. */
-int sayso_street_match(const char *text, char *const *streets, size_t n);
+/* The category guess and street match for SMS reports live in
+ * sayso/categories.h. */
+#include "sayso/categories.h"
 
 #endif

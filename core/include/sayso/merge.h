@@ -20,10 +20,11 @@
 #include "sayso/store.h"
 
 struct sayso_merge_result {
-	char device_id[65]; /* the source's kiosk device (first found), or "" */
-	int64_t ballots;    /* ballots brought in */
-	int64_t ratings;    /* ratings brought in */
-	int64_t reports;    /* reports brought in */
+	char device_id[SAYSO_DEVICE_MAX]; /* the source's kiosk device (first
+					     found), or "" */
+	int64_t ballots;		  /* ballots brought in */
+	int64_t ratings;		  /* ratings brought in */
+	int64_t reports;		  /* reports brought in */
 	int64_t known;	/* rows skipped because their uid was already here */
 	size_t changed; /* ballots whose status the one-vote rule changed */
 };

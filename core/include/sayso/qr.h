@@ -8,6 +8,7 @@
 #ifndef SAYSO_QR_H
 #define SAYSO_QR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "sayso/err.h"
 
@@ -19,14 +20,14 @@ struct sayso_qr {
 };
 
 /* Encodes text (<= 1024 bytes). out->modules is malloc'd: release with
- * sayso_qr_free(). SAYSO_ERR_TOOBIG, SAYSO_ERR_INVAL, SAYSO_ERR_NOMEM. */
+ * sayso_qr_cleanup(). SAYSO_ERR_TOOBIG, SAYSO_ERR_INVAL, SAYSO_ERR_NOMEM. */
 enum sayso_err sayso_qr_encode(const char *text, struct sayso_qr *out);
 
 /* Frees modules; NULL or an empty struct is a no-op. */
-void sayso_qr_free(struct sayso_qr *qr);
+void sayso_qr_cleanup(struct sayso_qr *qr);
 
 /* Whether module (x, y) is dark; coordinates outside (the quiet zone) are
  * light. */
-int sayso_qr_dark(const struct sayso_qr *qr, int x, int y);
+bool sayso_qr_dark(const struct sayso_qr *qr, int x, int y);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "sayso/err.h"
+#include "sayso/limits.h"
 
 struct sayso_store;
 
@@ -68,7 +69,32 @@ enum sayso_err sayso_ballot_kind_parse(const char *s,
 				       enum sayso_ballot_kind *out);
 const char *sayso_revote_name(enum sayso_revote r);
 enum sayso_err sayso_revote_parse(const char *s, enum sayso_revote *out);
+
+/* The revote rule, asked rather than re-decided by programs: whether a
+ * resident's later ballot replaces the earlier one under policy (true for
+ * SAYSO_REVOTE_LAST; false for SAYSO_REVOTE_FIRST, where the first counts). */
+bool sayso_revote_later_wins(enum sayso_revote policy);
+/* Whether a resident who already has a counted ballot in round r may vote
+ * again and have the new ballot count (r's revote policy). The kiosk asks
+ * this before offering a second vote. */
+bool sayso_round_revote_allows(const struct sayso_round *r);
 const char *sayso_round_state_name(enum sayso_round_state s);
+
+/* Whether code is a valid round code: 1 to SAYSO_CODE_MAX - 1 of
+ * [A-Za-z0-9_-]. The one check used by round creation, pabulib import and
+ * merge. Codes are compared case-insensitively everywhere ("ward1" is
+ * "WARD1"). */
+bool sayso_round_code_valid(const char *code);
+/* The message for an invalid round code, for "round code 'x': ..." */
+#define SAYSO_ROUND_CODE_RULE "use 1 to 32 letters, digits, - or _"
+
+/* Whether cur is an ISO 4217-shaped code: exactly three ASCII capitals
+ * ("GBP", "PLN"). NULL is not. */
+bool sayso_currency_valid(const char *cur);
+
+/* Whether n is a project number residents can be shown
+ * (SAYSO_PROJECT_NUMBER_MIN..SAYSO_PROJECT_NUMBER_MAX). */
+bool sayso_project_number_valid(long n);
 
 /* A project's public id: ext_id for imported rounds, else its number as text.
  * out >= SAYSO_EXTID_MAX. */

@@ -82,6 +82,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "sayso/err.h"
+#include "sayso/limits.h"
 
 /* Bytes of input looked at; the rest is ignored and cmd->truncated is set.
  * 1,600 characters (Twilio's maximum body) of 4-byte UTF-8 fit. */
@@ -91,8 +92,8 @@
 #define SAYSO_SMSPARSE_TEXT_MAX 1600
 /* Project numbers kept in cmd->picks; more sets SAYSO_SMSP_TOO_MANY. */
 #define SAYSO_SMSPARSE_PICKS_MAX 32
-/* Largest project number accepted (numbers are printed on posters). */
-#define SAYSO_SMSPARSE_PROJECT_MAX 999
+/* Largest project number accepted: the one range of limits.h. */
+#define SAYSO_SMSPARSE_PROJECT_MAX SAYSO_PROJECT_NUMBER_MAX
 /* Round code + NUL: [A-Za-z0-9_-], 1..32, at least one letter. Same as
  * SAYSO_CODE_MAX in round.h. */
 #define SAYSO_SMSPARSE_CODE_MAX 33

@@ -19,8 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "sayso/err.h"
+#include "sayso/categories.h"
 #include "sayso/feedback.h"
 #include "sayso/store.h"
+#include "sayso/tally.h"
 
 #define SAYSO_FACES 5
 #define SAYSO_STATS_KEY_MAX 129 /* group key, category or street + NUL */
@@ -79,14 +81,14 @@ struct sayso_ratings_summary {
 /*
  * Summarises the ratings cast in [since_ms, until_ms) (0 = open end), grouped
  * by `by`. out is filled (zeroed first) and owns its arrays: release with
- * sayso_ratings_summary_free(). SAYSO_ERR_INVAL when until <= since (both
+ * sayso_ratings_summary_cleanup(). SAYSO_ERR_INVAL when until <= since (both
  * set); store errors with detail on st.
  */
 enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 				   int64_t until_ms, enum sayso_stats_by by,
 				   struct sayso_ratings_summary *out);
 /* Frees the arrays; safe on a zeroed or already freed summary. */
-void sayso_ratings_summary_free(struct sayso_ratings_summary *s);
+void sayso_ratings_summary_cleanup(struct sayso_ratings_summary *s);
 
 /*
  * 95% (or any z) Wilson score interval for k successes out of n. Fills
@@ -125,12 +127,12 @@ struct sayso_reports_summary {
  * other status) and the median time to resolve. The time to resolve of a
  * report that is resolved now runs from when it was made to its latest change
  * to resolved in report_history (updated_at when history has none). Release
- * with sayso_reports_summary_free().
+ * with sayso_reports_summary_cleanup().
  */
 enum sayso_err sayso_stats_reports(struct sayso_store *st, int64_t since_ms,
 				   int64_t until_ms,
 				   struct sayso_reports_summary *out);
-void sayso_reports_summary_free(struct sayso_reports_summary *s);
+void sayso_reports_summary_cleanup(struct sayso_reports_summary *s);
 
 #define SAYSO_LOCATION_MAX 256
 #define SAYSO_NOTE_MAX 500
@@ -145,7 +147,7 @@ struct sayso_report_row {
 	char text[SAYSO_REPORT_TEXT_MAX + 1];
 	enum sayso_report_status status;
 	char channel[16];
-	char device[65];
+	char device[SAYSO_DEVICE_MAX];
 	char cast_at[SAYSO_TIME_LEN + 1];
 	char updated_at[SAYSO_TIME_LEN + 1];
 	char note[SAYSO_NOTE_MAX + 1]; /* note of the latest change in history
@@ -199,32 +201,19 @@ const char *sayso_open311_status(enum sayso_report_status s);
 void sayso_open311_from_report(const struct sayso_report_row *r,
 			       struct sayso_open311_request *out);
 
-/* A category code in readable form: "fly_tipping" -> "Fly tipping". */
-void sayso_category_label(const char *code, char *out, size_t outsz);
+/* sayso_category_label() and the Open311 service of a category are in
+ * sayso/categories.h. */
 
 /* ---- participatory budgeting: what the results page adds to a tally ---- */
 
-struct sayso_turnout {
-	int64_t
-	    by_channel[4]; /* counted ballots, indexed by enum sayso_channel */
-	int64_t counted;   /* sum of by_channel */
-	int64_t superseded;
-	int64_t rejected;
-	char first[SAYSO_TIME_LEN +
-		   1]; /* first and last counted ballot, "" if none */
-	char last[SAYSO_TIME_LEN + 1];
-};
-
-/* Counts a round's ballots: counted ones by channel, and superseded and
- * rejected ones. SAYSO_ERR_CORRUPT for an unknown stored channel. */
-enum sayso_err sayso_stats_turnout(struct sayso_store *st, int64_t round_id,
-				   struct sayso_turnout *out);
+/* Turnout (counted ballots by channel, superseded, rejected, first and
+ * last) is sayso_ballot_counts() in ballot.h. */
 
 /*
  * The rule in one plain sentence for residents ("Projects were funded in
  * order of votes ..."), into out. rule is an enum sayso_rule (tally.h) value;
  * an unknown value gives "". Cannot fail.
  */
-void sayso_stats_rule_sentence(int rule, char *out, size_t outsz);
+void sayso_stats_rule_sentence(enum sayso_rule rule, char *out, size_t outsz);
 
 #endif

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include "sayso/err.h"
 #include "sayso/identity.h"
+#include "sayso/limits.h"
 
 struct sayso_store;
 
@@ -113,6 +114,9 @@ int sayso_store_schema_latest(void);
  */
 enum sayso_err sayso_store_set_device(struct sayso_store *st, const char *id,
 				      const char *kind);
+/* Whether id is a valid device id: 1 to SAYSO_DEVICE_MAX - 1 of
+ * [A-Za-z0-9-_.:]. The one check (store, config, programs). */
+bool sayso_device_id_valid(const char *id);
 const char *sayso_store_device(const struct sayso_store *st);
 
 /*

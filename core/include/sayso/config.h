@@ -24,7 +24,7 @@ struct sayso_list {
 	size_t n;
 };
 
-enum sayso_verify { SAYSO_VERIFY_NONE, SAYSO_VERIFY_SMS };
+enum sayso_verify { SAYSO_VERIFY_NONE, SAYSO_VERIFY_SMS, SAYSO_VERIFY_CODE };
 enum sayso_provider {
 	SAYSO_PROVIDER_KANNEL,
 	SAYSO_PROVIDER_TWILIO,
@@ -47,9 +47,12 @@ struct sayso_config {
 		char staff_pin[17];	      /* "" = staff exit disabled */
 		struct sayso_list categories; /* report category codes */
 		struct sayso_list streets;    /* street picker */
-		enum sayso_verify verify;     /* none */
-		bool cursor;		      /* false: hidden */
-		bool fullscreen;	      /* true */
+		enum sayso_verify verify;     /* sms */
+		int repeat_seconds;	   /* 5: ratings closer are flagged */
+		int code_limit_per_number; /* 3 texted codes a day */
+		int code_limit_per_hour;   /* 30 texted codes per kiosk */
+		bool cursor;		   /* false: hidden */
+		bool fullscreen;	   /* true */
 		char device[65];	   /* "" = derived from the database */
 		char font[SAYSO_PATH_MAX]; /* "" = fontconfig lookup */
 		char assets[SAYSO_PATH_MAX]; /* "" = built-in path */

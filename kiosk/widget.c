@@ -119,13 +119,18 @@ static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 {
 	SDL_Rect rc = w->rc;
 
-	kiosk_fill(app->ren, rc, w->selected ? KC_SELECTED : KC_BG);
+	/* Greyed: no longer fits the budget (still tappable; the reason is
+	 * its second line, in the error colour). */
+	kiosk_fill(app->ren, rc,
+		   w->selected ? KC_SELECTED
+		   : w->greyed ? KC_PANEL
+			       : KC_BG);
 	kiosk_frame(app->ren, rc, w->selected ? 6 : 3,
 		    w->selected ? KC_PRIMARY : KC_BORDER);
 	SDL_Rect badge = {rc.x + 30, rc.y + 18, 80, 80};
 	char num[16];
 	snprintf(num, sizeof(num), "%d", w->arg);
-	kiosk_fill(app->ren, badge, KC_PRIMARY);
+	kiosk_fill(app->ren, badge, w->greyed ? KC_MUTED : KC_PRIMARY);
 	kiosk_text_centred(app->as, KF_BUTTON, num, badge, KC_PRIMARY_TEXT);
 	kiosk_text_centred(app->as, KF_SMALL, w->note,
 			   (SDL_Rect){rc.x + 4, rc.y + 104, 148, 48}, KC_TEXT);
@@ -146,7 +151,7 @@ static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 	int h = kiosk_text_wrapped(app->as, KF_BUTTON, w->label, tx, rc.y + 14,
 				   rc.w - 160 - 100, KC_TEXT);
 	kiosk_text_wrapped(app->as, KF_SMALL, w->sub, tx, rc.y + 18 + h,
-			   rc.w - 160 - 100, KC_MUTED);
+			   rc.w - 160 - 100, w->greyed ? KC_ERROR : KC_MUTED);
 }
 
 void kiosk_ui_draw(struct kiosk_app *app)

@@ -42,4 +42,29 @@ enum sayso_err sayso_misuse_rating_flag(struct sayso_store *st,
 					int repeat_seconds,
 					enum sayso_rating_flag *out);
 
+/* ---- texted voting codes ---- */
+
+enum sayso_code_limit {
+	SAYSO_CODE_OK,
+	SAYSO_CODE_LIMIT_NUMBER, /* per_day codes to this resident in 24 h */
+	SAYSO_CODE_LIMIT_DEVICE, /* per_hour codes from this device in 1 h */
+};
+
+/*
+ * Whether one more voting code may be texted to resident_id (its
+ * pseudonymous id) from device_id at now_ms: at most per_day to one resident
+ * in the last 24 hours and per_hour from one device in the last hour.
+ * *sent receives the resident's count in the last 24 hours. Reads only.
+ */
+enum sayso_err sayso_code_allowed(struct sayso_store *st,
+				  const char *resident_id,
+				  const char *device_id, int64_t now_ms,
+				  int per_day, int per_hour,
+				  enum sayso_code_limit *out, int64_t *sent);
+/* Records that a code was texted (call in the transaction that queues the
+ * text). */
+enum sayso_err sayso_code_record(struct sayso_store *st,
+				 const char *resident_id,
+				 const char *device_id, int64_t now_ms);
+
 #endif

@@ -538,6 +538,17 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 		ui->focus = ui->n ? ui->n - 1 : -1;
 	kiosk_ui_draw(app);
 	draw_overlays(app);
+	if (app->staff_hold) {
+		/* Hold feedback: a bar along the corner fills over the 5 s,
+		 * so staff know to keep holding (residents rarely notice). */
+		Uint64 gone = SDL_GetTicks64() - app->staff_hold_at;
+		int w = (int)(gone * KIOSK_STAFF_ZONE / KIOSK_STAFF_HOLD_MS);
+		if (w > KIOSK_STAFF_ZONE)
+			w = KIOSK_STAFF_ZONE;
+		kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_STAFF_ZONE, 16},
+			   KC_BORDER);
+		kiosk_fill(app->ren, (SDL_Rect){0, 0, w, 16}, KC_FOCUS);
+	}
 	if (shot) {
 		/* Read before present: the back buffer is undefined after. */
 		SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(
@@ -620,6 +631,7 @@ void kiosk_handle_tap(struct kiosk_app *app, int x, int y, bool down)
 		    app->screen_id != KS_OUT_OF_ORDER) {
 			app->staff_hold = true;
 			app->staff_hold_at = now;
+			app->staff_hold_drawn = 0;
 		}
 		/* Ignore taps just after a screen change: a double tap must
 		 * not land on the next screen's button. */
@@ -828,12 +840,13 @@ int kiosk_tick(struct kiosk_app *app)
 			}
 		} else {
 			/* Feedback for the hold: redraw every half second. */
-			Uint64 step = app->staff_hold_at +
-				      ((now - app->staff_hold_at) / 500 + 1) *
-					  500;
-			deadline(&next, step);
-			app->dirty = true;
-			app->cosmetic = false;
+			int k = (int)((now - app->staff_hold_at) / 500);
+			deadline(&next, app->staff_hold_at + (Uint64)(k + 1) * 500);
+			if (k != app->staff_hold_drawn) {
+				app->staff_hold_drawn = k;
+				app->dirty = true;
+				app->cosmetic = false;
+			}
 		}
 	}
 	if (app->digit_pending) {

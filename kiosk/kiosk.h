@@ -383,6 +383,7 @@ struct kiosk_app {
 	char swallow_text;	 /* text of a key used as a shortcut */
 	bool staff_hold;
 	Uint64 staff_hold_at;
+	int staff_hold_drawn; /* half-seconds of hold feedback drawn */
 	/* where the last screen's Next was: a confirming button of the new
 	 * screen must not be pressed there by the same double tap */
 	SDL_Rect prev_next;

@@ -36,7 +36,10 @@ text 3
 shot phone_typed
 key Return
 shot review
+# where the phone screen had Next: nothing there now ("Send" is elsewhere)
 tap 1540 985
+shot review_still
+tap 980 985
 shot thanks
 key Escape
 key 2
@@ -57,4 +60,5 @@ expect "number not in reports" "$(q "SELECT count(*) FROM reports WHERE text LIK
 expect "second report" "$(q "SELECT category||'|'||coalesce(street,'')||'|'||coalesce(text,'') FROM reports ORDER BY id LIMIT 1 OFFSET 1")" "graffiti||"
 expect "outbox rows" "$(q 'SELECT count(*) FROM sms_outbox')" 1
 for s in category street street_search text text_typed phone phone_typed review thanks review2; do shot_exists $s; done
+cmp -s "$SHOTS/review.png" "$SHOTS/review_still.png" || fail "a tap where Next was changed the check screen"
 echo PASS

@@ -560,7 +560,9 @@ static void draw_progress(struct kiosk_app *app, int64_t total, size_t n)
 			    app->round.budget > total ? app->round.budget - total
 						      : 0,
 			    l, sizeof(l));
-		kiosk_fmt(line, sizeof(line), kiosk_s(app, "vote.budget"),
+		/* "Spend up to £10,000. You have chosen £9,000." ... "£1,000
+		 * left" over the bar. */
+		kiosk_fmt(line, sizeof(line), kiosk_s(app, "vote.knapsack_help"),
 			  "spent", a, "budget", b, NULL);
 		kiosk_fmt(lt, sizeof(lt), kiosk_s(app, "vote.left"), "left", l,
 			  NULL);
@@ -615,11 +617,7 @@ static void pick_draw(struct kiosk_app *app)
 			  "max", mx, NULL);
 		kiosk_draw_title(app, app->round.title, sub);
 	} else {
-		char sub[256], bud[48];
-		kiosk_money(app, app->round.budget, bud, sizeof(bud));
-		kiosk_fmt(sub, sizeof(sub), kiosk_s(app, "vote.knapsack_help"),
-			  "budget", bud, NULL);
-		kiosk_draw_title(app, app->round.title, sub);
+		kiosk_draw_title(app, app->round.title, NULL);
 	}
 	draw_progress(app, total, n);
 	for (size_t i = 0; i < CARDS_PER_PAGE && first + i < app->nprojects;

@@ -406,8 +406,7 @@ void kiosk_plural(struct kiosk_app *app, const char *key, long n, char *out,
 	char k[96], num[24];
 	snprintf(k, sizeof(k), "%s.%s", key, n == 1 ? "one" : "other");
 	snprintf(num, sizeof(num), "%ld", n);
-	kiosk_fmt(out, outsz, kiosk_s(app, k), "n", num, "seconds", num,
-		  NULL);
+	kiosk_fmt(out, outsz, kiosk_s(app, k), "n", num, "seconds", num, NULL);
 }
 
 void kiosk_phone_message(struct kiosk_app *app, const char *why)
@@ -841,7 +840,8 @@ int kiosk_tick(struct kiosk_app *app)
 		} else {
 			/* Feedback for the hold: redraw every half second. */
 			int k = (int)((now - app->staff_hold_at) / 500);
-			deadline(&next, app->staff_hold_at + (Uint64)(k + 1) * 500);
+			deadline(&next,
+				 app->staff_hold_at + (Uint64)(k + 1) * 500);
 			if (k != app->staff_hold_drawn) {
 				app->staff_hold_drawn = k;
 				app->dirty = true;
@@ -897,8 +897,9 @@ int kiosk_tick(struct kiosk_app *app)
 		/* A notice is for the resident who caused it. */
 		if (app->s.message[0]) {
 			Uint64 at = app->screen_entered + KIOSK_NOTICE_MS;
-			if (now >= at || app->last_input > app->screen_entered +
-								 KIOSK_DEBOUNCE_MS) {
+			if (now >= at ||
+			    app->last_input >
+				app->screen_entered + KIOSK_DEBOUNCE_MS) {
 				app->s.message[0] = '\0';
 				app->dirty = true;
 			} else {

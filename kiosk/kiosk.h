@@ -42,12 +42,12 @@
  * double taps are often 350-500 ms apart); a card toggled twice within it
  * counts once. */
 #define KIOSK_DEBOUNCE_MS 700
-#define KIOSK_PRIVATE_IDLE_S 20	 /* idle on screens holding personal data */
-#define KIOSK_REVEAL_MS 1500	 /* a typed number shows in full this long */
-#define KIOSK_MASK_KEEP 3	 /* characters left visible when masked */
-#define KIOSK_QUICK_RETRY_MS 250 /* silent retries of a failed save ... */
-#define KIOSK_QUICK_RETRIES 6	 /* ... this many before the notice shows */
-#define KIOSK_GIVE_UP_MS 15000	 /* "Not saved: start again" after this */
+#define KIOSK_PRIVATE_IDLE_S 20	  /* idle on screens holding personal data */
+#define KIOSK_REVEAL_MS 1500	  /* a typed number shows in full this long */
+#define KIOSK_MASK_KEEP 3	  /* characters left visible when masked */
+#define KIOSK_QUICK_RETRY_MS 250  /* silent retries of a failed save ... */
+#define KIOSK_QUICK_RETRIES 6	  /* ... this many before the notice shows */
+#define KIOSK_GIVE_UP_MS 15000	  /* "Not saved: start again" after this */
 #define KIOSK_STORE_RETRY_MS 5000 /* out of order: retry opening this often */
 #define KIOSK_BUSY_TIMEOUT_MS 20  /* SQLite busy timeout: never freeze */
 #define KIOSK_CODE_TTL_MS (10 * 60 * 1000) /* a texted code expires */
@@ -301,19 +301,19 @@ struct kiosk_session {
 			 ? SAYSO_E164_MAX
 			 : SAYSO_VOTER_CODE_MAX];
 	char resident[SAYSO_RESIDENT_ID_LEN + 1];
-	char sms_code[8]; /* code sent by SMS */
+	char sms_code[8];   /* code sent by SMS */
 	Uint64 sms_code_at; /* when it was sent (it expires) */
 	bool already;	    /* voted before: told only after the code check */
 	char sms_typed[16];
 	int sms_tries;
 	bool picked[SAYSO_MAX_PICKS];
 	int pick_page;
-	int last_card;	      /* project number last toggled by a tap */
-	Uint64 last_card_at;  /* and when */
-	bool confirm_cancel;  /* "Cancel your vote?" is showing */
-	Uint64 typed_at;      /* last character typed on an entry screen */
-	bool ref_texted;      /* the report reference was queued by text */
-	bool review_return;   /* a "Change" from the report check screen */
+	int last_card;	     /* project number last toggled by a tap */
+	Uint64 last_card_at; /* and when */
+	bool confirm_cancel; /* "Cancel your vote?" is showing */
+	Uint64 typed_at;     /* last character typed on an entry screen */
+	bool ref_texted;     /* the report reference was queued by text */
+	bool review_return;  /* a "Change" from the report check screen */
 	int64_t prev_cast_at_ms;
 	enum sayso_channel prev_channel;
 	/* staff */

@@ -458,8 +458,7 @@ static void phone_type(char *buf, size_t sz, const char *text)
 	typed_now = SDL_GetTicks64();
 }
 
-static bool phone_event_inner(struct kiosk_app *app,
-			      const struct kiosk_in *in);
+static bool phone_event_inner(struct kiosk_app *app, const struct kiosk_in *in);
 
 static bool phone_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
@@ -470,8 +469,7 @@ static bool phone_event(struct kiosk_app *app, const struct kiosk_in *in)
 	return used;
 }
 
-static bool phone_event_inner(struct kiosk_app *app,
-			      const struct kiosk_in *in)
+static bool phone_event_inner(struct kiosk_app *app, const struct kiosk_in *in)
 {
 	switch (in->kind) {
 	case KI_ACTIVATE:
@@ -638,16 +636,14 @@ static void review_draw(struct kiosk_app *app)
 			 app->s.street[0] ? app->s.street
 					  : kiosk_s(app, "report.elsewhere"),
 			 1);
-	y += review_line(app, y, "report.review_text",
-			 app->s.text[0] ? app->s.text
-					: kiosk_s(app, "report.none"),
-			 2);
+	y += review_line(
+	    app, y, "report.review_text",
+	    app->s.text[0] ? app->s.text : kiosk_s(app, "report.none"), 2);
 	if (app->s.phone_e164[0])
 		sayso_mask_phone(app->s.phone_e164, masked, sizeof(masked));
-	y += review_line(app, y, "report.review_phone",
-			 app->s.phone_e164[0] ? masked
-					      : kiosk_s(app, "report.none"),
-			 3);
+	y += review_line(
+	    app, y, "report.review_phone",
+	    app->s.phone_e164[0] ? masked : kiosk_s(app, "report.none"), 3);
 	kiosk_draw_message(app, y, 1600);
 	kiosk_add_nav(app, "nav.back", NULL);
 	/* "Send" is never where the last screen's Next was. */

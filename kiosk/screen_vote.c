@@ -50,11 +50,10 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 		char body[160];
 		enum sayso_code_limit lim;
 		int64_t sent = 0, now = sayso_time_now_ms();
-		err = sayso_code_allowed(app->st, app->s.resident, app->device,
-					 now,
-					 app->cfg.kiosk.code_limit_per_number,
-					 app->cfg.kiosk.code_limit_per_hour,
-					 &lim, &sent);
+		err = sayso_code_allowed(
+		    app->st, app->s.resident, app->device, now,
+		    app->cfg.kiosk.code_limit_per_number,
+		    app->cfg.kiosk.code_limit_per_hour, &lim, &sent);
 		if (err != SAYSO_OK)
 			return err;
 		if (lim != SAYSO_CODE_OK) {
@@ -472,8 +471,8 @@ static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
 		/* "Cancel your vote?": only yes or no. */
 		if ((in->kind == KI_ACTIVATE &&
 		     in->w->action == KA_CONFIRM_YES) ||
-		    (in->kind == KI_KEY && (in->key == SDLK_RETURN ||
-					    in->key == SDLK_KP_ENTER))) {
+		    (in->kind == KI_KEY &&
+		     (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER))) {
 			kiosk_reset(app);
 			return true;
 		}
@@ -556,14 +555,15 @@ static void draw_progress(struct kiosk_app *app, int64_t total, size_t n)
 		char l[48], lt[96];
 		kiosk_money(app, total, a, sizeof(a));
 		kiosk_money(app, app->round.budget, b, sizeof(b));
-		kiosk_money(app,
-			    app->round.budget > total ? app->round.budget - total
-						      : 0,
-			    l, sizeof(l));
+		kiosk_money(
+		    app,
+		    app->round.budget > total ? app->round.budget - total : 0,
+		    l, sizeof(l));
 		/* "Spend up to £10,000. You have chosen £9,000." ... "£1,000
 		 * left" over the bar. */
-		kiosk_fmt(line, sizeof(line), kiosk_s(app, "vote.knapsack_help"),
-			  "spent", a, "budget", b, NULL);
+		kiosk_fmt(line, sizeof(line),
+			  kiosk_s(app, "vote.knapsack_help"), "spent", a,
+			  "budget", b, NULL);
 		kiosk_fmt(lt, sizeof(lt), kiosk_s(app, "vote.left"), "left", l,
 			  NULL);
 		int lw, lh;
@@ -675,10 +675,9 @@ static void pick_draw(struct kiosk_app *app)
 			   KC_PANEL);
 		kiosk_fill(app->ren, p, KC_BG);
 		kiosk_frame(app->ren, p, 6, KC_PRIMARY);
-		int h = kiosk_text_wrapped(app->as, KF_TITLE,
-					   kiosk_s(app, "vote.cancel_title"),
-					   p.x + 60, p.y + 60, p.w - 120,
-					   KC_TEXT);
+		int h = kiosk_text_wrapped(
+		    app->as, KF_TITLE, kiosk_s(app, "vote.cancel_title"),
+		    p.x + 60, p.y + 60, p.w - 120, KC_TEXT);
 		kiosk_text_wrapped(app->as, KF_BODY,
 				   kiosk_s(app, "vote.cancel_body"), p.x + 60,
 				   p.y + 90 + h, p.w - 120, KC_TEXT);

@@ -120,7 +120,7 @@ static int parse_line(struct kiosk_script *sc, char *line, int lineno,
 	} words[] = {
 	    {"tap", ST_TAP},   {"finger", ST_FINGER}, {"down", ST_DOWN},
 	    {"up", ST_UP},     {"key", ST_KEY},	      {"text", ST_TEXT},
-	    {"wait", ST_WAIT}, {"shot", ST_SHOT}, {"double", ST_DOUBLE},
+	    {"wait", ST_WAIT}, {"shot", ST_SHOT},     {"double", ST_DOUBLE},
 	};
 	struct step st;
 	char *p = line, *rest;

@@ -94,8 +94,7 @@ enum sayso_err sayso_misuse_rating_flag(struct sayso_store *st,
 /* ---- texted voting codes ---- */
 
 static enum sayso_err code_count(struct sayso_store *st, bool by_resident,
-				 const char *key, int64_t since_ms,
-				 int64_t *n)
+				 const char *key, int64_t since_ms, int64_t *n)
 {
 	char lo[SAYSO_TIME_LEN + 1];
 	sqlite3_stmt *s = sayso_store_stmt(
@@ -145,8 +144,8 @@ enum sayso_err sayso_code_allowed(struct sayso_store *st,
 }
 
 enum sayso_err sayso_code_record(struct sayso_store *st,
-				 const char *resident_id,
-				 const char *device_id, int64_t now_ms)
+				 const char *resident_id, const char *device_id,
+				 int64_t now_ms)
 {
 	char at[SAYSO_TIME_LEN + 1];
 	sqlite3_stmt *s = sayso_store_stmt(

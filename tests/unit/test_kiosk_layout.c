@@ -136,8 +136,7 @@ static void test_every_screen(void **state)
 
 /* A confirming button ("Send my vote", "Send") never lies where the Next of
  * the screen before it was: a double tap on Next cannot send. */
-static void confirm_clear_of(enum kiosk_screen_id from,
-			     enum kiosk_screen_id to)
+static void confirm_clear_of(enum kiosk_screen_id from, enum kiosk_screen_id to)
 {
 	SDL_Rect next = {0, 0, 0, 0};
 	int confirms = 0;

@@ -64,7 +64,7 @@ enum sayso_err sayso_code_allowed(struct sayso_store *st,
 /* Records that a code was texted (call in the transaction that queues the
  * text). */
 enum sayso_err sayso_code_record(struct sayso_store *st,
-				 const char *resident_id,
-				 const char *device_id, int64_t now_ms);
+				 const char *resident_id, const char *device_id,
+				 int64_t now_ms);
 
 #endif

@@ -49,7 +49,7 @@
 #define KIOSK_QUICK_RETRIES 6	  /* ... this many before the notice shows */
 #define KIOSK_GIVE_UP_MS 15000	  /* "Not saved: start again" after this */
 #define KIOSK_STORE_RETRY_MS 5000 /* out of order: retry opening this often */
-#define KIOSK_BUSY_TIMEOUT_MS 20  /* SQLite busy timeout: never freeze */
+#define KIOSK_BUSY_TIMEOUT_MS 5	  /* SQLite busy timeout: never freeze */
 #define KIOSK_CODE_TTL_MS (10 * 60 * 1000) /* a texted code expires */
 #define KIOSK_NOTICE_MS 20000 /* a start-screen notice ends with the visit */
 

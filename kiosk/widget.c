@@ -17,15 +17,16 @@
 /* Text on white and white on the primary colour are both over 7:1. */
 const SDL_Color KC_BG = {0xff, 0xff, 0xff, 255};
 const SDL_Color KC_TEXT = {0x0b, 0x0c, 0x0c, 255};    /* 20:1 on white */
-const SDL_Color KC_MUTED = {0x38, 0x3f, 0x45, 255};   /* 10.8:1 */
-const SDL_Color KC_PRIMARY = {0x0b, 0x3d, 0x91, 255}; /* white on it 10.9:1 */
+const SDL_Color KC_MUTED = {0x38, 0x3f, 0x45, 255};   /* 10.7:1 */
+const SDL_Color KC_PRIMARY = {0x0b, 0x3d, 0x91, 255}; /* white on it 10.0:1 */
 const SDL_Color KC_PRIMARY_TEXT = {0xff, 0xff, 0xff, 255};
 const SDL_Color KC_FOCUS = {0xff, 0xbf, 0x47, 255};
 const SDL_Color KC_BORDER = {0x0b, 0x0c, 0x0c, 255};
 const SDL_Color KC_SELECTED = {0xd2, 0xe6, 0xff, 255}; /* text on it 17:1 */
-const SDL_Color KC_ERROR = {0x9e, 0x1b, 0x10, 255};    /* 8.3:1 */
+const SDL_Color KC_ERROR = {0x9e, 0x1b, 0x10,
+			    255}; /* 8.0:1 (7.0 on the notice band) */
 const SDL_Color KC_PANEL = {0xf3, 0xf2, 0xf1, 255};
-const SDL_Color KC_OK = {0x00, 0x5a, 0x30, 255}; /* 8.0:1 */
+const SDL_Color KC_OK = {0x00, 0x5a, 0x30, 255}; /* 8.4:1 */
 
 void kiosk_fill(SDL_Renderer *r, SDL_Rect rc, SDL_Color c)
 {

@@ -229,6 +229,8 @@ void kiosk_go(struct kiosk_app *app, enum kiosk_screen_id id)
 	app->screen_id = id;
 	app->screen = screens[id];
 	app->screen_entered = SDL_GetTicks64();
+	app->screen_entered_ts =
+	    app->event_ts ? app->event_ts : (Uint32)app->screen_entered;
 	app->ui.focus = -1;
 	app->ui.pressed = -1;
 	snprintf(app->s.message, sizeof(app->s.message), "%s", app->s.carry);
@@ -634,7 +636,8 @@ void kiosk_handle_tap(struct kiosk_app *app, int x, int y, bool down)
 		}
 		/* Ignore taps just after a screen change: a double tap must
 		 * not land on the next screen's button. */
-		if (now - app->screen_entered < KIOSK_DEBOUNCE_MS) {
+		Uint32 ts = app->event_ts ? app->event_ts : (Uint32)now;
+		if ((Uint32)(ts - app->screen_entered_ts) < KIOSK_DEBOUNCE_MS) {
 			app->ui.pressed = -1;
 			return;
 		}
@@ -749,17 +752,21 @@ void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev)
 		if (ev->button.which == SDL_TOUCH_MOUSEID ||
 		    ev->button.button != SDL_BUTTON_LEFT)
 			break;
+		app->event_ts = ev->button.timestamp;
 		kiosk_handle_tap(app, ev->button.x, ev->button.y,
 				 ev->type == SDL_MOUSEBUTTONDOWN);
+		app->event_ts = 0;
 		break;
 	case SDL_FINGERDOWN:
 	case SDL_FINGERUP:
 		if (ev->tfinger.touchId == SDL_MOUSE_TOUCHID)
 			break;
 		/* Normalised to the logical viewport by the renderer. */
+		app->event_ts = ev->tfinger.timestamp;
 		kiosk_handle_tap(app, (int)(ev->tfinger.x * KIOSK_W),
 				 (int)(ev->tfinger.y * KIOSK_H),
 				 ev->type == SDL_FINGERDOWN);
+		app->event_ts = 0;
 		break;
 	case SDL_KEYDOWN:
 		handle_key(app, ev->key.keysym.sym, ev->key.keysym.mod);

@@ -376,6 +376,11 @@ struct kiosk_app {
 	/* timers (SDL_GetTicks64 ms) */
 	Uint64 last_input;
 	Uint64 screen_entered;
+	/* SDL timestamp of the input that changed the screen (taps are
+	 * debounced against it: a real double tap is measured from the first
+	 * tap, however long the frame between took) */
+	Uint32 screen_entered_ts;
+	Uint32 event_ts; /* timestamp of the event being handled, 0 none */
 	bool idle_warning;
 	Uint64 idle_warning_at;
 	Uint64 last_tap;

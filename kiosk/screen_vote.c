@@ -449,10 +449,10 @@ static void pick_cancel(struct kiosk_app *app)
 /* A card tapped twice within the debounce (a double tap) counts once. */
 static void card_tap(struct kiosk_app *app, int number)
 {
-	Uint64 now = SDL_GetTicks64();
+	Uint64 now = app->event_ts ? app->event_ts : SDL_GetTicks64();
 
 	if (app->s.last_card == number &&
-	    now - app->s.last_card_at < KIOSK_DEBOUNCE_MS) {
+	    (Uint32)(now - app->s.last_card_at) < KIOSK_DEBOUNCE_MS) {
 		sayso_log(SAYSO_LOG_DEBUG, "card %d: double tap ignored",
 			  number);
 		return;

@@ -43,7 +43,8 @@ enum step_kind {
 	ST_TEXT,
 	ST_WAIT,
 	ST_SHOT,
-	ST_DOUBLE, /* parsed into TAP, WAIT, TAPNOW */
+	ST_DOUBLE,   /* parsed into TAP, WAIT_TAP, TAPNOW */
+	ST_WAIT_TAP, /* until MS after the last tap was pushed */
 	ST_TAPNOW
 };
 
@@ -60,6 +61,7 @@ struct kiosk_script {
 	size_t n, cap;
 	size_t at;
 	Uint64 next_at;
+	Uint64 tap_at; /* when the last tap was pushed */
 };
 
 static int parse_int(const char *s, long lo, long hi, int *out)
@@ -181,7 +183,7 @@ static int parse_line(struct kiosk_script *sc, char *line, int lineno,
 		}
 		struct step w = st;
 		st.kind = ST_TAP;
-		w.kind = ST_WAIT;
+		w.kind = ST_WAIT_TAP;
 		w.x = ms;
 		if (add_step(sc, &st) || add_step(sc, &w)) {
 			*why = "too many steps";
@@ -191,6 +193,7 @@ static int parse_line(struct kiosk_script *sc, char *line, int lineno,
 		break;
 	}
 	case ST_TAPNOW:
+	case ST_WAIT_TAP:
 		break;
 	case ST_KEY:
 	case ST_TEXT:
@@ -390,8 +393,13 @@ bool kiosk_script_step(struct kiosk_app *app, int *wait_ms)
 	switch (st->kind) {
 	case ST_TAP:
 	case ST_TAPNOW:
+		sc->tap_at = now;
 		push_mouse(app, SDL_MOUSEBUTTONDOWN, st->x, st->y);
 		push_mouse(app, SDL_MOUSEBUTTONUP, st->x, st->y);
+		break;
+	case ST_WAIT_TAP:
+		sc->next_at = sc->tap_at + (Uint64)st->x;
+		*wait_ms = sc->next_at > now ? (int)(sc->next_at - now) : 0;
 		break;
 	case ST_DOUBLE:
 		break;

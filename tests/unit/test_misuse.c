@@ -120,12 +120,59 @@ static void test_figures_exclude_flagged(void **state)
 	sayso_store_close(st);
 }
 
+static void test_code_limits(void **state)
+{
+	(void)state;
+	struct sayso_store *st = tu_memstore();
+	enum sayso_code_limit lim;
+	int64_t sent = -1;
+
+	/* 3 a day per resident: the fourth is refused, a day later allowed. */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(sayso_code_allowed(st, "R1", "k1", T0 + i, 3,
+						    30, &lim, &sent),
+				 SAYSO_OK);
+		assert_int_equal(lim, SAYSO_CODE_OK);
+		assert_int_equal(sent, i);
+		assert_int_equal(sayso_code_record(st, "R1", "k1", T0 + i),
+				 SAYSO_OK);
+	}
+	assert_int_equal(
+	    sayso_code_allowed(st, "R1", "k1", T0 + 10, 3, 30, &lim, &sent),
+	    SAYSO_OK);
+	assert_int_equal(lim, SAYSO_CODE_LIMIT_NUMBER);
+	assert_int_equal(sent, 3);
+	assert_int_equal(sayso_code_allowed(st, "R1", "k1",
+					    T0 + 24LL * 3600 * 1000 + 10, 3, 30,
+					    &lim, &sent),
+			 SAYSO_OK);
+	assert_int_equal(lim, SAYSO_CODE_OK);
+	/* 4 an hour per kiosk: other residents are refused there, not on
+	 * another kiosk, and an hour later it is open again. */
+	assert_int_equal(sayso_code_record(st, "R2", "k1", T0 + 20), SAYSO_OK);
+	assert_int_equal(
+	    sayso_code_allowed(st, "R3", "k1", T0 + 30, 3, 4, &lim, NULL),
+	    SAYSO_OK);
+	assert_int_equal(lim, SAYSO_CODE_LIMIT_DEVICE);
+	assert_int_equal(
+	    sayso_code_allowed(st, "R3", "k2", T0 + 30, 3, 4, &lim, NULL),
+	    SAYSO_OK);
+	assert_int_equal(lim, SAYSO_CODE_OK);
+	assert_int_equal(sayso_code_allowed(st, "R3", "k1",
+					    T0 + 3600LL * 1000 + 30, 3, 4, &lim,
+					    NULL),
+			 SAYSO_OK);
+	assert_int_equal(lim, SAYSO_CODE_OK);
+	sayso_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_repeat_rule),
 	    cmocka_unit_test(test_burst_rule),
 	    cmocka_unit_test(test_figures_exclude_flagged),
+	    cmocka_unit_test(test_code_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,11 @@
  * cmd_ratings.c: `sayso-admin ratings summary`: how residents feel.
  *
  *   ratings summary [--since D] [--until D] [--by day|hour|channel|device]
- *                   [--format table|csv|json] [--html DIR]
+ *                   [--format table|csv|json] [--html DIR] [--include-flagged]
+ *
+ * Ratings flagged as misuse (repeat presses, bursts: core/src/misuse.c) are
+ * left out of every figure unless --include-flagged; the output says how
+ * many were left out ("excluded" in JSON, beside "responses" counted).
  *
  * Count, the five faces, the share positive (faces 4 and 5) with its 95%
  * Wilson interval, and the follow-up answers most given. All figures come
@@ -69,6 +73,9 @@ static json_t *summary_json(const struct sayso_ratings_summary *s)
 	all = counts_json(&s->all);
 	json_object_update(o, all);
 	json_decref(all);
+	json_object_set_new(o, "responses", json_integer(s->all.n));
+	json_object_set_new(o, "excluded",
+			    json_integer(s->include_flagged ? 0 : s->flagged));
 	json_object_set_new(o, "by", json_string(sayso_stats_by_name(s->by)));
 	groups = json_array();
 	for (i = 0; i < s->ngroups; i++) {
@@ -124,6 +131,16 @@ static void print_table(struct admin_ctx *ctx,
 	fprintf(ctx->out, "Ratings: %lld", (long long)s->all.n);
 	if (s->first[0] != '\0')
 		fprintf(ctx->out, " (%.10s to %.10s)", s->first, s->last);
+	if (s->flagged > 0 && !s->include_flagged)
+		fprintf(ctx->out,
+			"\nExcluded as misuse (repeat presses, bursts): %lld; "
+			"--include-flagged counts them",
+			(long long)s->flagged);
+	else if (s->flagged > 0)
+		fprintf(ctx->out,
+			"\nIncluding %lld flagged as misuse (repeat presses, "
+			"bursts)",
+			(long long)s->flagged);
 	if (s->all.n > 0)
 		fprintf(ctx->out,
 			"\nPositive (4-5): %s (95%% CI %s), %lld of %lld\n"
@@ -436,10 +453,15 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *since = NULL, *until = NULL, *by = NULL, *format = NULL,
 		   *html = NULL;
+	bool include_flagged = false;
 	const struct admin_opt opts[] = {
-	    {"since", &since, NULL}, {"until", &until, NULL},
-	    {"by", &by, NULL},	     {"format", &format, NULL},
-	    {"html", &html, NULL},   {NULL, NULL, NULL},
+	    {"since", &since, NULL},
+	    {"until", &until, NULL},
+	    {"by", &by, NULL},
+	    {"format", &format, NULL},
+	    {"html", &html, NULL},
+	    {"include-flagged", NULL, &include_flagged},
+	    {NULL, NULL, NULL},
 	};
 	struct sayso_ratings_summary s;
 	enum admin_format fmt;
@@ -464,7 +486,7 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
-	e = sayso_stats_ratings(ctx->st, lo, hi, grp, &s);
+	e = sayso_stats_ratings_opt(ctx->st, lo, hi, grp, include_flagged, &s);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "ratings summary", e);
 	if (html != NULL) {

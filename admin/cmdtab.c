@@ -68,7 +68,7 @@ const struct admin_cmd admin_cmds[] = {
      "make a QR code (error correction M) for a link", admin_cmd_qr},
     {"ratings summary",
      "[--since D] [--until D] [--by day|hour|channel|device] "
-     "[--format table|csv|json] [--html DIR]",
+     "[--format table|csv|json] [--html DIR] [--include-flagged]",
      "how residents feel: faces, share positive with its 95% interval, "
      "follow-up answers",
      admin_cmd_ratings_summary},

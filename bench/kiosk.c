@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "kiosk.h"
 #include "sayso/log.h"
 
@@ -216,14 +218,19 @@ int main(int argc, char **argv)
 	kiosk_go(&app, KS_VOTE_PICK);
 	kiosk_render(&app, NULL);
 	app.screen_entered = 0; /* no debounce for the benchmark */
-	for (int i = 0; i < TAPS; i++)
+	app.screen_entered_ts = 0;
+	for (int i = 0; i < TAPS; i++) {
+		/* Each tap a real toggle: not a double tap within 700 ms. */
+		app.s.last_card = 0;
 		lat[i] = tap(&app, (i % 4) < 2 ? 550 : 1370, 348);
+	}
 	report("(project cards)", lat, TAPS);
 
 	/* Typing on the on-screen keyboard: the field and counter redraw. */
 	kiosk_go(&app, KS_REPORT_TEXT);
 	kiosk_render(&app, NULL);
 	app.screen_entered = 0;
+	app.screen_entered_ts = 0;
 	for (int i = 0; i < TAPS; i++) {
 		if ((i / 100) % 2 == 0)
 			lat[i] = tap(&app, 476 + (i % 7) * 161, 623); /* s.. */
@@ -231,6 +238,44 @@ int main(int argc, char **argv)
 			lat[i] = tap(&app, 1640, 736); /* backspace */
 	}
 	report("(on-screen keyboard)", lat, TAPS);
+
+	/* Frame time while another program holds the write lock: a face tap
+	 * (the save fails at once) and each retry from the loop must keep
+	 * the screen moving (issue 12: goal <= 50 ms). */
+	sqlite3 *locker = NULL;
+	if (sqlite3_open(app.db_path, &locker) == SQLITE_OK &&
+	    sqlite3_exec(locker, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+		SQLITE_OK) {
+		int n = 0;
+		for (int i = 0; i < TAPS / 2; i++) {
+			kiosk_drop_pending(&app);
+			kiosk_go(&app, KS_RATE);
+			kiosk_render(&app, NULL);
+			app.screen_entered = 0;
+			app.screen_entered_ts = 0;
+			lat[n++] = tap(&app, 1640, 550);
+			double t0 = now_ms(CLOCK_MONOTONIC);
+			app.pending_retry_at = 0;
+			kiosk_tick(&app);
+			if (kiosk_should_render(&app))
+				kiosk_render(&app, NULL);
+			lat[n++] = now_ms(CLOCK_MONOTONIC) - t0;
+		}
+		int failed = app.pending != NULL;
+		kiosk_drop_pending(&app);
+		qsort(lat, (size_t)n, sizeof(*lat), cmp_double);
+		printf(
+		    "kiosk: frame while the database is locked p50 %6.2f ms  "
+		    "p99 %6.2f ms  max %6.2f ms  (%d taps and retries%s; "
+		    "goal <= 50 ms)\n",
+		    lat[n / 2], lat[n * 99 / 100], lat[n - 1], n,
+		    failed ? "" : ", BUT THE SAVE DID NOT FAIL");
+		sqlite3_exec(locker, "ROLLBACK", NULL, NULL, NULL);
+	} else {
+		printf("kiosk: frame while locked: could not take the lock\n");
+	}
+	sqlite3_close(locker);
+	kiosk_reset(&app);
 
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);

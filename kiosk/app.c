@@ -15,6 +15,7 @@
  */
 #include "kiosk.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -53,6 +54,8 @@ static const struct kiosk_screen *const screens[KS_COUNT] = {
     [KS_THANKS] = &kiosk_screen_thanks,
     [KS_STAFF_PIN] = &kiosk_screen_staff_pin,
     [KS_STAFF] = &kiosk_screen_staff,
+    [KS_OUT_OF_ORDER] = &kiosk_screen_out_of_order,
+    [KS_REF_PHONE] = &kiosk_screen_ref_phone,
 };
 
 const struct kiosk_screen *kiosk_screen_get(enum kiosk_screen_id id)
@@ -210,13 +213,25 @@ void kiosk_load_round(struct kiosk_app *app)
 	app->have_round = app->nprojects > 0;
 }
 
+/* Where the current frame's Next button is (zero when none). */
+static SDL_Rect next_rect(const struct kiosk_app *app)
+{
+	for (int i = 0; i < app->ui.n; i++)
+		if (app->ui.w[i].action == KA_NEXT || app->ui.w[i].confirm)
+			return app->ui.w[i].rc;
+	return (SDL_Rect){0, 0, 0, 0};
+}
+
 void kiosk_go(struct kiosk_app *app, enum kiosk_screen_id id)
 {
+	app->prev_next = next_rect(app);
 	if (app->screen && app->screen->leave)
 		app->screen->leave(app);
 	app->screen_id = id;
 	app->screen = screens[id];
 	app->screen_entered = SDL_GetTicks64();
+	app->screen_entered_ts =
+	    app->event_ts ? app->event_ts : (Uint32)app->screen_entered;
 	app->ui.focus = -1;
 	app->ui.pressed = -1;
 	snprintf(app->s.message, sizeof(app->s.message), "%s", app->s.carry);
@@ -229,7 +244,18 @@ void kiosk_go(struct kiosk_app *app, enum kiosk_screen_id id)
 
 void kiosk_reset(struct kiosk_app *app)
 {
+	if (app->pending && !app->pending_orphan) {
+		/* A save still failing: keep what it needs for the retry,
+		 * out of sight, and wipe the screen's copy. */
+		app->pending_s = app->s;
+		app->pending_orphan = true;
+		sayso_log(SAYSO_LOG_INFO, "session wiped; the unsaved answer "
+					  "is kept for the retry");
+	}
 	kiosk_session_wipe(&app->s);
+	/* Widget labels of the last frame may hold typed text. */
+	memset(app->ui.w, 0, sizeof(app->ui.w));
+	app->ui.n = 0;
 	app->digit_pending = 0;
 	kiosk_assets_flush(app->as);
 	/* Restart text input so no IME keeps a half-typed word. */
@@ -265,22 +291,54 @@ void kiosk_next_language(struct kiosk_app *app)
 	app->dirty = true;
 }
 
+/* Runs fn on the session it belongs to (the orphaned copy after a wipe). */
+static enum sayso_err run_save(struct kiosk_app *app, kiosk_save_fn fn,
+			       enum kiosk_screen_id *next)
+{
+	struct kiosk_session cur;
+	enum sayso_err err;
+
+	if (!app->pending_orphan)
+		return fn(app, next);
+	cur = app->s;
+	app->s = app->pending_s;
+	err = fn(app, next);
+	app->pending_s = app->s;
+	app->s = cur;
+	kiosk_session_wipe(&cur);
+	return err;
+}
+
+void kiosk_drop_pending(struct kiosk_app *app)
+{
+	app->pending = NULL;
+	app->pending_failures = 0;
+	if (app->pending_orphan)
+		kiosk_session_wipe(&app->pending_s);
+	app->pending_orphan = false;
+	app->dirty = true;
+}
+
 void kiosk_save(struct kiosk_app *app, kiosk_save_fn fn,
 		enum kiosk_screen_id next)
 {
-	enum sayso_err err = fn(app, &next);
+	Uint64 now = SDL_GetTicks64();
+	enum sayso_err err = run_save(app, fn, &next);
 
 	if (err == SAYSO_OK) {
+		bool orphan = app->pending_orphan;
 		if (app->pending)
 			sayso_log(SAYSO_LOG_INFO,
 				  "saved after %d failed "
 				  "attempts",
 				  app->pending_failures);
-		app->pending = NULL;
-		app->pending_failures = 0;
-		kiosk_go(app, next);
+		kiosk_drop_pending(app);
+		if (!orphan)
+			kiosk_go(app, next);
 		return;
 	}
+	if (!app->pending)
+		app->pending_since = now;
 	app->pending_failures++;
 	if (app->pending_failures == 1 || app->pending_failures % 30 == 0)
 		sayso_log(SAYSO_LOG_ERROR,
@@ -289,8 +347,88 @@ void kiosk_save(struct kiosk_app *app, kiosk_save_fn fn,
 			  sayso_strerror(err), sayso_store_errmsg(app->st));
 	app->pending = fn;
 	app->pending_next = next;
-	app->pending_retry_at = SDL_GetTicks64() + KIOSK_RETRY_MS;
+	/* A lock held for a moment: retry quietly a few times first. */
+	app->pending_retry_at =
+	    now + (app->pending_failures <= KIOSK_QUICK_RETRIES
+		       ? KIOSK_QUICK_RETRY_MS
+		       : KIOSK_RETRY_MS);
 	app->dirty = true;
+}
+
+/* Whether the "didn't save" notice is up (after the quiet retries). */
+static bool pending_shown(const struct kiosk_app *app)
+{
+	return app->pending && (app->pending_orphan ||
+				app->pending_failures > KIOSK_QUICK_RETRIES);
+}
+
+static bool staff_screen(const struct kiosk_app *app)
+{
+	return app->screen_id == KS_STAFF || app->screen_id == KS_STAFF_PIN;
+}
+
+Uint64 kiosk_idle_ms(const struct kiosk_app *app)
+{
+	Uint64 ms = (Uint64)app->cfg.kiosk.idle_seconds * 1000;
+	enum kiosk_screen_id id = app->screen_id;
+	bool personal = id == KS_VOTE_ID || id == KS_VOTE_SMS ||
+			id == KS_REPORT_PHONE || id == KS_REPORT_TEXT ||
+			id == KS_REF_PHONE || id == KS_STAFF_PIN;
+	if (personal && ms > KIOSK_PRIVATE_IDLE_S * 1000)
+		ms = KIOSK_PRIVATE_IDLE_S * 1000;
+	return ms;
+}
+
+void kiosk_mask(const struct kiosk_app *app, const char *typed, char *out,
+		size_t outsz)
+{
+	size_t n = strlen(typed), o = 0;
+	bool reveal = app->s.typed_at &&
+		      SDL_GetTicks64() - app->s.typed_at < KIOSK_REVEAL_MS;
+
+	if (!outsz)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!reveal && i + KIOSK_MASK_KEEP < n && typed[i] != ' ') {
+			if (o + 4 > outsz)
+				break;
+			memcpy(out + o, "\xe2\x80\xa2", 3); /* bullet */
+			o += 3;
+		} else {
+			if (o + 2 > outsz)
+				break;
+			out[o++] = typed[i];
+		}
+	}
+	out[o] = '\0';
+}
+
+void kiosk_plural(struct kiosk_app *app, const char *key, long n, char *out,
+		  size_t outsz)
+{
+	char k[96], num[24];
+	snprintf(k, sizeof(k), "%s.%s", key, n == 1 ? "one" : "other");
+	snprintf(num, sizeof(num), "%ld", n);
+	kiosk_fmt(out, outsz, kiosk_s(app, k), "n", num, "seconds", num, NULL);
+}
+
+void kiosk_phone_message(struct kiosk_app *app, const char *why)
+{
+	char r[160];
+	size_t rl;
+
+	if (!why || !why[0]) {
+		snprintf(app->s.message, sizeof(app->s.message), "%s",
+			 kiosk_s(app, "phone.invalid"));
+		return;
+	}
+	snprintf(r, sizeof(r), "%s", why);
+	r[0] = (char)toupper((unsigned char)r[0]);
+	rl = strlen(r);
+	while (rl && (r[rl - 1] == '.' || r[rl - 1] == ' '))
+		r[--rl] = '\0';
+	kiosk_fmt(app->s.message, sizeof(app->s.message),
+		  kiosk_s(app, "phone.invalid_why"), "reason", r, NULL);
 }
 
 /* ---- shared drawing ---- */
@@ -336,10 +474,10 @@ void kiosk_add_nav(struct kiosk_app *app, const char *back_key,
 static void draw_overlay_panel(struct kiosk_app *app, const char *title,
 			       const char *body)
 {
-	SDL_SetRenderDrawBlendMode(app->ren, SDL_BLENDMODE_BLEND);
+	/* The page under it is blanked, not dimmed: in a queue, nothing of
+	 * the last resident's answers may stay readable. */
 	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, KIOSK_H},
-		   (SDL_Color){0, 0, 0, 170});
-	SDL_SetRenderDrawBlendMode(app->ren, SDL_BLENDMODE_NONE);
+		   (SDL_Color){0x2b, 0x2b, 0x2b, 255});
 	SDL_Rect p = {360, 220, KIOSK_W - 720, 640};
 	kiosk_fill(app->ren, p, KC_BG);
 	kiosk_frame(app->ren, p, 6, KC_PRIMARY);
@@ -353,12 +491,16 @@ static void draw_overlays(struct kiosk_app *app)
 {
 	char body[512], num[16];
 
-	if (app->pending) {
+	if (pending_shown(app) && !staff_screen(app)) {
 		app->ui.n = 0;
 		draw_overlay_panel(app, kiosk_s(app, "error.title"),
 				   kiosk_s(app, "error.body"));
 		kiosk_ui_add(app, KW_BUTTON, 360 + 60, 220 + 640 - 170, 520,
 			     110, KA_RETRY, 0, kiosk_s(app, "error.retry"));
+		if (SDL_GetTicks64() - app->pending_since >= KIOSK_GIVE_UP_MS)
+			kiosk_ui_add(app, KW_SECONDARY, 360 + 620,
+				     220 + 640 - 170, 520, 110, KA_START_AGAIN,
+				     0, kiosk_s(app, "error.start_again"));
 		kiosk_ui_draw(app);
 		return;
 	}
@@ -367,9 +509,11 @@ static void draw_overlays(struct kiosk_app *app)
 		Uint64 total = (Uint64)app->cfg.kiosk.idle_countdown * 1000;
 		int left =
 		    gone >= total ? 0 : (int)((total - gone + 999) / 1000);
+		char secs[64];
 		snprintf(num, sizeof(num), "%d", left);
+		kiosk_plural(app, "idle.seconds", left, secs, sizeof(secs));
 		kiosk_fmt(body, sizeof(body), kiosk_s(app, "idle.body"),
-			  "seconds", num, NULL);
+			  "seconds", num, "in", secs, NULL);
 		app->ui.n = 0;
 		draw_overlay_panel(app, kiosk_s(app, "idle.title"), body);
 		/* The countdown itself, large, at the right of the panel. */
@@ -390,11 +534,23 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 
 	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, KIOSK_H}, KC_BG);
 	ui->n = 0;
-	app->screen->draw(app);
+	if (!app->idle_warning && !(pending_shown(app) && !staff_screen(app)))
+		app->screen->draw(app);
 	if (focus >= ui->n)
 		ui->focus = ui->n ? ui->n - 1 : -1;
 	kiosk_ui_draw(app);
 	draw_overlays(app);
+	if (app->staff_hold) {
+		/* Hold feedback: a bar along the corner fills over the 5 s,
+		 * so staff know to keep holding (residents rarely notice). */
+		Uint64 gone = SDL_GetTicks64() - app->staff_hold_at;
+		int w = (int)(gone * KIOSK_STAFF_ZONE / KIOSK_STAFF_HOLD_MS);
+		if (w > KIOSK_STAFF_ZONE)
+			w = KIOSK_STAFF_ZONE;
+		kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_STAFF_ZONE, 16},
+			   KC_BORDER);
+		kiosk_fill(app->ren, (SDL_Rect){0, 0, w, 16}, KC_FOCUS);
+	}
 	if (shot) {
 		/* Read before present: the back buffer is undefined after. */
 		SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(
@@ -444,6 +600,13 @@ static void activate(struct kiosk_app *app, int idx)
 			kiosk_save(app, app->pending, app->pending_next);
 		return;
 	}
+	if (w.action == KA_START_AGAIN) {
+		sayso_log(SAYSO_LOG_WARN, "not saved: the resident chose to "
+					  "start again; the answer is lost");
+		kiosk_drop_pending(app);
+		kiosk_reset(app);
+		return;
+	}
 	if (w.action == KA_MORE_TIME) {
 		app->idle_warning = false;
 		app->dirty = true;
@@ -466,19 +629,31 @@ void kiosk_handle_tap(struct kiosk_app *app, int x, int y, bool down)
 	app->last_input = now;
 	if (down) {
 		app->ui.focus_shown = false;
-		if (in_staff_zone(x, y) && !app->pending &&
-		    app->screen_id != KS_STAFF &&
-		    app->screen_id != KS_STAFF_PIN) {
+		if (in_staff_zone(x, y) && !staff_screen(app) &&
+		    app->screen_id != KS_OUT_OF_ORDER) {
 			app->staff_hold = true;
 			app->staff_hold_at = now;
+			app->staff_hold_drawn = 0;
 		}
 		/* Ignore taps just after a screen change: a double tap must
 		 * not land on the next screen's button. */
-		if (now - app->screen_entered < KIOSK_DEBOUNCE_MS) {
+		Uint32 ts = app->event_ts ? app->event_ts : (Uint32)now;
+		if ((Uint32)(ts - app->screen_entered_ts) < KIOSK_DEBOUNCE_MS) {
 			app->ui.pressed = -1;
 			return;
 		}
 		app->ui.pressed = kiosk_ui_hit(&app->ui, x, y);
+		/* A confirming button needs a fresh press, not the second
+		 * half of a double tap on the last screen's Next. */
+		SDL_Point pt = {x, y};
+		if (app->ui.pressed >= 0 &&
+		    app->ui.w[app->ui.pressed].confirm &&
+		    SDL_PointInRect(&pt, &app->prev_next)) {
+			app->prev_next = (SDL_Rect){0, 0, 0, 0};
+			app->ui.pressed = -1;
+			return;
+		}
+		app->prev_next = (SDL_Rect){0, 0, 0, 0};
 		if (!app->dirty)
 			app->cosmetic = true;
 		app->dirty = true;
@@ -535,7 +710,8 @@ static void handle_key(struct kiosk_app *app, SDL_Keycode k, Uint16 mod)
 				app->swallow_text = ' ';
 			return;
 		}
-		if (app->pending && k != SDLK_SPACE) {
+		if (pending_shown(app) && !staff_screen(app) &&
+		    k != SDLK_SPACE) {
 			kiosk_save(app, app->pending, app->pending_next);
 			return;
 		}
@@ -543,7 +719,7 @@ static void handle_key(struct kiosk_app *app, SDL_Keycode k, Uint16 mod)
 	default:
 		break;
 	}
-	if (app->pending)
+	if (app->pending && !staff_screen(app))
 		return; /* only "try again" while a save is failing */
 	if (app->screen->event(app, &in)) {
 		app->dirty = true;
@@ -577,17 +753,21 @@ void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev)
 		if (ev->button.which == SDL_TOUCH_MOUSEID ||
 		    ev->button.button != SDL_BUTTON_LEFT)
 			break;
+		app->event_ts = ev->button.timestamp;
 		kiosk_handle_tap(app, ev->button.x, ev->button.y,
 				 ev->type == SDL_MOUSEBUTTONDOWN);
+		app->event_ts = 0;
 		break;
 	case SDL_FINGERDOWN:
 	case SDL_FINGERUP:
 		if (ev->tfinger.touchId == SDL_MOUSE_TOUCHID)
 			break;
 		/* Normalised to the logical viewport by the renderer. */
+		app->event_ts = ev->tfinger.timestamp;
 		kiosk_handle_tap(app, (int)(ev->tfinger.x * KIOSK_W),
 				 (int)(ev->tfinger.y * KIOSK_H),
 				 ev->type == SDL_FINGERDOWN);
+		app->event_ts = 0;
 		break;
 	case SDL_KEYDOWN:
 		handle_key(app, ev->key.keysym.sym, ev->key.keysym.mod);
@@ -595,7 +775,7 @@ void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev)
 	case SDL_TEXTINPUT: {
 		struct kiosk_in in = {.kind = KI_TEXT, .text = ev->text.text};
 		app->last_input = SDL_GetTicks64();
-		if (app->idle_warning || app->pending)
+		if (app->idle_warning || (app->pending && !staff_screen(app)))
 			break;
 		if (swallow && ev->text.text[0] == swallow && !ev->text.text[1])
 			break;
@@ -620,13 +800,37 @@ bool kiosk_should_render(const struct kiosk_app *app)
 	return !(app->cosmetic && SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT));
 }
 
+static void deadline(Uint64 *next, Uint64 at)
+{
+	if (at < *next)
+		*next = at;
+}
+
+static int try_open_store(struct kiosk_app *app);
+
 int kiosk_tick(struct kiosk_app *app)
 {
 	Uint64 now = SDL_GetTicks64();
 	Uint64 next = now + 60000;
-	Uint64 idle_ms = (Uint64)app->cfg.kiosk.idle_seconds * 1000;
+	Uint64 idle_ms = kiosk_idle_ms(app);
 	Uint64 countdown_ms = (Uint64)app->cfg.kiosk.idle_countdown * 1000;
 
+	if (app->screen_id == KS_OUT_OF_ORDER) {
+		if (now >= app->store_retry_at) {
+			if (try_open_store(app) == 0) {
+				sayso_log(SAYSO_LOG_INFO,
+					  "database open: back in order");
+				kiosk_reset(app);
+			} else {
+				app->store_retry_at =
+				    now + KIOSK_STORE_RETRY_MS;
+				app->dirty = true;
+			}
+		}
+		deadline(&next, app->store_retry_at);
+		now = SDL_GetTicks64();
+		return next > now ? (int)(next - now) : 0;
+	}
 	if (app->staff_hold) {
 		if (now - app->staff_hold_at >= KIOSK_STAFF_HOLD_MS) {
 			app->staff_hold = false;
@@ -641,8 +845,16 @@ int kiosk_tick(struct kiosk_app *app)
 					  "staff hold ignored: "
 					  "no [kiosk] staff_pin configured");
 			}
-		} else if (app->staff_hold_at + KIOSK_STAFF_HOLD_MS < next) {
-			next = app->staff_hold_at + KIOSK_STAFF_HOLD_MS;
+		} else {
+			/* Feedback for the hold: redraw every half second. */
+			int k = (int)((now - app->staff_hold_at) / 500);
+			deadline(&next,
+				 app->staff_hold_at + (Uint64)(k + 1) * 500);
+			if (k != app->staff_hold_drawn) {
+				app->staff_hold_drawn = k;
+				app->dirty = true;
+				app->cosmetic = false;
+			}
 		}
 	}
 	if (app->digit_pending) {
@@ -651,8 +863,18 @@ int kiosk_tick(struct kiosk_app *app)
 		} else if (now >= app->digit_at + KIOSK_DIGIT_WAIT_MS) {
 			kiosk_vote_digit_flush(app);
 			app->dirty = true;
-		} else if (app->digit_at + KIOSK_DIGIT_WAIT_MS < next) {
-			next = app->digit_at + KIOSK_DIGIT_WAIT_MS;
+		} else {
+			deadline(&next, app->digit_at + KIOSK_DIGIT_WAIT_MS);
+		}
+	}
+	/* A typed number turns to dots a moment after the last key. */
+	if (app->s.typed_at) {
+		Uint64 at = app->s.typed_at + KIOSK_REVEAL_MS;
+		if (now >= at) {
+			app->s.typed_at = 0;
+			app->dirty = true;
+		} else {
+			deadline(&next, at);
 		}
 	}
 	if (app->pending) {
@@ -660,16 +882,47 @@ int kiosk_tick(struct kiosk_app *app)
 			kiosk_save(app, app->pending, app->pending_next);
 			now = SDL_GetTicks64();
 		}
-		if (app->pending && app->pending_retry_at < next)
-			next = app->pending_retry_at;
-	} else if (app->screen_id == KS_THANKS) {
-		Uint64 until = app->screen_entered + KIOSK_THANKS_MS +
-			       (app->s.report_ref[0] ? 9000 : 0);
+		if (app->pending) {
+			deadline(&next, app->pending_retry_at);
+			Uint64 give_up = app->pending_since + KIOSK_GIVE_UP_MS;
+			if (now < give_up)
+				deadline(&next, give_up);
+			else if (now < give_up + 100)
+				app->dirty = true;
+			/* The idle wipe still runs: nothing of the answer
+			 * stays on screen; the retry keeps its copy. */
+			if (!app->pending_orphan && !staff_screen(app) &&
+			    now - app->last_input >= idle_ms) {
+				sayso_log(SAYSO_LOG_INFO,
+					  "idle while a save is failing: "
+					  "session wiped");
+				kiosk_reset(app);
+			} else if (!app->pending_orphan) {
+				deadline(&next, app->last_input + idle_ms);
+			}
+		}
+	} else if (app->screen_id == KS_ATTRACT) {
+		/* A notice is for the resident who caused it. */
+		if (app->s.message[0]) {
+			Uint64 at = app->screen_entered + KIOSK_NOTICE_MS;
+			if (now >= at ||
+			    app->last_input >
+				app->screen_entered + KIOSK_DEBOUNCE_MS) {
+				app->s.message[0] = '\0';
+				app->dirty = true;
+			} else {
+				deadline(&next, at);
+			}
+		}
+	} else if (app->screen_id == KS_THANKS && !app->s.report_ref[0] &&
+		   !app->idle_warning) {
+		/* A report reference stays until Finish (or the idle wipe). */
+		Uint64 until = app->screen_entered + KIOSK_THANKS_MS;
 		if (now >= until)
 			kiosk_reset(app);
-		else if (until < next)
-			next = until;
-	} else if (app->screen_id != KS_ATTRACT) {
+		else
+			deadline(&next, until);
+	} else {
 		if (app->idle_warning) {
 			Uint64 end = app->idle_warning_at + countdown_ms;
 			if (now >= end) {
@@ -683,8 +936,7 @@ int kiosk_tick(struct kiosk_app *app)
 					      (gone / 1000 + 1) * 1000;
 				if (tick > end)
 					tick = end;
-				if (tick < next)
-					next = tick;
+				deadline(&next, tick);
 				if (gone / 1000 != app->frames_countdown) {
 					app->frames_countdown = gone / 1000;
 					app->dirty = true;
@@ -696,8 +948,8 @@ int kiosk_tick(struct kiosk_app *app)
 			app->frames_countdown = 0;
 			app->dirty = true;
 			next = now + 1000;
-		} else if (app->last_input + idle_ms < next) {
-			next = app->last_input + idle_ms;
+		} else {
+			deadline(&next, app->last_input + idle_ms);
 		}
 	}
 	now = SDL_GetTicks64();
@@ -729,22 +981,34 @@ static void find_assets(struct kiosk_app *app)
 			 sayso_datadir());
 }
 
-static int open_store(struct kiosk_app *app)
+/* Opens the database; on failure the reason is in app->out_of_order (for
+ * staff, on the out-of-order screen and in the log) and it returns 1. */
+static int try_open_store(struct kiosk_app *app)
 {
 	char err[512];
 	enum sayso_err e;
 
 	snprintf(app->db_path, sizeof(app->db_path), "%s",
 		 app->cfg.site.database);
+	sayso_store_close(app->st);
+	app->st = NULL;
 	e = sayso_store_open(app->db_path, SAYSO_STORE_CREATE, &app->st, err,
 			     sizeof(err));
 	if (e != SAYSO_OK) {
-		fprintf(stderr, "sayso-kiosk: %s\n", err);
+		if (strcmp(app->out_of_order, err) != 0)
+			sayso_log(SAYSO_LOG_ERROR,
+				  "out of order: %s (retrying every %d s)", err,
+				  KIOSK_STORE_RETRY_MS / 1000);
+		snprintf(app->out_of_order, sizeof(app->out_of_order), "%s",
+			 err);
+		app->st = NULL;
 		return 1;
 	}
+	app->out_of_order[0] = '\0';
 	/* A resident must not face a frozen screen while another program
-	 * holds the lock: give up quickly, show the calm message, retry. */
-	sayso_store_set_busy_timeout(app->st, 1500);
+	 * holds the lock: give up at once and retry from the loop, which
+	 * keeps drawing (the staff corner and the idle wipe keep working). */
+	sayso_store_set_busy_timeout(app->st, KIOSK_BUSY_TIMEOUT_MS);
 	if (app->opt.device)
 		snprintf(app->device, sizeof(app->device), "%s",
 			 app->opt.device);
@@ -764,8 +1028,13 @@ static int open_store(struct kiosk_app *app)
 		sayso_log(SAYSO_LOG_WARN, "device %s not registered: %s",
 			  app->device, sayso_store_errmsg(app->st));
 	} else if (e != SAYSO_OK) {
-		fprintf(stderr, "sayso-kiosk: device %s: %s\n", app->device,
-			sayso_store_errmsg(app->st));
+		snprintf(app->out_of_order, sizeof(app->out_of_order),
+			 "device %s: %s", app->device,
+			 sayso_store_errmsg(app->st));
+		sayso_log(SAYSO_LOG_ERROR, "out of order: %s",
+			  app->out_of_order);
+		sayso_store_close(app->st);
+		app->st = NULL;
 		return 1;
 	}
 #ifdef KIOSK_HAVE_DEMO
@@ -820,9 +1089,6 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 		if (!app->script)
 			return 2;
 	}
-	if (open_store(app) != 0)
-		return 1;
-
 	/* One touch = one tap: no synthetic mouse from touch, and no
 	 * synthetic touch from the mouse. */
 	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
@@ -890,9 +1156,20 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 		return 1;
 	}
 	SDL_StartTextInput();
+	app->last_input = SDL_GetTicks64();
+	if (try_open_store(app) != 0) {
+		/* Never a bare desktop in front of residents: say so, and
+		 * keep trying. */
+		app->store_retry_at = SDL_GetTicks64() + KIOSK_STORE_RETRY_MS;
+		kiosk_go(app, KS_OUT_OF_ORDER);
+		return 0;
+	}
 	sayso_log(SAYSO_LOG_INFO, "device %s, database %s, %s renderer",
 		  app->device, app->db_path, "SDL");
-	app->last_input = SDL_GetTicks64();
+	if (app->cfg.kiosk.verify == SAYSO_VERIFY_NONE)
+		sayso_log(SAYSO_LOG_WARN,
+			  "verify = none: votes are not checked by text or "
+			  "voter code; staff must check who votes");
 	kiosk_go(app, KS_ATTRACT);
 	return 0;
 }
@@ -965,3 +1242,34 @@ int64_t kiosk_free_disk(const char *db_path)
 		return -1;
 	return (int64_t)sv.f_bavail * (int64_t)sv.f_frsize;
 }
+
+/* ---- out of order (start-up failed) ---- */
+
+static bool ooo_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	(void)app;
+	(void)in;
+	return false;
+}
+
+static void ooo_draw(struct kiosk_app *app)
+{
+	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, KIOSK_H}, KC_PANEL);
+	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, 12}, KC_ERROR);
+	int h = kiosk_text_wrapped(app->as, KF_HUGE,
+				   kiosk_s(app, "out_of_order.title"), 160, 200,
+				   KIOSK_W - 320, KC_TEXT);
+	kiosk_text_wrapped(app->as, KF_TITLE, kiosk_s(app, "out_of_order.body"),
+			   160, 240 + h, KIOSK_W - 320, KC_TEXT);
+	char why[512];
+	kiosk_fmt(why, sizeof(why), kiosk_s(app, "out_of_order.staff"),
+		  "reason", app->out_of_order, NULL);
+	kiosk_text_wrapped(app->as, KF_BODY, why, 160, 800, KIOSK_W - 320,
+			   KC_MUTED);
+}
+
+const struct kiosk_screen kiosk_screen_out_of_order = {
+    .name = "out_of_order",
+    .event = ooo_event,
+    .draw = ooo_draw,
+};

@@ -11,6 +11,8 @@
  */
 #include "kiosk.h"
 
+#include <limits.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,24 @@ static const char *const bold_paths[] = {
     "/usr/local/share/fonts/DejaVuSans-Bold.ttf",
     NULL,
 };
+
+/* kiosk_embed.c, generated at build time (kiosk/embed/bin2c.c). */
+extern const unsigned char kiosk_embed_font[], kiosk_embed_font_bold[];
+extern const size_t kiosk_embed_font_len, kiosk_embed_font_bold_len;
+
+/* DejaVu Sans built into the program: the font when none is installed. */
+static TTF_Font *open_builtin(bool bold, int px)
+{
+	const unsigned char *d =
+	    bold ? kiosk_embed_font_bold : kiosk_embed_font;
+	size_t n = bold ? kiosk_embed_font_bold_len : kiosk_embed_font_len;
+	SDL_RWops *rw;
+
+	if (n == 0 || n > INT_MAX)
+		return NULL;
+	rw = SDL_RWFromConstMem(d, (int)n);
+	return rw ? TTF_OpenFontRW(rw, 1, px) : NULL;
+}
 
 static TTF_Font *open_first(const char *configured, const char *const *paths,
 			    int px)
@@ -114,6 +134,13 @@ struct kiosk_assets *kiosk_assets_new(SDL_Renderer *r, const char *font_path)
 		if (!a->font[i] && font_bold[i])
 			a->font[i] =
 			    open_first(font_path, regular_paths, font_px[i]);
+		if (!a->font[i]) {
+			a->font[i] = open_builtin(font_bold[i], font_px[i]);
+			if (a->font[i] && i == 0)
+				sayso_log(SAYSO_LOG_WARN,
+					  "no font file found: using the "
+					  "DejaVu Sans built into the kiosk");
+		}
 		if (!a->font[i]) {
 			a->have_font = false;
 			sayso_log(SAYSO_LOG_ERROR,

@@ -38,7 +38,20 @@
 #define KIOSK_STAFF_ZONE 140 /* top-left square that starts the hold */
 #define KIOSK_THANKS_MS 6000
 #define KIOSK_RETRY_MS 2000
-#define KIOSK_DEBOUNCE_MS 350
+/* Taps within this long of a screen change confirm nothing (older residents'
+ * double taps are often 350-500 ms apart); a card toggled twice within it
+ * counts once. */
+#define KIOSK_DEBOUNCE_MS 700
+#define KIOSK_PRIVATE_IDLE_S 20	  /* idle on screens holding personal data */
+#define KIOSK_REVEAL_MS 1500	  /* a typed number shows in full this long */
+#define KIOSK_MASK_KEEP 3	  /* characters left visible when masked */
+#define KIOSK_QUICK_RETRY_MS 250  /* silent retries of a failed save ... */
+#define KIOSK_QUICK_RETRIES 6	  /* ... this many before the notice shows */
+#define KIOSK_GIVE_UP_MS 15000	  /* "Not saved: start again" after this */
+#define KIOSK_STORE_RETRY_MS 5000 /* out of order: retry opening this often */
+#define KIOSK_BUSY_TIMEOUT_MS 5	  /* SQLite busy timeout: never freeze */
+#define KIOSK_CODE_TTL_MS (10 * 60 * 1000) /* a texted code expires */
+#define KIOSK_NOTICE_MS 20000 /* a start-screen notice ends with the visit */
 
 /* ---- strings (strings.c) ---- */
 
@@ -122,6 +135,9 @@ struct kiosk_widget {
 	int arg;
 	bool selected;
 	bool disabled;
+	bool confirm; /* sends something: never under the last screen's Next */
+	bool greyed;  /* drawn muted but still tappable (cards that no longer
+			 fit the budget) */
 	char label[KIOSK_LABEL_MAX];
 	char sub[KIOSK_LABEL_MAX]; /* second line (cards, faces) */
 	char note[64];		   /* cards: the cost */
@@ -211,6 +227,8 @@ enum kiosk_screen_id {
 	KS_THANKS,
 	KS_STAFF_PIN,
 	KS_STAFF,
+	KS_OUT_OF_ORDER,
+	KS_REF_PHONE,
 	KS_COUNT
 };
 
@@ -238,7 +256,8 @@ extern const struct kiosk_screen kiosk_screen_attract, kiosk_screen_rate,
     kiosk_screen_report_text, kiosk_screen_report_phone,
     kiosk_screen_report_review, kiosk_screen_vote_id, kiosk_screen_vote_sms,
     kiosk_screen_vote_pick, kiosk_screen_vote_review, kiosk_screen_vote_already,
-    kiosk_screen_thanks, kiosk_screen_staff_pin, kiosk_screen_staff;
+    kiosk_screen_thanks, kiosk_screen_staff_pin, kiosk_screen_staff,
+    kiosk_screen_out_of_order, kiosk_screen_ref_phone;
 
 /* Common widget actions (screens use values >= 100 for their own). */
 enum {
@@ -250,6 +269,9 @@ enum {
 	KA_RETRY,
 	KA_PAGE_PREV,
 	KA_PAGE_NEXT,
+	KA_START_AGAIN, /* "Not saved: start again" */
+	KA_CONFIRM_YES, /* a yes/no question drawn by the screen */
+	KA_CONFIRM_NO,
 };
 
 /* ---- the session: what one resident entered; wiped after each visit ---- */
@@ -279,7 +301,9 @@ struct kiosk_session {
 			 ? SAYSO_E164_MAX
 			 : SAYSO_VOTER_CODE_MAX];
 	char resident[SAYSO_RESIDENT_ID_LEN + 1];
-	char sms_code[8]; /* code sent by SMS */
+	char sms_code[8];   /* code sent by SMS */
+	Uint64 sms_code_at; /* when it was sent (it expires) */
+	bool already;	    /* voted before: told only after the code check */
 	char sms_typed[16];
 	int sms_tries;
 	/* picked[n]: project number n is chosen. Indexed by number, not by
@@ -287,6 +311,12 @@ struct kiosk_session {
 	 * there are (numbers run 1..SAYSO_PROJECT_NUMBER_MAX). */
 	bool picked[SAYSO_PROJECT_NUMBER_MAX + 1];
 	int pick_page;
+	int last_card;	     /* project number last toggled by a tap */
+	Uint64 last_card_at; /* and when */
+	bool confirm_cancel; /* "Cancel your vote?" is showing */
+	Uint64 typed_at;     /* last character typed on an entry screen */
+	bool ref_texted;     /* the report reference was queued by text */
+	bool review_return;  /* a "Change" from the report check screen */
 	int64_t prev_cast_at_ms;
 	enum sayso_channel prev_channel;
 	/* staff */
@@ -349,6 +379,11 @@ struct kiosk_app {
 	/* timers (SDL_GetTicks64 ms) */
 	Uint64 last_input;
 	Uint64 screen_entered;
+	/* SDL timestamp of the input that changed the screen (taps are
+	 * debounced against it: a real double tap is measured from the first
+	 * tap, however long the frame between took) */
+	Uint32 screen_entered_ts;
+	Uint32 event_ts; /* timestamp of the event being handled, 0 none */
 	bool idle_warning;
 	Uint64 idle_warning_at;
 	Uint64 last_tap;
@@ -356,6 +391,18 @@ struct kiosk_app {
 	char swallow_text;	 /* text of a key used as a shortcut */
 	bool staff_hold;
 	Uint64 staff_hold_at;
+	int staff_hold_drawn; /* half-seconds of hold feedback drawn */
+	/* where the last screen's Next was: a confirming button of the new
+	 * screen must not be pressed there by the same double tap */
+	SDL_Rect prev_next;
+	/* staff PIN: wrong attempts (kept across visits) and lockout */
+	int pin_failures;
+	Uint64 pin_locked_until;
+	/* start-up failed: why (for staff), when to try again */
+	char out_of_order[256];
+	Uint64 store_retry_at;
+	/* ratings flagged as a burst today (staff page warning) */
+	int64_t bursts_today;
 
 	/* a project number being typed digit by digit (projects 10+) */
 	int digit_pending;
@@ -365,7 +412,12 @@ struct kiosk_app {
 	kiosk_save_fn pending;
 	enum kiosk_screen_id pending_next;
 	Uint64 pending_retry_at;
+	Uint64 pending_since;
 	int pending_failures;
+	/* The session a failing save belongs to, once the screen has moved
+	 * on (idle wipe): kept only for the retry, never drawn. */
+	bool pending_orphan;
+	struct kiosk_session pending_s;
 
 	/* statistics for the bench and tests */
 	Uint64 frames;
@@ -397,6 +449,10 @@ void kiosk_app_cleanup(struct kiosk_app *app);
 void kiosk_save(struct kiosk_app *app, kiosk_save_fn fn,
 		enum kiosk_screen_id next);
 
+/* Forgets a failing save (the resident chose to start again, or it saved
+ * after the screen moved on). */
+void kiosk_drop_pending(struct kiosk_app *app);
+
 /* One input from any source, already in virtual coordinates. */
 void kiosk_handle_tap(struct kiosk_app *app, int x, int y, bool down);
 void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev);
@@ -415,6 +471,25 @@ void kiosk_load_round(struct kiosk_app *app);
 void kiosk_next_language(struct kiosk_app *app);
 /* Back to the attract screen with everything wiped. */
 void kiosk_reset(struct kiosk_app *app);
+
+/* The idle time of the current screen in ms (shorter where personal data
+ * is on screen). */
+Uint64 kiosk_idle_ms(const struct kiosk_app *app);
+/* Copies typed into out (>= 3 * strlen + 1) with all but the last
+ * KIOSK_MASK_KEEP characters as dots, unless it was typed within
+ * KIOSK_REVEAL_MS. */
+void kiosk_mask(const struct kiosk_app *app, const char *typed, char *out,
+		size_t outsz);
+/* "1 second", "5 seconds": the strings' key.one / key.other by n. */
+void kiosk_plural(struct kiosk_app *app, const char *key, long n, char *out,
+		  size_t outsz);
+
+/* Sets the session message for a phone number core refused (why: core's
+ * reason, may be NULL): one sentence and an example. */
+void kiosk_phone_message(struct kiosk_app *app, const char *why);
+
+/* The results QR code in qr, its caption and short address under it. */
+void kiosk_draw_results_qr(struct kiosk_app *app, SDL_Rect qr);
 
 /* Shared drawing: page background, title, a notice line. */
 void kiosk_draw_title(struct kiosk_app *app, const char *title,

@@ -87,10 +87,7 @@ static void attract_draw(struct kiosk_app *app)
 	(void)w;
 
 	/* Results QR code on the right. */
-	SDL_Rect qr = {1420, 320, 340, 340};
-	kiosk_draw_qr(app->as, app->cfg.site.results_url, qr);
-	kiosk_text_wrapped(app->as, KF_SMALL, kiosk_s(app, "attract.results"),
-			   1420, 680, 380, KC_TEXT);
+	kiosk_draw_results_qr(app, (SDL_Rect){1420, 280, 340, 340});
 
 	if (langs->n > 1) {
 		/* The button names the next language in that language. */

@@ -27,6 +27,10 @@ static enum sayso_err save_rating(struct kiosk_app *app,
 	struct sayso_rating_in in = {
 	    .score = app->s.score,
 	    .channel = SAYSO_CH_KIOSK,
+	    /* 0 in the config turns the repeat rule off (-1 for core). */
+	    .repeat_seconds = app->cfg.kiosk.repeat_seconds > 0
+				  ? app->cfg.kiosk.repeat_seconds
+				  : -1,
 	};
 	(void)next;
 	return sayso_rating_add(app->st, &in, app->s.rating_uid,

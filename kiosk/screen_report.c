@@ -35,6 +35,12 @@ static void category_label(struct kiosk_app *app, const char *code, char *out,
 	sayso_category_label_lookup(code, strings_lookup, app->str, out, sz);
 }
 
+/* After a "Change" on the check screen, each step returns to it. */
+static void step_to(struct kiosk_app *app, enum kiosk_screen_id id)
+{
+	kiosk_go(app, app->s.review_return ? KS_REPORT_REVIEW : id);
+}
+
 static void pick_category(struct kiosk_app *app, int n)
 {
 	const struct sayso_list *c = &app->cfg.site.categories;
@@ -43,7 +49,7 @@ static void pick_category(struct kiosk_app *app, int n)
 		return;
 	snprintf(app->s.category, sizeof(app->s.category), "%s",
 		 c->items[n - 1]);
-	kiosk_go(app, KS_REPORT_STREET);
+	step_to(app, KS_REPORT_STREET);
 }
 
 static bool cat_event(struct kiosk_app *app, const struct kiosk_in *in)
@@ -129,7 +135,7 @@ static void choose_street(struct kiosk_app *app, const char *street)
 	snprintf(app->s.street, sizeof(app->s.street), "%s",
 		 street ? street : "");
 	app->s.street_chosen = true;
-	kiosk_go(app, KS_REPORT_TEXT);
+	step_to(app, KS_REPORT_TEXT);
 }
 
 static void pick_street(struct kiosk_app *app, int n)
@@ -151,6 +157,25 @@ static void pick_street(struct kiosk_app *app, int n)
 static void filter_changed(struct kiosk_app *app)
 {
 	app->s.street_page = 0;
+	app->s.message[0] = '\0';
+}
+
+/* "Done" on the street keyboard: picks the one match, or says why not. */
+static void street_done(struct kiosk_app *app)
+{
+	size_t idx[SAYSO_LIST_MAX];
+	size_t cnt = matching(app, idx, SAYSO_LIST_MAX);
+	char n[24];
+
+	if (cnt == 1) {
+		pick_street(app, 1);
+		return;
+	}
+	snprintf(n, sizeof(n), "%zu", cnt);
+	kiosk_fmt(app->s.message, sizeof(app->s.message),
+		  kiosk_s(app, cnt == 0 ? "report.street_done_none"
+					: "report.street_done_many"),
+		  "n", n, NULL);
 }
 
 static bool street_event(struct kiosk_app *app, const struct kiosk_in *in)
@@ -186,9 +211,7 @@ static bool street_event(struct kiosk_app *app, const struct kiosk_in *in)
 						 sizeof(app->s.street_filter),
 						 " ");
 			else if (in->w->arg == KK_ENTER) {
-				cnt = matching(app, idx, 2);
-				if (cnt == 1)
-					pick_street(app, 1);
+				street_done(app);
 				return true;
 			} else if (in->w->arg > 0) {
 				char t[2] = {(char)in->w->arg, 0};
@@ -212,9 +235,7 @@ static bool street_event(struct kiosk_app *app, const struct kiosk_in *in)
 			return true;
 		}
 		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
-			cnt = matching(app, idx, 2);
-			if (cnt == 1)
-				pick_street(app, 1);
+			street_done(app);
 			return true;
 		}
 		if (in->key == SDLK_PAGEDOWN || in->key == SDLK_PAGEUP) {
@@ -314,7 +335,7 @@ static void text_key(struct kiosk_app *app, int arg)
 		app->s.symbols = !app->s.symbols;
 		break;
 	case KK_ENTER:
-		kiosk_go(app, KS_REPORT_PHONE);
+		step_to(app, KS_REPORT_PHONE);
 		break;
 	default:
 		if (arg > 0 && arg < 128) {
@@ -335,7 +356,7 @@ static bool text_event(struct kiosk_app *app, const struct kiosk_in *in)
 			kiosk_go(app, KS_REPORT_STREET);
 			return true;
 		case KA_NEXT:
-			kiosk_go(app, KS_REPORT_PHONE);
+			step_to(app, KS_REPORT_PHONE);
 			return true;
 		case KA_KEY:
 			text_key(app, in->w->arg);
@@ -347,7 +368,7 @@ static bool text_event(struct kiosk_app *app, const struct kiosk_in *in)
 		if (in->key == SDLK_ESCAPE) {
 			/* Skip the optional description. */
 			memset(app->s.text, 0, sizeof(app->s.text));
-			kiosk_go(app, KS_REPORT_PHONE);
+			step_to(app, KS_REPORT_PHONE);
 			return true;
 		}
 		if (in->key == SDLK_BACKSPACE) {
@@ -355,7 +376,7 @@ static bool text_event(struct kiosk_app *app, const struct kiosk_in *in)
 			return true;
 		}
 		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
-			kiosk_go(app, KS_REPORT_PHONE);
+			step_to(app, KS_REPORT_PHONE);
 			return true;
 		}
 		return false;
@@ -415,13 +436,14 @@ static void phone_next(struct kiosk_app *app)
 				  sizeof(app->s.phone_e164),
 				  &why) != SAYSO_OK) {
 		app->s.phone_e164[0] = '\0';
-		snprintf(app->s.message, sizeof(app->s.message), "%s %s",
-			 kiosk_s(app, "phone.invalid"), why ? why : "");
+		kiosk_phone_message(app, why);
 		app->dirty = true;
 		return;
 	}
 	kiosk_go(app, KS_REPORT_REVIEW);
 }
+
+static Uint64 typed_now;
 
 static void phone_type(char *buf, size_t sz, const char *text)
 {
@@ -431,9 +453,21 @@ static void phone_type(char *buf, size_t sz, const char *text)
 			kiosk_buf_append(buf, sz, t);
 		}
 	}
+	typed_now = SDL_GetTicks64();
 }
 
+static bool phone_event_inner(struct kiosk_app *app, const struct kiosk_in *in);
+
 static bool phone_event(struct kiosk_app *app, const struct kiosk_in *in)
+{
+	typed_now = 0;
+	bool used = phone_event_inner(app, in);
+	if (typed_now)
+		app->s.typed_at = typed_now;
+	return used;
+}
+
+static bool phone_event_inner(struct kiosk_app *app, const struct kiosk_in *in)
 {
 	switch (in->kind) {
 	case KI_ACTIVATE:
@@ -495,8 +529,10 @@ static void phone_draw(struct kiosk_app *app)
 	SDL_Rect field = {160, 480, 760, 110};
 	kiosk_fill(app->ren, field, KC_BG);
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
-	kiosk_text(app->as, KF_TITLE, app->s.phone_typed, field.x + 24,
-		   field.y + 18, KC_TEXT);
+	char shown[3 * sizeof(app->s.phone_typed) + 1];
+	kiosk_mask(app, app->s.phone_typed, shown, sizeof(shown));
+	kiosk_text(app->as, KF_TITLE, shown, field.x + 24, field.y + 18,
+		   KC_TEXT);
 	kiosk_draw_message(app, 620, 860);
 	kiosk_keypad_add(app, (SDL_Rect){1120, 200, 640, 680}, true);
 	kiosk_add_nav(app, "nav.back",
@@ -543,8 +579,20 @@ static enum sayso_err save_report(struct kiosk_app *app,
 	return err;
 }
 
+enum { R_CHANGE = 300 };
+
 static bool review_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
+	if (in->kind == KI_ACTIVATE && in->w->action == R_CHANGE) {
+		static const enum kiosk_screen_id to[] = {
+		    KS_REPORT_CAT, KS_REPORT_STREET, KS_REPORT_TEXT,
+		    KS_REPORT_PHONE};
+		if (in->w->arg >= 0 && in->w->arg < 4) {
+			app->s.review_return = true;
+			kiosk_go(app, to[in->w->arg]);
+		}
+		return true;
+	}
 	if ((in->kind == KI_ACTIVATE && in->w->action == KA_BACK) ||
 	    (in->kind == KI_KEY && in->key == SDLK_ESCAPE)) {
 		kiosk_go(app, KS_REPORT_PHONE);
@@ -559,13 +607,18 @@ static bool review_event(struct kiosk_app *app, const struct kiosk_in *in)
 	return false;
 }
 
+/* One row: label, value and its own "Change" (GOV.UK "Check answers"). */
 static int review_line(struct kiosk_app *app, int y, const char *label_key,
-		       const char *value)
+		       const char *value, int row)
 {
 	kiosk_text(app->as, KF_BODY, kiosk_s(app, label_key), 160, y, KC_MUTED);
-	return kiosk_text_wrapped(app->as, KF_BUTTON, value, 560, y - 4,
-				  KIOSK_W - 720, KC_TEXT) +
-	       36;
+	int h = kiosk_text_wrapped(app->as, KF_BUTTON, value, 560, y - 4,
+				   KIOSK_W - 560 - 160 - 300, KC_TEXT);
+	if (h < 96)
+		h = 96;
+	kiosk_ui_add(app, KW_SECONDARY, KIOSK_W - 160 - 260, y - 8, 260, 88,
+		     R_CHANGE, row, kiosk_s(app, "report.change"));
+	return h + 12;
 }
 
 static void review_draw(struct kiosk_app *app)
@@ -576,20 +629,26 @@ static void review_draw(struct kiosk_app *app)
 	kiosk_draw_title(app, kiosk_s(app, "report.review_title"),
 			 kiosk_s(app, "report.review_subtitle"));
 	category_label(app, app->s.category, label, sizeof(label));
-	y += review_line(app, y, "report.review_category", label);
+	y += review_line(app, y, "report.review_category", label, 0);
 	y += review_line(app, y, "report.review_street",
 			 app->s.street[0] ? app->s.street
-					  : kiosk_s(app, "report.elsewhere"));
-	y += review_line(app, y, "report.review_text",
-			 app->s.text[0] ? app->s.text
-					: kiosk_s(app, "report.none"));
+					  : kiosk_s(app, "report.elsewhere"),
+			 1);
+	y += review_line(
+	    app, y, "report.review_text",
+	    app->s.text[0] ? app->s.text : kiosk_s(app, "report.none"), 2);
 	if (app->s.phone_e164[0])
 		sayso_mask_phone(app->s.phone_e164, masked, sizeof(masked));
-	y += review_line(app, y, "report.review_phone",
-			 app->s.phone_e164[0] ? masked
-					      : kiosk_s(app, "report.none"));
+	y += review_line(
+	    app, y, "report.review_phone",
+	    app->s.phone_e164[0] ? masked : kiosk_s(app, "report.none"), 3);
 	kiosk_draw_message(app, y, 1600);
-	kiosk_add_nav(app, "nav.back", "nav.submit");
+	kiosk_add_nav(app, "nav.back", NULL);
+	/* "Send" is never where the last screen's Next was. */
+	struct kiosk_widget *w =
+	    kiosk_ui_add(app, KW_BUTTON, 700, KIOSK_H - 150, 560, 110, KA_NEXT,
+			 0, kiosk_s(app, "nav.submit"));
+	w->confirm = true;
 }
 
 const struct kiosk_screen kiosk_screen_report_review = {

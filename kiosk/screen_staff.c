@@ -2,8 +2,10 @@
  * screen_staff.c: the staff exit. Holding the top-left corner for five
  * seconds (app.c) opens a PIN keypad; the PIN from [kiosk] staff_pin opens
  * a small status page (device id, counts today, database path, free disk)
- * with "Exit kiosk" and "Back to kiosk". Three wrong PINs return to the
- * start. Every attempt is logged, never the digits typed.
+ * with "Exit kiosk" and "Back to kiosk". Every third wrong PIN locks the
+ * PIN screen, for 30 s and then twice as long each time (kept across
+ * visits: walking away does not reset it). Every attempt is logged, never
+ * the digits typed.
  */
 #include "kiosk.h"
 
@@ -16,6 +18,21 @@
 
 enum { S_EXIT = 100 };
 
+static bool pin_locked(const struct kiosk_app *app)
+{
+	return app->pin_locked_until > SDL_GetTicks64();
+}
+
+static void pin_locked_message(struct kiosk_app *app)
+{
+	char in[64];
+	long left =
+	    (long)((app->pin_locked_until - SDL_GetTicks64() + 999) / 1000);
+	kiosk_plural(app, "staff.seconds", left, in, sizeof(in));
+	kiosk_fmt(app->s.message, sizeof(app->s.message),
+		  kiosk_s(app, "staff.locked"), "in", in, NULL);
+}
+
 static void pin_check(struct kiosk_app *app)
 {
 	const char *pin = app->cfg.kiosk.staff_pin;
@@ -25,16 +42,28 @@ static void pin_check(struct kiosk_app *app)
 	for (size_t i = 0; i < b; i++)
 		diff |= (unsigned)(app->s.pin_typed[i < a ? i : 0] ^ pin[i]);
 	memset(app->s.pin_typed, 0, sizeof(app->s.pin_typed));
+	if (pin_locked(app)) {
+		sayso_log(SAYSO_LOG_WARN, "staff PIN tried while locked");
+		pin_locked_message(app);
+		return;
+	}
 	if (!diff && b > 0) {
+		app->pin_failures = 0;
 		sayso_log(SAYSO_LOG_INFO, "staff PIN accepted");
 		kiosk_go(app, KS_STAFF);
 		return;
 	}
 	app->s.pin_tries++;
+	app->pin_failures++;
 	sayso_log(SAYSO_LOG_WARN, "staff PIN wrong (attempt %d)",
 		  app->s.pin_tries);
-	if (app->s.pin_tries >= 3) {
-		kiosk_reset(app);
+	if (app->pin_failures % 3 == 0) {
+		int rounds = app->pin_failures / 3;
+		Uint64 ms = 30000ULL << (rounds > 6 ? 6 : rounds - 1);
+		app->pin_locked_until = SDL_GetTicks64() + ms;
+		sayso_log(SAYSO_LOG_WARN, "staff PIN locked for %llu s",
+			  (unsigned long long)(ms / 1000));
+		pin_locked_message(app);
 		return;
 	}
 	snprintf(app->s.message, sizeof(app->s.message), "%s",
@@ -49,6 +78,12 @@ static void pin_type(struct kiosk_app *app, const char *text)
 			kiosk_buf_append(app->s.pin_typed,
 					 sizeof(app->s.pin_typed), t);
 		}
+}
+
+static void pin_enter(struct kiosk_app *app)
+{
+	if (pin_locked(app))
+		pin_locked_message(app);
 }
 
 static bool pin_event(struct kiosk_app *app, const struct kiosk_in *in)
@@ -79,6 +114,7 @@ static void pin_draw(struct kiosk_app *app)
 
 const struct kiosk_screen kiosk_screen_staff_pin = {
     .name = "staff_pin",
+    .enter = pin_enter,
     .event = pin_event,
     .draw = pin_draw,
 };
@@ -86,7 +122,7 @@ const struct kiosk_screen kiosk_screen_staff_pin = {
 /* ---- status page ---- */
 
 static struct {
-	int64_t ratings, reports, ballots;
+	int64_t ratings, reports, ballots, flagged;
 	bool ok;
 } today;
 
@@ -113,9 +149,10 @@ static void staff_enter(struct kiosk_app *app)
 	memset(&rs, 0, sizeof(rs));
 	memset(&ps, 0, sizeof(ps));
 	if (sayso_stats_ratings(app->st, since, 0, SAYSO_BY_NONE, &rs) ==
-	    SAYSO_OK)
+	    SAYSO_OK) {
 		today.ratings = rs.all.n;
-	else
+		today.flagged = rs.flagged;
+	} else
 		today.ok = false;
 	sayso_ratings_summary_cleanup(&rs);
 	if (sayso_stats_reports(app->st, since, 0, &ps) == SAYSO_OK)
@@ -184,6 +221,22 @@ static void staff_draw(struct kiosk_app *app)
 	snprintf(v, sizeof(v), "sayso %s, %s", SAYSO_VERSION,
 		 kiosk_strings_lang(app->str));
 	y += status_line(app, y, "staff.version", v);
+	y += status_line(
+	    app, y, "staff.verify",
+	    kiosk_s(app, app->cfg.kiosk.verify == SAYSO_VERIFY_SMS
+			     ? "staff.verify_sms"
+			 : app->cfg.kiosk.verify == SAYSO_VERIFY_CODE
+			     ? "staff.verify_code"
+			     : "staff.verify_none"));
+	if (today.flagged > 0) {
+		char n[24], warn[KIOSK_LABEL_MAX];
+		snprintf(n, sizeof(n), "%lld", (long long)today.flagged);
+		kiosk_fmt(warn, sizeof(warn), kiosk_s(app, "staff.burst"), "n",
+			  n, NULL);
+		y += kiosk_text_wrapped(app->as, KF_BODY, warn, 160, y,
+					KIOSK_W - 320, KC_ERROR) +
+		     16;
+	}
 	if (!today.ok)
 		status_line(app, y, "staff.counts_failed", "");
 	kiosk_ui_add(app, KW_BUTTON, KIOSK_W - 160 - 440, KIOSK_H - 150, 440,

@@ -18,28 +18,13 @@
 #include <time.h>
 
 #include "sayso/log.h"
+#include "sayso/misuse.h"
 #include "sayso/sms.h"
 
 #define CARDS_PER_PAGE 6
 enum { V_MODE = 100, V_CARD };
 
 /* ---- identify ---- */
-
-static void fmt_when(struct kiosk_app *app, int64_t ms, char *out, size_t sz)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char day[64], hm[16];
-
-	if (!localtime_r(&t, &tm)) {
-		snprintf(out, sz, "?");
-		return;
-	}
-	strftime(day, sizeof(day), "%d %b %Y", &tm);
-	strftime(hm, sizeof(hm), "%H:%M", &tm);
-	kiosk_fmt(out, sz, kiosk_s(app, "vote.when"), "day", day, "time", hm,
-		  NULL);
-}
 
 static enum sayso_err save_identify(struct kiosk_app *app,
 				    enum kiosk_screen_id *next)
@@ -55,12 +40,38 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 				&app->s.prev_cast_at_ms, &app->s.prev_channel);
 	if (err != SAYSO_OK)
 		return err;
-	if (found && !sayso_round_revote_allows(&app->round)) {
-		*next = KS_VOTE_ALREADY;
-	} else if (app->cfg.kiosk.verify == SAYSO_VERIFY_SMS &&
-		   app->s.id_kind == SAYSO_ID_PHONE) {
+	bool already = found && !sayso_round_revote_allows(&app->round);
+	if (app->cfg.kiosk.verify == SAYSO_VERIFY_SMS &&
+	    app->s.id_kind == SAYSO_ID_PHONE) {
+		/* The code comes first, even for someone who already voted:
+		 * typing a neighbour's number must not tell whether they
+		 * voted. */
 		unsigned char rnd[4];
 		char body[160];
+		enum sayso_code_limit lim;
+		int64_t sent = 0, now = sayso_time_now_ms();
+		err = sayso_code_allowed(
+		    app->st, app->s.resident, app->device, now,
+		    app->cfg.kiosk.code_limit_per_number,
+		    app->cfg.kiosk.code_limit_per_hour, &lim, &sent);
+		if (err != SAYSO_OK)
+			return err;
+		if (lim != SAYSO_CODE_OK) {
+			char n[24];
+			snprintf(n, sizeof(n), "%lld", (long long)sent);
+			kiosk_fmt(app->s.carry, sizeof(app->s.carry),
+				  kiosk_s(app, lim == SAYSO_CODE_LIMIT_NUMBER
+						   ? "vote.sms_limit_number"
+						   : "vote.sms_limit_kiosk"),
+				  "n", n, NULL);
+			sayso_log(SAYSO_LOG_WARN, "voting code not sent: %s",
+				  lim == SAYSO_CODE_LIMIT_NUMBER
+				      ? "limit per number reached"
+				      : "limit per kiosk reached");
+			memset(app->s.resident, 0, sizeof(app->s.resident));
+			*next = KS_VOTE_ID;
+			return SAYSO_OK;
+		}
 		if (!app->s.sms_code[0]) {
 			err = sayso_random_bytes(rnd, sizeof(rnd));
 			if (err != SAYSO_OK)
@@ -74,13 +85,32 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 		kiosk_fmt(body, sizeof(body), kiosk_s(app, "vote.sms_text"),
 			  "code", app->s.sms_code, "site", app->cfg.site.name,
 			  NULL);
-		err =
-		    sayso_outbox_queue(app->st, app->s.id_norm, body, 0, NULL);
+		err = sayso_store_begin(app->st);
 		if (err != SAYSO_OK)
 			return err;
+		err =
+		    sayso_outbox_queue(app->st, app->s.id_norm, body, 0, NULL);
+		if (err == SAYSO_OK)
+			err = sayso_code_record(app->st, app->s.resident,
+						app->device, now);
+		if (err == SAYSO_OK)
+			err = sayso_store_commit(app->st);
+		if (err != SAYSO_OK) {
+			sayso_store_rollback(app->st);
+			return err;
+		}
+		app->s.sms_code_at = SDL_GetTicks64();
+		app->s.already = already;
 		*next = KS_VOTE_SMS;
+	} else if (app->s.id_kind == SAYSO_ID_PHONE &&
+		   app->cfg.kiosk.verify == SAYSO_VERIFY_CODE) {
+		/* Voter codes only: a number proves nothing here. */
+		memset(app->s.resident, 0, sizeof(app->s.resident));
+		snprintf(app->s.carry, sizeof(app->s.carry), "%s",
+			 kiosk_s(app, "vote.need_code"));
+		*next = KS_VOTE_ID;
 	} else {
-		*next = KS_VOTE_PICK;
+		*next = already ? KS_VOTE_ALREADY : KS_VOTE_PICK;
 	}
 	/* The resident id is all the vote needs from here on. */
 	memset(app->s.id_typed, 0, sizeof(app->s.id_typed));
@@ -109,10 +139,14 @@ static void identify(struct kiosk_app *app)
 					    sizeof(app->s.id_norm), &why);
 	}
 	if (err != SAYSO_OK) {
-		snprintf(app->s.message, sizeof(app->s.message), "%s %s",
-			 kiosk_s(app, app->s.code_mode ? "vote.bad_code"
-						       : "phone.invalid"),
-			 why ? why : "");
+		if (app->s.code_mode || !why || !why[0]) {
+			snprintf(app->s.message, sizeof(app->s.message), "%s",
+				 kiosk_s(app, app->s.code_mode
+						  ? "vote.bad_code"
+						  : "phone.invalid"));
+		} else {
+			kiosk_phone_message(app, why);
+		}
 		return;
 	}
 	kiosk_save(app, save_identify, KS_VOTE_PICK);
@@ -129,16 +163,24 @@ static void id_type(struct kiosk_app *app, const char *text)
 				t[0] = (char)toupper((unsigned char)*p);
 			kiosk_buf_append(app->s.id_typed,
 					 sizeof(app->s.id_typed), t);
+			app->s.typed_at = SDL_GetTicks64();
 		}
 	}
 	app->s.message[0] = '\0';
+}
+
+static void id_enter(struct kiosk_app *app)
+{
+	if (app->cfg.kiosk.verify == SAYSO_VERIFY_CODE)
+		app->s.code_mode = true;
 }
 
 static bool id_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
 	struct kiosk_entry e = {app->s.id_typed, id_type, identify};
 
-	if (in->kind == KI_ACTIVATE && in->w->action == V_MODE) {
+	if (in->kind == KI_ACTIVATE && in->w->action == V_MODE &&
+	    app->cfg.kiosk.verify != SAYSO_VERIFY_CODE) {
 		app->s.code_mode = !app->s.code_mode;
 		memset(app->s.id_typed, 0, sizeof(app->s.id_typed));
 		app->s.symbols = false;
@@ -154,12 +196,16 @@ static bool id_event(struct kiosk_app *app, const struct kiosk_in *in)
 
 static void id_draw(struct kiosk_app *app)
 {
+	bool code_only = app->cfg.kiosk.verify == SAYSO_VERIFY_CODE;
+	char shown[3 * sizeof(app->s.id_typed) + 1];
+
 	kiosk_draw_title(app, kiosk_s(app, "vote.id_title"), NULL);
 	kiosk_text_wrapped(app->as, KF_BODY,
-			   kiosk_s(app, app->s.code_mode
+			   kiosk_s(app, code_only ? "vote.id_code_only_body"
+					: app->s.code_mode
 					    ? "vote.id_code_body"
 					    : "vote.id_phone_body"),
-			   160, 200, 860, KC_TEXT);
+			   160, 200, app->s.code_mode ? 740 : 860, KC_TEXT);
 	kiosk_text(app->as, KF_BODY,
 		   kiosk_s(app, app->s.code_mode ? "vote.code_label"
 						 : "vote.phone_label"),
@@ -169,12 +215,14 @@ static void id_draw(struct kiosk_app *app)
 	SDL_Rect field = {160, 450, colw, 110};
 	kiosk_fill(app->ren, field, KC_BG);
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
-	kiosk_text(app->as, KF_TITLE, app->s.id_typed, field.x + 24,
-		   field.y + 18, KC_TEXT);
+	kiosk_mask(app, app->s.id_typed, shown, sizeof(shown));
+	kiosk_text(app->as, KF_TITLE, shown, field.x + 24, field.y + 18,
+		   KC_TEXT);
 	kiosk_draw_message(app, 580, colw);
-	kiosk_ui_add(app, KW_SECONDARY, 160, 740, colw, 100, V_MODE, 0,
-		     kiosk_s(app, app->s.code_mode ? "vote.use_phone"
-						   : "vote.use_code"));
+	if (!code_only)
+		kiosk_ui_add(app, KW_SECONDARY, 160, 740, colw, 100, V_MODE, 0,
+			     kiosk_s(app, app->s.code_mode ? "vote.use_phone"
+							   : "vote.use_code"));
 	if (app->s.code_mode)
 		kiosk_keyboard_add(app, (SDL_Rect){960, 260, 800, 520}, false,
 				   app->s.symbols);
@@ -185,6 +233,7 @@ static void id_draw(struct kiosk_app *app)
 
 const struct kiosk_screen kiosk_screen_vote_id = {
     .name = "vote_identify",
+    .enter = id_enter,
     .event = id_event,
     .draw = id_draw,
 };
@@ -196,13 +245,21 @@ static void sms_check(struct kiosk_app *app)
 	size_t a = strlen(app->s.sms_typed), b = strlen(app->s.sms_code);
 	unsigned diff = a != b;
 
+	if (SDL_GetTicks64() - app->s.sms_code_at > KIOSK_CODE_TTL_MS) {
+		memset(app->s.sms_code, 0, sizeof(app->s.sms_code));
+		memset(app->s.sms_typed, 0, sizeof(app->s.sms_typed));
+		snprintf(app->s.message, sizeof(app->s.message), "%s",
+			 kiosk_s(app, "vote.sms_expired"));
+		sayso_log(SAYSO_LOG_INFO, "SMS code expired");
+		return;
+	}
 	/* Compare every character whatever the length. */
 	for (size_t i = 0; i < b; i++)
 		diff |= (unsigned)(app->s.sms_typed[i < a ? i : 0] ^
 				   app->s.sms_code[i]);
 	if (!diff && b > 0) {
 		memset(app->s.sms_code, 0, sizeof(app->s.sms_code));
-		kiosk_go(app, KS_VOTE_PICK);
+		kiosk_go(app, app->s.already ? KS_VOTE_ALREADY : KS_VOTE_PICK);
 		return;
 	}
 	app->s.sms_tries++;
@@ -228,6 +285,7 @@ static void sms_type(struct kiosk_app *app, const char *text)
 			char t[2] = {*p, 0};
 			kiosk_buf_append(app->s.sms_typed,
 					 sizeof(app->s.sms_typed), t);
+			app->s.typed_at = SDL_GetTicks64();
 		}
 }
 
@@ -246,8 +304,10 @@ static void sms_draw(struct kiosk_app *app)
 	SDL_Rect field = {160, 450, 560, 110};
 	kiosk_fill(app->ren, field, KC_BG);
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
-	kiosk_text(app->as, KF_TITLE, app->s.sms_typed, field.x + 24,
-		   field.y + 18, KC_TEXT);
+	char shown[3 * sizeof(app->s.sms_typed) + 1];
+	kiosk_mask(app, app->s.sms_typed, shown, sizeof(shown));
+	kiosk_text(app->as, KF_TITLE, shown, field.x + 24, field.y + 18,
+		   KC_TEXT);
 	kiosk_draw_message(app, 580, 860);
 	kiosk_keypad_add(app, (SDL_Rect){1120, 200, 640, 680}, false);
 	kiosk_add_nav(app, "nav.cancel", "nav.next");
@@ -392,10 +452,62 @@ static void pick_digit(struct kiosk_app *app, int d)
 	toggle(app, d);
 }
 
+static bool any_picked(const struct kiosk_app *app)
+{
+	for (size_t i = 0; i < app->nprojects; i++)
+		if (kiosk_vote_picked(app, app->projects[i].number))
+			return true;
+	return false;
+}
+
+/* Cancel with picks asks first; without, it just goes. */
+static void pick_cancel(struct kiosk_app *app)
+{
+	if (any_picked(app) && !app->s.confirm_cancel) {
+		app->s.confirm_cancel = true;
+		return;
+	}
+	kiosk_reset(app);
+}
+
+/* A card tapped twice within the debounce (a double tap) counts once. */
+static void card_tap(struct kiosk_app *app, int number)
+{
+	Uint64 now = app->event_ts ? app->event_ts : SDL_GetTicks64();
+
+	if (app->s.last_card == number &&
+	    (Uint32)(now - app->s.last_card_at) < KIOSK_DEBOUNCE_MS) {
+		sayso_log(SAYSO_LOG_DEBUG, "card %d: double tap ignored",
+			  number);
+		return;
+	}
+	app->s.last_card = number;
+	app->s.last_card_at = now;
+	toggle(app, number);
+}
+
 static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
 	int pages =
 	    (int)((app->nprojects + CARDS_PER_PAGE - 1) / CARDS_PER_PAGE);
+
+	if (app->s.confirm_cancel) {
+		/* "Cancel your vote?": only yes or no. */
+		if ((in->kind == KI_ACTIVATE &&
+		     in->w->action == KA_CONFIRM_YES) ||
+		    (in->kind == KI_KEY &&
+		     (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER))) {
+			kiosk_reset(app);
+			return true;
+		}
+		if ((in->kind == KI_ACTIVATE &&
+		     in->w->action == KA_CONFIRM_NO) ||
+		    (in->kind == KI_KEY && in->key == SDLK_ESCAPE)) {
+			app->s.confirm_cancel = false;
+			return true;
+		}
+		return false;
+	}
 
 	int digit = 0;
 	if (in->kind == KI_KEY) {
@@ -411,7 +523,7 @@ static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
 	case KI_ACTIVATE:
 		switch (in->w->action) {
 		case KA_BACK:
-			kiosk_reset(app);
+			pick_cancel(app);
 			return true;
 		case KA_NEXT:
 			pick_next(app);
@@ -425,14 +537,14 @@ static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
 				app->s.pick_page++;
 			return true;
 		case V_CARD:
-			toggle(app, in->w->arg);
+			card_tap(app, in->w->arg);
 			return true;
 		default:
 			return false;
 		}
 	case KI_KEY:
 		if (in->key == SDLK_ESCAPE) {
-			kiosk_reset(app);
+			pick_cancel(app);
 			return true;
 		}
 		if (in->key == SDLK_RETURN || in->key == SDLK_KP_ENTER) {
@@ -464,10 +576,24 @@ static void draw_progress(struct kiosk_app *app, int64_t total, size_t n)
 	SDL_Rect bar = {160, 186, KIOSK_W - 320, 44};
 
 	if (app->round.kind == SAYSO_BALLOT_KNAPSACK) {
+		char l[48], lt[96];
 		kiosk_money(app, total, a, sizeof(a));
 		kiosk_money(app, app->round.budget, b, sizeof(b));
-		kiosk_fmt(line, sizeof(line), kiosk_s(app, "vote.budget"),
-			  "spent", a, "budget", b, NULL);
+		kiosk_money(
+		    app,
+		    app->round.budget > total ? app->round.budget - total : 0,
+		    l, sizeof(l));
+		/* "Spend up to £10,000. You have chosen £9,000." ... "£1,000
+		 * left" over the bar. */
+		kiosk_fmt(line, sizeof(line),
+			  kiosk_s(app, "vote.knapsack_help"), "spent", a,
+			  "budget", b, NULL);
+		kiosk_fmt(lt, sizeof(lt), kiosk_s(app, "vote.left"), "left", l,
+			  NULL);
+		int lw, lh;
+		kiosk_text_size(app->as, KF_BUTTON, lt, &lw, &lh);
+		kiosk_text(app->as, KF_BUTTON, lt, bar.x + bar.w - lw,
+			   bar.y - 58, KC_TEXT);
 		kiosk_fill(app->ren, bar, KC_PANEL);
 		kiosk_frame(app->ren, bar, 3, KC_BORDER);
 		if (app->round.budget > 0) {
@@ -538,6 +664,20 @@ static void pick_draw(struct kiosk_app *app)
 		snprintf(w->sub, sizeof(w->sub), "%s", desc);
 		snprintf(w->note, sizeof(w->note), "%s", cost);
 		w->selected = kiosk_vote_picked(app, p->number);
+		if (app->round.kind == SAYSO_BALLOT_KNAPSACK && !w->selected &&
+		    total + p->cost > app->round.budget) {
+			/* Still tappable (the refusal explains); greyed with
+			 * the reason beside the cost. */
+			char l[48];
+			kiosk_money(app,
+				    app->round.budget > total
+					? app->round.budget - total
+					: 0,
+				    l, sizeof(l));
+			w->greyed = true;
+			kiosk_fmt(w->sub, sizeof(w->sub),
+				  kiosk_s(app, "vote.no_fit"), "left", l, NULL);
+		}
 	}
 	kiosk_draw_message(app, 864, 1600);
 	if (app->nprojects > CARDS_PER_PAGE) {
@@ -551,6 +691,27 @@ static void pick_draw(struct kiosk_app *app)
 		p->disabled = first + CARDS_PER_PAGE >= app->nprojects;
 	}
 	kiosk_add_nav(app, "nav.cancel", "nav.next");
+	if (app->s.confirm_cancel) {
+		/* The question covers the page; only its two buttons. */
+		app->ui.n = 0;
+		SDL_Rect p = {360, 220, KIOSK_W - 720, 640};
+		kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, KIOSK_H},
+			   KC_PANEL);
+		kiosk_fill(app->ren, p, KC_BG);
+		kiosk_frame(app->ren, p, 6, KC_PRIMARY);
+		int h = kiosk_text_wrapped(
+		    app->as, KF_TITLE, kiosk_s(app, "vote.cancel_title"),
+		    p.x + 60, p.y + 60, p.w - 120, KC_TEXT);
+		kiosk_text_wrapped(app->as, KF_BODY,
+				   kiosk_s(app, "vote.cancel_body"), p.x + 60,
+				   p.y + 90 + h, p.w - 120, KC_TEXT);
+		kiosk_ui_add(app, KW_SECONDARY, p.x + 60, p.y + p.h - 170, 520,
+			     110, KA_CONFIRM_YES, 0,
+			     kiosk_s(app, "vote.cancel_yes"));
+		kiosk_ui_add(app, KW_BUTTON, p.x + p.w - 60 - 520,
+			     p.y + p.h - 170, 520, 110, KA_CONFIRM_NO, 0,
+			     kiosk_s(app, "vote.cancel_no"));
+	}
 }
 
 const struct kiosk_screen kiosk_screen_vote_pick = {
@@ -661,7 +822,13 @@ static void review_draw(struct kiosk_app *app)
 		kiosk_text(app->as, KF_BUTTON, line, 160, y + 30, KC_TEXT);
 	}
 	kiosk_draw_message(app, 820, 1600);
-	kiosk_add_nav(app, "nav.change", "vote.submit");
+	kiosk_add_nav(app, "nav.change", NULL);
+	/* "Send my vote" is never where the last screen's Next was: a double
+	 * tap on Next cannot cast the vote unseen. */
+	struct kiosk_widget *w =
+	    kiosk_ui_add(app, KW_BUTTON, 700, KIOSK_H - 150, 560, 110, KA_NEXT,
+			 0, kiosk_s(app, "vote.submit"));
+	w->confirm = true;
 }
 
 const struct kiosk_screen kiosk_screen_vote_review = {
@@ -686,22 +853,14 @@ static bool already_event(struct kiosk_app *app, const struct kiosk_in *in)
 
 static void already_draw(struct kiosk_app *app)
 {
-	char when[128], how[96], body[512];
-
-	fmt_when(app, app->s.prev_cast_at_ms, when, sizeof(when));
-	snprintf(how, sizeof(how), "%s",
-		 kiosk_s(app, app->s.prev_channel == SAYSO_CH_SMS
-				  ? "channel.sms"
-			      : app->s.prev_channel == SAYSO_CH_PAPER
-				  ? "channel.paper"
-				  : "channel.kiosk"));
-	kiosk_fmt(body, sizeof(body), kiosk_s(app, "vote.already_body"), "when",
-		  when, "how", how, NULL);
+	/* Only that this number or code was used: never when, how or where
+	 * (anyone can type a neighbour's number). */
 	kiosk_draw_title(app, kiosk_s(app, "vote.already_title"), NULL);
-	kiosk_text_wrapped(app->as, KF_TITLE, body, 160, 240, KIOSK_W - 320,
-			   KC_TEXT);
+	int h = kiosk_text_wrapped(app->as, KF_TITLE,
+				   kiosk_s(app, "vote.already_body"), 160, 240,
+				   KIOSK_W - 320, KC_TEXT);
 	kiosk_text_wrapped(app->as, KF_BODY, kiosk_s(app, "vote.already_help"),
-			   160, 520, KIOSK_W - 320, KC_MUTED);
+			   160, 280 + h, KIOSK_W - 320, KC_MUTED);
 	kiosk_add_nav(app, NULL, "thanks.done");
 }
 

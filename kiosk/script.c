@@ -12,6 +12,8 @@
  *   text STRING   typed text (the rest of the line, UTF-8)
  *   wait MS       let MS milliseconds of real time pass (timers run)
  *   shot NAME     save the current frame as DIR/NAME.png (--screenshots)
+ *   double X Y MS a double tap: a tap, then another MS ms later that does
+ *                 not wait out the debounce (a resident's second tap)
  *
  * Events are pushed into SDL's queue as fresh structs (SDL's renderer
  * watch rewrites pushed events in place) in window coordinates, so they go
@@ -40,7 +42,10 @@ enum step_kind {
 	ST_KEY,
 	ST_TEXT,
 	ST_WAIT,
-	ST_SHOT
+	ST_SHOT,
+	ST_DOUBLE,   /* parsed into TAP, WAIT_TAP, TAPNOW */
+	ST_WAIT_TAP, /* until MS after the last tap was pushed */
+	ST_TAPNOW
 };
 
 struct step {
@@ -56,6 +61,7 @@ struct kiosk_script {
 	size_t n, cap;
 	size_t at;
 	Uint64 next_at;
+	Uint64 tap_at; /* when the last tap was pushed */
 };
 
 static int parse_int(const char *s, long lo, long hi, int *out)
@@ -116,7 +122,7 @@ static int parse_line(struct kiosk_script *sc, char *line, int lineno,
 	} words[] = {
 	    {"tap", ST_TAP},   {"finger", ST_FINGER}, {"down", ST_DOWN},
 	    {"up", ST_UP},     {"key", ST_KEY},	      {"text", ST_TEXT},
-	    {"wait", ST_WAIT}, {"shot", ST_SHOT},
+	    {"wait", ST_WAIT}, {"shot", ST_SHOT},     {"double", ST_DOUBLE},
 	};
 	struct step st;
 	char *p = line, *rest;
@@ -141,7 +147,7 @@ static int parse_line(struct kiosk_script *sc, char *line, int lineno,
 			break;
 	if (i == sizeof(words) / sizeof(words[0])) {
 		*why = "unknown command (tap, finger, down, up, key, text, "
-		       "wait, shot)";
+		       "wait, shot, double)";
 		return -1;
 	}
 	st.kind = words[i].kind;
@@ -160,6 +166,34 @@ static int parse_line(struct kiosk_script *sc, char *line, int lineno,
 			*why = "expected milliseconds 0..600000";
 			return -1;
 		}
+		break;
+	case ST_DOUBLE: {
+		char xy[64];
+		const char *sp = strrchr(rest, ' ');
+		int ms;
+		if (!sp || (size_t)(sp - rest) >= sizeof(xy) ||
+		    parse_int(sp + 1, 0, 5000, &ms)) {
+			*why = "expected X Y MS (MS 0..5000)";
+			return -1;
+		}
+		snprintf(xy, sizeof(xy), "%.*s", (int)(sp - rest), rest);
+		if (parse_xy(xy, &st.x, &st.y)) {
+			*why = "expected X Y inside 1920x1080";
+			return -1;
+		}
+		struct step w = st;
+		st.kind = ST_TAP;
+		w.kind = ST_WAIT_TAP;
+		w.x = ms;
+		if (add_step(sc, &st) || add_step(sc, &w)) {
+			*why = "too many steps";
+			return -1;
+		}
+		st.kind = ST_TAPNOW;
+		break;
+	}
+	case ST_TAPNOW:
+	case ST_WAIT_TAP:
 		break;
 	case ST_KEY:
 	case ST_TEXT:
@@ -358,8 +392,16 @@ bool kiosk_script_step(struct kiosk_app *app, int *wait_ms)
 	sc->at++;
 	switch (st->kind) {
 	case ST_TAP:
+	case ST_TAPNOW:
+		sc->tap_at = now;
 		push_mouse(app, SDL_MOUSEBUTTONDOWN, st->x, st->y);
 		push_mouse(app, SDL_MOUSEBUTTONUP, st->x, st->y);
+		break;
+	case ST_WAIT_TAP:
+		sc->next_at = sc->tap_at + (Uint64)st->x;
+		*wait_ms = sc->next_at > now ? (int)(sc->next_at - now) : 0;
+		break;
+	case ST_DOUBLE:
 		break;
 	case ST_FINGER:
 		push_finger(app, SDL_FINGERDOWN, st->x, st->y);

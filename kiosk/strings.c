@@ -24,9 +24,14 @@ struct str_table {
 	size_t n, cap;
 };
 
+/* kiosk_embed.c, generated at build time (kiosk/embed/bin2c.c). */
+extern const unsigned char kiosk_embed_en_ini[];
+extern const size_t kiosk_embed_en_ini_len;
+
 struct kiosk_strings {
 	char lang[16];
 	struct str_table cur, en;
+	struct str_table builtin;      /* en.ini built into the program */
 	char missing[32][STR_KEY_MAX]; /* keys already logged as missing */
 	size_t nmissing;
 };
@@ -112,6 +117,13 @@ struct kiosk_strings *kiosk_strings_load(const char *dir, const char *lang)
 		lang = "en";
 	snprintf(s->lang, sizeof(s->lang), "%s", lang);
 	table_load(&s->en, dir, "en");
+	/* The English built in at build time: the last fallback, so a wrong
+	 * assets path never puts raw keys on screen. */
+	if (kiosk_embed_en_ini_len > 0 &&
+	    ini_parse_string((const char *)kiosk_embed_en_ini, table_handler,
+			     &s->builtin) != 0)
+		sayso_log(SAYSO_LOG_WARN,
+			  "strings: built-in English unreadable");
 	if (strcmp(lang, "en") != 0)
 		table_load(&s->cur, dir, lang);
 	return s;
@@ -123,6 +135,7 @@ void kiosk_strings_free(struct kiosk_strings *s)
 		return;
 	table_free(&s->cur);
 	table_free(&s->en);
+	table_free(&s->builtin);
 	free(s);
 }
 
@@ -140,6 +153,8 @@ const char *kiosk_str(struct kiosk_strings *s, const char *key)
 	if ((v = table_get(&s->cur, key)) != NULL)
 		return v;
 	if ((v = table_get(&s->en, key)) != NULL)
+		return v;
+	if ((v = table_get(&s->builtin, key)) != NULL)
 		return v;
 	for (size_t i = 0; i < s->nmissing; i++)
 		if (strcmp(s->missing[i], key) == 0)

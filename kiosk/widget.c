@@ -17,15 +17,16 @@
 /* Text on white and white on the primary colour are both over 7:1. */
 const SDL_Color KC_BG = {0xff, 0xff, 0xff, 255};
 const SDL_Color KC_TEXT = {0x0b, 0x0c, 0x0c, 255};    /* 20:1 on white */
-const SDL_Color KC_MUTED = {0x38, 0x3f, 0x45, 255};   /* 10.8:1 */
-const SDL_Color KC_PRIMARY = {0x0b, 0x3d, 0x91, 255}; /* white on it 10.9:1 */
+const SDL_Color KC_MUTED = {0x38, 0x3f, 0x45, 255};   /* 10.7:1 */
+const SDL_Color KC_PRIMARY = {0x0b, 0x3d, 0x91, 255}; /* white on it 10.0:1 */
 const SDL_Color KC_PRIMARY_TEXT = {0xff, 0xff, 0xff, 255};
 const SDL_Color KC_FOCUS = {0xff, 0xbf, 0x47, 255};
 const SDL_Color KC_BORDER = {0x0b, 0x0c, 0x0c, 255};
 const SDL_Color KC_SELECTED = {0xd2, 0xe6, 0xff, 255}; /* text on it 17:1 */
-const SDL_Color KC_ERROR = {0x9e, 0x1b, 0x10, 255};    /* 8.3:1 */
+const SDL_Color KC_ERROR = {0x9e, 0x1b, 0x10,
+			    255}; /* 8.0:1 (7.0 on the notice band) */
 const SDL_Color KC_PANEL = {0xf3, 0xf2, 0xf1, 255};
-const SDL_Color KC_OK = {0x00, 0x5a, 0x30, 255}; /* 8.0:1 */
+const SDL_Color KC_OK = {0x00, 0x5a, 0x30, 255}; /* 8.4:1 */
 
 void kiosk_fill(SDL_Renderer *r, SDL_Rect rc, SDL_Color c)
 {
@@ -119,13 +120,18 @@ static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 {
 	SDL_Rect rc = w->rc;
 
-	kiosk_fill(app->ren, rc, w->selected ? KC_SELECTED : KC_BG);
+	/* Greyed: no longer fits the budget (still tappable; the reason is
+	 * its second line, in the error colour). */
+	kiosk_fill(app->ren, rc,
+		   w->selected ? KC_SELECTED
+		   : w->greyed ? KC_PANEL
+			       : KC_BG);
 	kiosk_frame(app->ren, rc, w->selected ? 6 : 3,
 		    w->selected ? KC_PRIMARY : KC_BORDER);
 	SDL_Rect badge = {rc.x + 30, rc.y + 18, 80, 80};
 	char num[16];
 	snprintf(num, sizeof(num), "%d", w->arg);
-	kiosk_fill(app->ren, badge, KC_PRIMARY);
+	kiosk_fill(app->ren, badge, w->greyed ? KC_MUTED : KC_PRIMARY);
 	kiosk_text_centred(app->as, KF_BUTTON, num, badge, KC_PRIMARY_TEXT);
 	kiosk_text_centred(app->as, KF_SMALL, w->note,
 			   (SDL_Rect){rc.x + 4, rc.y + 104, 148, 48}, KC_TEXT);
@@ -146,7 +152,7 @@ static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 	int h = kiosk_text_wrapped(app->as, KF_BUTTON, w->label, tx, rc.y + 14,
 				   rc.w - 160 - 100, KC_TEXT);
 	kiosk_text_wrapped(app->as, KF_SMALL, w->sub, tx, rc.y + 18 + h,
-			   rc.w - 160 - 100, KC_MUTED);
+			   rc.w - 160 - 100, w->greyed ? KC_ERROR : KC_MUTED);
 }
 
 void kiosk_ui_draw(struct kiosk_app *app)

@@ -56,6 +56,9 @@ static const struct key KEYS[] = {
     {"kiosk", "categories", K_LIST, F(site, categories), 0, 0, 0},
     {"kiosk", "streets", K_LIST, F(site, streets), 0, 0, 0},
     {"kiosk", "verify", K_VERIFY, F(kiosk, verify), 0, 0, 0},
+    INT(kiosk, "repeat_seconds", repeat_seconds, 0, 3600),
+    INT(kiosk, "code_limit_per_number", code_limit_per_number, 1, 100),
+    INT(kiosk, "code_limit_per_hour", code_limit_per_hour, 1, 10000),
     {"kiosk", "cursor", K_BOOL, F(kiosk, cursor), 0, 0, 0},
     {"kiosk", "fullscreen", K_BOOL, F(kiosk, fullscreen), 0, 0, 0},
     STR(kiosk, "device", device),
@@ -147,7 +150,10 @@ enum sayso_err sayso_config_defaults(struct sayso_config *c)
 		 "https://example.org/sayso/results/");
 	c->kiosk.idle_seconds = 60;
 	c->kiosk.idle_countdown = 10;
-	c->kiosk.verify = SAYSO_VERIFY_NONE;
+	c->kiosk.verify = SAYSO_VERIFY_SMS;
+	c->kiosk.repeat_seconds = 5;
+	c->kiosk.code_limit_per_number = 3;
+	c->kiosk.code_limit_per_hour = 30;
 	c->kiosk.cursor = false;
 	c->kiosk.fullscreen = true;
 	c->smsgw.provider = SAYSO_PROVIDER_KANNEL;
@@ -257,8 +263,10 @@ static int set_value(struct sayso_config *c, const struct key *k,
 			c->kiosk.verify = SAYSO_VERIFY_NONE;
 		else if (!strcasecmp(value, "sms"))
 			c->kiosk.verify = SAYSO_VERIFY_SMS;
+		else if (!strcasecmp(value, "code"))
+			c->kiosk.verify = SAYSO_VERIFY_CODE;
 		else {
-			*why = "expected none or sms";
+			*why = "expected sms, code or none";
 			return -1;
 		}
 		return 0;

@@ -61,7 +61,7 @@ enum sayso_err sayso_erase_resident(struct sayso_store *st,
 		res->open_rounds = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 
-	int64_t resident_rows = 0, convo = 0;
+	int64_t resident_rows = 0, convo = 0, codes = 0;
 	if ((e = run(st,
 		     "UPDATE ballots SET resident_id = ?2 WHERE "
 		     "resident_id = ?1",
@@ -88,11 +88,15 @@ enum sayso_err sayso_erase_resident(struct sayso_store *st,
 	    (e = run(st, "DELETE FROM sms_convo WHERE resident_id = ?1",
 		     resident_id, NULL, &convo, "erase: conversation")) !=
 		SAYSO_OK ||
+	    (e = run(st, "DELETE FROM verify_codes WHERE resident_id = ?1",
+		     resident_id, NULL, &codes, "erase: texted codes")) !=
+		SAYSO_OK ||
 	    (e = run(st, "DELETE FROM residents WHERE id = ?1", resident_id,
 		     NULL, &resident_rows, "erase: resident")) != SAYSO_OK)
 		goto fail;
 	res->found = resident_rows + res->ballots + res->ratings +
-			 res->reports + res->messages + res->inbox + convo >
+			 res->reports + res->messages + res->inbox + convo +
+			 codes >
 		     0;
 	if (res->found && (e = sayso_store_audit(
 			       st, actor, "resident.erase",

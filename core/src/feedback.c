@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "sayso/feedback.h"
+#include "sayso/misuse.h"
 #include "sayso/sms.h"
 
 static const char *device_or_store(struct sayso_store *st, const char *dev)
@@ -37,14 +38,22 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 	else if ((e = sayso_uid_new(uid, sizeof uid)) != SAYSO_OK)
 		return sayso_store_fail(st, e, "no random bytes for an id");
 	char at[SAYSO_TIME_LEN + 1];
-	sayso_time_format(in->cast_at_ms ? in->cast_at_ms : sayso_time_now_ms(),
-			  at, sizeof at);
+	int64_t at_ms = in->cast_at_ms ? in->cast_at_ms : sayso_time_now_ms();
+	sayso_time_format(at_ms, at, sizeof at);
+	enum sayso_rating_flag flag = SAYSO_FLAG_NONE;
+	if (in->channel == SAYSO_CH_KIOSK || in->channel == SAYSO_CH_SMS) {
+		e = sayso_misuse_rating_flag(st, in->resident_id,
+					     device_or_store(st, in->device_id),
+					     at_ms, in->repeat_seconds, &flag);
+		if (e != SAYSO_OK)
+			return e;
+	}
 	char answer[SAYSO_ANSWER_MAX + 1];
 	sayso_strlcpy_utf8(answer, in->answer, sizeof answer);
 	sqlite3_stmt *s = sayso_store_stmt(
 	    st, "INSERT INTO ratings(uid, score, question, answer, "
-		"resident_id, channel, device_id, cast_at) VALUES(?1, ?2, ?3, "
-		"?4, ?5, ?6, ?7, ?8)");
+		"resident_id, channel, device_id, cast_at, flag) VALUES(?1, "
+		"?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
@@ -57,6 +66,7 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 	sqlite3_bind_text(s, 7, device_or_store(st, in->device_id), -1,
 			  SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 8, at, -1, SQLITE_STATIC);
+	sayso_bind_text_or_null(s, 9, sayso_rating_flag_name(flag));
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
 		sqlite3_reset(s);

@@ -356,25 +356,31 @@ static enum sayso_err merge_ratings(struct merge *m)
 {
 	sqlite3_stmt *q = NULL;
 	enum sayso_err e = SAYSO_OK;
+	/* Misuse flags travel with the ratings (a database from before
+	 * 0006 has none: NULL). */
 	if (sqlite3_prepare_v2(m->sdb,
 			       "SELECT uid, score, question, answer, "
-			       "resident_id, channel, device_id, cast_at FROM "
-			       "ratings ORDER BY cast_at, uid",
+			       "resident_id, channel, device_id, cast_at, flag "
+			       "FROM ratings ORDER BY cast_at, uid",
+			       -1, &q, NULL) != SQLITE_OK &&
+	    sqlite3_prepare_v2(m->sdb,
+			       "SELECT uid, score, question, answer, "
+			       "resident_id, channel, device_id, cast_at, NULL "
+			       "FROM ratings ORDER BY cast_at, uid",
 			       -1, &q, NULL) != SQLITE_OK)
 		return src_fail(m, "read ratings");
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		sqlite3_stmt *s = sayso_store_stmt(
-		    m->st,
-		    "INSERT INTO ratings(uid, score, question, answer, "
-		    "resident_id, channel, device_id, cast_at) VALUES(?1, "
-		    "?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(uid) DO "
-		    "NOTHING");
+		    m->st, "INSERT INTO ratings(uid, score, question, answer, "
+			   "resident_id, channel, device_id, cast_at, flag) "
+			   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON "
+			   "CONFLICT(uid) DO NOTHING");
 		if (!s) {
 			e = SAYSO_ERR_DB;
 			goto out;
 		}
-		for (int i = 0; i < 8; i++)
+		for (int i = 0; i < 9; i++)
 			sqlite3_bind_value(s, i + 1,
 					   sqlite3_column_value(q, i));
 		if ((e = sayso_store_step_done(m->st, s, "merge rating")) !=

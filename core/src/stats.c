@@ -138,17 +138,21 @@ static const char *const group_sql[] = {
     /* SAYSO_BY_NONE: not used */
     "",
     "SELECT date(cast_at, 'localtime') AS k, score, count(*) FROM ratings"
-    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2) AND (?9 "
+    "OR flag IS NULL)"
     " GROUP BY k, score ORDER BY k, score",
     "SELECT strftime('%H', cast_at, 'localtime') AS k, score, count(*)"
     " FROM ratings"
-    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2) AND (?9 "
+    "OR flag IS NULL)"
     " GROUP BY k, score ORDER BY k, score",
     "SELECT channel AS k, score, count(*) FROM ratings"
-    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2) AND (?9 "
+    "OR flag IS NULL)"
     " GROUP BY k, score ORDER BY k, score",
     "SELECT device_id AS k, score, count(*) FROM ratings"
-    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2) AND (?9 "
+    "OR flag IS NULL)"
     " GROUP BY k, score ORDER BY k, score",
 };
 
@@ -166,6 +170,7 @@ static enum sayso_err ratings_groups(struct sayso_store *st, const char *lo,
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 9, out->include_flagged);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *k = (const char *)sqlite3_column_text(s, 0);
 		struct sayso_rating_group *g;
@@ -217,12 +222,14 @@ static enum sayso_err ratings_answers(struct sayso_store *st, const char *lo,
 		" FROM ratings"
 		" WHERE answer IS NOT NULL AND answer <> ''"
 		" AND (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
+		" AND (?9 OR flag IS NULL)"
 		" GROUP BY 1, 2 ORDER BY n DESC, 2, 1 LIMIT ?3");
 	if (s == NULL)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 3, SAYSO_STATS_ANSWERS_MAX);
+	sqlite3_bind_int(s, 9, out->include_flagged);
 	out->answers = calloc(SAYSO_STATS_ANSWERS_MAX, sizeof *out->answers);
 	if (out->answers == NULL) {
 		sqlite3_reset(s);
@@ -246,6 +253,14 @@ enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 				   int64_t until_ms, enum sayso_stats_by by,
 				   struct sayso_ratings_summary *out)
 {
+	return sayso_stats_ratings_opt(st, since_ms, until_ms, by, false, out);
+}
+
+enum sayso_err sayso_stats_ratings_opt(struct sayso_store *st, int64_t since_ms,
+				       int64_t until_ms, enum sayso_stats_by by,
+				       bool include_flagged,
+				       struct sayso_ratings_summary *out)
+{
 	char lo[SAYSO_TIME_LEN + 1], hi[SAYSO_TIME_LEN + 1];
 	sqlite3_stmt *s;
 	enum sayso_err err;
@@ -255,6 +270,7 @@ enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 	out->since_ms = since_ms;
 	out->until_ms = until_ms;
 	out->by = by;
+	out->include_flagged = include_flagged;
 	if ((unsigned)by > SAYSO_BY_DEVICE)
 		return sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"unknown grouping");
@@ -267,20 +283,28 @@ enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 	s = sayso_store_stmt(
 	    st,
 	    "SELECT score, count(*), min(cast_at), max(cast_at),"
-	    " sum(answer IS NOT NULL AND answer <> '') FROM ratings"
+	    " sum(answer IS NOT NULL AND answer <> ''"
+	    " AND (?9 OR flag IS NULL)),"
+	    " sum(flag IS NOT NULL) FROM ratings"
 	    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
 	    " GROUP BY score");
 	if (s == NULL)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 9, include_flagged);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *a = (const char *)sqlite3_column_text(s, 2);
 		const char *b = (const char *)sqlite3_column_text(s, 3);
 
 		int score = sqlite3_column_int(s, 0);
+		int64_t flagged = sqlite3_column_int64(s, 5);
+		int64_t counted = sqlite3_column_int64(s, 1);
 
-		err = add_score(&out->all, score, sqlite3_column_int64(s, 1));
+		out->flagged += flagged;
+		if (!include_flagged)
+			counted -= flagged;
+		err = add_score(&out->all, score, counted);
 		if (err != SAYSO_OK) {
 			sqlite3_reset(s);
 			return sayso_store_fail(st, err,

@@ -36,8 +36,17 @@ text 3
 shot phone_typed
 key Return
 shot review
+# where the phone screen had Next: nothing there now ("Send" is elsewhere)
 tap 1540 985
+shot review_still
+tap 980 985
 shot thanks
+# the reference stays, and can be texted (through the outbox)
+wait 16000
+tap 470 985
+text 07700 900999
+key Return
+shot thanks_texted
 key Escape
 key 2
 key 4
@@ -55,6 +64,8 @@ grep -q "report $ref saved" "$T/out.log" || fail "reference $ref not logged"
 expect "held update" "$(q "SELECT to_number||'|'||status FROM sms_outbox WHERE hold_key = 'report:$ref'")" "+447700900123|held"
 expect "number not in reports" "$(q "SELECT count(*) FROM reports WHERE text LIKE '%7700%' OR coalesce(location,'') LIKE '%7700%'")" 0
 expect "second report" "$(q "SELECT category||'|'||coalesce(street,'')||'|'||coalesce(text,'') FROM reports ORDER BY id LIMIT 1 OFFSET 1")" "graffiti||"
-expect "outbox rows" "$(q 'SELECT count(*) FROM sms_outbox')" 1
-for s in category street street_search text text_typed phone phone_typed review thanks review2; do shot_exists $s; done
+expect "reference texted" "$(q "SELECT count(*) FROM sms_outbox WHERE to_number = '+447700900999' AND body LIKE '%$ref%'")" 1
+expect "outbox rows" "$(q 'SELECT count(*) FROM sms_outbox')" 2
+for s in category street street_search text text_typed phone phone_typed review thanks thanks_texted review2; do shot_exists $s; done
+cmp -s "$SHOTS/review.png" "$SHOTS/review_still.png" || fail "a tap where Next was changed the check screen"
 echo PASS

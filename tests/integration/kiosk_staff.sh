@@ -40,4 +40,32 @@ grep -q "1111\|2468" "$T/out.log" && fail "PIN digits logged"
 for s in short_press pin wrong_pin status; do shot_exists $s; done
 cmp -s "$SHOTS/short_press.png" "$SHOTS/pin.png" && fail "PIN screen not shown"
 expect "rating counted on status page data" "$(q 'SELECT count(*) FROM ratings')" 1
+
+# Three wrong PINs lock the PIN screen (30 s, then longer): even the right
+# PIN is refused until then, and leaving and coming back does not reset it.
+run_kiosk '
+down 40 40
+wait 5300
+up 40 40
+text 1111
+key Return
+text 2222
+key Return
+text 3333
+key Return
+shot locked
+key Escape
+down 40 40
+wait 5300
+up 40 40
+text 2468
+key Return
+shot still_locked
+key Escape
+'
+expect "lockout exit status" "$RC" 0
+grep -q "staff PIN locked for 30 s" "$T/out.log" || fail "no lockout after three wrong PINs"
+grep -q "staff PIN tried while locked" "$T/out.log" || fail "right PIN accepted while locked"
+grep -q "staff PIN accepted" "$T/out.log" && fail "PIN accepted during the lockout"
+shot_exists locked
 echo PASS

@@ -5,7 +5,7 @@
 # key) picks project 1; a pair that names no project ("1" "3") is taken as
 # two digits.
 . "$SAYSO_SRC/tests/integration/kiosk_common.inc"
-write_config
+write_config "verify = none"
 
 run_kiosk '
 key 3

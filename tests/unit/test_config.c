@@ -105,7 +105,8 @@ static void test_errors(void **state)
 		     "bad.ini:3: [kiosk] idle_seconds = 'soon': expected a "
 		     "whole number");
 	expect_error("[kiosk]\nidle_seconds = 1\n", "number out of range");
-	expect_error("[kiosk]\nverify = fingerprint\n", "expected none or sms");
+	expect_error("[kiosk]\nverify = fingerprint\n",
+		     "expected sms, code or none");
 	expect_error("[smsgw]\nprovider = carrier-pigeon\n",
 		     "expected kannel, twilio or spool");
 	expect_error("[kiosk]\ncursor = maybe\n", "expected true or false");

@@ -101,6 +101,8 @@ static void test_every_screen(void **state)
 	assert_true(app.have_round); /* the demo round was loaded */
 	for (int lang = 0; lang < 2; lang++) {
 		for (int id = 0; id < KS_COUNT; id++) {
+			if (id == KS_OUT_OF_ORDER)
+				continue; /* no targets: only staff can help */
 			prepare((enum kiosk_screen_id)id);
 			kiosk_go(&app, (enum kiosk_screen_id)id);
 			kiosk_render(&app, NULL);
@@ -129,6 +131,41 @@ static void test_every_screen(void **state)
 	check_widgets("idle overlay");
 	assert_int_equal(app.ui.n, 1); /* only "I need more time" */
 	app.idle_warning = false;
+	kiosk_reset(&app);
+}
+
+/* A confirming button ("Send my vote", "Send") never lies where the Next of
+ * the screen before it was: a double tap on Next cannot send. */
+static void confirm_clear_of(enum kiosk_screen_id from, enum kiosk_screen_id to)
+{
+	SDL_Rect next = {0, 0, 0, 0};
+	int confirms = 0;
+
+	prepare(from);
+	kiosk_go(&app, from);
+	kiosk_render(&app, NULL);
+	for (int i = 0; i < app.ui.n; i++)
+		if (app.ui.w[i].action == KA_NEXT)
+			next = app.ui.w[i].rc;
+	assert_true(next.w > 0);
+	kiosk_go(&app, to);
+	kiosk_render(&app, NULL);
+	for (int i = 0; i < app.ui.n; i++) {
+		if (!app.ui.w[i].confirm)
+			continue;
+		confirms++;
+		assert_false(SDL_HasIntersection(&app.ui.w[i].rc, &next));
+	}
+	assert_int_equal(confirms, 1);
+}
+
+static void test_confirm_not_under_next(void **state)
+{
+	(void)state;
+	kiosk_reset(&app);
+	app.s.phone_typed[0] = '7'; /* the phone screen then shows Next */
+	confirm_clear_of(KS_REPORT_PHONE, KS_REPORT_REVIEW);
+	confirm_clear_of(KS_VOTE_PICK, KS_VOTE_REVIEW);
 	kiosk_reset(&app);
 }
 
@@ -185,6 +222,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_screen),
 	    cmocka_unit_test(test_keyboard_only),
+	    cmocka_unit_test(test_confirm_not_under_next),
 	};
 	if (!getenv("SAYSO_SRC")) {
 		printf("SAYSO_SRC not set: skipped\n");

@@ -24,7 +24,7 @@ struct sayso_list {
 	size_t n;
 };
 
-enum sayso_verify { SAYSO_VERIFY_NONE, SAYSO_VERIFY_SMS };
+enum sayso_verify { SAYSO_VERIFY_NONE, SAYSO_VERIFY_SMS, SAYSO_VERIFY_CODE };
 enum sayso_provider {
 	SAYSO_PROVIDER_KANNEL,
 	SAYSO_PROVIDER_TWILIO,
@@ -45,12 +45,15 @@ struct sayso_config {
 		struct sayso_list streets;    /* street picker, SMS match */
 	} site;
 	struct {
-		int idle_seconds;	       /* 60 */
-		int idle_countdown;	       /* 10 */
-		char staff_pin[17];	       /* "" = staff exit disabled */
-		enum sayso_verify verify;      /* none */
-		bool cursor;		       /* false: hidden */
-		bool fullscreen;	       /* true */
+		int idle_seconds;	   /* 60 */
+		int idle_countdown;	   /* 10 */
+		char staff_pin[17];	   /* "" = staff exit disabled */
+		enum sayso_verify verify;  /* sms */
+		int repeat_seconds;	   /* 5: ratings closer are flagged */
+		int code_limit_per_number; /* 3 texted codes a day */
+		int code_limit_per_hour;   /* 30 texted codes per kiosk */
+		bool cursor;		   /* false: hidden */
+		bool fullscreen;	   /* true */
 		char device[SAYSO_DEVICE_MAX]; /* "" = derived from the database
 						*/
 		char font[SAYSO_PATH_MAX];     /* "" = fontconfig lookup */

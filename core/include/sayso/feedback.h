@@ -34,11 +34,14 @@ struct sayso_rating_in {
 	const char
 	    *question;	    /* optional follow-up question code, e.g. "best" */
 	const char *answer; /* optional follow-up answer */
+	/* The misuse rule (sayso/misuse.h): 0 = the default 5 s, < 0 off. */
+	int repeat_seconds;
 };
 
 /* Stores a rating. uid_out (may be NULL, >= SAYSO_UID_LEN + 1) receives its
- * uid. SAYSO_ERR_INVAL for a score outside 1..5; SAYSO_ERR_EXISTS when uid is
- * already stored. */
+ * uid. Kiosk and SMS ratings are checked against the misuse rule
+ * (sayso_misuse_rating_flag) and stored with their flag. SAYSO_ERR_INVAL for
+ * a score outside 1..5; SAYSO_ERR_EXISTS when uid is already stored. */
 enum sayso_err sayso_rating_add(struct sayso_store *st,
 				const struct sayso_rating_in *in, char *uid_out,
 				size_t uidsz);

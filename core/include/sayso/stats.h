@@ -17,6 +17,7 @@
 #define SAYSO_STATS_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include "sayso/err.h"
 #include "sayso/categories.h"
@@ -76,6 +77,10 @@ struct sayso_ratings_summary {
 	struct sayso_answer_count *answers; /* most given first, then by text */
 	size_t nanswers;		    /* <= SAYSO_STATS_ANSWERS_MAX */
 	int64_t answered; /* ratings with a follow-up answer */
+	/* Ratings flagged as misuse (sayso/misuse.h) in the period, and
+	 * whether they were counted in the figures above. */
+	int64_t flagged;
+	bool include_flagged;
 };
 
 /*
@@ -87,6 +92,13 @@ struct sayso_ratings_summary {
 enum sayso_err sayso_stats_ratings(struct sayso_store *st, int64_t since_ms,
 				   int64_t until_ms, enum sayso_stats_by by,
 				   struct sayso_ratings_summary *out);
+/* The same, choosing whether ratings flagged as misuse are counted (by
+ * default, in sayso_stats_ratings, they are not; out->flagged says how many
+ * there were either way). */
+enum sayso_err sayso_stats_ratings_opt(struct sayso_store *st, int64_t since_ms,
+				       int64_t until_ms, enum sayso_stats_by by,
+				       bool include_flagged,
+				       struct sayso_ratings_summary *out);
 /* Frees the arrays; safe on a zeroed or already freed summary. */
 void sayso_ratings_summary_cleanup(struct sayso_ratings_summary *s);
 

@@ -1,4 +1,4 @@
--- 0006_ratings_flag.sql: ratings judged to be misuse are kept but marked
+-- 0004_ratings_flag.sql: ratings judged to be misuse are kept but marked
 -- (HappyOrNot's "misuse" flag): 'repeat' when one source rated again within
 -- [kiosk] repeat_seconds, 'burst' for more than 10 from one source in two
 -- minutes. NULL is an ordinary rating. Figures leave flagged rows out unless

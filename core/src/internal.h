@@ -25,9 +25,18 @@ enum sayso_err sayso_store_fail(struct sayso_store *st, enum sayso_err err,
 enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what);
 
 /*
- * A cached prepared statement for sql (a string literal: cached by pointer
- * and text). The returned statement is reset and its bindings cleared; do not
- * finalize it. NULL on error (detail recorded on st).
+ * A cached prepared statement for sql. sql must have static storage (a string
+ * literal or a static table entry): the cache keys on the pointer first and
+ * keeps it, it does not copy the text.
+ *
+ * Lifetime: the statement belongs to st and stays valid until
+ * sayso_store_close(); the cache grows and never finalizes a statement
+ * early, however many distinct statements the core uses. It is reset and its
+ * bindings cleared on every call with the same sql, so a caller must finish
+ * with (or copy the columns of) one use before asking for the same sql again,
+ * e.g. in a nested loop. Do not finalize it. NULL on error (detail on st:
+ * SAYSO_ERR_NOMEM, SAYSO_ERR_TOOBIG past STMT_CACHE_MAX distinct statements,
+ * or the prepare error).
  */
 sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql);
 

@@ -30,7 +30,11 @@
 #include "sayso/store.h"
 
 #define SAYSO_APP_ID 0x53415953 /* "SAYS" */
-#define STMT_CACHE 96
+/* The statement cache grows (doubling from STMT_CACHE_INIT); it never
+ * evicts, so a statement a caller holds cannot be finalized under it. The
+ * hard limit only catches a caller that builds SQL text at run time. */
+#define STMT_CACHE_INIT 64
+#define STMT_CACHE_MAX 4096
 #define BUSY_TIMEOUT_MS 10000
 
 struct stmt_slot {
@@ -48,8 +52,8 @@ struct sayso_store {
 	char device[65];
 	int txdepth;
 	bool readonly;
-	struct stmt_slot stmts[STMT_CACHE];
-	int nstmts;
+	struct stmt_slot *stmts;
+	int nstmts, capstmts;
 };
 
 sqlite3 *sayso_store_sqlite(struct sayso_store *st)
@@ -209,18 +213,27 @@ sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql)
 		sayso_store_sqlfail(st, "prepare");
 		return NULL;
 	}
-	if (st->nstmts < STMT_CACHE) {
-		st->stmts[st->nstmts].sql = sql;
-		st->stmts[st->nstmts].stmt = s;
-		st->nstmts++;
-	} else {
-		/* Cache full: evict the oldest (never expected in practice). */
-		sqlite3_finalize(st->stmts[0].stmt);
-		memmove(&st->stmts[0], &st->stmts[1],
-			sizeof st->stmts[0] * (STMT_CACHE - 1));
-		st->stmts[STMT_CACHE - 1].sql = sql;
-		st->stmts[STMT_CACHE - 1].stmt = s;
+	if (st->nstmts == st->capstmts) {
+		int cap = st->capstmts ? st->capstmts * 2 : STMT_CACHE_INIT;
+		struct stmt_slot *grown = NULL;
+		if (cap <= STMT_CACHE_MAX)
+			grown = realloc(st->stmts, sizeof *grown * (size_t)cap);
+		if (!grown) {
+			sqlite3_finalize(s);
+			sayso_store_fail(st,
+					 cap > STMT_CACHE_MAX ? SAYSO_ERR_TOOBIG
+							      : SAYSO_ERR_NOMEM,
+					 "statement cache: %d distinct "
+					 "statements",
+					 st->nstmts);
+			return NULL;
+		}
+		st->stmts = grown;
+		st->capstmts = cap;
 	}
+	st->stmts[st->nstmts].sql = sql;
+	st->stmts[st->nstmts].stmt = s;
+	st->nstmts++;
 	return s;
 }
 
@@ -551,7 +564,10 @@ static void free_stmts(struct sayso_store *st)
 {
 	for (int i = 0; i < st->nstmts; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
+	free(st->stmts);
+	st->stmts = NULL;
 	st->nstmts = 0;
+	st->capstmts = 0;
 }
 
 void sayso_store_close(struct sayso_store *st)

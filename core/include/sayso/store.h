@@ -133,8 +133,9 @@ enum sayso_err sayso_store_backup(struct sayso_store *st,
 /* ---- time and ids ---- */
 
 /* Milliseconds since the epoch, UTC. Tests may pin it with
- * sayso_time_set_override() or the SAYSO_NOW environment variable (ISO 8601).
- */
+ * sayso_time_set_override() or the SAYSO_NOW environment variable (ISO 8601),
+ * which is read once per process, at the first clock read: changing it later
+ * has no effect. Thread-safe. */
 int64_t sayso_time_now_ms(void);
 void sayso_time_set_override(int64_t ms); /* 0 clears */
 

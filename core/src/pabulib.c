@@ -1851,28 +1851,22 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	struct sayso_pb meta = {0};
 	struct sayso_tally t = {0};
 	sqlite3_stmt *s;
-	sqlite3 *db;
 	enum sayso_err err;
 	const char *vote_type, *rulename;
-	bool points, cumulative, began = false;
+	bool points, cumulative;
 	char num[32];
 	size_t i;
 	int rc;
 
 	if (!st || !out)
 		return SAYSO_ERR_INVAL;
-	db = sayso_store_sqlite(st);
 	if ((err = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK) {
 		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		return err;
 	}
-	if (sqlite3_get_autocommit(db)) {
-		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-			err = sayso_store_sqlfail(st, "starting a read");
-			seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
-			return err;
-		}
-		began = true;
+	if ((err = sayso_store_read_begin(st)) != SAYSO_OK) {
+		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		return err;
 	}
 	if ((err = sayso_election_load(st, round_id, &e)) != SAYSO_OK) {
 		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
@@ -2089,8 +2083,7 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	}
 	err = SAYSO_OK;
 out:
-	if (began)
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sayso_store_read_end(st);
 	for (i = 0; i < meta.nmeta; i++) {
 		free(meta.meta[i].key);
 		free(meta.meta[i].value);

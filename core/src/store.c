@@ -51,6 +51,8 @@ struct sayso_store {
 	char site_check[65];
 	char device[65];
 	int txdepth;
+	int readdepth;	/* sayso_store_read_begin nesting */
+	bool readowner; /* read_begin opened the transaction */
 	bool readonly;
 	struct stmt_slot *stmts;
 	int nstmts, capstmts;
@@ -305,6 +307,10 @@ int sayso_store_schema_latest(void)
 enum sayso_err sayso_store_begin(struct sayso_store *st)
 {
 	enum sayso_err e;
+	if (st->txdepth == 0 && st->readowner)
+		return sayso_store_fail(st, SAYSO_ERR_STATE,
+					"write transaction inside a read "
+					"transaction");
 	if (st->txdepth == 0)
 		e = exec(st, "BEGIN IMMEDIATE", "begin");
 	else
@@ -352,6 +358,34 @@ void sayso_store_rollback(struct sayso_store *st)
 	}
 	st->txdepth--;
 	memcpy(st->errmsg, saved, sizeof saved);
+}
+
+enum sayso_err sayso_store_read_begin(struct sayso_store *st)
+{
+	if (st->readdepth == 0 && st->txdepth == 0 &&
+	    sqlite3_get_autocommit(st->db)) {
+		enum sayso_err e =
+		    exec(st, "BEGIN DEFERRED", "starting a read");
+		if (e != SAYSO_OK)
+			return e;
+		st->readowner = true;
+	}
+	st->readdepth++;
+	return SAYSO_OK;
+}
+
+void sayso_store_read_end(struct sayso_store *st)
+{
+	if (st->readdepth <= 0)
+		return;
+	if (--st->readdepth == 0 && st->readowner) {
+		st->readowner = false;
+		/* Nothing was written: ending the snapshot cannot lose data. */
+		if (!sqlite3_get_autocommit(st->db) &&
+		    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) !=
+			SQLITE_OK)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 }
 
 /* ---- secret ---- */
@@ -576,6 +610,8 @@ void sayso_store_close(struct sayso_store *st)
 		return;
 	while (st->txdepth > 0)
 		sayso_store_rollback(st);
+	while (st->readdepth > 0)
+		sayso_store_read_end(st);
 	free_stmts(st);
 	sqlite3_close_v2(st->db);
 	OPENSSL_cleanse(st->secret, sizeof st->secret);

@@ -463,19 +463,14 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 	int64_t *ids = NULL;
 	size_t nmap = 0, nids = 0, capids = 0, cur = 0;
 	sqlite3_stmt *s;
-	sqlite3 *db;
-	int rc, began = 0;
+	int rc;
 	enum sayso_err err = SAYSO_OK;
 
 	if (!st || !out)
 		return SAYSO_ERR_INVAL;
 	*out = NULL;
-	db = sayso_store_sqlite(st);
-	if (sqlite3_get_autocommit(db)) {
-		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-			return sayso_store_sqlfail(st, "starting a read");
-		began = 1;
-	}
+	if ((err = sayso_store_read_begin(st)) != SAYSO_OK)
+		return err;
 	if ((err = load_round(st, round_id, &e)) != SAYSO_OK)
 		goto out;
 	if ((err = load_projects(st, round_id, e, &map, &nmap)) != SAYSO_OK)
@@ -602,9 +597,7 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 		goto out;
 	err = SAYSO_OK;
 out:
-	if (began)
-		sqlite3_exec(db, err == SAYSO_OK ? "COMMIT" : "ROLLBACK", NULL,
-			     NULL, NULL);
+	sayso_store_read_end(st);
 	free(map);
 	free(ids);
 	if (err != SAYSO_OK) {
@@ -623,20 +616,15 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 {
 	struct sayso_election *e = NULL;
 	sqlite3_stmt *s;
-	sqlite3 *db;
-	int rc, began = 0;
+	int rc;
 	enum sayso_err err;
 	size_t i;
 
 	if (!st || !out)
 		return SAYSO_ERR_INVAL;
 	*out = NULL;
-	db = sayso_store_sqlite(st);
-	if (sqlite3_get_autocommit(db)) {
-		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-			return sayso_store_sqlfail(st, "starting a read");
-		began = 1;
-	}
+	if ((err = sayso_store_read_begin(st)) != SAYSO_OK)
+		return err;
 	if ((err = load_round(st, round_id, &e)) != SAYSO_OK)
 		goto out;
 	if (e->kind == SAYSO_BALLOT_CUMULATIVE ||
@@ -711,9 +699,7 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 	sqlite3_reset(s);
 	err = load_reasons(st, round_id, e);
 out:
-	if (began)
-		sqlite3_exec(db, err == SAYSO_OK ? "COMMIT" : "ROLLBACK", NULL,
-			     NULL, NULL);
+	sayso_store_read_end(st);
 	if (err != SAYSO_OK) {
 		sayso_election_free(e);
 		return err;

@@ -338,6 +338,32 @@ static void test_stmt_cache_grows(void **state)
 	sayso_store_close(st);
 }
 
+/* Read transactions nest, count inside a write transaction, and refuse a
+ * write transaction started inside them. */
+static void test_read_transaction(void **state)
+{
+	(void)state;
+	struct sayso_store *st = tu_memstore();
+	sqlite3 *db = sayso_store_sqlite(st);
+	assert_int_equal(sayso_store_read_begin(st), SAYSO_OK);
+	assert_int_equal(sqlite3_get_autocommit(db), 0);
+	assert_int_equal(sayso_store_read_begin(st), SAYSO_OK);
+	sayso_store_read_end(st);
+	assert_int_equal(sqlite3_get_autocommit(db), 0);
+	assert_int_equal(sayso_store_begin(st), SAYSO_ERR_STATE);
+	sayso_store_read_end(st);
+	assert_int_equal(sqlite3_get_autocommit(db), 1);
+	sayso_store_read_end(st); /* unmatched: a no-op */
+
+	assert_int_equal(sayso_store_begin(st), SAYSO_OK);
+	assert_int_equal(sayso_store_read_begin(st), SAYSO_OK);
+	sayso_store_read_end(st);
+	assert_int_equal(sqlite3_get_autocommit(db), 0); /* still writing */
+	assert_int_equal(sayso_store_commit(st), SAYSO_OK);
+	assert_int_equal(sqlite3_get_autocommit(db), 1);
+	sayso_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +376,7 @@ int main(void)
 	    cmocka_unit_test(test_time_and_uid),
 	    cmocka_unit_test(test_check_and_backup),
 	    cmocka_unit_test(test_stmt_cache_grows),
+	    cmocka_unit_test(test_read_transaction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1610,7 +1610,9 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 		free(pids);
 		return err;
 	}
-	s = sayso_store_stmt(st, "SELECT 1 FROM rounds WHERE code = ?1");
+	/* Codes are case-insensitive (migration 0002). */
+	s = sayso_store_stmt(
+	    st, "SELECT 1 FROM rounds WHERE code = ?1 COLLATE NOCASE");
 	if (!s) {
 		err = SAYSO_ERR_DB;
 		goto fail;

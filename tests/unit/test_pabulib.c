@@ -417,6 +417,15 @@ static void test_import_minimal(void **state)
 			 4);
 	assert_int_equal(count(st, "SELECT count(*) FROM rounds WHERE ?1", 1),
 			 1);
+	/* The same code in other case is the same round (migration 0002):
+	 * refused as existing, with the clear message. */
+	err[0] = '\0';
+	assert_int_equal(sayso_pb_import_parsed(st, pb, "x.pb", "EXAMPLE",
+						"test", NULL, err, sizeof err),
+			 SAYSO_ERR_EXISTS);
+	assert_non_null(strstr(err, "already exists"));
+	assert_int_equal(count(st, "SELECT count(*) FROM rounds WHERE ?1", 1),
+			 1);
 	/* A bad code. */
 	assert_int_equal(sayso_pb_import_parsed(st, pb, "x.pb", "bad code!",
 						"test", NULL, err, sizeof err),

@@ -21,37 +21,9 @@
 #include <unistd.h>
 #include "html.h"
 #include "sayso/store.h"
+#include "sayso/utf8.h"
 
 #define MARKER ".sayso-page"
-
-/* Length of a valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (s[0] == 0xe0 && s[1] < 0xa0)
-			return 0; /* overlong */
-		if (s[0] == 0xed && s[1] >= 0xa0)
-			return 0; /* surrogate */
-		return 3;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (s[0] == 0xf0 && s[1] < 0x90)
-			return 0;
-		if (s[0] == 0xf4 && s[1] >= 0x90)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
 
 void html_esc(FILE *f, const char *s)
 {
@@ -59,8 +31,11 @@ void html_esc(FILE *f, const char *s)
 
 	if (s == NULL)
 		return;
+	const unsigned char *end = p + strlen(s);
 	while (*p != '\0') {
 		size_t n;
+		unsigned long cp;
+		bool bad;
 
 		switch (*p) {
 		case '&':
@@ -91,8 +66,8 @@ void html_esc(FILE *f, const char *s)
 			p++;
 			continue;
 		}
-		n = utf8_len(p);
-		if (n == 0) {
+		n = sayso_utf8_next(p, (size_t)(end - p), &cp, &bad);
+		if (bad) {
 			fputs("\xef\xbf\xbd", f);
 			p++;
 			continue;

@@ -18,6 +18,7 @@
 
 #include "admin.h"
 #include "sayso/round.h"
+#include "sayso/utf8.h"
 
 /* ---- tables ---- */
 
@@ -43,11 +44,7 @@ static char *dupstr(const char *s)
 /* Display width: UTF-8 code points (no wide characters in our output). */
 static size_t width(const char *s)
 {
-	size_t w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
+	return sayso_utf8_count(s);
 }
 
 struct admin_table *admin_table_new(size_t ncols, const char *const *headers,
@@ -472,8 +469,7 @@ void admin_shorten(const char *s, size_t maxw, char *out, size_t outsz)
 	if (n + (over ? 3 : 0) >= outsz)
 		n = outsz - 1 - (over ? 3 : 0);
 	/* never end inside a UTF-8 sequence */
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
+	n = sayso_utf8_boundary(s, n);
 	memcpy(out, s, n);
 	if (over) {
 		memcpy(out + n, "...", 3);

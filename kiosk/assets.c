@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sayso/log.h"
+#include "sayso/utf8.h"
 #include "sayso/qr.h"
 
 #define CACHE_SLOTS 512
@@ -249,11 +250,8 @@ static struct cache_entry *cached(struct kiosk_assets *a, enum kiosk_font f,
 /* Rough size of text when there is no font: used for placeholders. */
 static void estimate(enum kiosk_font f, const char *text, int *w, int *h)
 {
-	size_t chars = 0;
+	size_t chars = sayso_utf8_count(text);
 
-	for (const char *p = text; *p; p++)
-		if (((unsigned char)*p & 0xc0) != 0x80)
-			chars++;
 	*w = (int)chars * font_px[f] * 55 / 100;
 	*h = font_px[f] * 5 / 4;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "sayso/err.h"
 #include "sayso/store.h"
+#include "sayso/utf8.h"
 
 /* The store's SQLite handle. */
 sqlite3 *sayso_store_sqlite(struct sayso_store *st);
@@ -52,19 +53,6 @@ void sayso_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz);
 
 /* Current time as ISO text into out (>= SAYSO_TIME_LEN + 1). */
 void sayso_now_text(char *out, size_t outsz);
-
-/* Decodes one UTF-8 code point at s[0..len): returns the bytes consumed
- * (0 only when len is 0). Invalid, overlong, surrogate or truncated input
- * gives U+FFFD, consumes one byte and sets *bad. */
-size_t sayso_utf8_next(const unsigned char *s, size_t len, unsigned long *cp,
-		       bool *bad);
-
-/* Encodes cp as UTF-8 into out (>= 4 bytes). Returns the length. */
-size_t sayso_utf8_put(unsigned long cp, char *out);
-
-/* Copies src into dst (dstsz > 0), truncating at a UTF-8 boundary. Returns
- * the bytes copied. */
-size_t sayso_strlcpy_utf8(char *dst, const char *src, size_t dstsz);
 
 /* Migrations embedded at build time (core/cmake/embed.cmake). */
 #include "migrations.h"

@@ -419,52 +419,6 @@ static enum sayso_err strset_get(struct strset *s, const struct field *f,
 
 /* ---- the parser ---- */
 
-/*
- * Offset of the first NUL byte or invalid UTF-8 sequence (overlong forms,
- * surrogates and code points past U+10FFFF included), or len when the text
- * is clean. Checked once up front so that every string the parser hands out
- * is valid UTF-8 without NULs (JSON output and SQLite text depend on it).
- */
-static size_t bad_text_at(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-		unsigned long cp;
-
-		if (c >= 0x01 && c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return i; /* NUL, stray continuation, 0xC0/0xC1, ... */
-		}
-		if (len - i <= n)
-			return i;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
-
 void sayso_pb_free(struct sayso_pb *pb)
 {
 	size_t i;
@@ -1093,7 +1047,10 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		ps->r.p += 3;
 	{
-		size_t bad = bad_text_at((const unsigned char *)buf, len);
+		/* Checked once up front so that every string the parser
+		 * hands out is valid UTF-8 without NULs (JSON output and
+		 * SQLite text depend on it). */
+		size_t bad = sayso_utf8_bad_at(buf, len);
 		if (bad < len) {
 			for (size_t i = 0; i < bad; i++)
 				if (buf[i] == '\n')
@@ -1285,31 +1242,6 @@ static char *meta_to_json(const struct sayso_pb *pb)
 	return b.s;
 }
 
-static void utf8_put(struct sbuf *b, unsigned long cp)
-{
-	char u[4];
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		sb_putn(b, u, 1);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		sb_putn(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		sb_putn(b, u, 3);
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		sb_putn(b, u, 4);
-	}
-}
-
 static const char *json_ws(const char *p)
 {
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
@@ -1388,7 +1320,10 @@ static char *json_string(const char *p, const char **end)
 				     (lo - 0xDC00);
 				p += 6;
 			}
-			utf8_put(&b, cp);
+			{
+				char u[SAYSO_UTF8_MAX];
+				sb_putn(&b, u, sayso_utf8_put(cp, u));
+			}
 			break;
 		}
 		default:

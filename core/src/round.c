@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "sayso/buf.h"
 #include "sayso/round.h"
 
 const char *sayso_ballot_kind_name(enum sayso_ballot_kind k)
@@ -299,18 +301,14 @@ static enum sayso_err round_rows(struct sayso_store *st, const char *sql,
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct sayso_round *g = realloc(*out, cap * sizeof *g);
-			if (!g) {
-				sqlite3_reset(s);
-				free(*out);
-				*out = NULL;
-				*n = 0;
-				return sayso_store_fail(st, SAYSO_ERR_NOMEM,
-							"out of memory");
-			}
-			*out = g;
+		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
+				     SIZE_MAX) != SAYSO_OK) {
+			sqlite3_reset(s);
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return sayso_store_fail(st, SAYSO_ERR_NOMEM,
+						"out of memory");
 		}
 		round_from_row(s, &(*out)[(*n)++]);
 	}
@@ -527,19 +525,14 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct sayso_project *g =
-			    realloc(*out, cap * sizeof *g);
-			if (!g) {
-				sqlite3_reset(s);
-				free(*out);
-				*out = NULL;
-				*n = 0;
-				return sayso_store_fail(st, SAYSO_ERR_NOMEM,
-							"out of memory");
-			}
-			*out = g;
+		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
+				     SIZE_MAX) != SAYSO_OK) {
+			sqlite3_reset(s);
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return sayso_store_fail(st, SAYSO_ERR_NOMEM,
+						"out of memory");
 		}
 		struct sayso_project *p = &(*out)[(*n)++];
 		memset(p, 0, sizeof *p);

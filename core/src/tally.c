@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sayso/buf.h"
 #include "sayso/round.h"
 
 #define REL_EPS 1e-9
@@ -140,15 +141,10 @@ enum sayso_err sayso_election_add_project(struct sayso_election *e,
 		return SAYSO_ERR_INVAL;
 	if (e->nprojects >= SAYSO_TALLY_MAX_PROJECTS)
 		return SAYSO_ERR_TOOBIG;
-	if (e->nprojects == e->cap_projects) {
-		size_t ncap = e->cap_projects ? e->cap_projects * 2 : 16;
-		struct sayso_eproject *np =
-		    realloc(e->projects, ncap * sizeof *np);
-		if (!np)
-			return SAYSO_ERR_NOMEM;
-		e->projects = np;
-		e->cap_projects = ncap;
-	}
+	if (sayso_array_grow(&e->projects, &e->cap_projects, e->nprojects + 1,
+			     sizeof *e->projects,
+			     SAYSO_TALLY_MAX_PROJECTS) != SAYSO_OK)
+		return SAYSO_ERR_NOMEM;
 	p = &e->projects[e->nprojects];
 	memset(p, 0, sizeof *p);
 	if (!title)
@@ -173,27 +169,19 @@ enum sayso_err sayso_election_add_project(struct sayso_election *e,
 
 static enum sayso_err grow_picks(struct sayso_election *e, size_t need)
 {
-	size_t ncap = e->cap_picks;
-	uint32_t *pp;
-	int32_t *pt;
+	/* Two parallel arrays, grown alike from the same capacity. */
+	size_t cap1 = e->cap_picks, cap2 = e->cap_picks;
+	enum sayso_err err;
 
-	if (need <= ncap)
-		return SAYSO_OK;
-	if (need > UINT32_MAX)
-		return SAYSO_ERR_TOOBIG;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > UINT32_MAX)
-		ncap = UINT32_MAX;
-	pp = realloc(e->pick_project, ncap * sizeof *pp);
-	if (!pp)
-		return SAYSO_ERR_NOMEM;
-	e->pick_project = pp;
-	pt = realloc(e->pick_points, ncap * sizeof *pt);
-	if (!pt)
-		return SAYSO_ERR_NOMEM;
-	e->pick_points = pt;
-	e->cap_picks = ncap;
+	if ((err = sayso_array_grow(&e->pick_project, &cap1, need,
+				    sizeof *e->pick_project, UINT32_MAX)) !=
+	    SAYSO_OK)
+		return err;
+	if ((err = sayso_array_grow(&e->pick_points, &cap2, need,
+				    sizeof *e->pick_points, UINT32_MAX)) !=
+	    SAYSO_OK)
+		return err;
+	e->cap_picks = cap1 < cap2 ? cap1 : cap2;
 	return SAYSO_OK;
 }
 
@@ -338,7 +326,7 @@ static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
 				    struct idmap **mapp, size_t *nmapp)
 {
 	struct idmap *map = NULL;
-	size_t nmap = 0;
+	size_t nmap = 0, capmap = 0;
 	sqlite3_stmt *s;
 	int rc, imported = 0;
 	enum sayso_err err;
@@ -379,17 +367,13 @@ static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
 		e->projects[idx].number = number;
 		e->projects[idx].dbid = sqlite3_column_int64(s, 0);
 		if (mapp) {
-			if (nmap % 64 == 0) {
-				struct idmap *nm =
-				    realloc(map, (nmap + 64) * sizeof *nm);
-				if (!nm) {
-					sqlite3_reset(s);
-					free(map);
-					return sayso_store_fail(
-					    st, SAYSO_ERR_NOMEM,
-					    "out of memory");
-				}
-				map = nm;
+			if (sayso_array_grow(
+				&map, &capmap, nmap + 1, sizeof *map,
+				SAYSO_TALLY_MAX_PROJECTS) != SAYSO_OK) {
+				sqlite3_reset(s);
+				free(map);
+				return sayso_store_fail(st, SAYSO_ERR_NOMEM,
+							"out of memory");
 			}
 			map[nmap].dbid = e->projects[idx].dbid;
 			map[nmap].index = (uint32_t)idx;
@@ -484,17 +468,12 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 	}
 	sqlite3_bind_int64(s, 1, round_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (nids == capids) {
-			size_t ncap = capids ? capids * 2 : 1024;
-			int64_t *ni = realloc(ids, ncap * sizeof *ni);
-			if (!ni) {
-				sqlite3_reset(s);
-				err = sayso_store_fail(st, SAYSO_ERR_NOMEM,
-						       "out of memory");
-				goto out;
-			}
-			ids = ni;
-			capids = ncap;
+		if (sayso_array_grow(&ids, &capids, nids + 1, sizeof *ids,
+				     SIZE_MAX) != SAYSO_OK) {
+			sqlite3_reset(s);
+			err = sayso_store_fail(st, SAYSO_ERR_NOMEM,
+					       "out of memory");
+			goto out;
 		}
 		ids[nids++] = sqlite3_column_int64(s, 0);
 	}

@@ -437,10 +437,7 @@ int admin_json_print(struct admin_ctx *ctx, void *json)
 
 void *admin_json_money(int64_t minor, const char *currency)
 {
-	int dec = sayso_currency_decimals(currency);
-	int64_t unit = 1;
-	for (int i = 0; i < dec; i++)
-		unit *= 10;
+	int64_t unit = sayso_currency_unit(currency);
 	if (minor % unit == 0)
 		return json_integer(minor / unit);
 	return json_real(sayso_money_major(minor, currency));
@@ -481,20 +478,7 @@ void admin_shorten(const char *s, size_t maxw, char *out, size_t outsz)
 void admin_money_plain(int64_t minor, const char *currency, char *out,
 		       size_t outsz)
 {
-	int dec = sayso_currency_decimals(currency);
-	int64_t unit = 1;
-	for (int i = 0; i < dec; i++)
-		unit *= 10;
-	const char *sign = minor < 0 ? "-" : "";
-	uint64_t m =
-	    minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
-	uint64_t major = m / (uint64_t)unit, frac = m % (uint64_t)unit;
-	if (frac == 0)
-		snprintf(out, outsz, "%s%llu", sign, (unsigned long long)major);
-	else
-		snprintf(out, outsz, "%s%llu.%0*llu", sign,
-			 (unsigned long long)major, dec,
-			 (unsigned long long)frac);
+	sayso_money_plain(minor, sayso_currency_unit(currency), out, outsz);
 }
 
 FILE *admin_file_begin(struct admin_ctx *ctx, const char *path, char *tmp,

@@ -1470,7 +1470,6 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 	sqlite3 *db;
 	enum sayso_err err;
 	size_t i, j;
-	int dec;
 
 	if (!st || !pb || !pb->e)
 		return SAYSO_ERR_INVAL;
@@ -1493,9 +1492,7 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 			   sizeof currency);
 	/* The parser keeps hundredths; a zero-decimal currency stores whole
 	 * units (amounts are rounded down). */
-	dec = sayso_currency_decimals(currency);
-	if (dec == 0)
-		div = 100;
+	div = 100 / sayso_currency_unit(currency);
 	budget = e->budget / div;
 	v = meta_get(pb, "description");
 	if (v && *v) {
@@ -1738,16 +1735,9 @@ static void put_field(FILE *out, const char *s)
 
 static void put_money(FILE *out, int64_t minor, int64_t unit)
 {
-	if (unit <= 1 || minor % unit == 0) {
-		fprintf(out, "%lld",
-			(long long)(minor / (unit > 0 ? unit : 1)));
-		return;
-	}
-	if (unit == 100)
-		fprintf(out, "%lld.%02lld", (long long)(minor / 100),
-			(long long)(minor % 100));
-	else
-		fprintf(out, "%.6g", (double)minor / (double)unit);
+	char buf[32];
+	sayso_money_plain(minor, unit, buf, sizeof buf);
+	fputs(buf, out);
 }
 
 static void put_kv(FILE *out, const char *k, const char *v)

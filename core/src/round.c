@@ -565,6 +565,35 @@ int sayso_currency_decimals(const char *currency)
 	return 2;
 }
 
+int64_t sayso_currency_unit(const char *currency)
+{
+	int64_t unit = 1;
+	for (int dec = sayso_currency_decimals(currency); dec > 0; dec--)
+		unit *= 10;
+	return unit;
+}
+
+void sayso_money_plain(int64_t minor, int64_t unit, char *out, size_t outsz)
+{
+	int dec = 0;
+	int64_t u = unit;
+	if (unit <= 1)
+		unit = u = 1;
+	for (; u > 1 && u % 10 == 0; u /= 10)
+		dec++;
+	const char *sign = minor < 0 ? "-" : "";
+	uint64_t m =
+	    minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+	uint64_t major = m / (uint64_t)unit, frac = m % (uint64_t)unit;
+	if (frac == 0)
+		snprintf(out, outsz, "%s%" PRIu64, sign, major);
+	else if (u == 1) /* unit is a power of ten */
+		snprintf(out, outsz, "%s%" PRIu64 ".%0*" PRIu64, sign, major,
+			 dec, frac);
+	else /* a unit sayso never makes; kept as the .pb writer had it */
+		snprintf(out, outsz, "%.6g", (double)minor / (double)unit);
+}
+
 static const char *currency_symbol(const char *currency)
 {
 	if (!currency || strcmp(currency, "GBP") == 0)
@@ -659,16 +688,14 @@ enum sayso_err sayso_money_parse(const char *s, const char *currency,
 		*why = "unexpected characters after the amount";
 		return SAYSO_ERR_INVAL;
 	}
-	int64_t scale = dec == 2 ? 100 : 1;
-	*minor = whole * scale + frac;
+	*minor = whole * sayso_currency_unit(currency) + frac;
 	return SAYSO_OK;
 }
 
 void sayso_money_format(int64_t minor, const char *currency, char *out,
 			size_t outsz)
 {
-	int dec = sayso_currency_decimals(currency);
-	int64_t scale = dec == 2 ? 100 : 1;
+	int64_t scale = sayso_currency_unit(currency);
 	bool neg = minor < 0;
 	uint64_t v = neg ? (uint64_t)(-(minor + 1)) + 1 : (uint64_t)minor;
 	uint64_t whole = v / (uint64_t)scale, frac = v % (uint64_t)scale;
@@ -697,6 +724,5 @@ void sayso_money_format(int64_t minor, const char *currency, char *out,
 
 double sayso_money_major(int64_t minor, const char *currency)
 {
-	return sayso_currency_decimals(currency) == 2 ? (double)minor / 100.0
-						      : (double)minor;
+	return (double)minor / (double)sayso_currency_unit(currency);
 }

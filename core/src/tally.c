@@ -307,11 +307,8 @@ static enum sayso_err load_round(struct sayso_store *st, int64_t round_id,
 	r.imported = sqlite3_column_int(s, 3) != 0;
 	sqlite3_reset(s);
 	{
-		int dec = sayso_currency_decimals(r.currency);
-		int64_t unit = 1;
-		while (dec-- > 0)
-			unit *= 10;
-		err = sayso_election_new(r.kind, r.budget, unit, out);
+		err = sayso_election_new(r.kind, r.budget,
+					 sayso_currency_unit(r.currency), out);
 		if (err != SAYSO_OK)
 			return sayso_store_fail(st, err, "out of memory");
 	}

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "html.h"
+#include "sayso/file.h"
 #include "sayso/store.h"
 #include "sayso/utf8.h"
 
@@ -514,16 +515,6 @@ int admin_outdir_close(struct admin_ctx *ctx, struct admin_outdir *od, FILE *f,
 	return ADMIN_EXIT_OK;
 }
 
-static void fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 int admin_outdir_finish(struct admin_ctx *ctx, struct admin_outdir *od, bool ok)
 {
 	struct stat sb;
@@ -534,7 +525,7 @@ int admin_outdir_finish(struct admin_ctx *ctx, struct admin_outdir *od, bool ok)
 		remove_page_dir(od->tmp);
 		return ADMIN_EXIT_ERROR;
 	}
-	fsync_dir(od->tmp);
+	sayso_fsync_dir(od->tmp);
 	if (stat(od->dir, &sb) != 0) {
 		if (rename(od->tmp, od->dir) != 0) {
 			int e = errno;
@@ -569,6 +560,6 @@ int admin_outdir_finish(struct admin_ctx *ctx, struct admin_outdir *od, bool ok)
 		parent[1] = '\0';
 	else
 		*slash = '\0';
-	fsync_dir(parent);
+	sayso_fsync_dir(parent);
 	return ADMIN_EXIT_OK;
 }

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "sayso/file.h"
 #include "sayso/round.h"
 #include "sayso/utf8.h"
 
@@ -484,47 +485,24 @@ void admin_money_plain(int64_t minor, const char *currency, char *out,
 FILE *admin_file_begin(struct admin_ctx *ctx, const char *path, char *tmp,
 		       size_t tmpsz)
 {
-	int n = snprintf(tmp, tmpsz, "%s.tmp-XXXXXX", path);
-	if (n < 0 || (size_t)n >= tmpsz) {
+	FILE *f = NULL;
+	int sys = 0;
+	enum sayso_err e = sayso_atomic_open(path, tmp, tmpsz, &f, &sys);
+	if (e == SAYSO_ERR_TOOBIG)
 		admin_fail(ctx, "%s: path too long", path);
-		return NULL;
-	}
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		admin_fail(ctx, "%s: cannot create: %s", path, strerror(errno));
-		return NULL;
-	}
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		admin_fail(ctx, "%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(tmp);
-	}
+	else if (e != SAYSO_OK)
+		admin_fail(ctx, "%s: cannot create: %s", path, strerror(sys));
 	return f;
 }
 
 int admin_file_finish(struct admin_ctx *ctx, FILE *f, const char *tmp,
 		      const char *path, bool ok)
 {
-	int err = 0;
-	if (fflush(f) != 0 || ferror(f))
-		err = errno ? errno : EIO;
-	if (!err && fsync(fileno(f)) != 0)
-		err = errno;
-	if (fclose(f) != 0 && !err)
-		err = errno;
-	if (!ok || err) {
-		unlink(tmp);
-		if (err)
-			return admin_fail(ctx, "%s: cannot write: %s", path,
-					  strerror(err));
-		return ADMIN_EXIT_ERROR;
-	}
-	if (rename(tmp, path) != 0) {
-		err = errno;
-		unlink(tmp);
+	int sys = 0;
+	if (sayso_atomic_finish(f, tmp, path, ok, &sys) == SAYSO_OK)
+		return ADMIN_EXIT_OK;
+	if (sys)
 		return admin_fail(ctx, "%s: cannot write: %s", path,
-				  strerror(err));
-	}
-	return ADMIN_EXIT_OK;
+				  strerror(sys));
+	return ADMIN_EXIT_ERROR;
 }

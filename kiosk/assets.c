@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sayso/log.h"
+#include "sayso/hash.h"
 #include "sayso/utf8.h"
 #include "sayso/qr.h"
 
@@ -174,14 +175,10 @@ static Uint32 colour_key(SDL_Color c)
 
 static size_t hash_text(const char *s, enum kiosk_font f, Uint32 col, int wrap)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = sayso_hash(s, strlen(s));
+	uint64_t extra = (uint64_t)f * 31u + col + (uint64_t)wrap * 7u;
 
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	h ^= (uint64_t)f * 31u + col + (uint64_t)wrap * 7u;
-	h *= 1099511628211ULL;
+	h = sayso_hash_add(h, &extra, sizeof extra);
 	return (size_t)(h % CACHE_SLOTS);
 }
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "reply.h"
+#include "sayso/hash.h"
 #include "sayso/identity.h"
 #include "sayso/log.h"
 
@@ -60,11 +61,7 @@ int64_t smsgw_backoff_ms(int attempts)
 
 static uint64_t resident_key(const char *resident_id)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (const char *p = resident_id; *p; p++) {
-		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
-	}
+	uint64_t h = sayso_hash(resident_id, strlen(resident_id));
 	return h ? h : 1;
 }
 

@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "sayso/hash.h"
 #include "sayso/round.h"
 #include "sayso/store.h"
 
@@ -310,14 +311,7 @@ static bool parse_int(struct field f, long min, long max, long *out)
 
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return sayso_hash(s, n);
 }
 
 /* Open addressing over an arena of NUL-terminated strings (offsets). */

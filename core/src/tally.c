@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sayso/hash.h"
 #include "sayso/buf.h"
 #include "sayso/round.h"
 
@@ -863,15 +864,7 @@ static void mes_ctx_free(struct mes_ctx *c)
 
 static uint64_t hash_picks(const uint32_t *p, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL ^ n;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
-		h ^= h >> 29;
-	}
-	return h;
+	return sayso_hash(p, n * sizeof *p);
 }
 
 static int u32_cmp(const void *a, const void *b)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "sayso/buf.h"
 
 #define BUF_MIN 64
@@ -142,4 +143,15 @@ enum sayso_err sayso_array_grow(void *arr, size_t *cap, size_t need,
 	*pp = p;
 	*cap = ncap;
 	return SAYSO_OK;
+}
+
+void sayso_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errbuf || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errsz, fmt, ap);
+	va_end(ap);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "sayso/err.h"
 #include "sayso/store.h"
+#include "sayso/tally.h"
 #include "sayso/utf8.h"
 
 /* The store's SQLite handle. */
@@ -53,6 +54,17 @@ void sayso_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz);
 
 /* Current time as ISO text into out (>= SAYSO_TIME_LEN + 1). */
 void sayso_now_text(char *out, size_t outsz);
+
+/* Formats into errbuf (errsz bytes; nothing when errbuf is NULL or errsz 0). */
+void sayso_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Shared by the rules (tally.c, mes.c): a result for e under rule with every
+ * project unselected (SAYSO_ERR_NOMEM), and selecting project p into it. */
+enum sayso_err sayso_tally_init(const struct sayso_election *e,
+				enum sayso_rule rule, struct sayso_tally *t);
+void sayso_tally_select(const struct sayso_election *e, struct sayso_tally *t,
+			size_t p);
 
 /* Migrations embedded at build time (core/cmake/embed.cmake). */
 #include "migrations.h"

@@ -65,20 +65,6 @@ static void rd_err(struct reader *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void seterr(char *errbuf, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void seterr(char *errbuf, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errbuf || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errsz, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Reads the next non-empty record into f[0..*nf-1]. Returns SAYSO_OK, or
  * SAYSO_ERR_NOTFOUND at the end of input, or an error (detail set).
@@ -1018,8 +1004,8 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	if (!name)
 		name = "<input>";
 	if (len > SAYSO_PB_MAX_BYTES) {
-		seterr(errbuf, errsz, "%s: larger than %u bytes", name,
-		       SAYSO_PB_MAX_BYTES);
+		sayso_errbuf_set(errbuf, errsz, "%s: larger than %u bytes",
+				 name, SAYSO_PB_MAX_BYTES);
 		return SAYSO_ERR_TOOBIG;
 	}
 	ps = calloc(1, sizeof *ps);
@@ -1027,7 +1013,7 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	if (!ps || !pb) {
 		free(ps);
 		free(pb);
-		seterr(errbuf, errsz, "%s: out of memory", name);
+		sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
 		return SAYSO_ERR_NOMEM;
 	}
 	ps->pb = pb;
@@ -1080,10 +1066,10 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	err = SAYSO_OK;
 out:
 	if (err == SAYSO_ERR_NOMEM)
-		seterr(errbuf, errsz, "%s: out of memory", name);
+		sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
 	else if (err != SAYSO_OK && errbuf && errsz && !errbuf[0])
-		seterr(errbuf, errsz, "%s:%ld: %s", name, ps->r.line,
-		       sayso_strerror(err));
+		sayso_errbuf_set(errbuf, errsz, "%s:%ld: %s", name, ps->r.line,
+				 sayso_strerror(err));
 	strset_free(&ps->pids);
 	strset_free(&ps->vids);
 	free(ps->r.scratch);
@@ -1116,16 +1102,16 @@ enum sayso_err sayso_pb_read(FILE *f, const char *name, struct sayso_pb **out,
 			char *nb;
 			if (cap > SAYSO_PB_MAX_BYTES) {
 				free(buf);
-				seterr(errbuf, errsz,
-				       "%s: larger than %u bytes", name,
-				       SAYSO_PB_MAX_BYTES);
+				sayso_errbuf_set(errbuf, errsz,
+						 "%s: larger than %u bytes",
+						 name, SAYSO_PB_MAX_BYTES);
 				return SAYSO_ERR_TOOBIG;
 			}
 			nb = realloc(buf, nc);
 			if (!nb) {
 				free(buf);
-				seterr(errbuf, errsz, "%s: out of memory",
-				       name);
+				sayso_errbuf_set(errbuf, errsz,
+						 "%s: out of memory", name);
 				return SAYSO_ERR_NOMEM;
 			}
 			buf = nb;
@@ -1138,7 +1124,7 @@ enum sayso_err sayso_pb_read(FILE *f, const char *name, struct sayso_pb **out,
 	}
 	if (ferror(f)) {
 		free(buf);
-		seterr(errbuf, errsz, "%s: read error", name);
+		sayso_errbuf_set(errbuf, errsz, "%s: read error", name);
 		return SAYSO_ERR_IO;
 	}
 	err = sayso_pb_parse(buf, len, name, out, errbuf, errsz);
@@ -1157,8 +1143,8 @@ enum sayso_err sayso_pb_read_path(const char *path, struct sayso_pb **out,
 	*out = NULL;
 	f = fopen(path, "rb");
 	if (!f) {
-		seterr(errbuf, errsz, "%s: cannot open: %s", path,
-		       strerror(errno));
+		sayso_errbuf_set(errbuf, errsz, "%s: cannot open: %s", path,
+				 strerror(errno));
 		return SAYSO_ERR_IO;
 	}
 	err = sayso_pb_read(f, path, out, errbuf, errsz);
@@ -1475,9 +1461,10 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 	else
 		code_from_name(name, codebuf, sizeof codebuf);
 	if (!valid_code(code && *code ? code : codebuf)) {
-		seterr(errbuf, errsz,
-		       "round code \"%s\": use 1 to 32 letters, digits, _ or -",
-		       code && *code ? code : codebuf);
+		sayso_errbuf_set(
+		    errbuf, errsz,
+		    "round code \"%s\": use 1 to 32 letters, digits, _ or -",
+		    code && *code ? code : codebuf);
 		return SAYSO_ERR_INVAL;
 	}
 	if (!actor || !*actor)
@@ -1509,7 +1496,7 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 	if (!json || !pids) {
 		free(json);
 		free(pids);
-		seterr(errbuf, errsz, "out of memory");
+		sayso_errbuf_set(errbuf, errsz, "out of memory");
 		return SAYSO_ERR_NOMEM;
 	}
 	db = sayso_store_sqlite(st);
@@ -1530,7 +1517,7 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 			old_cache = 0;
 	}
 	if ((err = sayso_store_begin(st)) != SAYSO_OK) {
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		restore_cache(db, old_cache);
 		free(json);
 		free(pids);
@@ -1671,7 +1658,7 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 	if (err != SAYSO_OK)
 		goto fail;
 	if ((err = sayso_store_commit(st)) != SAYSO_OK) {
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		sayso_store_rollback(st);
 		restore_cache(db, old_cache);
 		free(json);
@@ -1685,7 +1672,7 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 		*round_id = rid;
 	return SAYSO_OK;
 fail:
-	seterr(errbuf, errsz, "%s: %s", name, sayso_store_errmsg(st));
+	sayso_errbuf_set(errbuf, errsz, "%s: %s", name, sayso_store_errmsg(st));
 	sayso_store_rollback(st);
 	restore_cache(db, old_cache);
 	free(json);
@@ -1782,15 +1769,15 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	if (!st || !out)
 		return SAYSO_ERR_INVAL;
 	if ((err = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK) {
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		return err;
 	}
 	if ((err = sayso_store_read_begin(st)) != SAYSO_OK) {
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		return err;
 	}
 	if ((err = sayso_election_load(st, round_id, &e)) != SAYSO_OK) {
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		goto out;
 	}
 	if (rule != SAYSO_RULE_APPROVAL &&
@@ -1799,7 +1786,7 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	s = sayso_store_stmt(st, "SELECT pb_meta FROM rounds WHERE id = ?1");
 	if (!s) {
 		err = SAYSO_ERR_DB;
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		goto out;
 	}
 	sqlite3_bind_int64(s, 1, round_id);
@@ -1809,7 +1796,7 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 				     &meta);
 		if (err == SAYSO_ERR_NOMEM) {
 			sqlite3_reset(s);
-			seterr(errbuf, errsz, "out of memory");
+			sayso_errbuf_set(errbuf, errsz, "out of memory");
 			goto out;
 		}
 		err = SAYSO_OK; /* damaged pb_meta: written from scratch */
@@ -1917,7 +1904,7 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 			     "ORDER BY b.id, i.rank, p.number");
 	if (!s) {
 		err = SAYSO_ERR_DB;
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		goto out;
 	}
 	sqlite3_bind_int64(s, 1, round_id);
@@ -1983,14 +1970,15 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE) {
 			err = sayso_store_sqlfail(st, "reading ballots");
-			seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
+			sayso_errbuf_set(errbuf, errsz, "%s",
+					 sayso_store_errmsg(st));
 			goto out;
 		}
 		if (trunc) {
 			err = SAYSO_ERR_TOOBIG;
-			seterr(errbuf, errsz,
-			       "a ballot has too many points "
-			       "to write");
+			sayso_errbuf_set(errbuf, errsz,
+					 "a ballot has too many points "
+					 "to write");
 			goto out;
 		}
 		if (last >= 0)
@@ -1998,8 +1986,9 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	}
 	if (fflush(out) != 0 || ferror(out)) {
 		err = SAYSO_ERR_IO;
-		seterr(errbuf, errsz, "writing the .pb file failed: %s",
-		       strerror(errno));
+		sayso_errbuf_set(errbuf, errsz,
+				 "writing the .pb file failed: %s",
+				 strerror(errno));
 		goto out;
 	}
 	err = SAYSO_OK;

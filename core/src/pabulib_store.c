@@ -16,228 +16,98 @@
 
 #include "internal.h"
 #include "pabulib_internal.h"
+#include "sayso/buf.h"
 #include "sayso/round.h"
 #include "sayso/store.h"
 #include "sayso/utf8.h"
 
-/* ---- pb_meta as JSON (a flat object of strings) ---- */
+/* ---- pb_meta as JSON (a flat object of strings) ----
+ *
+ * SQLite's JSON1 functions do the quoting and the parsing: json_object()
+ * writes each pair, json_each() reads them back in order (duplicate keys
+ * included, as in the file). No JSON codec of our own. */
 
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
+#define META_JSON_MAX (16u * 1024u * 1024u)
 
-static void sb_putn(struct sbuf *b, const char *s, size_t n)
+/* The META pairs of pb as one JSON object, malloc'd; NULL with the error
+ * in *err. */
+static char *meta_to_json(struct sayso_store *st, const struct sayso_pb *pb,
+			  enum sayso_err *err)
 {
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 256;
-		char *ns;
-		while (nc < b->len + n + 1)
-			nc *= 2;
-		ns = realloc(b->s, nc);
-		if (!ns) {
-			b->oom = true;
-			return;
+	struct sayso_buf b;
+	sqlite3_stmt *s = sayso_store_stmt(st, "SELECT json_object(?1, ?2)");
+
+	*err = SAYSO_ERR_DB;
+	if (!s)
+		return NULL;
+	sayso_buf_init(&b, META_JSON_MAX);
+	*err = sayso_buf_add(&b, "{");
+	for (size_t i = 0; i < pb->nmeta && *err == SAYSO_OK; i++) {
+		sqlite3_bind_text(s, 1, pb->meta[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, pb->meta[i].value, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			*err = sayso_store_sqlfail(st, "encoding META");
+			break;
 		}
-		b->s = ns;
-		b->cap = nc;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_json_str(struct sbuf *b, const char *s)
-{
-	sb_putn(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			char esc[2] = {'\\', (char)c};
-			sb_putn(b, esc, 2);
-		} else if (c < 0x20) {
-			char esc[8];
-			snprintf(esc, sizeof esc, "\\u%04x", c);
-			sb_putn(b, esc, 6);
-		} else {
-			sb_putn(b, s, 1);
+		/* {"key":"value"} without its braces. */
+		const char *one = (const char *)sqlite3_column_text(s, 0);
+		size_t n = one ? strlen(one) : 0;
+		if (n < 2) {
+			*err = SAYSO_ERR_NOMEM;
+			break;
 		}
-	}
-	sb_putn(b, "\"", 1);
-}
-
-static char *meta_to_json(const struct sayso_pb *pb)
-{
-	struct sbuf b = {0};
-	size_t i;
-
-	sb_putn(&b, "{", 1);
-	for (i = 0; i < pb->nmeta; i++) {
 		if (i)
-			sb_putn(&b, ",", 1);
-		sb_json_str(&b, pb->meta[i].key);
-		sb_putn(&b, ":", 1);
-		sb_json_str(&b, pb->meta[i].value);
+			*err = sayso_buf_add(&b, ",");
+		if (*err == SAYSO_OK)
+			*err = sayso_buf_addn(&b, one + 1, n - 2);
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
 	}
-	sb_putn(&b, "}", 1);
-	if (b.oom) {
-		free(b.s);
+	sqlite3_reset(s);
+	if (*err == SAYSO_OK)
+		*err = sayso_buf_add(&b, "}");
+	if (*err != SAYSO_OK) {
+		sayso_buf_cleanup(&b);
 		return NULL;
 	}
-	return b.s;
+	return sayso_buf_take(&b);
 }
 
-static const char *json_ws(const char *p)
+/* Appends the pairs of the JSON object json to pb->meta. SAYSO_ERR_PARSE
+ * when json is not an object (the pairs read so far stay), SAYSO_ERR_NOMEM. */
+static enum sayso_err meta_from_json(struct sayso_store *st, const char *json,
+				     struct sayso_pb *pb)
 {
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
+	sqlite3_stmt *s =
+	    sayso_store_stmt(st, "SELECT key, value FROM json_each(?1) "
+				 "WHERE json_type(?1) = 'object'");
+	size_t cap = pb->nmeta;
+	int rc;
 
-static bool hex4(const char *p, unsigned long *v)
-{
-	char buf[5], *end;
-
-	memcpy(buf, p, 4);
-	buf[4] = '\0';
-	for (int i = 0; i < 4; i++)
-		if (!isxdigit((unsigned char)buf[i]))
-			return false;
-	*v = strtoul(buf, &end, 16);
-	return true;
-}
-
-/* Parses one JSON string at p into a malloc'd C string; *end after it. */
-static char *json_string(const char *p, const char **end)
-{
-	struct sbuf b = {0};
-
-	if (*p != '"')
-		return NULL;
-	p++;
-	sb_putn(&b, "", 0);
-	while (*p && *p != '"') {
-		if (*p != '\\') {
-			const char *q = p;
-			while (*q && *q != '"' && *q != '\\')
-				q++;
-			sb_putn(&b, p, (size_t)(q - p));
-			p = q;
-			continue;
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, json, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(s, 0);
+		const char *v = (const char *)sqlite3_column_text(s, 1);
+		if (sayso_array_grow(&pb->meta, &cap, pb->nmeta + 1,
+				     sizeof *pb->meta, SIZE_MAX) != SAYSO_OK) {
+			sqlite3_reset(s);
+			return SAYSO_ERR_NOMEM;
 		}
-		p++;
-		switch (*p) {
-		case '"':
-		case '\\':
-		case '/':
-			sb_putn(&b, p, 1);
-			p++;
-			break;
-		case 'b':
-			sb_putn(&b, "\b", 1);
-			p++;
-			break;
-		case 'f':
-			sb_putn(&b, "\f", 1);
-			p++;
-			break;
-		case 'n':
-			sb_putn(&b, "\n", 1);
-			p++;
-			break;
-		case 'r':
-			sb_putn(&b, "\r", 1);
-			p++;
-			break;
-		case 't':
-			sb_putn(&b, "\t", 1);
-			p++;
-			break;
-		case 'u': {
-			unsigned long cp, lo;
-			if (!hex4(p + 1, &cp))
-				goto bad;
-			p += 5;
-			if (cp >= 0xD800 && cp < 0xDC00 && p[0] == '\\' &&
-			    p[1] == 'u' && hex4(p + 2, &lo) && lo >= 0xDC00 &&
-			    lo < 0xE000) {
-				cp = 0x10000 + ((cp - 0xD800) << 10) +
-				     (lo - 0xDC00);
-				p += 6;
-			}
-			{
-				char u[SAYSO_UTF8_MAX];
-				sb_putn(&b, u, sayso_utf8_put(cp, u));
-			}
-			break;
+		char *kc = strdup(k ? k : ""), *vc = strdup(v ? v : "");
+		if (!kc || !vc) {
+			free(kc);
+			free(vc);
+			sqlite3_reset(s);
+			return SAYSO_ERR_NOMEM;
 		}
-		default:
-			goto bad;
-		}
-	}
-	if (*p != '"' || b.oom)
-		goto bad;
-	*end = p + 1;
-	return b.s;
-bad:
-	free(b.s);
-	return NULL;
-}
-
-/* Reads a flat {"k":"v",...} into pb->meta. Anything else: no pairs. */
-static enum sayso_err meta_from_json(const char *json, struct sayso_pb *pb)
-{
-	const char *p = json_ws(json);
-	size_t cap = 0;
-
-	if (*p != '{')
-		return SAYSO_ERR_PARSE;
-	p = json_ws(p + 1);
-	if (*p == '}')
-		return SAYSO_OK;
-	for (;;) {
-		char *k, *v;
-		const char *e;
-
-		k = json_string(p, &e);
-		if (!k)
-			return SAYSO_ERR_PARSE;
-		p = json_ws(e);
-		if (*p != ':') {
-			free(k);
-			return SAYSO_ERR_PARSE;
-		}
-		p = json_ws(p + 1);
-		v = json_string(p, &e);
-		if (!v) {
-			free(k);
-			return SAYSO_ERR_PARSE;
-		}
-		if (pb->nmeta == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct sayso_pb_meta *nm =
-			    realloc(pb->meta, nc * sizeof *nm);
-			if (!nm) {
-				free(k);
-				free(v);
-				return SAYSO_ERR_NOMEM;
-			}
-			pb->meta = nm;
-			cap = nc;
-		}
-		pb->meta[pb->nmeta].key = k;
-		pb->meta[pb->nmeta].value = v;
+		pb->meta[pb->nmeta].key = kc;
+		pb->meta[pb->nmeta].value = vc;
 		pb->nmeta++;
-		p = json_ws(e);
-		if (*p == ',') {
-			p = json_ws(p + 1);
-			continue;
-		}
-		return *p == '}' ? SAYSO_OK : SAYSO_ERR_PARSE;
 	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? SAYSO_OK : SAYSO_ERR_PARSE;
 }
 
 /* ---- import ---- */
@@ -359,13 +229,18 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 	device = sayso_store_device(st);
 	if (!device || !*device)
 		device = "import";
-	json = meta_to_json(pb);
+	json = meta_to_json(st, pb, &err);
 	pids = malloc((e->nprojects ? e->nprojects : 1) * sizeof *pids);
 	if (!json || !pids) {
 		free(json);
 		free(pids);
-		sayso_errbuf_set(errbuf, errsz, "out of memory");
-		return SAYSO_ERR_NOMEM;
+		if (json || err == SAYSO_ERR_NOMEM || err == SAYSO_OK) {
+			sayso_errbuf_set(errbuf, errsz, "out of memory");
+			return SAYSO_ERR_NOMEM;
+		}
+		sayso_errbuf_set(errbuf, errsz, "%s: META: %s", name,
+				 sayso_strerror(err));
+		return err;
 	}
 	db = sayso_store_sqlite(st);
 	/* A big import is one transaction: give SQLite room to keep it in
@@ -660,8 +535,8 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	sqlite3_bind_int64(s, 1, round_id);
 	if (sqlite3_step(s) == SQLITE_ROW &&
 	    sqlite3_column_type(s, 0) == SQLITE_TEXT) {
-		err = meta_from_json((const char *)sqlite3_column_text(s, 0),
-				     &meta);
+		err = meta_from_json(
+		    st, (const char *)sqlite3_column_text(s, 0), &meta);
 		if (err == SAYSO_ERR_NOMEM) {
 			sqlite3_reset(s);
 			sayso_errbuf_set(errbuf, errsz, "out of memory");

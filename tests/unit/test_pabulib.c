@@ -478,6 +478,7 @@ static void test_round_trip_hand(void **state)
 	static const char ordinal[] =
 	    "META\nkey;value\ndescription;\"Ranked; with \"\"quotes\"\"\"\n"
 	    "budget;100.25\nvote_type;ordinal\n"
+	    "note;back\\slash \xc5\xbc \\u0041 {\"q\"}\n"
 	    "PROJECTS\nproject_id;cost;name\nx;10;\"X; the one\"\n"
 	    "y;20.5;Y\nz;5;Z\n"
 	    "VOTES\nvoter_id;vote;points\nA;z,x,y;3,2,1\nB;y,z;3,2\n"
@@ -506,6 +507,9 @@ static void test_round_trip_hand(void **state)
 	assert_non_null(strstr(text, "rule;greedy\n"));
 	assert_non_null(strstr(text, "num_votes;3\n"));
 	assert_non_null(strstr(text, "budget;100.25\n"));
+	/* META text goes through pb_meta (SQLite JSON1) unchanged. */
+	assert_non_null(strstr(
+	    text, "note;\"back\\slash \xc5\xbc \\u0041 {\"\"q\"\"}\"\n"));
 	assert_non_null(strstr(text, "x;10;1;\"X; the one\";1\n"));
 	assert_non_null(strstr(text, "A;z,x,y;3,2,1\n"));
 	assert_non_null(strstr(text, "C;;\n"));

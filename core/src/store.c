@@ -618,6 +618,109 @@ void sayso_store_close(struct sayso_store *st)
 	free(st);
 }
 
+/* Which files exist decides between opening and creating (*creating):
+ * INIT refuses an existing database or secret; an absent database is made
+ * only with CREATE (never read-only), and never beside a stray secret. */
+static enum sayso_err check_files(struct sayso_store *st, const char *path,
+				  const char *spath, unsigned flags,
+				  bool *creating)
+{
+	bool db_exists = file_exists(path);
+	bool secret_exists = file_exists(spath);
+
+	if (flags & SAYSO_STORE_INIT) {
+		if (db_exists || secret_exists)
+			return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+						"%s already exists; refusing "
+						"to overwrite it",
+						db_exists ? path : spath);
+		*creating = true;
+	} else if (!db_exists) {
+		if (!(flags & SAYSO_STORE_CREATE) || st->readonly)
+			return sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+						"%s: no such database (create "
+						"it with 'sayso-admin init')",
+						path);
+		if (secret_exists)
+			return sayso_store_fail(
+			    st, SAYSO_ERR_SECRET,
+			    "%s exists without its database %s; "
+			    "refusing to guess",
+			    spath, path);
+		*creating = true;
+	}
+	return SAYSO_OK;
+}
+
+/* The site secret: random for :memory:, written when creating, otherwise
+ * read (unless NOSECRET) and checked against the database's site check. */
+static enum sayso_err setup_secret(struct sayso_store *st, const char *spath,
+				   unsigned flags, bool memory, bool creating)
+{
+	enum sayso_err e;
+	char stored_check[80];
+	bool have_check = false;
+
+	e = meta_get(st, "site_check", stored_check, sizeof stored_check,
+		     &have_check);
+	if (e != SAYSO_OK)
+		return e;
+	if (memory) {
+		unsigned char sec[SAYSO_SECRET_LEN];
+		if ((e = sayso_random_bytes(sec, sizeof sec)) == SAYSO_OK)
+			e = sayso_store_set_secret(st, sec);
+		OPENSSL_cleanse(sec, sizeof sec);
+		return e;
+	}
+	if (creating) {
+		if ((e = write_secret(st, spath)) != SAYSO_OK ||
+		    (e = compute_site_check(st)) != SAYSO_OK)
+			return e;
+		return meta_set(st, "site_check", st->site_check);
+	}
+	if (have_check)
+		memcpy(st->site_check, stored_check, sizeof st->site_check - 1);
+	if (flags & SAYSO_STORE_NOSECRET)
+		return SAYSO_OK;
+	if ((e = read_secret(st, spath)) != SAYSO_OK)
+		return e;
+	char stored[65];
+	memcpy(stored, st->site_check, sizeof stored);
+	if ((e = compute_site_check(st)) != SAYSO_OK)
+		return e;
+	if (have_check && strcmp(stored, st->site_check) != 0)
+		return sayso_store_fail(st, SAYSO_ERR_SECRET,
+					"%s does not belong to the database "
+					"%s (another site's secret)",
+					spath, st->path);
+	if (!have_check && !st->readonly)
+		return meta_set(st, "site_check", st->site_check);
+	return SAYSO_OK;
+}
+
+/* The device id kept in the database, or a new random "db-XXXXXX". */
+static enum sayso_err setup_device(struct sayso_store *st)
+{
+	enum sayso_err e;
+	char dev[65];
+	bool have_dev = false;
+
+	if ((e = meta_get(st, "device_id", dev, sizeof dev, &have_dev)) !=
+	    SAYSO_OK)
+		return e;
+	if (have_dev) {
+		memcpy(st->device, dev, sizeof st->device);
+		return SAYSO_OK;
+	}
+	char rnd[9];
+	if ((e = sayso_random_code(rnd, sizeof rnd, 6)) != SAYSO_OK)
+		return e;
+	snprintf(st->device, sizeof st->device, "db-%s", rnd);
+	if (!st->readonly)
+		return meta_set(st, "device_id", st->device);
+	return SAYSO_OK;
+}
+
 enum sayso_err sayso_store_open(const char *path, unsigned flags,
 				struct sayso_store **out, char *errbuf,
 				size_t errsz)
@@ -637,37 +740,11 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 	st->readonly = (flags & SAYSO_STORE_READONLY) != 0;
 	char spath[1100];
 	secret_path(path, spath, sizeof spath);
-	bool db_exists = !memory && file_exists(path);
-	bool secret_exists = !memory && file_exists(spath);
 	bool creating = false;
 
-	if (!memory && (flags & SAYSO_STORE_INIT)) {
-		if (db_exists || secret_exists) {
-			e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					     "%s already exists; refusing to "
-					     "overwrite it",
-					     db_exists ? path : spath);
-			goto fail;
-		}
-		creating = true;
-	} else if (!memory && !db_exists) {
-		if (!(flags & SAYSO_STORE_CREATE) || st->readonly) {
-			e = sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
-					     "%s: no such database (create it "
-					     "with 'sayso-admin init')",
-					     path);
-			goto fail;
-		}
-		if (secret_exists) {
-			e = sayso_store_fail(
-			    st, SAYSO_ERR_SECRET,
-			    "%s exists without its database %s; "
-			    "refusing to guess",
-			    spath, path);
-			goto fail;
-		}
-		creating = true;
-	}
+	if (!memory &&
+	    (e = check_files(st, path, spath, flags, &creating)) != SAYSO_OK)
+		goto fail;
 
 	int oflags = st->readonly ? SQLITE_OPEN_READONLY
 				  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -698,67 +775,10 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 	if (e != SAYSO_OK)
 		goto fail;
 
-	char stored_check[80];
-	bool have_check = false;
-	e = meta_get(st, "site_check", stored_check, sizeof stored_check,
-		     &have_check);
-	if (e != SAYSO_OK)
+	if ((e = setup_secret(st, spath, flags, memory, creating)) != SAYSO_OK)
 		goto fail;
-
-	if (memory) {
-		unsigned char sec[SAYSO_SECRET_LEN];
-		if ((e = sayso_random_bytes(sec, sizeof sec)) != SAYSO_OK ||
-		    (e = sayso_store_set_secret(st, sec)) != SAYSO_OK)
-			goto fail;
-		OPENSSL_cleanse(sec, sizeof sec);
-	} else if (creating) {
-		if ((e = write_secret(st, spath)) != SAYSO_OK)
-			goto fail;
-		if ((e = compute_site_check(st)) != SAYSO_OK ||
-		    (e = meta_set(st, "site_check", st->site_check)) !=
-			SAYSO_OK)
-			goto fail;
-	} else {
-		if (have_check)
-			memcpy(st->site_check, stored_check,
-			       sizeof st->site_check - 1);
-		if (!(flags & SAYSO_STORE_NOSECRET)) {
-			if ((e = read_secret(st, spath)) != SAYSO_OK)
-				goto fail;
-			char stored[65];
-			memcpy(stored, st->site_check, sizeof stored);
-			if ((e = compute_site_check(st)) != SAYSO_OK)
-				goto fail;
-			if (have_check && strcmp(stored, st->site_check) != 0) {
-				e = sayso_store_fail(
-				    st, SAYSO_ERR_SECRET,
-				    "%s does not belong to the database %s "
-				    "(another site's secret)",
-				    spath, path);
-				goto fail;
-			}
-			if (!have_check && !st->readonly &&
-			    (e = meta_set(st, "site_check", st->site_check)) !=
-				SAYSO_OK)
-				goto fail;
-		}
-	}
-	char dev[65];
-	bool have_dev = false;
-	if ((e = meta_get(st, "device_id", dev, sizeof dev, &have_dev)) !=
-	    SAYSO_OK)
+	if ((e = setup_device(st)) != SAYSO_OK)
 		goto fail;
-	if (have_dev) {
-		memcpy(st->device, dev, sizeof st->device);
-	} else {
-		char rnd[9];
-		if ((e = sayso_random_code(rnd, sizeof rnd, 6)) != SAYSO_OK)
-			goto fail;
-		snprintf(st->device, sizeof st->device, "db-%s", rnd);
-		if (!st->readonly &&
-		    (e = meta_set(st, "device_id", st->device)) != SAYSO_OK)
-			goto fail;
-	}
 	*out = st;
 	return SAYSO_OK;
 fail:

@@ -172,115 +172,112 @@ static void restore_cache(sqlite3 *db, int64_t old)
 	sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
-enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
-				      const struct sayso_pb *pb,
-				      const char *name, const char *code,
-				      const char *actor, int64_t *round_id,
-				      char *errbuf, size_t errsz)
-{
-	const struct sayso_election *e;
-	char codebuf[SAYSO_CODE_MAX], title[SAYSO_TITLE_MAX], cast_at[40];
+/* What one import writes, worked out before the transaction. */
+struct pbimport {
+	struct sayso_store *st;
+	const struct sayso_pb *pb;
+	const char *name, *actor, *device;
+	char code[SAYSO_CODE_MAX], title[SAYSO_TITLE_MAX], cast_at[40];
 	char currency[4];
-	const char *device, *v;
-	char *json = NULL;
-	int64_t rid = 0, *pids = NULL, div = 1, budget, old_cache = 0;
-	sqlite3_stmt *s;
-	sqlite3 *db;
-	enum sayso_err err;
-	size_t i, j;
+	int64_t div;   /* parser hundredths per stored minor unit */
+	int64_t rid;   /* the new round */
+	int64_t *pids; /* per project: its new row id */
+	char *json;    /* pb_meta */
+};
 
-	if (!st || !pb || !pb->e)
-		return SAYSO_ERR_INVAL;
-	e = pb->e;
-	if (!name)
-		name = "<input>";
+/* Code, title, currency, ballot time and device of the new round.
+ * SAYSO_ERR_INVAL (message in errbuf) for a bad code. */
+static enum sayso_err import_prepare(struct pbimport *im, const char *code,
+				     char *errbuf, size_t errsz)
+{
+	const struct sayso_pb *pb = im->pb;
+	const char *v;
+
 	if (code && *code)
-		sayso_strlcpy_utf8(codebuf, code, sizeof codebuf);
+		sayso_strlcpy_utf8(im->code, code, sizeof im->code);
 	else
-		code_from_name(name, codebuf, sizeof codebuf);
-	if (!valid_code(code && *code ? code : codebuf)) {
+		code_from_name(im->name, im->code, sizeof im->code);
+	if (!valid_code(code && *code ? code : im->code)) {
 		sayso_errbuf_set(
 		    errbuf, errsz,
 		    "round code \"%s\": use 1 to 32 letters, digits, _ or -",
-		    code && *code ? code : codebuf);
+		    code && *code ? code : im->code);
 		return SAYSO_ERR_INVAL;
 	}
-	if (!actor || !*actor)
-		actor = "import.pb";
-	sayso_strlcpy_utf8(currency, pb->currency[0] ? pb->currency : "GBP",
-			   sizeof currency);
+	sayso_strlcpy_utf8(im->currency, pb->currency[0] ? pb->currency : "GBP",
+			   sizeof im->currency);
 	/* The parser keeps hundredths; a zero-decimal currency stores whole
 	 * units (amounts are rounded down). */
-	div = 100 / sayso_currency_unit(currency);
-	budget = e->budget / div;
+	im->div = 100 / sayso_currency_unit(im->currency);
 	v = sayso_pb_meta_get(pb, "description");
 	if (v && *v) {
-		sayso_strlcpy_utf8(title, v, sizeof title);
+		sayso_strlcpy_utf8(im->title, v, sizeof im->title);
 	} else {
 		const char *unit = sayso_pb_meta_get(pb, "unit"),
 			   *inst = sayso_pb_meta_get(pb, "instance");
 		if (unit && *unit)
-			snprintf(title, sizeof title, "%s %s", unit,
+			snprintf(im->title, sizeof im->title, "%s %s", unit,
 				 inst ? inst : "");
 		else
-			snprintf(title, sizeof title, "%s", codebuf);
+			snprintf(im->title, sizeof im->title, "%s", im->code);
 	}
-	meta_date(sayso_pb_meta_get(pb, "date_end"), cast_at, sizeof cast_at);
-	device = sayso_store_device(st);
-	if (!device || !*device)
-		device = "import";
-	json = meta_to_json(st, pb, &err);
-	pids = malloc((e->nprojects ? e->nprojects : 1) * sizeof *pids);
-	if (!json || !pids) {
-		free(json);
-		free(pids);
-		if (json || err == SAYSO_ERR_NOMEM || err == SAYSO_OK) {
-			sayso_errbuf_set(errbuf, errsz, "out of memory");
-			return SAYSO_ERR_NOMEM;
-		}
-		sayso_errbuf_set(errbuf, errsz, "%s: META: %s", name,
-				 sayso_strerror(err));
-		return err;
+	meta_date(sayso_pb_meta_get(pb, "date_end"), im->cast_at,
+		  sizeof im->cast_at);
+	im->device = sayso_store_device(im->st);
+	if (!im->device || !*im->device)
+		im->device = "import";
+	return SAYSO_OK;
+}
+
+/* A big import is one transaction: give SQLite room to keep it in memory
+ * until the commit instead of spilling pages mid-way (64 MB at most).
+ * Returns the old setting for restore_cache (0: nothing changed). */
+static int64_t raise_cache(sqlite3 *db)
+{
+	sqlite3_stmt *cs = NULL;
+	int64_t old_cache = 0;
+	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &cs, NULL) ==
+		SQLITE_OK &&
+	    sqlite3_step(cs) == SQLITE_ROW)
+		old_cache = sqlite3_column_int64(cs, 0);
+	sqlite3_finalize(cs);
+	if (old_cache > -65536 && old_cache < 16384) {
+		sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL,
+			     NULL);
+		return old_cache;
 	}
-	db = sayso_store_sqlite(st);
-	/* A big import is one transaction: give SQLite room to keep it in
-	 * memory until the commit instead of spilling pages mid-way
-	 * (64 MB at most, restored afterwards). */
-	{
-		sqlite3_stmt *cs = NULL;
-		if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &cs,
-				       NULL) == SQLITE_OK &&
-		    sqlite3_step(cs) == SQLITE_ROW)
-			old_cache = sqlite3_column_int64(cs, 0);
-		sqlite3_finalize(cs);
-		if (old_cache > -65536 && old_cache < 16384)
-			sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL,
-				     NULL, NULL);
-		else
-			old_cache = 0;
-	}
-	if ((err = sayso_store_begin(st)) != SAYSO_OK) {
-		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		restore_cache(db, old_cache);
-		free(json);
-		free(pids);
-		return err;
-	}
-	/* Codes are case-insensitive (migration 0002). */
-	s = sayso_store_stmt(
+	return 0;
+}
+
+/* Steps s to DONE and resets it; the SQL error named by what otherwise. */
+static enum sayso_err step_done(struct sayso_store *st, sqlite3_stmt *s,
+				const char *what)
+{
+	enum sayso_err err = SAYSO_OK;
+	if (sqlite3_step(s) != SQLITE_DONE)
+		err = sayso_store_sqlfail(st, what);
+	sqlite3_reset(s);
+	return err;
+}
+
+/* The round row (refused when its code exists in any case: migration
+ * 0002 made codes case-insensitive). */
+static enum sayso_err import_round(struct pbimport *im)
+{
+	struct sayso_store *st = im->st;
+	const struct sayso_pb *pb = im->pb;
+	const struct sayso_election *e = pb->e;
+	sqlite3_stmt *s = sayso_store_stmt(
 	    st, "SELECT 1 FROM rounds WHERE code = ?1 COLLATE NOCASE");
-	if (!s) {
-		err = SAYSO_ERR_DB;
-		goto fail;
-	}
-	sqlite3_bind_text(s, 1, codebuf, -1, SQLITE_STATIC);
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, im->code, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		sqlite3_reset(s);
-		err = sayso_store_fail(st, SAYSO_ERR_EXISTS,
-				       "a round with code '%s' already exists "
-				       "(choose another with --code)",
-				       codebuf);
-		goto fail;
+		return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+					"a round with code '%s' already "
+					"exists (choose another with --code)",
+					im->code);
 	}
 	sqlite3_reset(s);
 	s = sayso_store_stmt(
@@ -289,137 +286,179 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 		"max_sum_points, state, imported, pb_meta, created_at) "
 		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'closed', 1, "
 		"?10, ?11)");
-	if (!s) {
-		err = SAYSO_ERR_DB;
-		goto fail;
-	}
-	{
-		char now[SAYSO_TIME_LEN + 1];
-		sayso_now_text(now, sizeof now);
-		sqlite3_bind_text(s, 1, codebuf, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, title, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, budget);
-		sqlite3_bind_text(s, 4, currency, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, sayso_ballot_kind_name(e->kind), -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_int(s, 6, pb->min_length > 0 ? pb->min_length : 1);
-		sqlite3_bind_int(s, 7, pb->max_length);
-		sqlite3_bind_int(s, 8, pb->max_points);
-		sqlite3_bind_int(s, 9, pb->max_sum_points);
-		sqlite3_bind_text(s, 10, json, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 11, now, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			err = sayso_store_sqlfail(st, "creating the round");
-			sqlite3_reset(s);
-			goto fail;
-		}
-		sqlite3_reset(s);
-	}
-	rid = sqlite3_last_insert_rowid(db);
+	if (!s)
+		return SAYSO_ERR_DB;
+	char now[SAYSO_TIME_LEN + 1];
+	sayso_now_text(now, sizeof now);
+	sqlite3_bind_text(s, 1, im->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, im->title, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, e->budget / im->div);
+	sqlite3_bind_text(s, 4, im->currency, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, sayso_ballot_kind_name(e->kind), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, pb->min_length > 0 ? pb->min_length : 1);
+	sqlite3_bind_int(s, 7, pb->max_length);
+	sqlite3_bind_int(s, 8, pb->max_points);
+	sqlite3_bind_int(s, 9, pb->max_sum_points);
+	sqlite3_bind_text(s, 10, im->json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, now, -1, SQLITE_TRANSIENT);
+	enum sayso_err err = step_done(st, s, "creating the round");
+	if (err == SAYSO_OK)
+		im->rid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	return err;
+}
 
-	s = sayso_store_stmt(st, "INSERT INTO projects(round_id, number, "
-				 "ext_id, title, cost) "
-				 "VALUES(?1, ?2, ?3, ?4, ?5)");
-	if (!s) {
-		err = SAYSO_ERR_DB;
-		goto fail;
-	}
-	for (i = 0; i < e->nprojects; i++) {
+static enum sayso_err import_projects(struct pbimport *im)
+{
+	struct sayso_store *st = im->st;
+	const struct sayso_election *e = im->pb->e;
+	sqlite3_stmt *s = sayso_store_stmt(st, "INSERT INTO projects(round_id, "
+					       "number, ext_id, title, cost) "
+					       "VALUES(?1, ?2, ?3, ?4, ?5)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	for (size_t i = 0; i < e->nprojects; i++) {
 		const struct sayso_eproject *p = &e->projects[i];
-		sqlite3_bind_int64(s, 1, rid);
+		sqlite3_bind_int64(s, 1, im->rid);
 		sqlite3_bind_int64(s, 2, (int64_t)i + 1);
 		sqlite3_bind_text(s, 3, p->id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4, p->title[0] ? p->title : p->id, -1,
 				  SQLITE_STATIC);
-		sqlite3_bind_int64(s, 5, p->cost / div);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			err = sayso_store_sqlfail(st, "adding a project");
-			sqlite3_reset(s);
-			goto fail;
-		}
-		sqlite3_reset(s);
-		pids[i] = sqlite3_last_insert_rowid(db);
+		sqlite3_bind_int64(s, 5, p->cost / im->div);
+		enum sayso_err err = step_done(st, s, "adding a project");
+		if (err != SAYSO_OK)
+			return err;
+		im->pids[i] = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
 	}
+	return SAYSO_OK;
+}
 
-	for (i = 0; i < e->nvoters; i++) {
-		char uid[SAYSO_UID_LEN + 1];
-		int64_t bid;
-		bool ordinal = e->kind == SAYSO_BALLOT_ORDINAL;
+/* One ballot and its items for voter i. */
+static enum sayso_err import_ballot(struct pbimport *im, size_t i)
+{
+	struct sayso_store *st = im->st;
+	const struct sayso_election *e = im->pb->e;
+	bool ordinal = e->kind == SAYSO_BALLOT_ORDINAL;
+	char uid[SAYSO_UID_LEN + 1];
+	enum sayso_err err;
 
-		if ((err = sayso_uid_new(uid, sizeof uid)) != SAYSO_OK) {
-			err = sayso_store_fail(st, err, "making a ballot id");
-			goto fail;
-		}
-		s = sayso_store_stmt(st, "INSERT INTO ballots(uid, round_id, "
-					 "channel, device_id, cast_at, "
-					 "status, ext_voter) VALUES(?1, ?2, "
-					 "'import', ?3, ?4, 'counted', ?5)");
-		if (!s) {
-			err = SAYSO_ERR_DB;
-			goto fail;
-		}
-		sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, rid);
-		sqlite3_bind_text(s, 3, device, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, cast_at, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, pb->voter_ids[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			err = sayso_store_sqlfail(st, "adding a ballot");
-			sqlite3_reset(s);
-			goto fail;
-		}
-		sqlite3_reset(s);
-		bid = sqlite3_last_insert_rowid(db);
-		s = sayso_store_stmt(st, "INSERT INTO ballot_items(ballot_id, "
-					 "project_id, points, rank) "
-					 "VALUES(?1, ?2, ?3, ?4)");
-		if (!s) {
-			err = SAYSO_ERR_DB;
-			goto fail;
-		}
-		for (j = e->voter_start[i]; j < e->voter_start[i + 1]; j++) {
-			sqlite3_bind_int64(s, 1, bid);
-			sqlite3_bind_int64(s, 2, pids[e->pick_project[j]]);
-			sqlite3_bind_int(s, 3, e->pick_points[j]);
-			sqlite3_bind_int64(
-			    s, 4,
-			    ordinal ? (int64_t)(j - e->voter_start[i]) + 1 : 0);
-			if (sqlite3_step(s) != SQLITE_DONE) {
-				err = sayso_store_sqlfail(st, "adding a ballot "
-							      "item");
-				sqlite3_reset(s);
-				goto fail;
-			}
-			sqlite3_reset(s);
-		}
+	if ((err = sayso_uid_new(uid, sizeof uid)) != SAYSO_OK)
+		return sayso_store_fail(st, err, "making a ballot id");
+	sqlite3_stmt *s = sayso_store_stmt(
+	    st, "INSERT INTO ballots(uid, round_id, channel, device_id, "
+		"cast_at, status, ext_voter) VALUES(?1, ?2, 'import', ?3, ?4, "
+		"'counted', ?5)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, im->rid);
+	sqlite3_bind_text(s, 3, im->device, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, im->cast_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, im->pb->voter_ids[i], -1, SQLITE_STATIC);
+	if ((err = step_done(st, s, "adding a ballot")) != SAYSO_OK)
+		return err;
+	int64_t bid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	s = sayso_store_stmt(st, "INSERT INTO ballot_items(ballot_id, "
+				 "project_id, points, rank) "
+				 "VALUES(?1, ?2, ?3, ?4)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	for (size_t j = e->voter_start[i]; j < e->voter_start[i + 1]; j++) {
+		sqlite3_bind_int64(s, 1, bid);
+		sqlite3_bind_int64(s, 2, im->pids[e->pick_project[j]]);
+		sqlite3_bind_int(s, 3, e->pick_points[j]);
+		sqlite3_bind_int64(
+		    s, 4, ordinal ? (int64_t)(j - e->voter_start[i]) + 1 : 0);
+		if ((err = step_done(st, s, "adding a ballot item")) !=
+		    SAYSO_OK)
+			return err;
 	}
-	err = sayso_store_audit(st, actor, "round.import",
-				"code=%s file=%s projects=%zu ballots=%zu "
-				"vote_type=%s",
-				codebuf, name, e->nprojects, e->nvoters,
-				pb->vote_type);
-	if (err != SAYSO_OK)
-		goto fail;
-	if ((err = sayso_store_commit(st)) != SAYSO_OK) {
-		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		sayso_store_rollback(st);
-		restore_cache(db, old_cache);
-		free(json);
-		free(pids);
+	return SAYSO_OK;
+}
+
+/* Everything inside the transaction. */
+static enum sayso_err import_all(struct pbimport *im)
+{
+	const struct sayso_election *e = im->pb->e;
+	enum sayso_err err;
+
+	if ((err = import_round(im)) != SAYSO_OK ||
+	    (err = import_projects(im)) != SAYSO_OK)
+		return err;
+	for (size_t i = 0; i < e->nvoters; i++)
+		if ((err = import_ballot(im, i)) != SAYSO_OK)
+			return err;
+	return sayso_store_audit(im->st, im->actor, "round.import",
+				 "code=%s file=%s projects=%zu ballots=%zu "
+				 "vote_type=%s",
+				 im->code, im->name, e->nprojects, e->nvoters,
+				 im->pb->vote_type);
+}
+
+enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
+				      const struct sayso_pb *pb,
+				      const char *name, const char *code,
+				      const char *actor, int64_t *round_id,
+				      char *errbuf, size_t errsz)
+{
+	struct pbimport im = {0};
+	enum sayso_err err;
+	int64_t old_cache = 0;
+	bool began = false, named = true;
+	sqlite3 *db;
+
+	if (!st || !pb || !pb->e)
+		return SAYSO_ERR_INVAL;
+	im.st = st;
+	im.pb = pb;
+	im.name = name ? name : "<input>";
+	im.actor = actor && *actor ? actor : "import.pb";
+	if ((err = import_prepare(&im, code, errbuf, errsz)) != SAYSO_OK)
+		return err;
+	im.json = meta_to_json(st, pb, &err);
+	im.pids =
+	    malloc((pb->e->nprojects ? pb->e->nprojects : 1) * sizeof *im.pids);
+	if (!im.json || !im.pids) {
+		free(im.json);
+		free(im.pids);
+		if (im.json || err == SAYSO_ERR_NOMEM || err == SAYSO_OK) {
+			sayso_errbuf_set(errbuf, errsz, "out of memory");
+			return SAYSO_ERR_NOMEM;
+		}
+		sayso_errbuf_set(errbuf, errsz, "%s: META: %s", im.name,
+				 sayso_strerror(err));
 		return err;
 	}
+	db = sayso_store_sqlite(st);
+	old_cache = raise_cache(db);
+	if ((err = sayso_store_begin(st)) != SAYSO_OK) {
+		named = false;
+		goto out;
+	}
+	began = true;
+	if ((err = import_all(&im)) != SAYSO_OK)
+		goto out;
+	/* A failed top-level commit has rolled back already (then the
+	 * rollback below is a no-op); a failed nested one has not. */
+	if ((err = sayso_store_commit(st)) != SAYSO_OK)
+		named = false;
+out:
+	/* The one cleanup path. */
+	if (err != SAYSO_OK) {
+		if (named)
+			sayso_errbuf_set(errbuf, errsz, "%s: %s", im.name,
+					 sayso_store_errmsg(st));
+		else
+			sayso_errbuf_set(errbuf, errsz, "%s",
+					 sayso_store_errmsg(st));
+		if (began)
+			sayso_store_rollback(st);
+	}
 	restore_cache(db, old_cache);
-	free(json);
-	free(pids);
-	if (round_id)
-		*round_id = rid;
-	return SAYSO_OK;
-fail:
-	sayso_errbuf_set(errbuf, errsz, "%s: %s", name, sayso_store_errmsg(st));
-	sayso_store_rollback(st);
-	restore_cache(db, old_cache);
-	free(json);
-	free(pids);
+	free(im.json);
+	free(im.pids);
+	if (err == SAYSO_OK && round_id)
+		*round_id = im.rid;
 	return err;
 }
 

@@ -532,102 +532,74 @@ static const char *const rewritten[] = {
     "vote_type",   "rule",	   "currency",
 };
 
-enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
-			       enum sayso_rule rule, FILE *out, char *errbuf,
-			       size_t errsz)
+/* The META pairs stored with the round into *meta (left empty when
+ * pb_meta is absent or damaged: META is then written from scratch). */
+static enum sayso_err export_meta_read(struct sayso_store *st, int64_t round_id,
+				       struct sayso_pb *meta, char *errbuf,
+				       size_t errsz)
 {
-	struct sayso_round r;
-	struct sayso_election *e = NULL;
-	struct sayso_pb meta = {0};
-	struct sayso_tally t = {0};
+	enum sayso_err err = SAYSO_OK;
 	sqlite3_stmt *s;
-	enum sayso_err err;
-	const char *vote_type, *rulename;
-	bool points, cumulative;
-	char num[32];
-	size_t i;
-	int rc;
 
-	if (!st || !out)
-		return SAYSO_ERR_INVAL;
-	if ((err = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK) {
-		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		return err;
-	}
-	if ((err = sayso_store_read_begin(st)) != SAYSO_OK) {
-		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		return err;
-	}
-	if ((err = sayso_election_load(st, round_id, &e)) != SAYSO_OK) {
-		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		goto out;
-	}
-	if (rule != SAYSO_RULE_APPROVAL &&
-	    (err = sayso_tally_run(e, rule, &t, errbuf, errsz)) != SAYSO_OK)
-		goto out;
 	s = sayso_store_stmt(st, "SELECT pb_meta FROM rounds WHERE id = ?1");
 	if (!s) {
 		err = SAYSO_ERR_DB;
 		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		goto out;
+		return err;
 	}
 	sqlite3_bind_int64(s, 1, round_id);
 	if (sqlite3_step(s) == SQLITE_ROW &&
 	    sqlite3_column_type(s, 0) == SQLITE_TEXT) {
 		err = meta_from_json(
-		    st, (const char *)sqlite3_column_text(s, 0), &meta);
+		    st, (const char *)sqlite3_column_text(s, 0), meta);
 		if (err == SAYSO_ERR_NOMEM) {
 			sqlite3_reset(s);
 			sayso_errbuf_set(errbuf, errsz, "out of memory");
-			goto out;
+			return err;
 		}
 		err = SAYSO_OK; /* damaged pb_meta: written from scratch */
 	}
 	sqlite3_reset(s);
 
-	cumulative = r.kind == SAYSO_BALLOT_CUMULATIVE;
-	switch (r.kind) {
-	case SAYSO_BALLOT_CUMULATIVE:
-		vote_type = "cumulative";
-		points = true;
-		break;
-	case SAYSO_BALLOT_ORDINAL:
-		vote_type = "ordinal";
-		points = true;
-		break;
-	case SAYSO_BALLOT_APPROVAL:
-	case SAYSO_BALLOT_KNAPSACK:
-	default:
-		vote_type = "approval";
-		points = false;
-		break;
-	}
+	return err;
+}
+
+/* The META section: the stored pairs, then what the round says now. */
+static void export_meta_write(FILE *out, const struct sayso_round *rp,
+			      const struct sayso_election *e,
+			      const struct sayso_pb *mp, enum sayso_rule rule,
+			      const char *vote_type, bool points)
+{
+	const char *rulename;
+	char num[32];
+	size_t i;
+
 	if (rule == SAYSO_RULE_GREEDY)
 		rulename = "greedy";
 	else if (rule == SAYSO_RULE_MES)
 		rulename = "equalshares/add1";
 	else {
-		const char *old = sayso_pb_meta_get(&meta, "rule");
+		const char *old = sayso_pb_meta_get(mp, "rule");
 		rulename = old && *old ? old : "unknown";
 	}
 
 	fputs("META\nkey;value\n", out);
 	{
-		const char *d = sayso_pb_meta_get(&meta, "description");
-		put_kv(out, "description", d && *d ? d : r.title);
+		const char *d = sayso_pb_meta_get(mp, "description");
+		put_kv(out, "description", d && *d ? d : rp->title);
 	}
-	for (i = 0; i < meta.nmeta; i++) {
+	for (i = 0; i < mp->nmeta; i++) {
 		bool skip = false;
 		for (size_t k = 0; k < sizeof rewritten / sizeof *rewritten;
 		     k++)
-			if (strcasecmp(meta.meta[i].key, rewritten[k]) == 0)
+			if (strcasecmp(mp->meta[i].key, rewritten[k]) == 0)
 				skip = true;
 		if (!points &&
-		    (strcasecmp(meta.meta[i].key, "max_points") == 0 ||
-		     strcasecmp(meta.meta[i].key, "max_sum_points") == 0))
+		    (strcasecmp(mp->meta[i].key, "max_points") == 0 ||
+		     strcasecmp(mp->meta[i].key, "max_sum_points") == 0))
 			skip = true;
 		if (!skip)
-			put_kv(out, meta.meta[i].key, meta.meta[i].value);
+			put_kv(out, mp->meta[i].key, mp->meta[i].value);
 	}
 	snprintf(num, sizeof num, "%zu", e->nprojects);
 	put_kv(out, "num_projects", num);
@@ -638,23 +610,30 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	fputc('\n', out);
 	put_kv(out, "vote_type", vote_type);
 	put_kv(out, "rule", rulename);
-	put_kv(out, "currency", r.currency);
-	if (!sayso_pb_meta_get(&meta, "max_sum_cost") &&
-	    r.kind == SAYSO_BALLOT_KNAPSACK) {
+	put_kv(out, "currency", rp->currency);
+	if (!sayso_pb_meta_get(mp, "max_sum_cost") &&
+	    rp->kind == SAYSO_BALLOT_KNAPSACK) {
 		fputs("max_sum_cost;", out);
 		put_money(out, e->budget, e->unit);
 		fputc('\n', out);
 	}
-	if (!sayso_pb_meta_get(&meta, "max_length") && r.max_picks > 0)
-		fprintf(out, "max_length;%d\n", r.max_picks);
-	if (r.kind == SAYSO_BALLOT_CUMULATIVE) {
-		if (!sayso_pb_meta_get(&meta, "max_points") && r.max_points > 0)
-			fprintf(out, "max_points;%d\n", r.max_points);
-		if (!sayso_pb_meta_get(&meta, "max_sum_points"))
+	if (!sayso_pb_meta_get(mp, "max_length") && rp->max_picks > 0)
+		fprintf(out, "max_length;%d\n", rp->max_picks);
+	if (rp->kind == SAYSO_BALLOT_CUMULATIVE) {
+		if (!sayso_pb_meta_get(mp, "max_points") && rp->max_points > 0)
+			fprintf(out, "max_points;%d\n", rp->max_points);
+		if (!sayso_pb_meta_get(mp, "max_sum_points"))
 			fprintf(out, "max_sum_points;%d\n",
-				r.max_sum_points > 0 ? r.max_sum_points
-						     : 1000000);
+				rp->max_sum_points > 0 ? rp->max_sum_points
+						       : 1000000);
 	}
+}
+
+/* The PROJECTS section (with `selected` when a rule ran). */
+static void export_projects(FILE *out, const struct sayso_election *e,
+			    const struct sayso_tally *tp, enum sayso_rule rule)
+{
+	size_t i;
 
 	fputs(rule != SAYSO_RULE_APPROVAL
 		  ? "PROJECTS\nproject_id;cost;votes;name;selected\n"
@@ -668,9 +647,20 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 		fprintf(out, ";%lld;", (long long)p->votes);
 		put_field(out, p->title);
 		if (rule != SAYSO_RULE_APPROVAL)
-			fprintf(out, ";%d", t.projects[i].selected ? 1 : 0);
+			fprintf(out, ";%d", tp->projects[i].selected ? 1 : 0);
 		fputc('\n', out);
 	}
+}
+
+/* The VOTES section, from the database in ballot order. */
+static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
+				   const struct sayso_election *e, FILE *out,
+				   bool points, bool cumulative, char *errbuf,
+				   size_t errsz)
+{
+	enum sayso_err err = SAYSO_OK;
+	sqlite3_stmt *s;
+	int rc;
 
 	/* VOTES in ballot order; items in rank order (then project number),
 	 * straight from the database so that ordinal ranks are kept. */
@@ -687,7 +677,7 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	if (!s) {
 		err = SAYSO_ERR_DB;
 		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		goto out;
+		return err;
 	}
 	sqlite3_bind_int64(s, 1, round_id);
 	{
@@ -754,18 +744,76 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 			err = sayso_store_sqlfail(st, "reading ballots");
 			sayso_errbuf_set(errbuf, errsz, "%s",
 					 sayso_store_errmsg(st));
-			goto out;
+			return err;
 		}
 		if (trunc) {
 			err = SAYSO_ERR_TOOBIG;
 			sayso_errbuf_set(errbuf, errsz,
 					 "a ballot has too many points "
 					 "to write");
-			goto out;
+			return err;
 		}
 		if (last >= 0)
 			end_vote(out, points, cumulative, ptsbuf, plen);
 	}
+	return err;
+}
+
+enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
+			       enum sayso_rule rule, FILE *out, char *errbuf,
+			       size_t errsz)
+{
+	struct sayso_round r;
+	struct sayso_election *e = NULL;
+	struct sayso_pb meta = {0};
+	struct sayso_tally t = {0};
+	enum sayso_err err;
+	const char *vote_type;
+	bool points, cumulative;
+	size_t i;
+
+	if (!st || !out)
+		return SAYSO_ERR_INVAL;
+	if ((err = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK) {
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		return err;
+	}
+	if ((err = sayso_store_read_begin(st)) != SAYSO_OK) {
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		return err;
+	}
+	if ((err = sayso_election_load(st, round_id, &e)) != SAYSO_OK) {
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		goto out;
+	}
+	if (rule != SAYSO_RULE_APPROVAL &&
+	    (err = sayso_tally_run(e, rule, &t, errbuf, errsz)) != SAYSO_OK)
+		goto out;
+	if ((err = export_meta_read(st, round_id, &meta, errbuf, errsz)) !=
+	    SAYSO_OK)
+		goto out;
+	cumulative = r.kind == SAYSO_BALLOT_CUMULATIVE;
+	switch (r.kind) {
+	case SAYSO_BALLOT_CUMULATIVE:
+		vote_type = "cumulative";
+		points = true;
+		break;
+	case SAYSO_BALLOT_ORDINAL:
+		vote_type = "ordinal";
+		points = true;
+		break;
+	case SAYSO_BALLOT_APPROVAL:
+	case SAYSO_BALLOT_KNAPSACK:
+	default:
+		vote_type = "approval";
+		points = false;
+		break;
+	}
+	export_meta_write(out, &r, e, &meta, rule, vote_type, points);
+	export_projects(out, e, &t, rule);
+	if ((err = export_votes(st, round_id, e, out, points, cumulative,
+				errbuf, errsz)) != SAYSO_OK)
+		goto out;
 	if (fflush(out) != 0 || ferror(out)) {
 		err = SAYSO_ERR_IO;
 		sayso_errbuf_set(errbuf, errsz,

@@ -830,6 +830,66 @@ static enum sayso_err read_projects(struct pbparse *ps)
 	return SAYSO_OK;
 }
 
+/* The picks of one VOTES row (nv projects in ps->items, np points in
+ * ps->pts) into ps->pick and ps->points: every project known and named once,
+ * points whole numbers >= 1, Borda points for ordinal votes without any. */
+static enum sayso_err vote_picks(struct pbparse *ps, size_t nv, size_t np,
+				 bool use_points)
+{
+	struct sayso_election *e = ps->pb->e;
+	enum sayso_err err;
+	uint32_t stamp;
+	size_t i;
+
+	stamp = (uint32_t)e->nvoters + 1;
+	for (i = 0; i < nv; i++) {
+		size_t pidx;
+		bool pf;
+
+		if ((err = strset_get(&ps->pids, &ps->items[i], false, &pidx,
+				      &pf)) != SAYSO_OK)
+			return err;
+		if (!pf) {
+			char bad[SAYSO_TALLY_ID_MAX];
+			field_copy(&ps->items[i], bad, sizeof bad);
+			rd_err(&ps->r,
+			       "field vote: unknown project "
+			       "\"%s\"",
+			       bad);
+			return SAYSO_ERR_PARSE;
+		}
+		if (ps->seen[pidx] == stamp) {
+			rd_err(&ps->r,
+			       "field vote: project %s "
+			       "appears twice",
+			       e->projects[pidx].id);
+			return SAYSO_ERR_PARSE;
+		}
+		ps->seen[pidx] = stamp;
+		ps->pick[i] = (uint32_t)pidx;
+		if (!use_points) {
+			ps->points[i] = 1;
+		} else if (np == nv) {
+			long pv;
+			if (!parse_int(ps->pts[i], 1, 1000000000L, &pv)) {
+				char bad[24];
+				field_copy(&ps->pts[i], bad, sizeof bad);
+				rd_err(&ps->r,
+				       "field points: bad "
+				       "number \"%s\" (a whole "
+				       "number >= 1)",
+				       bad);
+				return SAYSO_ERR_PARSE;
+			}
+			ps->points[i] = (int32_t)pv;
+		} else {
+			/* Ordinal without points: Borda. */
+			ps->points[i] = (int32_t)(nv - i);
+		}
+	}
+	return SAYSO_OK;
+}
+
 static enum sayso_err read_votes(struct pbparse *ps)
 {
 	struct sayso_pb *pb = ps->pb;
@@ -871,9 +931,8 @@ static enum sayso_err read_votes(struct pbparse *ps)
 		return SAYSO_ERR_NOMEM;
 	for (;;) {
 		struct field vid;
-		size_t nv, np = 0, i, idx;
+		size_t nv, np = 0, idx;
 		bool found;
-		uint32_t stamp;
 
 		err = next_record(&ps->r, ps->f, &ps->nf);
 		if (err == SAYSO_ERR_NOTFOUND)
@@ -934,54 +993,8 @@ static enum sayso_err read_votes(struct pbparse *ps)
 				return SAYSO_ERR_PARSE;
 			}
 		}
-		stamp = (uint32_t)e->nvoters + 1;
-		for (i = 0; i < nv; i++) {
-			size_t pidx;
-			bool pf;
-
-			if ((err = strset_get(&ps->pids, &ps->items[i], false,
-					      &pidx, &pf)) != SAYSO_OK)
-				return err;
-			if (!pf) {
-				char bad[SAYSO_TALLY_ID_MAX];
-				field_copy(&ps->items[i], bad, sizeof bad);
-				rd_err(&ps->r,
-				       "field vote: unknown project "
-				       "\"%s\"",
-				       bad);
-				return SAYSO_ERR_PARSE;
-			}
-			if (ps->seen[pidx] == stamp) {
-				rd_err(&ps->r,
-				       "field vote: project %s "
-				       "appears twice",
-				       e->projects[pidx].id);
-				return SAYSO_ERR_PARSE;
-			}
-			ps->seen[pidx] = stamp;
-			ps->pick[i] = (uint32_t)pidx;
-			if (!use_points) {
-				ps->points[i] = 1;
-			} else if (np == nv) {
-				long pv;
-				if (!parse_int(ps->pts[i], 1, 1000000000L,
-					       &pv)) {
-					char bad[24];
-					field_copy(&ps->pts[i], bad,
-						   sizeof bad);
-					rd_err(&ps->r,
-					       "field points: bad "
-					       "number \"%s\" (a whole "
-					       "number >= 1)",
-					       bad);
-					return SAYSO_ERR_PARSE;
-				}
-				ps->points[i] = (int32_t)pv;
-			} else {
-				/* Ordinal without points: Borda. */
-				ps->points[i] = (int32_t)(nv - i);
-			}
-		}
+		if ((err = vote_picks(ps, nv, np, use_points)) != SAYSO_OK)
+			return err;
 		err = sayso_election_add_voter(e, ps->pick, ps->points, nv);
 		if (err != SAYSO_OK) {
 			rd_err(&ps->r, "field vote: %s", sayso_strerror(err));

@@ -25,6 +25,7 @@
 
 #include "internal.h"
 #include "pabulib_internal.h"
+#include "sayso/buf.h"
 #include "sayso/hash.h"
 #include "sayso/round.h"
 #include "sayso/store.h"
@@ -605,19 +606,14 @@ static enum sayso_err read_meta(struct pbparse *ps)
 			rd_err(&ps->r, "META row with an empty key");
 			return SAYSO_ERR_PARSE;
 		}
-		if (pb->nmeta == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct sayso_pb_meta *nm;
-			if (nc > 4096) {
-				rd_err(&ps->r, "more than 4096 META rows");
-				return SAYSO_ERR_TOOBIG;
-			}
-			nm = realloc(pb->meta, nc * sizeof *nm);
-			if (!nm)
-				return SAYSO_ERR_NOMEM;
-			pb->meta = nm;
-			cap = nc;
+		err = sayso_array_grow(&pb->meta, &cap, pb->nmeta + 1,
+				       sizeof *pb->meta, 4096);
+		if (err == SAYSO_ERR_TOOBIG) {
+			rd_err(&ps->r, "more than 4096 META rows");
+			return err;
 		}
+		if (err != SAYSO_OK)
+			return err;
 		pb->meta[pb->nmeta].key = dup_field(&k);
 		pb->meta[pb->nmeta].value = dup_field(&v);
 		pb->nmeta++;
@@ -811,14 +807,10 @@ static enum sayso_err read_projects(struct pbparse *ps)
 			       sayso_strerror(err));
 			return err;
 		}
-		if (pb->e->nprojects > cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			signed char *ns = realloc(pb->selected, nc);
-			if (!ns)
-				return SAYSO_ERR_NOMEM;
-			pb->selected = ns;
-			cap = nc;
-		}
+		if (sayso_array_grow(&pb->selected, &cap, pb->e->nprojects,
+				     sizeof *pb->selected,
+				     SAYSO_TALLY_MAX_PROJECTS) != SAYSO_OK)
+			return SAYSO_ERR_NOMEM;
 		pb->selected[pb->e->nprojects - 1] = -1;
 		if (csel >= 0 && (size_t)csel < ps->nf) {
 			long sv;
@@ -1101,49 +1093,36 @@ out:
 enum sayso_err sayso_pb_read(FILE *f, const char *name, struct sayso_pb **out,
 			     char *errbuf, size_t errsz)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	enum sayso_err err;
+	struct sayso_buf b;
+	char chunk[65536];
+	size_t r;
+	enum sayso_err err = SAYSO_OK;
 
 	if (!f || !out)
 		return SAYSO_ERR_INVAL;
 	*out = NULL;
 	if (!name)
 		name = "<input>";
-	for (;;) {
-		size_t r;
-		if (cap - len < 65536) {
-			size_t nc = cap ? cap * 2 : 1 << 20;
-			char *nb;
-			if (cap > SAYSO_PB_MAX_BYTES) {
-				free(buf);
-				sayso_errbuf_set(errbuf, errsz,
-						 "%s: larger than %u bytes",
-						 name, SAYSO_PB_MAX_BYTES);
-				return SAYSO_ERR_TOOBIG;
-			}
-			nb = realloc(buf, nc);
-			if (!nb) {
-				free(buf);
-				sayso_errbuf_set(errbuf, errsz,
-						 "%s: out of memory", name);
-				return SAYSO_ERR_NOMEM;
-			}
-			buf = nb;
-			cap = nc;
-		}
-		r = fread(buf + len, 1, cap - len, f);
-		len += r;
-		if (r == 0)
-			break;
+	sayso_buf_init(&b, SAYSO_PB_MAX_BYTES);
+	while (err == SAYSO_OK && (r = fread(chunk, 1, sizeof chunk, f)) > 0)
+		err = sayso_buf_addn(&b, chunk, r);
+	if (err == SAYSO_ERR_TOOBIG) {
+		sayso_errbuf_set(errbuf, errsz, "%s: larger than %u bytes",
+				 name, SAYSO_PB_MAX_BYTES);
+		return err;
+	}
+	if (err != SAYSO_OK) {
+		sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
+		return err;
 	}
 	if (ferror(f)) {
-		free(buf);
+		sayso_buf_cleanup(&b);
 		sayso_errbuf_set(errbuf, errsz, "%s: read error", name);
 		return SAYSO_ERR_IO;
 	}
-	err = sayso_pb_parse(buf, len, name, out, errbuf, errsz);
-	free(buf);
+	err =
+	    sayso_pb_parse(sayso_buf_str(&b), b.len, name, out, errbuf, errsz);
+	sayso_buf_cleanup(&b);
 	return err;
 }
 

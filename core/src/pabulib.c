@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -119,18 +120,11 @@ static enum sayso_err next_record(struct reader *r, struct field *f, size_t *nf)
 						       SAYSO_PB_MAX_FIELD);
 						return SAYSO_ERR_TOOBIG;
 					}
-					if (r->slen + chunk + 1 > r->scap) {
-						size_t nc =
-						    r->scap ? r->scap : 256;
-						char *ns;
-						while (nc < r->slen + chunk + 1)
-							nc *= 2;
-						ns = realloc(r->scratch, nc);
-						if (!ns)
-							return SAYSO_ERR_NOMEM;
-						r->scratch = ns;
-						r->scap = nc;
-					}
+					if (sayso_array_grow(
+						&r->scratch, &r->scap,
+						r->slen + chunk + 1, 1,
+						SIZE_MAX) != SAYSO_OK)
+						return SAYSO_ERR_NOMEM;
 					memcpy(r->scratch + r->slen, q, chunk);
 					r->slen += chunk;
 					if (dq + 1 < r->end && dq[1] == '"') {
@@ -372,25 +366,11 @@ static enum sayso_err strset_get(struct strset *s, const struct field *f,
 	*found = false;
 	if (!add)
 		return SAYSO_OK;
-	if (s->n == s->offcap) {
-		size_t nc = s->offcap ? s->offcap * 2 : 1024;
-		size_t *no = realloc(s->off, nc * sizeof *no);
-		if (!no)
-			return SAYSO_ERR_NOMEM;
-		s->off = no;
-		s->offcap = nc;
-	}
-	if (s->alen + f->len + 1 > s->acap) {
-		size_t nc = s->acap ? s->acap * 2 : 16384;
-		char *na;
-		while (nc < s->alen + f->len + 1)
-			nc *= 2;
-		na = realloc(s->arena, nc);
-		if (!na)
-			return SAYSO_ERR_NOMEM;
-		s->arena = na;
-		s->acap = nc;
-	}
+	if (sayso_array_grow(&s->off, &s->offcap, s->n + 1, sizeof *s->off,
+			     SIZE_MAX) != SAYSO_OK ||
+	    sayso_array_grow(&s->arena, &s->acap, s->alen + f->len + 1, 1,
+			     SIZE_MAX) != SAYSO_OK)
+		return SAYSO_ERR_NOMEM;
 	memcpy(s->arena + s->alen, f->s, f->len);
 	s->arena[s->alen + f->len] = '\0';
 	s->off[s->n] = s->alen;

@@ -37,7 +37,7 @@ enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what);
  * bindings cleared on every call with the same sql, so a caller must finish
  * with (or copy the columns of) one use before asking for the same sql again,
  * e.g. in a nested loop. Do not finalize it. NULL on error (detail on st:
- * SAYSO_ERR_NOMEM, SAYSO_ERR_TOOBIG past STMT_CACHE_MAX distinct statements,
+ * SAYSO_ERR_NOMEM, SAYSO_ERR_TOOBIG past 4096 distinct statements,
  * or the prepare error).
  */
 sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql);

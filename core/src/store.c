@@ -25,15 +25,15 @@
 #include <openssl/crypto.h>
 
 #include "internal.h"
+#include "sayso/buf.h"
 #include "sayso/identity.h"
 #include "sayso/log.h"
 #include "sayso/store.h"
 
 #define SAYSO_APP_ID 0x53415953 /* "SAYS" */
-/* The statement cache grows (doubling from STMT_CACHE_INIT); it never
+/* The statement cache grows (sayso_array_grow doubles it); it never
  * evicts, so a statement a caller holds cannot be finalized under it. The
  * hard limit only catches a caller that builds SQL text at run time. */
-#define STMT_CACHE_INIT 64
 #define STMT_CACHE_MAX 4096
 #define BUSY_TIMEOUT_MS 10000
 
@@ -55,7 +55,8 @@ struct sayso_store {
 	bool readowner; /* read_begin opened the transaction */
 	bool readonly;
 	struct stmt_slot *stmts;
-	int nstmts, capstmts;
+	int nstmts;
+	size_t capstmts;
 };
 
 sqlite3 *sayso_store_sqlite(struct sayso_store *st)
@@ -215,23 +216,15 @@ sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql)
 		sayso_store_sqlfail(st, "prepare");
 		return NULL;
 	}
-	if (st->nstmts == st->capstmts) {
-		int cap = st->capstmts ? st->capstmts * 2 : STMT_CACHE_INIT;
-		struct stmt_slot *grown = NULL;
-		if (cap <= STMT_CACHE_MAX)
-			grown = realloc(st->stmts, sizeof *grown * (size_t)cap);
-		if (!grown) {
-			sqlite3_finalize(s);
-			sayso_store_fail(st,
-					 cap > STMT_CACHE_MAX ? SAYSO_ERR_TOOBIG
-							      : SAYSO_ERR_NOMEM,
-					 "statement cache: %d distinct "
-					 "statements",
-					 st->nstmts);
-			return NULL;
-		}
-		st->stmts = grown;
-		st->capstmts = cap;
+	enum sayso_err e =
+	    sayso_array_grow(&st->stmts, &st->capstmts, (size_t)st->nstmts + 1,
+			     sizeof *st->stmts, STMT_CACHE_MAX);
+	if (e != SAYSO_OK) {
+		sqlite3_finalize(s);
+		sayso_store_fail(st, e,
+				 "statement cache: %d distinct statements",
+				 st->nstmts);
+		return NULL;
 	}
 	st->stmts[st->nstmts].sql = sql;
 	st->stmts[st->nstmts].stmt = s;

@@ -20,38 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 #include "html.h"
+#include "sayso/file.h"
 #include "sayso/store.h"
+#include "sayso/utf8.h"
 
 #define MARKER ".sayso-page"
-
-/* Length of a valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (s[0] == 0xe0 && s[1] < 0xa0)
-			return 0; /* overlong */
-		if (s[0] == 0xed && s[1] >= 0xa0)
-			return 0; /* surrogate */
-		return 3;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (s[0] == 0xf0 && s[1] < 0x90)
-			return 0;
-		if (s[0] == 0xf4 && s[1] >= 0x90)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
 
 void html_esc(FILE *f, const char *s)
 {
@@ -59,8 +32,11 @@ void html_esc(FILE *f, const char *s)
 
 	if (s == NULL)
 		return;
+	const unsigned char *end = p + strlen(s);
 	while (*p != '\0') {
 		size_t n;
+		unsigned long cp;
+		bool bad;
 
 		switch (*p) {
 		case '&':
@@ -91,8 +67,8 @@ void html_esc(FILE *f, const char *s)
 			p++;
 			continue;
 		}
-		n = utf8_len(p);
-		if (n == 0) {
+		n = sayso_utf8_next(p, (size_t)(end - p), &cp, &bad);
+		if (bad) {
 			fputs("\xef\xbf\xbd", f);
 			p++;
 			continue;
@@ -539,16 +515,6 @@ int admin_outdir_close(struct admin_ctx *ctx, struct admin_outdir *od, FILE *f,
 	return ADMIN_EXIT_OK;
 }
 
-static void fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 int admin_outdir_finish(struct admin_ctx *ctx, struct admin_outdir *od, bool ok)
 {
 	struct stat sb;
@@ -559,7 +525,7 @@ int admin_outdir_finish(struct admin_ctx *ctx, struct admin_outdir *od, bool ok)
 		remove_page_dir(od->tmp);
 		return ADMIN_EXIT_ERROR;
 	}
-	fsync_dir(od->tmp);
+	sayso_fsync_dir(od->tmp);
 	if (stat(od->dir, &sb) != 0) {
 		if (rename(od->tmp, od->dir) != 0) {
 			int e = errno;
@@ -594,6 +560,6 @@ int admin_outdir_finish(struct admin_ctx *ctx, struct admin_outdir *od, bool ok)
 		parent[1] = '\0';
 	else
 		*slash = '\0';
-	fsync_dir(parent);
+	sayso_fsync_dir(parent);
 	return ADMIN_EXIT_OK;
 }

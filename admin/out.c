@@ -17,7 +17,9 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "sayso/file.h"
 #include "sayso/round.h"
+#include "sayso/utf8.h"
 
 /* ---- tables ---- */
 
@@ -43,11 +45,7 @@ static char *dupstr(const char *s)
 /* Display width: UTF-8 code points (no wide characters in our output). */
 static size_t width(const char *s)
 {
-	size_t w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
+	return sayso_utf8_count(s);
 }
 
 struct admin_table *admin_table_new(size_t ncols, const char *const *headers,
@@ -440,10 +438,7 @@ int admin_json_print(struct admin_ctx *ctx, void *json)
 
 void *admin_json_money(int64_t minor, const char *currency)
 {
-	int dec = sayso_currency_decimals(currency);
-	int64_t unit = 1;
-	for (int i = 0; i < dec; i++)
-		unit *= 10;
+	int64_t unit = sayso_currency_unit(currency);
 	if (minor % unit == 0)
 		return json_integer(minor / unit);
 	return json_real(sayso_money_major(minor, currency));
@@ -472,8 +467,7 @@ void admin_shorten(const char *s, size_t maxw, char *out, size_t outsz)
 	if (n + (over ? 3 : 0) >= outsz)
 		n = outsz - 1 - (over ? 3 : 0);
 	/* never end inside a UTF-8 sequence */
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
+	n = sayso_utf8_boundary(s, n);
 	memcpy(out, s, n);
 	if (over) {
 		memcpy(out + n, "...", 3);
@@ -485,66 +479,30 @@ void admin_shorten(const char *s, size_t maxw, char *out, size_t outsz)
 void admin_money_plain(int64_t minor, const char *currency, char *out,
 		       size_t outsz)
 {
-	int dec = sayso_currency_decimals(currency);
-	int64_t unit = 1;
-	for (int i = 0; i < dec; i++)
-		unit *= 10;
-	const char *sign = minor < 0 ? "-" : "";
-	uint64_t m =
-	    minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
-	uint64_t major = m / (uint64_t)unit, frac = m % (uint64_t)unit;
-	if (frac == 0)
-		snprintf(out, outsz, "%s%llu", sign, (unsigned long long)major);
-	else
-		snprintf(out, outsz, "%s%llu.%0*llu", sign,
-			 (unsigned long long)major, dec,
-			 (unsigned long long)frac);
+	sayso_money_plain(minor, sayso_currency_unit(currency), out, outsz);
 }
 
 FILE *admin_file_begin(struct admin_ctx *ctx, const char *path, char *tmp,
 		       size_t tmpsz)
 {
-	int n = snprintf(tmp, tmpsz, "%s.tmp-XXXXXX", path);
-	if (n < 0 || (size_t)n >= tmpsz) {
+	FILE *f = NULL;
+	int sys = 0;
+	enum sayso_err e = sayso_atomic_open(path, tmp, tmpsz, &f, &sys);
+	if (e == SAYSO_ERR_TOOBIG)
 		admin_fail(ctx, "%s: path too long", path);
-		return NULL;
-	}
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		admin_fail(ctx, "%s: cannot create: %s", path, strerror(errno));
-		return NULL;
-	}
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		admin_fail(ctx, "%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(tmp);
-	}
+	else if (e != SAYSO_OK)
+		admin_fail(ctx, "%s: cannot create: %s", path, strerror(sys));
 	return f;
 }
 
 int admin_file_finish(struct admin_ctx *ctx, FILE *f, const char *tmp,
 		      const char *path, bool ok)
 {
-	int err = 0;
-	if (fflush(f) != 0 || ferror(f))
-		err = errno ? errno : EIO;
-	if (!err && fsync(fileno(f)) != 0)
-		err = errno;
-	if (fclose(f) != 0 && !err)
-		err = errno;
-	if (!ok || err) {
-		unlink(tmp);
-		if (err)
-			return admin_fail(ctx, "%s: cannot write: %s", path,
-					  strerror(err));
-		return ADMIN_EXIT_ERROR;
-	}
-	if (rename(tmp, path) != 0) {
-		err = errno;
-		unlink(tmp);
+	int sys = 0;
+	if (sayso_atomic_finish(f, tmp, path, ok, &sys) == SAYSO_OK)
+		return ADMIN_EXIT_OK;
+	if (sys)
 		return admin_fail(ctx, "%s: cannot write: %s", path,
-				  strerror(err));
-	}
-	return ADMIN_EXIT_OK;
+				  strerror(sys));
+	return ADMIN_EXIT_ERROR;
 }

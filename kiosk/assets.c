@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "sayso/log.h"
+#include "sayso/hash.h"
+#include "sayso/utf8.h"
 #include "sayso/qr.h"
 
 #define CACHE_SLOTS 512
@@ -200,14 +202,10 @@ static Uint32 colour_key(SDL_Color c)
 
 static size_t hash_text(const char *s, enum kiosk_font f, Uint32 col, int wrap)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = sayso_hash(s, strlen(s));
+	uint64_t extra = (uint64_t)f * 31u + col + (uint64_t)wrap * 7u;
 
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	h ^= (uint64_t)f * 31u + col + (uint64_t)wrap * 7u;
-	h *= 1099511628211ULL;
+	h = sayso_hash_add(h, &extra, sizeof extra);
 	return (size_t)(h % CACHE_SLOTS);
 }
 
@@ -276,11 +274,8 @@ static struct cache_entry *cached(struct kiosk_assets *a, enum kiosk_font f,
 /* Rough size of text when there is no font: used for placeholders. */
 static void estimate(enum kiosk_font f, const char *text, int *w, int *h)
 {
-	size_t chars = 0;
+	size_t chars = sayso_utf8_count(text);
 
-	for (const char *p = text; *p; p++)
-		if (((unsigned char)*p & 0xc0) != 0x80)
-			chars++;
 	*w = (int)chars * font_px[f] * 55 / 100;
 	*h = font_px[f] * 5 / 4;
 }

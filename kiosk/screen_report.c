@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "sayso/log.h"
+#include "sayso/utf8.h"
 #include "sayso/stats.h"
 
 #define STREETS_PER_PAGE 6
@@ -399,10 +400,7 @@ static void text_draw(struct kiosk_app *app)
 	snprintf(shown, sizeof(shown), "%s|", app->s.text);
 	kiosk_text_wrapped(app->as, KF_BODY, shown, field.x + 20, field.y + 16,
 			   field.w - 40, KC_TEXT);
-	size_t chars = 0;
-	for (const char *c = app->s.text; *c; c++)
-		if (((unsigned char)*c & 0xc0) != 0x80)
-			chars++;
+	size_t chars = sayso_utf8_count(app->s.text);
 	snprintf(n1, sizeof(n1), "%zu", chars);
 	snprintf(n2, sizeof(n2), "%d", KIOSK_TEXT_MAX);
 	kiosk_fmt(count, sizeof(count), kiosk_s(app, "report.count"), "n", n1,

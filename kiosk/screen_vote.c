@@ -19,6 +19,7 @@
 
 #include "sayso/log.h"
 #include "sayso/misuse.h"
+#include "sayso/utf8.h"
 #include "sayso/sms.h"
 
 #define CARDS_PER_PAGE 6
@@ -652,9 +653,7 @@ static void pick_draw(struct kiosk_app *app)
 		size_t dl = 0;
 		while (p->description[dl] && dl < 84)
 			dl++;
-		while (dl > 0 &&
-		       ((unsigned char)p->description[dl] & 0xc0) == 0x80)
-			dl--;
+		dl = sayso_utf8_boundary(p->description, dl);
 		snprintf(desc, sizeof(desc), "%.*s%s", (int)dl, p->description,
 			 p->description[dl] ? "\xe2\x80\xa6" : "");
 		struct kiosk_widget *w =

@@ -30,6 +30,7 @@
 #include <strings.h>
 
 #include "sayso/log.h"
+#include "sayso/utf8.h"
 
 #define SCRIPT_MAX_STEPS 20000
 #define SCRIPT_LINE_MAX 512
@@ -306,16 +307,15 @@ static void push_text(const char *text)
 	const char *p = text;
 
 	while (*p) {
-		size_t clen = 1;
-		unsigned char c = (unsigned char)*p;
-		if (c >= 0xf0)
-			clen = 4;
-		else if (c >= 0xe0)
-			clen = 3;
-		else if (c >= 0xc0)
-			clen = 2;
-		if (strnlen(p, clen) < clen)
-			break;
+		unsigned long cp;
+		bool bad;
+		size_t clen =
+		    sayso_utf8_next((const unsigned char *)p,
+				    strnlen(p, SAYSO_UTF8_MAX), &cp, &bad);
+		if (bad) {
+			p++; /* not text: never pass a broken sequence on */
+			continue;
+		}
 		SDL_Event ev;
 		memset(&ev, 0, sizeof(ev));
 		ev.type = SDL_TEXTINPUT;

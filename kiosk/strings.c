@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sayso/log.h"
+#include "sayso/utf8.h"
 
 #define STR_MAX_ENTRIES 1024
 #define STR_KEY_MAX 96
@@ -172,15 +173,15 @@ static void put(char *out, size_t outsz, size_t *pos, const char *src, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		size_t clen = 1;
-		unsigned char c = (unsigned char)src[i];
-		if (c >= 0xf0)
-			clen = 4;
-		else if (c >= 0xe0)
-			clen = 3;
-		else if (c >= 0xc0)
-			clen = 2;
-		if (i + clen > n || *pos + clen >= outsz)
+		unsigned long cp;
+		bool bad;
+		size_t clen = sayso_utf8_next((const unsigned char *)src + i,
+					      n - i, &cp, &bad);
+		if (bad) {
+			i++; /* not text: never copy a broken sequence */
+			continue;
+		}
+		if (*pos + clen >= outsz)
 			return;
 		memcpy(out + *pos, src + i, clen);
 		*pos += clen;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sayso/log.h"
+#include "sayso/utf8.h"
 
 /* Text on white and white on the primary colour are both over 7:1. */
 const SDL_Color KC_BG = {0xff, 0xff, 0xff, 255};
@@ -374,17 +375,16 @@ void kiosk_buf_append(char *buf, size_t bufsz, const char *text)
 	size_t len = strlen(buf);
 
 	for (const char *p = text; *p;) {
-		size_t clen = 1;
-		unsigned char c = (unsigned char)*p;
-		if (c >= 0xf0)
-			clen = 4;
-		else if (c >= 0xe0)
-			clen = 3;
-		else if (c >= 0xc0)
-			clen = 2;
-		if (strnlen(p, clen) < clen)
-			break;
-		if (c < 0x20 || c == 0x7f) {
+		unsigned long cp;
+		bool bad;
+		size_t clen =
+		    sayso_utf8_next((const unsigned char *)p,
+				    strnlen(p, SAYSO_UTF8_MAX), &cp, &bad);
+		if (bad) {
+			p++; /* not text: never keep a broken sequence */
+			continue;
+		}
+		if (cp < 0x20 || cp == 0x7f) {
 			p++;
 			continue; /* no control characters */
 		}
@@ -401,10 +401,6 @@ void kiosk_buf_backspace(char *buf)
 {
 	size_t len = strlen(buf);
 
-	while (len > 0) {
-		len--;
-		if (((unsigned char)buf[len] & 0xc0) != 0x80)
-			break;
-	}
+	len = len > 0 ? sayso_utf8_boundary(buf, len - 1) : 0;
 	memset(buf + len, 0, strlen(buf + len));
 }

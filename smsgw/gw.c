@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "reply.h"
+#include "sayso/hash.h"
 #include "sayso/identity.h"
 #include "sayso/log.h"
 
@@ -94,12 +95,8 @@ int64_t smsgw_backoff_ms(int attempts)
 
 static uint32_t rate_hash(const char *rid)
 {
-	uint32_t h = 2166136261u; /* FNV-1a: the chain, not the identity */
-	for (const char *p = rid; *p; p++) {
-		h ^= (unsigned char)*p;
-		h *= 16777619u;
-	}
-	return h % SMSGW_RATE_HASH;
+	/* The chain, not the identity: buckets compare the whole id. */
+	return (uint32_t)(sayso_hash(rid, strlen(rid)) % SMSGW_RATE_HASH);
 }
 
 static void rate_init(struct smsgw *gw)

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sayso/utf8.h"
+
 /* ---- forms ---- */
 
 static int hexval(int c)
@@ -306,27 +308,8 @@ bool smsgw_twilio_verify(const char *token, const char *url,
  * not. */
 static bool put_utf8(char *out, size_t outsz, size_t *j, unsigned long cp)
 {
-	unsigned char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (unsigned char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (unsigned char)(0xC0 | (cp >> 6));
-		b[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (unsigned char)(0xE0 | (cp >> 12));
-		b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (unsigned char)(0xF0 | (cp >> 18));
-		b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		b[3] = (unsigned char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
+	char b[SAYSO_UTF8_MAX];
+	size_t n = sayso_utf8_put(cp, b);
 	if (*j + n + 1 > outsz)
 		return false;
 	memcpy(out + *j, b, n);
@@ -357,50 +340,6 @@ static unsigned long latin9(unsigned char c)
 	default:
 		return c;
 	}
-}
-
-/* Decodes one UTF-8 sequence at in[i..len); returns its length (>= 1) and
- * the code point, U+FFFD for anything invalid. */
-static size_t utf8_next(const unsigned char *in, size_t i, size_t len,
-			unsigned long *cp)
-{
-	unsigned char c = in[i];
-	size_t n;
-	unsigned long v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xE0) == 0xC0) {
-		n = 2;
-		v = c & 0x1F;
-		min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		n = 3;
-		v = c & 0x0F;
-		min = 0x800;
-	} else if ((c & 0xF8) == 0xF0) {
-		n = 4;
-		v = c & 0x07;
-		min = 0x10000;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	if (i + n > len) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (size_t k = 1; k < n; k++) {
-		if ((in[i + k] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
-		}
-		v = (v << 6) | (in[i + k] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		v = 0xFFFD;
-	*cp = v;
-	return n;
 }
 
 void smsgw_to_utf8(const char *charset, const unsigned char *in, size_t len,
@@ -442,7 +381,8 @@ void smsgw_to_utf8(const char *charset, const unsigned char *in, size_t len,
 	} else {
 		for (size_t i = 0; i < len && !cut;) {
 			unsigned long cp;
-			size_t n = utf8_next(in, i, len, &cp);
+			bool bad;
+			size_t n = sayso_utf8_next(in + i, len - i, &cp, &bad);
 			cut = !put_utf8(out, outsz, &j,
 					sayso_smsparse_fold_control(cp));
 			i += n;

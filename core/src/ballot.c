@@ -14,10 +14,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "sayso/buf.h"
 #include "sayso/ballot.h"
 
 enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
@@ -432,16 +434,12 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 	 * would be undefined order. */
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			struct bal *g = realloc(group, cap * sizeof *g);
-			if (!g) {
-				sqlite3_reset(s);
-				e = sayso_store_fail(st, SAYSO_ERR_NOMEM,
-						     "out of memory");
-				goto fail;
-			}
-			group = g;
+		if (sayso_array_grow(&group, &cap, n + 1, sizeof *group,
+				     SIZE_MAX) != SAYSO_OK) {
+			sqlite3_reset(s);
+			e = sayso_store_fail(st, SAYSO_ERR_NOMEM,
+					     "out of memory");
+			goto fail;
 		}
 		struct bal *b = &group[n++];
 		b->id = sqlite3_column_int64(s, 0);

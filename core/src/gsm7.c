@@ -158,12 +158,8 @@ static const char *fold_one(unsigned long cp)
 	case 0x205F:
 	case 0x3000:
 		return " ";
-	case 0x200B:
-	case 0x2060:
-	case 0xFEFF:
-		return "";
 	default:
-		return NULL;
+		return sayso_utf8_invisible(cp) ? "" : NULL;
 	}
 }
 

@@ -14,24 +14,25 @@
 #include <string.h>
 
 #include "sayso/identity.h"
+#include "sayso/utf8.h"
 
 const char SAYSO_CODE_ALPHABET[] = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/* Bytes of the invisible characters people paste with numbers: NBSP (C2 A0),
- * U+180E, U+200B-U+200D, U+2060, U+FEFF. Returns the length to skip, 0 if
- * none. */
+/* Bytes to skip at p: what people paste with numbers without seeing it,
+ * the core's invisible characters (sayso_utf8_invisible), the no-break
+ * spaces U+00A0/U+202F and the joiners U+200C/U+200D. 0 if none. */
 static size_t invisible(const unsigned char *p)
 {
-	if (p[0] == 0xC2 && p[1] == 0xA0)
-		return 2;
-	if (p[0] == 0xE1 && p[1] == 0xA0 && p[2] == 0x8E)
-		return 3;
-	if (p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x8B && p[2] <= 0x8D)
-		return 3;
-	if (p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0xA0)
-		return 3;
-	if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		return 3;
+	unsigned long cp;
+	bool bad;
+	if (p[0] < 0x80)
+		return 0;
+	size_t n = sayso_utf8_next(p, strnlen((const char *)p, 4), &cp, &bad);
+	if (bad)
+		return 0;
+	if (sayso_utf8_invisible(cp) || cp == 0xA0 || cp == 0x202F ||
+	    cp == 0x200C || cp == 0x200D)
+		return n;
 	return 0;
 }
 

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include "sayso/err.h"
 #include "sayso/store.h"
+#include "sayso/tally.h"
+#include "sayso/utf8.h"
 
 /* The store's SQLite handle. */
 sqlite3 *sayso_store_sqlite(struct sayso_store *st);
@@ -25,9 +27,18 @@ enum sayso_err sayso_store_fail(struct sayso_store *st, enum sayso_err err,
 enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what);
 
 /*
- * A cached prepared statement for sql (a string literal: cached by pointer
- * and text). The returned statement is reset and its bindings cleared; do not
- * finalize it. NULL on error (detail recorded on st).
+ * A cached prepared statement for sql. sql must have static storage (a string
+ * literal or a static table entry): the cache keys on the pointer first and
+ * keeps it, it does not copy the text.
+ *
+ * Lifetime: the statement belongs to st and stays valid until
+ * sayso_store_close(); the cache grows and never finalizes a statement
+ * early, however many distinct statements the core uses. It is reset and its
+ * bindings cleared on every call with the same sql, so a caller must finish
+ * with (or copy the columns of) one use before asking for the same sql again,
+ * e.g. in a nested loop. Do not finalize it. NULL on error (detail on st:
+ * SAYSO_ERR_NOMEM, SAYSO_ERR_TOOBIG past 4096 distinct statements,
+ * or the prepare error).
  */
 sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql);
 
@@ -44,18 +55,16 @@ void sayso_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz);
 /* Current time as ISO text into out (>= SAYSO_TIME_LEN + 1). */
 void sayso_now_text(char *out, size_t outsz);
 
-/* Decodes one UTF-8 code point at s[0..len): returns the bytes consumed
- * (0 only when len is 0). Invalid, overlong, surrogate or truncated input
- * gives U+FFFD, consumes one byte and sets *bad. */
-size_t sayso_utf8_next(const unsigned char *s, size_t len, unsigned long *cp,
-		       bool *bad);
+/* Formats into errbuf (errsz bytes; nothing when errbuf is NULL or errsz 0). */
+void sayso_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-/* Encodes cp as UTF-8 into out (>= 4 bytes). Returns the length. */
-size_t sayso_utf8_put(unsigned long cp, char *out);
-
-/* Copies src into dst (dstsz > 0), truncating at a UTF-8 boundary. Returns
- * the bytes copied. */
-size_t sayso_strlcpy_utf8(char *dst, const char *src, size_t dstsz);
+/* Shared by the rules (tally.c, mes.c): a result for e under rule with every
+ * project unselected (SAYSO_ERR_NOMEM), and selecting project p into it. */
+enum sayso_err sayso_tally_init(const struct sayso_election *e,
+				enum sayso_rule rule, struct sayso_tally *t);
+void sayso_tally_select(const struct sayso_election *e, struct sayso_tally *t,
+			size_t p);
 
 /* Migrations embedded at build time (core/cmake/embed.cmake). */
 #include "migrations.h"

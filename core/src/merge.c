@@ -621,7 +621,7 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		goto close;
 	/* A consistent snapshot of the source for the whole merge. */
-	if (sqlite3_exec(m.sdb, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sayso_store_read_begin(m.src) != SAYSO_OK) {
 		e = src_fail(&m, "begin read");
 		goto rollback;
 	}
@@ -639,11 +639,11 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 	}
 	if ((e = record(&m, actor, a[0] ? a : src_path)) != SAYSO_OK)
 		goto rollback;
-	sqlite3_exec(m.sdb, "COMMIT", NULL, NULL, NULL);
+	sayso_store_read_end(m.src);
 	e = sayso_store_commit(st);
 	goto close;
 rollback:
-	sqlite3_exec(m.sdb, "ROLLBACK", NULL, NULL, NULL);
+	sayso_store_read_end(m.src);
 	sayso_store_rollback(st);
 close:
 	sayso_store_close(m.src);

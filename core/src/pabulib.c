@@ -1,6 +1,7 @@
 /*
- * pabulib.c: the pabulib .pb format: a parser (from memory, a FILE or a
- * path), import into the store as a closed round, and export of a round.
+ * pabulib.c: the pabulib .pb format: the pure parser (from memory, a FILE or
+ * a path) and the field writer; no SQL here. Import into the store and
+ * export of a round are in pabulib_store.c.
  *
  * Design: the parser works on the whole file in memory with one cursor and
  * never copies an unquoted field (fields are pointer+length into the buffer;
@@ -18,11 +19,15 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "internal.h"
+#include "pabulib_internal.h"
+#include "sayso/buf.h"
+#include "sayso/hash.h"
 #include "sayso/round.h"
 #include "sayso/store.h"
 
@@ -61,20 +66,6 @@ static void rd_err(struct reader *r, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(r->errbuf + n, r->errsz - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
-static void seterr(char *errbuf, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void seterr(char *errbuf, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errbuf || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errsz, fmt, ap);
 	va_end(ap);
 }
 
@@ -129,18 +120,11 @@ static enum sayso_err next_record(struct reader *r, struct field *f, size_t *nf)
 						       SAYSO_PB_MAX_FIELD);
 						return SAYSO_ERR_TOOBIG;
 					}
-					if (r->slen + chunk + 1 > r->scap) {
-						size_t nc =
-						    r->scap ? r->scap : 256;
-						char *ns;
-						while (nc < r->slen + chunk + 1)
-							nc *= 2;
-						ns = realloc(r->scratch, nc);
-						if (!ns)
-							return SAYSO_ERR_NOMEM;
-						r->scratch = ns;
-						r->scap = nc;
-					}
+					if (sayso_array_grow(
+						&r->scratch, &r->scap,
+						r->slen + chunk + 1, 1,
+						SIZE_MAX) != SAYSO_OK)
+						return SAYSO_ERR_NOMEM;
 					memcpy(r->scratch + r->slen, q, chunk);
 					r->slen += chunk;
 					if (dq + 1 < r->end && dq[1] == '"') {
@@ -310,14 +294,7 @@ static bool parse_int(struct field f, long min, long max, long *out)
 
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return sayso_hash(s, n);
 }
 
 /* Open addressing over an arena of NUL-terminated strings (offsets). */
@@ -389,25 +366,11 @@ static enum sayso_err strset_get(struct strset *s, const struct field *f,
 	*found = false;
 	if (!add)
 		return SAYSO_OK;
-	if (s->n == s->offcap) {
-		size_t nc = s->offcap ? s->offcap * 2 : 1024;
-		size_t *no = realloc(s->off, nc * sizeof *no);
-		if (!no)
-			return SAYSO_ERR_NOMEM;
-		s->off = no;
-		s->offcap = nc;
-	}
-	if (s->alen + f->len + 1 > s->acap) {
-		size_t nc = s->acap ? s->acap * 2 : 16384;
-		char *na;
-		while (nc < s->alen + f->len + 1)
-			nc *= 2;
-		na = realloc(s->arena, nc);
-		if (!na)
-			return SAYSO_ERR_NOMEM;
-		s->arena = na;
-		s->acap = nc;
-	}
+	if (sayso_array_grow(&s->off, &s->offcap, s->n + 1, sizeof *s->off,
+			     SIZE_MAX) != SAYSO_OK ||
+	    sayso_array_grow(&s->arena, &s->acap, s->alen + f->len + 1, 1,
+			     SIZE_MAX) != SAYSO_OK)
+		return SAYSO_ERR_NOMEM;
 	memcpy(s->arena + s->alen, f->s, f->len);
 	s->arena[s->alen + f->len] = '\0';
 	s->off[s->n] = s->alen;
@@ -418,52 +381,6 @@ static enum sayso_err strset_get(struct strset *s, const struct field *f,
 }
 
 /* ---- the parser ---- */
-
-/*
- * Offset of the first NUL byte or invalid UTF-8 sequence (overlong forms,
- * surrogates and code points past U+10FFFF included), or len when the text
- * is clean. Checked once up front so that every string the parser hands out
- * is valid UTF-8 without NULs (JSON output and SQLite text depend on it).
- */
-static size_t bad_text_at(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-		unsigned long cp;
-
-		if (c >= 0x01 && c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return i; /* NUL, stray continuation, 0xC0/0xC1, ... */
-		}
-		if (len - i <= n)
-			return i;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
 
 void sayso_pb_free(struct sayso_pb *pb)
 {
@@ -529,7 +446,7 @@ static char *dup_field(const struct field *f)
 	return s;
 }
 
-static const char *meta_get(const struct sayso_pb *pb, const char *key)
+const char *sayso_pb_meta_get(const struct sayso_pb *pb, const char *key)
 {
 	size_t i;
 
@@ -541,7 +458,7 @@ static const char *meta_get(const struct sayso_pb *pb, const char *key)
 
 static int meta_int(const struct sayso_pb *pb, const char *key)
 {
-	const char *v = meta_get(pb, key);
+	const char *v = sayso_pb_meta_get(pb, key);
 	struct field f;
 	long n;
 
@@ -669,19 +586,14 @@ static enum sayso_err read_meta(struct pbparse *ps)
 			rd_err(&ps->r, "META row with an empty key");
 			return SAYSO_ERR_PARSE;
 		}
-		if (pb->nmeta == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct sayso_pb_meta *nm;
-			if (nc > 4096) {
-				rd_err(&ps->r, "more than 4096 META rows");
-				return SAYSO_ERR_TOOBIG;
-			}
-			nm = realloc(pb->meta, nc * sizeof *nm);
-			if (!nm)
-				return SAYSO_ERR_NOMEM;
-			pb->meta = nm;
-			cap = nc;
+		err = sayso_array_grow(&pb->meta, &cap, pb->nmeta + 1,
+				       sizeof *pb->meta, 4096);
+		if (err == SAYSO_ERR_TOOBIG) {
+			rd_err(&ps->r, "more than 4096 META rows");
+			return err;
 		}
+		if (err != SAYSO_OK)
+			return err;
 		pb->meta[pb->nmeta].key = dup_field(&k);
 		pb->meta[pb->nmeta].value = dup_field(&v);
 		pb->nmeta++;
@@ -711,7 +623,7 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 	struct field f;
 	enum sayso_err err;
 
-	v = meta_get(pb, "vote_type");
+	v = sayso_pb_meta_get(pb, "vote_type");
 	if (!v || !*v)
 		v = "approval";
 	if (strcasecmp(v, "approval") == 0 || strcasecmp(v, "choose-1") == 0)
@@ -734,7 +646,7 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 	sayso_strlcpy_utf8(pb->vote_type, v, sizeof pb->vote_type);
 	for (char *c = pb->vote_type; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
-	v = meta_get(pb, "budget");
+	v = sayso_pb_meta_get(pb, "budget");
 	if (!v) {
 		ps->r.line = section_line;
 		rd_err(&ps->r, "field budget: missing from META");
@@ -750,7 +662,7 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 		rd_err(&ps->r, "field budget: bad number \"%s\"", shown);
 		return SAYSO_ERR_PARSE;
 	}
-	v = meta_get(pb, "currency");
+	v = sayso_pb_meta_get(pb, "currency");
 	if (v && strlen(v) == 3) {
 		for (int i = 0; i < 3; i++)
 			pb->currency[i] = (char)toupper((unsigned char)v[i]);
@@ -758,7 +670,7 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 	} else {
 		sayso_strlcpy_utf8(
 		    pb->currency,
-		    sayso_pb_country_currency(meta_get(pb, "country")),
+		    sayso_pb_country_currency(sayso_pb_meta_get(pb, "country")),
 		    sizeof pb->currency);
 	}
 	pb->min_length = meta_int(pb, "min_length");
@@ -875,20 +787,76 @@ static enum sayso_err read_projects(struct pbparse *ps)
 			       sayso_strerror(err));
 			return err;
 		}
-		if (pb->e->nprojects > cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			signed char *ns = realloc(pb->selected, nc);
-			if (!ns)
-				return SAYSO_ERR_NOMEM;
-			pb->selected = ns;
-			cap = nc;
-		}
+		if (sayso_array_grow(&pb->selected, &cap, pb->e->nprojects,
+				     sizeof *pb->selected,
+				     SAYSO_TALLY_MAX_PROJECTS) != SAYSO_OK)
+			return SAYSO_ERR_NOMEM;
 		pb->selected[pb->e->nprojects - 1] = -1;
 		if (csel >= 0 && (size_t)csel < ps->nf) {
 			long sv;
 			if (parse_int(ps->f[csel], 0, 2, &sv))
 				pb->selected[pb->e->nprojects - 1] =
 				    (signed char)sv;
+		}
+	}
+	return SAYSO_OK;
+}
+
+/* The picks of one VOTES row (nv projects in ps->items, np points in
+ * ps->pts) into ps->pick and ps->points: every project known and named once,
+ * points whole numbers >= 1, Borda points for ordinal votes without any. */
+static enum sayso_err vote_picks(struct pbparse *ps, size_t nv, size_t np,
+				 bool use_points)
+{
+	struct sayso_election *e = ps->pb->e;
+	enum sayso_err err;
+	uint32_t stamp;
+	size_t i;
+
+	stamp = (uint32_t)e->nvoters + 1;
+	for (i = 0; i < nv; i++) {
+		size_t pidx;
+		bool pf;
+
+		if ((err = strset_get(&ps->pids, &ps->items[i], false, &pidx,
+				      &pf)) != SAYSO_OK)
+			return err;
+		if (!pf) {
+			char bad[SAYSO_TALLY_ID_MAX];
+			field_copy(&ps->items[i], bad, sizeof bad);
+			rd_err(&ps->r,
+			       "field vote: unknown project "
+			       "\"%s\"",
+			       bad);
+			return SAYSO_ERR_PARSE;
+		}
+		if (ps->seen[pidx] == stamp) {
+			rd_err(&ps->r,
+			       "field vote: project %s "
+			       "appears twice",
+			       e->projects[pidx].id);
+			return SAYSO_ERR_PARSE;
+		}
+		ps->seen[pidx] = stamp;
+		ps->pick[i] = (uint32_t)pidx;
+		if (!use_points) {
+			ps->points[i] = 1;
+		} else if (np == nv) {
+			long pv;
+			if (!parse_int(ps->pts[i], 1, 1000000000L, &pv)) {
+				char bad[24];
+				field_copy(&ps->pts[i], bad, sizeof bad);
+				rd_err(&ps->r,
+				       "field points: bad "
+				       "number \"%s\" (a whole "
+				       "number >= 1)",
+				       bad);
+				return SAYSO_ERR_PARSE;
+			}
+			ps->points[i] = (int32_t)pv;
+		} else {
+			/* Ordinal without points: Borda. */
+			ps->points[i] = (int32_t)(nv - i);
 		}
 	}
 	return SAYSO_OK;
@@ -935,9 +903,8 @@ static enum sayso_err read_votes(struct pbparse *ps)
 		return SAYSO_ERR_NOMEM;
 	for (;;) {
 		struct field vid;
-		size_t nv, np = 0, i, idx;
+		size_t nv, np = 0, idx;
 		bool found;
-		uint32_t stamp;
 
 		err = next_record(&ps->r, ps->f, &ps->nf);
 		if (err == SAYSO_ERR_NOTFOUND)
@@ -998,54 +965,8 @@ static enum sayso_err read_votes(struct pbparse *ps)
 				return SAYSO_ERR_PARSE;
 			}
 		}
-		stamp = (uint32_t)e->nvoters + 1;
-		for (i = 0; i < nv; i++) {
-			size_t pidx;
-			bool pf;
-
-			if ((err = strset_get(&ps->pids, &ps->items[i], false,
-					      &pidx, &pf)) != SAYSO_OK)
-				return err;
-			if (!pf) {
-				char bad[SAYSO_TALLY_ID_MAX];
-				field_copy(&ps->items[i], bad, sizeof bad);
-				rd_err(&ps->r,
-				       "field vote: unknown project "
-				       "\"%s\"",
-				       bad);
-				return SAYSO_ERR_PARSE;
-			}
-			if (ps->seen[pidx] == stamp) {
-				rd_err(&ps->r,
-				       "field vote: project %s "
-				       "appears twice",
-				       e->projects[pidx].id);
-				return SAYSO_ERR_PARSE;
-			}
-			ps->seen[pidx] = stamp;
-			ps->pick[i] = (uint32_t)pidx;
-			if (!use_points) {
-				ps->points[i] = 1;
-			} else if (np == nv) {
-				long pv;
-				if (!parse_int(ps->pts[i], 1, 1000000000L,
-					       &pv)) {
-					char bad[24];
-					field_copy(&ps->pts[i], bad,
-						   sizeof bad);
-					rd_err(&ps->r,
-					       "field points: bad "
-					       "number \"%s\" (a whole "
-					       "number >= 1)",
-					       bad);
-					return SAYSO_ERR_PARSE;
-				}
-				ps->points[i] = (int32_t)pv;
-			} else {
-				/* Ordinal without points: Borda. */
-				ps->points[i] = (int32_t)(nv - i);
-			}
-		}
+		if ((err = vote_picks(ps, nv, np, use_points)) != SAYSO_OK)
+			return err;
 		err = sayso_election_add_voter(e, ps->pick, ps->points, nv);
 		if (err != SAYSO_OK) {
 			rd_err(&ps->r, "field vote: %s", sayso_strerror(err));
@@ -1070,8 +991,8 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	if (!name)
 		name = "<input>";
 	if (len > SAYSO_PB_MAX_BYTES) {
-		seterr(errbuf, errsz, "%s: larger than %u bytes", name,
-		       SAYSO_PB_MAX_BYTES);
+		sayso_errbuf_set(errbuf, errsz, "%s: larger than %u bytes",
+				 name, SAYSO_PB_MAX_BYTES);
 		return SAYSO_ERR_TOOBIG;
 	}
 	ps = calloc(1, sizeof *ps);
@@ -1079,7 +1000,7 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	if (!ps || !pb) {
 		free(ps);
 		free(pb);
-		seterr(errbuf, errsz, "%s: out of memory", name);
+		sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
 		return SAYSO_ERR_NOMEM;
 	}
 	ps->pb = pb;
@@ -1093,7 +1014,10 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		ps->r.p += 3;
 	{
-		size_t bad = bad_text_at((const unsigned char *)buf, len);
+		/* Checked once up front so that every string the parser
+		 * hands out is valid UTF-8 without NULs (JSON output and
+		 * SQLite text depend on it). */
+		size_t bad = sayso_utf8_bad_at(buf, len);
 		if (bad < len) {
 			for (size_t i = 0; i < bad; i++)
 				if (buf[i] == '\n')
@@ -1129,10 +1053,10 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	err = SAYSO_OK;
 out:
 	if (err == SAYSO_ERR_NOMEM)
-		seterr(errbuf, errsz, "%s: out of memory", name);
+		sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
 	else if (err != SAYSO_OK && errbuf && errsz && !errbuf[0])
-		seterr(errbuf, errsz, "%s:%ld: %s", name, ps->r.line,
-		       sayso_strerror(err));
+		sayso_errbuf_set(errbuf, errsz, "%s:%ld: %s", name, ps->r.line,
+				 sayso_strerror(err));
 	strset_free(&ps->pids);
 	strset_free(&ps->vids);
 	free(ps->r.scratch);
@@ -1149,49 +1073,36 @@ out:
 enum sayso_err sayso_pb_read(FILE *f, const char *name, struct sayso_pb **out,
 			     char *errbuf, size_t errsz)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	enum sayso_err err;
+	struct sayso_buf b;
+	char chunk[65536];
+	size_t r;
+	enum sayso_err err = SAYSO_OK;
 
 	if (!f || !out)
 		return SAYSO_ERR_INVAL;
 	*out = NULL;
 	if (!name)
 		name = "<input>";
-	for (;;) {
-		size_t r;
-		if (cap - len < 65536) {
-			size_t nc = cap ? cap * 2 : 1 << 20;
-			char *nb;
-			if (cap > SAYSO_PB_MAX_BYTES) {
-				free(buf);
-				seterr(errbuf, errsz,
-				       "%s: larger than %u bytes", name,
-				       SAYSO_PB_MAX_BYTES);
-				return SAYSO_ERR_TOOBIG;
-			}
-			nb = realloc(buf, nc);
-			if (!nb) {
-				free(buf);
-				seterr(errbuf, errsz, "%s: out of memory",
-				       name);
-				return SAYSO_ERR_NOMEM;
-			}
-			buf = nb;
-			cap = nc;
-		}
-		r = fread(buf + len, 1, cap - len, f);
-		len += r;
-		if (r == 0)
-			break;
+	sayso_buf_init(&b, SAYSO_PB_MAX_BYTES);
+	while (err == SAYSO_OK && (r = fread(chunk, 1, sizeof chunk, f)) > 0)
+		err = sayso_buf_addn(&b, chunk, r);
+	if (err == SAYSO_ERR_TOOBIG) {
+		sayso_errbuf_set(errbuf, errsz, "%s: larger than %u bytes",
+				 name, SAYSO_PB_MAX_BYTES);
+		return err;
+	}
+	if (err != SAYSO_OK) {
+		sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
+		return err;
 	}
 	if (ferror(f)) {
-		free(buf);
-		seterr(errbuf, errsz, "%s: read error", name);
+		sayso_buf_cleanup(&b);
+		sayso_errbuf_set(errbuf, errsz, "%s: read error", name);
 		return SAYSO_ERR_IO;
 	}
-	err = sayso_pb_parse(buf, len, name, out, errbuf, errsz);
-	free(buf);
+	err =
+	    sayso_pb_parse(sayso_buf_str(&b), b.len, name, out, errbuf, errsz);
+	sayso_buf_cleanup(&b);
 	return err;
 }
 
@@ -1206,884 +1117,11 @@ enum sayso_err sayso_pb_read_path(const char *path, struct sayso_pb **out,
 	*out = NULL;
 	f = fopen(path, "rb");
 	if (!f) {
-		seterr(errbuf, errsz, "%s: cannot open: %s", path,
-		       strerror(errno));
+		sayso_errbuf_set(errbuf, errsz, "%s: cannot open: %s", path,
+				 strerror(errno));
 		return SAYSO_ERR_IO;
 	}
 	err = sayso_pb_read(f, path, out, errbuf, errsz);
 	fclose(f);
-	return err;
-}
-
-/* ---- pb_meta as JSON (a flat object of strings) ---- */
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_putn(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 256;
-		char *ns;
-		while (nc < b->len + n + 1)
-			nc *= 2;
-		ns = realloc(b->s, nc);
-		if (!ns) {
-			b->oom = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = nc;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_json_str(struct sbuf *b, const char *s)
-{
-	sb_putn(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			char esc[2] = {'\\', (char)c};
-			sb_putn(b, esc, 2);
-		} else if (c < 0x20) {
-			char esc[8];
-			snprintf(esc, sizeof esc, "\\u%04x", c);
-			sb_putn(b, esc, 6);
-		} else {
-			sb_putn(b, s, 1);
-		}
-	}
-	sb_putn(b, "\"", 1);
-}
-
-static char *meta_to_json(const struct sayso_pb *pb)
-{
-	struct sbuf b = {0};
-	size_t i;
-
-	sb_putn(&b, "{", 1);
-	for (i = 0; i < pb->nmeta; i++) {
-		if (i)
-			sb_putn(&b, ",", 1);
-		sb_json_str(&b, pb->meta[i].key);
-		sb_putn(&b, ":", 1);
-		sb_json_str(&b, pb->meta[i].value);
-	}
-	sb_putn(&b, "}", 1);
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
-}
-
-static void utf8_put(struct sbuf *b, unsigned long cp)
-{
-	char u[4];
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		sb_putn(b, u, 1);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		sb_putn(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		sb_putn(b, u, 3);
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		sb_putn(b, u, 4);
-	}
-}
-
-static const char *json_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
-static bool hex4(const char *p, unsigned long *v)
-{
-	char buf[5], *end;
-
-	memcpy(buf, p, 4);
-	buf[4] = '\0';
-	for (int i = 0; i < 4; i++)
-		if (!isxdigit((unsigned char)buf[i]))
-			return false;
-	*v = strtoul(buf, &end, 16);
-	return true;
-}
-
-/* Parses one JSON string at p into a malloc'd C string; *end after it. */
-static char *json_string(const char *p, const char **end)
-{
-	struct sbuf b = {0};
-
-	if (*p != '"')
-		return NULL;
-	p++;
-	sb_putn(&b, "", 0);
-	while (*p && *p != '"') {
-		if (*p != '\\') {
-			const char *q = p;
-			while (*q && *q != '"' && *q != '\\')
-				q++;
-			sb_putn(&b, p, (size_t)(q - p));
-			p = q;
-			continue;
-		}
-		p++;
-		switch (*p) {
-		case '"':
-		case '\\':
-		case '/':
-			sb_putn(&b, p, 1);
-			p++;
-			break;
-		case 'b':
-			sb_putn(&b, "\b", 1);
-			p++;
-			break;
-		case 'f':
-			sb_putn(&b, "\f", 1);
-			p++;
-			break;
-		case 'n':
-			sb_putn(&b, "\n", 1);
-			p++;
-			break;
-		case 'r':
-			sb_putn(&b, "\r", 1);
-			p++;
-			break;
-		case 't':
-			sb_putn(&b, "\t", 1);
-			p++;
-			break;
-		case 'u': {
-			unsigned long cp, lo;
-			if (!hex4(p + 1, &cp))
-				goto bad;
-			p += 5;
-			if (cp >= 0xD800 && cp < 0xDC00 && p[0] == '\\' &&
-			    p[1] == 'u' && hex4(p + 2, &lo) && lo >= 0xDC00 &&
-			    lo < 0xE000) {
-				cp = 0x10000 + ((cp - 0xD800) << 10) +
-				     (lo - 0xDC00);
-				p += 6;
-			}
-			utf8_put(&b, cp);
-			break;
-		}
-		default:
-			goto bad;
-		}
-	}
-	if (*p != '"' || b.oom)
-		goto bad;
-	*end = p + 1;
-	return b.s;
-bad:
-	free(b.s);
-	return NULL;
-}
-
-/* Reads a flat {"k":"v",...} into pb->meta. Anything else: no pairs. */
-static enum sayso_err meta_from_json(const char *json, struct sayso_pb *pb)
-{
-	const char *p = json_ws(json);
-	size_t cap = 0;
-
-	if (*p != '{')
-		return SAYSO_ERR_PARSE;
-	p = json_ws(p + 1);
-	if (*p == '}')
-		return SAYSO_OK;
-	for (;;) {
-		char *k, *v;
-		const char *e;
-
-		k = json_string(p, &e);
-		if (!k)
-			return SAYSO_ERR_PARSE;
-		p = json_ws(e);
-		if (*p != ':') {
-			free(k);
-			return SAYSO_ERR_PARSE;
-		}
-		p = json_ws(p + 1);
-		v = json_string(p, &e);
-		if (!v) {
-			free(k);
-			return SAYSO_ERR_PARSE;
-		}
-		if (pb->nmeta == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct sayso_pb_meta *nm =
-			    realloc(pb->meta, nc * sizeof *nm);
-			if (!nm) {
-				free(k);
-				free(v);
-				return SAYSO_ERR_NOMEM;
-			}
-			pb->meta = nm;
-			cap = nc;
-		}
-		pb->meta[pb->nmeta].key = k;
-		pb->meta[pb->nmeta].value = v;
-		pb->nmeta++;
-		p = json_ws(e);
-		if (*p == ',') {
-			p = json_ws(p + 1);
-			continue;
-		}
-		return *p == '}' ? SAYSO_OK : SAYSO_ERR_PARSE;
-	}
-}
-
-/* ---- import ---- */
-
-static void code_from_name(const char *name, char *out, size_t outsz)
-{
-	const char *base = name ? strrchr(name, '/') : NULL;
-	size_t n, i, o = 0;
-
-	base = base ? base + 1 : (name ? name : "");
-	n = strlen(base);
-	if (n > 3 && strcmp(base + n - 3, ".pb") == 0)
-		n -= 3;
-	for (i = 0; i < n && o + 1 < outsz && o < SAYSO_CODE_MAX - 1; i++) {
-		unsigned char c = (unsigned char)base[i];
-		out[o++] =
-		    (char)((isalnum(c) || c == '_' || c == '-') ? c : '-');
-	}
-	out[o] = '\0';
-	if (o == 0)
-		snprintf(out, outsz, "pb");
-}
-
-/* META date "dd.mm.yyyy", "d.m.yyyy" or "yyyy" as ISO text; else now. */
-static void meta_date(const char *v, char *out, size_t outsz)
-{
-	int d = 0, m = 0, y = 0;
-	char tail;
-
-	if (v && sscanf(v, "%d.%d.%d%c", &d, &m, &y, &tail) == 3 && d >= 1 &&
-	    d <= 31 && m >= 1 && m <= 12 && y >= 1900 && y <= 9999) {
-		snprintf(out, outsz, "%04d-%02d-%02dT12:00:00.000Z", y, m, d);
-		return;
-	}
-	if (v && sscanf(v, "%d%c", &y, &tail) == 1 && y >= 1900 && y <= 9999) {
-		snprintf(out, outsz, "%04d-12-31T12:00:00.000Z", y);
-		return;
-	}
-	sayso_now_text(out, outsz);
-}
-
-static void restore_cache(sqlite3 *db, int64_t old)
-{
-	char sql[64];
-
-	if (old == 0)
-		return;
-	snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)old);
-	sqlite3_exec(db, sql, NULL, NULL, NULL);
-}
-
-enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
-				      const struct sayso_pb *pb,
-				      const char *name, const char *code,
-				      const char *actor, int64_t *round_id,
-				      char *errbuf, size_t errsz)
-{
-	const struct sayso_election *e;
-	char codebuf[SAYSO_CODE_MAX], title[SAYSO_TITLE_MAX], cast_at[40];
-	char currency[4];
-	const char *device, *v;
-	char *json = NULL;
-	int64_t rid = 0, *pids = NULL, div = 1, budget, old_cache = 0;
-	sqlite3_stmt *s;
-	sqlite3 *db;
-	enum sayso_err err;
-	size_t i, j;
-	int dec;
-
-	if (!st || !pb || !pb->e)
-		return SAYSO_ERR_INVAL;
-	e = pb->e;
-	if (!name)
-		name = "<input>";
-	if (code && *code)
-		sayso_strlcpy_utf8(codebuf, code, sizeof codebuf);
-	else
-		code_from_name(name, codebuf, sizeof codebuf);
-	if (!sayso_round_code_valid(code && *code ? code : codebuf)) {
-		seterr(errbuf, errsz,
-		       "round code \"%s\": use 1 to 32 letters, digits, _ or -",
-		       code && *code ? code : codebuf);
-		return SAYSO_ERR_INVAL;
-	}
-	if (!actor || !*actor)
-		actor = "import.pb";
-	sayso_strlcpy_utf8(currency, pb->currency[0] ? pb->currency : "GBP",
-			   sizeof currency);
-	/* The parser keeps hundredths; a zero-decimal currency stores whole
-	 * units (amounts are rounded down). */
-	dec = sayso_currency_decimals(currency);
-	if (dec == 0)
-		div = 100;
-	budget = e->budget / div;
-	v = meta_get(pb, "description");
-	if (v && *v) {
-		sayso_strlcpy_utf8(title, v, sizeof title);
-	} else {
-		const char *unit = meta_get(pb, "unit"),
-			   *inst = meta_get(pb, "instance");
-		if (unit && *unit)
-			snprintf(title, sizeof title, "%s %s", unit,
-				 inst ? inst : "");
-		else
-			snprintf(title, sizeof title, "%s", codebuf);
-	}
-	meta_date(meta_get(pb, "date_end"), cast_at, sizeof cast_at);
-	device = sayso_store_device(st);
-	if (!device || !*device)
-		device = "import";
-	json = meta_to_json(pb);
-	pids = malloc((e->nprojects ? e->nprojects : 1) * sizeof *pids);
-	if (!json || !pids) {
-		free(json);
-		free(pids);
-		seterr(errbuf, errsz, "out of memory");
-		return SAYSO_ERR_NOMEM;
-	}
-	db = sayso_store_sqlite(st);
-	/* A big import is one transaction: give SQLite room to keep it in
-	 * memory until the commit instead of spilling pages mid-way
-	 * (64 MB at most, restored afterwards). */
-	{
-		sqlite3_stmt *cs = NULL;
-		if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &cs,
-				       NULL) == SQLITE_OK &&
-		    sqlite3_step(cs) == SQLITE_ROW)
-			old_cache = sqlite3_column_int64(cs, 0);
-		sqlite3_finalize(cs);
-		if (old_cache > -65536 && old_cache < 16384)
-			sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL,
-				     NULL, NULL);
-		else
-			old_cache = 0;
-	}
-	if ((err = sayso_store_begin(st)) != SAYSO_OK) {
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		restore_cache(db, old_cache);
-		free(json);
-		free(pids);
-		return err;
-	}
-	s = sayso_store_stmt(st, "SELECT 1 FROM rounds WHERE code = ?1");
-	if (!s) {
-		err = SAYSO_ERR_DB;
-		goto fail;
-	}
-	sqlite3_bind_text(s, 1, codebuf, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		sqlite3_reset(s);
-		err = sayso_store_fail(st, SAYSO_ERR_EXISTS,
-				       "a round with code '%s' already exists "
-				       "(choose another with --code)",
-				       codebuf);
-		goto fail;
-	}
-	sqlite3_reset(s);
-	s = sayso_store_stmt(
-	    st, "INSERT INTO rounds(code, title, budget, currency, "
-		"ballot_kind, min_picks, max_picks, max_points, "
-		"max_sum_points, state, imported, pb_meta, created_at) "
-		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'closed', 1, "
-		"?10, ?11)");
-	if (!s) {
-		err = SAYSO_ERR_DB;
-		goto fail;
-	}
-	{
-		char now[SAYSO_TIME_LEN + 1];
-		sayso_now_text(now, sizeof now);
-		sqlite3_bind_text(s, 1, codebuf, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, title, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, budget);
-		sqlite3_bind_text(s, 4, currency, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, sayso_ballot_kind_name(e->kind), -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_int(s, 6, pb->min_length > 0 ? pb->min_length : 1);
-		sqlite3_bind_int(s, 7, pb->max_length);
-		sqlite3_bind_int(s, 8, pb->max_points);
-		sqlite3_bind_int(s, 9, pb->max_sum_points);
-		sqlite3_bind_text(s, 10, json, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 11, now, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			err = sayso_store_sqlfail(st, "creating the round");
-			sqlite3_reset(s);
-			goto fail;
-		}
-		sqlite3_reset(s);
-	}
-	rid = sqlite3_last_insert_rowid(db);
-
-	s = sayso_store_stmt(st, "INSERT INTO projects(round_id, number, "
-				 "ext_id, title, cost) "
-				 "VALUES(?1, ?2, ?3, ?4, ?5)");
-	if (!s) {
-		err = SAYSO_ERR_DB;
-		goto fail;
-	}
-	for (i = 0; i < e->nprojects; i++) {
-		const struct sayso_eproject *p = &e->projects[i];
-		sqlite3_bind_int64(s, 1, rid);
-		sqlite3_bind_int64(s, 2, (int64_t)i + 1);
-		sqlite3_bind_text(s, 3, p->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, p->title[0] ? p->title : p->id, -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_int64(s, 5, p->cost / div);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			err = sayso_store_sqlfail(st, "adding a project");
-			sqlite3_reset(s);
-			goto fail;
-		}
-		sqlite3_reset(s);
-		pids[i] = sqlite3_last_insert_rowid(db);
-	}
-
-	for (i = 0; i < e->nvoters; i++) {
-		char uid[SAYSO_UID_LEN + 1];
-		int64_t bid;
-		bool ordinal = e->kind == SAYSO_BALLOT_ORDINAL;
-
-		if ((err = sayso_uid_new(uid, sizeof uid)) != SAYSO_OK) {
-			err = sayso_store_fail(st, err, "making a ballot id");
-			goto fail;
-		}
-		s = sayso_store_stmt(st, "INSERT INTO ballots(uid, round_id, "
-					 "channel, device_id, cast_at, "
-					 "status, ext_voter) VALUES(?1, ?2, "
-					 "'import', ?3, ?4, 'counted', ?5)");
-		if (!s) {
-			err = SAYSO_ERR_DB;
-			goto fail;
-		}
-		sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, rid);
-		sqlite3_bind_text(s, 3, device, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, cast_at, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, pb->voter_ids[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			err = sayso_store_sqlfail(st, "adding a ballot");
-			sqlite3_reset(s);
-			goto fail;
-		}
-		sqlite3_reset(s);
-		bid = sqlite3_last_insert_rowid(db);
-		s = sayso_store_stmt(st, "INSERT INTO ballot_items(ballot_id, "
-					 "project_id, points, rank) "
-					 "VALUES(?1, ?2, ?3, ?4)");
-		if (!s) {
-			err = SAYSO_ERR_DB;
-			goto fail;
-		}
-		for (j = e->voter_start[i]; j < e->voter_start[i + 1]; j++) {
-			sqlite3_bind_int64(s, 1, bid);
-			sqlite3_bind_int64(s, 2, pids[e->pick_project[j]]);
-			sqlite3_bind_int(s, 3, e->pick_points[j]);
-			sqlite3_bind_int64(
-			    s, 4,
-			    ordinal ? (int64_t)(j - e->voter_start[i]) + 1 : 0);
-			if (sqlite3_step(s) != SQLITE_DONE) {
-				err = sayso_store_sqlfail(st, "adding a ballot "
-							      "item");
-				sqlite3_reset(s);
-				goto fail;
-			}
-			sqlite3_reset(s);
-		}
-	}
-	err = sayso_store_audit(st, actor, "round.import",
-				"code=%s file=%s projects=%zu ballots=%zu "
-				"vote_type=%s",
-				codebuf, name, e->nprojects, e->nvoters,
-				pb->vote_type);
-	if (err != SAYSO_OK)
-		goto fail;
-	if ((err = sayso_store_commit(st)) != SAYSO_OK) {
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		sayso_store_rollback(st);
-		restore_cache(db, old_cache);
-		free(json);
-		free(pids);
-		return err;
-	}
-	restore_cache(db, old_cache);
-	free(json);
-	free(pids);
-	if (round_id)
-		*round_id = rid;
-	return SAYSO_OK;
-fail:
-	seterr(errbuf, errsz, "%s: %s", name, sayso_store_errmsg(st));
-	sayso_store_rollback(st);
-	restore_cache(db, old_cache);
-	free(json);
-	free(pids);
-	return err;
-}
-
-enum sayso_err sayso_pb_import(struct sayso_store *st, const char *path,
-			       const char *code, const char *actor,
-			       int64_t *round_id, char *errbuf, size_t errsz)
-{
-	struct sayso_pb *pb = NULL;
-	enum sayso_err err;
-
-	err = sayso_pb_read_path(path, &pb, errbuf, errsz);
-	if (err != SAYSO_OK)
-		return err;
-	err = sayso_pb_import_parsed(st, pb, path, code, actor, round_id,
-				     errbuf, errsz);
-	sayso_pb_free(pb);
-	return err;
-}
-
-/* ---- export ---- */
-
-/* Writes one field, quoted when it holds ; " or a line break. */
-static void put_field(FILE *out, const char *s)
-{
-	if (!strpbrk(s, ";\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-static void put_money(FILE *out, int64_t minor, int64_t unit)
-{
-	if (unit <= 1 || minor % unit == 0) {
-		fprintf(out, "%lld",
-			(long long)(minor / (unit > 0 ? unit : 1)));
-		return;
-	}
-	if (unit == 100)
-		fprintf(out, "%lld.%02lld", (long long)(minor / 100),
-			(long long)(minor % 100));
-	else
-		fprintf(out, "%.6g", (double)minor / (double)unit);
-}
-
-static void put_kv(FILE *out, const char *k, const char *v)
-{
-	put_field(out, k);
-	fputc(';', out);
-	put_field(out, v);
-	fputc('\n', out);
-}
-
-/* Ends a VOTES row: the points column, then the newline. An empty
- * cumulative vote gets points "None", which pabutools reads as "no points"
- * (an empty field would make it look up a project named ""). */
-static void end_vote(FILE *out, bool points, bool cumulative, const char *pts,
-		     size_t plen)
-{
-	if (points) {
-		fputc(';', out);
-		if (plen == 0 && cumulative)
-			fputs("None", out);
-		else
-			fwrite(pts, 1, plen, out);
-	}
-	fputc('\n', out);
-}
-
-static const char *const rewritten[] = {
-    "description", "num_projects", "num_votes", "budget",
-    "vote_type",   "rule",	   "currency",
-};
-
-enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
-			       enum sayso_rule rule, FILE *out, char *errbuf,
-			       size_t errsz)
-{
-	struct sayso_round r;
-	struct sayso_election *e = NULL;
-	struct sayso_pb meta = {0};
-	struct sayso_tally t = {0};
-	sqlite3_stmt *s;
-	sqlite3 *db;
-	enum sayso_err err;
-	const char *vote_type, *rulename;
-	bool points, cumulative, began = false;
-	char num[32];
-	size_t i;
-	int rc;
-
-	if (!st || !out)
-		return SAYSO_ERR_INVAL;
-	db = sayso_store_sqlite(st);
-	if ((err = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK) {
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		return err;
-	}
-	if (sqlite3_get_autocommit(db)) {
-		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-			err = sayso_store_sqlfail(st, "starting a read");
-			seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
-			return err;
-		}
-		began = true;
-	}
-	if ((err = sayso_election_load(st, round_id, &e)) != SAYSO_OK) {
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		goto out;
-	}
-	if (rule != SAYSO_RULE_APPROVAL &&
-	    (err = sayso_tally_run(e, rule, &t, errbuf, errsz)) != SAYSO_OK)
-		goto out;
-	s = sayso_store_stmt(st, "SELECT pb_meta FROM rounds WHERE id = ?1");
-	if (!s) {
-		err = SAYSO_ERR_DB;
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, round_id);
-	if (sqlite3_step(s) == SQLITE_ROW &&
-	    sqlite3_column_type(s, 0) == SQLITE_TEXT) {
-		err = meta_from_json((const char *)sqlite3_column_text(s, 0),
-				     &meta);
-		if (err == SAYSO_ERR_NOMEM) {
-			sqlite3_reset(s);
-			seterr(errbuf, errsz, "out of memory");
-			goto out;
-		}
-		err = SAYSO_OK; /* damaged pb_meta: written from scratch */
-	}
-	sqlite3_reset(s);
-
-	cumulative = r.kind == SAYSO_BALLOT_CUMULATIVE;
-	switch (r.kind) {
-	case SAYSO_BALLOT_CUMULATIVE:
-		vote_type = "cumulative";
-		points = true;
-		break;
-	case SAYSO_BALLOT_ORDINAL:
-		vote_type = "ordinal";
-		points = true;
-		break;
-	case SAYSO_BALLOT_APPROVAL:
-	case SAYSO_BALLOT_KNAPSACK:
-	default:
-		vote_type = "approval";
-		points = false;
-		break;
-	}
-	if (rule == SAYSO_RULE_GREEDY)
-		rulename = "greedy";
-	else if (rule == SAYSO_RULE_MES)
-		rulename = "equalshares/add1";
-	else {
-		const char *old = meta_get(&meta, "rule");
-		rulename = old && *old ? old : "unknown";
-	}
-
-	fputs("META\nkey;value\n", out);
-	{
-		const char *d = meta_get(&meta, "description");
-		put_kv(out, "description", d && *d ? d : r.title);
-	}
-	for (i = 0; i < meta.nmeta; i++) {
-		bool skip = false;
-		for (size_t k = 0; k < sizeof rewritten / sizeof *rewritten;
-		     k++)
-			if (strcasecmp(meta.meta[i].key, rewritten[k]) == 0)
-				skip = true;
-		if (!points &&
-		    (strcasecmp(meta.meta[i].key, "max_points") == 0 ||
-		     strcasecmp(meta.meta[i].key, "max_sum_points") == 0))
-			skip = true;
-		if (!skip)
-			put_kv(out, meta.meta[i].key, meta.meta[i].value);
-	}
-	snprintf(num, sizeof num, "%zu", e->nprojects);
-	put_kv(out, "num_projects", num);
-	snprintf(num, sizeof num, "%zu", e->nvoters);
-	put_kv(out, "num_votes", num);
-	fputs("budget;", out);
-	put_money(out, e->budget, e->unit);
-	fputc('\n', out);
-	put_kv(out, "vote_type", vote_type);
-	put_kv(out, "rule", rulename);
-	put_kv(out, "currency", r.currency);
-	if (!meta_get(&meta, "max_sum_cost") &&
-	    r.kind == SAYSO_BALLOT_KNAPSACK) {
-		fputs("max_sum_cost;", out);
-		put_money(out, e->budget, e->unit);
-		fputc('\n', out);
-	}
-	if (!meta_get(&meta, "max_length") && r.max_picks > 0)
-		fprintf(out, "max_length;%d\n", r.max_picks);
-	if (r.kind == SAYSO_BALLOT_CUMULATIVE) {
-		if (!meta_get(&meta, "max_points") && r.max_points > 0)
-			fprintf(out, "max_points;%d\n", r.max_points);
-		if (!meta_get(&meta, "max_sum_points"))
-			fprintf(out, "max_sum_points;%d\n",
-				r.max_sum_points > 0 ? r.max_sum_points
-						     : 1000000);
-	}
-
-	fputs(rule != SAYSO_RULE_APPROVAL
-		  ? "PROJECTS\nproject_id;cost;votes;name;selected\n"
-		  : "PROJECTS\nproject_id;cost;votes;name\n",
-	      out);
-	for (i = 0; i < e->nprojects; i++) {
-		const struct sayso_eproject *p = &e->projects[i];
-		put_field(out, p->id);
-		fputc(';', out);
-		put_money(out, p->cost, e->unit);
-		fprintf(out, ";%lld;", (long long)p->votes);
-		put_field(out, p->title);
-		if (rule != SAYSO_RULE_APPROVAL)
-			fprintf(out, ";%d", t.projects[i].selected ? 1 : 0);
-		fputc('\n', out);
-	}
-
-	/* VOTES in ballot order; items in rank order (then project number),
-	 * straight from the database so that ordinal ranks are kept. */
-	fputs(points ? "VOTES\nvoter_id;vote;points\n"
-		     : "VOTES\nvoter_id;vote\n",
-	      out);
-	s = sayso_store_stmt(st,
-			     "SELECT b.id, b.ext_voter, p.number, i.points "
-			     "FROM ballots b "
-			     "LEFT JOIN ballot_items i ON i.ballot_id = b.id "
-			     "LEFT JOIN projects p ON p.id = i.project_id "
-			     "WHERE b.round_id = ?1 AND b.status = 'counted' "
-			     "ORDER BY b.id, i.rank, p.number");
-	if (!s) {
-		err = SAYSO_ERR_DB;
-		seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, round_id);
-	{
-		int64_t last = -1;
-		char ptsbuf[4096];
-		size_t plen = 0;
-		bool trunc = false;
-
-		/* number -> index: projects are loaded in number order */
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			int64_t bid = sqlite3_column_int64(s, 0);
-			int number = sqlite3_column_int(s, 2);
-			const struct sayso_eproject *p = NULL;
-			size_t lo = 0, hi = e->nprojects;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (e->projects[mid].number < number)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (sqlite3_column_type(s, 2) != SQLITE_NULL &&
-			    lo < e->nprojects &&
-			    e->projects[lo].number == number)
-				p = &e->projects[lo];
-			if (!p && bid == last)
-				continue;
-			if (bid != last) {
-				const unsigned char *xv =
-				    sqlite3_column_text(s, 1);
-				if (last >= 0)
-					end_vote(out, points, cumulative,
-						 ptsbuf, plen);
-				if (xv && xv[0]) {
-					put_field(out, (const char *)xv);
-				} else {
-					fprintf(out, "%lld", (long long)bid);
-				}
-				fputc(';', out);
-				last = bid;
-				plen = 0;
-				trunc = false;
-				if (!p)
-					continue; /* an empty ballot */
-			} else {
-				fputc(',', out);
-				if (plen + 1 < sizeof ptsbuf)
-					ptsbuf[plen++] = ',';
-			}
-			put_field(out, p->id);
-			if (!trunc) {
-				int n = snprintf(ptsbuf + plen,
-						 sizeof ptsbuf - plen, "%d",
-						 sqlite3_column_int(s, 3));
-				if (n < 0 || (size_t)n >= sizeof ptsbuf - plen)
-					trunc = true;
-				else
-					plen += (size_t)n;
-			}
-		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE) {
-			err = sayso_store_sqlfail(st, "reading ballots");
-			seterr(errbuf, errsz, "%s", sayso_store_errmsg(st));
-			goto out;
-		}
-		if (trunc) {
-			err = SAYSO_ERR_TOOBIG;
-			seterr(errbuf, errsz,
-			       "a ballot has too many points "
-			       "to write");
-			goto out;
-		}
-		if (last >= 0)
-			end_vote(out, points, cumulative, ptsbuf, plen);
-	}
-	if (fflush(out) != 0 || ferror(out)) {
-		err = SAYSO_ERR_IO;
-		seterr(errbuf, errsz, "writing the .pb file failed: %s",
-		       strerror(errno));
-		goto out;
-	}
-	err = SAYSO_OK;
-out:
-	if (began)
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	for (i = 0; i < meta.nmeta; i++) {
-		free(meta.meta[i].key);
-		free(meta.meta[i].value);
-	}
-	free(meta.meta);
-	sayso_tally_cleanup(&t);
-	sayso_election_free(e);
 	return err;
 }

@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "sayso/buf.h"
 #include "sayso/round.h"
 
 const char *sayso_ballot_kind_name(enum sayso_ballot_kind k)
@@ -330,18 +332,14 @@ static enum sayso_err round_rows(struct sayso_store *st, const char *sql,
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct sayso_round *g = realloc(*out, cap * sizeof *g);
-			if (!g) {
-				sqlite3_reset(s);
-				free(*out);
-				*out = NULL;
-				*n = 0;
-				return sayso_store_fail(st, SAYSO_ERR_NOMEM,
-							"out of memory");
-			}
-			*out = g;
+		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
+				     SIZE_MAX) != SAYSO_OK) {
+			sqlite3_reset(s);
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return sayso_store_fail(st, SAYSO_ERR_NOMEM,
+						"out of memory");
 		}
 		round_from_row(s, &(*out)[(*n)++]);
 	}
@@ -559,19 +557,14 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct sayso_project *g =
-			    realloc(*out, cap * sizeof *g);
-			if (!g) {
-				sqlite3_reset(s);
-				free(*out);
-				*out = NULL;
-				*n = 0;
-				return sayso_store_fail(st, SAYSO_ERR_NOMEM,
-							"out of memory");
-			}
-			*out = g;
+		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
+				     SIZE_MAX) != SAYSO_OK) {
+			sqlite3_reset(s);
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return sayso_store_fail(st, SAYSO_ERR_NOMEM,
+						"out of memory");
 		}
 		struct sayso_project *p = &(*out)[(*n)++];
 		memset(p, 0, sizeof *p);
@@ -602,6 +595,35 @@ int sayso_currency_decimals(const char *currency)
 		if (currency && strcmp(currency, zero[i]) == 0)
 			return 0;
 	return 2;
+}
+
+int64_t sayso_currency_unit(const char *currency)
+{
+	int64_t unit = 1;
+	for (int dec = sayso_currency_decimals(currency); dec > 0; dec--)
+		unit *= 10;
+	return unit;
+}
+
+void sayso_money_plain(int64_t minor, int64_t unit, char *out, size_t outsz)
+{
+	int dec = 0;
+	int64_t u = unit;
+	if (unit <= 1)
+		unit = u = 1;
+	for (; u > 1 && u % 10 == 0; u /= 10)
+		dec++;
+	const char *sign = minor < 0 ? "-" : "";
+	uint64_t m =
+	    minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+	uint64_t major = m / (uint64_t)unit, frac = m % (uint64_t)unit;
+	if (frac == 0)
+		snprintf(out, outsz, "%s%" PRIu64, sign, major);
+	else if (u == 1) /* unit is a power of ten */
+		snprintf(out, outsz, "%s%" PRIu64 ".%0*" PRIu64, sign, major,
+			 dec, frac);
+	else /* a unit sayso never makes; kept as the .pb writer had it */
+		snprintf(out, outsz, "%.6g", (double)minor / (double)unit);
 }
 
 static const char *currency_symbol(const char *currency)
@@ -698,16 +720,14 @@ enum sayso_err sayso_money_parse(const char *s, const char *currency,
 		*why = "unexpected characters after the amount";
 		return SAYSO_ERR_INVAL;
 	}
-	int64_t scale = dec == 2 ? 100 : 1;
-	*minor = whole * scale + frac;
+	*minor = whole * sayso_currency_unit(currency) + frac;
 	return SAYSO_OK;
 }
 
 void sayso_money_format(int64_t minor, const char *currency, char *out,
 			size_t outsz)
 {
-	int dec = sayso_currency_decimals(currency);
-	int64_t scale = dec == 2 ? 100 : 1;
+	int64_t scale = sayso_currency_unit(currency);
 	bool neg = minor < 0;
 	uint64_t v = neg ? (uint64_t)(-(minor + 1)) + 1 : (uint64_t)minor;
 	uint64_t whole = v / (uint64_t)scale, frac = v % (uint64_t)scale;
@@ -736,6 +756,5 @@ void sayso_money_format(int64_t minor, const char *currency, char *out,
 
 double sayso_money_major(int64_t minor, const char *currency)
 {
-	return sayso_currency_decimals(currency) == 2 ? (double)minor / 100.0
-						      : (double)minor;
+	return (double)minor / (double)sayso_currency_unit(currency);
 }

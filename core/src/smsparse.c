@@ -51,9 +51,7 @@ static bool copy_utf8(char *out, size_t outsz, const char *s, size_t len)
 	bool cut = false;
 
 	if (len > outsz - 1) {
-		len = outsz - 1;
-		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--;
+		len = sayso_utf8_boundary(s, outsz - 1);
 		cut = true;
 	}
 	memcpy(out, s, len);
@@ -62,15 +60,6 @@ static bool copy_utf8(char *out, size_t outsz, const char *s, size_t len)
 }
 
 /* ---- character classes --------------------------------------------- */
-
-/* Removed by the cleaner: invisible formatting. */
-static bool is_dropped(unsigned long cp)
-{
-	return cp == 0x00AD || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
-	       (cp >= 0x202A && cp <= 0x202E) ||
-	       (cp >= 0x2060 && cp <= 0x2064) ||
-	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
-}
 
 /* Turned into a space by the cleaner. Control characters (NUL included)
  * separate words: a stray NUL must not turn "3<NUL>7" into 37. */
@@ -209,7 +198,7 @@ static void clean_body(const unsigned char *in, size_t len,
 			pending_space = w > 0;
 			continue;
 		}
-		if (is_dropped(cp))
+		if (sayso_utf8_invisible(cp))
 			continue;
 		k = sayso_utf8_put(cp, buf);
 		if (w + (pending_space ? 1 : 0) + k > SAYSO_SMSPARSE_TEXT_MAX) {

@@ -8,10 +8,12 @@
  * they never count.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 #include "sayso/categories.h"
+#include "sayso/buf.h"
 #include "sayso/stats.h"
 #include "sayso/tally.h"
 
@@ -179,16 +181,11 @@ static enum sayso_err ratings_groups(struct sayso_store *st, const char *lo,
 			k = "";
 		g = out->ngroups > 0 ? &out->groups[out->ngroups - 1] : NULL;
 		if (g == NULL || strncmp(g->key, k, sizeof g->key - 1) != 0) {
-			if (out->ngroups == cap) {
-				size_t ncap = cap ? cap * 2 : 32;
-				void *p = realloc(out->groups,
-						  ncap * sizeof *out->groups);
-				if (p == NULL) {
-					err = SAYSO_ERR_NOMEM;
-					goto out;
-				}
-				out->groups = p;
-				cap = ncap;
+			if (sayso_array_grow(
+				&out->groups, &cap, out->ngroups + 1,
+				sizeof *out->groups, SIZE_MAX) != SAYSO_OK) {
+				err = SAYSO_ERR_NOMEM;
+				goto out;
 			}
 			g = &out->groups[out->ngroups++];
 			memset(g, 0, sizeof *g);
@@ -386,15 +383,10 @@ static enum sayso_err report_counts(struct sayso_store *st, const char *sql,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sayso_report_count *c;
 
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			void *p = realloc(*out, ncap * sizeof **out);
-			if (p == NULL) {
-				err = SAYSO_ERR_NOMEM;
-				goto out;
-			}
-			*out = p;
-			cap = ncap;
+		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
+				     SIZE_MAX) != SAYSO_OK) {
+			err = SAYSO_ERR_NOMEM;
+			goto out;
 		}
 		c = &(*out)[(*n)++];
 		memset(c, 0, sizeof *c);
@@ -447,15 +439,10 @@ static enum sayso_err resolve_median(struct sayso_store *st, const char *lo,
 		d = sqlite3_column_double(s, 0);
 		if (d < 0)
 			d = 0; /* clock skew between devices */
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			void *p = realloc(days, ncap * sizeof *days);
-			if (p == NULL) {
-				err = SAYSO_ERR_NOMEM;
-				goto out;
-			}
-			days = p;
-			cap = ncap;
+		if (sayso_array_grow(&days, &cap, n + 1, sizeof *days,
+				     SIZE_MAX) != SAYSO_OK) {
+			err = SAYSO_ERR_NOMEM;
+			goto out;
 		}
 		days[n++] = d;
 	}
@@ -625,15 +612,10 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sayso_report_row *r;
 
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			void *p = realloc(*out, ncap * sizeof **out);
-			if (p == NULL) {
-				err = SAYSO_ERR_NOMEM;
-				goto out;
-			}
-			*out = p;
-			cap = ncap;
+		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
+				     SIZE_MAX) != SAYSO_OK) {
+			err = SAYSO_ERR_NOMEM;
+			goto out;
 		}
 		r = &(*out)[*n];
 		memset(r, 0, sizeof *r);

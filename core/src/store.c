@@ -25,12 +25,16 @@
 #include <openssl/crypto.h>
 
 #include "internal.h"
+#include "sayso/buf.h"
 #include "sayso/identity.h"
 #include "sayso/log.h"
 #include "sayso/store.h"
 
 #define SAYSO_APP_ID 0x53415953 /* "SAYS" */
-#define STMT_CACHE 96
+/* The statement cache grows (sayso_array_grow doubles it); it never
+ * evicts, so a statement a caller holds cannot be finalized under it. The
+ * hard limit only catches a caller that builds SQL text at run time. */
+#define STMT_CACHE_MAX 4096
 #define BUSY_TIMEOUT_MS 10000
 
 struct stmt_slot {
@@ -47,9 +51,12 @@ struct sayso_store {
 	char site_check[SAYSO_HEX256_MAX];
 	char device[SAYSO_DEVICE_MAX];
 	int txdepth;
+	int readdepth;	/* sayso_store_read_begin nesting */
+	bool readowner; /* read_begin opened the transaction */
 	bool readonly;
-	struct stmt_slot stmts[STMT_CACHE];
+	struct stmt_slot *stmts;
 	int nstmts;
+	size_t capstmts;
 };
 
 sqlite3 *sayso_store_sqlite(struct sayso_store *st)
@@ -185,18 +192,19 @@ sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql)
 		sayso_store_sqlfail(st, "prepare");
 		return NULL;
 	}
-	if (st->nstmts < STMT_CACHE) {
-		st->stmts[st->nstmts].sql = sql;
-		st->stmts[st->nstmts].stmt = s;
-		st->nstmts++;
-	} else {
-		/* Cache full: evict the oldest (never expected in practice). */
-		sqlite3_finalize(st->stmts[0].stmt);
-		memmove(&st->stmts[0], &st->stmts[1],
-			sizeof st->stmts[0] * (STMT_CACHE - 1));
-		st->stmts[STMT_CACHE - 1].sql = sql;
-		st->stmts[STMT_CACHE - 1].stmt = s;
+	enum sayso_err e =
+	    sayso_array_grow(&st->stmts, &st->capstmts, (size_t)st->nstmts + 1,
+			     sizeof *st->stmts, STMT_CACHE_MAX);
+	if (e != SAYSO_OK) {
+		sqlite3_finalize(s);
+		sayso_store_fail(st, e,
+				 "statement cache: %d distinct statements",
+				 st->nstmts);
+		return NULL;
 	}
+	st->stmts[st->nstmts].sql = sql;
+	st->stmts[st->nstmts].stmt = s;
+	st->nstmts++;
 	return s;
 }
 
@@ -268,6 +276,10 @@ int sayso_store_schema_latest(void)
 enum sayso_err sayso_store_begin(struct sayso_store *st)
 {
 	enum sayso_err e;
+	if (st->txdepth == 0 && st->readowner)
+		return sayso_store_fail(st, SAYSO_ERR_STATE,
+					"write transaction inside a read "
+					"transaction");
 	if (st->txdepth == 0)
 		e = exec(st, "BEGIN IMMEDIATE", "begin");
 	else
@@ -315,6 +327,34 @@ void sayso_store_rollback(struct sayso_store *st)
 	}
 	st->txdepth--;
 	memcpy(st->errmsg, saved, sizeof saved);
+}
+
+enum sayso_err sayso_store_read_begin(struct sayso_store *st)
+{
+	if (st->readdepth == 0 && st->txdepth == 0 &&
+	    sqlite3_get_autocommit(st->db)) {
+		enum sayso_err e =
+		    exec(st, "BEGIN DEFERRED", "starting a read");
+		if (e != SAYSO_OK)
+			return e;
+		st->readowner = true;
+	}
+	st->readdepth++;
+	return SAYSO_OK;
+}
+
+void sayso_store_read_end(struct sayso_store *st)
+{
+	if (st->readdepth <= 0)
+		return;
+	if (--st->readdepth == 0 && st->readowner) {
+		st->readowner = false;
+		/* Nothing was written: ending the snapshot cannot lose data. */
+		if (!sqlite3_get_autocommit(st->db) &&
+		    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) !=
+			SQLITE_OK)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 }
 
 /* ---- secret ---- */
@@ -527,7 +567,10 @@ static void free_stmts(struct sayso_store *st)
 {
 	for (int i = 0; i < st->nstmts; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
+	free(st->stmts);
+	st->stmts = NULL;
 	st->nstmts = 0;
+	st->capstmts = 0;
 }
 
 void sayso_store_close(struct sayso_store *st)
@@ -536,10 +579,115 @@ void sayso_store_close(struct sayso_store *st)
 		return;
 	while (st->txdepth > 0)
 		sayso_store_rollback(st);
+	while (st->readdepth > 0)
+		sayso_store_read_end(st);
 	free_stmts(st);
 	sqlite3_close_v2(st->db);
 	OPENSSL_cleanse(st->secret, sizeof st->secret);
 	free(st);
+}
+
+/* Which files exist decides between opening and creating (*creating):
+ * INIT refuses an existing database or secret; an absent database is made
+ * only with CREATE (never read-only), and never beside a stray secret. */
+static enum sayso_err check_files(struct sayso_store *st, const char *path,
+				  const char *spath, unsigned flags,
+				  bool *creating)
+{
+	bool db_exists = file_exists(path);
+	bool secret_exists = file_exists(spath);
+
+	if (flags & SAYSO_STORE_INIT) {
+		if (db_exists || secret_exists)
+			return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+						"%s already exists; refusing "
+						"to overwrite it",
+						db_exists ? path : spath);
+		*creating = true;
+	} else if (!db_exists) {
+		/* No advice to run init: a merge source or a backup made by
+		 * init would belong to another site. */
+		if (!(flags & SAYSO_STORE_CREATE) || st->readonly)
+			return sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+						"%s: no such database", path);
+		if (secret_exists)
+			return sayso_store_fail(
+			    st, SAYSO_ERR_SECRET,
+			    "%s exists without its database %s; "
+			    "refusing to guess",
+			    spath, path);
+		*creating = true;
+	}
+	return SAYSO_OK;
+}
+
+/* The site secret: random for :memory:, written when creating, otherwise
+ * read (unless NOSECRET) and checked against the database's site check. */
+static enum sayso_err setup_secret(struct sayso_store *st, const char *spath,
+				   unsigned flags, bool memory, bool creating)
+{
+	enum sayso_err e;
+	char stored_check[80];
+	bool have_check = false;
+
+	e = meta_get(st, "site_check", stored_check, sizeof stored_check,
+		     &have_check);
+	if (e != SAYSO_OK)
+		return e;
+	if (memory) {
+		unsigned char sec[SAYSO_SECRET_LEN];
+		if ((e = sayso_random_bytes(sec, sizeof sec)) == SAYSO_OK)
+			e = sayso_store_set_secret(st, sec);
+		OPENSSL_cleanse(sec, sizeof sec);
+		return e;
+	}
+	if (creating) {
+		if ((e = write_secret(st, spath)) != SAYSO_OK ||
+		    (e = compute_site_check(st)) != SAYSO_OK)
+			return e;
+		return meta_set(st, "site_check", st->site_check);
+	}
+	if (have_check)
+		memcpy(st->site_check, stored_check, sizeof st->site_check - 1);
+	if (flags & SAYSO_STORE_NOSECRET)
+		return SAYSO_OK;
+	if ((e = read_secret(st, spath)) != SAYSO_OK)
+		return e;
+	char stored[SAYSO_HEX256_MAX];
+	memcpy(stored, st->site_check, sizeof stored);
+	if ((e = compute_site_check(st)) != SAYSO_OK)
+		return e;
+	if (have_check && strcmp(stored, st->site_check) != 0)
+		return sayso_store_fail(st, SAYSO_ERR_SECRET,
+					"%s does not belong to the database "
+					"%s (another site's secret)",
+					spath, st->path);
+	if (!have_check && !st->readonly)
+		return meta_set(st, "site_check", st->site_check);
+	return SAYSO_OK;
+}
+
+/* The device id kept in the database, or a new random "db-XXXXXX". */
+static enum sayso_err setup_device(struct sayso_store *st)
+{
+	enum sayso_err e;
+	char dev[SAYSO_DEVICE_MAX];
+	bool have_dev = false;
+
+	if ((e = meta_get(st, "device_id", dev, sizeof dev, &have_dev)) !=
+	    SAYSO_OK)
+		return e;
+	if (have_dev) {
+		memcpy(st->device, dev, sizeof st->device);
+		return SAYSO_OK;
+	}
+	char rnd[9];
+	if ((e = sayso_random_code(rnd, sizeof rnd, 6)) != SAYSO_OK)
+		return e;
+	snprintf(st->device, sizeof st->device, "db-%s", rnd);
+	if (!st->readonly)
+		return meta_set(st, "device_id", st->device);
+	return SAYSO_OK;
 }
 
 enum sayso_err sayso_store_open(const char *path, unsigned flags,
@@ -561,37 +709,11 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 	st->readonly = (flags & SAYSO_STORE_READONLY) != 0;
 	char spath[SAYSO_AUXPATH_MAX];
 	secret_path(path, spath, sizeof spath);
-	bool db_exists = !memory && file_exists(path);
-	bool secret_exists = !memory && file_exists(spath);
 	bool creating = false;
 
-	if (!memory && (flags & SAYSO_STORE_INIT)) {
-		if (db_exists || secret_exists) {
-			e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					     "%s already exists; refusing to "
-					     "overwrite it",
-					     db_exists ? path : spath);
-			goto fail;
-		}
-		creating = true;
-	} else if (!memory && !db_exists) {
-		if (!(flags & SAYSO_STORE_CREATE) || st->readonly) {
-			/* No advice to run init: a merge source or a backup
-			 * made by init would belong to another site. */
-			e = sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
-					     "%s: no such database", path);
-			goto fail;
-		}
-		if (secret_exists) {
-			e = sayso_store_fail(
-			    st, SAYSO_ERR_SECRET,
-			    "%s exists without its database %s; "
-			    "refusing to guess",
-			    spath, path);
-			goto fail;
-		}
-		creating = true;
-	}
+	if (!memory &&
+	    (e = check_files(st, path, spath, flags, &creating)) != SAYSO_OK)
+		goto fail;
 
 	int oflags = st->readonly ? SQLITE_OPEN_READONLY
 				  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -622,67 +744,10 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 	if (e != SAYSO_OK)
 		goto fail;
 
-	char stored_check[80];
-	bool have_check = false;
-	e = meta_get(st, "site_check", stored_check, sizeof stored_check,
-		     &have_check);
-	if (e != SAYSO_OK)
+	if ((e = setup_secret(st, spath, flags, memory, creating)) != SAYSO_OK)
 		goto fail;
-
-	if (memory) {
-		unsigned char sec[SAYSO_SECRET_LEN];
-		if ((e = sayso_random_bytes(sec, sizeof sec)) != SAYSO_OK ||
-		    (e = sayso_store_set_secret(st, sec)) != SAYSO_OK)
-			goto fail;
-		OPENSSL_cleanse(sec, sizeof sec);
-	} else if (creating) {
-		if ((e = write_secret(st, spath)) != SAYSO_OK)
-			goto fail;
-		if ((e = compute_site_check(st)) != SAYSO_OK ||
-		    (e = meta_set(st, "site_check", st->site_check)) !=
-			SAYSO_OK)
-			goto fail;
-	} else {
-		if (have_check)
-			memcpy(st->site_check, stored_check,
-			       sizeof st->site_check - 1);
-		if (!(flags & SAYSO_STORE_NOSECRET)) {
-			if ((e = read_secret(st, spath)) != SAYSO_OK)
-				goto fail;
-			char stored[SAYSO_HEX256_MAX];
-			memcpy(stored, st->site_check, sizeof stored);
-			if ((e = compute_site_check(st)) != SAYSO_OK)
-				goto fail;
-			if (have_check && strcmp(stored, st->site_check) != 0) {
-				e = sayso_store_fail(
-				    st, SAYSO_ERR_SECRET,
-				    "%s does not belong to the database %s "
-				    "(another site's secret)",
-				    spath, path);
-				goto fail;
-			}
-			if (!have_check && !st->readonly &&
-			    (e = meta_set(st, "site_check", st->site_check)) !=
-				SAYSO_OK)
-				goto fail;
-		}
-	}
-	char dev[SAYSO_DEVICE_MAX];
-	bool have_dev = false;
-	if ((e = meta_get(st, "device_id", dev, sizeof dev, &have_dev)) !=
-	    SAYSO_OK)
+	if ((e = setup_device(st)) != SAYSO_OK)
 		goto fail;
-	if (have_dev) {
-		memcpy(st->device, dev, sizeof st->device);
-	} else {
-		char rnd[9];
-		if ((e = sayso_random_code(rnd, sizeof rnd, 6)) != SAYSO_OK)
-			goto fail;
-		snprintf(st->device, sizeof st->device, "db-%s", rnd);
-		if (!st->readonly &&
-		    (e = meta_set(st, "device_id", st->device)) != SAYSO_OK)
-			goto fail;
-	}
 	*out = st;
 	return SAYSO_OK;
 fail:

@@ -4,9 +4,11 @@
  * Times are UTC text "YYYY-MM-DDTHH:MM:SS.mmmZ", which sorts correctly as
  * text, so SQL can order by it. The clock can be pinned (tests, golden
  * outputs) with sayso_time_set_override() or the SAYSO_NOW environment
- * variable. Ids are ULID-style: 48 bits of milliseconds and 80 random bits in
- * Crockford base32, so offline kiosks never collide and ids sort by time.
+ * variable (read once, at the first clock read). Ids are ULID-style: 48 bits of
+ * milliseconds and 80 random bits in Crockford base32, so offline kiosks never
+ * collide and ids sort by time.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,20 +19,29 @@
 #include "sayso/store.h"
 
 static int64_t g_override;
+static int64_t g_env_now; /* SAYSO_NOW, read once per process; 0: unset */
+static pthread_once_t g_env_once = PTHREAD_ONCE_INIT;
 
 void sayso_time_set_override(int64_t ms)
 {
 	g_override = ms;
 }
 
+static void read_env_now(void)
+{
+	const char *env = getenv("SAYSO_NOW");
+	int64_t ms;
+	if (env && *env && sayso_time_parse(env, &ms) == SAYSO_OK)
+		g_env_now = ms;
+}
+
 int64_t sayso_time_now_ms(void)
 {
 	if (g_override)
 		return g_override;
-	const char *env = getenv("SAYSO_NOW");
-	int64_t ms;
-	if (env && *env && sayso_time_parse(env, &ms) == SAYSO_OK)
-		return ms;
+	pthread_once(&g_env_once, read_env_now);
+	if (g_env_now)
+		return g_env_now;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;

@@ -1,14 +1,14 @@
 /*
- * utf8.c: the UTF-8 primitives every text path of the core shares (SMS
- * grammar, GSM-7 counting, bounded copies of residents' text). Decoding never
- * fails: bad bytes become U+FFFD one at a time, so junk from a modem or a
- * webhook cannot derail a parser.
+ * utf8.c: the one UTF-8 codec (sayso/utf8.h) every text path shares: SMS
+ * grammar, GSM-7 counting, webhook charsets, .pb files, HTML escaping, the
+ * kiosk's text fields. Decoding never fails: bad bytes become U+FFFD one at a
+ * time, so junk from a modem or a webhook cannot derail a parser.
  */
 #include <string.h>
 
-#include "internal.h"
+#include "sayso/utf8.h"
 
-#define REPLACEMENT 0xFFFDUL
+#define REPLACEMENT SAYSO_UTF8_REPLACEMENT
 
 size_t sayso_utf8_next(const unsigned char *s, size_t len, unsigned long *cp,
 		       bool *bad)
@@ -79,6 +79,43 @@ size_t sayso_utf8_put(unsigned long cp, char *out)
 	return 4;
 }
 
+size_t sayso_utf8_bad_at(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		unsigned long cp;
+		bool bad;
+		size_t n = sayso_utf8_next(u + i, len - i, &cp, &bad);
+		if (bad || cp == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+size_t sayso_utf8_boundary(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+size_t sayso_utf8_count(const char *s)
+{
+	size_t n = 0;
+	if (!s)
+		return 0;
+	size_t len = strlen(s);
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < len; n++) {
+		unsigned long cp;
+		bool bad;
+		i += sayso_utf8_next(u + i, len - i, &cp, &bad);
+	}
+	return n;
+}
+
 size_t sayso_strlcpy_utf8(char *dst, const char *src, size_t dstsz)
 {
 	if (dstsz == 0)
@@ -86,14 +123,17 @@ size_t sayso_strlcpy_utf8(char *dst, const char *src, size_t dstsz)
 	if (!src)
 		src = "";
 	size_t n = strlen(src);
-	if (n >= dstsz) {
-		n = dstsz - 1;
-		/* Do not cut a multi-byte sequence: back up over continuation
-		 * bytes, then drop the lead byte they belonged to. */
-		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-			n--;
-	}
+	if (n >= dstsz)
+		n = sayso_utf8_boundary(src, dstsz - 1);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 	return n;
+}
+
+bool sayso_utf8_invisible(unsigned long cp)
+{
+	return cp == 0x00AD || cp == 0x180E || cp == 0x200B || cp == 0x200E ||
+	       cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2060 && cp <= 0x2064) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
 }

@@ -417,6 +417,15 @@ static void test_import_minimal(void **state)
 			 4);
 	assert_int_equal(count(st, "SELECT count(*) FROM rounds WHERE ?1", 1),
 			 1);
+	/* The same code in other case is the same round (migration 0002):
+	 * refused as existing, with the clear message. */
+	err[0] = '\0';
+	assert_int_equal(sayso_pb_import_parsed(st, pb, "x.pb", "EXAMPLE",
+						"test", NULL, err, sizeof err),
+			 SAYSO_ERR_EXISTS);
+	assert_non_null(strstr(err, "already exists"));
+	assert_int_equal(count(st, "SELECT count(*) FROM rounds WHERE ?1", 1),
+			 1);
 	/* A bad code. */
 	assert_int_equal(sayso_pb_import_parsed(st, pb, "x.pb", "bad code!",
 						"test", NULL, err, sizeof err),
@@ -469,6 +478,7 @@ static void test_round_trip_hand(void **state)
 	static const char ordinal[] =
 	    "META\nkey;value\ndescription;\"Ranked; with \"\"quotes\"\"\"\n"
 	    "budget;100.25\nvote_type;ordinal\n"
+	    "note;back\\slash \xc5\xbc \\u0041 {\"q\"}\n"
 	    "PROJECTS\nproject_id;cost;name\nx;10;\"X; the one\"\n"
 	    "y;20.5;Y\nz;5;Z\n"
 	    "VOTES\nvoter_id;vote;points\nA;z,x,y;3,2,1\nB;y,z;3,2\n"
@@ -497,6 +507,9 @@ static void test_round_trip_hand(void **state)
 	assert_non_null(strstr(text, "rule;greedy\n"));
 	assert_non_null(strstr(text, "num_votes;3\n"));
 	assert_non_null(strstr(text, "budget;100.25\n"));
+	/* META text goes through pb_meta (SQLite JSON1) unchanged. */
+	assert_non_null(strstr(
+	    text, "note;\"back\\slash \xc5\xbc \\u0041 {\"\"q\"\"}\"\n"));
 	assert_non_null(strstr(text, "x;10;1;\"X; the one\";1\n"));
 	assert_non_null(strstr(text, "A;z,x,y;3,2,1\n"));
 	assert_non_null(strstr(text, "C;;\n"));

@@ -311,6 +311,59 @@ static void test_check_and_backup(void **state)
 	tu_rmtree(dir);
 }
 
+/* More distinct statements than the old fixed cache (96 slots, which
+ * finalized the oldest) all stay prepared and usable: a statement held
+ * across other queries is never finalized under its holder. */
+#define MANY_STMTS 300
+static char many_sql[MANY_STMTS][64];
+
+static void test_stmt_cache_grows(void **state)
+{
+	(void)state;
+	struct sayso_store *st = tu_memstore();
+	sqlite3_stmt *held[MANY_STMTS];
+	for (int i = 0; i < MANY_STMTS; i++) {
+		snprintf(many_sql[i], sizeof many_sql[i], "SELECT %d + ?1", i);
+		held[i] = sayso_store_stmt(st, many_sql[i]);
+		assert_non_null(held[i]);
+	}
+	for (int i = 0; i < MANY_STMTS; i++) {
+		/* The same SQL finds the same statement, none was replaced. */
+		assert_ptr_equal(sayso_store_stmt(st, many_sql[i]), held[i]);
+		assert_int_equal(sqlite3_bind_int(held[i], 1, 1000), SQLITE_OK);
+		assert_int_equal(sqlite3_step(held[i]), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(held[i], 0), i + 1000);
+		sqlite3_reset(held[i]);
+	}
+	sayso_store_close(st);
+}
+
+/* Read transactions nest, count inside a write transaction, and refuse a
+ * write transaction started inside them. */
+static void test_read_transaction(void **state)
+{
+	(void)state;
+	struct sayso_store *st = tu_memstore();
+	sqlite3 *db = sayso_store_sqlite(st);
+	assert_int_equal(sayso_store_read_begin(st), SAYSO_OK);
+	assert_int_equal(sqlite3_get_autocommit(db), 0);
+	assert_int_equal(sayso_store_read_begin(st), SAYSO_OK);
+	sayso_store_read_end(st);
+	assert_int_equal(sqlite3_get_autocommit(db), 0);
+	assert_int_equal(sayso_store_begin(st), SAYSO_ERR_STATE);
+	sayso_store_read_end(st);
+	assert_int_equal(sqlite3_get_autocommit(db), 1);
+	sayso_store_read_end(st); /* unmatched: a no-op */
+
+	assert_int_equal(sayso_store_begin(st), SAYSO_OK);
+	assert_int_equal(sayso_store_read_begin(st), SAYSO_OK);
+	sayso_store_read_end(st);
+	assert_int_equal(sqlite3_get_autocommit(db), 0); /* still writing */
+	assert_int_equal(sayso_store_commit(st), SAYSO_OK);
+	assert_int_equal(sqlite3_get_autocommit(db), 1);
+	sayso_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +375,8 @@ int main(void)
 	    cmocka_unit_test(test_transactions_and_audit),
 	    cmocka_unit_test(test_time_and_uid),
 	    cmocka_unit_test(test_check_and_backup),
+	    cmocka_unit_test(test_stmt_cache_grows),
+	    cmocka_unit_test(test_read_transaction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

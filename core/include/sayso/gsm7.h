@@ -63,13 +63,13 @@ void sayso_gsm7_count(const char *s, size_t len, struct sayso_sms_count *c);
  * U+201B U+2032 U+00B4 and the backtick to ', U+201C U+201D U+201E U+201F
  * U+2033 U+00AB U+00BB to ", U+2010..U+2015 and U+2212 to -, U+2026 to ...,
  * U+2022 and U+00B7 to *, NBSP and the other Unicode spaces to a space, and
- * removes U+200B, U+2060 and U+FEFF (ZWJ/ZWNJ stay: emoji and scripts need
- * them). Invalid bytes are copied as
- * U+FFFD. The result is never longer than the input (plus 2 bytes per
- * invalid byte): outsz >= 3 * len + 1 always suffices, and for valid UTF-8
- * len + 1 does. Always NUL-terminates when outsz > 0. Returns the length
- * of the complete result (snprintf style: >= outsz means it was cut, at a
- * UTF-8 boundary).
+ * removes the invisible characters of sayso_utf8_invisible() (U+200B, U+2060,
+ * U+FEFF, soft hyphen, direction marks...; ZWJ/ZWNJ stay: emoji and scripts
+ * need them). Invalid bytes are copied as U+FFFD. The result is never longer
+ * than the input (plus 2 bytes per invalid byte): outsz >= 3 * len + 1 always
+ * suffices, and for valid UTF-8 len + 1 does. Always NUL-terminates when outsz
+ * > 0. Returns the length of the complete result (snprintf style: >= outsz
+ * means it was cut, at a UTF-8 boundary).
  */
 size_t sayso_gsm7_fold(const char *s, size_t len, char *out, size_t outsz);
 

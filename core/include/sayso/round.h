@@ -152,9 +152,21 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 
 /* ---- money ---- */
 
-/* Minor units per major unit for a currency (2 decimals for GBP, EUR, PLN...).
- */
+/* Decimal places of a currency: 0 for JPY, KRW, ISK, HUF, CLP; 2 for every
+ * other (GBP, EUR, PLN...) and for NULL. The one currency table. */
 int sayso_currency_decimals(const char *currency);
+
+/* Minor units per major unit: 10^decimals (100 for GBP, 1 for JPY). The only
+ * place that computes it. */
+int64_t sayso_currency_unit(const char *currency);
+
+/*
+ * Plain decimal text of minor units, for files and machines: "1234" when
+ * whole, "1234.50" otherwise; "-" before a negative amount; no symbol, no
+ * grouping. unit is minor per major (sayso_currency_unit, or an election's
+ * unit); unit <= 1 prints minor as it is. Always NUL-terminates (outsz > 0).
+ */
+void sayso_money_plain(int64_t minor, int64_t unit, char *out, size_t outsz);
 
 /*
  * Parses a human amount in major units: "50000", "50,000", "£50,000.00",

@@ -128,6 +128,17 @@ enum sayso_err sayso_store_begin(struct sayso_store *st);
 enum sayso_err sayso_store_commit(struct sayso_store *st);
 void sayso_store_rollback(struct sayso_store *st);
 
+/*
+ * A read transaction: every query between read_begin and read_end sees one
+ * consistent snapshot (a deferred BEGIN; it takes no write lock). Inside a
+ * write transaction, or nested in another read, it only counts. Each
+ * read_begin needs exactly one read_end; a write transaction
+ * (sayso_store_begin) cannot start inside a read (SAYSO_ERR_STATE). read_end
+ * cannot fail.
+ */
+enum sayso_err sayso_store_read_begin(struct sayso_store *st);
+void sayso_store_read_end(struct sayso_store *st);
+
 /* Appends to the audit log: actor ("admin:alice", "smsgw"), action
  * ("round.create") and detail text. */
 enum sayso_err sayso_store_audit(struct sayso_store *st, const char *actor,
@@ -153,8 +164,9 @@ enum sayso_err sayso_store_backup(struct sayso_store *st,
 /* ---- time and ids ---- */
 
 /* Milliseconds since the epoch, UTC. Tests may pin it with
- * sayso_time_set_override() or the SAYSO_NOW environment variable (ISO 8601).
- */
+ * sayso_time_set_override() or the SAYSO_NOW environment variable (ISO 8601),
+ * which is read once per process, at the first clock read: changing it later
+ * has no effect. Thread-safe. */
 int64_t sayso_time_now_ms(void);
 void sayso_time_set_override(int64_t ms); /* 0 clears */
 

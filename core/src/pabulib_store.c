@@ -1,0 +1,822 @@
+/*
+ * pabulib_store.c: a parsed .pb file into the store (one closed, imported
+ * round, written in one transaction with cached prepared statements) and a
+ * stored round back out as a .pb file; the parser is in pabulib.c. Export is
+ * the inverse of import: a re-import tallies the same.
+ */
+#include "sayso/pabulib.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+#include "pabulib_internal.h"
+#include "sayso/buf.h"
+#include "sayso/round.h"
+#include "sayso/store.h"
+#include "sayso/utf8.h"
+
+/* ---- pb_meta as JSON (a flat object of strings) ----
+ *
+ * SQLite's JSON1 functions do the quoting and the parsing: json_object()
+ * writes each pair, json_each() reads them back in order (duplicate keys
+ * included, as in the file). No JSON codec of our own. */
+
+#define META_JSON_MAX (16u * 1024u * 1024u)
+
+/* The META pairs of pb as one JSON object, malloc'd; NULL with the error
+ * in *err. */
+static char *meta_to_json(struct sayso_store *st, const struct sayso_pb *pb,
+			  enum sayso_err *err)
+{
+	struct sayso_buf b;
+	sqlite3_stmt *s = sayso_store_stmt(st, "SELECT json_object(?1, ?2)");
+
+	*err = SAYSO_ERR_DB;
+	if (!s)
+		return NULL;
+	sayso_buf_init(&b, META_JSON_MAX);
+	*err = sayso_buf_add(&b, "{");
+	for (size_t i = 0; i < pb->nmeta && *err == SAYSO_OK; i++) {
+		sqlite3_bind_text(s, 1, pb->meta[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, pb->meta[i].value, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			*err = sayso_store_sqlfail(st, "encoding META");
+			break;
+		}
+		/* {"key":"value"} without its braces. */
+		const char *one = (const char *)sqlite3_column_text(s, 0);
+		size_t n = one ? strlen(one) : 0;
+		if (n < 2) {
+			*err = SAYSO_ERR_NOMEM;
+			break;
+		}
+		if (i)
+			*err = sayso_buf_add(&b, ",");
+		if (*err == SAYSO_OK)
+			*err = sayso_buf_addn(&b, one + 1, n - 2);
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	sqlite3_reset(s);
+	if (*err == SAYSO_OK)
+		*err = sayso_buf_add(&b, "}");
+	if (*err != SAYSO_OK) {
+		sayso_buf_cleanup(&b);
+		return NULL;
+	}
+	return sayso_buf_take(&b);
+}
+
+/* Appends the pairs of the JSON object json to pb->meta. SAYSO_ERR_PARSE
+ * when json is not an object (the pairs read so far stay), SAYSO_ERR_NOMEM. */
+static enum sayso_err meta_from_json(struct sayso_store *st, const char *json,
+				     struct sayso_pb *pb)
+{
+	sqlite3_stmt *s =
+	    sayso_store_stmt(st, "SELECT key, value FROM json_each(?1) "
+				 "WHERE json_type(?1) = 'object'");
+	size_t cap = pb->nmeta;
+	int rc;
+
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, json, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(s, 0);
+		const char *v = (const char *)sqlite3_column_text(s, 1);
+		if (sayso_array_grow(&pb->meta, &cap, pb->nmeta + 1,
+				     sizeof *pb->meta, SIZE_MAX) != SAYSO_OK) {
+			sqlite3_reset(s);
+			return SAYSO_ERR_NOMEM;
+		}
+		char *kc = strdup(k ? k : ""), *vc = strdup(v ? v : "");
+		if (!kc || !vc) {
+			free(kc);
+			free(vc);
+			sqlite3_reset(s);
+			return SAYSO_ERR_NOMEM;
+		}
+		pb->meta[pb->nmeta].key = kc;
+		pb->meta[pb->nmeta].value = vc;
+		pb->nmeta++;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? SAYSO_OK : SAYSO_ERR_PARSE;
+}
+
+/* ---- import ---- */
+
+static void code_from_name(const char *name, char *out, size_t outsz)
+{
+	const char *base = name ? strrchr(name, '/') : NULL;
+	size_t n, i, o = 0;
+
+	base = base ? base + 1 : (name ? name : "");
+	n = strlen(base);
+	if (n > 3 && strcmp(base + n - 3, ".pb") == 0)
+		n -= 3;
+	for (i = 0; i < n && o + 1 < outsz && o < SAYSO_CODE_MAX - 1; i++) {
+		unsigned char c = (unsigned char)base[i];
+		out[o++] =
+		    (char)((isalnum(c) || c == '_' || c == '-') ? c : '-');
+	}
+	out[o] = '\0';
+	if (o == 0)
+		snprintf(out, outsz, "pb");
+}
+
+/* META date "dd.mm.yyyy", "d.m.yyyy" or "yyyy" as ISO text; else now. */
+static void meta_date(const char *v, char *out, size_t outsz)
+{
+	int d = 0, m = 0, y = 0;
+	char tail;
+
+	if (v && sscanf(v, "%d.%d.%d%c", &d, &m, &y, &tail) == 3 && d >= 1 &&
+	    d <= 31 && m >= 1 && m <= 12 && y >= 1900 && y <= 9999) {
+		snprintf(out, outsz, "%04d-%02d-%02dT12:00:00.000Z", y, m, d);
+		return;
+	}
+	if (v && sscanf(v, "%d%c", &y, &tail) == 1 && y >= 1900 && y <= 9999) {
+		snprintf(out, outsz, "%04d-12-31T12:00:00.000Z", y);
+		return;
+	}
+	sayso_now_text(out, outsz);
+}
+
+static void restore_cache(sqlite3 *db, int64_t old)
+{
+	char sql[64];
+
+	if (old == 0)
+		return;
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)old);
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* What one import writes, worked out before the transaction. */
+struct pbimport {
+	struct sayso_store *st;
+	const struct sayso_pb *pb;
+	const char *name, *actor, *device;
+	char code[SAYSO_CODE_MAX], title[SAYSO_TITLE_MAX], cast_at[40];
+	char currency[4];
+	int64_t div;   /* parser hundredths per stored minor unit */
+	int64_t rid;   /* the new round */
+	int64_t *pids; /* per project: its new row id */
+	char *json;    /* pb_meta */
+};
+
+/* Code, title, currency, ballot time and device of the new round.
+ * SAYSO_ERR_INVAL (message in errbuf) for a bad code. */
+static enum sayso_err import_prepare(struct pbimport *im, const char *code,
+				     char *errbuf, size_t errsz)
+{
+	const struct sayso_pb *pb = im->pb;
+	const char *v;
+
+	if (code && *code)
+		sayso_strlcpy_utf8(im->code, code, sizeof im->code);
+	else
+		code_from_name(im->name, im->code, sizeof im->code);
+	if (!sayso_round_code_valid(code && *code ? code : im->code)) {
+		sayso_errbuf_set(
+		    errbuf, errsz,
+		    "round code \"%s\": use 1 to 32 letters, digits, _ or -",
+		    code && *code ? code : im->code);
+		return SAYSO_ERR_INVAL;
+	}
+	sayso_strlcpy_utf8(im->currency, pb->currency[0] ? pb->currency : "GBP",
+			   sizeof im->currency);
+	/* The parser keeps hundredths; a zero-decimal currency stores whole
+	 * units (amounts are rounded down). */
+	im->div = 100 / sayso_currency_unit(im->currency);
+	v = sayso_pb_meta_get(pb, "description");
+	if (v && *v) {
+		sayso_strlcpy_utf8(im->title, v, sizeof im->title);
+	} else {
+		const char *unit = sayso_pb_meta_get(pb, "unit"),
+			   *inst = sayso_pb_meta_get(pb, "instance");
+		if (unit && *unit)
+			snprintf(im->title, sizeof im->title, "%s %s", unit,
+				 inst ? inst : "");
+		else
+			snprintf(im->title, sizeof im->title, "%s", im->code);
+	}
+	meta_date(sayso_pb_meta_get(pb, "date_end"), im->cast_at,
+		  sizeof im->cast_at);
+	im->device = sayso_store_device(im->st);
+	if (!im->device || !*im->device)
+		im->device = "import";
+	return SAYSO_OK;
+}
+
+/* A big import is one transaction: give SQLite room to keep it in memory
+ * until the commit instead of spilling pages mid-way (64 MB at most).
+ * Returns the old setting for restore_cache (0: nothing changed). */
+static int64_t raise_cache(sqlite3 *db)
+{
+	sqlite3_stmt *cs = NULL;
+	int64_t old_cache = 0;
+	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &cs, NULL) ==
+		SQLITE_OK &&
+	    sqlite3_step(cs) == SQLITE_ROW)
+		old_cache = sqlite3_column_int64(cs, 0);
+	sqlite3_finalize(cs);
+	if (old_cache > -65536 && old_cache < 16384) {
+		sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL,
+			     NULL);
+		return old_cache;
+	}
+	return 0;
+}
+
+/* Steps s to DONE and resets it; the SQL error named by what otherwise. */
+static enum sayso_err step_done(struct sayso_store *st, sqlite3_stmt *s,
+				const char *what)
+{
+	enum sayso_err err = SAYSO_OK;
+	if (sqlite3_step(s) != SQLITE_DONE)
+		err = sayso_store_sqlfail(st, what);
+	sqlite3_reset(s);
+	return err;
+}
+
+/* The round row (refused when its code exists in any case: migration
+ * 0002 made codes case-insensitive). */
+static enum sayso_err import_round(struct pbimport *im)
+{
+	struct sayso_store *st = im->st;
+	const struct sayso_pb *pb = im->pb;
+	const struct sayso_election *e = pb->e;
+	sqlite3_stmt *s = sayso_store_stmt(
+	    st, "SELECT 1 FROM rounds WHERE code = ?1 COLLATE NOCASE");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, im->code, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		sqlite3_reset(s);
+		return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+					"a round with code '%s' already "
+					"exists (choose another with --code)",
+					im->code);
+	}
+	sqlite3_reset(s);
+	s = sayso_store_stmt(
+	    st, "INSERT INTO rounds(code, title, budget, currency, "
+		"ballot_kind, min_picks, max_picks, max_points, "
+		"max_sum_points, state, imported, pb_meta, created_at) "
+		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'closed', 1, "
+		"?10, ?11)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	char now[SAYSO_TIME_LEN + 1];
+	sayso_now_text(now, sizeof now);
+	sqlite3_bind_text(s, 1, im->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, im->title, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, e->budget / im->div);
+	sqlite3_bind_text(s, 4, im->currency, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, sayso_ballot_kind_name(e->kind), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, pb->min_length > 0 ? pb->min_length : 1);
+	sqlite3_bind_int(s, 7, pb->max_length);
+	sqlite3_bind_int(s, 8, pb->max_points);
+	sqlite3_bind_int(s, 9, pb->max_sum_points);
+	sqlite3_bind_text(s, 10, im->json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, now, -1, SQLITE_TRANSIENT);
+	enum sayso_err err = step_done(st, s, "creating the round");
+	if (err == SAYSO_OK)
+		im->rid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	return err;
+}
+
+static enum sayso_err import_projects(struct pbimport *im)
+{
+	struct sayso_store *st = im->st;
+	const struct sayso_election *e = im->pb->e;
+	sqlite3_stmt *s = sayso_store_stmt(st, "INSERT INTO projects(round_id, "
+					       "number, ext_id, title, cost) "
+					       "VALUES(?1, ?2, ?3, ?4, ?5)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	for (size_t i = 0; i < e->nprojects; i++) {
+		const struct sayso_eproject *p = &e->projects[i];
+		sqlite3_bind_int64(s, 1, im->rid);
+		sqlite3_bind_int64(s, 2, (int64_t)i + 1);
+		sqlite3_bind_text(s, 3, p->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, p->title[0] ? p->title : p->id, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(s, 5, p->cost / im->div);
+		enum sayso_err err = step_done(st, s, "adding a project");
+		if (err != SAYSO_OK)
+			return err;
+		im->pids[i] = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	}
+	return SAYSO_OK;
+}
+
+/* One ballot and its items for voter i. */
+static enum sayso_err import_ballot(struct pbimport *im, size_t i)
+{
+	struct sayso_store *st = im->st;
+	const struct sayso_election *e = im->pb->e;
+	bool ordinal = e->kind == SAYSO_BALLOT_ORDINAL;
+	char uid[SAYSO_UID_LEN + 1];
+	enum sayso_err err;
+
+	if ((err = sayso_uid_new(uid, sizeof uid)) != SAYSO_OK)
+		return sayso_store_fail(st, err, "making a ballot id");
+	sqlite3_stmt *s = sayso_store_stmt(
+	    st, "INSERT INTO ballots(uid, round_id, channel, device_id, "
+		"cast_at, status, ext_voter) VALUES(?1, ?2, 'import', ?3, ?4, "
+		"'counted', ?5)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, im->rid);
+	sqlite3_bind_text(s, 3, im->device, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, im->cast_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, im->pb->voter_ids[i], -1, SQLITE_STATIC);
+	if ((err = step_done(st, s, "adding a ballot")) != SAYSO_OK)
+		return err;
+	int64_t bid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	s = sayso_store_stmt(st, "INSERT INTO ballot_items(ballot_id, "
+				 "project_id, points, rank) "
+				 "VALUES(?1, ?2, ?3, ?4)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	for (size_t j = e->voter_start[i]; j < e->voter_start[i + 1]; j++) {
+		sqlite3_bind_int64(s, 1, bid);
+		sqlite3_bind_int64(s, 2, im->pids[e->pick_project[j]]);
+		sqlite3_bind_int(s, 3, e->pick_points[j]);
+		sqlite3_bind_int64(
+		    s, 4, ordinal ? (int64_t)(j - e->voter_start[i]) + 1 : 0);
+		if ((err = step_done(st, s, "adding a ballot item")) !=
+		    SAYSO_OK)
+			return err;
+	}
+	return SAYSO_OK;
+}
+
+/* Everything inside the transaction. */
+static enum sayso_err import_all(struct pbimport *im)
+{
+	const struct sayso_election *e = im->pb->e;
+	enum sayso_err err;
+
+	if ((err = import_round(im)) != SAYSO_OK ||
+	    (err = import_projects(im)) != SAYSO_OK)
+		return err;
+	for (size_t i = 0; i < e->nvoters; i++)
+		if ((err = import_ballot(im, i)) != SAYSO_OK)
+			return err;
+	return sayso_store_audit(im->st, im->actor, "round.import",
+				 "code=%s file=%s projects=%zu ballots=%zu "
+				 "vote_type=%s",
+				 im->code, im->name, e->nprojects, e->nvoters,
+				 im->pb->vote_type);
+}
+
+enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
+				      const struct sayso_pb *pb,
+				      const char *name, const char *code,
+				      const char *actor, int64_t *round_id,
+				      char *errbuf, size_t errsz)
+{
+	struct pbimport im = {0};
+	enum sayso_err err;
+	int64_t old_cache = 0;
+	bool began = false, named = true;
+	sqlite3 *db;
+
+	if (!st || !pb || !pb->e)
+		return SAYSO_ERR_INVAL;
+	im.st = st;
+	im.pb = pb;
+	im.name = name ? name : "<input>";
+	im.actor = actor && *actor ? actor : "import.pb";
+	if ((err = import_prepare(&im, code, errbuf, errsz)) != SAYSO_OK)
+		return err;
+	im.json = meta_to_json(st, pb, &err);
+	im.pids =
+	    malloc((pb->e->nprojects ? pb->e->nprojects : 1) * sizeof *im.pids);
+	if (!im.json || !im.pids) {
+		free(im.json);
+		free(im.pids);
+		if (im.json || err == SAYSO_ERR_NOMEM || err == SAYSO_OK) {
+			sayso_errbuf_set(errbuf, errsz, "out of memory");
+			return SAYSO_ERR_NOMEM;
+		}
+		sayso_errbuf_set(errbuf, errsz, "%s: META: %s", im.name,
+				 sayso_strerror(err));
+		return err;
+	}
+	db = sayso_store_sqlite(st);
+	old_cache = raise_cache(db);
+	if ((err = sayso_store_begin(st)) != SAYSO_OK) {
+		named = false;
+		goto out;
+	}
+	began = true;
+	if ((err = import_all(&im)) != SAYSO_OK)
+		goto out;
+	/* A failed top-level commit has rolled back already (then the
+	 * rollback below is a no-op); a failed nested one has not. */
+	if ((err = sayso_store_commit(st)) != SAYSO_OK)
+		named = false;
+out:
+	/* The one cleanup path. */
+	if (err != SAYSO_OK) {
+		if (named)
+			sayso_errbuf_set(errbuf, errsz, "%s: %s", im.name,
+					 sayso_store_errmsg(st));
+		else
+			sayso_errbuf_set(errbuf, errsz, "%s",
+					 sayso_store_errmsg(st));
+		if (began)
+			sayso_store_rollback(st);
+	}
+	restore_cache(db, old_cache);
+	free(im.json);
+	free(im.pids);
+	if (err == SAYSO_OK && round_id)
+		*round_id = im.rid;
+	return err;
+}
+
+enum sayso_err sayso_pb_import(struct sayso_store *st, const char *path,
+			       const char *code, const char *actor,
+			       int64_t *round_id, char *errbuf, size_t errsz)
+{
+	struct sayso_pb *pb = NULL;
+	enum sayso_err err;
+
+	err = sayso_pb_read_path(path, &pb, errbuf, errsz);
+	if (err != SAYSO_OK)
+		return err;
+	err = sayso_pb_import_parsed(st, pb, path, code, actor, round_id,
+				     errbuf, errsz);
+	sayso_pb_free(pb);
+	return err;
+}
+
+/* ---- export ---- */
+
+/* Writes one field, quoted when it holds ; " or a line break. */
+static void put_field(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ";\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void put_money(FILE *out, int64_t minor, int64_t unit)
+{
+	char buf[32];
+	sayso_money_plain(minor, unit, buf, sizeof buf);
+	fputs(buf, out);
+}
+
+static void put_kv(FILE *out, const char *k, const char *v)
+{
+	put_field(out, k);
+	fputc(';', out);
+	put_field(out, v);
+	fputc('\n', out);
+}
+
+/* Ends a VOTES row: the points column, then the newline. An empty
+ * cumulative vote gets points "None", which pabutools reads as "no points"
+ * (an empty field would make it look up a project named ""). */
+static void end_vote(FILE *out, bool points, bool cumulative, const char *pts,
+		     size_t plen)
+{
+	if (points) {
+		fputc(';', out);
+		if (plen == 0 && cumulative)
+			fputs("None", out);
+		else
+			fwrite(pts, 1, plen, out);
+	}
+	fputc('\n', out);
+}
+
+static const char *const rewritten[] = {
+    "description", "num_projects", "num_votes", "budget",
+    "vote_type",   "rule",	   "currency",
+};
+
+/* The META pairs stored with the round into *meta (left empty when
+ * pb_meta is absent or damaged: META is then written from scratch). */
+static enum sayso_err export_meta_read(struct sayso_store *st, int64_t round_id,
+				       struct sayso_pb *meta, char *errbuf,
+				       size_t errsz)
+{
+	enum sayso_err err = SAYSO_OK;
+	sqlite3_stmt *s;
+
+	s = sayso_store_stmt(st, "SELECT pb_meta FROM rounds WHERE id = ?1");
+	if (!s) {
+		err = SAYSO_ERR_DB;
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		return err;
+	}
+	sqlite3_bind_int64(s, 1, round_id);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) == SQLITE_TEXT) {
+		err = meta_from_json(
+		    st, (const char *)sqlite3_column_text(s, 0), meta);
+		if (err == SAYSO_ERR_NOMEM) {
+			sqlite3_reset(s);
+			sayso_errbuf_set(errbuf, errsz, "out of memory");
+			return err;
+		}
+		err = SAYSO_OK; /* damaged pb_meta: written from scratch */
+	}
+	sqlite3_reset(s);
+
+	return err;
+}
+
+/* The META section: the stored pairs, then what the round says now. */
+static void export_meta_write(FILE *out, const struct sayso_round *rp,
+			      const struct sayso_election *e,
+			      const struct sayso_pb *mp, enum sayso_rule rule,
+			      const char *vote_type, bool points)
+{
+	const char *rulename;
+	char num[32];
+	size_t i;
+
+	if (rule == SAYSO_RULE_GREEDY)
+		rulename = "greedy";
+	else if (rule == SAYSO_RULE_MES)
+		rulename = "equalshares/add1";
+	else {
+		const char *old = sayso_pb_meta_get(mp, "rule");
+		rulename = old && *old ? old : "unknown";
+	}
+
+	fputs("META\nkey;value\n", out);
+	{
+		const char *d = sayso_pb_meta_get(mp, "description");
+		put_kv(out, "description", d && *d ? d : rp->title);
+	}
+	for (i = 0; i < mp->nmeta; i++) {
+		bool skip = false;
+		for (size_t k = 0; k < sizeof rewritten / sizeof *rewritten;
+		     k++)
+			if (strcasecmp(mp->meta[i].key, rewritten[k]) == 0)
+				skip = true;
+		if (!points &&
+		    (strcasecmp(mp->meta[i].key, "max_points") == 0 ||
+		     strcasecmp(mp->meta[i].key, "max_sum_points") == 0))
+			skip = true;
+		if (!skip)
+			put_kv(out, mp->meta[i].key, mp->meta[i].value);
+	}
+	snprintf(num, sizeof num, "%zu", e->nprojects);
+	put_kv(out, "num_projects", num);
+	snprintf(num, sizeof num, "%zu", e->nvoters);
+	put_kv(out, "num_votes", num);
+	fputs("budget;", out);
+	put_money(out, e->budget, e->unit);
+	fputc('\n', out);
+	put_kv(out, "vote_type", vote_type);
+	put_kv(out, "rule", rulename);
+	put_kv(out, "currency", rp->currency);
+	if (!sayso_pb_meta_get(mp, "max_sum_cost") &&
+	    rp->kind == SAYSO_BALLOT_KNAPSACK) {
+		fputs("max_sum_cost;", out);
+		put_money(out, e->budget, e->unit);
+		fputc('\n', out);
+	}
+	if (!sayso_pb_meta_get(mp, "max_length") && rp->max_picks > 0)
+		fprintf(out, "max_length;%d\n", rp->max_picks);
+	if (rp->kind == SAYSO_BALLOT_CUMULATIVE) {
+		if (!sayso_pb_meta_get(mp, "max_points") && rp->max_points > 0)
+			fprintf(out, "max_points;%d\n", rp->max_points);
+		if (!sayso_pb_meta_get(mp, "max_sum_points"))
+			fprintf(out, "max_sum_points;%d\n",
+				rp->max_sum_points > 0 ? rp->max_sum_points
+						       : 1000000);
+	}
+}
+
+/* The PROJECTS section (with `selected` when a rule ran). */
+static void export_projects(FILE *out, const struct sayso_election *e,
+			    const struct sayso_tally *tp, enum sayso_rule rule)
+{
+	size_t i;
+
+	fputs(rule != SAYSO_RULE_APPROVAL
+		  ? "PROJECTS\nproject_id;cost;votes;name;selected\n"
+		  : "PROJECTS\nproject_id;cost;votes;name\n",
+	      out);
+	for (i = 0; i < e->nprojects; i++) {
+		const struct sayso_eproject *p = &e->projects[i];
+		put_field(out, p->id);
+		fputc(';', out);
+		put_money(out, p->cost, e->unit);
+		fprintf(out, ";%lld;", (long long)p->votes);
+		put_field(out, p->title);
+		if (rule != SAYSO_RULE_APPROVAL)
+			fprintf(out, ";%d", tp->projects[i].selected ? 1 : 0);
+		fputc('\n', out);
+	}
+}
+
+/* The VOTES section, from the database in ballot order. */
+static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
+				   const struct sayso_election *e, FILE *out,
+				   bool points, bool cumulative, char *errbuf,
+				   size_t errsz)
+{
+	enum sayso_err err = SAYSO_OK;
+	sqlite3_stmt *s;
+	int rc;
+
+	/* VOTES in ballot order; items in rank order (then project number),
+	 * straight from the database so that ordinal ranks are kept. */
+	fputs(points ? "VOTES\nvoter_id;vote;points\n"
+		     : "VOTES\nvoter_id;vote\n",
+	      out);
+	s = sayso_store_stmt(st,
+			     "SELECT b.id, b.ext_voter, p.number, i.points "
+			     "FROM ballots b "
+			     "LEFT JOIN ballot_items i ON i.ballot_id = b.id "
+			     "LEFT JOIN projects p ON p.id = i.project_id "
+			     "WHERE b.round_id = ?1 AND b.status = 'counted' "
+			     "ORDER BY b.id, i.rank, p.number");
+	if (!s) {
+		err = SAYSO_ERR_DB;
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		return err;
+	}
+	sqlite3_bind_int64(s, 1, round_id);
+	{
+		int64_t last = -1;
+		char ptsbuf[4096];
+		size_t plen = 0;
+		bool trunc = false;
+
+		/* number -> index: projects are loaded in number order */
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			int64_t bid = sqlite3_column_int64(s, 0);
+			int number = sqlite3_column_int(s, 2);
+			const struct sayso_eproject *p = NULL;
+			size_t lo = 0, hi = e->nprojects;
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (e->projects[mid].number < number)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (sqlite3_column_type(s, 2) != SQLITE_NULL &&
+			    lo < e->nprojects &&
+			    e->projects[lo].number == number)
+				p = &e->projects[lo];
+			if (!p && bid == last)
+				continue;
+			if (bid != last) {
+				const unsigned char *xv =
+				    sqlite3_column_text(s, 1);
+				if (last >= 0)
+					end_vote(out, points, cumulative,
+						 ptsbuf, plen);
+				if (xv && xv[0]) {
+					put_field(out, (const char *)xv);
+				} else {
+					fprintf(out, "%lld", (long long)bid);
+				}
+				fputc(';', out);
+				last = bid;
+				plen = 0;
+				trunc = false;
+				if (!p)
+					continue; /* an empty ballot */
+			} else {
+				fputc(',', out);
+				if (plen + 1 < sizeof ptsbuf)
+					ptsbuf[plen++] = ',';
+			}
+			put_field(out, p->id);
+			if (!trunc) {
+				int n = snprintf(ptsbuf + plen,
+						 sizeof ptsbuf - plen, "%d",
+						 sqlite3_column_int(s, 3));
+				if (n < 0 || (size_t)n >= sizeof ptsbuf - plen)
+					trunc = true;
+				else
+					plen += (size_t)n;
+			}
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			err = sayso_store_sqlfail(st, "reading ballots");
+			sayso_errbuf_set(errbuf, errsz, "%s",
+					 sayso_store_errmsg(st));
+			return err;
+		}
+		if (trunc) {
+			err = SAYSO_ERR_TOOBIG;
+			sayso_errbuf_set(errbuf, errsz,
+					 "a ballot has too many points "
+					 "to write");
+			return err;
+		}
+		if (last >= 0)
+			end_vote(out, points, cumulative, ptsbuf, plen);
+	}
+	return err;
+}
+
+enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
+			       enum sayso_rule rule, FILE *out, char *errbuf,
+			       size_t errsz)
+{
+	struct sayso_round r;
+	struct sayso_election *e = NULL;
+	struct sayso_pb meta = {0};
+	struct sayso_tally t = {0};
+	enum sayso_err err;
+	const char *vote_type;
+	bool points, cumulative;
+	size_t i;
+
+	if (!st || !out)
+		return SAYSO_ERR_INVAL;
+	if ((err = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK) {
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		return err;
+	}
+	if ((err = sayso_store_read_begin(st)) != SAYSO_OK) {
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		return err;
+	}
+	if ((err = sayso_election_load(st, round_id, &e)) != SAYSO_OK) {
+		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		goto out;
+	}
+	if (rule != SAYSO_RULE_APPROVAL &&
+	    (err = sayso_tally_run(e, rule, &t, errbuf, errsz)) != SAYSO_OK)
+		goto out;
+	if ((err = export_meta_read(st, round_id, &meta, errbuf, errsz)) !=
+	    SAYSO_OK)
+		goto out;
+	cumulative = r.kind == SAYSO_BALLOT_CUMULATIVE;
+	switch (r.kind) {
+	case SAYSO_BALLOT_CUMULATIVE:
+		vote_type = "cumulative";
+		points = true;
+		break;
+	case SAYSO_BALLOT_ORDINAL:
+		vote_type = "ordinal";
+		points = true;
+		break;
+	case SAYSO_BALLOT_APPROVAL:
+	case SAYSO_BALLOT_KNAPSACK:
+	default:
+		vote_type = "approval";
+		points = false;
+		break;
+	}
+	export_meta_write(out, &r, e, &meta, rule, vote_type, points);
+	export_projects(out, e, &t, rule);
+	if ((err = export_votes(st, round_id, e, out, points, cumulative,
+				errbuf, errsz)) != SAYSO_OK)
+		goto out;
+	if (fflush(out) != 0 || ferror(out)) {
+		err = SAYSO_ERR_IO;
+		sayso_errbuf_set(errbuf, errsz,
+				 "writing the .pb file failed: %s",
+				 strerror(errno));
+		goto out;
+	}
+	err = SAYSO_OK;
+out:
+	sayso_store_read_end(st);
+	for (i = 0; i < meta.nmeta; i++) {
+		free(meta.meta[i].key);
+		free(meta.meta[i].value);
+	}
+	free(meta.meta);
+	sayso_tally_cleanup(&t);
+	sayso_election_free(e);
+	return err;
+}

@@ -1,0 +1,79 @@
+/* test_file.c: the atomic file write (sayso/file.h). */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sayso/file.h"
+
+/* Files in dir other than . and .. */
+static int entries(const char *dir)
+{
+	int n = 0;
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_atomic_write(void **state)
+{
+	(void)state;
+	char dir[256], path[300], tmp[400];
+	tu_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/codes.csv", dir);
+	FILE *f = NULL;
+	int sys = -1;
+	assert_int_equal(sayso_atomic_open(path, tmp, sizeof tmp, &f, &sys),
+			 SAYSO_OK);
+	assert_non_null(f);
+	assert_int_equal(sys, 0);
+	assert_non_null(strstr(tmp, "/codes.csv.tmp-"));
+	fputs("first\n", f);
+	assert_int_equal(sayso_atomic_finish(f, tmp, path, true, &sys),
+			 SAYSO_OK);
+	size_t n;
+	char *got = tu_slurp(path, &n);
+	assert_string_equal(got, "first\n");
+	free(got);
+	assert_int_equal(entries(dir), 1); /* no temp left behind */
+
+	/* A write that is abandoned leaves the old file whole. */
+	assert_int_equal(sayso_atomic_open(path, tmp, sizeof tmp, &f, &sys),
+			 SAYSO_OK);
+	fputs("second, half", f);
+	assert_int_equal(sayso_atomic_finish(f, tmp, path, false, &sys),
+			 SAYSO_ERR_IO);
+	assert_int_equal(sys, 0);
+	got = tu_slurp(path, &n);
+	assert_string_equal(got, "first\n");
+	free(got);
+	assert_int_equal(entries(dir), 1);
+
+	/* A folder that does not exist; a name that does not fit. */
+	snprintf(path, sizeof path, "%s/nope/x.csv", dir);
+	assert_int_equal(sayso_atomic_open(path, tmp, sizeof tmp, &f, &sys),
+			 SAYSO_ERR_IO);
+	assert_null(f);
+	assert_true(sys != 0);
+	assert_int_equal(sayso_atomic_open(path, tmp, 8, &f, &sys),
+			 SAYSO_ERR_TOOBIG);
+	assert_int_equal(sayso_fsync_dir(dir), SAYSO_OK);
+	assert_int_equal(sayso_fsync_parent(path), SAYSO_ERR_IO);
+	tu_rmtree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_atomic_write),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

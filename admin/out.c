@@ -168,19 +168,7 @@ void admin_table_free(struct admin_table *t)
 
 void admin_csv_field(FILE *out, const char *s)
 {
-	if (!s)
-		s = "";
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
+	sayso_delim_field(out, s, ',');
 }
 
 void admin_csv_row(FILE *out, const char *const *cells, size_t n)

@@ -93,3 +93,22 @@ enum sayso_err sayso_atomic_finish(FILE *f, const char *tmp, const char *path,
 	sayso_fsync_parent(path);
 	return SAYSO_OK;
 }
+
+void sayso_delim_field(FILE *out, const char *s, char sep)
+{
+	const char special[] = {sep, '"', '\r', '\n', '\0'};
+
+	if (!s)
+		s = "";
+	if (!strpbrk(s, special)) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}

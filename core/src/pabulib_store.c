@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "pabulib_internal.h"
 #include "sayso/buf.h"
+#include "sayso/file.h"
 #include "sayso/round.h"
 #include "sayso/store.h"
 #include "sayso/utf8.h"
@@ -467,20 +468,10 @@ enum sayso_err sayso_pb_import(struct sayso_store *st, const char *path,
 
 /* ---- export ---- */
 
-/* Writes one field, quoted when it holds ; " or a line break. */
+/* Writes one .pb field, quoted when it holds ; " or a line break. */
 static void put_field(FILE *out, const char *s)
 {
-	if (!strpbrk(s, ";\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
+	sayso_delim_field(out, s, ';');
 }
 
 static void put_money(FILE *out, int64_t minor, int64_t unit)

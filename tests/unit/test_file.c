@@ -70,10 +70,42 @@ static void test_atomic_write(void **state)
 	tu_rmtree(dir);
 }
 
+/* What sayso_delim_field writes for s with separator sep. */
+static void field(const char *s, char sep, const char *want)
+{
+	char buf[128];
+	/* 'x' past the start: only what fmemopen writes (and its closing NUL)
+	 * can make buf a string; an empty field writes nothing. */
+	memset(buf, 'x', sizeof buf);
+	buf[0] = '\0';
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+	assert_non_null(f);
+	sayso_delim_field(f, s, sep);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(buf, want);
+}
+
+/* CSV (',') and .pb (';') fields: quoted only when they must be, quotes
+ * doubled; the other file's separator needs no quotes. */
+static void test_delim_field(void **state)
+{
+	(void)state;
+	field("Play area", ',', "Play area");
+	field(NULL, ',', "");
+	field("a,b", ',', "\"a,b\"");
+	field("a,b", ';', "a,b");
+	field("a;b", ';', "\"a;b\"");
+	field("a;b", ',', "a;b");
+	field("say \"hi\"", ',', "\"say \"\"hi\"\"\"");
+	field("two\nlines", ';', "\"two\nlines\"");
+	field("cr\r", ',', "\"cr\r\"");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_atomic_write),
+	    cmocka_unit_test(test_delim_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,4 +41,12 @@ enum sayso_err sayso_fsync_parent(const char *path);
 /* fsyncs the folder dir itself. SAYSO_ERR_IO on failure. */
 enum sayso_err sayso_fsync_dir(const char *dir);
 
+/*
+ * Writes one field of a delimited file (CSV with sep ',', pabulib .pb with
+ * ';') to out: as it is, or between double quotes with every quote doubled
+ * when it holds sep, a quote or a line break (RFC 4180). s NULL writes an
+ * empty field. Errors show on the stream (ferror), as for fputs.
+ */
+void sayso_delim_field(FILE *out, const char *s, char sep);
+
 #endif

@@ -226,6 +226,17 @@ enum sayso_err smsgw_listen_addr(const char *listen, struct sockaddr_in *sa,
  * at start and by -n, which still succeeds. */
 int smsgw_check_warnings(const struct sayso_config *c, char *out, size_t outsz);
 
+/*
+ * provider_spool.c: reads the spool file at path that lstat() saw as *sb
+ * (up to bufsz bytes into buf, length in *n). Opened with O_NONBLOCK (a FIFO
+ * swapped in after lstat() cannot block the loop) and O_NOFOLLOW (nor can a
+ * symlink redirect it), then fstat()ed: it must still be a regular file with
+ * the device and inode lstat() saw. false with errno set otherwise.
+ */
+struct stat;
+bool smsgw_spool_read_file(const char *path, const struct stat *sb, char *buf,
+			   size_t bufsz, size_t *n);
+
 /* http.c: starts and stops the listener on cfg.smsgw.listen; runs it. */
 enum sayso_err smsgw_http_start(struct smsgw *gw, char *err, size_t errsz);
 void smsgw_http_stop(struct smsgw *gw);

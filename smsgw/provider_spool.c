@@ -55,9 +55,6 @@ static bool warned_before(struct smsgw *gw, ino_t ino)
 	return false;
 }
 
-static bool read_file(const char *path, const struct stat *sb, char *buf,
-		      size_t bufsz, size_t *n);
-
 static enum sayso_err spool_start(struct smsgw *gw)
 {
 	const struct sayso_config *c = &gw->cfg;
@@ -239,21 +236,16 @@ static void on_stored(struct smsgw *gw, struct smsgw_inmsg *m)
 	struct stat sb;
 	size_t n = 0;
 	if (buf && lstat(m->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    read_file(m->path, &sb, buf, SPOOL_FILE_MAX, &n))
+	    smsgw_spool_read_file(m->path, &sb, buf, SPOOL_FILE_MAX, &n))
 		move_processed(gw, m->path, "", buf, n);
 	else
 		move_processed(gw, m->path, "", NULL, 0);
 	free(buf);
 }
 
-/*
- * Reads the file at path that lstat() saw as *sb. Opened with O_NONBLOCK
- * (a FIFO swapped in cannot block the loop) and O_NOFOLLOW (nor a symlink
- * redirect it), then fstat()ed: it must still be a regular file with the
- * same device and inode. false with errno set otherwise.
- */
-static bool read_file(const char *path, const struct stat *sb, char *buf,
-		      size_t bufsz, size_t *n)
+/* Contract in gw.h. */
+bool smsgw_spool_read_file(const char *path, const struct stat *sb, char *buf,
+			   size_t bufsz, size_t *n)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -354,7 +346,8 @@ static int64_t spool_tick(struct smsgw *gw, int64_t now_ms)
 			continue;
 		}
 		size_t n = 0;
-		if (!read_file(path, &sb, buf, SPOOL_FILE_MAX, &n)) {
+		if (!smsgw_spool_read_file(path, &sb, buf, SPOOL_FILE_MAX,
+					   &n)) {
 			sayso_log(SAYSO_LOG_WARN,
 				  "spool: cannot read incoming/%s: %s", esc,
 				  strerror(errno));

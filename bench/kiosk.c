@@ -69,6 +69,22 @@ static double since_process_start(void)
 	return now_ms(CLOCK_BOOTTIME) - start_ms;
 }
 
+/* Log sinks for the locked-database phase: count the lines there, print
+ * them (as the kiosk does) everywhere else. */
+static void count_line(enum sayso_log_level level, const char *msg, void *ud)
+{
+	(void)level;
+	(void)msg;
+	++*(int *)ud;
+}
+
+static void print_line(enum sayso_log_level level, const char *msg, void *ud)
+{
+	(void)ud;
+	fprintf(stderr, "sayso-kiosk: %s: %s\n", sayso_log_level_name(level),
+		msg);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -243,10 +259,15 @@ int main(int argc, char **argv)
 	 * (the save fails at once) and each retry from the loop must keep
 	 * the screen moving (issue 12: goal <= 50 ms). */
 	sqlite3 *locker = NULL;
+	int quiet_lines = 0;
 	if (sqlite3_open(app.db_path, &locker) == SQLITE_OK &&
 	    sqlite3_exec(locker, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
 		SQLITE_OK) {
 		int n = 0;
+		/* Each tap's first failed save is logged as an error, by
+		 * design; 500 such lines are not figures: counted, not
+		 * printed. */
+		sayso_log_set_sink(count_line, &quiet_lines);
 		for (int i = 0; i < TAPS / 2; i++) {
 			kiosk_drop_pending(&app);
 			kiosk_go(&app, KS_RATE);
@@ -263,13 +284,14 @@ int main(int argc, char **argv)
 		}
 		int failed = app.pending != NULL;
 		kiosk_drop_pending(&app);
+		sayso_log_set_sink(print_line, NULL);
 		qsort(lat, (size_t)n, sizeof(*lat), cmp_double);
 		printf(
 		    "kiosk: frame while the database is locked p50 %6.2f ms  "
 		    "p99 %6.2f ms  max %6.2f ms  (%d taps and retries%s; "
-		    "goal <= 50 ms)\n",
+		    "goal <= 50 ms; %d failed saves logged)\n",
 		    lat[n / 2], lat[n * 99 / 100], lat[n - 1], n,
-		    failed ? "" : ", BUT THE SAVE DID NOT FAIL");
+		    failed ? "" : ", BUT THE SAVE DID NOT FAIL", quiet_lines);
 		sqlite3_exec(locker, "ROLLBACK", NULL, NULL, NULL);
 	} else {
 		printf("kiosk: frame while locked: could not take the lock\n");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kiosk.h"
+#include "kiosk_fixture.h"
 #include "sayso/ballot.h"
 #include "testutil.h"
 
@@ -19,40 +20,16 @@ static struct kiosk_app app;
 
 static int setup(void **state)
 {
-	char ini[512], db[400];
-	FILE *f;
-	struct kiosk_options opt;
-
 	(void)state;
-	setenv("SDL_VIDEODRIVER", "offscreen", 0);
-	if (getenv("SAYSO_SANITIZED"))
-		setenv("SDL_VIDEODRIVER", "dummy", 1);
-	setenv("SDL_RENDER_DRIVER", "software", 0);
-	if (!getenv("SAYSO_SRC"))
-		return -1;
-	tu_tmpdir(dir, sizeof(dir));
-	snprintf(ini, sizeof(ini), "%s/sayso.ini", dir);
-	snprintf(db, sizeof(db), "%s/sayso.db", dir);
-	f = fopen(ini, "w");
-	if (!f)
-		return -1;
-	fprintf(f,
-		"[site]\ndatabase = %s\nlanguages = en\nround = BIG\n"
-		"[kiosk]\ndevice = picks-test\nstaff_pin = 1234\n"
-		"assets = %s/assets\n",
-		db, getenv("SAYSO_SRC"));
-	fclose(f);
-	memset(&opt, 0, sizeof(opt));
-	opt.config_path = ini;
-	opt.windowed = true;
-	return kiosk_app_init(&app, &opt) == 0 ? 0 : -1;
+	return kiosk_fixture_open(&app, dir, sizeof(dir),
+				  "languages = en\nround = BIG\n",
+				  "picks-test");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	kiosk_app_cleanup(&app);
-	tu_rmtree(dir);
+	kiosk_fixture_close(&app, dir);
 	return 0;
 }
 

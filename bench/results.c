@@ -49,7 +49,7 @@ static void die(const char *what, struct sayso_store *st)
 
 static void exec_sql(struct sayso_store *st, const char *sql)
 {
-	if (sqlite3_exec(sayso_store_sqlite(st), sql, NULL, NULL, NULL) !=
+	if (sqlite3_exec(Sayso_store_sqlite(st), sql, NULL, NULL, NULL) !=
 	    SQLITE_OK)
 		die(sql, st);
 }
@@ -84,7 +84,7 @@ static void fill_ratings(struct sayso_store *st, int n)
 
 	exec_sql(st, "BEGIN");
 	if (sqlite3_prepare_v2(
-		sayso_store_sqlite(st),
+		Sayso_store_sqlite(st),
 		"INSERT INTO ratings (uid, score, question, answer,"
 		" channel, device_id, cast_at) VALUES"
 		" (?, ?, ?, ?, ?, ?, ?)",
@@ -137,14 +137,14 @@ static void fill_reports(struct sayso_store *st, int n)
 
 	exec_sql(st, "BEGIN");
 	if (sqlite3_prepare_v2(
-		sayso_store_sqlite(st),
+		Sayso_store_sqlite(st),
 		"INSERT INTO reports (id, uid, ref, category, street,"
 		" text, status, channel, device_id, cast_at,"
 		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'kiosk',"
 		" 'hub1', ?, ?)",
 		-1, &r, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(
-		sayso_store_sqlite(st),
+		Sayso_store_sqlite(st),
 		"INSERT INTO report_history (report_id, at, status,"
 		" note, actor) VALUES (?, ?, ?, ?, 'bench')",
 		-1, &h, NULL) != SQLITE_OK)
@@ -226,12 +226,12 @@ static void fill_round(struct sayso_store *st, int nballots)
 	}
 	exec_sql(st, "BEGIN");
 	if (sqlite3_prepare_v2(
-		sayso_store_sqlite(st),
+		Sayso_store_sqlite(st),
 		"INSERT INTO ballots (uid, round_id, resident_id,"
 		" channel, device_id, cast_at, status) VALUES"
 		" (?, ?, ?, ?, 'hub1', ?, 'counted')",
 		-1, &b, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(sayso_store_sqlite(st),
+	    sqlite3_prepare_v2(Sayso_store_sqlite(st),
 			       "INSERT OR IGNORE INTO ballot_items (ballot_id,"
 			       " project_id) VALUES (?, ?)",
 			       -1, &it, NULL) != SQLITE_OK)
@@ -252,7 +252,7 @@ static void fill_round(struct sayso_store *st, int nballots)
 		if (sqlite3_step(b) != SQLITE_DONE)
 			die("insert ballot", st);
 		sqlite3_reset(b);
-		bid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+		bid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 		for (k = 0; k < picks; k++) {
 			sqlite3_bind_int64(it, 1, bid);
 			sqlite3_bind_int64(it, 2, pid[rnd(40)]);

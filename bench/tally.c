@@ -96,7 +96,7 @@ static int generate(const char *db, long nballots, int64_t *round_id)
 			return die(st, "project", rc);
 		pids[i] = p.id;
 	}
-	sq = sayso_store_sqlite(st);
+	sq = Sayso_store_sqlite(st);
 	/* bench data: a big page cache for the random index inserts */
 	sqlite3_exec(sq, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
 	if ((rc = sayso_store_begin(st)) != SAYSO_OK)
@@ -110,7 +110,7 @@ static int generate(const char *db, long nballots, int64_t *round_id)
 		for (int j = 0; j < 64; j++)
 			rid[j] = "0123456789abcdef"[rnd(16)];
 		rid[64] = '\0';
-		sb = sayso_store_stmt(st, "INSERT INTO ballots(uid, round_id, "
+		sb = Sayso_store_stmt(st, "INSERT INTO ballots(uid, round_id, "
 					  "resident_id, channel, device_id, "
 					  "cast_at, status) VALUES(?1, ?2, ?3, "
 					  "'kiosk', 'bench', "
@@ -125,7 +125,7 @@ static int generate(const char *db, long nballots, int64_t *round_id)
 			return die(st, "insert ballot", SAYSO_ERR_DB);
 		sqlite3_reset(sb);
 		bid = sqlite3_last_insert_rowid(sq);
-		si = sayso_store_stmt(st, "INSERT INTO ballot_items(ballot_id, "
+		si = Sayso_store_stmt(st, "INSERT INTO ballot_items(ballot_id, "
 					  "project_id) VALUES(?1, ?2)");
 		if (!si)
 			return die(st, "prepare", SAYSO_ERR_DB);

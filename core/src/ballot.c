@@ -129,7 +129,7 @@ static enum sayso_err find_counted(struct sayso_store *st, int64_t round_id,
 				   const char *resident, struct counted *c)
 {
 	memset(c, 0, sizeof *c);
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, uid, cast_at, channel FROM ballots WHERE "
 		"round_id = ?1 AND resident_id = ?2 AND status = 'counted'");
 	if (!s)
@@ -140,7 +140,7 @@ static enum sayso_err find_counted(struct sayso_store *st, int64_t round_id,
 	if (rc == SQLITE_ROW) {
 		c->found = true;
 		c->id = sqlite3_column_int64(s, 0);
-		sayso_column_copy(s, 1, c->uid, sizeof c->uid);
+		Sayso_column_copy(s, 1, c->uid, sizeof c->uid);
 		const char *t = (const char *)sqlite3_column_text(s, 2);
 		if (!t || sayso_time_parse(t, &c->cast_at_ms) != SAYSO_OK)
 			c->cast_at_ms = 0;
@@ -149,7 +149,7 @@ static enum sayso_err find_counted(struct sayso_store *st, int64_t round_id,
 			c->channel = SAYSO_CH_PAPER;
 	} else if (rc != SQLITE_DONE) {
 		sqlite3_reset(s);
-		return sayso_store_sqlfail(st, "find earlier ballot");
+		return Sayso_store_sqlfail(st, "find earlier ballot");
 	}
 	sqlite3_reset(s);
 	return SAYSO_OK;
@@ -202,15 +202,15 @@ static enum sayso_err set_status(struct sayso_store *st, int64_t id,
 				 enum sayso_ballot_status status,
 				 const char *reason)
 {
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE ballots SET status = ?1, reason = ?2 WHERE id = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, sayso_ballot_status_name(status), -1,
 			  SQLITE_STATIC);
-	sayso_bind_text_or_null(s, 2, reason);
+	Sayso_bind_text_or_null(s, 2, reason);
 	sqlite3_bind_int64(s, 3, id);
-	return sayso_store_step_done(st, s, "update ballot status");
+	return Sayso_store_step_done(st, s, "update ballot status");
 }
 
 static enum sayso_err
@@ -220,7 +220,7 @@ insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 	      const char *reason, const struct sayso_project *projects,
 	      size_t np)
 {
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO ballots(uid, round_id, resident_id, channel, "
 		"device_id, cast_at, status, reason) VALUES(?1, ?2, ?3, ?4, "
 		"?5, ?6, ?7, ?8)");
@@ -228,7 +228,7 @@ insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, r->id);
-	sayso_bind_text_or_null(s, 3, in->resident_id);
+	Sayso_bind_text_or_null(s, 3, in->resident_id);
 	sqlite3_bind_text(s, 4, sayso_channel_name(in->channel), -1,
 			  SQLITE_STATIC);
 	sqlite3_bind_text(s, 5,
@@ -239,19 +239,19 @@ insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 	sqlite3_bind_text(s, 6, cast_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, sayso_ballot_status_name(status), -1,
 			  SQLITE_STATIC);
-	sayso_bind_text_or_null(s, 8, reason);
+	Sayso_bind_text_or_null(s, 8, reason);
 	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
+		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
 		sqlite3_reset(s);
 		if (ext == SQLITE_CONSTRAINT_UNIQUE)
-			return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+			return Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 						"ballot %s is already stored",
 						uid);
-		return sayso_store_sqlfail(st, "store ballot");
+		return Sayso_store_sqlfail(st, "store ballot");
 	}
 	sqlite3_reset(s);
-	int64_t bid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
-	sqlite3_stmt *it = sayso_store_stmt(
+	int64_t bid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+	sqlite3_stmt *it = Sayso_store_stmt(
 	    st, "INSERT OR IGNORE INTO ballot_items(ballot_id, project_id, "
 		"points, rank) VALUES(?1, ?2, ?3, ?4)");
 	if (!it)
@@ -271,7 +271,7 @@ insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 		    it, 3, in->picks[i].points > 0 ? in->picks[i].points : 1);
 		sqlite3_bind_int(it, 4, (int)i + 1);
 		enum sayso_err e =
-		    sayso_store_step_done(st, it, "store ballot item");
+		    Sayso_store_step_done(st, it, "store ballot item");
 		if (e != SAYSO_OK)
 			return e;
 	}
@@ -296,7 +296,7 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 		goto fail;
 	if (in->uid && *in->uid) {
 		if (strlen(in->uid) > SAYSO_UID_LEN) {
-			e = sayso_store_fail(st, SAYSO_ERR_INVAL,
+			e = Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					     "bad ballot uid");
 			goto fail;
 		}
@@ -420,7 +420,7 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 	size_t n = 0, cap = 0;
 	if ((e = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK)
 		goto fail;
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, uid, cast_at, channel, status = 'counted', "
 		"resident_id FROM ballots WHERE round_id = ?1 AND status != "
 		"'rejected' AND resident_id IS NOT NULL ORDER BY "
@@ -437,13 +437,13 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 		if (sayso_array_grow(&group, &cap, n + 1, sizeof *group,
 				     SIZE_MAX) != SAYSO_OK) {
 			sqlite3_reset(s);
-			e = sayso_store_fail(st, SAYSO_ERR_NOMEM,
+			e = Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 					     "out of memory");
 			goto fail;
 		}
 		struct bal *b = &group[n++];
 		b->id = sqlite3_column_int64(s, 0);
-		sayso_column_copy(s, 1, b->uid, sizeof b->uid);
+		Sayso_column_copy(s, 1, b->uid, sizeof b->uid);
 		const char *t = (const char *)sqlite3_column_text(s, 2);
 		if (!t || sayso_time_parse(t, &b->at) != SAYSO_OK)
 			b->at = 0;
@@ -451,11 +451,11 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 					&b->ch) != SAYSO_OK)
 			b->ch = SAYSO_CH_PAPER;
 		b->counted = sqlite3_column_int(s, 4);
-		sayso_column_copy(s, 5, b->resident, sizeof b->resident);
+		Sayso_column_copy(s, 5, b->resident, sizeof b->resident);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
-		e = sayso_store_sqlfail(st, "read ballots");
+		e = Sayso_store_sqlfail(st, "read ballots");
 		goto fail;
 	}
 	/* First pass: everything superseded-in-waiting is decided per group;
@@ -486,7 +486,7 @@ enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "SELECT status, channel, count(*), min(cast_at), max(cast_at)"
 		" FROM ballots WHERE round_id = ?1 GROUP BY status, channel");
 	if (!s)
@@ -502,7 +502,7 @@ enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 		enum sayso_channel ch;
 
 		if (sayso_ballot_status_parse(sname, &status) != SAYSO_OK) {
-			err = sayso_store_fail(st, SAYSO_ERR_CORRUPT,
+			err = Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					       "a ballot has status '%s'",
 					       sname ? sname : "");
 			goto out;
@@ -520,7 +520,7 @@ enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 		if (sayso_channel_parse(chname, &ch) != SAYSO_OK ||
 		    (size_t)ch >=
 			sizeof out->by_channel / sizeof out->by_channel[0]) {
-			err = sayso_store_fail(st, SAYSO_ERR_CORRUPT,
+			err = Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					       "a ballot has channel '%s'",
 					       chname ? chname : "");
 			goto out;
@@ -533,7 +533,7 @@ enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 			snprintf(out->last, sizeof out->last, "%s", b);
 	}
 	if (rc != SQLITE_DONE)
-		err = sayso_store_sqlfail(st, "count ballots");
+		err = Sayso_store_sqlfail(st, "count ballots");
 out:
 	sqlite3_reset(s);
 	return err;

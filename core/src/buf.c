@@ -145,7 +145,7 @@ enum sayso_err sayso_array_grow(void *arr, size_t *cap, size_t need,
 	return SAYSO_OK;
 }
 
-void sayso_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...)
+void Sayso_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...)
 {
 	va_list ap;
 

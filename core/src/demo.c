@@ -148,11 +148,11 @@ enum sayso_err sayso_demo_load(struct sayso_store *st, const char *assets_dir,
 	snprintf(path, sizeof path, "%s/demo/demo.ini", assets_dir);
 	struct demo *d = calloc(1, sizeof *d);
 	if (!d)
-		return sayso_store_fail(st, SAYSO_ERR_NOMEM, "out of memory");
+		return Sayso_store_fail(st, SAYSO_ERR_NOMEM, "out of memory");
 	enum sayso_err e = SAYSO_OK;
 	d->f = fopen(path, "r");
 	if (!d->f) {
-		e = sayso_store_fail(st, SAYSO_ERR_IO, "%s: cannot read: %s",
+		e = Sayso_store_fail(st, SAYSO_ERR_IO, "%s: cannot read: %s",
 				     path, strerror(errno));
 		goto out;
 	}
@@ -161,7 +161,7 @@ enum sayso_err sayso_demo_load(struct sayso_store *st, const char *assets_dir,
 	int rc = ini_parse_stream(read_line, d, on_entry, d);
 	fclose(d->f);
 	if (rc != 0 || d->err[0]) {
-		e = sayso_store_fail(st, SAYSO_ERR_PARSE, "%s: %s", path,
+		e = Sayso_store_fail(st, SAYSO_ERR_PARSE, "%s: %s", path,
 				     d->err[0] ? d->err : "not an ini file");
 		goto out;
 	}

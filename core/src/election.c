@@ -222,7 +222,7 @@ static enum sayso_err load_round(struct sayso_store *st, int64_t round_id,
 	enum sayso_err err;
 
 	memset(&r, 0, sizeof r);
-	s = sayso_store_stmt(st, "SELECT budget, currency, ballot_kind, "
+	s = Sayso_store_stmt(st, "SELECT budget, currency, ballot_kind, "
 				 "imported FROM rounds WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
@@ -230,20 +230,20 @@ static enum sayso_err load_round(struct sayso_store *st, int64_t round_id,
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(s);
-		return sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					"no round with id %lld",
 					(long long)round_id);
 	}
 	if (rc != SQLITE_ROW) {
-		err = sayso_store_sqlfail(st, "reading the round");
+		err = Sayso_store_sqlfail(st, "reading the round");
 		sqlite3_reset(s);
 		return err;
 	}
 	r.budget = sqlite3_column_int64(s, 0);
-	sayso_column_copy(s, 1, r.currency, sizeof r.currency);
+	Sayso_column_copy(s, 1, r.currency, sizeof r.currency);
 	{
 		char kind[16];
-		sayso_column_copy(s, 2, kind, sizeof kind);
+		Sayso_column_copy(s, 2, kind, sizeof kind);
 		if (sayso_ballot_kind_parse(kind, &r.kind) != SAYSO_OK)
 			r.kind = SAYSO_BALLOT_APPROVAL;
 	}
@@ -253,7 +253,7 @@ static enum sayso_err load_round(struct sayso_store *st, int64_t round_id,
 		err = sayso_election_new(r.kind, r.budget,
 					 sayso_currency_unit(r.currency), out);
 		if (err != SAYSO_OK)
-			return sayso_store_fail(st, err, "out of memory");
+			return Sayso_store_fail(st, err, "out of memory");
 	}
 	memcpy((*out)->currency, r.currency, sizeof r.currency);
 	return SAYSO_OK;
@@ -271,14 +271,14 @@ static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
 	int rc, imported = 0;
 	enum sayso_err err;
 
-	s = sayso_store_stmt(st, "SELECT imported FROM rounds WHERE id = ?1");
+	s = Sayso_store_stmt(st, "SELECT imported FROM rounds WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, round_id);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		imported = sqlite3_column_int(s, 0);
 	sqlite3_reset(s);
-	s = sayso_store_stmt(st, "SELECT id, number, ext_id, title, cost "
+	s = Sayso_store_stmt(st, "SELECT id, number, ext_id, title, cost "
 				 "FROM projects WHERE round_id = ?1 "
 				 "ORDER BY number");
 	if (!s)
@@ -301,7 +301,7 @@ static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
 		if (err != SAYSO_OK) {
 			sqlite3_reset(s);
 			free(map);
-			return sayso_store_fail(
+			return Sayso_store_fail(
 			    st, err, "project %s: cannot load it", id);
 		}
 		e->projects[idx].number = number;
@@ -312,7 +312,7 @@ static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
 				SAYSO_TALLY_MAX_PROJECTS) != SAYSO_OK) {
 				sqlite3_reset(s);
 				free(map);
-				return sayso_store_fail(st, SAYSO_ERR_NOMEM,
+				return Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 							"out of memory");
 			}
 			map[nmap].dbid = e->projects[idx].dbid;
@@ -323,7 +323,7 @@ static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		free(map);
-		return sayso_store_sqlfail(st, "reading projects");
+		return Sayso_store_sqlfail(st, "reading projects");
 	}
 	if (nmap > 1)
 		qsort(map, nmap, sizeof *map, idmap_cmp);
@@ -341,7 +341,7 @@ static enum sayso_err load_reasons(struct sayso_store *st, int64_t round_id,
 	sqlite3_stmt *s;
 	int rc;
 
-	s = sayso_store_stmt(st, "SELECT status, coalesce(reason, ''), "
+	s = Sayso_store_stmt(st, "SELECT status, coalesce(reason, ''), "
 				 "count(*) AS c FROM ballots "
 				 "WHERE round_id = ?1 AND status IN "
 				 "('superseded', 'rejected') "
@@ -355,7 +355,7 @@ static enum sayso_err load_reasons(struct sayso_store *st, int64_t round_id,
 		int64_t c = sqlite3_column_int64(s, 2);
 		struct sayso_reason_count *r;
 
-		sayso_column_copy(s, 0, status, sizeof status);
+		Sayso_column_copy(s, 0, status, sizeof status);
 		if (strcmp(status, "superseded") == 0)
 			e->superseded += c;
 		else
@@ -370,12 +370,12 @@ static enum sayso_err load_reasons(struct sayso_store *st, int64_t round_id,
 			continue;
 		}
 		memcpy(r->status, status, sizeof r->status);
-		sayso_column_copy(s, 1, r->reason, sizeof r->reason);
+		Sayso_column_copy(s, 1, r->reason, sizeof r->reason);
 		r->count = c;
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return sayso_store_sqlfail(st, "counting ballots");
+		return Sayso_store_sqlfail(st, "counting ballots");
 	return SAYSO_OK;
 }
 
@@ -400,7 +400,7 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 	if ((err = load_projects(st, round_id, e, &map, &nmap)) != SAYSO_OK)
 		goto out;
 	/* Counted ballot ids, ascending (rowid order within the index). */
-	s = sayso_store_stmt(st, "SELECT id FROM ballots WHERE round_id = ?1 "
+	s = Sayso_store_stmt(st, "SELECT id FROM ballots WHERE round_id = ?1 "
 				 "AND status = 'counted' ORDER BY id");
 	if (!s) {
 		err = SAYSO_ERR_DB;
@@ -411,7 +411,7 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 		if (sayso_array_grow(&ids, &capids, nids + 1, sizeof *ids,
 				     SIZE_MAX) != SAYSO_OK) {
 			sqlite3_reset(s);
-			err = sayso_store_fail(st, SAYSO_ERR_NOMEM,
+			err = Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 					       "out of memory");
 			goto out;
 		}
@@ -419,11 +419,11 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
-		err = sayso_store_sqlfail(st, "reading ballots");
+		err = Sayso_store_sqlfail(st, "reading ballots");
 		goto out;
 	}
 	if (nids > SAYSO_TALLY_MAX_VOTERS) {
-		err = sayso_store_fail(st, SAYSO_ERR_TOOBIG,
+		err = Sayso_store_fail(st, SAYSO_ERR_TOOBIG,
 				       "more than %d ballots",
 				       SAYSO_TALLY_MAX_VOTERS);
 		goto out;
@@ -433,7 +433,7 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 	{
 		uint32_t *vs = realloc(e->voter_start, (nids + 1) * sizeof *vs);
 		if (!vs) {
-			err = sayso_store_fail(st, SAYSO_ERR_NOMEM,
+			err = Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 					       "out of memory");
 			goto out;
 		}
@@ -451,7 +451,7 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 		size_t npicks = 0;
 		int64_t last = -1;
 
-		s = sayso_store_stmt(st, "SELECT ballot_id, project_id, points "
+		s = Sayso_store_stmt(st, "SELECT ballot_id, project_id, points "
 					 "FROM ballot_items WHERE ballot_id "
 					 "BETWEEN ?1 AND ?2");
 		if (!s) {
@@ -483,7 +483,7 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 			if ((err = grow_picks(e, npicks + 1)) != SAYSO_OK) {
 				sqlite3_reset(s);
 				err =
-				    sayso_store_fail(st, err, "too many picks");
+				    Sayso_store_fail(st, err, "too many picks");
 				goto out;
 			}
 			{
@@ -501,7 +501,7 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 		}
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE) {
-			err = sayso_store_sqlfail(st, "reading ballot items");
+			err = Sayso_store_sqlfail(st, "reading ballot items");
 			goto out;
 		}
 		while (cur < nids) {
@@ -557,7 +557,7 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 	}
 	if ((err = load_projects(st, round_id, e, NULL, NULL)) != SAYSO_OK)
 		goto out;
-	s = sayso_store_stmt(st, "SELECT count(*) FROM ballot_items "
+	s = Sayso_store_stmt(st, "SELECT count(*) FROM ballot_items "
 				 "WHERE project_id = ?1");
 	if (!s) {
 		err = SAYSO_ERR_DB;
@@ -567,14 +567,14 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 		sqlite3_reset(s);
 		sqlite3_bind_int64(s, 1, e->projects[i].dbid);
 		if (sqlite3_step(s) != SQLITE_ROW) {
-			err = sayso_store_sqlfail(st, "counting votes");
+			err = Sayso_store_sqlfail(st, "counting votes");
 			sqlite3_reset(s);
 			goto out;
 		}
 		e->projects[i].votes = sqlite3_column_int64(s, 0);
 	}
 	sqlite3_reset(s);
-	s = sayso_store_stmt(st, "SELECT i.project_id, count(*) "
+	s = Sayso_store_stmt(st, "SELECT i.project_id, count(*) "
 				 "FROM ballots b JOIN ballot_items i "
 				 "ON i.ballot_id = b.id WHERE b.round_id = ?1 "
 				 "AND b.status IN ('superseded', 'rejected') "
@@ -595,12 +595,12 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
-		err = sayso_store_sqlfail(st, "counting votes");
+		err = Sayso_store_sqlfail(st, "counting votes");
 		goto out;
 	}
 	for (i = 0; i < e->nprojects; i++)
 		e->projects[i].score = e->projects[i].votes;
-	s = sayso_store_stmt(st, "SELECT count(*) FROM ballots WHERE "
+	s = Sayso_store_stmt(st, "SELECT count(*) FROM ballots WHERE "
 				 "round_id = ?1 AND status = 'counted'");
 	if (!s) {
 		err = SAYSO_ERR_DB;
@@ -608,7 +608,7 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 	}
 	sqlite3_bind_int64(s, 1, round_id);
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		err = sayso_store_sqlfail(st, "counting ballots");
+		err = Sayso_store_sqlfail(st, "counting ballots");
 		sqlite3_reset(s);
 		goto out;
 	}

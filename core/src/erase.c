@@ -19,15 +19,15 @@ static enum sayso_err run(struct sayso_store *st, const char *sql,
 			  const char *a, const char *b, int64_t *changes,
 			  const char *what)
 {
-	sqlite3_stmt *s = sayso_store_stmt(st, sql);
+	sqlite3_stmt *s = Sayso_store_stmt(st, sql);
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, a, -1, SQLITE_TRANSIENT);
 	if (b)
 		sqlite3_bind_text(s, 2, b, -1, SQLITE_TRANSIENT);
-	enum sayso_err e = sayso_store_step_done(st, s, what);
+	enum sayso_err e = Sayso_store_step_done(st, s, what);
 	if (e == SAYSO_OK && changes)
-		*changes = sqlite3_changes(sayso_store_sqlite(st));
+		*changes = sqlite3_changes(Sayso_store_sqlite(st));
 	return e;
 }
 
@@ -37,18 +37,18 @@ enum sayso_err sayso_erase_resident(struct sayso_store *st,
 {
 	memset(res, 0, sizeof *res);
 	if (!resident_id || !*resident_id)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"no resident to erase");
 	char uid[SAYSO_UID_LEN + 1];
 	enum sayso_err e = sayso_uid_new(uid, sizeof uid);
 	if (e != SAYSO_OK)
-		return sayso_store_fail(st, e, "cannot make a pseudonym");
+		return Sayso_store_fail(st, e, "cannot make a pseudonym");
 	char pseudo[SAYSO_UID_LEN + sizeof SAYSO_ERASED_PREFIX];
 	snprintf(pseudo, sizeof pseudo, "%s%s", SAYSO_ERASED_PREFIX, uid);
 
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "SELECT count(*) FROM ballots b JOIN rounds r ON r.id = "
 		"b.round_id WHERE b.resident_id = ?1 AND b.status = "
 		"'counted' AND r.state = 'open'");
@@ -118,7 +118,7 @@ enum sayso_err sayso_resident_known(struct sayso_store *st,
 {
 	*known = false;
 	sqlite3_stmt *s =
-	    sayso_store_stmt(st, "SELECT 1 FROM residents WHERE id = ?1");
+	    Sayso_store_stmt(st, "SELECT 1 FROM residents WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_TRANSIENT);
@@ -126,6 +126,6 @@ enum sayso_err sayso_resident_known(struct sayso_store *st,
 	*known = rc == SQLITE_ROW;
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sayso_store_sqlfail(st, "look up resident");
+		return Sayso_store_sqlfail(st, "look up resident");
 	return SAYSO_OK;
 }

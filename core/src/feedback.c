@@ -28,7 +28,7 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 				size_t uidsz)
 {
 	if (in->score < 1 || in->score > 5)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"a rating is 1 to 5, not %d",
 					in->score);
 	char uid[SAYSO_UID_LEN + 1];
@@ -36,7 +36,7 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 	if (in->uid && *in->uid)
 		snprintf(uid, sizeof uid, "%s", in->uid);
 	else if ((e = sayso_uid_new(uid, sizeof uid)) != SAYSO_OK)
-		return sayso_store_fail(st, e, "no random bytes for an id");
+		return Sayso_store_fail(st, e, "no random bytes for an id");
 	char at[SAYSO_TIME_LEN + 1];
 	int64_t at_ms = in->cast_at_ms ? in->cast_at_ms : sayso_time_now_ms();
 	sayso_time_format(at_ms, at, sizeof at);
@@ -50,7 +50,7 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 	}
 	char answer[SAYSO_ANSWER_MAX + 1];
 	sayso_strlcpy_utf8(answer, in->answer, sizeof answer);
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO ratings(uid, score, question, answer, "
 		"resident_id, channel, device_id, cast_at, flag) VALUES(?1, "
 		"?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -58,23 +58,23 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, in->score);
-	sayso_bind_text_or_null(s, 3, in->question);
-	sayso_bind_text_or_null(s, 4, answer);
-	sayso_bind_text_or_null(s, 5, in->resident_id);
+	Sayso_bind_text_or_null(s, 3, in->question);
+	Sayso_bind_text_or_null(s, 4, answer);
+	Sayso_bind_text_or_null(s, 5, in->resident_id);
 	sqlite3_bind_text(s, 6, sayso_channel_name(in->channel), -1,
 			  SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, device_or_store(st, in->device_id), -1,
 			  SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 8, at, -1, SQLITE_STATIC);
-	sayso_bind_text_or_null(s, 9, sayso_rating_flag_name(flag));
+	Sayso_bind_text_or_null(s, 9, sayso_rating_flag_name(flag));
 	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
+		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
 		sqlite3_reset(s);
 		if (ext == SQLITE_CONSTRAINT_UNIQUE)
-			return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+			return Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 						"rating %s is already stored",
 						uid);
-		return sayso_store_sqlfail(st, "store rating");
+		return Sayso_store_sqlfail(st, "store rating");
 	}
 	sqlite3_reset(s);
 	if (uid_out && uidsz)
@@ -88,18 +88,18 @@ enum sayso_err sayso_rating_set_followup(struct sayso_store *st,
 {
 	char a[SAYSO_ANSWER_MAX + 1];
 	sayso_strlcpy_utf8(a, answer, sizeof a);
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE ratings SET question = ?1, answer = ?2 WHERE uid = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sayso_bind_text_or_null(s, 1, question);
-	sayso_bind_text_or_null(s, 2, a);
+	Sayso_bind_text_or_null(s, 1, question);
+	Sayso_bind_text_or_null(s, 2, a);
 	sqlite3_bind_text(s, 3, uid, -1, SQLITE_STATIC);
-	enum sayso_err e = sayso_store_step_done(st, s, "store follow-up");
+	enum sayso_err e = Sayso_store_step_done(st, s, "store follow-up");
 	if (e != SAYSO_OK)
 		return e;
-	if (sqlite3_changes(sayso_store_sqlite(st)) == 0)
-		return sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no rating %s",
+	if (sqlite3_changes(Sayso_store_sqlite(st)) == 0)
+		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no rating %s",
 					uid);
 	return SAYSO_OK;
 }
@@ -141,7 +141,7 @@ static enum sayso_err add_history(struct sayso_store *st, int64_t report_id,
 				  const char *status, const char *note,
 				  const char *actor, const char *at)
 {
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO report_history(report_id, at, status, note, "
 		"actor) VALUES(?1, ?2, ?3, ?4, ?5)");
 	if (!s)
@@ -149,9 +149,9 @@ static enum sayso_err add_history(struct sayso_store *st, int64_t report_id,
 	sqlite3_bind_int64(s, 1, report_id);
 	sqlite3_bind_text(s, 2, at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, status, -1, SQLITE_STATIC);
-	sayso_bind_text_or_null(s, 4, note);
+	Sayso_bind_text_or_null(s, 4, note);
 	sqlite3_bind_text(s, 5, actor ? actor : "unknown", -1, SQLITE_STATIC);
-	return sayso_store_step_done(st, s, "record report history");
+	return Sayso_store_step_done(st, s, "record report history");
 }
 
 static enum sayso_err new_ref(char *out, size_t outsz)
@@ -169,14 +169,14 @@ static enum sayso_err report_uid_exists(struct sayso_store *st, const char *uid,
 					bool *taken)
 {
 	sqlite3_stmt *s =
-	    sayso_store_stmt(st, "SELECT 1 FROM reports WHERE uid = ?1");
+	    Sayso_store_stmt(st, "SELECT 1 FROM reports WHERE uid = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sayso_store_sqlfail(st, "look up report");
+		return Sayso_store_sqlfail(st, "look up report");
 	*taken = rc == SQLITE_ROW;
 	return SAYSO_OK;
 }
@@ -187,10 +187,10 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 {
 	if (!in->category || !*in->category ||
 	    strlen(in->category) >= SAYSO_CATEGORY_MAX)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"a report needs a category");
 	if (in->text && strlen(in->text) > SAYSO_REPORT_TEXT_MAX)
-		return sayso_store_fail(st, SAYSO_ERR_TOOBIG,
+		return Sayso_store_fail(st, SAYSO_ERR_TOOBIG,
 					"a report's text is at most %d bytes",
 					SAYSO_REPORT_TEXT_MAX);
 	char uid[SAYSO_UID_LEN + 1], ref[SAYSO_REF_LEN + 1];
@@ -198,7 +198,7 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 	if (in->uid && *in->uid)
 		snprintf(uid, sizeof uid, "%s", in->uid);
 	else if ((e = sayso_uid_new(uid, sizeof uid)) != SAYSO_OK)
-		return sayso_store_fail(st, e, "no random bytes for an id");
+		return Sayso_store_fail(st, e, "no random bytes for an id");
 	char at[SAYSO_TIME_LEN + 1];
 	sayso_time_format(in->cast_at_ms ? in->cast_at_ms : sayso_time_now_ms(),
 			  at, sizeof at);
@@ -214,11 +214,11 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 	if ((e = report_uid_exists(st, uid, &uid_taken)) != SAYSO_OK)
 		goto fail;
 	if (uid_taken) {
-		e = sayso_store_fail(st, SAYSO_ERR_EXISTS,
+		e = Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 				     "report %s is already stored", uid);
 		goto fail;
 	}
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO reports(uid, ref, category, street, location, "
 		"text, status, resident_id, channel, device_id, cast_at, "
 		"updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, "
@@ -237,10 +237,10 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 		sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 3, in->category, -1, SQLITE_STATIC);
-		sayso_bind_text_or_null(s, 4, street);
-		sayso_bind_text_or_null(s, 5, in->location);
-		sayso_bind_text_or_null(s, 6, in->text);
-		sayso_bind_text_or_null(s, 7, in->resident_id);
+		Sayso_bind_text_or_null(s, 4, street);
+		Sayso_bind_text_or_null(s, 5, in->location);
+		Sayso_bind_text_or_null(s, 6, in->text);
+		Sayso_bind_text_or_null(s, 7, in->resident_id);
 		sqlite3_bind_text(s, 8, sayso_channel_name(in->channel), -1,
 				  SQLITE_STATIC);
 		sqlite3_bind_text(s, 9, device_or_store(st, in->device_id), -1,
@@ -248,16 +248,16 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 		sqlite3_bind_text(s, 10, at, -1, SQLITE_STATIC);
 		if (sqlite3_step(s) == SQLITE_DONE)
 			break;
-		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
+		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
 		sqlite3_reset(s);
 		if (ext != SQLITE_CONSTRAINT_UNIQUE || attempt > 5 ||
 		    (in->ref && *in->ref)) {
-			e = sayso_store_sqlfail(st, "store report");
+			e = Sayso_store_sqlfail(st, "store report");
 			goto fail;
 		}
 	}
 	sqlite3_reset(s);
-	int64_t rid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	int64_t rid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 	if ((e = add_history(st, rid, "open", NULL,
 			     sayso_channel_name(in->channel), at)) != SAYSO_OK)
 		goto fail;
@@ -290,7 +290,7 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;
-	sqlite3_stmt *q = sayso_store_stmt(
+	sqlite3_stmt *q = Sayso_store_stmt(
 	    st, "SELECT id, ref, status FROM reports WHERE ref = ?1 OR "
 		"(CAST(?2 AS INTEGER) = id AND ?2 GLOB '[0-9]*')");
 	if (!q) {
@@ -303,20 +303,20 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(q);
 		e = rc == SQLITE_DONE
-			? sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+			? Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					   "no report with reference '%s'", ref)
-			: sayso_store_sqlfail(st, "find report");
+			: Sayso_store_sqlfail(st, "find report");
 		goto fail;
 	}
 	int64_t id = sqlite3_column_int64(q, 0);
 	char realref[SAYSO_REF_LEN + 1], old[16];
-	sayso_column_copy(q, 1, realref, sizeof realref);
-	sayso_column_copy(q, 2, old, sizeof old);
+	Sayso_column_copy(q, 1, realref, sizeof realref);
+	Sayso_column_copy(q, 2, old, sizeof old);
 	sqlite3_reset(q);
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
+	Sayso_now_text(now, sizeof now);
 	const char *name = sayso_report_status_name(status);
-	sqlite3_stmt *u = sayso_store_stmt(
+	sqlite3_stmt *u = Sayso_store_stmt(
 	    st,
 	    "UPDATE reports SET status = ?1, updated_at = ?2 WHERE id = ?3");
 	if (!u) {
@@ -326,7 +326,7 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 	sqlite3_bind_text(u, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(u, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(u, 3, id);
-	if ((e = sayso_store_step_done(st, u, "update report")) != SAYSO_OK ||
+	if ((e = Sayso_store_step_done(st, u, "update report")) != SAYSO_OK ||
 	    (e = add_history(st, id, name, note, actor, now)) != SAYSO_OK)
 		goto fail;
 	if (status == SAYSO_REPORT_RESOLVED) {

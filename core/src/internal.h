@@ -15,16 +15,16 @@
 #include "sayso/utf8.h"
 
 /* The store's SQLite handle. */
-sqlite3 *sayso_store_sqlite(struct sayso_store *st);
+sqlite3 *Sayso_store_sqlite(struct sayso_store *st);
 
 /* Records a formatted detail message on st and returns err. */
-enum sayso_err sayso_store_fail(struct sayso_store *st, enum sayso_err err,
+enum sayso_err Sayso_store_fail(struct sayso_store *st, enum sayso_err err,
 				const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Maps the last SQLite error on st to an enum sayso_err and records
  * "what: sqlite message" as the detail. */
-enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what);
+enum sayso_err Sayso_store_sqlfail(struct sayso_store *st, const char *what);
 
 /*
  * A cached prepared statement for sql. sql must have static storage (a string
@@ -40,30 +40,30 @@ enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what);
  * SAYSO_ERR_NOMEM, SAYSO_ERR_TOOBIG past 4096 distinct statements,
  * or the prepare error).
  */
-sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql);
+sqlite3_stmt *Sayso_store_stmt(struct sayso_store *st, const char *sql);
 
 /* Runs a statement with no result rows, reset afterwards. */
-enum sayso_err sayso_store_step_done(struct sayso_store *st, sqlite3_stmt *stmt,
+enum sayso_err Sayso_store_step_done(struct sayso_store *st, sqlite3_stmt *stmt,
 				     const char *what);
 
 /* Binds text or NULL when s is NULL or "". */
-int sayso_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);
+int Sayso_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);
 
 /* Copies a column's text (or "" for NULL) into out, truncating. */
-void sayso_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz);
+void Sayso_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz);
 
 /* Current time as ISO text into out (>= SAYSO_TIME_LEN + 1). */
-void sayso_now_text(char *out, size_t outsz);
+void Sayso_now_text(char *out, size_t outsz);
 
 /* Formats into errbuf (errsz bytes; nothing when errbuf is NULL or errsz 0). */
-void sayso_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...)
+void Sayso_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Shared by the rules (tally.c, mes.c): a result for e under rule with every
  * project unselected (SAYSO_ERR_NOMEM), and selecting project p into it. */
-enum sayso_err sayso_tally_init(const struct sayso_election *e,
+enum sayso_err Sayso_tally_init(const struct sayso_election *e,
 				enum sayso_rule rule, struct sayso_tally *t);
-void sayso_tally_select(const struct sayso_election *e, struct sayso_tally *t,
+void Sayso_tally_select(const struct sayso_election *e, struct sayso_tally *t,
 			size_t p);
 
 /* Migrations embedded at build time (core/cmake/embed.cmake). */

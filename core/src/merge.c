@@ -34,7 +34,7 @@ struct merge {
 
 static enum sayso_err src_fail(struct merge *m, const char *what)
 {
-	return sayso_store_fail(m->st, SAYSO_ERR_DB, "%s: %s: %s", m->src_path,
+	return Sayso_store_fail(m->st, SAYSO_ERR_DB, "%s: %s: %s", m->src_path,
 				what, sqlite3_errmsg(m->sdb));
 }
 
@@ -44,7 +44,7 @@ static enum sayso_err note_round(struct merge *m, int64_t round_id)
 		if (m->rounds[i] == round_id)
 			return SAYSO_OK;
 	if (m->nrounds == MERGE_MAX_ROUNDS)
-		return sayso_store_fail(m->st, SAYSO_ERR_TOOBIG,
+		return Sayso_store_fail(m->st, SAYSO_ERR_TOOBIG,
 					"%s: ballots for more than %d rounds",
 					m->src_path, MERGE_MAX_ROUNDS);
 	m->rounds[m->nrounds++] = round_id;
@@ -54,7 +54,7 @@ static enum sayso_err note_round(struct merge *m, int64_t round_id)
 static enum sayso_err exists_uid(struct sayso_store *st, const char *sql,
 				 const char *uid, bool *found)
 {
-	sqlite3_stmt *s = sayso_store_stmt(st, sql);
+	sqlite3_stmt *s = Sayso_store_stmt(st, sql);
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_TRANSIENT);
@@ -62,7 +62,7 @@ static enum sayso_err exists_uid(struct sayso_store *st, const char *sql,
 	*found = rc == SQLITE_ROW;
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sayso_store_sqlfail(st, "look up uid");
+		return Sayso_store_sqlfail(st, "look up uid");
 	return SAYSO_OK;
 }
 
@@ -79,9 +79,9 @@ static enum sayso_err merge_devices(struct merge *m)
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(q, 1);
 		if (kind && strcmp(kind, "kiosk") == 0 && !m->res->device_id[0])
-			sayso_column_copy(q, 0, m->res->device_id,
+			Sayso_column_copy(q, 0, m->res->device_id,
 					  sizeof m->res->device_id);
-		sqlite3_stmt *s = sayso_store_stmt(
+		sqlite3_stmt *s = Sayso_store_stmt(
 		    m->st,
 		    "INSERT INTO devices(id, kind, first_seen, last_seen) "
 		    "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(id) DO UPDATE SET "
@@ -94,7 +94,7 @@ static enum sayso_err merge_devices(struct merge *m)
 		for (int i = 0; i < 4; i++)
 			sqlite3_bind_value(s, i + 1,
 					   sqlite3_column_value(q, i));
-		if ((e = sayso_store_step_done(m->st, s, "merge device")) !=
+		if ((e = Sayso_store_step_done(m->st, s, "merge device")) !=
 		    SAYSO_OK)
 			goto out;
 	}
@@ -118,7 +118,7 @@ static enum sayso_err copy_items(struct merge *m, sqlite3_stmt *items,
 	int rc;
 	while ((rc = sqlite3_step(items)) == SQLITE_ROW) {
 		int number = sqlite3_column_int(items, 0);
-		sqlite3_stmt *p = sayso_store_stmt(
+		sqlite3_stmt *p = Sayso_store_stmt(
 		    m->st, "SELECT id FROM projects WHERE round_id = ?1 AND "
 			   "number = ?2");
 		if (!p)
@@ -134,11 +134,11 @@ static enum sayso_err copy_items(struct merge *m, sqlite3_stmt *items,
 		}
 		if (prc != SQLITE_ROW) {
 			sqlite3_reset(p);
-			return sayso_store_sqlfail(m->st, "find project");
+			return Sayso_store_sqlfail(m->st, "find project");
 		}
 		int64_t pid = sqlite3_column_int64(p, 0);
 		sqlite3_reset(p);
-		sqlite3_stmt *s = sayso_store_stmt(
+		sqlite3_stmt *s = Sayso_store_stmt(
 		    m->st, "INSERT INTO ballot_items(ballot_id, project_id, "
 			   "points, rank) VALUES(?1, ?2, ?3, ?4)");
 		if (!s)
@@ -147,7 +147,7 @@ static enum sayso_err copy_items(struct merge *m, sqlite3_stmt *items,
 		sqlite3_bind_int64(s, 2, pid);
 		sqlite3_bind_int(s, 3, sqlite3_column_int(items, 1));
 		sqlite3_bind_int(s, 4, sqlite3_column_int(items, 2));
-		if ((e = sayso_store_step_done(
+		if ((e = Sayso_store_step_done(
 			 m->st, s, "merge ballot item")) != SAYSO_OK)
 			return e;
 	}
@@ -161,7 +161,7 @@ static enum sayso_err copy_items(struct merge *m, sqlite3_stmt *items,
 static enum sayso_err find_round(struct merge *m, const char *code,
 				 int64_t *round_id)
 {
-	sqlite3_stmt *r = sayso_store_stmt(
+	sqlite3_stmt *r = Sayso_store_stmt(
 	    m->st, "SELECT id FROM rounds WHERE code = ?1 COLLATE NOCASE");
 	if (!r)
 		return SAYSO_ERR_DB;
@@ -172,27 +172,27 @@ static enum sayso_err find_round(struct merge *m, const char *code,
 	if (rrc == SQLITE_ROW)
 		return SAYSO_OK;
 	return rrc == SQLITE_DONE
-		   ? sayso_store_fail(m->st, SAYSO_ERR_NOTFOUND,
+		   ? Sayso_store_fail(m->st, SAYSO_ERR_NOTFOUND,
 				      "%s has ballots for round '%s', "
 				      "which this database does not "
 				      "have; create it first",
 				      m->src_path, code)
-		   : sayso_store_sqlfail(m->st, "find round");
+		   : Sayso_store_sqlfail(m->st, "find round");
 }
 
 /* Records the resident id (the keyed hash: no secret needed here). */
 static enum sayso_err merge_resident(struct merge *m, const char *resident)
 {
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
+	Sayso_now_text(now, sizeof now);
 	sqlite3_stmt *s =
-	    sayso_store_stmt(m->st, "INSERT OR IGNORE INTO residents(id, "
+	    Sayso_store_stmt(m->st, "INSERT OR IGNORE INTO residents(id, "
 				    "created_at) VALUES(?1, ?2)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, resident, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
-	return sayso_store_step_done(m->st, s, "merge resident");
+	return Sayso_store_step_done(m->st, s, "merge resident");
 }
 
 /*
@@ -210,7 +210,7 @@ static enum sayso_err arrival_status(struct merge *m, const char *status,
 	} else if (strcmp(status, "counted") == 0) {
 		bool has = false;
 		if (resident) {
-			sqlite3_stmt *c = sayso_store_stmt(
+			sqlite3_stmt *c = Sayso_store_stmt(
 			    m->st, "SELECT 1 FROM ballots WHERE round_id "
 				   "= ?1 AND resident_id = ?2 AND status "
 				   "= 'counted'");
@@ -237,7 +237,7 @@ static enum sayso_err insert_ballot(struct merge *m, sqlite3_stmt *q,
 				    const char *st_in, const char *reason,
 				    int64_t *bid)
 {
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    m->st, "INSERT INTO ballots(uid, round_id, resident_id, "
 		   "channel, device_id, cast_at, status, reason, "
 		   "ext_voter) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -250,11 +250,11 @@ static enum sayso_err insert_ballot(struct merge *m, sqlite3_stmt *q,
 	sqlite3_bind_value(s, 5, sqlite3_column_value(q, 5));
 	sqlite3_bind_value(s, 6, sqlite3_column_value(q, 6));
 	sqlite3_bind_text(s, 7, st_in, -1, SQLITE_STATIC);
-	sayso_bind_text_or_null(s, 8, reason);
+	Sayso_bind_text_or_null(s, 8, reason);
 	sqlite3_bind_value(s, 9, sqlite3_column_value(q, 9));
-	enum sayso_err e = sayso_store_step_done(m->st, s, "merge ballot");
+	enum sayso_err e = Sayso_store_step_done(m->st, s, "merge ballot");
 	if (e == SAYSO_OK)
-		*bid = sqlite3_last_insert_rowid(sayso_store_sqlite(m->st));
+		*bid = sqlite3_last_insert_rowid(Sayso_store_sqlite(m->st));
 	return e;
 }
 
@@ -265,13 +265,13 @@ static enum sayso_err reject_unknown(struct merge *m, int64_t bid, int unknown)
 	snprintf(why, sizeof why, "unknown project %d (merged from %s)",
 		 unknown, m->res->device_id[0] ? m->res->device_id : "a kiosk");
 	sqlite3_stmt *u =
-	    sayso_store_stmt(m->st, "UPDATE ballots SET status = 'rejected', "
+	    Sayso_store_stmt(m->st, "UPDATE ballots SET status = 'rejected', "
 				    "reason = ?2 WHERE id = ?1");
 	if (!u)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(u, 1, bid);
 	sqlite3_bind_text(u, 2, why, -1, SQLITE_TRANSIENT);
-	return sayso_store_step_done(m->st, u, "reject ballot");
+	return Sayso_store_step_done(m->st, u, "reject ballot");
 }
 
 /* Merges the source ballot in row q (with its items), unless known. */
@@ -290,7 +290,7 @@ static enum sayso_err merge_ballot(struct merge *m, sqlite3_stmt *q,
 	enum sayso_err e;
 
 	if (!uid || !code || !status)
-		return sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
+		return Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
 					"%s: a ballot without uid, round "
 					"or status",
 					m->src_path);
@@ -371,7 +371,7 @@ static enum sayso_err merge_ratings(struct merge *m)
 		return src_fail(m, "read ratings");
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		sqlite3_stmt *s = sayso_store_stmt(
+		sqlite3_stmt *s = Sayso_store_stmt(
 		    m->st, "INSERT INTO ratings(uid, score, question, answer, "
 			   "resident_id, channel, device_id, cast_at, flag) "
 			   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON "
@@ -383,10 +383,10 @@ static enum sayso_err merge_ratings(struct merge *m)
 		for (int i = 0; i < 9; i++)
 			sqlite3_bind_value(s, i + 1,
 					   sqlite3_column_value(q, i));
-		if ((e = sayso_store_step_done(m->st, s, "merge rating")) !=
+		if ((e = Sayso_store_step_done(m->st, s, "merge rating")) !=
 		    SAYSO_OK)
 			goto out;
-		if (sqlite3_changes(sayso_store_sqlite(m->st)) > 0)
+		if (sqlite3_changes(Sayso_store_sqlite(m->st)) > 0)
 			m->res->ratings++;
 		else
 			m->res->known++;
@@ -415,7 +415,7 @@ static enum sayso_err copy_report_extras(struct merge *m, int64_t sid,
 		return src_fail(m, "read report history");
 	sqlite3_bind_int64(q, 1, sid);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		sqlite3_stmt *s = sayso_store_stmt(
+		sqlite3_stmt *s = Sayso_store_stmt(
 		    m->st, "INSERT INTO report_history(report_id, at, "
 			   "status, note, actor) VALUES(?1, ?2, ?3, ?4, ?5)");
 		if (!s) {
@@ -426,7 +426,7 @@ static enum sayso_err copy_report_extras(struct merge *m, int64_t sid,
 		for (int i = 0; i < 4; i++)
 			sqlite3_bind_value(s, i + 2,
 					   sqlite3_column_value(q, i));
-		if ((e = sayso_store_step_done(
+		if ((e = Sayso_store_step_done(
 			 m->st, s, "merge report history")) != SAYSO_OK)
 			goto out;
 	}
@@ -449,7 +449,7 @@ static enum sayso_err copy_report_extras(struct merge *m, int64_t sid,
 	sqlite3_bind_text(q, 1, ref, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 2, uid, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		sqlite3_stmt *s = sayso_store_stmt(
+		sqlite3_stmt *s = Sayso_store_stmt(
 		    m->st,
 		    "INSERT INTO sms_outbox(to_number, resident_id, body, "
 		    "status, hold_key, next_attempt_at, created_at) "
@@ -461,7 +461,7 @@ static enum sayso_err copy_report_extras(struct merge *m, int64_t sid,
 		for (int i = 0; i < 7; i++)
 			sqlite3_bind_value(s, i + 1,
 					   sqlite3_column_value(q, i));
-		if ((e = sayso_store_step_done(
+		if ((e = Sayso_store_step_done(
 			 m->st, s, "merge held message")) != SAYSO_OK)
 			goto out;
 	}
@@ -486,8 +486,8 @@ static enum sayso_err merge_reports(struct merge *m)
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		char uid[SAYSO_UID_LEN + 8], ref[32];
-		sayso_column_copy(q, 1, uid, sizeof uid);
-		sayso_column_copy(q, 2, ref, sizeof ref);
+		Sayso_column_copy(q, 1, uid, sizeof uid);
+		Sayso_column_copy(q, 2, ref, sizeof ref);
 		bool found;
 		if ((e = exists_uid(m->st,
 				    "SELECT 1 FROM reports WHERE uid = ?1", uid,
@@ -502,14 +502,14 @@ static enum sayso_err merge_reports(struct merge *m)
 				    &found)) != SAYSO_OK)
 			goto out;
 		if (found) {
-			e = sayso_store_fail(m->st, SAYSO_ERR_EXISTS,
+			e = Sayso_store_fail(m->st, SAYSO_ERR_EXISTS,
 					     "%s: report reference %s is "
 					     "already used by another report "
 					     "here",
 					     m->src_path, ref);
 			goto out;
 		}
-		sqlite3_stmt *s = sayso_store_stmt(
+		sqlite3_stmt *s = Sayso_store_stmt(
 		    m->st, "INSERT INTO reports(uid, ref, category, street, "
 			   "location, text, status, resident_id, channel, "
 			   "device_id, cast_at, updated_at) VALUES(?1, ?2, ?3, "
@@ -520,11 +520,11 @@ static enum sayso_err merge_reports(struct merge *m)
 		}
 		for (int i = 1; i < 13; i++)
 			sqlite3_bind_value(s, i, sqlite3_column_value(q, i));
-		if ((e = sayso_store_step_done(m->st, s, "merge report")) !=
+		if ((e = Sayso_store_step_done(m->st, s, "merge report")) !=
 		    SAYSO_OK)
 			goto out;
 		int64_t rid =
-		    sqlite3_last_insert_rowid(sayso_store_sqlite(m->st));
+		    sqlite3_last_insert_rowid(Sayso_store_sqlite(m->st));
 		if ((e = copy_report_extras(m, sqlite3_column_int64(q, 0), rid,
 					    ref, uid)) != SAYSO_OK)
 			goto out;
@@ -543,21 +543,21 @@ static enum sayso_err record(struct merge *m, const char *actor,
 	struct sayso_merge_result *r = m->res;
 	if (r->ballots + r->ratings + r->reports > 0) {
 		char now[SAYSO_TIME_LEN + 1];
-		sayso_now_text(now, sizeof now);
-		sqlite3_stmt *s = sayso_store_stmt(
+		Sayso_now_text(now, sizeof now);
+		sqlite3_stmt *s = Sayso_store_stmt(
 		    m->st, "INSERT INTO merges(source, device_id, at, "
 			   "ballots, ratings, reports) VALUES(?1, ?2, ?3, "
 			   "?4, ?5, ?6)");
 		if (!s)
 			return SAYSO_ERR_DB;
 		sqlite3_bind_text(s, 1, source, -1, SQLITE_TRANSIENT);
-		sayso_bind_text_or_null(s, 2, r->device_id);
+		Sayso_bind_text_or_null(s, 2, r->device_id);
 		sqlite3_bind_text(s, 3, now, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(s, 4, r->ballots);
 		sqlite3_bind_int64(s, 5, r->ratings);
 		sqlite3_bind_int64(s, 6, r->reports);
 		enum sayso_err e =
-		    sayso_store_step_done(m->st, s, "record merge");
+		    Sayso_store_step_done(m->st, s, "record merge");
 		if (e != SAYSO_OK)
 			return e;
 	}
@@ -577,7 +577,7 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 {
 	memset(res, 0, sizeof *res);
 	if (!src_path || !*src_path)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"no file to merge");
 	char a[PATH_MAX], b[PATH_MAX];
 	const char *own = sayso_store_path(st);
@@ -585,7 +585,7 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 		a[0] = '\0';
 	if (a[0] && strcmp(own, ":memory:") != 0 && realpath(own, b) &&
 	    strcmp(a, b) == 0)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"%s is this database itself", src_path);
 
 	struct merge m;
@@ -598,20 +598,20 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 	    src_path, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET, &m.src,
 	    errbuf, sizeof errbuf);
 	if (e != SAYSO_OK)
-		return sayso_store_fail(st, e, "%s", errbuf);
-	m.sdb = sayso_store_sqlite(m.src);
+		return Sayso_store_fail(st, e, "%s", errbuf);
+	m.sdb = Sayso_store_sqlite(m.src);
 
 	const char *theirs = sayso_store_site_check(m.src);
 	const char *ours = sayso_store_site_check(st);
 	if (!theirs || !*theirs) {
-		e = sayso_store_fail(st, SAYSO_ERR_SECRET,
+		e = Sayso_store_fail(st, SAYSO_ERR_SECRET,
 				     "%s has no site check value (it was never "
 				     "given a site secret); refusing to merge",
 				     src_path);
 		goto close;
 	}
 	if (!ours || strcmp(theirs, ours) != 0) {
-		e = sayso_store_fail(st, SAYSO_ERR_SECRET,
+		e = Sayso_store_fail(st, SAYSO_ERR_SECRET,
 				     "%s belongs to another site (its site "
 				     "secret differs from this database's)",
 				     src_path);

@@ -465,7 +465,7 @@ static enum sayso_err mes_check_kind(const struct sayso_election *e,
 				     char *errbuf, size_t errsz)
 {
 	if (e->counts_only) {
-		sayso_errbuf_set(
+		Sayso_errbuf_set(
 		    errbuf, errsz,
 		    "the Method of Equal Shares needs every ballot "
 		    "(sayso_election_load), not just the counts");
@@ -479,7 +479,7 @@ static enum sayso_err mes_check_kind(const struct sayso_election *e,
 	case SAYSO_BALLOT_ORDINAL:
 		break;
 	}
-	sayso_errbuf_set(
+	Sayso_errbuf_set(
 	    errbuf, errsz,
 	    "the Method of Equal Shares applies to approval ballots; "
 	    "this round has %s ballots (use greedy)",
@@ -504,7 +504,7 @@ static enum sayso_err mes_finish(struct mes_ctx *c, const uint32_t *vtype,
 	}
 	(void)mes_run(c, (double)b0, true, rhos);
 	for (i = 0; i < c->nseq; i++) {
-		sayso_tally_select(e, out, c->seq[i]);
+		Sayso_tally_select(e, out, c->seq[i]);
 		out->projects[c->seq[i]].rho = rhos[c->seq[i]];
 	}
 	/* Map type payments back to each voter's picks. */
@@ -532,7 +532,7 @@ enum sayso_err sayso_tally_mes_once(const struct sayso_election *e,
 
 	if (!e || !out || per_voter < 0)
 		return SAYSO_ERR_INVAL;
-	if ((err = sayso_tally_init(e, SAYSO_RULE_MES, out)) != SAYSO_OK)
+	if ((err = Sayso_tally_init(e, SAYSO_RULE_MES, out)) != SAYSO_OK)
 		return err;
 	if ((err = mes_check_kind(e, errbuf, errsz)) != SAYSO_OK)
 		return err;
@@ -563,7 +563,7 @@ enum sayso_err sayso_tally_mes(const struct sayso_election *e,
 
 	if (!e || !out)
 		return SAYSO_ERR_INVAL;
-	if ((err = sayso_tally_init(e, SAYSO_RULE_MES, out)) != SAYSO_OK)
+	if ((err = Sayso_tally_init(e, SAYSO_RULE_MES, out)) != SAYSO_OK)
 		return err;
 	if ((err = mes_check_kind(e, errbuf, errsz)) != SAYSO_OK)
 		return err;
@@ -600,7 +600,7 @@ enum sayso_err sayso_tally_mes(const struct sayso_election *e,
 		if (b0 > INT64_MAX - e->unit)
 			break;
 		if (runs >= SAYSO_TALLY_MES_MAX_RUNS) {
-			sayso_errbuf_set(
+			Sayso_errbuf_set(
 			    errbuf, errsz,
 			    "the Method of Equal Shares did not settle "
 			    "within %d add1 runs",

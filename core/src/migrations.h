@@ -7,7 +7,7 @@ struct sayso_migration {
 	const char *sql;
 };
 
-extern const struct sayso_migration sayso_migrations[];
-extern const int sayso_migration_count;
+extern const struct sayso_migration Sayso_migrations[];
+extern const int Sayso_migration_count;
 
 #endif

@@ -32,7 +32,7 @@ static enum sayso_err count_since(struct sayso_store *st, bool by_resident,
 				  int64_t until_ms, int64_t *n)
 {
 	char lo[SAYSO_TIME_LEN + 1], hi[SAYSO_TIME_LEN + 1];
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, by_resident ? "SELECT count(*) FROM ratings WHERE resident_id "
 			      "= ?1 AND cast_at >= ?2 AND cast_at <= ?3"
 			    : "SELECT count(*) FROM ratings WHERE device_id = "
@@ -47,7 +47,7 @@ static enum sayso_err count_since(struct sayso_store *st, bool by_resident,
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
-		return sayso_store_sqlfail(st, "misuse check");
+		return Sayso_store_sqlfail(st, "misuse check");
 	}
 	*n = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
@@ -97,7 +97,7 @@ static enum sayso_err code_count(struct sayso_store *st, bool by_resident,
 				 const char *key, int64_t since_ms, int64_t *n)
 {
 	char lo[SAYSO_TIME_LEN + 1];
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, by_resident ? "SELECT count(*) FROM verify_codes WHERE "
 			      "resident_id = ?1 AND sent_at >= ?2"
 			    : "SELECT count(*) FROM verify_codes WHERE "
@@ -109,7 +109,7 @@ static enum sayso_err code_count(struct sayso_store *st, bool by_resident,
 	sqlite3_bind_text(s, 2, lo, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_reset(s);
-		return sayso_store_sqlfail(st, "code limit");
+		return Sayso_store_sqlfail(st, "code limit");
 	}
 	*n = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
@@ -148,7 +148,7 @@ enum sayso_err sayso_code_record(struct sayso_store *st,
 				 int64_t now_ms)
 {
 	char at[SAYSO_TIME_LEN + 1];
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO verify_codes(resident_id, device_id, sent_at) "
 		"VALUES(?1, ?2, ?3)");
 	if (!s)
@@ -157,5 +157,5 @@ enum sayso_err sayso_code_record(struct sayso_store *st,
 	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, device_id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, at, -1, SQLITE_TRANSIENT);
-	return sayso_store_step_done(st, s, "record texted code");
+	return Sayso_store_step_done(st, s, "record texted code");
 }

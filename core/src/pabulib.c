@@ -446,7 +446,7 @@ static char *dup_field(const struct field *f)
 	return s;
 }
 
-const char *sayso_pb_meta_get(const struct sayso_pb *pb, const char *key)
+const char *Sayso_pb_meta_get(const struct sayso_pb *pb, const char *key)
 {
 	size_t i;
 
@@ -458,7 +458,7 @@ const char *sayso_pb_meta_get(const struct sayso_pb *pb, const char *key)
 
 static int meta_int(const struct sayso_pb *pb, const char *key)
 {
-	const char *v = sayso_pb_meta_get(pb, key);
+	const char *v = Sayso_pb_meta_get(pb, key);
 	struct field f;
 	long n;
 
@@ -623,7 +623,7 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 	struct field f;
 	enum sayso_err err;
 
-	v = sayso_pb_meta_get(pb, "vote_type");
+	v = Sayso_pb_meta_get(pb, "vote_type");
 	if (!v || !*v)
 		v = "approval";
 	if (strcasecmp(v, "approval") == 0 || strcasecmp(v, "choose-1") == 0)
@@ -646,7 +646,7 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 	sayso_strlcpy_utf8(pb->vote_type, v, sizeof pb->vote_type);
 	for (char *c = pb->vote_type; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
-	v = sayso_pb_meta_get(pb, "budget");
+	v = Sayso_pb_meta_get(pb, "budget");
 	if (!v) {
 		ps->r.line = section_line;
 		rd_err(&ps->r, "field budget: missing from META");
@@ -662,7 +662,7 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 		rd_err(&ps->r, "field budget: bad number \"%s\"", shown);
 		return SAYSO_ERR_PARSE;
 	}
-	v = sayso_pb_meta_get(pb, "currency");
+	v = Sayso_pb_meta_get(pb, "currency");
 	if (v && strlen(v) == 3) {
 		for (int i = 0; i < 3; i++)
 			pb->currency[i] = (char)toupper((unsigned char)v[i]);
@@ -670,7 +670,7 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 	} else {
 		sayso_strlcpy_utf8(
 		    pb->currency,
-		    sayso_pb_country_currency(sayso_pb_meta_get(pb, "country")),
+		    sayso_pb_country_currency(Sayso_pb_meta_get(pb, "country")),
 		    sizeof pb->currency);
 	}
 	pb->min_length = meta_int(pb, "min_length");
@@ -991,7 +991,7 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	if (!name)
 		name = "<input>";
 	if (len > SAYSO_PB_MAX_BYTES) {
-		sayso_errbuf_set(errbuf, errsz, "%s: larger than %u bytes",
+		Sayso_errbuf_set(errbuf, errsz, "%s: larger than %u bytes",
 				 name, SAYSO_PB_MAX_BYTES);
 		return SAYSO_ERR_TOOBIG;
 	}
@@ -1000,7 +1000,7 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	if (!ps || !pb) {
 		free(ps);
 		free(pb);
-		sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
+		Sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
 		return SAYSO_ERR_NOMEM;
 	}
 	ps->pb = pb;
@@ -1053,9 +1053,9 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	err = SAYSO_OK;
 out:
 	if (err == SAYSO_ERR_NOMEM)
-		sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
+		Sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
 	else if (err != SAYSO_OK && errbuf && errsz && !errbuf[0])
-		sayso_errbuf_set(errbuf, errsz, "%s:%ld: %s", name, ps->r.line,
+		Sayso_errbuf_set(errbuf, errsz, "%s:%ld: %s", name, ps->r.line,
 				 sayso_strerror(err));
 	strset_free(&ps->pids);
 	strset_free(&ps->vids);
@@ -1087,17 +1087,17 @@ enum sayso_err sayso_pb_read(FILE *f, const char *name, struct sayso_pb **out,
 	while (err == SAYSO_OK && (r = fread(chunk, 1, sizeof chunk, f)) > 0)
 		err = sayso_buf_addn(&b, chunk, r);
 	if (err == SAYSO_ERR_TOOBIG) {
-		sayso_errbuf_set(errbuf, errsz, "%s: larger than %u bytes",
+		Sayso_errbuf_set(errbuf, errsz, "%s: larger than %u bytes",
 				 name, SAYSO_PB_MAX_BYTES);
 		return err;
 	}
 	if (err != SAYSO_OK) {
-		sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
+		Sayso_errbuf_set(errbuf, errsz, "%s: out of memory", name);
 		return err;
 	}
 	if (ferror(f)) {
 		sayso_buf_cleanup(&b);
-		sayso_errbuf_set(errbuf, errsz, "%s: read error", name);
+		Sayso_errbuf_set(errbuf, errsz, "%s: read error", name);
 		return SAYSO_ERR_IO;
 	}
 	err =
@@ -1117,7 +1117,7 @@ enum sayso_err sayso_pb_read_path(const char *path, struct sayso_pb **out,
 	*out = NULL;
 	f = fopen(path, "rb");
 	if (!f) {
-		sayso_errbuf_set(errbuf, errsz, "%s: cannot open: %s", path,
+		Sayso_errbuf_set(errbuf, errsz, "%s: cannot open: %s", path,
 				 strerror(errno));
 		return SAYSO_ERR_IO;
 	}

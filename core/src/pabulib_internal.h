@@ -8,6 +8,6 @@
 #include "sayso/pabulib.h"
 
 /* The value of META key in pb (first match), or NULL. Valid while pb is. */
-const char *sayso_pb_meta_get(const struct sayso_pb *pb, const char *key);
+const char *Sayso_pb_meta_get(const struct sayso_pb *pb, const char *key);
 
 #endif

@@ -36,7 +36,7 @@ static char *meta_to_json(struct sayso_store *st, const struct sayso_pb *pb,
 			  enum sayso_err *err)
 {
 	struct sayso_buf b;
-	sqlite3_stmt *s = sayso_store_stmt(st, "SELECT json_object(?1, ?2)");
+	sqlite3_stmt *s = Sayso_store_stmt(st, "SELECT json_object(?1, ?2)");
 
 	*err = SAYSO_ERR_DB;
 	if (!s)
@@ -47,7 +47,7 @@ static char *meta_to_json(struct sayso_store *st, const struct sayso_pb *pb,
 		sqlite3_bind_text(s, 1, pb->meta[i].key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, pb->meta[i].value, -1, SQLITE_STATIC);
 		if (sqlite3_step(s) != SQLITE_ROW) {
-			*err = sayso_store_sqlfail(st, "encoding META");
+			*err = Sayso_store_sqlfail(st, "encoding META");
 			break;
 		}
 		/* {"key":"value"} without its braces. */
@@ -80,7 +80,7 @@ static enum sayso_err meta_from_json(struct sayso_store *st, const char *json,
 				     struct sayso_pb *pb)
 {
 	sqlite3_stmt *s =
-	    sayso_store_stmt(st, "SELECT key, value FROM json_each(?1) "
+	    Sayso_store_stmt(st, "SELECT key, value FROM json_each(?1) "
 				 "WHERE json_type(?1) = 'object'");
 	size_t cap = pb->nmeta;
 	int rc;
@@ -147,7 +147,7 @@ static void meta_date(const char *v, char *out, size_t outsz)
 		snprintf(out, outsz, "%04d-12-31T12:00:00.000Z", y);
 		return;
 	}
-	sayso_now_text(out, outsz);
+	Sayso_now_text(out, outsz);
 }
 
 static void restore_cache(sqlite3 *db, int64_t old)
@@ -186,7 +186,7 @@ static enum sayso_err import_prepare(struct pbimport *im, const char *code,
 	else
 		code_from_name(im->name, im->code, sizeof im->code);
 	if (!sayso_round_code_valid(code && *code ? code : im->code)) {
-		sayso_errbuf_set(
+		Sayso_errbuf_set(
 		    errbuf, errsz,
 		    "round code \"%s\": use 1 to 32 letters, digits, _ or -",
 		    code && *code ? code : im->code);
@@ -197,19 +197,19 @@ static enum sayso_err import_prepare(struct pbimport *im, const char *code,
 	/* The parser keeps hundredths; a zero-decimal currency stores whole
 	 * units (amounts are rounded down). */
 	im->div = 100 / sayso_currency_unit(im->currency);
-	v = sayso_pb_meta_get(pb, "description");
+	v = Sayso_pb_meta_get(pb, "description");
 	if (v && *v) {
 		sayso_strlcpy_utf8(im->title, v, sizeof im->title);
 	} else {
-		const char *unit = sayso_pb_meta_get(pb, "unit"),
-			   *inst = sayso_pb_meta_get(pb, "instance");
+		const char *unit = Sayso_pb_meta_get(pb, "unit"),
+			   *inst = Sayso_pb_meta_get(pb, "instance");
 		if (unit && *unit)
 			snprintf(im->title, sizeof im->title, "%s %s", unit,
 				 inst ? inst : "");
 		else
 			snprintf(im->title, sizeof im->title, "%s", im->code);
 	}
-	meta_date(sayso_pb_meta_get(pb, "date_end"), im->cast_at,
+	meta_date(Sayso_pb_meta_get(pb, "date_end"), im->cast_at,
 		  sizeof im->cast_at);
 	im->device = sayso_store_device(im->st);
 	if (!im->device || !*im->device)
@@ -243,7 +243,7 @@ static enum sayso_err step_done(struct sayso_store *st, sqlite3_stmt *s,
 {
 	enum sayso_err err = SAYSO_OK;
 	if (sqlite3_step(s) != SQLITE_DONE)
-		err = sayso_store_sqlfail(st, what);
+		err = Sayso_store_sqlfail(st, what);
 	sqlite3_reset(s);
 	return err;
 }
@@ -255,20 +255,20 @@ static enum sayso_err import_round(struct pbimport *im)
 	struct sayso_store *st = im->st;
 	const struct sayso_pb *pb = im->pb;
 	const struct sayso_election *e = pb->e;
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "SELECT 1 FROM rounds WHERE code = ?1 COLLATE NOCASE");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, im->code, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		sqlite3_reset(s);
-		return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+		return Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 					"a round with code '%s' already "
 					"exists (choose another with --code)",
 					im->code);
 	}
 	sqlite3_reset(s);
-	s = sayso_store_stmt(
+	s = Sayso_store_stmt(
 	    st, "INSERT INTO rounds(code, title, budget, currency, "
 		"ballot_kind, min_picks, max_picks, max_points, "
 		"max_sum_points, state, imported, pb_meta, created_at) "
@@ -277,7 +277,7 @@ static enum sayso_err import_round(struct pbimport *im)
 	if (!s)
 		return SAYSO_ERR_DB;
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
+	Sayso_now_text(now, sizeof now);
 	sqlite3_bind_text(s, 1, im->code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, im->title, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, e->budget / im->div);
@@ -292,7 +292,7 @@ static enum sayso_err import_round(struct pbimport *im)
 	sqlite3_bind_text(s, 11, now, -1, SQLITE_TRANSIENT);
 	enum sayso_err err = step_done(st, s, "creating the round");
 	if (err == SAYSO_OK)
-		im->rid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+		im->rid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 	return err;
 }
 
@@ -300,7 +300,7 @@ static enum sayso_err import_projects(struct pbimport *im)
 {
 	struct sayso_store *st = im->st;
 	const struct sayso_election *e = im->pb->e;
-	sqlite3_stmt *s = sayso_store_stmt(st, "INSERT INTO projects(round_id, "
+	sqlite3_stmt *s = Sayso_store_stmt(st, "INSERT INTO projects(round_id, "
 					       "number, ext_id, title, cost) "
 					       "VALUES(?1, ?2, ?3, ?4, ?5)");
 	if (!s)
@@ -316,7 +316,7 @@ static enum sayso_err import_projects(struct pbimport *im)
 		enum sayso_err err = step_done(st, s, "adding a project");
 		if (err != SAYSO_OK)
 			return err;
-		im->pids[i] = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+		im->pids[i] = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 	}
 	return SAYSO_OK;
 }
@@ -331,8 +331,8 @@ static enum sayso_err import_ballot(struct pbimport *im, size_t i)
 	enum sayso_err err;
 
 	if ((err = sayso_uid_new(uid, sizeof uid)) != SAYSO_OK)
-		return sayso_store_fail(st, err, "making a ballot id");
-	sqlite3_stmt *s = sayso_store_stmt(
+		return Sayso_store_fail(st, err, "making a ballot id");
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO ballots(uid, round_id, channel, device_id, "
 		"cast_at, status, ext_voter) VALUES(?1, ?2, 'import', ?3, ?4, "
 		"'counted', ?5)");
@@ -345,8 +345,8 @@ static enum sayso_err import_ballot(struct pbimport *im, size_t i)
 	sqlite3_bind_text(s, 5, im->pb->voter_ids[i], -1, SQLITE_STATIC);
 	if ((err = step_done(st, s, "adding a ballot")) != SAYSO_OK)
 		return err;
-	int64_t bid = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
-	s = sayso_store_stmt(st, "INSERT INTO ballot_items(ballot_id, "
+	int64_t bid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+	s = Sayso_store_stmt(st, "INSERT INTO ballot_items(ballot_id, "
 				 "project_id, points, rank) "
 				 "VALUES(?1, ?2, ?3, ?4)");
 	if (!s)
@@ -410,14 +410,14 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 		free(im.json);
 		free(im.pids);
 		if (im.json || err == SAYSO_ERR_NOMEM || err == SAYSO_OK) {
-			sayso_errbuf_set(errbuf, errsz, "out of memory");
+			Sayso_errbuf_set(errbuf, errsz, "out of memory");
 			return SAYSO_ERR_NOMEM;
 		}
-		sayso_errbuf_set(errbuf, errsz, "%s: META: %s", im.name,
+		Sayso_errbuf_set(errbuf, errsz, "%s: META: %s", im.name,
 				 sayso_strerror(err));
 		return err;
 	}
-	db = sayso_store_sqlite(st);
+	db = Sayso_store_sqlite(st);
 	old_cache = raise_cache(db);
 	if ((err = sayso_store_begin(st)) != SAYSO_OK) {
 		named = false;
@@ -434,10 +434,10 @@ out:
 	/* The one cleanup path. */
 	if (err != SAYSO_OK) {
 		if (named)
-			sayso_errbuf_set(errbuf, errsz, "%s: %s", im.name,
+			Sayso_errbuf_set(errbuf, errsz, "%s: %s", im.name,
 					 sayso_store_errmsg(st));
 		else
-			sayso_errbuf_set(errbuf, errsz, "%s",
+			Sayso_errbuf_set(errbuf, errsz, "%s",
 					 sayso_store_errmsg(st));
 		if (began)
 			sayso_store_rollback(st);
@@ -519,10 +519,10 @@ static enum sayso_err export_meta_read(struct sayso_store *st, int64_t round_id,
 	enum sayso_err err = SAYSO_OK;
 	sqlite3_stmt *s;
 
-	s = sayso_store_stmt(st, "SELECT pb_meta FROM rounds WHERE id = ?1");
+	s = Sayso_store_stmt(st, "SELECT pb_meta FROM rounds WHERE id = ?1");
 	if (!s) {
 		err = SAYSO_ERR_DB;
-		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		return err;
 	}
 	sqlite3_bind_int64(s, 1, round_id);
@@ -532,7 +532,7 @@ static enum sayso_err export_meta_read(struct sayso_store *st, int64_t round_id,
 		    st, (const char *)sqlite3_column_text(s, 0), meta);
 		if (err == SAYSO_ERR_NOMEM) {
 			sqlite3_reset(s);
-			sayso_errbuf_set(errbuf, errsz, "out of memory");
+			Sayso_errbuf_set(errbuf, errsz, "out of memory");
 			return err;
 		}
 		err = SAYSO_OK; /* damaged pb_meta: written from scratch */
@@ -557,13 +557,13 @@ static void export_meta_write(FILE *out, const struct sayso_round *rp,
 	else if (rule == SAYSO_RULE_MES)
 		rulename = "equalshares/add1";
 	else {
-		const char *old = sayso_pb_meta_get(mp, "rule");
+		const char *old = Sayso_pb_meta_get(mp, "rule");
 		rulename = old && *old ? old : "unknown";
 	}
 
 	fputs("META\nkey;value\n", out);
 	{
-		const char *d = sayso_pb_meta_get(mp, "description");
+		const char *d = Sayso_pb_meta_get(mp, "description");
 		put_kv(out, "description", d && *d ? d : rp->title);
 	}
 	for (i = 0; i < mp->nmeta; i++) {
@@ -589,18 +589,18 @@ static void export_meta_write(FILE *out, const struct sayso_round *rp,
 	put_kv(out, "vote_type", vote_type);
 	put_kv(out, "rule", rulename);
 	put_kv(out, "currency", rp->currency);
-	if (!sayso_pb_meta_get(mp, "max_sum_cost") &&
+	if (!Sayso_pb_meta_get(mp, "max_sum_cost") &&
 	    rp->kind == SAYSO_BALLOT_KNAPSACK) {
 		fputs("max_sum_cost;", out);
 		put_money(out, e->budget, e->unit);
 		fputc('\n', out);
 	}
-	if (!sayso_pb_meta_get(mp, "max_length") && rp->max_picks > 0)
+	if (!Sayso_pb_meta_get(mp, "max_length") && rp->max_picks > 0)
 		fprintf(out, "max_length;%d\n", rp->max_picks);
 	if (rp->kind == SAYSO_BALLOT_CUMULATIVE) {
-		if (!sayso_pb_meta_get(mp, "max_points") && rp->max_points > 0)
+		if (!Sayso_pb_meta_get(mp, "max_points") && rp->max_points > 0)
 			fprintf(out, "max_points;%d\n", rp->max_points);
-		if (!sayso_pb_meta_get(mp, "max_sum_points"))
+		if (!Sayso_pb_meta_get(mp, "max_sum_points"))
 			fprintf(out, "max_sum_points;%d\n",
 				rp->max_sum_points > 0 ? rp->max_sum_points
 						       : 1000000);
@@ -645,7 +645,7 @@ static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
 	fputs(points ? "VOTES\nvoter_id;vote;points\n"
 		     : "VOTES\nvoter_id;vote\n",
 	      out);
-	s = sayso_store_stmt(st,
+	s = Sayso_store_stmt(st,
 			     "SELECT b.id, b.ext_voter, p.number, i.points "
 			     "FROM ballots b "
 			     "LEFT JOIN ballot_items i ON i.ballot_id = b.id "
@@ -654,7 +654,7 @@ static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
 			     "ORDER BY b.id, i.rank, p.number");
 	if (!s) {
 		err = SAYSO_ERR_DB;
-		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		return err;
 	}
 	sqlite3_bind_int64(s, 1, round_id);
@@ -719,14 +719,14 @@ static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
 		}
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE) {
-			err = sayso_store_sqlfail(st, "reading ballots");
-			sayso_errbuf_set(errbuf, errsz, "%s",
+			err = Sayso_store_sqlfail(st, "reading ballots");
+			Sayso_errbuf_set(errbuf, errsz, "%s",
 					 sayso_store_errmsg(st));
 			return err;
 		}
 		if (trunc) {
 			err = SAYSO_ERR_TOOBIG;
-			sayso_errbuf_set(errbuf, errsz,
+			Sayso_errbuf_set(errbuf, errsz,
 					 "a ballot has too many points "
 					 "to write");
 			return err;
@@ -753,15 +753,15 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 	if (!st || !out)
 		return SAYSO_ERR_INVAL;
 	if ((err = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK) {
-		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		return err;
 	}
 	if ((err = sayso_store_read_begin(st)) != SAYSO_OK) {
-		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		return err;
 	}
 	if ((err = sayso_election_load(st, round_id, &e)) != SAYSO_OK) {
-		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		goto out;
 	}
 	if (rule != SAYSO_RULE_APPROVAL &&
@@ -794,7 +794,7 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 		goto out;
 	if (fflush(out) != 0 || ferror(out)) {
 		err = SAYSO_ERR_IO;
-		sayso_errbuf_set(errbuf, errsz,
+		Sayso_errbuf_set(errbuf, errsz,
 				 "writing the .pb file failed: %s",
 				 strerror(errno));
 		goto out;

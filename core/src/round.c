@@ -153,10 +153,10 @@ static void round_from_row(sqlite3_stmt *s, struct sayso_round *r)
 {
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(s, 0);
-	sayso_column_copy(s, 1, r->code, sizeof r->code);
-	sayso_column_copy(s, 2, r->title, sizeof r->title);
+	Sayso_column_copy(s, 1, r->code, sizeof r->code);
+	Sayso_column_copy(s, 2, r->title, sizeof r->title);
 	r->budget = sqlite3_column_int64(s, 3);
-	sayso_column_copy(s, 4, r->currency, sizeof r->currency);
+	Sayso_column_copy(s, 4, r->currency, sizeof r->currency);
 	const char *kind = (const char *)sqlite3_column_text(s, 5);
 	if (sayso_ballot_kind_parse(kind, &r->kind) != SAYSO_OK)
 		r->kind = SAYSO_BALLOT_APPROVAL;
@@ -167,8 +167,8 @@ static void round_from_row(sqlite3_stmt *s, struct sayso_round *r)
 	const char *rv = (const char *)sqlite3_column_text(s, 10);
 	if (sayso_revote_parse(rv, &r->revote) != SAYSO_OK)
 		r->revote = SAYSO_REVOTE_FIRST;
-	sayso_column_copy(s, 11, r->opens, sizeof r->opens);
-	sayso_column_copy(s, 12, r->closes, sizeof r->closes);
+	Sayso_column_copy(s, 11, r->opens, sizeof r->opens);
+	Sayso_column_copy(s, 12, r->closes, sizeof r->closes);
 	r->state = state_parse((const char *)sqlite3_column_text(s, 13));
 	r->imported = sqlite3_column_int(s, 14) != 0;
 }
@@ -177,35 +177,35 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 				  const char *actor)
 {
 	if (!sayso_round_code_valid(r->code))
-		return sayso_store_fail(
+		return Sayso_store_fail(
 		    st, SAYSO_ERR_INVAL,
 		    "round code '%s': " SAYSO_ROUND_CODE_RULE, r->code);
 	if (!r->title[0])
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"a round needs a title");
 	if (r->budget < 0)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"the budget cannot be negative");
 	if (!r->currency[0])
 		snprintf(r->currency, sizeof r->currency, "GBP");
 	if (!sayso_currency_valid(r->currency))
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"currency '%s': use a 3-letter "
 					"code such as GBP",
 					r->currency);
 	if (r->min_picks < 0 || r->max_picks < 0 ||
 	    (r->max_picks && r->min_picks > r->max_picks))
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"picks: min %d is more than max %d",
 					r->min_picks, r->max_picks);
 	int64_t o = 0, c = 0;
 	if ((r->opens[0] && sayso_time_parse(r->opens, &o) != SAYSO_OK) ||
 	    (r->closes[0] && sayso_time_parse(r->closes, &c) != SAYSO_OK))
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"opens/closes: use YYYY-MM-DD or "
 					"YYYY-MM-DDTHH:MM");
 	if (r->opens[0] && r->closes[0] && c <= o)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"the round closes before it opens");
 	char opens[SAYSO_TIME_LEN + 1] = "", closes[SAYSO_TIME_LEN + 1] = "";
 	if (r->opens[0])
@@ -213,12 +213,12 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 	if (r->closes[0])
 		sayso_time_format(c, closes, sizeof closes);
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
+	Sayso_now_text(now, sizeof now);
 
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st,
 	    "INSERT INTO rounds(code, title, budget, currency, ballot_kind, "
 	    "min_picks, max_picks, max_points, max_sum_points, revote, opens, "
@@ -240,25 +240,25 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 	sqlite3_bind_int(s, 9, r->max_sum_points);
 	sqlite3_bind_text(s, 10, sayso_revote_name(r->revote), -1,
 			  SQLITE_STATIC);
-	sayso_bind_text_or_null(s, 11, opens);
-	sayso_bind_text_or_null(s, 12, closes);
+	Sayso_bind_text_or_null(s, 11, opens);
+	Sayso_bind_text_or_null(s, 12, closes);
 	sqlite3_bind_text(s, 13, sayso_round_state_name(r->state), -1,
 			  SQLITE_STATIC);
 	sqlite3_bind_int(s, 14, r->imported);
 	sqlite3_bind_text(s, 15, now, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
+		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
 		e = ext == SQLITE_CONSTRAINT_UNIQUE
-			? sayso_store_fail(st, SAYSO_ERR_EXISTS,
+			? Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 					   "a round with code '%s' already "
 					   "exists",
 					   r->code)
-			: sayso_store_sqlfail(st, "create round");
+			: Sayso_store_sqlfail(st, "create round");
 		sqlite3_reset(s);
 		goto fail;
 	}
 	sqlite3_reset(s);
-	r->id = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	r->id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 	if (opens[0])
 		snprintf(r->opens, sizeof r->opens, "%s", opens);
 	if (closes[0])
@@ -281,7 +281,7 @@ static enum sayso_err round_query(struct sayso_store *st, const char *sql,
 				  int64_t id, const char *code,
 				  struct sayso_round *out)
 {
-	sqlite3_stmt *s = sayso_store_stmt(st, sql);
+	sqlite3_stmt *s = Sayso_store_stmt(st, sql);
 	if (!s)
 		return SAYSO_ERR_DB;
 	if (code)
@@ -296,11 +296,11 @@ static enum sayso_err round_query(struct sayso_store *st, const char *sql,
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return sayso_store_sqlfail(st, "read round");
+		return Sayso_store_sqlfail(st, "read round");
 	if (code)
-		return sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					"no round with code '%s'", code);
-	return sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no round %" PRId64,
+	return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no round %" PRId64,
 				id);
 }
 
@@ -326,7 +326,7 @@ static enum sayso_err round_rows(struct sayso_store *st, const char *sql,
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = sayso_store_stmt(st, sql);
+	sqlite3_stmt *s = Sayso_store_stmt(st, sql);
 	if (!s)
 		return SAYSO_ERR_DB;
 	size_t cap = 0;
@@ -338,7 +338,7 @@ static enum sayso_err round_rows(struct sayso_store *st, const char *sql,
 			free(*out);
 			*out = NULL;
 			*n = 0;
-			return sayso_store_fail(st, SAYSO_ERR_NOMEM,
+			return Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 						"out of memory");
 		}
 		round_from_row(s, &(*out)[(*n)++]);
@@ -348,7 +348,7 @@ static enum sayso_err round_rows(struct sayso_store *st, const char *sql,
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return sayso_store_sqlfail(st, "list rounds");
+		return Sayso_store_sqlfail(st, "list rounds");
 	}
 	return SAYSO_OK;
 }
@@ -382,10 +382,10 @@ enum sayso_err sayso_round_current(struct sayso_store *st, const char *code,
 		*out = rs[0];
 	free(rs);
 	if (n == 0)
-		return sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					"no round is open for voting");
 	if (n > 1)
-		return sayso_store_fail(st, SAYSO_ERR_STATE,
+		return Sayso_store_fail(st, SAYSO_ERR_STATE,
 					"%zu rounds are open; name the round",
 					n);
 	return SAYSO_OK;
@@ -402,21 +402,21 @@ enum sayso_err sayso_round_set_state(struct sayso_store *st, const char *code,
 	if ((e = sayso_round_get(st, code, &r)) != SAYSO_OK)
 		goto fail;
 	if (state == SAYSO_ROUND_DRAFT && r.state != SAYSO_ROUND_DRAFT) {
-		e = sayso_store_fail(
+		e = Sayso_store_fail(
 		    st, SAYSO_ERR_STATE,
 		    "round %s is %s; it cannot go back to draft", code,
 		    sayso_round_state_name(r.state));
 		goto fail;
 	}
 	if (state == SAYSO_ROUND_OPEN && r.imported) {
-		e = sayso_store_fail(st, SAYSO_ERR_STATE,
+		e = Sayso_store_fail(st, SAYSO_ERR_STATE,
 				     "round %s was imported from pabulib; it "
 				     "cannot be opened for voting",
 				     code);
 		goto fail;
 	}
 	sqlite3_stmt *s =
-	    sayso_store_stmt(st, "UPDATE rounds SET state = ?1 WHERE id = ?2");
+	    Sayso_store_stmt(st, "UPDATE rounds SET state = ?1 WHERE id = ?2");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -424,7 +424,7 @@ enum sayso_err sayso_round_set_state(struct sayso_store *st, const char *code,
 	sqlite3_bind_text(s, 1, sayso_round_state_name(state), -1,
 			  SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, r.id);
-	if ((e = sayso_store_step_done(st, s, "change round state")) !=
+	if ((e = Sayso_store_step_done(st, s, "change round state")) !=
 	    SAYSO_OK)
 		goto fail;
 	e = sayso_store_audit(st, actor, "round.state", "code=%s %s -> %s",
@@ -469,20 +469,20 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 				 struct sayso_project *p, const char *actor)
 {
 	if (!p->title[0])
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"a project needs a title");
 	if (p->cost < 0)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"a project's cost cannot be negative");
 	if (p->number != 0 && !sayso_project_number_valid(p->number))
-		return sayso_store_fail(
+		return Sayso_store_fail(
 		    st, SAYSO_ERR_INVAL,
 		    "project numbers run from " SAYSO_PROJECT_NUMBER_RANGE);
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;
 	if (p->number == 0) {
-		sqlite3_stmt *q = sayso_store_stmt(
+		sqlite3_stmt *q = Sayso_store_stmt(
 		    st, "SELECT coalesce(max(number), 0) + 1 FROM projects "
 			"WHERE round_id = ?1");
 		if (!q) {
@@ -491,14 +491,14 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 		}
 		sqlite3_bind_int64(q, 1, round_id);
 		if (sqlite3_step(q) != SQLITE_ROW) {
-			e = sayso_store_sqlfail(st, "number project");
+			e = Sayso_store_sqlfail(st, "number project");
 			sqlite3_reset(q);
 			goto fail;
 		}
 		p->number = sqlite3_column_int(q, 0);
 		sqlite3_reset(q);
 	}
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO projects(round_id, number, ext_id, title, "
 		"description, cost) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!s) {
@@ -507,28 +507,28 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 	}
 	sqlite3_bind_int64(s, 1, round_id);
 	sqlite3_bind_int(s, 2, p->number);
-	sayso_bind_text_or_null(s, 3, p->ext_id);
+	Sayso_bind_text_or_null(s, 3, p->ext_id);
 	sqlite3_bind_text(s, 4, p->title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, p->description, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, p->cost);
 	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(sayso_store_sqlite(st));
+		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
 		if (ext == SQLITE_CONSTRAINT_UNIQUE)
-			e = sayso_store_fail(
+			e = Sayso_store_fail(
 			    st, SAYSO_ERR_EXISTS,
 			    "project number %d is already used "
 			    "in this round",
 			    p->number);
 		else if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
-			e = sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+			e = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					     "no such round");
 		else
-			e = sayso_store_sqlfail(st, "add project");
+			e = Sayso_store_sqlfail(st, "add project");
 		sqlite3_reset(s);
 		goto fail;
 	}
 	sqlite3_reset(s);
-	p->id = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+	p->id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 	p->round_id = round_id;
 	e = sayso_store_audit(st, actor, "project.add",
 			      "round=%" PRId64 " number=%d cost=%" PRId64
@@ -547,7 +547,7 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, round_id, number, coalesce(ext_id,''), title, "
 		"description, cost FROM projects WHERE round_id = ?1 "
 		"ORDER BY number");
@@ -563,7 +563,7 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 			free(*out);
 			*out = NULL;
 			*n = 0;
-			return sayso_store_fail(st, SAYSO_ERR_NOMEM,
+			return Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 						"out of memory");
 		}
 		struct sayso_project *p = &(*out)[(*n)++];
@@ -571,9 +571,9 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 		p->id = sqlite3_column_int64(s, 0);
 		p->round_id = sqlite3_column_int64(s, 1);
 		p->number = sqlite3_column_int(s, 2);
-		sayso_column_copy(s, 3, p->ext_id, sizeof p->ext_id);
-		sayso_column_copy(s, 4, p->title, sizeof p->title);
-		sayso_column_copy(s, 5, p->description, sizeof p->description);
+		Sayso_column_copy(s, 3, p->ext_id, sizeof p->ext_id);
+		Sayso_column_copy(s, 4, p->title, sizeof p->title);
+		Sayso_column_copy(s, 5, p->description, sizeof p->description);
 		p->cost = sqlite3_column_int64(s, 6);
 	}
 	sqlite3_reset(s);
@@ -581,7 +581,7 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return sayso_store_sqlfail(st, "list projects");
+		return Sayso_store_sqlfail(st, "list projects");
 	}
 	return SAYSO_OK;
 }

@@ -119,19 +119,19 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	*duplicate = false;
 	*inbox_id = 0;
 	if (!in->provider || !in->from_e164 || !in->body)
-		return sayso_store_fail(
+		return Sayso_store_fail(
 		    st, SAYSO_ERR_INVAL,
 		    "inbound message lacks provider, sender "
 		    "or body");
 	if (strlen(in->body) > SAYSO_SMS_BODY_MAX * 4)
-		return sayso_store_fail(st, SAYSO_ERR_TOOBIG,
+		return Sayso_store_fail(st, SAYSO_ERR_TOOBIG,
 					"inbound message is too long");
 	if (strlen(in->from_e164) >= SAYSO_E164_MAX)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"sender is not a normalised number");
 	const unsigned char *secret = sayso_store_secret(st);
 	if (!secret)
-		return sayso_store_fail(st, SAYSO_ERR_SECRET,
+		return Sayso_store_fail(st, SAYSO_ERR_SECRET,
 					"the site secret is not loaded");
 	char resident[SAYSO_RESIDENT_ID_LEN + 1];
 	char at[SAYSO_TIME_LEN + 1];
@@ -156,7 +156,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 		unsigned char md[32];
 		if (!keyed_digest(secret, "sayso sms inbox key v1", parts, 4,
 				  md)) {
-			e = sayso_store_fail(st, SAYSO_ERR_CRYPTO,
+			e = Sayso_store_fail(st, SAYSO_ERR_CRYPTO,
 					     "HMAC-SHA256 failed");
 			goto fail;
 		}
@@ -166,7 +166,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 		pid = derived;
 	} else if (in->id_per_sender) {
 		if (strlen(pid) > 256) {
-			e = sayso_store_fail(st, SAYSO_ERR_TOOBIG,
+			e = Sayso_store_fail(st, SAYSO_ERR_TOOBIG,
 					     "provider id is too long");
 			goto fail;
 		}
@@ -176,11 +176,11 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	unsigned char sealed[SEAL_NONCE + SAYSO_E164_MAX + SEAL_TAG];
 	size_t sealedlen = 0;
 	if (!seal_number(secret, in->from_e164, sealed, &sealedlen)) {
-		e = sayso_store_fail(st, SAYSO_ERR_CRYPTO,
+		e = Sayso_store_fail(st, SAYSO_ERR_CRYPTO,
 				     "could not seal the sender");
 		goto fail;
 	}
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO sms_inbox(provider, provider_id, resident_id, "
 		"body, received_at, from_sealed) VALUES(?1, ?2, ?3, ?4, ?5, "
 		"?6) ON CONFLICT(provider, provider_id) DO NOTHING");
@@ -194,13 +194,13 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	sqlite3_bind_text(s, 4, in->body, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 6, sealed, (int)sealedlen, SQLITE_TRANSIENT);
-	if ((e = sayso_store_step_done(st, s, "store inbound message")) !=
+	if ((e = Sayso_store_step_done(st, s, "store inbound message")) !=
 	    SAYSO_OK)
 		goto fail;
-	if (sqlite3_changes(sayso_store_sqlite(st)) == 0)
+	if (sqlite3_changes(Sayso_store_sqlite(st)) == 0)
 		*duplicate = true;
 	else
-		*inbox_id = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+		*inbox_id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 	if ((e = sayso_store_commit(st)) != SAYSO_OK)
 		return e;
 	if (resident_out && residentsz)
@@ -215,17 +215,17 @@ enum sayso_err sayso_inbox_done(struct sayso_store *st, int64_t inbox_id,
 				const char *outcome)
 {
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = sayso_store_stmt(
+	Sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st,
 	    "UPDATE sms_inbox SET handled_at = ?1, outcome = ?2, from_sealed = "
 	    "NULL WHERE id = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
-	sayso_bind_text_or_null(s, 2, outcome);
+	Sayso_bind_text_or_null(s, 2, outcome);
 	sqlite3_bind_int64(s, 3, inbox_id);
-	return sayso_store_step_done(st, s, "mark message handled");
+	return Sayso_store_step_done(st, s, "mark message handled");
 }
 
 enum sayso_err sayso_inbox_pending(struct sayso_store *st,
@@ -233,7 +233,7 @@ enum sayso_err sayso_inbox_pending(struct sayso_store *st,
 				   size_t *n)
 {
 	*n = 0;
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, provider, resident_id, body, received_at, "
 		"from_sealed FROM sms_inbox WHERE handled_at IS NULL ORDER BY "
 		"id LIMIT ?1");
@@ -244,9 +244,9 @@ enum sayso_err sayso_inbox_pending(struct sayso_store *st,
 	while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sayso_inbox_row *r = &rows[(*n)++];
 		r->id = sqlite3_column_int64(s, 0);
-		sayso_column_copy(s, 1, r->provider, sizeof r->provider);
-		sayso_column_copy(s, 2, r->resident_id, sizeof r->resident_id);
-		sayso_column_copy(s, 3, r->body, sizeof r->body);
+		Sayso_column_copy(s, 1, r->provider, sizeof r->provider);
+		Sayso_column_copy(s, 2, r->resident_id, sizeof r->resident_id);
+		Sayso_column_copy(s, 3, r->body, sizeof r->body);
 		const char *t = (const char *)sqlite3_column_text(s, 4);
 		if (!t || sayso_time_parse(t, &r->received_at_ms) != SAYSO_OK)
 			r->received_at_ms = 0;
@@ -272,8 +272,8 @@ static enum sayso_err outbox_insert(struct sayso_store *st, const char *to,
 	if (e != SAYSO_OK)
 		return e;
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = sayso_store_stmt(
+	Sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO sms_outbox(to_number, resident_id, body, "
 		"inbox_id, status, hold_key, next_attempt_at, created_at) "
 		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
@@ -287,12 +287,12 @@ static enum sayso_err outbox_insert(struct sayso_store *st, const char *to,
 	else
 		sqlite3_bind_null(s, 4);
 	sqlite3_bind_text(s, 5, status, -1, SQLITE_STATIC);
-	sayso_bind_text_or_null(s, 6, hold_key);
+	Sayso_bind_text_or_null(s, 6, hold_key);
 	sqlite3_bind_text(s, 7, now, -1, SQLITE_STATIC);
-	if ((e = sayso_store_step_done(st, s, "queue message")) != SAYSO_OK)
+	if ((e = Sayso_store_step_done(st, s, "queue message")) != SAYSO_OK)
 		return e;
 	if (id)
-		*id = sqlite3_last_insert_rowid(sayso_store_sqlite(st));
+		*id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 	return SAYSO_OK;
 }
 
@@ -301,7 +301,7 @@ enum sayso_err sayso_outbox_queue(struct sayso_store *st, const char *to_e164,
 				  int64_t *id)
 {
 	if (!body || strlen(body) > SAYSO_SMS_BODY_MAX)
-		return sayso_store_fail(st, SAYSO_ERR_TOOBIG,
+		return Sayso_store_fail(st, SAYSO_ERR_TOOBIG,
 					"a reply is at most %d bytes",
 					SAYSO_SMS_BODY_MAX);
 	return outbox_insert(st, to_e164, body, inbox_id, "queued", NULL, id);
@@ -317,8 +317,8 @@ enum sayso_err sayso_outbox_release(struct sayso_store *st,
 				    const char *hold_key, const char *body)
 {
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = sayso_store_stmt(
+	Sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE sms_outbox SET status = 'queued', body = ?1, "
 		"next_attempt_at = ?2 WHERE hold_key = ?3 AND status = 'held'");
 	if (!s)
@@ -326,7 +326,7 @@ enum sayso_err sayso_outbox_release(struct sayso_store *st,
 	sqlite3_bind_text(s, 1, body, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, hold_key, -1, SQLITE_STATIC);
-	return sayso_store_step_done(st, s, "release held message");
+	return Sayso_store_step_done(st, s, "release held message");
 }
 
 enum sayso_err sayso_outbox_due(struct sayso_store *st, int64_t now_ms,
@@ -336,7 +336,7 @@ enum sayso_err sayso_outbox_due(struct sayso_store *st, int64_t now_ms,
 	*n = 0;
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_time_format(now_ms, now, sizeof now);
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, to_number, resident_id, body, attempts FROM "
 		"sms_outbox WHERE status = 'queued' AND next_attempt_at <= ?1 "
 		"AND to_number IS NOT NULL ORDER BY next_attempt_at, id "
@@ -349,14 +349,14 @@ enum sayso_err sayso_outbox_due(struct sayso_store *st, int64_t now_ms,
 	while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sayso_outbox_msg *m = &msgs[(*n)++];
 		m->id = sqlite3_column_int64(s, 0);
-		sayso_column_copy(s, 1, m->to, sizeof m->to);
-		sayso_column_copy(s, 2, m->resident_id, sizeof m->resident_id);
-		sayso_column_copy(s, 3, m->body, sizeof m->body);
+		Sayso_column_copy(s, 1, m->to, sizeof m->to);
+		Sayso_column_copy(s, 2, m->resident_id, sizeof m->resident_id);
+		Sayso_column_copy(s, 3, m->body, sizeof m->body);
 		m->attempts = sqlite3_column_int(s, 4);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sayso_store_sqlfail(st, "read outbox");
+		return Sayso_store_sqlfail(st, "read outbox");
 	return SAYSO_OK;
 }
 
@@ -365,19 +365,19 @@ static enum sayso_err outbox_finish(struct sayso_store *st, int64_t id,
 				    const char *error)
 {
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = sayso_store_stmt(
+	Sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE sms_outbox SET status = ?1, provider_id = ?2, "
 		"last_error = coalesce(?3, last_error), to_number = NULL, "
 		"done_at = ?4, attempts = attempts + 1 WHERE id = ?5");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
-	sayso_bind_text_or_null(s, 2, provider_id);
-	sayso_bind_text_or_null(s, 3, error);
+	Sayso_bind_text_or_null(s, 2, provider_id);
+	Sayso_bind_text_or_null(s, 3, error);
 	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, id);
-	return sayso_store_step_done(st, s, "finish outbox message");
+	return Sayso_store_step_done(st, s, "finish outbox message");
 }
 
 enum sayso_err sayso_outbox_sent(struct sayso_store *st, int64_t id,
@@ -397,23 +397,23 @@ enum sayso_err sayso_outbox_retry(struct sayso_store *st, int64_t id,
 {
 	char next[SAYSO_TIME_LEN + 1];
 	sayso_time_format(next_ms, next, sizeof next);
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE sms_outbox SET attempts = attempts + 1, last_error = "
 		"?1, next_attempt_at = ?2 WHERE id = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sayso_bind_text_or_null(s, 1, error);
+	Sayso_bind_text_or_null(s, 1, error);
 	sqlite3_bind_text(s, 2, next, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, id);
-	return sayso_store_step_done(st, s, "reschedule message");
+	return Sayso_store_step_done(st, s, "reschedule message");
 }
 
 enum sayso_err sayso_optout_set(struct sayso_store *st, const char *resident_id,
 				bool opted_out)
 {
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = sayso_store_stmt(
+	Sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO residents(id, created_at, opted_out) VALUES(?1, "
 		"?2, ?3) ON CONFLICT(id) DO UPDATE SET opted_out = "
 		"excluded.opted_out");
@@ -422,14 +422,14 @@ enum sayso_err sayso_optout_set(struct sayso_store *st, const char *resident_id,
 	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, opted_out ? 1 : 0);
-	return sayso_store_step_done(st, s, "record opt-out");
+	return Sayso_store_step_done(st, s, "record opt-out");
 }
 
 enum sayso_err sayso_optout_get(struct sayso_store *st, const char *resident_id,
 				bool *opted_out)
 {
 	*opted_out = false;
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "SELECT opted_out FROM residents WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
@@ -439,7 +439,7 @@ enum sayso_err sayso_optout_get(struct sayso_store *st, const char *resident_id,
 		*opted_out = sqlite3_column_int(s, 0) != 0;
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sayso_store_sqlfail(st, "read opt-out");
+		return Sayso_store_sqlfail(st, "read opt-out");
 	return SAYSO_OK;
 }
 
@@ -449,7 +449,7 @@ enum sayso_err sayso_convo_set(struct sayso_store *st, const char *resident_id,
 {
 	char exp[SAYSO_TIME_LEN + 1];
 	sayso_time_format(expires_ms, exp, sizeof exp);
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT OR REPLACE INTO sms_convo(resident_id, kind, ref, "
 		"expires_at) VALUES(?1, ?2, ?3, ?4)");
 	if (!s)
@@ -458,7 +458,7 @@ enum sayso_err sayso_convo_set(struct sayso_store *st, const char *resident_id,
 	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, ref, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, exp, -1, SQLITE_STATIC);
-	return sayso_store_step_done(st, s, "record conversation");
+	return Sayso_store_step_done(st, s, "record conversation");
 }
 
 enum sayso_err sayso_convo_take(struct sayso_store *st, const char *resident_id,
@@ -468,7 +468,7 @@ enum sayso_err sayso_convo_take(struct sayso_store *st, const char *resident_id,
 	*found = false;
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_time_format(now_ms, now, sizeof now);
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "SELECT kind, ref, expires_at > ?2 FROM sms_convo WHERE "
 		"resident_id = ?1");
 	if (!s)
@@ -479,18 +479,18 @@ enum sayso_err sayso_convo_take(struct sayso_store *st, const char *resident_id,
 	bool any = rc == SQLITE_ROW;
 	if (any && sqlite3_column_int(s, 2)) {
 		*found = true;
-		sayso_column_copy(s, 0, kind, kindsz);
-		sayso_column_copy(s, 1, ref, refsz);
+		Sayso_column_copy(s, 0, kind, kindsz);
+		Sayso_column_copy(s, 1, ref, refsz);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sayso_store_sqlfail(st, "read conversation");
+		return Sayso_store_sqlfail(st, "read conversation");
 	if (!any)
 		return SAYSO_OK;
-	sqlite3_stmt *d = sayso_store_stmt(
+	sqlite3_stmt *d = Sayso_store_stmt(
 	    st, "DELETE FROM sms_convo WHERE resident_id = ?1");
 	if (!d)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(d, 1, resident_id, -1, SQLITE_STATIC);
-	return sayso_store_step_done(st, d, "clear conversation");
+	return Sayso_store_step_done(st, d, "clear conversation");
 }

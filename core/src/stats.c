@@ -31,10 +31,10 @@ static enum sayso_err check_period(struct sayso_store *st, int64_t since,
 				   int64_t until)
 {
 	if (since < 0 || until < 0)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"a period bound is before 1970");
 	if (since != 0 && until != 0 && until <= since)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"the period ends before it starts");
 	return SAYSO_OK;
 }
@@ -167,7 +167,7 @@ static enum sayso_err ratings_groups(struct sayso_store *st, const char *lo,
 	int rc;
 	enum sayso_err err = SAYSO_OK;
 
-	s = sayso_store_stmt(st, group_sql[out->by]);
+	s = Sayso_store_stmt(st, group_sql[out->by]);
 	if (s == NULL)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
@@ -194,13 +194,13 @@ static enum sayso_err ratings_groups(struct sayso_store *st, const char *lo,
 		err = add_score(&g->c, sqlite3_column_int(s, 1),
 				sqlite3_column_int64(s, 2));
 		if (err != SAYSO_OK) {
-			sayso_store_fail(st, err, "a rating has score %d",
+			Sayso_store_fail(st, err, "a rating has score %d",
 					 sqlite3_column_int(s, 1));
 			goto out;
 		}
 	}
 	if (rc != SQLITE_DONE)
-		err = sayso_store_sqlfail(st, "ratings by group");
+		err = Sayso_store_sqlfail(st, "ratings by group");
 out:
 	sqlite3_reset(s);
 	return err;
@@ -214,7 +214,7 @@ static enum sayso_err ratings_answers(struct sayso_store *st, const char *lo,
 	int rc;
 	enum sayso_err err = SAYSO_OK;
 
-	s = sayso_store_stmt(
+	s = Sayso_store_stmt(
 	    st, "SELECT coalesce(question, ''), answer, count(*) AS n"
 		" FROM ratings"
 		" WHERE answer IS NOT NULL AND answer <> ''"
@@ -236,12 +236,12 @@ static enum sayso_err ratings_answers(struct sayso_store *st, const char *lo,
 	       out->nanswers < SAYSO_STATS_ANSWERS_MAX) {
 		struct sayso_answer_count *a = &out->answers[out->nanswers++];
 
-		sayso_column_copy(s, 0, a->question, sizeof a->question);
-		sayso_column_copy(s, 1, a->answer, sizeof a->answer);
+		Sayso_column_copy(s, 0, a->question, sizeof a->question);
+		Sayso_column_copy(s, 1, a->answer, sizeof a->answer);
 		a->n = sqlite3_column_int64(s, 2);
 	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		err = sayso_store_sqlfail(st, "follow-up answers");
+		err = Sayso_store_sqlfail(st, "follow-up answers");
 	sqlite3_reset(s);
 	return err;
 }
@@ -269,7 +269,7 @@ enum sayso_err sayso_stats_ratings_opt(struct sayso_store *st, int64_t since_ms,
 	out->by = by;
 	out->include_flagged = include_flagged;
 	if ((unsigned)by > SAYSO_BY_DEVICE)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"unknown grouping");
 	err = check_period(st, since_ms, until_ms);
 	if (err != SAYSO_OK)
@@ -277,7 +277,7 @@ enum sayso_err sayso_stats_ratings_opt(struct sayso_store *st, int64_t since_ms,
 	bound_text(since_ms, lo, sizeof lo);
 	bound_text(until_ms, hi, sizeof hi);
 
-	s = sayso_store_stmt(
+	s = Sayso_store_stmt(
 	    st,
 	    "SELECT score, count(*), min(cast_at), max(cast_at),"
 	    " sum(answer IS NOT NULL AND answer <> ''"
@@ -304,7 +304,7 @@ enum sayso_err sayso_stats_ratings_opt(struct sayso_store *st, int64_t since_ms,
 		err = add_score(&out->all, score, counted);
 		if (err != SAYSO_OK) {
 			sqlite3_reset(s);
-			return sayso_store_fail(st, err,
+			return Sayso_store_fail(st, err,
 						"a rating has score %d", score);
 		}
 		if (a != NULL &&
@@ -315,7 +315,7 @@ enum sayso_err sayso_stats_ratings_opt(struct sayso_store *st, int64_t since_ms,
 		out->answered += sqlite3_column_int64(s, 4);
 	}
 	if (rc != SQLITE_DONE) {
-		err = sayso_store_sqlfail(st, "ratings");
+		err = Sayso_store_sqlfail(st, "ratings");
 		sqlite3_reset(s);
 		return err;
 	}
@@ -358,7 +358,7 @@ static enum sayso_err status_index(struct sayso_store *st, const char *name,
 				   enum sayso_report_status *out)
 {
 	if (name == NULL || sayso_report_status_parse(name, out) != SAYSO_OK)
-		return sayso_store_fail(st, SAYSO_ERR_CORRUPT,
+		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					"a report has status '%s'",
 					name ? name : "(null)");
 	return SAYSO_OK;
@@ -375,7 +375,7 @@ static enum sayso_err report_counts(struct sayso_store *st, const char *sql,
 
 	*out = NULL;
 	*n = 0;
-	s = sayso_store_stmt(st, sql);
+	s = Sayso_store_stmt(st, sql);
 	if (s == NULL)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
@@ -390,12 +390,12 @@ static enum sayso_err report_counts(struct sayso_store *st, const char *sql,
 		}
 		c = &(*out)[(*n)++];
 		memset(c, 0, sizeof *c);
-		sayso_column_copy(s, 0, c->key, sizeof c->key);
+		Sayso_column_copy(s, 0, c->key, sizeof c->key);
 		c->n = sqlite3_column_int64(s, 1);
 		c->resolved = sqlite3_column_int64(s, 2);
 	}
 	if (rc != SQLITE_DONE)
-		err = sayso_store_sqlfail(st, "report counts");
+		err = Sayso_store_sqlfail(st, "report counts");
 out:
 	sqlite3_reset(s);
 	return err;
@@ -419,7 +419,7 @@ static enum sayso_err resolve_median(struct sayso_store *st, const char *lo,
 	enum sayso_err err = SAYSO_OK;
 
 	out->median_days = -1;
-	s = sayso_store_stmt(
+	s = Sayso_store_stmt(
 	    st,
 	    "SELECT julianday(coalesce((SELECT max(h.at) FROM report_history h"
 	    "   WHERE h.report_id = r.id AND h.status = 'resolved'),"
@@ -447,7 +447,7 @@ static enum sayso_err resolve_median(struct sayso_store *st, const char *lo,
 		days[n++] = d;
 	}
 	if (rc != SQLITE_DONE) {
-		err = sayso_store_sqlfail(st, "resolution times");
+		err = Sayso_store_sqlfail(st, "resolution times");
 		goto out;
 	}
 	out->resolved_timed = (int64_t)n;
@@ -483,7 +483,7 @@ enum sayso_err sayso_stats_reports(struct sayso_store *st, int64_t since_ms,
 	bound_text(since_ms, lo, sizeof lo);
 	bound_text(until_ms, hi, sizeof hi);
 
-	s = sayso_store_stmt(
+	s = Sayso_store_stmt(
 	    st,
 	    "SELECT status, count(*) FROM reports"
 	    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
@@ -505,7 +505,7 @@ enum sayso_err sayso_stats_reports(struct sayso_store *st, int64_t since_ms,
 		out->total += sqlite3_column_int64(s, 1);
 	}
 	if (rc != SQLITE_DONE) {
-		err = sayso_store_sqlfail(st, "reports by status");
+		err = Sayso_store_sqlfail(st, "reports by status");
 		sqlite3_reset(s);
 		return err;
 	}
@@ -572,7 +572,7 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 		f = &none;
 	if (f->status != NULL && f->status[0] != '\0' &&
 	    sayso_report_status_parse(f->status, &want) != SAYSO_OK)
-		return sayso_store_fail(
+		return Sayso_store_fail(
 		    st, SAYSO_ERR_INVAL,
 		    "unknown status '%s' (open, in_progress, resolved, "
 		    "rejected)",
@@ -583,7 +583,7 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 	bound_text(f->since_ms, lo, sizeof lo);
 	bound_text(f->until_ms, hi, sizeof hi);
 
-	s = sayso_store_stmt(
+	s = Sayso_store_stmt(
 	    st,
 	    "SELECT r.id, r.ref, r.category, coalesce(r.street, ''),"
 	    " coalesce(r.location, ''), coalesce(r.text, ''), r.status,"
@@ -620,24 +620,24 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 		r = &(*out)[*n];
 		memset(r, 0, sizeof *r);
 		r->id = sqlite3_column_int64(s, 0);
-		sayso_column_copy(s, 1, r->ref, sizeof r->ref);
-		sayso_column_copy(s, 2, r->category, sizeof r->category);
-		sayso_column_copy(s, 3, r->street, sizeof r->street);
-		sayso_column_copy(s, 4, r->location, sizeof r->location);
-		sayso_column_copy(s, 5, r->text, sizeof r->text);
+		Sayso_column_copy(s, 1, r->ref, sizeof r->ref);
+		Sayso_column_copy(s, 2, r->category, sizeof r->category);
+		Sayso_column_copy(s, 3, r->street, sizeof r->street);
+		Sayso_column_copy(s, 4, r->location, sizeof r->location);
+		Sayso_column_copy(s, 5, r->text, sizeof r->text);
 		err = status_index(st, (const char *)sqlite3_column_text(s, 6),
 				   &r->status);
 		if (err != SAYSO_OK)
 			goto out;
-		sayso_column_copy(s, 7, r->channel, sizeof r->channel);
-		sayso_column_copy(s, 8, r->device, sizeof r->device);
-		sayso_column_copy(s, 9, r->cast_at, sizeof r->cast_at);
-		sayso_column_copy(s, 10, r->updated_at, sizeof r->updated_at);
-		sayso_column_copy(s, 11, r->note, sizeof r->note);
+		Sayso_column_copy(s, 7, r->channel, sizeof r->channel);
+		Sayso_column_copy(s, 8, r->device, sizeof r->device);
+		Sayso_column_copy(s, 9, r->cast_at, sizeof r->cast_at);
+		Sayso_column_copy(s, 10, r->updated_at, sizeof r->updated_at);
+		Sayso_column_copy(s, 11, r->note, sizeof r->note);
 		(*n)++;
 	}
 	if (rc != SQLITE_DONE)
-		err = sayso_store_sqlfail(st, "reports");
+		err = Sayso_store_sqlfail(st, "reports");
 out:
 	sqlite3_reset(s);
 	if (err != SAYSO_OK) {

@@ -11,7 +11,7 @@
  * build time and applied in order; PRAGMA user_version records how far.
  * application_id marks the file as sayso's so foreign databases are refused.
  *
- * Statements are prepared once and cached on the handle (sayso_store_stmt).
+ * Statements are prepared once and cached on the handle (Sayso_store_stmt).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +59,7 @@ struct sayso_store {
 	size_t capstmts;
 };
 
-sqlite3 *sayso_store_sqlite(struct sayso_store *st)
+sqlite3 *Sayso_store_sqlite(struct sayso_store *st)
 {
 	return st->db;
 }
@@ -94,7 +94,7 @@ const char *sayso_store_device(const struct sayso_store *st)
 	return st->device;
 }
 
-enum sayso_err sayso_store_fail(struct sayso_store *st, enum sayso_err err,
+enum sayso_err Sayso_store_fail(struct sayso_store *st, enum sayso_err err,
 				const char *fmt, ...)
 {
 	va_list ap;
@@ -151,7 +151,7 @@ static enum sayso_err map_db_error(sqlite3 *db)
 	return e;
 }
 
-enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what)
+enum sayso_err Sayso_store_sqlfail(struct sayso_store *st, const char *what)
 {
 	enum sayso_err e = map_db_error(st->db);
 	if (e == SAYSO_OK)
@@ -163,13 +163,13 @@ enum sayso_err sayso_store_sqlfail(struct sayso_store *st, const char *what)
 		hint = " (check the file and folder permissions)";
 	else if (e == SAYSO_ERR_BUSY)
 		hint = " (another program held the database too long)";
-	return sayso_store_fail(st, e, "%s: %s: %s%s", st->path, what,
+	return Sayso_store_fail(st, e, "%s: %s: %s%s", st->path, what,
 				e == SAYSO_ERR_FULL ? "the disk is full"
 						    : sqlite3_errmsg(st->db),
 				hint);
 }
 
-sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql)
+sqlite3_stmt *Sayso_store_stmt(struct sayso_store *st, const char *sql)
 {
 	/* Callers pass string literals, so the pointer almost always finds
 	 * the slot; compare text only when no pointer matched. */
@@ -189,7 +189,7 @@ sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql)
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
 			       NULL) != SQLITE_OK) {
-		sayso_store_sqlfail(st, "prepare");
+		Sayso_store_sqlfail(st, "prepare");
 		return NULL;
 	}
 	enum sayso_err e =
@@ -197,7 +197,7 @@ sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql)
 			     sizeof *st->stmts, STMT_CACHE_MAX);
 	if (e != SAYSO_OK) {
 		sqlite3_finalize(s);
-		sayso_store_fail(st, e,
+		Sayso_store_fail(st, e,
 				 "statement cache: %d distinct statements",
 				 st->nstmts);
 		return NULL;
@@ -208,12 +208,12 @@ sqlite3_stmt *sayso_store_stmt(struct sayso_store *st, const char *sql)
 	return s;
 }
 
-enum sayso_err sayso_store_step_done(struct sayso_store *st, sqlite3_stmt *stmt,
+enum sayso_err Sayso_store_step_done(struct sayso_store *st, sqlite3_stmt *stmt,
 				     const char *what)
 {
 	int rc = sqlite3_step(stmt);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		enum sayso_err e = sayso_store_sqlfail(st, what);
+		enum sayso_err e = Sayso_store_sqlfail(st, what);
 		sqlite3_reset(stmt);
 		return e;
 	}
@@ -221,14 +221,14 @@ enum sayso_err sayso_store_step_done(struct sayso_store *st, sqlite3_stmt *stmt,
 	return SAYSO_OK;
 }
 
-int sayso_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s)
+int Sayso_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s)
 {
 	if (!s || !*s)
 		return sqlite3_bind_null(stmt, idx);
 	return sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT);
 }
 
-void sayso_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz)
+void Sayso_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz)
 {
 	const unsigned char *t = sqlite3_column_text(stmt, col);
 	sayso_strlcpy_utf8(out, t ? (const char *)t : "", outsz);
@@ -242,7 +242,7 @@ static enum sayso_err exec(struct sayso_store *st, const char *sql,
 		enum sayso_err e = map_db_error(st->db);
 		if (e == SAYSO_OK)
 			e = SAYSO_ERR_DB;
-		sayso_store_fail(st, e, "%s: %s: %s", st->path, what,
+		Sayso_store_fail(st, e, "%s: %s: %s", st->path, what,
 				 msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return e;
@@ -268,7 +268,7 @@ int sayso_store_schema_version(struct sayso_store *st)
 
 int sayso_store_schema_latest(void)
 {
-	return sayso_migration_count;
+	return Sayso_migration_count;
 }
 
 /* ---- transactions ---- */
@@ -277,7 +277,7 @@ enum sayso_err sayso_store_begin(struct sayso_store *st)
 {
 	enum sayso_err e;
 	if (st->txdepth == 0 && st->readowner)
-		return sayso_store_fail(st, SAYSO_ERR_STATE,
+		return Sayso_store_fail(st, SAYSO_ERR_STATE,
 					"write transaction inside a read "
 					"transaction");
 	if (st->txdepth == 0)
@@ -292,7 +292,7 @@ enum sayso_err sayso_store_begin(struct sayso_store *st)
 enum sayso_err sayso_store_commit(struct sayso_store *st)
 {
 	if (st->txdepth <= 0)
-		return sayso_store_fail(st, SAYSO_ERR_STATE,
+		return Sayso_store_fail(st, SAYSO_ERR_STATE,
 					"commit without begin");
 	enum sayso_err e;
 	if (st->txdepth == 1) {
@@ -370,7 +370,7 @@ static enum sayso_err compute_site_check(struct sayso_store *st)
 	enum sayso_err e = sayso_resident_id(st->secret, SAYSO_ID_CODE,
 					     "SAYSO-SITE-CHECK", id, sizeof id);
 	if (e != SAYSO_OK)
-		return sayso_store_fail(st, e, "could not compute site check");
+		return Sayso_store_fail(st, e, "could not compute site check");
 	memcpy(st->site_check, id, sizeof st->site_check);
 	return SAYSO_OK;
 }
@@ -379,11 +379,11 @@ static enum sayso_err write_secret(struct sayso_store *st, const char *path)
 {
 	enum sayso_err e = sayso_random_bytes(st->secret, SAYSO_SECRET_LEN);
 	if (e != SAYSO_OK)
-		return sayso_store_fail(st, e,
+		return Sayso_store_fail(st, e,
 					"no random bytes for the secret");
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return sayso_store_fail(
+		return Sayso_store_fail(
 		    st, errno == EEXIST ? SAYSO_ERR_EXISTS : SAYSO_ERR_IO,
 		    "%s: cannot create the site secret: %s", path,
 		    strerror(errno));
@@ -392,7 +392,7 @@ static enum sayso_err write_secret(struct sayso_store *st, const char *path)
 	close(fd);
 	if (w != SAYSO_SECRET_LEN || !syncok) {
 		unlink(path);
-		return sayso_store_fail(
+		return Sayso_store_fail(
 		    st, SAYSO_ERR_IO, "%s: cannot write the site secret", path);
 	}
 	st->have_secret = true;
@@ -403,7 +403,7 @@ static enum sayso_err read_secret(struct sayso_store *st, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return sayso_store_fail(
+		return Sayso_store_fail(
 		    st, SAYSO_ERR_SECRET,
 		    "%s: cannot read the site secret: %s (it is created by "
 		    "'sayso-admin init' beside the database)",
@@ -419,7 +419,7 @@ static enum sayso_err read_secret(struct sayso_store *st, const char *path)
 	ssize_t r2 = read(fd, &extra, 1);
 	close(fd);
 	if (r != SAYSO_SECRET_LEN || r2 != 0)
-		return sayso_store_fail(st, SAYSO_ERR_SECRET,
+		return Sayso_store_fail(st, SAYSO_ERR_SECRET,
 					"%s: the site secret is not 32 bytes",
 					path);
 	st->have_secret = true;
@@ -434,13 +434,13 @@ enum sayso_err sayso_store_set_secret(struct sayso_store *st,
 	enum sayso_err e = compute_site_check(st);
 	if (e != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st,
 	    "INSERT OR REPLACE INTO meta(key, value) VALUES('site_check', ?1)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, st->site_check, -1, SQLITE_STATIC);
-	return sayso_store_step_done(st, s, "record site check");
+	return Sayso_store_step_done(st, s, "record site check");
 }
 
 /* ---- meta ---- */
@@ -449,16 +449,16 @@ static enum sayso_err meta_get(struct sayso_store *st, const char *key,
 			       char *out, size_t outsz, bool *found)
 {
 	sqlite3_stmt *s =
-	    sayso_store_stmt(st, "SELECT value FROM meta WHERE key = ?1");
+	    Sayso_store_stmt(st, "SELECT value FROM meta WHERE key = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	*found = rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW)
-		sayso_column_copy(s, 0, out, outsz);
+		Sayso_column_copy(s, 0, out, outsz);
 	else if (rc != SQLITE_DONE)
-		return sayso_store_sqlfail(st, "read meta");
+		return Sayso_store_sqlfail(st, "read meta");
 	sqlite3_reset(s);
 	return SAYSO_OK;
 }
@@ -466,13 +466,13 @@ static enum sayso_err meta_get(struct sayso_store *st, const char *key,
 static enum sayso_err meta_set(struct sayso_store *st, const char *key,
 			       const char *value)
 {
-	sqlite3_stmt *s = sayso_store_stmt(
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
-	return sayso_store_step_done(st, s, "write meta");
+	return Sayso_store_step_done(st, s, "write meta");
 }
 
 /* ---- migrations ---- */
@@ -481,17 +481,17 @@ static enum sayso_err migrate(struct sayso_store *st)
 {
 	int have = sayso_store_schema_version(st);
 	if (have < 0)
-		return sayso_store_sqlfail(st, "read schema version");
-	if (have > sayso_migration_count)
-		return sayso_store_fail(
+		return Sayso_store_sqlfail(st, "read schema version");
+	if (have > Sayso_migration_count)
+		return Sayso_store_fail(
 		    st, SAYSO_ERR_SCHEMA,
 		    "%s: schema version %d is newer than this sayso (%d); "
 		    "upgrade sayso",
-		    st->path, have, sayso_migration_count);
-	if (have == sayso_migration_count)
+		    st->path, have, Sayso_migration_count);
+	if (have == Sayso_migration_count)
 		return SAYSO_OK;
 	if (st->readonly)
-		return sayso_store_fail(
+		return Sayso_store_fail(
 		    st, SAYSO_ERR_SCHEMA,
 		    "%s: schema version %d needs upgrading, "
 		    "but the database was opened read-only",
@@ -501,8 +501,8 @@ static enum sayso_err migrate(struct sayso_store *st)
 		return e;
 	/* Re-read inside the write lock: another process may have migrated. */
 	have = sayso_store_schema_version(st);
-	for (int i = have; i < sayso_migration_count; i++) {
-		e = exec(st, sayso_migrations[i].sql, sayso_migrations[i].name);
+	for (int i = have; i < Sayso_migration_count; i++) {
+		e = exec(st, Sayso_migrations[i].sql, Sayso_migrations[i].name);
 		if (e != SAYSO_OK)
 			goto fail;
 		char sql[64];
@@ -511,7 +511,7 @@ static enum sayso_err migrate(struct sayso_store *st)
 		if (e != SAYSO_OK)
 			goto fail;
 		sayso_log(SAYSO_LOG_INFO, "%s: applied migration %s", st->path,
-			  sayso_migrations[i].name);
+			  Sayso_migrations[i].name);
 	}
 	if (have == 0) {
 		char sql[64];
@@ -521,7 +521,7 @@ static enum sayso_err migrate(struct sayso_store *st)
 		if (e != SAYSO_OK)
 			goto fail;
 		char now[SAYSO_TIME_LEN + 1];
-		sayso_now_text(now, sizeof now);
+		Sayso_now_text(now, sizeof now);
 		e = meta_set(st, "created_at", now);
 		if (e != SAYSO_OK)
 			goto fail;
@@ -540,18 +540,18 @@ static enum sayso_err check_identity(struct sayso_store *st)
 	if (appid < 0) {
 		enum sayso_err e = map_db_error(st->db);
 		if (e == SAYSO_ERR_NOT_SAYSO || e == SAYSO_ERR_CORRUPT)
-			return sayso_store_fail(st, SAYSO_ERR_NOT_SAYSO,
+			return Sayso_store_fail(st, SAYSO_ERR_NOT_SAYSO,
 						"%s: not a sayso database (not "
 						"an SQLite file at all)",
 						st->path);
-		return sayso_store_sqlfail(st, "read header");
+		return Sayso_store_sqlfail(st, "read header");
 	}
 	if (appid == SAYSO_APP_ID)
 		return SAYSO_OK;
 	int tables = pragma_int(st, "SELECT count(*) FROM sqlite_schema");
 	if (appid == 0 && tables == 0)
 		return SAYSO_OK; /* brand new */
-	return sayso_store_fail(st, SAYSO_ERR_NOT_SAYSO,
+	return Sayso_store_fail(st, SAYSO_ERR_NOT_SAYSO,
 				"%s: not a sayso database (it is some other "
 				"SQLite database)",
 				st->path);
@@ -599,7 +599,7 @@ static enum sayso_err check_files(struct sayso_store *st, const char *path,
 
 	if (flags & SAYSO_STORE_INIT) {
 		if (db_exists || secret_exists)
-			return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+			return Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 						"%s already exists; refusing "
 						"to overwrite it",
 						db_exists ? path : spath);
@@ -608,10 +608,10 @@ static enum sayso_err check_files(struct sayso_store *st, const char *path,
 		/* No advice to run init: a merge source or a backup made by
 		 * init would belong to another site. */
 		if (!(flags & SAYSO_STORE_CREATE) || st->readonly)
-			return sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+			return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 						"%s: no such database", path);
 		if (secret_exists)
-			return sayso_store_fail(
+			return Sayso_store_fail(
 			    st, SAYSO_ERR_SECRET,
 			    "%s exists without its database %s; "
 			    "refusing to guess",
@@ -658,7 +658,7 @@ static enum sayso_err setup_secret(struct sayso_store *st, const char *spath,
 	if ((e = compute_site_check(st)) != SAYSO_OK)
 		return e;
 	if (have_check && strcmp(stored, st->site_check) != 0)
-		return sayso_store_fail(st, SAYSO_ERR_SECRET,
+		return Sayso_store_fail(st, SAYSO_ERR_SECRET,
 					"%s does not belong to the database "
 					"%s (another site's secret)",
 					spath, st->path);
@@ -719,8 +719,8 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 				  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
-		e = st->db ? sayso_store_sqlfail(st, "open")
-			   : sayso_store_fail(st, SAYSO_ERR_NOMEM,
+		e = st->db ? Sayso_store_sqlfail(st, "open")
+			   : Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 					      "out of memory");
 		goto fail;
 	}
@@ -788,10 +788,10 @@ enum sayso_err sayso_store_set_device(struct sayso_store *st, const char *id,
 				      const char *kind)
 {
 	if (!id || !*id || strlen(id) >= sizeof st->device)
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"a device id has 1 to 64 characters");
 	if (!sayso_device_id_valid(id))
-		return sayso_store_fail(st, SAYSO_ERR_INVAL,
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"device id '%s': use letters, "
 					"digits, - _ . :",
 					id);
@@ -799,8 +799,8 @@ enum sayso_err sayso_store_set_device(struct sayso_store *st, const char *id,
 	if (st->readonly)
 		return SAYSO_OK;
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = sayso_store_stmt(
+	Sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO devices(id, kind, first_seen, last_seen) "
 		"VALUES(?1, ?2, ?3, ?3) ON CONFLICT(id) DO UPDATE SET "
 		"last_seen = excluded.last_seen");
@@ -809,7 +809,7 @@ enum sayso_err sayso_store_set_device(struct sayso_store *st, const char *id,
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
-	return sayso_store_step_done(st, s, "register device");
+	return Sayso_store_step_done(st, s, "register device");
 }
 
 enum sayso_err sayso_store_audit(struct sayso_store *st, const char *actor,
@@ -821,9 +821,9 @@ enum sayso_err sayso_store_audit(struct sayso_store *st, const char *actor,
 	vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
+	Sayso_now_text(now, sizeof now);
 	sqlite3_stmt *s =
-	    sayso_store_stmt(st, "INSERT INTO audit(at, actor, action, detail) "
+	    Sayso_store_stmt(st, "INSERT INTO audit(at, actor, action, detail) "
 				 "VALUES(?1, ?2, ?3, ?4)");
 	if (!s)
 		return SAYSO_ERR_DB;
@@ -831,7 +831,7 @@ enum sayso_err sayso_store_audit(struct sayso_store *st, const char *actor,
 	sqlite3_bind_text(s, 2, actor ? actor : "unknown", -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC);
-	return sayso_store_step_done(st, s, "write audit log");
+	return Sayso_store_step_done(st, s, "write audit log");
 }
 
 enum sayso_err sayso_store_resident(struct sayso_store *st,
@@ -840,24 +840,24 @@ enum sayso_err sayso_store_resident(struct sayso_store *st,
 				    size_t outsz)
 {
 	if (!st->have_secret)
-		return sayso_store_fail(st, SAYSO_ERR_SECRET,
+		return Sayso_store_fail(st, SAYSO_ERR_SECRET,
 					"no site secret loaded");
 	enum sayso_err e =
 	    sayso_resident_id(st->secret, kind, normalised, out, outsz);
 	if (e != SAYSO_OK)
-		return sayso_store_fail(st, e, "cannot compute resident id");
+		return Sayso_store_fail(st, e, "cannot compute resident id");
 	if (st->readonly)
 		return SAYSO_OK;
 	char now[SAYSO_TIME_LEN + 1];
-	sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = sayso_store_stmt(
+	Sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = Sayso_store_stmt(
 	    st,
 	    "INSERT OR IGNORE INTO residents(id, created_at) VALUES(?1, ?2)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, out, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
-	return sayso_store_step_done(st, s, "record resident");
+	return Sayso_store_step_done(st, s, "record resident");
 }
 
 enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
@@ -878,7 +878,7 @@ enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s,
 			       NULL) != SQLITE_OK)
-		return sayso_store_sqlfail(st, "integrity check");
+		return Sayso_store_sqlfail(st, "integrity check");
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *line = (const char *)sqlite3_column_text(s, 0);
@@ -889,7 +889,7 @@ enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
-		return sayso_store_sqlfail(st, "integrity check");
+		return Sayso_store_sqlfail(st, "integrity check");
 	if (*ok)
 		ADD("integrity: ok\n");
 	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s,
@@ -923,7 +923,7 @@ enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
 enum sayso_err sayso_store_backup(struct sayso_store *st, const char *dest_path)
 {
 	if (file_exists(dest_path))
-		return sayso_store_fail(st, SAYSO_ERR_EXISTS,
+		return Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 					"%s already exists; refusing to "
 					"overwrite it",
 					dest_path);
@@ -932,14 +932,14 @@ enum sayso_err sayso_store_backup(struct sayso_store *st, const char *dest_path)
 	if (sqlite3_open_v2(dest_path, &dst,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			    NULL) != SQLITE_OK) {
-		e = sayso_store_fail(
+		e = Sayso_store_fail(
 		    st, SAYSO_ERR_IO, "%s: cannot create: %s", dest_path,
 		    dst ? sqlite3_errmsg(dst) : "out of memory");
 		goto out;
 	}
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
 	if (!b) {
-		e = sayso_store_fail(st, SAYSO_ERR_IO, "%s: backup failed: %s",
+		e = Sayso_store_fail(st, SAYSO_ERR_IO, "%s: backup failed: %s",
 				     dest_path, sqlite3_errmsg(dst));
 		goto out;
 	}
@@ -954,7 +954,7 @@ enum sayso_err sayso_store_backup(struct sayso_store *st, const char *dest_path)
 		e = map_sqlite(rc);
 		if (e == SAYSO_OK)
 			e = SAYSO_ERR_IO;
-		sayso_store_fail(st, e, "%s: backup failed: %s", dest_path,
+		Sayso_store_fail(st, e, "%s: backup failed: %s", dest_path,
 				 sqlite3_errstr(rc));
 	}
 out:
@@ -1006,10 +1006,10 @@ enum sayso_err sayso_store_checkpoint(struct sayso_store *st)
 	int rc = sqlite3_wal_checkpoint_v2(
 	    st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-		return sayso_store_fail(st, SAYSO_ERR_BUSY,
+		return Sayso_store_fail(st, SAYSO_ERR_BUSY,
 					"%s: checkpoint: another reader",
 					st->path);
 	if (rc != SQLITE_OK)
-		return sayso_store_sqlfail(st, "checkpoint");
+		return Sayso_store_sqlfail(st, "checkpoint");
 	return SAYSO_OK;
 }

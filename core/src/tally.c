@@ -52,7 +52,7 @@ void sayso_tally_cleanup(struct sayso_tally *t)
 	t->nprojects = 0;
 }
 
-enum sayso_err sayso_tally_init(const struct sayso_election *e,
+enum sayso_err Sayso_tally_init(const struct sayso_election *e,
 				enum sayso_rule rule, struct sayso_tally *t)
 {
 	size_t i;
@@ -73,7 +73,7 @@ enum sayso_err sayso_tally_init(const struct sayso_election *e,
 	return SAYSO_OK;
 }
 
-void sayso_tally_select(const struct sayso_election *e, struct sayso_tally *t,
+void Sayso_tally_select(const struct sayso_election *e, struct sayso_tally *t,
 			size_t p)
 {
 	t->projects[p].selected = true;
@@ -91,7 +91,7 @@ enum sayso_err sayso_tally_approval(const struct sayso_election *e,
 
 	if (!e || !out)
 		return SAYSO_ERR_INVAL;
-	if ((err = sayso_tally_init(e, SAYSO_RULE_APPROVAL, out)) != SAYSO_OK)
+	if ((err = Sayso_tally_init(e, SAYSO_RULE_APPROVAL, out)) != SAYSO_OK)
 		return err;
 	if (e->kind == SAYSO_BALLOT_KNAPSACK)
 		for (i = 0; i < e->nprojects; i++)
@@ -144,7 +144,7 @@ enum sayso_err sayso_tally_greedy(const struct sayso_election *e,
 
 	if (!e || !out)
 		return SAYSO_ERR_INVAL;
-	if ((err = sayso_tally_init(e, SAYSO_RULE_GREEDY, out)) != SAYSO_OK)
+	if ((err = Sayso_tally_init(e, SAYSO_RULE_GREEDY, out)) != SAYSO_OK)
 		return err;
 	order = malloc((e->nprojects ? e->nprojects : 1) * sizeof *order);
 	if (!order) {
@@ -160,7 +160,7 @@ enum sayso_err sayso_tally_greedy(const struct sayso_election *e,
 		if (p->votes == 0)
 			continue;
 		if (p->cost <= out->left)
-			sayso_tally_select(e, out, order[i]);
+			Sayso_tally_select(e, out, order[i]);
 	}
 	free(order);
 	return SAYSO_OK;
@@ -173,7 +173,7 @@ enum sayso_err sayso_tally_run(const struct sayso_election *e,
 	enum sayso_err err = SAYSO_ERR_INVAL;
 
 	if (!e || !out) {
-		sayso_errbuf_set(errbuf, errsz, "no election to tally");
+		Sayso_errbuf_set(errbuf, errsz, "no election to tally");
 		return SAYSO_ERR_INVAL;
 	}
 	switch (rule) {
@@ -188,7 +188,7 @@ enum sayso_err sayso_tally_run(const struct sayso_election *e,
 		break;
 	}
 	if (err == SAYSO_ERR_NOMEM)
-		sayso_errbuf_set(errbuf, errsz, "out of memory while tallying");
+		Sayso_errbuf_set(errbuf, errsz, "out of memory while tallying");
 	return err;
 }
 
@@ -201,7 +201,7 @@ enum sayso_err sayso_tally_round(struct sayso_store *st, int64_t round_id,
 	enum sayso_err err;
 
 	if (!st || !e || !out) {
-		sayso_errbuf_set(errbuf, errsz,
+		Sayso_errbuf_set(errbuf, errsz,
 				 "no store or result to tally into");
 		return SAYSO_ERR_INVAL;
 	}
@@ -212,7 +212,7 @@ enum sayso_err sayso_tally_round(struct sayso_store *st, int64_t round_id,
 	else
 		err = sayso_election_load_counts(st, round_id, e);
 	if (err != SAYSO_OK) {
-		sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		return err;
 	}
 	err = sayso_tally_run(*e, rule, out, errbuf, errsz);

@@ -71,7 +71,7 @@ void sayso_time_human(int64_t ms, char *out, size_t outsz)
 		out[0] = '\0';
 }
 
-void sayso_now_text(char *out, size_t outsz)
+void Sayso_now_text(char *out, size_t outsz)
 {
 	sayso_time_format(sayso_time_now_ms(), out, outsz);
 }

@@ -29,7 +29,7 @@ static int64_t count(struct sayso_store *st, const char *sql)
 {
 	sqlite3_stmt *s = NULL;
 	assert_int_equal(
-	    sqlite3_prepare_v2(sayso_store_sqlite(st), sql, -1, &s, NULL),
+	    sqlite3_prepare_v2(Sayso_store_sqlite(st), sql, -1, &s, NULL),
 	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	int64_t v = sqlite3_column_int64(s, 0);
@@ -234,7 +234,7 @@ static void test_merge_unknown_round_writes_nothing(void **state)
 	/* The check value was recorded with the fresh secret: re-key it. */
 	st = open_db(fresh, SAYSO_STORE_NOSECRET);
 	assert_int_equal(
-	    sqlite3_exec(sayso_store_sqlite(st),
+	    sqlite3_exec(Sayso_store_sqlite(st),
 			 "DELETE FROM meta WHERE key = 'site_check'", NULL,
 			 NULL, NULL),
 	    SQLITE_OK);
@@ -314,7 +314,7 @@ static void test_merge_round_code_any_case(void **state)
 	struct env v;
 	setup(&v);
 	struct sayso_store *st = open_db(v.main, 0);
-	assert_int_equal(sqlite3_exec(sayso_store_sqlite(st),
+	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
 				      "UPDATE rounds SET code = 'R'", NULL,
 				      NULL, NULL),
 			 SQLITE_OK);

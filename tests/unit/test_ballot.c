@@ -187,7 +187,7 @@ static int64_t count_status(struct sayso_store *st, const char *status)
 {
 	sqlite3_stmt *s;
 	assert_int_equal(
-	    sqlite3_prepare_v2(sayso_store_sqlite(st),
+	    sqlite3_prepare_v2(Sayso_store_sqlite(st),
 			       "SELECT count(*) FROM ballots WHERE status = ?1",
 			       -1, &s, NULL),
 	    SQLITE_OK);
@@ -203,7 +203,7 @@ static void counted_channel(struct sayso_store *st, const char *want)
 	sqlite3_stmt *s;
 	assert_int_equal(
 	    sqlite3_prepare_v2(
-		sayso_store_sqlite(st),
+		Sayso_store_sqlite(st),
 		"SELECT channel FROM ballots WHERE status = 'counted'", -1, &s,
 		NULL),
 	    SQLITE_OK);
@@ -270,7 +270,7 @@ static void test_revote_first(void **state)
 	 * damage, not counted silently. */
 	assert_int_equal(
 	    sqlite3_exec(
-		sayso_store_sqlite(st),
+		Sayso_store_sqlite(st),
 		"PRAGMA ignore_check_constraints = 1; UPDATE ballots "
 		"SET channel = 'fax' WHERE status = 'counted' AND "
 		"channel = 'paper'; PRAGMA ignore_check_constraints = 0",
@@ -279,7 +279,7 @@ static void test_revote_first(void **state)
 	assert_int_equal(sayso_ballot_counts(st, r.id, &c), SAYSO_ERR_CORRUPT);
 	assert_non_null(strstr(sayso_store_errmsg(st), "fax"));
 	assert_int_equal(
-	    sqlite3_exec(sayso_store_sqlite(st),
+	    sqlite3_exec(Sayso_store_sqlite(st),
 			 "PRAGMA ignore_check_constraints = 1; UPDATE ballots "
 			 "SET channel = 'paper' WHERE channel = 'fax'; PRAGMA "
 			 "ignore_check_constraints = 0",
@@ -386,7 +386,7 @@ static void test_reapply_fixes_statuses(void **state)
 	 * counted. */
 	assert_int_equal(
 	    sqlite3_exec(
-		sayso_store_sqlite(st),
+		Sayso_store_sqlite(st),
 		"UPDATE ballots SET status = 'superseded' WHERE channel = "
 		"'sms';"
 		"UPDATE ballots SET status = 'counted' WHERE channel = 'paper'",
@@ -561,7 +561,7 @@ static void test_phone_not_in_file(void **state)
 	    SAYSO_OK);
 	assert_int_equal(sayso_outbox_sent(st, id, "SM123"), SAYSO_OK);
 	/* Checkpoint so the WAL is folded into the main file too. */
-	assert_int_equal(sqlite3_exec(sayso_store_sqlite(st),
+	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
 				      "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
 				      NULL, NULL),
 			 SQLITE_OK);

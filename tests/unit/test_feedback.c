@@ -17,7 +17,7 @@ static int64_t scalar(struct sayso_store *st, const char *sql)
 {
 	sqlite3_stmt *s;
 	assert_int_equal(
-	    sqlite3_prepare_v2(sayso_store_sqlite(st), sql, -1, &s, NULL),
+	    sqlite3_prepare_v2(Sayso_store_sqlite(st), sql, -1, &s, NULL),
 	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	int64_t v = sqlite3_column_int64(s, 0);

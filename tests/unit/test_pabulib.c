@@ -315,7 +315,7 @@ static int64_t count(struct sayso_store *st, const char *sql, int64_t arg)
 	int64_t n = -1;
 
 	assert_int_equal(
-	    sqlite3_prepare_v2(sayso_store_sqlite(st), sql, -1, &s, NULL),
+	    sqlite3_prepare_v2(Sayso_store_sqlite(st), sql, -1, &s, NULL),
 	    SQLITE_OK);
 	sqlite3_bind_int64(s, 1, arg);
 	if (sqlite3_step(s) == SQLITE_ROW)

@@ -95,7 +95,7 @@ static void push(struct fx *f, const char *id, const char *from,
 static int64_t q(struct fx *f, const char *sql)
 {
 	sqlite3_stmt *s = NULL;
-	assert_int_equal(sqlite3_prepare_v2(sayso_store_sqlite(f->gw->st), sql,
+	assert_int_equal(sqlite3_prepare_v2(Sayso_store_sqlite(f->gw->st), sql,
 					    -1, &s, NULL),
 			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
@@ -265,7 +265,7 @@ static void test_report_fixed(void **state)
 	smsgw_commit(f->gw);
 	char ref[SAYSO_REF_LEN + 1] = "";
 	sqlite3_stmt *s = NULL;
-	sqlite3_prepare_v2(sayso_store_sqlite(f->gw->st),
+	sqlite3_prepare_v2(Sayso_store_sqlite(f->gw->st),
 			   "SELECT ref FROM reports", -1, &s, NULL);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	snprintf(ref, sizeof ref, "%s", sqlite3_column_text(s, 0));
@@ -356,7 +356,7 @@ static void test_send_results(void **state)
 	int64_t id = q(f, "SELECT id FROM sms_outbox");
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
 	sqlite3_stmt *s = NULL;
-	sqlite3_prepare_v2(sayso_store_sqlite(f->gw->st),
+	sqlite3_prepare_v2(Sayso_store_sqlite(f->gw->st),
 			   "SELECT resident_id FROM sms_outbox", -1, &s, NULL);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	snprintf(rid, sizeof rid, "%s", sqlite3_column_text(s, 0));

@@ -16,7 +16,7 @@ static void sql(struct sayso_store *st, const char *q)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(sayso_store_sqlite(st), q, NULL, NULL, &msg) !=
+	if (sqlite3_exec(Sayso_store_sqlite(st), q, NULL, NULL, &msg) !=
 	    SQLITE_OK) {
 		fail_msg("SQL failed: %s: %s", q, msg ? msg : "?");
 	}

@@ -17,7 +17,7 @@ static void test_fresh_memory(void **state)
 	assert_int_equal(sayso_store_schema_version(st),
 			 sayso_store_schema_latest());
 	assert_true(sayso_store_schema_latest() >= 1);
-	sqlite3 *db = sayso_store_sqlite(st);
+	sqlite3 *db = Sayso_store_sqlite(st);
 	/* The names outside tools rely on. */
 	assert_int_equal(sqlite3_exec(db,
 				      "SELECT score FROM ratings; "
@@ -45,7 +45,7 @@ static void test_init_file(void **state)
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	assert_int_equal(sb.st_size, SAYSO_SECRET_LEN);
 	/* WAL, foreign keys, synchronous FULL, secure_delete. */
-	sqlite3 *h = sayso_store_sqlite(st);
+	sqlite3 *h = Sayso_store_sqlite(st);
 	sqlite3_stmt *s;
 	assert_int_equal(
 	    sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &s, NULL),
@@ -155,7 +155,7 @@ static void test_upgrade_and_newer(void **state)
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(h, sayso_migrations[0].sql, NULL, NULL, NULL),
+	    sqlite3_exec(h, Sayso_migrations[0].sql, NULL, NULL, NULL),
 	    SQLITE_OK);
 	assert_int_equal(
 	    sqlite3_exec(
@@ -181,7 +181,7 @@ static void test_upgrade_and_newer(void **state)
 			 sayso_store_schema_latest());
 	sqlite3_stmt *s;
 	assert_int_equal(
-	    sqlite3_prepare_v2(sayso_store_sqlite(st),
+	    sqlite3_prepare_v2(Sayso_store_sqlite(st),
 			       "SELECT title FROM rounds WHERE code = 'OLD'",
 			       -1, &s, NULL),
 	    SQLITE_OK);
@@ -240,7 +240,7 @@ static void test_transactions_and_audit(void **state)
 	assert_int_equal(sayso_store_commit(st), SAYSO_OK);
 	sqlite3_stmt *s;
 	assert_int_equal(
-	    sqlite3_prepare_v2(sayso_store_sqlite(st),
+	    sqlite3_prepare_v2(Sayso_store_sqlite(st),
 			       "SELECT group_concat(action) FROM audit", -1, &s,
 			       NULL),
 	    SQLITE_OK);
@@ -324,12 +324,12 @@ static void test_stmt_cache_grows(void **state)
 	sqlite3_stmt *held[MANY_STMTS];
 	for (int i = 0; i < MANY_STMTS; i++) {
 		snprintf(many_sql[i], sizeof many_sql[i], "SELECT %d + ?1", i);
-		held[i] = sayso_store_stmt(st, many_sql[i]);
+		held[i] = Sayso_store_stmt(st, many_sql[i]);
 		assert_non_null(held[i]);
 	}
 	for (int i = 0; i < MANY_STMTS; i++) {
 		/* The same SQL finds the same statement, none was replaced. */
-		assert_ptr_equal(sayso_store_stmt(st, many_sql[i]), held[i]);
+		assert_ptr_equal(Sayso_store_stmt(st, many_sql[i]), held[i]);
 		assert_int_equal(sqlite3_bind_int(held[i], 1, 1000), SQLITE_OK);
 		assert_int_equal(sqlite3_step(held[i]), SQLITE_ROW);
 		assert_int_equal(sqlite3_column_int(held[i], 0), i + 1000);
@@ -344,7 +344,7 @@ static void test_read_transaction(void **state)
 {
 	(void)state;
 	struct sayso_store *st = tu_memstore();
-	sqlite3 *db = sayso_store_sqlite(st);
+	sqlite3 *db = Sayso_store_sqlite(st);
 	assert_int_equal(sayso_store_read_begin(st), SAYSO_OK);
 	assert_int_equal(sqlite3_get_autocommit(db), 0);
 	assert_int_equal(sayso_store_read_begin(st), SAYSO_OK);

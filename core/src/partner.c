@@ -50,9 +50,9 @@ enum sayso_err sayso_partner_add(struct sayso_store *st, const char *code,
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
-	    st, "INSERT INTO partners(code, name, created_at) "
-		"VALUES(?1, ?2, ?3)");
+	sqlite3_stmt *s =
+	    Sayso_store_stmt(st, "INSERT INTO partners(code, name, created_at) "
+				 "VALUES(?1, ?2, ?3)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -431,8 +431,7 @@ static enum sayso_err find_issue(struct sayso_store *st, const char *ref,
 	if (rc != SQLITE_DONE)
 		return Sayso_store_sqlfail(st, "find issue");
 	return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
-				"no report or walk issue '%s'",
-				ref ? ref : "");
+				"no report or walk issue '%s'", ref ? ref : "");
 }
 
 enum sayso_err sayso_issue_assign(struct sayso_store *st, const char *ref,
@@ -492,8 +491,8 @@ enum sayso_err sayso_issue_partner_history(struct sayso_store *st,
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1,
-			  is.kind == SAYSO_ISSUE_REPORT ? "report" : "walk",
-			  -1, SQLITE_STATIC);
+			  is.kind == SAYSO_ISSUE_REPORT ? "report" : "walk", -1,
+			  SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, is.id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,

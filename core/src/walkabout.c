@@ -342,8 +342,7 @@ enum sayso_err sayso_walkabout_list(struct sayso_store *st,
 	return e;
 }
 
-bool sayso_walkabout_covers(const struct sayso_walkabout *w,
-			    const char *street)
+bool sayso_walkabout_covers(const struct sayso_walkabout *w, const char *street)
 {
 	if (w->nstreets == 0)
 		return true;
@@ -421,9 +420,8 @@ static enum sayso_err insert_issue(struct sayso_store *st,
 		Sayso_bind_text_or_null(s, 6, sayso_grade_name(in->grade));
 		Sayso_bind_text_or_null(s, 7, in->note);
 		sqlite3_bind_text(s, 8, at, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 9,
-				  in->by && *in->by ? in->by : w->walkers, -1,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(s, 9, in->by && *in->by ? in->by : w->walkers,
+				  -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 10,
 				  in->device_id && *in->device_id
 				      ? in->device_id
@@ -442,8 +440,8 @@ static enum sayso_err insert_issue(struct sayso_store *st,
 }
 
 enum sayso_err sayso_walk_log(struct sayso_store *st,
-			      const struct sayso_walk_log_in *in,
-			      char *ref_out, size_t refsz)
+			      const struct sayso_walk_log_in *in, char *ref_out,
+			      size_t refsz)
 {
 	struct sayso_walkabout *w = calloc(1, sizeof *w);
 	char uid[SAYSO_UID_LEN + 1], ref[SAYSO_WALK_REF_LEN + 1];
@@ -516,8 +514,7 @@ static enum sayso_err find_walk_issue(struct sayso_store *st, const char *ref,
 
 enum sayso_err sayso_walk_check(struct sayso_store *st, const char *code,
 				const char *ref, enum sayso_observed observed,
-				const char *note, const char *by,
-				int64_t at_ms)
+				const char *note, const char *by, int64_t at_ms)
 {
 	struct sayso_walkabout *w = calloc(1, sizeof *w);
 	char seen[SAYSO_TIME_LEN + 1], at[SAYSO_TIME_LEN + 1];
@@ -570,8 +567,7 @@ enum sayso_err sayso_walk_check(struct sayso_store *st, const char *code,
 			  SQLITE_STATIC);
 	Sayso_bind_text_or_null(s, 4, note);
 	sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, by && *by ? by : w->walkers, -1,
-			  SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, by && *by ? by : w->walkers, -1, SQLITE_STATIC);
 	e = Sayso_store_step_done(st, s, "record re-inspection");
 out:
 	free(w);
@@ -629,8 +625,8 @@ static enum sayso_err filter_checks(struct sayso_store *st,
 	if (f->walkabout &&
 	    (e = sayso_walkabout_get(st, f->walkabout, before)) != SAYSO_OK)
 		return e;
-	if (f->partner && (e = sayso_partner_get(st, f->partner, &p)) !=
-			      SAYSO_OK)
+	if (f->partner &&
+	    (e = sayso_partner_get(st, f->partner, &p)) != SAYSO_OK)
 		return e;
 	memset(before, 0, sizeof *before);
 	if (f->before)

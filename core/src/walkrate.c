@@ -93,8 +93,8 @@ static void acc_finish(struct acc *a)
 {
 	struct sayso_walk_counts *c = &a->c;
 
-	c->rate = c->inspected ? (double)c->resolved / (double)c->inspected
-			       : 0.0;
+	c->rate =
+	    c->inspected ? (double)c->resolved / (double)c->inspected : 0.0;
 	sayso_stats_wilson(c->resolved, c->inspected, SAYSO_STATS_Z95,
 			   &c->ci_low, &c->ci_high);
 	c->median_days = -1;
@@ -102,8 +102,8 @@ static void acc_finish(struct acc *a)
 		return;
 	qsort(a->days, a->ndays, sizeof *a->days, cmp_double);
 	size_t m = a->ndays / 2;
-	c->median_days = a->ndays % 2 ? a->days[m]
-				      : (a->days[m - 1] + a->days[m]) / 2.0;
+	c->median_days =
+	    a->ndays % 2 ? a->days[m] : (a->days[m - 1] + a->days[m]) / 2.0;
 }
 
 static int cmp_counts(const void *x, const void *y)

@@ -96,9 +96,8 @@ static void test_routing(void **state)
 	assert_int_equal(sayso_partner_route(st, "nobody", "litter", NULL, "t"),
 			 SAYSO_ERR_NOTFOUND);
 	/* No rule: no partner, not an error. */
-	assert_int_equal(sayso_partner_for(st, "litter", "Keats Way", &p,
-					   &found),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_partner_for(st, "litter", "Keats Way", &p, &found), SAYSO_OK);
 	assert_false(found);
 	add_report(st, "litter", "Keats Way", "2025-01-02 09:00", ref);
 	report_partner(st, ref, code, sizeof code);
@@ -110,9 +109,9 @@ static void test_routing(void **state)
 	    sayso_partner_route(st, "ha2", "*", "Shelley Road", "t"), SAYSO_OK);
 	assert_int_equal(
 	    sayso_partner_route(st, "ha1", "fly_tipping", NULL, "t"), SAYSO_OK);
-	assert_int_equal(sayso_partner_route(st, "ha2", "fly_tipping",
-					     "Keats Way", "t"),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_partner_route(st, "ha2", "fly_tipping", "Keats Way", "t"),
+	    SAYSO_OK);
 	/* Most specific wins: category+street, category, '*'+street, '*'. */
 	struct {
 		const char *cat, *street, *want;
@@ -132,9 +131,9 @@ static void test_routing(void **state)
 		assert_string_equal(p.code, cases[i].want);
 	}
 	/* Routing again for the same key replaces the partner. */
-	assert_int_equal(sayso_partner_route(st, "ha1", "fly_tipping",
-					     "Keats Way", "t"),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_partner_route(st, "ha1", "fly_tipping", "Keats Way", "t"),
+	    SAYSO_OK);
 	assert_int_equal(
 	    sayso_partner_for(st, "fly_tipping", "Keats Way", &p, &found),
 	    SAYSO_OK);
@@ -150,9 +149,9 @@ static void test_routing(void **state)
 	add_report(st, "fly_tipping", "Shelley Road", "2025-01-03 09:00", ref);
 	report_partner(st, ref, code, sizeof code);
 	assert_string_equal(code, "ha1");
-	assert_int_equal(sayso_issue_assign(st, ref, "HA2", "their land",
-					    "admin:ann"),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_issue_assign(st, ref, "HA2", "their land", "admin:ann"),
+	    SAYSO_OK);
 	report_partner(st, ref, code, sizeof code);
 	assert_string_equal(code, "ha2");
 	assert_int_equal(sayso_issue_assign(st, ref, NULL, "rail land", "a"),
@@ -204,9 +203,9 @@ static void test_duplicates(void **state)
 	assert_string_equal(d, ":");
 	/* Only open issues: a resolved one is not duplicated. */
 	add_report(st, "graffiti", "Keats Way", "2025-03-02 09:00", g1);
-	assert_int_equal(sayso_report_set_status(st, g1, SAYSO_REPORT_RESOLVED,
-						 NULL, "t"),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_report_set_status(st, g1, SAYSO_REPORT_RESOLVED, NULL, "t"),
+	    SAYSO_OK);
 	add_report(st, "graffiti", "Keats Way", "2025-03-03 09:00", g2);
 	report_dup(st, g2, d, sizeof d);
 	assert_string_equal(d, ":");
@@ -247,9 +246,8 @@ static void log_issue(struct sayso_store *st, const char *walk,
 static void check(struct sayso_store *st, const char *walk, const char *ref,
 		  enum sayso_observed o, const char *when)
 {
-	assert_int_equal(sayso_walk_check(st, walk, ref, o, NULL, NULL,
-					  at(when)),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_walk_check(st, walk, ref, o, NULL, NULL, at(when)), SAYSO_OK);
 }
 
 static void test_walkabouts(void **state)
@@ -262,9 +260,9 @@ static void test_walkabouts(void **state)
 	enum sayso_grade g;
 	char ref[16];
 
-	assert_int_equal(sayso_walkabout_start(st, "W1", "2025-02-30",
-					       "Ann", ab, 2, "t"),
-			 SAYSO_ERR_INVAL);
+	assert_int_equal(
+	    sayso_walkabout_start(st, "W1", "2025-02-30", "Ann", ab, 2, "t"),
+	    SAYSO_ERR_INVAL);
 	assert_int_equal(
 	    sayso_walkabout_start(st, "W1", "2025-01-10", " , ", ab, 2, "t"),
 	    SAYSO_ERR_INVAL);
@@ -278,9 +276,9 @@ static void test_walkabouts(void **state)
 	assert_int_equal(
 	    sayso_walkabout_start(st, "w1", "2025-01-11", "Ann", NULL, 0, "t"),
 	    SAYSO_ERR_EXISTS);
-	assert_int_equal(sayso_walkabout_start(st, "W2", "2025-02-10", "Ann",
-					       NULL, 0, "t"),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_walkabout_start(st, "W2", "2025-02-10", "Ann", NULL, 0, "t"),
+	    SAYSO_OK);
 	assert_int_equal(sayso_walkabout_get(st, "w1", &w), SAYSO_OK);
 	assert_int_equal(w.nstreets, 2);
 	assert_string_equal(w.streets[1], "Byron Close");
@@ -345,8 +343,8 @@ static void test_walkabouts(void **state)
 	sayso_store_close(st);
 }
 
-static const struct sayso_walk_counts *
-group(const struct sayso_walk_counts *c, size_t n, const char *key)
+static const struct sayso_walk_counts *group(const struct sayso_walk_counts *c,
+					     size_t n, const char *key)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(c[i].key, key) == 0)
@@ -382,8 +380,7 @@ static void test_rate(void **state)
 	log_issue(st, "W1", "Byron Close", "fly_tipping", "2025-01-10 10:25",
 		  i4);
 	log_issue(st, "W1", "Keats Way", "graffiti", "2025-01-10 10:26", i5);
-	log_issue(st, "W1", "Keats Way", "dog_fouling", "2025-01-10 10:30",
-		  i8);
+	log_issue(st, "W1", "Keats Way", "dog_fouling", "2025-01-10 10:30", i8);
 	log_issue(st, "W2", "Byron Close", "graffiti", "2025-02-10 11:00", i7);
 	log_issue(st, "W3", "Keats Way", "litter", "2025-03-10 09:00", i6);
 	/* i1 resolved at W2 (31 days). i2 resolved at W2 but seen again at
@@ -488,12 +485,12 @@ static void test_walk_duplicates(void **state)
 	struct sayso_store *st = tu_memstore();
 	char w1[16], w2[16], w3[16];
 
-	assert_int_equal(sayso_walkabout_start(st, "W1", "2025-01-10", "Ann",
-					       NULL, 0, "t"),
-			 SAYSO_OK);
-	assert_int_equal(sayso_walkabout_start(st, "W2", "2025-01-20", "Ann",
-					       NULL, 0, "t"),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_walkabout_start(st, "W1", "2025-01-10", "Ann", NULL, 0, "t"),
+	    SAYSO_OK);
+	assert_int_equal(
+	    sayso_walkabout_start(st, "W2", "2025-01-20", "Ann", NULL, 0, "t"),
+	    SAYSO_OK);
 	log_issue(st, "W1", "Keats Way", "fly_tipping", "2025-01-10 10:00", w1);
 	check(st, "W2", w1, SAYSO_OBS_RESOLVED, "2025-01-20 09:00");
 	/* w1 is resolved: w2 is not linked; w3 (same day as w2) is. */

@@ -38,7 +38,7 @@
 #define SAYSO_ISSUE_REF_MAX 16	   /* either kind of reference + NUL */
 #define SAYSO_DUP_DAYS 14
 #define SAYSO_ISSUE_NOTE_MAX 500 /* bytes of a change's note */
-#define SAYSO_ROUTE_ANY "*" /* a rule's category meaning any category */
+#define SAYSO_ROUTE_ANY "*"	 /* a rule's category meaning any category */
 
 struct sayso_partner {
 	int64_t id;

@@ -40,8 +40,8 @@
 #define SAYSO_WALK_STREETS_MAX 64 /* streets one walkabout lists */
 #define SAYSO_WALK_STREET_MAX 128 /* bytes of a street + NUL */
 #define SAYSO_WALK_CATEGORY_MAX 48
-#define SAYSO_WALK_NOTE_MAX 500	 /* bytes of a note (not counting NUL) */
-#define SAYSO_WALK_REF_LEN 8	 /* "WA-K4QM7" */
+#define SAYSO_WALK_NOTE_MAX 500 /* bytes of a note (not counting NUL) */
+#define SAYSO_WALK_REF_LEN 8	/* "WA-K4QM7" */
 #define SAYSO_WALK_REF_PREFIX "WA-"
 
 enum sayso_grade {
@@ -111,10 +111,10 @@ struct sayso_walk_log_in {
 	const char *street;    /* required; one of the walkabout's streets */
 	const char *category;  /* required, < SAYSO_WALK_CATEGORY_MAX bytes */
 	enum sayso_grade grade;
-	const char *note;  /* may be NULL; <= SAYSO_WALK_NOTE_MAX bytes */
-	const char *by;	   /* NULL or "" = the walkabout's walkers */
-	int64_t seen_ms;   /* 0 = now */
-	const char *uid;   /* NULL = new */
+	const char *note;      /* may be NULL; <= SAYSO_WALK_NOTE_MAX bytes */
+	const char *by;	       /* NULL or "" = the walkabout's walkers */
+	int64_t seen_ms;       /* 0 = now */
+	const char *uid;       /* NULL = new */
 	const char *device_id; /* NULL = the store's */
 };
 
@@ -128,8 +128,8 @@ struct sayso_walk_log_in {
  * not cover, a missing category; SAYSO_ERR_TOOBIG for a long note.
  */
 enum sayso_err sayso_walk_log(struct sayso_store *st,
-			      const struct sayso_walk_log_in *in,
-			      char *ref_out, size_t refsz);
+			      const struct sayso_walk_log_in *in, char *ref_out,
+			      size_t refsz);
 
 /*
  * Records a re-inspection of walk issue ref on walkabout code: what was
@@ -186,15 +186,14 @@ struct sayso_walk_filter {
  */
 enum sayso_err sayso_walk_issue_list(struct sayso_store *st,
 				     const struct sayso_walk_filter *f,
-				     struct sayso_walk_issue **out,
-				     size_t *n);
+				     struct sayso_walk_issue **out, size_t *n);
 
 /* The rate's figures for a set of issues (all, or one street, ...). */
 struct sayso_walk_counts {
 	char key[SAYSO_WALK_STREET_MAX]; /* street, category or partner code
 					    ("" = none); "" for the total */
-	int64_t logged;	     /* issues logged, all of them */
-	int64_t duplicates;  /* confirmed duplicates: left out */
+	int64_t logged;			 /* issues logged, all of them */
+	int64_t duplicates;		 /* confirmed duplicates: left out */
 	int64_t not_ours;    /* marked not the partnership's: left out */
 	int64_t inspected;   /* re-inspected at least once: denominator */
 	int64_t resolved;    /* of which last observed resolved: numerator */

@@ -34,7 +34,8 @@ int admin_cmd_partner_add(struct admin_ctx *ctx, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (name == NULL) {
-		fprintf(ctx->err, "sayso-admin partner add: --name is needed\n");
+		fprintf(ctx->err,
+			"sayso-admin partner add: --name is needed\n");
 		admin_usage(ctx, "partner add", ctx->err);
 		return ADMIN_EXIT_USAGE;
 	}
@@ -80,8 +81,8 @@ int admin_cmd_partner_list(struct admin_ctx *ctx, int argc, char **argv)
 				if (strcmp(r[k].partner, p[i].code) != 0)
 					continue;
 				json_t *ro = json_object();
-				json_object_set_new(
-				    ro, "category", json_string(r[k].category));
+				json_object_set_new(ro, "category",
+						    json_string(r[k].category));
 				json_object_set_new(ro, "street",
 						    json_string(r[k].street));
 				json_array_append_new(routes, ro);
@@ -177,8 +178,7 @@ static void pissue_from_report(const struct sayso_report_row *r,
 		  !r->dup_confirmed && !r->not_ours;
 }
 
-static void pissue_from_walk(const struct sayso_walk_issue *w,
-			     struct pissue *p)
+static void pissue_from_walk(const struct sayso_walk_issue *w, struct pissue *p)
 {
 	p->kind = "walkabout";
 	p->ref = w->ref;
@@ -193,9 +193,9 @@ static void pissue_from_walk(const struct sayso_walk_issue *w,
 	p->open = w->open;
 }
 
-static const char *const pissue_heads[] = {
-    "kind", "ref", "category", "street", "status", "seen_at", "text",
-    "duplicate_of"};
+static const char *const pissue_heads[] = {"kind",   "ref",	    "category",
+					   "street", "status",	    "seen_at",
+					   "text",   "duplicate_of"};
 
 static void pissue_cells(const struct pissue *p, const char **c)
 {
@@ -209,8 +209,7 @@ static void pissue_cells(const struct pissue *p, const char **c)
 	c[7] = p->dup;
 }
 
-static json_t *pissues_json(const char *code, const struct pissue *p,
-			    size_t n)
+static json_t *pissues_json(const char *code, const struct pissue *p, size_t n)
 {
 	json_t *o = json_object(), *a = json_array();
 	json_object_set_new(o, "partner", json_string(code));
@@ -245,8 +244,8 @@ static void pissues_html(FILE *f, const struct sayso_partner *pt,
 		"as recorded) and issues logged on walkabouts (as last "
 		"observed).</p>\n",
 		n, n == 1 ? "" : "s", open);
-	static const char *const h[] = {"Kind",	  "Ref",    "Category",
-					"Street", "Status", "Seen",
+	static const char *const h[] = {"Kind",	  "Ref",	 "Category",
+					"Street", "Status",	 "Seen",
 					"Note",	  "Duplicate of"};
 	html_table_begin(f, title, 8, h, "llllllll");
 	for (size_t i = 0; i < n; i++) {
@@ -418,9 +417,8 @@ int admin_cmd_report_duplicate(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *of = NULL;
 	bool split = false;
-	const struct admin_opt opts[] = {{"of", &of, NULL},
-					 {"split", NULL, &split},
-					 {NULL, NULL, NULL}};
+	const struct admin_opt opts[] = {
+	    {"of", &of, NULL}, {"split", NULL, &split}, {NULL, NULL, NULL}};
 	char *pos[1];
 	int npos = 0, rc;
 
@@ -436,7 +434,8 @@ int admin_cmd_report_duplicate(struct admin_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = admin_open(ctx, ADMIN_WRITE)) != ADMIN_EXIT_OK)
 		return rc;
-	enum sayso_err e = sayso_issue_duplicate(ctx->st, pos[0], of, ctx->actor);
+	enum sayso_err e =
+	    sayso_issue_duplicate(ctx->st, pos[0], of, ctx->actor);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "report duplicate", e);
 	if (of)

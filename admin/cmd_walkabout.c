@@ -102,9 +102,9 @@ int admin_cmd_walkabout_start(struct admin_ctx *ctx, int argc, char **argv)
 		free(list);
 		return rc;
 	}
-	enum sayso_err e = sayso_walkabout_start(
-	    ctx->st, pos[0], date, by, (const char *const *)items, n,
-	    ctx->actor);
+	enum sayso_err e =
+	    sayso_walkabout_start(ctx->st, pos[0], date, by,
+				  (const char *const *)items, n, ctx->actor);
 	free(list);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "walkabout start", e);
@@ -155,7 +155,7 @@ static void print_walkabouts(struct admin_ctx *ctx,
 		admin_json_print(ctx, a);
 		return;
 	}
-	static const char *const h[] = {"code",	  "date",   "by",
+	static const char *const h[] = {"code",	   "date",   "by",
 					"streets", "issues", "checks"};
 	struct admin_table *t = admin_table_new(6, h, "llllrr");
 	for (size_t i = 0; t && i < n; i++) {
@@ -163,8 +163,8 @@ static void print_walkabouts(struct admin_ctx *ctx,
 		streets_text(&w[i], streets, sizeof streets);
 		snprintf(a, sizeof a, "%lld", (long long)w[i].issues);
 		snprintf(b, sizeof b, "%lld", (long long)w[i].checks);
-		const char *c[6] = {w[i].code,	   w[i].held_on, w[i].walkers,
-				    streets,	   a,		 b};
+		const char *c[6] = {
+		    w[i].code, w[i].held_on, w[i].walkers, streets, a, b};
 		admin_table_add(t, c);
 	}
 	if (t)
@@ -182,8 +182,8 @@ int admin_cmd_walkabout_list(struct admin_ctx *ctx, int argc, char **argv)
 	size_t n = 0;
 	int npos = 0, rc;
 
-	rc = admin_args_fmt(ctx, "walkabout list", argc, argv, opts, NULL, 0,
-			    0, &npos, &fmt);
+	rc = admin_args_fmt(ctx, "walkabout list", argc, argv, opts, NULL, 0, 0,
+			    &npos, &fmt);
 	if (rc != 0)
 		return rc;
 	if ((rc = admin_open(ctx, ADMIN_READ)) != ADMIN_EXIT_OK)
@@ -229,10 +229,10 @@ static json_t *issue_json(const struct sayso_walk_issue *is)
 	json_object_set_new(o, "duplicate_confirmed",
 			    json_boolean(is->dup_confirmed));
 	json_object_set_new(o, "checks", json_integer(is->checks));
-	json_object_set_new(
-	    o, "last_observed",
-	    is->has_last ? json_string(sayso_observed_name(is->last))
-			 : json_null());
+	json_object_set_new(o, "last_observed",
+			    is->has_last
+				? json_string(sayso_observed_name(is->last))
+				: json_null());
 	json_object_set_new(o, "last_observed_at",
 			    is->has_last ? json_string(is->last_at)
 					 : json_null());
@@ -252,10 +252,10 @@ void admin_walk_issues_print(struct admin_ctx *ctx,
 		admin_json_print(ctx, a);
 		return;
 	}
-	static const char *const h[] = {
-	    "ref",	"walkabout", "street",	 "category", "grade",
-	    "partner", "seen_at",   "checks",	 "state",    "duplicate_of",
-	    "note"};
+	static const char *const h[] = {"ref",		"walkabout", "street",
+					"category",	"grade",     "partner",
+					"seen_at",	"checks",    "state",
+					"duplicate_of", "note"};
 	struct admin_table *t = admin_table_new(11, h, "lllllllrlll");
 	for (size_t i = 0; t && i < n; i++) {
 		char checks[24], note[64];
@@ -505,9 +505,12 @@ int admin_cmd_walkabout_issues(struct admin_ctx *ctx, int argc, char **argv)
 		   *partner = NULL, *format = NULL;
 	bool open = false;
 	const struct admin_opt opts[] = {
-	    {"walkabout", &walk, NULL},	 {"street", &street, NULL},
-	    {"category", &category, NULL}, {"partner", &partner, NULL},
-	    {"open", NULL, &open},	 {"format", &format, NULL},
+	    {"walkabout", &walk, NULL},
+	    {"street", &street, NULL},
+	    {"category", &category, NULL},
+	    {"partner", &partner, NULL},
+	    {"open", NULL, &open},
+	    {"format", &format, NULL},
 	    {NULL, NULL, NULL},
 	};
 	enum admin_format fmt;
@@ -551,8 +554,7 @@ static json_t *counts_json(const struct sayso_walk_counts *c)
 	json_object_set_new(o, "resolved", json_integer(c->resolved));
 	json_object_set_new(o, "rate", json_real(round_to(c->rate, 1e6)));
 	json_object_set_new(o, "ci_low", json_real(round_to(c->ci_low, 1e6)));
-	json_object_set_new(o, "ci_high",
-			    json_real(round_to(c->ci_high, 1e6)));
+	json_object_set_new(o, "ci_high", json_real(round_to(c->ci_high, 1e6)));
 	json_object_set_new(o, "duplicates", json_integer(c->duplicates));
 	json_object_set_new(o, "not_ours", json_integer(c->not_ours));
 	json_object_set_new(o, "uninspected", json_integer(c->uninspected));
@@ -569,10 +571,9 @@ static json_t *groups_json(const struct sayso_walk_counts *c, size_t n,
 {
 	json_t *o = json_object();
 	for (size_t i = 0; i < n; i++)
-		json_object_set_new(o,
-				    partner && !c[i].key[0] ? "(none)"
-							    : c[i].key,
-				    counts_json(&c[i]));
+		json_object_set_new(
+		    o, partner && !c[i].key[0] ? "(none)" : c[i].key,
+		    counts_json(&c[i]));
 	return o;
 }
 
@@ -591,8 +592,7 @@ void *admin_walk_rate_json(const struct sayso_walk_rate *r)
 	return o;
 }
 
-static void counts_cells(const struct sayso_walk_counts *c,
-			 char cells[][24])
+static void counts_cells(const struct sayso_walk_counts *c, char cells[][24])
 {
 	snprintf(cells[0], 24, "%lld", (long long)c->logged);
 	snprintf(cells[1], 24, "%lld", (long long)c->inspected);
@@ -617,9 +617,8 @@ static void counts_cells(const struct sayso_walk_counts *c,
 }
 
 static const char *const walk_heads[] = {
-    "logged",	  "inspected", "resolved",    "rate",
-    "ci_low",	  "ci_high",   "duplicates",  "not_ours",
-    "uninspected", "due",       "median_days"};
+    "logged",	  "inspected", "resolved",    "rate", "ci_low",	    "ci_high",
+    "duplicates", "not_ours",  "uninspected", "due",  "median_days"};
 
 static void walk_csv(struct admin_ctx *ctx, const struct sayso_walk_rate *r)
 {
@@ -679,8 +678,8 @@ static void walk_table(struct admin_ctx *ctx, const struct sayso_walk_rate *r)
 		fprintf(ctx->out,
 			"Observed resolved: %s (%lld of %lld re-inspected "
 			"issues; 95%% interval %s to %s)\n",
-			rate, (long long)a->resolved,
-			(long long)a->inspected, lo, hi);
+			rate, (long long)a->resolved, (long long)a->inspected,
+			lo, hi);
 	else
 		fputs("Observed resolved: - (no issue re-inspected yet)\n",
 		      ctx->out);
@@ -734,8 +733,8 @@ static void html_walk_groups(FILE *f, const char *caption, const char *head,
 			     const struct sayso_walk_counts *c, size_t n)
 {
 	static const char *const h[] = {
-	    "", "Logged", "Re-inspected", "Observed resolved", "Rate",
-	    "95% interval", "Never re-inspected", "Median days"};
+	    "",	    "Logged",	    "Re-inspected",	  "Observed resolved",
+	    "Rate", "95% interval", "Never re-inspected", "Median days"};
 	const char *heads[8];
 	memcpy(heads, h, sizeof h);
 	heads[0] = head;
@@ -744,8 +743,7 @@ static void html_walk_groups(FILE *f, const char *caption, const char *head,
 		char cells[11][24], ci[64];
 		counts_cells(&c[i], cells);
 		if (c[i].inspected > 0)
-			snprintf(ci, sizeof ci, "%s to %s", cells[4],
-				 cells[5]);
+			snprintf(ci, sizeof ci, "%s to %s", cells[4], cells[5]);
 		else
 			snprintf(ci, sizeof ci, "-");
 		const char *row[8] = {c[i].key[0] ? c[i].key : "(none)",

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "html.h"
 #include "sayso/partner.h"
 #include "sayso/stats.h"
@@ -144,6 +145,15 @@ int admin_cmd_partner_route(struct admin_ctx *ctx, int argc, char **argv)
 		admin_usage(ctx, "partner route", ctx->err);
 		return ADMIN_EXIT_USAGE;
 	}
+	const struct sayso_list *cats = &ctx->cfg.site.categories;
+	bool known = strcmp(category, SAYSO_ROUTE_ANY) == 0 || cats->n == 0;
+	for (size_t i = 0; !known && i < cats->n; i++)
+		known = strcasecmp(cats->items[i], category) == 0;
+	if (!known) /* a rule for a category nobody can pick never matches */
+		fprintf(ctx->err,
+			"sayso-admin partner route: note: '%s' is not one of "
+			"[site] categories\n",
+			category);
 	if ((rc = admin_open(ctx, ADMIN_WRITE)) != ADMIN_EXIT_OK)
 		return rc;
 	enum sayso_err e =
@@ -250,7 +260,10 @@ static void pissues_html(FILE *f, const struct sayso_partner *pt,
 	html_table_begin(f, title, 8, h, "llllllll");
 	for (size_t i = 0; i < n; i++) {
 		const char *c[8];
+		char when[96];
 		pissue_cells(&p[i], c);
+		html_when(c[5], when, sizeof when);
+		c[5] = when;
 		html_table_row(f, 8, c, "llllllll");
 	}
 	html_table_end(f);

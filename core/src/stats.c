@@ -14,9 +14,9 @@
 #include "internal.h"
 #include "sayso/categories.h"
 #include "sayso/buf.h"
+#include "sayso/partner.h"
 #include "sayso/stats.h"
 #include "sayso/tally.h"
-#include "sayso/partner.h"
 
 /* Period bounds as ISO text for comparison with the stored cast_at text;
  * "" for an open end. */

@@ -8,6 +8,7 @@
  *   partner issues CODE [--open] [--format F] [--out DIR]
  *   report assign REF (--partner CODE | --not-ours) [--note T]
  *   report duplicate REF (--of REF2 | --split)
+ *   reports duplicates [--all] [--format F]
  *
  * `partner issues` is each organisation's own list: the residents' reports
  * and the walkabout issues it is responsible for, with --out DIR writing
@@ -456,4 +457,74 @@ int admin_cmd_report_duplicate(struct admin_ctx *ctx, int argc, char **argv)
 	else
 		fprintf(ctx->out, "%s: its own issue\n", pos[0]);
 	return ADMIN_EXIT_OK;
+}
+
+int admin_cmd_reports_duplicates(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *format = NULL;
+	bool all = false;
+	const struct admin_opt opts[] = {
+	    {"format", &format, NULL}, {"all", NULL, &all}, {NULL, NULL, NULL}};
+	static const char *const h[] = {"kind",	  "ref",      "duplicate_of",
+					"state",  "category", "street",
+					"seen_at"};
+	struct sayso_dup_link *d = NULL;
+	enum admin_format fmt;
+	size_t n = 0;
+	int npos = 0, rc;
+
+	rc = admin_args_fmt(ctx, "reports duplicates", argc, argv, opts, NULL,
+			    0, 0, &npos, &fmt);
+	if (rc != 0)
+		return rc;
+	if ((rc = admin_open(ctx, ADMIN_READ)) != ADMIN_EXIT_OK)
+		return rc;
+	enum sayso_err e = sayso_issue_duplicates(ctx->st, all, &d, &n);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, "reports duplicates", e);
+	if (fmt == ADMIN_FMT_JSON) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++) {
+			json_t *o = json_object();
+			json_object_set_new(
+			    o, "kind",
+			    json_string(d[i].walk ? "walkabout" : "report"));
+			json_object_set_new(o, "ref", json_string(d[i].ref));
+			json_object_set_new(o, "duplicate_of",
+					    json_string(d[i].of));
+			json_object_set_new(o, "confirmed",
+					    json_boolean(d[i].confirmed));
+			json_object_set_new(o, "category",
+					    json_string(d[i].category));
+			json_object_set_new(o, "street",
+					    json_string(d[i].street));
+			json_object_set_new(o, "seen_at", json_string(d[i].at));
+			json_array_append_new(a, o);
+		}
+		rc = admin_json_print(ctx, a);
+	} else {
+		struct admin_table *t = admin_table_new(7, h, "lllllll");
+		for (size_t i = 0; t && i < n; i++) {
+			const char *c[7] = {d[i].walk ? "walkabout" : "report",
+					    d[i].ref,
+					    d[i].of,
+					    d[i].confirmed ? "confirmed"
+							   : "likely",
+					    d[i].category,
+					    d[i].street,
+					    d[i].at};
+			admin_table_add(t, c);
+		}
+		if (t)
+			admin_table_print(t, ctx->out, fmt);
+		admin_table_free(t);
+		if (fmt == ADMIN_FMT_TABLE)
+			fprintf(ctx->out,
+				"%zu link%s (confirm: report duplicate REF "
+				"--of REF2; split: report duplicate REF "
+				"--split)\n",
+				n, n == 1 ? "" : "s");
+	}
+	free(d);
+	return rc;
 }

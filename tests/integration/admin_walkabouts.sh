@@ -141,7 +141,15 @@ jq_is "$T/issues.json" "(.[] | select(.ref == \"$f2\") | .duplicate_of == \"\")"
 	"f2 (28 days after j5) is not linked"
 jq_is "$T/issues.json" "(.[] | select(.ref == \"$j1\") | .seen_by == \"Ann Lee,Raj Patel\" and .grade == \"D\")" \
 	"j1 keeps who logged it and its grade"
+sa reports duplicates --format json >"$T/dups.json" || fail "reports duplicates"
+jq_is "$T/dups.json" "[.[] | [.kind, .ref, .duplicate_of, .confirmed]] == [[\"walkabout\", \"$j7\", \"$j3\", false]]" \
+	"the one likely duplicate awaiting a decision"
 ok "confirm duplicate" report duplicate "$j7" --of "$j3"
+sa reports duplicates --format json >"$T/dups.json" || fail "reports duplicates"
+jq_is "$T/dups.json" 'length == 0' "no likely duplicate left"
+sa reports duplicates --all --format csv >"$T/dups.csv" || fail "reports duplicates --all"
+grep -q "^walkabout,$j7,$j3,confirmed,fly-tipping,Keats Street," "$T/dups.csv" ||
+	fail "confirmed link not listed: $(cat "$T/dups.csv")"
 rc_is 2 "duplicate without --of or --split" report duplicate "$j7"
 rc_is 1 "duplicate of itself" report duplicate "$j3" --of "$j3"
 ok "not ours" report assign "$j8" --not-ours --note "Network Rail land"

@@ -201,6 +201,7 @@ int admin_cmd_partner_issues(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_report_assign(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_report_duplicate(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_reports_duplicates(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_report_history(struct admin_ctx *ctx, int argc, char **argv);
 
 /* Loads round code for a command; prints "no round 'X'" and returns
  * ADMIN_EXIT_ERROR when there is none. */

@@ -9,6 +9,7 @@
  *   report assign REF (--partner CODE | --not-ours) [--note T]
  *   report duplicate REF (--of REF2 | --split)
  *   reports duplicates [--all] [--format F]
+ *   report history REF [--format F]
  *
  * `partner issues` is each organisation's own list: the residents' reports
  * and the walkabout issues it is responsible for, with --out DIR writing
@@ -526,5 +527,58 @@ int admin_cmd_reports_duplicates(struct admin_ctx *ctx, int argc, char **argv)
 				n, n == 1 ? "" : "s");
 	}
 	free(d);
+	return rc;
+}
+
+int admin_cmd_report_history(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *format = NULL;
+	const struct admin_opt opts[] = {{"format", &format, NULL},
+					 {NULL, NULL, NULL}};
+	static const char *const h[] = {"at", "partner", "note", "by"};
+	struct sayso_partner_change *c = NULL;
+	enum admin_format fmt;
+	char *pos[1];
+	size_t n = 0;
+	int npos = 0, rc;
+
+	rc = admin_args_fmt(ctx, "report history", argc, argv, opts, pos, 1, 1,
+			    &npos, &fmt);
+	if (rc != 0)
+		return rc;
+	if ((rc = admin_open(ctx, ADMIN_READ)) != ADMIN_EXIT_OK)
+		return rc;
+	enum sayso_err e = sayso_issue_partner_history(ctx->st, pos[0], &c, &n);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, "report history", e);
+	if (fmt == ADMIN_FMT_JSON) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++) {
+			json_t *o = json_object();
+			json_object_set_new(o, "at", json_string(c[i].at));
+			json_object_set_new(o, "partner",
+					    json_string(c[i].partner));
+			json_object_set_new(o, "not_ours",
+					    json_boolean(c[i].not_ours));
+			json_object_set_new(o, "note", json_string(c[i].note));
+			json_object_set_new(o, "by", json_string(c[i].actor));
+			json_array_append_new(a, o);
+		}
+		rc = admin_json_print(ctx, a);
+	} else {
+		struct admin_table *t = admin_table_new(4, h, "llll");
+		for (size_t i = 0; t && i < n; i++) {
+			const char *who = c[i].not_ours	    ? "(not ours)"
+					  : c[i].partner[0] ? c[i].partner
+							    : "(none)";
+			const char *cells[4] = {c[i].at, who, c[i].note,
+						c[i].actor};
+			admin_table_add(t, cells);
+		}
+		if (t)
+			admin_table_print(t, ctx->out, fmt);
+		admin_table_free(t);
+	}
+	free(c);
 	return rc;
 }

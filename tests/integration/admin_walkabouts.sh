@@ -154,6 +154,10 @@ rc_is 2 "duplicate without --of or --split" report duplicate "$j7"
 rc_is 1 "duplicate of itself" report duplicate "$j3" --of "$j3"
 ok "not ours" report assign "$j8" --not-ours --note "Network Rail land"
 rc_is 1 "assign an unknown issue" report assign WA-ZZZZZ --partner poets
+sa report history "$j8" --format json >"$T/hist.json" || fail "report history"
+jq_is "$T/hist.json" '[.[] | [.partner, .not_ours, .by]] == [["council", false, "routing"], ["", true, "admin:tester"]] and .[1].note == "Network Rail land"' \
+	"j8's partner history: routed to council, then not ours"
+rc_is 1 "history of an unknown issue" report history WA-ZZZZZ
 rc_is 2 "assign with both" report assign "$j8" --partner poets --not-ours
 
 # FEB re-inspections, and what MAR is to re-check before it starts.

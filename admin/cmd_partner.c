@@ -239,8 +239,35 @@ static json_t *pissues_json(const char *code, const struct pissue *p, size_t n)
 	return o;
 }
 
+/* This partner's walkabout rate, in the words of the summary. */
+static void pissues_rate(FILE *f, const struct sayso_walk_counts *c)
+{
+	char rate[24], lo[24], hi[24];
+
+	if (c == NULL || c->inspected == 0) {
+		fputs("<p>None of this organisation's walkabout issues has "
+		      "been re-inspected yet.</p>\n",
+		      f);
+		return;
+	}
+	html_pct(c->rate, rate, sizeof rate);
+	html_pct(c->ci_low, lo, sizeof lo);
+	html_pct(c->ci_high, hi, sizeof hi);
+	fprintf(f,
+		"<p>Walkabout issues observed resolved: <strong>%s</strong> "
+		"(%lld of %lld re-inspected; 95%% interval %s to %s). %lld "
+		"never re-inspected, %lld confirmed duplicates and %lld not "
+		"the partnership's are left out.</p>\n<p class=\"muted\">",
+		rate, (long long)c->resolved, (long long)c->inspected, lo, hi,
+		(long long)c->uninspected, (long long)c->duplicates,
+		(long long)c->not_ours);
+	html_esc(f, "Definition: " ADMIN_WALK_RATE_DEFINITION ".");
+	fputs("</p>\n", f);
+}
+
 static void pissues_html(FILE *f, const struct sayso_partner *pt,
-			 const struct pissue *p, size_t n, const char *now)
+			 const struct pissue *p, size_t n,
+			 const struct sayso_walk_counts *wc, const char *now)
 {
 	char title[SAYSO_PARTNER_NAME_MAX + 32];
 	size_t open = 0;
@@ -256,6 +283,7 @@ static void pissues_html(FILE *f, const struct sayso_partner *pt,
 		"as recorded) and issues logged on walkabouts (as last "
 		"observed).</p>\n",
 		n, n == 1 ? "" : "s", open);
+	pissues_rate(f, wc);
 	static const char *const h[] = {"Kind",	  "Ref",	 "Category",
 					"Street", "Status",	 "Seen",
 					"Note",	  "Duplicate of"};
@@ -274,7 +302,8 @@ static void pissues_html(FILE *f, const struct sayso_partner *pt,
 
 /* Writes DIR/index.html, issues.csv and issues.json, swapped in whole. */
 static int pissues_write(struct admin_ctx *ctx, const struct sayso_partner *pt,
-			 const struct pissue *p, size_t n, const char *dir)
+			 const struct pissue *p, size_t n,
+			 const struct sayso_walk_counts *wc, const char *dir)
 {
 	struct admin_outdir od;
 	char now[SAYSO_TIME_LEN + 1];
@@ -286,7 +315,7 @@ static int pissues_write(struct admin_ctx *ctx, const struct sayso_partner *pt,
 	sayso_time_format(sayso_time_now_ms(), now, sizeof now);
 	if ((f = admin_outdir_open(ctx, &od, "index.html")) == NULL)
 		return admin_outdir_finish(ctx, &od, false);
-	pissues_html(f, pt, p, n, now);
+	pissues_html(f, pt, p, n, wc, now);
 	if ((rc = admin_outdir_close(ctx, &od, f, "index.html")) != 0)
 		return admin_outdir_finish(ctx, &od, false);
 	if ((f = admin_outdir_open(ctx, &od, "issues.csv")) == NULL)
@@ -385,9 +414,19 @@ int admin_cmd_partner_issues(struct admin_ctx *ctx, int argc, char **argv)
 		pissue_from_walk(&ws[i], &p[n]);
 		n += !open || p[n].open;
 	}
-	if (out != NULL)
-		rc = pissues_write(ctx, &pt, p, n, out);
-	else
+	if (out != NULL) {
+		struct sayso_walk_rate r;
+		const struct sayso_walk_counts *wc = NULL;
+		if ((e = sayso_walk_rate(ctx->st, NULL, &r)) != SAYSO_OK) {
+			rc = admin_fail_store(ctx, "partner issues", e);
+			goto out;
+		}
+		for (size_t i = 0; i < r.npartners; i++)
+			if (strcmp(r.partners[i].key, pt.code) == 0)
+				wc = &r.partners[i];
+		rc = pissues_write(ctx, &pt, p, n, wc, out);
+		sayso_walk_rate_cleanup(&r);
+	} else
 		pissues_print(ctx, pt.code, p, n, fmt);
 out:
 	free(p);

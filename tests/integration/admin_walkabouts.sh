@@ -240,6 +240,8 @@ for f in index.html issues.csv issues.json; do
 	[ -s "$T/riverside/$f" ] || fail "partner issues --out wrote no $f"
 done
 grep -q "Riverside Housing" "$T/riverside/index.html" || fail "partner page has no name"
+grep -q "observed resolved: <strong>100%</strong> (1 of 1 re-inspected; 95% interval 20.7% to 100%). 0 never re-inspected, 1 confirmed duplicates" \
+	"$T/riverside/index.html" || fail "partner page has no walkabout rate"
 rc_is 1 "unknown partner's list" partner issues nobody
 sa reports list --partner poets --format json >"$T/rl.json" || fail "reports list --partner"
 jq_is "$T/rl.json" 'length == 0' "no residents' reports for poets"

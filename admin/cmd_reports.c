@@ -357,6 +357,13 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	/* Walkabout issues have their own lifecycle and figure. */
+	if (walk != NULL && (since != NULL || until != NULL)) {
+		fprintf(ctx->err, "sayso-admin reports summary: --walkabout "
+				  "CODE takes that walkabout's issues; "
+				  "--since/--until choose walkabouts by day: "
+				  "give one or the other\n");
+		return ADMIN_EXIT_USAGE;
+	}
 	if (walkabouts || walk != NULL)
 		return admin_walk_summary(ctx, walk, lo, hi, fmt);
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)

@@ -217,6 +217,7 @@ jq_is "$T/jan.json" "$(near .ci_low 0.375535) and $(near .ci_high 0.963776)" "JA
 sa reports summary --walkabouts --since 2025-02-01 --format json >"$T/since.json" || fail "--since"
 jq_is "$T/since.json" '.walkabouts == 2 and .logged == 4 and .inspected == 1 and .resolved == 1 and .median_days_to_resolved == 28' "since February"
 rc_is 1 "unknown walkabout in summary" reports summary --walkabout W-APR
+rc_is 2 "--walkabout with --since" reports summary --walkabout W-JAN --since 2025-01-01
 
 # The table says the figure with its count, interval and what was left out;
 # the CSV holds the same numbers.

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "sayso/buf.h"
 #include "sayso/file.h"
 #include "sayso/round.h"
 #include "sayso/utf8.h"
@@ -74,14 +76,10 @@ struct admin_table *admin_table_new(size_t ncols, const char *const *headers,
 
 bool admin_table_add(struct admin_table *t, const char *const *cells)
 {
-	if (t->nrows == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 16;
-		char **n = realloc(t->cells, ncap * t->ncols * sizeof *n);
-		if (!n)
-			return false;
-		t->cells = n;
-		t->cap = ncap;
-	}
+	/* One element of the growth rule is a whole row of ncols cells. */
+	if (sayso_array_grow(&t->cells, &t->cap, t->nrows + 1,
+			     t->ncols * sizeof *t->cells, SIZE_MAX) != SAYSO_OK)
+		return false;
 	char **row = t->cells + t->nrows * t->ncols;
 	for (size_t i = 0; i < t->ncols; i++) {
 		row[i] = dupstr(cells[i]);

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sayso/buf.h"
 #include "sayso/log.h"
 #include "sayso/utf8.h"
 
@@ -100,16 +101,9 @@ static int parse_xy(const char *s, int *x, int *y)
 
 static int add_step(struct kiosk_script *sc, const struct step *st)
 {
-	if (sc->n >= SCRIPT_MAX_STEPS)
+	if (sayso_array_grow(&sc->steps, &sc->cap, sc->n + 1, sizeof *sc->steps,
+			     SCRIPT_MAX_STEPS) != SAYSO_OK)
 		return -1;
-	if (sc->n == sc->cap) {
-		size_t cap = sc->cap ? sc->cap * 2 : 64;
-		struct step *n = realloc(sc->steps, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		sc->steps = n;
-		sc->cap = cap;
-	}
 	sc->steps[sc->n++] = *st;
 	return 0;
 }

@@ -192,19 +192,14 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
 	struct smsgw_xfer *x = ud;
 	size_t n = size * nmemb;
-	size_t room = SMSGW_RESP_MAX - x->resplen;
+	size_t room = SMSGW_RESP_MAX - x->resp.len;
 	size_t take = n < room ? n : room;
 	if (take < n)
 		x->resp_truncated = true;
-	if (take) {
-		char *p = realloc(x->resp, x->resplen + take + 1);
-		if (!p)
-			return 0; /* curl reports a write error */
-		x->resp = p;
-		memcpy(x->resp + x->resplen, ptr, take);
-		x->resplen += take;
-		x->resp[x->resplen] = '\0';
-	}
+	/* Within the maximum, so the only failure is memory: curl then
+	 * reports a write error. */
+	if (take && sayso_buf_addn(&x->resp, ptr, take) != SAYSO_OK)
+		return 0;
 	return n;
 }
 
@@ -214,6 +209,7 @@ struct smsgw_xfer *smsgw_xfer_new(struct smsgw *gw)
 	struct smsgw_xfer *x = calloc(1, sizeof *x);
 	if (!x)
 		return NULL;
+	sayso_buf_init(&x->resp, SMSGW_RESP_MAX);
 	x->easy = curl_easy_init();
 	if (!x->easy) {
 		free(x);
@@ -239,7 +235,7 @@ void smsgw_xfer_free(struct smsgw_xfer *x)
 	if (x->easy)
 		curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->headers);
-	free(x->resp);
+	sayso_buf_cleanup(&x->resp);
 	free(x);
 }
 

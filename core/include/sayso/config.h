@@ -22,6 +22,7 @@
 struct sayso_list {
 	char **items; /* each malloc'd */
 	size_t n;
+	size_t cap; /* slots allocated in items */
 };
 
 enum sayso_verify { SAYSO_VERIFY_NONE, SAYSO_VERIFY_SMS, SAYSO_VERIFY_CODE };

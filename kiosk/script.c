@@ -218,6 +218,7 @@ struct kiosk_script *kiosk_script_load(const char *path)
 	char line[SCRIPT_LINE_MAX + 2];
 	FILE *f;
 	int lineno = 0;
+	bool ok = true;
 
 	if (!sc)
 		return NULL;
@@ -234,20 +235,23 @@ struct kiosk_script *kiosk_script_load(const char *path)
 		if (!strchr(line, '\n') && !feof(f)) {
 			fprintf(stderr, "sayso-kiosk: %s:%d: line too long\n",
 				path, lineno);
-			goto fail;
+			ok = false;
+			goto out;
 		}
 		if (parse_line(sc, line, lineno, &why)) {
 			fprintf(stderr, "sayso-kiosk: %s:%d: %s\n", path,
 				lineno, why);
-			goto fail;
+			ok = false;
+			goto out;
 		}
 	}
+out:
 	fclose(f);
+	if (!ok) {
+		kiosk_script_free(sc);
+		sc = NULL;
+	}
 	return sc;
-fail:
-	fclose(f);
-	kiosk_script_free(sc);
-	return NULL;
 }
 
 void kiosk_script_free(struct kiosk_script *sc)

@@ -1054,17 +1054,17 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	enum sayso_err e = sayso_store_open(
 	    cfg->site.database, SAYSO_STORE_CREATE, &gw->st, err, errsz);
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	sayso_store_set_busy_handler(gw->st, on_busy, gw);
 	e = sayso_store_set_device(gw->st, "smsgw", "smsgw");
 	if (e != SAYSO_OK) {
 		snprintf(err, errsz, "%s", sayso_store_errmsg(gw->st));
-		goto fail;
+		goto out;
 	}
 	if (pipe(gw->sigpipe) != 0) {
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
 		e = SAYSO_ERR_IO;
-		goto fail;
+		goto out;
 	}
 	for (int i = 0; i < 2; i++) {
 		fcntl(gw->sigpipe[i], F_SETFL,
@@ -1075,7 +1075,7 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	if (!gw->multi) {
 		snprintf(err, errsz, "curl_multi_init failed");
 		e = SAYSO_ERR_NOMEM;
-		goto fail;
+		goto out;
 	}
 	curl_multi_setopt(gw->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
 			  (long)SMSGW_INFLIGHT_MAX);
@@ -1084,16 +1084,16 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	if (e != SAYSO_OK) {
 		snprintf(err, errsz, "%s provider: %s", gw->prov->name,
 			 sayso_strerror(e));
-		goto fail;
+		goto out;
 	}
 	if (listen_http && gw->prov->http_path) {
 		e = smsgw_http_start(gw, err, errsz);
 		if (e != SAYSO_OK)
-			goto fail;
+			goto out;
 	}
 	*out = gw;
-	return SAYSO_OK;
-fail:
+	gw = NULL; /* the caller's now */
+out:
 	smsgw_free(gw);
 	return e;
 }

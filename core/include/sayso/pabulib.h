@@ -14,12 +14,23 @@
  * and kept as minor units (x100).
  *
  * Errors name the line and the field: "poland_x.pb:1234: field vote: unknown
- * project L999". The parser keeps a whole file in memory as an election
- * (tally.h) plus the META pairs and voter ids; nothing is printed.
+ * project L999".
+ *
+ * A file must agree with itself (so that a file cut short or damaged is
+ * refused, not imported as a different election): when META gives
+ * num_votes or num_projects they must equal the rows read; the budget must
+ * be above 0 and at least the cost of the projects marked selected (1);
+ * every `votes` cell must equal the number of votes naming the project and
+ * every `score` cell the sum of its points (empty cells are not checked).
+ * A mismatch is SAYSO_ERR_PARSE with both numbers: "wieliczka.pb: META
+ * num_votes says 6586 but VOTES has 4295 rows (is the file cut short?)". The
+ * parser keeps a whole file in memory as an election (tally.h) plus the META
+ * pairs and voter ids; nothing is printed.
  */
 #ifndef SAYSO_PABULIB_H
 #define SAYSO_PABULIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,6 +68,12 @@ struct sayso_pb {
 	int min_length;	       /* META min_length or 0 */
 	int max_points;	       /* META max_points or 0 */
 	int max_sum_points;    /* META max_sum_points or 0 */
+	int64_t *votes_given;  /* per project: PROJECTS `votes` column, -1
+				  when the column is absent or the cell empty */
+	int64_t *score_given;  /* per project: PROJECTS `score`, same */
+	bool has_votes_col;    /* PROJECTS has a `votes` column */
+	bool has_score_col;    /* PROJECTS has a `score` column */
+	bool has_selected_col; /* PROJECTS has a `selected` column */
 };
 
 /*

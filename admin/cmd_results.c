@@ -536,6 +536,15 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 		rc = ADMIN_EXIT_ERROR;
 		goto done;
 	}
+	if (rulename == NULL) {
+		/* No --rule: the round's own (MES for an imported MES
+		 * election); a missing round is reported by the load. */
+		struct sayso_round r;
+
+		if (sayso_round_get(ctx->st, pos[0], &r) == SAYSO_OK &&
+		    sayso_round_rule(ctx->st, r.id, &rule) != SAYSO_OK)
+			rule = SAYSO_RULE_GREEDY;
+	}
 	rc = admin_results_load(ctx, pos[0], rule, &res);
 	if (rc != 0)
 		goto done;

@@ -222,7 +222,7 @@ static void tally_text(struct admin_ctx *ctx, const struct sayso_round *r,
 
 int admin_cmd_tally(struct admin_ctx *ctx, int argc, char **argv)
 {
-	const char *cmd = "tally", *rule_s = "greedy", *format = NULL;
+	const char *cmd = "tally", *rule_s = NULL, *format = NULL;
 	const struct admin_opt opts[] = {{"rule", &rule_s, NULL},
 					 {"format", &format, NULL},
 					 {NULL, NULL, NULL}};
@@ -239,13 +239,20 @@ int admin_cmd_tally(struct admin_ctx *ctx, int argc, char **argv)
 	struct sayso_round r;
 	if ((rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)))
 		return rc;
+	enum sayso_err err;
+	/* No --rule: the round's own (MES for an imported MES election). */
+	if (!rule_s &&
+	    (err = sayso_round_rule(ctx->st, r.id, &rule)) != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, err);
+	if (!rule_s)
+		rule_s = sayso_rule_name(rule);
 	struct sayso_election *e = NULL;
 	admin_progress(ctx, "counting", -1, 0);
 	struct sayso_tally t;
 	memset(&t, 0, sizeof t);
 	char errbuf[SAYSO_ERRMSG_MAX] = "";
-	enum sayso_err err = sayso_tally_round(ctx->st, r.id, rule, &e, &t,
-					       errbuf, sizeof errbuf);
+	err = sayso_tally_round(ctx->st, r.id, rule, &e, &t, errbuf,
+				sizeof errbuf);
 	if (err != SAYSO_OK) {
 		admin_progress_end(ctx);
 		rc = admin_fail(ctx, "%s %s --rule %s: %s", cmd, r.code, rule_s,

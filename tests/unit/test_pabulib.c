@@ -582,7 +582,10 @@ static void test_round_trip_hand(void **state)
 	/* META text goes through pb_meta (SQLite JSON1) unchanged. */
 	assert_non_null(strstr(
 	    text, "note;\"back\\slash \xc5\xbc \\u0041 {\"\"q\"\"}\"\n"));
-	assert_non_null(strstr(text, "x;10;1;\"X; the one\";1\n"));
+	/* ordinal: votes, then score (the sum of points) */
+	assert_non_null(strstr(text, "x;10;1;2;\"X; the one\";1\n"));
+	assert_non_null(
+	    strstr(text, "project_id;cost;votes;score;name;selected\n"));
 	assert_non_null(strstr(text, "A;z,x,y;3,2,1\n"));
 	assert_non_null(strstr(text, "C;;\n"));
 	assert_non_null(

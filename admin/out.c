@@ -168,7 +168,7 @@ void admin_table_free(struct admin_table *t)
 
 void admin_csv_field(FILE *out, const char *s)
 {
-	sayso_delim_field(out, s, ',');
+	sayso_delim_write(out, s, ',', SAYSO_DELIM_FORMULA_GUARD);
 }
 
 void admin_csv_row(FILE *out, const char *const *cells, size_t n)

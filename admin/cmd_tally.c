@@ -51,15 +51,16 @@ static json_t *tally_json(const struct sayso_round *r,
 {
 	const char *cur = r->currency;
 	json_t *o = json_object();
-	json_object_set_new(o, "round", json_string(r->code));
-	json_object_set_new(o, "title", json_string(r->title));
+	json_object_set_new(o, "round", admin_json_str(r->code));
+	json_object_set_new(o, "title", admin_json_str(r->title));
 	json_object_set_new(o, "state",
-			    json_string(sayso_round_state_name(r->state)));
+			    admin_json_str(sayso_round_state_name(r->state)));
 	json_object_set_new(o, "provisional", json_boolean(provisional));
-	json_object_set_new(o, "rule", json_string(sayso_rule_name(t->rule)));
+	json_object_set_new(o, "rule",
+			    admin_json_str(sayso_rule_name(t->rule)));
 	json_object_set_new(o, "ballot",
-			    json_string(sayso_ballot_kind_name(r->kind)));
-	json_object_set_new(o, "currency", json_string(cur));
+			    admin_json_str(sayso_ballot_kind_name(r->kind)));
+	json_object_set_new(o, "currency", admin_json_str(cur));
 	json_object_set_new(o, "budget", admin_json_money(t->budget, cur));
 	json_object_set_new(o, "spent", admin_json_money(t->spent, cur));
 	json_object_set_new(o, "left", admin_json_money(t->left, cur));
@@ -69,11 +70,11 @@ static json_t *tally_json(const struct sayso_round *r,
 		const struct sayso_eproject *p = &e->projects[i];
 		const struct sayso_tally_project *tp = &t->projects[i];
 		if (tp->selected)
-			json_array_append_new(sel, json_string(p->id));
+			json_array_append_new(sel, admin_json_str(p->id));
 		json_t *jp = json_object();
-		json_object_set_new(jp, "id", json_string(p->id));
+		json_object_set_new(jp, "id", admin_json_str(p->id));
 		json_object_set_new(jp, "number", json_integer(p->number));
-		json_object_set_new(jp, "title", json_string(p->title));
+		json_object_set_new(jp, "title", admin_json_str(p->title));
 		json_object_set_new(jp, "cost", admin_json_money(p->cost, cur));
 		json_object_set_new(jp, "votes", json_integer(tp->votes));
 		if (points_ballot(e->kind))
@@ -96,9 +97,9 @@ static json_t *tally_json(const struct sayso_round *r,
 	for (size_t i = 0; i < e->nreasons; i++) {
 		json_t *jr = json_object();
 		json_object_set_new(jr, "status",
-				    json_string(e->reasons[i].status));
+				    admin_json_str(e->reasons[i].status));
 		json_object_set_new(jr, "reason",
-				    json_string(e->reasons[i].reason));
+				    admin_json_str(e->reasons[i].reason));
 		json_object_set_new(jr, "count",
 				    json_integer(e->reasons[i].count));
 		json_array_append_new(reasons, jr);
@@ -145,8 +146,9 @@ static void tally_text(struct admin_ctx *ctx, const struct sayso_round *r,
 	FILE *out = ctx->out;
 	const char *cur = r->currency;
 	char m1[64], m2[64], m3[64];
-	fprintf(out, "round:    %s \"%s\" (%s)\n", r->code, r->title,
-		sayso_round_state_name(r->state));
+	fprintf(out, "round:    %s \"", r->code);
+	admin_term_puts(out, r->title);
+	fprintf(out, "\" (%s)\n", sayso_round_state_name(r->state));
 	if (provisional)
 		fprintf(out, "          PROVISIONAL: the round is not closed; "
 			     "these figures can still change\n");

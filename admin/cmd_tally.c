@@ -45,6 +45,20 @@ static bool points_ballot(enum sayso_ballot_kind k)
 	return k == SAYSO_BALLOT_CUMULATIVE || k == SAYSO_BALLOT_ORDINAL;
 }
 
+/* Why a funded project beat a project with the same score ("lower cost
+ * than #12"); "" when no tie was settled by the tie-break. */
+static void tie_text(const struct sayso_election *e,
+		     const struct sayso_tally_project *tp, char *out,
+		     size_t outsz)
+{
+	out[0] = '\0';
+	if (tp->tie_with == 0 || tp->tie_with > e->nprojects)
+		return;
+	snprintf(out, outsz, "%s than #%d",
+		 tp->tie_by_cost ? "lower cost" : "same cost, project id first",
+		 e->projects[tp->tie_with - 1].number);
+}
+
 static json_t *tally_json(const struct sayso_round *r,
 			  const struct sayso_election *e,
 			  const struct sayso_tally *t, bool provisional)
@@ -85,6 +99,11 @@ static json_t *tally_json(const struct sayso_round *r,
 			json_object_set_new(jp, "money",
 					    admin_json_money(tp->money, cur));
 		json_object_set_new(jp, "selected", json_boolean(tp->selected));
+		char tie[96];
+		tie_text(e, tp, tie, sizeof tie);
+		if (tie[0])
+			json_object_set_new(jp, "tie_break",
+					    admin_json_str(tie));
 		json_array_append_new(ps, jp);
 	}
 	json_object_set_new(o, "selected", sel);
@@ -120,9 +139,10 @@ static void tally_csv(struct admin_ctx *ctx, const struct sayso_round *r,
 		      const struct sayso_election *e,
 		      const struct sayso_tally *t)
 {
-	static const char *const h[] = {"id",	 "number", "title", "cost",
-					"votes", "score",  "money", "selected"};
-	admin_csv_row(ctx->out, h, 8);
+	static const char *const h[] = {"id",	 "number",   "title",
+					"cost",	 "votes",    "score",
+					"money", "selected", "tie_break"};
+	admin_csv_row(ctx->out, h, 9);
 	for (size_t i = 0; i < e->nprojects; i++) {
 		const struct sayso_eproject *p = &e->projects[i];
 		const struct sayso_tally_project *tp = &t->projects[i];
@@ -132,10 +152,13 @@ static void tally_csv(struct admin_ctx *ctx, const struct sayso_round *r,
 		snprintf(votes, sizeof votes, "%lld", (long long)tp->votes);
 		snprintf(score, sizeof score, "%lld", (long long)tp->score);
 		admin_money_plain(tp->money, r->currency, money, sizeof money);
+		char tie[96];
+		tie_text(e, tp, tie, sizeof tie);
 		const char *row[] = {
 		    p->id, num,	  p->title, cost,
-		    votes, score, money,    tp->selected ? "1" : "0"};
-		admin_csv_row(ctx->out, row, 8);
+		    votes, score, money,    tp->selected ? "1" : "0",
+		    tie};
+		admin_csv_row(ctx->out, row, 9);
 	}
 }
 
@@ -203,16 +226,23 @@ static void tally_text(struct admin_ctx *ctx, const struct sayso_round *r,
 	for (size_t i = 0; i < e->nprojects; i++) {
 		const struct sayso_eproject *p = &e->projects[i];
 		const struct sayso_tally_project *tp = &t->projects[i];
-		char num[16], cost[64], votes[24], extra[64];
+		char num[16], cost[64], votes[24], extra[160];
 		snprintf(num, sizeof num, "%d", p->number);
 		sayso_money_format(p->cost, cur, cost, sizeof cost);
 		snprintf(votes, sizeof votes, "%lld",
 			 (long long)(pts ? tp->score : tp->votes));
 		if (money)
 			sayso_money_format(tp->money, cur, extra, sizeof extra);
-		else
-			snprintf(extra, sizeof extra, "%s",
-				 tp->selected ? "yes" : "no");
+		else {
+			char tie[96];
+			tie_text(e, tp, tie, sizeof tie);
+			if (tie[0])
+				snprintf(extra, sizeof extra,
+					 "yes (on the tie-break: %s)", tie);
+			else
+				snprintf(extra, sizeof extra, "%s",
+					 tp->selected ? "yes" : "no");
+		}
 		char title[256];
 		admin_shorten(p->title, 60, title, sizeof title);
 		const char *row[] = {num, p->id, title, cost, votes, extra};

@@ -164,6 +164,25 @@ enum sayso_err sayso_tally_greedy(const struct sayso_election *e,
 		if (p->cost <= out->left)
 			Sayso_tally_select(e, out, order[i]);
 	}
+	/* Ties the tie-break settled: a funded project followed, with the
+	 * same score, by one left out. */
+	for (i = 0; i < e->nprojects; i++) {
+		struct sayso_tally_project *tp = &out->projects[order[i]];
+		const struct sayso_eproject *p = &e->projects[order[i]];
+
+		if (!tp->selected)
+			continue;
+		for (size_t k = i + 1; k < e->nprojects; k++) {
+			const struct sayso_eproject *q = &e->projects[order[k]];
+			if (out->projects[order[k]].score != tp->score)
+				break;
+			if (!out->projects[order[k]].selected && q->votes > 0) {
+				tp->tie_with = (size_t)order[k] + 1;
+				tp->tie_by_cost = p->cost != q->cost;
+				break;
+			}
+		}
+	}
 	free(order);
 	return SAYSO_OK;
 }

@@ -175,6 +175,11 @@ struct sayso_tally_project {
 		       selected */
 	double rho; /* MES: the most any supporter paid for it (minor
 		       units); 0 otherwise */
+	/* greedy: this funded project was funded on the tie-break: tie_with
+	 * is the 1-based index (in e->projects) of an unfunded project with
+	 * the same score that the tie-break put after it; 0 when none. */
+	size_t tie_with;
+	bool tie_by_cost; /* settled by the lower cost (else by the id) */
 };
 
 struct sayso_tally {

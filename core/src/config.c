@@ -45,6 +45,7 @@ static const struct key KEYS[] = {
     STR(site, "name", name),
     STR(site, "database", database),
     STR(site, "results_url", results_url),
+    STR(site, "country", country),
     {"site", "languages", K_LIST, F(site, languages), 0, 0, 0},
     STR(site, "round", round),
     INT(kiosk, "idle_seconds", idle_seconds, 5, 3600),

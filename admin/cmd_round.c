@@ -20,13 +20,20 @@ int admin_cmd_round_create(struct admin_ctx *ctx, int argc, char **argv)
 	const char *cmd = "round create";
 	const char *title = NULL, *budget = NULL, *currency = "GBP",
 		   *ballot = "approval", *minp = NULL, *maxp = NULL,
-		   *revote = "first", *opens = NULL, *closes = NULL;
+		   *revote = "first", *opens = NULL, *closes = NULL,
+		   *identity = "any";
 	const struct admin_opt opts[] = {
-	    {"title", &title, NULL},	   {"budget", &budget, NULL},
-	    {"currency", &currency, NULL}, {"ballot", &ballot, NULL},
-	    {"min-picks", &minp, NULL},	   {"max-picks", &maxp, NULL},
-	    {"revote", &revote, NULL},	   {"opens", &opens, NULL},
-	    {"closes", &closes, NULL},	   {NULL, NULL, NULL},
+	    {"identity", &identity, NULL},
+	    {"title", &title, NULL},
+	    {"budget", &budget, NULL},
+	    {"currency", &currency, NULL},
+	    {"ballot", &ballot, NULL},
+	    {"min-picks", &minp, NULL},
+	    {"max-picks", &maxp, NULL},
+	    {"revote", &revote, NULL},
+	    {"opens", &opens, NULL},
+	    {"closes", &closes, NULL},
+	    {NULL, NULL, NULL},
 	};
 	char *pos[1];
 	int np;
@@ -95,21 +102,27 @@ int admin_cmd_round_create(struct admin_ctx *ctx, int argc, char **argv)
 			cmd, revote);
 		return ADMIN_EXIT_USAGE;
 	}
+	if (sayso_identity_parse(identity, &r.identity) != SAYSO_OK) {
+		fprintf(ctx->err,
+			"sayso-admin %s: --identity: '%s' is not phone, code, "
+			"phone+sms or any\n",
+			cmd, identity);
+		return ADMIN_EXIT_USAGE;
+	}
 	int64_t o = 0, c = 0;
+	char twhy[96];
 	if (opens) {
-		if (sayso_time_parse(opens, &o) != SAYSO_OK)
-			return admin_fail(ctx,
-					  "%s: --opens: '%s' is not a "
-					  "date/time like 2026-12-01 09:00",
-					  cmd, opens);
+		if (sayso_time_parse_why(opens, &o, twhy, sizeof twhy) !=
+		    SAYSO_OK)
+			return admin_fail(ctx, "%s: --opens: '%s': %s", cmd,
+					  opens, twhy);
 		sayso_time_format(o, r.opens, sizeof r.opens);
 	}
 	if (closes) {
-		if (sayso_time_parse(closes, &c) != SAYSO_OK)
-			return admin_fail(ctx,
-					  "%s: --closes: '%s' is not a "
-					  "date/time like 2026-12-14 18:00",
-					  cmd, closes);
+		if (sayso_time_parse_why(closes, &c, twhy, sizeof twhy) !=
+		    SAYSO_OK)
+			return admin_fail(ctx, "%s: --closes: '%s': %s", cmd,
+					  closes, twhy);
 		sayso_time_format(c, r.closes, sizeof r.closes);
 	}
 	if (opens && closes && c <= o)
@@ -175,6 +188,8 @@ static json_t *round_json(const struct sayso_round *r, size_t nprojects,
 	json_object_set_new(
 	    o, "closes", r->closes[0] ? json_string(r->closes) : json_null());
 	json_object_set_new(o, "imported", json_boolean(r->imported));
+	json_object_set_new(o, "identity",
+			    json_string(sayso_identity_name(r->identity)));
 	json_object_set_new(o, "projects", json_integer((json_int_t)nprojects));
 	json_t *b = json_object();
 	json_object_set_new(b, "counted", json_integer(bc->counted));
@@ -324,6 +339,7 @@ int admin_cmd_round_show(struct admin_ctx *ctx, int argc, char **argv)
 	    {"opens", r.opens[0] ? r.opens : "-"},
 	    {"closes", r.closes[0] ? r.closes : "-"},
 	    {"imported", r.imported ? "yes (pabulib)" : "no"},
+	    {"identity", sayso_identity_name(r.identity)},
 	    {"projects", nps},
 	    {"ballots", bal},
 	};

@@ -16,7 +16,7 @@ const struct admin_cmd admin_cmds[] = {
     {"round create",
      "CODE --title T --budget N [--currency GBP] [--ballot approval|knapsack] "
      "[--min-picks K] [--max-picks K] [--revote first|last] [--opens T] "
-     "[--closes T]",
+     "[--closes T] [--identity phone|code|phone+sms|any]",
      "create a participatory-budgeting round (state draft)",
      admin_cmd_round_create},
     {"round list", "[--format table|csv|json]", "list the rounds",
@@ -40,6 +40,17 @@ const struct admin_cmd admin_cmds[] = {
      admin_cmd_ballot_add},
     {"codes generate", "CODE --count N [--out codes.csv]",
      "make printable one-time voter codes", admin_cmd_codes_generate},
+    {"codes import", "CODE FILE.csv [--test]",
+     "record voter codes printed elsewhere (CSV with a 'code' column); all "
+     "or nothing",
+     admin_cmd_codes_import},
+    {"codes void", "CODE VOTERCODE --why T",
+     "cancel an unused voter code (audited)", admin_cmd_codes_void},
+    {"codes list",
+     "CODE [--status issued|used|void|test] [--format "
+     "table|csv|json]",
+     "list a round's voter codes (hashes, never the codes)",
+     admin_cmd_codes_list},
     {"tally", "CODE [--rule greedy|mes|approval] [--format table|csv|json]",
      "count a round: approval votes, greedy or Method of Equal Shares",
      admin_cmd_tally},

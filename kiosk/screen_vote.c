@@ -734,6 +734,10 @@ static enum sayso_err save_cast(struct kiosk_app *app,
 	    .channel = SAYSO_CH_KIOSK,
 	    .picks = picks,
 	    .npicks = n,
+	    /* With verify = sms a phone voter reaches this screen only
+	     * after typing the texted code. */
+	    .phone_proven = app->cfg.kiosk.verify == SAYSO_VERIFY_SMS &&
+			    app->s.id_kind == SAYSO_ID_PHONE,
 	};
 	enum sayso_err err;
 

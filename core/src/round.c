@@ -57,6 +57,34 @@ const char *sayso_revote_name(enum sayso_revote r)
 	return "?";
 }
 
+const char *sayso_identity_name(enum sayso_identity id)
+{
+	switch (id) {
+	case SAYSO_IDENTITY_ANY:
+		return "any";
+	case SAYSO_IDENTITY_PHONE:
+		return "phone";
+	case SAYSO_IDENTITY_PHONE_SMS:
+		return "phone+sms";
+	case SAYSO_IDENTITY_CODE:
+		return "code";
+	}
+	return "any";
+}
+
+enum sayso_err sayso_identity_parse(const char *s, enum sayso_identity *out)
+{
+	static const enum sayso_identity all[] = {
+	    SAYSO_IDENTITY_PHONE, SAYSO_IDENTITY_PHONE_SMS, SAYSO_IDENTITY_CODE,
+	    SAYSO_IDENTITY_ANY};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (s && strcmp(s, sayso_identity_name(all[i])) == 0) {
+			*out = all[i];
+			return SAYSO_OK;
+		}
+	return SAYSO_ERR_INVAL;
+}
+
 bool sayso_revote_later_wins(enum sayso_revote policy)
 {
 	switch (policy) {
@@ -147,7 +175,7 @@ bool sayso_project_number_valid(long n)
 #define ROUND_COLS                                                             \
 	"id, code, title, budget, currency, ballot_kind, min_picks, "          \
 	"max_picks, max_points, max_sum_points, revote, coalesce(opens,''), "  \
-	"coalesce(closes,''), state, imported"
+	"coalesce(closes,''), state, imported, identity"
 
 static void round_from_row(sqlite3_stmt *s, struct sayso_round *r)
 {
@@ -171,6 +199,9 @@ static void round_from_row(sqlite3_stmt *s, struct sayso_round *r)
 	Sayso_column_copy(s, 12, r->closes, sizeof r->closes);
 	r->state = state_parse((const char *)sqlite3_column_text(s, 13));
 	r->imported = sqlite3_column_int(s, 14) != 0;
+	if (sayso_identity_parse((const char *)sqlite3_column_text(s, 15),
+				 &r->identity) != SAYSO_OK)
+		r->identity = SAYSO_IDENTITY_ANY;
 }
 
 enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
@@ -222,8 +253,8 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 	    st,
 	    "INSERT INTO rounds(code, title, budget, currency, ballot_kind, "
 	    "min_picks, max_picks, max_points, max_sum_points, revote, opens, "
-	    "closes, state, imported, created_at) VALUES(?1, ?2, ?3, ?4, ?5, "
-	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+	    "closes, state, imported, created_at, identity) VALUES(?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -246,6 +277,8 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 			  SQLITE_STATIC);
 	sqlite3_bind_int(s, 14, r->imported);
 	sqlite3_bind_text(s, 15, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 16, sayso_identity_name(r->identity), -1,
+			  SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
 		e = ext == SQLITE_CONSTRAINT_UNIQUE
@@ -266,9 +299,10 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 	e = sayso_store_audit(
 	    st, actor, "round.create",
 	    "code=%s budget=%" PRId64 " currency=%s ballot=%s "
-	    "min=%d max=%d revote=%s",
+	    "min=%d max=%d revote=%s identity=%s",
 	    r->code, r->budget, r->currency, sayso_ballot_kind_name(r->kind),
-	    r->min_picks, r->max_picks, sayso_revote_name(r->revote));
+	    r->min_picks, r->max_picks, sayso_revote_name(r->revote),
+	    sayso_identity_name(r->identity));
 	if (e != SAYSO_OK)
 		goto fail;
 	return sayso_store_commit(st);
@@ -481,6 +515,20 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;
+	struct sayso_round r;
+	if ((e = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK)
+		goto fail;
+	/* A ballot names projects by number: the list is fixed once a round
+	 * opens (and an imported round is a record of another vote). */
+	if (r.state != SAYSO_ROUND_DRAFT || r.imported) {
+		e = Sayso_store_fail(
+		    st, SAYSO_ERR_STATE,
+		    "round %s is %s; projects can be added "
+		    "only while it is a draft",
+		    r.code,
+		    r.imported ? "imported" : sayso_round_state_name(r.state));
+		goto fail;
+	}
 	if (p->number == 0) {
 		sqlite3_stmt *q = Sayso_store_stmt(
 		    st, "SELECT coalesce(max(number), 0) + 1 FROM projects "

@@ -29,6 +29,16 @@ enum sayso_ballot_kind {
 	SAYSO_BALLOT_ORDINAL,	 /* ranking with points (imported) */
 };
 enum sayso_revote { SAYSO_REVOTE_FIRST, SAYSO_REVOTE_LAST };
+/* What a round accepts as a voter's identity (rounds.identity). Zero is
+ * "any", so a round built in memory without a choice takes the default. */
+enum sayso_identity {
+	SAYSO_IDENTITY_ANY,   /* "any": phone numbers and issued voter codes */
+	SAYSO_IDENTITY_PHONE, /* "phone": phone numbers only */
+	SAYSO_IDENTITY_PHONE_SMS, /* "phone+sms": phone numbers proven by a
+				     text (SMS ballots, kiosks verifying by
+				     SMS); no paper ballots by phone */
+	SAYSO_IDENTITY_CODE,	  /* "code": voter codes issued for the round */
+};
 enum sayso_round_state {
 	SAYSO_ROUND_DRAFT,
 	SAYSO_ROUND_OPEN,
@@ -50,7 +60,8 @@ struct sayso_round {
 	char opens[32];	 /* "" or ISO time */
 	char closes[32]; /* "" or ISO time */
 	enum sayso_round_state state;
-	bool imported; /* from pabulib: project ids are ext_id */
+	bool imported;		      /* from pabulib: project ids are ext_id */
+	enum sayso_identity identity; /* who may vote; locked once open */
 };
 
 struct sayso_project {
@@ -73,6 +84,12 @@ enum sayso_err sayso_revote_parse(const char *s, enum sayso_revote *out);
 /* The revote rule, asked rather than re-decided by programs: whether a
  * resident's later ballot replaces the earlier one under policy (true for
  * SAYSO_REVOTE_LAST; false for SAYSO_REVOTE_FIRST, where the first counts). */
+/* The schema's text for an identity setting ("phone", "phone+sms", "code",
+ * "any"): static storage, never NULL. */
+const char *sayso_identity_name(enum sayso_identity id);
+/* The setting named s (exact). SAYSO_ERR_INVAL for NULL or other text. */
+enum sayso_err sayso_identity_parse(const char *s, enum sayso_identity *out);
+
 bool sayso_revote_later_wins(enum sayso_revote policy);
 /* Whether a resident who already has a counted ballot in round r may vote
  * again and have the new ballot count (r's revote policy). The kiosk asks

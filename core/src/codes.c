@@ -93,7 +93,8 @@ static enum sayso_err find_row(struct sayso_store *st, int64_t round_id,
 }
 
 enum sayso_err sayso_codes_issue(struct sayso_store *st, int64_t round_id,
-				 const char *code, enum sayso_code_status status,
+				 const char *code,
+				 enum sayso_code_status status,
 				 const char *source)
 {
 	char hash[SAYSO_RESIDENT_ID_LEN + 1], now[SAYSO_TIME_LEN + 1];
@@ -368,12 +369,10 @@ static enum sayso_err code_eligible(struct sayso_store *st,
 	return SAYSO_OK; /* the one-vote rule decides */
 }
 
-enum sayso_err sayso_ballot_eligible(struct sayso_store *st,
-				     const struct sayso_round *r,
-				     const char *resident_id,
-				     enum sayso_channel channel,
-				     bool phone_proven,
-				     struct sayso_eligibility *out)
+enum sayso_err
+sayso_ballot_eligible(struct sayso_store *st, const struct sayso_round *r,
+		      const char *resident_id, enum sayso_channel channel,
+		      bool phone_proven, struct sayso_eligibility *out)
 {
 	memset(out, 0, sizeof *out);
 	out->ok = true;
@@ -389,8 +388,7 @@ enum sayso_err sayso_ballot_eligible(struct sayso_store *st,
 		return code_eligible(st, r, resident_id, out);
 	}
 	char kind[8];
-	if ((e = resident_kind(st, resident_id, kind, sizeof kind)) !=
-	    SAYSO_OK)
+	if ((e = resident_kind(st, resident_id, kind, sizeof kind)) != SAYSO_OK)
 		return e;
 	if (strcmp(kind, "code") == 0)
 		REFUSE("this is not a voter code for %s", r->title);

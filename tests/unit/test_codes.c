@@ -103,12 +103,13 @@ static void test_invented_codes_refused(void **state)
 	make_round(st, "A", SAYSO_IDENTITY_ANY);
 	struct sayso_cast_result res;
 	static const char *const invented[] = {"AAAA", "0000", "HELLOWORLD"};
-	static const enum sayso_channel chs[] = {SAYSO_CH_PAPER,
-						 SAYSO_CH_KIOSK, SAYSO_CH_SMS};
+	static const enum sayso_channel chs[] = {SAYSO_CH_PAPER, SAYSO_CH_KIOSK,
+						 SAYSO_CH_SMS};
 	for (size_t i = 0; i < 3; i++)
 		for (size_t c = 0; c < 3; c++) {
 			assert_int_equal(
-			    cast(st, "A", resident(st, SAYSO_ID_CODE, invented[i]),
+			    cast(st, "A",
+				 resident(st, SAYSO_ID_CODE, invented[i]),
 				 chs[c], false, &res),
 			    SAYSO_CAST_INVALID);
 			assert_non_null(
@@ -209,19 +210,19 @@ static void test_void_and_test_codes(void **state)
 	    sayso_codes_issue(st, a, "STAFF222", SAYSO_CODE_TEST, "import"),
 	    SAYSO_OK);
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(
-		    cast(st, "A", resident(st, SAYSO_ID_CODE, "STAFF222"),
-			 SAYSO_CH_KIOSK, false, &res),
-		    SAYSO_CAST_INVALID);
+		assert_int_equal(cast(st, "A",
+				      resident(st, SAYSO_ID_CODE, "STAFF222"),
+				      SAYSO_CH_KIOSK, false, &res),
+				 SAYSO_CAST_INVALID);
 		assert_non_null(strstr(res.reason, "never counted"));
 	}
 	assert_int_equal(status_of(st, a, "STAFF222"), SAYSO_CODE_TEST);
 	assert_int_equal(counted(st), 0);
 	/* A code round refuses phone numbers on every channel. */
-	assert_int_equal(
-	    cast(st, "A", resident(st, SAYSO_ID_PHONE, "+447700900001"),
-		 SAYSO_CH_SMS, false, &res),
-	    SAYSO_CAST_INVALID);
+	assert_int_equal(cast(st, "A",
+			      resident(st, SAYSO_ID_PHONE, "+447700900001"),
+			      SAYSO_CH_SMS, false, &res),
+			 SAYSO_CAST_INVALID);
 	assert_string_equal(res.reason, "this vote takes voter codes only");
 	int64_t counts[4];
 	assert_int_equal(sayso_codes_count(st, a, counts), SAYSO_OK);
@@ -255,27 +256,27 @@ static void test_identity_settings(void **state)
 			 SAYSO_CAST_INVALID);
 	assert_string_equal(res.reason,
 			    "this vote takes phone numbers, not voter codes");
-	assert_int_equal(
-	    cast(st, "P", resident(st, SAYSO_ID_PHONE, "+447700900001"),
-		 SAYSO_CH_PAPER, false, &res),
-	    SAYSO_CAST_ACCEPTED);
+	assert_int_equal(cast(st, "P",
+			      resident(st, SAYSO_ID_PHONE, "+447700900001"),
+			      SAYSO_CH_PAPER, false, &res),
+			 SAYSO_CAST_ACCEPTED);
 	/* phone+sms: a text proves the number; a paper form does not. */
-	assert_int_equal(
-	    cast(st, "S", resident(st, SAYSO_ID_PHONE, "+447700900002"),
-		 SAYSO_CH_PAPER, false, &res),
-	    SAYSO_CAST_INVALID);
-	assert_int_equal(
-	    cast(st, "S", resident(st, SAYSO_ID_PHONE, "+447700900002"),
-		 SAYSO_CH_KIOSK, false, &res),
-	    SAYSO_CAST_INVALID);
-	assert_int_equal(
-	    cast(st, "S", resident(st, SAYSO_ID_PHONE, "+447700900002"),
-		 SAYSO_CH_KIOSK, true, &res),
-	    SAYSO_CAST_ACCEPTED);
-	assert_int_equal(
-	    cast(st, "S", resident(st, SAYSO_ID_PHONE, "+447700900003"),
-		 SAYSO_CH_SMS, false, &res),
-	    SAYSO_CAST_ACCEPTED);
+	assert_int_equal(cast(st, "S",
+			      resident(st, SAYSO_ID_PHONE, "+447700900002"),
+			      SAYSO_CH_PAPER, false, &res),
+			 SAYSO_CAST_INVALID);
+	assert_int_equal(cast(st, "S",
+			      resident(st, SAYSO_ID_PHONE, "+447700900002"),
+			      SAYSO_CH_KIOSK, false, &res),
+			 SAYSO_CAST_INVALID);
+	assert_int_equal(cast(st, "S",
+			      resident(st, SAYSO_ID_PHONE, "+447700900002"),
+			      SAYSO_CH_KIOSK, true, &res),
+			 SAYSO_CAST_ACCEPTED);
+	assert_int_equal(cast(st, "S",
+			      resident(st, SAYSO_ID_PHONE, "+447700900003"),
+			      SAYSO_CH_SMS, false, &res),
+			 SAYSO_CAST_ACCEPTED);
 	/* The setting is read back from the database. */
 	struct sayso_round r;
 	assert_int_equal(sayso_round_get(st, "S", &r), SAYSO_OK);

@@ -42,7 +42,8 @@ enum sayso_err sayso_code_status_parse(const char *s,
  * round; storage errors. Runs in the caller's transaction if one is open.
  */
 enum sayso_err sayso_codes_issue(struct sayso_store *st, int64_t round_id,
-				 const char *code, enum sayso_code_status status,
+				 const char *code,
+				 enum sayso_code_status status,
 				 const char *source);
 
 /*
@@ -106,12 +107,10 @@ struct sayso_eligibility {
  * A used code whose resident has a ballot in r is eligible: the one-vote rule
  * then decides. Read only; runs in the caller's transaction or snapshot.
  */
-enum sayso_err sayso_ballot_eligible(struct sayso_store *st,
-				     const struct sayso_round *r,
-				     const char *resident_id,
-				     enum sayso_channel channel,
-				     bool phone_proven,
-				     struct sayso_eligibility *out);
+enum sayso_err
+sayso_ballot_eligible(struct sayso_store *st, const struct sayso_round *r,
+		      const char *resident_id, enum sayso_channel channel,
+		      bool phone_proven, struct sayso_eligibility *out);
 
 /* Marks code_id used (inside the ballot's transaction). */
 enum sayso_err sayso_codes_mark_used(struct sayso_store *st, int64_t code_id);

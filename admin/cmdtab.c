@@ -21,6 +21,12 @@ const struct admin_cmd admin_cmds[] = {
      admin_cmd_round_create},
     {"round list", "[--format table|csv|json]", "list the rounds",
      admin_cmd_round_list},
+    {"round edit",
+     "CODE [--title T] [--budget N] [--currency C] [--ballot B] "
+     "[--min-picks K] [--max-picks K] [--revote R] [--opens T] [--closes T] "
+     "[--identity I] --why T",
+     "change a draft round's settings (locked once it opens; audited)",
+     admin_cmd_round_edit},
     {"round show", "CODE [--format table|csv|json]",
      "show a round's settings and ballot counts", admin_cmd_round_show},
     {"round open", "CODE", "open a round for voting", admin_cmd_round_open},
@@ -33,11 +39,29 @@ const struct admin_cmd admin_cmds[] = {
      "add projects from CSV (number,title,cost,description); all or "
      "nothing",
      admin_cmd_project_import},
+    {"project edit", "CODE NUMBER [--title T] [--cost N] [--desc D] --why T",
+     "correct a project of a draft round (audited)", admin_cmd_project_edit},
+    {"project withdraw", "CODE NUMBER --why T [--force]",
+     "take a project out (drafts; an open round needs --force and lists "
+     "the ballots it touches)",
+     admin_cmd_project_withdraw},
     {"ballot add",
      "CODE (--phone NUM | --code VOTERCODE) --projects 1,4,7 "
      "[--channel paper]",
      "enter a paper ballot (same rules as kiosk and SMS)",
      admin_cmd_ballot_add},
+    {"ballot import", "CODE FILE.csv [--verify FILE2.csv] [--channel paper]",
+     "enter a batch of paper ballots (code_or_phone,projects,cast_at); all "
+     "or nothing; --verify compares two typists' files",
+     admin_cmd_ballot_import},
+    {"ballot list",
+     "CODE [--resident PHONE|VOTERCODE] [--format table|csv|json]",
+     "list a round's stored ballots with status and reason",
+     admin_cmd_ballot_list},
+    {"ballot void", "ID --why T",
+     "void a ballot (kept as rejected; the one-vote rule re-applied; "
+     "audited)",
+     admin_cmd_ballot_void},
     {"codes generate", "CODE --count N [--out codes.csv]",
      "make printable one-time voter codes", admin_cmd_codes_generate},
     {"codes import", "CODE FILE.csv [--test]",

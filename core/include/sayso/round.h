@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "sayso/err.h"
 #include "sayso/limits.h"
+#include "sayso/store.h"
 
 struct sayso_store;
 
@@ -166,6 +167,43 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 /* Projects of a round in number order. *out malloc'd (free()). */
 enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 				  struct sayso_project **out, size_t *n);
+
+/*
+ * Corrections. Each needs a reason (why, non-empty: SAYSO_ERR_INVAL) and
+ * writes an audit row with actor and reason, in one transaction.
+ *
+ * sayso_round_edit: replaces the settings of the draft round r->id (title,
+ * budget, currency, ballot kind, picks, revote, opens/closes, identity;
+ * checked as sayso_round_create checks them; r->opens/closes come back
+ * canonical). SAYSO_ERR_STATE once the round has opened or when imported.
+ */
+enum sayso_err sayso_round_edit(struct sayso_store *st, struct sayso_round *r,
+				const char *actor, const char *why);
+
+/* Replaces title, description and cost of project p->number in the draft
+ * round p->round_id. SAYSO_ERR_NOTFOUND for an unknown number,
+ * SAYSO_ERR_STATE unless the round is a draft made in sayso. */
+enum sayso_err sayso_project_edit(struct sayso_store *st,
+				  const struct sayso_project *p,
+				  const char *actor, const char *why);
+
+/* What withdrawing a project touched: the uids of the ballots that chose it
+ * (malloc'd, the caller frees uids). */
+struct sayso_withdrawal {
+	char (*uids)[SAYSO_UID_LEN + 1];
+	size_t nballots;
+};
+
+/*
+ * Takes project number out of round_id: in a draft freely; in an open round
+ * only with force (the ballots that chose it keep their other picks, and out
+ * lists them); never in a closed or imported round (SAYSO_ERR_STATE).
+ * SAYSO_ERR_NOTFOUND for an unknown number. Nothing changes on error.
+ */
+enum sayso_err sayso_project_withdraw(struct sayso_store *st, int64_t round_id,
+				      int number, bool force, const char *actor,
+				      const char *why,
+				      struct sayso_withdrawal *out);
 
 /* ---- money ---- */
 

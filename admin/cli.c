@@ -196,7 +196,7 @@ static void list_commands(FILE *to, const char *noun)
 		if (noun && (strncmp(c->words, noun, nlen) != 0 ||
 			     (c->words[nlen] != ' ' && c->words[nlen] != '\0')))
 			continue;
-		fprintf(to, "  %-16s %s\n", c->words,
+		fprintf(to, "  %-17s %s\n", c->words,
 			c->summary ? c->summary : "");
 	}
 }

@@ -32,7 +32,7 @@
 struct paper {
 	long line;
 	enum sayso_id_kind kind;
-	char id[ID_MAX];	/* normalised */
+	char id[ID_MAX];	  /* normalised */
 	struct sayso_pick *picks; /* malloc'd */
 	size_t npicks;
 	int64_t cast_ms;
@@ -80,14 +80,14 @@ static bool read_paper(struct admin_ctx *ctx, struct batch *b, long line,
 	if (sayso_identity_normalise(f[0], &p->kind, p->id, sizeof p->id,
 				     &why) != SAYSO_OK) {
 		bad_line(ctx, b, line, "code_or_phone",
-			 why ? why : "neither a UK mobile number nor a voter "
-				     "code");
+			 why ? why
+			     : "neither a UK mobile number nor a voter "
+			       "code");
 		ok = false;
 	}
 	p->picks = calloc(SAYSO_MAX_PICKS, sizeof *p->picks);
-	if (!p->picks ||
-	    sayso_picks_parse(f[1], p->picks, SAYSO_MAX_PICKS, &p->npicks,
-			      &why) != SAYSO_OK) {
+	if (!p->picks || sayso_picks_parse(f[1], p->picks, SAYSO_MAX_PICKS,
+					   &p->npicks, &why) != SAYSO_OK) {
 		bad_line(ctx, b, line, "projects",
 			 p->picks ? why : "out of memory");
 		ok = false;
@@ -148,8 +148,7 @@ static int read_batch(struct admin_ctx *ctx, const char *path, int64_t now,
 	if (!c)
 		bad_line(ctx, b, 0, "file", "out of memory");
 	else if (got < 0)
-		bad_line(ctx, b, admin_csv_line(c), "file",
-			 admin_csv_error(c));
+		bad_line(ctx, b, admin_csv_line(c), "file", admin_csv_error(c));
 	else if (header)
 		bad_line(ctx, b, 1, "header",
 			 "empty file; want code_or_phone,projects,cast_at");
@@ -186,8 +185,9 @@ static bool verify(struct admin_ctx *ctx, const struct batch *a,
 		if (x && y && same(x, y))
 			continue;
 		differ++;
-		fprintf(ctx->err, "sayso-admin: ballot %zu: %s:%ld has %s%s%s; "
-				  "%s:%ld has %s%s%s\n",
+		fprintf(ctx->err,
+			"sayso-admin: ballot %zu: %s:%ld has %s%s%s; "
+			"%s:%ld has %s%s%s\n",
 			i + 1, a->path, x ? x->line : 0L, x ? "'" : "",
 			x ? x->raw : "nothing", x ? "'" : "", b->path,
 			y ? y->line : 0L, y ? "'" : "", y ? y->raw : "nothing",
@@ -308,10 +308,11 @@ int admin_cmd_ballot_import(struct admin_ctx *ctx, int argc, char **argv)
 	enum sayso_channel ch;
 	if (sayso_channel_parse(channel, &ch) != SAYSO_OK ||
 	    ch == SAYSO_CH_IMPORT) {
-		fprintf(ctx->err,
-			"sayso-admin %s: --channel: '%s' is not paper, kiosk or "
-			"sms\n",
-			cmd, channel);
+		fprintf(
+		    ctx->err,
+		    "sayso-admin %s: --channel: '%s' is not paper, kiosk or "
+		    "sms\n",
+		    cmd, channel);
 		return ADMIN_EXIT_USAGE;
 	}
 	struct sayso_round r;
@@ -330,8 +331,8 @@ int admin_cmd_ballot_import(struct admin_ctx *ctx, int argc, char **argv)
 			rc = rc2;
 	}
 	if (rc == ADMIN_EXIT_OK && a.n == 0)
-		rc = admin_fail(ctx, "%s: no ballots; nothing imported",
-				pos[1]);
+		rc =
+		    admin_fail(ctx, "%s: no ballots; nothing imported", pos[1]);
 	if (rc == ADMIN_EXIT_OK)
 		rc = import(ctx, &r, ch, &a);
 	batch_cleanup(&a);

@@ -19,14 +19,14 @@ const struct admin_cmd admin_cmds[] = {
      "[--closes T] [--identity phone|code|phone+sms|any]",
      "create a participatory-budgeting round (state draft)",
      admin_cmd_round_create},
-    {"round list", "[--format table|csv|json]", "list the rounds",
-     admin_cmd_round_list},
     {"round edit",
      "CODE [--title T] [--budget N] [--currency C] [--ballot B] "
      "[--min-picks K] [--max-picks K] [--revote R] [--opens T] [--closes T] "
      "[--identity I] --why T",
      "change a draft round's settings (locked once it opens; audited)",
      admin_cmd_round_edit},
+    {"round list", "[--format table|csv|json]", "list the rounds",
+     admin_cmd_round_list},
     {"round show", "CODE [--format table|csv|json]",
      "show a round's settings and ballot counts", admin_cmd_round_show},
     {"round open", "CODE", "open a round for voting", admin_cmd_round_open},

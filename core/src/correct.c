@@ -30,7 +30,8 @@ static enum sayso_err row_from(struct sayso_store *st, sqlite3_stmt *s,
 		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					"ballot %s has channel '%s' and "
 					"status '%s'",
-					b->uid, ch ? ch : "", status ? status : "");
+					b->uid, ch ? ch : "",
+					status ? status : "");
 	Sayso_column_copy(s, 3, b->device, sizeof b->device);
 	Sayso_column_copy(s, 4, b->cast_at, sizeof b->cast_at);
 	Sayso_column_copy(s, 6, b->reason, sizeof b->reason);
@@ -118,8 +119,8 @@ static enum sayso_err find_target(struct sayso_store *st, const char *id,
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_DONE)
-		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
-					"no ballot %s", id);
+		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no ballot %s",
+					id);
 	if (rc != SQLITE_ROW)
 		return Sayso_store_sqlfail(st, "find ballot");
 	return SAYSO_OK;
@@ -133,8 +134,8 @@ static enum sayso_err reissue_code(struct sayso_store *st,
 {
 	struct sayso_eligibility el;
 	*reissued = false;
-	enum sayso_err e = sayso_ballot_eligible(st, r, resident,
-						 SAYSO_CH_PAPER, false, &el);
+	enum sayso_err e =
+	    sayso_ballot_eligible(st, r, resident, SAYSO_CH_PAPER, false, &el);
 	if (e != SAYSO_OK || !el.by_code || el.status != SAYSO_CODE_USED ||
 	    el.ok)
 		return e;
@@ -203,13 +204,11 @@ enum sayso_err sayso_ballot_void(struct sayso_store *st, const char *id,
 	    (e = reissue_code(st, &r, t.resident, &res->code_reissued)) !=
 		SAYSO_OK)
 		goto fail;
-	e = sayso_store_audit(st, actor, "ballot.void",
-			      "ballot %s (#%lld) in %s was %s%s; why: %s",
-			      t.uid, (long long)t.id, r.code, t.status,
-			      res->code_reissued
-				  ? "; its voter code may vote again"
-				  : "",
-			      why);
+	e = sayso_store_audit(
+	    st, actor, "ballot.void",
+	    "ballot %s (#%lld) in %s was %s%s; why: %s", t.uid, (long long)t.id,
+	    r.code, t.status,
+	    res->code_reissued ? "; its voter code may vote again" : "", why);
 	if (e != SAYSO_OK)
 		goto fail;
 	return sayso_store_commit(st);

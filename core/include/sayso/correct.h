@@ -43,8 +43,8 @@ struct sayso_void_result {
 	char uid[SAYSO_UID_LEN + 1];
 	char round_code[SAYSO_CODE_MAX];
 	enum sayso_ballot_status was;
-	size_t changed;	     /* other ballots whose status the one-vote rule
-				changed (another ballot now counts) */
+	size_t changed;	    /* other ballots whose status the one-vote rule
+			       changed (another ballot now counts) */
 	bool code_reissued; /* the voter code may vote again: its only ballot
 			       was voided */
 };

@@ -87,7 +87,7 @@ static void test_one_table(void **state)
 	const char *at = o.out;
 	for (const struct admin_cmd *c = admin_cmds; c->words; c++) {
 		char line[128];
-		snprintf(line, sizeof line, "\n  %-16s %s\n", c->words,
+		snprintf(line, sizeof line, "\n  %-17s %s\n", c->words,
 			 c->summary);
 		const char *p = strstr(at, line);
 		if (p == NULL)

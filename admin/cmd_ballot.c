@@ -175,10 +175,11 @@ int admin_cmd_ballot_add(struct admin_ctx *ctx, int argc, char **argv)
 	case SAYSO_CAST_REPLACED:
 		when(res.prev_cast_at_ms, at, sizeof at);
 		fprintf(ctx->out,
-			"accepted (replaces the %s ballot of %s; the newest "
+			"accepted (replaces the %s ballot of %s; the %s "
 			"counts): %s ballot for project%s %s (%s) in %s\n",
-			sayso_channel_name(res.prev_channel), at, channel,
-			npicks == 1 ? "" : "s", list, money, r.code);
+			sayso_channel_name(res.prev_channel), at,
+			sayso_round_revote_allows(&r) ? "newest" : "earliest",
+			channel, npicks == 1 ? "" : "s", list, money, r.code);
 		break;
 	case SAYSO_CAST_ALREADY_VOTED:
 		when(res.prev_cast_at_ms, at, sizeof at);

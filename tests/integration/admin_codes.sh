@@ -90,6 +90,17 @@ has "^invalid: this voter code has been cancelled"
 [ "$(sqlite3 c.db "SELECT actor FROM audit WHERE action = 'codes.void' AND detail LIKE '%why: sheet lost in the rain'")" = "admin:alice" ] ||
 	bad "codes void is not audited with actor and reason"
 
+# a test code (staff trying the kiosk) votes again and again, never counted
+printf 'code\nSTAF-F222\n' >staff.csv
+run 0 codes import b staff.csv --test
+has "imported 1 test voter code for b"
+for i in 1 2; do
+	run 0 ballot add b --code STAFF222 --projects 1
+	has "^invalid: a test voter code: this ballot is kept but never counted"
+done
+run 0 codes list b --status test --format json
+has '"status": "test"'
+
 # erasure leaves a used code used: it cannot vote again
 run 0 erase --code PRNT2222
 run 0 ballot add b --code PRNT2222 --projects 1

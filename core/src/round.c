@@ -232,11 +232,15 @@ static enum sayso_err round_check(struct sayso_store *st, struct sayso_round *r,
 					"picks: min %d is more than max %d",
 					r->min_picks, r->max_picks);
 	int64_t o = 0, c = 0;
-	if ((r->opens[0] && sayso_time_parse(r->opens, &o) != SAYSO_OK) ||
-	    (r->closes[0] && sayso_time_parse(r->closes, &c) != SAYSO_OK))
-		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
-					"opens/closes: use YYYY-MM-DD or "
-					"YYYY-MM-DDTHH:MM");
+	char why[96];
+	if (r->opens[0] &&
+	    sayso_time_parse_why(r->opens, &o, why, sizeof why) != SAYSO_OK)
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL, "opens '%s': %s",
+					r->opens, why);
+	if (r->closes[0] &&
+	    sayso_time_parse_why(r->closes, &c, why, sizeof why) != SAYSO_OK)
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL, "closes '%s': %s",
+					r->closes, why);
 	if (r->opens[0] && r->closes[0] && c <= o)
 		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"the round closes before it opens");

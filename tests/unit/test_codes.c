@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "sayso/ballot.h"
 #include "sayso/codes.h"
+#include "sayso/correct.h"
 #include "sayso/erase.h"
 
 static const int64_t T0 = 1795000000000; /* a fixed instant in 2026 */
@@ -327,6 +328,95 @@ static void test_strict_dates(void **state)
 	assert_non_null(strstr(why, "not a date/time"));
 }
 
+/* A void keeps the ballot (as rejected), lets the resident's other ballot
+ * count, and frees a code whose only ballot it was. */
+static void test_void(void **state)
+{
+	(void)state;
+	sayso_time_set_override(T0);
+	struct sayso_store *st = tu_memstore();
+	int64_t a = make_round(st, "A", SAYSO_IDENTITY_ANY);
+	struct sayso_cast_result res;
+	char phone[SAYSO_RESIDENT_ID_LEN + 1];
+	snprintf(phone, sizeof phone, "%s",
+		 resident(st, SAYSO_ID_PHONE, "+447700900001"));
+	assert_int_equal(cast(st, "A", phone, SAYSO_CH_PAPER, false, &res),
+			 SAYSO_CAST_ACCEPTED);
+	char first[SAYSO_UID_LEN + 1];
+	snprintf(first, sizeof first, "%s", res.uid);
+	assert_int_equal(cast(st, "A", phone, SAYSO_CH_KIOSK, false, &res),
+			 SAYSO_CAST_ALREADY_VOTED);
+	struct sayso_void_result v;
+	assert_int_equal(sayso_ballot_void(st, first, "test", "", &v),
+			 SAYSO_ERR_INVAL);
+	assert_int_equal(sayso_ballot_void(st, first, "test", "forged", &v),
+			 SAYSO_OK);
+	assert_int_equal(v.was, SAYSO_BALLOT_COUNTED);
+	assert_int_equal(v.changed, 1);
+	assert_int_equal(counted(st), 1);
+	assert_int_equal(sayso_ballot_void(st, first, "test", "again", &v),
+			 SAYSO_ERR_STATE);
+	assert_int_equal(sayso_ballot_void(st, "999", "test", "x", &v),
+			 SAYSO_ERR_NOTFOUND);
+	struct sayso_ballot_row *rows;
+	size_t n;
+	assert_int_equal(sayso_ballot_list(st, a, phone, &rows, &n), SAYSO_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].status, SAYSO_BALLOT_REJECTED);
+	assert_string_equal(rows[0].reason, "void: forged");
+	assert_int_equal(rows[1].status, SAYSO_BALLOT_COUNTED);
+	assert_string_equal(rows[1].picks, "1");
+	free(rows);
+	/* A code typed by mistake: voiding its only ballot frees it. */
+	assert_int_equal(
+	    sayso_codes_issue(st, a, "K7QM4XPD", SAYSO_CODE_ISSUED, "import"),
+	    SAYSO_OK);
+	assert_int_equal(cast(st, "A", resident(st, SAYSO_ID_CODE, "K7QM4XPD"),
+			      SAYSO_CH_PAPER, false, &res),
+			 SAYSO_CAST_ACCEPTED);
+	assert_int_equal(sayso_ballot_void(st, res.uid, "test", "typo", &v),
+			 SAYSO_OK);
+	assert_true(v.code_reissued);
+	assert_int_equal(status_of(st, a, "K7QM4XPD"), SAYSO_CODE_ISSUED);
+	assert_int_equal(cast(st, "A", resident(st, SAYSO_ID_CODE, "K7QM4XPD"),
+			      SAYSO_CH_KIOSK, false, &res),
+			 SAYSO_CAST_ACCEPTED);
+	sayso_store_close(st);
+	sayso_time_set_override(0);
+}
+
+static void test_identity_normalise(void **state)
+{
+	(void)state;
+	char out[SAYSO_VOTER_CODE_MAX];
+	enum sayso_id_kind k;
+	const char *why = NULL;
+	assert_int_equal(
+	    sayso_identity_normalise("07700 900001", &k, out, sizeof out, &why),
+	    SAYSO_OK);
+	assert_int_equal(k, SAYSO_ID_PHONE);
+	assert_string_equal(out, "+447700900001");
+	assert_int_equal(
+	    sayso_identity_normalise("447700900001", &k, out, sizeof out, &why),
+	    SAYSO_OK);
+	assert_int_equal(k, SAYSO_ID_PHONE);
+	assert_int_equal(
+	    sayso_identity_normalise("k7qm-4xpd", &k, out, sizeof out, &why),
+	    SAYSO_OK);
+	assert_int_equal(k, SAYSO_ID_CODE);
+	assert_string_equal(out, "K7QM4XPD");
+	assert_int_equal(
+	    sayso_identity_normalise("44723456", &k, out, sizeof out, &why),
+	    SAYSO_OK);
+	assert_int_equal(k, SAYSO_ID_CODE);
+	/* A landline is a phone number that is refused, not a code. */
+	assert_int_equal(sayso_identity_normalise("0161 496 0000", &k, out,
+						  sizeof out, &why),
+			 SAYSO_ERR_INVAL);
+	assert_int_equal(k, SAYSO_ID_PHONE);
+	assert_non_null(why);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +425,8 @@ int main(void)
 	    cmocka_unit_test(test_void_and_test_codes),
 	    cmocka_unit_test(test_identity_settings),
 	    cmocka_unit_test(test_strict_dates),
+	    cmocka_unit_test(test_void),
+	    cmocka_unit_test(test_identity_normalise),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

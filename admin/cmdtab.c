@@ -16,9 +16,15 @@ const struct admin_cmd admin_cmds[] = {
     {"round create",
      "CODE --title T --budget N [--currency GBP] [--ballot approval|knapsack] "
      "[--min-picks K] [--max-picks K] [--revote first|last] [--opens T] "
-     "[--closes T]",
+     "[--closes T] [--identity phone|code|phone+sms|any]",
      "create a participatory-budgeting round (state draft)",
      admin_cmd_round_create},
+    {"round edit",
+     "CODE [--title T] [--budget N] [--currency C] [--ballot B] "
+     "[--min-picks K] [--max-picks K] [--revote R] [--opens T] [--closes T] "
+     "[--identity I] --why T",
+     "change a draft round's settings (locked once it opens; audited)",
+     admin_cmd_round_edit},
     {"round list", "[--format table|csv|json]", "list the rounds",
      admin_cmd_round_list},
     {"round show", "CODE [--format table|csv|json]",
@@ -33,13 +39,42 @@ const struct admin_cmd admin_cmds[] = {
      "add projects from CSV (number,title,cost,description); all or "
      "nothing",
      admin_cmd_project_import},
+    {"project edit", "CODE NUMBER [--title T] [--cost N] [--desc D] --why T",
+     "correct a project of a draft round (audited)", admin_cmd_project_edit},
+    {"project withdraw", "CODE NUMBER --why T [--force]",
+     "take a project out (drafts; an open round needs --force and lists "
+     "the ballots it touches)",
+     admin_cmd_project_withdraw},
     {"ballot add",
      "CODE (--phone NUM | --code VOTERCODE) --projects 1,4,7 "
      "[--channel paper]",
      "enter a paper ballot (same rules as kiosk and SMS)",
      admin_cmd_ballot_add},
+    {"ballot import", "CODE FILE.csv [--verify FILE2.csv] [--channel paper]",
+     "enter a batch of paper ballots (code_or_phone,projects,cast_at); all "
+     "or nothing; --verify compares two typists' files",
+     admin_cmd_ballot_import},
+    {"ballot list",
+     "CODE [--resident PHONE|VOTERCODE] [--format table|csv|json]",
+     "list a round's stored ballots with status and reason",
+     admin_cmd_ballot_list},
+    {"ballot void", "ID --why T",
+     "void a ballot (kept as rejected; the one-vote rule re-applied; "
+     "audited)",
+     admin_cmd_ballot_void},
     {"codes generate", "CODE --count N [--out codes.csv]",
      "make printable one-time voter codes", admin_cmd_codes_generate},
+    {"codes import", "CODE FILE.csv [--test]",
+     "record voter codes printed elsewhere (CSV with a 'code' column); all "
+     "or nothing",
+     admin_cmd_codes_import},
+    {"codes void", "CODE VOTERCODE --why T",
+     "cancel an unused voter code (audited)", admin_cmd_codes_void},
+    {"codes list",
+     "CODE [--status issued|used|void|test] [--format "
+     "table|csv|json]",
+     "list a round's voter codes (hashes, never the codes)",
+     admin_cmd_codes_list},
     {"tally", "CODE [--rule greedy|mes|approval] [--format table|csv|json]",
      "count a round: approval votes, greedy or Method of Equal Shares",
      admin_cmd_tally},

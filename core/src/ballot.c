@@ -275,7 +275,8 @@ insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 		if (e != SAYSO_OK)
 			return e;
 	}
-	return SAYSO_OK;
+	/* An enrolled kiosk chains the ballot (a no-op elsewhere). */
+	return Sayso_devlog_note(st, SAYSO_DEVLOG_BALLOT, uid);
 }
 
 enum sayso_err sayso_ballot_cast(struct sayso_store *st,
@@ -313,8 +314,12 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 			if (projects[k].number == in->picks[i].number)
 				res->total_cost += projects[k].cost;
 
-	/* A merged ballot is judged by the time it was cast, not now. */
-	if (sayso_ballot_validate(&r, projects, np, in->picks, in->npicks, at,
+	/* A merged ballot is judged by the time it was cast, not now; a
+	 * merge may already know it must be rejected (in->reject). */
+	if (in->reject && *in->reject)
+		snprintf(res->reason, sizeof res->reason, "%s", in->reject);
+	if ((in->reject && *in->reject) ||
+	    sayso_ballot_validate(&r, projects, np, in->picks, in->npicks, at,
 				  res->reason,
 				  sizeof res->reason) != SAYSO_OK) {
 		res->outcome = SAYSO_CAST_INVALID;

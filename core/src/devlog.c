@@ -249,8 +249,8 @@ enum sayso_err Sayso_devlog_key_pad(const unsigned char *secret,
 	memcpy(msg, label, sizeof label);
 	memcpy(msg + sizeof label, enrolment, l);
 	unsigned int len = 0;
-	if (!HMAC(EVP_sha256(), secret, SAYSO_SECRET_LEN, msg,
-		  sizeof label + l, pad, &len) ||
+	if (!HMAC(EVP_sha256(), secret, SAYSO_SECRET_LEN, msg, sizeof label + l,
+		  pad, &len) ||
 	    len != 32)
 		return SAYSO_ERR_CRYPTO;
 	return SAYSO_OK;
@@ -315,30 +315,26 @@ enum sayso_err Sayso_devlog_note(struct sayso_store *st,
 struct problems {
 	char *why;
 	size_t whysz, used;
-	int n;
+	int n, listed;
 };
 
 static void problem(struct problems *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void problem(struct problems *p, const char *fmt, ...)
 {
+	char line[256];
 	p->n++;
-	if (p->n > MAX_LISTED || p->used >= p->whysz)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	if (p->used)
-		p->used += (size_t)snprintf(p->why + p->used,
-					    p->whysz - p->used, "; ");
-	if (p->used < p->whysz) {
-		int w = vsnprintf(p->why + p->used, p->whysz - p->used, fmt,
-				  ap);
-		if (w > 0)
-			p->used += (size_t)w;
-	}
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	if (p->used >= p->whysz)
-		p->used = p->whysz;
+	/* Room is kept for the "; and N more" that ends a long list. */
+	size_t need = strlen(line) + (p->used ? 2 : 0);
+	if (p->listed >= MAX_LISTED || p->used + need + 24 >= p->whysz)
+		return;
+	p->used += (size_t)snprintf(p->why + p->used, p->whysz - p->used,
+				    "%s%s", p->used ? "; " : "", line);
+	p->listed++;
 }
 
 static void clock_check(struct sayso_devlog_verdict *v, int64_t seq,
@@ -371,8 +367,8 @@ static void clock_check(struct sayso_devlog_verdict *v, int64_t seq,
 		sayso_time_format(*prev_ms, a, sizeof a);
 		v->clock_bad = true;
 		snprintf(v->clock_why, sizeof v->clock_why,
-			 "its clock went back from %s to %s at row %lld", a,
-			 at, (long long)seq);
+			 "its clock went back from %s to %s at row %lld", a, at,
+			 (long long)seq);
 		return;
 	}
 	if (ms > *prev_ms)
@@ -420,8 +416,8 @@ static enum sayso_err check_entry(struct sayso_store *src, EVP_MD_CTX *md,
 		return SAYSO_OK;
 	}
 	const unsigned char *stored_digest = sqlite3_column_blob(q, 4);
-	if (!entry_mac(key, enrolment, prev, seq, kind, uid, at,
-		       stored_digest, mac))
+	if (!entry_mac(key, enrolment, prev, seq, kind, uid, at, stored_digest,
+		       mac))
 		return Sayso_store_fail(src, SAYSO_ERR_CRYPTO,
 					"HMAC-SHA256 failed");
 	if (CRYPTO_memcmp(mac, sqlite3_column_blob(q, 5), 32) != 0)
@@ -449,17 +445,15 @@ static enum sayso_err check_entry(struct sayso_store *src, EVP_MD_CTX *md,
 	return SAYSO_OK;
 }
 
-enum sayso_err Sayso_devlog_verify(struct sayso_store *src,
-				   const unsigned char *key,
-				   const char *enrolment, int64_t lo_ms,
-				   int64_t hi_ms, int64_t check_seq,
-				   const unsigned char *check_mac,
-				   struct sayso_devlog_verdict *v, char *why,
-				   size_t whysz)
+enum sayso_err
+Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
+		    const char *enrolment, int64_t lo_ms, int64_t hi_ms,
+		    int64_t check_seq, const unsigned char *check_mac,
+		    struct sayso_devlog_verdict *v, char *why, size_t whysz)
 {
 	memset(v, 0, sizeof *v);
 	why[0] = '\0';
-	struct problems p = {why, whysz, 0, 0};
+	struct problems p = {why, whysz, 0, 0, 0};
 	unsigned char prev[32];
 	memset(prev, 0, sizeof prev);
 	int64_t expect = 1, prev_ms = 0;
@@ -526,9 +520,9 @@ enum sayso_err Sayso_devlog_verify(struct sayso_store *src,
 			   "ORDER BY id",
 			   "report", &p)) != SAYSO_OK)
 		goto out;
-	if (p.n > MAX_LISTED && p.used < whysz)
+	if (p.n > p.listed && p.used < whysz)
 		snprintf(why + p.used, whysz - p.used, "; and %d more",
-			 p.n - MAX_LISTED);
+			 p.n - p.listed);
 	if (p.n)
 		e = SAYSO_ERR_AUTH;
 out:

@@ -30,8 +30,8 @@ static bool exists(const char *p)
 
 static void remove_files(const char *path)
 {
-	static const char *const ext[] = {"", "-wal", "-shm", ".secret",
-					  ".key", ".secret.tmp"};
+	static const char *const ext[] = {"",	     "-wal", "-shm",
+					  ".secret", ".key", ".secret.tmp"};
 	char p[SAYSO_AUXPATH_MAX + 16];
 	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
 		snprintf(p, sizeof p, "%s%s", path, ext[i]);
@@ -97,8 +97,8 @@ static enum sayso_err copy_rounds(struct sayso_store *st, struct sayso_store *k,
 			}
 			sqlite3_bind_int64(p, 1, kid);
 			for (int i = 0; i < 6; i++)
-				sqlite3_bind_value(
-				    p, i + 2, sqlite3_column_value(pq, i));
+				sqlite3_bind_value(p, i + 2,
+						   sqlite3_column_value(pq, i));
 			if (Sayso_store_step_done(k, p, "copy project") !=
 			    SAYSO_OK) {
 				e = Sayso_store_fail(st, SAYSO_ERR_DB, "%s",
@@ -177,9 +177,8 @@ static enum sayso_err write_key(struct sayso_store *st, const char *path,
 	int syncok = fsync(fd) == 0;
 	close(fd);
 	if (w != SAYSO_DEVKEY_LEN || !syncok)
-		return Sayso_store_fail(st, SAYSO_ERR_IO,
-					"%s: cannot write the device key",
-					kpath);
+		return Sayso_store_fail(
+		    st, SAYSO_ERR_IO, "%s: cannot write the device key", kpath);
 	return SAYSO_OK;
 }
 

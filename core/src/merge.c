@@ -204,10 +204,14 @@ static enum sayso_err load_enrolment(struct merge *m)
 
 static enum sayso_err verify_chain(struct merge *m)
 {
-	char why[SAYSO_ERRMSG_MAX - 64];
+	char why[SAYSO_ERRMSG_MAX];
+	/* The reasons fit after "path (kiosk id): " in the error message. */
+	size_t room = sizeof why - strlen(m->src_path) - strlen(m->device) - 16;
+	if (room > sizeof why || room < 128)
+		room = 128;
 	enum sayso_err e = Sayso_devlog_verify(
 	    m->src, m->key, m->enrolment, m->lo_ms, m->hi_ms, m->merged_seq,
-	    m->have_merged_mac ? m->merged_mac : NULL, &m->v, why, sizeof why);
+	    m->have_merged_mac ? m->merged_mac : NULL, &m->v, why, room);
 	if (e == SAYSO_ERR_AUTH)
 		return Sayso_store_fail(m->st, e, "%s (kiosk %s): %s",
 					m->src_path, m->device, why);

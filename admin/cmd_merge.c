@@ -1,6 +1,6 @@
 /*
  * cmd_merge.c: `kiosk enrol`, `merge [--dry-run] KIOSK.db ...` and
- * `merge held list|accept|reject`: offline kiosks, from enrolment to merge.
+ * `merge held|accept|reject`: offline kiosks, from enrolment to merge.
  *
  * The work is libsaysocore's (merge.h): enrolment gives a kiosk its own
  * database and device key; merge verifies each file's chain before writing
@@ -77,7 +77,7 @@ static void print_result(struct admin_ctx *ctx, const char *path,
 			m->changed == 1 ? "" : "s");
 	if (m->held)
 		fprintf(ctx->out,
-			"  held: %s; see `sayso-admin merge held list`\n",
+			"  held: %s; see `sayso-admin merge held`\n",
 			m->hold_why[0] ? m->hold_why
 				       : "cast times outside enrolment .. now");
 	if (dry)
@@ -137,7 +137,7 @@ int admin_cmd_merge(struct admin_ctx *ctx, int argc, char **argv)
 
 int admin_cmd_merge_held_list(struct admin_ctx *ctx, int argc, char **argv)
 {
-	const char *cmd = "merge held list";
+	const char *cmd = "merge held";
 	bool all = false;
 	const struct admin_opt opts[] = {{"all", NULL, &all}, {NULL, 0, 0}};
 	int np;
@@ -204,10 +204,10 @@ static int held_decide(struct admin_ctx *ctx, const char *cmd, int argc,
 
 int admin_cmd_merge_held_accept(struct admin_ctx *ctx, int argc, char **argv)
 {
-	return held_decide(ctx, "merge held accept", argc, argv, true);
+	return held_decide(ctx, "merge accept", argc, argv, true);
 }
 
 int admin_cmd_merge_held_reject(struct admin_ctx *ctx, int argc, char **argv)
 {
-	return held_decide(ctx, "merge held reject", argc, argv, false);
+	return held_decide(ctx, "merge reject", argc, argv, false);
 }

@@ -58,7 +58,7 @@ CREATE TABLE erased (
 
 -- Kiosk ballots held by a merge because the kiosk's clock cannot be trusted
 -- (it went backwards, or lies outside enrolment .. merge time). They do not
--- count until an organiser accepts them (sayso-admin merge held accept), when
+-- count until an organiser accepts them (sayso-admin merge accept), when
 -- they are cast through the ballot rules at merged_at, the site's own clock.
 CREATE TABLE merge_held (
 	id          INTEGER PRIMARY KEY,

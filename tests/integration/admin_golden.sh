@@ -203,8 +203,8 @@ echo "this is not a database" >junk.db
 step merge-04-not-sayso 2026-11-20T12:15:00Z merge junk.db
 step merge-05-self 2026-11-20T12:15:00Z merge main.db
 step merge-06-missing 2026-11-20T12:15:00Z merge nowhere.db
-step merge-07-held-list 2026-11-20T12:15:00Z merge held list
-step merge-08-held-accept-none 2026-11-20T12:15:00Z merge held accept 7
+step merge-07-held-list 2026-11-20T12:15:00Z merge held
+step merge-08-held-accept-none 2026-11-20T12:15:00Z merge accept 7
 step round-15-not-sayso 2026-11-20T12:15:00Z --db junk.db round list
 
 # ---- voters ----

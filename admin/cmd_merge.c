@@ -76,8 +76,7 @@ static void print_result(struct admin_ctx *ctx, const char *path,
 			(long long)m->known, m->changed,
 			m->changed == 1 ? "" : "s");
 	if (m->held)
-		fprintf(ctx->out,
-			"  held: %s; see `sayso-admin merge held`\n",
+		fprintf(ctx->out, "  held: %s; see `sayso-admin merge held`\n",
 			m->hold_why[0] ? m->hold_why
 				       : "cast times outside enrolment .. now");
 	if (dry)

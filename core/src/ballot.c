@@ -290,11 +290,32 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 	if (e != SAYSO_OK)
 		return e;
 	struct sayso_round r;
-	if ((e = sayso_round_current(st, in->round_code, &r, NULL)) != SAYSO_OK)
-		goto fail;
+	if ((e = sayso_round_current(st, in->round_code, &r, NULL)) !=
+		SAYSO_OK ||
+	    (e = sayso_project_list(st, r.id, &projects, &np)) != SAYSO_OK ||
+	    (e = Sayso_ballot_cast_round(st, &r, projects, np, in, res)) !=
+		SAYSO_OK) {
+		free(projects);
+		sayso_store_rollback(st);
+		return e;
+	}
+	free(projects);
+	return sayso_store_commit(st);
+}
+
+enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
+				       const struct sayso_round *rp,
+				       const struct sayso_project *projects,
+				       size_t np,
+				       const struct sayso_ballot_in *in,
+				       struct sayso_cast_result *res)
+{
+	memset(res, 0, sizeof *res);
+	const struct sayso_round r = *rp;
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
 	snprintf(res->round_code, sizeof res->round_code, "%s", r.code);
-	if ((e = sayso_project_list(st, r.id, &projects, &np)) != SAYSO_OK)
-		goto fail;
 	if (in->uid && *in->uid) {
 		if (strlen(in->uid) > SAYSO_UID_LEN) {
 			e = Sayso_store_fail(st, SAYSO_ERR_INVAL,
@@ -367,10 +388,8 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 	if (e != SAYSO_OK)
 		goto fail;
 done:
-	free(projects);
 	return sayso_store_commit(st);
 fail:
-	free(projects);
 	sayso_store_rollback(st);
 	return e;
 }

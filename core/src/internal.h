@@ -128,6 +128,31 @@ enum sayso_err Sayso_devlog_key_pad(const unsigned char *secret,
 enum sayso_err Sayso_erase_tomb(const unsigned char *secret,
 				const char *resident_id, char *out);
 
+/*
+ * Bulk work inside one transaction (a merge): with on, transactions begun
+ * deeper than the current depth take no savepoint, and their rollback undoes
+ * nothing by itself; the caller must then roll back its own level on any
+ * error (it always does: an error inside aborts the whole bulk job). Saves
+ * SQLite copying every page a row touches into a sub-journal per row. off
+ * (before the caller's own commit or rollback) restores savepoints.
+ */
+void Sayso_store_flatten(struct sayso_store *st, bool on);
+
+/* sayso_ballot_cast() for a round and its projects the caller has already
+ * read (a merge casts many ballots into one round): the same rules, the same
+ * outcome. r and projects must be current (read in the caller's
+ * transaction). */
+struct sayso_round;
+struct sayso_project;
+struct sayso_ballot_in;
+struct sayso_cast_result;
+enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
+				       const struct sayso_round *r,
+				       const struct sayso_project *projects,
+				       size_t np,
+				       const struct sayso_ballot_in *in,
+				       struct sayso_cast_result *res);
+
 /* Replaces a freshly initialised store's secret (and its file) with secret:
  * an enrolled kiosk keys resident ids like its site. */
 enum sayso_err Sayso_store_adopt_secret(struct sayso_store *st,

@@ -34,6 +34,16 @@
 
 #define MERGE_MAX_ROUNDS 256 /* rounds that receive ballots in one merge */
 
+/* A site round a merge casts into, read once: the round, its projects and
+ * their uids (aligned with projects). */
+struct rcache {
+	char uid[40];
+	struct sayso_round r;
+	struct sayso_project *projects;
+	char (*puids)[40];
+	size_t np;
+};
+
 struct merge {
 	struct sayso_store *st;
 	struct sayso_store *src;
@@ -48,6 +58,9 @@ struct merge {
 	unsigned char merged_mac[32];
 	bool have_merged_mac;
 	bool wal_missing;
+	bool any_held, any_erased; /* whether to look in merge_held, erased */
+	struct rcache *rc;	   /* the site's rounds the ballots go to */
+	size_t nrc, caprc;
 	struct sayso_devlog_verdict v;
 	int64_t rounds[MERGE_MAX_ROUNDS];
 	size_t nrounds;
@@ -239,7 +252,7 @@ static enum sayso_err is_erased(struct merge *m, const char *resident,
 {
 	char tomb[SAYSO_HEX256_MAX];
 	*erased = false;
-	if (!resident || !*resident)
+	if (!resident || !*resident || !m->any_erased)
 		return SAYSO_OK;
 	enum sayso_err e =
 	    Sayso_erase_tomb(sayso_store_secret(m->st), resident, tomb);
@@ -272,7 +285,7 @@ struct kb {
 	enum sayso_channel channel;
 	char cast_at[SAYSO_TIME_LEN + 8];
 	int64_t seq;
-	struct sayso_round r; /* the site's */
+	const struct rcache *rc; /* the site's round */
 	struct sayso_pick picks[SAYSO_MAX_PICKS];
 	size_t npicks;
 	char reject[SAYSO_REASON_MAX];
@@ -300,24 +313,20 @@ static enum sayso_err map_items(struct merge *m, sqlite3_stmt *items,
 		int64_t kcost = sqlite3_column_int64(items, 3);
 		if (b->npicks >= SAYSO_MAX_PICKS)
 			break;
-		sqlite3_stmt *p = Sayso_store_stmt(
-		    m->st, "SELECT number, title, cost FROM projects WHERE "
-			   "uid = ?1 AND round_id = ?2");
-		if (!p)
-			return SAYSO_ERR_DB;
-		sqlite3_bind_text(p, 1, puid ? puid : "", -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(p, 2, b->r.id);
-		int prc = sqlite3_step(p);
-		if (prc == SQLITE_ROW) {
-			int num = sqlite3_column_int(p, 0);
-			const char *t = (const char *)sqlite3_column_text(p, 1);
-			int64_t cost = sqlite3_column_int64(p, 2);
+		const struct sayso_project *here = NULL;
+		for (size_t k = 0; k < b->rc->np && puid; k++)
+			if (strcmp(b->rc->puids[k], puid) == 0)
+				here = &b->rc->projects[k];
+		if (here) {
+			int num = here->number;
+			const char *t = here->title;
+			int64_t cost = here->cost;
 			if (!b->reject[0] &&
 			    (strcmp(t ? t : "", ktitle ? ktitle : "") != 0 ||
 			     cost != kcost)) {
 				char a[32], c[32];
-				money(kcost, b->r.currency, a, sizeof a);
-				money(cost, b->r.currency, c, sizeof c);
+				money(kcost, b->rc->r.currency, a, sizeof a);
+				money(cost, b->rc->r.currency, c, sizeof c);
 				snprintf(b->reject, sizeof b->reject,
 					 "project list changed: the kiosk "
 					 "showed #%d '%.40s' (%s), here it is "
@@ -329,18 +338,12 @@ static enum sayso_err map_items(struct merge *m, sqlite3_stmt *items,
 			b->picks[b->npicks].points =
 			    sqlite3_column_int(items, 4);
 			b->npicks++;
-		} else if (prc == SQLITE_DONE) {
-			if (!b->reject[0])
-				snprintf(b->reject, sizeof b->reject,
-					 "project list changed: the kiosk "
-					 "showed #%d '%.60s', which this round "
-					 "does not have",
-					 knum, ktitle ? ktitle : "");
-		} else {
-			sqlite3_reset(p);
-			return Sayso_store_sqlfail(m->st, "find project");
+		} else if (!b->reject[0]) {
+			snprintf(b->reject, sizeof b->reject,
+				 "project list changed: the kiosk showed #%d "
+				 "'%.60s', which this round does not have",
+				 knum, ktitle ? ktitle : "");
 		}
-		sqlite3_reset(p);
 	}
 	if (rc != SQLITE_DONE)
 		return src_fail(m, "read ballot items");
@@ -387,7 +390,7 @@ static enum sayso_err hold_ballot(struct merge *m, const struct kb *b,
 	sqlite3_bind_text(s, 1, b->uid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, m->device, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 3, b->seq);
-	sqlite3_bind_int64(s, 4, b->r.id);
+	sqlite3_bind_int64(s, 4, b->rc->r.id);
 	Sayso_bind_text_or_null(s, 5, b->has_resident ? b->resident : NULL);
 	sqlite3_bind_text(s, 6, sayso_channel_name(b->channel), -1,
 			  SQLITE_STATIC);
@@ -406,7 +409,7 @@ static enum sayso_err cast_ballot(struct merge *m, struct kb *b, int64_t at)
 	struct sayso_ballot_in in;
 	struct sayso_cast_result cr;
 	memset(&in, 0, sizeof in);
-	in.round_code = b->r.code;
+	in.round_code = b->rc->r.code;
 	in.resident_id = b->has_resident ? b->resident : NULL;
 	in.channel = b->channel;
 	in.device_id = m->device;
@@ -415,7 +418,8 @@ static enum sayso_err cast_ballot(struct merge *m, struct kb *b, int64_t at)
 	in.picks = b->picks;
 	in.npicks = b->npicks;
 	in.reject = b->reject[0] ? b->reject : NULL;
-	enum sayso_err e = sayso_ballot_cast(m->st, &in, &cr);
+	enum sayso_err e = Sayso_ballot_cast_round(
+	    m->st, &b->rc->r, b->rc->projects, b->rc->np, &in, &cr);
 	if (e != SAYSO_OK)
 		return e;
 	m->res->ballots++;
@@ -424,6 +428,86 @@ static enum sayso_err cast_ballot(struct merge *m, struct kb *b, int64_t at)
 	else if (cr.outcome == SAYSO_CAST_REPLACED)
 		m->res->changed++;
 	return SAYSO_OK;
+}
+
+/* The site's round with uid (its projects and their uids), read once per
+ * merge into m->rc; *out points into the cache. */
+static enum sayso_err load_round(struct merge *m, const char *uid,
+				 const char *code, struct rcache *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->uid, sizeof c->uid, "%s", uid);
+	sqlite3_stmt *r =
+	    Sayso_store_stmt(m->st, "SELECT code FROM rounds WHERE uid = ?1");
+	if (!r)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(r, 1, uid, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(r);
+	char here[SAYSO_CODE_MAX] = "";
+	if (rc == SQLITE_ROW)
+		Sayso_column_copy(r, 0, here, sizeof here);
+	sqlite3_reset(r);
+	if (rc == SQLITE_DONE)
+		return Sayso_store_fail(m->st, SAYSO_ERR_NOTFOUND,
+					"%s has ballots for round '%s', which "
+					"this database does not have",
+					m->src_path, code);
+	if (rc != SQLITE_ROW)
+		return Sayso_store_sqlfail(m->st, "find round");
+	enum sayso_err e;
+	if ((e = sayso_round_get(m->st, here, &c->r)) != SAYSO_OK ||
+	    (e = sayso_project_list(m->st, c->r.id, &c->projects, &c->np)) !=
+		SAYSO_OK)
+		return e;
+	c->puids = calloc(c->np ? c->np : 1, sizeof *c->puids);
+	if (!c->puids)
+		return Sayso_store_fail(m->st, SAYSO_ERR_NOMEM,
+					"out of memory");
+	sqlite3_stmt *p =
+	    Sayso_store_stmt(m->st, "SELECT uid FROM projects WHERE id = ?1");
+	if (!p)
+		return SAYSO_ERR_DB;
+	for (size_t i = 0; i < c->np; i++) {
+		sqlite3_reset(p);
+		sqlite3_bind_int64(p, 1, c->projects[i].id);
+		if (sqlite3_step(p) == SQLITE_ROW)
+			Sayso_column_copy(p, 0, c->puids[i],
+					  sizeof c->puids[i]);
+	}
+	sqlite3_reset(p);
+	return note_round(m, c->r.id);
+}
+
+static enum sayso_err find_round(struct merge *m, const char *uid,
+				 const char *code, const struct rcache **out)
+{
+	for (size_t i = 0; i < m->nrc; i++)
+		if (strcmp(m->rc[i].uid, uid) == 0) {
+			*out = &m->rc[i];
+			return SAYSO_OK;
+		}
+	if (m->nrc == MERGE_MAX_ROUNDS)
+		return Sayso_store_fail(m->st, SAYSO_ERR_TOOBIG,
+					"%s: ballots for more than %d rounds",
+					m->src_path, MERGE_MAX_ROUNDS);
+	enum sayso_err e = sayso_array_grow(&m->rc, &m->caprc, m->nrc + 1,
+					    sizeof *m->rc, MERGE_MAX_ROUNDS);
+	if (e != SAYSO_OK)
+		return Sayso_store_fail(m->st, e, "out of memory");
+	struct rcache *c = &m->rc[m->nrc];
+	e = load_round(m, uid, code, c);
+	m->nrc++; /* freed with the others even when half loaded */
+	*out = c;
+	return e;
+}
+
+static void free_rounds(struct merge *m)
+{
+	for (size_t i = 0; i < m->nrc; i++) {
+		free(m->rc[i].projects);
+		free(m->rc[i].puids);
+	}
+	free(m->rc);
 }
 
 /* Reads source ballot row q into b and finds its round here. */
@@ -441,24 +525,7 @@ static enum sayso_err read_ballot(struct merge *m, sqlite3_stmt *q,
 		b->channel = SAYSO_CH_KIOSK;
 	Sayso_column_copy(q, 6, b->cast_at, sizeof b->cast_at);
 	b->seq = sqlite3_column_int64(q, 7);
-	sqlite3_stmt *r =
-	    Sayso_store_stmt(m->st, "SELECT code FROM rounds WHERE uid = ?1");
-	if (!r)
-		return SAYSO_ERR_DB;
-	sqlite3_bind_text(r, 1, b->round_uid, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(r);
-	char code[SAYSO_CODE_MAX] = "";
-	if (rc == SQLITE_ROW)
-		Sayso_column_copy(r, 0, code, sizeof code);
-	sqlite3_reset(r);
-	if (rc == SQLITE_DONE)
-		return Sayso_store_fail(m->st, SAYSO_ERR_NOTFOUND,
-					"%s has ballots for round '%s', which "
-					"this database does not have",
-					m->src_path, b->round_code);
-	if (rc != SQLITE_ROW)
-		return Sayso_store_sqlfail(m->st, "find round");
-	return sayso_round_get(m->st, code, &b->r);
+	return find_round(m, b->round_uid, b->round_code, &b->rc);
 }
 
 /* Merges the source ballot in row q (with its items), unless known. */
@@ -472,17 +539,17 @@ static enum sayso_err merge_ballot(struct merge *m, sqlite3_stmt *q,
 		return src_fail(m, "a ballot without uid");
 	if ((e = exists_uid(m->st, "SELECT 1 FROM ballots WHERE uid = ?1", uid,
 			    &found)) != SAYSO_OK ||
-	    (!found && (e = exists_uid(m->st,
-				       "SELECT 1 FROM merge_held WHERE uid = "
-				       "?1",
-				       uid, &found)) != SAYSO_OK))
+	    (!found && m->any_held &&
+	     (e = exists_uid(m->st,
+			     "SELECT 1 FROM merge_held WHERE uid = "
+			     "?1",
+			     uid, &found)) != SAYSO_OK))
 		return e;
 	if (found) {
 		m->res->known++;
 		return SAYSO_OK;
 	}
 	if ((e = read_ballot(m, q, b)) != SAYSO_OK ||
-	    (e = note_round(m, b->r.id)) != SAYSO_OK ||
 	    (e = map_items(m, items, sqlite3_column_int64(q, 0), b)) !=
 		SAYSO_OK ||
 	    (e = is_erased(m, b->has_resident ? b->resident : NULL, &erased)) !=
@@ -919,6 +986,19 @@ static enum sayso_err preflight(struct merge *m)
 	return verify_chain(m);
 }
 
+static enum sayso_err any_rows(struct merge *m, const char *sql, bool *any)
+{
+	sqlite3_stmt *s = Sayso_store_stmt(m->st, sql);
+	if (!s)
+		return SAYSO_ERR_DB;
+	int rc = sqlite3_step(s);
+	*any = rc == SQLITE_ROW;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+		   ? SAYSO_OK
+		   : Sayso_store_sqlfail(m->st, "look for held or erased");
+}
+
 static enum sayso_err merge_rows(struct merge *m, const char *actor,
 				 const char *source, unsigned flags)
 {
@@ -932,8 +1012,17 @@ static enum sayso_err merge_rows(struct merge *m, const char *actor,
 		if ((e = results_before(m, before)) != SAYSO_OK)
 			goto out;
 	}
-	if ((e = merge_ballots(m)) != SAYSO_OK ||
-	    (e = merge_ratings(m)) != SAYSO_OK ||
+	if ((e = any_rows(m, "SELECT 1 FROM merge_held LIMIT 1",
+			  &m->any_held)) != SAYSO_OK ||
+	    (e = any_rows(m, "SELECT 1 FROM erased LIMIT 1", &m->any_erased)) !=
+		SAYSO_OK)
+		goto out;
+	/* Each ballot's cast needs no savepoint of its own: any error rolls
+	 * back the whole merge (sayso_merge_kiosk). */
+	Sayso_store_flatten(m->st, true);
+	e = merge_ballots(m);
+	Sayso_store_flatten(m->st, false);
+	if (e != SAYSO_OK || (e = merge_ratings(m)) != SAYSO_OK ||
 	    (e = merge_reports(m)) != SAYSO_OK ||
 	    (e = note_device(m)) != SAYSO_OK ||
 	    (e = record(m, actor, source)) != SAYSO_OK)
@@ -978,6 +1067,11 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 		goto close;
 	}
 	m->sdb = Sayso_store_sqlite(m->src);
+	/* A large file's rows and indexes stay in memory for the merge
+	 * instead of spilling to disk page by page (64 MB each, then back). */
+	sqlite3_exec(m->sdb, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+	sqlite3_exec(Sayso_store_sqlite(st), "PRAGMA cache_size = -65536", NULL,
+		     NULL, NULL);
 	/* One consistent snapshot of the source for checks and copy. */
 	if (sayso_store_read_begin(m->src) != SAYSO_OK) {
 		e = src_fail(m, "begin read");
@@ -996,9 +1090,12 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 	e = sayso_store_commit(st);
 read_end:
 	sayso_store_read_end(m->src);
+	sqlite3_exec(Sayso_store_sqlite(st), "PRAGMA cache_size = -2000", NULL,
+		     NULL, NULL);
 close:
 	sayso_store_close(m->src);
 	OPENSSL_cleanse(m->key, sizeof m->key);
+	free_rounds(m);
 	free(m);
 	return e;
 }

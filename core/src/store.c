@@ -54,6 +54,7 @@ struct sayso_store {
 	unsigned char devkey[SAYSO_DEVKEY_LEN];
 	bool have_devkey;
 	int txdepth;
+	int flatdepth;	/* > 0: begins nested deeper take no savepoint */
 	int readdepth;	/* sayso_store_read_begin nesting */
 	bool readowner; /* read_begin opened the transaction */
 	bool readonly;
@@ -286,9 +287,18 @@ int sayso_store_schema_latest(void)
 
 /* ---- transactions ---- */
 
+void Sayso_store_flatten(struct sayso_store *st, bool on)
+{
+	st->flatdepth = on ? st->txdepth : 0;
+}
+
 enum sayso_err sayso_store_begin(struct sayso_store *st)
 {
 	enum sayso_err e;
+	if (st->flatdepth && st->txdepth >= st->flatdepth) {
+		st->txdepth++;
+		return SAYSO_OK;
+	}
 	if (st->txdepth == 0 && st->readowner)
 		return Sayso_store_fail(st, SAYSO_ERR_STATE,
 					"write transaction inside a read "
@@ -307,6 +317,10 @@ enum sayso_err sayso_store_commit(struct sayso_store *st)
 	if (st->txdepth <= 0)
 		return Sayso_store_fail(st, SAYSO_ERR_STATE,
 					"commit without begin");
+	if (st->flatdepth && st->txdepth > st->flatdepth) {
+		st->txdepth--;
+		return SAYSO_OK;
+	}
 	enum sayso_err e;
 	if (st->txdepth == 1) {
 		e = exec(st, "COMMIT", "commit");
@@ -329,6 +343,11 @@ void sayso_store_rollback(struct sayso_store *st)
 {
 	if (st->txdepth <= 0)
 		return;
+	if (st->flatdepth && st->txdepth > st->flatdepth) {
+		/* Undone with the flattened level's own rollback. */
+		st->txdepth--;
+		return;
+	}
 	char saved[SAYSO_ERRMSG_MAX];
 	memcpy(saved, st->errmsg, sizeof saved); /* keep the real cause */
 	if (st->txdepth == 1) {

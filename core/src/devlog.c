@@ -19,7 +19,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/core_names.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include "internal.h"
 
@@ -211,8 +213,40 @@ static enum sayso_err row_digest(struct sayso_store *st, EVP_MD_CTX *md,
 	return SAYSO_OK;
 }
 
+/* HMAC-SHA256 under one key, keyed once and reused for every entry (a
+ * merge checks 100,000 of them; keying each from scratch was a third of
+ * the verification). */
+struct macer {
+	EVP_MAC *mac;
+	EVP_MAC_CTX *ctx;
+};
+
+static void macer_free(struct macer *m)
+{
+	EVP_MAC_CTX_free(m->ctx);
+	EVP_MAC_free(m->mac);
+	memset(m, 0, sizeof *m);
+}
+
+static bool macer_init(struct macer *m, const unsigned char *key)
+{
+	char digest[] = "SHA256";
+	OSSL_PARAM params[] = {
+	    OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+	    OSSL_PARAM_construct_end()};
+	memset(m, 0, sizeof *m);
+	m->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	m->ctx = m->mac ? EVP_MAC_CTX_new(m->mac) : NULL;
+	if (!m->ctx ||
+	    EVP_MAC_init(m->ctx, key, SAYSO_DEVKEY_LEN, params) != 1) {
+		macer_free(m);
+		return false;
+	}
+	return true;
+}
+
 /* The MAC of one entry. */
-static bool entry_mac(const unsigned char *key, const char *enrolment,
+static bool entry_mac(struct macer *mc, const char *enrolment,
 		      const unsigned char prev[32], int64_t seq,
 		      const char *kind, const char *uid, const char *at,
 		      const unsigned char digest[32], unsigned char out[32])
@@ -233,9 +267,11 @@ static bool entry_mac(const unsigned char *key, const char *enrolment,
 	n += 32;
 	memcpy(buf + n, digest, 32);
 	n += 32;
-	unsigned int len = 0;
-	return HMAC(EVP_sha256(), key, SAYSO_DEVKEY_LEN, buf, n, out, &len) &&
-	       len == 32;
+	size_t len = 0;
+	/* A NULL key re-initialises with the key already set. */
+	return EVP_MAC_init(mc->ctx, NULL, 0, NULL) == 1 &&
+	       EVP_MAC_update(mc->ctx, buf, n) == 1 &&
+	       EVP_MAC_final(mc->ctx, out, &len, 32) == 1 && len == 32;
 }
 
 enum sayso_err Sayso_devlog_key_pad(const unsigned char *secret,
@@ -293,8 +329,12 @@ enum sayso_err Sayso_devlog_note(struct sayso_store *st,
 		return Sayso_store_sqlfail(st, "read the chain head");
 	char at[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(at, sizeof at);
-	if (!entry_mac(key, enrolment, prev, seq, kind_name(kind), uid, at,
-		       digest, mac))
+	struct macer mc;
+	bool ok = macer_init(&mc, key) &&
+		  entry_mac(&mc, enrolment, prev, seq, kind_name(kind), uid, at,
+			    digest, mac);
+	macer_free(&mc);
+	if (!ok)
 		return Sayso_store_fail(st, SAYSO_ERR_CRYPTO,
 					"HMAC-SHA256 failed");
 	sqlite3_stmt *s = Sayso_store_stmt(
@@ -397,7 +437,7 @@ static enum sayso_err uncovered(struct sayso_store *src, const char *sql,
 
 /* Checks one chain entry (the current row of q); problems go to p. */
 static enum sayso_err check_entry(struct sayso_store *src, EVP_MD_CTX *md,
-				  sqlite3_stmt *q, const unsigned char *key,
+				  sqlite3_stmt *q, struct macer *mc,
 				  const char *enrolment, unsigned char prev[32],
 				  struct problems *p)
 {
@@ -416,7 +456,7 @@ static enum sayso_err check_entry(struct sayso_store *src, EVP_MD_CTX *md,
 		return SAYSO_OK;
 	}
 	const unsigned char *stored_digest = sqlite3_column_blob(q, 4);
-	if (!entry_mac(key, enrolment, prev, seq, kind, uid, at, stored_digest,
+	if (!entry_mac(mc, enrolment, prev, seq, kind, uid, at, stored_digest,
 		       mac))
 		return Sayso_store_fail(src, SAYSO_ERR_CRYPTO,
 					"HMAC-SHA256 failed");
@@ -459,9 +499,15 @@ Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
 	int64_t expect = 1, prev_ms = 0;
 	enum sayso_err e = SAYSO_OK;
 	v->continues = check_seq <= 0;
+	struct macer mc;
+	if (!macer_init(&mc, key))
+		return Sayso_store_fail(src, SAYSO_ERR_CRYPTO,
+					"HMAC-SHA256 unavailable");
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	if (!md)
+	if (!md) {
+		macer_free(&mc);
 		return Sayso_store_fail(src, SAYSO_ERR_NOMEM, "out of memory");
+	}
 	sqlite3_stmt *q = Sayso_store_stmt(
 	    src, "SELECT d.seq, d.kind, d.uid, d.at, d.digest, d.mac, (SELECT "
 		 "max(seq) FROM devlog n WHERE n.uid = d.uid) FROM devlog d "
@@ -482,7 +528,7 @@ Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
 			 * it cannot verify either, and is reported too. */
 		}
 		expect = seq + 1;
-		if ((e = check_entry(src, md, q, key, enrolment, prev, &p)) !=
+		if ((e = check_entry(src, md, q, &mc, enrolment, prev, &p)) !=
 		    SAYSO_OK) {
 			sqlite3_reset(q);
 			goto out;
@@ -527,5 +573,6 @@ Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
 		e = SAYSO_ERR_AUTH;
 out:
 	EVP_MD_CTX_free(md);
+	macer_free(&mc);
 	return e;
 }

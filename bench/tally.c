@@ -440,14 +440,24 @@ static void unlink_db(const char *db)
 
 static int bench_merge(long nballots)
 {
-	char site[128], kiosk[128], err[512];
-	snprintf(site, sizeof site, "/tmp/sayso-bench-merge-site-%ld.db",
-		 (long)getpid());
-	snprintf(kiosk, sizeof kiosk, "/tmp/sayso-bench-merge-kiosk-%ld.db",
-		 (long)getpid());
+	char site[600], kiosk[600], err[512];
+	/* SAYSO_BENCH_MERGE_DIR keeps site.db and kiosk.db there and reuses
+	 * them (restore site.db from a copy between runs). */
+	const char *dir = getenv("SAYSO_BENCH_MERGE_DIR");
+	if (dir && *dir) {
+		snprintf(site, sizeof site, "%s/site.db", dir);
+		snprintf(kiosk, sizeof kiosk, "%s/kiosk.db", dir);
+	} else {
+		snprintf(site, sizeof site,
+			 "/tmp/sayso-bench-merge-site-%ld.db", (long)getpid());
+		snprintf(kiosk, sizeof kiosk,
+			 "/tmp/sayso-bench-merge-kiosk-%ld.db", (long)getpid());
+	}
 	printf("\nmerge of an enrolled kiosk's file with %ld ballots:\n",
 	       nballots);
-	int rc = merge_setup(site, kiosk, nballots);
+	int rc = 0;
+	if (!dir || !*dir || access(kiosk, F_OK) != 0)
+		rc = merge_setup(site, kiosk, nballots);
 	struct sayso_store *st = NULL, *src = NULL;
 	if (rc == 0 &&
 	    sayso_store_open(site, 0, &st, err, sizeof err) != SAYSO_OK) {
@@ -490,8 +500,10 @@ static int bench_merge(long nballots)
 		}
 	}
 	sayso_store_close(st);
-	unlink_db(site);
-	unlink_db(kiosk);
+	if (!dir || !*dir) {
+		unlink_db(site);
+		unlink_db(kiosk);
+	}
 	return rc;
 }
 

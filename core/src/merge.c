@@ -1077,10 +1077,11 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 	}
 	m->sdb = Sayso_store_sqlite(m->src);
 	/* A large file's rows and indexes stay in memory for the merge
-	 * instead of spilling to disk page by page (64 MB each, then back). */
-	sqlite3_exec(m->sdb, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
-	sqlite3_exec(Sayso_store_sqlite(st), "PRAGMA cache_size = -65536", NULL,
-		     NULL, NULL);
+	 * instead of spilling to disk page by page (256 MB each at most, then
+	 * back). */
+	sqlite3_exec(m->sdb, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
+	sqlite3_exec(Sayso_store_sqlite(st), "PRAGMA cache_size = -262144",
+		     NULL, NULL, NULL);
 	/* One consistent snapshot of the source for checks and copy. */
 	if (sayso_store_read_begin(m->src) != SAYSO_OK) {
 		e = src_fail(m, "begin read");

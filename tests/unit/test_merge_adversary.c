@@ -298,8 +298,8 @@ static void test_altered_rows(void **state)
 	    /* the votes move to another project */
 	    "UPDATE ballot_items SET project_id = 2",
 	    /* a ballot's time, to win "first vote" */
-	    "UPDATE ballots SET cast_at = '2026-11-20T08:59:00.000Z' WHERE "
-	    "id = 3",
+	    ("UPDATE ballots SET cast_at = '2026-11-20T08:59:00.000Z' "
+	     "WHERE id = 3"),
 	    /* a resident id made up */
 	    "UPDATE ballots SET resident_id = 'x' WHERE id = 2",
 	    /* the kiosk's own project list, to remap numbers */
@@ -621,8 +621,8 @@ static void test_changed_project_list(void **state)
 	    /* its cost changed */
 	    "UPDATE projects SET cost = 1 WHERE number = 1",
 	    /* removed, and another project given its number */
-	    "DELETE FROM projects WHERE number = 1; UPDATE projects SET "
-	    "number = 1 WHERE number = 2",
+	    ("DELETE FROM projects WHERE number = 1; "
+	     "UPDATE projects SET number = 1 WHERE number = 2"),
 	};
 	for (size_t c = 0; c < 3; c++) {
 		struct env v;

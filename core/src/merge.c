@@ -778,6 +778,13 @@ static enum sayso_err merge_report(struct merge *m, sqlite3_stmt *q)
 	int64_t rid = sqlite3_last_insert_rowid(Sayso_store_sqlite(m->st));
 	if ((e = report_extras(m, rid, ref, at, channel, erased)) != SAYSO_OK)
 		return e;
+	/* Routed and checked for duplicates here, where the partnership's
+	 * rules and the other reports are. */
+	if ((e = Sayso_issue_created(m->st, SAYSO_ISSUE_REPORT, rid,
+				     (const char *)sqlite3_column_text(q, 2),
+				     (const char *)sqlite3_column_text(q, 3),
+				     at)) != SAYSO_OK)
+		return e;
 	m->res->reports++;
 	return SAYSO_OK;
 }

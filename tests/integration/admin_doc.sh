@@ -70,6 +70,9 @@ runtime_case() { # the arguments that make command $1 fail at run time
 	"import pb") echo "--db $T/rt.db import pb $T/exists" ;;
 	"export pb") echo "--db $T/rt.db export pb nosuch" ;;
 	"merge") echo "--db $T/rt.db merge $T/exists" ;;
+	"kiosk enrol") echo "--db $T/rt.db kiosk enrol k1 --out $T/exists" ;;
+	"merge held") echo "--db $T/none.db merge held" ;;
+	"merge accept" | "merge reject") echo "--db $T/rt.db $1 99" ;;
 	"erase") echo "--db $T/none.db erase --code ABCD" ;;
 	"backup") echo "--db $T/rt.db backup $T/exists" ;;
 	"doctor") echo "--db $T/none.db doctor" ;;

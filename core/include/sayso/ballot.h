@@ -67,6 +67,9 @@ struct sayso_ballot_in {
 	size_t npicks;
 	bool phone_proven; /* a kiosk checked the number with a texted code
 			      (rounds with identity phone+sms) */
+	const char *reject; /* NULL; merges: store as rejected with this
+			       reason (a changed project, an erased resident)
+			       whatever the other checks say */
 };
 
 struct sayso_cast_result {

@@ -39,7 +39,55 @@ static void remove_files(const char *path)
 	}
 }
 
-/* Copies the draft and open rounds of st, with their projects, into k. */
+/* Copies the voter codes of st's round sid into k's round kid: their keyed
+ * hashes and status only (never a plain code), so an offline kiosk can judge
+ * a code the way the site would. A code used at the site after enrolment
+ * still looks issued on the kiosk; merge then applies the one-vote rule. */
+static enum sayso_err copy_codes(struct sayso_store *st, struct sayso_store *k,
+				 int64_t sid, int64_t kid)
+{
+	sqlite3_stmt *q = NULL;
+	enum sayso_err e = SAYSO_OK;
+	int rc;
+	if (sqlite3_prepare_v2(
+		Sayso_store_sqlite(st),
+		"SELECT code_hash, status, source, created_at, "
+		"changed_at FROM voter_codes WHERE round_id = ?1",
+		-1, &q, NULL) != SQLITE_OK) {
+		e = Sayso_store_sqlfail(st, "read voter codes");
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, sid);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_stmt *s = Sayso_store_stmt(
+		    k, "INSERT INTO voter_codes(round_id, code_hash, status, "
+		       "source, created_at, changed_at) VALUES(?1, ?2, ?3, "
+		       "?4, ?5, ?6)");
+		if (!s) {
+			e = Sayso_store_fail(st, SAYSO_ERR_DB, "%s",
+					     sayso_store_errmsg(k));
+			goto out;
+		}
+		sqlite3_bind_int64(s, 1, kid);
+		for (int i = 0; i < 5; i++)
+			sqlite3_bind_value(s, i + 2,
+					   sqlite3_column_value(q, i));
+		if (Sayso_store_step_done(k, s, "copy voter code") !=
+		    SAYSO_OK) {
+			e = Sayso_store_fail(st, SAYSO_ERR_DB, "%s",
+					     sayso_store_errmsg(k));
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		e = Sayso_store_sqlfail(st, "read voter codes");
+out:
+	sqlite3_finalize(q);
+	return e;
+}
+
+/* Copies the draft and open rounds of st, with their projects and voter
+ * codes, into k. */
 static enum sayso_err copy_rounds(struct sayso_store *st, struct sayso_store *k,
 				  struct sayso_enrol_result *res)
 {
@@ -51,7 +99,8 @@ static enum sayso_err copy_rounds(struct sayso_store *st, struct sayso_store *k,
 		sdb,
 		"SELECT id, code, title, budget, currency, ballot_kind, "
 		"min_picks, max_picks, max_points, max_sum_points, revote, "
-		"opens, closes, state, created_at, uid FROM rounds WHERE "
+		"opens, closes, state, created_at, uid, identity FROM rounds "
+		"WHERE "
 		"imported = 0 AND state IN ('draft', 'open') ORDER BY id",
 		-1, &q, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(sdb,
@@ -67,14 +116,14 @@ static enum sayso_err copy_rounds(struct sayso_store *st, struct sayso_store *k,
 		    k, "INSERT INTO rounds(code, title, budget, currency, "
 		       "ballot_kind, min_picks, max_picks, max_points, "
 		       "max_sum_points, revote, opens, closes, state, "
-		       "created_at, uid) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-		       "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+		       "created_at, uid, identity) VALUES(?1, ?2, ?3, ?4, ?5, "
+		       "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
 		if (!s) {
 			e = Sayso_store_fail(st, SAYSO_ERR_DB, "%s",
 					     sayso_store_errmsg(k));
 			goto out;
 		}
-		for (int i = 1; i < 16; i++)
+		for (int i = 1; i < 17; i++)
 			sqlite3_bind_value(s, i, sqlite3_column_value(q, i));
 		if (Sayso_store_step_done(k, s, "copy round") != SAYSO_OK) {
 			e = Sayso_store_fail(st, SAYSO_ERR_DB, "%s",
@@ -111,6 +160,9 @@ static enum sayso_err copy_rounds(struct sayso_store *st, struct sayso_store *k,
 			e = Sayso_store_sqlfail(st, "read projects");
 			goto out;
 		}
+		if ((e = copy_codes(st, k, sqlite3_column_int64(q, 0), kid)) !=
+		    SAYSO_OK)
+			goto out;
 	}
 	if (rc != SQLITE_DONE)
 		e = Sayso_store_sqlfail(st, "read rounds");

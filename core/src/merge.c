@@ -262,17 +262,24 @@ static enum sayso_err is_erased(struct merge *m, const char *resident,
 			  erased);
 }
 
-static enum sayso_err merge_resident(struct merge *m, const char *resident)
+/* The resident comes with what the kiosk knew of it: whether its id is the
+ * hash of a phone number or of a voter code (residents.kind), so a code the
+ * site never issued cannot pass as a phone ballot. A kind the site already
+ * has is kept. */
+static enum sayso_err merge_resident(struct merge *m, const char *resident,
+				     const char *kind)
 {
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s =
-	    Sayso_store_stmt(m->st, "INSERT OR IGNORE INTO residents(id, "
-				    "created_at) VALUES(?1, ?2)");
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    m->st, "INSERT INTO residents(id, created_at, kind) VALUES(?1, ?2, "
+		   "?3) ON CONFLICT(id) DO UPDATE SET kind = "
+		   "coalesce(residents.kind, excluded.kind)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, resident, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text_or_null(s, 3, kind);
 	return Sayso_store_step_done(m->st, s, "merge resident");
 }
 
@@ -282,6 +289,7 @@ struct kb {
 	char round_uid[40], round_code[SAYSO_CODE_MAX];
 	char resident[SAYSO_RESIDENT_ID_LEN + 8];
 	bool has_resident;
+	char kind[8]; /* residents.kind on the kiosk: "phone", "code" or "" */
 	enum sayso_channel channel;
 	char cast_at[SAYSO_TIME_LEN + 8];
 	int64_t seq;
@@ -520,6 +528,9 @@ static enum sayso_err read_ballot(struct merge *m, sqlite3_stmt *q,
 	Sayso_column_copy(q, 3, b->round_code, sizeof b->round_code);
 	Sayso_column_copy(q, 4, b->resident, sizeof b->resident);
 	b->has_resident = b->resident[0] != '\0';
+	Sayso_column_copy(q, 8, b->kind, sizeof b->kind);
+	if (strcmp(b->kind, "phone") != 0 && strcmp(b->kind, "code") != 0)
+		b->kind[0] = '\0';
 	if (sayso_channel_parse((const char *)sqlite3_column_text(q, 5),
 				&b->channel) != SAYSO_OK)
 		b->channel = SAYSO_CH_KIOSK;
@@ -578,7 +589,8 @@ static enum sayso_err merge_ballot(struct merge *m, sqlite3_stmt *q,
 			     : "cast time outside enrolment .. merge");
 		return hold_ballot(m, b, why);
 	}
-	if (b->has_resident && (e = merge_resident(m, b->resident)) != SAYSO_OK)
+	if (b->has_resident &&
+	    (e = merge_resident(m, b->resident, b->kind)) != SAYSO_OK)
 		return e;
 	return cast_ballot(m, b, at);
 }
@@ -595,7 +607,8 @@ static enum sayso_err merge_ballots(struct merge *m)
 		m->sdb,
 		"SELECT b.id, b.uid, r.uid, r.code, b.resident_id, b.channel, "
 		"b.cast_at, (SELECT max(seq) FROM devlog d WHERE d.uid = "
-		"b.uid) AS seq FROM ballots b JOIN rounds r ON r.id = "
+		"b.uid) AS seq, (SELECT kind FROM residents x WHERE x.id = "
+		"b.resident_id) FROM ballots b JOIN rounds r ON r.id = "
 		"b.round_id ORDER BY seq",
 		-1, &q, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(m->sdb,

@@ -19,6 +19,7 @@
 
 #include "internal.h"
 #include "sayso/ballot.h"
+#include "sayso/codes.h"
 #include "sayso/erase.h"
 #include "sayso/feedback.h"
 #include "sayso/merge.h"
@@ -121,7 +122,6 @@ static void setup_site(struct env *v)
 	snprintf(r.currency, sizeof r.currency, "GBP");
 	r.budget = 1000000;
 	r.min_picks = 1;
-	r.state = SAYSO_ROUND_OPEN;
 	assert_int_equal(sayso_round_create(st, &r, "test"), SAYSO_OK);
 	const char *titles[] = {"Play area", "CCTV", "Benches"};
 	for (int i = 0; i < 3; i++) {
@@ -132,6 +132,10 @@ static void setup_site(struct env *v)
 		assert_int_equal(sayso_project_add(st, r.id, &p, "test"),
 				 SAYSO_OK);
 	}
+	/* Projects are added while the round is a draft, then it opens. */
+	assert_int_equal(
+	    sayso_round_set_state(st, r.code, SAYSO_ROUND_OPEN, "test"),
+	    SAYSO_OK);
 	struct sayso_enrol_result er;
 	assert_int_equal(sayso_kiosk_enrol(st, "fun-1", v->kiosk, "test", &er),
 			 SAYSO_OK);
@@ -735,6 +739,73 @@ static void test_file_claims(void **state)
 }
 
 /* merge --dry-run: counts, and which results would move, nothing kept. */
+/* Voter codes travel with the enrolment (hashes and status only): an
+ * offline kiosk accepts a code the site issued and refuses an invented one,
+ * and merge keeps both decisions: the issued code counts once and is marked
+ * used at the site; the invented one stays rejected (its resident comes with
+ * kind "code", so it cannot pass as a phone ballot). */
+static void test_voter_codes(void **state)
+{
+	(void)state;
+	struct env v;
+	setup_site(&v);
+	char k2[320];
+	snprintf(k2, sizeof k2, "%s/kiosk2.db", v.dir);
+	struct sayso_store *st = open_db(v.site, 0);
+	struct sayso_round r;
+	assert_int_equal(sayso_round_get(st, "pb", &r), SAYSO_OK);
+	assert_int_equal(sayso_codes_issue(st, r.id, "K7QM4XPD",
+					   SAYSO_CODE_ISSUED, "generate"),
+			 SAYSO_OK);
+	struct sayso_enrol_result er;
+	assert_int_equal(sayso_kiosk_enrol(st, "fun-2", k2, "test", &er),
+			 SAYSO_OK);
+	sayso_store_close(st);
+
+	struct sayso_store *k = open_db(k2, 0);
+	assert_int_equal(sayso_store_set_device(k, "fun-2", "kiosk"), SAYSO_OK);
+	const char *codes[] = {"K7QM4XPD", "HELLOWORLD"};
+	enum sayso_cast_outcome want[] = {SAYSO_CAST_ACCEPTED,
+					  SAYSO_CAST_INVALID};
+	for (int i = 0; i < 2; i++) {
+		sayso_time_set_override(v.base + (10 + i) * MIN_MS);
+		char rid[SAYSO_RESIDENT_ID_LEN + 1];
+		assert_int_equal(sayso_store_resident(k, SAYSO_ID_CODE,
+						      codes[i], rid,
+						      sizeof rid),
+				 SAYSO_OK);
+		struct sayso_pick pick = {1, 1};
+		struct sayso_ballot_in in;
+		memset(&in, 0, sizeof in);
+		in.round_code = "pb";
+		in.resident_id = rid;
+		in.channel = SAYSO_CH_KIOSK;
+		in.picks = &pick;
+		in.npicks = 1;
+		struct sayso_cast_result res;
+		assert_int_equal(sayso_ballot_cast(k, &in, &res), SAYSO_OK);
+		assert_int_equal(res.outcome, want[i]);
+	}
+	sayso_store_close(k);
+
+	struct sayso_merge_result m;
+	char why[SAYSO_ERRMSG_MAX];
+	assert_int_equal(merge(&v, k2, &m, why, sizeof why), SAYSO_OK);
+	assert_int_equal(site_count(&v, "SELECT count(*) FROM ballots WHERE "
+					"device_id = 'fun-2' AND status = "
+					"'counted'"),
+			 1);
+	assert_int_equal(site_count(&v, "SELECT count(*) FROM ballots WHERE "
+					"device_id = 'fun-2' AND status = "
+					"'rejected'"),
+			 1);
+	assert_int_equal(site_count(&v, "SELECT count(*) FROM voter_codes "
+					"WHERE status = 'used'"),
+			 1);
+	sayso_time_set_override(0);
+	tu_rmtree(v.dir);
+}
+
 static void test_dry_run(void **state)
 {
 	(void)state;
@@ -773,6 +844,7 @@ int main(void)
 	    cmocka_unit_test(test_erased_resident_old_copy),
 	    cmocka_unit_test(test_file_claims),
 	    cmocka_unit_test(test_dry_run),
+	    cmocka_unit_test(test_voter_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

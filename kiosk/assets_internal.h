@@ -8,8 +8,8 @@
 
 #include "kiosk.h"
 
-#define KIOSK_FACES_MAX 32  /* font files known (every chain together) */
-#define KIOSK_CHAIN_MAX 24  /* families in one language's chain */
+#define KIOSK_FACES_MAX 32 /* font files known (every chain together) */
+#define KIOSK_CHAIN_MAX 24 /* families in one language's chain */
 #define KIOSK_CACHE_SLOTS 512
 
 /* One font file, opened lazily at each style's size. */
@@ -29,7 +29,7 @@ struct kiosk_family {
 struct kiosk_text_entry {
 	char *text;
 	enum kiosk_font font;
-	int wrap; /* 0 one line, > 0 wrapped, < 0 wrapped and centred */
+	int wrap;	  /* 0 one line, > 0 wrapped, < 0 wrapped and centred */
 	SDL_Texture *tex; /* white: drawn through SDL_SetTextureColorMod */
 	int w, h;	  /* the layout box */
 	int over;	  /* ink above the box's top (tall scripts) */

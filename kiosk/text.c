@@ -64,12 +64,9 @@ static const struct lang_info {
 };
 
 static const char *const font_dirs[] = {
-    "/usr/share/fonts/truetype/noto",
-    "/usr/share/fonts/truetype/dejavu",
-    "/usr/share/fonts/noto",
-    "/usr/share/fonts/TTF",
-    "/usr/local/share/fonts",
-    NULL,
+    "/usr/share/fonts/truetype/noto", "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/noto",	      "/usr/share/fonts/TTF",
+    "/usr/local/share/fonts",	      NULL,
 };
 
 /* kiosk_embed.c, generated at build time (kiosk/embed/bin2c.c). */
@@ -453,7 +450,7 @@ struct lay {
 	int nlines, caplines;
 	struct run *runs;
 	int nruns, capruns;
-	int missing;	    /* code points no font has */
+	int missing; /* code points no font has */
 	uint32_t first_missing;
 	int asc0, desc0; /* the line box of the language's text font */
 };
@@ -663,8 +660,7 @@ static int measure(struct lay *L, int s, int e)
 	char buf[RUN_TEXT_MAX];
 	int total = 0;
 
-	for (int it = s < e ? L->item_of[s] : L->nitems; it < L->nitems;
-	     it++) {
+	for (int it = s < e ? L->item_of[s] : L->nitems; it < L->nitems; it++) {
 		const struct item *im = &L->items[it];
 		int a = im->start > s ? im->start : s;
 		int b = im->end < e ? im->end : e;
@@ -861,9 +857,10 @@ static void lay_line(struct lay *L, struct line *ln, int ps,
 			r = add_run(L);
 			if (!r)
 				return;
-			*r = (struct run){
-			    .start = i, .end = i + 1, .item = L->item_of[i],
-			    .rtl = rtl};
+			*r = (struct run){.start = i,
+					  .end = i + 1,
+					  .item = L->item_of[i],
+					  .rtl = rtl};
 		}
 		prev = i;
 	}
@@ -916,12 +913,12 @@ static bool lay_out(struct lay *L, struct kiosk_assets *a, enum kiosk_font f,
 		int pe = ps;
 		while (pe < L->n && L->cp[pe] != '\n')
 			pe++;
-		FriBidiParType base = a->rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+		FriBidiParType base =
+		    a->rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
 		int first = L->nlines;
-		if (pe > ps &&
-		    !fribidi_get_par_embedding_levels_ex(
-			L->type + ps, L->bracket + ps, pe - ps, &base,
-			L->level + ps))
+		if (pe > ps && !fribidi_get_par_embedding_levels_ex(
+				   L->type + ps, L->bracket + ps, pe - ps,
+				   &base, L->level + ps))
 			return false;
 		itemize(L, ps, pe);
 		wrap_para(L, ps, pe, wrap);
@@ -998,8 +995,8 @@ SDL_Surface *kiosk_text_surface(struct kiosk_assets *a, enum kiosk_font f,
 				  "language %s: no font has U+%04X (%d "
 				  "characters of one text): install "
 				  "fonts-noto-core or set [kiosk] fonts_%s",
-				  a->lang, (unsigned)L.first_missing,
-				  L.missing, a->lang);
+				  a->lang, (unsigned)L.first_missing, L.missing,
+				  a->lang);
 		}
 	}
 	for (int k = 0; b && runs && k < L.nlines; k++) {
@@ -1063,9 +1060,8 @@ static size_t hash_text(const char *s, enum kiosk_font f, int wrap)
 
 /* The cached texture of text laid out at wrap, made on a miss; NULL for
  * empty text or when it cannot be drawn. */
-static struct kiosk_text_entry *cached(struct kiosk_assets *a,
-				       enum kiosk_font f, const char *text,
-				       int wrap)
+static struct kiosk_text_entry *
+cached(struct kiosk_assets *a, enum kiosk_font f, const char *text, int wrap)
 {
 	size_t i = hash_text(text, f, wrap);
 	struct kiosk_text_entry *e = NULL;

@@ -99,13 +99,39 @@ static void test_shipped_catalogues(void **state)
 	pl = kiosk_strings_load(dir, "pl");
 	for (size_t i = 0; keys[i]; i++)
 		assert_string_not_equal(kiosk_str(en, keys[i]), keys[i]);
-	/* Polish differs where translated and falls back elsewhere. */
+	/* Polish is complete (test_catalogue checks every key). */
 	assert_string_not_equal(kiosk_str(pl, "attract.title"),
 				kiosk_str(en, "attract.title"));
-	assert_string_equal(kiosk_str(pl, "staff.exit"),
-			    kiosk_str(en, "staff.exit"));
+	assert_string_not_equal(kiosk_str(pl, "staff.exit"),
+				kiosk_str(en, "staff.exit"));
 	kiosk_strings_free(en);
 	kiosk_strings_free(pl);
+}
+
+/* A key missing from a language falls back to English, and a value goes on
+ * over indented lines (inih reads at most 199 bytes a line). */
+static void test_fallback_and_long_lines(void **state)
+{
+	char dir[256], path[300];
+	FILE *f;
+
+	(void)state;
+	tu_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/en.ini", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[a]\nx = one\ny = two\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/pl.ini", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[a]\nx = jeden i\n\tdalej\n\tkoniec\n", f);
+	fclose(f);
+	struct kiosk_strings *pl = kiosk_strings_load(dir, "pl");
+	assert_string_equal(kiosk_str(pl, "a.x"), "jeden i dalej koniec");
+	assert_string_equal(kiosk_str(pl, "a.y"), "two");
+	kiosk_strings_free(pl);
+	tu_rmtree(dir);
 }
 
 static void test_buffers(void **state)
@@ -206,6 +232,7 @@ int main(void)
 	    cmocka_unit_test(test_fmt),
 	    cmocka_unit_test(test_strings_fallback),
 	    cmocka_unit_test(test_shipped_catalogues),
+	    cmocka_unit_test(test_fallback_and_long_lines),
 	    cmocka_unit_test(test_buffers),
 	    cmocka_unit_test(test_session_wipe),
 	    cmocka_unit_test(test_script_parse),

@@ -92,6 +92,16 @@ enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
 				     size_t npicks, int64_t now_ms, char *why,
 				     size_t whysz);
 
+/* The same check with the reason as a code and its arguments (sayso/
+ * reason.h), for a program to word in the resident's language; why->code is
+ * SAYSO_REASON_NONE on SAYSO_OK. sayso_ballot_validate() is this plus
+ * sayso_refusal_english(). */
+enum sayso_err sayso_ballot_check(const struct sayso_round *r,
+				  const struct sayso_project *projects,
+				  size_t nprojects,
+				  const struct sayso_pick *picks, size_t npicks,
+				  int64_t now_ms, struct sayso_refusal *why);
+
 /*
  * Validates and stores a ballot under the round's revote policy. SAYSO_OK
  * means it was stored and res says what happened (including INVALID, which is

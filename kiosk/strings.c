@@ -152,6 +152,15 @@ void kiosk_strings_free(struct kiosk_strings *s)
 	free(s);
 }
 
+bool kiosk_str_has(const struct kiosk_strings *s, const char *key)
+{
+	if (!s)
+		return false;
+	if (strcmp(s->lang, "en") == 0)
+		return table_get(&s->en, key) || table_get(&s->builtin, key);
+	return table_get(&s->cur, key) != NULL;
+}
+
 const char *kiosk_strings_lang(const struct kiosk_strings *s)
 {
 	return s ? s->lang : "en";

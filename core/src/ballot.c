@@ -311,9 +311,10 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 				res->total_cost += projects[k].cost;
 
 	/* A merged ballot is judged by the time it was cast, not now. */
-	if (sayso_ballot_validate(&r, projects, np, in->picks, in->npicks, at,
-				  res->reason,
-				  sizeof res->reason) != SAYSO_OK) {
+	if (sayso_ballot_check(&r, projects, np, in->picks, in->npicks, at,
+			       &res->refusal) != SAYSO_OK) {
+		sayso_refusal_english(&res->refusal, res->reason,
+				      sizeof res->reason);
 		res->outcome = SAYSO_CAST_INVALID;
 		e = insert_ballot(st, &r, in, res->uid, cast_at,
 				  SAYSO_BALLOT_REJECTED, res->reason, projects,

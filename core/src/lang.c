@@ -65,14 +65,14 @@ enum sayso_plural sayso_plural_of(const char *lang, long n)
 	}
 	if (is(lang, "cy")) {
 		static const enum sayso_plural small[] = {
-		    SAYSO_PLURAL_ZERO,	SAYSO_PLURAL_ONE,   SAYSO_PLURAL_TWO,
-		    SAYSO_PLURAL_FEW,	SAYSO_PLURAL_OTHER, SAYSO_PLURAL_OTHER,
+		    SAYSO_PLURAL_ZERO, SAYSO_PLURAL_ONE,   SAYSO_PLURAL_TWO,
+		    SAYSO_PLURAL_FEW,  SAYSO_PLURAL_OTHER, SAYSO_PLURAL_OTHER,
 		    SAYSO_PLURAL_MANY};
 		return u < 7 ? small[u] : SAYSO_PLURAL_OTHER;
 	}
 	if (is(lang, "ar")) {
 		if (u <= 2)
-			return u == 0 ? SAYSO_PLURAL_ZERO
+			return u == 0	? SAYSO_PLURAL_ZERO
 			       : u == 1 ? SAYSO_PLURAL_ONE
 					: SAYSO_PLURAL_TWO;
 		if (m100 >= 3 && m100 <= 10)

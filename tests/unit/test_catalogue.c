@@ -165,7 +165,8 @@ static bool latin_word(const char *v)
 				continue;
 			}
 		}
-		bool letter = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+		bool letter =
+		    (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
 		run = letter ? run + 1 : 0;
 		if (run >= 3)
 			return true;
@@ -186,7 +187,8 @@ static int check_lang(const struct cat *en, const char *code)
 	load(code, &c);
 	if (strcmp(code, "en") != 0 && !c.status) {
 		print_error("%s: no \"; translation status: ... native "
-			    "speaker\" header\n", code);
+			    "speaker\" header\n",
+			    code);
 		bad++;
 	}
 	unsigned need = sayso_plural_needed(code);
@@ -202,9 +204,9 @@ static int check_lang(const struct cat *en, const char *code)
 				char want[128];
 				if (!(need & (1u << q)))
 					continue;
-				snprintf(want, sizeof want, "%.*s.%s",
-					 (int)blen, k,
-					 sayso_plural_name((enum sayso_plural)q));
+				snprintf(
+				    want, sizeof want, "%.*s.%s", (int)blen, k,
+				    sayso_plural_name((enum sayso_plural)q));
 				const char *v = get(&c, want);
 				if (!v) {
 					print_error("%s: no plural form %s\n",

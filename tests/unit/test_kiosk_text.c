@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kiosk.h"
 #include "testutil.h"
@@ -226,6 +227,71 @@ static void test_args(void **state)
 	assert_int_equal(kiosk_parse_args(3, longdev, &o), 2);
 }
 
+/* Words that depend on the language: plural forms by core's CLDR rules,
+ * refusals from core worded from reason.<key>, dates from [date]. */
+static void test_language_words(void **state)
+{
+	static struct kiosk_app app;
+	char dir[512], out[256];
+
+	(void)state;
+	if (!getenv("SAYSO_SRC"))
+		skip();
+	snprintf(dir, sizeof(dir), "%s/assets/strings", getenv("SAYSO_SRC"));
+	setenv("TZ", "UTC", 1);
+	tzset();
+	app.str = kiosk_strings_load(dir, "pl");
+	kiosk_plural(&app, "idle.seconds", 1, out, sizeof(out));
+	assert_string_equal(out, "za 1 sekundę");
+	kiosk_plural(&app, "idle.seconds", 3, out, sizeof(out));
+	assert_string_equal(out, "za 3 sekundy");
+	kiosk_plural(&app, "idle.seconds", 5, out, sizeof(out));
+	assert_string_equal(out, "za 5 sekund");
+	kiosk_plural(&app, "idle.seconds", 22, out, sizeof(out));
+	assert_string_equal(out, "za 22 sekundy");
+	kiosk_phone_message(&app, SAYSO_REASON_PHONE_LANDLINE);
+	assert_non_null(strstr(app.s.message, "numer stacjonarny"));
+	assert_null(strstr(app.s.message, "landline"));
+	struct sayso_refusal r = {.code = SAYSO_REASON_POINTS_MAX,
+				  .arg = {7, 3}};
+	kiosk_reason_text(&app, &r, out, sizeof(out));
+	assert_string_equal(out, "Projekt 7: najwięcej punktów to 3");
+	r = (struct sayso_refusal){.code = SAYSO_REASON_OVER_BUDGET};
+	snprintf(r.amount, sizeof(r.amount), "£500");
+	kiosk_reason_text(&app, &r, out, sizeof(out));
+	assert_string_equal(out, "Budżet jest przekroczony o £500");
+	kiosk_date(&app, 1796119200000LL, out, sizeof(out));
+	assert_string_equal(out, "1 grudnia 2026");
+	kiosk_strings_free(app.str);
+
+	app.str = kiosk_strings_load(dir, "ar");
+	kiosk_plural(&app, "idle.seconds", 2, out, sizeof(out));
+	assert_string_equal(out, "بعد ثانيتين");
+	kiosk_plural(&app, "idle.seconds", 7, out, sizeof(out));
+	assert_string_equal(out, "بعد 7 ثوانٍ");
+	kiosk_plural(&app, "idle.seconds", 15, out, sizeof(out));
+	assert_string_equal(out, "بعد 15 ثانية");
+	kiosk_date(&app, 1796119200000LL, out, sizeof(out));
+	assert_string_equal(out, "1 ديسمبر 2026");
+	kiosk_strings_free(app.str);
+
+	app.str = kiosk_strings_load(dir, "cy");
+	kiosk_plural(&app, "staff.seconds", 2, out, sizeof(out));
+	assert_string_equal(out, "ymhen 2 eiliad");
+	kiosk_date(&app, 1796119200000LL, out, sizeof(out));
+	assert_string_equal(out, "1 Rhagfyr 2026");
+	kiosk_strings_free(app.str);
+
+	/* English keeps one/other, and no %b: the month from en.ini. */
+	app.str = kiosk_strings_load(dir, "en");
+	kiosk_plural(&app, "idle.seconds", 0, out, sizeof(out));
+	assert_string_equal(out, "in 0 seconds");
+	kiosk_date(&app, 1796119200000LL, out, sizeof(out));
+	assert_string_equal(out, "1 December 2026");
+	kiosk_strings_free(app.str);
+	app.str = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +299,7 @@ int main(void)
 	    cmocka_unit_test(test_strings_fallback),
 	    cmocka_unit_test(test_shipped_catalogues),
 	    cmocka_unit_test(test_fallback_and_long_lines),
+	    cmocka_unit_test(test_language_words),
 	    cmocka_unit_test(test_buffers),
 	    cmocka_unit_test(test_session_wipe),
 	    cmocka_unit_test(test_script_parse),

@@ -41,7 +41,7 @@ static void check(const char *lang, const struct pcase *c, size_t n)
 static void test_plural_en_ur(void **state)
 {
 	(void)state;
-	static const struct pcase c[] = {{0, X}, {1, O},  {2, X},
+	static const struct pcase c[] = {{0, X},  {1, O},  {2, X},
 					 {11, X}, {21, X}, {101, X}};
 	CHECK("en", c);
 	CHECK("ur", c);
@@ -53,8 +53,8 @@ static void test_plural_pa_bn(void **state)
 {
 	(void)state;
 	/* CLDR: pa one is n = 0..1; bn one is i = 0 or n = 1. */
-	static const struct pcase c[] = {{0, O}, {1, O}, {2, X}, {5, X},
-					 {11, X}, {21, X}};
+	static const struct pcase c[] = {{0, O}, {1, O},  {2, X},
+					 {5, X}, {11, X}, {21, X}};
 	CHECK("pa", c);
 	CHECK("bn", c);
 }
@@ -63,18 +63,17 @@ static void test_plural_pl(void **state)
 {
 	(void)state;
 	static const struct pcase c[] = {
-	    {0, M},  {1, O},   {2, F},   {3, F},   {4, F},	 {5, M},
-	    {11, M}, {12, M},  {13, M},  {14, M},  {21, M},	 {22, F},
-	    {24, F}, {25, M},  {101, M}, {102, F}, {112, M}, {122, F},
-	    {1000, M}};
+	    {0, M},   {1, O},	{2, F},	  {3, F},   {4, F},   {5, M},  {11, M},
+	    {12, M},  {13, M},	{14, M},  {21, M},  {22, F},  {24, F}, {25, M},
+	    {101, M}, {102, F}, {112, M}, {122, F}, {1000, M}};
 	CHECK("pl", c);
 }
 
 static void test_plural_cy(void **state)
 {
 	(void)state;
-	static const struct pcase c[] = {{0, Z}, {1, O}, {2, T},  {3, F},
-					 {4, X}, {5, X}, {6, M},  {7, X},
+	static const struct pcase c[] = {{0, Z}, {1, O},  {2, T},  {3, F},
+					 {4, X}, {5, X},  {6, M},  {7, X},
 					 {8, X}, {10, X}, {11, X}, {100, X}};
 	CHECK("cy", c);
 }
@@ -100,8 +99,7 @@ static void test_plural_needed(void **state)
 	assert_int_equal(sayso_plural_needed("ar"), all);
 	assert_int_equal(sayso_plural_needed("bn"), (1u << O) | (1u << X));
 	assert_string_equal(sayso_plural_name(M), "many");
-	assert_string_equal(sayso_plural_name((enum sayso_plural)99),
-			    "other");
+	assert_string_equal(sayso_plural_name((enum sayso_plural)99), "other");
 }
 
 static void test_langs(void **state)
@@ -129,8 +127,8 @@ static void test_date_words(void **state)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	static const char *const pl[12] = {
-	    "stycznia", "lutego", "marca",    "kwietnia",
-	    "maja",	"czerwca", "lipca",    "sierpnia",
+	    "stycznia", "lutego",	"marca",     "kwietnia",
+	    "maja",	"czerwca",	"lipca",     "sierpnia",
 	    "września", "października", "listopada", "grudnia"};
 	char out[64];
 	/* 2026-12-01T10:00:00Z */
@@ -138,8 +136,7 @@ static void test_date_words(void **state)
 	sayso_date_words(ms, "{day} {month} {year}", pl, out, sizeof out);
 	assert_string_equal(out, "1 grudnia 2026");
 	/* Another order and an unknown name kept as is. */
-	sayso_date_words(ms, "{year}. {month} {day}. {x}", pl, out,
-			 sizeof out);
+	sayso_date_words(ms, "{year}. {month} {day}. {x}", pl, out, sizeof out);
 	assert_string_equal(out, "2026. grudnia 1. {x}");
 	/* No month names: the month's number. */
 	sayso_date_words(ms, "{day}/{month}/{year}", NULL, out, sizeof out);
@@ -242,9 +239,9 @@ static void test_ballot_check(void **state)
 	assert_int_equal(why.code, SAYSO_REASON_OVER_BUDGET);
 	assert_string_equal(why.amount, "£5");
 	char en[SAYSO_REASON_MAX];
-	assert_int_equal(sayso_ballot_validate(&rd, pr, 2, pk, 2, 0, en,
-					       sizeof en),
-			 SAYSO_ERR_INVAL);
+	assert_int_equal(
+	    sayso_ballot_validate(&rd, pr, 2, pk, 2, 0, en, sizeof en),
+	    SAYSO_ERR_INVAL);
 	assert_string_equal(en, "over budget by £5");
 	pk[1].number = 9;
 	sayso_ballot_check(&rd, pr, 2, pk, 2, 0, &why);

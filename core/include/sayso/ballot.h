@@ -71,6 +71,8 @@ struct sayso_cast_result {
 	enum sayso_cast_outcome outcome;
 	char uid[SAYSO_UID_LEN + 1];
 	char reason[SAYSO_REASON_MAX]; /* for INVALID / ALREADY_VOTED */
+	struct sayso_refusal refusal;  /* INVALID: the reason as a code (NONE
+					  when no code applies) */
 	int64_t
 	    prev_cast_at_ms; /* ALREADY_VOTED / REPLACED: the other ballot */
 	enum sayso_channel prev_channel;

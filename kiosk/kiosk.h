@@ -26,6 +26,8 @@
 #include "sayso/config.h"
 #include "sayso/feedback.h"
 #include "sayso/identity.h"
+#include "sayso/lang.h"
+#include "sayso/reason.h"
 #include "sayso/round.h"
 #include "sayso/store.h"
 
@@ -64,6 +66,8 @@ void kiosk_strings_free(struct kiosk_strings *s);
 /* The text for key in the loaded language, else English, else the key
  * itself (logged once). Valid until kiosk_strings_free. */
 const char *kiosk_str(struct kiosk_strings *s, const char *key);
+/* Whether the loaded language itself (not English) has key. */
+bool kiosk_str_has(const struct kiosk_strings *s, const char *key);
 /* The language code loaded ("en", "pl"). */
 const char *kiosk_strings_lang(const struct kiosk_strings *s);
 /*
@@ -421,6 +425,7 @@ struct kiosk_options {
 	const char *device;    /* NULL: config/derived */
 	const char *script;    /* NULL: interactive */
 	const char *shots_dir; /* NULL: no screenshots */
+	const char *lang;      /* --lang: the default language, NULL: first */
 	bool no_present_wait;  /* bench: never sleep */
 };
 
@@ -436,7 +441,8 @@ struct kiosk_app {
 	SDL_Renderer *ren;
 	struct kiosk_assets *as;
 	struct kiosk_strings *str;
-	int lang_index;
+	int lang_index;	  /* into cfg.site.languages */
+	int lang_default; /* where every visit starts (--lang, else 0) */
 
 	/* round (reloaded on each visit to the vote flow) */
 	bool have_round;
@@ -544,6 +550,9 @@ bool kiosk_should_render(const struct kiosk_app *app);
 int kiosk_tick(struct kiosk_app *app);
 /* Loads the current round and its projects (have_round). */
 void kiosk_load_round(struct kiosk_app *app);
+/* Switches to language index of [site] languages (false, and no change,
+ * when out of range or the strings cannot be loaded). */
+bool kiosk_set_language(struct kiosk_app *app, int index);
 /* Switches language to the next configured one. */
 void kiosk_next_language(struct kiosk_app *app);
 /* Back to the attract screen with everything wiped. */
@@ -557,13 +566,20 @@ Uint64 kiosk_idle_ms(const struct kiosk_app *app);
  * KIOSK_REVEAL_MS. */
 void kiosk_mask(const struct kiosk_app *app, const char *typed, char *out,
 		size_t outsz);
-/* "1 second", "5 seconds": the strings' key.one / key.other by n. */
+/* "1 second", "5 seconds": the strings' key.<category> by n under the
+ * language's CLDR plural rule (sayso_plural_of), else key.other. */
 void kiosk_plural(struct kiosk_app *app, const char *key, long n, char *out,
 		  size_t outsz);
 
+/* Core's refusal worded in the resident's language ("reason.<key>" with
+ * its arguments filled in). */
+void kiosk_reason_text(struct kiosk_app *app, const struct sayso_refusal *r,
+		       char *out, size_t outsz);
 /* Sets the session message for a phone number core refused (why: core's
- * reason, may be NULL): one sentence and an example. */
-void kiosk_phone_message(struct kiosk_app *app, const char *why);
+ * reason code, NONE for none given): one sentence and an example. */
+void kiosk_phone_message(struct kiosk_app *app, enum sayso_reason why);
+/* A date in the resident's language: [date] format with month1..12. */
+void kiosk_date(struct kiosk_app *app, int64_t ms, char *out, size_t outsz);
 
 /* The results QR code in qr, its caption and short address under it. */
 void kiosk_draw_results_qr(struct kiosk_app *app, SDL_Rect qr);

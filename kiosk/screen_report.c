@@ -423,16 +423,15 @@ const struct kiosk_screen kiosk_screen_report_text = {
 
 static void phone_next(struct kiosk_app *app)
 {
-	const char *why = NULL;
+	enum sayso_reason why = SAYSO_REASON_NONE;
 
 	if (!app->s.phone_typed[0]) {
 		app->s.phone_e164[0] = '\0';
 		kiosk_go(app, KS_REPORT_REVIEW);
 		return;
 	}
-	if (sayso_phone_normalise(app->s.phone_typed, app->s.phone_e164,
-				  sizeof(app->s.phone_e164),
-				  &why) != SAYSO_OK) {
+	if (sayso_phone_check(app->s.phone_typed, app->s.phone_e164,
+			      sizeof(app->s.phone_e164), &why) != SAYSO_OK) {
 		app->s.phone_e164[0] = '\0';
 		kiosk_phone_message(app, why);
 		app->dirty = true;

@@ -121,7 +121,7 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 
 static void identify(struct kiosk_app *app)
 {
-	const char *why = NULL;
+	enum sayso_reason why = SAYSO_REASON_NONE;
 	enum sayso_err err;
 
 	if (!app->s.id_typed[0]) {
@@ -132,15 +132,15 @@ static void identify(struct kiosk_app *app)
 	}
 	if (app->s.code_mode) {
 		app->s.id_kind = SAYSO_ID_CODE;
-		err = sayso_code_normalise(app->s.id_typed, app->s.id_norm,
-					   sizeof(app->s.id_norm), &why);
+		err = sayso_code_check(app->s.id_typed, app->s.id_norm,
+				       sizeof(app->s.id_norm), &why);
 	} else {
 		app->s.id_kind = SAYSO_ID_PHONE;
-		err = sayso_phone_normalise(app->s.id_typed, app->s.id_norm,
-					    sizeof(app->s.id_norm), &why);
+		err = sayso_phone_check(app->s.id_typed, app->s.id_norm,
+					sizeof(app->s.id_norm), &why);
 	}
 	if (err != SAYSO_OK) {
-		if (app->s.code_mode || !why || !why[0]) {
+		if (app->s.code_mode || why == SAYSO_REASON_NONE) {
 			snprintf(app->s.message, sizeof(app->s.message), "%s",
 				 kiosk_s(app, app->s.code_mode
 						  ? "vote.bad_code"
@@ -349,7 +349,8 @@ static size_t collect(struct kiosk_app *app, struct sayso_pick *picks,
 static void toggle(struct kiosk_app *app, int number)
 {
 	struct sayso_pick picks[SAYSO_MAX_PICKS];
-	char why[SAYSO_REASON_MAX];
+	struct sayso_refusal why = {0};
+	char reason[SAYSO_REASON_MAX], en[SAYSO_REASON_MAX];
 	int64_t total;
 	size_t i;
 
@@ -373,20 +374,22 @@ static void toggle(struct kiosk_app *app, int number)
 	relaxed.min_picks = 0;
 	bool refused = false;
 	if (n == before) { /* already SAYSO_MAX_PICKS chosen */
-		snprintf(why, sizeof(why), "too many picks: max %d",
-			 SAYSO_MAX_PICKS);
+		why.code = SAYSO_REASON_MAX_PICKS;
+		why.arg[0] = SAYSO_MAX_PICKS;
 		refused = true;
 	} else {
-		refused = sayso_ballot_validate(&relaxed, app->projects,
-						app->nprojects, picks, n,
-						sayso_time_now_ms(), why,
-						sizeof(why)) != SAYSO_OK;
+		refused = sayso_ballot_check(
+			      &relaxed, app->projects, app->nprojects, picks, n,
+			      sayso_time_now_ms(), &why) != SAYSO_OK;
 	}
 	if (refused) {
 		app->s.picked[number] = false;
+		kiosk_reason_text(app, &why, reason, sizeof(reason));
 		kiosk_fmt(app->s.message, sizeof(app->s.message),
-			  kiosk_s(app, "vote.cannot_add"), "reason", why, NULL);
-		sayso_log(SAYSO_LOG_INFO, "pick %d refused: %s", number, why);
+			  kiosk_s(app, "vote.cannot_add"), "reason", reason,
+			  NULL);
+		sayso_refusal_english(&why, en, sizeof(en));
+		sayso_log(SAYSO_LOG_INFO, "pick %d refused: %s", number, en);
 	}
 }
 
@@ -398,14 +401,15 @@ void kiosk_vote_toggle(struct kiosk_app *app, int number)
 static void pick_next(struct kiosk_app *app)
 {
 	struct sayso_pick picks[SAYSO_MAX_PICKS];
-	char why[SAYSO_REASON_MAX];
+	struct sayso_refusal why;
 	int64_t total;
 	size_t n = collect(app, picks, &total);
 
-	if (sayso_ballot_validate(&app->round, app->projects, app->nprojects,
-				  picks, n, sayso_time_now_ms(), why,
-				  sizeof(why)) != SAYSO_OK) {
-		snprintf(app->s.message, sizeof(app->s.message), "%s", why);
+	if (sayso_ballot_check(&app->round, app->projects, app->nprojects,
+			       picks, n, sayso_time_now_ms(),
+			       &why) != SAYSO_OK) {
+		kiosk_reason_text(app, &why, app->s.message,
+				  sizeof(app->s.message));
 		return;
 	}
 	kiosk_go(app, KS_VOTE_REVIEW);
@@ -763,7 +767,12 @@ static enum sayso_err save_cast(struct kiosk_app *app,
 		*next = KS_VOTE_ALREADY;
 		break;
 	case SAYSO_CAST_INVALID:
-		snprintf(app->s.carry, sizeof(app->s.carry), "%s", res.reason);
+		if (res.refusal.code != SAYSO_REASON_NONE)
+			kiosk_reason_text(app, &res.refusal, app->s.carry,
+					  sizeof(app->s.carry));
+		else
+			snprintf(app->s.carry, sizeof(app->s.carry), "%s",
+				 res.reason);
 		*next = KS_VOTE_PICK;
 		break;
 	}

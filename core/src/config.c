@@ -15,6 +15,7 @@
 
 #include "sayso/categories.h"
 #include "sayso/config.h"
+#include "sayso/lang.h"
 #include "sayso/log.h"
 #include "sayso/store.h"
 
@@ -190,7 +191,8 @@ enum sayso_err sayso_config_defaults(struct sayso_config *c)
 		 "/var/spool/sms/processed");
 	c->spool.poll_ms = 500;
 	c->spool.keep_hours = 24;
-	if (list_parse(&c->site.languages, "en, pl", &why, false) ||
+	if (list_parse(&c->site.languages, "en, pl, cy, ur, pa, bn, ar", &why,
+		       false) ||
 	    list_parse(&c->site.categories, sayso_categories_default(), &why,
 		       false) ||
 	    list_parse(&c->site.streets, sayso_streets_default(), &why,
@@ -422,6 +424,28 @@ enum sayso_err sayso_config_load(struct sayso_config *c, const char *path,
 			 path, c->kiosk.device);
 		sayso_config_cleanup(c);
 		return SAYSO_ERR_PARSE;
+	}
+	if (c->site.languages.n == 0) {
+		snprintf(err, errsz, "%s: [site] languages must not be empty",
+			 path);
+		sayso_config_cleanup(c);
+		return SAYSO_ERR_PARSE;
+	}
+	for (size_t i = 0; i < c->site.languages.n; i++) {
+		const char *l = c->site.languages.items[i];
+		bool twice = false;
+		for (size_t j = 0; j < i; j++)
+			twice |= strcmp(l, c->site.languages.items[j]) == 0;
+		if (!sayso_lang_valid(l) || twice) {
+			snprintf(err, errsz,
+				 "%s: [site] languages: '%s' %s (use any of "
+				 "en, pl, cy, ur, pa, bn, ar)",
+				 path, l,
+				 twice ? "is listed twice"
+				       : "is not a language sayso ships");
+			sayso_config_cleanup(c);
+			return SAYSO_ERR_PARSE;
+		}
 	}
 	if (c->site.categories.n == 0) {
 		snprintf(err, errsz, "%s: [site] categories must not be empty",

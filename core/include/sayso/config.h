@@ -38,7 +38,8 @@ struct sayso_config {
 		char name[SAYSO_NAME_MAX];	 /* "Poets Streets" */
 		char database[SAYSO_PATH_MAX];	 /* ./sayso.db */
 		char results_url[SAYSO_URL_MAX]; /* QR target */
-		struct sayso_list languages;	 /* en, pl */
+		struct sayso_list
+		    languages;	/* of sayso_lang_code(); first is the default */
 		char round[33]; /* default round code, "" = the open one */
 		struct sayso_list categories; /* report category codes
 						 (categories.h) */

@@ -111,8 +111,6 @@ bool kiosk_assets_have_font(const struct kiosk_assets *a);
  * the language is unchanged (kiosk_render calls it every frame). */
 void kiosk_assets_set_language(struct kiosk_assets *a, const char *lang);
 const char *kiosk_assets_language(const struct kiosk_assets *a);
-/* Whether lang is written right to left (ur, ar). */
-bool kiosk_lang_rtl(const char *lang);
 /* Every font size in percent of the usual (50..300; large text); drops the
  * cache and the opened sizes. */
 void kiosk_assets_set_scale(struct kiosk_assets *a, int percent);

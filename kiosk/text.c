@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "sayso/hash.h"
+#include "sayso/lang.h"
 #include "sayso/log.h"
 #include "sayso/utf8.h"
 
@@ -45,22 +46,21 @@
 static const int font_px[KF_COUNT] = {32, 28, 40, 60, 88};
 static const bool font_bold[KF_COUNT] = {false, false, true, true, true};
 
-/* The languages the kiosk knows: direction and built-in font chain (files
- * of Debian's fonts-noto-core; a bare name is looked up in font_dirs). */
+/* The built-in font chain of each shipped language (files of Debian's
+ * fonts-noto-core; a bare name is looked up in font_dirs). Which languages
+ * are written right to left is core's rule (sayso_lang_rtl). */
 static const struct lang_info {
 	const char *code;
-	bool rtl;
 	const char *fonts;
 } langs[] = {
-    {"en", false, "NotoSans-Regular.ttf"},
-    {"pl", false, "NotoSans-Regular.ttf"},
-    {"cy", false, "NotoSans-Regular.ttf"},
-    {"ur", true,
-     "NotoNastaliqUrdu-Regular.ttf, NotoNaskhArabic-Regular.ttf, "
-     "NotoSans-Regular.ttf"},
-    {"pa", false, "NotoSansGurmukhi-Regular.ttf, NotoSans-Regular.ttf"},
-    {"bn", false, "NotoSansBengali-Regular.ttf, NotoSans-Regular.ttf"},
-    {"ar", true, "NotoNaskhArabic-Regular.ttf, NotoSans-Regular.ttf"},
+    {"en", "NotoSans-Regular.ttf"},
+    {"pl", "NotoSans-Regular.ttf"},
+    {"cy", "NotoSans-Regular.ttf"},
+    {"ur", "NotoNastaliqUrdu-Regular.ttf, NotoNaskhArabic-Regular.ttf, "
+	   "NotoSans-Regular.ttf"},
+    {"pa", "NotoSansGurmukhi-Regular.ttf, NotoSans-Regular.ttf"},
+    {"bn", "NotoSansBengali-Regular.ttf, NotoSans-Regular.ttf"},
+    {"ar", "NotoNaskhArabic-Regular.ttf, NotoSans-Regular.ttf"},
 };
 
 static const char *const font_dirs[] = {
@@ -79,12 +79,6 @@ static const struct lang_info *lang_find(const char *code)
 		if (strcmp(langs[i].code, code) == 0)
 			return &langs[i];
 	return NULL;
-}
-
-bool kiosk_lang_rtl(const char *lang)
-{
-	const struct lang_info *li = lang ? lang_find(lang) : NULL;
-	return li && li->rtl;
 }
 
 /* The configured chain of a language ([kiosk] fonts_<lang>), NULL none. */
@@ -329,7 +323,7 @@ struct kiosk_assets *kiosk_assets_new(SDL_Renderer *r,
 	snprintf(a->lang, sizeof(a->lang), "%s",
 		 cfg && cfg->site.languages.n ? cfg->site.languages.items[0]
 					      : "en");
-	a->rtl = kiosk_lang_rtl(a->lang);
+	a->rtl = sayso_lang_rtl(a->lang);
 	chain_build(a);
 	/* A kiosk with no font at all still runs: text becomes boxes. */
 	for (int i = 0; i < a->nchain && !a->have_font; i++)
@@ -383,7 +377,7 @@ void kiosk_assets_set_language(struct kiosk_assets *a, const char *lang)
 		return;
 	}
 	snprintf(a->lang, sizeof(a->lang), "%s", lang);
-	a->rtl = kiosk_lang_rtl(lang);
+	a->rtl = sayso_lang_rtl(lang);
 	kiosk_layout_set_rtl(a->rtl);
 	if (TTF_WasInit())
 		chain_build(a);
@@ -946,7 +940,11 @@ static SDL_Surface *lay_compose(struct lay *L, bool centred, int *over)
 	    0, W, H > 0 ? H : 1, 32, SDL_PIXELFORMAT_ARGB8888);
 	if (!b)
 		return NULL;
+	/* At most a quarter of the size: the rest moves the first
+	 * baseline down instead of rising into what is above. */
 	*over = L->nlines ? L->lines[0].asc - L->asc0 : 0;
+	if (*over > kiosk_font_px(L->a, L->f) / 4)
+		*over = kiosk_font_px(L->a, L->f) / 4;
 	SDL_FillRect(b, NULL, SDL_MapRGBA(b->format, 255, 255, 255, 0));
 	int y = 0;
 	for (int k = 0; k < L->nlines; k++) {
@@ -1212,17 +1210,22 @@ void kiosk_text_wrapped_size(struct kiosk_assets *a, enum kiosk_font f,
 void kiosk_text_centred(struct kiosk_assets *a, enum kiosk_font f,
 			const char *text, SDL_Rect rc, SDL_Color c)
 {
-	int w, h;
+	struct kiosk_text_entry *e = cached(a, f, text, 0);
 
-	kiosk_text_size(a, f, text, &w, &h);
-	if (w > rc.w - 16 && rc.w > 40) {
+	if (e && e->w > rc.w - 16 && rc.w > 40) {
 		/* Too long for one line: wrap inside the rect, centred. */
-		struct kiosk_text_entry *e = cached(a, f, text, -(rc.w - 24));
-		if (e) {
-			blit(a, e, rc.x + (rc.w - e->w) / 2,
-			     rc.y + (rc.h - e->h) / 2, c);
-			return;
-		}
+		struct kiosk_text_entry *wr = cached(a, f, text, -(rc.w - 24));
+		if (wr)
+			e = wr;
 	}
-	kiosk_text(a, f, text, rc.x + (rc.w - w) / 2, rc.y + (rc.h - h) / 2, c);
+	if (!e) {
+		int w, h;
+		kiosk_text_size(a, f, text, &w, &h);
+		kiosk_text(a, f, text, rc.x + (rc.w - w) / 2,
+			   rc.y + (rc.h - h) / 2, c);
+		return;
+	}
+	/* All the ink centred, tall letters included. */
+	blit(a, e, rc.x + (rc.w - e->w) / 2,
+	     rc.y + (rc.h - e->h - e->over) / 2 + e->over, c);
 }

@@ -29,10 +29,11 @@ struct kiosk_family {
 struct kiosk_text_entry {
 	char *text;
 	enum kiosk_font font;
-	int wrap;	  /* 0 one line, > 0 wrapped, < 0 wrapped and centred */
-	SDL_Texture *tex; /* white: drawn through SDL_SetTextureColorMod */
-	int w, h;	  /* the layout box */
-	int over;	  /* ink above the box's top (tall scripts) */
+	int wrap; /* 0 one line, > 0 wrapped, < 0 wrapped and centred */
+	Uint32 colour;
+	SDL_Texture *tex;
+	int w, h; /* the layout box */
+	int over; /* ink above the box's top (tall scripts) */
 };
 
 struct kiosk_assets {

@@ -447,6 +447,7 @@ struct lay {
 	int missing; /* code points no font has */
 	uint32_t first_missing;
 	int asc0, desc0; /* the line box of the language's text font */
+	SDL_Color colour;
 };
 
 static void lay_free(struct lay *L)
@@ -802,7 +803,7 @@ static void render_run(struct lay *L, struct run *r)
 
 	if (!t || !sub_text(L, r->start, r->end, buf, sizeof(buf)) || !buf[0])
 		return;
-	s = TTF_RenderUTF8_Blended(t, buf, (SDL_Color){255, 255, 255, 255});
+	s = TTF_RenderUTF8_Blended(t, buf, L->colour);
 	if (!s) {
 		sayso_log(SAYSO_LOG_WARN, "text render: %s", TTF_GetError());
 		return;
@@ -889,13 +890,14 @@ static void base_metrics(struct lay *L, int *asc, int *desc)
 
 /* Lays text out: items, lines (wrap > 0: no wider than it) and runs. */
 static bool lay_out(struct lay *L, struct kiosk_assets *a, enum kiosk_font f,
-		    const char *text, int wrap)
+		    const char *text, int wrap, SDL_Color c)
 {
 	int asc0, desc0;
 
 	memset(L, 0, sizeof(*L));
 	L->a = a;
 	L->f = f;
+	L->colour = c;
 	if (!lay_decode(L, text))
 		return false;
 	base_metrics(L, &asc0, &desc0);
@@ -945,7 +947,9 @@ static SDL_Surface *lay_compose(struct lay *L, bool centred, int *over)
 	*over = L->nlines ? L->lines[0].asc - L->asc0 : 0;
 	if (*over > kiosk_font_px(L->a, L->f) / 4)
 		*over = kiosk_font_px(L->a, L->f) / 4;
-	SDL_FillRect(b, NULL, SDL_MapRGBA(b->format, 255, 255, 255, 0));
+	SDL_FillRect(
+	    b, NULL,
+	    SDL_MapRGBA(b->format, L->colour.r, L->colour.g, L->colour.b, 0));
 	int y = 0;
 	for (int k = 0; k < L->nlines; k++) {
 		struct line *ln = &L->lines[k];
@@ -964,10 +968,11 @@ static SDL_Surface *lay_compose(struct lay *L, bool centred, int *over)
 	return b;
 }
 
-SDL_Surface *kiosk_text_surface(struct kiosk_assets *a, enum kiosk_font f,
-				const char *text, int wrap,
-				struct kiosk_text_run *runs, int max,
-				int *nruns, int *over)
+/* kiosk_text_surface in colour c. */
+static SDL_Surface *text_surface(struct kiosk_assets *a, enum kiosk_font f,
+				 const char *text, int wrap, SDL_Color c,
+				 struct kiosk_text_run *runs, int max,
+				 int *nruns, int *over)
 {
 	struct lay L;
 	SDL_Surface *b = NULL;
@@ -979,7 +984,7 @@ SDL_Surface *kiosk_text_surface(struct kiosk_assets *a, enum kiosk_font f,
 		*over = 0;
 	if (!a || !a->have_font || !text || !text[0])
 		return NULL;
-	if (lay_out(&L, a, f, text, wrap < 0 ? -wrap : wrap))
+	if (lay_out(&L, a, f, text, wrap < 0 ? -wrap : wrap, c))
 		b = lay_compose(&L, wrap < 0, &ov);
 	if (over)
 		*over = ov;
@@ -1023,6 +1028,15 @@ SDL_Surface *kiosk_text_surface(struct kiosk_assets *a, enum kiosk_font f,
 	return b;
 }
 
+SDL_Surface *kiosk_text_surface(struct kiosk_assets *a, enum kiosk_font f,
+				const char *text, int wrap,
+				struct kiosk_text_run *runs, int max,
+				int *nruns, int *over)
+{
+	return text_surface(a, f, text, wrap, (SDL_Color){255, 255, 255, 255},
+			    runs, max, nruns, over);
+}
+
 int kiosk_text_missing(struct kiosk_assets *a, const char *text,
 		       uint32_t *first)
 {
@@ -1047,21 +1061,31 @@ int kiosk_text_missing(struct kiosk_assets *a, const char *text,
 
 /* ---- the cache and drawing ---- */
 
-static size_t hash_text(const char *s, enum kiosk_font f, int wrap)
+static Uint32 colour_key(SDL_Color c)
+{
+	return ((Uint32)c.r << 24) | ((Uint32)c.g << 16) | ((Uint32)c.b << 8) |
+	       c.a;
+}
+
+static size_t hash_text(const char *s, enum kiosk_font f, int wrap, Uint32 col)
 {
 	uint64_t h = sayso_hash(s, strlen(s));
-	uint64_t extra = (uint64_t)f * 31u + (uint64_t)(int64_t)wrap * 7u;
+	uint64_t extra = (uint64_t)f * 31u + (uint64_t)(int64_t)wrap * 7u + col;
 
 	h = sayso_hash_add(h, &extra, sizeof extra);
 	return (size_t)(h % KIOSK_CACHE_SLOTS);
 }
 
-/* The cached texture of text laid out at wrap, made on a miss; NULL for
- * empty text or when it cannot be drawn. */
-static struct kiosk_text_entry *
-cached(struct kiosk_assets *a, enum kiosk_font f, const char *text, int wrap)
+/* The cached texture of text laid out at wrap in colour c, made on a miss;
+ * NULL for empty text or when it cannot be drawn. Kept per colour: a
+ * tinted copy (SDL_SetTextureColorMod) costs the software renderer several
+ * times a plain blend. */
+static struct kiosk_text_entry *cached(struct kiosk_assets *a,
+				       enum kiosk_font f, const char *text,
+				       int wrap, SDL_Color c)
 {
-	size_t i = hash_text(text, f, wrap);
+	Uint32 ck = colour_key(c);
+	size_t i = hash_text(text, f, wrap, ck);
 	struct kiosk_text_entry *e = NULL;
 
 	if (!a->have_font || !text[0] || strlen(text) > CACHE_TEXT_MAX)
@@ -1070,7 +1094,7 @@ cached(struct kiosk_assets *a, enum kiosk_font f, const char *text, int wrap)
 		e = &a->cache[(i + probe) % KIOSK_CACHE_SLOTS];
 		if (!e->text)
 			break;
-		if (e->font == f && e->wrap == wrap &&
+		if (e->font == f && e->wrap == wrap && e->colour == ck &&
 		    strcmp(e->text, text) == 0)
 			return e->tex ? e : NULL;
 	}
@@ -1089,9 +1113,10 @@ cached(struct kiosk_assets *a, enum kiosk_font f, const char *text, int wrap)
 		return NULL;
 	e->font = f;
 	e->wrap = wrap;
+	e->colour = ck;
 	a->ncached++;
 	SDL_Surface *s =
-	    kiosk_text_surface(a, f, text, wrap, NULL, 0, NULL, &e->over);
+	    text_surface(a, f, text, wrap, c, NULL, 0, NULL, &e->over);
 	if (!s)
 		return NULL;
 	e->tex = SDL_CreateTextureFromSurface(a->ren, s);
@@ -1127,20 +1152,18 @@ static void placeholder(struct kiosk_assets *a, SDL_Rect rc, SDL_Color c)
 /* Copies e to the logical rect at (x, y), mirrored in a right-to-left
  * layout. */
 static void blit(struct kiosk_assets *a, const struct kiosk_text_entry *e,
-		 int x, int y, SDL_Color c)
+		 int x, int y)
 {
 	SDL_Rect dst =
 	    kiosk_mirror((SDL_Rect){x, y - e->over, e->w, e->h + e->over});
 
-	SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
-	SDL_SetTextureAlphaMod(e->tex, c.a);
 	SDL_RenderCopy(a->ren, e->tex, NULL, &dst);
 }
 
 void kiosk_text_size(struct kiosk_assets *a, enum kiosk_font f,
 		     const char *text, int *w, int *h)
 {
-	struct kiosk_text_entry *e = cached(a, f, text, 0);
+	struct kiosk_text_entry *e = cached(a, f, text, 0, KC_TEXT);
 
 	if (e) {
 		*w = e->w;
@@ -1156,7 +1179,7 @@ void kiosk_text_size(struct kiosk_assets *a, enum kiosk_font f,
 int kiosk_text(struct kiosk_assets *a, enum kiosk_font f, const char *text,
 	       int x, int y, SDL_Color c)
 {
-	struct kiosk_text_entry *e = cached(a, f, text, 0);
+	struct kiosk_text_entry *e = cached(a, f, text, 0, c);
 
 	if (!e) {
 		int w, h;
@@ -1165,14 +1188,14 @@ int kiosk_text(struct kiosk_assets *a, enum kiosk_font f, const char *text,
 			placeholder(a, (SDL_Rect){x, y, w, h}, c);
 		return text[0] ? w : 0;
 	}
-	blit(a, e, x, y, c);
+	blit(a, e, x, y);
 	return e->w;
 }
 
 int kiosk_text_wrapped(struct kiosk_assets *a, enum kiosk_font f,
 		       const char *text, int x, int y, int w, SDL_Color c)
 {
-	struct kiosk_text_entry *e = cached(a, f, text, w > 0 ? w : 1);
+	struct kiosk_text_entry *e = cached(a, f, text, w > 0 ? w : 1, c);
 
 	if (!e) {
 		int tw, th;
@@ -1186,14 +1209,16 @@ int kiosk_text_wrapped(struct kiosk_assets *a, enum kiosk_font f,
 	}
 	/* The block's start edge is at x: its right edge at the mirrored
 	 * x in a right-to-left layout. */
-	blit(a, e, x, y, c);
+	blit(a, e, x, y);
 	return e->h;
 }
 
 void kiosk_text_wrapped_size(struct kiosk_assets *a, enum kiosk_font f,
 			     const char *text, int w, int *tw, int *th)
 {
-	struct kiosk_text_entry *e = cached(a, f, text, w > 0 ? w : 1);
+	/* In the notice colour: what it is measured for (messages). */
+	struct kiosk_text_entry *e =
+	    cached(a, f, text, w > 0 ? w : 1, KC_ERROR);
 
 	if (e) {
 		*tw = e->w;
@@ -1210,11 +1235,12 @@ void kiosk_text_wrapped_size(struct kiosk_assets *a, enum kiosk_font f,
 void kiosk_text_centred(struct kiosk_assets *a, enum kiosk_font f,
 			const char *text, SDL_Rect rc, SDL_Color c)
 {
-	struct kiosk_text_entry *e = cached(a, f, text, 0);
+	struct kiosk_text_entry *e = cached(a, f, text, 0, c);
 
 	if (e && e->w > rc.w - 16 && rc.w > 40) {
 		/* Too long for one line: wrap inside the rect, centred. */
-		struct kiosk_text_entry *wr = cached(a, f, text, -(rc.w - 24));
+		struct kiosk_text_entry *wr =
+		    cached(a, f, text, -(rc.w - 24), c);
 		if (wr)
 			e = wr;
 	}
@@ -1227,5 +1253,5 @@ void kiosk_text_centred(struct kiosk_assets *a, enum kiosk_font f,
 	}
 	/* All the ink centred, tall letters included. */
 	blit(a, e, rc.x + (rc.w - e->w) / 2,
-	     rc.y + (rc.h - e->h - e->over) / 2 + e->over, c);
+	     rc.y + (rc.h - e->h - e->over) / 2 + e->over);
 }

@@ -147,7 +147,8 @@ struct kiosk_text_run {
 	size_t off, len;  /* the run's bytes in the text */
 	char script[5];	  /* ISO 15924: "Arab", "Beng", "Latn", "Zyyy" */
 	bool rtl;	  /* shaped right to left */
-	const char *font; /* its font file, "" the built-in DejaVu; valid
+	const char *font; /* its font file (bold for bold styles), "" the
+			     built-in DejaVu; valid
 			     while a lives */
 };
 /*

@@ -1021,7 +1021,11 @@ static SDL_Surface *text_surface(struct kiosk_assets *a, enum kiosk_font f,
 				 (char)(ht >> 24), (char)(ht >> 16),
 				 (char)(ht >> 8), (char)ht);
 			o->rtl = q->rtl;
-			o->font = a->faces[a->chain[it->fam].regular].path;
+			const struct kiosk_family *fm = &a->chain[it->fam];
+			int face = font_bold[f] && !a->faces[fm->bold].missing
+				       ? fm->bold
+				       : fm->regular;
+			o->font = a->faces[face].path;
 		}
 	}
 	lay_free(&L);

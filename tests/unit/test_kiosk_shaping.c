@@ -31,6 +31,7 @@
 
 #include "kiosk.h"
 #include "sayso/config.h"
+#include "sayso/log.h"
 #include "testutil.h"
 
 #define NOTO "/usr/share/fonts/truetype/noto"
@@ -441,12 +442,73 @@ static void test_coverage(void **state)
 	assert_int_equal(kiosk_text_missing(as, "a\xee\x80\x80", NULL), 1);
 }
 
+/* Log lines mentioning the missing font, counted. */
+static void count_missing(enum sayso_log_level level, const char *msg, void *ud)
+{
+	(void)level;
+	if (strstr(msg, "/nonexistent/Missing-Regular.ttf"))
+		++*(int *)ud;
+}
+
+/* [kiosk] fonts_<lang> replaces the language's chain; a file that does not
+ * open is logged once and the next font draws the text. */
+static void test_configured_chain(void **state)
+{
+	char dir[256], ini[300], err[256];
+	struct sayso_config c;
+	struct kiosk_text_run runs[4];
+	int n = 0, logged = 0;
+
+	(void)state;
+	if (!as)
+		skip();
+	tu_tmpdir(dir, sizeof(dir));
+	snprintf(ini, sizeof(ini), "%s/sayso.ini", dir);
+	FILE *f = fopen(ini, "w");
+	assert_non_null(f);
+	fprintf(f, "[site]\nlanguages = ur, en\n[kiosk]\n"
+		   "fonts_ur = /nonexistent/Missing-Regular.ttf, "
+		   "NotoNaskhArabic-Regular.ttf, NotoSans-Regular.ttf\n");
+	fclose(f);
+	assert_int_equal(sayso_config_load(&c, ini, err, sizeof(err)),
+			 SAYSO_OK);
+	assert_int_equal(c.kiosk.fonts_ur.n, 3);
+	sayso_log_set_sink(count_missing, &logged);
+	struct kiosk_assets *a = kiosk_assets_new(NULL, &c);
+	assert_non_null(a);
+	kiosk_assets_set_language(a, "ur");
+	for (int i = 0; i < 3; i++) {
+		SDL_Surface *s = kiosk_text_surface(a, KF_BODY, "شکریہ", 0,
+						    runs, 4, &n, NULL);
+		assert_non_null(s);
+		SDL_FreeSurface(s);
+		assert_int_equal(n, 1);
+		/* Naskh, not the built-in Nastaliq: the configured chain. */
+		assert_string_equal(runs[0].font,
+				    NOTO "/NotoNaskhArabic-Regular.ttf");
+	}
+	kiosk_assets_set_language(a, "en");
+	kiosk_assets_set_language(a, "ur");
+	SDL_Surface *s =
+	    kiosk_text_surface(a, KF_TITLE, "شکریہ", 0, runs, 4, &n, NULL);
+	assert_non_null(s);
+	SDL_FreeSurface(s);
+	assert_string_equal(runs[0].font, NOTO "/NotoNaskhArabic-Bold.ttf");
+	sayso_log_set_sink(NULL, NULL);
+	/* Once per style it was tried at, never per draw. */
+	assert_true(logged >= 1 && logged <= KF_COUNT);
+	kiosk_assets_free(a);
+	sayso_config_cleanup(&c);
+	tu_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_shaping),
 	    cmocka_unit_test(test_bidi_mixed),
 	    cmocka_unit_test(test_coverage),
+	    cmocka_unit_test(test_configured_chain),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -40,7 +40,7 @@ struct kiosk_assets {
 	SDL_Renderer *ren;
 	const struct sayso_config *cfg; /* the app's; outlives the assets */
 	bool have_font;
-	int scale_pct; /* font sizes in percent (large text) */
+	bool large; /* large text (kiosk_assets_set_large) */
 	struct kiosk_face faces[KIOSK_FACES_MAX];
 	int nfaces;
 	/* The language being drawn: its chain (its own fonts first, then

@@ -111,10 +111,10 @@ bool kiosk_assets_have_font(const struct kiosk_assets *a);
  * the language is unchanged (kiosk_render calls it every frame). */
 void kiosk_assets_set_language(struct kiosk_assets *a, const char *lang);
 const char *kiosk_assets_language(const struct kiosk_assets *a);
-/* Every font size in percent of the usual (50..300; large text); drops the
- * cache and the opened sizes. */
-void kiosk_assets_set_scale(struct kiosk_assets *a, int percent);
-/* The pixel size of style f at the current scale. */
+/* Large text for this visit: every style grows (body 44 px, nothing under
+ * 42 px); the text cache is flushed. */
+void kiosk_assets_set_large(struct kiosk_assets *a, bool large);
+/* The pixel size of style f now (layouts that reflow ask). */
 int kiosk_font_px(const struct kiosk_assets *a, enum kiosk_font f);
 
 /*

@@ -44,6 +44,9 @@
 #define RUN_TEXT_MAX 2048
 
 static const int font_px[KF_COUNT] = {32, 28, 40, 60, 88};
+/* Large text (a visit's "Aa"): body and the smallest text >= 41 px, so a
+ * capital H subtends >= 0.7 degrees at 60 cm on a 21.5" 1080p panel. */
+static const int large_px[KF_COUNT] = {44, 42, 46, 62, 88};
 static const bool font_bold[KF_COUNT] = {false, false, true, true, true};
 
 /* The built-in font chain of each shipped language (files of Debian's
@@ -179,7 +182,7 @@ static TTF_Font *open_builtin(bool bold, int px)
 static TTF_Font *face_font(struct kiosk_assets *a, int i, enum kiosk_font f)
 {
 	struct kiosk_face *fc = &a->faces[i];
-	int px = font_px[f] * a->scale_pct / 100;
+	int px = kiosk_font_px(a, f);
 
 	if (fc->at[f] || fc->missing)
 		return fc->at[f];
@@ -315,7 +318,6 @@ struct kiosk_assets *kiosk_assets_new(SDL_Renderer *r,
 		return NULL;
 	a->ren = r;
 	a->cfg = cfg;
-	a->scale_pct = 100;
 	if (!TTF_WasInit() && TTF_Init() != 0) {
 		sayso_log(SAYSO_LOG_ERROR, "SDL_ttf: %s", TTF_GetError());
 		return a;
@@ -390,18 +392,18 @@ const char *kiosk_assets_language(const struct kiosk_assets *a)
 	return a ? a->lang : "en";
 }
 
-void kiosk_assets_set_scale(struct kiosk_assets *a, int percent)
+void kiosk_assets_set_large(struct kiosk_assets *a, bool large)
 {
-	if (!a || percent < 50 || percent > 300 || percent == a->scale_pct)
+	if (!a || a->large == large)
 		return;
-	a->scale_pct = percent;
+	a->large = large;
 	kiosk_assets_flush(a);
-	faces_close(a);
+	faces_close(a); /* reopened at the new sizes when next used */
 }
 
 int kiosk_font_px(const struct kiosk_assets *a, enum kiosk_font f)
 {
-	return font_px[f] * (a ? a->scale_pct : 100) / 100;
+	return a && a->large ? large_px[f] : font_px[f];
 }
 
 /* ---- layout: bidi, runs, lines ---- */

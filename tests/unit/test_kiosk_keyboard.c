@@ -4,7 +4,8 @@
  * Polish word with ą ę ł ó ś ź ż, a Welsh one with ŵ ŷ, an Urdu and an
  * Arabic word, Gurmukhi and Bengali with their vowel signs (Shift, one
  * letter at a time), the mode key's layers, and the character limit that
- * counts characters, not bytes.
+ * counts characters, not bytes; and project titles in the resident's
+ * language.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "kiosk.h"
 #include "kiosk_fixture.h"
+#include "sayso/project_text.h"
 #include "sayso/utf8.h"
 #include "testutil.h"
 
@@ -163,6 +165,30 @@ static void test_limit_counts_characters(void **state)
 	assert_string_equal(kiosk_strings_lang(app.str), "en");
 }
 
+/* A project's title in the resident's language when the organisers gave
+ * one (project add --title-pl), else the original. */
+static void test_project_titles(void **state)
+{
+	(void)state;
+	kiosk_reset(&app);
+	kiosk_load_round(&app);
+	assert_true(app.have_round && app.nprojects >= 2);
+	char orig1[SAYSO_TITLE_MAX], orig2[SAYSO_TITLE_MAX];
+	snprintf(orig1, sizeof orig1, "%s", app.projects[0].title);
+	snprintf(orig2, sizeof orig2, "%s", app.projects[1].title);
+	assert_int_equal(sayso_project_text_set(app.st, app.projects[0].id,
+						"pl", "Ławki w parku", NULL,
+						"test"),
+			 SAYSO_OK);
+	assert_true(kiosk_set_language(&app, 1));
+	kiosk_load_round(&app);
+	assert_string_equal(app.projects[0].title, "Ławki w parku");
+	assert_string_equal(app.projects[1].title, orig2);
+	kiosk_reset(&app); /* back to English */
+	kiosk_load_round(&app);
+	assert_string_equal(app.projects[0].title, orig1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +197,7 @@ int main(void)
 	    cmocka_unit_test(test_gurmukhi_bengali),
 	    cmocka_unit_test(test_mode_layers),
 	    cmocka_unit_test(test_limit_counts_characters),
+	    cmocka_unit_test(test_project_titles),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -48,8 +48,8 @@ enum sayso_err sayso_project_text_set(struct sayso_store *st,
 		return e;
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
-	    st, "SELECT 1 FROM projects WHERE id = ?1");
+	sqlite3_stmt *s =
+	    Sayso_store_stmt(st, "SELECT 1 FROM projects WHERE id = ?1");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -58,10 +58,9 @@ enum sayso_err sayso_project_text_set(struct sayso_store *st,
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW) {
-		e = rc == SQLITE_DONE
-			? Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
-					   "no such project")
-			: Sayso_store_sqlfail(st, "find project");
+		e = rc == SQLITE_DONE ? Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+							 "no such project")
+				      : Sayso_store_sqlfail(st, "find project");
 		goto fail;
 	}
 	if (title || description)
@@ -91,8 +90,8 @@ enum sayso_err sayso_project_text_set(struct sayso_store *st,
 		goto fail;
 	}
 	e = sayso_store_audit(st, actor, "project.text",
-			      "project=%" PRId64 " lang=%s title=%s", project_id,
-			      lang, title ? title : "(original)");
+			      "project=%" PRId64 " lang=%s title=%s",
+			      project_id, lang, title ? title : "(original)");
 	if (e != SAYSO_OK)
 		goto fail;
 	return sayso_store_commit(st);
@@ -101,8 +100,8 @@ fail:
 	return e;
 }
 
-enum sayso_err sayso_project_list_lang(struct sayso_store *st,
-				       int64_t round_id, const char *lang,
+enum sayso_err sayso_project_list_lang(struct sayso_store *st, int64_t round_id,
+				       const char *lang,
 				       struct sayso_project **out, size_t *n)
 {
 	enum sayso_err e = sayso_project_list(st, round_id, out, n);

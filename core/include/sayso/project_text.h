@@ -29,8 +29,8 @@ enum sayso_err sayso_project_text_set(struct sayso_store *st,
 
 /* The projects of a round as sayso_project_list() gives them, with title
  * and description in lang where a translation has them. */
-enum sayso_err sayso_project_list_lang(struct sayso_store *st,
-				       int64_t round_id, const char *lang,
+enum sayso_err sayso_project_list_lang(struct sayso_store *st, int64_t round_id,
+				       const char *lang,
 				       struct sayso_project **out, size_t *n);
 
 #endif

@@ -418,8 +418,15 @@ static enum row_next import_row(struct import *im, char **f, size_t nf,
 {
 	bool plain = im->ncols == 3 || (im->ncols == 4 && im->desc_col);
 	if (plain ? nf != 3 && nf != 4 : nf != im->ncols) {
-		row_error(im, line, "%zu fields; expected %zu (as the header)",
-			  nf, plain ? (size_t)4 : im->ncols);
+		if (plain)
+			row_error(im, line,
+				  "%zu fields; expected 4 "
+				  "(number,title,cost,description)",
+				  nf);
+		else
+			row_error(im, line,
+				  "%zu fields; expected %zu (as the header)",
+				  nf, im->ncols);
 		return ROW_NEXT;
 	}
 	if (im->nrows == IMPORT_MAX_ROWS) {

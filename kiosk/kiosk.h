@@ -34,8 +34,8 @@
 #define KIOSK_W 1920
 #define KIOSK_H 1080
 #define KIOSK_MAX_WIDGETS 96
-#define KIOSK_LABEL_MAX 256
-#define KIOSK_TEXT_MAX 280 /* report description typed at the kiosk */
+#define KIOSK_LABEL_MAX 512 /* bytes: a Punjabi sentence is three a letter */
+#define KIOSK_TEXT_MAX 280  /* report description typed at the kiosk */
 #define KIOSK_STAFF_HOLD_MS 5000
 #define KIOSK_STAFF_ZONE 140 /* top-left square that starts the hold */
 #define KIOSK_THANKS_MS 6000

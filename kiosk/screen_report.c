@@ -271,7 +271,7 @@ static void street_draw(struct kiosk_app *app)
 	size_t idx[SAYSO_LIST_MAX];
 	size_t cnt = matching(app, idx, SAYSO_LIST_MAX);
 	size_t first = (size_t)app->s.street_page * STREETS_PER_PAGE;
-	char line[160];
+	char line[512];
 
 	kiosk_draw_title(app, kiosk_s(app, "report.street_title"),
 			 kiosk_s(app, "report.street_subtitle"));

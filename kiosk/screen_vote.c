@@ -48,7 +48,7 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 		 * typing a neighbour's number must not tell whether they
 		 * voted. */
 		unsigned char rnd[4];
-		char body[160];
+		char body[480]; /* a text in any language (UTF-8) */
 		enum sayso_code_limit lim;
 		int64_t sent = 0, now = sayso_time_now_ms();
 		err = sayso_code_allowed(
@@ -577,7 +577,7 @@ static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
 
 static void draw_progress(struct kiosk_app *app, int64_t total, size_t n)
 {
-	char line[160], a[48], b[48];
+	char line[512], a[48], b[48];
 	SDL_Rect bar = {160, 186, KIOSK_W - 320, 44};
 
 	if (app->round.kind == SAYSO_BALLOT_KNAPSACK) {

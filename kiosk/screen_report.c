@@ -106,15 +106,37 @@ const struct kiosk_screen kiosk_screen_report_cat = {
 
 /* ---- street ---- */
 
+/* Whether s starts with filter, letters compared folded (sayso_utf8_fold:
+ * "łąk" and "lak" both find "Łąkowa"). */
+static bool starts_folded(const char *s, const char *filter)
+{
+	size_t sl = strlen(s), fl = strlen(filter);
+	const unsigned char *a = (const unsigned char *)s;
+	const unsigned char *b = (const unsigned char *)filter;
+
+	while (fl) {
+		unsigned long ca, cb;
+		bool bad;
+		if (!sl)
+			return false;
+		size_t na = sayso_utf8_next(a, sl, &ca, &bad);
+		size_t nb = sayso_utf8_next(b, fl, &cb, &bad);
+		if (sayso_utf8_fold(ca) != sayso_utf8_fold(cb))
+			return false;
+		a += na;
+		sl -= na;
+		b += nb;
+		fl -= nb;
+	}
+	return true;
+}
+
 static bool street_matches(const char *street, const char *filter)
 {
-	size_t fl = strlen(filter);
-
-	if (!fl)
+	if (!filter[0])
 		return true;
 	for (const char *p = street; *p; p++)
-		if (strncasecmp(p, filter, fl) == 0 &&
-		    (p == street || p[-1] == ' '))
+		if ((p == street || p[-1] == ' ') && starts_folded(p, filter))
 			return true;
 	return false;
 }

@@ -24,7 +24,9 @@ static int setup(void **state)
 {
 	(void)state;
 	return kiosk_fixture_open(&app, dir, sizeof(dir),
-				  "languages = en, pl, cy, ur, pa, bn, ar\n",
+				  "languages = en, pl, cy, ur, pa, bn, ar\n"
+				  "streets = Łąkowa, Keats Street, Stryd "
+				  "Ŵyn\n",
 				  "keyboard-test");
 }
 
@@ -189,6 +191,41 @@ static void test_project_titles(void **state)
 	assert_string_equal(app.projects[0].title, orig1);
 }
 
+/* Whether a widget labelled label is on the current screen. */
+static bool shown(const char *label)
+{
+	kiosk_render(&app, NULL);
+	for (int i = 0; i < app.ui.n; i++)
+		if (strcmp(app.ui.w[i].label, label) == 0)
+			return true;
+	return false;
+}
+
+/* Street search on the Polish keyboard: "łą" and "la" both find Łąkowa
+ * (letters compared folded), and a Welsh "ŵ" finds "Stryd Ŵyn". */
+static void test_street_search(void **state)
+{
+	(void)state;
+	kiosk_reset(&app);
+	assert_true(kiosk_set_language(&app, 1));
+	kiosk_go(&app, KS_REPORT_STREET);
+	type_word("łą");
+	assert_string_equal(app.s.street_filter, "łą");
+	assert_true(shown("Łąkowa"));
+	assert_false(shown("Keats Street"));
+	memset(app.s.street_filter, 0, sizeof(app.s.street_filter));
+	type_word("la");
+	assert_true(shown("Łąkowa"));
+	assert_false(shown("Keats Street"));
+	kiosk_reset(&app);
+	assert_true(kiosk_set_language(&app, 2));
+	kiosk_go(&app, KS_REPORT_STREET);
+	type_word("ŵ");
+	assert_true(shown("Stryd Ŵyn"));
+	assert_false(shown("Łąkowa"));
+	kiosk_reset(&app);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +235,7 @@ int main(void)
 	    cmocka_unit_test(test_mode_layers),
 	    cmocka_unit_test(test_limit_counts_characters),
 	    cmocka_unit_test(test_project_titles),
+	    cmocka_unit_test(test_street_search),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

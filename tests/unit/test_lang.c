@@ -14,6 +14,7 @@
 #include "sayso/project_text.h"
 #include "sayso/reason.h"
 #include "sayso/store.h"
+#include "sayso/utf8.h"
 
 #define Z SAYSO_PLURAL_ZERO
 #define O SAYSO_PLURAL_ONE
@@ -327,6 +328,21 @@ static void test_project_texts(void **state)
 	sayso_store_close(st);
 }
 
+static void test_fold(void **state)
+{
+	(void)state;
+	assert_int_equal(sayso_utf8_fold('A'), 'a');
+	assert_int_equal(sayso_utf8_fold('z'), 'z');
+	assert_int_equal(sayso_utf8_fold(0x141), 'l');	 /* Ł */
+	assert_int_equal(sayso_utf8_fold(0x105), 'a');	 /* ą */
+	assert_int_equal(sayso_utf8_fold(0x17B), 'z');	 /* Ż */
+	assert_int_equal(sayso_utf8_fold(0x174), 'w');	 /* Ŵ */
+	assert_int_equal(sayso_utf8_fold(0xE2), 'a');	 /* â */
+	assert_int_equal(sayso_utf8_fold(0xDF), 0xDF);	 /* ß kept */
+	assert_int_equal(sayso_utf8_fold(0x627), 0x627); /* ا */
+	assert_int_equal(sayso_utf8_fold('1'), '1');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +358,7 @@ int main(void)
 	    cmocka_unit_test(test_reason_codes),
 	    cmocka_unit_test(test_ballot_check),
 	    cmocka_unit_test(test_project_texts),
+	    cmocka_unit_test(test_fold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,6 +28,7 @@
 
 #include "sayso/datadir.h"
 #include "sayso/log.h"
+#include "sayso/project_text.h"
 #include "sayso/stats.h"
 
 #if defined(__has_include)
@@ -215,8 +216,11 @@ void kiosk_load_round(struct kiosk_app *app)
 	}
 	if (!sayso_round_accepting(&app->round, sayso_time_now_ms(), NULL))
 		return;
-	err = sayso_project_list(app->st, app->round.id, &app->projects,
-				 &app->nprojects);
+	/* Titles and descriptions in the resident's language where the
+	 * organisers gave one (project add --title-pl ...). */
+	err = sayso_project_list_lang(app->st, app->round.id,
+				      kiosk_strings_lang(app->str),
+				      &app->projects, &app->nprojects);
 	if (err != SAYSO_OK) {
 		sayso_log(SAYSO_LOG_WARN, "projects: %s",
 			  sayso_store_errmsg(app->st));

@@ -34,8 +34,8 @@
 #define KIOSK_W 1920
 #define KIOSK_H 1080
 #define KIOSK_MAX_WIDGETS 96
-#define KIOSK_LABEL_MAX 256
-#define KIOSK_TEXT_MAX 280 /* report description typed at the kiosk */
+#define KIOSK_LABEL_MAX 512 /* bytes: a Punjabi sentence is three a letter */
+#define KIOSK_TEXT_MAX 280  /* report description typed at the kiosk */
 #define KIOSK_STAFF_HOLD_MS 5000
 #define KIOSK_STAFF_ZONE 140 /* top-left square that starts the hold */
 #define KIOSK_THANKS_MS 6000
@@ -260,6 +260,43 @@ enum {
 };
 void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
 			bool symbols);
+
+/* The keyboards: plain QWERTY (voter codes), QWERTY with a row of Polish or
+ * Welsh letters, Urdu, Arabic, Gurmukhi and Bengali letters (Shift is the
+ * second layer: vowels and signs for Gurmukhi and Bengali, one letter at a
+ * time like a capital), and digits and symbols. */
+enum kiosk_kb {
+	KB_ASCII,
+	KB_POLISH,
+	KB_WELSH,
+	KB_URDU,
+	KB_ARABIC,
+	KB_GURMUKHI,
+	KB_BENGALI,
+	KB_SYMBOLS,
+	KB_COUNT
+};
+/* The letters keyboard of a language: en KB_ASCII, pl KB_POLISH, ... */
+enum kiosk_kb kiosk_kb_for(const char *lang);
+/* Whether kb writes in the Latin alphabet (then the mode key goes straight
+ * to symbols; otherwise it goes letters -> ABC -> 123 -> letters). */
+bool kiosk_kb_latin(enum kiosk_kb kb);
+/* Adds keyboard kb in area: its letter rows (each code point a key, arg =
+ * the code point), Shift and Delete either side of the last letter row,
+ * then the mode key (labelled mode_label), comma, Space, full stop, Done. */
+void kiosk_keyboard_add_kb(struct kiosk_app *app, SDL_Rect area,
+			   enum kiosk_kb kb, bool shift,
+			   const char *mode_label);
+/* The keyboard a free-text screen shows now (layer: 0 the language's
+ * letters, 1 Latin letters where those differ, 2 symbols), and the label
+ * of the mode key, which names the next layer. */
+enum kiosk_kb kiosk_text_kb(struct kiosk_app *app, int layer,
+			    const char **mode_label);
+/* The next layer after layer for the current language. */
+int kiosk_text_kb_next(struct kiosk_app *app, int layer);
+/* The UTF-8 text a KA_KEY arg types (a code point), or "" (specials). out
+ * >= SAYSO_UTF8_MAX + 1. */
+const char *kiosk_key_text(int arg, char *out);
 /*
  * A typed-entry screen (phone or voter code, SMS code, staff PIN): the
  * screen names its buffer, how text goes into it (filtering what it does not
@@ -282,6 +319,10 @@ void kiosk_keypad_add(struct kiosk_app *app, SDL_Rect area, bool with_plus);
 /* Appends UTF-8 text to buf (bounded, whole characters only); removes the
  * last UTF-8 character. */
 void kiosk_buf_append(char *buf, size_t bufsz, const char *text);
+/* The same, also stopping at maxchars characters (code points) in all:
+ * limits shown to residents count characters, not bytes. */
+void kiosk_buf_append_max(char *buf, size_t bufsz, const char *text,
+			  size_t maxchars);
 void kiosk_buf_backspace(char *buf);
 
 /* Colours (contrast with white >= 7:1 for text). */
@@ -368,8 +409,9 @@ struct kiosk_session {
 	bool street_chosen; /* street or "somewhere else" picked */
 	char street_filter[64];
 	int street_page;
-	char text[KIOSK_TEXT_MAX + 1];
+	char text[SAYSO_REPORT_TEXT_MAX + 1]; /* <= KIOSK_TEXT_MAX characters */
 	bool shift, symbols;
+	int kb_layer; /* report text: see kiosk_text_kb() */
 	char phone_typed[32];
 	char phone_e164[SAYSO_E164_MAX];
 	char report_ref[SAYSO_REF_LEN + 1];

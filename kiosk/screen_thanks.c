@@ -104,7 +104,7 @@ const struct kiosk_screen kiosk_screen_thanks = {
 static enum sayso_err save_ref_text(struct kiosk_app *app,
 				    enum kiosk_screen_id *next)
 {
-	char body[200];
+	char body[480]; /* a text in any language (UTF-8) */
 	enum sayso_err err;
 
 	(void)next;

@@ -19,6 +19,7 @@
 #include "sayso/reason.h"
 
 #define MAXE 1024
+#define VALUE_MAX 400
 
 struct cat {
 	char key[MAXE][96];
@@ -232,6 +233,13 @@ static int check_lang(const struct cat *en, const char *code)
 			print_error("%s: missing %s\n", code, k);
 			bad++;
 			continue;
+		}
+		/* Room for the filled-in values in the kiosk's lines
+		 * (KIOSK_LABEL_MAX, 512 bytes). */
+		if (strlen(v) > VALUE_MAX) {
+			print_error("%s: %s is %zu bytes (at most %d)\n", code,
+				    k, strlen(v), VALUE_MAX);
+			bad++;
 		}
 		if (!subset(en->val[i], v) || !subset(v, en->val[i])) {
 			print_error("%s: %s changes the {placeholders}: "

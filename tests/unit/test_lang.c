@@ -11,8 +11,10 @@
 #include "sayso/ballot.h"
 #include "sayso/identity.h"
 #include "sayso/lang.h"
+#include "sayso/project_text.h"
 #include "sayso/reason.h"
 #include "sayso/store.h"
+#include "sayso/utf8.h"
 
 #define Z SAYSO_PLURAL_ZERO
 #define O SAYSO_PLURAL_ONE
@@ -255,6 +257,92 @@ static void test_ballot_check(void **state)
 	assert_int_equal(why.code, SAYSO_REASON_CLOSED);
 }
 
+static void test_project_texts(void **state)
+{
+	(void)state;
+	struct sayso_store *st = tu_memstore();
+	struct sayso_round r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.code, sizeof r.code, "T1");
+	snprintf(r.title, sizeof r.title, "Test");
+	snprintf(r.currency, sizeof r.currency, "GBP");
+	r.budget = 1000;
+	assert_int_equal(sayso_round_create(st, &r, "test"), SAYSO_OK);
+	struct sayso_project p = {.cost = 100};
+	snprintf(p.title, sizeof p.title, "Bench");
+	snprintf(p.description, sizeof p.description, "A bench");
+	assert_int_equal(sayso_project_add(st, r.id, &p, "test"), SAYSO_OK);
+	assert_int_equal(
+	    sayso_project_text_set(st, p.id, "pl", "Ławka", NULL, "test"),
+	    SAYSO_OK);
+	assert_int_equal(
+	    sayso_project_text_set(st, p.id, "ar", NULL, "مقعد خشبي", "test"),
+	    SAYSO_OK);
+	struct sayso_project *ps;
+	size_t n;
+	assert_int_equal(sayso_project_list_lang(st, r.id, "pl", &ps, &n),
+			 SAYSO_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ps[0].title, "Ławka");
+	assert_string_equal(ps[0].description, "A bench"); /* original */
+	free(ps);
+	assert_int_equal(sayso_project_list_lang(st, r.id, "ar", &ps, &n),
+			 SAYSO_OK);
+	assert_string_equal(ps[0].title, "Bench");
+	assert_string_equal(ps[0].description, "مقعد خشبي");
+	free(ps);
+	assert_int_equal(sayso_project_list_lang(st, r.id, "cy", &ps, &n),
+			 SAYSO_OK);
+	assert_string_equal(ps[0].title, "Bench");
+	free(ps);
+	/* Replaced, then removed: back to the original. */
+	assert_int_equal(
+	    sayso_project_text_set(st, p.id, "pl", "Ławeczka", "", "test"),
+	    SAYSO_OK);
+	assert_int_equal(sayso_project_list_lang(st, r.id, "pl", &ps, &n),
+			 SAYSO_OK);
+	assert_string_equal(ps[0].title, "Ławeczka");
+	free(ps);
+	assert_int_equal(
+	    sayso_project_text_set(st, p.id, "pl", "", NULL, "test"), SAYSO_OK);
+	assert_int_equal(sayso_project_list_lang(st, r.id, "pl", &ps, &n),
+			 SAYSO_OK);
+	assert_string_equal(ps[0].title, "Bench");
+	free(ps);
+	/* Refused: unknown language, broken UTF-8, too long, no project. */
+	assert_int_equal(
+	    sayso_project_text_set(st, p.id, "fr", "Banc", NULL, "test"),
+	    SAYSO_ERR_INVAL);
+	assert_int_equal(
+	    sayso_project_text_set(st, p.id, "pl", "\xc5", NULL, "test"),
+	    SAYSO_ERR_INVAL);
+	char big[SAYSO_TITLE_MAX + 1];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(
+	    sayso_project_text_set(st, p.id, "pl", big, NULL, "test"),
+	    SAYSO_ERR_INVAL);
+	assert_int_equal(
+	    sayso_project_text_set(st, p.id + 99, "pl", "X", NULL, "test"),
+	    SAYSO_ERR_NOTFOUND);
+	sayso_store_close(st);
+}
+
+static void test_fold(void **state)
+{
+	(void)state;
+	assert_int_equal(sayso_utf8_fold('A'), 'a');
+	assert_int_equal(sayso_utf8_fold('z'), 'z');
+	assert_int_equal(sayso_utf8_fold(0x141), 'l');	 /* Ł */
+	assert_int_equal(sayso_utf8_fold(0x105), 'a');	 /* ą */
+	assert_int_equal(sayso_utf8_fold(0x17B), 'z');	 /* Ż */
+	assert_int_equal(sayso_utf8_fold(0x174), 'w');	 /* Ŵ */
+	assert_int_equal(sayso_utf8_fold(0xE2), 'a');	 /* â */
+	assert_int_equal(sayso_utf8_fold(0xDF), 0xDF);	 /* ß kept */
+	assert_int_equal(sayso_utf8_fold(0x627), 0x627); /* ا */
+	assert_int_equal(sayso_utf8_fold('1'), '1');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +357,8 @@ int main(void)
 	    cmocka_unit_test(test_reason_table),
 	    cmocka_unit_test(test_reason_codes),
 	    cmocka_unit_test(test_ballot_check),
+	    cmocka_unit_test(test_project_texts),
+	    cmocka_unit_test(test_fold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

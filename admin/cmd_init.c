@@ -36,7 +36,7 @@ static const char ini_template[] =
     "published)\n"
     ";results_url = https://example.org/sayso/results/\n"
     "; kiosk languages, the first is the default (assets/strings/<lang>.ini)\n"
-    ";languages = en, pl\n"
+    ";languages = en, pl, cy, ur, pa, bn, ar\n"
     "; the round the kiosk and SMS vote in; empty = the open one\n"
     ";round =\n"
     "\n"

@@ -19,6 +19,8 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "sayso/lang.h"
+#include "sayso/project_text.h"
 #include "sayso/round.h"
 
 #define IMPORT_MAX_ROWS 10000
@@ -37,15 +39,54 @@ static int add_one(struct admin_ctx *ctx, const struct sayso_round *r,
 	return ADMIN_EXIT_OK;
 }
 
+/* The translations given as --title-LANG / --description-LANG (or CSV
+ * columns title_LANG / description_LANG): [lang index][0 title, 1 desc]. */
+#define NLANG_MAX 8
+struct texts {
+	const char *t[NLANG_MAX][2];
+};
+
+/* Saves the translations of project p (in the caller's transaction). */
+static int save_texts(struct admin_ctx *ctx, const struct sayso_project *p,
+		      const struct texts *tx, const char *where)
+{
+	for (size_t i = 0; i < sayso_lang_count() && i < NLANG_MAX; i++) {
+		if (!tx->t[i][0] && !tx->t[i][1])
+			continue;
+		enum sayso_err e = sayso_project_text_set(
+		    ctx->st, p->id, sayso_lang_code(i), tx->t[i][0],
+		    tx->t[i][1], ctx->actor);
+		if (e != SAYSO_OK)
+			return admin_fail(ctx, "%s: project %d in %s: %s",
+					  where, p->number, sayso_lang_code(i),
+					  sayso_store_errmsg(ctx->st));
+	}
+	return ADMIN_EXIT_OK;
+}
+
 int admin_cmd_project_add(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *cmd = "project add";
 	const char *title = NULL, *cost = NULL, *desc = NULL, *number = NULL;
-	const struct admin_opt opts[] = {
-	    {"title", &title, NULL}, {"cost", &cost, NULL},
-	    {"desc", &desc, NULL},   {"number", &number, NULL},
-	    {NULL, NULL, NULL},
+	struct texts tx;
+	char names[NLANG_MAX][2][24];
+	struct admin_opt opts[5 + 2 * NLANG_MAX] = {
+	    {"title", &title, NULL},
+	    {"cost", &cost, NULL},
+	    {"desc", &desc, NULL},
+	    {"number", &number, NULL},
 	};
+	size_t no = 4;
+	memset(&tx, 0, sizeof tx);
+	for (size_t i = 0; i < sayso_lang_count() && i < NLANG_MAX; i++)
+		for (int k = 0; k < 2; k++) {
+			snprintf(names[i][k], sizeof names[i][k], "%s-%s",
+				 k ? "description" : "title",
+				 sayso_lang_code(i));
+			opts[no++] =
+			    (struct admin_opt){names[i][k], &tx.t[i][k], NULL};
+		}
+	opts[no] = (struct admin_opt){NULL, NULL, NULL};
 	char *pos[1];
 	int np;
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
@@ -87,7 +128,8 @@ int admin_cmd_project_add(struct admin_ctx *ctx, int argc, char **argv)
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, cmd, e);
-	if ((rc = add_one(ctx, &r, &p))) {
+	if ((rc = add_one(ctx, &r, &p)) ||
+	    (rc = save_texts(ctx, &p, &tx, cmd))) {
 		sayso_store_rollback(st);
 		return rc;
 	}
@@ -184,6 +226,7 @@ int admin_cmd_project_list(struct admin_ctx *ctx, int argc, char **argv)
 struct row {
 	long line;
 	struct sayso_project p;
+	struct texts tx; /* malloc'd copies, freed with the import */
 };
 
 static const char *const columns[] = {"number", "title", "cost", "description"};
@@ -198,6 +241,9 @@ struct import {
 	struct row *rows; /* the good rows */
 	size_t nrows, cap;
 	int errors;
+	size_t ncols;		/* fields in the header */
+	bool desc_col;		/* column 4 is description */
+	int tcol[NLANG_MAX][2]; /* column of title_LANG / description_LANG */
 };
 
 /* What the reading loop does after a row. */
@@ -221,14 +267,82 @@ static void row_error(struct import *im, long line, const char *fmt, ...)
 	im->errors++;
 }
 
-/* Whether the first record is the header number,title,cost[,description]. */
-static bool header_ok(char **f, size_t nf)
+/* Whether the first record is the header number,title,cost[,description]
+ * followed by any title_LANG / description_LANG columns (a shipped language,
+ * each once); reports a column it does not know. */
+static bool header_ok(struct import *im, char **f, size_t nf, long line)
 {
-	bool ok = nf >= 3 && nf <= 4;
+	bool ok = nf >= 3;
 
-	for (size_t i = 0; ok && i < nf; i++)
+	for (size_t i = 0; ok && i < 3; i++)
 		ok = strcasecmp(f[i], columns[i]) == 0;
-	return ok;
+	if (!ok)
+		return false;
+	for (size_t l = 0; l < NLANG_MAX; l++)
+		im->tcol[l][0] = im->tcol[l][1] = -1;
+	im->ncols = nf;
+	im->desc_col = false;
+	for (size_t i = 3; i < nf; i++) {
+		if (i == 3 && strcasecmp(f[i], "description") == 0) {
+			im->desc_col = true;
+			continue;
+		}
+		const char *u = strchr(f[i], '_');
+		int k = -1;
+		if (u && (size_t)(u - f[i]) == 5 &&
+		    strncasecmp(f[i], "title", 5) == 0)
+			k = 0;
+		else if (u && (size_t)(u - f[i]) == 11 &&
+			 strncasecmp(f[i], "description", 11) == 0)
+			k = 1;
+		size_t l = 0;
+		while (k >= 0 && l < sayso_lang_count() &&
+		       strcmp(u + 1, sayso_lang_code(l)) != 0)
+			l++;
+		if (k < 0 || l >= sayso_lang_count() || l >= NLANG_MAX ||
+		    im->tcol[l][k] >= 0) {
+			row_error(im, line,
+				  "column '%s': expected description, "
+				  "title_LANG or description_LANG (LANG one "
+				  "of en, pl, cy, ur, pa, bn, ar), each once",
+				  f[i]);
+			return false;
+		}
+		im->tcol[l][k] = (int)i;
+	}
+	return true;
+}
+
+/* Reads the translation columns of a row into w->tx; false when bad. */
+static bool row_texts(struct import *im, char **f, long line, struct row *w)
+{
+	bool bad = false;
+	for (size_t l = 0; l < NLANG_MAX; l++)
+		for (int k = 0; k < 2; k++) {
+			int c = im->tcol[l][k];
+			if (c < 0 || !f[c][0])
+				continue;
+			size_t max = k ? SAYSO_DESC_MAX : SAYSO_TITLE_MAX;
+			if (strlen(f[c]) >= max) {
+				row_error(im, line,
+					  "field %s_%s: longer than %zu bytes",
+					  k ? "description" : "title",
+					  sayso_lang_code(l), max - 1);
+				bad = true;
+				continue;
+			}
+			if (!(w->tx.t[l][k] = strdup(f[c])))
+				bad = true;
+		}
+	return !bad;
+}
+
+static void row_free(struct row *w)
+{
+	for (size_t l = 0; l < NLANG_MAX; l++)
+		for (int k = 0; k < 2; k++)
+			free((char *)w->tx.t[l][k]);
+	memset(&w->tx, 0, sizeof w->tx);
 }
 
 /* Checks the fields of one row into w; false (errors reported) when bad. */
@@ -268,7 +382,7 @@ static bool row_fields(struct import *im, char **f, size_t nf, long line,
 			  why ? why : "not an amount");
 		bad = true;
 	}
-	if (nf == 4) {
+	if (nf >= 4 && im->desc_col) {
 		if (strlen(f[3]) >= sizeof w->p.description) {
 			row_error(im, line,
 				  "field description: longer than %d bytes",
@@ -307,11 +421,17 @@ static bool row_number_free(struct import *im, const struct row *w)
 static enum row_next import_row(struct import *im, char **f, size_t nf,
 				long line)
 {
-	if (nf != 3 && nf != 4) {
-		row_error(im, line,
-			  "%zu fields; expected 4 "
-			  "(number,title,cost,description)",
-			  nf);
+	bool plain = im->ncols == 3 || (im->ncols == 4 && im->desc_col);
+	if (plain ? nf != 3 && nf != 4 : nf != im->ncols) {
+		if (plain)
+			row_error(im, line,
+				  "%zu fields; expected 4 "
+				  "(number,title,cost,description)",
+				  nf);
+		else
+			row_error(im, line,
+				  "%zu fields; expected %zu (as the header)",
+				  nf, im->ncols);
 		return ROW_NEXT;
 	}
 	if (im->nrows == IMPORT_MAX_ROWS) {
@@ -327,8 +447,12 @@ static enum row_next import_row(struct import *im, char **f, size_t nf,
 		im->cap = ncap;
 	}
 	struct row *w = &im->rows[im->nrows];
-	if (row_fields(im, f, nf, line, w) && row_number_free(im, w))
+	bool ok = row_fields(im, f, nf, line, w);
+	ok = row_texts(im, f, line, w) && ok;
+	if (ok && row_number_free(im, w))
 		im->nrows++;
+	else
+		row_free(w);
 	return ROW_NEXT;
 }
 
@@ -345,10 +469,12 @@ static int import_read(struct import *im, struct admin_csv *csv)
 		long line = admin_csv_line(csv);
 		if (!header) {
 			header = true;
-			if (!header_ok(f, nf)) {
-				row_error(im, line,
-					  "the first line must be the header "
-					  "number,title,cost,description");
+			if (!header_ok(im, f, nf, line)) {
+				if (!im->errors)
+					row_error(im, line,
+						  "the first line must be the "
+						  "header number,title,cost,"
+						  "description");
 				break;
 			}
 			continue;
@@ -396,6 +522,14 @@ static int import_write(struct import *im, const char *cmd)
 					  im->file, im->rows[i].line,
 					  sayso_store_errmsg(st));
 		}
+		char where[64];
+		snprintf(where, sizeof where, "line %ld", im->rows[i].line);
+		int rc =
+		    save_texts(ctx, &im->rows[i].p, &im->rows[i].tx, where);
+		if (rc) {
+			sayso_store_rollback(st);
+			return rc;
+		}
 	}
 	e = sayso_store_audit(st, ctx->actor, "project.import",
 			      "%s: %zu projects into %s", im->file, im->nrows,
@@ -441,6 +575,8 @@ int admin_cmd_project_import(struct admin_ctx *ctx, int argc, char **argv)
 		rc = import_write(&im, cmd);
 	admin_csv_free(csv);
 	fclose(in);
+	for (size_t i = 0; i < im.nrows; i++)
+		row_free(&im.rows[i]);
 	free(im.rows);
 	free(have);
 	return rc;

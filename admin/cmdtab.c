@@ -31,13 +31,15 @@ const struct admin_cmd admin_cmds[] = {
      "show a round's settings and ballot counts", admin_cmd_round_show},
     {"round open", "CODE", "open a round for voting", admin_cmd_round_open},
     {"round close", "CODE", "close a round", admin_cmd_round_close},
-    {"project add", "CODE --title T --cost N [--desc D] [--number K]",
+    {"project add",
+     "CODE --title T --cost N [--desc D] [--number K] [--title-LANG T] "
+     "[--description-LANG D]",
      "add a project to a round", admin_cmd_project_add},
     {"project list", "CODE [--format table|csv|json]",
      "list a round's projects", admin_cmd_project_list},
     {"project import", "CODE FILE.csv",
-     "add projects from CSV (number,title,cost,description); all or "
-     "nothing",
+     "add projects from CSV (number,title,cost,description; title_LANG, "
+     "description_LANG); all or nothing",
      admin_cmd_project_import},
     {"project edit", "CODE NUMBER [--title T] [--cost N] [--desc D] --why T",
      "correct a project of a draft round (audited)", admin_cmd_project_edit},

@@ -28,6 +28,7 @@
 
 #include "sayso/datadir.h"
 #include "sayso/log.h"
+#include "sayso/project_text.h"
 #include "sayso/stats.h"
 
 #if defined(__has_include)
@@ -69,7 +70,8 @@ static void usage(FILE *f)
 	fprintf(
 	    f,
 	    "usage: sayso-kiosk [-c sayso.ini] [--windowed] [--device ID]\n"
-	    "                   [--script FILE] [--screenshots DIR]\n"
+	    "                   [--script FILE] [--screenshots DIR] [--lang "
+	    "CODE]\n"
 	    "  -c FILE            configuration (default: built-in, "
 	    "./sayso.db)\n"
 	    "  --windowed         a 1280x720 window instead of fullscreen\n"
@@ -77,6 +79,8 @@ static void usage(FILE *f)
 	    "config)\n"
 	    "  --script FILE      replay taps/keys/text from FILE, then exit\n"
 	    "  --screenshots DIR  where 'shot NAME' lines save NAME.png\n"
+	    "  --lang CODE        start in (and return to) this language of\n"
+	    "                     [site] languages instead of the first\n"
 	    "  --help, --version\n");
 }
 
@@ -88,6 +92,7 @@ int kiosk_parse_args(int argc, char **argv, struct kiosk_options *opt)
 	    {"device", required_argument, NULL, 'd'},
 	    {"script", required_argument, NULL, 's'},
 	    {"screenshots", required_argument, NULL, 'S'},
+	    {"lang", required_argument, NULL, 'l'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -119,6 +124,17 @@ int kiosk_parse_args(int argc, char **argv, struct kiosk_options *opt)
 			break;
 		case 'S':
 			opt->shots_dir = optarg;
+			break;
+		case 'l':
+			if (!sayso_lang_valid(optarg)) {
+				fprintf(stderr,
+					"sayso-kiosk: --lang %s: not a "
+					"language sayso ships (en, pl, cy, "
+					"ur, pa, bn, ar)\n",
+					optarg);
+				return 2;
+			}
+			opt->lang = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -163,8 +179,14 @@ int kiosk_key_digit(SDL_Keycode k)
 
 void kiosk_money(struct kiosk_app *app, int64_t minor, char *out, size_t sz)
 {
+	char m[64];
+
 	sayso_money_format(minor, app->have_round ? app->round.currency : "GBP",
-			   out, sz);
+			   m, sizeof(m));
+	/* Isolated left to right (LRI ... PDI): after Urdu or Arabic
+	 * letters the bidi algorithm would otherwise put the £ after the
+	 * number ("9,500£"). The marks are invisible. */
+	snprintf(out, sz, "\u2066%s\u2069", m);
 }
 
 void kiosk_session_wipe(struct kiosk_session *s)
@@ -195,8 +217,11 @@ void kiosk_load_round(struct kiosk_app *app)
 	}
 	if (!sayso_round_accepting(&app->round, sayso_time_now_ms(), NULL))
 		return;
-	err = sayso_project_list(app->st, app->round.id, &app->projects,
-				 &app->nprojects);
+	/* Titles and descriptions in the resident's language where the
+	 * organisers gave one (project add --title-pl ...). */
+	err = sayso_project_list_lang(app->st, app->round.id,
+				      kiosk_strings_lang(app->str),
+				      &app->projects, &app->nprojects);
 	if (err != SAYSO_OK) {
 		sayso_log(SAYSO_LOG_WARN, "projects: %s",
 			  sayso_store_errmsg(app->st));
@@ -265,6 +290,8 @@ void kiosk_reset(struct kiosk_app *app)
 	app->idle_warning = false;
 	app->staff_hold = false;
 	app->ui.focus_shown = false;
+	/* The next resident starts in the kiosk's own language. */
+	kiosk_set_language(app, app->lang_default);
 	kiosk_go(app, KS_ATTRACT);
 }
 
@@ -273,23 +300,35 @@ static void strings_dir(struct kiosk_app *app, char *out, size_t sz)
 	snprintf(out, sz, "%s/strings", app->assets_dir);
 }
 
+bool kiosk_set_language(struct kiosk_app *app, int index)
+{
+	const struct sayso_list *l = &app->cfg.site.languages;
+
+	if (index < 0 || (size_t)index >= l->n)
+		return false;
+	if (app->str && index == app->lang_index)
+		return true;
+	char dir[SAYSO_PATH_MAX];
+	strings_dir(app, dir, sizeof(dir));
+	struct kiosk_strings *s = kiosk_strings_load(dir, l->items[index]);
+	if (!s)
+		return false;
+	kiosk_strings_free(app->str);
+	app->str = s;
+	app->lang_index = index;
+	kiosk_assets_flush(app->as);
+	app->dirty = true;
+	sayso_log(SAYSO_LOG_DEBUG, "language %s", l->items[index]);
+	return true;
+}
+
 void kiosk_next_language(struct kiosk_app *app)
 {
 	const struct sayso_list *l = &app->cfg.site.languages;
 
 	if (l->n < 2)
 		return;
-	app->lang_index = (app->lang_index + 1) % (int)l->n;
-	char dir[SAYSO_PATH_MAX];
-	strings_dir(app, dir, sizeof(dir));
-	struct kiosk_strings *s =
-	    kiosk_strings_load(dir, l->items[app->lang_index]);
-	if (!s)
-		return;
-	kiosk_strings_free(app->str);
-	app->str = s;
-	kiosk_assets_flush(app->as);
-	app->dirty = true;
+	kiosk_set_language(app, (app->lang_index + 1) % (int)l->n);
 }
 
 /* Runs fn on the session it belongs to (the orphaned copy after a wipe). */
@@ -409,28 +448,61 @@ void kiosk_plural(struct kiosk_app *app, const char *key, long n, char *out,
 		  size_t outsz)
 {
 	char k[96], num[24];
-	snprintf(k, sizeof(k), "%s.%s", key, n == 1 ? "one" : "other");
+	/* The CLDR category of n in this language (core's rule table); a
+	 * catalogue without that form falls back to its "other". */
+	const char *lang = kiosk_strings_lang(app->str);
+	snprintf(k, sizeof(k), "%s.%s", key,
+		 sayso_plural_name(sayso_plural_of(lang, n)));
+	if (!kiosk_str_has(app->str, k))
+		snprintf(k, sizeof(k), "%s.other", key);
 	snprintf(num, sizeof(num), "%ld", n);
 	kiosk_fmt(out, outsz, kiosk_s(app, k), "n", num, "seconds", num, NULL);
 }
 
-void kiosk_phone_message(struct kiosk_app *app, const char *why)
+void kiosk_reason_text(struct kiosk_app *app, const struct sayso_refusal *r,
+		       char *out, size_t outsz)
 {
-	char r[160];
-	size_t rl;
+	char key[64], a0[24], a1[24];
+	const char *n0 = sayso_reason_arg(r->code, 0);
+	const char *n1 = sayso_reason_arg(r->code, 1);
 
-	if (!why || !why[0]) {
+	snprintf(key, sizeof(key), "reason.%s", sayso_reason_key(r->code));
+	snprintf(a0, sizeof(a0), "%ld", r->arg[0]);
+	snprintf(a1, sizeof(a1), "%ld", r->arg[1]);
+	if (r->code == SAYSO_REASON_PICKS_RANGE) {
+		snprintf(a0, sizeof(a0), "%d", SAYSO_PROJECT_NUMBER_MIN);
+		snprintf(a1, sizeof(a1), "%d", SAYSO_PROJECT_NUMBER_MAX);
+	}
+	/* kiosk_fmt stops at the first NULL name: "-" stands in. */
+	kiosk_fmt(out, outsz, kiosk_s(app, key), "amount", r->amount,
+		  n0 ? n0 : "-", a0, n1 ? n1 : "-", a1, NULL);
+}
+
+void kiosk_phone_message(struct kiosk_app *app, enum sayso_reason why)
+{
+	char r[256];
+
+	if (why == SAYSO_REASON_NONE) {
 		snprintf(app->s.message, sizeof(app->s.message), "%s",
 			 kiosk_s(app, "phone.invalid"));
 		return;
 	}
-	snprintf(r, sizeof(r), "%s", why);
-	r[0] = (char)toupper((unsigned char)r[0]);
-	rl = strlen(r);
-	while (rl && (r[rl - 1] == '.' || r[rl - 1] == ' '))
-		r[--rl] = '\0';
+	struct sayso_refusal ref = {.code = why};
+	kiosk_reason_text(app, &ref, r, sizeof(r));
 	kiosk_fmt(app->s.message, sizeof(app->s.message),
 		  kiosk_s(app, "phone.invalid_why"), "reason", r, NULL);
+}
+
+void kiosk_date(struct kiosk_app *app, int64_t ms, char *out, size_t outsz)
+{
+	const char *months[12];
+	char key[24];
+
+	for (int i = 0; i < 12; i++) {
+		snprintf(key, sizeof(key), "date.month%d", i + 1);
+		months[i] = kiosk_s(app, key);
+	}
+	sayso_date_words(ms, kiosk_s(app, "date.format"), months, out, outsz);
 }
 
 /* ---- shared drawing ---- */
@@ -534,6 +606,9 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 	struct kiosk_ui *ui = &app->ui;
 	int focus = ui->focus;
 
+	/* The language decides fonts, direction and mirroring (text.c,
+	 * layout.c), whoever changed it. */
+	kiosk_assets_set_language(app->as, kiosk_strings_lang(app->str));
 	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, KIOSK_H}, KC_BG);
 	ui->n = 0;
 	if (!app->idle_warning && !(pending_shown(app) && !staff_screen(app)))
@@ -549,9 +624,12 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 		int w = (int)(gone * KIOSK_STAFF_ZONE / KIOSK_STAFF_HOLD_MS);
 		if (w > KIOSK_STAFF_ZONE)
 			w = KIOSK_STAFF_ZONE;
-		kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_STAFF_ZONE, 16},
+		/* At the corner held, on screen: mirrored twice in RTL. */
+		kiosk_fill(app->ren,
+			   kiosk_mirror((SDL_Rect){0, 0, KIOSK_STAFF_ZONE, 16}),
 			   KC_BORDER);
-		kiosk_fill(app->ren, (SDL_Rect){0, 0, w, 16}, KC_FOCUS);
+		kiosk_fill(app->ren, kiosk_mirror((SDL_Rect){0, 0, w, 16}),
+			   KC_FOCUS);
 	}
 	if (shot) {
 		/* Read before present: the back buffer is undefined after. */
@@ -904,6 +982,14 @@ int kiosk_tick(struct kiosk_app *app)
 			}
 		}
 	} else if (app->screen_id == KS_ATTRACT) {
+		/* A language chosen and left: the next resident starts in the
+		 * kiosk's own. */
+		if (app->lang_index != app->lang_default) {
+			if (now - app->last_input >= idle_ms)
+				kiosk_set_language(app, app->lang_default);
+			else
+				deadline(&next, app->last_input + idle_ms);
+		}
 		/* A notice is for the resident who caused it. */
 		if (app->s.message[0]) {
 			Uint64 at = app->screen_entered + KIOSK_NOTICE_MS;
@@ -1089,6 +1175,20 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 		fprintf(stderr, "sayso-kiosk: out of memory\n");
 		return 1;
 	}
+	if (opt->lang) {
+		const struct sayso_list *l = &app->cfg.site.languages;
+		size_t i = 0;
+		while (i < l->n && strcmp(l->items[i], opt->lang) != 0)
+			i++;
+		if (i == l->n) {
+			fprintf(stderr,
+				"sayso-kiosk: --lang %s: add it to [site] "
+				"languages first\n",
+				opt->lang);
+			return 2;
+		}
+		app->lang_default = (int)i;
+	}
 	find_assets(app);
 	if (opt->script) {
 		app->script = kiosk_script_load(opt->script);
@@ -1148,15 +1248,17 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 	SDL_ShowCursor(app->cfg.kiosk.cursor || opt->windowed ? SDL_ENABLE
 							      : SDL_DISABLE);
 	SDL_DisableScreenSaver();
-	app->as = kiosk_assets_new(app->ren, app->cfg.kiosk.font);
+	app->as = kiosk_assets_new(app->ren, &app->cfg);
 	if (!app->as) {
 		fprintf(stderr, "sayso-kiosk: out of memory\n");
 		return 1;
 	}
 	strings_dir(app, dir, sizeof(dir));
 	app->str = kiosk_strings_load(
-	    dir, app->cfg.site.languages.n ? app->cfg.site.languages.items[0]
-					   : "en");
+	    dir, app->cfg.site.languages.n
+		     ? app->cfg.site.languages.items[app->lang_default]
+		     : "en");
+	app->lang_index = app->lang_default;
 	if (!app->str) {
 		fprintf(stderr, "sayso-kiosk: out of memory\n");
 		return 1;

@@ -1,8 +1,10 @@
 /*
  * screen_attract.c: the first screen: the site's name, "Have your say",
- * three large choices (keys 1, 2, 3), the language button and a QR code to
- * the results page. "Vote on projects" shows only while a round accepts
- * ballots; the round is re-read each time this screen appears.
+ * three large choices (keys 1, 2, 3), a QR code to the results page and,
+ * along the bottom, every configured language by its own name in its own
+ * script: one tap switches (the visit ends back in the default language). "Vote
+ * on projects" shows only while a round accepts ballots; the round is re-read
+ * each time this screen appears.
  */
 #include "kiosk.h"
 
@@ -40,7 +42,7 @@ static bool attract_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
 	if (in->kind == KI_ACTIVATE) {
 		if (in->w->action == A_LANG)
-			kiosk_next_language(app);
+			kiosk_set_language(app, in->w->arg);
 		else
 			start(app, in->w->action);
 		return true;
@@ -89,19 +91,32 @@ static void attract_draw(struct kiosk_app *app)
 	/* Results QR code on the right. */
 	kiosk_draw_results_qr(app, (SDL_Rect){1420, 280, 340, 340});
 
+	int hint_y = 960;
 	if (langs->n > 1) {
-		/* The button names the next language in that language. */
-		size_t next = ((size_t)app->lang_index + 1) % langs->n;
-		char key[64];
-		snprintf(key, sizeof(key), "language.%s", langs->items[next]);
-		snprintf(line, sizeof(line), "%s", kiosk_s(app, key));
-		if (strcmp(line, key) == 0)
-			snprintf(line, sizeof(line), "%s", langs->items[next]);
-		kiosk_ui_add(app, KW_SECONDARY, 1420, 880, 340, 110, A_LANG, 0,
-			     line);
+		/* One row: each language's own name ([language] is the same
+		 * in every catalogue), the current one selected. */
+		int n = (int)langs->n, gap = 12, left = 160;
+		int w_each = (KIOSK_W - 2 * left - (n - 1) * gap) / n;
+		if (w_each > 300)
+			w_each = 300;
+		for (int i = 0; i < n; i++) {
+			char key[64];
+			snprintf(key, sizeof(key), "language.%s",
+				 langs->items[i]);
+			snprintf(line, sizeof(line), "%s", kiosk_s(app, key));
+			if (strcmp(line, key) == 0)
+				snprintf(line, sizeof(line), "%s",
+					 langs->items[i]);
+			struct kiosk_widget *lw = kiosk_ui_add(
+			    app, KW_SECONDARY, left + i * (w_each + gap),
+			    KIOSK_H - 125, w_each, 100, A_LANG, i, line);
+			if (lw)
+				lw->selected = i == app->lang_index;
+		}
+		hint_y = 905;
 	}
-	kiosk_text(app->as, KF_SMALL, kiosk_s(app, "attract.touch"), 160, 960,
-		   KC_MUTED);
+	kiosk_text(app->as, KF_SMALL, kiosk_s(app, "attract.touch"), 160,
+		   hint_y, KC_MUTED);
 	kiosk_draw_message(app, 880, 1100);
 }
 

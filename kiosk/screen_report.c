@@ -106,15 +106,37 @@ const struct kiosk_screen kiosk_screen_report_cat = {
 
 /* ---- street ---- */
 
+/* Whether s starts with filter, letters compared folded (sayso_utf8_fold:
+ * "łąk" and "lak" both find "Łąkowa"). */
+static bool starts_folded(const char *s, const char *filter)
+{
+	size_t sl = strlen(s), fl = strlen(filter);
+	const unsigned char *a = (const unsigned char *)s;
+	const unsigned char *b = (const unsigned char *)filter;
+
+	while (fl) {
+		unsigned long ca, cb;
+		bool bad;
+		if (!sl)
+			return false;
+		size_t na = sayso_utf8_next(a, sl, &ca, &bad);
+		size_t nb = sayso_utf8_next(b, fl, &cb, &bad);
+		if (sayso_utf8_fold(ca) != sayso_utf8_fold(cb))
+			return false;
+		a += na;
+		sl -= na;
+		b += nb;
+		fl -= nb;
+	}
+	return true;
+}
+
 static bool street_matches(const char *street, const char *filter)
 {
-	size_t fl = strlen(filter);
-
-	if (!fl)
+	if (!filter[0])
 		return true;
 	for (const char *p = street; *p; p++)
-		if (strncasecmp(p, filter, fl) == 0 &&
-		    (p == street || p[-1] == ' '))
+		if ((p == street || p[-1] == ' ') && starts_folded(p, filter))
 			return true;
 	return false;
 }
@@ -214,11 +236,11 @@ static bool street_event(struct kiosk_app *app, const struct kiosk_in *in)
 			else if (in->w->arg == KK_ENTER) {
 				street_done(app);
 				return true;
-			} else if (in->w->arg > 0) {
-				char t[2] = {(char)in->w->arg, 0};
+			} else {
+				char t[SAYSO_UTF8_MAX + 1];
 				kiosk_buf_append(app->s.street_filter,
 						 sizeof(app->s.street_filter),
-						 t);
+						 kiosk_key_text(in->w->arg, t));
 			}
 			filter_changed(app);
 			return true;
@@ -271,7 +293,7 @@ static void street_draw(struct kiosk_app *app)
 	size_t idx[SAYSO_LIST_MAX];
 	size_t cnt = matching(app, idx, SAYSO_LIST_MAX);
 	size_t first = (size_t)app->s.street_page * STREETS_PER_PAGE;
-	char line[160];
+	char line[512];
 
 	kiosk_draw_title(app, kiosk_s(app, "report.street_title"),
 			 kiosk_s(app, "report.street_subtitle"));
@@ -308,7 +330,12 @@ static void street_draw(struct kiosk_app *app)
 				 kiosk_s(app, "nav.more"));
 		p->disabled = first + STREETS_PER_PAGE >= cnt;
 	}
-	kiosk_keyboard_add(app, (SDL_Rect){1000, 320, 760, 480}, false, false);
+	/* Street names are in the Latin alphabet: Polish and Welsh letters
+	 * where the language has them, else plain QWERTY. */
+	enum kiosk_kb kb = kiosk_kb_for(kiosk_strings_lang(app->str));
+	kiosk_keyboard_add_kb(app, (SDL_Rect){1000, 320, 760, 480},
+			      kiosk_kb_latin(kb) ? kb : KB_ASCII, false,
+			      kiosk_s(app, "keyboard.symbols"));
 	kiosk_add_nav(app, "nav.back", NULL);
 }
 
@@ -327,21 +354,25 @@ static void text_key(struct kiosk_app *app, int arg)
 		kiosk_buf_backspace(app->s.text);
 		break;
 	case KK_SPACE:
-		kiosk_buf_append(app->s.text, sizeof(app->s.text), " ");
+		kiosk_buf_append_max(app->s.text, sizeof(app->s.text), " ",
+				     KIOSK_TEXT_MAX);
 		break;
 	case KK_SHIFT:
 		app->s.shift = !app->s.shift;
 		break;
 	case KK_MODE:
-		app->s.symbols = !app->s.symbols;
+		app->s.kb_layer = kiosk_text_kb_next(app, app->s.kb_layer);
+		app->s.shift = false;
 		break;
 	case KK_ENTER:
 		step_to(app, KS_REPORT_PHONE);
 		break;
 	default:
-		if (arg > 0 && arg < 128) {
-			char t[2] = {(char)arg, 0};
-			kiosk_buf_append(app->s.text, sizeof(app->s.text), t);
+		if (arg > 0) {
+			char t[SAYSO_UTF8_MAX + 1];
+			kiosk_buf_append_max(app->s.text, sizeof(app->s.text),
+					     kiosk_key_text(arg, t),
+					     KIOSK_TEXT_MAX);
 			app->s.shift = false; /* one capital, like phones */
 		}
 		break;
@@ -382,7 +413,8 @@ static bool text_event(struct kiosk_app *app, const struct kiosk_in *in)
 		}
 		return false;
 	case KI_TEXT:
-		kiosk_buf_append(app->s.text, sizeof(app->s.text), in->text);
+		kiosk_buf_append_max(app->s.text, sizeof(app->s.text), in->text,
+				     KIOSK_TEXT_MAX);
 		return true;
 	}
 	return false;
@@ -390,7 +422,7 @@ static bool text_event(struct kiosk_app *app, const struct kiosk_in *in)
 
 static void text_draw(struct kiosk_app *app)
 {
-	char count[96], n1[24], n2[24], shown[KIOSK_TEXT_MAX + 8];
+	char count[96], n1[24], n2[24], shown[sizeof(app->s.text) + 8];
 
 	kiosk_draw_title(app, kiosk_s(app, "report.text_title"),
 			 kiosk_s(app, "report.text_hint"));
@@ -405,10 +437,14 @@ static void text_draw(struct kiosk_app *app)
 	snprintf(n2, sizeof(n2), "%d", KIOSK_TEXT_MAX);
 	kiosk_fmt(count, sizeof(count), kiosk_s(app, "report.count"), "n", n1,
 		  "max", n2, NULL);
-	kiosk_text(app->as, KF_SMALL, count, field.x + field.w - 220,
+	int cw = 0, ch = 0; /* right-aligned: its length differs by language */
+	kiosk_text_size(app->as, KF_SMALL, count, &cw, &ch);
+	kiosk_text(app->as, KF_SMALL, count, field.x + field.w - cw,
 		   field.y + field.h + 8, KC_MUTED);
-	kiosk_keyboard_add(app, (SDL_Rect){160, 460, KIOSK_W - 320, 440},
-			   app->s.shift, app->s.symbols);
+	const char *mode;
+	enum kiosk_kb kb = kiosk_text_kb(app, app->s.kb_layer, &mode);
+	kiosk_keyboard_add_kb(app, (SDL_Rect){160, 460, KIOSK_W - 320, 440}, kb,
+			      app->s.shift, mode);
 	kiosk_add_nav(app, "nav.back",
 		      app->s.text[0] ? "nav.next" : "nav.skip");
 }
@@ -423,16 +459,15 @@ const struct kiosk_screen kiosk_screen_report_text = {
 
 static void phone_next(struct kiosk_app *app)
 {
-	const char *why = NULL;
+	enum sayso_reason why = SAYSO_REASON_NONE;
 
 	if (!app->s.phone_typed[0]) {
 		app->s.phone_e164[0] = '\0';
 		kiosk_go(app, KS_REPORT_REVIEW);
 		return;
 	}
-	if (sayso_phone_normalise(app->s.phone_typed, app->s.phone_e164,
-				  sizeof(app->s.phone_e164),
-				  &why) != SAYSO_OK) {
+	if (sayso_phone_check(app->s.phone_typed, app->s.phone_e164,
+			      sizeof(app->s.phone_e164), &why) != SAYSO_OK) {
 		app->s.phone_e164[0] = '\0';
 		kiosk_phone_message(app, why);
 		app->dirty = true;

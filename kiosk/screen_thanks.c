@@ -104,7 +104,7 @@ const struct kiosk_screen kiosk_screen_thanks = {
 static enum sayso_err save_ref_text(struct kiosk_app *app,
 				    enum kiosk_screen_id *next)
 {
-	char body[200];
+	char body[480]; /* a text in any language (UTF-8) */
 	enum sayso_err err;
 
 	(void)next;
@@ -123,16 +123,15 @@ static enum sayso_err save_ref_text(struct kiosk_app *app,
 
 static void ref_submit(struct kiosk_app *app)
 {
-	const char *why = NULL;
+	enum sayso_reason why = SAYSO_REASON_NONE;
 
 	if (!app->s.phone_typed[0]) {
 		snprintf(app->s.message, sizeof(app->s.message), "%s",
 			 kiosk_s(app, "vote.need_phone"));
 		return;
 	}
-	if (sayso_phone_normalise(app->s.phone_typed, app->s.phone_e164,
-				  sizeof(app->s.phone_e164),
-				  &why) != SAYSO_OK) {
+	if (sayso_phone_check(app->s.phone_typed, app->s.phone_e164,
+			      sizeof(app->s.phone_e164), &why) != SAYSO_OK) {
 		app->s.phone_e164[0] = '\0';
 		kiosk_phone_message(app, why);
 		return;

@@ -74,7 +74,7 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 		 * typing a neighbour's number must not tell whether they
 		 * voted. */
 		unsigned char rnd[4];
-		char body[160];
+		char body[480]; /* a text in any language (UTF-8) */
 		enum sayso_code_limit lim;
 		int64_t sent = 0, now = sayso_time_now_ms();
 		err = sayso_code_allowed(
@@ -147,7 +147,7 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 
 static void identify(struct kiosk_app *app)
 {
-	const char *why = NULL;
+	enum sayso_reason why = SAYSO_REASON_NONE;
 	enum sayso_err err;
 
 	if (!app->s.id_typed[0]) {
@@ -158,15 +158,15 @@ static void identify(struct kiosk_app *app)
 	}
 	if (app->s.code_mode) {
 		app->s.id_kind = SAYSO_ID_CODE;
-		err = sayso_code_normalise(app->s.id_typed, app->s.id_norm,
-					   sizeof(app->s.id_norm), &why);
+		err = sayso_code_check(app->s.id_typed, app->s.id_norm,
+				       sizeof(app->s.id_norm), &why);
 	} else {
 		app->s.id_kind = SAYSO_ID_PHONE;
-		err = sayso_phone_normalise(app->s.id_typed, app->s.id_norm,
-					    sizeof(app->s.id_norm), &why);
+		err = sayso_phone_check(app->s.id_typed, app->s.id_norm,
+					sizeof(app->s.id_norm), &why);
 	}
 	if (err != SAYSO_OK) {
-		if (app->s.code_mode || !why || !why[0]) {
+		if (app->s.code_mode || why == SAYSO_REASON_NONE) {
 			snprintf(app->s.message, sizeof(app->s.message), "%s",
 				 kiosk_s(app, app->s.code_mode
 						  ? "vote.bad_code"
@@ -375,7 +375,8 @@ static size_t collect(struct kiosk_app *app, struct sayso_pick *picks,
 static void toggle(struct kiosk_app *app, int number)
 {
 	struct sayso_pick picks[SAYSO_MAX_PICKS];
-	char why[SAYSO_REASON_MAX];
+	struct sayso_refusal why = {0};
+	char reason[SAYSO_REASON_MAX], en[SAYSO_REASON_MAX];
 	int64_t total;
 	size_t i;
 
@@ -399,20 +400,22 @@ static void toggle(struct kiosk_app *app, int number)
 	relaxed.min_picks = 0;
 	bool refused = false;
 	if (n == before) { /* already SAYSO_MAX_PICKS chosen */
-		snprintf(why, sizeof(why), "too many picks: max %d",
-			 SAYSO_MAX_PICKS);
+		why.code = SAYSO_REASON_MAX_PICKS;
+		why.arg[0] = SAYSO_MAX_PICKS;
 		refused = true;
 	} else {
-		refused = sayso_ballot_validate(&relaxed, app->projects,
-						app->nprojects, picks, n,
-						sayso_time_now_ms(), why,
-						sizeof(why)) != SAYSO_OK;
+		refused = sayso_ballot_check(
+			      &relaxed, app->projects, app->nprojects, picks, n,
+			      sayso_time_now_ms(), &why) != SAYSO_OK;
 	}
 	if (refused) {
 		app->s.picked[number] = false;
+		kiosk_reason_text(app, &why, reason, sizeof(reason));
 		kiosk_fmt(app->s.message, sizeof(app->s.message),
-			  kiosk_s(app, "vote.cannot_add"), "reason", why, NULL);
-		sayso_log(SAYSO_LOG_INFO, "pick %d refused: %s", number, why);
+			  kiosk_s(app, "vote.cannot_add"), "reason", reason,
+			  NULL);
+		sayso_refusal_english(&why, en, sizeof(en));
+		sayso_log(SAYSO_LOG_INFO, "pick %d refused: %s", number, en);
 	}
 }
 
@@ -424,14 +427,15 @@ void kiosk_vote_toggle(struct kiosk_app *app, int number)
 static void pick_next(struct kiosk_app *app)
 {
 	struct sayso_pick picks[SAYSO_MAX_PICKS];
-	char why[SAYSO_REASON_MAX];
+	struct sayso_refusal why;
 	int64_t total;
 	size_t n = collect(app, picks, &total);
 
-	if (sayso_ballot_validate(&app->round, app->projects, app->nprojects,
-				  picks, n, sayso_time_now_ms(), why,
-				  sizeof(why)) != SAYSO_OK) {
-		snprintf(app->s.message, sizeof(app->s.message), "%s", why);
+	if (sayso_ballot_check(&app->round, app->projects, app->nprojects,
+			       picks, n, sayso_time_now_ms(),
+			       &why) != SAYSO_OK) {
+		kiosk_reason_text(app, &why, app->s.message,
+				  sizeof(app->s.message));
 		return;
 	}
 	kiosk_go(app, KS_VOTE_REVIEW);
@@ -599,7 +603,7 @@ static bool pick_event(struct kiosk_app *app, const struct kiosk_in *in)
 
 static void draw_progress(struct kiosk_app *app, int64_t total, size_t n)
 {
-	char line[160], a[48], b[48];
+	char line[512], a[48], b[48];
 	SDL_Rect bar = {160, 186, KIOSK_W - 320, 44};
 
 	if (app->round.kind == SAYSO_BALLOT_KNAPSACK) {
@@ -650,36 +654,52 @@ static void draw_progress(struct kiosk_app *app, int64_t total, size_t n)
 	}
 }
 
+#define DESC_CHARS 84 /* of a description on a card */
+
 static void pick_draw(struct kiosk_app *app)
 {
 	struct sayso_pick picks[SAYSO_MAX_PICKS];
 	int64_t total;
 	size_t n = collect(app, picks, &total);
 	size_t first = (size_t)app->s.pick_page * CARDS_PER_PAGE;
-	char cost[48], desc[160];
+	char cost[48], desc[4 * DESC_CHARS + 4];
+	char sub[512] = "", last[256] = "";
 
 	if (app->round.kind == SAYSO_BALLOT_APPROVAL) {
-		char sub[256], mx[16];
+		char mx[16];
 		snprintf(mx, sizeof(mx), "%d", app->round.max_picks);
 		kiosk_fmt(sub, sizeof(sub),
 			  kiosk_s(app, app->round.max_picks > 0
 					   ? "vote.pick_help"
 					   : "vote.pick_help_nolimit"),
 			  "max", mx, NULL);
-		kiosk_draw_title(app, app->round.title, sub);
-	} else {
-		kiosk_draw_title(app, app->round.title, NULL);
 	}
+	int64_t closes;
+	if (app->round.closes[0] &&
+	    sayso_time_parse(app->round.closes, &closes) == SAYSO_OK) {
+		/* The last whole day: a round closing at midnight ends the
+		 * day before. Words from [date], never strftime's %b. */
+		char date[128];
+		kiosk_date(app, closes - 1, date, sizeof(date));
+		kiosk_fmt(last, sizeof(last), kiosk_s(app, "vote.last_day"),
+			  "date", date, NULL);
+		size_t l = strlen(sub);
+		snprintf(sub + l, sizeof(sub) - l, "%s%s", l ? " " : "", last);
+	}
+	kiosk_draw_title(app, app->round.title, sub[0] ? sub : NULL);
 	draw_progress(app, total, n);
 	for (size_t i = 0; i < CARDS_PER_PAGE && first + i < app->nprojects;
 	     i++) {
 		const struct sayso_project *p = &app->projects[first + i];
 		kiosk_money(app, p->cost, cost, sizeof(cost));
-		/* About two lines of description: cut at a UTF-8 boundary. */
+		/* About two lines of description: DESC_CHARS characters
+		 * (not bytes: Bengali takes three a letter). */
 		size_t dl = 0;
-		while (p->description[dl] && dl < 84)
+		for (int c = 0; p->description[dl] && c < DESC_CHARS; c++) {
 			dl++;
-		dl = sayso_utf8_boundary(p->description, dl);
+			while ((p->description[dl] & 0xC0) == 0x80)
+				dl++;
+		}
 		snprintf(desc, sizeof(desc), "%.*s%s", (int)dl, p->description,
 			 p->description[dl] ? "\xe2\x80\xa6" : "");
 		struct kiosk_widget *w =
@@ -793,7 +813,12 @@ static enum sayso_err save_cast(struct kiosk_app *app,
 		*next = KS_VOTE_ALREADY;
 		break;
 	case SAYSO_CAST_INVALID:
-		snprintf(app->s.carry, sizeof(app->s.carry), "%s", res.reason);
+		if (res.refusal.code != SAYSO_REASON_NONE)
+			kiosk_reason_text(app, &res.refusal, app->s.carry,
+					  sizeof(app->s.carry));
+		else
+			snprintf(app->s.carry, sizeof(app->s.carry), "%s",
+				 res.reason);
 		*next = KS_VOTE_PICK;
 		break;
 	}

@@ -63,6 +63,18 @@ static int table_handler(void *user, const char *section, const char *name,
 		len = snprintf(key, sizeof(key), "%s", name);
 	if (len < 0 || (size_t)len >= sizeof(key))
 		return 0;
+	/* An indented line goes on with the value before it (inih reads at
+	 * most INI_MAX_LINE bytes a line, short for Bengali or Urdu). */
+	if (t->n > 0 && strcmp(t->keys[t->n - 1], key) == 0) {
+		size_t a = strlen(t->vals[t->n - 1]), b = strlen(value);
+		char *v = realloc(t->vals[t->n - 1], a + b + 2);
+		if (!v)
+			return 0;
+		v[a] = ' ';
+		memcpy(v + a + 1, value, b + 1);
+		t->vals[t->n - 1] = v;
+		return 1;
+	}
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 128;
 		char **k = realloc(t->keys, cap * sizeof(*k));
@@ -138,6 +150,15 @@ void kiosk_strings_free(struct kiosk_strings *s)
 	table_free(&s->en);
 	table_free(&s->builtin);
 	free(s);
+}
+
+bool kiosk_str_has(const struct kiosk_strings *s, const char *key)
+{
+	if (!s)
+		return false;
+	if (strcmp(s->lang, "en") == 0)
+		return table_get(&s->en, key) || table_get(&s->builtin, key);
+	return table_get(&s->cur, key) != NULL;
 }
 
 const char *kiosk_strings_lang(const struct kiosk_strings *s)

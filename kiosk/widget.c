@@ -31,12 +31,14 @@ const SDL_Color KC_OK = {0x00, 0x5a, 0x30, 255}; /* 8.4:1 */
 
 void kiosk_fill(SDL_Renderer *r, SDL_Rect rc, SDL_Color c)
 {
+	rc = kiosk_mirror(rc);
 	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
 	SDL_RenderFillRect(r, &rc);
 }
 
 void kiosk_frame(SDL_Renderer *r, SDL_Rect rc, int thick, SDL_Color c)
 {
+	rc = kiosk_mirror(rc);
 	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
 	for (int i = 0; i < thick; i++) {
 		SDL_Rect f = {rc.x + i, rc.y + i, rc.w - 2 * i, rc.h - 2 * i};
@@ -63,6 +65,8 @@ struct kiosk_widget *kiosk_ui_add(struct kiosk_app *app, enum kiosk_wkind kind,
 	wd = &ui->w[ui->n++];
 	memset(wd, 0, sizeof(*wd));
 	wd->rc = (SDL_Rect){x, y, w, h};
+	if (ui->keep.w > 0) /* a keypad: keys keep their order */
+		wd->rc = kiosk_layout_keep(ui->keep, wd->rc);
 	wd->kind = kind;
 	wd->action = action;
 	wd->arg = arg;
@@ -73,7 +77,8 @@ struct kiosk_widget *kiosk_ui_add(struct kiosk_app *app, enum kiosk_wkind kind,
 
 int kiosk_ui_hit(const struct kiosk_ui *ui, int x, int y)
 {
-	SDL_Point p = {x, y};
+	/* Widgets are laid out in logical coordinates. */
+	SDL_Point p = {kiosk_mirror_x(x), y};
 
 	/* Last declared is on top (overlays add their widgets last). */
 	for (int i = ui->n - 1; i >= 0; i--)
@@ -140,6 +145,9 @@ static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 	kiosk_fill(app->ren, box, KC_BG);
 	kiosk_frame(app->ren, box, 4, KC_BORDER);
 	if (w->selected) {
+		/* A tick reads the same in every direction: drawn unflipped
+		 * in the box's place on screen. */
+		box = kiosk_mirror(box);
 		SDL_SetRenderDrawColor(app->ren, KC_PRIMARY.r, KC_PRIMARY.g,
 				       KC_PRIMARY.b, 255);
 		for (int t = -4; t <= 4; t++) {
@@ -245,9 +253,10 @@ bool kiosk_entry_event(struct kiosk_app *app, const struct kiosk_in *in,
 				kiosk_buf_backspace(e->buf);
 			} else if (in->w->arg == KK_ENTER) {
 				e->submit(app);
-			} else if (in->w->arg > 0 && in->w->arg < 128) {
-				char t[2] = {(char)in->w->arg, 0};
-				e->type(app, t);
+			} else {
+				char t[SAYSO_UTF8_MAX + 1];
+				if (kiosk_key_text(in->w->arg, t)[0])
+					e->type(app, t);
 			}
 			return true;
 		default:
@@ -276,64 +285,186 @@ bool kiosk_entry_event(struct kiosk_app *app, const struct kiosk_in *in,
 
 /* ---- keyboard and keypad ---- */
 
-static const char *const rows_lower[] = {"qwertyuiop", "asdfghjkl", "zxcvbnm",
-					 NULL};
-static const char *const rows_upper[] = {"QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM",
-					 NULL};
-static const char *const rows_sym[] = {"1234567890", "-/:;()&@'",
-				       "?!\"#%+=", NULL};
+/* Letter rows, each code point one key; [0] plain, [1] with Shift. The
+ * last row of each has Shift and Delete either side of it. */
+struct kb_def {
+	const char *rows[2][5];
+	const char *shift_label; /* NULL: an arrow */
+};
+
+static const struct kb_def kbs[KB_COUNT] = {
+    [KB_ASCII] = {{{"qwertyuiop", "asdfghjkl", "zxcvbnm", NULL},
+		   {"QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM", NULL}},
+		  NULL},
+    [KB_POLISH] = {{{"ąćęłńóśźż", "qwertyuiop", "asdfghjkl", "zxcvbnm", NULL},
+		    {"ĄĆĘŁŃÓŚŹŻ", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM", NULL}},
+		   NULL},
+    [KB_WELSH] = {{{"âêîôûŵŷëï", "qwertyuiop", "asdfghjkl", "zxcvbnm", NULL},
+		   {"ÂÊÎÔÛŴŶËÏ", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM", NULL}},
+		  NULL},
+    /* Urdu phonetic: every letter of the alphabet over the two layers. */
+    [KB_URDU] = {{{"قوعرتےءیہپ", "اسدفگحجکل", "زشچطبنم", NULL},
+		  {"ثؤٹڑذۓئںھۃ", "آصڈژغخضظۂ", "۔،؟ًُِٰ", NULL}},
+		 NULL},
+    /* The Arabic PC layout's letters; Shift: hamza forms and harakat. */
+    [KB_ARABIC] = {{{"ضصثقفغعهخحج", "شسيبلاتنمكط", "ئءؤرىةوزظد", NULL},
+		    {"ذأإآ", "ًٌٍَُِّْ", "؟،؛ـ", NULL}},
+		   NULL},
+    /* Consonants; Shift: vowels, vowel signs and marks (one at a time).
+     * Letters with a nukta (ড়, ਸ਼) are the letter, then the nukta key:
+     * Unicode keeps them as two code points (composition exclusions). */
+    [KB_GURMUKHI] = {{{"ਕਖਗਘਙਚਛਜਝਞਟ", "ਠਡਢਣਤਥਦਧਨਪਫ", "ਬਭਮਯਰਲਵੜਸਹ", NULL},
+		      {"ਅਆਇਈਉਊਏਐਓਔ", "ਾਿੀੁੂੇੈੋੌ", "ੰਂੱ਼੍।", NULL}},
+		     "ਅ ਾ"},
+    [KB_BENGALI] = {{{"কখগঘঙচছজঝঞটঠ", "ডঢণতথদধনপফবভ", "মযরলশষসহ়", NULL},
+		     {"অআইঈউঊঋএঐওঔ", "ািীুূৃেৈোৌ", "ংঃঁ্ৎ।", NULL}},
+		    "অ া"},
+    [KB_SYMBOLS] = {{{"1234567890", "-/:;()&@'", "?!\"#%+=", NULL},
+		     {"1234567890", "-/:;()&@'", "?!\"#%+=", NULL}},
+		    NULL},
+};
+
+enum kiosk_kb kiosk_kb_for(const char *lang)
+{
+	static const struct {
+		const char *lang;
+		enum kiosk_kb kb;
+	} map[] = {{"pl", KB_POLISH}, {"cy", KB_WELSH},	   {"ur", KB_URDU},
+		   {"ar", KB_ARABIC}, {"pa", KB_GURMUKHI}, {"bn", KB_BENGALI}};
+	for (size_t i = 0; lang && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(lang, map[i].lang) == 0)
+			return map[i].kb;
+	return KB_ASCII;
+}
+
+bool kiosk_kb_latin(enum kiosk_kb kb)
+{
+	return kb == KB_ASCII || kb == KB_POLISH || kb == KB_WELSH;
+}
+
+enum kiosk_kb kiosk_text_kb(struct kiosk_app *app, int layer,
+			    const char **mode_label)
+{
+	enum kiosk_kb own = kiosk_kb_for(kiosk_strings_lang(app->str));
+	bool latin = kiosk_kb_latin(own);
+	if (layer == 2 || (latin && layer == 1)) {
+		*mode_label = kiosk_s(app, "keyboard.letters");
+		return KB_SYMBOLS;
+	}
+	if (layer == 1) {
+		*mode_label = kiosk_s(app, "keyboard.symbols");
+		return KB_ASCII;
+	}
+	/* The language's own letters: the mode key names the next layer. */
+	*mode_label = latin ? kiosk_s(app, "keyboard.symbols") : "ABC";
+	return own;
+}
+
+int kiosk_text_kb_next(struct kiosk_app *app, int layer)
+{
+	enum kiosk_kb own = kiosk_kb_for(kiosk_strings_lang(app->str));
+	if (kiosk_kb_latin(own))
+		return layer == 0 ? 2 : 0;
+	return (layer + 1) % 3;
+}
+
+const char *kiosk_key_text(int arg, char *out)
+{
+	size_t n = 0;
+	if (arg >= 0x20 && arg <= 0x10FFFF && arg != 0x7f &&
+	    !(arg >= 0xD800 && arg <= 0xDFFF))
+		n = sayso_utf8_put((unsigned long)arg, out);
+	out[n] = '\0';
+	return out;
+}
+
+/* Adds one key per code point of row. */
+static void key_row(struct kiosk_app *app, const char *row, int x0, int y,
+		    int kw, int kh, int gap)
+{
+	const unsigned char *p = (const unsigned char *)row;
+	size_t len = strlen(row);
+	for (int i = 0; len > 0; i++) {
+		unsigned long cp;
+		bool bad;
+		size_t n = sayso_utf8_next(p, len, &cp, &bad);
+		char lab[SAYSO_UTF8_MAX + 1];
+		memcpy(lab, p, n);
+		lab[n] = '\0';
+		p += n;
+		len -= n;
+		kiosk_ui_add(app, KW_KEY, x0 + i * (kw + gap), y, kw, kh,
+			     KA_KEY, (int)cp, lab);
+	}
+}
+
+/* The number of keys (code points) in row. */
+static int row_keys(const char *row)
+{
+	int keys = 0;
+	for (const unsigned char *p = (const unsigned char *)row; *p;) {
+		unsigned long cp;
+		bool bad;
+		p += sayso_utf8_next(p, strlen((const char *)p), &cp, &bad);
+		keys++;
+	}
+	return keys;
+}
 
 /*
- * QWERTY in four rows: ten letter keys wide; Shift and Delete are one and
- * a half keys either side of the bottom letter row; the last row is
- * 123/ABC, comma, Space, full stop and Done.
+ * The letter rows (at least ten keys wide, so QWERTY keeps its size); Shift
+ * and Delete are one and a half keys either side of the last letter row; the
+ * last row is the mode key, comma, Space, full stop and Done.
  */
-void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
-			bool symbols)
+void kiosk_keyboard_add_kb(struct kiosk_app *app, SDL_Rect area,
+			   enum kiosk_kb kb, bool shift, const char *mode_label)
 {
-	const char *const *rows = symbols ? rows_sym
-				  : shift ? rows_upper
-					  : rows_lower;
-	int gap = 12;
-	int kh = (area.h - 3 * gap) / 4;
-	int kw = (area.w - 9 * gap) / 10;
+	if ((int)kb < 0 || kb >= KB_COUNT)
+		kb = KB_ASCII;
+	const char *const *rows = kbs[kb].rows[shift ? 1 : 0];
+	int nrows = 0, widest = 10, gap = 12;
+	for (; rows[nrows]; nrows++) {
+		int slots = row_keys(rows[nrows]);
+		if (slots > widest)
+			widest = slots;
+	}
+	int kh = (area.h - nrows * gap) / (nrows + 1);
+	int kw = (area.w - (widest - 1) * gap) / widest;
 	int wide = area.x + area.w; /* right edge */
 
-	for (int r = 0; rows[r]; r++) {
-		int n = (int)strlen(rows[r]);
-		int x0 = area.x + (area.w - (n * kw + (n - 1) * gap)) / 2;
+	app->ui.keep =
+	    area; /* keys keep the layout's order in every language */
+	for (int r = 0; r < nrows; r++) {
+		int slots = row_keys(rows[r]);
 		int y = area.y + r * (kh + gap);
-		if (r == 2) {
-			x0 = area.x + (kw * 3 / 2) + gap;
-			struct kiosk_widget *w = kiosk_ui_add(
-			    app, KW_KEY, area.x, y, kw * 3 / 2, kh, KA_KEY,
-			    KK_SHIFT, "\xe2\x87\xa7"); /* ⇧ */
-			w->selected = shift;
-			w->disabled = symbols;
-			int x1 = x0 + n * (kw + gap);
-			kiosk_ui_add(app, KW_KEY, x1, y, wide - x1, kh, KA_KEY,
-				     KK_BACKSPACE, "\xe2\x8c\xab"); /* ⌫ */
-			/* The letters share the space between them. */
-			int kw2 = (x1 - gap - x0 - (n - 1) * gap) / n;
-			for (int i = 0; i < n; i++) {
-				char lab[2] = {rows[r][i], 0};
-				kiosk_ui_add(app, KW_KEY, x0 + i * (kw2 + gap),
-					     y, kw2, kh, KA_KEY, rows[r][i],
-					     lab);
-			}
+		if (r < nrows - 1) {
+			int x0 =
+			    area.x +
+			    (area.w - (slots * kw + (slots - 1) * gap)) / 2;
+			key_row(app, rows[r], x0, y, kw, kh, gap);
 			continue;
 		}
-		for (int i = 0; i < n; i++) {
-			char lab[2] = {rows[r][i], 0};
-			kiosk_ui_add(app, KW_KEY, x0 + i * (kw + gap), y, kw,
-				     kh, KA_KEY, rows[r][i], lab);
-		}
+		int x0 = area.x + (kw * 3 / 2) + gap;
+		struct kiosk_widget *w = kiosk_ui_add(
+		    app, KW_KEY, area.x, y, kw * 3 / 2, kh, KA_KEY, KK_SHIFT,
+		    kbs[kb].shift_label ? kbs[kb].shift_label
+					: "\xe2\x87\xa7"); /* ⇧ */
+		w->selected = shift;
+		w->disabled = kb == KB_SYMBOLS;
+		/* Delete takes what the letters leave, at least 1.5 keys. */
+		int x1 = wide - kw * 3 / 2;
+		int kw2 = (x1 - gap - x0 - (slots - 1) * gap) / slots;
+		if (kw2 > kw)
+			kw2 = kw;
+		x1 = x0 + slots * (kw2 + gap);
+		kiosk_ui_add(app, KW_KEY, x1, y, wide - x1, kh, KA_KEY,
+			     KK_BACKSPACE, "\xe2\x8c\xab"); /* ⌫ */
+		key_row(app, rows[r], x0, y, kw2, kh, gap);
 	}
-	int y = area.y + 3 * (kh + gap);
+	int y = area.y + nrows * (kh + gap);
 	int x = area.x;
-	kiosk_ui_add(
-	    app, KW_KEY, x, y, kw * 3 / 2, kh, KA_KEY, KK_MODE,
-	    kiosk_s(app, symbols ? "keyboard.letters" : "keyboard.symbols"));
+	kiosk_ui_add(app, KW_KEY, x, y, kw * 3 / 2, kh, KA_KEY, KK_MODE,
+		     mode_label);
 	x += kw * 3 / 2 + gap;
 	kiosk_ui_add(app, KW_KEY, x, y, kw, kh, KA_KEY, ',', ",");
 	x += kw + gap;
@@ -346,6 +477,15 @@ void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
 	x += kw + gap;
 	kiosk_ui_add(app, KW_BUTTON, x, y, wide - x, kh, KA_KEY, KK_ENTER,
 		     kiosk_s(app, "keyboard.done"));
+	app->ui.keep = (SDL_Rect){0, 0, 0, 0};
+}
+
+void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
+			bool symbols)
+{
+	kiosk_keyboard_add_kb(
+	    app, area, symbols ? KB_SYMBOLS : KB_ASCII, shift,
+	    kiosk_s(app, symbols ? "keyboard.letters" : "keyboard.symbols"));
 }
 
 void kiosk_keypad_add(struct kiosk_app *app, SDL_Rect area, bool with_plus)
@@ -355,6 +495,7 @@ void kiosk_keypad_add(struct kiosk_app *app, SDL_Rect area, bool with_plus)
 	int kw = (area.w - 2 * gap) / 3;
 	int kh = (area.h - 3 * gap) / 4;
 
+	app->ui.keep = area; /* 1 2 3 on the left in every language */
 	for (int i = 0; i < 9; i++) {
 		char lab[2] = {keys[i], 0};
 		kiosk_ui_add(app, KW_KEY, area.x + (i % 3) * (kw + gap),
@@ -368,11 +509,19 @@ void kiosk_keypad_add(struct kiosk_app *app, SDL_Rect area, bool with_plus)
 		     "0");
 	kiosk_ui_add(app, KW_KEY, area.x + 2 * (kw + gap), y, kw, kh, KA_KEY,
 		     KK_BACKSPACE, kiosk_s(app, "keyboard.backspace"));
+	app->ui.keep = (SDL_Rect){0, 0, 0, 0};
 }
 
 void kiosk_buf_append(char *buf, size_t bufsz, const char *text)
 {
+	kiosk_buf_append_max(buf, bufsz, text, (size_t)-1);
+}
+
+void kiosk_buf_append_max(char *buf, size_t bufsz, const char *text,
+			  size_t maxchars)
+{
 	size_t len = strlen(buf);
+	size_t chars = sayso_utf8_count(buf);
 
 	for (const char *p = text; *p;) {
 		unsigned long cp;
@@ -388,10 +537,11 @@ void kiosk_buf_append(char *buf, size_t bufsz, const char *text)
 			p++;
 			continue; /* no control characters */
 		}
-		if (len + clen >= bufsz)
+		if (len + clen >= bufsz || chars >= maxchars)
 			break;
 		memcpy(buf + len, p, clen);
 		len += clen;
+		chars++;
 		p += clen;
 	}
 	buf[len] = '\0';

@@ -23,26 +23,29 @@
 #include "sayso/ballot.h"
 #include "sayso/codes.h"
 
-enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
-				     const struct sayso_project *projects,
-				     size_t nprojects,
-				     const struct sayso_pick *picks,
-				     size_t npicks, int64_t now_ms, char *why,
-				     size_t whysz)
+static enum sayso_err refuse(struct sayso_refusal *why, enum sayso_reason code,
+			     long a0, long a1)
 {
-	const char *closed;
-	if (!sayso_round_accepting(r, now_ms, &closed)) {
-		snprintf(why, whysz, "%s", closed);
-		return SAYSO_ERR_INVAL;
-	}
-	if (npicks == 0) {
-		snprintf(why, whysz, "no projects chosen");
-		return SAYSO_ERR_INVAL;
-	}
-	if (npicks > SAYSO_MAX_PICKS) {
-		snprintf(why, whysz, "too many picks");
-		return SAYSO_ERR_INVAL;
-	}
+	why->code = code;
+	why->arg[0] = a0;
+	why->arg[1] = a1;
+	return SAYSO_ERR_INVAL;
+}
+
+enum sayso_err sayso_ballot_check(const struct sayso_round *r,
+				  const struct sayso_project *projects,
+				  size_t nprojects,
+				  const struct sayso_pick *picks, size_t npicks,
+				  int64_t now_ms, struct sayso_refusal *why)
+{
+	memset(why, 0, sizeof *why);
+	enum sayso_reason closed = sayso_round_refusal(r, now_ms);
+	if (closed != SAYSO_REASON_NONE)
+		return refuse(why, closed, 0, 0);
+	if (npicks == 0)
+		return refuse(why, SAYSO_REASON_NO_PICKS, 0, 0);
+	if (npicks > SAYSO_MAX_PICKS)
+		return refuse(why, SAYSO_REASON_TOO_MANY_PICKS, 0, 0);
 	int64_t total = 0;
 	long points = 0;
 	for (size_t i = 0; i < npicks; i++) {
@@ -52,69 +55,63 @@ enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
 				p = &projects[k];
 				break;
 			}
-		if (!p) {
-			snprintf(why, whysz, "unknown project %d",
-				 picks[i].number);
-			return SAYSO_ERR_INVAL;
-		}
+		if (!p)
+			return refuse(why, SAYSO_REASON_UNKNOWN_PROJECT,
+				      picks[i].number, 0);
 		for (size_t j = 0; j < i; j++)
-			if (picks[j].number == picks[i].number) {
-				snprintf(why, whysz, "project %d chosen twice",
-					 picks[i].number);
-				return SAYSO_ERR_INVAL;
-			}
+			if (picks[j].number == picks[i].number)
+				return refuse(why, SAYSO_REASON_PROJECT_TWICE,
+					      picks[i].number, 0);
 		int pts = picks[i].points;
 		switch (r->kind) {
 		case SAYSO_BALLOT_APPROVAL:
 		case SAYSO_BALLOT_KNAPSACK:
-			if (pts != 1) {
-				snprintf(why, whysz,
-					 "this ballot takes no points");
-				return SAYSO_ERR_INVAL;
-			}
+			if (pts != 1)
+				return refuse(why, SAYSO_REASON_NO_POINTS, 0,
+					      0);
 			break;
 		case SAYSO_BALLOT_CUMULATIVE:
 		case SAYSO_BALLOT_ORDINAL:
-			if (pts < 1) {
-				snprintf(why, whysz,
-					 "points must be at least 1");
-				return SAYSO_ERR_INVAL;
-			}
-			if (r->max_points && pts > r->max_points) {
-				snprintf(
-				    why, whysz,
-				    "too many points for project %d: max %d",
-				    p->number, r->max_points);
-				return SAYSO_ERR_INVAL;
-			}
+			if (pts < 1)
+				return refuse(why, SAYSO_REASON_POINTS_MIN, 0,
+					      0);
+			if (r->max_points && pts > r->max_points)
+				return refuse(why, SAYSO_REASON_POINTS_MAX,
+					      p->number, r->max_points);
 			break;
 		}
 		total += p->cost;
 		points += pts;
 	}
-	if (r->min_picks > 1 && npicks < (size_t)r->min_picks) {
-		snprintf(why, whysz, "too few picks: choose at least %d",
-			 r->min_picks);
-		return SAYSO_ERR_INVAL;
-	}
-	if (r->max_picks && npicks > (size_t)r->max_picks) {
-		snprintf(why, whysz, "too many picks: max %d", r->max_picks);
-		return SAYSO_ERR_INVAL;
-	}
+	if (r->min_picks > 1 && npicks < (size_t)r->min_picks)
+		return refuse(why, SAYSO_REASON_TOO_FEW_PICKS, r->min_picks, 0);
+	if (r->max_picks && npicks > (size_t)r->max_picks)
+		return refuse(why, SAYSO_REASON_MAX_PICKS, r->max_picks, 0);
 	if (r->kind == SAYSO_BALLOT_CUMULATIVE && r->max_sum_points &&
-	    points > r->max_sum_points) {
-		snprintf(why, whysz, "too many points: max %d in all",
-			 r->max_sum_points);
-		return SAYSO_ERR_INVAL;
-	}
+	    points > r->max_sum_points)
+		return refuse(why, SAYSO_REASON_POINTS_SUM, r->max_sum_points,
+			      0);
 	if (r->kind == SAYSO_BALLOT_KNAPSACK && total > r->budget) {
-		char over[32];
-		sayso_money_format(total - r->budget, r->currency, over,
-				   sizeof over);
-		snprintf(why, whysz, "over budget by %s", over);
-		return SAYSO_ERR_INVAL;
+		sayso_money_format(total - r->budget, r->currency, why->amount,
+				   sizeof why->amount);
+		return refuse(why, SAYSO_REASON_OVER_BUDGET, 0, 0);
 	}
 	return SAYSO_OK;
+}
+
+enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
+				     const struct sayso_project *projects,
+				     size_t nprojects,
+				     const struct sayso_pick *picks,
+				     size_t npicks, int64_t now_ms, char *why,
+				     size_t whysz)
+{
+	struct sayso_refusal ref;
+	enum sayso_err e = sayso_ballot_check(r, projects, nprojects, picks,
+					      npicks, now_ms, &ref);
+	if (e != SAYSO_OK)
+		sayso_refusal_english(&ref, why, whysz);
+	return e;
 }
 
 /* The stored ballot that currently counts for a resident. */
@@ -352,9 +349,11 @@ enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
 				 "never counted"
 			       : el.why);
 	if (merge_reject || !el.ok || el.test ||
-	    sayso_ballot_validate(&r, projects, np, in->picks, in->npicks, at,
-				  res->reason,
-				  sizeof res->reason) != SAYSO_OK) {
+	    sayso_ballot_check(&r, projects, np, in->picks, in->npicks, at,
+			       &res->refusal) != SAYSO_OK) {
+		if (res->refusal.code != SAYSO_REASON_NONE)
+			sayso_refusal_english(&res->refusal, res->reason,
+					      sizeof res->reason);
 		res->outcome = SAYSO_CAST_INVALID;
 		e = insert_ballot(st, &r, in, res->uid, cast_at,
 				  SAYSO_BALLOT_REJECTED, res->reason, projects,
@@ -609,25 +608,23 @@ enum sayso_err sayso_picks_parse(const char *s, struct sayso_pick *picks,
 		if (!*p)
 			break;
 		if (!isdigit((unsigned char)*p)) {
-			*why = "project numbers are whole numbers separated by "
-			       "commas";
+			*why = sayso_reason_english(SAYSO_REASON_PICKS_FORMAT);
 			return SAYSO_ERR_INVAL;
 		}
 		errno = 0;
 		char *end;
 		long v = strtol(p, &end, 10);
 		if (errno || !sayso_project_number_valid(v)) {
-			*why = "project numbers run "
-			       "from " SAYSO_PROJECT_NUMBER_RANGE;
+			*why = sayso_reason_english(SAYSO_REASON_PICKS_RANGE);
 			return SAYSO_ERR_INVAL;
 		}
 		if (*end && *end != ',' && *end != ' ' && *end != '\t') {
-			*why = "project numbers are whole numbers separated by "
-			       "commas";
+			*why = sayso_reason_english(SAYSO_REASON_PICKS_FORMAT);
 			return SAYSO_ERR_INVAL;
 		}
 		if (*npicks >= maxpicks) {
-			*why = "too many project numbers";
+			*why =
+			    sayso_reason_english(SAYSO_REASON_PICKS_TOO_MANY);
 			return SAYSO_ERR_INVAL;
 		}
 		picks[*npicks].number = (int)v;
@@ -636,7 +633,7 @@ enum sayso_err sayso_picks_parse(const char *s, struct sayso_pick *picks,
 		p = end;
 	}
 	if (*npicks == 0) {
-		*why = "no project numbers given";
+		*why = sayso_reason_english(SAYSO_REASON_PICKS_EMPTY);
 		return SAYSO_ERR_INVAL;
 	}
 	return SAYSO_OK;

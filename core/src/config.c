@@ -16,6 +16,7 @@
 #include "sayso/buf.h"
 #include "sayso/categories.h"
 #include "sayso/config.h"
+#include "sayso/lang.h"
 #include "sayso/log.h"
 #include "sayso/store.h"
 
@@ -66,6 +67,13 @@ static const struct key KEYS[] = {
     STR(kiosk, "device", device),
     STR(kiosk, "font", font),
     STR(kiosk, "assets", assets),
+    {"kiosk", "fonts_en", K_LIST, F(kiosk, fonts_en), 0, 0, 0},
+    {"kiosk", "fonts_pl", K_LIST, F(kiosk, fonts_pl), 0, 0, 0},
+    {"kiosk", "fonts_cy", K_LIST, F(kiosk, fonts_cy), 0, 0, 0},
+    {"kiosk", "fonts_ur", K_LIST, F(kiosk, fonts_ur), 0, 0, 0},
+    {"kiosk", "fonts_pa", K_LIST, F(kiosk, fonts_pa), 0, 0, 0},
+    {"kiosk", "fonts_bn", K_LIST, F(kiosk, fonts_bn), 0, 0, 0},
+    {"kiosk", "fonts_ar", K_LIST, F(kiosk, fonts_ar), 0, 0, 0},
     {"smsgw", "provider", K_PROVIDER, F(smsgw, provider), 0, 0, 0},
     STR(smsgw, "listen", listen),
     INT(smsgw, "rate_per_minute", rate_per_minute, 1, 10000),
@@ -87,6 +95,9 @@ static const struct key KEYS[] = {
     INT(spool, "poll_ms", poll_ms, 10, 60000),
     INT(spool, "keep_hours", keep_hours, 0, 8760),
 };
+
+/* parse_ctx.listed keeps one bit per key. */
+_Static_assert(sizeof KEYS / sizeof KEYS[0] <= 64, "too many config keys");
 
 static void list_free(struct sayso_list *l)
 {
@@ -140,6 +151,13 @@ void sayso_config_cleanup(struct sayso_config *c)
 	list_free(&c->site.languages);
 	list_free(&c->site.categories);
 	list_free(&c->site.streets);
+	list_free(&c->kiosk.fonts_en);
+	list_free(&c->kiosk.fonts_pl);
+	list_free(&c->kiosk.fonts_cy);
+	list_free(&c->kiosk.fonts_ur);
+	list_free(&c->kiosk.fonts_pa);
+	list_free(&c->kiosk.fonts_bn);
+	list_free(&c->kiosk.fonts_ar);
 }
 
 enum sayso_err sayso_config_defaults(struct sayso_config *c)
@@ -175,7 +193,8 @@ enum sayso_err sayso_config_defaults(struct sayso_config *c)
 		 "/var/spool/sms/processed");
 	c->spool.poll_ms = 500;
 	c->spool.keep_hours = 24;
-	if (list_parse(&c->site.languages, "en, pl", &why, false) ||
+	if (list_parse(&c->site.languages, "en, pl, cy, ur, pa, bn, ar", &why,
+		       false) ||
 	    list_parse(&c->site.categories, sayso_categories_default(), &why,
 		       false) ||
 	    list_parse(&c->site.streets, sayso_streets_default(), &why,
@@ -407,6 +426,28 @@ enum sayso_err sayso_config_load(struct sayso_config *c, const char *path,
 			 path, c->kiosk.device);
 		sayso_config_cleanup(c);
 		return SAYSO_ERR_PARSE;
+	}
+	if (c->site.languages.n == 0) {
+		snprintf(err, errsz, "%s: [site] languages must not be empty",
+			 path);
+		sayso_config_cleanup(c);
+		return SAYSO_ERR_PARSE;
+	}
+	for (size_t i = 0; i < c->site.languages.n; i++) {
+		const char *l = c->site.languages.items[i];
+		bool twice = false;
+		for (size_t j = 0; j < i; j++)
+			twice |= strcmp(l, c->site.languages.items[j]) == 0;
+		if (!sayso_lang_valid(l) || twice) {
+			snprintf(err, errsz,
+				 "%s: [site] languages: '%s' %s (use any of "
+				 "en, pl, cy, ur, pa, bn, ar)",
+				 path, l,
+				 twice ? "is listed twice"
+				       : "is not a language sayso ships");
+			sayso_config_cleanup(c);
+			return SAYSO_ERR_PARSE;
+		}
 	}
 	if (c->site.categories.n == 0) {
 		snprintf(err, errsz, "%s: [site] categories must not be empty",

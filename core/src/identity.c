@@ -37,15 +37,15 @@ static size_t invisible(const unsigned char *p)
 	return 0;
 }
 
-enum sayso_err sayso_phone_normalise(const char *in, char *out, size_t outsz,
-				     const char **why)
+enum sayso_err sayso_phone_check(const char *in, char *out, size_t outsz,
+				 enum sayso_reason *why)
 {
-	const char *dummy;
+	enum sayso_reason dummy;
 	if (!why)
 		why = &dummy;
-	*why = NULL;
+	*why = SAYSO_REASON_NONE;
 	if (!in || !out || outsz < SAYSO_E164_MAX) {
-		*why = "no number given";
+		*why = SAYSO_REASON_PHONE_EMPTY;
 		return SAYSO_ERR_INVAL;
 	}
 	/* Pass 1: keep '+', digits and parentheses; drop separators. */
@@ -63,19 +63,18 @@ enum sayso_err sayso_phone_normalise(const char *in, char *out, size_t outsz,
 			continue;
 		}
 		if (!(isdigit(*p) || *p == '+' || *p == '(' || *p == ')')) {
-			*why = "a phone number can only have digits, spaces "
-			       "and a leading +";
+			*why = SAYSO_REASON_PHONE_CHARS;
 			return SAYSO_ERR_INVAL;
 		}
 		if (n + 1 >= sizeof buf) {
-			*why = "that number is too long";
+			*why = SAYSO_REASON_PHONE_TOO_LONG;
 			return SAYSO_ERR_INVAL;
 		}
 		buf[n++] = (char)*p++;
 	}
 	buf[n] = '\0';
 	if (n == 0) {
-		*why = "no number given";
+		*why = SAYSO_REASON_PHONE_EMPTY;
 		return SAYSO_ERR_INVAL;
 	}
 	/* "(0)" after the country code goes; other parentheses are dropped. */
@@ -89,7 +88,7 @@ enum sayso_err sayso_phone_normalise(const char *in, char *out, size_t outsz,
 		if (buf[i] == '(' || buf[i] == ')')
 			continue;
 		if (buf[i] == '+' && m != 0) {
-			*why = "a + can only come at the start of a number";
+			*why = SAYSO_REASON_PHONE_PLUS;
 			return SAYSO_ERR_INVAL;
 		}
 		flat[m++] = buf[i];
@@ -100,12 +99,12 @@ enum sayso_err sayso_phone_normalise(const char *in, char *out, size_t outsz,
 	if (strncmp(flat, "+44", 3) == 0)
 		nsn = flat + 3;
 	else if (flat[0] == '+') {
-		*why = "only UK mobile numbers (+44 7...) can be used";
+		*why = SAYSO_REASON_PHONE_NOT_UK;
 		return SAYSO_ERR_INVAL;
 	} else if (strncmp(flat, "0044", 4) == 0)
 		nsn = flat + 4;
 	else if (strncmp(flat, "00", 2) == 0) {
-		*why = "only UK mobile numbers (+44 7...) can be used";
+		*why = SAYSO_REASON_PHONE_NOT_UK;
 		return SAYSO_ERR_INVAL;
 	} else if (strncmp(flat, "44", 2) == 0 && m == 12)
 		nsn = flat + 2;
@@ -114,27 +113,27 @@ enum sayso_err sayso_phone_normalise(const char *in, char *out, size_t outsz,
 	else if (flat[0] == '7' && m == 10)
 		nsn = flat;
 	else {
-		*why = "that does not look like a UK mobile number";
+		*why = SAYSO_REASON_PHONE_NOT_MOBILE;
 		return SAYSO_ERR_INVAL;
 	}
 	if (nsn[0] == '0')
 		nsn++; /* "+44 07..." written with the trunk zero kept */
 	size_t len = strlen(nsn);
 	if (len > 0 && nsn[0] != '7') {
-		*why = "that looks like a landline; please use a mobile number";
+		*why = SAYSO_REASON_PHONE_LANDLINE;
 		return SAYSO_ERR_INVAL;
 	}
 	if (len != 10) {
-		*why = len < 10 ? "that number is too short for a UK mobile"
-				: "that number is too long for a UK mobile";
+		*why = len < 10 ? SAYSO_REASON_PHONE_TOO_SHORT
+				: SAYSO_REASON_PHONE_LONG_UK;
 		return SAYSO_ERR_INVAL;
 	}
 	if (nsn[1] == '0') {
-		*why = "070 numbers are personal numbers, not mobiles";
+		*why = SAYSO_REASON_PHONE_PERSONAL;
 		return SAYSO_ERR_INVAL;
 	}
 	if (nsn[1] == '6' && strncmp(nsn, "7624", 4) != 0) {
-		*why = "076 numbers are pagers, not mobiles";
+		*why = SAYSO_REASON_PHONE_PAGER;
 		return SAYSO_ERR_INVAL;
 	}
 	snprintf(out, outsz, "+44%s", nsn);
@@ -165,36 +164,56 @@ void sayso_mask_phone(const char *phone, char *out, size_t outsz)
 	out[i] = '\0';
 }
 
-enum sayso_err sayso_code_normalise(const char *in, char *out, size_t outsz,
-				    const char **why)
+enum sayso_err sayso_code_check(const char *in, char *out, size_t outsz,
+				enum sayso_reason *why)
 {
-	const char *dummy;
+	enum sayso_reason dummy;
 	if (!why)
 		why = &dummy;
-	*why = NULL;
+	*why = SAYSO_REASON_NONE;
 	size_t n = 0;
 	for (const unsigned char *p = (const unsigned char *)in; p && *p; p++) {
 		if (isspace(*p) || *p == '-')
 			continue;
 		if (!isalnum(*p)) {
-			*why = "a voter code has only letters and numbers";
+			*why = SAYSO_REASON_CODE_CHARS;
 			return SAYSO_ERR_INVAL;
 		}
 		if (n + 1 >= outsz || n + 1 >= SAYSO_VOTER_CODE_MAX) {
-			*why = "that voter code is too long";
+			*why = SAYSO_REASON_CODE_TOO_LONG;
 			return SAYSO_ERR_INVAL;
 		}
 		out[n++] = (char)toupper(*p);
 	}
 	if (n < 4) {
-		*why = n == 0 ? "no voter code given"
-			      : "that voter code is too short";
+		*why = n == 0 ? SAYSO_REASON_CODE_EMPTY
+			      : SAYSO_REASON_CODE_TOO_SHORT;
 		if (outsz)
 			out[0] = '\0';
 		return SAYSO_ERR_INVAL;
 	}
 	out[n] = '\0';
 	return SAYSO_OK;
+}
+
+enum sayso_err sayso_phone_normalise(const char *in, char *out, size_t outsz,
+				     const char **why)
+{
+	enum sayso_reason r;
+	enum sayso_err e = sayso_phone_check(in, out, outsz, &r);
+	if (why)
+		*why = e == SAYSO_OK ? NULL : sayso_reason_english(r);
+	return e;
+}
+
+enum sayso_err sayso_code_normalise(const char *in, char *out, size_t outsz,
+				    const char **why)
+{
+	enum sayso_reason r;
+	enum sayso_err e = sayso_code_check(in, out, outsz, &r);
+	if (why)
+		*why = e == SAYSO_OK ? NULL : sayso_reason_english(r);
+	return e;
 }
 
 enum sayso_err sayso_resident_id(const unsigned char *secret,

@@ -487,31 +487,30 @@ fail:
 	return e;
 }
 
+enum sayso_reason sayso_round_refusal(const struct sayso_round *r,
+				      int64_t now_ms)
+{
+	if (r->state != SAYSO_ROUND_OPEN)
+		return r->state == SAYSO_ROUND_DRAFT ? SAYSO_REASON_NOT_STARTED
+						     : SAYSO_REASON_CLOSED;
+	int64_t t;
+	if (r->opens[0] && sayso_time_parse(r->opens, &t) == SAYSO_OK &&
+	    now_ms < t)
+		return SAYSO_REASON_NOT_STARTED;
+	if (r->closes[0] && sayso_time_parse(r->closes, &t) == SAYSO_OK &&
+	    now_ms >= t)
+		return SAYSO_REASON_CLOSED;
+	return SAYSO_REASON_NONE;
+}
+
 bool sayso_round_accepting(const struct sayso_round *r, int64_t now_ms,
 			   const char **why)
 {
-	const char *dummy;
-	if (!why)
-		why = &dummy;
-	*why = NULL;
-	if (r->state != SAYSO_ROUND_OPEN) {
-		*why = r->state == SAYSO_ROUND_DRAFT
-			   ? "voting has not started yet"
-			   : "voting has closed";
-		return false;
-	}
-	int64_t t;
-	if (r->opens[0] && sayso_time_parse(r->opens, &t) == SAYSO_OK &&
-	    now_ms < t) {
-		*why = "voting has not started yet";
-		return false;
-	}
-	if (r->closes[0] && sayso_time_parse(r->closes, &t) == SAYSO_OK &&
-	    now_ms >= t) {
-		*why = "voting has closed";
-		return false;
-	}
-	return true;
+	enum sayso_reason code = sayso_round_refusal(r, now_ms);
+	if (why)
+		*why = code == SAYSO_REASON_NONE ? NULL
+						 : sayso_reason_english(code);
+	return code == SAYSO_REASON_NONE;
 }
 
 enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,

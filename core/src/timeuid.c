@@ -84,9 +84,19 @@ void sayso_time_human(int64_t ms, char *out, size_t outsz)
 {
 	time_t secs = (time_t)(ms / 1000);
 	struct tm tm;
-	localtime_r(&secs, &tm);
-	if (strftime(out, outsz, "%d %b %Y, %H:%M", &tm) == 0 && outsz)
+	/* English month names written out here, not strftime's %b, which
+	 * follows LC_TIME: the audit trail reads the same on every machine. */
+	static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr",
+					    "May", "Jun", "Jul", "Aug",
+					    "Sep", "Oct", "Nov", "Dec"};
+	if (!outsz)
+		return;
+	if (!localtime_r(&secs, &tm)) {
 		out[0] = '\0';
+		return;
+	}
+	snprintf(out, outsz, "%02d %s %04d, %02d:%02d", tm.tm_mday,
+		 mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }
 
 void Sayso_now_text(char *out, size_t outsz)

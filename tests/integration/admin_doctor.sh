@@ -68,7 +68,7 @@ has healthy "^ok +database +$T/ok/sayso.db is a sayso database \(schema [0-9]+\)
 has healthy "^ok +secret +.*belongs to the database, mode 0600"
 has healthy "^ok +disk +"
 has healthy "^ok +font +$FONT"
-has healthy "^ok +strings +$SRC/assets/strings \(2 languages\)"
+has healthy "^ok +strings +$SRC/assets/strings \(7 languages\)"
 has healthy "^-- +gateway +Kannel not configured"
 has healthy "^ok +clock +"
 hasnt healthy "^FAIL"
@@ -134,10 +134,14 @@ has notafont "^FAIL +font +.*is not a TrueType/OpenType font"
 
 # ---- no strings for a language ----
 site "$T/nolang"
+# an assets folder with English only
+mkdir -p "$T/nolang/assets/strings"
+cp "$SRC/assets/strings/en.ini" "$T/nolang/assets/strings/"
+sed -i "s|^assets = .*|assets = $T/nolang/assets|" "$T/nolang/sayso.ini"
 printf '[site]\nlanguages = en, cy\n' >>"$T/nolang/sayso.ini"
 # (a second [site] section adds to the first in inih)
 doctor nolang 1 "$A" --config "$T/nolang/sayso.ini" doctor
-has nolang "^FAIL +strings +no kiosk text for cy in $SRC/assets/strings"
+has nolang "^FAIL +strings +no kiosk text for cy in $T/nolang/assets/strings"
 
 # ---- Kannel configured but not running (port 1 refuses) ----
 site "$T/kannel"

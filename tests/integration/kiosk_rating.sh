@@ -25,8 +25,8 @@ finger 700 405
 finger 1300 550
 finger 1370 380
 key Return
-# Polish
-tap 1590 935
+# Polish: the second language button along the bottom
+tap 600 1005
 shot attract_pl
 key 1
 shot rate_pl

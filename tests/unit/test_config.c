@@ -35,6 +35,10 @@ static void test_defaults(void **state)
 	assert_string_equal(c.site.categories.items[c.site.categories.n - 1],
 			    "other");
 	assert_true(c.site.streets.n >= 10);
+	/* Every shipped language by default, English first. */
+	assert_int_equal(c.site.languages.n, 7);
+	assert_string_equal(c.site.languages.items[0], "en");
+	assert_string_equal(c.site.languages.items[6], "ar");
 	sayso_config_cleanup(&c);
 	sayso_config_cleanup(&c); /* twice is safe */
 }
@@ -111,6 +115,11 @@ static void test_errors(void **state)
 		     "expected kannel, twilio or spool");
 	expect_error("[kiosk]\ncursor = maybe\n", "expected true or false");
 	expect_error("[site]\nthis line has no equals sign\n", "bad.ini:2:");
+	expect_error("[site]\nlanguages = en, de\n",
+		     "[site] languages: 'de' is not a language sayso ships");
+	expect_error("[site]\nlanguages = en, pl, pl\n",
+		     "[site] languages: 'pl' is listed twice");
+	expect_error("[site]\nlanguages = EN\n", "'EN' is not a language");
 	char longline[600];
 	memset(longline, 'a', sizeof longline);
 	memcpy(longline, "[site]\nname = ", 14);

@@ -1,6 +1,6 @@
 /*
  * test_kiosk_layout.c: every screen of the real kiosk (offscreen SDL,
- * software renderer), in English and Polish, with and without the idle and
+ * software renderer), in every shipped language, with and without the idle and
  * save-failure overlays, checked against the accessibility floor of issue
  * 5: every target at least 44 px (we use 88), inside the 1920x1080 virtual
  * screen, none overlapping another, none in the top-left staff-hold corner.
@@ -21,7 +21,8 @@ static int setup(void **state)
 {
 	(void)state;
 	return kiosk_fixture_open(&app, dir, sizeof(dir),
-				  "languages = en, pl\n", "layout-test");
+				  "languages = en, pl, cy, ur, pa, bn, ar\n",
+				  "layout-test");
 }
 
 static int teardown(void **state)
@@ -73,7 +74,7 @@ static void test_every_screen(void **state)
 
 	(void)state;
 	assert_true(app.have_round); /* the demo round was loaded */
-	for (int lang = 0; lang < 2; lang++) {
+	for (int lang = 0; lang < 7; lang++) {
 		for (int id = 0; id < KS_COUNT; id++) {
 			if (id == KS_OUT_OF_ORDER)
 				continue; /* no targets: only staff can help */

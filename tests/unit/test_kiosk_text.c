@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kiosk.h"
 #include "testutil.h"
@@ -99,13 +100,39 @@ static void test_shipped_catalogues(void **state)
 	pl = kiosk_strings_load(dir, "pl");
 	for (size_t i = 0; keys[i]; i++)
 		assert_string_not_equal(kiosk_str(en, keys[i]), keys[i]);
-	/* Polish differs where translated and falls back elsewhere. */
+	/* Polish is complete (test_catalogue checks every key). */
 	assert_string_not_equal(kiosk_str(pl, "attract.title"),
 				kiosk_str(en, "attract.title"));
-	assert_string_equal(kiosk_str(pl, "staff.exit"),
-			    kiosk_str(en, "staff.exit"));
+	assert_string_not_equal(kiosk_str(pl, "staff.exit"),
+				kiosk_str(en, "staff.exit"));
 	kiosk_strings_free(en);
 	kiosk_strings_free(pl);
+}
+
+/* A key missing from a language falls back to English, and a value goes on
+ * over indented lines (inih reads at most 199 bytes a line). */
+static void test_fallback_and_long_lines(void **state)
+{
+	char dir[256], path[300];
+	FILE *f;
+
+	(void)state;
+	tu_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/en.ini", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[a]\nx = one\ny = two\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/pl.ini", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[a]\nx = jeden i\n\tdalej\n\tkoniec\n", f);
+	fclose(f);
+	struct kiosk_strings *pl = kiosk_strings_load(dir, "pl");
+	assert_string_equal(kiosk_str(pl, "a.x"), "jeden i dalej koniec");
+	assert_string_equal(kiosk_str(pl, "a.y"), "two");
+	kiosk_strings_free(pl);
+	tu_rmtree(dir);
 }
 
 static void test_buffers(void **state)
@@ -200,12 +227,79 @@ static void test_args(void **state)
 	assert_int_equal(kiosk_parse_args(3, longdev, &o), 2);
 }
 
+/* Words that depend on the language: plural forms by core's CLDR rules,
+ * refusals from core worded from reason.<key>, dates from [date]. */
+static void test_language_words(void **state)
+{
+	static struct kiosk_app app;
+	char dir[512], out[256];
+
+	(void)state;
+	if (!getenv("SAYSO_SRC"))
+		skip();
+	snprintf(dir, sizeof(dir), "%s/assets/strings", getenv("SAYSO_SRC"));
+	setenv("TZ", "UTC", 1);
+	tzset();
+	app.str = kiosk_strings_load(dir, "pl");
+	kiosk_plural(&app, "idle.seconds", 1, out, sizeof(out));
+	assert_string_equal(out, "za 1 sekundę");
+	kiosk_plural(&app, "idle.seconds", 3, out, sizeof(out));
+	assert_string_equal(out, "za 3 sekundy");
+	kiosk_plural(&app, "idle.seconds", 5, out, sizeof(out));
+	assert_string_equal(out, "za 5 sekund");
+	kiosk_plural(&app, "idle.seconds", 22, out, sizeof(out));
+	assert_string_equal(out, "za 22 sekundy");
+	kiosk_phone_message(&app, SAYSO_REASON_PHONE_LANDLINE);
+	assert_non_null(strstr(app.s.message, "numer stacjonarny"));
+	assert_null(strstr(app.s.message, "landline"));
+	struct sayso_refusal r = {.code = SAYSO_REASON_POINTS_MAX,
+				  .arg = {7, 3}};
+	kiosk_reason_text(&app, &r, out, sizeof(out));
+	assert_string_equal(out, "Projekt 7: najwięcej punktów to 3");
+	r = (struct sayso_refusal){.code = SAYSO_REASON_OVER_BUDGET};
+	snprintf(r.amount, sizeof(r.amount), "£500");
+	kiosk_reason_text(&app, &r, out, sizeof(out));
+	assert_string_equal(out, "Budżet jest przekroczony o £500");
+	kiosk_date(&app, 1796119200000LL, out, sizeof(out));
+	assert_string_equal(out, "1 grudnia 2026");
+	kiosk_strings_free(app.str);
+
+	app.str = kiosk_strings_load(dir, "ar");
+	kiosk_plural(&app, "idle.seconds", 2, out, sizeof(out));
+	assert_string_equal(out, "بعد ثانيتين");
+	kiosk_plural(&app, "idle.seconds", 7, out, sizeof(out));
+	assert_string_equal(out, "بعد 7 ثوانٍ");
+	kiosk_plural(&app, "idle.seconds", 15, out, sizeof(out));
+	assert_string_equal(out, "بعد 15 ثانية");
+	kiosk_date(&app, 1796119200000LL, out, sizeof(out));
+	assert_string_equal(out, "1 ديسمبر 2026");
+	kiosk_strings_free(app.str);
+
+	app.str = kiosk_strings_load(dir, "cy");
+	kiosk_plural(&app, "staff.seconds", 2, out, sizeof(out));
+	assert_string_equal(out, "ymhen 2 eiliad");
+	kiosk_date(&app, 1796119200000LL, out, sizeof(out));
+	assert_string_equal(out, "1 Rhagfyr 2026");
+	kiosk_strings_free(app.str);
+
+	/* English keeps one/other, and no %b: the month from en.ini. */
+	app.str = kiosk_strings_load(dir, "en");
+	kiosk_plural(&app, "idle.seconds", 0, out, sizeof(out));
+	assert_string_equal(out, "in 0 seconds");
+	kiosk_date(&app, 1796119200000LL, out, sizeof(out));
+	assert_string_equal(out, "1 December 2026");
+	kiosk_strings_free(app.str);
+	app.str = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fmt),
 	    cmocka_unit_test(test_strings_fallback),
 	    cmocka_unit_test(test_shipped_catalogues),
+	    cmocka_unit_test(test_fallback_and_long_lines),
+	    cmocka_unit_test(test_language_words),
 	    cmocka_unit_test(test_buffers),
 	    cmocka_unit_test(test_session_wipe),
 	    cmocka_unit_test(test_script_parse),

@@ -76,6 +76,8 @@ struct sayso_cast_result {
 	enum sayso_cast_outcome outcome;
 	char uid[SAYSO_UID_LEN + 1];
 	char reason[SAYSO_REASON_MAX]; /* for INVALID / ALREADY_VOTED */
+	struct sayso_refusal refusal;  /* INVALID: the reason as a code (NONE
+					  when no code applies) */
 	int64_t
 	    prev_cast_at_ms; /* ALREADY_VOTED / REPLACED: the other ballot */
 	enum sayso_channel prev_channel;
@@ -96,6 +98,16 @@ enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
 				     const struct sayso_pick *picks,
 				     size_t npicks, int64_t now_ms, char *why,
 				     size_t whysz);
+
+/* The same check with the reason as a code and its arguments (sayso/
+ * reason.h), for a program to word in the resident's language; why->code is
+ * SAYSO_REASON_NONE on SAYSO_OK. sayso_ballot_validate() is this plus
+ * sayso_refusal_english(). */
+enum sayso_err sayso_ballot_check(const struct sayso_round *r,
+				  const struct sayso_project *projects,
+				  size_t nprojects,
+				  const struct sayso_pick *picks, size_t npicks,
+				  int64_t now_ms, struct sayso_refusal *why);
 
 /*
  * Checks who is voting (sayso_ballot_eligible() in codes.h: issued voter

@@ -40,7 +40,8 @@ struct sayso_config {
 		char database[SAYSO_PATH_MAX];	 /* ./sayso.db */
 		char results_url[SAYSO_URL_MAX]; /* QR target */
 		char country[64]; /* "United Kingdom": pabulib export META */
-		struct sayso_list languages; /* en, pl */
+		struct sayso_list
+		    languages;	/* of sayso_lang_code(); first is the default */
 		char round[33]; /* default round code, "" = the open one */
 		struct sayso_list categories; /* report category codes
 						 (categories.h) */
@@ -60,6 +61,11 @@ struct sayso_config {
 						*/
 		char font[SAYSO_PATH_MAX];     /* "" = fontconfig lookup */
 		char assets[SAYSO_PATH_MAX];   /* "" = built-in path */
+		/* Font chain per language, first choice first ("fonts_ur =
+		 * NotoNastaliqUrdu-Regular.ttf, NotoSans-Regular.ttf"); empty
+		 * = the kiosk's built-in chain for that language. */
+		struct sayso_list fonts_en, fonts_pl, fonts_cy, fonts_ur,
+		    fonts_pa, fonts_bn, fonts_ar;
 	} kiosk;
 	struct {
 		enum sayso_provider provider; /* kannel */

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include "sayso/err.h"
+#include "sayso/reason.h"
 
 #define SAYSO_SECRET_LEN 32
 #define SAYSO_RESIDENT_ID_LEN 64 /* hex chars, without the terminating NUL */
@@ -46,6 +47,14 @@ void sayso_mask_phone(const char *phone, char *out, size_t outsz);
  */
 enum sayso_err sayso_code_normalise(const char *in, char *out, size_t outsz,
 				    const char **why);
+
+/* The same two checks with the reason as a code (sayso/reason.h) for a
+ * program to word in the resident's language; SAYSO_REASON_NONE on success.
+ * The functions above return sayso_reason_english() of the same code. */
+enum sayso_err sayso_phone_check(const char *in, char *out, size_t outsz,
+				 enum sayso_reason *why);
+enum sayso_err sayso_code_check(const char *in, char *out, size_t outsz,
+				enum sayso_reason *why);
 
 /*
  * Normalises a value that may be either, as typed in a paper batch's

@@ -15,6 +15,7 @@
 #include "sayso/err.h"
 #include "sayso/limits.h"
 #include "sayso/store.h"
+#include "sayso/reason.h"
 
 struct sayso_store;
 
@@ -155,6 +156,11 @@ enum sayso_err sayso_round_set_state(struct sayso_store *st, const char *code,
  * opens..closes when those are set. why (may be NULL) gets a reason. */
 bool sayso_round_accepting(const struct sayso_round *r, int64_t now_ms,
 			   const char **why);
+
+/* The same as a code: SAYSO_REASON_NONE when the round accepts ballots now,
+ * else SAYSO_REASON_NOT_STARTED or SAYSO_REASON_CLOSED. */
+enum sayso_reason sayso_round_refusal(const struct sayso_round *r,
+				      int64_t now_ms);
 
 /*
  * Adds a project. p->number 0 means the next free number. Fails with

@@ -72,4 +72,10 @@ size_t sayso_utf8_clean(const char *src, char *dst, size_t dstsz,
  */
 bool sayso_utf8_invisible(unsigned long cp);
 
+/* For search: cp in lower case and, for a Latin letter of Latin-1
+ * Supplement or Latin Extended-A, without its diacritics ("Ł" and "ą" fold
+ * to "l" and "a", "Ŵ" to "w"), so a resident typing "lak" or "łąk" finds
+ * "Łąkowa". Anything else is returned as it is. */
+unsigned long sayso_utf8_fold(unsigned long cp);
+
 #endif

@@ -79,22 +79,26 @@ static bool same_unspaced(const char *cell, const char *model)
 	}
 }
 
+static bool same_amount(const char *cell, const char *model)
+{
+	int64_t a, b;
+
+	return Sayso_pb_money(cell, &a) && Sayso_pb_money(model, &b) && a == b;
+}
+
 static bool cell_agrees(enum Sayso_pb_col kind, const char *cell,
 			const char *model)
 {
-	int64_t a, b;
 	size_t n;
 
 	switch (kind) {
 	case SAYSO_PBC_VOTES:
 	case SAYSO_PBC_SCORE:
+		/* An empty cell is "not given" in the file. */
 		trimmed(cell, &n);
-		if (n == 0)
-			return true; /* not given in the file */
-		/* fall through */
+		return n == 0 || same_amount(cell, model);
 	case SAYSO_PBC_COST:
-		return Sayso_pb_money(cell, &a) && Sayso_pb_money(model, &b) &&
-		       a == b;
+		return same_amount(cell, model);
 	case SAYSO_PBC_VOTE:
 	case SAYSO_PBC_POINTS:
 		return same_unspaced(cell, model);
@@ -154,11 +158,10 @@ int Sayso_pb_kept_find(const struct Sayso_pb_kept *k, enum Sayso_pb_col kind)
 }
 
 void Sayso_pb_kept_row(FILE *out, const struct Sayso_pb_kept *k,
-				 const char *row,
-				 const char *(*model)(enum Sayso_pb_col kind,
-						      const char *cell,
-						      void *arg),
-				 void *arg)
+		       const char *row,
+		       const char *(*model)(enum Sayso_pb_col kind,
+					    const char *cell, void *arg),
+		       void *arg)
 {
 	struct Sayso_pb_cells c = {0};
 	bool same = row != NULL;
@@ -261,7 +264,8 @@ static enum sayso_err project_rows(struct sayso_store *st, int64_t round_id,
 		for (size_t i = 0; i < e->nprojects; i++) {
 			if (e->projects[i].number != number)
 				continue;
-			rows[i] = strdup((const char *)sqlite3_column_text(s, 1));
+			rows[i] =
+			    strdup((const char *)sqlite3_column_text(s, 1));
 			if (!rows[i])
 				err = SAYSO_ERR_NOMEM;
 			break;
@@ -273,8 +277,7 @@ static enum sayso_err project_rows(struct sayso_store *st, int64_t round_id,
 	return err;
 }
 
-enum sayso_err Sayso_pb_kept_projects(struct sayso_store *st,
-				      int64_t round_id,
+enum sayso_err Sayso_pb_kept_projects(struct sayso_store *st, int64_t round_id,
 				      const struct sayso_election *e,
 				      const struct sayso_tally *tp, bool points,
 				      const char *header, FILE *out)

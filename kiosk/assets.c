@@ -39,6 +39,7 @@ struct kiosk_assets {
 	SDL_Renderer *ren;
 	TTF_Font *font[KF_COUNT];
 	bool have_font;
+	bool large;
 	struct cache_entry cache[CACHE_SLOTS];
 	size_t ncached;
 	size_t cached_bytes;
@@ -48,6 +49,9 @@ struct kiosk_assets {
 };
 
 static const int font_px[KF_COUNT] = {32, 28, 40, 60, 88};
+/* Large text (a visit's "Aa"): body and the smallest text >= 41 px, so a
+ * capital H subtends >= 0.7 degrees at 60 cm on a 21.5" 1080p panel. */
+static const int large_px[KF_COUNT] = {44, 42, 46, 62, 88};
 static const bool font_bold[KF_COUNT] = {false, false, true, true, true};
 
 static const char *const regular_paths[] = {
@@ -189,6 +193,25 @@ void kiosk_assets_free(struct kiosk_assets *a)
 	free(a);
 }
 
+void kiosk_assets_set_large(struct kiosk_assets *a, bool large)
+{
+	if (!a || a->large == large)
+		return;
+	a->large = large;
+	kiosk_assets_flush(a);
+	for (int i = 0; a->have_font && i < KF_COUNT; i++)
+		if (a->font[i] &&
+		    TTF_SetFontSize(a->font[i],
+				    large ? large_px[i] : font_px[i]) != 0)
+			sayso_log(SAYSO_LOG_WARN, "font size: %s",
+				  TTF_GetError());
+}
+
+int kiosk_font_px(const struct kiosk_assets *a, enum kiosk_font f)
+{
+	return a && a->large ? large_px[f] : font_px[f];
+}
+
 bool kiosk_assets_have_font(const struct kiosk_assets *a)
 {
 	return a && a->have_font;
@@ -272,19 +295,20 @@ static struct cache_entry *cached(struct kiosk_assets *a, enum kiosk_font f,
 }
 
 /* Rough size of text when there is no font: used for placeholders. */
-static void estimate(enum kiosk_font f, const char *text, int *w, int *h)
+static void estimate(struct kiosk_assets *a, enum kiosk_font f,
+		     const char *text, int *w, int *h)
 {
 	size_t chars = sayso_utf8_count(text);
 
-	*w = (int)chars * font_px[f] * 55 / 100;
-	*h = font_px[f] * 5 / 4;
+	*w = (int)chars * kiosk_font_px(a, f) * 55 / 100;
+	*h = kiosk_font_px(a, f) * 5 / 4;
 }
 
 void kiosk_text_size(struct kiosk_assets *a, enum kiosk_font f,
 		     const char *text, int *w, int *h)
 {
 	if (!a->have_font || TTF_SizeUTF8(a->font[f], text, w, h) != 0)
-		estimate(f, text, w, h);
+		estimate(a, f, text, w, h);
 }
 
 static void placeholder(struct kiosk_assets *a, SDL_Rect rc, SDL_Color c)
@@ -303,7 +327,7 @@ int kiosk_text(struct kiosk_assets *a, enum kiosk_font f, const char *text,
 
 	if (!e) {
 		int w, h;
-		estimate(f, text, &w, &h);
+		estimate(a, f, text, &w, &h);
 		if (text[0])
 			placeholder(a, (SDL_Rect){x, y, w, h}, c);
 		return text[0] ? w : 0;
@@ -320,7 +344,7 @@ int kiosk_text_wrapped(struct kiosk_assets *a, enum kiosk_font f,
 
 	if (!e) {
 		int tw, th;
-		estimate(f, text, &tw, &th);
+		estimate(a, f, text, &tw, &th);
 		int lines = tw / (w > 0 ? w : 1) + 1;
 		if (text[0])
 			placeholder(
@@ -343,7 +367,7 @@ void kiosk_text_wrapped_size(struct kiosk_assets *a, enum kiosk_font f,
 		*th = e->h;
 		return;
 	}
-	estimate(f, text, tw, th);
+	estimate(a, f, text, tw, th);
 	int lines = *tw / (w > 0 ? w : 1) + 1;
 	if (*tw > w)
 		*tw = w;

@@ -65,6 +65,8 @@ static void attract_draw(struct kiosk_app *app)
 	char line[256];
 	const struct sayso_list *langs = &app->cfg.site.languages;
 
+	kiosk_say_text(app, kiosk_s(app, "attract.title"),
+		       kiosk_s(app, "attract.subtitle"));
 	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, 12}, KC_PRIMARY);
 	kiosk_text(app->as, KF_BODY, app->cfg.site.name, 160, 60, KC_MUTED);
 	kiosk_text(app->as, KF_HUGE, kiosk_s(app, "attract.title"), 160, 110,

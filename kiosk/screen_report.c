@@ -522,6 +522,7 @@ static bool phone_event_inner(struct kiosk_app *app, const struct kiosk_in *in)
 static void phone_draw(struct kiosk_app *app)
 {
 	kiosk_draw_title(app, kiosk_s(app, "report.phone_title"), NULL);
+	kiosk_say_question(app, kiosk_s(app, "report.phone_body"));
 	kiosk_text_wrapped(app->as, KF_BODY, kiosk_s(app, "report.phone_body"),
 			   160, 240, 760, KC_TEXT);
 	SDL_Rect field = {160, 480, 760, 110};

@@ -200,13 +200,14 @@ static void id_draw(struct kiosk_app *app)
 	bool code_only = app->cfg.kiosk.verify == SAYSO_VERIFY_CODE;
 	char shown[3 * sizeof(app->s.id_typed) + 1];
 
+	const char *body =
+	    kiosk_s(app, code_only	    ? "vote.id_code_only_body"
+			 : app->s.code_mode ? "vote.id_code_body"
+					    : "vote.id_phone_body");
 	kiosk_draw_title(app, kiosk_s(app, "vote.id_title"), NULL);
-	kiosk_text_wrapped(app->as, KF_BODY,
-			   kiosk_s(app, code_only ? "vote.id_code_only_body"
-					: app->s.code_mode
-					    ? "vote.id_code_body"
-					    : "vote.id_phone_body"),
-			   160, 200, app->s.code_mode ? 740 : 860, KC_TEXT);
+	kiosk_say_question(app, body);
+	kiosk_text_wrapped(app->as, KF_BODY, body, 160, 200,
+			   app->s.code_mode ? 740 : 860, KC_TEXT);
 	kiosk_text(app->as, KF_BODY,
 		   kiosk_s(app, app->s.code_mode ? "vote.code_label"
 						 : "vote.phone_label"),
@@ -300,6 +301,7 @@ static bool sms_event(struct kiosk_app *app, const struct kiosk_in *in)
 static void sms_draw(struct kiosk_app *app)
 {
 	kiosk_draw_title(app, kiosk_s(app, "vote.sms_title"), NULL);
+	kiosk_say_question(app, kiosk_s(app, "vote.sms_body"));
 	kiosk_text_wrapped(app->as, KF_BODY, kiosk_s(app, "vote.sms_body"), 160,
 			   200, 860, KC_TEXT);
 	SDL_Rect field = {160, 450, 560, 110};
@@ -855,6 +857,7 @@ static void already_draw(struct kiosk_app *app)
 	/* Only that this number or code was used: never when, how or where
 	 * (anyone can type a neighbour's number). */
 	kiosk_draw_title(app, kiosk_s(app, "vote.already_title"), NULL);
+	kiosk_say_question(app, kiosk_s(app, "vote.already_body"));
 	int h = kiosk_text_wrapped(app->as, KF_TITLE,
 				   kiosk_s(app, "vote.already_body"), 160, 240,
 				   KIOSK_W - 320, KC_TEXT);

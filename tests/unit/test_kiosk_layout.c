@@ -36,6 +36,7 @@ static void check_widgets(const char *what)
 	const struct kiosk_ui *ui = &app.ui;
 	SDL_Rect screen = {0, 0, KIOSK_W, KIOSK_H};
 	SDL_Rect corner = {0, 0, KIOSK_STAFF_ZONE, KIOSK_STAFF_ZONE};
+	int tools = 0;
 
 	if (ui->n == 0)
 		fail_msg("%s: no widgets", what);
@@ -55,7 +56,17 @@ static void check_widgets(const char *what)
 			if (SDL_HasIntersection(&w->rc, &ui->w[j].rc))
 				fail_msg("%s: '%s' overlaps '%s'", what,
 					 w->label, ui->w[j].label);
+		/* the right-hand column is the visit tools' alone */
+		if ((w->kind == KW_TOOL) != (w->rc.x >= KIOSK_W - 160))
+			fail_msg("%s: '%s' is %s the tools' column", what,
+				 w->label,
+				 w->kind == KW_TOOL ? "out of" : "in");
+		tools += w->kind == KW_TOOL;
 	}
+	/* Aa and High contrast everywhere, in the same place (Listen too
+	 * when speech is available) */
+	if (tools < 2 && !app.idle_warning)
+		fail_msg("%s: the visit tools are missing", what);
 }
 
 static void prepare(enum kiosk_screen_id id)
@@ -73,7 +84,12 @@ static void test_every_screen(void **state)
 
 	(void)state;
 	assert_true(app.have_round); /* the demo round was loaded */
-	for (int lang = 0; lang < 2; lang++) {
+	/* en, pl, then en with large text and high contrast */
+	for (int lang = 0; lang < 3; lang++) {
+		if (lang == 2) {
+			kiosk_large_set(&app, true);
+			kiosk_contrast_set(&app, true);
+		}
 		for (int id = 0; id < KS_COUNT; id++) {
 			if (id == KS_OUT_OF_ORDER)
 				continue; /* no targets: only staff can help */
@@ -95,9 +111,13 @@ static void test_every_screen(void **state)
 		kiosk_render(&app, NULL);
 		check_widgets("vote_identify/code");
 		app.s.code_mode = false;
-		kiosk_next_language(&app);
+		if (lang < 2)
+			kiosk_next_language(&app);
 	}
 	assert_string_equal(kiosk_strings_lang(app.str), "en");
+	kiosk_reset(&app); /* the visit ends: large text and contrast too */
+	assert_false(app.large);
+	assert_false(app.contrast);
 	kiosk_go(&app, KS_REPORT_TEXT);
 	app.idle_warning = true;
 	app.idle_warning_at = SDL_GetTicks64();
@@ -183,6 +203,14 @@ static void test_keyboard_only(void **state)
 	ev.key.keysym.mod = KMOD_LSHIFT;
 	kiosk_handle_sdl(&app, &ev);
 	kiosk_render(&app, NULL);
+	/* The visit tools come last (High contrast), then the screen's. */
+	assert_int_equal(app.ui.focus, app.ui.n - 1);
+	assert_int_equal(app.ui.w[app.ui.focus].action, KA_CONTRAST);
+	for (int i = 0; i < 3 && app.ui.w[app.ui.focus].action != KA_SKIP;
+	     i++) {
+		kiosk_handle_sdl(&app, &ev);
+		kiosk_render(&app, NULL);
+	}
 	assert_int_equal(app.ui.w[app.ui.focus].action, KA_SKIP);
 	key(SDLK_SPACE);
 	assert_int_equal(app.screen_id, KS_THANKS);

@@ -128,13 +128,21 @@ void kiosk_draw_tool(struct kiosk_app *app, const struct kiosk_widget *w,
 		     bool pressed)
 {
 	SDL_Rect rc = w->rc;
-	SDL_Rect lab = {rc.x + 4, rc.y + rc.h / 2, rc.w - 8, rc.h / 2 - 8};
+	/* kiosk_text_centred wraps at its rect's width less 24 */
+	SDL_Rect lab = {rc.x - 8, rc.y + rc.h / 2, rc.w + 16, rc.h / 2 - 8};
 
 	kiosk_fill(app->ren, rc, pressed || w->selected ? KC_SELECTED : KC_BG);
 	kiosk_frame(app->ren, rc, w->selected ? 6 : 3,
 		    w->selected ? KC_PRIMARY : KC_BORDER);
 	switch (w->action) {
 	case KA_LISTEN:
+		/* The sign alone when a word of the label would break (it is
+		 * still spoken by name). */
+		if (!words_fit(app, w->label, lab.w - 24)) {
+			draw_speaker(app->ren, rc.x + rc.w / 2, rc.y + rc.h / 2,
+				     KC_TEXT);
+			break;
+		}
 		draw_speaker(app->ren, rc.x + rc.w / 2, rc.y + rc.h / 4 + 8,
 			     KC_TEXT);
 		kiosk_text_centred(app->as, KF_SMALL, w->label, lab, KC_TEXT);
@@ -143,9 +151,7 @@ void kiosk_draw_tool(struct kiosk_app *app, const struct kiosk_widget *w,
 		kiosk_text_centred(app->as, KF_TITLE, w->label, rc, KC_TEXT);
 		break;
 	default:
-		/* The sign alone when a word of the label would break (it is
-		 * still spoken by name). */
-		if (!words_fit(app, w->label, lab.w)) {
+		if (!words_fit(app, w->label, lab.w - 24)) {
 			draw_contrast_sign(app->ren, rc.x + rc.w / 2,
 					   rc.y + rc.h / 2, 44, KC_TEXT);
 			break;

@@ -439,8 +439,8 @@ void kiosk_phone_message(struct kiosk_app *app, const char *why)
 
 /* ---- shared drawing ---- */
 
-void kiosk_draw_title(struct kiosk_app *app, const char *title,
-		      const char *subtitle)
+int kiosk_draw_title(struct kiosk_app *app, const char *title,
+		     const char *subtitle)
 {
 	/* Header band; the top-left corner stays free for the staff hold. */
 	kiosk_say_text(app, title, subtitle);
@@ -448,8 +448,10 @@ void kiosk_draw_title(struct kiosk_app *app, const char *title,
 	int h = kiosk_text_wrapped(app->as, KF_TITLE, title, 160, 48,
 				   KIOSK_W - 320, KC_TEXT);
 	if (subtitle && subtitle[0])
-		kiosk_text_wrapped(app->as, KF_BODY, subtitle, 160, 48 + h + 10,
-				   KIOSK_W - 320, KC_MUTED);
+		h += 10 + kiosk_text_wrapped(app->as, KF_BODY, subtitle, 160,
+					     48 + h + 10, KIOSK_W - 320,
+					     KC_MUTED);
+	return 48 + h;
 }
 
 void kiosk_draw_message(struct kiosk_app *app, int y, int maxw)

@@ -540,9 +540,10 @@ void kiosk_phone_message(struct kiosk_app *app, const char *why);
 /* The results QR code in qr, its caption and short address under it. */
 void kiosk_draw_results_qr(struct kiosk_app *app, SDL_Rect qr);
 
-/* Shared drawing: page background, title, a notice line. */
-void kiosk_draw_title(struct kiosk_app *app, const char *title,
-		      const char *subtitle);
+/* Shared drawing: page background, title, a notice line. kiosk_draw_title
+ * returns the y just below it (large text makes it taller). */
+int kiosk_draw_title(struct kiosk_app *app, const char *title,
+		     const char *subtitle);
 void kiosk_draw_message(struct kiosk_app *app, int y, int maxw);
 /* Back (Escape) and Next (Enter) buttons along the bottom. */
 void kiosk_add_nav(struct kiosk_app *app, const char *back_key,

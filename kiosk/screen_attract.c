@@ -71,10 +71,12 @@ static void attract_draw(struct kiosk_app *app)
 	kiosk_text(app->as, KF_BODY, app->cfg.site.name, 160, 60, KC_MUTED);
 	kiosk_text(app->as, KF_HUGE, kiosk_s(app, "attract.title"), 160, 110,
 		   KC_TEXT);
-	kiosk_text(app->as, KF_BODY, kiosk_s(app, "attract.subtitle"), 160, 230,
-		   KC_MUTED);
+	/* Wrapped short of the QR code: large text moves the choices down. */
+	int sub = kiosk_text_wrapped(app->as, KF_BODY,
+				     kiosk_s(app, "attract.subtitle"), 160, 230,
+				     1240, KC_MUTED);
 
-	int y = 320;
+	int y = SDL_max(320, 230 + sub + 24);
 	struct kiosk_widget *w;
 	w = kiosk_ui_add(app, KW_CHOICE, 160, y, 1100, 170, A_RATE, 1,
 			 kiosk_s(app, "attract.rate"));
@@ -89,7 +91,9 @@ static void attract_draw(struct kiosk_app *app)
 	(void)w;
 
 	/* Results QR code on the right. */
-	kiosk_draw_results_qr(app, (SDL_Rect){1420, 280, 340, 340});
+	kiosk_draw_results_qr(app, app->large
+				       ? (SDL_Rect){1420, 260, 240, 240}
+				       : (SDL_Rect){1420, 280, 340, 340});
 
 	if (langs->n > 1) {
 		/* The button names the next language in that language. */

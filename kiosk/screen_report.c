@@ -392,9 +392,11 @@ static void text_draw(struct kiosk_app *app)
 {
 	char count[96], n1[24], n2[24], shown[KIOSK_TEXT_MAX + 8];
 
-	kiosk_draw_title(app, kiosk_s(app, "report.text_title"),
-			 kiosk_s(app, "report.text_hint"));
-	SDL_Rect field = {160, 220, KIOSK_W - 320, 190};
+	int top = kiosk_draw_title(app, kiosk_s(app, "report.text_title"),
+				   kiosk_s(app, "report.text_hint"));
+	/* Large text: the hint takes two lines; the field gives way. */
+	SDL_Rect field = {160, SDL_max(220, top + 12), KIOSK_W - 320, 0};
+	field.h = 410 - field.y;
 	kiosk_fill(app->ren, field, KC_BG);
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
 	snprintf(shown, sizeof(shown), "%s|", app->s.text);
@@ -405,8 +407,10 @@ static void text_draw(struct kiosk_app *app)
 	snprintf(n2, sizeof(n2), "%d", KIOSK_TEXT_MAX);
 	kiosk_fmt(count, sizeof(count), kiosk_s(app, "report.count"), "n", n1,
 		  "max", n2, NULL);
-	kiosk_text(app->as, KF_SMALL, count, field.x + field.w - 220,
-		   field.y + field.h + 8, KC_MUTED);
+	int cw, ch;
+	kiosk_text_size(app->as, KF_SMALL, count, &cw, &ch);
+	kiosk_text(app->as, KF_SMALL, count, field.x + field.w - cw,
+		   field.y + field.h + 4, KC_MUTED);
 	kiosk_keyboard_add(app, (SDL_Rect){160, 460, KIOSK_W - 320, 440},
 			   app->s.shift, app->s.symbols);
 	kiosk_add_nav(app, "nav.back",

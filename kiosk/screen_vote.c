@@ -22,7 +22,10 @@
 #include "sayso/utf8.h"
 #include "sayso/sms.h"
 
-#define CARDS_PER_PAGE 6
+/* Six cards in two columns; large text reflows them to three, one per
+ * row at full width, and pages on. */
+#define CARDS_PER_PAGE (app->large ? 3 : 6)
+#define CARD_COLUMNS (app->large ? 1 : 2)
 enum { V_MODE = 100, V_CARD };
 
 /* ---- identify ---- */
@@ -631,6 +634,8 @@ static void pick_draw(struct kiosk_app *app)
 	struct sayso_pick picks[SAYSO_MAX_PICKS];
 	int64_t total;
 	size_t n = collect(app, picks, &total);
+	if ((size_t)app->s.pick_page * CARDS_PER_PAGE >= app->nprojects)
+		app->s.pick_page = 0; /* text size changed under the page */
 	size_t first = (size_t)app->s.pick_page * CARDS_PER_PAGE;
 	char cost[48], desc[160];
 
@@ -658,10 +663,11 @@ static void pick_draw(struct kiosk_app *app)
 		dl = sayso_utf8_boundary(p->description, dl);
 		snprintf(desc, sizeof(desc), "%.*s%s", (int)dl, p->description,
 			 p->description[dl] ? "\xe2\x80\xa6" : "");
-		struct kiosk_widget *w =
-		    kiosk_ui_add(app, KW_CARD, 160 + (int)(i % 2) * 820,
-				 250 + (int)(i / 2) * 206, 780, 196, V_CARD,
-				 p->number, p->title);
+		struct kiosk_widget *w = kiosk_ui_add(
+		    app, KW_CARD, 160 + (int)(i % CARD_COLUMNS) * 820,
+		    250 + (int)(i / CARD_COLUMNS) * 206,
+		    CARD_COLUMNS == 1 ? 1600 : 780, 196, V_CARD, p->number,
+		    p->title);
 		snprintf(w->sub, sizeof(w->sub), "%s", desc);
 		snprintf(w->note, sizeof(w->note), "%s", cost);
 		w->selected = kiosk_vote_picked(app, p->number);

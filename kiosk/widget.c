@@ -172,13 +172,16 @@ static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 			       : KC_BG);
 	kiosk_frame(app->ren, rc, w->selected ? 6 : 3,
 		    w->selected ? KC_PRIMARY : KC_BORDER);
-	SDL_Rect badge = {rc.x + 30, rc.y + 18, 80, 80};
+	/* Large text: a wider left column, so the cost stays on one line. */
+	int left = kiosk_font_px(app->as, KF_SMALL) > 30 ? 210 : 160;
+	SDL_Rect badge = {rc.x + (left - 100) / 2, rc.y + 18, 80, 80};
 	char num[16];
 	snprintf(num, sizeof(num), "%d", w->arg);
 	kiosk_fill(app->ren, badge, w->greyed ? KC_MUTED : KC_PRIMARY);
 	kiosk_text_centred(app->as, KF_BUTTON, num, badge, KC_PRIMARY_TEXT);
 	kiosk_text_centred(app->as, KF_SMALL, w->note,
-			   (SDL_Rect){rc.x + 4, rc.y + 104, 148, 48}, KC_TEXT);
+			   (SDL_Rect){rc.x + 4, rc.y + 104, left - 12, 48},
+			   KC_TEXT);
 	SDL_Rect box = {rc.x + rc.w - 84, rc.y + 18, 60, 60};
 	kiosk_fill(app->ren, box, KC_BG);
 	kiosk_frame(app->ren, box, 4, KC_BORDER);
@@ -192,11 +195,11 @@ static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 					   box.x + 50, box.y + 12 + t);
 		}
 	}
-	int tx = rc.x + 160;
+	int tx = rc.x + left;
 	int h = kiosk_text_wrapped(app->as, KF_BUTTON, w->label, tx, rc.y + 14,
-				   rc.w - 160 - 100, KC_TEXT);
+				   rc.w - left - 100, KC_TEXT);
 	kiosk_text_wrapped(app->as, KF_SMALL, w->sub, tx, rc.y + 18 + h,
-			   rc.w - 160 - 100, w->greyed ? KC_ERROR : KC_MUTED);
+			   rc.w - left - 100, w->greyed ? KC_ERROR : KC_MUTED);
 }
 
 void kiosk_ui_draw(struct kiosk_app *app)

@@ -69,6 +69,21 @@ static void check_widgets(const char *what)
 		fail_msg("%s: the visit tools are missing", what);
 }
 
+/* SAYSO_KEEP_SHOTS=DIR: every screen as DIR/lang-name.png, to look at. */
+static const char *shot_path(const char *what)
+{
+	static char path[512];
+	const char *keep = getenv("SAYSO_KEEP_SHOTS");
+
+	if (!keep || !keep[0])
+		return NULL;
+	snprintf(path, sizeof(path), "%s/%s.png", keep, what);
+	for (char *p = path + strlen(keep) + 1; *p; p++)
+		if (*p == '/')
+			*p = '-';
+	return path;
+}
+
 static void prepare(enum kiosk_screen_id id)
 {
 	kiosk_load_round(&app);
@@ -95,9 +110,10 @@ static void test_every_screen(void **state)
 				continue; /* no targets: only staff can help */
 			prepare((enum kiosk_screen_id)id);
 			kiosk_go(&app, (enum kiosk_screen_id)id);
-			kiosk_render(&app, NULL);
-			snprintf(what, sizeof(what), "%s/%s",
-				 kiosk_strings_lang(app.str), app.screen->name);
+			snprintf(what, sizeof(what), "%s/%s%s",
+				 kiosk_strings_lang(app.str), app.screen->name,
+				 app.large ? "-large" : "");
+			kiosk_render(&app, shot_path(what));
 			check_widgets(what);
 			/* A notice on screen must not push widgets around. */
 			snprintf(app.s.message, sizeof(app.s.message),

@@ -319,7 +319,7 @@ bool kiosk_access_event(struct kiosk_app *app, const struct kiosk_in *in)
 }
 
 /* The idle countdown, in speech mode: the notice when it appears, then
- * every ten seconds and each of the last five. */
+ * every ten seconds and each of the last five, once the notice was said. */
 static void say_countdown(struct kiosk_app *app)
 {
 	Uint64 gone = SDL_GetTicks64() - app->idle_warning_at;
@@ -331,7 +331,8 @@ static void say_countdown(struct kiosk_app *app)
 		return;
 	if (!app->said_countdown) {
 		kiosk_say_screen(app);
-	} else if (left % 10 == 0 || left <= 5) {
+	} else if ((left % 10 == 0 || left <= 5) && gone >= 8000) {
+		/* (the notice takes about 6 s to say: not cut short) */
 		kiosk_plural(app, "idle.seconds", left, secs, sizeof(secs));
 		kiosk_say(app, secs);
 	}

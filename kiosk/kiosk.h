@@ -95,8 +95,9 @@ void kiosk_speech_say(struct kiosk_speech *sp, const char *lang,
 void kiosk_speech_click(struct kiosk_speech *sp);
 /* Silences speech now (the visit ended). */
 void kiosk_speech_stop(struct kiosk_speech *sp);
-/* The last request-to-first-sample latency measured, ms (0 none yet). */
-double kiosk_speech_latency_ms(const struct kiosk_speech *sp);
+/* SDL_GetPerformanceCounter() when the audio device took the first sample
+ * of the latest utterance (0: none yet), for the bench. */
+Uint64 kiosk_speech_first_audio(const struct kiosk_speech *sp);
 
 /* ---- assets (assets.c) ---- */
 

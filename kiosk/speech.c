@@ -52,9 +52,10 @@ struct kiosk_speech {
 	bool want_click;
 	bool want_open;
 	bool quit;
-	SDL_atomic_t gen;      /* bumped by every say/stop */
-	SDL_atomic_t failed;   /* espeak or audio missing: silent */
-	SDL_atomic_t lat_x100; /* last tap-to-first-audio, 1/100 ms */
+	SDL_atomic_t gen;    /* bumped by every say/stop */
+	SDL_atomic_t failed; /* espeak or audio missing: silent */
+	/* perf counter: first sample of the latest utterance played */
+	Uint64 first_audio;
 	/* audio (device lock) */
 	SDL_AudioDeviceID dev;
 	Sint16 ring[RING_SAMPLES];
@@ -97,10 +98,8 @@ static void audio_cb(void *ud, Uint8 *stream, int bytes)
 		sp->len--;
 	}
 	if (got && sp->said_at) {
-		double ms =
-		    (double)(SDL_GetPerformanceCounter() - sp->said_at) *
-		    1000.0 / (double)SDL_GetPerformanceFrequency();
-		SDL_AtomicSet(&sp->lat_x100, (int)(ms * 100));
+		__atomic_store_n(&sp->first_audio, SDL_GetPerformanceCounter(),
+				 __ATOMIC_RELEASE);
 		sp->said_at = 0;
 	}
 	memset(out + got, 0, (n - got) * sizeof(Sint16));
@@ -400,9 +399,9 @@ void kiosk_speech_stop(struct kiosk_speech *sp)
 	SDL_UnlockMutex(sp->mu);
 }
 
-double kiosk_speech_latency_ms(const struct kiosk_speech *sp)
+Uint64 kiosk_speech_first_audio(const struct kiosk_speech *sp)
 {
-	return sp ? SDL_AtomicGet((SDL_atomic_t *)&sp->lat_x100) / 100.0 : 0;
+	return sp ? __atomic_load_n(&sp->first_audio, __ATOMIC_ACQUIRE) : 0;
 }
 
 #else /* built without libespeak-ng */
@@ -435,7 +434,7 @@ void kiosk_speech_stop(struct kiosk_speech *sp)
 {
 	(void)sp;
 }
-double kiosk_speech_latency_ms(const struct kiosk_speech *sp)
+Uint64 kiosk_speech_first_audio(const struct kiosk_speech *sp)
 {
 	(void)sp;
 	return 0;

@@ -48,12 +48,14 @@ static void test_config_speech(void **state)
 		assert_non_null(f);
 		fprintf(f, "[kiosk]\nspeech = %s\n", i < 3 ? ok[i] : "loud");
 		fclose(f);
-		enum sayso_err e = sayso_config_load(&c, path, err, sizeof(err));
+		enum sayso_err e =
+		    sayso_config_load(&c, path, err, sizeof(err));
 		if (i < 3) {
 			assert_int_equal(e, SAYSO_OK);
-			assert_int_equal(c.kiosk.speech, i == 0   ? SAYSO_SPEECH_BUTTON
-							 : i == 1 ? SAYSO_SPEECH_ON
-								  : SAYSO_SPEECH_OFF);
+			assert_int_equal(c.kiosk.speech,
+					 i == 0	  ? SAYSO_SPEECH_BUTTON
+					 : i == 1 ? SAYSO_SPEECH_ON
+						  : SAYSO_SPEECH_OFF);
 		} else {
 			assert_int_not_equal(e, SAYSO_OK);
 			assert_non_null(strstr(err, "button, on or off"));
@@ -87,8 +89,8 @@ static void test_screen_words(void **state)
 	kiosk_go(&app, KS_VOTE_ID);
 	kiosk_render(&app, NULL);
 	assert_string_equal(app.say_title, kiosk_s(&app, "vote.id_title"));
-	assert_non_null(strstr(app.say_question,
-			       kiosk_s(&app, "vote.id_phone_body")));
+	assert_non_null(
+	    strstr(app.say_question, kiosk_s(&app, "vote.id_phone_body")));
 	assert_true(kiosk_secret_entry(&app));
 	kiosk_go(&app, KS_RATE);
 	kiosk_render(&app, NULL);

@@ -21,7 +21,7 @@
 
 #include "sayso/utf8.h"
 
-#define TOOL_W 144
+#define TOOL_W 136 /* 16 px clear of the screens, which end at 1760 */
 #define TOOL_X (KIOSK_W - TOOL_W - 8)
 #define LISTEN_Y 160
 #define LISTEN_H 200

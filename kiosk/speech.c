@@ -138,8 +138,9 @@ static int synth_cb(short *wav, int n, espeak_EVENT *ev)
 	if (!sp)
 		return 1;
 	while (wav && i < n) {
-		if (SDL_AtomicGet(&sp->gen) != sp->cur_gen || sp->quit)
-			return 1;
+		if (SDL_AtomicGet(&sp->gen) != sp->cur_gen)
+			return 1; /* cancelled (kiosk_speech_free bumps it too)
+				   */
 		SDL_LockAudioDevice(sp->dev);
 		if (sp->ring_gen != sp->cur_gen) {
 			SDL_UnlockAudioDevice(sp->dev);
@@ -224,6 +225,12 @@ static void speak_one(struct kiosk_speech *sp, const char *lang,
 {
 	sp->cur_gen = gen;
 	sp->produced = 0;
+	/* The ring takes this utterance's samples (a request made before
+	 * the device was open did not say so). */
+	SDL_LockAudioDevice(sp->dev);
+	if (SDL_AtomicGet(&sp->gen) == gen)
+		sp->ring_gen = gen;
+	SDL_UnlockAudioDevice(sp->dev);
 	set_voice(sp, lang);
 	espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
 		     espeakCHARS_UTF8, NULL, sp);

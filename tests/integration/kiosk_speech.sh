@@ -13,7 +13,7 @@ write_config "speech = button"
 export SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE="$T/audio.raw"
 export SAYSO_KIOSK_SPEECH_LOG="$T/speech.log"
 # Keypad keys (vote screen): 0 at (1439,801), 7 at (1221,627).
-# Listen is the top tool at the right edge (x 1768..1912, y 160..360).
+# Listen is the top tool at the right edge (x 1776..1912, y 160..360).
 run_kiosk '
 tap 1840 260
 wait 2500

@@ -236,6 +236,18 @@ void kiosk_say_widget(struct kiosk_app *app, const struct kiosk_widget *w)
 	kiosk_say(app, say);
 }
 
+void kiosk_say_focus(struct kiosk_app *app)
+{
+	char say[KIOSK_SAY_MAX];
+	const struct kiosk_ui *ui = &app->ui;
+
+	if (!app->speech_on || ui->focus < 0 || ui->focus >= ui->n)
+		return;
+	/* a key's own name (where the focus is), never what was typed */
+	widget_words(&ui->w[ui->focus], say, sizeof(say));
+	kiosk_say(app, say);
+}
+
 void kiosk_say_screen(struct kiosk_app *app)
 {
 	char say[KIOSK_SAY_MAX] = "", item[KIOSK_SAY_MAX / 2];

@@ -724,8 +724,7 @@ static void handle_key(struct kiosk_app *app, SDL_Keycode k, Uint16 mod)
 				      (k == SDLK_TAB && (mod & KMOD_SHIFT))
 				  ? -1
 				  : 1);
-		if (app->ui.focus >= 0)
-			kiosk_say(app, app->ui.w[app->ui.focus].label);
+		kiosk_say_focus(app);
 		app->dirty = true;
 		return;
 	case SDLK_RETURN:

@@ -592,6 +592,8 @@ void kiosk_speech_toggle(struct kiosk_app *app);
 /* Large text / high contrast on or off for this visit. */
 void kiosk_large_set(struct kiosk_app *app, bool on);
 void kiosk_contrast_set(struct kiosk_app *app, bool on);
+/* In speech mode: speaks the focused widget (after Tab or an arrow). */
+void kiosk_say_focus(struct kiosk_app *app);
 /* Speaks the screen: title, question and the focused item. */
 void kiosk_say_screen(struct kiosk_app *app);
 /* In speech mode: speaks text (the focused item, a notice). */

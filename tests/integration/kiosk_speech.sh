@@ -77,18 +77,21 @@ echo "samples above the noise floor: $loud"
 [ "$loud" -gt 5000 ] || fail "the audio written is (nearly) silent"
 for s in listening vote_id typed speech_off after_visit; do shot_exists $s; done
 
-# The idle countdown is spoken in speech mode: the notice, then the last
-# seconds; the wipe ends speech mode.
+# Moving the focus speaks the item. The idle countdown is spoken in speech
+# mode: the notice, then the last seconds.
 write_config "speech = button" "idle_seconds = 5" "idle_countdown = 12"
 : > "$L"
 run_kiosk '
 key F1
 key 1
+wait 1500
+key Tab
 wait 19000
 shot idle_wiped
 '
 expect "exit status (idle)" "$RC" 0
 cat "$L"
+grep -q "	Very unhappy$" "$L" || fail "moving the focus did not speak the item"
 grep -q "	Are you still there? Everything you typed will be cleared in 12 seconds" "$L" ||
 	fail "the idle notice was not spoken"
 grep -q "	in [1-4] seconds\{0,1\}$" "$L" || fail "the countdown was not spoken"

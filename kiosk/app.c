@@ -1215,6 +1215,8 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 			  "verify = none: votes are not checked by text or "
 			  "voter code; staff must check who votes");
 	kiosk_go(app, KS_ATTRACT);
+	app->say_screen =
+	    false; /* nobody there yet: the first touch hears it */
 	return 0;
 }
 

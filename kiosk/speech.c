@@ -244,7 +244,12 @@ static int speech_thread(void *ud)
 {
 	struct kiosk_speech *sp = ud;
 	char text[KIOSK_SAY_MAX], lang[16];
-	bool inited = start_espeak(), ready = inited;
+	bool inited, ready;
+
+	/* The frame comes first: on a two-core box synthesis yields to it. */
+	SDL_SetThreadPriority(SDL_THREAD_PRIORITY_LOW);
+	inited = start_espeak();
+	ready = inited;
 
 	if (!inited)
 		SDL_AtomicSet(&sp->failed, 1);

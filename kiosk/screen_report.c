@@ -299,12 +299,14 @@ static void street_draw(struct kiosk_app *app)
 		     R_PICK, STREETS_PER_PAGE + 1,
 		     kiosk_s(app, "report.elsewhere"));
 	if (cnt > STREETS_PER_PAGE) {
-		struct kiosk_widget *p = kiosk_ui_add(
-		    app, KW_SECONDARY, 560, KIOSK_H - 150, 180, 110,
-		    KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
+		/* large text: wider, under the keyboard (no Next here) */
+		int pw = app->large ? 370 : 180, px = app->large ? 1000 : 560;
+		struct kiosk_widget *p =
+		    kiosk_ui_add(app, KW_SECONDARY, px, KIOSK_H - 150, pw, 110,
+				 KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
 		p->disabled = app->s.street_page == 0;
-		p = kiosk_ui_add(app, KW_SECONDARY, 760, KIOSK_H - 150, 180,
-				 110, KA_PAGE_NEXT, 0,
+		p = kiosk_ui_add(app, KW_SECONDARY, px + pw + 20, KIOSK_H - 150,
+				 pw, 110, KA_PAGE_NEXT, 0,
 				 kiosk_s(app, "nav.more"));
 		p->disabled = first + STREETS_PER_PAGE >= cnt;
 	}

@@ -688,12 +688,14 @@ static void pick_draw(struct kiosk_app *app)
 	}
 	kiosk_draw_message(app, 864, 1600);
 	if (app->nprojects > CARDS_PER_PAGE) {
-		struct kiosk_widget *p = kiosk_ui_add(
-		    app, KW_SECONDARY, 600, KIOSK_H - 150, 300, 110,
-		    KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
+		/* large text: the whole gap between Cancel and Next */
+		int pw = app->large ? 370 : 300, px = app->large ? 540 : 600;
+		struct kiosk_widget *p =
+		    kiosk_ui_add(app, KW_SECONDARY, px, KIOSK_H - 150, pw, 110,
+				 KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
 		p->disabled = app->s.pick_page == 0;
-		p = kiosk_ui_add(app, KW_SECONDARY, 920, KIOSK_H - 150, 300,
-				 110, KA_PAGE_NEXT, 0,
+		p = kiosk_ui_add(app, KW_SECONDARY, px + pw + 20, KIOSK_H - 150,
+				 pw, 110, KA_PAGE_NEXT, 0,
 				 kiosk_s(app, "nav.more"));
 		p->disabled = first + CARDS_PER_PAGE >= app->nprojects;
 	}

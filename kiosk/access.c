@@ -353,15 +353,31 @@ static void say_countdown(struct kiosk_app *app)
 
 void kiosk_access_after_frame(struct kiosk_app *app)
 {
+	char say[KIOSK_SAY_MAX] = "";
+	bool news =
+	    app->s.message[0] && strcmp(app->s.message, app->said_message) != 0;
+
 	if (app->idle_warning) {
 		say_countdown(app);
 		return;
 	}
 	app->said_countdown = 0;
-	if (app->say_screen) {
+	/* A notice (a refused pick, a wrong code) is said when it appears,
+	 * after the screen when both are new. Notices hold no typed text. */
+	sayso_strlcpy_utf8(app->said_message, app->s.message,
+			   sizeof(app->said_message));
+	if (!app->speech_on || (!app->say_screen && !news)) {
 		app->say_screen = false;
-		kiosk_say_screen(app);
+		return;
 	}
+	if (app->say_screen) {
+		join(say, sizeof(say), app->say_title);
+		join(say, sizeof(say), app->say_question);
+	}
+	if (news)
+		join(say, sizeof(say), app->s.message);
+	app->say_screen = false;
+	kiosk_say(app, say);
 }
 
 void kiosk_access_reset(struct kiosk_app *app)
@@ -371,6 +387,7 @@ void kiosk_access_reset(struct kiosk_app *app)
 	    app->cfg.kiosk.speech == SAYSO_SPEECH_ON && speech_offered(app);
 	app->say_screen = false;
 	app->said_countdown = 0;
+	app->said_message[0] = '\0';
 	if (app->large)
 		kiosk_assets_set_large(app->as, false);
 	app->large = false;

@@ -468,6 +468,7 @@ struct kiosk_app {
 	char say_title[KIOSK_LABEL_MAX];
 	char say_question[KIOSK_SAY_MAX / 2];
 	int said_countdown; /* last idle countdown second spoken */
+	char said_message[KIOSK_LABEL_MAX]; /* the notice last spoken */
 
 	/* statistics for the bench and tests */
 	Uint64 frames;

@@ -292,6 +292,7 @@ void kiosk_next_language(struct kiosk_app *app)
 	kiosk_strings_free(app->str);
 	app->str = s;
 	kiosk_assets_flush(app->as);
+	app->say_screen = app->speech_on; /* in the new voice */
 	app->dirty = true;
 }
 
@@ -502,6 +503,11 @@ static void draw_overlays(struct kiosk_app *app)
 
 	if (pending_shown(app) && !staff_screen(app)) {
 		app->ui.n = 0;
+		kiosk_say_text(app, kiosk_s(app, "error.title"),
+			       kiosk_s(app, "error.body"));
+		if (!app->error_said) /* said once, when it appears */
+			app->say_screen = app->speech_on;
+		app->error_said = true;
 		draw_overlay_panel(app, kiosk_s(app, "error.title"),
 				   kiosk_s(app, "error.body"));
 		kiosk_ui_add(app, KW_BUTTON, 360 + 60, 220 + 640 - 170, 520,
@@ -513,6 +519,7 @@ static void draw_overlays(struct kiosk_app *app)
 		kiosk_ui_draw(app);
 		return;
 	}
+	app->error_said = false;
 	if (app->idle_warning) {
 		Uint64 gone = SDL_GetTicks64() - app->idle_warning_at;
 		Uint64 total = (Uint64)app->cfg.kiosk.idle_countdown * 1000;

@@ -469,6 +469,7 @@ struct kiosk_app {
 	char say_question[KIOSK_SAY_MAX / 2];
 	int said_countdown; /* last idle countdown second spoken */
 	char said_message[KIOSK_LABEL_MAX]; /* the notice last spoken */
+	bool error_said; /* the "didn't save" overlay was spoken */
 
 	/* statistics for the bench and tests */
 	Uint64 frames;

@@ -50,6 +50,9 @@ void kiosk_draw_visit_tools(struct kiosk_app *app)
 	}
 	w = kiosk_ui_add(app, KW_TOOL, TOOL_X, LARGE_Y, TOOL_W, LARGE_H,
 			 KA_LARGE, 0, kiosk_s(app, "access.large"));
+	/* not drawn: what the focus on "Aa" says after it */
+	sayso_strlcpy_utf8(w->sub, kiosk_s(app, "access.large_name"),
+			   sizeof(w->sub));
 	w->selected = app->large;
 	w = kiosk_ui_add(app, KW_TOOL, TOOL_X, CONTRAST_Y, TOOL_W, CONTRAST_H,
 			 KA_CONTRAST, 0, kiosk_s(app, "access.contrast"));

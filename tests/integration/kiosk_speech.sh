@@ -4,7 +4,8 @@
 # a mobile number typed there (keypad taps, keys and typed text) is spoken
 # only as "digit entered", never read back, and its refusal is spoken; F1
 # turns speech off; Cancel ends the visit and speech mode with it; moving
-# the focus speaks the item; the idle countdown is spoken. Checks the PCM
+# the focus speaks the item; the idle countdown is spoken; speech = on
+# speaks every visit from its first touch. Checks the PCM
 # the driver wrote (real audio, not silence) and the utterances the kiosk
 # logs for tests (SAYSO_KIOSK_SPEECH_LOG: language, samples, text).
 . "$SAYSO_SRC/tests/integration/kiosk_common.inc"
@@ -104,4 +105,25 @@ grep -q "	Are you still there? Everything you typed will be cleared in 12 second
 grep -q "	in [1-4] seconds\{0,1\}$" "$L" || fail "the countdown was not spoken"
 grep -q "	in \(1[01]\|[5-9]\) seconds$" "$L" && fail "the countdown cut the notice short"
 grep -q "idle: session wiped" "$T/out.log" || fail "no idle wipe"
+
+# speech = on: every visit speaks from its first touch, without Listen;
+# nothing is said to an empty room at start-up.
+write_config "speech = on"
+: > "$L"
+run_kiosk '
+wait 1500
+key 1
+wait 1500
+key Escape
+wait 800
+key 2
+wait 1500
+'
+expect "exit status (speech = on)" "$RC" 0
+cat "$L"
+grep -q "Have your say" "$L" && fail "speech = on spoke to an empty room"
+grep -q "	How do you feel about living in Poets Streets?" "$L" ||
+	fail "speech = on: the first screen of the visit was not spoken"
+grep -q "	What is the problem?" "$L" ||
+	fail "speech = on: the next visit was not spoken"
 echo PASS

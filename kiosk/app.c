@@ -265,6 +265,7 @@ void kiosk_go(struct kiosk_app *app, enum kiosk_screen_id id)
 	sayso_log(SAYSO_LOG_DEBUG, "screen %s", app->screen->name);
 	if (app->screen->enter)
 		app->screen->enter(app);
+	app->say_screen = app->speech_on;
 	app->dirty = true;
 }
 
@@ -290,9 +291,12 @@ void kiosk_reset(struct kiosk_app *app)
 	app->idle_warning = false;
 	app->staff_hold = false;
 	app->ui.focus_shown = false;
+	kiosk_access_reset(app);
 	/* The next resident starts in the kiosk's own language. */
 	kiosk_set_language(app, app->lang_default);
 	kiosk_go(app, KS_ATTRACT);
+	/* speech = on: the start screen is spoken at the first touch */
+	app->say_screen = false;
 }
 
 static void strings_dir(struct kiosk_app *app, char *out, size_t sz)
@@ -317,6 +321,7 @@ bool kiosk_set_language(struct kiosk_app *app, int index)
 	app->str = s;
 	app->lang_index = index;
 	kiosk_assets_flush(app->as);
+	app->say_screen = app->speech_on; /* in the new voice */
 	app->dirty = true;
 	sayso_log(SAYSO_LOG_DEBUG, "language %s", l->items[index]);
 	return true;
@@ -417,6 +422,8 @@ Uint64 kiosk_idle_ms(const struct kiosk_app *app)
 			id == KS_REF_PHONE || id == KS_STAFF_PIN;
 	if (personal && ms > KIOSK_PRIVATE_IDLE_S * 1000)
 		ms = KIOSK_PRIVATE_IDLE_S * 1000;
+	if (kiosk_reading_screen(id))
+		ms *= 2; /* project cards: time to read them */
 	return ms;
 }
 
@@ -507,16 +514,19 @@ void kiosk_date(struct kiosk_app *app, int64_t ms, char *out, size_t outsz)
 
 /* ---- shared drawing ---- */
 
-void kiosk_draw_title(struct kiosk_app *app, const char *title,
-		      const char *subtitle)
+int kiosk_draw_title(struct kiosk_app *app, const char *title,
+		     const char *subtitle)
 {
 	/* Header band; the top-left corner stays free for the staff hold. */
+	kiosk_say_text(app, title, subtitle);
 	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, 12}, KC_PRIMARY);
 	int h = kiosk_text_wrapped(app->as, KF_TITLE, title, 160, 48,
 				   KIOSK_W - 320, KC_TEXT);
 	if (subtitle && subtitle[0])
-		kiosk_text_wrapped(app->as, KF_BODY, subtitle, 160, 48 + h + 10,
-				   KIOSK_W - 320, KC_MUTED);
+		h += 10 + kiosk_text_wrapped(app->as, KF_BODY, subtitle, 160,
+					     48 + h + 10, KIOSK_W - 320,
+					     KC_MUTED);
+	return 48 + h;
 }
 
 void kiosk_draw_message(struct kiosk_app *app, int y, int maxw)
@@ -528,7 +538,7 @@ void kiosk_draw_message(struct kiosk_app *app, int y, int maxw)
 	kiosk_text_wrapped_size(app->as, KF_BODY, app->s.message, maxw - 48, &w,
 				&h);
 	SDL_Rect rc = {160, y, w + 48, h + 24};
-	kiosk_fill(app->ren, rc, (SDL_Color){0xfd, 0xec, 0xea, 255});
+	kiosk_fill(app->ren, rc, KC_NOTICE);
 	kiosk_fill(app->ren, (SDL_Rect){rc.x, rc.y, 10, rc.h}, KC_ERROR);
 	kiosk_text_wrapped(app->as, KF_BODY, app->s.message, rc.x + 28,
 			   rc.y + 12, maxw - 48, KC_ERROR);
@@ -567,6 +577,11 @@ static void draw_overlays(struct kiosk_app *app)
 
 	if (pending_shown(app) && !staff_screen(app)) {
 		app->ui.n = 0;
+		kiosk_say_text(app, kiosk_s(app, "error.title"),
+			       kiosk_s(app, "error.body"));
+		if (!app->error_said) /* said once, when it appears */
+			app->say_screen = app->speech_on;
+		app->error_said = true;
 		draw_overlay_panel(app, kiosk_s(app, "error.title"),
 				   kiosk_s(app, "error.body"));
 		kiosk_ui_add(app, KW_BUTTON, 360 + 60, 220 + 640 - 170, 520,
@@ -578,6 +593,7 @@ static void draw_overlays(struct kiosk_app *app)
 		kiosk_ui_draw(app);
 		return;
 	}
+	app->error_said = false;
 	if (app->idle_warning) {
 		Uint64 gone = SDL_GetTicks64() - app->idle_warning_at;
 		Uint64 total = (Uint64)app->cfg.kiosk.idle_countdown * 1000;
@@ -589,6 +605,7 @@ static void draw_overlays(struct kiosk_app *app)
 		kiosk_fmt(body, sizeof(body), kiosk_s(app, "idle.body"),
 			  "seconds", num, "in", secs, NULL);
 		app->ui.n = 0;
+		kiosk_say_text(app, kiosk_s(app, "idle.title"), body);
 		draw_overlay_panel(app, kiosk_s(app, "idle.title"), body);
 		/* The countdown itself, large, at the right of the panel. */
 		kiosk_text_centred(
@@ -611,8 +628,12 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 	kiosk_assets_set_language(app->as, kiosk_strings_lang(app->str));
 	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, KIOSK_H}, KC_BG);
 	ui->n = 0;
-	if (!app->idle_warning && !(pending_shown(app) && !staff_screen(app)))
+	app->say_title[0] = app->say_question[0] = '\0';
+	if (!app->idle_warning && !(pending_shown(app) && !staff_screen(app))) {
 		app->screen->draw(app);
+		if (app->screen_id != KS_OUT_OF_ORDER)
+			kiosk_draw_visit_tools(app);
+	}
 	if (focus >= ui->n)
 		ui->focus = ui->n ? ui->n - 1 : -1;
 	kiosk_ui_draw(app);
@@ -659,6 +680,7 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 		SDL_FreeSurface(s);
 	}
 	SDL_RenderPresent(app->ren);
+	kiosk_access_after_frame(app);
 	app->frames++;
 	app->dirty = false;
 	app->cosmetic = false;
@@ -692,6 +714,9 @@ static void activate(struct kiosk_app *app, int idx)
 		app->dirty = true;
 		return;
 	}
+	if (kiosk_access_event(app, &in))
+		return;
+	kiosk_say_widget(app, &w);
 	if (app->screen->event(app, &in))
 		app->dirty = true;
 }
@@ -709,6 +734,14 @@ void kiosk_handle_tap(struct kiosk_app *app, int x, int y, bool down)
 	app->last_input = now;
 	if (down) {
 		app->ui.focus_shown = false;
+		if (app->speech_on) {
+			kiosk_speech_click(app->speech);
+			/* speech = on: the first touch of a visit hears the
+			 * screen (a widget tapped then replaces it) */
+			if (app->screen_id == KS_ATTRACT &&
+			    now - app->screen_entered > KIOSK_DEBOUNCE_MS)
+				kiosk_say_screen(app);
+		}
 		if (in_staff_zone(x, y) && !staff_screen(app) &&
 		    app->screen_id != KS_OUT_OF_ORDER) {
 			app->staff_hold = true;
@@ -765,19 +798,20 @@ static void handle_key(struct kiosk_app *app, SDL_Keycode k, Uint16 mod)
 		app->dirty = true;
 		return;
 	}
+	if (kiosk_access_event(app, &in))
+		return;
 	switch (k) {
 	case SDLK_TAB:
-		kiosk_ui_focus_move(&app->ui, (mod & KMOD_SHIFT) ? -1 : 1);
-		app->dirty = true;
-		return;
 	case SDLK_RIGHT:
 	case SDLK_DOWN:
-		kiosk_ui_focus_move(&app->ui, 1);
-		app->dirty = true;
-		return;
 	case SDLK_LEFT:
 	case SDLK_UP:
-		kiosk_ui_focus_move(&app->ui, -1);
+		kiosk_ui_focus_move(
+		    &app->ui, k == SDLK_LEFT || k == SDLK_UP ||
+				      (k == SDLK_TAB && (mod & KMOD_SHIFT))
+				  ? -1
+				  : 1);
+		kiosk_say_focus(app);
 		app->dirty = true;
 		return;
 	case SDLK_RETURN:
@@ -801,8 +835,14 @@ static void handle_key(struct kiosk_app *app, SDL_Keycode k, Uint16 mod)
 	}
 	if (app->pending && !staff_screen(app))
 		return; /* only "try again" while a save is failing */
+	bool secret = kiosk_secret_entry(app);
+	enum kiosk_screen_id was = app->screen_id;
 	if (app->screen->event(app, &in)) {
 		app->dirty = true;
+		if (secret && app->screen_id == was &&
+		    ((k >= SDLK_0 && k <= SDLK_9) ||
+		     (k >= SDLK_KP_1 && k <= SDLK_KP_0)))
+			kiosk_say(app, kiosk_s(app, "access.digit"));
 		/* A printable key used as a shortcut also arrives as text
 		 * (SDL_TEXTINPUT right after): that text is not typing. */
 		if (k >= SDLK_SPACE && k < 0x7f)
@@ -859,8 +899,14 @@ void kiosk_handle_sdl(struct kiosk_app *app, const SDL_Event *ev)
 			break;
 		if (swallow && ev->text.text[0] == swallow && !ev->text.text[1])
 			break;
-		if (app->screen->event(app, &in))
+		bool secret = kiosk_secret_entry(app);
+		if (app->screen->event(app, &in)) {
 			app->dirty = true;
+			/* what is typed on a number or code screen is never
+			 * read back */
+			kiosk_say(app, secret ? kiosk_s(app, "access.digit")
+					      : ev->text.text);
+		}
 		break;
 	}
 	case SDL_WINDOWEVENT:
@@ -888,6 +934,35 @@ static void deadline(Uint64 *next, Uint64 at)
 
 static int try_open_store(struct kiosk_app *app);
 
+/* The staff corner held: at KIOSK_STAFF_HOLD_MS ask for the PIN, until then
+ * redraw the hold bar every half second. */
+static void tick_staff_hold(struct kiosk_app *app, Uint64 now, Uint64 *next)
+{
+	if (now - app->staff_hold_at >= KIOSK_STAFF_HOLD_MS) {
+		app->staff_hold = false;
+		app->ui.pressed = -1;
+		if (app->cfg.kiosk.staff_pin[0]) {
+			sayso_log(SAYSO_LOG_INFO, "staff hold: asking "
+						  "for the PIN");
+			app->s.pin_typed[0] = '\0';
+			kiosk_go(app, KS_STAFF_PIN);
+		} else {
+			sayso_log(SAYSO_LOG_WARN,
+				  "staff hold ignored: "
+				  "no [kiosk] staff_pin configured");
+		}
+	} else {
+		/* Feedback for the hold: redraw every half second. */
+		int k = (int)((now - app->staff_hold_at) / 500);
+		deadline(next, app->staff_hold_at + (Uint64)(k + 1) * 500);
+		if (k != app->staff_hold_drawn) {
+			app->staff_hold_drawn = k;
+			app->dirty = true;
+			app->cosmetic = false;
+		}
+	}
+}
+
 int kiosk_tick(struct kiosk_app *app)
 {
 	Uint64 now = SDL_GetTicks64();
@@ -911,32 +986,8 @@ int kiosk_tick(struct kiosk_app *app)
 		now = SDL_GetTicks64();
 		return next > now ? (int)(next - now) : 0;
 	}
-	if (app->staff_hold) {
-		if (now - app->staff_hold_at >= KIOSK_STAFF_HOLD_MS) {
-			app->staff_hold = false;
-			app->ui.pressed = -1;
-			if (app->cfg.kiosk.staff_pin[0]) {
-				sayso_log(SAYSO_LOG_INFO, "staff hold: asking "
-							  "for the PIN");
-				app->s.pin_typed[0] = '\0';
-				kiosk_go(app, KS_STAFF_PIN);
-			} else {
-				sayso_log(SAYSO_LOG_WARN,
-					  "staff hold ignored: "
-					  "no [kiosk] staff_pin configured");
-			}
-		} else {
-			/* Feedback for the hold: redraw every half second. */
-			int k = (int)((now - app->staff_hold_at) / 500);
-			deadline(&next,
-				 app->staff_hold_at + (Uint64)(k + 1) * 500);
-			if (k != app->staff_hold_drawn) {
-				app->staff_hold_drawn = k;
-				app->dirty = true;
-				app->cosmetic = false;
-			}
-		}
-	}
+	if (app->staff_hold)
+		tick_staff_hold(app, now, &next);
 	if (app->digit_pending) {
 		if (app->screen_id != KS_VOTE_PICK) {
 			app->digit_pending = 0;
@@ -1248,6 +1299,7 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 	SDL_ShowCursor(app->cfg.kiosk.cursor || opt->windowed ? SDL_ENABLE
 							      : SDL_DISABLE);
 	SDL_DisableScreenSaver();
+	kiosk_palette_set(false);
 	app->as = kiosk_assets_new(app->ren, &app->cfg);
 	if (!app->as) {
 		fprintf(stderr, "sayso-kiosk: out of memory\n");
@@ -1264,6 +1316,10 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 		return 1;
 	}
 	SDL_StartTextInput();
+	if (app->cfg.kiosk.speech != SAYSO_SPEECH_OFF)
+		app->speech = kiosk_speech_new();
+	app->speech_on = app->cfg.kiosk.speech == SAYSO_SPEECH_ON &&
+			 kiosk_speech_available(app->speech);
 	app->last_input = SDL_GetTicks64();
 	if (try_open_store(app) != 0) {
 		/* Never a bare desktop in front of residents: say so, and
@@ -1279,6 +1335,8 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 			  "verify = none: votes are not checked by text or "
 			  "voter code; staff must check who votes");
 	kiosk_go(app, KS_ATTRACT);
+	app->say_screen =
+	    false; /* nobody there yet: the first touch hears it */
 	return 0;
 }
 
@@ -1318,6 +1376,7 @@ void kiosk_app_cleanup(struct kiosk_app *app)
 	kiosk_session_wipe(&app->s);
 	app->digit_pending = 0;
 	kiosk_script_free(app->script);
+	kiosk_speech_free(app->speech);
 	kiosk_assets_free(app->as);
 	kiosk_strings_free(app->str);
 	if (app->ren)

@@ -77,6 +77,32 @@ const char *kiosk_strings_lang(const struct kiosk_strings *s);
  */
 void kiosk_fmt(char *out, size_t outsz, const char *tmpl, ...);
 
+/* ---- speech (speech.c) ---- */
+
+#define KIOSK_SAY_MAX 1024 /* one utterance, bytes */
+
+struct kiosk_speech;
+/* Starts the speech thread (espeak-ng) and, off the UI thread, the one SDL
+ * audio device. NULL when built without libespeak-ng or without SDL audio
+ * (logged): every kiosk_speech_* call accepts NULL and does nothing. */
+struct kiosk_speech *kiosk_speech_new(void);
+void kiosk_speech_free(struct kiosk_speech *sp);
+/* False when NULL or once espeak-ng data or the audio device was found
+ * missing (logged once): the Listen button is then hidden. */
+bool kiosk_speech_available(const struct kiosk_speech *sp);
+/* Speaks text (UTF-8) with the voice for language lang ("en" -> en-gb,
+ * cy, pl, ur, pa, bn, ar). Never waits: replaces whatever is queued or
+ * playing (latest wins). */
+void kiosk_speech_say(struct kiosk_speech *sp, const char *lang,
+		      const char *text);
+/* A short click, mixed over any speech. */
+void kiosk_speech_click(struct kiosk_speech *sp);
+/* Silences speech now (the visit ended). */
+void kiosk_speech_stop(struct kiosk_speech *sp);
+/* SDL_GetPerformanceCounter() when the audio device took the first sample
+ * of the latest utterance (0: none yet), for the bench. */
+Uint64 kiosk_speech_first_audio(const struct kiosk_speech *sp);
+
 /* ---- text and fonts (text.c), QR code and faces (assets.c) ---- */
 
 enum kiosk_font {
@@ -203,6 +229,7 @@ enum kiosk_wkind {
 	KW_FACE,      /* rating face */
 	KW_CARD,      /* project card */
 	KW_HIDDEN,    /* tappable area with no drawing of its own */
+	KW_TOOL,      /* Listen, Aa, contrast (access.c draws it) */
 };
 
 struct kiosk_widget {
@@ -325,9 +352,12 @@ void kiosk_buf_append_max(char *buf, size_t bufsz, const char *text,
 			  size_t maxchars);
 void kiosk_buf_backspace(char *buf);
 
-/* Colours (contrast with white >= 7:1 for text). */
-extern const SDL_Color KC_BG, KC_TEXT, KC_MUTED, KC_PRIMARY, KC_PRIMARY_TEXT,
-    KC_FOCUS, KC_BORDER, KC_SELECTED, KC_ERROR, KC_PANEL, KC_OK;
+/* Colours (contrast with white >= 7:1 for text), set by kiosk_palette_set:
+ * the normal palette, or high contrast (yellow #FFFF00 on black) for a
+ * visit that asked for it. KC_NOTICE is the band behind a notice. */
+extern SDL_Color KC_BG, KC_TEXT, KC_MUTED, KC_PRIMARY, KC_PRIMARY_TEXT,
+    KC_FOCUS, KC_BORDER, KC_SELECTED, KC_ERROR, KC_PANEL, KC_OK, KC_NOTICE;
+void kiosk_palette_set(bool contrast);
 
 /* ---- screens ---- */
 
@@ -394,6 +424,9 @@ enum {
 	KA_START_AGAIN, /* "Not saved: start again" */
 	KA_CONFIRM_YES, /* a yes/no question drawn by the screen */
 	KA_CONFIRM_NO,
+	KA_LISTEN, /* visit tools (access.c) */
+	KA_LARGE,
+	KA_CONTRAST,
 };
 
 /* ---- the session: what one resident entered; wiped after each visit ---- */
@@ -544,6 +577,20 @@ struct kiosk_app {
 	bool pending_orphan;
 	struct kiosk_session pending_s;
 
+	/* Access for this visit (access.c); reset by kiosk_reset. */
+	struct kiosk_speech *speech;
+	bool speech_on;	 /* speech mode: screens and focus are spoken */
+	bool large;	 /* large text */
+	bool contrast;	 /* yellow on black */
+	bool say_screen; /* speak the screen after its next frame */
+	/* what the screen says, captured as it draws (kiosk_draw_title,
+	 * kiosk_say_question) */
+	char say_title[KIOSK_LABEL_MAX];
+	char say_question[KIOSK_SAY_MAX / 2];
+	int said_countdown; /* last idle countdown second spoken */
+	char said_message[KIOSK_LABEL_MAX]; /* the notice last spoken */
+	bool error_said; /* the "didn't save" overlay was spoken */
+
 	/* statistics for the bench and tests */
 	Uint64 frames;
 	Uint64 first_frame_ns;
@@ -626,9 +673,10 @@ void kiosk_date(struct kiosk_app *app, int64_t ms, char *out, size_t outsz);
 /* The results QR code in qr, its caption and short address under it. */
 void kiosk_draw_results_qr(struct kiosk_app *app, SDL_Rect qr);
 
-/* Shared drawing: page background, title, a notice line. */
-void kiosk_draw_title(struct kiosk_app *app, const char *title,
-		      const char *subtitle);
+/* Shared drawing: page background, title, a notice line. kiosk_draw_title
+ * returns the y just below it (large text makes it taller). */
+int kiosk_draw_title(struct kiosk_app *app, const char *title,
+		     const char *subtitle);
 void kiosk_draw_message(struct kiosk_app *app, int y, int maxw);
 /* Back (Escape) and Next (Enter) buttons along the bottom. */
 void kiosk_add_nav(struct kiosk_app *app, const char *back_key,
@@ -655,6 +703,47 @@ void kiosk_money(struct kiosk_app *app, int64_t minor, char *out, size_t sz);
 
 /* Bytes free on the database's filesystem, -1 unknown. */
 int64_t kiosk_free_disk(const char *db_path);
+
+/* ---- access: speech mode, large text, contrast (access.c) ---- */
+
+/* Draws Listen, Aa and High contrast in the right-hand column on every
+ * screen (clear of the staff corner and of every screen's widgets) and
+ * declares them as widgets; Listen is left out when there is no speech. */
+void kiosk_draw_visit_tools(struct kiosk_app *app);
+/* Draws one tool widget (called by kiosk_ui_draw). */
+void kiosk_draw_tool(struct kiosk_app *app, const struct kiosk_widget *w,
+		     bool pressed);
+/* The screen's title and question, for speech (kiosk_draw_title calls it;
+ * a screen that draws its own title calls it once in draw). */
+void kiosk_say_text(struct kiosk_app *app, const char *title,
+		    const char *question);
+/* The screen's question when it is not its subtitle (one call in draw). */
+void kiosk_say_question(struct kiosk_app *app, const char *text);
+/* Handles the tool widgets and F1/F2/F3; true when it used in. */
+bool kiosk_access_event(struct kiosk_app *app, const struct kiosk_in *in);
+/* Speech mode on or off (F1, Listen): says so, then the screen. */
+void kiosk_speech_toggle(struct kiosk_app *app);
+/* Large text / high contrast on or off for this visit. */
+void kiosk_large_set(struct kiosk_app *app, bool on);
+void kiosk_contrast_set(struct kiosk_app *app, bool on);
+/* In speech mode: speaks the focused widget (after Tab or an arrow). */
+void kiosk_say_focus(struct kiosk_app *app);
+/* Speaks the screen: title, question and the focused item. */
+void kiosk_say_screen(struct kiosk_app *app);
+/* In speech mode: speaks text (the focused item, a notice). */
+void kiosk_say(struct kiosk_app *app, const char *text);
+/* In speech mode: speaks the widget (label, second line, note), or only
+ * access.digit for a key on a screen where a number or code is typed. */
+void kiosk_say_widget(struct kiosk_app *app, const struct kiosk_widget *w);
+/* Whether the current screen takes a phone number, code or PIN: what is
+ * typed there is never spoken. */
+bool kiosk_secret_entry(const struct kiosk_app *app);
+/* After a frame: speaks a new screen; the idle countdown. */
+void kiosk_access_after_frame(struct kiosk_app *app);
+/* Ends the visit's speech mode, large text and contrast. */
+void kiosk_access_reset(struct kiosk_app *app);
+/* Idle time multiplier: reading screens (project cards) get 2. */
+bool kiosk_reading_screen(enum kiosk_screen_id id);
 
 /* ---- script replay (script.c) ---- */
 

@@ -67,31 +67,48 @@ static void attract_draw(struct kiosk_app *app)
 	char line[256];
 	const struct sayso_list *langs = &app->cfg.site.languages;
 
+	kiosk_say_text(app, kiosk_s(app, "attract.title"),
+		       kiosk_s(app, "attract.subtitle"));
 	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, 12}, KC_PRIMARY);
 	kiosk_text(app->as, KF_BODY, app->cfg.site.name, 160, 60, KC_MUTED);
 	kiosk_text(app->as, KF_HUGE, kiosk_s(app, "attract.title"), 160, 110,
 		   KC_TEXT);
-	kiosk_text(app->as, KF_BODY, kiosk_s(app, "attract.subtitle"), 160, 230,
-		   KC_MUTED);
+	/* Below the title however tall its script (Nastaliq is), wrapped
+	 * short of the QR code: large text moves the choices down. */
+	int tw = 0, th = 0;
+	kiosk_text_size(app->as, KF_HUGE, kiosk_s(app, "attract.title"), &tw,
+			&th);
+	int sub_y = SDL_max(230, 110 + th);
+	int sub = kiosk_text_wrapped(app->as, KF_BODY,
+				     kiosk_s(app, "attract.subtitle"), 160,
+				     sub_y, 1240, KC_MUTED);
 
-	int y = 320;
-	struct kiosk_widget *w;
-	w = kiosk_ui_add(app, KW_CHOICE, 160, y, 1100, 170, A_RATE, 1,
-			 kiosk_s(app, "attract.rate"));
-	y += 200;
-	w = kiosk_ui_add(app, KW_CHOICE, 160, y, 1100, 170, A_REPORT, 2,
-			 kiosk_s(app, "attract.report"));
-	y += 200;
-	if (app->have_round) {
-		w = kiosk_ui_add(app, KW_CHOICE, 160, y, 1100, 170, A_VOTE, 3,
-				 kiosk_s(app, "attract.vote"));
-	}
-	(void)w;
+	/* The choices share what is left above the hint line (and the row of
+	 * languages): large text or a tall script makes them shorter, never
+	 * lets them run into the hint. */
+	int hw = 0, hh = 0;
+	kiosk_text_size(app->as, KF_SMALL, kiosk_s(app, "attract.touch"), &hw,
+			&hh);
+	int hint_y = (langs->n > 1 ? KIOSK_H - 125 : KIOSK_H - 76) - hh - 8;
+	int y = SDL_max(320, sub_y + sub + 24);
+	int nchoices = app->have_round ? 3 : 2;
+	int pitch = SDL_min(200, (hint_y - 16 - y + 24) / nchoices);
+	int ch = pitch - 24 < 170 ? pitch - 24 : 170;
+	kiosk_ui_add(app, KW_CHOICE, 160, y, 1100, ch, A_RATE, 1,
+		     kiosk_s(app, "attract.rate"));
+	y += pitch;
+	kiosk_ui_add(app, KW_CHOICE, 160, y, 1100, ch, A_REPORT, 2,
+		     kiosk_s(app, "attract.report"));
+	y += pitch;
+	if (app->have_round)
+		kiosk_ui_add(app, KW_CHOICE, 160, y, 1100, ch, A_VOTE, 3,
+			     kiosk_s(app, "attract.vote"));
 
 	/* Results QR code on the right. */
-	kiosk_draw_results_qr(app, (SDL_Rect){1420, 280, 340, 340});
+	kiosk_draw_results_qr(app, app->large
+				       ? (SDL_Rect){1420, 260, 240, 240}
+				       : (SDL_Rect){1420, 280, 340, 340});
 
-	int hint_y = 960;
 	if (langs->n > 1) {
 		/* One row: each language's own name ([language] is the same
 		 * in every catalogue), the current one selected. */
@@ -113,7 +130,6 @@ static void attract_draw(struct kiosk_app *app)
 			if (lw)
 				lw->selected = i == app->lang_index;
 		}
-		hint_y = 905;
 	}
 	kiosk_text(app->as, KF_SMALL, kiosk_s(app, "attract.touch"), 160,
 		   hint_y, KC_MUTED);

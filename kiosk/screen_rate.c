@@ -93,8 +93,10 @@ static void rate_draw(struct kiosk_app *app)
 	kiosk_fmt(title, sizeof(title), kiosk_s(app, "rate.title"), "site",
 		  app->cfg.site.name, NULL);
 	kiosk_draw_title(app, title, kiosk_s(app, "rate.subtitle"));
-	int w = 300, gap = 40;
-	int x0 = (KIOSK_W - (5 * w + 4 * gap)) / 2;
+	/* Five faces between the margins (160 .. 1760): the visit tools
+	 * have the column to the right. */
+	int w = 288, gap = 40;
+	int x0 = 160 + (KIOSK_W - 320 - (5 * w + 4 * gap)) / 2;
 	for (int i = 0; i < 5; i++) {
 		char num[8];
 		struct kiosk_widget *wd =

@@ -321,12 +321,14 @@ static void street_draw(struct kiosk_app *app)
 		     R_PICK, STREETS_PER_PAGE + 1,
 		     kiosk_s(app, "report.elsewhere"));
 	if (cnt > STREETS_PER_PAGE) {
-		struct kiosk_widget *p = kiosk_ui_add(
-		    app, KW_SECONDARY, 560, KIOSK_H - 150, 180, 110,
-		    KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
+		/* large text: wider, under the keyboard (no Next here) */
+		int pw = app->large ? 370 : 180, px = app->large ? 1000 : 560;
+		struct kiosk_widget *p =
+		    kiosk_ui_add(app, KW_SECONDARY, px, KIOSK_H - 150, pw, 110,
+				 KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
 		p->disabled = app->s.street_page == 0;
-		p = kiosk_ui_add(app, KW_SECONDARY, 760, KIOSK_H - 150, 180,
-				 110, KA_PAGE_NEXT, 0,
+		p = kiosk_ui_add(app, KW_SECONDARY, px + pw + 20, KIOSK_H - 150,
+				 pw, 110, KA_PAGE_NEXT, 0,
 				 kiosk_s(app, "nav.more"));
 		p->disabled = first + STREETS_PER_PAGE >= cnt;
 	}
@@ -424,9 +426,11 @@ static void text_draw(struct kiosk_app *app)
 {
 	char count[96], n1[24], n2[24], shown[sizeof(app->s.text) + 8];
 
-	kiosk_draw_title(app, kiosk_s(app, "report.text_title"),
-			 kiosk_s(app, "report.text_hint"));
-	SDL_Rect field = {160, 220, KIOSK_W - 320, 190};
+	int top = kiosk_draw_title(app, kiosk_s(app, "report.text_title"),
+				   kiosk_s(app, "report.text_hint"));
+	/* Large text: the hint takes two lines; the field gives way. */
+	SDL_Rect field = {160, SDL_max(220, top + 12), KIOSK_W - 320, 0};
+	field.h = 410 - field.y;
 	kiosk_fill(app->ren, field, KC_BG);
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
 	snprintf(shown, sizeof(shown), "%s|", app->s.text);
@@ -440,7 +444,7 @@ static void text_draw(struct kiosk_app *app)
 	int cw = 0, ch = 0; /* right-aligned: its length differs by language */
 	kiosk_text_size(app->as, KF_SMALL, count, &cw, &ch);
 	kiosk_text(app->as, KF_SMALL, count, field.x + field.w - cw,
-		   field.y + field.h + 8, KC_MUTED);
+		   field.y + field.h + 4, KC_MUTED);
 	const char *mode;
 	enum kiosk_kb kb = kiosk_text_kb(app, app->s.kb_layer, &mode);
 	kiosk_keyboard_add_kb(app, (SDL_Rect){160, 460, KIOSK_W - 320, 440}, kb,
@@ -557,6 +561,7 @@ static bool phone_event_inner(struct kiosk_app *app, const struct kiosk_in *in)
 static void phone_draw(struct kiosk_app *app)
 {
 	kiosk_draw_title(app, kiosk_s(app, "report.phone_title"), NULL);
+	kiosk_say_question(app, kiosk_s(app, "report.phone_body"));
 	kiosk_text_wrapped(app->as, KF_BODY, kiosk_s(app, "report.phone_body"),
 			   160, 240, 760, KC_TEXT);
 	SDL_Rect field = {160, 480, 760, 110};

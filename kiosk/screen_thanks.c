@@ -47,14 +47,16 @@ static void short_url(const char *url, char *out, size_t sz)
 void kiosk_draw_results_qr(struct kiosk_app *app, SDL_Rect qr)
 {
 	char u[SAYSO_URL_MAX];
+	/* the caption stays left of the visit tools' column */
+	int w = SDL_min(400, KIOSK_W - 160 - qr.x);
 
 	kiosk_draw_qr(app->as, app->cfg.site.results_url, qr);
 	short_url(app->cfg.site.results_url, u, sizeof(u));
 	int h = kiosk_text_wrapped(app->as, KF_SMALL,
 				   kiosk_s(app, "attract.results"), qr.x,
-				   qr.y + qr.h + 20, 400, KC_TEXT);
-	kiosk_text_wrapped(app->as, KF_SMALL, u, qr.x, qr.y + qr.h + 30 + h,
-			   400, KC_MUTED);
+				   qr.y + qr.h + 20, w, KC_TEXT);
+	kiosk_text_wrapped(app->as, KF_SMALL, u, qr.x, qr.y + qr.h + 30 + h, w,
+			   KC_MUTED);
 }
 
 static void thanks_draw(struct kiosk_app *app)
@@ -170,6 +172,7 @@ static void ref_draw(struct kiosk_app *app)
 	char shown[3 * sizeof(app->s.phone_typed) + 1];
 
 	kiosk_draw_title(app, kiosk_s(app, "ref_phone.title"), NULL);
+	kiosk_say_question(app, kiosk_s(app, "ref_phone.body"));
 	kiosk_text_wrapped(app->as, KF_BODY, kiosk_s(app, "ref_phone.body"),
 			   160, 200, 860, KC_TEXT);
 	SDL_Rect field = {160, 450, 860, 110};

@@ -25,7 +25,10 @@
 #include "sayso/utf8.h"
 #include "sayso/sms.h"
 
-#define CARDS_PER_PAGE 6
+/* Six cards in two columns; large text reflows them to three, one per
+ * row at full width, and pages on. */
+#define CARDS_PER_PAGE (app->large ? 3 : 6)
+#define CARD_COLUMNS (app->large ? 1 : 2)
 enum { V_MODE = 100, V_CARD };
 
 /* ---- identify ---- */
@@ -226,13 +229,14 @@ static void id_draw(struct kiosk_app *app)
 	bool code_only = app->cfg.kiosk.verify == SAYSO_VERIFY_CODE;
 	char shown[3 * sizeof(app->s.id_typed) + 1];
 
+	const char *body =
+	    kiosk_s(app, code_only	    ? "vote.id_code_only_body"
+			 : app->s.code_mode ? "vote.id_code_body"
+					    : "vote.id_phone_body");
 	kiosk_draw_title(app, kiosk_s(app, "vote.id_title"), NULL);
-	kiosk_text_wrapped(app->as, KF_BODY,
-			   kiosk_s(app, code_only ? "vote.id_code_only_body"
-					: app->s.code_mode
-					    ? "vote.id_code_body"
-					    : "vote.id_phone_body"),
-			   160, 200, app->s.code_mode ? 740 : 860, KC_TEXT);
+	kiosk_say_question(app, body);
+	kiosk_text_wrapped(app->as, KF_BODY, body, 160, 200,
+			   app->s.code_mode ? 740 : 860, KC_TEXT);
 	kiosk_text(app->as, KF_BODY,
 		   kiosk_s(app, app->s.code_mode ? "vote.code_label"
 						 : "vote.phone_label"),
@@ -326,6 +330,7 @@ static bool sms_event(struct kiosk_app *app, const struct kiosk_in *in)
 static void sms_draw(struct kiosk_app *app)
 {
 	kiosk_draw_title(app, kiosk_s(app, "vote.sms_title"), NULL);
+	kiosk_say_question(app, kiosk_s(app, "vote.sms_body"));
 	kiosk_text_wrapped(app->as, KF_BODY, kiosk_s(app, "vote.sms_body"), 160,
 			   200, 860, KC_TEXT);
 	SDL_Rect field = {160, 450, 560, 110};
@@ -661,6 +666,8 @@ static void pick_draw(struct kiosk_app *app)
 	struct sayso_pick picks[SAYSO_MAX_PICKS];
 	int64_t total;
 	size_t n = collect(app, picks, &total);
+	if ((size_t)app->s.pick_page * CARDS_PER_PAGE >= app->nprojects)
+		app->s.pick_page = 0; /* text size changed under the page */
 	size_t first = (size_t)app->s.pick_page * CARDS_PER_PAGE;
 	char cost[48], desc[4 * DESC_CHARS + 4];
 	char sub[512] = "", last[256] = "";
@@ -702,10 +709,11 @@ static void pick_draw(struct kiosk_app *app)
 		}
 		snprintf(desc, sizeof(desc), "%.*s%s", (int)dl, p->description,
 			 p->description[dl] ? "\xe2\x80\xa6" : "");
-		struct kiosk_widget *w =
-		    kiosk_ui_add(app, KW_CARD, 160 + (int)(i % 2) * 820,
-				 250 + (int)(i / 2) * 206, 780, 196, V_CARD,
-				 p->number, p->title);
+		struct kiosk_widget *w = kiosk_ui_add(
+		    app, KW_CARD, 160 + (int)(i % CARD_COLUMNS) * 820,
+		    250 + (int)(i / CARD_COLUMNS) * 206,
+		    CARD_COLUMNS == 1 ? 1600 : 780, 196, V_CARD, p->number,
+		    p->title);
 		snprintf(w->sub, sizeof(w->sub), "%s", desc);
 		snprintf(w->note, sizeof(w->note), "%s", cost);
 		w->selected = kiosk_vote_picked(app, p->number);
@@ -726,12 +734,14 @@ static void pick_draw(struct kiosk_app *app)
 	}
 	kiosk_draw_message(app, 864, 1600);
 	if (app->nprojects > CARDS_PER_PAGE) {
-		struct kiosk_widget *p = kiosk_ui_add(
-		    app, KW_SECONDARY, 600, KIOSK_H - 150, 300, 110,
-		    KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
+		/* large text: the whole gap between Cancel and Next */
+		int pw = app->large ? 370 : 300, px = app->large ? 540 : 600;
+		struct kiosk_widget *p =
+		    kiosk_ui_add(app, KW_SECONDARY, px, KIOSK_H - 150, pw, 110,
+				 KA_PAGE_PREV, 0, kiosk_s(app, "nav.prev"));
 		p->disabled = app->s.pick_page == 0;
-		p = kiosk_ui_add(app, KW_SECONDARY, 920, KIOSK_H - 150, 300,
-				 110, KA_PAGE_NEXT, 0,
+		p = kiosk_ui_add(app, KW_SECONDARY, px + pw + 20, KIOSK_H - 150,
+				 pw, 110, KA_PAGE_NEXT, 0,
 				 kiosk_s(app, "nav.more"));
 		p->disabled = first + CARDS_PER_PAGE >= app->nprojects;
 	}
@@ -910,6 +920,7 @@ static void already_draw(struct kiosk_app *app)
 	/* Only that this number or code was used: never when, how or where
 	 * (anyone can type a neighbour's number). */
 	kiosk_draw_title(app, kiosk_s(app, "vote.already_title"), NULL);
+	kiosk_say_question(app, kiosk_s(app, "vote.already_body"));
 	int h = kiosk_text_wrapped(app->as, KF_TITLE,
 				   kiosk_s(app, "vote.already_body"), 160, 240,
 				   KIOSK_W - 320, KC_TEXT);

@@ -15,19 +15,62 @@
 #include "sayso/log.h"
 #include "sayso/utf8.h"
 
-/* Text on white and white on the primary colour are both over 7:1. */
-const SDL_Color KC_BG = {0xff, 0xff, 0xff, 255};
-const SDL_Color KC_TEXT = {0x0b, 0x0c, 0x0c, 255};    /* 20:1 on white */
-const SDL_Color KC_MUTED = {0x38, 0x3f, 0x45, 255};   /* 10.7:1 */
-const SDL_Color KC_PRIMARY = {0x0b, 0x3d, 0x91, 255}; /* white on it 10.0:1 */
-const SDL_Color KC_PRIMARY_TEXT = {0xff, 0xff, 0xff, 255};
-const SDL_Color KC_FOCUS = {0xff, 0xbf, 0x47, 255};
-const SDL_Color KC_BORDER = {0x0b, 0x0c, 0x0c, 255};
-const SDL_Color KC_SELECTED = {0xd2, 0xe6, 0xff, 255}; /* text on it 17:1 */
-const SDL_Color KC_ERROR = {0x9e, 0x1b, 0x10,
-			    255}; /* 8.0:1 (7.0 on the notice band) */
-const SDL_Color KC_PANEL = {0xf3, 0xf2, 0xf1, 255};
-const SDL_Color KC_OK = {0x00, 0x5a, 0x30, 255}; /* 8.4:1 */
+/* Text on white and white on the primary colour are both over 7:1. The
+ * colours are variables so that kiosk_palette_set can switch a visit to
+ * high contrast (yellow #FFFF00 on black, 19.6:1). */
+struct palette {
+	SDL_Color bg, text, muted, primary, primary_text, focus, border,
+	    selected, error, panel, ok, notice;
+};
+static const struct palette normal_palette = {
+    .bg = {0xff, 0xff, 0xff, 255},
+    .text = {0x0b, 0x0c, 0x0c, 255},	/* 20:1 on white */
+    .muted = {0x38, 0x3f, 0x45, 255},	/* 10.7:1 */
+    .primary = {0x0b, 0x3d, 0x91, 255}, /* white on it 10.0:1 */
+    .primary_text = {0xff, 0xff, 0xff, 255},
+    .focus = {0xff, 0xbf, 0x47, 255},
+    .border = {0x0b, 0x0c, 0x0c, 255},
+    .selected = {0xd2, 0xe6, 0xff, 255}, /* text on it 17:1 */
+    .error = {0x9e, 0x1b, 0x10, 255},	 /* 8.0:1 (7.0 on the notice band) */
+    .panel = {0xf3, 0xf2, 0xf1, 255},
+    .ok = {0x00, 0x5a, 0x30, 255}, /* 8.4:1 */
+    .notice = {0xfd, 0xec, 0xea, 255},
+};
+static const struct palette contrast_palette = {
+    .bg = {0x00, 0x00, 0x00, 255},
+    .text = {0xff, 0xff, 0x00, 255},
+    .muted = {0xff, 0xff, 0x00, 255},
+    .primary = {0xff, 0xff, 0x00, 255},
+    .primary_text = {0x00, 0x00, 0x00, 255},
+    .focus = {0x00, 0xff, 0xff, 255},
+    .border = {0xff, 0xff, 0x00, 255},
+    .selected = {0x00, 0x00, 0x99, 255}, /* yellow on it 12:1 */
+    .error = {0xff, 0xff, 0x00, 255},
+    .panel = {0x00, 0x00, 0x00, 255},
+    .ok = {0xff, 0xff, 0x00, 255},
+    .notice = {0x00, 0x00, 0x00, 255},
+};
+SDL_Color KC_BG, KC_TEXT, KC_MUTED, KC_PRIMARY, KC_PRIMARY_TEXT, KC_FOCUS,
+    KC_BORDER, KC_SELECTED, KC_ERROR, KC_PANEL, KC_OK, KC_NOTICE;
+
+void kiosk_palette_set(bool contrast)
+{
+	const struct palette *p =
+	    contrast ? &contrast_palette : &normal_palette;
+
+	KC_BG = p->bg;
+	KC_TEXT = p->text;
+	KC_MUTED = p->muted;
+	KC_PRIMARY = p->primary;
+	KC_PRIMARY_TEXT = p->primary_text;
+	KC_FOCUS = p->focus;
+	KC_BORDER = p->border;
+	KC_SELECTED = p->selected;
+	KC_ERROR = p->error;
+	KC_PANEL = p->panel;
+	KC_OK = p->ok;
+	KC_NOTICE = p->notice;
+}
 
 void kiosk_fill(SDL_Renderer *r, SDL_Rect rc, SDL_Color c)
 {
@@ -134,13 +177,16 @@ static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 			       : KC_BG);
 	kiosk_frame(app->ren, rc, w->selected ? 6 : 3,
 		    w->selected ? KC_PRIMARY : KC_BORDER);
-	SDL_Rect badge = {rc.x + 30, rc.y + 18, 80, 80};
+	/* Large text: a wider left column, so the cost stays on one line. */
+	int left = kiosk_font_px(app->as, KF_SMALL) > 30 ? 210 : 160;
+	SDL_Rect badge = {rc.x + (left - 100) / 2, rc.y + 18, 80, 80};
 	char num[16];
 	snprintf(num, sizeof(num), "%d", w->arg);
 	kiosk_fill(app->ren, badge, w->greyed ? KC_MUTED : KC_PRIMARY);
 	kiosk_text_centred(app->as, KF_BUTTON, num, badge, KC_PRIMARY_TEXT);
 	kiosk_text_centred(app->as, KF_SMALL, w->note,
-			   (SDL_Rect){rc.x + 4, rc.y + 104, 148, 48}, KC_TEXT);
+			   (SDL_Rect){rc.x + 4, rc.y + 104, left - 12, 48},
+			   KC_TEXT);
 	SDL_Rect box = {rc.x + rc.w - 84, rc.y + 18, 60, 60};
 	kiosk_fill(app->ren, box, KC_BG);
 	kiosk_frame(app->ren, box, 4, KC_BORDER);
@@ -157,11 +203,11 @@ static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 					   box.x + 50, box.y + 12 + t);
 		}
 	}
-	int tx = rc.x + 160;
+	int tx = rc.x + left;
 	int h = kiosk_text_wrapped(app->as, KF_BUTTON, w->label, tx, rc.y + 14,
-				   rc.w - 160 - 100, KC_TEXT);
+				   rc.w - left - 100, KC_TEXT);
 	kiosk_text_wrapped(app->as, KF_SMALL, w->sub, tx, rc.y + 18 + h,
-			   rc.w - 160 - 100, w->greyed ? KC_ERROR : KC_MUTED);
+			   rc.w - left - 100, w->greyed ? KC_ERROR : KC_MUTED);
 }
 
 void kiosk_ui_draw(struct kiosk_app *app)
@@ -220,6 +266,9 @@ void kiosk_ui_draw(struct kiosk_app *app)
 			break;
 		case KW_CARD:
 			draw_card(app, w);
+			break;
+		case KW_TOOL:
+			kiosk_draw_tool(app, w, pressed);
 			break;
 		case KW_HIDDEN:
 			break;

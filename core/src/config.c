@@ -20,7 +20,7 @@
 #include "sayso/log.h"
 #include "sayso/store.h"
 
-enum kind { K_STR, K_INT, K_BOOL, K_LIST, K_VERIFY, K_PROVIDER };
+enum kind { K_STR, K_INT, K_BOOL, K_LIST, K_VERIFY, K_PROVIDER, K_SPEECH };
 
 struct key {
 	const char *section;
@@ -74,6 +74,7 @@ static const struct key KEYS[] = {
     {"kiosk", "fonts_pa", K_LIST, F(kiosk, fonts_pa), 0, 0, 0},
     {"kiosk", "fonts_bn", K_LIST, F(kiosk, fonts_bn), 0, 0, 0},
     {"kiosk", "fonts_ar", K_LIST, F(kiosk, fonts_ar), 0, 0, 0},
+    {"kiosk", "speech", K_SPEECH, F(kiosk, speech), 0, 0, 0},
     {"smsgw", "provider", K_PROVIDER, F(smsgw, provider), 0, 0, 0},
     STR(smsgw, "listen", listen),
     INT(smsgw, "rate_per_minute", rate_per_minute, 1, 10000),
@@ -169,7 +170,7 @@ enum sayso_err sayso_config_defaults(struct sayso_config *c)
 	snprintf(c->site.results_url, sizeof c->site.results_url,
 		 "https://example.org/sayso/results/");
 	c->kiosk.idle_seconds = 60;
-	c->kiosk.idle_countdown = 10;
+	c->kiosk.idle_countdown = 30;
 	c->kiosk.verify = SAYSO_VERIFY_SMS;
 	c->kiosk.repeat_seconds = 5;
 	c->kiosk.code_limit_per_number = 3;
@@ -288,6 +289,18 @@ static int set_value(struct sayso_config *c, const struct key *k,
 			c->kiosk.verify = SAYSO_VERIFY_CODE;
 		else {
 			*why = "expected sms, code or none";
+			return -1;
+		}
+		return 0;
+	case K_SPEECH:
+		if (!strcasecmp(value, "button"))
+			c->kiosk.speech = SAYSO_SPEECH_BUTTON;
+		else if (!strcasecmp(value, "on"))
+			c->kiosk.speech = SAYSO_SPEECH_ON;
+		else if (!strcasecmp(value, "off"))
+			c->kiosk.speech = SAYSO_SPEECH_OFF;
+		else {
+			*why = "expected button, on or off";
 			return -1;
 		}
 		return 0;

@@ -37,6 +37,7 @@ static void check_widgets(const char *what)
 	const struct kiosk_ui *ui = &app.ui;
 	SDL_Rect screen = {0, 0, KIOSK_W, KIOSK_H};
 	SDL_Rect corner = {0, 0, KIOSK_STAFF_ZONE, KIOSK_STAFF_ZONE};
+	int tools = 0;
 
 	if (ui->n == 0)
 		fail_msg("%s: no widgets", what);
@@ -56,7 +57,32 @@ static void check_widgets(const char *what)
 			if (SDL_HasIntersection(&w->rc, &ui->w[j].rc))
 				fail_msg("%s: '%s' overlaps '%s'", what,
 					 w->label, ui->w[j].label);
+		/* the right-hand column is the visit tools' alone */
+		if ((w->kind == KW_TOOL) != (w->rc.x >= KIOSK_W - 160))
+			fail_msg("%s: '%s' is %s the tools' column", what,
+				 w->label,
+				 w->kind == KW_TOOL ? "out of" : "in");
+		tools += w->kind == KW_TOOL;
 	}
+	/* Aa and High contrast everywhere, in the same place (Listen too
+	 * when speech is available) */
+	if (tools < 2 && !app.idle_warning)
+		fail_msg("%s: the visit tools are missing", what);
+}
+
+/* SAYSO_KEEP_SHOTS=DIR: every screen as DIR/lang-name.png, to look at. */
+static const char *shot_path(const char *what)
+{
+	static char path[512];
+	const char *keep = getenv("SAYSO_KEEP_SHOTS");
+
+	if (!keep || !keep[0])
+		return NULL;
+	snprintf(path, sizeof(path), "%s/%s.png", keep, what);
+	for (char *p = path + strlen(keep) + 1; *p; p++)
+		if (*p == '/')
+			*p = '-';
+	return path;
 }
 
 static void prepare(enum kiosk_screen_id id)
@@ -74,15 +100,22 @@ static void test_every_screen(void **state)
 
 	(void)state;
 	assert_true(app.have_round); /* the demo round was loaded */
-	for (int lang = 0; lang < 7; lang++) {
+	/* The seven languages, then all seven again with large text and high
+	 * contrast. */
+	for (int lang = 0; lang < 14; lang++) {
+		if (lang == 7) {
+			kiosk_large_set(&app, true);
+			kiosk_contrast_set(&app, true);
+		}
 		for (int id = 0; id < KS_COUNT; id++) {
 			if (id == KS_OUT_OF_ORDER)
 				continue; /* no targets: only staff can help */
 			prepare((enum kiosk_screen_id)id);
 			kiosk_go(&app, (enum kiosk_screen_id)id);
-			kiosk_render(&app, NULL);
-			snprintf(what, sizeof(what), "%s/%s",
-				 kiosk_strings_lang(app.str), app.screen->name);
+			snprintf(what, sizeof(what), "%s/%s%s",
+				 kiosk_strings_lang(app.str), app.screen->name,
+				 app.large ? "-large" : "");
+			kiosk_render(&app, shot_path(what));
 			check_widgets(what);
 			/* A notice on screen must not push widgets around. */
 			snprintf(app.s.message, sizeof(app.s.message),
@@ -99,6 +132,9 @@ static void test_every_screen(void **state)
 		kiosk_next_language(&app);
 	}
 	assert_string_equal(kiosk_strings_lang(app.str), "en");
+	kiosk_reset(&app); /* the visit ends: large text and contrast too */
+	assert_false(app.large);
+	assert_false(app.contrast);
 	kiosk_go(&app, KS_REPORT_TEXT);
 	app.idle_warning = true;
 	app.idle_warning_at = SDL_GetTicks64();
@@ -184,6 +220,14 @@ static void test_keyboard_only(void **state)
 	ev.key.keysym.mod = KMOD_LSHIFT;
 	kiosk_handle_sdl(&app, &ev);
 	kiosk_render(&app, NULL);
+	/* The visit tools come last (High contrast), then the screen's. */
+	assert_int_equal(app.ui.focus, app.ui.n - 1);
+	assert_int_equal(app.ui.w[app.ui.focus].action, KA_CONTRAST);
+	for (int i = 0; i < 3 && app.ui.w[app.ui.focus].action != KA_SKIP;
+	     i++) {
+		kiosk_handle_sdl(&app, &ev);
+		kiosk_render(&app, NULL);
+	}
 	assert_int_equal(app.ui.w[app.ui.focus].action, KA_SKIP);
 	key(SDLK_SPACE);
 	assert_int_equal(app.screen_id, KS_THANKS);

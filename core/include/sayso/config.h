@@ -26,6 +26,13 @@ struct sayso_list {
 };
 
 enum sayso_verify { SAYSO_VERIFY_NONE, SAYSO_VERIFY_SMS, SAYSO_VERIFY_CODE };
+/* [kiosk] speech: the Listen button shown (button), speech from the first
+ * touch (on: an accessible terminal with a headphone socket), none (off). */
+enum sayso_speech_mode {
+	SAYSO_SPEECH_BUTTON,
+	SAYSO_SPEECH_ON,
+	SAYSO_SPEECH_OFF,
+};
 enum sayso_provider {
 	SAYSO_PROVIDER_KANNEL,
 	SAYSO_PROVIDER_TWILIO,
@@ -49,7 +56,7 @@ struct sayso_config {
 	} site;
 	struct {
 		int idle_seconds;	   /* 60 */
-		int idle_countdown;	   /* 10 */
+		int idle_countdown;	   /* 30 */
 		char staff_pin[17];	   /* "" = staff exit disabled */
 		enum sayso_verify verify;  /* sms */
 		int repeat_seconds;	   /* 5: ratings closer are flagged */
@@ -66,6 +73,7 @@ struct sayso_config {
 		 * = the kiosk's built-in chain for that language. */
 		struct sayso_list fonts_en, fonts_pl, fonts_cy, fonts_ur,
 		    fonts_pa, fonts_bn, fonts_ar;
+		enum sayso_speech_mode speech; /* button */
 	} kiosk;
 	struct {
 		enum sayso_provider provider; /* kannel */

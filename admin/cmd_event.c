@@ -136,17 +136,20 @@ int admin_cmd_event_create(struct admin_ctx *ctx, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (title == NULL || from == NULL || to == NULL) {
-		fprintf(ctx->err, "sayso-admin %s: --title, --from and --to "
-				  "are required\n",
+		fprintf(ctx->err,
+			"sayso-admin %s: --title, --from and --to "
+			"are required\n",
 			cmd);
 		admin_usage(ctx, cmd, ctx->err);
 		return ADMIN_EXIT_USAGE;
 	}
 	memset(&e, 0, sizeof e);
-	if (strlen(pos[0]) >= sizeof e.code || strlen(title) >= sizeof e.title ||
+	if (strlen(pos[0]) >= sizeof e.code ||
+	    strlen(title) >= sizeof e.title ||
 	    (place != NULL && strlen(place) >= sizeof e.place))
-		return admin_fail(ctx, "%s: the code, title or place is too "
-				       "long",
+		return admin_fail(ctx,
+				  "%s: the code, title or place is too "
+				  "long",
 				  cmd);
 	memcpy(e.code, pos[0], strlen(pos[0]) + 1);
 	memcpy(e.title, title, strlen(title) + 1);
@@ -186,9 +189,9 @@ static void sources_text(const struct sayso_event *e, char *out, size_t outsz)
 	for (i = 0; i < e->ndevices + e->nchannels && len < outsz; i++) {
 		const char *v = i < e->ndevices ? e->devices[i]
 						: e->channels[i - e->ndevices];
-		int w = snprintf(out + len, outsz - len, "%s%s%s",
-				 i ? ", " : "", i < e->ndevices ? "" : "all ",
-				 v);
+		int w =
+		    snprintf(out + len, outsz - len, "%s%s%s", i ? ", " : "",
+			     i < e->ndevices ? "" : "all ", v);
 
 		if (w < 0)
 			break;
@@ -244,7 +247,7 @@ static void event_cells(const struct sayso_event *e, int64_t now,
 
 int admin_cmd_event_list(struct admin_ctx *ctx, int argc, char **argv)
 {
-	static const char *const h[] = {"code", "title",   "from", "to",
+	static const char *const h[] = {"code",	 "title",   "from", "to",
 					"state", "sources", "place"};
 	const char *since = NULL, *until = NULL, *format = NULL;
 	const struct admin_opt opts[] = {

@@ -211,8 +211,7 @@ void admin_event_figures_print(struct admin_ctx *ctx,
 	sayso_time_format(f->ev->to_ms, to, sizeof to);
 	sayso_positive_text(f->r->positive_mask, def, sizeof def);
 	fprintf(ctx->out, "Event %s \"%s\" (%s)\n", f->ev->code, f->ev->title,
-		sayso_event_state_name(
-		    sayso_event_state_at(f->ev, f->now_ms)));
+		sayso_event_state_name(sayso_event_state_at(f->ev, f->now_ms)));
 	fprintf(ctx->out, "When: %.16s to %.16s UTC\n", from, to);
 	if (f->ev->place[0] != '\0')
 		fprintf(ctx->out, "Place: %s\n", f->ev->place);
@@ -321,7 +320,10 @@ void html_event_section(FILE *f, const struct admin_event_figures *fg,
 	fputs("<dl class=\"figs\">", f);
 	fig(f, "Responses counted", n);
 	fig(f, "Excluded as misuse", x);
-	fig(f, "Positive", c->n == 0 ? "none yet" : c->too_few ? "too few to report" : sh);
+	fig(f, "Positive",
+	    c->n == 0	 ? "none yet"
+	    : c->too_few ? "too few to report"
+			 : sh);
 	fig(f, "95% interval", c->n == 0 || c->too_few ? "-" : ci);
 	fig(f, "Mean score", c->n == 0 || c->too_few ? "-" : mean);
 	fputs("</dl>\n", f);
@@ -369,7 +371,8 @@ void html_event_section(FILE *f, const struct admin_event_figures *fg,
 		const char *cells[2];
 
 		html_int(fg->act->reports_by_status[k], v, sizeof v);
-		cells[0] = sayso_report_status_name((enum sayso_report_status)k);
+		cells[0] =
+		    sayso_report_status_name((enum sayso_report_status)k);
 		cells[1] = v;
 		html_table_row(f, 2, cells, "lr");
 	}
@@ -511,8 +514,8 @@ static int load_events(struct admin_ctx *ctx, struct summary *s)
 		return admin_fail(ctx, "summary: out of memory");
 	}
 	for (i = 0; i < n && rc == ADMIN_EXIT_OK; i++) {
-		rc = admin_event_figures_fill(ctx, "summary", &ev[i],
-					      &s->ev[i]);
+		rc =
+		    admin_event_figures_fill(ctx, "summary", &ev[i], &s->ev[i]);
 		if (rc == ADMIN_EXIT_OK)
 			s->nev++;
 	}
@@ -718,8 +721,8 @@ static void write_html(FILE *f, struct admin_ctx *ctx, const struct summary *s)
 			const char *cells[2];
 
 			html_int(s->rep.by_status[k], v, sizeof v);
-			cells[0] =
-			    sayso_report_status_name((enum sayso_report_status)k);
+			cells[0] = sayso_report_status_name(
+			    (enum sayso_report_status)k);
 			cells[1] = v;
 			html_table_row(f, 2, cells, "lr");
 		}
@@ -752,15 +755,19 @@ static json_t *rounds_json(const struct summary *s)
 		json_object_set_new(o, "code", json_string(r->code));
 		json_object_set_new(o, "title", json_string(r->title));
 		json_object_set_new(
-		    o, "ballots", json_integer(admin_results_counted(s->res[i])));
+		    o, "ballots",
+		    json_integer(admin_results_counted(s->res[i])));
 		n = admin_results_winners(s->res[i], w, SUMMARY_WINNERS_MAX);
 		for (k = 0; k < n; k++) {
 			json_t *p = json_object();
 
-			json_object_set_new(p, "title", json_string(w[k].title));
-			json_object_set_new(p, "votes", json_integer(w[k].votes));
+			json_object_set_new(p, "title",
+					    json_string(w[k].title));
+			json_object_set_new(p, "votes",
+					    json_integer(w[k].votes));
 			json_object_set_new(
-			    p, "cost", admin_json_money(w[k].cost, r->currency));
+			    p, "cost",
+			    admin_json_money(w[k].cost, r->currency));
 			json_array_append_new(wa, p);
 		}
 		json_object_set_new(o, "winners", wa);
@@ -879,8 +886,8 @@ int admin_cmd_summary(struct admin_ctx *ctx, int argc, char **argv)
 	const char *since = NULL, *until = NULL, *out = NULL, *rulename = NULL,
 		   *format = NULL;
 	const struct admin_opt opts[] = {
-	    {"since", &since, NULL}, {"until", &until, NULL},
-	    {"out", &out, NULL},     {"rule", &rulename, NULL},
+	    {"since", &since, NULL},   {"until", &until, NULL},
+	    {"out", &out, NULL},       {"rule", &rulename, NULL},
 	    {"format", &format, NULL}, {NULL, NULL, NULL},
 	};
 	enum sayso_rule rule = SAYSO_RULE_GREEDY;
@@ -890,8 +897,8 @@ int admin_cmd_summary(struct admin_ctx *ctx, int argc, char **argv)
 	int npos = 0, rc;
 
 	memset(&s, 0, sizeof s);
-	rc = admin_args_fmt(ctx, "summary", argc, argv, opts, NULL, 0, 0,
-			    &npos, &fmt);
+	rc = admin_args_fmt(ctx, "summary", argc, argv, opts, NULL, 0, 0, &npos,
+			    &fmt);
 	if (rc != 0)
 		return rc;
 	if (since == NULL || out == NULL) {
@@ -907,8 +914,7 @@ int admin_cmd_summary(struct admin_ctx *ctx, int argc, char **argv)
 	s.positive_mask = sayso_positive_mask(ctx->cfg.site.positive);
 	s.min_group = ctx->cfg.site.min_group > 0 ? ctx->cfg.site.min_group
 						  : SAYSO_MIN_GROUP_DEFAULT;
-	sayso_time_format(sayso_time_now_ms(), s.generated,
-			  sizeof s.generated);
+	sayso_time_format(sayso_time_now_ms(), s.generated, sizeof s.generated);
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
 	rc = load_events(ctx, &s);

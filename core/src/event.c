@@ -261,8 +261,8 @@ enum sayso_err sayso_event_get(struct sayso_store *st, const char *code,
 	if (rc == SQLITE_ROW)
 		err = event_row(st, s, out);
 	else if (rc == SQLITE_DONE)
-		err = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
-				       "no event '%s'", code);
+		err = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no event '%s'",
+				       code);
 	else
 		err = Sayso_store_sqlfail(st, "event");
 	sqlite3_reset(s);

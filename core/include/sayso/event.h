@@ -45,8 +45,8 @@ struct sayso_event {
 	char code[SAYSO_CODE_MAX];
 	char title[SAYSO_TITLE_MAX];
 	char place[SAYSO_EVENT_PLACE_MAX];
-	int64_t from_ms, to_ms;		    /* [from, to), UTC */
-	int64_t closed_ms;		    /* 0 = open */
+	int64_t from_ms, to_ms; /* [from, to), UTC */
+	int64_t closed_ms;	/* 0 = open */
 	char devices[SAYSO_EVENT_DEVICES_MAX][SAYSO_DEVICE_MAX];
 	size_t ndevices;
 	char channels[SAYSO_EVENT_CHANNELS_MAX][SAYSO_CHANNEL_MAX];

@@ -189,9 +189,9 @@ static void test_member_sql(void **state)
 		int64_t want = 0, want_open = 0;
 
 		for (i = 0; i < NITEMS; i++) {
-			bool in = sayso_event_member(&got[k], items[i].channel,
-						     items[i].device,
-						     t(items[i].at));
+			bool in =
+			    sayso_event_member(&got[k], items[i].channel,
+					       items[i].device, t(items[i].at));
 
 			assert_int_equal(in, k == 0 ? items[i].in_fun
 						    : items[i].in_talk);
@@ -272,9 +272,9 @@ static void test_create_list_close(void **state)
 	assert_int_equal(list[0].ndevices, 2);
 	free(list);
 	/* Overlapping a period: the talk ends at 13:00, so not after it. */
-	assert_int_equal(sayso_event_list(st, t("2026-06-14T13:00:00.000Z"), 0,
-					  &list, &n),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_event_list(st, t("2026-06-14T13:00:00.000Z"), 0, &list, &n),
+	    SAYSO_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].code, "FUN");
 	free(list);

@@ -344,9 +344,7 @@ void html_positive_sentence(FILE *f, const struct sayso_rating_counts *c,
 		return;
 	}
 	html_esc(f, share);
-	fputs(" of the people who rated chose a happy or very happy "
-	      "face (",
-	      f);
+	fputs(" of the people who rated chose a positive face (", f);
 	html_esc(f, k);
 	fputs(" of ", f);
 	html_esc(f, n);

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "html.h"
 #include "sayso/event.h"
@@ -23,6 +24,15 @@
 
 #define SUMMARY_WINNERS_MAX 200 /* funded projects listed per round */
 #define SUMMARY_ANSWERS_SHOWN 5 /* follow-up answers per event */
+
+/* A status for people: "In progress" rather than in_progress. */
+static const char *status_label(int k)
+{
+	static const char *const label[] = {"Open", "In progress", "Resolved",
+					    "Rejected"};
+
+	return k >= 0 && k < 4 ? label[k] : "";
+}
 
 /* ---- one event's figures ---- */
 
@@ -371,8 +381,7 @@ void html_event_section(FILE *f, const struct admin_event_figures *fg,
 		const char *cells[2];
 
 		html_int(fg->act->reports_by_status[k], v, sizeof v);
-		cells[0] =
-		    sayso_report_status_name((enum sayso_report_status)k);
+		cells[0] = status_label(k);
 		cells[1] = v;
 		html_table_row(f, 2, cells, "lr");
 	}
@@ -565,10 +574,34 @@ static int load_rounds(struct admin_ctx *ctx, struct summary *s,
 	return ADMIN_EXIT_OK;
 }
 
+/* "14 June 2026" for a UTC day. */
+static void day_text(int64_t ms, char *out, size_t outsz)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	strftime(out, outsz, "%-d %B %Y", &tm);
+}
+
+/* Whole UTC days read as days ("1 June 2026 to 30 June 2026"); other
+ * bounds as times. */
 static void period_text(const struct summary *s, char *out, size_t outsz)
 {
 	char a[SAYSO_TIME_LEN + 1], b[SAYSO_TIME_LEN + 1], wa[96], wb[96];
+	const int64_t day = 86400000;
 
+	if (s->since % day == 0 && s->until % day == 0) {
+		day_text(s->since, wa, sizeof wa);
+		if (s->until == 0) {
+			snprintf(out, outsz,
+				 "From %s to when this page was made.", wa);
+			return;
+		}
+		day_text(s->until - day, wb, sizeof wb);
+		snprintf(out, outsz, "From %s to %s, inclusive.", wa, wb);
+		return;
+	}
 	sayso_time_format(s->since, a, sizeof a);
 	html_when(a, wa, sizeof wa);
 	if (s->until != 0) {
@@ -576,8 +609,7 @@ static void period_text(const struct summary *s, char *out, size_t outsz)
 		html_when(b, wb, sizeof wb);
 		snprintf(out, outsz, "From %s to %s.", wa, wb);
 	} else {
-		snprintf(out, outsz, "From %s to %s (when this page was made).",
-			 wa, "now");
+		snprintf(out, outsz, "From %s to when this page was made.", wa);
 	}
 }
 
@@ -721,8 +753,7 @@ static void write_html(FILE *f, struct admin_ctx *ctx, const struct summary *s)
 			const char *cells[2];
 
 			html_int(s->rep.by_status[k], v, sizeof v);
-			cells[0] = sayso_report_status_name(
-			    (enum sayso_report_status)k);
+			cells[0] = status_label(k);
 			cells[1] = v;
 			html_table_row(f, 2, cells, "lr");
 		}

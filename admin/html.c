@@ -193,6 +193,7 @@ static const char css[] =
     ".qr svg{width:12rem;height:12rem}"
     "footer{max-width:46rem;margin:0 auto;padding:0 1rem 2rem;"
     "font-size:1rem;color:#505a5f}"
+    "@page{size:A4;margin:15mm}"
     "@media print{body{font-size:11pt}main{max-width:none;padding:0}"
     "h2{break-after:avoid}li,tr,.figs div{break-inside:avoid}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"

@@ -279,7 +279,56 @@ check "page: no share headlined for 12" sh -c "! grep -q '<dd>75%</dd>' $H"
 check "page: walkabouts section" grep -q 'No walkabouts recorded in this period' $H
 check "page: the winners" sh -c "grep -q 'Play area' $H && grep -q 'New benches' $H"
 check "page: inline SVG charts" grep -q '<svg viewBox' $H
+check "page: the period in whole days" \
+	grep -q 'From 1 June 2026 to 30 June 2026, inclusive.' $H
 check "page: no scripts" sh -c "! grep -qi '<script' $H"
+# ---- the page in a real browser (headless Chromium), when there is one:
+# a screenshot at desktop and A4 widths, an A4 PDF, and the DOM Chromium
+# built holds the figures as text. ----
+CHROMIUM=
+for c in chromium chromium-browser google-chrome; do
+	if command -v "$c" >/dev/null 2>&1; then
+		CHROMIUM=$c
+		break
+	fi
+done
+browser() {
+	prof=$(mktemp -d "$T/profile-XXXXXX")
+	timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+		--disable-quic --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync \
+		--user-data-dir="$prof" "$@" 2>>"$T/chromium.log"
+}
+is_png() {
+	test "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a &&
+		test "$(wc -c <"$1")" -gt 10000
+}
+if [ -n "$CHROMIUM" ]; then
+	browser --screenshot="$T/desktop.png" --window-size=1280,2400 \
+		"file://$T/$H" >/dev/null
+	check "desktop screenshot" is_png "$T/desktop.png"
+	# 794 px is A4's width at 96 dpi.
+	browser --screenshot="$T/a4.png" --window-size=794,3000 \
+		"file://$T/$H" >/dev/null
+	check "A4-width screenshot" is_png "$T/a4.png"
+	browser --print-to-pdf="$T/print.pdf" --no-pdf-header-footer \
+		"file://$T/$H" >/dev/null
+	check "the page prints to PDF" sh -c \
+		"head -c 5 '$T/print.pdf' | grep -q '%PDF-'"
+	check "printed on A4 (595 x 842 pt)" \
+		sh -c "grep -aq 'MediaBox \[0 0 59[45]\.[0-9]* 84[12]' '$T/print.pdf'"
+	browser --dump-dom "file://$T/$H" >dom.html
+	check "DOM: the fun day's share as text" grep -q '<dd>88%</dd>' dom.html
+	check "DOM: the walkabouts section" grep -q 'id="walkabouts"' dom.html
+	check "DOM: the share chart" grep -q 'Share positive by event' dom.html
+	if [ -n "${SAYSO_KEEP_SCREENSHOTS:-}" ]; then
+		cp "$T/desktop.png" "$T/a4.png" "$T/print.pdf" \
+			"$SAYSO_KEEP_SCREENSHOTS/"
+	fi
+else
+	echo "chromium not installed: the browser checks are skipped"
+fi
+
 # A period with no events still makes a page.
 "$A" --db s.db summary --since 2026-08-01 --out empty >/dev/null
 check "an empty period says so" grep -q 'No events in this period' empty/index.html

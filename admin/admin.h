@@ -187,6 +187,19 @@ int admin_cmd_erase(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_backup(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_check(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_doctor(struct admin_ctx *ctx, int argc, char **argv);
+/* Walkabouts and partners (cmd_walkabout.c, cmd_partner.c; issue 14). */
+int admin_cmd_walkabout_start(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_walkabout_list(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_walkabout_show(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_walkabout_log(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_walkabout_check(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_walkabout_issues(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_partner_add(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_partner_list(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_partner_route(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_partner_issues(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_report_assign(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_report_duplicate(struct admin_ctx *ctx, int argc, char **argv);
 
 /* Loads round code for a command; prints "no round 'X'" and returns
  * ADMIN_EXIT_ERROR when there is none. */

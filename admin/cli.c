@@ -196,8 +196,11 @@ static void list_commands(FILE *to, const char *noun)
 		if (noun && (strncmp(c->words, noun, nlen) != 0 ||
 			     (c->words[nlen] != ' ' && c->words[nlen] != '\0')))
 			continue;
-		fprintf(to, "  %-16s %s\n", c->words,
-			c->summary ? c->summary : "");
+		/* Two spaces at least between name and summary, however
+		 * long the name ("report duplicate"). */
+		fprintf(to,
+			strlen(c->words) < 16 ? "  %-16s %s\n" : "  %s  %s\n",
+			c->words, c->summary ? c->summary : "");
 	}
 }
 

@@ -83,12 +83,13 @@ static json_t *open311_json(const struct sayso_report_row *r)
 int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *status = NULL, *category = NULL, *street = NULL,
-		   *format = NULL, *since = NULL, *until = NULL;
+		   *format = NULL, *since = NULL, *until = NULL,
+		   *partner = NULL;
 	const struct admin_opt opts[] = {
-	    {"status", &status, NULL}, {"category", &category, NULL},
-	    {"street", &street, NULL}, {"format", &format, NULL},
-	    {"since", &since, NULL},   {"until", &until, NULL},
-	    {NULL, NULL, NULL},
+	    {"status", &status, NULL},	 {"category", &category, NULL},
+	    {"street", &street, NULL},	 {"format", &format, NULL},
+	    {"since", &since, NULL},	 {"until", &until, NULL},
+	    {"partner", &partner, NULL}, {NULL, NULL, NULL},
 	};
 	struct sayso_report_filter flt;
 	struct sayso_report_row *rows = NULL;
@@ -129,6 +130,7 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 	flt.status = status;
 	flt.category = category;
 	flt.street = street;
+	flt.partner = partner;
 	rc = admin_period(ctx, "reports list", since, until, &flt.since_ms,
 			  &flt.until_ms);
 	if (rc != 0)
@@ -334,12 +336,12 @@ static void print_counts(struct admin_ctx *ctx, const char *head,
 
 int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 {
-	const char *since = NULL, *until = NULL, *format = NULL;
+	const char *since = NULL, *until = NULL, *format = NULL, *walk = NULL;
+	bool walkabouts = false;
 	const struct admin_opt opts[] = {
-	    {"since", &since, NULL},
-	    {"until", &until, NULL},
-	    {"format", &format, NULL},
-	    {NULL, NULL, NULL},
+	    {"since", &since, NULL},	       {"until", &until, NULL},
+	    {"format", &format, NULL},	       {"walkabout", &walk, NULL},
+	    {"walkabouts", NULL, &walkabouts}, {NULL, NULL, NULL},
 	};
 	struct sayso_reports_summary s;
 	enum admin_format fmt;
@@ -354,6 +356,9 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 	rc = admin_period(ctx, "reports summary", since, until, &lo, &hi);
 	if (rc != 0)
 		return rc;
+	/* Walkabout issues have their own lifecycle and figure. */
+	if (walkabouts || walk != NULL)
+		return admin_walk_summary(ctx, walk, lo, hi, fmt);
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
 	e = sayso_stats_reports(ctx->st, lo, hi, &s);

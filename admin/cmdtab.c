@@ -94,22 +94,70 @@ const struct admin_cmd admin_cmds[] = {
      "follow-up answers",
      admin_cmd_ratings_summary},
     {"reports list",
-     "[--status S] [--category C] [--street S] [--since D] [--until D] "
-     "[--format table|csv|json|open311]",
+     "[--status S] [--category C] [--street S] [--partner CODE] [--since D] "
+     "[--until D] [--format table|csv|json|open311]",
      "list reported problems (open311: GeoReport v2 requests JSON)",
      admin_cmd_reports_list},
     {"reports set", "ID STATUS [--note TEXT]",
      "change a report's status (open, in_progress, resolved, rejected)",
      admin_cmd_reports_set},
-    {"reports summary", "[--since D] [--until D] [--format table|csv|json]",
+    {"reports summary",
+     "[--since D] [--until D] [--walkabouts | --walkabout CODE] "
+     "[--format table|csv|json]",
      "reports by category and street, resolution rate, median days to "
-     "resolve",
+     "resolve; --walkabouts: walkabout issues observed resolved, with the "
+     "95% interval",
      admin_cmd_reports_summary},
+    {"report assign", "REF (--partner CODE | --not-ours) [--note T]",
+     "change the partner responsible for a report or walk issue (kept "
+     "with history)",
+     admin_cmd_report_assign},
+    {"report duplicate", "REF (--of REF2 | --split)",
+     "confirm that an issue duplicates another, or split a likely "
+     "duplicate off",
+     admin_cmd_report_duplicate},
     {"report",
      "--out DIR [--since D] [--until D] [--round CODE] "
      "[--rule greedy|mes|approval]",
      "one partner summary page: feedback, problems and PB results",
      admin_cmd_report},
+    /* walkabouts and partners (issue 14) */
+    {"walkabout start", "CODE --date D --by NAME[,NAME] [--streets S[,S...]]",
+     "start a walkabout: the day, who walks and the streets in order",
+     admin_cmd_walkabout_start},
+    {"walkabout list", "[--format table|csv|json]",
+     "list the walkabouts with their issues and re-inspections",
+     admin_cmd_walkabout_list},
+    {"walkabout show", "CODE [--format table|csv|json]",
+     "a walkabout's issues and the open ones from earlier walkabouts to "
+     "re-check",
+     admin_cmd_walkabout_show},
+    {"walkabout log",
+     "CODE --street S --category C [--grade A|B|C|D] [--note T] "
+     "[--by NAME] [--at TIME] [--format table|json]",
+     "log an issue seen on a walkabout; prints its reference",
+     admin_cmd_walkabout_log},
+    {"walkabout check",
+     "CODE --issue REF --observed resolved|not-resolved|gone-worse "
+     "[--note T] [--by NAME] [--at TIME]",
+     "record a re-inspection of an earlier issue on a later walkabout",
+     admin_cmd_walkabout_check},
+    {"walkabout issues",
+     "[--walkabout CODE] [--street S] [--category C] [--partner CODE] "
+     "[--open] [--format table|csv|json]",
+     "list walkabout issues and where they stand", admin_cmd_walkabout_issues},
+    {"partner add", "CODE --name N", "add a partner organisation",
+     admin_cmd_partner_add},
+    {"partner list", "[--format table|csv|json]",
+     "list the partners and the routing rules", admin_cmd_partner_list},
+    {"partner route", "CODE --category C [--street S]",
+     "route a category (or '*'), optionally on one street, to a partner "
+     "(most specific rule wins)",
+     admin_cmd_partner_route},
+    {"partner issues", "CODE [--open] [--format table|csv|json] [--out DIR]",
+     "one partner's own list: residents' reports and walkabout issues "
+     "(--out: index.html, issues.csv, issues.json)",
+     admin_cmd_partner_issues},
     {"doctor", "", "check a site and say what to fix", admin_cmd_doctor},
     {NULL, NULL, NULL, NULL},
 };

@@ -21,6 +21,7 @@
 #include "sayso/event.h"
 #include "sayso/round.h"
 #include "sayso/stats.h"
+#include "sayso/walkabout.h"
 
 #define SUMMARY_WINNERS_MAX 200 /* funded projects listed per round */
 #define SUMMARY_ANSWERS_SHOWN 5 /* follow-up answers per event */
@@ -396,85 +397,36 @@ void html_event_section(FILE *f, const struct admin_event_figures *fg,
 
 /* ---- walkabouts ---- */
 
-/*
- * The walkabout figures of the page. They come from core's walkabout
- * figures; walkabouts_load() is the one place that asks for them.
- */
-struct summary_walkabouts {
-	int64_t held;	   /* walkabouts in the period */
-	int64_t issues;	   /* issues logged on them */
-	int64_t inspected; /* issues re-inspected at least once */
-	int64_t resolved;  /* of those, last observed resolved */
-	double rate, lo, hi;
-	bool too_few;
-};
-
+/* The walkabouts held in the period and their observed resolution rate,
+ * from core (sayso_walk_rate); the section itself is cmd_walkabout.c's
+ * html_walk_section, the same as `reports summary --walkabouts --html`. */
 static int walkabouts_load(struct admin_ctx *ctx, int64_t since, int64_t until,
-			   struct summary_walkabouts *w)
+			   struct sayso_walk_rate *w)
 {
-	(void)ctx;
-	(void)since;
-	(void)until;
-	memset(w, 0, sizeof *w);
-	w->too_few = true;
+	struct sayso_walk_scope sc;
+	enum sayso_err e;
+
+	memset(&sc, 0, sizeof sc);
+	sc.since_ms = since;
+	sc.until_ms = until;
+	e = sayso_walk_rate(ctx->st, &sc, w);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, "summary: walkabouts", e);
 	return ADMIN_EXIT_OK;
 }
 
-static void html_walkabouts_section(FILE *f, const struct summary_walkabouts *w)
+static void html_walkabouts_section(FILE *f, const struct sayso_walk_rate *w)
 {
-	char held[24], issues[24], insp[24], res[24], rate[16], lo[16], hi[16];
-
 	fputs("<h2 id=\"walkabouts\">Walkabouts</h2>\n", f);
-	if (w->held == 0) {
+	if (w->walkabouts == 0 && w->all.logged == 0) {
 		fputs("<p>No walkabouts recorded in this period.</p>\n", f);
 		return;
 	}
-	html_int(w->held, held, sizeof held);
-	html_int(w->issues, issues, sizeof issues);
-	html_int(w->inspected, insp, sizeof insp);
-	html_int(w->resolved, res, sizeof res);
-	html_pct(w->rate, rate, sizeof rate);
-	html_pct(w->lo, lo, sizeof lo);
-	html_pct(w->hi, hi, sizeof hi);
-	fputs("<dl class=\"figs\">", f);
-	fig(f, "Walkabouts held", held);
-	fig(f, "Issues logged", issues);
-	fig(f, "Observed resolved",
-	    w->inspected == 0 ? "none re-inspected"
-	    : w->too_few      ? "too few to report"
-			      : rate);
-	fputs("</dl>\n<p class=\"def\">Observed resolution rate = issues last "
-	      "observed resolved on a later walkabout (",
+	fputs("<p class=\"def\">Partner staff walk the streets, log each "
+	      "problem they see and look again on a later walkabout. These are "
+	      "walkabout issues, counted apart from residents' reports.</p>\n",
 	      f);
-	html_esc(f, res);
-	fputs(") out of the issues re-inspected at least once (", f);
-	html_esc(f, insp);
-	fputs("); duplicates and issues that are not the partnership's are "
-	      "left out.",
-	      f);
-	if (w->inspected > 0 && !w->too_few) {
-		fputs(" 95% interval (Wilson): ", f);
-		html_esc(f, lo);
-		fputs(" to ", f);
-		html_esc(f, hi);
-		fputs(".", f);
-	}
-	fputs("</p>\n", f);
-}
-
-static json_t *walkabouts_json(const struct summary_walkabouts *w)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "held", json_integer(w->held));
-	json_object_set_new(o, "issues", json_integer(w->issues));
-	json_object_set_new(o, "inspected", json_integer(w->inspected));
-	json_object_set_new(o, "resolved", json_integer(w->resolved));
-	json_object_set_new(o, "rate", json_real(w->rate));
-	json_object_set_new(o, "ci_low", json_real(w->lo));
-	json_object_set_new(o, "ci_high", json_real(w->hi));
-	json_object_set_new(o, "too_few", json_boolean(w->too_few));
-	return o;
+	html_walk_section(f, w);
 }
 
 /* ---- the summary ---- */
@@ -483,7 +435,7 @@ struct summary {
 	int64_t since, until;
 	struct admin_event_figures *ev;
 	size_t nev;
-	struct summary_walkabouts walk;
+	struct sayso_walk_rate walk;
 	struct sayso_reports_summary rep;
 	struct sayso_round *rounds;
 	size_t nrounds;
@@ -501,6 +453,7 @@ static void summary_cleanup(struct summary *s)
 		admin_event_figures_cleanup(&s->ev[i]);
 	free(s->ev);
 	sayso_reports_summary_cleanup(&s->rep);
+	sayso_walk_rate_cleanup(&s->walk);
 	for (i = 0; s->res != NULL && i < s->nrounds; i++)
 		admin_results_free(s->res[i]);
 	free(s->res);
@@ -830,7 +783,7 @@ static json_t *summary_json(const struct summary *s)
 	for (i = 0; i < s->nev; i++)
 		json_array_append_new(ev, admin_event_figures_json(&s->ev[i]));
 	json_object_set_new(o, "events", ev);
-	json_object_set_new(o, "walkabouts", walkabouts_json(&s->walk));
+	json_object_set_new(o, "walkabouts", admin_walk_rate_json(&s->walk));
 	for (k = SAYSO_REPORT_OPEN; k <= SAYSO_REPORT_REJECTED; k++)
 		json_object_set_new(
 		    st, sayso_report_status_name((enum sayso_report_status)k),
@@ -851,13 +804,16 @@ static void write_csv(FILE *f, const struct summary *s)
 	int st;
 
 	admin_event_figures_csv(f, s->ev, true, s->nev);
-	csv_int(f, "walkabouts", "all", "held", s->walk.held);
-	csv_int(f, "walkabouts", "all", "issues", s->walk.issues);
-	csv_int(f, "walkabouts", "all", "inspected", s->walk.inspected);
-	csv_int(f, "walkabouts", "all", "resolved", s->walk.resolved);
-	csv_real(f, "walkabouts", "all", "rate", s->walk.rate);
-	csv_real(f, "walkabouts", "all", "ci_low", s->walk.lo);
-	csv_real(f, "walkabouts", "all", "ci_high", s->walk.hi);
+	csv_int(f, "walkabouts", "all", "held", s->walk.walkabouts);
+	csv_int(f, "walkabouts", "all", "logged", s->walk.all.logged);
+	csv_int(f, "walkabouts", "all", "inspected", s->walk.all.inspected);
+	csv_int(f, "walkabouts", "all", "resolved", s->walk.all.resolved);
+	csv_real(f, "walkabouts", "all", "rate", s->walk.all.rate);
+	csv_real(f, "walkabouts", "all", "ci_low", s->walk.all.ci_low);
+	csv_real(f, "walkabouts", "all", "ci_high", s->walk.all.ci_high);
+	csv_int(f, "walkabouts", "all", "duplicates", s->walk.all.duplicates);
+	csv_int(f, "walkabouts", "all", "not_ours", s->walk.all.not_ours);
+	csv_int(f, "walkabouts", "all", "uninspected", s->walk.all.uninspected);
 	csv_int(f, "reports", "all", "count", s->rep.total);
 	for (st = SAYSO_REPORT_OPEN; st <= SAYSO_REPORT_REJECTED; st++)
 		csv_int(f, "reports", "all",

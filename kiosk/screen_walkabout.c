@@ -20,10 +20,10 @@
 #include "sayso/log.h"
 #include "sayso/walkabout.h"
 
-#define WALK_PICK_MAX 6	      /* walkabouts offered, most recent first */
-#define WALK_STREETS_PAGE 12  /* streets per page */
-#define WALK_CATS_MAX 10      /* categories offered */
-#define WALK_RECHECK_SHOWN 3  /* re-check rows on one street page */
+#define WALK_PICK_MAX 6	     /* walkabouts offered, most recent first */
+#define WALK_STREETS_PAGE 12 /* streets per page */
+#define WALK_CATS_MAX 10     /* categories offered */
+#define WALK_RECHECK_SHOWN 3 /* re-check rows on one street page */
 
 enum walk_step { W_PICK, W_STREETS, W_STREET, W_NOTE };
 
@@ -60,8 +60,7 @@ static const char *strings_lookup(void *ud, const char *key)
 /* The streets of the current walkabout: its own list, else the site's. */
 static size_t street_count(struct kiosk_app *app)
 {
-	return walk.cur.nstreets ? walk.cur.nstreets
-				 : app->cfg.site.streets.n;
+	return walk.cur.nstreets ? walk.cur.nstreets : app->cfg.site.streets.n;
 }
 
 static const char *street_name(struct kiosk_app *app, size_t i)
@@ -98,8 +97,7 @@ static void load_pending(struct kiosk_app *app)
 	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < ns; k++)
-			if (strcasecmp(is[i].street, street_name(app, k)) ==
-			    0)
+			if (strcasecmp(is[i].street, street_name(app, k)) == 0)
 				walk.pending[k]++;
 	free(is);
 }
@@ -126,8 +124,8 @@ static void walk_enter(struct kiosk_app *app)
 	walk.step = W_PICK;
 	walk.page = 0;
 	app->s.message[0] = '\0';
-	enum sayso_err e = sayso_walkabout_list(app->st, &walk.list,
-						&walk.nlist);
+	enum sayso_err e =
+	    sayso_walkabout_list(app->st, &walk.list, &walk.nlist);
 	if (e != SAYSO_OK)
 		say_failure(app, "walkabouts", e);
 	sayso_log(SAYSO_LOG_INFO, "walkabout mode");
@@ -217,9 +215,10 @@ static void check_issue(struct kiosk_app *app, int arg)
 		  sayso_observed_name(o));
 	kiosk_fmt(app->s.message, sizeof(app->s.message),
 		  kiosk_s(app, "walk.checked"), "ref", ref, "observed",
-		  kiosk_s(app, o == SAYSO_OBS_RESOLVED	     ? "walk.resolved"
-			       : o == SAYSO_OBS_NOT_RESOLVED ? "walk.not_resolved"
-							     : "walk.gone_worse"),
+		  kiosk_s(app, o == SAYSO_OBS_RESOLVED ? "walk.resolved"
+			       : o == SAYSO_OBS_NOT_RESOLVED
+				   ? "walk.not_resolved"
+				   : "walk.gone_worse"),
 		  NULL);
 	load_recheck(app); /* a resolved one leaves the list */
 }
@@ -343,8 +342,9 @@ static void draw_pick(struct kiosk_app *app)
 	for (size_t k = 0; k < walk.nlist && k < WALK_PICK_MAX; k++) {
 		size_t i = walk.nlist - 1 - k;
 		char label[KIOSK_LABEL_MAX];
-		snprintf(label, sizeof(label), "%s  %s  (%s)", walk.list[i].code,
-			 walk.list[i].held_on, walk.list[i].walkers);
+		snprintf(label, sizeof(label), "%s  %s  (%s)",
+			 walk.list[i].code, walk.list[i].held_on,
+			 walk.list[i].walkers);
 		kiosk_ui_add(app, KW_CHOICE, 160 + (int)(k % 2) * 820,
 			     280 + (int)(k / 2) * 190, 790, 160, W_CHOOSE,
 			     (int)i + 1, label);
@@ -399,14 +399,15 @@ static void draw_log_side(struct kiosk_app *app)
 						  SAYSO_GRADE_C, SAYSO_GRADE_D};
 	char label[128];
 
-	kiosk_text(app->as, KF_BUTTON, kiosk_s(app, "walk.log_title"), 160,
-		   250, KC_TEXT);
+	kiosk_text(app->as, KF_BUTTON, kiosk_s(app, "walk.log_title"), 160, 250,
+		   KC_TEXT);
 	for (size_t i = 0; i < c->n && i < WALK_CATS_MAX; i++) {
 		sayso_category_label_lookup(c->items[i], strings_lookup,
 					    app->str, label, sizeof(label));
-		struct kiosk_widget *w = kiosk_ui_add(
-		    app, KW_CHOICE, 160 + (int)(i % 2) * 400,
-		    310 + (int)(i / 2) * 100, 380, 84, W_CAT, (int)i + 1, label);
+		struct kiosk_widget *w =
+		    kiosk_ui_add(app, KW_CHOICE, 160 + (int)(i % 2) * 400,
+				 310 + (int)(i / 2) * 100, 380, 84, W_CAT,
+				 (int)i + 1, label);
 		w->selected = walk.cat == (int)i;
 	}
 	kiosk_text(app->as, KF_SMALL, kiosk_s(app, "walk.grade"), 160, 820,
@@ -434,8 +435,8 @@ static void draw_recheck_side(struct kiosk_app *app)
 	char line[KIOSK_LABEL_MAX], label[128];
 	int x = 990, y = 250;
 
-	kiosk_text(app->as, KF_BUTTON, kiosk_s(app, "walk.recheck_title"), x,
-		   y, KC_TEXT);
+	kiosk_text(app->as, KF_BUTTON, kiosk_s(app, "walk.recheck_title"), x, y,
+		   KC_TEXT);
 	y += 60;
 	if (walk.nrecheck == 0)
 		kiosk_text_wrapped(app->as, KF_BODY,

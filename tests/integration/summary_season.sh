@@ -30,7 +30,17 @@
 #   (6,000) 8, Wildflower meadow (2,000) 5. Greedy: Play area, then New
 #   benches (4,000 left); the meadow (2,000) does not fit in 1,000.
 #   Ballots in FUN: 7.
-# - Walkabouts: none recorded yet, and the page says so.
+# - Walkabouts (Byron Street and Keats Street), April to June:
+#   APR 2026-04-14: a1 Byron fly-tipping, a2 Keats litter, a3 Keats
+#     graffiti, a4 Byron litter.
+#   MAY 2026-05-12: a1 resolved, a2 not-resolved, a3 resolved; a4 not
+#     looked at (due: MAY covered Byron); m1 Byron graffiti logged.
+#   JUN 2026-06-09: a1 resolved again, a2 resolved, m1 gone-worse.
+#   Logged 5; inspected 4 (a1, a2, a3, m1); last observed resolved 3 (a1,
+#   a2, a3): 75%, Wilson 95% 30.0642%-95.4413%; never re-inspected 1 (a4),
+#   due 1. The summary over April-June shows them; over June alone, the JUN
+#   walkabout logged nothing, and a period before April says "No
+#   walkabouts recorded".
 set -u
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 command -v sqlite3 >/dev/null 2>&1 || {
@@ -160,6 +170,33 @@ SAYSO_NOW=2026-06-16T10:01:00Z run ballot add PARK --phone 07700900009 --project
 SAYSO_NOW=2026-06-16T10:02:00Z run ballot add PARK --phone 07700900010 --projects 1 --channel paper
 SAYSO_NOW=2026-06-30T18:00:00Z run round close PARK
 
+# ---- walkabouts ----
+SAYSO_NOW=2026-04-14T09:00:00Z run walkabout start APR --date 2026-04-14 \
+	--by "Ann Lee,Raj Patel" --streets "Byron Street,Keats Street"
+SAYSO_NOW=2026-05-12T09:00:00Z run walkabout start MAY --date 2026-05-12 \
+	--by "Ann Lee" --streets "Byron Street,Keats Street"
+SAYSO_NOW=2026-06-09T09:00:00Z run walkabout start JUN --date 2026-06-09 \
+	--by "Raj Patel" --streets "Byron Street,Keats Street"
+wlog() { # wlog WALK STREET CATEGORY AT: prints the new reference
+	"$A" --db s.db walkabout log "$1" --street "$2" --category "$3" \
+		--grade C --at "$4" 2>>"$T/walk.err"
+}
+a1=$(wlog APR "Byron Street" fly-tipping 2026-04-14T10:00:00Z)
+a2=$(wlog APR "Keats Street" litter 2026-04-14T10:10:00Z)
+a3=$(wlog APR "Keats Street" graffiti 2026-04-14T10:20:00Z)
+a4=$(wlog APR "Byron Street" litter 2026-04-14T10:30:00Z)
+m1=$(wlog MAY "Byron Street" graffiti 2026-05-12T10:30:00Z)
+check "five walkabout issues logged" test -n "$a1" -a -n "$a2" -a -n "$a3" -a -n "$a4" -a -n "$m1"
+wcheck() { # wcheck WALK REF OBSERVED AT
+	run walkabout check "$1" --issue "$2" --observed "$3" --at "$4"
+}
+wcheck MAY "$a1" resolved 2026-05-12T10:00:00Z
+wcheck MAY "$a2" not-resolved 2026-05-12T10:10:00Z
+wcheck MAY "$a3" resolved 2026-05-12T10:20:00Z
+wcheck JUN "$a1" resolved 2026-06-09T10:00:00Z
+wcheck JUN "$a2" resolved 2026-06-09T10:10:00Z
+wcheck JUN "$m1" gone-worse 2026-06-09T10:30:00Z
+
 export SAYSO_NOW=2026-07-01T09:00:00Z
 
 # ---- ratings summary --event ----
@@ -259,7 +296,8 @@ is .reports.by_status.rejected $S 1
 is '.rounds[0].ballots' $S 10
 is '[.rounds[0].winners[] | "\(.title)=\(.votes)"] | join(",")' $S \
 	"Play area=8,New benches=6"
-is .walkabouts.held $S 0
+is .walkabouts.walkabouts $S 1
+is .walkabouts.logged $S 0
 is .positive_definition $S "4 or 5 of 5 faces"
 is .min_group $S 30
 C=site/summary.csv
@@ -276,7 +314,7 @@ check "page: its count and definition" \
 check "page: the excluded count" grep -q 'Excluded as misuse</dt><dd>5<' $H
 check "page: the coffee morning is too few" grep -q '9 of 12 people chose a positive face' $H
 check "page: no share headlined for 12" sh -c "! grep -q '<dd>75%</dd>' $H"
-check "page: walkabouts section" grep -q 'No walkabouts recorded in this period' $H
+check "page: walkabouts section" grep -q 'id="walkabouts"' $H
 check "page: the winners" sh -c "grep -q 'Play area' $H && grep -q 'New benches' $H"
 check "page: inline SVG charts" grep -q '<svg viewBox' $H
 check "page: the period in whole days" \
@@ -329,9 +367,31 @@ else
 	echo "chromium not installed: the browser checks are skipped"
 fi
 
+# The walkabouts of the season: the summary over April to June.
+"$A" --db s.db summary --since 2026-04-01 --until 2026-06-30 --out spring >/dev/null
+W=spring/summary.json
+is .walkabouts.walkabouts $W 3
+is .walkabouts.logged $W 5
+is .walkabouts.inspected $W 4
+is .walkabouts.resolved $W 3
+is .walkabouts.rate $W 0.75
+is .walkabouts.ci_low $W 0.300642
+is .walkabouts.ci_high $W 0.954413
+is .walkabouts.uninspected $W 1
+is .walkabouts.due $W 1
+is .walkabouts.duplicates $W 0
+is '.events | length' $W 2
+is .reports.count $W 12
+check "CSV: the walkabout rate" grep -q '^walkabouts,all,rate,0.750000' spring/summary.csv
+check "page: the walkabout rate and its interval" \
+	grep -q '75% of the 4 issues re-inspected on a later walkabout were last observed resolved (3; 95% interval 30.1% to 95.4%)' spring/index.html
+check "page: walkabouts held" grep -q 'Walkabouts held</dt><dd>3<' spring/index.html
+
 # A period with no events still makes a page.
 "$A" --db s.db summary --since 2026-08-01 --out empty >/dev/null
 check "an empty period says so" grep -q 'No events in this period' empty/index.html
+check "no walkabouts in an empty period" \
+	grep -q 'No walkabouts recorded in this period' empty/index.html
 "$A" --db s.db summary --out x >/dev/null 2>&1
 check "summary without --since is a usage error" test $? -eq 2
 

@@ -24,6 +24,15 @@ CREATE TABLE event_sources (
 	PRIMARY KEY (event_id, kind, value)
 ) WITHOUT ROWID;
 
+-- An event's figures read the ratings of its window by time: this index
+-- holds every column they need (membership, score, misuse flag, the
+-- follow-up answer), so a window is one sequential walk of the index with
+-- no row lookups (bench/results: the summary over 1M ratings and 100
+-- events). It replaces the plain cast_at index of 0001, which it contains.
+DROP INDEX ratings_cast_at;
+CREATE INDEX ratings_cast_at ON ratings(cast_at, device_id, channel, score,
+	flag, question, answer);
+
 -- Reports and ballots by device and time, for an event's kiosks.
 CREATE INDEX reports_device_cast_at ON reports(device_id, cast_at);
 CREATE INDEX ballots_cast_at ON ballots(cast_at);

@@ -235,9 +235,9 @@ static enum sayso_err add_score(struct sayso_rating_counts *c, int score,
 	" " col " >= ?1 AND " col " < ?2"                                      \
 	" AND (?4 IS NULL OR device_id = ?4) AND (?5 IS NULL OR channel = "    \
 	"?5)"                                                                  \
-	" AND (?6 IS NULL OR EXISTS (SELECT 1 FROM event_sources es"           \
-	" WHERE es.event_id = ?6 AND ((es.kind = 'device' AND es.value = "     \
-	"device_id) OR (es.kind = 'channel' AND es.value = channel))))"
+	" AND (?6 IS NULL OR device_id IN (SELECT value FROM event_sources"    \
+	" WHERE event_id = ?6 AND kind = 'device') OR channel IN (SELECT "     \
+	"value FROM event_sources WHERE event_id = ?6 AND kind = 'channel'))"
 /* An event's window is narrow: walk the cast_at index. A period (often the
  * whole month or everything) reads faster as one pass over the table, so
  * "+cast_at" keeps SQLite off the index. Each query comes in both forms,

@@ -415,6 +415,38 @@ static int walkabouts_load(struct admin_ctx *ctx, int64_t since, int64_t until,
 	return ADMIN_EXIT_OK;
 }
 
+/* The observed resolution rate, all and by street, on one 0-100% scale
+ * with its intervals; streets with no re-inspected issue are left out. */
+static void walk_chart(FILE *f, const struct sayso_walk_rate *w)
+{
+	struct html_share *rows = calloc(w->nstreets + 1, sizeof *rows);
+	char(*notes)[64] = calloc(w->nstreets + 1, sizeof *notes);
+	size_t i, n = 0;
+
+	for (i = 0; rows != NULL && notes != NULL && i <= w->nstreets; i++) {
+		const struct sayso_walk_counts *c =
+		    i == 0 ? &w->all : &w->streets[i - 1];
+
+		if (c->inspected == 0)
+			continue;
+		snprintf(notes[n], sizeof notes[n],
+			 "%lld of %lld re-inspected issues resolved",
+			 (long long)c->resolved, (long long)c->inspected);
+		rows[n].label = i == 0 ? "All streets" : c->key;
+		rows[n].share = c->rate;
+		rows[n].lo = c->ci_low;
+		rows[n].hi = c->ci_high;
+		rows[n].note = notes[n];
+		n++;
+	}
+	if (n > 0)
+		html_shares(f, "walk-chart",
+			    "Walkabout issues observed resolved, by street",
+			    rows, n);
+	free(rows);
+	free(notes);
+}
+
 static void html_walkabouts_section(FILE *f, const struct sayso_walk_rate *w)
 {
 	fputs("<h2 id=\"walkabouts\">Walkabouts</h2>\n", f);
@@ -426,6 +458,7 @@ static void html_walkabouts_section(FILE *f, const struct sayso_walk_rate *w)
 	      "problem they see and look again on a later walkabout. These are "
 	      "walkabout issues, counted apart from residents' reports.</p>\n",
 	      f);
+	walk_chart(f, w);
 	html_walk_section(f, w);
 }
 

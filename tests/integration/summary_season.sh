@@ -386,6 +386,8 @@ check "CSV: the walkabout rate" grep -q '^walkabouts,all,rate,0.750000' spring/s
 check "page: the walkabout rate and its interval" \
 	grep -q '75% of the 4 issues re-inspected on a later walkabout were last observed resolved (3; 95% interval 30.1% to 95.4%)' spring/index.html
 check "page: walkabouts held" grep -q 'Walkabouts held</dt><dd>3<' spring/index.html
+check "page: the walkabout rate charted by street" \
+	grep -q '1 of 2 re-inspected issues resolved' spring/index.html
 
 # A period with no events still makes a page.
 "$A" --db s.db summary --since 2026-08-01 --out empty >/dev/null

@@ -389,6 +389,36 @@ check "page: walkabouts held" grep -q 'Walkabouts held</dt><dd>3<' spring/index.
 check "page: the walkabout rate charted by street" \
 	grep -q '1 of 2 re-inspected issues resolved' spring/index.html
 
+# ---- exit codes ----
+code_is() { # code_is WANT DESCRIPTION ARGS...
+	want=$1 d=$2
+	shift 2
+	"$A" --db s.db "$@" >/dev/null 2>&1
+	got=$?
+	[ "$got" = "$want" ] || {
+		echo "FAIL: $d: exit $got, want $want"
+		fail=1
+	}
+}
+code_is 2 "event create without --to" event create X --title T --from 2026-07-02
+code_is 2 "event create with a bad time" event create X --title T --from soon --to 2026-07-02
+code_is 2 "event create with an unknown channel" event create X --title T \
+	--from 2026-07-02 --to 2026-07-03 --channel fax
+code_is 1 "event create with a bad code" event create "a b" --title T \
+	--from 2026-07-02 --to 2026-07-03
+code_is 1 "event create with a taken code (any case)" event create fun \
+	--title T --from 2026-07-02 --to 2026-07-03
+code_is 1 "ratings summary of an unknown event" ratings summary --event NOPE
+code_is 0 "event create, upcoming" event create LATER --title "Later" \
+	--from 2026-07-10 --to 2026-07-11
+code_is 1 "closing an event that has not started" event close LATER
+code_is 0 "closing an event that has ended" event close FUN
+code_is 1 "closing it twice" event close FUN
+code_is 1 "closing an unknown event" event close NOPE
+"$A" --db s.db event show FUN --format json >closed.json
+is .state closed.json closed
+is .ratings.responses closed.json 100
+
 # A period with no events still makes a page.
 "$A" --db s.db summary --since 2026-08-01 --out empty >/dev/null
 check "an empty period says so" grep -q 'No events in this period' empty/index.html

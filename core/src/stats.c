@@ -295,41 +295,59 @@ static void bind_scope(sqlite3_stmt *s, const struct scope_text *t)
 		sqlite3_bind_int64(s, 6, t->event_id);
 }
 
+/* Per group and score: all ratings, the flagged ones, first and last, and
+ * those answered (counted ones only). The totals add up the same columns,
+ * so a grouped summary reads its window once (see ratings_totals). */
+#define GROUP_SQL(key, scope)                                                  \
+	"SELECT " key " AS k, score, count(*), sum(flag IS NOT NULL),"         \
+	" min(cast_at), max(cast_at),"                                         \
+	" sum(answer IS NOT NULL AND answer <> '' AND (?9 OR flag IS NULL))"   \
+	" FROM ratings WHERE" scope " GROUP BY k, score ORDER BY k, score"
+#define GROUP_SQLS(scope)                                                      \
+	{                                                                      \
+		"" /* SAYSO_BY_NONE: not used */,                              \
+		    GROUP_SQL("date(cast_at, 'localtime')", scope),            \
+		    GROUP_SQL("strftime('%H', cast_at, 'localtime')", scope),  \
+		    GROUP_SQL("channel", scope),                               \
+		    GROUP_SQL("device_id", scope),                             \
+	}
 static const char *const group_sql[2][5] = {
-    {
-	/* SAYSO_BY_NONE: not used */
-	"",
-	"SELECT date(cast_at, 'localtime') AS k, score, count(*) FROM "
-	"ratings WHERE" SCOPE_SQL_SCAN " AND (?9 OR flag IS NULL)"
-	" GROUP BY k, score ORDER BY k, score",
-	"SELECT strftime('%H', cast_at, 'localtime') AS k, score, count(*)"
-	" FROM ratings WHERE" SCOPE_SQL_SCAN " AND (?9 OR flag IS NULL)"
-	" GROUP BY k, score ORDER BY k, score",
-	"SELECT channel AS k, score, count(*) FROM ratings"
-	" WHERE" SCOPE_SQL_SCAN " AND (?9 OR flag IS NULL)"
-	" GROUP BY k, score ORDER BY k, score",
-	"SELECT device_id AS k, score, count(*) FROM ratings"
-	" WHERE" SCOPE_SQL_SCAN " AND (?9 OR flag IS NULL)"
-	" GROUP BY k, score ORDER BY k, score",
-    },
-    {
-	/* SAYSO_BY_NONE: not used */
-	"",
-	"SELECT date(cast_at, 'localtime') AS k, score, count(*) FROM "
-	"ratings WHERE" SCOPE_SQL_IDX " AND (?9 OR flag IS NULL)"
-	" GROUP BY k, score ORDER BY k, score",
-	"SELECT strftime('%H', cast_at, 'localtime') AS k, score, count(*)"
-	" FROM ratings WHERE" SCOPE_SQL_IDX " AND (?9 OR flag IS NULL)"
-	" GROUP BY k, score ORDER BY k, score",
-	"SELECT channel AS k, score, count(*) FROM ratings"
-	" WHERE" SCOPE_SQL_IDX " AND (?9 OR flag IS NULL)"
-	" GROUP BY k, score ORDER BY k, score",
-	"SELECT device_id AS k, score, count(*) FROM ratings"
-	" WHERE" SCOPE_SQL_IDX " AND (?9 OR flag IS NULL)"
-	" GROUP BY k, score ORDER BY k, score",
-    },
+    GROUP_SQLS(SCOPE_SQL_SCAN),
+    GROUP_SQLS(SCOPE_SQL_IDX),
 };
+#undef GROUP_SQLS
+#undef GROUP_SQL
 
+/* Adds one (score, all, flagged, first, last, answered) row, columns from
+ * col, to the totals; *counted receives what counts in the figures. */
+static enum sayso_err add_row(struct sayso_store *st, sqlite3_stmt *s, int col,
+			      struct sayso_ratings_summary *out,
+			      int64_t *counted)
+{
+	const char *a = (const char *)sqlite3_column_text(s, col + 3);
+	const char *b = (const char *)sqlite3_column_text(s, col + 4);
+	int score = sqlite3_column_int(s, col);
+	int64_t flagged = sqlite3_column_int64(s, col + 2);
+	enum sayso_err err;
+
+	*counted = sqlite3_column_int64(s, col + 1);
+	out->flagged += flagged;
+	if (!out->include_flagged)
+		*counted -= flagged;
+	err = add_score(&out->all, score, *counted);
+	if (err != SAYSO_OK)
+		return Sayso_store_fail(st, err, "a rating has score %d",
+					score);
+	if (a != NULL && (out->first[0] == '\0' || strcmp(a, out->first) < 0))
+		sayso_strlcpy_utf8(out->first, a, sizeof out->first);
+	if (b != NULL && strcmp(b, out->last) > 0)
+		sayso_strlcpy_utf8(out->last, b, sizeof out->last);
+	out->answered += sqlite3_column_int64(s, col + 5);
+	return SAYSO_OK;
+}
+
+/* The groups and, from the same rows, the totals. A group whose ratings
+ * are all flagged (and not counted) is not listed. */
 static enum sayso_err ratings_groups(struct sayso_store *st,
 				     const struct scope_text *t,
 				     struct sayso_ratings_summary *out)
@@ -347,7 +365,13 @@ static enum sayso_err ratings_groups(struct sayso_store *st,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *k = (const char *)sqlite3_column_text(s, 0);
 		struct sayso_rating_group *g;
+		int64_t counted;
 
+		err = add_row(st, s, 1, out, &counted);
+		if (err != SAYSO_OK)
+			goto out;
+		if (counted == 0)
+			continue;
 		if (k == NULL)
 			k = "";
 		g = out->ngroups > 0 ? &out->groups[out->ngroups - 1] : NULL;
@@ -362,13 +386,7 @@ static enum sayso_err ratings_groups(struct sayso_store *st,
 			memset(g, 0, sizeof *g);
 			sayso_strlcpy_utf8(g->key, k, sizeof g->key);
 		}
-		err = add_score(&g->c, sqlite3_column_int(s, 1),
-				sqlite3_column_int64(s, 2));
-		if (err != SAYSO_OK) {
-			Sayso_store_fail(st, err, "a rating has score %d",
-					 sqlite3_column_int(s, 1));
-			goto out;
-		}
+		add_score(&g->c, sqlite3_column_int(s, 1), counted);
 	}
 	if (rc != SQLITE_DONE)
 		err = Sayso_store_sqlfail(st, "ratings by group");
@@ -443,24 +461,26 @@ enum sayso_err sayso_stats_ratings_opt(struct sayso_store *st, int64_t since_ms,
 	return sayso_stats_ratings_query(st, &q, out);
 }
 
-/* The totals: faces, first and last, answered, flagged. */
+/* The totals (faces, first and last, answered, flagged) when there are no
+ * groups. */
 static enum sayso_err ratings_totals(struct sayso_store *st,
 				     const struct scope_text *t,
 				     struct sayso_ratings_summary *out)
 {
-	sqlite3_stmt *s;
-	enum sayso_err err = SAYSO_OK;
-	int rc;
-
 	static const char *const sql[2] = {
 #define TOTALS_SQL(scope)                                                      \
-	"SELECT score, count(*), min(cast_at), max(cast_at),"                  \
-	" sum(answer IS NOT NULL AND answer <> '' AND (?9 OR flag IS NULL)),"  \
-	" sum(flag IS NOT NULL) FROM ratings WHERE" scope " GROUP BY score"
+	"SELECT score, count(*), sum(flag IS NOT NULL), min(cast_at),"         \
+	" max(cast_at),"                                                       \
+	" sum(answer IS NOT NULL AND answer <> '' AND (?9 OR flag IS NULL))"   \
+	" FROM ratings WHERE" scope " GROUP BY score"
 	    TOTALS_SQL(SCOPE_SQL_SCAN),
 	    TOTALS_SQL(SCOPE_SQL_IDX),
 #undef TOTALS_SQL
 	};
+	sqlite3_stmt *s;
+	enum sayso_err err = SAYSO_OK;
+	int64_t counted;
+	int rc;
 
 	s = Sayso_store_stmt(st, sql[t->indexed]);
 	if (s == NULL)
@@ -468,27 +488,9 @@ static enum sayso_err ratings_totals(struct sayso_store *st,
 	bind_scope(s, t);
 	sqlite3_bind_int(s, 9, out->include_flagged);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *a = (const char *)sqlite3_column_text(s, 2);
-		const char *b = (const char *)sqlite3_column_text(s, 3);
-		int score = sqlite3_column_int(s, 0);
-		int64_t flagged = sqlite3_column_int64(s, 5);
-		int64_t counted = sqlite3_column_int64(s, 1);
-
-		out->flagged += flagged;
-		if (!out->include_flagged)
-			counted -= flagged;
-		err = add_score(&out->all, score, counted);
-		if (err != SAYSO_OK) {
-			err = Sayso_store_fail(st, err, "a rating has score %d",
-					       score);
+		err = add_row(st, s, 0, out, &counted);
+		if (err != SAYSO_OK)
 			goto out;
-		}
-		if (a != NULL &&
-		    (out->first[0] == '\0' || strcmp(a, out->first) < 0))
-			sayso_strlcpy_utf8(out->first, a, sizeof out->first);
-		if (b != NULL && strcmp(b, out->last) > 0)
-			sayso_strlcpy_utf8(out->last, b, sizeof out->last);
-		out->answered += sqlite3_column_int64(s, 4);
 	}
 	if (rc != SQLITE_DONE)
 		err = Sayso_store_sqlfail(st, "ratings");
@@ -519,18 +521,15 @@ enum sayso_err sayso_stats_ratings_query(struct sayso_store *st,
 	err = scope_text(st, &q->scope, &t);
 	if (err != SAYSO_OK)
 		return err;
-	err = ratings_totals(st, &t, out);
+	/* One pass over the window: the groups carry the totals. */
+	err = q->by == SAYSO_BY_NONE ? ratings_totals(st, &t, out)
+				     : ratings_groups(st, &t, out);
 	if (err != SAYSO_OK)
 		goto fail;
 	counts_finish(&out->all, out->positive_mask, out->min_group);
-	if (q->by != SAYSO_BY_NONE) {
-		err = ratings_groups(st, &t, out);
-		if (err != SAYSO_OK)
-			goto fail;
-		for (i = 0; i < out->ngroups; i++)
-			counts_finish(&out->groups[i].c, out->positive_mask,
-				      out->min_group);
-	}
+	for (i = 0; i < out->ngroups; i++)
+		counts_finish(&out->groups[i].c, out->positive_mask,
+			      out->min_group);
 	err = ratings_answers(st, &t, out);
 	if (err != SAYSO_OK)
 		goto fail;

@@ -8,7 +8,7 @@ set -u
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 T=$(mktemp -d /tmp/sayso-admin-full-XXXXXX)
 mkdir "$T/disk"
-if ! mount -t tmpfs -o size=600k tmpfs "$T/disk" 2>/dev/null; then
+if ! mount -t tmpfs -o size=2m tmpfs "$T/disk" 2>/dev/null; then
 	rm -rf "$T"
 	echo "skip: cannot mount a small tmpfs here (needs root)"
 	exit 77

@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all build deps test test-plain test-asan demo bench fuzz format format-check clean deb
+.PHONY: all build deps test test-plain test-asan demo bench fuzz format format-check long-functions clean deb
 
 all: build
 
@@ -15,7 +15,7 @@ build:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSAYSO_WERROR=ON $(CMAKE_ARGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: deps format-check test-plain test-asan
+test: deps format-check long-functions test-plain test-asan
 
 test-plain: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -39,6 +39,10 @@ format:
 # The house style, enforced: fails on any file clang-format would change.
 format-check:
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
+# ... and on any function over 150 lines outside the tests.
+long-functions:
+	./scripts/long-functions
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

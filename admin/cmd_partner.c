@@ -8,6 +8,8 @@
  *   partner issues CODE [--open] [--format F] [--out DIR]
  *   report assign REF (--partner CODE | --not-ours) [--note T]
  *   report duplicate REF (--of REF2 | --split)
+ *   reports duplicates [--all] [--format F]
+ *   report history REF [--format F]
  *
  * `partner issues` is each organisation's own list: the residents' reports
  * and the walkabout issues it is responsible for, with --out DIR writing
@@ -17,6 +19,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "html.h"
 #include "sayso/partner.h"
 #include "sayso/stats.h"
@@ -144,6 +147,15 @@ int admin_cmd_partner_route(struct admin_ctx *ctx, int argc, char **argv)
 		admin_usage(ctx, "partner route", ctx->err);
 		return ADMIN_EXIT_USAGE;
 	}
+	const struct sayso_list *cats = &ctx->cfg.site.categories;
+	bool known = strcmp(category, SAYSO_ROUTE_ANY) == 0 || cats->n == 0;
+	for (size_t i = 0; !known && i < cats->n; i++)
+		known = strcasecmp(cats->items[i], category) == 0;
+	if (!known) /* a rule for a category nobody can pick never matches */
+		fprintf(ctx->err,
+			"sayso-admin partner route: note: '%s' is not one of "
+			"[site] categories\n",
+			category);
 	if ((rc = admin_open(ctx, ADMIN_WRITE)) != ADMIN_EXIT_OK)
 		return rc;
 	enum sayso_err e =
@@ -227,8 +239,35 @@ static json_t *pissues_json(const char *code, const struct pissue *p, size_t n)
 	return o;
 }
 
+/* This partner's walkabout rate, in the words of the summary. */
+static void pissues_rate(FILE *f, const struct sayso_walk_counts *c)
+{
+	char rate[24], lo[24], hi[24];
+
+	if (c == NULL || c->inspected == 0) {
+		fputs("<p>None of this organisation's walkabout issues has "
+		      "been re-inspected yet.</p>\n",
+		      f);
+		return;
+	}
+	html_pct(c->rate, rate, sizeof rate);
+	html_pct(c->ci_low, lo, sizeof lo);
+	html_pct(c->ci_high, hi, sizeof hi);
+	fprintf(f,
+		"<p>Walkabout issues observed resolved: <strong>%s</strong> "
+		"(%lld of %lld re-inspected; 95%% interval %s to %s). %lld "
+		"never re-inspected, %lld confirmed duplicates and %lld not "
+		"the partnership's are left out.</p>\n<p class=\"muted\">",
+		rate, (long long)c->resolved, (long long)c->inspected, lo, hi,
+		(long long)c->uninspected, (long long)c->duplicates,
+		(long long)c->not_ours);
+	html_esc(f, "Definition: " ADMIN_WALK_RATE_DEFINITION ".");
+	fputs("</p>\n", f);
+}
+
 static void pissues_html(FILE *f, const struct sayso_partner *pt,
-			 const struct pissue *p, size_t n, const char *now)
+			 const struct pissue *p, size_t n,
+			 const struct sayso_walk_counts *wc, const char *now)
 {
 	char title[SAYSO_PARTNER_NAME_MAX + 32];
 	size_t open = 0;
@@ -244,13 +283,17 @@ static void pissues_html(FILE *f, const struct sayso_partner *pt,
 		"as recorded) and issues logged on walkabouts (as last "
 		"observed).</p>\n",
 		n, n == 1 ? "" : "s", open);
+	pissues_rate(f, wc);
 	static const char *const h[] = {"Kind",	  "Ref",	 "Category",
 					"Street", "Status",	 "Seen",
 					"Note",	  "Duplicate of"};
 	html_table_begin(f, title, 8, h, "llllllll");
 	for (size_t i = 0; i < n; i++) {
 		const char *c[8];
+		char when[96];
 		pissue_cells(&p[i], c);
+		html_when(c[5], when, sizeof when);
+		c[5] = when;
 		html_table_row(f, 8, c, "llllllll");
 	}
 	html_table_end(f);
@@ -259,7 +302,8 @@ static void pissues_html(FILE *f, const struct sayso_partner *pt,
 
 /* Writes DIR/index.html, issues.csv and issues.json, swapped in whole. */
 static int pissues_write(struct admin_ctx *ctx, const struct sayso_partner *pt,
-			 const struct pissue *p, size_t n, const char *dir)
+			 const struct pissue *p, size_t n,
+			 const struct sayso_walk_counts *wc, const char *dir)
 {
 	struct admin_outdir od;
 	char now[SAYSO_TIME_LEN + 1];
@@ -271,7 +315,7 @@ static int pissues_write(struct admin_ctx *ctx, const struct sayso_partner *pt,
 	sayso_time_format(sayso_time_now_ms(), now, sizeof now);
 	if ((f = admin_outdir_open(ctx, &od, "index.html")) == NULL)
 		return admin_outdir_finish(ctx, &od, false);
-	pissues_html(f, pt, p, n, now);
+	pissues_html(f, pt, p, n, wc, now);
 	if ((rc = admin_outdir_close(ctx, &od, f, "index.html")) != 0)
 		return admin_outdir_finish(ctx, &od, false);
 	if ((f = admin_outdir_open(ctx, &od, "issues.csv")) == NULL)
@@ -370,9 +414,19 @@ int admin_cmd_partner_issues(struct admin_ctx *ctx, int argc, char **argv)
 		pissue_from_walk(&ws[i], &p[n]);
 		n += !open || p[n].open;
 	}
-	if (out != NULL)
-		rc = pissues_write(ctx, &pt, p, n, out);
-	else
+	if (out != NULL) {
+		struct sayso_walk_rate r;
+		const struct sayso_walk_counts *wc = NULL;
+		if ((e = sayso_walk_rate(ctx->st, NULL, &r)) != SAYSO_OK) {
+			rc = admin_fail_store(ctx, "partner issues", e);
+			goto out;
+		}
+		for (size_t i = 0; i < r.npartners; i++)
+			if (strcmp(r.partners[i].key, pt.code) == 0)
+				wc = &r.partners[i];
+		rc = pissues_write(ctx, &pt, p, n, wc, out);
+		sayso_walk_rate_cleanup(&r);
+	} else
 		pissues_print(ctx, pt.code, p, n, fmt);
 out:
 	free(p);
@@ -443,4 +497,127 @@ int admin_cmd_report_duplicate(struct admin_ctx *ctx, int argc, char **argv)
 	else
 		fprintf(ctx->out, "%s: its own issue\n", pos[0]);
 	return ADMIN_EXIT_OK;
+}
+
+int admin_cmd_reports_duplicates(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *format = NULL;
+	bool all = false;
+	const struct admin_opt opts[] = {
+	    {"format", &format, NULL}, {"all", NULL, &all}, {NULL, NULL, NULL}};
+	static const char *const h[] = {"kind",	  "ref",      "duplicate_of",
+					"state",  "category", "street",
+					"seen_at"};
+	struct sayso_dup_link *d = NULL;
+	enum admin_format fmt;
+	size_t n = 0;
+	int npos = 0, rc;
+
+	rc = admin_args_fmt(ctx, "reports duplicates", argc, argv, opts, NULL,
+			    0, 0, &npos, &fmt);
+	if (rc != 0)
+		return rc;
+	if ((rc = admin_open(ctx, ADMIN_READ)) != ADMIN_EXIT_OK)
+		return rc;
+	enum sayso_err e = sayso_issue_duplicates(ctx->st, all, &d, &n);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, "reports duplicates", e);
+	if (fmt == ADMIN_FMT_JSON) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++) {
+			json_t *o = json_object();
+			json_object_set_new(
+			    o, "kind",
+			    json_string(d[i].walk ? "walkabout" : "report"));
+			json_object_set_new(o, "ref", json_string(d[i].ref));
+			json_object_set_new(o, "duplicate_of",
+					    json_string(d[i].of));
+			json_object_set_new(o, "confirmed",
+					    json_boolean(d[i].confirmed));
+			json_object_set_new(o, "category",
+					    json_string(d[i].category));
+			json_object_set_new(o, "street",
+					    json_string(d[i].street));
+			json_object_set_new(o, "seen_at", json_string(d[i].at));
+			json_array_append_new(a, o);
+		}
+		rc = admin_json_print(ctx, a);
+	} else {
+		struct admin_table *t = admin_table_new(7, h, "lllllll");
+		for (size_t i = 0; t && i < n; i++) {
+			const char *c[7] = {d[i].walk ? "walkabout" : "report",
+					    d[i].ref,
+					    d[i].of,
+					    d[i].confirmed ? "confirmed"
+							   : "likely",
+					    d[i].category,
+					    d[i].street,
+					    d[i].at};
+			admin_table_add(t, c);
+		}
+		if (t)
+			admin_table_print(t, ctx->out, fmt);
+		admin_table_free(t);
+		if (fmt == ADMIN_FMT_TABLE)
+			fprintf(ctx->out,
+				"%zu link%s (confirm: report duplicate REF "
+				"--of REF2; split: report duplicate REF "
+				"--split)\n",
+				n, n == 1 ? "" : "s");
+	}
+	free(d);
+	return rc;
+}
+
+int admin_cmd_report_history(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *format = NULL;
+	const struct admin_opt opts[] = {{"format", &format, NULL},
+					 {NULL, NULL, NULL}};
+	static const char *const h[] = {"at", "partner", "note", "by"};
+	struct sayso_partner_change *c = NULL;
+	enum admin_format fmt;
+	char *pos[1];
+	size_t n = 0;
+	int npos = 0, rc;
+
+	rc = admin_args_fmt(ctx, "report history", argc, argv, opts, pos, 1, 1,
+			    &npos, &fmt);
+	if (rc != 0)
+		return rc;
+	if ((rc = admin_open(ctx, ADMIN_READ)) != ADMIN_EXIT_OK)
+		return rc;
+	enum sayso_err e = sayso_issue_partner_history(ctx->st, pos[0], &c, &n);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, "report history", e);
+	if (fmt == ADMIN_FMT_JSON) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++) {
+			json_t *o = json_object();
+			json_object_set_new(o, "at", json_string(c[i].at));
+			json_object_set_new(o, "partner",
+					    json_string(c[i].partner));
+			json_object_set_new(o, "not_ours",
+					    json_boolean(c[i].not_ours));
+			json_object_set_new(o, "note", json_string(c[i].note));
+			json_object_set_new(o, "by", json_string(c[i].actor));
+			json_array_append_new(a, o);
+		}
+		rc = admin_json_print(ctx, a);
+	} else {
+		struct admin_table *t = admin_table_new(4, h, "llll");
+		for (size_t i = 0; t && i < n; i++) {
+			const char *who = c[i].not_ours	    ? "(not ours)"
+					  : c[i].partner[0] ? c[i].partner
+							    : "(none)";
+			const char *cells[4] = {c[i].at, who, c[i].note,
+						c[i].actor};
+			admin_table_add(t, cells);
+		}
+		if (t)
+			admin_table_print(t, ctx->out, fmt);
+		admin_table_free(t);
+	}
+	free(c);
+	return rc;
 }

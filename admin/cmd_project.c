@@ -91,8 +91,9 @@ int admin_cmd_project_add(struct admin_ctx *ctx, int argc, char **argv)
 		return admin_fail_store(ctx, cmd, e);
 	char money[64];
 	sayso_money_format(p.cost, r.currency, money, sizeof money);
-	fprintf(ctx->out, "added project %d to %s: %s (%s)\n", p.number, r.code,
-		p.title, money);
+	fprintf(ctx->out, "added project %d to %s: ", p.number, r.code);
+	admin_term_puts(ctx->out, p.title);
+	fprintf(ctx->out, " (%s)\n", money);
 	return ADMIN_EXIT_OK;
 }
 
@@ -124,14 +125,14 @@ int admin_cmd_project_list(struct admin_ctx *ctx, int argc, char **argv)
 			json_t *o = json_object();
 			json_object_set_new(o, "number",
 					    json_integer(ps[i].number));
-			json_object_set_new(o, "id", json_string(id));
+			json_object_set_new(o, "id", admin_json_str(id));
 			json_object_set_new(o, "title",
-					    json_string(ps[i].title));
+					    admin_json_str(ps[i].title));
 			json_object_set_new(
 			    o, "cost",
 			    admin_json_money(ps[i].cost, r.currency));
 			json_object_set_new(o, "description",
-					    json_string(ps[i].description));
+					    admin_json_str(ps[i].description));
 			json_array_append_new(arr, o);
 		}
 		free(ps);

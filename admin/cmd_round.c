@@ -157,23 +157,24 @@ static json_t *round_json(const struct sayso_round *r, size_t nprojects,
 			  const struct sayso_ballot_counts *bc)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "code", json_string(r->code));
-	json_object_set_new(o, "title", json_string(r->title));
+	json_object_set_new(o, "code", admin_json_str(r->code));
+	json_object_set_new(o, "title", admin_json_str(r->title));
 	json_object_set_new(o, "state",
-			    json_string(sayso_round_state_name(r->state)));
+			    admin_json_str(sayso_round_state_name(r->state)));
 	json_object_set_new(o, "ballot",
-			    json_string(sayso_ballot_kind_name(r->kind)));
-	json_object_set_new(o, "currency", json_string(r->currency));
+			    admin_json_str(sayso_ballot_kind_name(r->kind)));
+	json_object_set_new(o, "currency", admin_json_str(r->currency));
 	json_object_set_new(o, "budget",
 			    admin_json_money(r->budget, r->currency));
 	json_object_set_new(o, "min_picks", json_integer(r->min_picks));
 	json_object_set_new(o, "max_picks", json_integer(r->max_picks));
 	json_object_set_new(o, "revote",
-			    json_string(sayso_revote_name(r->revote)));
-	json_object_set_new(o, "opens",
-			    r->opens[0] ? json_string(r->opens) : json_null());
+			    admin_json_str(sayso_revote_name(r->revote)));
 	json_object_set_new(
-	    o, "closes", r->closes[0] ? json_string(r->closes) : json_null());
+	    o, "opens", r->opens[0] ? admin_json_str(r->opens) : json_null());
+	json_object_set_new(o, "closes",
+			    r->closes[0] ? admin_json_str(r->closes)
+					 : json_null());
 	json_object_set_new(o, "imported", json_boolean(r->imported));
 	json_object_set_new(o, "projects", json_integer((json_int_t)nprojects));
 	json_t *b = json_object();
@@ -333,8 +334,11 @@ int admin_cmd_round_show(struct admin_ctx *ctx, int argc, char **argv)
 		admin_table_print(t, ctx->out, fmt);
 	} else {
 		/* "field  value" lines without the header. */
-		for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-			fprintf(ctx->out, "%-9s %s\n", rows[i][0], rows[i][1]);
+		for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+			fprintf(ctx->out, "%-9s ", rows[i][0]);
+			admin_term_puts(ctx->out, rows[i][1]);
+			fputc('\n', ctx->out);
+		}
 	}
 	admin_table_free(t);
 	return ADMIN_EXIT_OK;

@@ -116,6 +116,12 @@ const struct admin_cmd admin_cmds[] = {
      "confirm that an issue duplicates another, or split a likely "
      "duplicate off",
      admin_cmd_report_duplicate},
+    {"report history", "REF [--format table|csv|json]",
+     "who has been responsible for a report or walk issue, and since when",
+     admin_cmd_report_history},
+    {"reports duplicates", "[--all] [--format table|csv|json]",
+     "likely duplicates awaiting a decision (--all: confirmed ones too)",
+     admin_cmd_reports_duplicates},
     {"report",
      "--out DIR [--since D] [--until D] [--round CODE] "
      "[--rule greedy|mes|approval]",

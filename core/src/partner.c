@@ -583,3 +583,60 @@ fail:
 	sayso_store_rollback(st);
 	return e;
 }
+
+enum sayso_err sayso_issue_duplicates(struct sayso_store *st, bool confirmed,
+				      struct sayso_dup_link **out, size_t *n)
+{
+	static const char *const sql[2] = {
+	    "SELECT r.ref, d.ref, r.dup_state, r.category,"
+	    " coalesce(r.street, ''), r.cast_at FROM reports r"
+	    " JOIN reports d ON d.id = r.dup_of"
+	    " WHERE r.dup_state = 'likely' OR (?1 AND r.dup_state = "
+	    "'confirmed') ORDER BY r.cast_at, r.id",
+	    "SELECT w.ref, d.ref, w.dup_state, w.category, w.street,"
+	    " w.seen_at FROM walk_issues w JOIN walk_issues d ON d.id = "
+	    "w.dup_of WHERE w.dup_state = 'likely' OR (?1 AND w.dup_state = "
+	    "'confirmed') ORDER BY w.seen_at, w.id"};
+	size_t cap = 0;
+	enum sayso_err e = SAYSO_OK;
+
+	*out = NULL;
+	*n = 0;
+	for (int k = 0; k < 2 && e == SAYSO_OK; k++) {
+		sqlite3_stmt *s = Sayso_store_stmt(st, sql[k]);
+		int rc;
+		if (!s) {
+			e = SAYSO_ERR_DB;
+			break;
+		}
+		sqlite3_bind_int(s, 1, confirmed ? 1 : 0);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
+					     SIZE_MAX) != SAYSO_OK) {
+				e = SAYSO_ERR_NOMEM;
+				break;
+			}
+			struct sayso_dup_link *d = &(*out)[(*n)++];
+			char state[16];
+			memset(d, 0, sizeof *d);
+			d->walk = k == 1;
+			Sayso_column_copy(s, 0, d->ref, sizeof d->ref);
+			Sayso_column_copy(s, 1, d->of, sizeof d->of);
+			Sayso_column_copy(s, 2, state, sizeof state);
+			d->confirmed = strcmp(state, "confirmed") == 0;
+			Sayso_column_copy(s, 3, d->category,
+					  sizeof d->category);
+			Sayso_column_copy(s, 4, d->street, sizeof d->street);
+			Sayso_column_copy(s, 5, d->at, sizeof d->at);
+		}
+		if (e == SAYSO_OK && rc != SQLITE_DONE)
+			e = Sayso_store_sqlfail(st, "duplicates");
+		sqlite3_reset(s);
+	}
+	if (e != SAYSO_OK) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return e;
+}

@@ -141,11 +141,23 @@ jq_is "$T/issues.json" "(.[] | select(.ref == \"$f2\") | .duplicate_of == \"\")"
 	"f2 (28 days after j5) is not linked"
 jq_is "$T/issues.json" "(.[] | select(.ref == \"$j1\") | .seen_by == \"Ann Lee,Raj Patel\" and .grade == \"D\")" \
 	"j1 keeps who logged it and its grade"
+sa reports duplicates --format json >"$T/dups.json" || fail "reports duplicates"
+jq_is "$T/dups.json" "[.[] | [.kind, .ref, .duplicate_of, .confirmed]] == [[\"walkabout\", \"$j7\", \"$j3\", false]]" \
+	"the one likely duplicate awaiting a decision"
 ok "confirm duplicate" report duplicate "$j7" --of "$j3"
+sa reports duplicates --format json >"$T/dups.json" || fail "reports duplicates"
+jq_is "$T/dups.json" 'length == 0' "no likely duplicate left"
+sa reports duplicates --all --format csv >"$T/dups.csv" || fail "reports duplicates --all"
+grep -q "^walkabout,$j7,$j3,confirmed,fly-tipping,Keats Street," "$T/dups.csv" ||
+	fail "confirmed link not listed: $(cat "$T/dups.csv")"
 rc_is 2 "duplicate without --of or --split" report duplicate "$j7"
 rc_is 1 "duplicate of itself" report duplicate "$j3" --of "$j3"
 ok "not ours" report assign "$j8" --not-ours --note "Network Rail land"
 rc_is 1 "assign an unknown issue" report assign WA-ZZZZZ --partner poets
+sa report history "$j8" --format json >"$T/hist.json" || fail "report history"
+jq_is "$T/hist.json" '[.[] | [.partner, .not_ours, .by]] == [["council", false, "routing"], ["", true, "admin:tester"]] and .[1].note == "Network Rail land"' \
+	"j8's partner history: routed to council, then not ours"
+rc_is 1 "history of an unknown issue" report history WA-ZZZZZ
 rc_is 2 "assign with both" report assign "$j8" --partner poets --not-ours
 
 # FEB re-inspections, and what MAR is to re-check before it starts.
@@ -205,6 +217,7 @@ jq_is "$T/jan.json" "$(near .ci_low 0.375535) and $(near .ci_high 0.963776)" "JA
 sa reports summary --walkabouts --since 2025-02-01 --format json >"$T/since.json" || fail "--since"
 jq_is "$T/since.json" '.walkabouts == 2 and .logged == 4 and .inspected == 1 and .resolved == 1 and .median_days_to_resolved == 28' "since February"
 rc_is 1 "unknown walkabout in summary" reports summary --walkabout W-APR
+rc_is 2 "--walkabout with --since" reports summary --walkabout W-JAN --since 2025-01-01
 
 # The table says the figure with its count, interval and what was left out;
 # the CSV holds the same numbers.
@@ -228,6 +241,8 @@ for f in index.html issues.csv issues.json; do
 	[ -s "$T/riverside/$f" ] || fail "partner issues --out wrote no $f"
 done
 grep -q "Riverside Housing" "$T/riverside/index.html" || fail "partner page has no name"
+grep -q "observed resolved: <strong>100%</strong> (1 of 1 re-inspected; 95% interval 20.7% to 100%). 0 never re-inspected, 1 confirmed duplicates" \
+	"$T/riverside/index.html" || fail "partner page has no walkabout rate"
 rc_is 1 "unknown partner's list" partner issues nobody
 sa reports list --partner poets --format json >"$T/rl.json" || fail "reports list --partner"
 jq_is "$T/rl.json" 'length == 0' "no residents' reports for poets"

@@ -223,6 +223,20 @@ static void test_duplicates(void **state)
 	assert_int_equal(sayso_issue_duplicate(st, r2, NULL, "a"), SAYSO_OK);
 	report_dup(st, r2, d, sizeof d);
 	assert_string_equal(d, ":");
+	/* The review queue: r3 confirmed, no likely one left. */
+	struct sayso_dup_link *dl = NULL;
+	size_t ndl = 9;
+	assert_int_equal(sayso_issue_duplicates(st, false, &dl, &ndl),
+			 SAYSO_OK);
+	assert_int_equal(ndl, 0);
+	free(dl);
+	assert_int_equal(sayso_issue_duplicates(st, true, &dl, &ndl), SAYSO_OK);
+	assert_int_equal(ndl, 1);
+	assert_string_equal(dl[0].ref, r3);
+	assert_string_equal(dl[0].of, r1);
+	assert_true(dl[0].confirmed);
+	assert_false(dl[0].walk);
+	free(dl);
 	assert_int_equal(sayso_issue_duplicate(st, r1, r1, "a"),
 			 SAYSO_ERR_INVAL);
 	assert_int_equal(sayso_issue_duplicate(st, r1, "ZZZ-ZZZ", "a"),
@@ -505,6 +519,16 @@ static void test_walk_duplicates(void **state)
 	assert_false(is[2].dup_confirmed);
 	assert_true(is[2].open);
 	free(is);
+	struct sayso_dup_link *dl = NULL;
+	size_t ndl = 0;
+	assert_int_equal(sayso_issue_duplicates(st, false, &dl, &ndl),
+			 SAYSO_OK);
+	assert_int_equal(ndl, 1);
+	assert_true(dl[0].walk);
+	assert_string_equal(dl[0].ref, w3);
+	assert_string_equal(dl[0].of, w2);
+	assert_false(dl[0].confirmed);
+	free(dl);
 	assert_int_equal(sayso_issue_duplicate(st, w3, w2, "t"), SAYSO_OK);
 	assert_int_equal(sayso_walk_issue_list(st, NULL, &is, &n), SAYSO_OK);
 	assert_true(is[2].dup_confirmed);

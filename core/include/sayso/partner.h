@@ -130,4 +130,23 @@ enum sayso_err sayso_issue_partner_history(struct sayso_store *st,
 enum sayso_err sayso_issue_duplicate(struct sayso_store *st, const char *ref,
 				     const char *of_ref, const char *actor);
 
+/* A duplicate link, as staff review them. */
+struct sayso_dup_link {
+	bool walk; /* a walk issue (else a resident's report) */
+	char ref[SAYSO_ISSUE_REF_MAX];
+	char of[SAYSO_ISSUE_REF_MAX]; /* the issue it duplicates */
+	bool confirmed;		      /* else likely, awaiting a decision */
+	char category[48];
+	char street[128];
+	char at[SAYSO_TIME_LEN + 1]; /* when ref was made or seen */
+};
+
+/*
+ * The duplicate links awaiting staff's decision (likely ones), and with
+ * confirmed also the confirmed ones: resident reports first, then walk
+ * issues, each by when they were made. *out malloc'd (free()); *n may be 0.
+ */
+enum sayso_err sayso_issue_duplicates(struct sayso_store *st, bool confirmed,
+				      struct sayso_dup_link **out, size_t *n);
+
 #endif

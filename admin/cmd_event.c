@@ -205,20 +205,20 @@ void *admin_event_json(const struct sayso_event *e, int64_t now_ms)
 	char t[SAYSO_TIME_LEN + 1];
 	size_t i;
 
-	json_object_set_new(o, "code", json_string(e->code));
-	json_object_set_new(o, "title", json_string(e->title));
-	json_object_set_new(o, "place", json_string(e->place));
+	json_object_set_new(o, "code", admin_json_str(e->code));
+	json_object_set_new(o, "title", admin_json_str(e->title));
+	json_object_set_new(o, "place", admin_json_str(e->place));
 	sayso_time_format(e->from_ms, t, sizeof t);
-	json_object_set_new(o, "from", json_string(t));
+	json_object_set_new(o, "from", admin_json_str(t));
 	sayso_time_format(e->to_ms, t, sizeof t);
-	json_object_set_new(o, "to", json_string(t));
+	json_object_set_new(o, "to", admin_json_str(t));
 	json_object_set_new(o, "state",
-			    json_string(sayso_event_state_name(
+			    admin_json_str(sayso_event_state_name(
 				sayso_event_state_at(e, now_ms))));
 	for (i = 0; i < e->ndevices; i++)
-		json_array_append_new(d, json_string(e->devices[i]));
+		json_array_append_new(d, admin_json_str(e->devices[i]));
 	for (i = 0; i < e->nchannels; i++)
-		json_array_append_new(c, json_string(e->channels[i]));
+		json_array_append_new(c, admin_json_str(e->channels[i]));
 	json_object_set_new(o, "devices", d);
 	json_object_set_new(o, "channels", c);
 	json_object_set_new(o, "all_sources",

@@ -100,7 +100,8 @@ void *admin_ratings_json(const struct sayso_ratings_summary *s)
 		char def[SAYSO_POSITIVE_TEXT_MAX];
 
 		sayso_positive_text(s->positive_mask, def, sizeof def);
-		json_object_set_new(o, "positive_definition", json_string(def));
+		json_object_set_new(o, "positive_definition",
+				    admin_json_str(def));
 	}
 	json_object_set_new(o, "min_group", json_integer(s->min_group));
 	json_object_set_new(o, "by",

@@ -769,8 +769,8 @@ static json_t *rounds_json(const struct summary *s)
 		r = admin_results_round(s->res[i]);
 		o = json_object();
 		wa = json_array();
-		json_object_set_new(o, "code", json_string(r->code));
-		json_object_set_new(o, "title", json_string(r->title));
+		json_object_set_new(o, "code", admin_json_str(r->code));
+		json_object_set_new(o, "title", admin_json_str(r->title));
 		json_object_set_new(
 		    o, "ballots",
 		    json_integer(admin_results_counted(s->res[i])));
@@ -779,7 +779,7 @@ static json_t *rounds_json(const struct summary *s)
 			json_t *p = json_object();
 
 			json_object_set_new(p, "title",
-					    json_string(w[k].title));
+					    admin_json_str(w[k].title));
 			json_object_set_new(p, "votes",
 					    json_integer(w[k].votes));
 			json_object_set_new(
@@ -803,15 +803,15 @@ static json_t *summary_json(const struct summary *s)
 	int k;
 
 	sayso_time_format(s->since, t, sizeof t);
-	json_object_set_new(o, "since", json_string(t));
+	json_object_set_new(o, "since", admin_json_str(t));
 	if (s->until != 0) {
 		sayso_time_format(s->until, t, sizeof t);
-		json_object_set_new(o, "until", json_string(t));
+		json_object_set_new(o, "until", admin_json_str(t));
 	} else {
 		json_object_set_new(o, "until", json_null());
 	}
 	sayso_positive_text(s->positive_mask, def, sizeof def);
-	json_object_set_new(o, "positive_definition", json_string(def));
+	json_object_set_new(o, "positive_definition", admin_json_str(def));
 	json_object_set_new(o, "min_group", json_integer(s->min_group));
 	for (i = 0; i < s->nev; i++)
 		json_array_append_new(ev, admin_event_figures_json(&s->ev[i]));

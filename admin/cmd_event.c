@@ -172,7 +172,9 @@ int admin_cmd_event_create(struct admin_ctx *ctx, int argc, char **argv)
 		sayso_store_rollback(ctx->st);
 	if (err != SAYSO_OK)
 		return admin_fail_store(ctx, cmd, err);
-	fprintf(ctx->out, "created event %s \"%s\"\n", e.code, e.title);
+	fprintf(ctx->out, "created event %s \"", e.code);
+	admin_term_puts(ctx->out, e.title);
+	fputs("\"\n", ctx->out);
 	return ADMIN_EXIT_OK;
 }
 

@@ -595,9 +595,11 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 	} else if (fmt == ADMIN_FMT_CSV) {
 		print_csv(ctx, &s);
 	} else {
-		if (event != NULL)
-			fprintf(ctx->out, "Event %s \"%s\"\n", ev.code,
-				ev.title);
+		if (event != NULL) {
+			fprintf(ctx->out, "Event %s \"", ev.code);
+			admin_term_puts(ctx->out, ev.title);
+			fputs("\"\n", ctx->out);
+		}
 		print_table(ctx, &s);
 	}
 	sayso_ratings_summary_cleanup(&s);

@@ -221,16 +221,26 @@ void admin_event_figures_print(struct admin_ctx *ctx,
 	sayso_time_format(f->ev->from_ms, from, sizeof from);
 	sayso_time_format(f->ev->to_ms, to, sizeof to);
 	sayso_positive_text(f->r->positive_mask, def, sizeof def);
-	fprintf(ctx->out, "Event %s \"%s\" (%s)\n", f->ev->code, f->ev->title,
+	/* Organisers' and residents' text goes through admin_term_puts. */
+	fputs("Event ", ctx->out);
+	admin_term_puts(ctx->out, f->ev->code);
+	fputs(" \"", ctx->out);
+	admin_term_puts(ctx->out, f->ev->title);
+	fprintf(ctx->out, "\" (%s)\n",
 		sayso_event_state_name(sayso_event_state_at(f->ev, f->now_ms)));
 	fprintf(ctx->out, "When: %.16s to %.16s UTC\n", from, to);
-	if (f->ev->place[0] != '\0')
-		fprintf(ctx->out, "Place: %s\n", f->ev->place);
+	if (f->ev->place[0] != '\0') {
+		fputs("Place: ", ctx->out);
+		admin_term_puts(ctx->out, f->ev->place);
+		fputc('\n', ctx->out);
+	}
 	fputs("Sources:", ctx->out);
 	if (sayso_event_all_sources(f->ev))
 		fputs(" all devices and channels", ctx->out);
-	for (i = 0; i < f->ev->ndevices; i++)
-		fprintf(ctx->out, " %s", f->ev->devices[i]);
+	for (i = 0; i < f->ev->ndevices; i++) {
+		fputc(' ', ctx->out);
+		admin_term_puts(ctx->out, f->ev->devices[i]);
+	}
 	for (i = 0; i < f->ev->nchannels; i++)
 		fprintf(ctx->out, " %s(all)", f->ev->channels[i]);
 	fprintf(ctx->out,
@@ -266,10 +276,12 @@ void admin_event_figures_print(struct admin_ctx *ctx,
 		f->act->reports_too_few ? " - too few to report" : "",
 		(long long)f->act->ballots,
 		f->act->ballots_too_few ? " - too few to report" : "");
-	for (i = 0; i < f->r->nanswers && i < SUMMARY_ANSWERS_SHOWN; i++)
-		fprintf(ctx->out, "%s\"%s\" %lld\n",
-			i ? "  " : "Follow-up answers, most given first:\n  ",
-			f->r->answers[i].answer, (long long)f->r->answers[i].n);
+	for (i = 0; i < f->r->nanswers && i < SUMMARY_ANSWERS_SHOWN; i++) {
+		fputs(i ? "  \"" : "Follow-up answers, most given first:\n  \"",
+		      ctx->out);
+		admin_term_puts(ctx->out, f->r->answers[i].answer);
+		fprintf(ctx->out, "\" %lld\n", (long long)f->r->answers[i].n);
+	}
 }
 
 static void fig(FILE *f, const char *dt, const char *dd)

@@ -21,6 +21,7 @@
 #include "internal.h"
 #include "sayso/buf.h"
 #include "sayso/ballot.h"
+#include "sayso/codes.h"
 
 enum sayso_err sayso_ballot_validate(const struct sayso_round *r,
 				     const struct sayso_project *projects,
@@ -275,7 +276,8 @@ insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 		if (e != SAYSO_OK)
 			return e;
 	}
-	return SAYSO_OK;
+	/* An enrolled kiosk chains the ballot (a no-op elsewhere). */
+	return Sayso_devlog_note(st, SAYSO_DEVLOG_BALLOT, uid);
 }
 
 enum sayso_err sayso_ballot_cast(struct sayso_store *st,
@@ -289,11 +291,32 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 	if (e != SAYSO_OK)
 		return e;
 	struct sayso_round r;
-	if ((e = sayso_round_current(st, in->round_code, &r, NULL)) != SAYSO_OK)
-		goto fail;
+	if ((e = sayso_round_current(st, in->round_code, &r, NULL)) !=
+		SAYSO_OK ||
+	    (e = sayso_project_list(st, r.id, &projects, &np)) != SAYSO_OK ||
+	    (e = Sayso_ballot_cast_round(st, &r, projects, np, in, res)) !=
+		SAYSO_OK) {
+		free(projects);
+		sayso_store_rollback(st);
+		return e;
+	}
+	free(projects);
+	return sayso_store_commit(st);
+}
+
+enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
+				       const struct sayso_round *rp,
+				       const struct sayso_project *projects,
+				       size_t np,
+				       const struct sayso_ballot_in *in,
+				       struct sayso_cast_result *res)
+{
+	memset(res, 0, sizeof *res);
+	const struct sayso_round r = *rp;
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
 	snprintf(res->round_code, sizeof res->round_code, "%s", r.code);
-	if ((e = sayso_project_list(st, r.id, &projects, &np)) != SAYSO_OK)
-		goto fail;
 	if (in->uid && *in->uid) {
 		if (strlen(in->uid) > SAYSO_UID_LEN) {
 			e = Sayso_store_fail(st, SAYSO_ERR_INVAL,
@@ -313,8 +336,23 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 			if (projects[k].number == in->picks[i].number)
 				res->total_cost += projects[k].cost;
 
-	/* A merged ballot is judged by the time it was cast, not now. */
-	if (sayso_ballot_validate(&r, projects, np, in->picks, in->npicks, at,
+	/* Who votes first (inside this transaction, so a code is used once),
+	 * then what; a merged ballot is judged by the time it was cast, and a
+	 * merge may already know it must be rejected (in->reject). */
+	struct sayso_eligibility el;
+	if ((e = sayso_ballot_eligible(st, &r, in->resident_id, in->channel,
+				       in->phone_proven, &el)) != SAYSO_OK)
+		goto fail;
+	bool merge_reject = in->reject && *in->reject;
+	if (merge_reject)
+		snprintf(res->reason, sizeof res->reason, "%s", in->reject);
+	else if (!el.ok || el.test)
+		snprintf(res->reason, sizeof res->reason, "%s",
+			 el.ok ? "a test voter code: this ballot is kept but "
+				 "never counted"
+			       : el.why);
+	if (merge_reject || !el.ok || el.test ||
+	    sayso_ballot_validate(&r, projects, np, in->picks, in->npicks, at,
 				  res->reason,
 				  sizeof res->reason) != SAYSO_OK) {
 		res->outcome = SAYSO_CAST_INVALID;
@@ -333,9 +371,7 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 		res->outcome = SAYSO_CAST_ACCEPTED;
 		e = insert_ballot(st, &r, in, res->uid, cast_at,
 				  SAYSO_BALLOT_COUNTED, NULL, projects, np);
-		if (e != SAYSO_OK)
-			goto fail;
-		goto done;
+		goto stored;
 	}
 	res->prev_cast_at_ms = prev.cast_at_ms;
 	res->prev_channel = prev.channel;
@@ -359,13 +395,15 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 				  SAYSO_BALLOT_SUPERSEDED, res->reason,
 				  projects, np);
 	}
+stored:
 	if (e != SAYSO_OK)
 		goto fail;
+	if (el.by_code && el.status == SAYSO_CODE_ISSUED &&
+	    (e = sayso_codes_mark_used(st, el.code_id)) != SAYSO_OK)
+		goto fail;
 done:
-	free(projects);
 	return sayso_store_commit(st);
 fail:
-	free(projects);
 	sayso_store_rollback(st);
 	return e;
 }

@@ -42,6 +42,8 @@
 #   walkabout logged nothing, and a period before April says "No
 #   walkabouts recorded".
 set -u
+# Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
+[ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 command -v sqlite3 >/dev/null 2>&1 || {
 	echo "sqlite3 shell not installed"

@@ -87,9 +87,9 @@ static void test_one_table(void **state)
 	const char *at = o.out;
 	for (const struct admin_cmd *c = admin_cmds; c->words; c++) {
 		char line[128];
-		/* Two spaces at least after a 16-character name. */
+		/* Two spaces at least after a 17-character name. */
 		snprintf(line, sizeof line,
-			 strlen(c->words) < 16 ? "\n  %-16s %s\n"
+			 strlen(c->words) < 17 ? "\n  %-17s %s\n"
 					       : "\n  %s  %s\n",
 			 c->words, c->summary);
 		const char *p = strstr(at, line);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "html.h"
+#include "sayso/event.h"
 #include "sayso/stats.h"
 
 const char *const admin_face_label[5] = {
@@ -42,11 +43,30 @@ static json_t *counts_json(const struct sayso_rating_counts *c)
 	json_array_append_new(ci, json_share(c->hi));
 	json_object_set_new(o, "count", json_integer(c->n));
 	json_object_set_new(o, "faces", faces);
-	json_object_set_new(o, "positive", json_integer(c->positive));
+	/* The contract of issue 14: positive is the share (0..1). */
+	json_object_set_new(o, "positive", json_share(c->share));
+	json_object_set_new(o, "positive_count", json_integer(c->positive));
+	json_object_set_new(o, "ci_low", json_share(c->lo));
+	json_object_set_new(o, "ci_high", json_share(c->hi));
+	json_object_set_new(o, "mean", json_share(c->mean));
+	json_object_set_new(o, "too_few", json_boolean(c->too_few));
+	/* Older names of the same figures, kept for existing readers. */
 	json_object_set_new(o, "share_positive", json_share(c->share));
 	json_object_set_new(o, "ci95", ci);
-	json_object_set_new(o, "mean", json_share(c->mean));
 	return o;
+}
+
+void *admin_rating_counts_json(const struct sayso_rating_counts *c)
+{
+	return counts_json(c);
+}
+
+void admin_ratings_query_init(const struct admin_ctx *ctx,
+			      struct sayso_ratings_query *q)
+{
+	memset(q, 0, sizeof *q);
+	q->positive = ctx->cfg.site.positive;
+	q->min_group = ctx->cfg.site.min_group;
 }
 
 static json_t *period_json(int64_t ms)
@@ -59,7 +79,7 @@ static json_t *period_json(int64_t ms)
 	return admin_json_str(t);
 }
 
-static json_t *summary_json(const struct sayso_ratings_summary *s)
+void *admin_ratings_json(const struct sayso_ratings_summary *s)
 {
 	json_t *o = json_object(), *groups, *answers, *all;
 	size_t i;
@@ -76,6 +96,14 @@ static json_t *summary_json(const struct sayso_ratings_summary *s)
 	json_object_set_new(o, "responses", json_integer(s->all.n));
 	json_object_set_new(o, "excluded",
 			    json_integer(s->include_flagged ? 0 : s->flagged));
+	{
+		char def[SAYSO_POSITIVE_TEXT_MAX];
+
+		sayso_positive_text(s->positive_mask, def, sizeof def);
+		json_object_set_new(o, "positive_definition",
+				    admin_json_str(def));
+	}
+	json_object_set_new(o, "min_group", json_integer(s->min_group));
 	json_object_set_new(o, "by",
 			    admin_json_str(sayso_stats_by_name(s->by)));
 	groups = json_array();
@@ -126,6 +154,13 @@ static void print_table(struct admin_ctx *ctx,
 	size_t i;
 	int k;
 
+	char def[SAYSO_POSITIVE_TEXT_MAX], too_few[64] = "";
+
+	sayso_positive_text(s->positive_mask, def, sizeof def);
+	if (s->all.too_few)
+		snprintf(too_few, sizeof too_few,
+			 "; too few to report (fewer than %lld)",
+			 (long long)s->min_group);
 	html_pct(s->all.share, share, sizeof share);
 	ci_text(&s->all, ci, sizeof ci);
 	snprintf(mean, sizeof mean, "%.2f", s->all.mean);
@@ -144,14 +179,15 @@ static void print_table(struct admin_ctx *ctx,
 			(long long)s->flagged);
 	if (s->all.n > 0)
 		fprintf(ctx->out,
-			"\nPositive (4-5): %s (95%% CI %s), %lld of %lld\n"
+			"\nPositive (%s): %s (95%% CI %s), %lld of %lld%s\n"
 			"Mean score: %s\n\n",
-			share, ci, (long long)s->all.positive,
-			(long long)s->all.n, mean);
+			def, share, ci, (long long)s->all.positive,
+			(long long)s->all.n, too_few, mean);
 	else
-		fputs("\nPositive (4-5): - (no ratings in this period)\n"
-		      "Mean score: -\n\n",
-		      ctx->out);
+		fprintf(ctx->out,
+			"\nPositive (%s): - (no ratings in this period)\n"
+			"Mean score: -\n\n",
+			def);
 
 	t = admin_table_new(4, fh, "llrr");
 	for (k = SAYSO_FACES - 1; k >= 0; k--) {
@@ -187,6 +223,8 @@ static void print_table(struct admin_ctx *ctx,
 					 (long long)c->faces[k]);
 			html_pct(c->share, sh, sizeof sh);
 			ci_text(c, gci, sizeof gci);
+			if (c->too_few)
+				snprintf(gci, sizeof gci, "too few to report");
 			cells[0] = s->groups[i].key;
 			for (k = 0; k < 6; k++)
 				cells[k + 1] = num[k];
@@ -221,17 +259,17 @@ static void print_csv(struct admin_ctx *ctx,
 		      const struct sayso_ratings_summary *s)
 {
 	static const char *const h[] = {
-	    "group",	      "count",	  "face1",     "face2",
-	    "face3",	      "face4",	  "face5",     "positive",
-	    "share_positive", "ci95_low", "ci95_high", "mean"};
+	    "group",	 "count", "face1",    "face2",		"face3",
+	    "face4",	 "face5", "positive", "share_positive", "ci95_low",
+	    "ci95_high", "mean",  "too_few"};
 	size_t i, ng = s->by == SAYSO_BY_NONE ? 1 : s->ngroups;
 
-	admin_csv_row(ctx->out, h, 12);
+	admin_csv_row(ctx->out, h, 13);
 	for (i = 0; i < ng; i++) {
 		const struct sayso_rating_counts *c =
 		    s->by == SAYSO_BY_NONE ? &s->all : &s->groups[i].c;
-		char num[12][32];
-		const char *cells[12];
+		char num[13][32];
+		const char *cells[13];
 		int k;
 
 		snprintf(num[0], sizeof num[0], "%s",
@@ -245,9 +283,11 @@ static void print_csv(struct admin_ctx *ctx,
 		snprintf(num[9], sizeof num[9], "%.6f", c->lo);
 		snprintf(num[10], sizeof num[10], "%.6f", c->hi);
 		snprintf(num[11], sizeof num[11], "%.6f", c->mean);
-		for (k = 0; k < 12; k++)
+		snprintf(num[12], sizeof num[12], "%s",
+			 c->too_few ? "true" : "false");
+		for (k = 0; k < 13; k++)
 			cells[k] = num[k];
-		admin_csv_row(ctx->out, cells, 12);
+		admin_csv_row(ctx->out, cells, 13);
 	}
 }
 
@@ -276,6 +316,51 @@ static const char *group_label(const struct sayso_ratings_summary *s, size_t i,
 	return k;
 }
 
+void html_positive_sentence(FILE *f, const struct sayso_rating_counts *c,
+			    unsigned mask, int64_t min_group)
+{
+	char def[SAYSO_POSITIVE_TEXT_MAX], k[24], n[24], m[24], lo[16], hi[16],
+	    share[16];
+
+	if (c->n == 0)
+		return;
+	sayso_positive_text(mask, def, sizeof def);
+	html_int(c->positive, k, sizeof k);
+	html_int(c->n, n, sizeof n);
+	html_int(min_group, m, sizeof m);
+	html_pct(c->share, share, sizeof share);
+	html_pct(c->lo, lo, sizeof lo);
+	html_pct(c->hi, hi, sizeof hi);
+	fputs("<p class=\"def\">", f);
+	if (c->too_few) {
+		html_esc(f, k);
+		fputs(" of ", f);
+		html_esc(f, n);
+		fputs(" people chose a positive face (positive = ", f);
+		html_esc(f, def);
+		fputs("). That is too few to report a share: this site "
+		      "reports one from ",
+		      f);
+		html_esc(f, m);
+		fputs(" responses ([site] min_group).</p>\n", f);
+		return;
+	}
+	html_esc(f, share);
+	fputs(" of the people who rated chose a positive face (", f);
+	html_esc(f, k);
+	fputs(" of ", f);
+	html_esc(f, n);
+	fputs("; positive = ", f);
+	html_esc(f, def);
+	fputs("). Allowing for chance, the true share among people "
+	      "like them is likely (95% confidence) to be between ",
+	      f);
+	html_esc(f, lo);
+	fputs(" and ", f);
+	html_esc(f, hi);
+	fputs(" (Wilson score interval).</p>\n", f);
+}
+
 void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
 			  int level)
 {
@@ -294,24 +379,11 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
 	fputs("<dl class=\"figs\"><div><dt>Ratings</dt><dd>", f);
 	html_esc(f, n);
 	fputs("</dd></div><div><dt>Positive (happy or very happy)</dt><dd>", f);
-	html_esc(f, s->all.n > 0 ? share : "none yet");
+	html_esc(f, s->all.n == 0    ? "none yet"
+		    : s->all.too_few ? "too few to report"
+				     : share);
 	fputs("</dd></div></dl>\n", f);
-	if (s->all.n > 0) {
-		fputs("<p>", f);
-		html_esc(f, share);
-		char lo[16], hi[16];
-
-		html_pct(s->all.lo, lo, sizeof lo);
-		html_pct(s->all.hi, hi, sizeof hi);
-		fputs(" of the people who rated chose a happy or very happy "
-		      "face. Allowing for chance, the true share among people "
-		      "like them is likely (95% confidence) to be between ",
-		      f);
-		html_esc(f, lo);
-		fputs(" and ", f);
-		html_esc(f, hi);
-		fputs(".</p>\n", f);
-	}
+	html_positive_sentence(f, &s->all, s->positive_mask, s->min_group);
 	for (k = 0; k < SAYSO_FACES; k++) {
 		int face = SAYSO_FACES - 1 - k;
 
@@ -372,6 +444,10 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
 			snprintf(cn, sizeof cn, "%lld", (long long)c->n);
 			html_pct(c->share, sh, sizeof sh);
 			ci_text(c, gci, sizeof gci);
+			if (c->too_few) {
+				snprintf(sh, sizeof sh, "too few");
+				snprintf(gci, sizeof gci, "too few to report");
+			}
 			char lab[SAYSO_STATS_KEY_MAX + 16];
 
 			cells[0] = group_label(s, i, lab, sizeof lab);
@@ -442,7 +518,7 @@ static int write_page(struct admin_ctx *ctx, const char *dir,
 	f = admin_outdir_open(ctx, &od, "ratings.json");
 	if (f == NULL)
 		return admin_outdir_finish(ctx, &od, false);
-	j = summary_json(s);
+	j = admin_ratings_json(s);
 	json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', f);
 	json_decref(j);
@@ -453,41 +529,55 @@ static int write_page(struct admin_ctx *ctx, const char *dir,
 int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *since = NULL, *until = NULL, *by = NULL, *format = NULL,
-		   *html = NULL;
+		   *html = NULL, *event = NULL, *device = NULL, *channel = NULL;
 	bool include_flagged = false;
 	const struct admin_opt opts[] = {
 	    {"since", &since, NULL},
 	    {"until", &until, NULL},
 	    {"by", &by, NULL},
+	    {"event", &event, NULL},
+	    {"device", &device, NULL},
+	    {"channel", &channel, NULL},
 	    {"format", &format, NULL},
 	    {"html", &html, NULL},
 	    {"include-flagged", NULL, &include_flagged},
 	    {NULL, NULL, NULL},
 	};
 	struct sayso_ratings_summary s;
+	struct sayso_ratings_query q;
+	struct sayso_event ev;
 	enum admin_format fmt;
-	enum sayso_stats_by grp;
-	int64_t lo, hi;
 	int npos = 0, rc;
 	enum sayso_err e;
 
+	admin_ratings_query_init(ctx, &q);
 	rc = admin_args_fmt(ctx, "ratings summary", argc, argv, opts, NULL, 0,
 			    0, &npos, &fmt);
 	if (rc != 0)
 		return rc;
-	if (sayso_stats_by_parse(by, &grp) != SAYSO_OK) {
+	if (sayso_stats_by_parse(by, &q.by) != SAYSO_OK) {
 		fprintf(ctx->err,
 			"sayso-admin ratings summary: --by: '%s' is "
 			"not day, hour, channel or device\n",
 			by);
 		return ADMIN_EXIT_USAGE;
 	}
-	rc = admin_period(ctx, "ratings summary", since, until, &lo, &hi);
+	rc = admin_period(ctx, "ratings summary", since, until,
+			  &q.scope.since_ms, &q.scope.until_ms);
 	if (rc != 0)
 		return rc;
+	q.scope.device = device;
+	q.scope.channel = channel;
+	q.include_flagged = include_flagged;
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
-	e = sayso_stats_ratings_opt(ctx->st, lo, hi, grp, include_flagged, &s);
+	if (event != NULL) {
+		e = sayso_event_get(ctx->st, event, &ev);
+		if (e != SAYSO_OK)
+			return admin_fail_store(ctx, "ratings summary", e);
+		q.scope.event = &ev;
+	}
+	e = sayso_stats_ratings_query(ctx->st, &q, &s);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "ratings summary", e);
 	if (html != NULL) {
@@ -495,10 +585,21 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 		if (rc == 0)
 			fprintf(ctx->out, "wrote %s/index.html\n", html);
 	} else if (fmt == ADMIN_FMT_JSON) {
-		rc = admin_json_print(ctx, summary_json(&s));
+		json_t *j = admin_ratings_json(&s);
+
+		if (event != NULL)
+			json_object_set_new(
+			    j, "event",
+			    admin_event_json(&ev, sayso_time_now_ms()));
+		rc = admin_json_print(ctx, j);
 	} else if (fmt == ADMIN_FMT_CSV) {
 		print_csv(ctx, &s);
 	} else {
+		if (event != NULL) {
+			fprintf(ctx->out, "Event %s \"", ev.code);
+			admin_term_puts(ctx->out, ev.title);
+			fputs("\"\n", ctx->out);
+		}
 		print_table(ctx, &s);
 	}
 	sayso_ratings_summary_cleanup(&s);

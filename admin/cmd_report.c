@@ -245,8 +245,16 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
 
-	e = sayso_stats_ratings(ctx->st, rep.lo, rep.hi, SAYSO_BY_CHANNEL,
-				&rep.rs);
+	{
+		/* The site's positive definition and min_group ([site]). */
+		struct sayso_ratings_query q;
+
+		admin_ratings_query_init(ctx, &q);
+		q.scope.since_ms = rep.lo;
+		q.scope.until_ms = rep.hi;
+		q.by = SAYSO_BY_CHANNEL;
+		e = sayso_stats_ratings_query(ctx->st, &q, &rep.rs);
+	}
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "report: ratings", e);
 	e = sayso_stats_reports(ctx->st, rep.lo, rep.hi, &rep.ps);

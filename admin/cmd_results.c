@@ -618,3 +618,31 @@ done:
 	sayso_qr_cleanup(&qr);
 	return rc ? rc : ADMIN_EXIT_OK;
 }
+
+const struct sayso_round *admin_results_round(const struct admin_results *res)
+{
+	return &res->round;
+}
+
+int64_t admin_results_counted(const struct admin_results *res)
+{
+	return res->turnout.counted;
+}
+
+size_t admin_results_winners(const struct admin_results *res,
+			     struct admin_winner *out, size_t max)
+{
+	size_t i, n = 0, nsel = 0;
+
+	for (i = 0; i < res->e->nprojects; i++)
+		nsel += res->t.projects[i].selected ? 1 : 0;
+	for (i = 0; i < nsel && n < max; i++) {
+		size_t p = res->by_order[i]; /* the first nsel are selected */
+
+		out[n].title = res->e->projects[p].title;
+		out[n].votes = res->t.projects[p].votes;
+		out[n].cost = res->e->projects[p].cost;
+		n++;
+	}
+	return n;
+}

@@ -116,8 +116,29 @@ const struct admin_cmd admin_cmds[] = {
      admin_cmd_results},
     {"qr", "URL [--png FILE | --svg FILE | --ansi]",
      "make a QR code (error correction M) for a link", admin_cmd_qr},
+    {"event create",
+     "CODE --title T --from TIME --to TIME [--device ID ...] "
+     "[--channel sms ...] [--place TEXT]",
+     "create an event (a fun day): a time window and the kiosks/channels "
+     "it collects from",
+     admin_cmd_event_create},
+    {"event list", "[--since D] [--until D] [--format table|csv|json]",
+     "list events with their window, state and sources", admin_cmd_event_list},
+    {"event show", "CODE [--format table|csv|json]",
+     "an event's figures: ratings (share positive, interval), reports, "
+     "ballots",
+     admin_cmd_event_show},
+    {"event close", "CODE", "close an event: its figures are final",
+     admin_cmd_event_close},
+    {"summary",
+     "--since D [--until D] --out DIR [--rule greedy|mes|approval] "
+     "[--format table|csv|json]",
+     "the partnership summary page: events, walkabouts, reports, PB "
+     "winners (index.html, summary.json, summary.csv)",
+     admin_cmd_summary},
     {"ratings summary",
-     "[--since D] [--until D] [--by day|hour|channel|device] "
+     "[--since D] [--until D] [--event CODE] [--device ID] "
+     "[--channel C] [--by day|hour|channel|device] "
      "[--format table|csv|json] [--html DIR] [--include-flagged]",
      "how residents feel: faces, share positive with its 95% interval, "
      "follow-up answers",

@@ -187,10 +187,13 @@ static const char css[] =
     "text-align:left;vertical-align:top}"
     "td.r,th.r{text-align:right}"
     ".tablewrap{overflow-x:auto}"
+    ".chart .ci{stroke:#0b0c0c;stroke-width:2}"
+    ".def{font-size:1rem;color:#0b0c0c}"
     ".qr{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}"
     ".qr svg{width:12rem;height:12rem}"
     "footer{max-width:46rem;margin:0 auto;padding:0 1rem 2rem;"
     "font-size:1rem;color:#505a5f}"
+    "@page{size:A4;margin:15mm}"
     "@media print{body{font-size:11pt}main{max-width:none;padding:0}"
     "h2{break-after:avoid}li,tr,.figs div{break-inside:avoid}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
@@ -562,4 +565,64 @@ int admin_outdir_finish(struct admin_ctx *ctx, struct admin_outdir *od, bool ok)
 		*slash = '\0';
 	sayso_fsync_dir(parent);
 	return ADMIN_EXIT_OK;
+}
+
+void html_shares(FILE *f, const char *id, const char *title,
+		 const struct html_share *rows, size_t n)
+{
+	size_t i;
+
+	fputs("<figure aria-labelledby=\"", f);
+	html_esc(f, id);
+	fputs("-cap\">\n<figcaption id=\"", f);
+	html_esc(f, id);
+	fputs("-cap\" class=\"cap\">", f);
+	html_esc(f, title);
+	fputs("</figcaption>\n<ul class=\"chart\">\n", f);
+	for (i = 0; i < n; i++) {
+		const struct html_share *r = &rows[i];
+		char pct[16];
+
+		fputs("<li><span class=\"lab\">", f);
+		html_esc(f, r->label);
+		fputs(
+		    "</span><span class=\"row\">"
+		    "<svg viewBox=\"0 0 1000 20\" preserveAspectRatio=\"none\""
+		    " aria-hidden=\"true\" focusable=\"false\">"
+		    "<rect x=\"1\" y=\"1\" width=\"998\" height=\"18\" "
+		    "fill=\"#f3f2f1\"/>",
+		    f);
+		if (!r->too_few) {
+			long w = (long)(r->share * 998.0 + 0.5);
+			long lo = (long)(r->lo * 998.0 + 0.5) + 1;
+			long hi = (long)(r->hi * 998.0 + 0.5) + 1;
+
+			fprintf(f,
+				"<rect x=\"1\" y=\"1\" width=\"%ld\" "
+				"height=\"18\" fill=\"#1d70b8\" "
+				"stroke=\"#0b0c0c\" stroke-width=\"1\" "
+				"vector-effect=\"non-scaling-stroke\"/>",
+				w);
+			fprintf(
+			    f,
+			    "<path class=\"ci\" d=\"M%ld 10H%ldM%ld 4V16M%ld "
+			    "4V16\" vector-effect=\"non-scaling-stroke\"/>",
+			    lo, hi, lo, hi);
+		}
+		fputs("</svg><span class=\"val\">", f);
+		if (r->too_few) {
+			fputs("too few", f);
+		} else {
+			html_pct(r->share, pct, sizeof pct);
+			html_esc(f, pct);
+		}
+		fputs("</span></span>", f);
+		if (r->note != NULL && r->note[0] != '\0') {
+			fputs("<span class=\"muted\">", f);
+			html_esc(f, r->note);
+			fputs("</span>", f);
+		}
+		fputs("</li>\n", f);
+	}
+	fputs("</ul>\n</figure>\n", f);
 }

@@ -75,6 +75,19 @@ struct html_bar {
 void html_bars(FILE *f, const char *id, const char *title,
 	       const struct html_bar *bars, size_t n);
 
+/* One row of a share chart: a share in [0, 1] on a 0-100% axis with its
+ * interval [lo, hi] drawn as a whisker; too_few draws no bar and says so. */
+struct html_share {
+	const char *label; /* escaped when written */
+	double share, lo, hi;
+	bool too_few;
+	const char *note; /* a line under the bar (counts), or NULL */
+};
+/* A chart of shares, every bar on the same 0 to 100% scale (unlike
+ * html_bars, which scales to the largest value). */
+void html_shares(FILE *f, const char *id, const char *title,
+		 const struct html_share *rows, size_t n);
+
 /* A table: caption, header row and rows of cells (all escaped). align is one
  * char per column, 'l' or 'r'. */
 void html_table_begin(FILE *f, const char *caption, size_t ncols,
@@ -151,6 +164,23 @@ extern const char *const admin_face_label[5];
  * its own heading is <h{level}>. */
 void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
 			  int level);
+struct sayso_rating_counts;
+/* The sentence under a share positive: "88% of the people who rated chose
+ * ... (88 of 100; positive = 4 or 5 of 5 faces) ... between 80.2% and 93%",
+ * or, for a group under min_group, the counts and "too few to report". */
+void html_positive_sentence(FILE *f, const struct sayso_rating_counts *c,
+			    unsigned mask, int64_t min_group);
+/* The ratings summary object of `ratings summary --format json`
+ * (docs/json.md; a jansson json_t *, the caller's). */
+void *admin_ratings_json(const struct sayso_ratings_summary *s);
+/* One count's JSON object (count, faces, positive share, positive_count,
+ * ci_low, ci_high, mean, too_few, ...); json_t *, the caller's. */
+void *admin_rating_counts_json(const struct sayso_rating_counts *c);
+/* A ratings query with the site's positive definition and min_group
+ * ([site] positive, min_group); the rest zeroed. */
+struct sayso_ratings_query;
+void admin_ratings_query_init(const struct admin_ctx *ctx,
+			      struct sayso_ratings_query *q);
 /* Reported problems: key figures, by category, hotspots. */
 void html_reports_section(FILE *f, const struct sayso_reports_summary *s);
 /* A round's results (cmd_results.c): its tally under a rule, turnout by
@@ -171,6 +201,64 @@ void admin_results_csv(FILE *f, const struct admin_results *res);
 /* The round's title, for page titles. */
 const char *admin_results_title(const struct admin_results *res);
 void admin_results_free(struct admin_results *res);
+/* The round the results are of (valid while res is). */
+const struct sayso_round *admin_results_round(const struct admin_results *res);
+/* Counted ballots. */
+int64_t admin_results_counted(const struct admin_results *res);
+/* A funded project: title (valid while res is), votes, cost (minor). */
+struct admin_winner {
+	const char *title;
+	int64_t votes;
+	int64_t cost;
+};
+/* The funded projects in selection order, at most max, into out; returns
+ * how many. */
+size_t admin_results_winners(const struct admin_results *res,
+			     struct admin_winner *out, size_t max);
+
+/* ---- events and the partnership summary (cmd_event.c, cmd_summary.c) ----
+ */
+int admin_cmd_event_create(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_event_list(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_event_show(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_event_close(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_summary(struct admin_ctx *ctx, int argc, char **argv);
+
+struct sayso_event;
+/* An event as JSON (code, title, place, from, to, state, devices,
+ * channels, all_sources); json_t *, the caller's. */
+void *admin_event_json(const struct sayso_event *e, int64_t now_ms);
+
+/* One event's figures: its ratings (by channel), reports by status and
+ * counted ballots, with the site's positive definition and min_group. */
+struct admin_event_figures {
+	struct sayso_event *ev; /* owned */
+	struct sayso_ratings_summary *r;
+	struct sayso_activity *act;
+	int64_t now_ms;
+};
+/* Loads the event code and its figures (ctx->st open). Prints the error
+ * and returns ADMIN_EXIT_ERROR on failure; release with
+ * admin_event_figures_cleanup(). */
+int admin_event_figures_load(struct admin_ctx *ctx, const char *cmd,
+			     const char *code, struct admin_event_figures *f);
+/* The figures of event ev (copied). */
+int admin_event_figures_fill(struct admin_ctx *ctx, const char *cmd,
+			     const struct sayso_event *ev,
+			     struct admin_event_figures *f);
+void admin_event_figures_cleanup(struct admin_event_figures *f);
+/* { event..., ratings: admin_ratings_json, reports: {...}, ballots: {...} }
+ */
+void *admin_event_figures_json(const struct admin_event_figures *f);
+/* One CSV row per event (the header first when header is true). */
+void admin_event_figures_csv(FILE *out, const struct admin_event_figures *f,
+			     bool header, size_t n);
+/* The text table of `event show`. */
+void admin_event_figures_print(struct admin_ctx *ctx,
+			       const struct admin_event_figures *f);
+/* An event's section of the summary page (<h{level}>). */
+void html_event_section(FILE *f, const struct admin_event_figures *fig,
+			int level);
 
 /* Parses --since/--until values: "YYYY-MM-DD" (a whole day: --until
  * includes that day) or an ISO time. 0 for NULL. ADMIN_EXIT_USAGE with a

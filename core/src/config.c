@@ -15,12 +15,22 @@
 
 #include "sayso/buf.h"
 #include "sayso/categories.h"
+#include "sayso/stats.h"
 #include "sayso/config.h"
 #include "sayso/lang.h"
 #include "sayso/log.h"
 #include "sayso/store.h"
 
-enum kind { K_STR, K_INT, K_BOOL, K_LIST, K_VERIFY, K_PROVIDER, K_SPEECH };
+enum kind {
+	K_STR,
+	K_INT,
+	K_BOOL,
+	K_LIST,
+	K_VERIFY,
+	K_PROVIDER,
+	K_SPEECH,
+	K_FACES
+};
 
 struct key {
 	const char *section;
@@ -54,6 +64,8 @@ static const struct key KEYS[] = {
     STR(kiosk, "staff_pin", staff_pin),
     {"site", "categories", K_LIST, F(site, categories), 0, 0, 0},
     {"site", "streets", K_LIST, F(site, streets), 0, 0, 0},
+    {"site", "positive", K_FACES, F(site, positive), 0, 0, 0},
+    INT(site, "min_group", min_group, 1, 1000000),
     /* Deprecated spellings of the two above (site facts, not kiosk
      * settings): still read, with a note in the log. */
     {"kiosk", "categories", K_LIST, F(site, categories), 0, 0, 0},
@@ -167,6 +179,8 @@ enum sayso_err sayso_config_defaults(struct sayso_config *c)
 	memset(c, 0, sizeof *c);
 	snprintf(c->site.name, sizeof c->site.name, "Poets Streets");
 	snprintf(c->site.database, sizeof c->site.database, "./sayso.db");
+	c->site.positive = SAYSO_POSITIVE_DEFAULT;
+	c->site.min_group = SAYSO_MIN_GROUP_DEFAULT;
 	snprintf(c->site.results_url, sizeof c->site.results_url,
 		 "https://example.org/sayso/results/");
 	c->kiosk.idle_seconds = 60;
@@ -301,6 +315,14 @@ static int set_value(struct sayso_config *c, const struct key *k,
 			c->kiosk.speech = SAYSO_SPEECH_OFF;
 		else {
 			*why = "expected button, on or off";
+			return -1;
+		}
+		return 0;
+	case K_FACES:
+		if (sayso_positive_parse(value, (unsigned *)(void *)field) !=
+		    SAYSO_OK) {
+			*why = "expected faces 1 to 5 separated by commas "
+			       "(\"4,5\"), not none and not all five";
 			return -1;
 		}
 		return 0;

@@ -9,11 +9,13 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 #include "sayso/categories.h"
 #include "sayso/buf.h"
+#include "sayso/event.h"
 #include "sayso/partner.h"
 #include "sayso/stats.h"
 #include "sayso/tally.h"
@@ -106,17 +108,99 @@ void sayso_stats_wilson(int64_t k, int64_t n, double z, double *lo, double *hi)
 		*hi = 1;
 }
 
-static void counts_finish(struct sayso_rating_counts *c)
+static enum sayso_err status_index(struct sayso_store *st, const char *name,
+				   enum sayso_report_status *out)
+{
+	if (name == NULL || sayso_report_status_parse(name, out) != SAYSO_OK)
+		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
+					"a report has status '%s'",
+					name ? name : "(null)");
+	return SAYSO_OK;
+}
+
+/* ---- what counts: the positive definition and the smallest group ---- */
+
+unsigned sayso_positive_mask(unsigned mask)
+{
+	mask &= (1u << SAYSO_FACES) - 1;
+	return mask != 0 ? mask : SAYSO_POSITIVE_DEFAULT;
+}
+
+enum sayso_err sayso_positive_parse(const char *s, unsigned *out)
+{
+	unsigned mask = 0;
+	const char *p = s;
+
+	if (s == NULL)
+		return SAYSO_ERR_INVAL;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p < '1' || *p > '0' + SAYSO_FACES)
+			return SAYSO_ERR_INVAL;
+		if (p[1] != '\0' && p[1] != ',' && p[1] != ' ' && p[1] != '\t')
+			return SAYSO_ERR_INVAL;
+		mask |= 1u << (*p - '1');
+		p++;
+	}
+	/* Every face positive says nothing: refuse it with the empty list. */
+	if (mask == 0 || mask == (1u << SAYSO_FACES) - 1)
+		return SAYSO_ERR_INVAL;
+	*out = mask;
+	return SAYSO_OK;
+}
+
+void sayso_positive_text(unsigned mask, char *out, size_t outsz)
+{
+	size_t len = 0;
+	int face, left = 0;
+
+	mask = sayso_positive_mask(mask);
+	for (face = 1; face <= SAYSO_FACES; face++)
+		left += (mask >> (face - 1)) & 1u;
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	for (face = 1; face <= SAYSO_FACES && len < outsz; face++) {
+		const char *sep;
+		int w;
+
+		if (!((mask >> (face - 1)) & 1u))
+			continue;
+		left--;
+		sep = left == 0 ? "" : left == 1 ? " or " : ", ";
+		w = snprintf(out + len, outsz - len, "%d%s", face, sep);
+		if (w < 0)
+			return;
+		len += (size_t)w;
+	}
+	if (len < outsz)
+		snprintf(out + len, outsz - len, " of %d faces", SAYSO_FACES);
+}
+
+bool sayso_stats_too_few(int64_t n, int64_t min_group)
+{
+	if (min_group <= 0)
+		min_group = SAYSO_MIN_GROUP_DEFAULT;
+	return n < min_group;
+}
+
+static void counts_finish(struct sayso_rating_counts *c, unsigned mask,
+			  int64_t min_group)
 {
 	int64_t sum = 0;
 	int i;
 
 	c->n = 0;
+	c->positive = 0;
 	for (i = 0; i < SAYSO_FACES; i++) {
 		c->n += c->faces[i];
 		sum += (int64_t)(i + 1) * c->faces[i];
+		if ((mask >> i) & 1u)
+			c->positive += c->faces[i];
 	}
-	c->positive = c->faces[3] + c->faces[4];
 	if (c->n > 0) {
 		c->share = (double)c->positive / (double)c->n;
 		c->mean = (double)sum / (double)c->n;
@@ -125,6 +209,7 @@ static void counts_finish(struct sayso_rating_counts *c)
 		c->mean = 0;
 	}
 	sayso_stats_wilson(c->positive, c->n, SAYSO_STATS_Z95, &c->lo, &c->hi);
+	c->too_few = sayso_stats_too_few(c->n, min_group);
 }
 
 /* Adds score counts from a (key, score, count) statement into groups. */
@@ -137,30 +222,134 @@ static enum sayso_err add_score(struct sayso_rating_counts *c, int score,
 	return SAYSO_OK;
 }
 
-static const char *const group_sql[] = {
-    /* SAYSO_BY_NONE: not used */
-    "",
-    "SELECT date(cast_at, 'localtime') AS k, score, count(*) FROM ratings"
-    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2) AND (?9 "
-    "OR flag IS NULL)"
-    " GROUP BY k, score ORDER BY k, score",
-    "SELECT strftime('%H', cast_at, 'localtime') AS k, score, count(*)"
-    " FROM ratings"
-    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2) AND (?9 "
-    "OR flag IS NULL)"
-    " GROUP BY k, score ORDER BY k, score",
-    "SELECT channel AS k, score, count(*) FROM ratings"
-    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2) AND (?9 "
-    "OR flag IS NULL)"
-    " GROUP BY k, score ORDER BY k, score",
-    "SELECT device_id AS k, score, count(*) FROM ratings"
-    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2) AND (?9 "
-    "OR flag IS NULL)"
-    " GROUP BY k, score ORDER BY k, score",
+/* ---- scope: period, device, channel, event ---- */
+
+/*
+ * The scope as bound values: ?1 and ?2 the half-open bounds as ISO text
+ * ("" and "~" for open ends, so the cast_at index serves every query), ?4
+ * device, ?5 channel (NULL = any), ?6 the event id when the event names
+ * sources (NULL = all sources). The event's window is folded into ?1/?2.
+ * SCOPE_SQL_ON is the event membership rule of sayso/event.h in SQL.
+ */
+#define SCOPE_SQL_ON(col)                                                      \
+	" " col " >= ?1 AND " col " < ?2"                                      \
+	" AND (?4 IS NULL OR device_id = ?4) AND (?5 IS NULL OR channel = "    \
+	"?5)"                                                                  \
+	" AND (?6 IS NULL OR device_id IN (SELECT value FROM event_sources"    \
+	" WHERE event_id = ?6 AND kind = 'device') OR channel IN (SELECT "     \
+	"value FROM event_sources WHERE event_id = ?6 AND kind = 'channel'))"
+/* An event's window is narrow: walk the cast_at index. A period (often the
+ * whole month or everything) reads faster as one pass over the table, so
+ * "+cast_at" keeps SQLite off the index. Each query comes in both forms,
+ * [0] scan and [1] indexed. */
+#define SCOPE_SQL_SCAN SCOPE_SQL_ON("+cast_at")
+#define SCOPE_SQL_IDX SCOPE_SQL_ON("cast_at")
+
+struct scope_text {
+	char lo[SAYSO_TIME_LEN + 1];
+	char hi[SAYSO_TIME_LEN + 1];
+	const char *device, *channel;
+	int64_t event_id; /* 0 = no source filter */
+	int indexed;	  /* 1: an event's window, use the cast_at index */
 };
 
-static enum sayso_err ratings_groups(struct sayso_store *st, const char *lo,
-				     const char *hi,
+static enum sayso_err scope_text(struct sayso_store *st,
+				 const struct sayso_stats_scope *sc,
+				 struct scope_text *t)
+{
+	int64_t since = sc->since_ms, until = sc->until_ms;
+	enum sayso_err err = check_period(st, since, until);
+
+	if (err != SAYSO_OK)
+		return err;
+	memset(t, 0, sizeof *t);
+	if (sc->event != NULL) {
+		if (since == 0 || sc->event->from_ms > since)
+			since = sc->event->from_ms;
+		if (until == 0 || sc->event->to_ms < until)
+			until = sc->event->to_ms;
+		if (until < since)
+			until = since; /* no overlap: an empty scope */
+		if (!sayso_event_all_sources(sc->event))
+			t->event_id = sc->event->id;
+		t->indexed = 1;
+	}
+	if (since > 0)
+		sayso_time_format(since, t->lo, sizeof t->lo);
+	if (until > 0)
+		sayso_time_format(until, t->hi, sizeof t->hi);
+	else
+		memcpy(t->hi, "~", 2);
+	t->device = sc->device != NULL && sc->device[0] ? sc->device : NULL;
+	t->channel = sc->channel != NULL && sc->channel[0] ? sc->channel : NULL;
+	return SAYSO_OK;
+}
+
+static void bind_scope(sqlite3_stmt *s, const struct scope_text *t)
+{
+	sqlite3_bind_text(s, 1, t->lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, t->hi, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text_or_null(s, 4, t->device);
+	Sayso_bind_text_or_null(s, 5, t->channel);
+	if (t->event_id != 0)
+		sqlite3_bind_int64(s, 6, t->event_id);
+}
+
+/* Per group and score: all ratings, the flagged ones, first and last, and
+ * those answered (counted ones only). The totals add up the same columns,
+ * so a grouped summary reads its window once (see ratings_totals). */
+#define GROUP_SQL(key, scope)                                                  \
+	"SELECT " key " AS k, score, count(*), sum(flag IS NOT NULL),"         \
+	" min(cast_at), max(cast_at),"                                         \
+	" sum(answer IS NOT NULL AND answer <> '' AND (?9 OR flag IS NULL))"   \
+	" FROM ratings WHERE" scope " GROUP BY k, score ORDER BY k, score"
+#define GROUP_SQLS(scope)                                                      \
+	{                                                                      \
+		"" /* SAYSO_BY_NONE: not used */,                              \
+		    GROUP_SQL("date(cast_at, 'localtime')", scope),            \
+		    GROUP_SQL("strftime('%H', cast_at, 'localtime')", scope),  \
+		    GROUP_SQL("channel", scope),                               \
+		    GROUP_SQL("device_id", scope),                             \
+	}
+static const char *const group_sql[2][5] = {
+    GROUP_SQLS(SCOPE_SQL_SCAN),
+    GROUP_SQLS(SCOPE_SQL_IDX),
+};
+#undef GROUP_SQLS
+#undef GROUP_SQL
+
+/* Adds one (score, all, flagged, first, last, answered) row, columns from
+ * col, to the totals; *counted receives what counts in the figures. */
+static enum sayso_err add_row(struct sayso_store *st, sqlite3_stmt *s, int col,
+			      struct sayso_ratings_summary *out,
+			      int64_t *counted)
+{
+	const char *a = (const char *)sqlite3_column_text(s, col + 3);
+	const char *b = (const char *)sqlite3_column_text(s, col + 4);
+	int score = sqlite3_column_int(s, col);
+	int64_t flagged = sqlite3_column_int64(s, col + 2);
+	enum sayso_err err;
+
+	*counted = sqlite3_column_int64(s, col + 1);
+	out->flagged += flagged;
+	if (!out->include_flagged)
+		*counted -= flagged;
+	err = add_score(&out->all, score, *counted);
+	if (err != SAYSO_OK)
+		return Sayso_store_fail(st, err, "a rating has score %d",
+					score);
+	if (a != NULL && (out->first[0] == '\0' || strcmp(a, out->first) < 0))
+		sayso_strlcpy_utf8(out->first, a, sizeof out->first);
+	if (b != NULL && strcmp(b, out->last) > 0)
+		sayso_strlcpy_utf8(out->last, b, sizeof out->last);
+	out->answered += sqlite3_column_int64(s, col + 5);
+	return SAYSO_OK;
+}
+
+/* The groups and, from the same rows, the totals. A group whose ratings
+ * are all flagged (and not counted) is not listed. */
+static enum sayso_err ratings_groups(struct sayso_store *st,
+				     const struct scope_text *t,
 				     struct sayso_ratings_summary *out)
 {
 	sqlite3_stmt *s;
@@ -168,16 +357,21 @@ static enum sayso_err ratings_groups(struct sayso_store *st, const char *lo,
 	int rc;
 	enum sayso_err err = SAYSO_OK;
 
-	s = Sayso_store_stmt(st, group_sql[out->by]);
+	s = Sayso_store_stmt(st, group_sql[t->indexed][out->by]);
 	if (s == NULL)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	bind_scope(s, t);
 	sqlite3_bind_int(s, 9, out->include_flagged);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *k = (const char *)sqlite3_column_text(s, 0);
 		struct sayso_rating_group *g;
+		int64_t counted;
 
+		err = add_row(st, s, 1, out, &counted);
+		if (err != SAYSO_OK)
+			goto out;
+		if (counted == 0)
+			continue;
 		if (k == NULL)
 			k = "";
 		g = out->ngroups > 0 ? &out->groups[out->ngroups - 1] : NULL;
@@ -192,13 +386,7 @@ static enum sayso_err ratings_groups(struct sayso_store *st, const char *lo,
 			memset(g, 0, sizeof *g);
 			sayso_strlcpy_utf8(g->key, k, sizeof g->key);
 		}
-		err = add_score(&g->c, sqlite3_column_int(s, 1),
-				sqlite3_column_int64(s, 2));
-		if (err != SAYSO_OK) {
-			Sayso_store_fail(st, err, "a rating has score %d",
-					 sqlite3_column_int(s, 1));
-			goto out;
-		}
+		add_score(&g->c, sqlite3_column_int(s, 1), counted);
 	}
 	if (rc != SQLITE_DONE)
 		err = Sayso_store_sqlfail(st, "ratings by group");
@@ -207,25 +395,29 @@ out:
 	return err;
 }
 
-static enum sayso_err ratings_answers(struct sayso_store *st, const char *lo,
-				      const char *hi,
+static enum sayso_err ratings_answers(struct sayso_store *st,
+				      const struct scope_text *t,
 				      struct sayso_ratings_summary *out)
 {
 	sqlite3_stmt *s;
 	int rc;
 	enum sayso_err err = SAYSO_OK;
 
-	s = Sayso_store_stmt(
-	    st, "SELECT coalesce(question, ''), answer, count(*) AS n"
-		" FROM ratings"
-		" WHERE answer IS NOT NULL AND answer <> ''"
-		" AND (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-		" AND (?9 OR flag IS NULL)"
-		" GROUP BY 1, 2 ORDER BY n DESC, 2, 1 LIMIT ?3");
+	static const char *const sql[2] = {
+#define ANSWERS_SQL(scope)                                                     \
+	"SELECT coalesce(question, ''), answer, count(*) AS n FROM ratings"    \
+	" WHERE answer IS NOT NULL AND answer <> '' AND" scope                 \
+	" AND (?9 OR flag IS NULL)"                                            \
+	" GROUP BY 1, 2 ORDER BY n DESC, 2, 1 LIMIT ?3"
+	    ANSWERS_SQL(SCOPE_SQL_SCAN),
+	    ANSWERS_SQL(SCOPE_SQL_IDX),
+#undef ANSWERS_SQL
+	};
+
+	s = Sayso_store_stmt(st, sql[t->indexed]);
 	if (s == NULL)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	bind_scope(s, t);
 	sqlite3_bind_int(s, 3, SAYSO_STATS_ANSWERS_MAX);
 	sqlite3_bind_int(s, 9, out->include_flagged);
 	out->answers = calloc(SAYSO_STATS_ANSWERS_MAX, sizeof *out->answers);
@@ -259,80 +451,86 @@ enum sayso_err sayso_stats_ratings_opt(struct sayso_store *st, int64_t since_ms,
 				       bool include_flagged,
 				       struct sayso_ratings_summary *out)
 {
-	char lo[SAYSO_TIME_LEN + 1], hi[SAYSO_TIME_LEN + 1];
+	struct sayso_ratings_query q;
+
+	memset(&q, 0, sizeof q);
+	q.scope.since_ms = since_ms;
+	q.scope.until_ms = until_ms;
+	q.by = by;
+	q.include_flagged = include_flagged;
+	return sayso_stats_ratings_query(st, &q, out);
+}
+
+/* The totals (faces, first and last, answered, flagged) when there are no
+ * groups. */
+static enum sayso_err ratings_totals(struct sayso_store *st,
+				     const struct scope_text *t,
+				     struct sayso_ratings_summary *out)
+{
+	static const char *const sql[2] = {
+#define TOTALS_SQL(scope)                                                      \
+	"SELECT score, count(*), sum(flag IS NOT NULL), min(cast_at),"         \
+	" max(cast_at),"                                                       \
+	" sum(answer IS NOT NULL AND answer <> '' AND (?9 OR flag IS NULL))"   \
+	" FROM ratings WHERE" scope " GROUP BY score"
+	    TOTALS_SQL(SCOPE_SQL_SCAN),
+	    TOTALS_SQL(SCOPE_SQL_IDX),
+#undef TOTALS_SQL
+	};
 	sqlite3_stmt *s;
-	enum sayso_err err;
+	enum sayso_err err = SAYSO_OK;
+	int64_t counted;
 	int rc;
 
-	memset(out, 0, sizeof *out);
-	out->since_ms = since_ms;
-	out->until_ms = until_ms;
-	out->by = by;
-	out->include_flagged = include_flagged;
-	if ((unsigned)by > SAYSO_BY_DEVICE)
-		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
-					"unknown grouping");
-	err = check_period(st, since_ms, until_ms);
-	if (err != SAYSO_OK)
-		return err;
-	bound_text(since_ms, lo, sizeof lo);
-	bound_text(until_ms, hi, sizeof hi);
-
-	s = Sayso_store_stmt(
-	    st,
-	    "SELECT score, count(*), min(cast_at), max(cast_at),"
-	    " sum(answer IS NOT NULL AND answer <> ''"
-	    " AND (?9 OR flag IS NULL)),"
-	    " sum(flag IS NOT NULL) FROM ratings"
-	    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-	    " GROUP BY score");
+	s = Sayso_store_stmt(st, sql[t->indexed]);
 	if (s == NULL)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 9, include_flagged);
+	bind_scope(s, t);
+	sqlite3_bind_int(s, 9, out->include_flagged);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *a = (const char *)sqlite3_column_text(s, 2);
-		const char *b = (const char *)sqlite3_column_text(s, 3);
-
-		int score = sqlite3_column_int(s, 0);
-		int64_t flagged = sqlite3_column_int64(s, 5);
-		int64_t counted = sqlite3_column_int64(s, 1);
-
-		out->flagged += flagged;
-		if (!include_flagged)
-			counted -= flagged;
-		err = add_score(&out->all, score, counted);
-		if (err != SAYSO_OK) {
-			sqlite3_reset(s);
-			return Sayso_store_fail(st, err,
-						"a rating has score %d", score);
-		}
-		if (a != NULL &&
-		    (out->first[0] == '\0' || strcmp(a, out->first) < 0))
-			sayso_strlcpy_utf8(out->first, a, sizeof out->first);
-		if (b != NULL && strcmp(b, out->last) > 0)
-			sayso_strlcpy_utf8(out->last, b, sizeof out->last);
-		out->answered += sqlite3_column_int64(s, 4);
-	}
-	if (rc != SQLITE_DONE) {
-		err = Sayso_store_sqlfail(st, "ratings");
-		sqlite3_reset(s);
-		return err;
-	}
-	sqlite3_reset(s);
-	counts_finish(&out->all);
-
-	if (by != SAYSO_BY_NONE) {
-		size_t i;
-
-		err = ratings_groups(st, lo, hi, out);
+		err = add_row(st, s, 0, out, &counted);
 		if (err != SAYSO_OK)
-			goto fail;
-		for (i = 0; i < out->ngroups; i++)
-			counts_finish(&out->groups[i].c);
+			goto out;
 	}
-	err = ratings_answers(st, lo, hi, out);
+	if (rc != SQLITE_DONE)
+		err = Sayso_store_sqlfail(st, "ratings");
+out:
+	sqlite3_reset(s);
+	return err;
+}
+
+enum sayso_err sayso_stats_ratings_query(struct sayso_store *st,
+					 const struct sayso_ratings_query *q,
+					 struct sayso_ratings_summary *out)
+{
+	struct scope_text t;
+	enum sayso_err err;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	out->since_ms = q->scope.since_ms;
+	out->until_ms = q->scope.until_ms;
+	out->by = q->by;
+	out->include_flagged = q->include_flagged;
+	out->positive_mask = sayso_positive_mask(q->positive);
+	out->min_group =
+	    q->min_group > 0 ? q->min_group : SAYSO_MIN_GROUP_DEFAULT;
+	if ((unsigned)q->by > SAYSO_BY_DEVICE)
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"unknown grouping");
+	err = scope_text(st, &q->scope, &t);
+	if (err != SAYSO_OK)
+		return err;
+	/* One pass over the window: the groups carry the totals. */
+	err = q->by == SAYSO_BY_NONE ? ratings_totals(st, &t, out)
+				     : ratings_groups(st, &t, out);
+	if (err != SAYSO_OK)
+		goto fail;
+	counts_finish(&out->all, out->positive_mask, out->min_group);
+	for (i = 0; i < out->ngroups; i++)
+		counts_finish(&out->groups[i].c, out->positive_mask,
+			      out->min_group);
+	err = ratings_answers(st, &t, out);
 	if (err != SAYSO_OK)
 		goto fail;
 	return SAYSO_OK;
@@ -341,6 +539,62 @@ fail:
 	return err;
 }
 
+/* ---- activity in a scope: reports by status, counted ballots ---- */
+
+enum sayso_err sayso_stats_activity(struct sayso_store *st,
+				    const struct sayso_stats_scope *sc,
+				    int64_t min_group,
+				    struct sayso_activity *out)
+{
+	struct scope_text t;
+	sqlite3_stmt *s;
+	enum sayso_err err;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	err = scope_text(st, sc, &t);
+	if (err != SAYSO_OK)
+		return err;
+	s = Sayso_store_stmt(
+	    st, t.indexed ? "SELECT status, count(*) FROM "
+			    "reports WHERE" SCOPE_SQL_IDX " GROUP BY status"
+			  : "SELECT status, count(*) FROM "
+			    "reports WHERE" SCOPE_SQL_SCAN " GROUP BY status");
+	if (s == NULL)
+		return SAYSO_ERR_DB;
+	bind_scope(s, &t);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		enum sayso_report_status rs;
+
+		err = status_index(st, (const char *)sqlite3_column_text(s, 0),
+				   &rs);
+		if (err != SAYSO_OK)
+			break;
+		out->reports_by_status[rs] += sqlite3_column_int64(s, 1);
+		out->reports += sqlite3_column_int64(s, 1);
+	}
+	if (err == SAYSO_OK && rc != SQLITE_DONE)
+		err = Sayso_store_sqlfail(st, "reports in scope");
+	sqlite3_reset(s);
+	if (err != SAYSO_OK)
+		return err;
+	s = Sayso_store_stmt(
+	    st, t.indexed ? "SELECT count(*) FROM ballots WHERE"
+			    " status = 'counted' AND" SCOPE_SQL_IDX
+			  : "SELECT count(*) FROM ballots WHERE"
+			    " status = 'counted' AND" SCOPE_SQL_SCAN);
+	if (s == NULL)
+		return SAYSO_ERR_DB;
+	bind_scope(s, &t);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		out->ballots = sqlite3_column_int64(s, 0);
+	else
+		err = Sayso_store_sqlfail(st, "ballots in scope");
+	sqlite3_reset(s);
+	out->reports_too_few = sayso_stats_too_few(out->reports, min_group);
+	out->ballots_too_few = sayso_stats_too_few(out->ballots, min_group);
+	return err;
+}
 void sayso_ratings_summary_cleanup(struct sayso_ratings_summary *s)
 {
 	if (s == NULL)
@@ -354,16 +608,6 @@ void sayso_ratings_summary_cleanup(struct sayso_ratings_summary *s)
 }
 
 /* ---- reports ---- */
-
-static enum sayso_err status_index(struct sayso_store *st, const char *name,
-				   enum sayso_report_status *out)
-{
-	if (name == NULL || sayso_report_status_parse(name, out) != SAYSO_OK)
-		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
-					"a report has status '%s'",
-					name ? name : "(null)");
-	return SAYSO_OK;
-}
 
 static enum sayso_err report_counts(struct sayso_store *st, const char *sql,
 				    const char *lo, const char *hi,

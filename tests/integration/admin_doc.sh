@@ -92,6 +92,10 @@ runtime_case() { # the arguments that make command $1 fail at run time
 	"report assign") echo "--db $T/rt.db report assign WA-AAAAA --partner nosuch" ;;
 	"report duplicate") echo "--db $T/rt.db report duplicate WA-AAAAA --split" ;;
 	"report history") echo "--db $T/rt.db report history WA-AAAAA" ;;
+	"event create") echo "--db $T/rt.db event create bad/code --title T --from 2026-06-01 --to 2026-06-02" ;;
+	"event list") echo "--db $T/none.db event list" ;;
+	"event show" | "event close") echo "--db $T/rt.db $1 nosuch" ;;
+	"summary") echo "--db $T/rt.db summary --since 2026-06-01 --out $T/exists" ;;
 	"round edit") echo "--db $T/rt.db round edit nosuch --title T --why x" ;;
 	"project edit") echo "--db $T/rt.db project edit nosuch 1 --title T --why x" ;;
 	"project withdraw") echo "--db $T/rt.db project withdraw nosuch 1 --why x" ;;

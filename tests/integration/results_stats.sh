@@ -150,8 +150,19 @@ check "an issue's HTML shows as text" \
 	sh -c '! grep -qi "<script\|<img" page-report/index.html'
 check "the partner page carries the resolution rate" \
 	grep -q '62.5%' page-report/index.html
-check "the partner page carries the share positive" \
-	grep -q '70%' page-report/index.html
+# 20 ratings are under [site] min_group (30): the page gives the counts and
+# says the share is too few to report rather than printing "70%".
+check "the partner page carries the positive count" \
+	grep -q '14 of 20 people chose a positive face' page-report/index.html
+check "the partner page calls 20 ratings too few to report" \
+	grep -q 'too few to report' page-report/index.html
+check "the partner page does not headline a share of 20" \
+	sh -c '! grep -q "<dd>70%</dd>" page-report/index.html'
+printf '[site]\nmin_group = 20\n' >low.ini
+SAYSO_NOW=2026-11-23T10:15:00Z "$A" --config low.ini --db f.db report \
+	--out page-report-low --since 2026-11-01 --until 2026-11-30 >/dev/null
+check "with min_group 20 the partner page carries the share positive" \
+	grep -q '<dd>70%</dd>' page-report-low/index.html
 check "hotspot street listed" grep -q 'Keats Road' page-report/index.html
 # The page is replaced whole, and a directory sayso did not write is refused.
 mkdir notmine && echo precious >notmine/file.txt

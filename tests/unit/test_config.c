@@ -203,6 +203,30 @@ static void test_site_categories(void **state)
 	sayso_log_set_sink(NULL, NULL);
 }
 
+/* [site] positive and min_group (issue 14): defaults 4,5 and 30; the
+ * faces are checked, and so is the range. */
+static void test_site_figures(void **state)
+{
+	struct sayso_config c;
+	char err[512];
+	const char *p;
+
+	(void)state;
+	assert_int_equal(sayso_config_defaults(&c), SAYSO_OK);
+	assert_int_equal(c.site.positive, 0x18u);
+	assert_int_equal(c.site.min_group, 30);
+	sayso_config_cleanup(&c);
+	p = write_ini("f.ini", "[site]\npositive = 5\nmin_group = 50\n");
+	assert_int_equal(sayso_config_load(&c, p, err, sizeof err), SAYSO_OK);
+	assert_int_equal(c.site.positive, 0x10u);
+	assert_int_equal(c.site.min_group, 50);
+	sayso_config_cleanup(&c);
+	expect_error("[site]\npositive = 1,2,3,4,5\n", "bad.ini:2");
+	expect_error("[site]\npositive = 6\n", "faces 1 to 5");
+	expect_error("[site]\npositive =\n", "faces 1 to 5");
+	expect_error("[site]\nmin_group = 0\n", "out of range");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +234,7 @@ int main(void)
 	    cmocka_unit_test(test_full_file),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_site_categories),
+	    cmocka_unit_test(test_site_figures),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -53,6 +53,9 @@ struct sayso_config {
 		struct sayso_list categories; /* report category codes
 						 (categories.h) */
 		struct sayso_list streets;    /* street picker, SMS match */
+		unsigned positive; /* faces counted positive, bit score - 1:
+				      "4,5" (sayso_positive_parse) */
+		int min_group;	   /* 30: smaller groups "too few to report" */
 	} site;
 	struct {
 		int idle_seconds;	   /* 60 */

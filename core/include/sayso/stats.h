@@ -31,6 +31,30 @@
 	100 /* follow-up answers kept, most given first */
 #define SAYSO_STATS_Z95 1.959963984540054
 
+/* ---- what counts ---- */
+
+/* The faces that count as positive, one bit per face (bit score - 1):
+ * faces 4 and 5 unless [site] positive says otherwise. */
+#define SAYSO_POSITIVE_DEFAULT 0x18u
+/* Groups with fewer responses than this are "too few to report" ([site]
+ * min_group). */
+#define SAYSO_MIN_GROUP_DEFAULT 30
+#define SAYSO_POSITIVE_TEXT_MAX 40 /* "1, 2, 3 or 4 of 5 faces" + NUL */
+
+/* mask limited to the five faces; SAYSO_POSITIVE_DEFAULT when that leaves
+ * none. */
+unsigned sayso_positive_mask(unsigned mask);
+/* Parses "4,5" (faces 1..5, comma or space separated) into a mask.
+ * SAYSO_ERR_INVAL for anything else, for no face and for all five (a
+ * definition under which every response is positive says nothing). */
+enum sayso_err sayso_positive_parse(const char *s, unsigned *out);
+/* The definition as stated next to every figure: "4 or 5 of 5 faces". out
+ * >= SAYSO_POSITIVE_TEXT_MAX. Cannot fail. */
+void sayso_positive_text(unsigned mask, char *out, size_t outsz);
+/* Whether a group of n is too small to report: n < min_group (0 or less =
+ * SAYSO_MIN_GROUP_DEFAULT). A group with none is too few as well. */
+bool sayso_stats_too_few(int64_t n, int64_t min_group);
+
 /* ---- ratings ---- */
 
 enum sayso_stats_by {
@@ -48,10 +72,11 @@ enum sayso_err sayso_stats_by_parse(const char *s, enum sayso_stats_by *out);
 struct sayso_rating_counts {
 	int64_t n;		    /* ratings */
 	int64_t faces[SAYSO_FACES]; /* faces[score - 1] */
-	int64_t positive;	    /* scores 4 and 5 */
+	int64_t positive;	    /* ratings with a positive face */
 	double share;		    /* positive / n; 0 when n == 0 */
 	double lo, hi;		    /* 95% Wilson score interval of share */
 	double mean;		    /* mean score; 0 when n == 0 */
+	bool too_few;		    /* n < the summary's min_group */
 };
 
 struct sayso_rating_group {
@@ -81,7 +106,41 @@ struct sayso_ratings_summary {
 	 * whether they were counted in the figures above. */
 	int64_t flagged;
 	bool include_flagged;
+	unsigned positive_mask; /* the faces counted positive */
+	int64_t min_group;	/* groups below it are too_few */
 };
+
+struct sayso_event;
+
+/* What a figure counts: a period, a device, a channel, an event. */
+struct sayso_stats_scope {
+	int64_t since_ms, until_ms; /* [since, until), 0 = open */
+	const char *device;	    /* device id, NULL or "" = any */
+	const char *channel;	    /* channel name, NULL or "" = any */
+	/* NULL = no event; else only what belongs to it (sayso/event.h):
+	 * its window is intersected with the period. Not copied: it must
+	 * outlive the call. */
+	const struct sayso_event *event;
+};
+
+struct sayso_ratings_query {
+	struct sayso_stats_scope scope;
+	enum sayso_stats_by by;
+	bool include_flagged; /* count ratings flagged as misuse */
+	unsigned positive;    /* faces mask; 0 = SAYSO_POSITIVE_DEFAULT */
+	int64_t min_group;    /* 0 = SAYSO_MIN_GROUP_DEFAULT */
+};
+
+/*
+ * Summarises the ratings in q's scope, grouped by q->by, with q's positive
+ * definition; every count (all, groups) carries too_few against
+ * q->min_group. out as for sayso_stats_ratings (zeroed first, release with
+ * sayso_ratings_summary_cleanup()). SAYSO_ERR_INVAL for a period that ends
+ * before it starts; store errors with detail on st.
+ */
+enum sayso_err sayso_stats_ratings_query(struct sayso_store *st,
+					 const struct sayso_ratings_query *q,
+					 struct sayso_ratings_summary *out);
 
 /*
  * Summarises the ratings cast in [since_ms, until_ms) (0 = open end), grouped
@@ -107,6 +166,20 @@ void sayso_ratings_summary_cleanup(struct sayso_ratings_summary *s);
  * counts' share/lo/hi style values: *lo and *hi in [0, 1]; both 0 when n == 0.
  */
 void sayso_stats_wilson(int64_t k, int64_t n, double z, double *lo, double *hi);
+
+/* Reports and counted ballots in a scope (an event's, typically). */
+struct sayso_activity {
+	int64_t reports;
+	int64_t reports_by_status[4];	       /* by enum sayso_report_status */
+	int64_t ballots;		       /* counted ballots, any round */
+	bool reports_too_few, ballots_too_few; /* against min_group */
+};
+/* Fills out (zeroed first) for the scope sc. Cannot allocate; store errors
+ * with detail on st. */
+enum sayso_err sayso_stats_activity(struct sayso_store *st,
+				    const struct sayso_stats_scope *sc,
+				    int64_t min_group,
+				    struct sayso_activity *out);
 
 /* ---- reported problems ---- */
 

@@ -163,6 +163,20 @@ int admin_json_print(struct admin_ctx *ctx, void *json);
 /* Money in the currency's major unit as a JSON number (integer when whole). */
 void *admin_json_money(int64_t minor, const char *currency);
 
+/* A json_t string of s (NULL is ""): invalid UTF-8 replaced by U+FFFD
+ * rather than the key dropped (jansson refuses invalid UTF-8). NULL only
+ * when out of memory. Use it for every stored text in JSON output. */
+void *admin_json_str(const char *s);
+
+/* Stored text (titles, report text, streets, answers) as it may be shown
+ * on a terminal: control characters and bidi overrides removed, tabs and
+ * line breaks made spaces, invalid UTF-8 replaced (sayso_utf8_clean with
+ * SAYSO_UTF8_TERMINAL). admin_term_dup: malloc'd, NULL when out of memory;
+ * admin_term_puts: writes it to out. Every table printed as text goes
+ * through it. */
+char *admin_term_dup(const char *s);
+void admin_term_puts(FILE *out, const char *s);
+
 /* Prints the usage of the command named words ("round create"). */
 void admin_usage(struct admin_ctx *ctx, const char *words, FILE *to);
 
@@ -176,8 +190,17 @@ int admin_cmd_round_close(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_project_add(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_project_list(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_project_import(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_project_edit(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_project_withdraw(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_round_edit(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_ballot_list(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_ballot_void(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_ballot_import(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_ballot_add(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_codes_generate(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_codes_import(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_codes_void(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_codes_list(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_tally(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_import_pb(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_export_pb(struct admin_ctx *ctx, int argc, char **argv);
@@ -187,6 +210,21 @@ int admin_cmd_erase(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_backup(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_check(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_doctor(struct admin_ctx *ctx, int argc, char **argv);
+/* Walkabouts and partners (cmd_walkabout.c, cmd_partner.c; issue 14). */
+int admin_cmd_walkabout_start(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_walkabout_list(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_walkabout_show(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_walkabout_log(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_walkabout_check(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_walkabout_issues(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_partner_add(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_partner_list(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_partner_route(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_partner_issues(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_report_assign(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_report_duplicate(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_reports_duplicates(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_report_history(struct admin_ctx *ctx, int argc, char **argv);
 
 /* Loads round code for a command; prints "no round 'X'" and returns
  * ADMIN_EXIT_ERROR when there is none. */

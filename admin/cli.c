@@ -196,8 +196,11 @@ static void list_commands(FILE *to, const char *noun)
 		if (noun && (strncmp(c->words, noun, nlen) != 0 ||
 			     (c->words[nlen] != ' ' && c->words[nlen] != '\0')))
 			continue;
-		fprintf(to, "  %-16s %s\n", c->words,
-			c->summary ? c->summary : "");
+		/* Two spaces at least between name and summary, however
+		 * long the name ("reports duplicates"). */
+		fprintf(to,
+			strlen(c->words) < 17 ? "  %-17s %s\n" : "  %s  %s\n",
+			c->words, c->summary ? c->summary : "");
 	}
 }
 
@@ -212,6 +215,8 @@ static void main_usage(FILE *to)
 	      "the config, ./sayso.db)\n"
 	      "  --config PATH   sayso.ini (default: $SAYSO_CONFIG, else "
 	      "built-in defaults)\n"
+	      "  --actor NAME    who is making changes, for the audit "
+	      "(default: $SAYSO_ACTOR, else the login name)\n"
 	      "  --help          this text\n"
 	      "  --version       the version\n"
 	      "\n"
@@ -397,7 +402,8 @@ int admin_main(int argc, char **argv, FILE *out, FILE *err)
 	sayso_log_set_sink(log_sink, NULL);
 	sayso_log_set_level(SAYSO_LOG_WARN);
 
-	const char *db = NULL, *config = getenv("SAYSO_CONFIG");
+	const char *db = NULL, *config = getenv("SAYSO_CONFIG"),
+		   *actor_opt = NULL;
 	int i = 1;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
@@ -406,7 +412,10 @@ int admin_main(int argc, char **argv, FILE *out, FILE *err)
 			return ADMIN_EXIT_OK;
 		}
 		if (strcmp(a, "--version") == 0) {
-			fprintf(out, "sayso-admin %s\n", SAYSO_VERSION);
+			fprintf(out, "sayso-admin %s%s\n", SAYSO_VERSION,
+				sayso_time_test_clock()
+				    ? " (test build: SAYSO_NOW is honoured)"
+				    : "");
 			return ADMIN_EXIT_OK;
 		}
 		const char **slot = NULL;
@@ -416,6 +425,9 @@ int admin_main(int argc, char **argv, FILE *out, FILE *err)
 		else if (strcmp(a, "--config") == 0 ||
 			 strncmp(a, "--config=", 9) == 0)
 			slot = &config;
+		else if (strcmp(a, "--actor") == 0 ||
+			 strncmp(a, "--actor=", 8) == 0)
+			slot = &actor_opt;
 		else if (a[0] == '-') {
 			fprintf(err, "sayso-admin: unknown option %s\n", a);
 			main_usage(err);
@@ -489,7 +501,7 @@ int admin_main(int argc, char **argv, FILE *out, FILE *err)
 	ctx.db_path = db ? db : ctx.cfg.site.database;
 
 	char actor[96];
-	const char *user = getenv("SAYSO_ACTOR");
+	const char *user = actor_opt ? actor_opt : getenv("SAYSO_ACTOR");
 	if (!user || !*user) {
 		struct passwd *pw = getpwuid(getuid());
 		user = pw && pw->pw_name ? pw->pw_name : getenv("USER");

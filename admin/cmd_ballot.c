@@ -1,5 +1,6 @@
 /*
- * cmd_ballot.c: `ballot add`: paper ballots typed in by organisers.
+ * cmd_ballot.c: `ballot add`: paper ballots typed in by organisers; `ballot
+ * list` and `ballot void` to see and correct the record (core/src/correct.c).
  *
  * A paper ballot goes through sayso_ballot_cast() exactly like a kiosk or SMS
  * ballot: same validation, same one-vote rule, same revote policy. The
@@ -10,10 +11,14 @@
  * which: "accepted:", "accepted (replaces ...):", "already voted:",
  * "invalid:". Exit 1 means nothing was stored.
  */
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "admin.h"
 #include "sayso/ballot.h"
+#include "sayso/correct.h"
 #include "sayso/identity.h"
 
 /* "2026-11-20 10:15 UTC" */
@@ -170,10 +175,11 @@ int admin_cmd_ballot_add(struct admin_ctx *ctx, int argc, char **argv)
 	case SAYSO_CAST_REPLACED:
 		when(res.prev_cast_at_ms, at, sizeof at);
 		fprintf(ctx->out,
-			"accepted (replaces the %s ballot of %s; the newest "
+			"accepted (replaces the %s ballot of %s; the %s "
 			"counts): %s ballot for project%s %s (%s) in %s\n",
-			sayso_channel_name(res.prev_channel), at, channel,
-			npicks == 1 ? "" : "s", list, money, r.code);
+			sayso_channel_name(res.prev_channel), at,
+			sayso_round_revote_allows(&r) ? "newest" : "earliest",
+			channel, npicks == 1 ? "" : "s", list, money, r.code);
 		break;
 	case SAYSO_CAST_ALREADY_VOTED:
 		when(res.prev_cast_at_ms, at, sizeof at);
@@ -189,5 +195,126 @@ int admin_cmd_ballot_add(struct admin_ctx *ctx, int argc, char **argv)
 			res.reason, channel);
 		break;
 	}
+	return ADMIN_EXIT_OK;
+}
+
+/* --resident: a phone number or a voter code, as the resident gave it. */
+static int resident_of(struct admin_ctx *ctx, const char *cmd, const char *s,
+		       char *rid, size_t ridsz)
+{
+	char norm[SAYSO_VOTER_CODE_MAX > SAYSO_E164_MAX ? SAYSO_VOTER_CODE_MAX
+							: SAYSO_E164_MAX];
+	enum sayso_id_kind kind;
+	const char *why = NULL;
+	if (sayso_identity_normalise(s, &kind, norm, sizeof norm, &why) !=
+	    SAYSO_OK)
+		return admin_fail(ctx, "%s: --resident: '%s': %s", cmd, s,
+				  why ? why : "not a phone number or code");
+	return admin_resident_arg(
+	    ctx, cmd, kind == SAYSO_ID_PHONE ? norm : NULL,
+	    kind == SAYSO_ID_CODE ? norm : NULL, false, rid, ridsz);
+}
+
+int admin_cmd_ballot_list(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "ballot list", *format = NULL, *who = NULL;
+	const struct admin_opt opts[] = {{"format", &format, NULL},
+					 {"resident", &who, NULL},
+					 {NULL, NULL, NULL}};
+	char *pos[1];
+	int np;
+	enum admin_format fmt;
+	int rc =
+	    admin_args_fmt(ctx, cmd, argc, argv, opts, pos, 1, 1, &np, &fmt);
+	if (rc)
+		return rc;
+	struct sayso_round r;
+	/* --resident needs the secret to compute the resident id. */
+	if (who ? !admin_store(ctx, SAYSO_STORE_READONLY) ||
+		      (rc = admin_round(ctx, pos[0], &r))
+		: (rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)) != 0)
+		return rc ? rc : ADMIN_EXIT_ERROR;
+	char rid[SAYSO_RESIDENT_ID_LEN + 1];
+	if (who && (rc = resident_of(ctx, cmd, who, rid, sizeof rid)))
+		return rc;
+	struct sayso_ballot_row *b = NULL;
+	size_t n = 0;
+	enum sayso_err e =
+	    sayso_ballot_list(ctx->st, r.id, who ? rid : NULL, &b, &n);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, e);
+	if (fmt == ADMIN_FMT_JSON) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(
+			    arr,
+			    json_pack(
+				"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+				"id", (json_int_t)b[i].id, "uid", b[i].uid,
+				"channel", sayso_channel_name(b[i].channel),
+				"device", b[i].device, "cast_at", b[i].cast_at,
+				"status", sayso_ballot_status_name(b[i].status),
+				"projects", b[i].picks, "reason", b[i].reason));
+		free(b);
+		return admin_json_print(ctx, arr);
+	}
+	static const char *const h[] = {
+	    "ID", "UID", "CHANNEL", "CAST AT", "STATUS", "PROJECTS", "REASON"};
+	static const char *const hc[] = {
+	    "id", "uid", "channel", "cast_at", "status", "projects", "reason"};
+	struct admin_table *t =
+	    admin_table_new(7, fmt == ADMIN_FMT_CSV ? hc : h, "rllllll");
+	if (!t) {
+		free(b);
+		return admin_fail(ctx, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)b[i].id);
+		const char *cells[] = {id,
+				       b[i].uid,
+				       sayso_channel_name(b[i].channel),
+				       b[i].cast_at,
+				       sayso_ballot_status_name(b[i].status),
+				       b[i].picks,
+				       b[i].reason};
+		admin_table_add(t, cells);
+	}
+	admin_table_print(t, ctx->out, fmt);
+	admin_table_free(t);
+	free(b);
+	if (fmt == ADMIN_FMT_TABLE)
+		fprintf(ctx->out, "%zu ballot%s\n", n, n == 1 ? "" : "s");
+	return ADMIN_EXIT_OK;
+}
+
+int admin_cmd_ballot_void(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "ballot void", *why = NULL;
+	const struct admin_opt opts[] = {{"why", &why, NULL},
+					 {NULL, NULL, NULL}};
+	char *pos[1];
+	int np;
+	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
+	if (rc)
+		return rc;
+	if (!why || !*why) {
+		fprintf(ctx->err, "sayso-admin %s: --why is required\n", cmd);
+		admin_usage(ctx, cmd, ctx->err);
+		return ADMIN_EXIT_USAGE;
+	}
+	if (admin_open(ctx, ADMIN_WRITE))
+		return ADMIN_EXIT_ERROR;
+	struct sayso_void_result res;
+	enum sayso_err e =
+	    sayso_ballot_void(ctx->st, pos[0], ctx->actor, why, &res);
+	if (e != SAYSO_OK)
+		return admin_fail(ctx, "%s: %s; nothing changed", cmd,
+				  sayso_store_errmsg(ctx->st));
+	fprintf(ctx->out, "voided ballot %s in %s (was %s)%s%s\n", res.uid,
+		res.round_code, sayso_ballot_status_name(res.was),
+		res.changed ? "; another ballot of the resident now counts"
+			    : "",
+		res.code_reissued ? "; its voter code may vote again" : "");
 	return ADMIN_EXIT_OK;
 }

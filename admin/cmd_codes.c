@@ -1,5 +1,10 @@
 /*
- * cmd_codes.c: `codes generate`: printable one-time voter codes.
+ * cmd_codes.c: `codes generate|import|void|list`: one-time voter codes.
+ *
+ * Every code is recorded for its round as a keyed hash with a status
+ * (core/src/codes.c); `codes import` records codes printed elsewhere,
+ * `codes void` cancels one, `codes list` shows counts and rows (never a
+ * code: only the first 12 hex characters of its hash).
  *
  * Codes are 8 symbols from SAYSO_CODE_ALPHABET (no 0/O/1/I/L/U), printed as
  * XXXX-XXXX for reading aloud; about 6.5e11 possibilities, and a code that
@@ -8,11 +13,15 @@
  * place a code exists: the CSV is written completely (and fsync'd) before the
  * database commit, and an existing file is never overwritten.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "admin.h"
+#include "sayso/codes.h"
 #include "sayso/erase.h"
 #include "sayso/identity.h"
 #include "sayso/round.h"
@@ -94,8 +103,9 @@ static enum sayso_err record_batch(struct admin_ctx *ctx,
 		e = fresh_code(st, codes[i], sizeof codes[i], rid, sizeof rid);
 		if (e != SAYSO_OK)
 			break;
-		if ((e = sayso_store_resident(st, SAYSO_ID_CODE, codes[i], rid,
-					      sizeof rid)) != SAYSO_OK)
+		if ((e = sayso_codes_issue(st, r->id, codes[i],
+					   SAYSO_CODE_ISSUED, "generate")) !=
+		    SAYSO_OK)
 			break;
 		snprintf(shown, sizeof shown, "%.4s-%s", codes[i],
 			 codes[i] + 4);
@@ -203,4 +213,219 @@ out:
 		admin_file_finish(ctx, f, tmp, outp, false);
 	free(codes);
 	return rc;
+}
+
+/* Reads FILE.csv (a header whose first column is "code", then one code a
+ * row) and issues each code; all or nothing, errors name the line. */
+static int import_file(struct admin_ctx *ctx, const struct sayso_round *r,
+		       FILE *in, const char *path,
+		       enum sayso_code_status status, long long *count)
+{
+	const char *cmd = "codes import";
+	struct admin_csv *c = admin_csv_open(in, ',');
+	char **f;
+	size_t nf;
+	int got, rc = ADMIN_EXIT_OK;
+	bool header = true;
+	if (!c)
+		return admin_fail(ctx, "out of memory");
+	*count = 0;
+	while ((got = admin_csv_next(c, &f, &nf)) == 1) {
+		long line = admin_csv_line(c);
+		if (header) {
+			header = false;
+			if (nf >= 1 && strcmp(f[0], "code") == 0)
+				continue;
+			rc = admin_fail(ctx,
+					"%s: %s:%ld: the first line must be a "
+					"header starting with 'code'",
+					cmd, path, line);
+			goto out;
+		}
+		if (nf == 1 && !f[0][0])
+			continue; /* a blank line */
+		char norm[SAYSO_VOTER_CODE_MAX];
+		const char *why = NULL;
+		if (sayso_code_normalise(f[0], norm, sizeof norm, &why) !=
+		    SAYSO_OK) {
+			rc = admin_fail(ctx,
+					"%s: %s:%ld: '%s' is not a voter code "
+					"(%s); nothing imported",
+					cmd, path, line, f[0],
+					why ? why : "letters and digits");
+			goto out;
+		}
+		enum sayso_err e =
+		    sayso_codes_issue(ctx->st, r->id, norm, status, "import");
+		if (e == SAYSO_ERR_EXISTS) {
+			rc = admin_fail(ctx,
+					"%s: %s:%ld: code %s is already "
+					"recorded for %s; nothing imported",
+					cmd, path, line, norm, r->code);
+			goto out;
+		}
+		if (e != SAYSO_OK) {
+			rc = admin_fail_store(ctx, cmd, e);
+			goto out;
+		}
+		(*count)++;
+	}
+	if (got < 0)
+		rc = admin_fail(ctx, "%s: %s:%ld: %s; nothing imported", cmd,
+				path, admin_csv_line(c), admin_csv_error(c));
+	else if (*count == 0)
+		rc = admin_fail(ctx, "%s: %s: no codes; nothing imported", cmd,
+				path);
+out:
+	admin_csv_free(c);
+	return rc;
+}
+
+int admin_cmd_codes_import(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "codes import";
+	bool test = false;
+	const struct admin_opt opts[] = {{"test", NULL, &test},
+					 {NULL, NULL, NULL}};
+	char *pos[2];
+	int np;
+	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 2, 2, &np);
+	if (rc)
+		return rc;
+	FILE *in = fopen(pos[1], "r");
+	if (!in)
+		return admin_fail(ctx, "%s: %s: %s", cmd, pos[1],
+				  strerror(errno));
+	struct sayso_round r;
+	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r))) {
+		fclose(in);
+		return rc;
+	}
+	long long n = 0;
+	enum sayso_err e = sayso_store_begin(ctx->st);
+	if (e != SAYSO_OK) {
+		fclose(in);
+		return admin_fail_store(ctx, cmd, e);
+	}
+	rc = import_file(ctx, &r, in, pos[1],
+			 test ? SAYSO_CODE_TEST : SAYSO_CODE_ISSUED, &n);
+	fclose(in);
+	if (rc == ADMIN_EXIT_OK)
+		e = sayso_store_audit(ctx->st, ctx->actor, "codes.import",
+				      "%lld %svoter codes for %s from %s", n,
+				      test ? "test " : "", r.code, pos[1]);
+	if (rc != ADMIN_EXIT_OK || e != SAYSO_OK ||
+	    (e = sayso_store_commit(ctx->st)) != SAYSO_OK) {
+		sayso_store_rollback(ctx->st);
+		return rc != ADMIN_EXIT_OK ? rc : admin_fail_store(ctx, cmd, e);
+	}
+	fprintf(ctx->out, "imported %lld %svoter code%s for %s\n", n,
+		test ? "test " : "", n == 1 ? "" : "s", r.code);
+	return ADMIN_EXIT_OK;
+}
+
+int admin_cmd_codes_void(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "codes void", *why = NULL;
+	const struct admin_opt opts[] = {{"why", &why, NULL},
+					 {NULL, NULL, NULL}};
+	char *pos[2];
+	int np;
+	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 2, 2, &np);
+	if (rc)
+		return rc;
+	if (!why || !*why) {
+		fprintf(ctx->err, "sayso-admin %s: --why is required\n", cmd);
+		admin_usage(ctx, cmd, ctx->err);
+		return ADMIN_EXIT_USAGE;
+	}
+	char norm[SAYSO_VOTER_CODE_MAX];
+	const char *bad = NULL;
+	if (sayso_code_normalise(pos[1], norm, sizeof norm, &bad) != SAYSO_OK)
+		return admin_fail(ctx, "%s: '%s' is not a voter code (%s)", cmd,
+				  pos[1], bad ? bad : "letters and digits");
+	struct sayso_round r;
+	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
+		return rc;
+	enum sayso_err e =
+	    sayso_codes_void(ctx->st, r.id, norm, ctx->actor, why);
+	if (e != SAYSO_OK)
+		return admin_fail(ctx, "%s: %s", cmd,
+				  sayso_store_errmsg(ctx->st));
+	fprintf(ctx->out, "voided voter code %s in %s\n", norm, r.code);
+	return ADMIN_EXIT_OK;
+}
+
+int admin_cmd_codes_list(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "codes list", *format = NULL, *status = NULL;
+	const struct admin_opt opts[] = {{"format", &format, NULL},
+					 {"status", &status, NULL},
+					 {NULL, NULL, NULL}};
+	char *pos[1];
+	int np;
+	enum admin_format fmt;
+	int rc =
+	    admin_args_fmt(ctx, cmd, argc, argv, opts, pos, 1, 1, &np, &fmt);
+	if (rc)
+		return rc;
+	enum sayso_code_status want = SAYSO_CODE_ISSUED;
+	if (status && sayso_code_status_parse(status, &want) != SAYSO_OK) {
+		fprintf(ctx->err,
+			"sayso-admin %s: --status: '%s' is not issued, used, "
+			"void or test\n",
+			cmd, status);
+		return ADMIN_EXIT_USAGE;
+	}
+	struct sayso_round r;
+	if ((rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)))
+		return rc;
+	struct sayso_code_row *rows = NULL;
+	size_t n = 0;
+	enum sayso_err e =
+	    sayso_codes_list(ctx->st, r.id, status == NULL, want, &rows, &n);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, e);
+	if (fmt == ADMIN_FMT_JSON) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(
+			    arr,
+			    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
+				      (json_int_t)rows[i].id, "hash",
+				      rows[i].hash_prefix, "status",
+				      sayso_code_status_name(rows[i].status),
+				      "source", rows[i].source, "created_at",
+				      rows[i].created_at, "changed_at",
+				      rows[i].changed_at));
+		free(rows);
+		return admin_json_print(ctx, arr);
+	}
+	static const char *const h[] = {"ID",	  "HASH",    "STATUS",
+					"SOURCE", "CREATED", "CHANGED"};
+	static const char *const hc[] = {"id",	   "hash",	 "status",
+					 "source", "created_at", "changed_at"};
+	struct admin_table *t =
+	    admin_table_new(6, fmt == ADMIN_FMT_CSV ? hc : h, "rlllll");
+	if (!t) {
+		free(rows);
+		return admin_fail(ctx, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)rows[i].id);
+		const char *cells[] = {id,
+				       rows[i].hash_prefix,
+				       sayso_code_status_name(rows[i].status),
+				       rows[i].source,
+				       rows[i].created_at,
+				       rows[i].changed_at};
+		admin_table_add(t, cells);
+	}
+	admin_table_print(t, ctx->out, fmt);
+	admin_table_free(t);
+	free(rows);
+	if (fmt == ADMIN_FMT_TABLE)
+		fprintf(ctx->out, "%zu voter code%s\n", n, n == 1 ? "" : "s");
+	return ADMIN_EXIT_OK;
 }

@@ -78,8 +78,10 @@ int admin_cmd_export_pb(struct admin_ctx *ctx, int argc, char **argv)
 	if (outp && !(f = admin_file_begin(ctx, outp, tmp, sizeof tmp)))
 		return ADMIN_EXIT_ERROR;
 	char errbuf[SAYSO_PB_ERR_MAX] = "";
-	enum sayso_err e =
-	    sayso_pb_export(ctx->st, r.id, rule, f, errbuf, sizeof errbuf);
+	const struct sayso_pb_site site = {ctx->cfg.site.name,
+					   ctx->cfg.site.country};
+	enum sayso_err e = sayso_pb_export_site(ctx->st, r.id, rule, &site, f,
+						errbuf, sizeof errbuf);
 	if (e != SAYSO_OK) {
 		if (outp)
 			admin_file_finish(ctx, f, tmp, outp, false);

@@ -1,5 +1,9 @@
 /*
- * cmd_project.c: `project add|list|import`.
+ * cmd_project.c: `project add|list|import|edit|withdraw`.
+ *
+ * Projects are added, edited and withdrawn only while a round is a draft
+ * (core refuses otherwise); withdrawing from an open round takes --force
+ * and lists the ballots that chose the project.
  *
  * Import is all or nothing: the whole CSV file is read and checked first
  * (every bad row reported with its line number and field), and only a clean
@@ -133,8 +137,9 @@ int admin_cmd_project_add(struct admin_ctx *ctx, int argc, char **argv)
 		return admin_fail_store(ctx, cmd, e);
 	char money[64];
 	sayso_money_format(p.cost, r.currency, money, sizeof money);
-	fprintf(ctx->out, "added project %d to %s: %s (%s)\n", p.number, r.code,
-		p.title, money);
+	fprintf(ctx->out, "added project %d to %s: ", p.number, r.code);
+	admin_term_puts(ctx->out, p.title);
+	fprintf(ctx->out, " (%s)\n", money);
 	return ADMIN_EXIT_OK;
 }
 
@@ -156,9 +161,9 @@ static json_t *texts_json(struct admin_ctx *ctx, const struct sayso_project *p)
 			continue;
 		json_t *o = json_object();
 		json_object_set_new(o, "title",
-				    t[0] ? json_string(t) : json_null());
+				    t[0] ? admin_json_str(t) : json_null());
 		json_object_set_new(o, "description",
-				    d[0] ? json_string(d) : json_null());
+				    d[0] ? admin_json_str(d) : json_null());
 		json_object_set_new(tr, sayso_lang_code(l), o);
 	}
 	return tr;
@@ -192,14 +197,14 @@ int admin_cmd_project_list(struct admin_ctx *ctx, int argc, char **argv)
 			json_t *o = json_object();
 			json_object_set_new(o, "number",
 					    json_integer(ps[i].number));
-			json_object_set_new(o, "id", json_string(id));
+			json_object_set_new(o, "id", admin_json_str(id));
 			json_object_set_new(o, "title",
-					    json_string(ps[i].title));
+					    admin_json_str(ps[i].title));
 			json_object_set_new(
 			    o, "cost",
 			    admin_json_money(ps[i].cost, r.currency));
 			json_object_set_new(o, "description",
-					    json_string(ps[i].description));
+					    admin_json_str(ps[i].description));
 			json_t *tr = texts_json(ctx, &ps[i]);
 			if (!tr) {
 				json_decref(o);
@@ -609,4 +614,111 @@ int admin_cmd_project_import(struct admin_ctx *ctx, int argc, char **argv)
 	free(im.rows);
 	free(have);
 	return rc;
+}
+
+/* The project number given as the second argument, 1..999. */
+static int project_number(struct admin_ctx *ctx, const char *cmd, const char *s,
+			  int *out)
+{
+	long long v;
+	int rc = admin_int(ctx, cmd, "NUMBER", s, SAYSO_PROJECT_NUMBER_MIN,
+			   SAYSO_PROJECT_NUMBER_MAX, &v);
+	*out = (int)v;
+	return rc;
+}
+
+int admin_cmd_project_edit(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "project edit";
+	const char *title = NULL, *cost = NULL, *desc = NULL, *why = NULL;
+	const struct admin_opt opts[] = {
+	    {"title", &title, NULL}, {"cost", &cost, NULL},
+	    {"desc", &desc, NULL},   {"why", &why, NULL},
+	    {NULL, NULL, NULL},
+	};
+	char *pos[2];
+	int np, number;
+	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 2, 2, &np);
+	if (rc || (rc = project_number(ctx, cmd, pos[1], &number)))
+		return rc;
+	if (!why || !*why) {
+		fprintf(ctx->err, "sayso-admin %s: --why is required\n", cmd);
+		admin_usage(ctx, cmd, ctx->err);
+		return ADMIN_EXIT_USAGE;
+	}
+	struct sayso_project p;
+	memset(&p, 0, sizeof p);
+	if ((title && strlen(title) >= sizeof p.title) ||
+	    (desc && strlen(desc) >= sizeof p.description))
+		return admin_fail(ctx, "%s: --%s is too long", cmd,
+				  title && strlen(title) >= sizeof p.title
+				      ? "title"
+				      : "desc");
+	struct sayso_round r;
+	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
+		return rc;
+	struct sayso_project *ps = NULL;
+	size_t n = 0;
+	enum sayso_err e = sayso_project_list(ctx->st, r.id, &ps, &n);
+	if (e != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, e);
+	for (size_t i = 0; i < n; i++)
+		if (ps[i].number == number)
+			p = ps[i];
+	free(ps);
+	if (!p.id)
+		return admin_fail(ctx, "%s: round %s has no project %d", cmd,
+				  r.code, number);
+	if (title)
+		snprintf(p.title, sizeof p.title, "%s", title);
+	if (desc)
+		snprintf(p.description, sizeof p.description, "%s", desc);
+	const char *bad = NULL;
+	if (cost &&
+	    sayso_money_parse(cost, r.currency, &p.cost, &bad) != SAYSO_OK)
+		return admin_fail(ctx, "%s: --cost: '%s': %s", cmd, cost,
+				  bad ? bad : "not an amount");
+	if ((e = sayso_project_edit(ctx->st, &p, ctx->actor, why)) != SAYSO_OK)
+		return admin_fail(ctx, "%s: %s; nothing changed", cmd,
+				  sayso_store_errmsg(ctx->st));
+	char money[64];
+	sayso_money_format(p.cost, r.currency, money, sizeof money);
+	fprintf(ctx->out, "edited project %d of %s: %s (%s)\n", p.number,
+		r.code, p.title, money);
+	return ADMIN_EXIT_OK;
+}
+
+int admin_cmd_project_withdraw(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "project withdraw", *why = NULL;
+	bool force = false;
+	const struct admin_opt opts[] = {
+	    {"why", &why, NULL}, {"force", NULL, &force}, {NULL, NULL, NULL}};
+	char *pos[2];
+	int np, number;
+	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 2, 2, &np);
+	if (rc || (rc = project_number(ctx, cmd, pos[1], &number)))
+		return rc;
+	if (!why || !*why) {
+		fprintf(ctx->err, "sayso-admin %s: --why is required\n", cmd);
+		admin_usage(ctx, cmd, ctx->err);
+		return ADMIN_EXIT_USAGE;
+	}
+	struct sayso_round r;
+	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
+		return rc;
+	struct sayso_withdrawal w;
+	enum sayso_err e = sayso_project_withdraw(ctx->st, r.id, number, force,
+						  ctx->actor, why, &w);
+	if (e != SAYSO_OK)
+		return admin_fail(ctx, "%s: %s; nothing changed", cmd,
+				  sayso_store_errmsg(ctx->st));
+	fprintf(ctx->out,
+		"withdrew project %d from %s; %zu ballot%s chose it\n", number,
+		r.code, w.nballots, w.nballots == 1 ? "" : "s");
+	for (size_t i = 0; i < w.nballots; i++)
+		fprintf(ctx->out, "  ballot %s: keeps its other picks\n",
+			w.uids[i]);
+	free(w.uids);
+	return ADMIN_EXIT_OK;
 }

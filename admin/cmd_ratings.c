@@ -56,7 +56,7 @@ static json_t *period_json(int64_t ms)
 	if (ms == 0)
 		return json_null();
 	sayso_time_format(ms, t, sizeof t);
-	return json_string(t);
+	return admin_json_str(t);
 }
 
 static json_t *summary_json(const struct sayso_ratings_summary *s)
@@ -66,22 +66,23 @@ static json_t *summary_json(const struct sayso_ratings_summary *s)
 
 	json_object_set_new(o, "since", period_json(s->since_ms));
 	json_object_set_new(o, "until", period_json(s->until_ms));
-	json_object_set_new(o, "first",
-			    s->first[0] ? json_string(s->first) : json_null());
+	json_object_set_new(
+	    o, "first", s->first[0] ? admin_json_str(s->first) : json_null());
 	json_object_set_new(o, "last",
-			    s->last[0] ? json_string(s->last) : json_null());
+			    s->last[0] ? admin_json_str(s->last) : json_null());
 	all = counts_json(&s->all);
 	json_object_update(o, all);
 	json_decref(all);
 	json_object_set_new(o, "responses", json_integer(s->all.n));
 	json_object_set_new(o, "excluded",
 			    json_integer(s->include_flagged ? 0 : s->flagged));
-	json_object_set_new(o, "by", json_string(sayso_stats_by_name(s->by)));
+	json_object_set_new(o, "by",
+			    admin_json_str(sayso_stats_by_name(s->by)));
 	groups = json_array();
 	for (i = 0; i < s->ngroups; i++) {
 		json_t *g = json_object(), *c = counts_json(&s->groups[i].c);
 
-		json_object_set_new(g, "key", json_string(s->groups[i].key));
+		json_object_set_new(g, "key", admin_json_str(s->groups[i].key));
 		json_object_update(g, c);
 		json_decref(c);
 		json_array_append_new(groups, g);
@@ -93,9 +94,9 @@ static json_t *summary_json(const struct sayso_ratings_summary *s)
 		json_t *a = json_object();
 
 		json_object_set_new(a, "question",
-				    json_string(s->answers[i].question));
+				    admin_json_str(s->answers[i].question));
 		json_object_set_new(a, "answer",
-				    json_string(s->answers[i].answer));
+				    admin_json_str(s->answers[i].answer));
 		json_object_set_new(a, "count", json_integer(s->answers[i].n));
 		json_array_append_new(answers, a);
 	}

@@ -48,7 +48,7 @@ static json_t *bound_json(int64_t ms)
 	if (ms == 0)
 		return json_null();
 	sayso_time_format(ms, t, sizeof t);
-	return json_string(t);
+	return admin_json_str(t);
 }
 
 /* What the report holds: the three summaries of its period. */
@@ -156,7 +156,7 @@ static void report_json(FILE *f, const struct report *rep)
 	j = json_object();
 	json_object_set_new(j, "since", bound_json(rep->lo));
 	json_object_set_new(j, "until", bound_json(rep->hi));
-	json_object_set_new(j, "generated_at", json_string(rep->now));
+	json_object_set_new(j, "generated_at", admin_json_str(rep->now));
 	ja = json_object();
 	json_object_set_new(ja, "count", json_integer(rep->rs.all.n));
 	json_object_set_new(ja, "positive", json_integer(rep->rs.all.positive));

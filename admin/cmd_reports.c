@@ -44,18 +44,18 @@ static json_t *report_json(const struct sayso_report_row *r)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "ref", json_string(r->ref));
-	json_object_set_new(o, "status",
-			    json_string(sayso_report_status_name(r->status)));
-	json_object_set_new(o, "category", json_string(r->category));
-	json_object_set_new(o, "street", json_string(r->street));
-	json_object_set_new(o, "location", json_string(r->location));
-	json_object_set_new(o, "text", json_string(r->text));
-	json_object_set_new(o, "channel", json_string(r->channel));
-	json_object_set_new(o, "device", json_string(r->device));
-	json_object_set_new(o, "reported_at", json_string(r->cast_at));
-	json_object_set_new(o, "updated_at", json_string(r->updated_at));
-	json_object_set_new(o, "note", json_string(r->note));
+	json_object_set_new(o, "ref", admin_json_str(r->ref));
+	json_object_set_new(
+	    o, "status", admin_json_str(sayso_report_status_name(r->status)));
+	json_object_set_new(o, "category", admin_json_str(r->category));
+	json_object_set_new(o, "street", admin_json_str(r->street));
+	json_object_set_new(o, "location", admin_json_str(r->location));
+	json_object_set_new(o, "text", admin_json_str(r->text));
+	json_object_set_new(o, "channel", admin_json_str(r->channel));
+	json_object_set_new(o, "device", admin_json_str(r->device));
+	json_object_set_new(o, "reported_at", admin_json_str(r->cast_at));
+	json_object_set_new(o, "updated_at", admin_json_str(r->updated_at));
+	json_object_set_new(o, "note", admin_json_str(r->note));
 	return o;
 }
 
@@ -66,29 +66,30 @@ static json_t *open311_json(const struct sayso_report_row *r)
 
 	sayso_open311_from_report(r, &q);
 	json_object_set_new(o, "service_request_id",
-			    json_string(q.service_request_id));
-	json_object_set_new(o, "status", json_string(q.status));
-	json_object_set_new(o, "status_notes", json_string(q.status_notes));
-	json_object_set_new(o, "service_name", json_string(q.service_name));
-	json_object_set_new(o, "service_code", json_string(q.service_code));
-	json_object_set_new(o, "description", json_string(q.description));
+			    admin_json_str(q.service_request_id));
+	json_object_set_new(o, "status", admin_json_str(q.status));
+	json_object_set_new(o, "status_notes", admin_json_str(q.status_notes));
+	json_object_set_new(o, "service_name", admin_json_str(q.service_name));
+	json_object_set_new(o, "service_code", admin_json_str(q.service_code));
+	json_object_set_new(o, "description", admin_json_str(q.description));
 	json_object_set_new(o, "requested_datetime",
-			    json_string(q.requested_datetime));
+			    admin_json_str(q.requested_datetime));
 	json_object_set_new(o, "updated_datetime",
-			    json_string(q.updated_datetime));
-	json_object_set_new(o, "address", json_string(q.address));
+			    admin_json_str(q.updated_datetime));
+	json_object_set_new(o, "address", admin_json_str(q.address));
 	return o;
 }
 
 int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *status = NULL, *category = NULL, *street = NULL,
-		   *format = NULL, *since = NULL, *until = NULL;
+		   *format = NULL, *since = NULL, *until = NULL,
+		   *partner = NULL;
 	const struct admin_opt opts[] = {
-	    {"status", &status, NULL}, {"category", &category, NULL},
-	    {"street", &street, NULL}, {"format", &format, NULL},
-	    {"since", &since, NULL},   {"until", &until, NULL},
-	    {NULL, NULL, NULL},
+	    {"status", &status, NULL},	 {"category", &category, NULL},
+	    {"street", &street, NULL},	 {"format", &format, NULL},
+	    {"since", &since, NULL},	 {"until", &until, NULL},
+	    {"partner", &partner, NULL}, {NULL, NULL, NULL},
 	};
 	struct sayso_report_filter flt;
 	struct sayso_report_row *rows = NULL;
@@ -129,6 +130,7 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 	flt.status = status;
 	flt.category = category;
 	flt.street = street;
+	flt.partner = partner;
 	rc = admin_period(ctx, "reports list", since, until, &flt.since_ms,
 			  &flt.until_ms);
 	if (rc != 0)
@@ -251,7 +253,7 @@ static json_t *counts_json(const struct sayso_report_count *c, size_t n)
 	for (i = 0; i < n; i++) {
 		json_t *o = json_object();
 
-		json_object_set_new(o, "key", json_string(c[i].key));
+		json_object_set_new(o, "key", admin_json_str(c[i].key));
 		json_object_set_new(o, "reports", json_integer(c[i].n));
 		json_object_set_new(o, "resolved", json_integer(c[i].resolved));
 		json_array_append_new(a, o);
@@ -270,13 +272,13 @@ static json_t *summary_json(const struct sayso_reports_summary *s)
 
 	if (s->since_ms != 0) {
 		sayso_time_format(s->since_ms, t, sizeof t);
-		json_object_set_new(o, "since", json_string(t));
+		json_object_set_new(o, "since", admin_json_str(t));
 	} else {
 		json_object_set_new(o, "since", json_null());
 	}
 	if (s->until_ms != 0) {
 		sayso_time_format(s->until_ms, t, sizeof t);
-		json_object_set_new(o, "until", json_string(t));
+		json_object_set_new(o, "until", admin_json_str(t));
 	} else {
 		json_object_set_new(o, "until", json_null());
 	}
@@ -334,12 +336,12 @@ static void print_counts(struct admin_ctx *ctx, const char *head,
 
 int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 {
-	const char *since = NULL, *until = NULL, *format = NULL;
+	const char *since = NULL, *until = NULL, *format = NULL, *walk = NULL;
+	bool walkabouts = false;
 	const struct admin_opt opts[] = {
-	    {"since", &since, NULL},
-	    {"until", &until, NULL},
-	    {"format", &format, NULL},
-	    {NULL, NULL, NULL},
+	    {"since", &since, NULL},	       {"until", &until, NULL},
+	    {"format", &format, NULL},	       {"walkabout", &walk, NULL},
+	    {"walkabouts", NULL, &walkabouts}, {NULL, NULL, NULL},
 	};
 	struct sayso_reports_summary s;
 	enum admin_format fmt;
@@ -354,6 +356,16 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 	rc = admin_period(ctx, "reports summary", since, until, &lo, &hi);
 	if (rc != 0)
 		return rc;
+	/* Walkabout issues have their own lifecycle and figure. */
+	if (walk != NULL && (since != NULL || until != NULL)) {
+		fprintf(ctx->err, "sayso-admin reports summary: --walkabout "
+				  "CODE takes that walkabout's issues; "
+				  "--since/--until choose walkabouts by day: "
+				  "give one or the other\n");
+		return ADMIN_EXIT_USAGE;
+	}
+	if (walkabouts || walk != NULL)
+		return admin_walk_summary(ctx, walk, lo, hi, fmt);
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
 	e = sayso_stats_reports(ctx->st, lo, hi, &s);

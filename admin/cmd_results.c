@@ -412,16 +412,18 @@ void *admin_results_json(const struct admin_results *res, const char *url)
 	       *turnout = json_object();
 	size_t i;
 
-	json_object_set_new(o, "round", json_string(res->round.code));
-	json_object_set_new(o, "title", json_string(res->round.title));
+	json_object_set_new(o, "round", admin_json_str(res->round.code));
+	json_object_set_new(o, "title", admin_json_str(res->round.title));
 	json_object_set_new(
-	    o, "state", json_string(sayso_round_state_name(res->round.state)));
+	    o, "state",
+	    admin_json_str(sayso_round_state_name(res->round.state)));
 	json_object_set_new(o, "provisional",
 			    json_boolean(res->round.state == SAYSO_ROUND_OPEN));
-	json_object_set_new(o, "rule", json_string(sayso_rule_name(t->rule)));
-	json_object_set_new(o, "rule_text", json_string(res->rule_text));
-	json_object_set_new(o, "tallied_at", json_string(res->tallied_at));
-	json_object_set_new(o, "currency", json_string(cur));
+	json_object_set_new(o, "rule",
+			    admin_json_str(sayso_rule_name(t->rule)));
+	json_object_set_new(o, "rule_text", admin_json_str(res->rule_text));
+	json_object_set_new(o, "tallied_at", admin_json_str(res->tallied_at));
+	json_object_set_new(o, "currency", admin_json_str(cur));
 	json_object_set_new(o, "budget", admin_json_money(t->budget, cur));
 	json_object_set_new(o, "spent", admin_json_money(t->spent, cur));
 	json_object_set_new(o, "left", admin_json_money(t->left, cur));
@@ -429,15 +431,15 @@ void *admin_results_json(const struct admin_results *res, const char *url)
 	 * project gives the order the rule funded them in. */
 	for (i = 0; i < e->nprojects; i++)
 		if (t->projects[i].selected)
-			json_array_append_new(sel,
-					      json_string(e->projects[i].id));
+			json_array_append_new(
+			    sel, admin_json_str(e->projects[i].id));
 	json_object_set_new(o, "selected", sel);
 	for (i = 0; i < e->nprojects; i++) {
 		json_t *p = json_object();
 
-		json_object_set_new(p, "id", json_string(e->projects[i].id));
+		json_object_set_new(p, "id", admin_json_str(e->projects[i].id));
 		json_object_set_new(p, "title",
-				    json_string(e->projects[i].title));
+				    admin_json_str(e->projects[i].title));
 		json_object_set_new(p, "cost",
 				    admin_json_money(e->projects[i].cost, cur));
 		json_object_set_new(p, "votes",
@@ -461,7 +463,7 @@ void *admin_results_json(const struct admin_results *res, const char *url)
 		    json_integer(res->turnout.by_channel[chans[i]]));
 	json_object_set_new(o, "turnout", turnout);
 	json_object_set_new(o, "url",
-			    url && url[0] ? json_string(url) : json_null());
+			    url && url[0] ? admin_json_str(url) : json_null());
 	return o;
 }
 
@@ -535,6 +537,15 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK) {
 		rc = ADMIN_EXIT_ERROR;
 		goto done;
+	}
+	if (rulename == NULL) {
+		/* No --rule: the round's own (MES for an imported MES
+		 * election); a missing round is reported by the load. */
+		struct sayso_round r;
+
+		if (sayso_round_get(ctx->st, pos[0], &r) == SAYSO_OK &&
+		    sayso_round_rule(ctx->st, r.id, &rule) != SAYSO_OK)
+			rule = SAYSO_RULE_GREEDY;
 	}
 	rc = admin_results_load(ctx, pos[0], rule, &res);
 	if (rc != 0)

@@ -1,5 +1,5 @@
 /*
- * cmd_round.c: `round create|list|show|open|close`.
+ * cmd_round.c: `round create|edit|list|show|open|close`.
  *
  * Amounts are typed and shown in the currency's usual form (£50,000) and kept
  * in minor units; parsing and formatting are libsaysocore's
@@ -15,106 +15,153 @@
 #include "sayso/ballot.h"
 #include "sayso/round.h"
 
+/* The settings a round is made or edited with: NULL = not given. */
+struct settings {
+	const char *title, *budget, *currency, *ballot, *minp, *maxp, *revote,
+	    *opens, *closes, *identity;
+};
+
+static int apply_time(struct admin_ctx *ctx, const char *cmd, const char *opt,
+		      const char *v, char *out, size_t outsz, int64_t *ms)
+{
+	char why[96];
+	if (sayso_time_parse_why(v, ms, why, sizeof why) != SAYSO_OK)
+		return admin_fail(ctx, "%s: --%s: '%s': %s", cmd, opt, v, why);
+	sayso_time_format(*ms, out, outsz);
+	return ADMIN_EXIT_OK;
+}
+
+static int apply_picks(struct admin_ctx *ctx, const char *cmd,
+		       const struct settings *o, struct sayso_round *r)
+{
+	long long v;
+	int rc;
+	if (o->minp) {
+		if ((rc = admin_int(ctx, cmd, "min-picks", o->minp, 0,
+				    SAYSO_MAX_PICKS, &v)))
+			return rc;
+		r->min_picks = (int)v;
+	}
+	if (o->maxp) {
+		if ((rc = admin_int(ctx, cmd, "max-picks", o->maxp, 0,
+				    SAYSO_MAX_PICKS, &v)))
+			return rc;
+		r->max_picks = (int)v;
+	}
+	if (r->max_picks && r->min_picks > r->max_picks)
+		return admin_fail(ctx,
+				  "%s: --min-picks %d is more than "
+				  "--max-picks %d",
+				  cmd, r->min_picks, r->max_picks);
+	return ADMIN_EXIT_OK;
+}
+
+/* Applies the given settings to r (the others stay as they are). */
+static int apply_settings(struct admin_ctx *ctx, const char *cmd,
+			  const struct settings *o, struct sayso_round *r)
+{
+	int rc;
+	if (o->title && strlen(o->title) >= sizeof r->title)
+		return admin_fail(ctx, "%s: --title is longer than %d bytes",
+				  cmd, (int)sizeof r->title - 1);
+	if (o->title)
+		snprintf(r->title, sizeof r->title, "%s", o->title);
+	if (o->currency && !sayso_currency_valid(o->currency))
+		return admin_fail(ctx,
+				  "%s: --currency: '%s' is not an ISO 4217 "
+				  "code like GBP",
+				  cmd, o->currency);
+	if (o->currency)
+		memcpy(r->currency, o->currency, 4);
+	const char *why = NULL;
+	if (o->budget && sayso_money_parse(o->budget, r->currency, &r->budget,
+					   &why) != SAYSO_OK)
+		return admin_fail(ctx, "%s: --budget: '%s': %s", cmd, o->budget,
+				  why ? why : "not an amount");
+	if (o->ballot &&
+	    (sayso_ballot_kind_parse(o->ballot, &r->kind) != SAYSO_OK ||
+	     (r->kind != SAYSO_BALLOT_APPROVAL &&
+	      r->kind != SAYSO_BALLOT_KNAPSACK))) {
+		fprintf(ctx->err,
+			"sayso-admin %s: --ballot: '%s' is not approval or "
+			"knapsack\n",
+			cmd, o->ballot);
+		return ADMIN_EXIT_USAGE;
+	}
+	if ((rc = apply_picks(ctx, cmd, o, r)))
+		return rc;
+	if (o->revote &&
+	    sayso_revote_parse(o->revote, &r->revote) != SAYSO_OK) {
+		fprintf(ctx->err,
+			"sayso-admin %s: --revote: '%s' is not first or last\n",
+			cmd, o->revote);
+		return ADMIN_EXIT_USAGE;
+	}
+	if (o->identity &&
+	    sayso_identity_parse(o->identity, &r->identity) != SAYSO_OK) {
+		fprintf(ctx->err,
+			"sayso-admin %s: --identity: '%s' is not phone, code, "
+			"phone+sms or any\n",
+			cmd, o->identity);
+		return ADMIN_EXIT_USAGE;
+	}
+	int64_t op = 0, cl = 0;
+	if (o->opens && (rc = apply_time(ctx, cmd, "opens", o->opens, r->opens,
+					 sizeof r->opens, &op)))
+		return rc;
+	if (o->closes && (rc = apply_time(ctx, cmd, "closes", o->closes,
+					  r->closes, sizeof r->closes, &cl)))
+		return rc;
+	if (r->opens[0] && r->closes[0] &&
+	    sayso_time_parse(r->opens, &op) == SAYSO_OK &&
+	    sayso_time_parse(r->closes, &cl) == SAYSO_OK && cl <= op)
+		return admin_fail(ctx, "%s: --closes is not after --opens",
+				  cmd);
+	return ADMIN_EXIT_OK;
+}
+
 int admin_cmd_round_create(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *cmd = "round create";
-	const char *title = NULL, *budget = NULL, *currency = "GBP",
-		   *ballot = "approval", *minp = NULL, *maxp = NULL,
-		   *revote = "first", *opens = NULL, *closes = NULL;
+	struct settings o = {.currency = "GBP",
+			     .ballot = "approval",
+			     .revote = "first",
+			     .identity = "any"};
 	const struct admin_opt opts[] = {
-	    {"title", &title, NULL},	   {"budget", &budget, NULL},
-	    {"currency", &currency, NULL}, {"ballot", &ballot, NULL},
-	    {"min-picks", &minp, NULL},	   {"max-picks", &maxp, NULL},
-	    {"revote", &revote, NULL},	   {"opens", &opens, NULL},
-	    {"closes", &closes, NULL},	   {NULL, NULL, NULL},
+	    {"title", &o.title, NULL},
+	    {"budget", &o.budget, NULL},
+	    {"currency", &o.currency, NULL},
+	    {"ballot", &o.ballot, NULL},
+	    {"min-picks", &o.minp, NULL},
+	    {"max-picks", &o.maxp, NULL},
+	    {"revote", &o.revote, NULL},
+	    {"opens", &o.opens, NULL},
+	    {"closes", &o.closes, NULL},
+	    {"identity", &o.identity, NULL},
+	    {NULL, NULL, NULL},
 	};
 	char *pos[1];
 	int np;
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
 	if (rc)
 		return rc;
-	if (!title || !budget) {
+	if (!o.title || !o.budget) {
 		fprintf(ctx->err, "sayso-admin %s: --%s is required\n", cmd,
-			!title ? "title" : "budget");
+			!o.title ? "title" : "budget");
 		admin_usage(ctx, cmd, ctx->err);
 		return ADMIN_EXIT_USAGE;
 	}
 	struct sayso_round r;
 	memset(&r, 0, sizeof r);
-	snprintf(r.code, sizeof r.code, "%s", pos[0]);
 	if (strlen(pos[0]) >= sizeof r.code)
 		return admin_fail(ctx,
 				  "%s: round code '%s' is longer than %d "
 				  "characters",
 				  cmd, pos[0], (int)sizeof r.code - 1);
-	if (strlen(title) >= sizeof r.title)
-		return admin_fail(ctx, "%s: --title is longer than %d bytes",
-				  cmd, (int)sizeof r.title - 1);
-	snprintf(r.title, sizeof r.title, "%s", title);
-	if (!sayso_currency_valid(currency))
-		return admin_fail(ctx,
-				  "%s: --currency: '%s' is not an ISO 4217 "
-				  "code like GBP",
-				  cmd, currency);
-	memcpy(r.currency, currency, 4);
-	const char *why = NULL;
-	if (sayso_money_parse(budget, r.currency, &r.budget, &why) != SAYSO_OK)
-		return admin_fail(ctx, "%s: --budget: '%s': %s", cmd, budget,
-				  why ? why : "not an amount");
-	if (sayso_ballot_kind_parse(ballot, &r.kind) != SAYSO_OK ||
-	    (r.kind != SAYSO_BALLOT_APPROVAL &&
-	     r.kind != SAYSO_BALLOT_KNAPSACK)) {
-		fprintf(ctx->err,
-			"sayso-admin %s: --ballot: '%s' is not approval or "
-			"knapsack\n",
-			cmd, ballot);
-		return ADMIN_EXIT_USAGE;
-	}
-	long long v;
+	snprintf(r.code, sizeof r.code, "%s", pos[0]);
 	r.min_picks = 1;
-	if (minp) {
-		if ((rc = admin_int(ctx, cmd, "min-picks", minp, 0,
-				    SAYSO_MAX_PICKS, &v)))
-			return rc;
-		r.min_picks = (int)v;
-	}
-	if (maxp) {
-		if ((rc = admin_int(ctx, cmd, "max-picks", maxp, 0,
-				    SAYSO_MAX_PICKS, &v)))
-			return rc;
-		r.max_picks = (int)v;
-	}
-	if (r.max_picks && r.min_picks > r.max_picks)
-		return admin_fail(ctx,
-				  "%s: --min-picks %d is more than "
-				  "--max-picks %d",
-				  cmd, r.min_picks, r.max_picks);
-	if (sayso_revote_parse(revote, &r.revote) != SAYSO_OK) {
-		fprintf(ctx->err,
-			"sayso-admin %s: --revote: '%s' is not first or last\n",
-			cmd, revote);
-		return ADMIN_EXIT_USAGE;
-	}
-	int64_t o = 0, c = 0;
-	if (opens) {
-		if (sayso_time_parse(opens, &o) != SAYSO_OK)
-			return admin_fail(ctx,
-					  "%s: --opens: '%s' is not a "
-					  "date/time like 2026-12-01 09:00",
-					  cmd, opens);
-		sayso_time_format(o, r.opens, sizeof r.opens);
-	}
-	if (closes) {
-		if (sayso_time_parse(closes, &c) != SAYSO_OK)
-			return admin_fail(ctx,
-					  "%s: --closes: '%s' is not a "
-					  "date/time like 2026-12-14 18:00",
-					  cmd, closes);
-		sayso_time_format(c, r.closes, sizeof r.closes);
-	}
-	if (opens && closes && c <= o)
-		return admin_fail(ctx, "%s: --closes is not after --opens",
-				  cmd);
+	if ((rc = apply_settings(ctx, cmd, &o, &r)))
+		return rc;
 	r.state = SAYSO_ROUND_DRAFT;
 
 	if (admin_open(ctx, ADMIN_WRITE))
@@ -157,24 +204,27 @@ static json_t *round_json(const struct sayso_round *r, size_t nprojects,
 			  const struct sayso_ballot_counts *bc)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "code", json_string(r->code));
-	json_object_set_new(o, "title", json_string(r->title));
+	json_object_set_new(o, "code", admin_json_str(r->code));
+	json_object_set_new(o, "title", admin_json_str(r->title));
 	json_object_set_new(o, "state",
-			    json_string(sayso_round_state_name(r->state)));
+			    admin_json_str(sayso_round_state_name(r->state)));
 	json_object_set_new(o, "ballot",
-			    json_string(sayso_ballot_kind_name(r->kind)));
-	json_object_set_new(o, "currency", json_string(r->currency));
+			    admin_json_str(sayso_ballot_kind_name(r->kind)));
+	json_object_set_new(o, "currency", admin_json_str(r->currency));
 	json_object_set_new(o, "budget",
 			    admin_json_money(r->budget, r->currency));
 	json_object_set_new(o, "min_picks", json_integer(r->min_picks));
 	json_object_set_new(o, "max_picks", json_integer(r->max_picks));
 	json_object_set_new(o, "revote",
-			    json_string(sayso_revote_name(r->revote)));
-	json_object_set_new(o, "opens",
-			    r->opens[0] ? json_string(r->opens) : json_null());
+			    admin_json_str(sayso_revote_name(r->revote)));
 	json_object_set_new(
-	    o, "closes", r->closes[0] ? json_string(r->closes) : json_null());
+	    o, "opens", r->opens[0] ? admin_json_str(r->opens) : json_null());
+	json_object_set_new(o, "closes",
+			    r->closes[0] ? admin_json_str(r->closes)
+					 : json_null());
 	json_object_set_new(o, "imported", json_boolean(r->imported));
+	json_object_set_new(o, "identity",
+			    json_string(sayso_identity_name(r->identity)));
 	json_object_set_new(o, "projects", json_integer((json_int_t)nprojects));
 	json_t *b = json_object();
 	json_object_set_new(b, "counted", json_integer(bc->counted));
@@ -194,6 +244,47 @@ static int round_facts(struct admin_ctx *ctx, const struct sayso_round *r,
 		e = sayso_ballot_counts(ctx->st, r->id, bc);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, r->code, e);
+	return ADMIN_EXIT_OK;
+}
+
+int admin_cmd_round_edit(struct admin_ctx *ctx, int argc, char **argv)
+{
+	const char *cmd = "round edit", *why = NULL;
+	struct settings o = {0};
+	const struct admin_opt opts[] = {
+	    {"title", &o.title, NULL},
+	    {"budget", &o.budget, NULL},
+	    {"currency", &o.currency, NULL},
+	    {"ballot", &o.ballot, NULL},
+	    {"min-picks", &o.minp, NULL},
+	    {"max-picks", &o.maxp, NULL},
+	    {"revote", &o.revote, NULL},
+	    {"opens", &o.opens, NULL},
+	    {"closes", &o.closes, NULL},
+	    {"identity", &o.identity, NULL},
+	    {"why", &why, NULL},
+	    {NULL, NULL, NULL},
+	};
+	char *pos[1];
+	int np;
+	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
+	if (rc)
+		return rc;
+	if (!why || !*why) {
+		fprintf(ctx->err, "sayso-admin %s: --why is required\n", cmd);
+		admin_usage(ctx, cmd, ctx->err);
+		return ADMIN_EXIT_USAGE;
+	}
+	struct sayso_round r;
+	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
+		return rc;
+	if ((rc = apply_settings(ctx, cmd, &o, &r)))
+		return rc;
+	enum sayso_err e = sayso_round_edit(ctx->st, &r, ctx->actor, why);
+	if (e != SAYSO_OK)
+		return admin_fail(ctx, "%s: %s; nothing changed", cmd,
+				  sayso_store_errmsg(ctx->st));
+	fprintf(ctx->out, "edited round %s (state draft)\n", r.code);
 	return ADMIN_EXIT_OK;
 }
 
@@ -324,6 +415,7 @@ int admin_cmd_round_show(struct admin_ctx *ctx, int argc, char **argv)
 	    {"opens", r.opens[0] ? r.opens : "-"},
 	    {"closes", r.closes[0] ? r.closes : "-"},
 	    {"imported", r.imported ? "yes (pabulib)" : "no"},
+	    {"identity", sayso_identity_name(r.identity)},
 	    {"projects", nps},
 	    {"ballots", bal},
 	};
@@ -333,8 +425,11 @@ int admin_cmd_round_show(struct admin_ctx *ctx, int argc, char **argv)
 		admin_table_print(t, ctx->out, fmt);
 	} else {
 		/* "field  value" lines without the header. */
-		for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-			fprintf(ctx->out, "%-9s %s\n", rows[i][0], rows[i][1]);
+		for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+			fprintf(ctx->out, "%-9s ", rows[i][0]);
+			admin_term_puts(ctx->out, rows[i][1]);
+			fputc('\n', ctx->out);
+		}
 	}
 	admin_table_free(t);
 	return ADMIN_EXIT_OK;

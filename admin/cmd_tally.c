@@ -45,21 +45,36 @@ static bool points_ballot(enum sayso_ballot_kind k)
 	return k == SAYSO_BALLOT_CUMULATIVE || k == SAYSO_BALLOT_ORDINAL;
 }
 
+/* Why a funded project beat a project with the same score ("lower cost
+ * than #12"); "" when no tie was settled by the tie-break. */
+static void tie_text(const struct sayso_election *e,
+		     const struct sayso_tally_project *tp, char *out,
+		     size_t outsz)
+{
+	out[0] = '\0';
+	if (tp->tie_with == 0 || tp->tie_with > e->nprojects)
+		return;
+	snprintf(out, outsz, "%s than #%d",
+		 tp->tie_by_cost ? "lower cost" : "same cost, project id first",
+		 e->projects[tp->tie_with - 1].number);
+}
+
 static json_t *tally_json(const struct sayso_round *r,
 			  const struct sayso_election *e,
 			  const struct sayso_tally *t, bool provisional)
 {
 	const char *cur = r->currency;
 	json_t *o = json_object();
-	json_object_set_new(o, "round", json_string(r->code));
-	json_object_set_new(o, "title", json_string(r->title));
+	json_object_set_new(o, "round", admin_json_str(r->code));
+	json_object_set_new(o, "title", admin_json_str(r->title));
 	json_object_set_new(o, "state",
-			    json_string(sayso_round_state_name(r->state)));
+			    admin_json_str(sayso_round_state_name(r->state)));
 	json_object_set_new(o, "provisional", json_boolean(provisional));
-	json_object_set_new(o, "rule", json_string(sayso_rule_name(t->rule)));
+	json_object_set_new(o, "rule",
+			    admin_json_str(sayso_rule_name(t->rule)));
 	json_object_set_new(o, "ballot",
-			    json_string(sayso_ballot_kind_name(r->kind)));
-	json_object_set_new(o, "currency", json_string(cur));
+			    admin_json_str(sayso_ballot_kind_name(r->kind)));
+	json_object_set_new(o, "currency", admin_json_str(cur));
 	json_object_set_new(o, "budget", admin_json_money(t->budget, cur));
 	json_object_set_new(o, "spent", admin_json_money(t->spent, cur));
 	json_object_set_new(o, "left", admin_json_money(t->left, cur));
@@ -69,11 +84,11 @@ static json_t *tally_json(const struct sayso_round *r,
 		const struct sayso_eproject *p = &e->projects[i];
 		const struct sayso_tally_project *tp = &t->projects[i];
 		if (tp->selected)
-			json_array_append_new(sel, json_string(p->id));
+			json_array_append_new(sel, admin_json_str(p->id));
 		json_t *jp = json_object();
-		json_object_set_new(jp, "id", json_string(p->id));
+		json_object_set_new(jp, "id", admin_json_str(p->id));
 		json_object_set_new(jp, "number", json_integer(p->number));
-		json_object_set_new(jp, "title", json_string(p->title));
+		json_object_set_new(jp, "title", admin_json_str(p->title));
 		json_object_set_new(jp, "cost", admin_json_money(p->cost, cur));
 		json_object_set_new(jp, "votes", json_integer(tp->votes));
 		if (points_ballot(e->kind))
@@ -84,6 +99,11 @@ static json_t *tally_json(const struct sayso_round *r,
 			json_object_set_new(jp, "money",
 					    admin_json_money(tp->money, cur));
 		json_object_set_new(jp, "selected", json_boolean(tp->selected));
+		char tie[96];
+		tie_text(e, tp, tie, sizeof tie);
+		if (tie[0])
+			json_object_set_new(jp, "tie_break",
+					    admin_json_str(tie));
 		json_array_append_new(ps, jp);
 	}
 	json_object_set_new(o, "selected", sel);
@@ -96,9 +116,9 @@ static json_t *tally_json(const struct sayso_round *r,
 	for (size_t i = 0; i < e->nreasons; i++) {
 		json_t *jr = json_object();
 		json_object_set_new(jr, "status",
-				    json_string(e->reasons[i].status));
+				    admin_json_str(e->reasons[i].status));
 		json_object_set_new(jr, "reason",
-				    json_string(e->reasons[i].reason));
+				    admin_json_str(e->reasons[i].reason));
 		json_object_set_new(jr, "count",
 				    json_integer(e->reasons[i].count));
 		json_array_append_new(reasons, jr);
@@ -119,9 +139,10 @@ static void tally_csv(struct admin_ctx *ctx, const struct sayso_round *r,
 		      const struct sayso_election *e,
 		      const struct sayso_tally *t)
 {
-	static const char *const h[] = {"id",	 "number", "title", "cost",
-					"votes", "score",  "money", "selected"};
-	admin_csv_row(ctx->out, h, 8);
+	static const char *const h[] = {"id",	 "number",   "title",
+					"cost",	 "votes",    "score",
+					"money", "selected", "tie_break"};
+	admin_csv_row(ctx->out, h, 9);
 	for (size_t i = 0; i < e->nprojects; i++) {
 		const struct sayso_eproject *p = &e->projects[i];
 		const struct sayso_tally_project *tp = &t->projects[i];
@@ -131,10 +152,13 @@ static void tally_csv(struct admin_ctx *ctx, const struct sayso_round *r,
 		snprintf(votes, sizeof votes, "%lld", (long long)tp->votes);
 		snprintf(score, sizeof score, "%lld", (long long)tp->score);
 		admin_money_plain(tp->money, r->currency, money, sizeof money);
+		char tie[96];
+		tie_text(e, tp, tie, sizeof tie);
 		const char *row[] = {
 		    p->id, num,	  p->title, cost,
-		    votes, score, money,    tp->selected ? "1" : "0"};
-		admin_csv_row(ctx->out, row, 8);
+		    votes, score, money,    tp->selected ? "1" : "0",
+		    tie};
+		admin_csv_row(ctx->out, row, 9);
 	}
 }
 
@@ -145,8 +169,9 @@ static void tally_text(struct admin_ctx *ctx, const struct sayso_round *r,
 	FILE *out = ctx->out;
 	const char *cur = r->currency;
 	char m1[64], m2[64], m3[64];
-	fprintf(out, "round:    %s \"%s\" (%s)\n", r->code, r->title,
-		sayso_round_state_name(r->state));
+	fprintf(out, "round:    %s \"", r->code);
+	admin_term_puts(out, r->title);
+	fprintf(out, "\" (%s)\n", sayso_round_state_name(r->state));
 	if (provisional)
 		fprintf(out, "          PROVISIONAL: the round is not closed; "
 			     "these figures can still change\n");
@@ -201,16 +226,23 @@ static void tally_text(struct admin_ctx *ctx, const struct sayso_round *r,
 	for (size_t i = 0; i < e->nprojects; i++) {
 		const struct sayso_eproject *p = &e->projects[i];
 		const struct sayso_tally_project *tp = &t->projects[i];
-		char num[16], cost[64], votes[24], extra[64];
+		char num[16], cost[64], votes[24], extra[160];
 		snprintf(num, sizeof num, "%d", p->number);
 		sayso_money_format(p->cost, cur, cost, sizeof cost);
 		snprintf(votes, sizeof votes, "%lld",
 			 (long long)(pts ? tp->score : tp->votes));
 		if (money)
 			sayso_money_format(tp->money, cur, extra, sizeof extra);
-		else
-			snprintf(extra, sizeof extra, "%s",
-				 tp->selected ? "yes" : "no");
+		else {
+			char tie[96];
+			tie_text(e, tp, tie, sizeof tie);
+			if (tie[0])
+				snprintf(extra, sizeof extra,
+					 "yes (on the tie-break: %s)", tie);
+			else
+				snprintf(extra, sizeof extra, "%s",
+					 tp->selected ? "yes" : "no");
+		}
 		char title[256];
 		admin_shorten(p->title, 60, title, sizeof title);
 		const char *row[] = {num, p->id, title, cost, votes, extra};
@@ -222,7 +254,7 @@ static void tally_text(struct admin_ctx *ctx, const struct sayso_round *r,
 
 int admin_cmd_tally(struct admin_ctx *ctx, int argc, char **argv)
 {
-	const char *cmd = "tally", *rule_s = "greedy", *format = NULL;
+	const char *cmd = "tally", *rule_s = NULL, *format = NULL;
 	const struct admin_opt opts[] = {{"rule", &rule_s, NULL},
 					 {"format", &format, NULL},
 					 {NULL, NULL, NULL}};
@@ -239,13 +271,20 @@ int admin_cmd_tally(struct admin_ctx *ctx, int argc, char **argv)
 	struct sayso_round r;
 	if ((rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)))
 		return rc;
+	enum sayso_err err;
+	/* No --rule: the round's own (MES for an imported MES election). */
+	if (!rule_s &&
+	    (err = sayso_round_rule(ctx->st, r.id, &rule)) != SAYSO_OK)
+		return admin_fail_store(ctx, cmd, err);
+	if (!rule_s)
+		rule_s = sayso_rule_name(rule);
 	struct sayso_election *e = NULL;
 	admin_progress(ctx, "counting", -1, 0);
 	struct sayso_tally t;
 	memset(&t, 0, sizeof t);
 	char errbuf[SAYSO_ERRMSG_MAX] = "";
-	enum sayso_err err = sayso_tally_round(ctx->st, r.id, rule, &e, &t,
-					       errbuf, sizeof errbuf);
+	err = sayso_tally_round(ctx->st, r.id, rule, &e, &t, errbuf,
+				sizeof errbuf);
 	if (err != SAYSO_OK) {
 		admin_progress_end(ctx);
 		rc = admin_fail(ctx, "%s %s --rule %s: %s", cmd, r.code, rule_s,

@@ -46,9 +46,10 @@ int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv)
 
 	if (fmt == ADMIN_FMT_JSON) {
 		json_t *o = json_object();
-		json_object_set_new(o, "round", json_string(r.code));
+		json_object_set_new(o, "round", admin_json_str(r.code));
 		json_object_set_new(
-		    o, "state", json_string(sayso_round_state_name(r.state)));
+		    o, "state",
+		    admin_json_str(sayso_round_state_name(r.state)));
 		json_t *c = json_object();
 		for (size_t i = 0; i < 4; i++)
 			json_object_set_new(
@@ -60,10 +61,11 @@ int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv)
 				    json_integer(t.superseded));
 		json_object_set_new(o, "rejected", json_integer(t.rejected));
 		json_object_set_new(o, "first",
-				    t.first[0] ? json_string(t.first)
+				    t.first[0] ? admin_json_str(t.first)
 					       : json_null());
-		json_object_set_new(
-		    o, "last", t.last[0] ? json_string(t.last) : json_null());
+		json_object_set_new(o, "last",
+				    t.last[0] ? admin_json_str(t.last)
+					      : json_null());
 		json_object_set_new(o, "electorate",
 				    el ? json_integer(el) : json_null());
 		json_object_set_new(o, "turnout",
@@ -93,8 +95,9 @@ int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv)
 		admin_csv_row(ctx->out, row, 10);
 		return ADMIN_EXIT_OK;
 	}
-	fprintf(ctx->out, "round:      %s \"%s\" (%s)\n", r.code, r.title,
-		sayso_round_state_name(r.state));
+	fprintf(ctx->out, "round:      %s \"", r.code);
+	admin_term_puts(ctx->out, r.title);
+	fprintf(ctx->out, "\" (%s)\n", sayso_round_state_name(r.state));
 	static const char *const h[] = {"CHANNEL", "COUNTED"};
 	struct admin_table *tb = admin_table_new(2, h, "lr");
 	if (!tb)

@@ -16,9 +16,15 @@ const struct admin_cmd admin_cmds[] = {
     {"round create",
      "CODE --title T --budget N [--currency GBP] [--ballot approval|knapsack] "
      "[--min-picks K] [--max-picks K] [--revote first|last] [--opens T] "
-     "[--closes T]",
+     "[--closes T] [--identity phone|code|phone+sms|any]",
      "create a participatory-budgeting round (state draft)",
      admin_cmd_round_create},
+    {"round edit",
+     "CODE [--title T] [--budget N] [--currency C] [--ballot B] "
+     "[--min-picks K] [--max-picks K] [--revote R] [--opens T] [--closes T] "
+     "[--identity I] --why T",
+     "change a draft round's settings (locked once it opens; audited)",
+     admin_cmd_round_edit},
     {"round list", "[--format table|csv|json]", "list the rounds",
      admin_cmd_round_list},
     {"round show", "CODE [--format table|csv|json]",
@@ -35,13 +41,42 @@ const struct admin_cmd admin_cmds[] = {
      "add projects from CSV (number,title,cost,description; title_LANG, "
      "description_LANG); all or nothing",
      admin_cmd_project_import},
+    {"project edit", "CODE NUMBER [--title T] [--cost N] [--desc D] --why T",
+     "correct a project of a draft round (audited)", admin_cmd_project_edit},
+    {"project withdraw", "CODE NUMBER --why T [--force]",
+     "take a project out (drafts; an open round needs --force and lists "
+     "the ballots it touches)",
+     admin_cmd_project_withdraw},
     {"ballot add",
      "CODE (--phone NUM | --code VOTERCODE) --projects 1,4,7 "
      "[--channel paper]",
      "enter a paper ballot (same rules as kiosk and SMS)",
      admin_cmd_ballot_add},
+    {"ballot import", "CODE FILE.csv [--verify FILE2.csv] [--channel paper]",
+     "enter a batch of paper ballots (code_or_phone,projects,cast_at); all "
+     "or nothing; --verify compares two typists' files",
+     admin_cmd_ballot_import},
+    {"ballot list",
+     "CODE [--resident PHONE|VOTERCODE] [--format table|csv|json]",
+     "list a round's stored ballots with status and reason",
+     admin_cmd_ballot_list},
+    {"ballot void", "ID --why T",
+     "void a ballot (kept as rejected; the one-vote rule re-applied; "
+     "audited)",
+     admin_cmd_ballot_void},
     {"codes generate", "CODE --count N [--out codes.csv]",
      "make printable one-time voter codes", admin_cmd_codes_generate},
+    {"codes import", "CODE FILE.csv [--test]",
+     "record voter codes printed elsewhere (CSV with a 'code' column); all "
+     "or nothing",
+     admin_cmd_codes_import},
+    {"codes void", "CODE VOTERCODE --why T",
+     "cancel an unused voter code (audited)", admin_cmd_codes_void},
+    {"codes list",
+     "CODE [--status issued|used|void|test] [--format "
+     "table|csv|json]",
+     "list a round's voter codes (hashes, never the codes)",
+     admin_cmd_codes_list},
     {"tally", "CODE [--rule greedy|mes|approval] [--format table|csv|json]",
      "count a round: approval votes, greedy or Method of Equal Shares",
      admin_cmd_tally},
@@ -75,22 +110,76 @@ const struct admin_cmd admin_cmds[] = {
      "follow-up answers",
      admin_cmd_ratings_summary},
     {"reports list",
-     "[--status S] [--category C] [--street S] [--since D] [--until D] "
-     "[--format table|csv|json|open311]",
+     "[--status S] [--category C] [--street S] [--partner CODE] [--since D] "
+     "[--until D] [--format table|csv|json|open311]",
      "list reported problems (open311: GeoReport v2 requests JSON)",
      admin_cmd_reports_list},
     {"reports set", "ID STATUS [--note TEXT]",
      "change a report's status (open, in_progress, resolved, rejected)",
      admin_cmd_reports_set},
-    {"reports summary", "[--since D] [--until D] [--format table|csv|json]",
+    {"reports summary",
+     "[--since D] [--until D] [--walkabouts | --walkabout CODE] "
+     "[--format table|csv|json]",
      "reports by category and street, resolution rate, median days to "
-     "resolve",
+     "resolve; --walkabouts: walkabout issues observed resolved, with the "
+     "95% interval",
      admin_cmd_reports_summary},
+    {"report assign", "REF (--partner CODE | --not-ours) [--note T]",
+     "change the partner responsible for a report or walk issue (kept "
+     "with history)",
+     admin_cmd_report_assign},
+    {"report duplicate", "REF (--of REF2 | --split)",
+     "confirm that an issue duplicates another, or split a likely "
+     "duplicate off",
+     admin_cmd_report_duplicate},
+    {"report history", "REF [--format table|csv|json]",
+     "who has been responsible for a report or walk issue, and since when",
+     admin_cmd_report_history},
+    {"reports duplicates", "[--all] [--format table|csv|json]",
+     "likely duplicates awaiting a decision (--all: confirmed ones too)",
+     admin_cmd_reports_duplicates},
     {"report",
      "--out DIR [--since D] [--until D] [--round CODE] "
      "[--rule greedy|mes|approval]",
      "one partner summary page: feedback, problems and PB results",
      admin_cmd_report},
+    /* walkabouts and partners (issue 14) */
+    {"walkabout start", "CODE --date D --by NAME[,NAME] [--streets S[,S...]]",
+     "start a walkabout: the day, who walks and the streets in order",
+     admin_cmd_walkabout_start},
+    {"walkabout list", "[--format table|csv|json]",
+     "list the walkabouts with their issues and re-inspections",
+     admin_cmd_walkabout_list},
+    {"walkabout show", "CODE [--format table|csv|json]",
+     "a walkabout's issues and the open ones from earlier walkabouts to "
+     "re-check",
+     admin_cmd_walkabout_show},
+    {"walkabout log",
+     "CODE --street S --category C [--grade A|B|C|D] [--note T] "
+     "[--by NAME] [--at TIME] [--format table|json]",
+     "log an issue seen on a walkabout; prints its reference",
+     admin_cmd_walkabout_log},
+    {"walkabout check",
+     "CODE --issue REF --observed resolved|not-resolved|gone-worse "
+     "[--note T] [--by NAME] [--at TIME]",
+     "record a re-inspection of an earlier issue on a later walkabout",
+     admin_cmd_walkabout_check},
+    {"walkabout issues",
+     "[--walkabout CODE] [--street S] [--category C] [--partner CODE] "
+     "[--open] [--format table|csv|json]",
+     "list walkabout issues and where they stand", admin_cmd_walkabout_issues},
+    {"partner add", "CODE --name N", "add a partner organisation",
+     admin_cmd_partner_add},
+    {"partner list", "[--format table|csv|json]",
+     "list the partners and the routing rules", admin_cmd_partner_list},
+    {"partner route", "CODE --category C [--street S]",
+     "route a category (or '*'), optionally on one street, to a partner "
+     "(most specific rule wins)",
+     admin_cmd_partner_route},
+    {"partner issues", "CODE [--open] [--format table|csv|json] [--out DIR]",
+     "one partner's own list: residents' reports and walkabout issues "
+     "(--out: index.html, issues.csv, issues.json)",
+     admin_cmd_partner_issues},
     {"doctor", "", "check a site and say what to fix", admin_cmd_doctor},
     {NULL, NULL, NULL, NULL},
 };

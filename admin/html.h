@@ -178,4 +178,34 @@ void admin_results_free(struct admin_results *res);
 int admin_period(struct admin_ctx *ctx, const char *cmd, const char *since,
 		 const char *until, int64_t *since_ms, int64_t *until_ms);
 
+/* ---- walkabouts (cmd_walkabout.c, issue 14) ---- */
+struct sayso_walk_rate;
+struct sayso_walk_issue;
+
+/* The rate's definition in one sentence, printed beside every figure. */
+#define ADMIN_WALK_RATE_DEFINITION                                             \
+	"issues logged on walkabouts and re-inspected at least once on a "     \
+	"later walkabout, whose last observation is resolved; confirmed "      \
+	"duplicates, issues that are not the partnership's and issues never "  \
+	"re-inspected are left out and counted apart"
+
+/* `reports summary --walkabouts` / `--walkabout CODE`: the observed
+ * resolution rate of the walkabout issues in scope (walk NULL = all,
+ * logged on walkabouts held in [since, until), 0 = open) in fmt. Opens the
+ * database. Exit code. */
+int admin_walk_summary(struct admin_ctx *ctx, const char *walk, int64_t since,
+		       int64_t until, enum admin_format fmt);
+/* The rate as the JSON object of docs/json.md (jansson json_t *, new
+ * reference): inspected, resolved, rate, ci_low, ci_high, duplicates, ...,
+ * by_partner / by_street / by_category objects of the same shape. */
+void *admin_walk_rate_json(const struct sayso_walk_rate *r);
+/* Walk issues as a table, CSV or JSON array on ctx->out. */
+void admin_walk_issues_print(struct admin_ctx *ctx,
+			     const struct sayso_walk_issue *is, size_t n,
+			     enum admin_format fmt);
+/* The walkabout section of an HTML page: the rate with its interval, count
+ * and definition, what was left out, and the table by partner, street and
+ * category. */
+void html_walk_section(FILE *f, const struct sayso_walk_rate *r);
+
 #endif

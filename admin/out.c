@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "sayso/buf.h"
 #include "sayso/file.h"
 #include "sayso/round.h"
 #include "sayso/utf8.h"
@@ -74,14 +76,10 @@ struct admin_table *admin_table_new(size_t ncols, const char *const *headers,
 
 bool admin_table_add(struct admin_table *t, const char *const *cells)
 {
-	if (t->nrows == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 16;
-		char **n = realloc(t->cells, ncap * t->ncols * sizeof *n);
-		if (!n)
-			return false;
-		t->cells = n;
-		t->cap = ncap;
-	}
+	/* One element of the growth rule is a whole row of ncols cells. */
+	if (sayso_array_grow(&t->cells, &t->cap, t->nrows + 1,
+			     t->ncols * sizeof *t->cells, SIZE_MAX) != SAYSO_OK)
+		return false;
 	char **row = t->cells + t->nrows * t->ncols;
 	for (size_t i = 0; i < t->ncols; i++) {
 		row[i] = dupstr(cells[i]);
@@ -132,20 +130,32 @@ void admin_table_print(const struct admin_table *t, FILE *out,
 			    t->ncols);
 		return;
 	}
+	/* For a terminal: every cell without control characters (a report's
+	 * text cannot move the cursor or recolour the screen). */
+	size_t ncells = t->nrows * t->ncols;
 	size_t *w = calloc(t->ncols, sizeof *w);
-	if (!w)
-		return;
+	char **shown = calloc(ncells ? ncells : 1, sizeof *shown);
+	if (!w || !shown)
+		goto out;
+	for (size_t i = 0; i < ncells; i++)
+		if (!(shown[i] = admin_term_dup(t->cells[i])))
+			goto out;
 	for (size_t i = 0; i < t->ncols; i++)
 		w[i] = width(t->headers[i]);
 	for (size_t r = 0; r < t->nrows; r++)
 		for (size_t i = 0; i < t->ncols; i++) {
-			size_t cw = width(t->cells[r * t->ncols + i]);
+			size_t cw = width(shown[r * t->ncols + i]);
 			if (cw > w[i])
 				w[i] = cw;
 		}
 	print_row(out, t->headers, w, t->align, t->ncols);
 	for (size_t r = 0; r < t->nrows; r++)
-		print_row(out, t->cells + r * t->ncols, w, t->align, t->ncols);
+		print_row(out, shown + r * t->ncols, w, t->align, t->ncols);
+out:
+	if (shown)
+		for (size_t i = 0; i < ncells; i++)
+			free(shown[i]);
+	free(shown);
 	free(w);
 }
 
@@ -168,7 +178,7 @@ void admin_table_free(struct admin_table *t)
 
 void admin_csv_field(FILE *out, const char *s)
 {
-	sayso_delim_field(out, s, ',');
+	sayso_delim_write(out, s, ',', SAYSO_DELIM_FORMULA_GUARD);
 }
 
 void admin_csv_row(FILE *out, const char *const *cells, size_t n)
@@ -422,6 +432,44 @@ int admin_json_print(struct admin_ctx *ctx, void *json)
 	fputc('\n', ctx->out);
 	return rc == 0 ? ADMIN_EXIT_OK
 		       : admin_fail(ctx, "could not write JSON output");
+}
+
+void *admin_json_str(const char *s)
+{
+	json_t *j;
+	char *fixed;
+	size_t n;
+
+	if (!s)
+		s = "";
+	if ((j = json_string(s)) != NULL)
+		return j;
+	n = strlen(s);
+	if (!(fixed = malloc(3 * n + 1)))
+		return NULL;
+	sayso_utf8_clean(s, fixed, 3 * n + 1, 0);
+	j = json_string(fixed);
+	free(fixed);
+	return j;
+}
+
+char *admin_term_dup(const char *s)
+{
+	size_t n = strlen(s ? s : "") * 3 + 1;
+	char *d = malloc(n);
+
+	if (d)
+		sayso_utf8_clean(s, d, n, SAYSO_UTF8_TERMINAL);
+	return d;
+}
+
+void admin_term_puts(FILE *out, const char *s)
+{
+	char *d = admin_term_dup(s);
+
+	if (d)
+		fputs(d, out);
+	free(d);
 }
 
 void *admin_json_money(int64_t minor, const char *currency)

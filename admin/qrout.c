@@ -14,6 +14,8 @@
 #include <png.h>
 #include <stdlib.h>
 #include "html.h"
+#include "sayso/file.h"
+#include "sayso/limits.h"
 
 #define PNG_TARGET_PX 1200
 
@@ -99,52 +101,34 @@ bool admin_qr_png(const struct sayso_qr *qr, int scale, const char *path,
 	int side = total * scale;
 	struct png_fail pf = {err, errsz, path};
 	unsigned char *row = NULL;
-	char tmp[1100];
+	char tmp[SAYSO_PATH_MAX + 32];
 	FILE *f = NULL;
-	int n;
+	int sys_err = 0;
 	bool ok = false;
 
 	if (scale < 1 || side > 16384) {
 		snprintf(err, errsz, "QR image of %d px is too large", side);
 		return false;
 	}
-	n = snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-	if (n < 0 || (size_t)n >= sizeof tmp) {
-		snprintf(err, errsz, "%s: path too long", path);
-		return false;
-	}
 	row = malloc((size_t)side * 3);
-	if (row == NULL) {
+	if (!row) {
 		snprintf(err, errsz, "cannot make the QR image: out of memory");
 		return false;
 	}
-	f = fopen(tmp, "wb");
-	if (f == NULL) {
+	enum sayso_err e =
+	    sayso_atomic_open(path, tmp, sizeof tmp, &f, &sys_err);
+	if (e != SAYSO_OK) {
 		snprintf(err, errsz, "%s: cannot write PNG: %s", path,
-			 strerror(errno));
+			 e == SAYSO_ERR_TOOBIG ? "path too long"
+					       : strerror(sys_err));
 		goto out;
 	}
-	if (!png_write(f, qr, scale, row, &pf)) {
-		fclose(f);
-		unlink(tmp);
-		goto out;
-	}
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
-		snprintf(err, errsz, "%s: cannot write PNG: %s", path,
-			 strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		goto out;
-	}
-	if (fclose(f) != 0) {
-		snprintf(err, errsz, "%s: cannot write PNG: %s", path,
-			 strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		unlink(tmp);
+	/* png_write records its own message in err when it fails. */
+	bool written = png_write(f, qr, scale, row, &pf);
+	if (sayso_atomic_finish(f, tmp, path, written, &sys_err) != SAYSO_OK) {
+		if (written)
+			snprintf(err, errsz, "%s: cannot write PNG: %s", path,
+				 strerror(sys_err));
 		goto out;
 	}
 	ok = true;

@@ -57,6 +57,7 @@ static const struct kiosk_screen *const screens[KS_COUNT] = {
     [KS_STAFF] = &kiosk_screen_staff,
     [KS_OUT_OF_ORDER] = &kiosk_screen_out_of_order,
     [KS_REF_PHONE] = &kiosk_screen_ref_phone,
+    [KS_WALK] = &kiosk_screen_walkabout,
 };
 
 const struct kiosk_screen *kiosk_screen_get(enum kiosk_screen_id id)
@@ -397,7 +398,8 @@ static bool pending_shown(const struct kiosk_app *app)
 
 static bool staff_screen(const struct kiosk_app *app)
 {
-	return app->screen_id == KS_STAFF || app->screen_id == KS_STAFF_PIN;
+	return app->screen_id == KS_STAFF || app->screen_id == KS_STAFF_PIN ||
+	       app->screen_id == KS_WALK;
 }
 
 Uint64 kiosk_idle_ms(const struct kiosk_app *app)

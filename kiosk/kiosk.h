@@ -274,6 +274,7 @@ enum kiosk_screen_id {
 	KS_STAFF,
 	KS_OUT_OF_ORDER,
 	KS_REF_PHONE,
+	KS_WALK, /* walkabout mode (screen_walkabout.c), from the staff page */
 	KS_COUNT
 };
 
@@ -302,7 +303,7 @@ extern const struct kiosk_screen kiosk_screen_attract, kiosk_screen_rate,
     kiosk_screen_report_review, kiosk_screen_vote_id, kiosk_screen_vote_sms,
     kiosk_screen_vote_pick, kiosk_screen_vote_review, kiosk_screen_vote_already,
     kiosk_screen_thanks, kiosk_screen_staff_pin, kiosk_screen_staff,
-    kiosk_screen_out_of_order, kiosk_screen_ref_phone;
+    kiosk_screen_out_of_order, kiosk_screen_ref_phone, kiosk_screen_walkabout;
 
 /* Common widget actions (screens use values >= 100 for their own). */
 enum {

@@ -16,7 +16,7 @@
 #include "sayso/log.h"
 #include "sayso/stats.h"
 
-enum { S_EXIT = 100 };
+enum { S_EXIT = 100, S_WALK };
 
 static bool pin_locked(const struct kiosk_app *app)
 {
@@ -169,6 +169,10 @@ static void staff_enter(struct kiosk_app *app)
 
 static bool staff_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
+	if (in->kind == KI_ACTIVATE && in->w->action == S_WALK) {
+		kiosk_go(app, KS_WALK);
+		return true;
+	}
 	if (in->kind == KI_ACTIVATE && in->w->action == S_EXIT) {
 		sayso_log(SAYSO_LOG_INFO, "staff exit");
 		app->quit = true;
@@ -243,6 +247,8 @@ static void staff_draw(struct kiosk_app *app)
 		     110, S_EXIT, 0, kiosk_s(app, "staff.exit"));
 	kiosk_ui_add(app, KW_SECONDARY, 160, KIOSK_H - 150, 440, 110, KA_BACK,
 		     0, kiosk_s(app, "staff.back"));
+	kiosk_ui_add(app, KW_SECONDARY, (KIOSK_W - 440) / 2, KIOSK_H - 150, 440,
+		     110, S_WALK, 0, kiosk_s(app, "staff.walkabout"));
 }
 
 const struct kiosk_screen kiosk_screen_staff = {

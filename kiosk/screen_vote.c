@@ -8,6 +8,8 @@
  * relaxed (a half-made ballot is allowed to be too short, never too long or
  * over budget), so a refusal is explained at the moment of the tap; the
  * final check and the one-vote rule run again inside sayso_ballot_cast().
+ * Who may vote (issued voter codes, the round's identity setting) is asked
+ * of core at identify and again inside the cast.
  * The typed number is dropped as soon as the resident id is known; with
  * verify = sms it lives on only in the outbox row that carries the code.
  */
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sayso/codes.h"
 #include "sayso/log.h"
 #include "sayso/misuse.h"
 #include "sayso/utf8.h"
@@ -37,6 +40,29 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 				   app->s.resident, sizeof(app->s.resident));
 	if (err != SAYSO_OK)
 		return err;
+	/* Who may vote is core's decision: asked now, so that a refused code
+	 * hears why before choosing anything (sayso_ballot_cast asks again).
+	 * A number waiting for its texted code is asked once it is proven. */
+	if (app->s.id_kind == SAYSO_ID_CODE ||
+	    app->cfg.kiosk.verify != SAYSO_VERIFY_SMS) {
+		struct sayso_eligibility el;
+		err =
+		    sayso_ballot_eligible(app->st, &app->round, app->s.resident,
+					  SAYSO_CH_KIOSK, false, &el);
+		if (err != SAYSO_OK)
+			return err;
+		if (!el.ok) {
+			sayso_log(SAYSO_LOG_INFO, "identity refused: %s",
+				  el.why);
+			snprintf(app->s.carry, sizeof(app->s.carry), "%s",
+				 el.why);
+			memset(app->s.resident, 0, sizeof(app->s.resident));
+			memset(app->s.id_typed, 0, sizeof(app->s.id_typed));
+			memset(app->s.id_norm, 0, sizeof(app->s.id_norm));
+			*next = KS_VOTE_ID;
+			return SAYSO_OK;
+		}
+	}
 	err = sayso_ballot_find(app->st, app->round.id, app->s.resident, &found,
 				&app->s.prev_cast_at_ms, &app->s.prev_channel);
 	if (err != SAYSO_OK)
@@ -754,6 +780,10 @@ static enum sayso_err save_cast(struct kiosk_app *app,
 	    .channel = SAYSO_CH_KIOSK,
 	    .picks = picks,
 	    .npicks = n,
+	    /* With verify = sms a phone voter reaches this screen only
+	     * after typing the texted code. */
+	    .phone_proven = app->cfg.kiosk.verify == SAYSO_VERIFY_SMS &&
+			    app->s.id_kind == SAYSO_ID_PHONE,
 	};
 	enum sayso_err err;
 

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sayso/buf.h"
 #include "sayso/log.h"
 #include "sayso/utf8.h"
 
@@ -100,16 +101,9 @@ static int parse_xy(const char *s, int *x, int *y)
 
 static int add_step(struct kiosk_script *sc, const struct step *st)
 {
-	if (sc->n >= SCRIPT_MAX_STEPS)
+	if (sayso_array_grow(&sc->steps, &sc->cap, sc->n + 1, sizeof *sc->steps,
+			     SCRIPT_MAX_STEPS) != SAYSO_OK)
 		return -1;
-	if (sc->n == sc->cap) {
-		size_t cap = sc->cap ? sc->cap * 2 : 64;
-		struct step *n = realloc(sc->steps, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		sc->steps = n;
-		sc->cap = cap;
-	}
 	sc->steps[sc->n++] = *st;
 	return 0;
 }
@@ -224,6 +218,7 @@ struct kiosk_script *kiosk_script_load(const char *path)
 	char line[SCRIPT_LINE_MAX + 2];
 	FILE *f;
 	int lineno = 0;
+	bool ok = true;
 
 	if (!sc)
 		return NULL;
@@ -240,20 +235,23 @@ struct kiosk_script *kiosk_script_load(const char *path)
 		if (!strchr(line, '\n') && !feof(f)) {
 			fprintf(stderr, "sayso-kiosk: %s:%d: line too long\n",
 				path, lineno);
-			goto fail;
+			ok = false;
+			goto out;
 		}
 		if (parse_line(sc, line, lineno, &why)) {
 			fprintf(stderr, "sayso-kiosk: %s:%d: %s\n", path,
 				lineno, why);
-			goto fail;
+			ok = false;
+			goto out;
 		}
 	}
+out:
 	fclose(f);
+	if (!ok) {
+		kiosk_script_free(sc);
+		sc = NULL;
+	}
 	return sc;
-fail:
-	fclose(f);
-	kiosk_script_free(sc);
-	return NULL;
 }
 
 void kiosk_script_free(struct kiosk_script *sc)

@@ -192,19 +192,14 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
 	struct smsgw_xfer *x = ud;
 	size_t n = size * nmemb;
-	size_t room = SMSGW_RESP_MAX - x->resplen;
+	size_t room = SMSGW_RESP_MAX - x->resp.len;
 	size_t take = n < room ? n : room;
 	if (take < n)
 		x->resp_truncated = true;
-	if (take) {
-		char *p = realloc(x->resp, x->resplen + take + 1);
-		if (!p)
-			return 0; /* curl reports a write error */
-		x->resp = p;
-		memcpy(x->resp + x->resplen, ptr, take);
-		x->resplen += take;
-		x->resp[x->resplen] = '\0';
-	}
+	/* Within the maximum, so the only failure is memory: curl then
+	 * reports a write error. */
+	if (take && sayso_buf_addn(&x->resp, ptr, take) != SAYSO_OK)
+		return 0;
 	return n;
 }
 
@@ -214,6 +209,7 @@ struct smsgw_xfer *smsgw_xfer_new(struct smsgw *gw)
 	struct smsgw_xfer *x = calloc(1, sizeof *x);
 	if (!x)
 		return NULL;
+	sayso_buf_init(&x->resp, SMSGW_RESP_MAX);
 	x->easy = curl_easy_init();
 	if (!x->easy) {
 		free(x);
@@ -239,7 +235,7 @@ void smsgw_xfer_free(struct smsgw_xfer *x)
 	if (x->easy)
 		curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->headers);
-	free(x->resp);
+	sayso_buf_cleanup(&x->resp);
 	free(x);
 }
 
@@ -1058,17 +1054,17 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	enum sayso_err e = sayso_store_open(
 	    cfg->site.database, SAYSO_STORE_CREATE, &gw->st, err, errsz);
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	sayso_store_set_busy_handler(gw->st, on_busy, gw);
 	e = sayso_store_set_device(gw->st, "smsgw", "smsgw");
 	if (e != SAYSO_OK) {
 		snprintf(err, errsz, "%s", sayso_store_errmsg(gw->st));
-		goto fail;
+		goto out;
 	}
 	if (pipe(gw->sigpipe) != 0) {
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
 		e = SAYSO_ERR_IO;
-		goto fail;
+		goto out;
 	}
 	for (int i = 0; i < 2; i++) {
 		fcntl(gw->sigpipe[i], F_SETFL,
@@ -1079,7 +1075,7 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	if (!gw->multi) {
 		snprintf(err, errsz, "curl_multi_init failed");
 		e = SAYSO_ERR_NOMEM;
-		goto fail;
+		goto out;
 	}
 	curl_multi_setopt(gw->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
 			  (long)SMSGW_INFLIGHT_MAX);
@@ -1088,16 +1084,16 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	if (e != SAYSO_OK) {
 		snprintf(err, errsz, "%s provider: %s", gw->prov->name,
 			 sayso_strerror(e));
-		goto fail;
+		goto out;
 	}
 	if (listen_http && gw->prov->http_path) {
 		e = smsgw_http_start(gw, err, errsz);
 		if (e != SAYSO_OK)
-			goto fail;
+			goto out;
 	}
 	*out = gw;
-	return SAYSO_OK;
-fail:
+	gw = NULL; /* the caller's now */
+out:
 	smsgw_free(gw);
 	return e;
 }

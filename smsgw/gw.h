@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "provider.h"
+#include "sayso/buf.h"
 #include "sayso/config.h"
 #include "sayso/sms.h"
 #include "sayso/store.h"
@@ -55,8 +56,7 @@ struct smsgw_inmsg {
 struct smsgw_xfer {
 	CURL *easy;
 	struct curl_slist *headers;
-	char *resp;
-	size_t resplen;
+	struct sayso_buf resp; /* the response body, up to SMSGW_RESP_MAX */
 	bool resp_truncated;
 	char errbuf[CURL_ERROR_SIZE];
 	int64_t outbox_id; /* 0 for non-send transfers (polling) */

@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "sayso/buf.h"
 #include "sayso/log.h"
 
 struct hconn;
@@ -61,8 +62,8 @@ struct hreq {
 	struct MHD_Connection *conn;
 	struct hconn *hc;
 	enum hstate state;
-	char *body;
-	size_t len;
+	struct sayso_buf
+	    body; /* the request body, up to SMSGW_FORM_MAX_BYTES */
 	bool toobig;
 	struct smsgw_answer ok;	 /* answer once stored */
 	struct smsgw_answer ans; /* the answer to send */
@@ -148,8 +149,8 @@ static enum MHD_Result dispatch(struct smsgw *gw, struct hreq *h,
 	memset(&req, 0, sizeof req);
 	req.method = method;
 	req.path = url;
-	req.body = h->body ? h->body : "";
-	req.bodylen = h->len;
+	req.body = sayso_buf_str(&h->body);
+	req.bodylen = h->body.len;
 	req.content_type = MHD_lookup_connection_value(
 	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	req.signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -196,6 +197,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 			return MHD_NO;
 		h->gw = gw;
 		h->conn = c;
+		sayso_buf_init(&h->body, SMSGW_FORM_MAX_BYTES);
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
 		    c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 		h->hc = ci ? ci->socket_context : NULL;
@@ -210,16 +212,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return MHD_YES; /* spurious call while suspended */
 	if (*upload_size) {
 		size_t n = *upload_size;
-		if (h->len + n > SMSGW_FORM_MAX_BYTES) {
-			h->toobig = true;
-		} else if (!h->toobig) {
-			char *b = realloc(h->body, h->len + n + 1);
-			if (!b)
+		if (!h->toobig) {
+			enum sayso_err e = sayso_buf_addn(&h->body, upload, n);
+			if (e == SAYSO_ERR_TOOBIG)
+				h->toobig = true; /* answered 413 at the end */
+			else if (e != SAYSO_OK)
 				return MHD_NO;
-			h->body = b;
-			memcpy(h->body + h->len, upload, n);
-			h->len += n;
-			h->body[h->len] = '\0';
 		}
 		*upload_size = 0;
 		return MHD_YES;
@@ -242,7 +240,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		h->hc->h = NULL;
 		h->hc->since_ms = sayso_time_now_ms();
 	}
-	free(h->body);
+	sayso_buf_cleanup(&h->body);
 	free(h);
 	*req_cls = NULL;
 }

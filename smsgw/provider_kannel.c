@@ -116,7 +116,7 @@ static void kannel_sent(struct smsgw *gw, struct smsgw_xfer *x, CURLcode rc,
 	} else if (status == 429 || status >= 500) {
 		r = SMSGW_SEND_RETRY;
 		snprintf(err, sizeof err, "kannel HTTP %ld: %.120s", status,
-			 x->resp ? x->resp : "");
+			 sayso_buf_str(&x->resp));
 	} else if (status == 401 || status == 403) {
 		/* Most likely our credentials: fixable by SIGHUP, so retry. */
 		r = SMSGW_SEND_RETRY;
@@ -127,7 +127,7 @@ static void kannel_sent(struct smsgw *gw, struct smsgw_xfer *x, CURLcode rc,
 	} else {
 		r = SMSGW_SEND_FAILED;
 		snprintf(err, sizeof err, "kannel HTTP %ld: %.120s", status,
-			 x->resp ? x->resp : "");
+			 sayso_buf_str(&x->resp));
 	}
 	/* Kannel's answer has no message id ("0: Accepted for delivery"). */
 	smsgw_send_finish(gw, x->outbox_id, x->resident_id, r, NULL, err);

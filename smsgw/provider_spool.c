@@ -11,7 +11,11 @@
  *
  * Outbound: the file ("To: 447...", "Alphabet: UTF-8", blank line, text,
  * no trailing newline) is written under a dot name, fsync'd and renamed
- * into outgoing/, so smsd never sees half a file.
+ * into outgoing/, so smsd never sees half a file. This is the one write in
+ * sayso that does not use core's sayso_atomic_open/finish (sayso/file.h):
+ * smsd reads every file in outgoing/ whose name does not start with a dot,
+ * so the temporary name must be a dot name (not "<path>.tmp-XXXXXX"), and
+ * the final name is made from the temporary's unique suffix.
  */
 #include <dirent.h>
 #include <errno.h>

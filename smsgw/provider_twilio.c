@@ -125,10 +125,10 @@ static void error_body(const struct smsgw_xfer *x, long *code, char *msg,
 {
 	*code = 0;
 	msg[0] = '\0';
-	if (!x->resp)
+	if (!x->resp.len)
 		return;
 	json_error_t je;
-	json_t *j = json_loadb(x->resp, x->resplen, 0, &je);
+	json_t *j = json_loadb(x->resp.s, x->resp.len, 0, &je);
 	if (!j)
 		return;
 	json_t *c = json_object_get(j, "code");
@@ -155,8 +155,9 @@ static void twilio_sent(struct smsgw *gw, struct smsgw_xfer *x, CURLcode rc,
 	} else if (status == 200 || status == 201) {
 		r = SMSGW_SEND_OK;
 		json_error_t je;
-		json_t *j =
-		    x->resp ? json_loadb(x->resp, x->resplen, 0, &je) : NULL;
+		json_t *j = x->resp.len
+				? json_loadb(x->resp.s, x->resp.len, 0, &je)
+				: NULL;
 		const char *sid =
 		    j ? json_string_value(json_object_get(j, "sid")) : NULL;
 		if (sid)
@@ -293,7 +294,8 @@ static void poll_done(struct smsgw *gw, struct smsgw_xfer *x, CURLcode rc,
 		return;
 	}
 	json_error_t je;
-	json_t *j = x->resp ? json_loadb(x->resp, x->resplen, 0, &je) : NULL;
+	json_t *j =
+	    x->resp.len ? json_loadb(x->resp.s, x->resp.len, 0, &je) : NULL;
 	if (!j) {
 		sayso_log(SAYSO_LOG_WARN, "twilio poll: response is not JSON");
 		return;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sayso/buf.h"
 #include "sayso/utf8.h"
 
 /* ---- forms ---- */
@@ -72,16 +73,12 @@ static enum sayso_err form_push(struct smsgw_form *f, char *name, char *value,
 		free(value);
 		return SAYSO_ERR_TOOBIG;
 	}
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-		struct smsgw_param *p = realloc(f->p, cap * sizeof *p);
-		if (!p) {
-			free(name);
-			free(value);
-			return SAYSO_ERR_NOMEM;
-		}
-		f->p = p;
-		f->cap = cap;
+	enum sayso_err e = sayso_array_grow(
+	    &f->p, &f->cap, f->n + 1, sizeof *f->p, SMSGW_FORM_MAX_PARAMS);
+	if (e != SAYSO_OK) {
+		free(name);
+		free(value);
+		return e;
 	}
 	f->p[f->n].name = name;
 	f->p[f->n].value = value;

@@ -21,6 +21,7 @@
 #include "internal.h"
 #include "sayso/buf.h"
 #include "sayso/ballot.h"
+#include "sayso/codes.h"
 
 static enum sayso_err refuse(struct sayso_refusal *why, enum sayso_reason code,
 			     long a0, long a1)
@@ -310,11 +311,23 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 			if (projects[k].number == in->picks[i].number)
 				res->total_cost += projects[k].cost;
 
-	/* A merged ballot is judged by the time it was cast, not now. */
-	if (sayso_ballot_check(&r, projects, np, in->picks, in->npicks, at,
+	/* Who votes first (inside this transaction, so a code is used once),
+	 * then what; a merged ballot is judged by the time it was cast. */
+	struct sayso_eligibility el;
+	if ((e = sayso_ballot_eligible(st, &r, in->resident_id, in->channel,
+				       in->phone_proven, &el)) != SAYSO_OK)
+		goto fail;
+	if (!el.ok || el.test)
+		snprintf(res->reason, sizeof res->reason, "%s",
+			 el.ok ? "a test voter code: this ballot is kept but "
+				 "never counted"
+			       : el.why);
+	if (!el.ok || el.test ||
+	    sayso_ballot_check(&r, projects, np, in->picks, in->npicks, at,
 			       &res->refusal) != SAYSO_OK) {
-		sayso_refusal_english(&res->refusal, res->reason,
-				      sizeof res->reason);
+		if (res->refusal.code != SAYSO_REASON_NONE)
+			sayso_refusal_english(&res->refusal, res->reason,
+					      sizeof res->reason);
 		res->outcome = SAYSO_CAST_INVALID;
 		e = insert_ballot(st, &r, in, res->uid, cast_at,
 				  SAYSO_BALLOT_REJECTED, res->reason, projects,
@@ -331,9 +344,7 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 		res->outcome = SAYSO_CAST_ACCEPTED;
 		e = insert_ballot(st, &r, in, res->uid, cast_at,
 				  SAYSO_BALLOT_COUNTED, NULL, projects, np);
-		if (e != SAYSO_OK)
-			goto fail;
-		goto done;
+		goto stored;
 	}
 	res->prev_cast_at_ms = prev.cast_at_ms;
 	res->prev_channel = prev.channel;
@@ -357,7 +368,11 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 				  SAYSO_BALLOT_SUPERSEDED, res->reason,
 				  projects, np);
 	}
+stored:
 	if (e != SAYSO_OK)
+		goto fail;
+	if (el.by_code && el.status == SAYSO_CODE_ISSUED &&
+	    (e = sayso_codes_mark_used(st, el.code_id)) != SAYSO_OK)
 		goto fail;
 done:
 	free(projects);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sayso/buf.h"
 #include "sayso/categories.h"
 #include "sayso/config.h"
 #include "sayso/lang.h"
@@ -45,6 +46,7 @@ static const struct key KEYS[] = {
     STR(site, "name", name),
     STR(site, "database", database),
     STR(site, "results_url", results_url),
+    STR(site, "country", country),
     {"site", "languages", K_LIST, F(site, languages), 0, 0, 0},
     STR(site, "round", round),
     INT(kiosk, "idle_seconds", idle_seconds, 5, 3600),
@@ -94,6 +96,7 @@ static void list_free(struct sayso_list *l)
 	free(l->items);
 	l->items = NULL;
 	l->n = 0;
+	l->cap = 0;
 }
 
 static int list_parse(struct sayso_list *l, const char *value, const char **why,
@@ -111,16 +114,15 @@ static int list_parse(struct sayso_list *l, const char *value, const char **why,
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
 			len--;
-		if (l->n >= SAYSO_LIST_MAX) {
-			*why = "too many items in the list";
+		enum sayso_err e =
+		    sayso_array_grow(&l->items, &l->cap, l->n + 1,
+				     sizeof *l->items, SAYSO_LIST_MAX);
+		if (e != SAYSO_OK) {
+			*why = e == SAYSO_ERR_TOOBIG
+				   ? "too many items in the list"
+				   : "out of memory";
 			return -1;
 		}
-		char **grown = realloc(l->items, (l->n + 1) * sizeof *grown);
-		if (!grown) {
-			*why = "out of memory";
-			return -1;
-		}
-		l->items = grown;
 		l->items[l->n] = strndup(p, len);
 		if (!l->items[l->n]) {
 			*why = "out of memory";

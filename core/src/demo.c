@@ -173,13 +173,18 @@ enum sayso_err sayso_demo_load(struct sayso_store *st, const char *assets_dir,
 		goto out;
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		goto out;
-	d->round.state = SAYSO_ROUND_OPEN;
+	/* Projects go into a draft; then the round opens. */
+	d->round.state = SAYSO_ROUND_DRAFT;
 	if ((e = sayso_round_create(st, &d->round, actor)) != SAYSO_OK)
 		goto fail;
 	for (size_t i = 0; i < d->n; i++)
 		if ((e = sayso_project_add(st, d->round.id, &d->projects[i],
 					   actor)) != SAYSO_OK)
 			goto fail;
+	if ((e = sayso_round_set_state(st, d->round.code, SAYSO_ROUND_OPEN,
+				       actor)) != SAYSO_OK)
+		goto fail;
+	d->round.state = SAYSO_ROUND_OPEN;
 	if ((e = sayso_store_commit(st)) != SAYSO_OK)
 		goto out;
 	*created = true;

@@ -261,6 +261,10 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 	if ((e = add_history(st, rid, "open", NULL,
 			     sayso_channel_name(in->channel), at)) != SAYSO_OK)
 		goto fail;
+	/* Its partner by the routing rule, and a likely duplicate link. */
+	if ((e = Sayso_issue_created(st, SAYSO_ISSUE_REPORT, rid, in->category,
+				     street, at)) != SAYSO_OK)
+		goto fail;
 	if (in->notify_phone && *in->notify_phone) {
 		char key[32];
 		snprintf(key, sizeof key, "report:%s", ref);

@@ -94,17 +94,50 @@ enum sayso_err sayso_atomic_finish(FILE *f, const char *tmp, const char *path,
 	return SAYSO_OK;
 }
 
+bool sayso_delim_is_formula(const char *s)
+{
+	const char *p;
+	bool digits = false, point = false;
+
+	if (!s || !*s || !strchr("=+-@\t\r", *s))
+		return false;
+	if (*s != '-' && *s != '+')
+		return true;
+	/* "-12.50", "+3": a number, not a formula */
+	for (p = s + 1; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits = true;
+		else if ((*p == '.' || *p == ',') && !point)
+			point = true;
+		else
+			return true;
+	}
+	return !digits;
+}
+
 void sayso_delim_field(FILE *out, const char *s, char sep)
 {
+	sayso_delim_write(out, s, sep, 0);
+}
+
+void sayso_delim_write(FILE *out, const char *s, char sep, unsigned flags)
+{
 	const char special[] = {sep, '"', '\r', '\n', '\0'};
+	bool guard;
 
 	if (!s)
 		s = "";
+	guard =
+	    (flags & SAYSO_DELIM_FORMULA_GUARD) && sayso_delim_is_formula(s);
 	if (!strpbrk(s, special)) {
+		if (guard)
+			fputc('\'', out);
 		fputs(s, out);
 		return;
 	}
 	fputc('"', out);
+	if (guard)
+		fputc('\'', out);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', out);

@@ -7,6 +7,7 @@
  * is never stored by this module.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -268,4 +269,29 @@ enum sayso_err sayso_random_code(char *out, size_t outsz, size_t len)
 	}
 	out[len] = '\0';
 	return SAYSO_OK;
+}
+
+enum sayso_err sayso_identity_normalise(const char *in,
+					enum sayso_id_kind *kind, char *out,
+					size_t outsz, const char **why)
+{
+	size_t digits = 0;
+	const char *first = NULL;
+	for (const char *p = in; *p; p++) {
+		if (isalpha((unsigned char)*p)) {
+			digits = 0;
+			first = NULL;
+			break;
+		}
+		if (isdigit((unsigned char)*p) || *p == '+') {
+			if (!first)
+				first = p;
+			digits += *p != '+';
+		}
+	}
+	bool phone = first && (*first == '+' || *first == '0' ||
+			       (digits >= 11 && strncmp(first, "44", 2) == 0));
+	*kind = phone ? SAYSO_ID_PHONE : SAYSO_ID_CODE;
+	return phone ? sayso_phone_normalise(in, out, outsz, why)
+		     : sayso_code_normalise(in, out, outsz, why);
 }

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "sayso/err.h"
 #include "sayso/store.h"
 #include "sayso/tally.h"
@@ -65,6 +66,19 @@ enum sayso_err Sayso_tally_init(const struct sayso_election *e,
 				enum sayso_rule rule, struct sayso_tally *t);
 void Sayso_tally_select(const struct sayso_election *e, struct sayso_tally *t,
 			size_t p);
+
+/* Issues (partner.c): the two kinds an issue reference can name. */
+enum sayso_issue_kind { SAYSO_ISSUE_REPORT, SAYSO_ISSUE_WALK };
+
+/* Called inside the transaction that created issue id of kind: gives it
+ * its partner by the routing rule (with the first partner-history row,
+ * actor "routing") and links it as a likely duplicate when an open issue
+ * of the same kind, category and street was made in the SAYSO_DUP_DAYS
+ * days before at (ISO text). */
+enum sayso_err Sayso_issue_created(struct sayso_store *st,
+				   enum sayso_issue_kind kind, int64_t id,
+				   const char *category, const char *street,
+				   const char *at);
 
 /* Migrations embedded at build time (core/cmake/embed.cmake). */
 #include "migrations.h"

@@ -528,6 +528,14 @@ static enum sayso_err merge_reports(struct merge *m)
 		if ((e = copy_report_extras(m, sqlite3_column_int64(q, 0), rid,
 					    ref, uid)) != SAYSO_OK)
 			goto out;
+		/* Routed and checked for duplicates here, where the
+		 * partnership's rules and the other reports are. */
+		if ((e = Sayso_issue_created(
+			 m->st, SAYSO_ISSUE_REPORT, rid,
+			 (const char *)sqlite3_column_text(q, 3),
+			 (const char *)sqlite3_column_text(q, 4),
+			 (const char *)sqlite3_column_text(q, 11))) != SAYSO_OK)
+			goto out;
 		m->res->reports++;
 	}
 	if (rc != SQLITE_DONE)

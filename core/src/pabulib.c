@@ -398,6 +398,8 @@ void sayso_pb_free(struct sayso_pb *pb)
 	}
 	free(pb->meta);
 	free(pb->selected);
+	free(pb->votes_given);
+	free(pb->score_given);
 	free(pb);
 }
 
@@ -683,11 +685,42 @@ static enum sayso_err meta_setup(struct pbparse *ps, long section_line)
 	return SAYSO_OK;
 }
 
+/* The whole number in column col of the current PROJECTS row into *out;
+ * -1 when there is no such column or the cell is empty. */
+static enum sayso_err given_count(struct pbparse *ps, int col, const char *what,
+				  int64_t *out)
+{
+	struct field f;
+	long long v = 0;
+
+	*out = -1;
+	if (col < 0 || (size_t)col >= ps->nf)
+		return SAYSO_OK;
+	f = ps->f[col];
+	trim(&f);
+	if (f.len == 0)
+		return SAYSO_OK;
+	for (size_t i = 0; i < f.len; i++) {
+		if (f.s[i] < '0' || f.s[i] > '9' || v > INT64_MAX / 20) {
+			char bad[41];
+			field_copy(&ps->f[col], bad, sizeof bad);
+			rd_err(&ps->r,
+			       "field %s: bad number \"%s\" (a whole "
+			       "number >= 0)",
+			       what, bad);
+			return SAYSO_ERR_PARSE;
+		}
+		v = v * 10 + (f.s[i] - '0');
+	}
+	*out = (int64_t)v;
+	return SAYSO_OK;
+}
+
 static enum sayso_err read_projects(struct pbparse *ps)
 {
 	struct sayso_pb *pb = ps->pb;
-	int cid, ccost, cname, csel;
-	size_t cap = 0;
+	int cid, ccost, cname, csel, cvotes, cscore;
+	size_t cap = 0, vcap = 0, scap = 0;
 	enum sayso_err err;
 	char title[SAYSO_TALLY_TITLE_MAX];
 
@@ -711,6 +744,11 @@ static enum sayso_err read_projects(struct pbparse *ps)
 	ccost = col_index(ps, "cost");
 	cname = col_index(ps, "name");
 	csel = col_index(ps, "selected");
+	cvotes = col_index(ps, "votes");
+	cscore = col_index(ps, "score");
+	pb->has_votes_col = cvotes >= 0;
+	pb->has_score_col = cscore >= 0;
+	pb->has_selected_col = csel >= 0;
 	if (cid < 0 || ccost < 0) {
 		rd_err(&ps->r, "field %s: missing from the PROJECTS header",
 		       cid < 0 ? "project_id" : "cost");
@@ -798,6 +836,20 @@ static enum sayso_err read_projects(struct pbparse *ps)
 				pb->selected[pb->e->nprojects - 1] =
 				    (signed char)sv;
 		}
+		if (sayso_array_grow(&pb->votes_given, &vcap, pb->e->nprojects,
+				     sizeof *pb->votes_given,
+				     SAYSO_TALLY_MAX_PROJECTS) != SAYSO_OK ||
+		    sayso_array_grow(&pb->score_given, &scap, pb->e->nprojects,
+				     sizeof *pb->score_given,
+				     SAYSO_TALLY_MAX_PROJECTS) != SAYSO_OK)
+			return SAYSO_ERR_NOMEM;
+		if ((err = given_count(
+			 ps, cvotes, "votes",
+			 &pb->votes_given[pb->e->nprojects - 1])) != SAYSO_OK ||
+		    (err = given_count(
+			 ps, cscore, "score",
+			 &pb->score_given[pb->e->nprojects - 1])) != SAYSO_OK)
+			return err;
 	}
 	return SAYSO_OK;
 }
@@ -976,6 +1028,99 @@ static enum sayso_err read_votes(struct pbparse *ps)
 	return SAYSO_OK;
 }
 
+/* A META count (num_votes, num_projects) against the rows read. */
+static enum sayso_err check_count(const struct sayso_pb *pb, const char *name,
+				  const char *key, const char *section,
+				  size_t got, char *errbuf, size_t errsz)
+{
+	const char *v = Sayso_pb_meta_get(pb, key);
+	struct field f;
+	long n;
+
+	if (!v || !*v)
+		return SAYSO_OK;
+	f.s = v;
+	f.len = strlen(v);
+	if (!parse_int(f, 0, 2000000000L, &n)) {
+		char shown[41];
+		sayso_strlcpy_utf8(shown, v, sizeof shown);
+		Sayso_errbuf_set(errbuf, errsz,
+				 "%s: META %s: bad number \"%s\"", name, key,
+				 shown);
+		return SAYSO_ERR_PARSE;
+	}
+	if ((size_t)n != got) {
+		Sayso_errbuf_set(errbuf, errsz,
+				 "%s: META %s says %ld but %s has %zu "
+				 "rows (is the file cut short or damaged?)",
+				 name, key, n, section, got);
+		return SAYSO_ERR_PARSE;
+	}
+	return SAYSO_OK;
+}
+
+/* The file against itself: META counts, the budget, and the votes and
+ * score columns against the VOTES section (pabulib.h). */
+static enum sayso_err check_consistent(const struct sayso_pb *pb,
+				       const char *name, char *errbuf,
+				       size_t errsz)
+{
+	const struct sayso_election *e = pb->e;
+	int64_t selected_cost = 0;
+	enum sayso_err err;
+	char a[32], b[32];
+
+	if ((err = check_count(pb, name, "num_projects", "PROJECTS",
+			       e->nprojects, errbuf, errsz)) != SAYSO_OK ||
+	    (err = check_count(pb, name, "num_votes", "VOTES", e->nvoters,
+			       errbuf, errsz)) != SAYSO_OK)
+		return err;
+	for (size_t i = 0; i < e->nprojects; i++) {
+		const struct sayso_eproject *p = &e->projects[i];
+		if (pb->votes_given[i] >= 0 && pb->votes_given[i] != p->votes) {
+			Sayso_errbuf_set(
+			    errbuf, errsz,
+			    "%s: project %s: PROJECTS says %lld votes but "
+			    "VOTES names it %lld times (is the file cut "
+			    "short or damaged?)",
+			    name, p->id, (long long)pb->votes_given[i],
+			    (long long)p->votes);
+			return SAYSO_ERR_PARSE;
+		}
+		if (pb->score_given[i] >= 0 && pb->score_given[i] != p->score) {
+			Sayso_errbuf_set(
+			    errbuf, errsz,
+			    "%s: project %s: PROJECTS says score %lld but "
+			    "its points in VOTES add up to %lld (is the "
+			    "file cut short or damaged?)",
+			    name, p->id, (long long)pb->score_given[i],
+			    (long long)p->score);
+			return SAYSO_ERR_PARSE;
+		}
+		if (pb->selected[i] == 1 && p->cost > INT64_MAX - selected_cost)
+			selected_cost = INT64_MAX;
+		else if (pb->selected[i] == 1)
+			selected_cost += p->cost;
+	}
+	sayso_money_plain(e->budget, 100, a, sizeof a);
+	sayso_money_plain(selected_cost, 100, b, sizeof b);
+	if (e->budget <= 0) {
+		Sayso_errbuf_set(errbuf, errsz,
+				 "%s: META budget is %s: a budget must be "
+				 "above 0",
+				 name, a);
+		return SAYSO_ERR_PARSE;
+	}
+	if (selected_cost > e->budget) {
+		Sayso_errbuf_set(errbuf, errsz,
+				 "%s: META budget is %s but the projects "
+				 "marked selected cost %s",
+				 name, a, b);
+		return SAYSO_ERR_PARSE;
+	}
+	return SAYSO_OK;
+}
+
 enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 			      struct sayso_pb **out, char *errbuf, size_t errsz)
 {
@@ -1036,6 +1181,8 @@ enum sayso_err sayso_pb_parse(const char *buf, size_t len, const char *name,
 	if ((err = read_projects(ps)) != SAYSO_OK)
 		goto out;
 	if ((err = read_votes(ps)) != SAYSO_OK)
+		goto out;
+	if ((err = check_consistent(pb, name, errbuf, errsz)) != SAYSO_OK)
 		goto out;
 	/* Voter ids: one allocation (the arena), pointers into it. */
 	pb->voter_ids = malloc((pb->e->nvoters + 1) * sizeof *pb->voter_ids);

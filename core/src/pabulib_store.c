@@ -326,7 +326,6 @@ static enum sayso_err import_ballot(struct pbimport *im, size_t i)
 {
 	struct sayso_store *st = im->st;
 	const struct sayso_election *e = im->pb->e;
-	bool ordinal = e->kind == SAYSO_BALLOT_ORDINAL;
 	char uid[SAYSO_UID_LEN + 1];
 	enum sayso_err err;
 
@@ -355,8 +354,9 @@ static enum sayso_err import_ballot(struct pbimport *im, size_t i)
 		sqlite3_bind_int64(s, 1, bid);
 		sqlite3_bind_int64(s, 2, im->pids[e->pick_project[j]]);
 		sqlite3_bind_int(s, 3, e->pick_points[j]);
-		sqlite3_bind_int64(
-		    s, 4, ordinal ? (int64_t)(j - e->voter_start[i]) + 1 : 0);
+		/* rank: the position in the file's vote for every kind, so
+		 * that export writes the vote back in the same order. */
+		sqlite3_bind_int64(s, 4, (int64_t)(j - e->voter_start[i]) + 1);
 		if ((err = step_done(st, s, "adding a ballot item")) !=
 		    SAYSO_OK)
 			return err;
@@ -505,9 +505,14 @@ static void end_vote(FILE *out, bool points, bool cumulative, const char *pts,
 	fputc('\n', out);
 }
 
+/* Written in this order by export_meta_write, never copied from pb_meta
+ * as they are: pabulib's required keys (from the stored pairs when the
+ * round has them, else from the round and the site) and those that must
+ * say what the round says now. */
 static const char *const rewritten[] = {
-    "description", "num_projects", "num_votes", "budget",
-    "vote_type",   "rule",	   "currency",
+    "description",  "country",	  "unit",     "instance",
+    "num_projects", "num_votes",  "budget",   "vote_type",
+    "rule",	    "date_begin", "date_end", "currency",
 };
 
 /* The META pairs stored with the round into *meta (left empty when
@@ -542,30 +547,82 @@ static enum sayso_err export_meta_read(struct sayso_store *st, int64_t round_id,
 	return err;
 }
 
-/* The META section: the stored pairs, then what the round says now. */
-static void export_meta_write(FILE *out, const struct sayso_round *rp,
-			      const struct sayso_election *e,
-			      const struct sayso_pb *mp, enum sayso_rule rule,
-			      const char *vote_type, bool points)
+/* The pabulib name of rule, or the imported one for SAYSO_RULE_APPROVAL. */
+static const char *export_rule_name(const struct sayso_pb *mp,
+				    enum sayso_rule rule)
 {
-	const char *rulename;
-	char num[32];
-	size_t i;
+	const char *old;
 
 	if (rule == SAYSO_RULE_GREEDY)
-		rulename = "greedy";
-	else if (rule == SAYSO_RULE_MES)
-		rulename = "equalshares/add1";
-	else {
-		const char *old = Sayso_pb_meta_get(mp, "rule");
-		rulename = old && *old ? old : "unknown";
-	}
+		return "greedy";
+	if (rule == SAYSO_RULE_MES)
+		return "equalshares/add1";
+	old = Sayso_pb_meta_get(mp, "rule");
+	return old && *old ? old : "unknown";
+}
 
-	fputs("META\nkey;value\n", out);
-	{
-		const char *d = Sayso_pb_meta_get(mp, "description");
-		put_kv(out, "description", d && *d ? d : rp->title);
+/* An ISO time ("2026-05-01T...") as pabulib's "01.05.2026"; "" or
+ * unparsable gives today. */
+static void pb_date(const char *iso, char *out, size_t outsz)
+{
+	char now[SAYSO_TIME_LEN + 1];
+	int y, m, d;
+
+	if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+		Sayso_now_text(now, sizeof now);
+		iso = now;
+		if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
+			y = 1970, m = 1, d = 1;
 	}
+	snprintf(out, outsz, "%02d.%02d.%04d", d, m, y);
+}
+
+/* Writes stored key, else fallback. */
+static void put_kept(FILE *out, const struct sayso_pb *mp, const char *key,
+		     const char *fallback)
+{
+	const char *v = Sayso_pb_meta_get(mp, key);
+
+	put_kv(out, key, v && *v ? v : fallback);
+}
+
+/* The META section: pabulib's required keys first (description, country,
+ * unit, instance, num_projects, num_votes, budget, vote_type, rule,
+ * date_begin, date_end), then currency, the other stored pairs, and the
+ * ballot limits. */
+static void export_meta_write(FILE *out, const struct sayso_round *rp,
+			      const struct sayso_election *e,
+			      const struct sayso_pb *mp,
+			      const struct sayso_pb_site *site,
+			      enum sayso_rule rule, const char *vote_type,
+			      bool points)
+{
+	char num[32], begin[16], end[16];
+	const char *country =
+	    site && site->country && *site->country ? site->country : "unknown";
+	const char *unit =
+	    site && site->unit && *site->unit ? site->unit : rp->title;
+	size_t i;
+
+	pb_date(rp->opens, begin, sizeof begin);
+	pb_date(rp->closes[0] ? rp->closes : NULL, end, sizeof end);
+	fputs("META\nkey;value\n", out);
+	put_kept(out, mp, "description", rp->title);
+	put_kept(out, mp, "country", country);
+	put_kept(out, mp, "unit", unit);
+	put_kept(out, mp, "instance", begin + 6); /* the year */
+	snprintf(num, sizeof num, "%zu", e->nprojects);
+	put_kv(out, "num_projects", num);
+	snprintf(num, sizeof num, "%zu", e->nvoters);
+	put_kv(out, "num_votes", num);
+	fputs("budget;", out);
+	put_money(out, e->budget, e->unit);
+	fputc('\n', out);
+	put_kv(out, "vote_type", vote_type);
+	put_kv(out, "rule", export_rule_name(mp, rule));
+	put_kept(out, mp, "date_begin", begin);
+	put_kept(out, mp, "date_end", end);
+	put_kv(out, "currency", rp->currency);
 	for (i = 0; i < mp->nmeta; i++) {
 		bool skip = false;
 		for (size_t k = 0; k < sizeof rewritten / sizeof *rewritten;
@@ -579,16 +636,6 @@ static void export_meta_write(FILE *out, const struct sayso_round *rp,
 		if (!skip)
 			put_kv(out, mp->meta[i].key, mp->meta[i].value);
 	}
-	snprintf(num, sizeof num, "%zu", e->nprojects);
-	put_kv(out, "num_projects", num);
-	snprintf(num, sizeof num, "%zu", e->nvoters);
-	put_kv(out, "num_votes", num);
-	fputs("budget;", out);
-	put_money(out, e->budget, e->unit);
-	fputc('\n', out);
-	put_kv(out, "vote_type", vote_type);
-	put_kv(out, "rule", rulename);
-	put_kv(out, "currency", rp->currency);
 	if (!Sayso_pb_meta_get(mp, "max_sum_cost") &&
 	    rp->kind == SAYSO_BALLOT_KNAPSACK) {
 		fputs("max_sum_cost;", out);
@@ -609,20 +656,23 @@ static void export_meta_write(FILE *out, const struct sayso_round *rp,
 
 /* The PROJECTS section (with `selected` when a rule ran). */
 static void export_projects(FILE *out, const struct sayso_election *e,
-			    const struct sayso_tally *tp, enum sayso_rule rule)
+			    const struct sayso_tally *tp, enum sayso_rule rule,
+			    bool points)
 {
 	size_t i;
 
-	fputs(rule != SAYSO_RULE_APPROVAL
-		  ? "PROJECTS\nproject_id;cost;votes;name;selected\n"
-		  : "PROJECTS\nproject_id;cost;votes;name\n",
+	fputs(points ? "PROJECTS\nproject_id;cost;votes;score;name"
+		     : "PROJECTS\nproject_id;cost;votes;name",
 	      out);
+	fputs(rule != SAYSO_RULE_APPROVAL ? ";selected\n" : "\n", out);
 	for (i = 0; i < e->nprojects; i++) {
 		const struct sayso_eproject *p = &e->projects[i];
 		put_field(out, p->id);
 		fputc(';', out);
 		put_money(out, p->cost, e->unit);
 		fprintf(out, ";%lld;", (long long)p->votes);
+		if (points)
+			fprintf(out, "%lld;", (long long)p->score);
 		put_field(out, p->title);
 		if (rule != SAYSO_RULE_APPROVAL)
 			fprintf(out, ";%d", tp->projects[i].selected ? 1 : 0);
@@ -741,6 +791,15 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 			       enum sayso_rule rule, FILE *out, char *errbuf,
 			       size_t errsz)
 {
+	return sayso_pb_export_site(st, round_id, rule, NULL, out, errbuf,
+				    errsz);
+}
+
+enum sayso_err sayso_pb_export_site(struct sayso_store *st, int64_t round_id,
+				    enum sayso_rule rule,
+				    const struct sayso_pb_site *site, FILE *out,
+				    char *errbuf, size_t errsz)
+{
 	struct sayso_round r;
 	struct sayso_election *e = NULL;
 	struct sayso_pb meta = {0};
@@ -787,8 +846,8 @@ enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 		points = false;
 		break;
 	}
-	export_meta_write(out, &r, e, &meta, rule, vote_type, points);
-	export_projects(out, e, &t, rule);
+	export_meta_write(out, &r, e, &meta, site, rule, vote_type, points);
+	export_projects(out, e, &t, rule, points);
 	if ((err = export_votes(st, round_id, e, out, points, cumulative,
 				errbuf, errsz)) != SAYSO_OK)
 		goto out;

@@ -57,6 +57,34 @@ const char *sayso_revote_name(enum sayso_revote r)
 	return "?";
 }
 
+const char *sayso_identity_name(enum sayso_identity id)
+{
+	switch (id) {
+	case SAYSO_IDENTITY_ANY:
+		return "any";
+	case SAYSO_IDENTITY_PHONE:
+		return "phone";
+	case SAYSO_IDENTITY_PHONE_SMS:
+		return "phone+sms";
+	case SAYSO_IDENTITY_CODE:
+		return "code";
+	}
+	return "any";
+}
+
+enum sayso_err sayso_identity_parse(const char *s, enum sayso_identity *out)
+{
+	static const enum sayso_identity all[] = {
+	    SAYSO_IDENTITY_PHONE, SAYSO_IDENTITY_PHONE_SMS, SAYSO_IDENTITY_CODE,
+	    SAYSO_IDENTITY_ANY};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (s && strcmp(s, sayso_identity_name(all[i])) == 0) {
+			*out = all[i];
+			return SAYSO_OK;
+		}
+	return SAYSO_ERR_INVAL;
+}
+
 bool sayso_revote_later_wins(enum sayso_revote policy)
 {
 	switch (policy) {
@@ -147,7 +175,7 @@ bool sayso_project_number_valid(long n)
 #define ROUND_COLS                                                             \
 	"id, code, title, budget, currency, ballot_kind, min_picks, "          \
 	"max_picks, max_points, max_sum_points, revote, coalesce(opens,''), "  \
-	"coalesce(closes,''), state, imported"
+	"coalesce(closes,''), state, imported, identity"
 
 static void round_from_row(sqlite3_stmt *s, struct sayso_round *r)
 {
@@ -171,10 +199,15 @@ static void round_from_row(sqlite3_stmt *s, struct sayso_round *r)
 	Sayso_column_copy(s, 12, r->closes, sizeof r->closes);
 	r->state = state_parse((const char *)sqlite3_column_text(s, 13));
 	r->imported = sqlite3_column_int(s, 14) != 0;
+	if (sayso_identity_parse((const char *)sqlite3_column_text(s, 15),
+				 &r->identity) != SAYSO_OK)
+		r->identity = SAYSO_IDENTITY_ANY;
 }
 
-enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
-				  const char *actor)
+/* The settings of r are consistent; opens/closes (SAYSO_TIME_LEN + 1)
+ * receive the canonical times, "" when unset. Shared by create and edit. */
+static enum sayso_err round_check(struct sayso_store *st, struct sayso_round *r,
+				  char *opens, char *closes)
 {
 	if (!sayso_round_code_valid(r->code))
 		return Sayso_store_fail(
@@ -199,31 +232,44 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 					"picks: min %d is more than max %d",
 					r->min_picks, r->max_picks);
 	int64_t o = 0, c = 0;
-	if ((r->opens[0] && sayso_time_parse(r->opens, &o) != SAYSO_OK) ||
-	    (r->closes[0] && sayso_time_parse(r->closes, &c) != SAYSO_OK))
-		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
-					"opens/closes: use YYYY-MM-DD or "
-					"YYYY-MM-DDTHH:MM");
+	char why[96];
+	if (r->opens[0] &&
+	    sayso_time_parse_why(r->opens, &o, why, sizeof why) != SAYSO_OK)
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL, "opens '%s': %s",
+					r->opens, why);
+	if (r->closes[0] &&
+	    sayso_time_parse_why(r->closes, &c, why, sizeof why) != SAYSO_OK)
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL, "closes '%s': %s",
+					r->closes, why);
 	if (r->opens[0] && r->closes[0] && c <= o)
 		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"the round closes before it opens");
-	char opens[SAYSO_TIME_LEN + 1] = "", closes[SAYSO_TIME_LEN + 1] = "";
+	opens[0] = closes[0] = '\0';
 	if (r->opens[0])
-		sayso_time_format(o, opens, sizeof opens);
+		sayso_time_format(o, opens, SAYSO_TIME_LEN + 1);
 	if (r->closes[0])
-		sayso_time_format(c, closes, sizeof closes);
+		sayso_time_format(c, closes, SAYSO_TIME_LEN + 1);
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
+				  const char *actor)
+{
+	char opens[SAYSO_TIME_LEN + 1], closes[SAYSO_TIME_LEN + 1];
+	enum sayso_err e = round_check(st, r, opens, closes);
+	if (e != SAYSO_OK)
+		return e;
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
 
-	enum sayso_err e = sayso_store_begin(st);
-	if (e != SAYSO_OK)
+	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
 	sqlite3_stmt *s = Sayso_store_stmt(
 	    st,
 	    "INSERT INTO rounds(code, title, budget, currency, ballot_kind, "
 	    "min_picks, max_picks, max_points, max_sum_points, revote, opens, "
-	    "closes, state, imported, created_at) VALUES(?1, ?2, ?3, ?4, ?5, "
-	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+	    "closes, state, imported, created_at, identity) VALUES(?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto fail;
@@ -246,6 +292,8 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 			  SQLITE_STATIC);
 	sqlite3_bind_int(s, 14, r->imported);
 	sqlite3_bind_text(s, 15, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 16, sayso_identity_name(r->identity), -1,
+			  SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
 		e = ext == SQLITE_CONSTRAINT_UNIQUE
@@ -266,9 +314,10 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 	e = sayso_store_audit(
 	    st, actor, "round.create",
 	    "code=%s budget=%" PRId64 " currency=%s ballot=%s "
-	    "min=%d max=%d revote=%s",
+	    "min=%d max=%d revote=%s identity=%s",
 	    r->code, r->budget, r->currency, sayso_ballot_kind_name(r->kind),
-	    r->min_picks, r->max_picks, sayso_revote_name(r->revote));
+	    r->min_picks, r->max_picks, sayso_revote_name(r->revote),
+	    sayso_identity_name(r->identity));
 	if (e != SAYSO_OK)
 		goto fail;
 	return sayso_store_commit(st);
@@ -480,6 +529,20 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;
+	struct sayso_round r;
+	if ((e = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK)
+		goto fail;
+	/* A ballot names projects by number: the list is fixed once a round
+	 * opens (and an imported round is a record of another vote). */
+	if (r.state != SAYSO_ROUND_DRAFT || r.imported) {
+		e = Sayso_store_fail(
+		    st, SAYSO_ERR_STATE,
+		    "round %s is %s; projects can be added "
+		    "only while it is a draft",
+		    r.code,
+		    r.imported ? "imported" : sayso_round_state_name(r.state));
+		goto fail;
+	}
 	if (p->number == 0) {
 		sqlite3_stmt *q = Sayso_store_stmt(
 		    st, "SELECT coalesce(max(number), 0) + 1 FROM projects "
@@ -583,6 +646,250 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 		return Sayso_store_sqlfail(st, "list projects");
 	}
 	return SAYSO_OK;
+}
+
+/* The stored round of id, which must be a draft made in sayso: the rules
+ * and the project list are fixed once a round opens. */
+static enum sayso_err draft_round(struct sayso_store *st, int64_t id,
+				  const char *what, struct sayso_round *r)
+{
+	enum sayso_err e = sayso_round_get_by_id(st, id, r);
+	if (e != SAYSO_OK)
+		return e;
+	if (r->state != SAYSO_ROUND_DRAFT || r->imported)
+		return Sayso_store_fail(
+		    st, SAYSO_ERR_STATE,
+		    "round %s is %s; %s only while it is a draft", r->code,
+		    r->imported ? "imported" : sayso_round_state_name(r->state),
+		    what);
+	return SAYSO_OK;
+}
+
+static enum sayso_err need_why(struct sayso_store *st, const char *why)
+{
+	if (!why || !*why)
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"say why (--why): it goes in the audit "
+					"log");
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_round_edit(struct sayso_store *st, struct sayso_round *r,
+				const char *actor, const char *why)
+{
+	char opens[SAYSO_TIME_LEN + 1], closes[SAYSO_TIME_LEN + 1];
+	struct sayso_round old;
+	enum sayso_err e = need_why(st, why);
+	if (e == SAYSO_OK)
+		e = round_check(st, r, opens, closes);
+	if (e != SAYSO_OK)
+		return e;
+	if ((e = sayso_store_begin(st)) != SAYSO_OK)
+		return e;
+	if ((e = draft_round(st, r->id, "its settings can be changed", &old)) !=
+	    SAYSO_OK)
+		goto fail;
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    st,
+	    "UPDATE rounds SET title = ?1, budget = ?2, currency = ?3, "
+	    "ballot_kind = ?4, min_picks = ?5, max_picks = ?6, revote = ?7, "
+	    "opens = ?8, closes = ?9, identity = ?10 WHERE id = ?11");
+	if (!s) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, r->title, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, r->budget);
+	sqlite3_bind_text(s, 3, r->currency, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, sayso_ballot_kind_name(r->kind), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, r->min_picks);
+	sqlite3_bind_int(s, 6, r->max_picks);
+	sqlite3_bind_text(s, 7, sayso_revote_name(r->revote), -1,
+			  SQLITE_STATIC);
+	Sayso_bind_text_or_null(s, 8, opens);
+	Sayso_bind_text_or_null(s, 9, closes);
+	sqlite3_bind_text(s, 10, sayso_identity_name(r->identity), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(s, 11, r->id);
+	if ((e = Sayso_store_step_done(st, s, "edit round")) != SAYSO_OK)
+		goto fail;
+	snprintf(r->opens, sizeof r->opens, "%s", opens);
+	snprintf(r->closes, sizeof r->closes, "%s", closes);
+	e = sayso_store_audit(
+	    st, actor, "round.edit",
+	    "code=%s title=%s budget=%" PRId64 " currency=%s ballot=%s min=%d "
+	    "max=%d revote=%s opens=%s closes=%s identity=%s; why: %s",
+	    r->code, r->title, r->budget, r->currency,
+	    sayso_ballot_kind_name(r->kind), r->min_picks, r->max_picks,
+	    sayso_revote_name(r->revote), opens[0] ? opens : "-",
+	    closes[0] ? closes : "-", sayso_identity_name(r->identity), why);
+	if (e != SAYSO_OK)
+		goto fail;
+	return sayso_store_commit(st);
+fail:
+	sayso_store_rollback(st);
+	return e;
+}
+
+/* The project numbered number in round_id (*p), or SAYSO_ERR_NOTFOUND. */
+static enum sayso_err find_project(struct sayso_store *st, int64_t round_id,
+				   int number, struct sayso_project *p)
+{
+	struct sayso_project *ps = NULL;
+	size_t n = 0;
+	enum sayso_err e = sayso_project_list(st, round_id, &ps, &n);
+	if (e != SAYSO_OK)
+		return e;
+	e = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+			     "no project %d in the round", number);
+	for (size_t i = 0; i < n; i++)
+		if (ps[i].number == number) {
+			*p = ps[i];
+			e = SAYSO_OK;
+		}
+	free(ps);
+	return e;
+}
+
+enum sayso_err sayso_project_edit(struct sayso_store *st,
+				  const struct sayso_project *p,
+				  const char *actor, const char *why)
+{
+	struct sayso_round r;
+	struct sayso_project old;
+	enum sayso_err e = need_why(st, why);
+	if (e != SAYSO_OK)
+		return e;
+	if (!p->title[0] || p->cost < 0)
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"a project needs a title and a cost "
+					"of 0 or more");
+	if ((e = sayso_store_begin(st)) != SAYSO_OK)
+		return e;
+	if ((e = draft_round(st, p->round_id, "projects can be edited", &r)) !=
+		SAYSO_OK ||
+	    (e = find_project(st, r.id, p->number, &old)) != SAYSO_OK)
+		goto fail;
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    st, "UPDATE projects SET title = ?1, description = ?2, cost = ?3 "
+		"WHERE id = ?4");
+	if (!s) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, p->title, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, p->description, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, p->cost);
+	sqlite3_bind_int64(s, 4, old.id);
+	if ((e = Sayso_store_step_done(st, s, "edit project")) != SAYSO_OK)
+		goto fail;
+	e = sayso_store_audit(st, actor, "project.edit",
+			      "round=%s number=%d title=%s cost=%" PRId64
+			      " (was %s, %" PRId64 "); why: %s",
+			      r.code, p->number, p->title, p->cost, old.title,
+			      old.cost, why);
+	if (e != SAYSO_OK)
+		goto fail;
+	return sayso_store_commit(st);
+fail:
+	sayso_store_rollback(st);
+	return e;
+}
+
+/* The uids of the ballots of round_id that chose project_id, into a
+ * malloc'd array of SAYSO_UID_LEN + 1 strings (*uids, *n). */
+static enum sayso_err ballots_choosing(struct sayso_store *st,
+				       int64_t project_id,
+				       char (**uids)[SAYSO_UID_LEN + 1],
+				       size_t *n)
+{
+	size_t cap = 0;
+	int rc;
+	*uids = NULL;
+	*n = 0;
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    st, "SELECT b.uid FROM ballot_items i JOIN ballots b ON b.id = "
+		"i.ballot_id WHERE i.project_id = ?1 ORDER BY b.id");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, project_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sayso_array_grow(uids, &cap, *n + 1, sizeof **uids,
+				     SIZE_MAX) != SAYSO_OK) {
+			sqlite3_reset(s);
+			return Sayso_store_fail(st, SAYSO_ERR_NOMEM,
+						"out of memory");
+		}
+		Sayso_column_copy(s, 0, (*uids)[(*n)++], sizeof **uids);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return Sayso_store_sqlfail(st, "find ballots of a project");
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_project_withdraw(struct sayso_store *st, int64_t round_id,
+				      int number, bool force, const char *actor,
+				      const char *why,
+				      struct sayso_withdrawal *out)
+{
+	struct sayso_round r;
+	struct sayso_project p;
+	memset(out, 0, sizeof *out);
+	enum sayso_err e = need_why(st, why);
+	if (e != SAYSO_OK)
+		return e;
+	if ((e = sayso_store_begin(st)) != SAYSO_OK)
+		return e;
+	if ((e = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK ||
+	    (e = find_project(st, round_id, number, &p)) != SAYSO_OK)
+		goto fail;
+	if (r.imported || r.state == SAYSO_ROUND_CLOSED) {
+		e = Sayso_store_fail(
+		    st, SAYSO_ERR_STATE,
+		    "round %s is %s; its projects cannot be withdrawn", r.code,
+		    r.imported ? "imported" : sayso_round_state_name(r.state));
+		goto fail;
+	}
+	if ((e = ballots_choosing(st, p.id, &out->uids, &out->nballots)) !=
+	    SAYSO_OK)
+		goto fail;
+	if (r.state == SAYSO_ROUND_OPEN && !force) {
+		e = Sayso_store_fail(st, SAYSO_ERR_STATE,
+				     "round %s is open: withdrawing project %d "
+				     "takes it off %zu ballot%s already cast "
+				     "(give --force to do it)",
+				     r.code, number, out->nballots,
+				     out->nballots == 1 ? "" : "s");
+		goto fail;
+	}
+	sqlite3_stmt *s =
+	    Sayso_store_stmt(st, "DELETE FROM projects WHERE id = ?1");
+	if (!s) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, p.id);
+	if ((e = Sayso_store_step_done(st, s, "withdraw project")) != SAYSO_OK)
+		goto fail;
+	e = sayso_store_audit(st, actor, "project.withdraw",
+			      "round=%s number=%d title=%s (%s); %zu ballot%s "
+			      "chose it%s%s; why: %s",
+			      r.code, number, p.title,
+			      sayso_round_state_name(r.state), out->nballots,
+			      out->nballots == 1 ? "" : "s",
+			      out->nballots ? ", first " : "",
+			      out->nballots ? out->uids[0] : "", why);
+	if (e != SAYSO_OK)
+		goto fail;
+	return sayso_store_commit(st);
+fail:
+	sayso_store_rollback(st);
+	free(out->uids);
+	out->uids = NULL;
+	out->nballots = 0;
+	return e;
 }
 
 /* ---- money ---- */

@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "sayso/categories.h"
 #include "sayso/buf.h"
+#include "sayso/partner.h"
 #include "sayso/stats.h"
 #include "sayso/tally.h"
 
@@ -580,6 +581,11 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 	err = check_period(st, f->since_ms, f->until_ms);
 	if (err != SAYSO_OK)
 		return err;
+	if (f->partner != NULL) {
+		struct sayso_partner p;
+		if ((err = sayso_partner_get(st, f->partner, &p)) != SAYSO_OK)
+			return err;
+	}
 	bound_text(f->since_ms, lo, sizeof lo);
 	bound_text(f->until_ms, hi, sizeof hi);
 
@@ -590,13 +596,17 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 	    " r.channel, r.device_id, r.cast_at, r.updated_at,"
 	    " coalesce((SELECT h.note FROM report_history h"
 	    "   WHERE h.report_id = r.id"
-	    "   ORDER BY h.at DESC, h.id DESC LIMIT 1), '')"
-	    " FROM reports r"
+	    "   ORDER BY h.at DESC, h.id DESC LIMIT 1), ''),"
+	    " coalesce(p.code, ''), r.not_ours, coalesce(d.ref, ''),"
+	    " coalesce(r.dup_state, '')"
+	    " FROM reports r LEFT JOIN partners p ON p.id = r.partner_id"
+	    " LEFT JOIN reports d ON d.id = r.dup_of"
 	    " WHERE (?1 = '' OR r.cast_at >= ?1) AND (?2 = '' OR r.cast_at < "
 	    "?2)"
 	    " AND (?3 IS NULL OR r.status = ?3)"
 	    " AND (?4 IS NULL OR r.category = ?4 COLLATE NOCASE)"
 	    " AND (?5 IS NULL OR coalesce(r.street, '') = ?5 COLLATE NOCASE)"
+	    " AND (?6 IS NULL OR p.code = ?6)"
 	    " ORDER BY r.cast_at, r.id");
 	if (s == NULL)
 		return SAYSO_ERR_DB;
@@ -609,6 +619,8 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 		sqlite3_bind_text(s, 4, f->category, -1, SQLITE_TRANSIENT);
 	if (f->street != NULL)
 		sqlite3_bind_text(s, 5, f->street, -1, SQLITE_TRANSIENT);
+	if (f->partner != NULL)
+		sqlite3_bind_text(s, 6, f->partner, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sayso_report_row *r;
 
@@ -634,6 +646,12 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 		Sayso_column_copy(s, 9, r->cast_at, sizeof r->cast_at);
 		Sayso_column_copy(s, 10, r->updated_at, sizeof r->updated_at);
 		Sayso_column_copy(s, 11, r->note, sizeof r->note);
+		Sayso_column_copy(s, 12, r->partner, sizeof r->partner);
+		r->not_ours = sqlite3_column_int(s, 13) != 0;
+		Sayso_column_copy(s, 14, r->dup_of, sizeof r->dup_of);
+		r->dup_confirmed =
+		    strcmp((const char *)sqlite3_column_text(s, 15),
+			   "confirmed") == 0;
 		(*n)++;
 	}
 	if (rc != SQLITE_DONE)

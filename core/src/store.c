@@ -850,13 +850,18 @@ enum sayso_err sayso_store_resident(struct sayso_store *st,
 		return SAYSO_OK;
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
+	/* The kind is recorded so that a ballot by an invented voter code
+	 * cannot pass as a phone ballot (ballot.c's eligibility check). */
 	sqlite3_stmt *s = Sayso_store_stmt(
-	    st,
-	    "INSERT OR IGNORE INTO residents(id, created_at) VALUES(?1, ?2)");
+	    st, "INSERT INTO residents(id, created_at, kind) VALUES(?1, ?2, "
+		"?3) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind WHERE "
+		"kind IS NULL");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, out, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, kind == SAYSO_ID_CODE ? "code" : "phone", -1,
+			  SQLITE_STATIC);
 	return Sayso_store_step_done(st, s, "record resident");
 }
 

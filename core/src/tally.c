@@ -9,8 +9,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
+#include "sayso/store.h"
 
 const char *sayso_rule_name(enum sayso_rule rule)
 {
@@ -162,6 +164,25 @@ enum sayso_err sayso_tally_greedy(const struct sayso_election *e,
 		if (p->cost <= out->left)
 			Sayso_tally_select(e, out, order[i]);
 	}
+	/* Ties the tie-break settled: a funded project followed, with the
+	 * same score, by one left out. */
+	for (i = 0; i < e->nprojects; i++) {
+		struct sayso_tally_project *tp = &out->projects[order[i]];
+		const struct sayso_eproject *p = &e->projects[order[i]];
+
+		if (!tp->selected)
+			continue;
+		for (size_t k = i + 1; k < e->nprojects; k++) {
+			const struct sayso_eproject *q = &e->projects[order[k]];
+			if (out->projects[order[k]].score != tp->score)
+				break;
+			if (!out->projects[order[k]].selected && q->votes > 0) {
+				tp->tie_with = (size_t)order[k] + 1;
+				tp->tie_by_cost = p->cost != q->cost;
+				break;
+			}
+		}
+	}
 	free(order);
 	return SAYSO_OK;
 }
@@ -221,5 +242,44 @@ enum sayso_err sayso_tally_round(struct sayso_store *st, int64_t round_id,
 		sayso_election_free(*e);
 		*e = NULL;
 	}
+	return err;
+}
+
+enum sayso_err sayso_round_rule(struct sayso_store *st, int64_t round_id,
+				enum sayso_rule *out)
+{
+	sqlite3_stmt *s;
+	const char *meta_rule, *kind;
+	enum sayso_err err = SAYSO_OK;
+	int rc;
+
+	if (!st || !out)
+		return SAYSO_ERR_INVAL;
+	*out = SAYSO_RULE_GREEDY;
+	s = Sayso_store_stmt(st, "SELECT CASE WHEN json_valid(pb_meta) THEN "
+				 "json_extract(pb_meta, '$.rule') END, "
+				 "ballot_kind FROM rounds WHERE id = ?1");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, round_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		meta_rule = (const char *)sqlite3_column_text(s, 0);
+		kind = (const char *)sqlite3_column_text(s, 1);
+		if (meta_rule &&
+		    (strncasecmp(meta_rule, "equalshares", 11) == 0 ||
+		     strncasecmp(meta_rule, "mes", 3) == 0) &&
+		    kind &&
+		    (strcmp(kind, "approval") == 0 ||
+		     strcmp(kind, "knapsack") == 0))
+			*out = SAYSO_RULE_MES;
+	} else if (rc == SQLITE_DONE) {
+		err = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+				       "no round with id %lld",
+				       (long long)round_id);
+	} else {
+		err = Sayso_store_sqlfail(st, "reading the round's rule");
+	}
+	sqlite3_reset(s);
 	return err;
 }

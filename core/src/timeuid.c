@@ -3,8 +3,11 @@
  *
  * Times are UTC text "YYYY-MM-DDTHH:MM:SS.mmmZ", which sorts correctly as
  * text, so SQL can order by it. The clock can be pinned (tests, golden
- * outputs) with sayso_time_set_override() or the SAYSO_NOW environment
- * variable (read once, at the first clock read). Ids are ULID-style: 48 bits of
+ * outputs) with sayso_time_set_override(), or, only in a build configured
+ * with SAYSO_TEST_CLOCK=ON, the SAYSO_NOW environment variable (read once, at
+ * the first clock read): a production program cannot be told the time from
+ * outside. Parsing is strict: 30 February is an error, not 2 March. Ids are
+ * ULID-style: 48 bits of
  * milliseconds and 80 random bits in Crockford base32, so offline kiosks never
  * collide and ids sort by time.
  */
@@ -19,13 +22,15 @@
 #include "sayso/store.h"
 
 static int64_t g_override;
-static int64_t g_env_now; /* SAYSO_NOW, read once per process; 0: unset */
-static pthread_once_t g_env_once = PTHREAD_ONCE_INIT;
 
 void sayso_time_set_override(int64_t ms)
 {
 	g_override = ms;
 }
+
+#ifdef SAYSO_TEST_CLOCK
+static int64_t g_env_now; /* SAYSO_NOW, read once per process; 0: unset */
+static pthread_once_t g_env_once = PTHREAD_ONCE_INIT;
 
 static void read_env_now(void)
 {
@@ -35,13 +40,26 @@ static void read_env_now(void)
 		g_env_now = ms;
 }
 
+bool sayso_time_test_clock(void)
+{
+	return true;
+}
+#else
+bool sayso_time_test_clock(void)
+{
+	return false;
+}
+#endif
+
 int64_t sayso_time_now_ms(void)
 {
 	if (g_override)
 		return g_override;
+#ifdef SAYSO_TEST_CLOCK
 	pthread_once(&g_env_once, read_env_now);
 	if (g_env_now)
 		return g_env_now;
+#endif
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -98,23 +116,49 @@ static int digits(const char *s, int n, int *out)
 	return 0;
 }
 
+static int days_in_month(int y, int mo)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30,
+				   31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return mo == 2 && leap ? 29 : days[mo - 1];
+}
+
 enum sayso_err sayso_time_parse(const char *s, int64_t *ms)
 {
+	return sayso_time_parse_why(s, ms, NULL, 0);
+}
+
+#define BAD(...)                                                               \
+	do {                                                                   \
+		if (why && whysz)                                              \
+			snprintf(why, whysz, __VA_ARGS__);                     \
+		return SAYSO_ERR_INVAL;                                        \
+	} while (0)
+#define SHAPE "not a date/time like 2026-12-01 09:00"
+
+enum sayso_err sayso_time_parse_why(const char *s, int64_t *ms, char *why,
+				    size_t whysz)
+{
+	static const char *const months[] = {"January", "February", "March",
+					     "April",	"May",	    "June",
+					     "July",	"August",   "September",
+					     "October", "November", "December"};
 	int y, mo, d, h = 0, mi = 0, sec = 0, milli = 0;
-	size_t len = strlen(s);
+	size_t len = s ? strlen(s) : 0;
 	if (len < 10 || digits(s, 4, &y) || s[4] != '-' ||
 	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d))
-		return SAYSO_ERR_INVAL;
+		BAD(SHAPE);
 	const char *p = s + 10;
 	if (*p == 'T' || *p == ' ') {
 		p++;
 		if (strlen(p) < 5 || digits(p, 2, &h) || p[2] != ':' ||
 		    digits(p + 3, 2, &mi))
-			return SAYSO_ERR_INVAL;
+			BAD(SHAPE);
 		p += 5;
 		if (*p == ':') {
 			if (digits(p + 1, 2, &sec))
-				return SAYSO_ERR_INVAL;
+				BAD(SHAPE);
 			p += 3;
 			if (*p == '.') {
 				int nd = 0;
@@ -126,7 +170,7 @@ enum sayso_err sayso_time_parse(const char *s, int64_t *ms)
 					p++;
 				}
 				if (nd == 0)
-					return SAYSO_ERR_INVAL;
+					BAD(SHAPE);
 				for (; nd < 3; nd++)
 					milli *= 10;
 			}
@@ -135,10 +179,14 @@ enum sayso_err sayso_time_parse(const char *s, int64_t *ms)
 	if (*p == 'Z')
 		p++;
 	if (*p != '\0')
-		return SAYSO_ERR_INVAL;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
-		return SAYSO_ERR_INVAL;
+		BAD(SHAPE);
+	if (mo < 1 || mo > 12)
+		BAD("there is no month %02d", mo);
+	if (d < 1 || d > days_in_month(y, mo))
+		BAD("%s %04d has %d days, not %d", months[mo - 1], y,
+		    days_in_month(y, mo), d);
+	if (h > 23 || mi > 59 || sec > 59)
+		BAD("%02d:%02d:%02d is not a time of day", h, mi, sec);
 	/* Days from civil (Howard Hinnant's algorithm), no timezone games. */
 	int yy = y - (mo <= 2);
 	int era = (yy >= 0 ? yy : yy - 399) / 400;

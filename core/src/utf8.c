@@ -153,3 +153,38 @@ unsigned long sayso_utf8_fold(unsigned long cp)
 		return (unsigned long)(unsigned char)base[cp - 0xC0];
 	return cp;
 }
+
+size_t sayso_utf8_clean(const char *src, char *dst, size_t dstsz,
+			unsigned flags)
+{
+	const unsigned char *u = (const unsigned char *)(src ? src : "");
+	size_t len = strlen((const char *)u), o = 0, i = 0;
+
+	if (dstsz == 0)
+		return 0;
+	while (i < len) {
+		unsigned long cp;
+		bool bad = false;
+		char enc[SAYSO_UTF8_MAX];
+		size_t n = sayso_utf8_next(u + i, len - i, &cp, &bad), k;
+
+		if (flags & SAYSO_UTF8_TERMINAL) {
+			if (cp == '\t' || cp == '\n' || cp == '\r')
+				cp = ' ';
+			else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
+				 (cp >= 0x202A && cp <= 0x202E) ||
+				 (cp >= 0x2066 && cp <= 0x2069)) {
+				i += n;
+				continue;
+			}
+		}
+		k = sayso_utf8_put(cp, enc);
+		if (o + k >= dstsz)
+			break;
+		memcpy(dst + o, enc, k);
+		o += k;
+		i += n;
+	}
+	dst[o] = '\0';
+	return o;
+}

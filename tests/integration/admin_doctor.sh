@@ -4,6 +4,8 @@
 # no font, no strings, unreachable Kannel, wrong clock, no database): each
 # verdict line, the fix it names, and the exit status (0 healthy, 1 broken).
 set -u
+# Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
+[ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 SRC=${SAYSO_SRC:?SAYSO_SRC not set}
 T=$(mktemp -d /tmp/sayso-doctor-XXXXXX)

@@ -5,6 +5,8 @@
 # same database works and passes `check`. Needs permission to mount a tmpfs
 # (root in a container or VM); skips (77) otherwise.
 set -u
+# Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
+[ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 T=$(mktemp -d /tmp/sayso-admin-full-XXXXXX)
 mkdir "$T/disk"

@@ -7,6 +7,8 @@
 #   SAYSO_UPDATE_GOLDEN=1 ctest -R admin_golden
 # and read the diff before committing it.
 set -u
+# Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
+[ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 D=${SAYSO_TESTDATA:?SAYSO_TESTDATA not set}/admin
 G=$D/golden
@@ -137,6 +139,9 @@ step ballot-05-unknown-project 2026-11-20T10:15:00Z ballot add parks \
 	--phone 07700900003 --projects 9
 step ballot-06-too-many 2026-11-20T10:16:00Z ballot add parks \
 	--phone 07700900004 --projects 1,2,3,4
+# Codes printed elsewhere are recorded before they can vote.
+printf 'code\nk7qm-4xpd\n' >printed.csv
+step codes-02-import 2026-11-20T10:19:00Z codes import parks printed.csv
 step ballot-07-code 2026-11-20T10:20:00Z ballot add parks \
 	--code k7qm-4xpd --projects 2
 step ballot-08-landline 2026-11-20T10:21:00Z ballot add parks \

@@ -8,8 +8,9 @@
 # cannot find the others. A fresh tree is configured and the two targets
 # built in it (a debug build without optimisation: a few seconds). Also
 # checks that the sayso-admin under test does not link SDL (its QR PNG is
-# written with libpng) and that no core or admin source includes SDL, curl
-# or libmicrohttpd headers.
+# written with libpng), that no core or admin source includes SDL, curl
+# or libmicrohttpd headers, and that this default build ignores SAYSO_NOW
+# (the test clock is a test-build option).
 set -u
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 S=${SAYSO_SRC:?SAYSO_SRC not set}
@@ -92,6 +93,14 @@ if [ $rc -eq 0 ]; then
 			sh -c "printf '%s' \"\$1\" | grep -q '^sayso-admin '" sh "$out"
 		check "the built sayso-admin links no SDL, curl or libmicrohttpd" \
 			sh -c "! ldd '$T/b/admin/sayso-admin' | grep -qiE 'sdl|curl|microhttpd'"
+		# The default build (SAYSO_TEST_CLOCK off) ignores SAYSO_NOW.
+		check "the default build is not a test build ($out)" \
+			sh -c "! printf '%s' \"\$1\" | grep -q 'test build'" sh "$out"
+		SAYSO_NOW=2001-02-03T04:05:06Z "$T/b/admin/sayso-admin" \
+			--db "$T/clock.db" init >/dev/null 2>&1
+		at=$(sqlite3 "$T/clock.db" "SELECT min(at) FROM audit" 2>&1)
+		check "the default build ignores SAYSO_NOW (audit at $at)" \
+			sh -c "case '$at' in 20[2-9][0-9]-*) exit 0;; *) exit 1;; esac"
 	fi
 fi
 

@@ -6,6 +6,7 @@
 # two digits.
 . "$SAYSO_SRC/tests/integration/kiosk_common.inc"
 write_config "verify = none"
+issue_codes POETS26 DG1234
 
 run_kiosk '
 key 3

@@ -9,6 +9,8 @@
 # prepared as the paragraph under the block says (backup + secret copy) and
 # records one rating, which the merge must bring in.
 set -u
+# Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
+[ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 K=${SAYSO_KIOSK:?SAYSO_KIOSK not set}
 G=${SAYSO_SMSGW:?SAYSO_SMSGW not set}

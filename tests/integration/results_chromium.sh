@@ -9,6 +9,8 @@
 # funded projects on the page must be exactly the official winners in
 # ../shared/pb/expected.jsonl. Skipped (77) when chromium or ../shared/pb is absent.
 set -u
+# Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
+[ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 S=${SAYSO_SHARED:?SAYSO_SHARED not set}
 D=${SAYSO_TESTDATA:?SAYSO_TESTDATA not set}/results

@@ -10,6 +10,8 @@
 #   SAYSO_UPDATE_GOLDEN=1 ctest -R results_stats
 # and read the diff before committing it.
 set -u
+# Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
+[ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 D=${SAYSO_TESTDATA:?SAYSO_TESTDATA not set}/results
 G=$D/golden

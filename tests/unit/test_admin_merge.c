@@ -56,7 +56,6 @@ static void make_round(struct sayso_store *st)
 	snprintf(r.currency, sizeof r.currency, "GBP");
 	r.budget = 100000;
 	r.min_picks = 1;
-	r.state = SAYSO_ROUND_OPEN;
 	assert_int_equal(sayso_round_create(st, &r, "test"), SAYSO_OK);
 	for (int i = 0; i < 2; i++) {
 		struct sayso_project p;
@@ -66,6 +65,9 @@ static void make_round(struct sayso_store *st)
 		assert_int_equal(sayso_project_add(st, r.id, &p, "test"),
 				 SAYSO_OK);
 	}
+	assert_int_equal(
+	    sayso_round_set_state(st, r.code, SAYSO_ROUND_OPEN, "test"),
+	    SAYSO_OK);
 }
 
 static void copy_file(const char *from, const char *to)
@@ -269,8 +271,19 @@ static void test_merge_unknown_project_rejected(void **state)
 	memset(&p, 0, sizeof p);
 	snprintf(p.title, sizeof p.title, "Only on the kiosk");
 	p.cost = 1000;
-	assert_int_equal(sayso_project_add(k, r.id, &p, "test"), SAYSO_OK);
-	assert_int_equal(p.number, 3);
+	/* sayso adds projects to drafts only: the kiosk's copy was changed
+	 * behind its back. */
+	assert_int_equal(sayso_project_add(k, r.id, &p, "test"),
+			 SAYSO_ERR_STATE);
+	assert_int_equal(
+	    sqlite3_exec(Sayso_store_sqlite(k),
+			 "INSERT INTO projects(round_id, number, title, cost) "
+			 "SELECT id, 3, 'Only on the kiosk', 1000 FROM rounds "
+			 "WHERE code = 'r'",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
+	p.id = sqlite3_last_insert_rowid(Sayso_store_sqlite(k));
+	p.number = 3;
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
 	assert_int_equal(sayso_store_resident(k, SAYSO_ID_PHONE,
 					      "+447700900999", rid, sizeof rid),

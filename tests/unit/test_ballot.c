@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "sayso/ballot.h"
+#include "sayso/codes.h"
 #include "sayso/sms.h"
 
 static const int64_t T0 = 1795000000000; /* a fixed instant in 2026 */
@@ -29,7 +30,7 @@ static struct sayso_round make_round(struct sayso_store *st, const char *code,
 	r.revote = revote;
 	r.min_picks = 1;
 	r.max_picks = maxp;
-	r.state = SAYSO_ROUND_OPEN;
+	r.state = SAYSO_ROUND_DRAFT;
 	assert_int_equal(sayso_round_create(st, &r, "admin:test"), SAYSO_OK);
 	const int64_t costs[] = {1800000, 950000, 400000, 350000,
 				 500000,  250000, 2500000};
@@ -42,6 +43,10 @@ static struct sayso_round make_round(struct sayso_store *st, const char *code,
 				 SAYSO_OK);
 		assert_int_equal(p.number, i + 1);
 	}
+	assert_int_equal(
+	    sayso_round_set_state(st, r.code, SAYSO_ROUND_OPEN, "admin:test"),
+	    SAYSO_OK);
+	r.state = SAYSO_ROUND_OPEN;
 	return r;
 }
 
@@ -243,8 +248,14 @@ static void test_revote_first(void **state)
 	assert_int_equal(count_status(st, "superseded"), 1);
 	assert_int_equal(count_status(st, "rejected"), 1);
 	counted_channel(st, "kiosk");
-	/* Another resident is independent. */
+	/* Another resident (a voter code issued for the round) is
+	 * independent. */
 	char rid2[65];
+	struct sayso_round fr;
+	assert_int_equal(sayso_round_get(st, "F", &fr), SAYSO_OK);
+	assert_int_equal(sayso_codes_issue(st, fr.id, "AB7K2MQ9",
+					   SAYSO_CODE_ISSUED, "import"),
+			 SAYSO_OK);
 	assert_int_equal(sayso_store_resident(st, SAYSO_ID_CODE, "AB7K2MQ9",
 					      rid2, sizeof rid2),
 			 SAYSO_OK);

@@ -70,6 +70,19 @@ static void test_atomic_write(void **state)
 	tu_rmtree(dir);
 }
 
+/* What sayso_delim_write writes for s with separator sep and flags. */
+static void field_opt(const char *s, char sep, unsigned flags, const char *want)
+{
+	char buf[128];
+	memset(buf, 'x', sizeof buf);
+	buf[0] = '\0';
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+	assert_non_null(f);
+	sayso_delim_write(f, s, sep, flags);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(buf, want);
+}
+
 /* What sayso_delim_field writes for s with separator sep. */
 static void field(const char *s, char sep, const char *want)
 {
@@ -101,11 +114,40 @@ static void test_delim_field(void **state)
 	field("cr\r", ',', "\"cr\r\"");
 }
 
+/* Spreadsheet formulas are defused with a leading ' when asked (CSV for
+ * people), never otherwise (.pb data round-trips byte for byte). */
+static void test_delim_formula_guard(void **state)
+{
+	const unsigned g = SAYSO_DELIM_FORMULA_GUARD;
+
+	(void)state;
+	field_opt("=HYPERLINK(\"http://x\")", ',', g,
+		  "\"'=HYPERLINK(\"\"http://x\"\")\"");
+	field_opt("=1+1", ',', g, "'=1+1");
+	field_opt("+44 7700", ',', g, "'+44 7700");
+	field_opt("-cmd|' /C calc'!A0", ',', g, "'-cmd|' /C calc'!A0");
+	field_opt("@SUM(A1)", ',', g, "'@SUM(A1)");
+	field_opt("\tx", ',', g, "'\tx");
+	field_opt("-12.50", ',', g, "-12.50"); /* a number */
+	field_opt("+3", ',', g, "+3");
+	field_opt("-", ',', g, "'-");
+	field_opt("Play area", ',', g, "Play area");
+	field_opt("a=b", ',', g, "a=b");
+	field_opt("", ',', g, "");
+	field_opt("=1+1", ';', 0, "=1+1");
+	field("=1+1", ';', "=1+1");
+	field("@x", ',', "@x");
+	assert_true(sayso_delim_is_formula("=A1"));
+	assert_false(sayso_delim_is_formula(NULL));
+	assert_false(sayso_delim_is_formula("12"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_atomic_write),
 	    cmocka_unit_test(test_delim_field),
+	    cmocka_unit_test(test_delim_formula_guard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

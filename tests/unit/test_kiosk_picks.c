@@ -43,7 +43,6 @@ static void make_big_round(int max_picks)
 	r.kind = SAYSO_BALLOT_APPROVAL;
 	r.min_picks = 1;
 	r.max_picks = max_picks;
-	r.state = SAYSO_ROUND_OPEN;
 	assert_int_equal(sayso_round_create(app.st, &r, "test"), SAYSO_OK);
 	assert_int_equal(sayso_store_begin(app.st), SAYSO_OK);
 	for (int i = 0; i < NPROJ; i++) {
@@ -54,6 +53,9 @@ static void make_big_round(int max_picks)
 		assert_int_equal(sayso_project_add(app.st, r.id, &p, "test"),
 				 SAYSO_OK);
 	}
+	assert_int_equal(
+	    sayso_round_set_state(app.st, r.code, SAYSO_ROUND_OPEN, "test"),
+	    SAYSO_OK);
 	assert_int_equal(sayso_store_commit(app.st), SAYSO_OK);
 	kiosk_load_round(&app);
 	assert_true(app.have_round);

@@ -269,6 +269,78 @@ static void test_parse_errors(void **state)
 	free(s);
 }
 
+/* A file must agree with itself: META counts, votes and score columns, the
+ * budget (issue 10: a file cut short or damaged is refused with the
+ * numbers, never imported as a different election). */
+static void test_parse_inconsistent(void **state)
+{
+	char *t;
+	struct sayso_pb *pb;
+
+	(void)state;
+	t = variant("num_votes;4\n", "num_votes;5\n");
+	parse_fails(t, SAYSO_ERR_PARSE, "num_votes says 5", "VOTES has 4 rows",
+		    NULL);
+	free(t);
+	/* minimal cut at a line end: one vote row lost */
+	t = variant("4;1,2,3\n", "");
+	parse_fails(t, SAYSO_ERR_PARSE, "num_votes says 4", "VOTES has 3 rows",
+		    "cut short", NULL);
+	free(t);
+	t = variant("num_projects;3\n", "num_projects;2\n");
+	parse_fails(t, SAYSO_ERR_PARSE, "num_projects says 2",
+		    "PROJECTS has 3 rows", NULL);
+	free(t);
+	t = variant("num_votes;4\n", "num_votes;four\n");
+	parse_fails(t, SAYSO_ERR_PARSE, "num_votes: bad number", NULL);
+	free(t);
+	t = variant("budget;100000\n", "budget;0\n");
+	parse_fails(t, SAYSO_ERR_PARSE, "budget is 0", NULL);
+	free(t);
+
+	/* votes and score cells against VOTES (empty cells not checked) */
+	static const char with_counts[] =
+	    "META\nkey;value\nbudget;100\nvote_type;ordinal\n"
+	    "PROJECTS\nproject_id;cost;votes;score;selected\n"
+	    "a;10;2;5;1\nb;20;;;0\nc;30;1;1;1\n"
+	    "VOTES\nvoter_id;vote;points\n1;a,b;3,2\n2;a,c;2,1\n";
+	pb = parse_ok(with_counts);
+	assert_int_equal(pb->votes_given[0], 2);
+	assert_int_equal(pb->votes_given[1], -1);
+	assert_int_equal(pb->score_given[0], 5);
+	assert_true(pb->has_score_col);
+	sayso_pb_free(pb);
+	{
+		char buf[sizeof with_counts + 8];
+		char *at;
+
+		strcpy(buf, with_counts);
+		at = strstr(buf, "a;10;2;5;1");
+		at[5] = '3'; /* votes 3 */
+		parse_fails(buf, SAYSO_ERR_PARSE, "project a",
+			    "PROJECTS says 3 votes", "names it 2 times", NULL);
+		strcpy(buf, with_counts);
+		at = strstr(buf, "a;10;2;5;1");
+		at[7] = '6'; /* score 6 */
+		parse_fails(buf, SAYSO_ERR_PARSE, "PROJECTS says score 6",
+			    "add up to 5", NULL);
+		strcpy(buf, with_counts);
+		at = strstr(buf, "a;10;2;5;1");
+		at[5] = 'x';
+		parse_fails(buf, SAYSO_ERR_PARSE, "field votes: bad number",
+			    NULL);
+		strcpy(buf, with_counts);
+		at = strstr(buf, "b;20;;;0");
+		at[7] = '1'; /* a, b and c selected: 60 > 100? no: 10+20+30 */
+		pb = parse_ok(buf);
+		sayso_pb_free(pb);
+		at = strstr(buf, "budget;100");
+		memcpy(at, "budget;050", 10);
+		parse_fails(buf, SAYSO_ERR_PARSE, "budget is 50",
+			    "marked selected cost 60", NULL);
+	}
+}
+
 static void test_read_stream_and_path(void **state)
 {
 	char dir[256], path[512], err[SAYSO_PB_ERR_MAX];
@@ -510,7 +582,10 @@ static void test_round_trip_hand(void **state)
 	/* META text goes through pb_meta (SQLite JSON1) unchanged. */
 	assert_non_null(strstr(
 	    text, "note;\"back\\slash \xc5\xbc \\u0041 {\"\"q\"\"}\"\n"));
-	assert_non_null(strstr(text, "x;10;1;\"X; the one\";1\n"));
+	/* ordinal: votes, then score (the sum of points) */
+	assert_non_null(strstr(text, "x;10;1;2;\"X; the one\";1\n"));
+	assert_non_null(
+	    strstr(text, "project_id;cost;votes;score;name;selected\n"));
 	assert_non_null(strstr(text, "A;z,x,y;3,2,1\n"));
 	assert_non_null(strstr(text, "C;;\n"));
 	assert_non_null(
@@ -669,6 +744,90 @@ static void test_round_trip_shared(void **state)
 	sayso_store_close(st);
 }
 
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Wieliczka cut at line ends anywhere in VOTES is refused with the
+ * numbers; 280 copies with one byte of VOTES damaged are each refused or
+ * give exactly the original votes per project (a damaged voter id is
+ * harmless), never a different election. */
+static void test_damaged_shared(void **state)
+{
+	const char *dir = shared_pb();
+	char path[1024], err[SAYSO_PB_ERR_MAX];
+	struct sayso_pb *orig = NULL, *pb = NULL;
+	size_t len, votes_at, refused = 0, same = 0;
+	char *buf, *copy;
+	unsigned seed = 20231;
+
+	(void)state;
+	NEED_SHARED(dir);
+	snprintf(path, sizeof path, "%s/poland_wieliczka_2023.pb", dir);
+	buf = slurp(path, &len);
+	assert_int_equal(
+	    sayso_pb_parse(buf, len, "w.pb", &orig, err, sizeof err), SAYSO_OK);
+	votes_at = (size_t)(strstr(buf, "\nVOTES\n") - buf) + 7;
+	copy = malloc(len);
+	assert_non_null(copy);
+	for (int k = 1; k <= 20; k++) {
+		size_t cut = votes_at + (len - votes_at) * (size_t)k / 21;
+		while (buf[cut - 1] != '\n')
+			cut--;
+		err[0] = '\0';
+		assert_int_equal(
+		    sayso_pb_parse(buf, cut, "w.pb", &pb, err, sizeof err),
+		    SAYSO_ERR_PARSE);
+		if (!strstr(err, "num_votes says 6586 but VOTES has"))
+			fail_msg("cut at %zu: %s", cut, err);
+	}
+	for (int k = 0; k < 280; k++) {
+		size_t at;
+		static const char junk[] = "0123456789,;\n\"x";
+
+		memcpy(copy, buf, len);
+		seed = seed * 1103515245u + 12345u;
+		at = votes_at + (seed >> 8) % (len - votes_at);
+		seed = seed * 1103515245u + 12345u;
+		copy[at] = junk[(seed >> 8) % (sizeof junk - 1)];
+		if (sayso_pb_parse(copy, len, "w.pb", &pb, err, sizeof err) !=
+		    SAYSO_OK) {
+			refused++;
+			continue;
+		}
+		assert_int_equal(pb->e->nvoters, orig->e->nvoters);
+		for (size_t i = 0; i < orig->e->nprojects; i++) {
+			assert_int_equal(pb->e->projects[i].votes,
+					 orig->e->projects[i].votes);
+			assert_int_equal(pb->e->projects[i].score,
+					 orig->e->projects[i].score);
+		}
+		same++;
+		sayso_pb_free(pb);
+	}
+	printf("damaged Wieliczka: %zu refused, %zu accepted with the same "
+	       "votes\n",
+	       refused, same);
+	free(copy);
+	free(buf);
+	sayso_pb_free(orig);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -676,12 +835,14 @@ int main(void)
 	    cmocka_unit_test(test_parse_format_details),
 	    cmocka_unit_test(test_parse_points),
 	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_parse_inconsistent),
 	    cmocka_unit_test(test_read_stream_and_path),
 	    cmocka_unit_test(test_country_currency),
 	    cmocka_unit_test(test_import_minimal),
 	    cmocka_unit_test(test_round_trip_hand),
 	    cmocka_unit_test(test_read_all_shared),
 	    cmocka_unit_test(test_round_trip_shared),
+	    cmocka_unit_test(test_damaged_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,6 +141,24 @@ static void test_vote_invalid_and_unreadable(void **state)
 			 0);
 }
 
+/* Who may vote is core's decision on the SMS path too: a round that takes
+ * voter codes only refuses a text, with the reason, and counts nothing. */
+static void test_vote_code_round_refuses_texts(void **state)
+{
+	struct fx *f = *state;
+	char oc[SMSGW_OUTCOME_MAX];
+	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(f->st),
+				      "UPDATE rounds SET identity = 'code'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	const char *r = say(f, f->rid, "VOTE 3 7", oc);
+	assert_string_equal(oc, "vote_invalid");
+	assert_non_null(strstr(r, "voter codes only"));
+	assert_int_equal(count(f, "SELECT count(*) FROM ballots WHERE "
+				  "status = 'counted'"),
+			 0);
+}
+
 static void test_vote_no_open_round(void **state)
 {
 	struct fx *f = *state;
@@ -309,6 +327,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_vote_accepted_then_already,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vote_invalid_and_unreadable,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_vote_code_round_refuses_texts,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vote_no_open_round, setup,
 					    teardown),

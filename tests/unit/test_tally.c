@@ -193,6 +193,11 @@ static void test_greedy_hand(void **state)
 	assert_false(t.projects[E].selected);
 	assert_int_equal(t.projects[B].money, 40);
 	assert_int_equal(t.projects[A].money, 0);
+	/* B beat A on the tie-break (same votes, lower cost): reported */
+	assert_int_equal(t.projects[B].tie_with, A + 1);
+	assert_true(t.projects[B].tie_by_cost);
+	assert_int_equal(t.projects[C].tie_with, 0); /* no tie */
+	assert_int_equal(t.projects[A].tie_with, 0); /* not funded */
 	sayso_tally_cleanup(&t);
 	sayso_election_free(e);
 }
@@ -209,6 +214,8 @@ static void test_greedy_tie_id_text(void **state)
 	assert_int_equal(sayso_tally_greedy(e, &t), SAYSO_OK);
 	assert_true(t.projects[p10].selected);
 	assert_false(t.projects[p9].selected);
+	assert_int_equal(t.projects[p10].tie_with, p9 + 1);
+	assert_false(t.projects[p10].tie_by_cost); /* settled by the id */
 	sayso_tally_cleanup(&t);
 	sayso_election_free(e);
 }

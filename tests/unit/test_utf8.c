@@ -119,12 +119,47 @@ static void test_invisible_everywhere(void **state)
 	assert_false(sayso_utf8_invisible(0xA0));
 }
 
+/* Invalid UTF-8 is replaced, never dropped; for a terminal, control
+ * characters and bidi overrides go and line breaks become spaces. */
+static void test_clean(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(sayso_utf8_clean("Play \xff area", out, sizeof out, 0),
+			 strlen("Play \xef\xbf\xbd area"));
+	assert_string_equal(out, "Play \xef\xbf\xbd area");
+	sayso_utf8_clean("\xc5\xbc\xc3", out, sizeof out, 0);
+	assert_string_equal(out, "\xc5\xbc\xef\xbf\xbd");
+	sayso_utf8_clean("a\x1b[2Jb\x1b]0;x\x07"
+			 "c",
+			 out, sizeof out, 0);
+	assert_string_equal(out, "a\x1b[2Jb\x1b]0;x\x07"
+				 "c"); /* kept */
+	sayso_utf8_clean("a\x1b[2Jb\x1b]0;x\x07"
+			 "c",
+			 out, sizeof out, SAYSO_UTF8_TERMINAL);
+	assert_string_equal(out, "a[2Jb]0;xc");
+	sayso_utf8_clean("two\nlines\tand\r\x7f\xc2\x9b C1", out, sizeof out,
+			 SAYSO_UTF8_TERMINAL);
+	assert_string_equal(out, "two lines and  C1");
+	sayso_utf8_clean("x\xe2\x80\xae"
+			 "evil\xe2\x81\xa6",
+			 out, sizeof out, SAYSO_UTF8_TERMINAL);
+	assert_string_equal(out, "xevil");
+	sayso_utf8_clean("\xc5\xbc\xc5\xbc", out, 4, 0); /* cut whole */
+	assert_string_equal(out, "\xc5\xbc");
+	sayso_utf8_clean(NULL, out, sizeof out, SAYSO_UTF8_TERMINAL);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_decode),
 	    cmocka_unit_test(test_helpers),
 	    cmocka_unit_test(test_invisible_everywhere),
+	    cmocka_unit_test(test_clean),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

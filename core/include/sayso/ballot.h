@@ -65,6 +65,8 @@ struct sayso_ballot_in {
 	const char *uid;       /* NULL = new; merges pass the original */
 	const struct sayso_pick *picks;
 	size_t npicks;
+	bool phone_proven; /* a kiosk checked the number with a texted code
+			      (rounds with identity phone+sms) */
 };
 
 struct sayso_cast_result {
@@ -105,7 +107,11 @@ enum sayso_err sayso_ballot_check(const struct sayso_round *r,
 				  int64_t now_ms, struct sayso_refusal *why);
 
 /*
- * Validates and stores a ballot under the round's revote policy. SAYSO_OK
+ * Checks who is voting (sayso_ballot_eligible() in codes.h: issued voter
+ * codes of this round, the round's identity setting), validates, and stores
+ * a ballot under the round's revote policy, marking an issued voter code used
+ * in the same transaction. An ineligible identity or a test code is stored
+ * as rejected with the reason (outcome INVALID). SAYSO_OK
  * means it was stored and res says what happened (including INVALID, which is
  * stored as rejected). Errors are storage failures or SAYSO_ERR_NOTFOUND /
  * SAYSO_ERR_STATE for the round (nothing stored), or SAYSO_ERR_EXISTS when a

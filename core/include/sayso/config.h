@@ -22,6 +22,7 @@
 struct sayso_list {
 	char **items; /* each malloc'd */
 	size_t n;
+	size_t cap; /* slots allocated in items */
 };
 
 enum sayso_verify { SAYSO_VERIFY_NONE, SAYSO_VERIFY_SMS, SAYSO_VERIFY_CODE };
@@ -38,6 +39,7 @@ struct sayso_config {
 		char name[SAYSO_NAME_MAX];	 /* "Poets Streets" */
 		char database[SAYSO_PATH_MAX];	 /* ./sayso.db */
 		char results_url[SAYSO_URL_MAX]; /* QR target */
+		char country[64]; /* "United Kingdom": pabulib export META */
 		struct sayso_list
 		    languages;	/* of sayso_lang_code(); first is the default */
 		char round[33]; /* default round code, "" = the open one */

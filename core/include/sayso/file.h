@@ -49,4 +49,22 @@ enum sayso_err sayso_fsync_dir(const char *dir);
  */
 void sayso_delim_field(FILE *out, const char *s, char sep);
 
+/* Options of sayso_delim_write(). */
+enum {
+	/* A cell a spreadsheet would run as a formula (starting with =, +,
+	 * -, @, a tab or a carriage return) gets a leading ' (OWASP's CSV
+	 * injection advice). Plain numbers ("-12.50") are left as they are.
+	 * For CSV meant for people's spreadsheets, never for .pb files
+	 * (pabulib data must round-trip byte for byte). */
+	SAYSO_DELIM_FORMULA_GUARD = 1u,
+};
+
+/* The one delimited-field writer: sayso_delim_field() with options
+ * (SAYSO_DELIM_*; 0 is sayso_delim_field()). */
+void sayso_delim_write(FILE *out, const char *s, char sep, unsigned flags);
+
+/* Whether s would be run as a formula by a spreadsheet (the test of
+ * SAYSO_DELIM_FORMULA_GUARD). NULL is false. */
+bool sayso_delim_is_formula(const char *s);
+
 #endif

@@ -57,6 +57,19 @@ enum sayso_err sayso_code_check(const char *in, char *out, size_t outsz,
 				enum sayso_reason *why);
 
 /*
+ * Normalises a value that may be either, as typed in a paper batch's
+ * code_or_phone column or a --resident option: a value starting with '+' or
+ * '0', or of 11 or more digits starting with 44 (after dropping spaces and
+ * punctuation), is a phone number (generated codes never start with 0 and
+ * have 8 symbols); anything else is a voter code. *kind receives which; out
+ * (outsz >= SAYSO_VOTER_CODE_MAX) the normalised value. SAYSO_ERR_INVAL with
+ * why (static) as sayso_phone_normalise or sayso_code_normalise says.
+ */
+enum sayso_err sayso_identity_normalise(const char *in,
+					enum sayso_id_kind *kind, char *out,
+					size_t outsz, const char **why);
+
+/*
  * Computes the resident id for an already-normalised value. secret is
  * SAYSO_SECRET_LEN bytes. out receives SAYSO_RESIDENT_ID_LEN hex chars + NUL
  * (outsz >= SAYSO_RESIDENT_ID_LEN + 1).

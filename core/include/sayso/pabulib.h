@@ -14,12 +14,23 @@
  * and kept as minor units (x100).
  *
  * Errors name the line and the field: "poland_x.pb:1234: field vote: unknown
- * project L999". The parser keeps a whole file in memory as an election
- * (tally.h) plus the META pairs and voter ids; nothing is printed.
+ * project L999".
+ *
+ * A file must agree with itself (so that a file cut short or damaged is
+ * refused, not imported as a different election): when META gives
+ * num_votes or num_projects they must equal the rows read; the budget must
+ * be above 0 and at least the cost of the projects marked selected (1);
+ * every `votes` cell must equal the number of votes naming the project and
+ * every `score` cell the sum of its points (empty cells are not checked).
+ * A mismatch is SAYSO_ERR_PARSE with both numbers: "wieliczka.pb: META
+ * num_votes says 6586 but VOTES has 4295 rows (is the file cut short?)". The
+ * parser keeps a whole file in memory as an election (tally.h) plus the META
+ * pairs and voter ids; nothing is printed.
  */
 #ifndef SAYSO_PABULIB_H
 #define SAYSO_PABULIB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,6 +68,12 @@ struct sayso_pb {
 	int min_length;	       /* META min_length or 0 */
 	int max_points;	       /* META max_points or 0 */
 	int max_sum_points;    /* META max_sum_points or 0 */
+	int64_t *votes_given;  /* per project: PROJECTS `votes` column, -1
+				  when the column is absent or the cell empty */
+	int64_t *score_given;  /* per project: PROJECTS `score`, same */
+	bool has_votes_col;    /* PROJECTS has a `votes` column */
+	bool has_score_col;    /* PROJECTS has a `score` column */
+	bool has_selected_col; /* PROJECTS has a `selected` column */
 };
 
 /*
@@ -94,7 +111,8 @@ void sayso_pb_free(struct sayso_pb *pb);
  * in file order with ext_id = project_id and title = name (project_id when the
  * name is empty), and each vote as a ballot with channel 'import', status
  * 'counted', ext_voter = voter_id and its items (points; rank = position in
- * the vote, 1-based, for ordinal, else 0). ballot_kind: approval/choose-1 ->
+ * the vote, 1-based, for every kind, so that export keeps the
+ * order). ballot_kind: approval/choose-1 ->
  * approval, cumulative, ordinal.
  * code: the round code ([A-Za-z0-9_-], 1..32); NULL/"" derives one from name
  * (file name without directory and .pb, other characters replaced by '-',
@@ -116,10 +134,11 @@ enum sayso_err sayso_pb_import(struct sayso_store *st, const char *path,
 
 /*
  * Writes round round_id as a .pb file to out. META: the imported round's
- * META pairs (pb_meta) with description, num_projects, num_votes, budget,
- * vote_type, currency and rule rewritten from the round; PROJECTS:
- * project_id;cost;votes;name[;selected]; VOTES: voter_id;vote[;points] from
- * the counted ballots (voter_id = ext_voter for imported ballots, else the
+ * META pairs (pb_meta) with num_projects, num_votes, budget, vote_type,
+ * currency and rule rewritten from the round and the required keys filled
+ * in (sayso_pb_export_site() with no site); PROJECTS:
+ * project_id;cost;votes[;score];name[;selected]; VOTES: voter_id;vote[;points]
+ * from the counted ballots (voter_id = ext_voter for imported ballots, else the
  * ballot's number). rule decides the META rule and the selected column:
  * SAYSO_RULE_GREEDY -> "greedy", SAYSO_RULE_MES -> "equalshares/add1", both
  * with selected computed by that rule; SAYSO_RULE_APPROVAL -> the imported
@@ -130,6 +149,28 @@ enum sayso_err sayso_pb_import(struct sayso_store *st, const char *path,
 enum sayso_err sayso_pb_export(struct sayso_store *st, int64_t round_id,
 			       enum sayso_rule rule, FILE *out, char *errbuf,
 			       size_t errsz);
+
+/* What a sayso-made round's META takes from the site ([site] in
+ * sayso.ini); NULL or "" fields fall back as below. */
+struct sayso_pb_site {
+	const char *unit;    /* [site] name; else the round title */
+	const char *country; /* [site] country; else "unknown" */
+};
+
+/*
+ * sayso_pb_export() with the site's facts: every key pabulib requires is
+ * written (description, country, unit, instance, num_projects, num_votes,
+ * budget, vote_type, rule, date_begin, date_end): an imported round's own
+ * values, else the round title, site country, site name (else the title),
+ * the year of date_begin, and the round's opening and closing days as
+ * dd.mm.yyyy (today when not set). Cumulative and ordinal rounds get a
+ * `score` column (sum of points) in PROJECTS and keep each ballot's points
+ * and order in VOTES; imported ballots keep the order of the file.
+ */
+enum sayso_err sayso_pb_export_site(struct sayso_store *st, int64_t round_id,
+				    enum sayso_rule rule,
+				    const struct sayso_pb_site *site, FILE *out,
+				    char *errbuf, size_t errsz);
 
 /* Default currency for a pabulib country name ("Poland" -> "PLN"); "" when
  * unknown. Static storage. */

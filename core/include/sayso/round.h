@@ -15,6 +15,7 @@
 #include "sayso/err.h"
 #include "sayso/limits.h"
 #include "sayso/reason.h"
+#include "sayso/store.h"
 
 struct sayso_store;
 
@@ -30,6 +31,16 @@ enum sayso_ballot_kind {
 	SAYSO_BALLOT_ORDINAL,	 /* ranking with points (imported) */
 };
 enum sayso_revote { SAYSO_REVOTE_FIRST, SAYSO_REVOTE_LAST };
+/* What a round accepts as a voter's identity (rounds.identity). Zero is
+ * "any", so a round built in memory without a choice takes the default. */
+enum sayso_identity {
+	SAYSO_IDENTITY_ANY,   /* "any": phone numbers and issued voter codes */
+	SAYSO_IDENTITY_PHONE, /* "phone": phone numbers only */
+	SAYSO_IDENTITY_PHONE_SMS, /* "phone+sms": phone numbers proven by a
+				     text (SMS ballots, kiosks verifying by
+				     SMS); no paper ballots by phone */
+	SAYSO_IDENTITY_CODE,	  /* "code": voter codes issued for the round */
+};
 enum sayso_round_state {
 	SAYSO_ROUND_DRAFT,
 	SAYSO_ROUND_OPEN,
@@ -51,7 +62,8 @@ struct sayso_round {
 	char opens[32];	 /* "" or ISO time */
 	char closes[32]; /* "" or ISO time */
 	enum sayso_round_state state;
-	bool imported; /* from pabulib: project ids are ext_id */
+	bool imported;		      /* from pabulib: project ids are ext_id */
+	enum sayso_identity identity; /* who may vote; locked once open */
 };
 
 struct sayso_project {
@@ -74,6 +86,12 @@ enum sayso_err sayso_revote_parse(const char *s, enum sayso_revote *out);
 /* The revote rule, asked rather than re-decided by programs: whether a
  * resident's later ballot replaces the earlier one under policy (true for
  * SAYSO_REVOTE_LAST; false for SAYSO_REVOTE_FIRST, where the first counts). */
+/* The schema's text for an identity setting ("phone", "phone+sms", "code",
+ * "any"): static storage, never NULL. */
+const char *sayso_identity_name(enum sayso_identity id);
+/* The setting named s (exact). SAYSO_ERR_INVAL for NULL or other text. */
+enum sayso_err sayso_identity_parse(const char *s, enum sayso_identity *out);
+
 bool sayso_revote_later_wins(enum sayso_revote policy);
 /* Whether a resident who already has a counted ballot in round r may vote
  * again and have the new ballot count (r's revote policy). The kiosk asks
@@ -155,6 +173,43 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 /* Projects of a round in number order. *out malloc'd (free()). */
 enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 				  struct sayso_project **out, size_t *n);
+
+/*
+ * Corrections. Each needs a reason (why, non-empty: SAYSO_ERR_INVAL) and
+ * writes an audit row with actor and reason, in one transaction.
+ *
+ * sayso_round_edit: replaces the settings of the draft round r->id (title,
+ * budget, currency, ballot kind, picks, revote, opens/closes, identity;
+ * checked as sayso_round_create checks them; r->opens/closes come back
+ * canonical). SAYSO_ERR_STATE once the round has opened or when imported.
+ */
+enum sayso_err sayso_round_edit(struct sayso_store *st, struct sayso_round *r,
+				const char *actor, const char *why);
+
+/* Replaces title, description and cost of project p->number in the draft
+ * round p->round_id. SAYSO_ERR_NOTFOUND for an unknown number,
+ * SAYSO_ERR_STATE unless the round is a draft made in sayso. */
+enum sayso_err sayso_project_edit(struct sayso_store *st,
+				  const struct sayso_project *p,
+				  const char *actor, const char *why);
+
+/* What withdrawing a project touched: the uids of the ballots that chose it
+ * (malloc'd, the caller frees uids). */
+struct sayso_withdrawal {
+	char (*uids)[SAYSO_UID_LEN + 1];
+	size_t nballots;
+};
+
+/*
+ * Takes project number out of round_id: in a draft freely; in an open round
+ * only with force (the ballots that chose it keep their other picks, and out
+ * lists them); never in a closed or imported round (SAYSO_ERR_STATE).
+ * SAYSO_ERR_NOTFOUND for an unknown number. Nothing changes on error.
+ */
+enum sayso_err sayso_project_withdraw(struct sayso_store *st, int64_t round_id,
+				      int number, bool force, const char *actor,
+				      const char *why,
+				      struct sayso_withdrawal *out);
 
 /* ---- money ---- */
 

@@ -165,6 +165,10 @@ struct sayso_report_row {
 	char note[SAYSO_NOTE_MAX + 1]; /* note of the latest change in history
 					  (why it has its status now), "" if
 					  that change had none */
+	char partner[32];	       /* responsible partner's code, "" none */
+	bool not_ours;		       /* marked not the partnership's */
+	char dup_of[SAYSO_REF_LEN + 1]; /* linked as a duplicate of, "" none */
+	bool dup_confirmed;		/* staff confirmed dup_of */
 };
 
 struct sayso_report_filter {
@@ -173,6 +177,8 @@ struct sayso_report_filter {
 	const char *street;   /* exact street, case-insensitive, NULL = any */
 	int64_t since_ms;     /* made in [since, until); 0 = open */
 	int64_t until_ms;
+	const char *partner; /* responsible partner's code (any case), NULL =
+				any; SAYSO_ERR_NOTFOUND for an unknown one */
 };
 
 /*

@@ -163,17 +163,27 @@ enum sayso_err sayso_store_backup(struct sayso_store *st,
 
 /* ---- time and ids ---- */
 
-/* Milliseconds since the epoch, UTC. Tests may pin it with
- * sayso_time_set_override() or the SAYSO_NOW environment variable (ISO 8601),
- * which is read once per process, at the first clock read: changing it later
- * has no effect. Thread-safe. */
+/* Milliseconds since the epoch, UTC. Unit tests may pin it with
+ * sayso_time_set_override(). Only a build configured with SAYSO_TEST_CLOCK=ON
+ * (the test builds: `make test-plain`, `make test-asan`) also reads the
+ * SAYSO_NOW environment variable (ISO 8601), once per process, at the first
+ * clock read; a production build ignores it, so nobody can backdate ballots
+ * or audit rows from outside. Thread-safe. */
 int64_t sayso_time_now_ms(void);
 void sayso_time_set_override(int64_t ms); /* 0 clears */
+/* Whether this build honours SAYSO_NOW (SAYSO_TEST_CLOCK=ON). */
+bool sayso_time_test_clock(void);
 
 /* Formats ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" (out >= SAYSO_TIME_LEN + 1). */
 void sayso_time_format(int64_t ms, char *out, size_t outsz);
-/* Parses that form, or "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" (UTC). */
+/* Parses that form, or "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" (UTC),
+ * strictly: a day the month does not have (30 February), hour 24, minute or
+ * second 60 are SAYSO_ERR_INVAL, never rolled over. */
 enum sayso_err sayso_time_parse(const char *s, int64_t *ms);
+/* The same, with a sentence for people in why (whysz > 0) on failure:
+ * "February 2026 has 28 days", "not a date/time like 2026-12-01 09:00". */
+enum sayso_err sayso_time_parse_why(const char *s, int64_t *ms, char *why,
+				    size_t whysz);
 
 /* Formats ms for people in local time: "23 Nov 2026, 10:15" (out >= 32). */
 void sayso_time_human(int64_t ms, char *out, size_t outsz);

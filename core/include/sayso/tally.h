@@ -52,6 +52,15 @@ enum sayso_rule {
 	SAYSO_RULE_MES,
 };
 
+/*
+ * The rule round round_id is counted by when none is asked for: the rule an
+ * imported round's pabulib META names ("equalshares..." or "mes..." -> MES
+ * for approval ballots, so Wieliczka 2023 gives the city's winners), else
+ * greedy. SAYSO_ERR_NOTFOUND (no such round), storage errors.
+ */
+enum sayso_err sayso_round_rule(struct sayso_store *st, int64_t round_id,
+				enum sayso_rule *out);
+
 /* "approval", "greedy", "mes". */
 const char *sayso_rule_name(enum sayso_rule rule);
 /* Parses one of those names. SAYSO_ERR_INVAL otherwise. */
@@ -166,6 +175,11 @@ struct sayso_tally_project {
 		       selected */
 	double rho; /* MES: the most any supporter paid for it (minor
 		       units); 0 otherwise */
+	/* greedy: this funded project was funded on the tie-break: tie_with
+	 * is the 1-based index (in e->projects) of an unfunded project with
+	 * the same score that the tie-break put after it; 0 when none. */
+	size_t tie_with;
+	bool tie_by_cost; /* settled by the lower cost (else by the id) */
 };
 
 struct sayso_tally {

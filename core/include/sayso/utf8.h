@@ -42,6 +42,25 @@ size_t sayso_utf8_count(const char *s);
  * boundary; always NUL-terminates. Returns the bytes copied. */
 size_t sayso_strlcpy_utf8(char *dst, const char *src, size_t dstsz);
 
+/* Options of sayso_utf8_clean(). */
+enum {
+	/* For a terminal: also drop control characters, C0 (ESC included),
+	 * DEL and C1 (U+0080-U+009F), and the bidi embeddings, overrides and
+	 * isolates (U+202A-U+202E, U+2066-U+2069) that reorder what follows;
+	 * a tab or a line break becomes one space. */
+	SAYSO_UTF8_TERMINAL = 1u,
+};
+
+/*
+ * Copies src (NULL is "") into dst (dstsz > 0, always NUL-terminated, cut at
+ * a code point) with every invalid sequence replaced by U+FFFD, so JSON and
+ * HTML writers never have to drop a value; flags SAYSO_UTF8_TERMINAL also
+ * makes it safe to print. dstsz = 3 * strlen(src) + 1 always holds all of
+ * it. Returns the bytes written (without the NUL).
+ */
+size_t sayso_utf8_clean(const char *src, char *dst, size_t dstsz,
+			unsigned flags);
+
 /*
  * Whether cp is an invisible formatting character that text cleaners drop:
  * soft hyphen U+00AD, Mongolian vowel separator U+180E, zero width space

@@ -16,7 +16,7 @@ PROJECTS
 project_id;cost;votes;name
 P1;6000;4;"Play area; swings"
 P2;3000;3;Benches
-P3;4000;3;Trees
+P3;4000;4;Trees
 P4;1000;1;Bike rack
 VOTES
 voter_id;vote

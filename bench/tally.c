@@ -13,9 +13,14 @@
  *    and prints greedy / GROUP BY (goal: <= 1.5).
  * 2. For every .pb file in $SAYSO_SHARED/pb (or --shared DIR): parse time,
  *    greedy time and MES time (goal: well under a second each).
+ * 3. Merge: an enrolled kiosk casts M (default 100,000) ballots through the
+ *    core, as the kiosk does (each chained); then times the chain
+ *    verification alone, the whole `merge` of that file into the site
+ *    (goal: <= 2 s including verification), and merging it again (nothing
+ *    new).
  *
  * Usage: bench_tally [--ballots N] [--db PATH] [--keep] [--reuse]
- *                    [--shared DIR]
+ *                    [--shared DIR] [--merge M] [--merge-only]
  * --reuse measures an existing --db made by an earlier --keep run.
  */
 #include <dirent.h>
@@ -27,6 +32,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sayso/ballot.h"
+#include "sayso/merge.h"
 #include "sayso/pabulib.h"
 #include "sayso/round.h"
 #include "sayso/store.h"
@@ -39,6 +46,14 @@ static double now_s(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -336,13 +351,170 @@ static void bench_pb(const char *shared)
 	}
 }
 
+/* The site (round "kb", 10 projects, open) and kiosk "bench-kiosk" enrolled
+ * from it, which then casts nballots ballots of distinct residents. */
+static int merge_setup(const char *site, const char *kiosk, long nballots)
+{
+	char err[512];
+	struct sayso_store *st = NULL, *k = NULL;
+	enum sayso_err e =
+	    sayso_store_open(site, SAYSO_STORE_INIT, &st, err, sizeof err);
+	if (e != SAYSO_OK) {
+		fprintf(stderr, "bench_tally: %s\n", err);
+		return 1;
+	}
+	struct sayso_round r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.code, sizeof r.code, "kb");
+	snprintf(r.title, sizeof r.title, "Merge bench");
+	snprintf(r.currency, sizeof r.currency, "GBP");
+	r.budget = 100000000;
+	r.min_picks = 1;
+	r.state = SAYSO_ROUND_OPEN;
+	if ((e = sayso_round_create(st, &r, "bench")) != SAYSO_OK)
+		return die(st, "round", e);
+	for (int i = 0; i < 10; i++) {
+		struct sayso_project p;
+		memset(&p, 0, sizeof p);
+		snprintf(p.title, sizeof p.title, "Project %d", i + 1);
+		p.cost = 1000000;
+		if ((e = sayso_project_add(st, r.id, &p, "bench")) != SAYSO_OK)
+			return die(st, "project", e);
+	}
+	struct sayso_enrol_result er;
+	if ((e = sayso_kiosk_enrol(st, "bench-kiosk", kiosk, "bench", &er)) !=
+	    SAYSO_OK)
+		return die(st, "enrol", e);
+	sayso_store_close(st);
+	if ((e = sayso_store_open(kiosk, 0, &k, err, sizeof err)) != SAYSO_OK) {
+		fprintf(stderr, "bench_tally: %s\n", err);
+		return 1;
+	}
+	double t0 = now_s();
+	if ((e = sayso_store_begin(k)) != SAYSO_OK)
+		return die(k, "begin", e);
+	for (long i = 0; i < nballots; i++) {
+		char phone[32], rid[SAYSO_RESIDENT_ID_LEN + 1];
+		snprintf(phone, sizeof phone, "+4477009%05ld", i % 100000);
+		if (i >= 100000) /* more than 100k: codes, not numbers */
+			snprintf(phone, sizeof phone, "BENCH%07ld", i);
+		e = sayso_store_resident(
+		    k, i >= 100000 ? SAYSO_ID_CODE : SAYSO_ID_PHONE, phone, rid,
+		    sizeof rid);
+		if (e != SAYSO_OK)
+			return die(k, "resident", e);
+		struct sayso_pick picks[3] = {
+		    {1 + (int)rnd(10), 1}, {0, 1}, {0, 1}};
+		size_t np = 1 + rnd(3);
+		for (size_t j = 1; j < np; j++)
+			picks[j].number = 1 + (picks[j - 1].number % 10);
+		struct sayso_ballot_in in;
+		struct sayso_cast_result cr;
+		memset(&in, 0, sizeof in);
+		in.round_code = "kb";
+		in.resident_id = rid;
+		in.channel = SAYSO_CH_KIOSK;
+		in.picks = picks;
+		in.npicks = np;
+		if ((e = sayso_ballot_cast(k, &in, &cr)) != SAYSO_OK)
+			return die(k, "cast", e);
+	}
+	if ((e = sayso_store_commit(k)) != SAYSO_OK)
+		return die(k, "commit", e);
+	printf("kiosk: %ld chained ballots cast in %.2f s\n", nballots,
+	       now_s() - t0);
+	sayso_store_close(k);
+	return 0;
+}
+
+static void unlink_db(const char *db)
+{
+	static const char *const ext[] = {"",	  ".secret", ".key",
+					  "-wal", "-shm",    "-journal"};
+	char p[600];
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", db, ext[i]);
+		unlink(p);
+	}
+}
+
+static int bench_merge(long nballots)
+{
+	char site[600], kiosk[600], err[512];
+	/* SAYSO_BENCH_MERGE_DIR keeps site.db and kiosk.db there and reuses
+	 * them (restore site.db from a copy between runs). */
+	const char *dir = getenv("SAYSO_BENCH_MERGE_DIR");
+	if (dir && *dir) {
+		snprintf(site, sizeof site, "%s/site.db", dir);
+		snprintf(kiosk, sizeof kiosk, "%s/kiosk.db", dir);
+	} else {
+		snprintf(site, sizeof site,
+			 "/tmp/sayso-bench-merge-site-%ld.db", (long)getpid());
+		snprintf(kiosk, sizeof kiosk,
+			 "/tmp/sayso-bench-merge-kiosk-%ld.db", (long)getpid());
+	}
+	printf("\nmerge of an enrolled kiosk's file with %ld ballots:\n",
+	       nballots);
+	int rc = 0;
+	if (!dir || !*dir || access(kiosk, F_OK) != 0)
+		rc = merge_setup(site, kiosk, nballots);
+	struct sayso_store *st = NULL, *src = NULL;
+	if (rc == 0 &&
+	    sayso_store_open(site, 0, &st, err, sizeof err) != SAYSO_OK) {
+		fprintf(stderr, "bench_tally: %s\n", err);
+		rc = 1;
+	}
+	/* The chain alone, as merge runs it (under the real key). */
+	if (rc == 0 && sayso_store_open(kiosk, SAYSO_STORE_READONLY, &src, err,
+					sizeof err) == SAYSO_OK) {
+		struct sayso_devlog_verdict v;
+		char why[512];
+		double t0 = now_s(), c0 = cpu_s();
+		sayso_store_read_begin(src);
+		enum sayso_err e = Sayso_devlog_verify(
+		    src, Sayso_store_devkey(src), sayso_store_enrolment(src), 0,
+		    INT64_MAX, 0, NULL, &v, why, sizeof why);
+		sayso_store_read_end(src);
+		printf("  chain verification alone: %.2f s (%.2f s CPU; %lld "
+		       "entries, %s)\n",
+		       now_s() - t0, cpu_s() - c0, (long long)v.entries,
+		       e == SAYSO_OK ? "ok" : why);
+		sayso_store_close(src);
+	}
+	if (rc == 0) {
+		struct sayso_merge_result m;
+		double t0 = now_s(), c0 = cpu_s();
+		enum sayso_err e = sayso_merge_kiosk(st, kiosk, "bench", 0, &m);
+		double t = now_s() - t0, c = cpu_s() - c0;
+		if (e != SAYSO_OK) {
+			rc = die(st, "merge", e);
+		} else {
+			printf("  merge: %.2f s (%.2f s CPU) for %lld ballots "
+			       "(goal <= 2 s including verification)\n",
+			       t, c, (long long)m.ballots);
+			t0 = now_s();
+			e = sayso_merge_kiosk(st, kiosk, "bench", 0, &m);
+			printf("  merging it again: %.2f s (%lld already "
+			       "here)\n",
+			       now_s() - t0, (long long)m.known);
+		}
+	}
+	sayso_store_close(st);
+	if (!dir || !*dir) {
+		unlink_db(site);
+		unlink_db(kiosk);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	long nballots = 1000000;
 	const char *db = NULL, *shared = getenv("SAYSO_SHARED");
 	char dbbuf[512];
-	bool keep = false, reuse = false;
+	bool keep = false, reuse = false, merge_only = false;
 	int64_t round_id = 0;
+	long nmerge = 100000;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--ballots") == 0 && i + 1 < argc) {
@@ -360,13 +532,25 @@ int main(int argc, char **argv)
 			keep = true;
 		} else if (strcmp(argv[i], "--reuse") == 0) {
 			reuse = keep = true;
+		} else if (strcmp(argv[i], "--merge") == 0 && i + 1 < argc) {
+			char *end;
+			nmerge = strtol(argv[++i], &end, 10);
+			if (*end || nmerge < 1) {
+				fprintf(stderr, "bench_tally: bad --merge\n");
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--merge-only") == 0) {
+			merge_only = true;
 		} else {
 			fprintf(stderr, "usage: bench_tally [--ballots N] "
 					"[--db PATH] [--keep] [--reuse] "
-					"[--shared DIR]\n");
+					"[--shared DIR] [--merge M] "
+					"[--merge-only]\n");
 			return 2;
 		}
 	}
+	if (merge_only)
+		return bench_merge(nmerge);
 	if (!db) {
 		snprintf(dbbuf, sizeof dbbuf, "/tmp/sayso-bench-tally-%ld.db",
 			 (long)getpid());
@@ -412,5 +596,5 @@ int main(int argc, char **argv)
 	else
 		printf("\nSAYSO_SHARED not set: pabulib figures skipped "
 		       "(or pass --shared DIR)\n");
-	return 0;
+	return bench_merge(nmerge);
 }

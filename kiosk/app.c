@@ -1088,6 +1088,10 @@ static int try_open_store(struct kiosk_app *app)
 	if (app->opt.device)
 		snprintf(app->device, sizeof(app->device), "%s",
 			 app->opt.device);
+	else if (sayso_store_enrolment(app->st)[0] && !app->cfg.kiosk.device[0])
+		/* an enrolled kiosk's database knows its kiosk */
+		snprintf(app->device, sizeof(app->device), "%s",
+			 sayso_store_device(app->st));
 	else if (app->cfg.kiosk.device[0])
 		snprintf(app->device, sizeof(app->device), "%s",
 			 app->cfg.kiosk.device);

@@ -273,7 +273,8 @@ insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 		if (e != SAYSO_OK)
 			return e;
 	}
-	return SAYSO_OK;
+	/* An enrolled kiosk chains the ballot (a no-op elsewhere). */
+	return Sayso_devlog_note(st, SAYSO_DEVLOG_BALLOT, uid);
 }
 
 enum sayso_err sayso_ballot_cast(struct sayso_store *st,
@@ -287,11 +288,32 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 	if (e != SAYSO_OK)
 		return e;
 	struct sayso_round r;
-	if ((e = sayso_round_current(st, in->round_code, &r, NULL)) != SAYSO_OK)
-		goto fail;
+	if ((e = sayso_round_current(st, in->round_code, &r, NULL)) !=
+		SAYSO_OK ||
+	    (e = sayso_project_list(st, r.id, &projects, &np)) != SAYSO_OK ||
+	    (e = Sayso_ballot_cast_round(st, &r, projects, np, in, res)) !=
+		SAYSO_OK) {
+		free(projects);
+		sayso_store_rollback(st);
+		return e;
+	}
+	free(projects);
+	return sayso_store_commit(st);
+}
+
+enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
+				       const struct sayso_round *rp,
+				       const struct sayso_project *projects,
+				       size_t np,
+				       const struct sayso_ballot_in *in,
+				       struct sayso_cast_result *res)
+{
+	memset(res, 0, sizeof *res);
+	const struct sayso_round r = *rp;
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
 	snprintf(res->round_code, sizeof res->round_code, "%s", r.code);
-	if ((e = sayso_project_list(st, r.id, &projects, &np)) != SAYSO_OK)
-		goto fail;
 	if (in->uid && *in->uid) {
 		if (strlen(in->uid) > SAYSO_UID_LEN) {
 			e = Sayso_store_fail(st, SAYSO_ERR_INVAL,
@@ -312,17 +334,21 @@ enum sayso_err sayso_ballot_cast(struct sayso_store *st,
 				res->total_cost += projects[k].cost;
 
 	/* Who votes first (inside this transaction, so a code is used once),
-	 * then what; a merged ballot is judged by the time it was cast. */
+	 * then what; a merged ballot is judged by the time it was cast, and a
+	 * merge may already know it must be rejected (in->reject). */
 	struct sayso_eligibility el;
 	if ((e = sayso_ballot_eligible(st, &r, in->resident_id, in->channel,
 				       in->phone_proven, &el)) != SAYSO_OK)
 		goto fail;
-	if (!el.ok || el.test)
+	bool merge_reject = in->reject && *in->reject;
+	if (merge_reject)
+		snprintf(res->reason, sizeof res->reason, "%s", in->reject);
+	else if (!el.ok || el.test)
 		snprintf(res->reason, sizeof res->reason, "%s",
 			 el.ok ? "a test voter code: this ballot is kept but "
 				 "never counted"
 			       : el.why);
-	if (!el.ok || el.test ||
+	if (merge_reject || !el.ok || el.test ||
 	    sayso_ballot_check(&r, projects, np, in->picks, in->npicks, at,
 			       &res->refusal) != SAYSO_OK) {
 		if (res->refusal.code != SAYSO_REASON_NONE)
@@ -375,10 +401,8 @@ stored:
 	    (e = sayso_codes_mark_used(st, el.code_id)) != SAYSO_OK)
 		goto fail;
 done:
-	free(projects);
 	return sayso_store_commit(st);
 fail:
-	free(projects);
 	sayso_store_rollback(st);
 	return e;
 }

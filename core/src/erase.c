@@ -12,8 +12,58 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "internal.h"
 #include "sayso/erase.h"
+
+enum sayso_err Sayso_erase_tomb(const unsigned char *secret,
+				const char *resident_id, char *out)
+{
+	unsigned char msg[128], mac[32];
+	static const char label[] = "sayso-erased";
+	size_t l = strlen(resident_id);
+	if (!secret)
+		return SAYSO_ERR_SECRET;
+	if (l + sizeof label > sizeof msg)
+		return SAYSO_ERR_TOOBIG;
+	memcpy(msg, label, sizeof label);
+	memcpy(msg + sizeof label, resident_id, l);
+	unsigned int len = 0;
+	if (!HMAC(EVP_sha256(), secret, SAYSO_SECRET_LEN, msg, sizeof label + l,
+		  mac, &len) ||
+	    len != 32)
+		return SAYSO_ERR_CRYPTO;
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[mac[i] >> 4];
+		out[2 * i + 1] = hex[mac[i] & 15];
+	}
+	out[64] = '\0';
+	return SAYSO_OK;
+}
+
+/* Leaves the tombstone, so a kiosk file merged later (an older copy) cannot
+ * bring the link back (merge.c). Needs the secret. */
+static enum sayso_err tombstone(struct sayso_store *st, const char *resident_id)
+{
+	char tomb[SAYSO_HEX256_MAX], now[SAYSO_TIME_LEN + 1];
+	enum sayso_err e =
+	    Sayso_erase_tomb(sayso_store_secret(st), resident_id, tomb);
+	if (e != SAYSO_OK)
+		return Sayso_store_fail(st, e,
+					"erasing needs the site secret (for "
+					"the tombstone)");
+	Sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    st, "INSERT OR IGNORE INTO erased(tomb, at) VALUES(?1, ?2)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, tomb, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+	return Sayso_store_step_done(st, s, "erase: tombstone");
+}
 
 static enum sayso_err run(struct sayso_store *st, const char *sql,
 			  const char *a, const char *b, int64_t *changes,
@@ -92,7 +142,8 @@ enum sayso_err sayso_erase_resident(struct sayso_store *st,
 		     resident_id, NULL, &codes, "erase: texted codes")) !=
 		SAYSO_OK ||
 	    (e = run(st, "DELETE FROM residents WHERE id = ?1", resident_id,
-		     NULL, &resident_rows, "erase: resident")) != SAYSO_OK)
+		     NULL, &resident_rows, "erase: resident")) != SAYSO_OK ||
+	    (e = tombstone(st, resident_id)) != SAYSO_OK)
 		goto fail;
 	res->found = resident_rows + res->ballots + res->ratings +
 			 res->reports + res->messages + res->inbox + convo +

@@ -50,12 +50,16 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 	}
 	char answer[SAYSO_ANSWER_MAX + 1];
 	sayso_strlcpy_utf8(answer, in->answer, sizeof answer);
+	if ((e = sayso_store_begin(st)) != SAYSO_OK)
+		return e;
 	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO ratings(uid, score, question, answer, "
 		"resident_id, channel, device_id, cast_at, flag) VALUES(?1, "
 		"?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-	if (!s)
+	if (!s) {
+		sayso_store_rollback(st);
 		return SAYSO_ERR_DB;
+	}
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, in->score);
 	Sayso_bind_text_or_null(s, 3, in->question);
@@ -70,13 +74,20 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
 		sqlite3_reset(s);
-		if (ext == SQLITE_CONSTRAINT_UNIQUE)
-			return Sayso_store_fail(st, SAYSO_ERR_EXISTS,
-						"rating %s is already stored",
-						uid);
-		return Sayso_store_sqlfail(st, "store rating");
+		e = ext == SQLITE_CONSTRAINT_UNIQUE
+			? Sayso_store_fail(st, SAYSO_ERR_EXISTS,
+					   "rating %s is already stored", uid)
+			: Sayso_store_sqlfail(st, "store rating");
+		sayso_store_rollback(st);
+		return e;
 	}
 	sqlite3_reset(s);
+	/* An enrolled kiosk chains the rating (a no-op elsewhere). */
+	if ((e = Sayso_devlog_note(st, SAYSO_DEVLOG_RATING, uid)) != SAYSO_OK ||
+	    (e = sayso_store_commit(st)) != SAYSO_OK) {
+		sayso_store_rollback(st);
+		return e;
+	}
 	if (uid_out && uidsz)
 		snprintf(uid_out, uidsz, "%s", uid);
 	return SAYSO_OK;
@@ -88,20 +99,32 @@ enum sayso_err sayso_rating_set_followup(struct sayso_store *st,
 {
 	char a[SAYSO_ANSWER_MAX + 1];
 	sayso_strlcpy_utf8(a, answer, sizeof a);
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
 	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE ratings SET question = ?1, answer = ?2 WHERE uid = ?3");
-	if (!s)
-		return SAYSO_ERR_DB;
+	if (!s) {
+		e = SAYSO_ERR_DB;
+		goto fail;
+	}
 	Sayso_bind_text_or_null(s, 1, question);
 	Sayso_bind_text_or_null(s, 2, a);
 	sqlite3_bind_text(s, 3, uid, -1, SQLITE_STATIC);
-	enum sayso_err e = Sayso_store_step_done(st, s, "store follow-up");
-	if (e != SAYSO_OK)
-		return e;
-	if (sqlite3_changes(Sayso_store_sqlite(st)) == 0)
-		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no rating %s",
-					uid);
-	return SAYSO_OK;
+	if ((e = Sayso_store_step_done(st, s, "store follow-up")) != SAYSO_OK)
+		goto fail;
+	if (sqlite3_changes(Sayso_store_sqlite(st)) == 0) {
+		e = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no rating %s",
+				     uid);
+		goto fail;
+	}
+	/* The changed row is chained again on an enrolled kiosk. */
+	if ((e = Sayso_devlog_note(st, SAYSO_DEVLOG_RATING, uid)) != SAYSO_OK)
+		goto fail;
+	return sayso_store_commit(st);
+fail:
+	sayso_store_rollback(st);
+	return e;
 }
 
 const char *sayso_report_status_name(enum sayso_report_status s)
@@ -272,6 +295,9 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 		    SAYSO_OK)
 			goto fail;
 	}
+	/* An enrolled kiosk chains the report with its held message. */
+	if ((e = Sayso_devlog_note(st, SAYSO_DEVLOG_REPORT, uid)) != SAYSO_OK)
+		goto fail;
 	if ((e = sayso_store_commit(st)) != SAYSO_OK)
 		return e;
 	if (ref_out && refsz)

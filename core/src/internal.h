@@ -67,6 +67,98 @@ enum sayso_err Sayso_tally_init(const struct sayso_election *e,
 void Sayso_tally_select(const struct sayso_election *e, struct sayso_tally *t,
 			size_t p);
 
+/* ---- the kiosk chain (devlog.c) ---- */
+
+/* What a chain entry records. */
+enum sayso_devlog_kind {
+	SAYSO_DEVLOG_BALLOT,
+	SAYSO_DEVLOG_RATING,
+	SAYSO_DEVLOG_REPORT,
+};
+#define SAYSO_DEVKEY_LEN 32
+
+/* The device key of an enrolled kiosk's store (read from <database>.key at
+ * open), or NULL for any other store, and its enrolment uid ("" if none). */
+const unsigned char *Sayso_store_devkey(const struct sayso_store *st);
+
+/*
+ * Appends the chain entry for row uid of kind, which st has just written or
+ * changed, when st is an enrolled kiosk's store (a no-op otherwise). Every
+ * insert path a kiosk uses calls this, inside the write's own transaction,
+ * after the row (and its items or held messages) is complete. Storage and
+ * crypto errors (the caller rolls back the write).
+ */
+enum sayso_err Sayso_devlog_note(struct sayso_store *st,
+				 enum sayso_devlog_kind kind, const char *uid);
+
+/* What Sayso_devlog_verify found besides tampering. */
+struct sayso_devlog_verdict {
+	int64_t entries;  /* chain entries */
+	int64_t last_seq; /* 0 for an empty chain */
+	unsigned char last_mac[32];
+	bool clock_bad;	     /* the kiosk's clock cannot be trusted */
+	char clock_why[240]; /* why, naming the row */
+	bool continues;	     /* the chain passes through check_seq with
+				check_mac (or check_seq is 0 or beyond
+				last_seq) */
+};
+
+/*
+ * Verifies the chain of src (an enrolled kiosk's file opened read-only)
+ * under key: every entry's MAC in order from seq 1 with no gap, every row's
+ * current canonical form against its newest entry, and every ballot, rating
+ * and report row having an entry. The kiosk's clock (each entry's time) must
+ * run forward (5 minutes' slack) and lie in [lo_ms, hi_ms]; otherwise
+ * clock_bad. SAYSO_ERR_AUTH when any row was inserted, altered or removed
+ * outside the kiosk program: why (whysz bytes) names the reason and the rows
+ * (at most 5, then a count). Storage errors on src (detail on src).
+ */
+enum sayso_err
+Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
+		    const char *enrolment, int64_t lo_ms, int64_t hi_ms,
+		    int64_t check_seq, const unsigned char *check_mac,
+		    struct sayso_devlog_verdict *v, char *why, size_t whysz);
+
+/* The 32-byte pad that seals enrolment uid's device key in the site
+ * database: HMAC-SHA256(secret, "sayso-kiosk-key" uid). */
+enum sayso_err Sayso_devlog_key_pad(const unsigned char *secret,
+				    const char *enrolment, unsigned char *pad);
+
+/* The erasure tombstone of resident_id (hex HMAC-SHA256(secret,
+ * "sayso-erased" resident_id); out >= SAYSO_HEX256_MAX). */
+enum sayso_err Sayso_erase_tomb(const unsigned char *secret,
+				const char *resident_id, char *out);
+
+/*
+ * Bulk work inside one transaction (a merge): with on, transactions begun
+ * deeper than the current depth take no savepoint, and their rollback undoes
+ * nothing by itself; the caller must then roll back its own level on any
+ * error (it always does: an error inside aborts the whole bulk job). Saves
+ * SQLite copying every page a row touches into a sub-journal per row. off
+ * (before the caller's own commit or rollback) restores savepoints.
+ */
+void Sayso_store_flatten(struct sayso_store *st, bool on);
+
+/* sayso_ballot_cast() for a round and its projects the caller has already
+ * read (a merge casts many ballots into one round): the same rules, the same
+ * outcome. r and projects must be current (read in the caller's
+ * transaction). */
+struct sayso_round;
+struct sayso_project;
+struct sayso_ballot_in;
+struct sayso_cast_result;
+enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
+				       const struct sayso_round *r,
+				       const struct sayso_project *projects,
+				       size_t np,
+				       const struct sayso_ballot_in *in,
+				       struct sayso_cast_result *res);
+
+/* Replaces a freshly initialised store's secret (and its file) with secret:
+ * an enrolled kiosk keys resident ids like its site. */
+enum sayso_err Sayso_store_adopt_secret(struct sayso_store *st,
+					const unsigned char *secret);
+
 /* Issues (partner.c): the two kinds an issue reference can name. */
 enum sayso_issue_kind { SAYSO_ISSUE_REPORT, SAYSO_ISSUE_WALK };
 

@@ -1,14 +1,17 @@
 /*
- * merge.c: merging offline kiosk databases into the site database.
+ * merge.c: merging enrolled offline kiosks' databases into the site database.
  *
- * Design: rows are matched by uid, never by content, so a merge is
- * idempotent and two kiosks can never collide. Ballots are copied with their
- * original cast time, channel and device; the status each gets on arrival
- * only has to satisfy the schema's one-counted-ballot index, because the
- * one-vote rule is then re-applied to the whole round by cast time
- * (sayso_ballot_reapply() in ballot.c, the one place that rule lives). The
- * source database is opened read-only without its secret; what proves it is
- * ours is the recorded check value of the site secret.
+ * Design: nothing is written until the whole file has passed, in order, the
+ * WAL check, SQLite's integrity check, the site check value, the enrolment
+ * and the chain (devlog.c): after that, every row in the file is one the
+ * kiosk program wrote, and the site believes the file about nothing else
+ * (its device id, key and enrolment time come from the site's own record).
+ * Rows are matched by uid, so a merge is idempotent. Ballots are matched to
+ * rounds and projects by uid, checked by title and cost, and cast through
+ * sayso_ballot_cast() at their cast time: the ballot rules (open period, one
+ * vote, eligibility) live there, not here. What merge itself decides is only
+ * what the file's history tells: a changed project, an erased resident (a
+ * tombstone), a kiosk clock that cannot be trusted (held for the organiser).
  */
 #include <limits.h>
 #include <stdbool.h>
@@ -18,9 +21,28 @@
 
 #include "internal.h"
 #include "sayso/ballot.h"
+#include "sayso/buf.h"
 #include "sayso/merge.h"
+#include "sayso/tally.h"
+
+#include <openssl/crypto.h>
+#include <openssl/hmac.h>
+#include <openssl/evp.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #define MERGE_MAX_ROUNDS 256 /* rounds that receive ballots in one merge */
+
+/* A site round a merge casts into, read once: the round, its projects and
+ * their uids (aligned with projects). */
+struct rcache {
+	char uid[40];
+	struct sayso_round r;
+	struct sayso_project *projects;
+	char (*puids)[40];
+	size_t np;
+};
 
 struct merge {
 	struct sayso_store *st;
@@ -28,6 +50,18 @@ struct merge {
 	sqlite3 *sdb;
 	const char *src_path;
 	struct sayso_merge_result *res;
+	char device[SAYSO_DEVICE_MAX];
+	char enrolment[SAYSO_UID_LEN + 1];
+	unsigned char key[SAYSO_DEVKEY_LEN];
+	int64_t lo_ms, hi_ms;
+	int64_t merged_seq;
+	unsigned char merged_mac[32];
+	bool have_merged_mac;
+	bool wal_missing;
+	bool any_held, any_erased; /* whether to look in merge_held, erased */
+	struct rcache *rc;	   /* the site's rounds the ballots go to */
+	size_t nrc, caprc;
+	struct sayso_devlog_verdict v;
 	int64_t rounds[MERGE_MAX_ROUNDS];
 	size_t nrounds;
 };
@@ -66,311 +100,559 @@ static enum sayso_err exists_uid(struct sayso_store *st, const char *sql,
 	return SAYSO_OK;
 }
 
-static enum sayso_err merge_devices(struct merge *m)
+/* ---- before anything is written ---- */
+
+/* Whether the file's header says WAL mode (bytes 18-19 = 2) with no -wal
+ * beside it, looked at before SQLite opens it. An enrolled kiosk's file
+ * leaves WAL mode when the kiosk stops (sayso_store_close), so for it this
+ * means a copy made while the kiosk ran: its newest rows may be in the
+ * -wal that was left behind. */
+static bool wal_missing(const char *path)
+{
+	unsigned char hdr[100];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false; /* the open that follows says why */
+	ssize_t r = read(fd, hdr, sizeof hdr);
+	close(fd);
+	if (r != (ssize_t)sizeof hdr ||
+	    memcmp(hdr, "SQLite format 3", 16) != 0 ||
+	    (hdr[18] != 2 && hdr[19] != 2))
+		return false;
+	char wal[SAYSO_AUXPATH_MAX];
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	struct stat sb;
+	return stat(wal, &sb) != 0;
+}
+
+static enum sayso_err check_integrity(struct merge *m)
 {
 	sqlite3_stmt *q = NULL;
 	enum sayso_err e = SAYSO_OK;
-	if (sqlite3_prepare_v2(m->sdb,
-			       "SELECT id, kind, first_seen, last_seen FROM "
-			       "devices ORDER BY first_seen, id",
-			       -1, &q, NULL) != SQLITE_OK)
-		return src_fail(m, "read devices");
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(q, 1);
-		if (kind && strcmp(kind, "kiosk") == 0 && !m->res->device_id[0])
-			Sayso_column_copy(q, 0, m->res->device_id,
-					  sizeof m->res->device_id);
-		sqlite3_stmt *s = Sayso_store_stmt(
-		    m->st,
-		    "INSERT INTO devices(id, kind, first_seen, last_seen) "
-		    "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(id) DO UPDATE SET "
-		    "first_seen = min(first_seen, excluded.first_seen), "
-		    "last_seen = max(last_seen, excluded.last_seen)");
-		if (!s) {
-			e = SAYSO_ERR_DB;
-			goto out;
-		}
-		for (int i = 0; i < 4; i++)
-			sqlite3_bind_value(s, i + 1,
-					   sqlite3_column_value(q, i));
-		if ((e = Sayso_store_step_done(m->st, s, "merge device")) !=
-		    SAYSO_OK)
-			goto out;
-	}
-	if (rc != SQLITE_DONE)
-		e = src_fail(m, "read devices");
-out:
+	if (sqlite3_prepare_v2(m->sdb, "PRAGMA integrity_check", -1, &q,
+			       NULL) != SQLITE_OK)
+		return Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
+					"%s: damaged (integrity check: %s)",
+					m->src_path, sqlite3_errmsg(m->sdb));
+	int rc = sqlite3_step(q);
+	const char *line =
+	    rc == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+	if (!line || strcmp(line, "ok") != 0)
+		e = Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
+				     "%s is damaged (integrity check: %s); "
+				     "nothing merged",
+				     m->src_path,
+				     line ? line : sqlite3_errmsg(m->sdb));
 	sqlite3_finalize(q);
 	return e;
 }
 
-/* Copies the items of source ballot sid into ballot bid of round round_id.
- * *unknown receives the first project number the round lacks (0 if none). */
-static enum sayso_err copy_items(struct merge *m, sqlite3_stmt *items,
-				 int64_t sid, int64_t bid, int64_t round_id,
-				 int *unknown)
+/* The enrolment the file claims, as the site recorded it: device id, key,
+ * enrolment time and what was merged from it before. */
+static enum sayso_err load_enrolment(struct merge *m)
 {
-	enum sayso_err e = SAYSO_OK;
-	*unknown = 0;
+	const char *claimed = sayso_store_enrolment(m->src);
+	if (!claimed[0])
+		return Sayso_store_fail(
+		    m->st, SAYSO_ERR_AUTH,
+		    "%s was not made by `sayso-admin kiosk enrol` (a backup "
+		    "copy of the site database is no longer merged: its rows "
+		    "carry no chain); enrol the kiosk and record on its own "
+		    "database",
+		    m->src_path);
+	snprintf(m->enrolment, sizeof m->enrolment, "%s", claimed);
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    m->st, "SELECT device_id, key_sealed, enrolled_at, merged_seq, "
+		   "merged_mac FROM kiosk_enrolments WHERE uid = ?1");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, m->enrolment, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE
+			   ? Sayso_store_fail(m->st, SAYSO_ERR_AUTH,
+					      "%s claims kiosk enrolment %s, "
+					      "which this database never made",
+					      m->src_path, m->enrolment)
+			   : Sayso_store_sqlfail(m->st, "find enrolment");
+	}
+	Sayso_column_copy(s, 0, m->device, sizeof m->device);
+	int64_t enrolled = 0;
+	const char *at = (const char *)sqlite3_column_text(s, 2);
+	bool sealed_ok = sqlite3_column_bytes(s, 1) == 32;
+	if (sealed_ok)
+		memcpy(m->key, sqlite3_column_blob(s, 1), 32);
+	if (!at || sayso_time_parse(at, &enrolled) != SAYSO_OK)
+		enrolled = 0;
+	m->merged_seq = sqlite3_column_int64(s, 3);
+	m->have_merged_mac = sqlite3_column_bytes(s, 4) == 32;
+	if (m->have_merged_mac)
+		memcpy(m->merged_mac, sqlite3_column_blob(s, 4), 32);
+	sqlite3_reset(s);
+	unsigned char pad[32];
+	if (!sealed_ok || Sayso_devlog_key_pad(sayso_store_secret(m->st),
+					       m->enrolment, pad) != SAYSO_OK)
+		return Sayso_store_fail(m->st, SAYSO_ERR_CRYPTO,
+					"cannot unseal the key of enrolment %s",
+					m->enrolment);
+	for (int i = 0; i < 32; i++)
+		m->key[i] ^= pad[i];
+	OPENSSL_cleanse(pad, sizeof pad);
+	if (strcmp(sayso_store_device(m->src), m->device) != 0)
+		return Sayso_store_fail(
+		    m->st, SAYSO_ERR_AUTH,
+		    "%s says it is kiosk '%s', but enrolment %s was made for "
+		    "'%s'",
+		    m->src_path, sayso_store_device(m->src), m->enrolment,
+		    m->device);
+	snprintf(m->res->device_id, sizeof m->res->device_id, "%s", m->device);
+	snprintf(m->res->enrolment, sizeof m->res->enrolment, "%s",
+		 m->enrolment);
+	/* The plausible window: the site's own clock, an hour's slack. */
+	m->lo_ms = enrolled - 3600000;
+	m->hi_ms = sayso_time_now_ms() + 3600000;
+	return SAYSO_OK;
+}
+
+static enum sayso_err verify_chain(struct merge *m)
+{
+	char why[SAYSO_ERRMSG_MAX];
+	/* The reasons fit after "path (kiosk id): " in the error message. */
+	size_t room = sizeof why - strlen(m->src_path) - strlen(m->device) - 16;
+	if (room > sizeof why || room < 128)
+		room = 128;
+	enum sayso_err e = Sayso_devlog_verify(
+	    m->src, m->key, m->enrolment, m->lo_ms, m->hi_ms, m->merged_seq,
+	    m->have_merged_mac ? m->merged_mac : NULL, &m->v, why, room);
+	if (e == SAYSO_ERR_AUTH)
+		return Sayso_store_fail(m->st, e, "%s (kiosk %s): %s",
+					m->src_path, m->device, why);
+	if (e != SAYSO_OK)
+		return Sayso_store_fail(m->st, e, "%s: %s", m->src_path,
+					sayso_store_errmsg(m->src));
+	if (!m->v.continues)
+		return Sayso_store_fail(
+		    m->st, SAYSO_ERR_AUTH,
+		    "%s (kiosk %s): its row %lld differs from the one merged "
+		    "before: this history forks from the merged one",
+		    m->src_path, m->device, (long long)m->merged_seq);
+	m->res->chain = m->v.entries;
+	m->res->older_copy = m->v.last_seq < m->merged_seq;
+	if (m->v.clock_bad)
+		snprintf(m->res->hold_why, sizeof m->res->hold_why, "%s",
+			 m->v.clock_why);
+	return SAYSO_OK;
+}
+
+/* ---- ballots ---- */
+
+static enum sayso_err is_erased(struct merge *m, const char *resident,
+				bool *erased)
+{
+	char tomb[SAYSO_HEX256_MAX];
+	*erased = false;
+	if (!resident || !*resident || !m->any_erased)
+		return SAYSO_OK;
+	enum sayso_err e =
+	    Sayso_erase_tomb(sayso_store_secret(m->st), resident, tomb);
+	if (e != SAYSO_OK)
+		return Sayso_store_fail(m->st, e, "cannot compute a tombstone");
+	return exists_uid(m->st, "SELECT 1 FROM erased WHERE tomb = ?1", tomb,
+			  erased);
+}
+
+/* The resident comes with what the kiosk knew of it: whether its id is the
+ * hash of a phone number or of a voter code (residents.kind), so a code the
+ * site never issued cannot pass as a phone ballot. A kind the site already
+ * has is kept. */
+static enum sayso_err merge_resident(struct merge *m, const char *resident,
+				     const char *kind)
+{
+	char now[SAYSO_TIME_LEN + 1];
+	Sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    m->st, "INSERT INTO residents(id, created_at, kind) VALUES(?1, ?2, "
+		   "?3) ON CONFLICT(id) DO UPDATE SET kind = "
+		   "coalesce(residents.kind, excluded.kind)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, resident, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text_or_null(s, 3, kind);
+	return Sayso_store_step_done(m->st, s, "merge resident");
+}
+
+/* A kiosk ballot, read from the source. */
+struct kb {
+	char uid[SAYSO_UID_LEN + 8];
+	char round_uid[40], round_code[SAYSO_CODE_MAX];
+	char resident[SAYSO_RESIDENT_ID_LEN + 8];
+	bool has_resident;
+	char kind[8]; /* residents.kind on the kiosk: "phone", "code" or "" */
+	enum sayso_channel channel;
+	char cast_at[SAYSO_TIME_LEN + 8];
+	int64_t seq;
+	const struct rcache *rc; /* the site's round */
+	struct sayso_pick picks[SAYSO_MAX_PICKS];
+	size_t npicks;
+	char reject[SAYSO_REASON_MAX];
+};
+
+static void money(int64_t v, const char *cur, char *out, size_t outsz)
+{
+	sayso_money_format(v, cur, out, outsz);
+}
+
+/* Maps the source ballot's items to the site's projects by uid, checking
+ * title and cost; a mismatch becomes kb->reject. */
+static enum sayso_err map_items(struct merge *m, sqlite3_stmt *items,
+				int64_t sid, struct kb *b)
+{
 	sqlite3_reset(items);
 	sqlite3_bind_int64(items, 1, sid);
 	int rc;
+	b->npicks = 0;
 	while ((rc = sqlite3_step(items)) == SQLITE_ROW) {
-		int number = sqlite3_column_int(items, 0);
-		sqlite3_stmt *p = Sayso_store_stmt(
-		    m->st, "SELECT id FROM projects WHERE round_id = ?1 AND "
-			   "number = ?2");
-		if (!p)
-			return SAYSO_ERR_DB;
-		sqlite3_bind_int64(p, 1, round_id);
-		sqlite3_bind_int(p, 2, number);
-		int prc = sqlite3_step(p);
-		if (prc == SQLITE_DONE) {
-			sqlite3_reset(p);
-			if (!*unknown)
-				*unknown = number;
-			continue;
+		const char *puid = (const char *)sqlite3_column_text(items, 0);
+		int knum = sqlite3_column_int(items, 1);
+		const char *ktitle =
+		    (const char *)sqlite3_column_text(items, 2);
+		int64_t kcost = sqlite3_column_int64(items, 3);
+		if (b->npicks >= SAYSO_MAX_PICKS)
+			break;
+		const struct sayso_project *here = NULL;
+		for (size_t k = 0; k < b->rc->np && puid; k++)
+			if (strcmp(b->rc->puids[k], puid) == 0)
+				here = &b->rc->projects[k];
+		if (here) {
+			int num = here->number;
+			const char *t = here->title;
+			int64_t cost = here->cost;
+			if (!b->reject[0] &&
+			    (strcmp(t ? t : "", ktitle ? ktitle : "") != 0 ||
+			     cost != kcost)) {
+				char a[32], c[32];
+				money(kcost, b->rc->r.currency, a, sizeof a);
+				money(cost, b->rc->r.currency, c, sizeof c);
+				snprintf(b->reject, sizeof b->reject,
+					 "project list changed: the kiosk "
+					 "showed #%d '%.40s' (%s), here it is "
+					 "#%d '%.40s' (%s)",
+					 knum, ktitle ? ktitle : "", a, num,
+					 t ? t : "", c);
+			}
+			b->picks[b->npicks].number = num;
+			b->picks[b->npicks].points =
+			    sqlite3_column_int(items, 4);
+			b->npicks++;
+		} else if (!b->reject[0]) {
+			snprintf(b->reject, sizeof b->reject,
+				 "project list changed: the kiosk showed #%d "
+				 "'%.60s', which this round does not have",
+				 knum, ktitle ? ktitle : "");
 		}
-		if (prc != SQLITE_ROW) {
-			sqlite3_reset(p);
-			return Sayso_store_sqlfail(m->st, "find project");
-		}
-		int64_t pid = sqlite3_column_int64(p, 0);
-		sqlite3_reset(p);
-		sqlite3_stmt *s = Sayso_store_stmt(
-		    m->st, "INSERT INTO ballot_items(ballot_id, project_id, "
-			   "points, rank) VALUES(?1, ?2, ?3, ?4)");
-		if (!s)
-			return SAYSO_ERR_DB;
-		sqlite3_bind_int64(s, 1, bid);
-		sqlite3_bind_int64(s, 2, pid);
-		sqlite3_bind_int(s, 3, sqlite3_column_int(items, 1));
-		sqlite3_bind_int(s, 4, sqlite3_column_int(items, 2));
-		if ((e = Sayso_store_step_done(
-			 m->st, s, "merge ballot item")) != SAYSO_OK)
-			return e;
 	}
 	if (rc != SQLITE_DONE)
 		return src_fail(m, "read ballot items");
 	return SAYSO_OK;
 }
 
-/* The id of round code in the site database; a round it lacks is an error
- * naming the source (create the round first). */
-static enum sayso_err find_round(struct merge *m, const char *code,
-				 int64_t *round_id)
+static bool resident_valid(const char *r)
 {
-	sqlite3_stmt *r = Sayso_store_stmt(
-	    m->st, "SELECT id FROM rounds WHERE code = ?1 COLLATE NOCASE");
-	if (!r)
-		return SAYSO_ERR_DB;
-	sqlite3_bind_text(r, 1, code, -1, SQLITE_TRANSIENT);
-	int rrc = sqlite3_step(r);
-	*round_id = rrc == SQLITE_ROW ? sqlite3_column_int64(r, 0) : 0;
-	sqlite3_reset(r);
-	if (rrc == SQLITE_ROW)
-		return SAYSO_OK;
-	return rrc == SQLITE_DONE
-		   ? Sayso_store_fail(m->st, SAYSO_ERR_NOTFOUND,
-				      "%s has ballots for round '%s', "
-				      "which this database does not "
-				      "have; create it first",
-				      m->src_path, code)
-		   : Sayso_store_sqlfail(m->st, "find round");
+	size_t n = strlen(r);
+	if (n != SAYSO_RESIDENT_ID_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((r[i] >= '0' && r[i] <= '9') ||
+		      (r[i] >= 'a' && r[i] <= 'f')))
+			return false;
+	return true;
 }
 
-/* Records the resident id (the keyed hash: no secret needed here). */
-static enum sayso_err merge_resident(struct merge *m, const char *resident)
+static void picks_text(const struct kb *b, char *out, size_t outsz)
 {
-	char now[SAYSO_TIME_LEN + 1];
-	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s =
-	    Sayso_store_stmt(m->st, "INSERT OR IGNORE INTO residents(id, "
-				    "created_at) VALUES(?1, ?2)");
-	if (!s)
-		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, resident, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
-	return Sayso_store_step_done(m->st, s, "merge resident");
-}
-
-/*
- * Arrival status: rejected stays rejected; a counted ballot arrives counted
- * only when the resident has none counted here (the unique index), else
- * superseded. reapply decides. *reason starts as the source's reason.
- */
-static enum sayso_err arrival_status(struct merge *m, const char *status,
-				     int64_t round_id, const char *resident,
-				     const char **st_in, const char **reason)
-{
-	*st_in = "superseded";
-	if (strcmp(status, "rejected") == 0) {
-		*st_in = "rejected";
-	} else if (strcmp(status, "counted") == 0) {
-		bool has = false;
-		if (resident) {
-			sqlite3_stmt *c = Sayso_store_stmt(
-			    m->st, "SELECT 1 FROM ballots WHERE round_id "
-				   "= ?1 AND resident_id = ?2 AND status "
-				   "= 'counted'");
-			if (!c)
-				return SAYSO_ERR_DB;
-			sqlite3_bind_int64(c, 1, round_id);
-			sqlite3_bind_text(c, 2, resident, -1, SQLITE_TRANSIENT);
-			has = sqlite3_step(c) == SQLITE_ROW;
-			sqlite3_reset(c);
-		}
-		if (!has) {
-			*st_in = "counted";
-			*reason = NULL;
-		} else {
-			*reason = "already voted";
-		}
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < b->npicks && used < outsz; i++) {
+		int w =
+		    snprintf(out + used, outsz - used, "%s%d:%d", i ? " " : "",
+			     b->picks[i].number, b->picks[i].points);
+		if (w > 0)
+			used += (size_t)w;
 	}
-	return SAYSO_OK;
 }
 
-/* Inserts source ballot row q into round round_id; *bid receives its id. */
-static enum sayso_err insert_ballot(struct merge *m, sqlite3_stmt *q,
-				    const char *uid, int64_t round_id,
-				    const char *st_in, const char *reason,
-				    int64_t *bid)
+static enum sayso_err hold_ballot(struct merge *m, const struct kb *b,
+				  const char *why)
 {
+	char now[SAYSO_TIME_LEN + 1], picks[128];
+	Sayso_now_text(now, sizeof now);
+	picks_text(b, picks, sizeof picks);
 	sqlite3_stmt *s = Sayso_store_stmt(
-	    m->st, "INSERT INTO ballots(uid, round_id, resident_id, "
-		   "channel, device_id, cast_at, status, reason, "
-		   "ext_voter) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+	    m->st, "INSERT INTO merge_held(uid, device_id, seq, round_id, "
+		   "resident_id, channel, cast_at, picks, reason, merged_at) "
+		   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, uid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, round_id);
-	sqlite3_bind_value(s, 3, sqlite3_column_value(q, 3));
-	sqlite3_bind_value(s, 4, sqlite3_column_value(q, 4));
-	sqlite3_bind_value(s, 5, sqlite3_column_value(q, 5));
-	sqlite3_bind_value(s, 6, sqlite3_column_value(q, 6));
-	sqlite3_bind_text(s, 7, st_in, -1, SQLITE_STATIC);
-	Sayso_bind_text_or_null(s, 8, reason);
-	sqlite3_bind_value(s, 9, sqlite3_column_value(q, 9));
-	enum sayso_err e = Sayso_store_step_done(m->st, s, "merge ballot");
+	sqlite3_bind_text(s, 1, b->uid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, m->device, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, b->seq);
+	sqlite3_bind_int64(s, 4, b->rc->r.id);
+	Sayso_bind_text_or_null(s, 5, b->has_resident ? b->resident : NULL);
+	sqlite3_bind_text(s, 6, sayso_channel_name(b->channel), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, b->cast_at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 8, picks, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 9, why, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 10, now, -1, SQLITE_TRANSIENT);
+	enum sayso_err e = Sayso_store_step_done(m->st, s, "hold ballot");
 	if (e == SAYSO_OK)
-		*bid = sqlite3_last_insert_rowid(Sayso_store_sqlite(m->st));
+		m->res->held++;
 	return e;
 }
 
-/* Rejects merged ballot bid, which names project unknown the round lacks. */
-static enum sayso_err reject_unknown(struct merge *m, int64_t bid, int unknown)
+static enum sayso_err cast_ballot(struct merge *m, struct kb *b, int64_t at)
 {
-	char why[SAYSO_REASON_MAX];
-	snprintf(why, sizeof why, "unknown project %d (merged from %s)",
-		 unknown, m->res->device_id[0] ? m->res->device_id : "a kiosk");
-	sqlite3_stmt *u =
-	    Sayso_store_stmt(m->st, "UPDATE ballots SET status = 'rejected', "
-				    "reason = ?2 WHERE id = ?1");
-	if (!u)
+	struct sayso_ballot_in in;
+	struct sayso_cast_result cr;
+	memset(&in, 0, sizeof in);
+	in.round_code = b->rc->r.code;
+	in.resident_id = b->has_resident ? b->resident : NULL;
+	in.channel = b->channel;
+	in.device_id = m->device;
+	in.cast_at_ms = at;
+	in.uid = b->uid;
+	in.picks = b->picks;
+	in.npicks = b->npicks;
+	in.reject = b->reject[0] ? b->reject : NULL;
+	enum sayso_err e = Sayso_ballot_cast_round(
+	    m->st, &b->rc->r, b->rc->projects, b->rc->np, &in, &cr);
+	if (e != SAYSO_OK)
+		return e;
+	m->res->ballots++;
+	if (cr.outcome == SAYSO_CAST_INVALID)
+		m->res->rejected++;
+	else if (cr.outcome == SAYSO_CAST_REPLACED)
+		m->res->changed++;
+	return SAYSO_OK;
+}
+
+/* The site's round with uid (its projects and their uids), read once per
+ * merge into m->rc; *out points into the cache. */
+static enum sayso_err load_round(struct merge *m, const char *uid,
+				 const char *code, struct rcache *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->uid, sizeof c->uid, "%s", uid);
+	sqlite3_stmt *r =
+	    Sayso_store_stmt(m->st, "SELECT code FROM rounds WHERE uid = ?1");
+	if (!r)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(u, 1, bid);
-	sqlite3_bind_text(u, 2, why, -1, SQLITE_TRANSIENT);
-	return Sayso_store_step_done(m->st, u, "reject ballot");
+	sqlite3_bind_text(r, 1, uid, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(r);
+	char here[SAYSO_CODE_MAX] = "";
+	if (rc == SQLITE_ROW)
+		Sayso_column_copy(r, 0, here, sizeof here);
+	sqlite3_reset(r);
+	if (rc == SQLITE_DONE)
+		return Sayso_store_fail(m->st, SAYSO_ERR_NOTFOUND,
+					"%s has ballots for round '%s', which "
+					"this database does not have",
+					m->src_path, code);
+	if (rc != SQLITE_ROW)
+		return Sayso_store_sqlfail(m->st, "find round");
+	enum sayso_err e;
+	if ((e = sayso_round_get(m->st, here, &c->r)) != SAYSO_OK ||
+	    (e = sayso_project_list(m->st, c->r.id, &c->projects, &c->np)) !=
+		SAYSO_OK)
+		return e;
+	c->puids = calloc(c->np ? c->np : 1, sizeof *c->puids);
+	if (!c->puids)
+		return Sayso_store_fail(m->st, SAYSO_ERR_NOMEM,
+					"out of memory");
+	sqlite3_stmt *p =
+	    Sayso_store_stmt(m->st, "SELECT uid FROM projects WHERE id = ?1");
+	if (!p)
+		return SAYSO_ERR_DB;
+	for (size_t i = 0; i < c->np; i++) {
+		sqlite3_reset(p);
+		sqlite3_bind_int64(p, 1, c->projects[i].id);
+		if (sqlite3_step(p) == SQLITE_ROW)
+			Sayso_column_copy(p, 0, c->puids[i],
+					  sizeof c->puids[i]);
+	}
+	sqlite3_reset(p);
+	return note_round(m, c->r.id);
+}
+
+static enum sayso_err find_round(struct merge *m, const char *uid,
+				 const char *code, const struct rcache **out)
+{
+	for (size_t i = 0; i < m->nrc; i++)
+		if (strcmp(m->rc[i].uid, uid) == 0) {
+			*out = &m->rc[i];
+			return SAYSO_OK;
+		}
+	if (m->nrc == MERGE_MAX_ROUNDS)
+		return Sayso_store_fail(m->st, SAYSO_ERR_TOOBIG,
+					"%s: ballots for more than %d rounds",
+					m->src_path, MERGE_MAX_ROUNDS);
+	enum sayso_err e = sayso_array_grow(&m->rc, &m->caprc, m->nrc + 1,
+					    sizeof *m->rc, MERGE_MAX_ROUNDS);
+	if (e != SAYSO_OK)
+		return Sayso_store_fail(m->st, e, "out of memory");
+	struct rcache *c = &m->rc[m->nrc];
+	e = load_round(m, uid, code, c);
+	m->nrc++; /* freed with the others even when half loaded */
+	*out = c;
+	return e;
+}
+
+static void free_rounds(struct merge *m)
+{
+	for (size_t i = 0; i < m->nrc; i++) {
+		free(m->rc[i].projects);
+		free(m->rc[i].puids);
+	}
+	free(m->rc);
+}
+
+/* Reads source ballot row q into b and finds its round here. */
+static enum sayso_err read_ballot(struct merge *m, sqlite3_stmt *q,
+				  struct kb *b)
+{
+	memset(b, 0, sizeof *b);
+	Sayso_column_copy(q, 1, b->uid, sizeof b->uid);
+	Sayso_column_copy(q, 2, b->round_uid, sizeof b->round_uid);
+	Sayso_column_copy(q, 3, b->round_code, sizeof b->round_code);
+	Sayso_column_copy(q, 4, b->resident, sizeof b->resident);
+	b->has_resident = b->resident[0] != '\0';
+	Sayso_column_copy(q, 8, b->kind, sizeof b->kind);
+	if (strcmp(b->kind, "phone") != 0 && strcmp(b->kind, "code") != 0)
+		b->kind[0] = '\0';
+	if (sayso_channel_parse((const char *)sqlite3_column_text(q, 5),
+				&b->channel) != SAYSO_OK)
+		b->channel = SAYSO_CH_KIOSK;
+	Sayso_column_copy(q, 6, b->cast_at, sizeof b->cast_at);
+	b->seq = sqlite3_column_int64(q, 7);
+	return find_round(m, b->round_uid, b->round_code, &b->rc);
 }
 
 /* Merges the source ballot in row q (with its items), unless known. */
 static enum sayso_err merge_ballot(struct merge *m, sqlite3_stmt *q,
-				   sqlite3_stmt *items)
+				   sqlite3_stmt *items, struct kb *b)
 {
-	const char *uid = (const char *)sqlite3_column_text(q, 1);
-	const char *code = (const char *)sqlite3_column_text(q, 2);
-	const char *resident = (const char *)sqlite3_column_text(q, 3);
-	const char *status = (const char *)sqlite3_column_text(q, 7);
-	const char *reason = (const char *)sqlite3_column_text(q, 8);
-	const char *st_in;
-	int64_t round_id, bid;
-	bool found;
-	int unknown;
 	enum sayso_err e;
-
-	if (!uid || !code || !status)
-		return Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
-					"%s: a ballot without uid, round "
-					"or status",
-					m->src_path);
+	bool found, erased;
+	const char *uid = (const char *)sqlite3_column_text(q, 1);
+	if (!uid)
+		return src_fail(m, "a ballot without uid");
 	if ((e = exists_uid(m->st, "SELECT 1 FROM ballots WHERE uid = ?1", uid,
-			    &found)) != SAYSO_OK)
+			    &found)) != SAYSO_OK ||
+	    (!found && m->any_held &&
+	     (e = exists_uid(m->st,
+			     "SELECT 1 FROM merge_held WHERE uid = "
+			     "?1",
+			     uid, &found)) != SAYSO_OK))
 		return e;
 	if (found) {
 		m->res->known++;
 		return SAYSO_OK;
 	}
-	if ((e = find_round(m, code, &round_id)) != SAYSO_OK ||
-	    (e = note_round(m, round_id)) != SAYSO_OK)
-		return e;
-	if (resident && (e = merge_resident(m, resident)) != SAYSO_OK)
-		return e;
-	if ((e = arrival_status(m, status, round_id, resident, &st_in,
-				&reason)) != SAYSO_OK ||
-	    (e = insert_ballot(m, q, uid, round_id, st_in, reason, &bid)) !=
+	if ((e = read_ballot(m, q, b)) != SAYSO_OK ||
+	    (e = map_items(m, items, sqlite3_column_int64(q, 0), b)) !=
+		SAYSO_OK ||
+	    (e = is_erased(m, b->has_resident ? b->resident : NULL, &erased)) !=
 		SAYSO_OK)
 		return e;
-	if ((e = copy_items(m, items, sqlite3_column_int64(q, 0), bid, round_id,
-			    &unknown)) != SAYSO_OK)
+	int64_t at = 0;
+	if (erased) {
+		b->has_resident = false;
+		snprintf(b->reject, sizeof b->reject,
+			 "the resident was erased here before this merge");
+	} else if (b->has_resident && !resident_valid(b->resident)) {
+		b->has_resident = false;
+		snprintf(b->reject, sizeof b->reject, "malformed resident id");
+	}
+	if (sayso_time_parse(b->cast_at, &at) != SAYSO_OK) {
+		snprintf(b->reject, sizeof b->reject,
+			 "unreadable cast time '%.40s'", b->cast_at);
+		at = sayso_time_now_ms();
+	}
+	if (!b->reject[0] &&
+	    (m->v.clock_bad || at < m->lo_ms || at > m->hi_ms)) {
+		char why[240];
+		snprintf(why, sizeof why, "kiosk %s's clock: %s", m->device,
+			 m->v.clock_bad
+			     ? m->v.clock_why
+			     : "cast time outside enrolment .. merge");
+		return hold_ballot(m, b, why);
+	}
+	if (b->has_resident &&
+	    (e = merge_resident(m, b->resident, b->kind)) != SAYSO_OK)
 		return e;
-	if (unknown && (e = reject_unknown(m, bid, unknown)) != SAYSO_OK)
-		return e;
-	m->res->ballots++;
-	return SAYSO_OK;
+	return cast_ballot(m, b, at);
 }
 
 static enum sayso_err merge_ballots(struct merge *m)
 {
 	sqlite3_stmt *q = NULL, *items = NULL;
 	enum sayso_err e = SAYSO_OK;
+	struct kb *b = malloc(sizeof *b);
+	if (!b)
+		return Sayso_store_fail(m->st, SAYSO_ERR_NOMEM,
+					"out of memory");
 	if (sqlite3_prepare_v2(
 		m->sdb,
-		"SELECT b.id, b.uid, r.code, b.resident_id, b.channel, "
-		"b.device_id, b.cast_at, b.status, b.reason, b.ext_voter "
-		"FROM ballots b JOIN rounds r ON r.id = b.round_id "
-		"ORDER BY b.cast_at, b.uid",
+		"SELECT b.id, b.uid, r.uid, r.code, b.resident_id, b.channel, "
+		"b.cast_at, (SELECT max(seq) FROM devlog d WHERE d.uid = "
+		"b.uid) AS seq, (SELECT kind FROM residents x WHERE x.id = "
+		"b.resident_id) FROM ballots b JOIN rounds r ON r.id = "
+		"b.round_id ORDER BY seq",
 		-1, &q, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(m->sdb,
-			       "SELECT p.number, i.points, i.rank FROM "
-			       "ballot_items i JOIN projects p ON p.id = "
-			       "i.project_id WHERE i.ballot_id = ?1 ORDER BY "
-			       "i.rank, p.number",
+			       "SELECT p.uid, p.number, p.title, p.cost, "
+			       "i.points, i.rank FROM ballot_items i JOIN "
+			       "projects p ON p.id = i.project_id WHERE "
+			       "i.ballot_id = ?1 ORDER BY i.rank, p.number",
 			       -1, &items, NULL) != SQLITE_OK) {
 		e = src_fail(m, "read ballots");
 		goto out;
 	}
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if ((e = merge_ballot(m, q, items)) != SAYSO_OK)
+		if ((e = merge_ballot(m, q, items, b)) != SAYSO_OK)
 			goto out;
 	if (rc != SQLITE_DONE)
 		e = src_fail(m, "read ballots");
 out:
+	free(b);
 	sqlite3_finalize(q);
 	sqlite3_finalize(items);
 	return e;
 }
 
+/* ---- ratings and reports ---- */
+
 static enum sayso_err merge_ratings(struct merge *m)
 {
 	sqlite3_stmt *q = NULL;
 	enum sayso_err e = SAYSO_OK;
-	/* Misuse flags travel with the ratings (a database from before
-	 * 0006 has none: NULL). */
 	if (sqlite3_prepare_v2(m->sdb,
 			       "SELECT uid, score, question, answer, "
-			       "resident_id, channel, device_id, cast_at, flag "
-			       "FROM ratings ORDER BY cast_at, uid",
-			       -1, &q, NULL) != SQLITE_OK &&
-	    sqlite3_prepare_v2(m->sdb,
-			       "SELECT uid, score, question, answer, "
-			       "resident_id, channel, device_id, cast_at, NULL "
+			       "resident_id, channel, cast_at, flag "
 			       "FROM ratings ORDER BY cast_at, uid",
 			       -1, &q, NULL) != SQLITE_OK)
 		return src_fail(m, "read ratings");
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *resident = (const char *)sqlite3_column_text(q, 4);
+		bool erased = false;
+		if ((e = is_erased(m, resident, &erased)) != SAYSO_OK)
+			goto out;
+		if (resident && !erased && !resident_valid(resident))
+			erased = true; /* unlinked, never invented */
 		sqlite3_stmt *s = Sayso_store_stmt(
 		    m->st, "INSERT INTO ratings(uid, score, question, answer, "
 			   "resident_id, channel, device_id, cast_at, flag) "
@@ -380,9 +662,17 @@ static enum sayso_err merge_ratings(struct merge *m)
 			e = SAYSO_ERR_DB;
 			goto out;
 		}
-		for (int i = 0; i < 9; i++)
+		for (int i = 0; i < 4; i++)
 			sqlite3_bind_value(s, i + 1,
 					   sqlite3_column_value(q, i));
+		if (erased)
+			sqlite3_bind_null(s, 5);
+		else
+			sqlite3_bind_value(s, 5, sqlite3_column_value(q, 4));
+		sqlite3_bind_value(s, 6, sqlite3_column_value(q, 5));
+		sqlite3_bind_text(s, 7, m->device, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_value(s, 8, sqlite3_column_value(q, 6));
+		sqlite3_bind_value(s, 9, sqlite3_column_value(q, 7));
 		if ((e = Sayso_store_step_done(m->st, s, "merge rating")) !=
 		    SAYSO_OK)
 			goto out;
@@ -398,58 +688,36 @@ out:
 	return e;
 }
 
-/* Copies the history of source report sid to report rid, and the held or
- * queued SMS updates keyed to it (the resident's only way to hear back). */
-static enum sayso_err copy_report_extras(struct merge *m, int64_t sid,
-					 int64_t rid, const char *ref,
-					 const char *uid)
+/* The report's first history line, and its held "tell me when it's fixed"
+ * messages (unless the resident was erased here). */
+static enum sayso_err report_extras(struct merge *m, int64_t rid,
+				    const char *ref, const char *at,
+				    const char *channel, bool erased)
 {
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    m->st, "INSERT INTO report_history(report_id, at, status, note, "
+		   "actor) VALUES(?1, ?2, 'open', NULL, ?3)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, rid);
+	sqlite3_bind_text(s, 2, at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, channel, -1, SQLITE_TRANSIENT);
+	enum sayso_err e = Sayso_store_step_done(m->st, s, "report history");
+	if (e != SAYSO_OK || erased)
+		return e;
 	sqlite3_stmt *q = NULL;
-	enum sayso_err e = SAYSO_OK;
-	int rc;
 	if (sqlite3_prepare_v2(m->sdb,
-			       "SELECT at, status, note, actor FROM "
-			       "report_history WHERE report_id = ?1 ORDER BY "
-			       "id",
+			       "SELECT to_number, resident_id, body, status, "
+			       "hold_key, next_attempt_at, created_at FROM "
+			       "sms_outbox WHERE hold_key = 'report:' || ?1 "
+			       "AND status IN ('held', 'queued') AND inbox_id "
+			       "IS NULL ORDER BY id",
 			       -1, &q, NULL) != SQLITE_OK)
-		return src_fail(m, "read report history");
-	sqlite3_bind_int64(q, 1, sid);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		sqlite3_stmt *s = Sayso_store_stmt(
-		    m->st, "INSERT INTO report_history(report_id, at, "
-			   "status, note, actor) VALUES(?1, ?2, ?3, ?4, ?5)");
-		if (!s) {
-			e = SAYSO_ERR_DB;
-			goto out;
-		}
-		sqlite3_bind_int64(s, 1, rid);
-		for (int i = 0; i < 4; i++)
-			sqlite3_bind_value(s, i + 2,
-					   sqlite3_column_value(q, i));
-		if ((e = Sayso_store_step_done(
-			 m->st, s, "merge report history")) != SAYSO_OK)
-			goto out;
-	}
-	if (rc != SQLITE_DONE) {
-		e = src_fail(m, "read report history");
-		goto out;
-	}
-	sqlite3_finalize(q);
-	q = NULL;
-	if (sqlite3_prepare_v2(
-		m->sdb,
-		"SELECT to_number, resident_id, body, status, hold_key, "
-		"next_attempt_at, created_at FROM sms_outbox WHERE status "
-		"IN ('held', 'queued') AND inbox_id IS NULL AND hold_key "
-		"IS NOT NULL AND (hold_key = ?1 OR hold_key = ?2 OR "
-		"hold_key LIKE '%:' || ?1 OR hold_key LIKE '%:' || ?2) "
-		"ORDER BY id",
-		-1, &q, NULL) != SQLITE_OK)
 		return src_fail(m, "read held messages");
 	sqlite3_bind_text(q, 1, ref, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 2, uid, -1, SQLITE_TRANSIENT);
+	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		sqlite3_stmt *s = Sayso_store_stmt(
+		s = Sayso_store_stmt(
 		    m->st,
 		    "INSERT INTO sms_outbox(to_number, resident_id, body, "
 		    "status, hold_key, next_attempt_at, created_at) "
@@ -472,72 +740,82 @@ out:
 	return e;
 }
 
+static enum sayso_err merge_report(struct merge *m, sqlite3_stmt *q)
+{
+	char uid[SAYSO_UID_LEN + 8], ref[32], at[SAYSO_TIME_LEN + 8],
+	    channel[16];
+	Sayso_column_copy(q, 0, uid, sizeof uid);
+	Sayso_column_copy(q, 1, ref, sizeof ref);
+	Sayso_column_copy(q, 8, at, sizeof at);
+	Sayso_column_copy(q, 7, channel, sizeof channel);
+	const char *resident = (const char *)sqlite3_column_text(q, 6);
+	bool found, erased = false;
+	enum sayso_err e;
+	if ((e = exists_uid(m->st, "SELECT 1 FROM reports WHERE uid = ?1", uid,
+			    &found)) != SAYSO_OK)
+		return e;
+	if (found) {
+		m->res->known++;
+		return SAYSO_OK;
+	}
+	if ((e = exists_uid(m->st, "SELECT 1 FROM reports WHERE ref = ?1", ref,
+			    &found)) != SAYSO_OK)
+		return e;
+	if (found)
+		return Sayso_store_fail(m->st, SAYSO_ERR_EXISTS,
+					"%s: report reference %s is already "
+					"used by another report here",
+					m->src_path, ref);
+	if ((e = is_erased(m, resident, &erased)) != SAYSO_OK)
+		return e;
+	if (resident && !erased && !resident_valid(resident))
+		erased = true;
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    m->st, "INSERT INTO reports(uid, ref, category, street, location, "
+		   "text, status, resident_id, channel, device_id, cast_at, "
+		   "updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, "
+		   "?9, ?10, ?10)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	for (int i = 0; i < 6; i++)
+		sqlite3_bind_value(s, i + 1, sqlite3_column_value(q, i));
+	if (erased)
+		sqlite3_bind_null(s, 7);
+	else
+		sqlite3_bind_value(s, 7, sqlite3_column_value(q, 6));
+	sqlite3_bind_text(s, 8, channel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 9, m->device, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 10, at, -1, SQLITE_TRANSIENT);
+	if ((e = Sayso_store_step_done(m->st, s, "merge report")) != SAYSO_OK)
+		return e;
+	int64_t rid = sqlite3_last_insert_rowid(Sayso_store_sqlite(m->st));
+	if ((e = report_extras(m, rid, ref, at, channel, erased)) != SAYSO_OK)
+		return e;
+	/* Routed and checked for duplicates here, where the partnership's
+	 * rules and the other reports are. */
+	if ((e = Sayso_issue_created(m->st, SAYSO_ISSUE_REPORT, rid,
+				     (const char *)sqlite3_column_text(q, 2),
+				     (const char *)sqlite3_column_text(q, 3),
+				     at)) != SAYSO_OK)
+		return e;
+	m->res->reports++;
+	return SAYSO_OK;
+}
+
 static enum sayso_err merge_reports(struct merge *m)
 {
 	sqlite3_stmt *q = NULL;
 	enum sayso_err e = SAYSO_OK;
 	if (sqlite3_prepare_v2(m->sdb,
-			       "SELECT id, uid, ref, category, street, "
-			       "location, text, status, resident_id, channel, "
-			       "device_id, cast_at, updated_at FROM reports "
-			       "ORDER BY cast_at, uid",
+			       "SELECT uid, ref, category, street, location, "
+			       "text, resident_id, channel, cast_at FROM "
+			       "reports ORDER BY cast_at, uid",
 			       -1, &q, NULL) != SQLITE_OK)
 		return src_fail(m, "read reports");
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		char uid[SAYSO_UID_LEN + 8], ref[32];
-		Sayso_column_copy(q, 1, uid, sizeof uid);
-		Sayso_column_copy(q, 2, ref, sizeof ref);
-		bool found;
-		if ((e = exists_uid(m->st,
-				    "SELECT 1 FROM reports WHERE uid = ?1", uid,
-				    &found)) != SAYSO_OK)
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((e = merge_report(m, q)) != SAYSO_OK)
 			goto out;
-		if (found) {
-			m->res->known++;
-			continue;
-		}
-		if ((e = exists_uid(m->st,
-				    "SELECT 1 FROM reports WHERE ref = ?1", ref,
-				    &found)) != SAYSO_OK)
-			goto out;
-		if (found) {
-			e = Sayso_store_fail(m->st, SAYSO_ERR_EXISTS,
-					     "%s: report reference %s is "
-					     "already used by another report "
-					     "here",
-					     m->src_path, ref);
-			goto out;
-		}
-		sqlite3_stmt *s = Sayso_store_stmt(
-		    m->st, "INSERT INTO reports(uid, ref, category, street, "
-			   "location, text, status, resident_id, channel, "
-			   "device_id, cast_at, updated_at) VALUES(?1, ?2, ?3, "
-			   "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
-		if (!s) {
-			e = SAYSO_ERR_DB;
-			goto out;
-		}
-		for (int i = 1; i < 13; i++)
-			sqlite3_bind_value(s, i, sqlite3_column_value(q, i));
-		if ((e = Sayso_store_step_done(m->st, s, "merge report")) !=
-		    SAYSO_OK)
-			goto out;
-		int64_t rid =
-		    sqlite3_last_insert_rowid(Sayso_store_sqlite(m->st));
-		if ((e = copy_report_extras(m, sqlite3_column_int64(q, 0), rid,
-					    ref, uid)) != SAYSO_OK)
-			goto out;
-		/* Routed and checked for duplicates here, where the
-		 * partnership's rules and the other reports are. */
-		if ((e = Sayso_issue_created(
-			 m->st, SAYSO_ISSUE_REPORT, rid,
-			 (const char *)sqlite3_column_text(q, 3),
-			 (const char *)sqlite3_column_text(q, 4),
-			 (const char *)sqlite3_column_text(q, 11))) != SAYSO_OK)
-			goto out;
-		m->res->reports++;
-	}
 	if (rc != SQLITE_DONE)
 		e = src_fail(m, "read reports");
 out:
@@ -545,11 +823,38 @@ out:
 	return e;
 }
 
+/* ---- bookkeeping ---- */
+
+static enum sayso_err note_device(struct merge *m)
+{
+	char now[SAYSO_TIME_LEN + 1];
+	Sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    m->st, "INSERT INTO devices(id, kind, first_seen, last_seen) "
+		   "VALUES(?1, 'kiosk', ?2, ?2) ON CONFLICT(id) DO UPDATE SET "
+		   "last_seen = max(last_seen, excluded.last_seen)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, m->device, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+	enum sayso_err e = Sayso_store_step_done(m->st, s, "merge device");
+	if (e != SAYSO_OK || m->v.last_seq <= m->merged_seq)
+		return e;
+	s = Sayso_store_stmt(m->st, "UPDATE kiosk_enrolments SET merged_seq "
+				    "= ?2, merged_mac = ?3 WHERE uid = ?1");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(s, 1, m->enrolment, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, m->v.last_seq);
+	sqlite3_bind_blob(s, 3, m->v.last_mac, 32, SQLITE_TRANSIENT);
+	return Sayso_store_step_done(m->st, s, "record the chain head");
+}
+
 static enum sayso_err record(struct merge *m, const char *actor,
 			     const char *source)
 {
 	struct sayso_merge_result *r = m->res;
-	if (r->ballots + r->ratings + r->reports > 0) {
+	if (r->ballots + r->held + r->ratings + r->reports > 0) {
 		char now[SAYSO_TIME_LEN + 1];
 		Sayso_now_text(now, sizeof now);
 		sqlite3_stmt *s = Sayso_store_stmt(
@@ -569,18 +874,197 @@ static enum sayso_err record(struct merge *m, const char *actor,
 		if (e != SAYSO_OK)
 			return e;
 	}
-	return sayso_store_audit(m->st, actor, "merge",
-				 "%s (device %s): %lld ballots, %lld ratings, "
-				 "%lld reports new; %lld already here; %zu "
-				 "ballots changed status",
-				 source, r->device_id[0] ? r->device_id : "-",
-				 (long long)r->ballots, (long long)r->ratings,
-				 (long long)r->reports, (long long)r->known,
-				 r->changed);
+	return sayso_store_audit(
+	    m->st, actor, "merge",
+	    "%s (device %s, enrolment %s, %lld chain rows verified): %lld "
+	    "ballots (%lld rejected), %lld held, %lld ratings, %lld reports "
+	    "new; %lld already here; %zu ballots changed status%s%s",
+	    source, r->device_id, r->enrolment, (long long)r->chain,
+	    (long long)r->ballots, (long long)r->rejected, (long long)r->held,
+	    (long long)r->ratings, (long long)r->reports, (long long)r->known,
+	    r->changed, r->hold_why[0] ? "; held: " : "", r->hold_why);
+}
+
+/* Dry run: the funded projects of each touched round under greedy. */
+static void funded(struct sayso_store *st, int64_t round_id, char *out,
+		   size_t outsz)
+{
+	struct sayso_election *e = NULL;
+	struct sayso_tally t;
+	memset(&t, 0, sizeof t);
+	char err[128];
+	out[0] = '\0';
+	if (sayso_tally_round(st, round_id, SAYSO_RULE_GREEDY, &e, &t, err,
+			      sizeof err) != SAYSO_OK) {
+		snprintf(out, outsz, "?");
+		sayso_tally_cleanup(&t);
+		return;
+	}
+	size_t used = 0;
+	for (size_t i = 0; i < t.nprojects && used < outsz; i++)
+		if (t.projects[i].selected) {
+			int w =
+			    snprintf(out + used, outsz - used, "%s#%d",
+				     used ? " " : "", e->projects[i].number);
+			if (w > 0)
+				used += (size_t)w;
+		}
+	if (!out[0])
+		snprintf(out, outsz, "none");
+	sayso_tally_cleanup(&t);
+	sayso_election_free(e);
+}
+
+static void moves(struct merge *m, char (*before)[160], size_t n)
+{
+	size_t used = 0;
+	char *out = m->res->moves;
+	size_t outsz = sizeof m->res->moves;
+	for (size_t i = 0; i < n && i < m->nrounds; i++) {
+		char after[160];
+		funded(m->st, m->rounds[i], after, sizeof after);
+		if (strcmp(after, before[i]) == 0)
+			continue;
+		struct sayso_round r;
+		if (sayso_round_get_by_id(m->st, m->rounds[i], &r) != SAYSO_OK)
+			continue;
+		int w =
+		    snprintf(out + used, outsz - used, "%s%s: funded %s -> %s",
+			     used ? "; " : "", r.code, before[i], after);
+		if (w > 0)
+			used += (size_t)w;
+		if (used >= outsz)
+			break;
+	}
+}
+
+/* Dry run: the rounds the file's ballots go to, and their results now. */
+static enum sayso_err results_before(struct merge *m, char (*before)[160])
+{
+	sqlite3_stmt *q = NULL;
+	enum sayso_err e = SAYSO_OK;
+	if (sqlite3_prepare_v2(m->sdb,
+			       "SELECT DISTINCT r.uid FROM ballots b JOIN "
+			       "rounds r ON r.id = b.round_id",
+			       -1, &q, NULL) != SQLITE_OK)
+		return src_fail(m, "read rounds");
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_stmt *s = Sayso_store_stmt(
+		    m->st, "SELECT id FROM rounds WHERE uid = ?1");
+		if (!s) {
+			e = SAYSO_ERR_DB;
+			goto out;
+		}
+		sqlite3_bind_value(s, 1, sqlite3_column_value(q, 0));
+		int64_t id = sqlite3_step(s) == SQLITE_ROW
+				 ? sqlite3_column_int64(s, 0)
+				 : 0;
+		sqlite3_reset(s);
+		if (id && (e = note_round(m, id)) != SAYSO_OK)
+			goto out;
+	}
+	for (size_t i = 0; i < m->nrounds; i++)
+		funded(m->st, m->rounds[i], before[i], sizeof before[i]);
+out:
+	sqlite3_finalize(q);
+	return e;
+}
+
+/* Everything that must hold before a row is written. */
+static enum sayso_err preflight(struct merge *m)
+{
+	enum sayso_err e;
+	const char *theirs = sayso_store_site_check(m->src);
+	const char *ours = sayso_store_site_check(m->st);
+	if ((e = check_integrity(m)) != SAYSO_OK)
+		return e;
+	if (m->wal_missing && sayso_store_enrolment(m->src)[0])
+		return Sayso_store_fail(
+		    m->st, SAYSO_ERR_CORRUPT,
+		    "%s is in WAL mode but %s-wal is missing: it was copied "
+		    "while the kiosk ran and its newest ballots may be in that "
+		    "file; copy with `sayso-admin backup`, not cp",
+		    m->src_path, m->src_path);
+	if (!theirs || !*theirs)
+		return Sayso_store_fail(m->st, SAYSO_ERR_SECRET,
+					"%s has no site check value (it was "
+					"never given a site secret); refusing "
+					"to merge",
+					m->src_path);
+	if (!ours || strcmp(theirs, ours) != 0)
+		return Sayso_store_fail(m->st, SAYSO_ERR_SECRET,
+					"%s belongs to another site (its site "
+					"secret differs from this database's)",
+					m->src_path);
+	if (!sayso_store_secret(m->st))
+		return Sayso_store_fail(m->st, SAYSO_ERR_SECRET,
+					"merging needs this database's site "
+					"secret");
+	if ((e = load_enrolment(m)) != SAYSO_OK)
+		return e;
+	return verify_chain(m);
+}
+
+static enum sayso_err any_rows(struct merge *m, const char *sql, bool *any)
+{
+	sqlite3_stmt *s = Sayso_store_stmt(m->st, sql);
+	if (!s)
+		return SAYSO_ERR_DB;
+	int rc = sqlite3_step(s);
+	*any = rc == SQLITE_ROW;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+		   ? SAYSO_OK
+		   : Sayso_store_sqlfail(m->st, "look for held or erased");
+}
+
+static enum sayso_err merge_rows(struct merge *m, const char *actor,
+				 const char *source, unsigned flags)
+{
+	enum sayso_err e;
+	char(*before)[160] = NULL;
+	if (flags & SAYSO_MERGE_DRY_RUN) {
+		before = calloc(MERGE_MAX_ROUNDS, sizeof *before);
+		if (!before)
+			return Sayso_store_fail(m->st, SAYSO_ERR_NOMEM,
+						"out of memory");
+		if ((e = results_before(m, before)) != SAYSO_OK)
+			goto out;
+	}
+	if ((e = any_rows(m, "SELECT 1 FROM merge_held LIMIT 1",
+			  &m->any_held)) != SAYSO_OK ||
+	    (e = any_rows(m, "SELECT 1 FROM erased LIMIT 1", &m->any_erased)) !=
+		SAYSO_OK)
+		goto out;
+	/* Each ballot's cast needs no savepoint of its own: any error rolls
+	 * back the whole merge (sayso_merge_kiosk). */
+	Sayso_store_flatten(m->st, true);
+	/* The schema's CHECK (x IN (...)) constraints make SQLite build two
+	 * temporary tables for every ballot inserted; what is inserted here
+	 * comes from core's own enum names (sayso_channel_name,
+	 * sayso_ballot_status_name), never from the file, so they are off
+	 * for the bulk insert and on again after it. */
+	sqlite3_exec(Sayso_store_sqlite(m->st),
+		     "PRAGMA ignore_check_constraints = ON", NULL, NULL, NULL);
+	e = merge_ballots(m);
+	sqlite3_exec(Sayso_store_sqlite(m->st),
+		     "PRAGMA ignore_check_constraints = OFF", NULL, NULL, NULL);
+	Sayso_store_flatten(m->st, false);
+	if (e != SAYSO_OK || (e = merge_ratings(m)) != SAYSO_OK ||
+	    (e = merge_reports(m)) != SAYSO_OK ||
+	    (e = note_device(m)) != SAYSO_OK ||
+	    (e = record(m, actor, source)) != SAYSO_OK)
+		goto out;
+	if (before)
+		moves(m, before, MERGE_MAX_ROUNDS);
+out:
+	free(before);
+	return e;
 }
 
 enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
-				 const char *actor,
+				 const char *actor, unsigned flags,
 				 struct sayso_merge_result *res)
 {
 	memset(res, 0, sizeof *res);
@@ -595,65 +1079,232 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 	    strcmp(a, b) == 0)
 		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					"%s is this database itself", src_path);
-
-	struct merge m;
-	memset(&m, 0, sizeof m);
-	m.st = st;
-	m.src_path = src_path;
-	m.res = res;
+	struct merge *m = calloc(1, sizeof *m);
+	if (!m)
+		return Sayso_store_fail(st, SAYSO_ERR_NOMEM, "out of memory");
+	m->wal_missing = wal_missing(src_path);
+	enum sayso_err e;
+	m->st = st;
+	m->src_path = src_path;
+	m->res = res;
 	char errbuf[SAYSO_ERRMSG_MAX];
-	enum sayso_err e = sayso_store_open(
-	    src_path, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET, &m.src,
-	    errbuf, sizeof errbuf);
-	if (e != SAYSO_OK)
-		return Sayso_store_fail(st, e, "%s", errbuf);
-	m.sdb = Sayso_store_sqlite(m.src);
-
-	const char *theirs = sayso_store_site_check(m.src);
-	const char *ours = sayso_store_site_check(st);
-	if (!theirs || !*theirs) {
-		e = Sayso_store_fail(st, SAYSO_ERR_SECRET,
-				     "%s has no site check value (it was never "
-				     "given a site secret); refusing to merge",
-				     src_path);
+	e = sayso_store_open(src_path,
+			     SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET,
+			     &m->src, errbuf, sizeof errbuf);
+	if (e != SAYSO_OK) {
+		e = Sayso_store_fail(st, e, "%s", errbuf);
 		goto close;
 	}
-	if (!ours || strcmp(theirs, ours) != 0) {
-		e = Sayso_store_fail(st, SAYSO_ERR_SECRET,
-				     "%s belongs to another site (its site "
-				     "secret differs from this database's)",
-				     src_path);
+	m->sdb = Sayso_store_sqlite(m->src);
+	/* A large file's rows and indexes stay in memory for the merge
+	 * instead of spilling to disk page by page (256 MB each at most, then
+	 * back). */
+	sqlite3_exec(m->sdb, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
+	sqlite3_exec(Sayso_store_sqlite(st), "PRAGMA cache_size = -262144",
+		     NULL, NULL, NULL);
+	/* One consistent snapshot of the source for checks and copy. */
+	if (sayso_store_read_begin(m->src) != SAYSO_OK) {
+		e = src_fail(m, "begin read");
 		goto close;
 	}
-
+	if ((e = preflight(m)) != SAYSO_OK)
+		goto read_end;
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
-		goto close;
-	/* A consistent snapshot of the source for the whole merge. */
-	if (sayso_store_read_begin(m.src) != SAYSO_OK) {
-		e = src_fail(&m, "begin read");
-		goto rollback;
+		goto read_end;
+	if ((e = merge_rows(m, actor, a[0] ? a : src_path, flags)) !=
+		SAYSO_OK ||
+	    (flags & SAYSO_MERGE_DRY_RUN)) {
+		sayso_store_rollback(st);
+		goto read_end;
 	}
-	if ((e = merge_devices(&m)) != SAYSO_OK ||
-	    (e = merge_ballots(&m)) != SAYSO_OK ||
-	    (e = merge_ratings(&m)) != SAYSO_OK ||
-	    (e = merge_reports(&m)) != SAYSO_OK)
-		goto rollback;
-	for (size_t i = 0; i < m.nrounds; i++) {
-		size_t changed = 0;
-		if ((e = sayso_ballot_reapply(st, m.rounds[i], &changed)) !=
-		    SAYSO_OK)
-			goto rollback;
-		res->changed += changed;
-	}
-	if ((e = record(&m, actor, a[0] ? a : src_path)) != SAYSO_OK)
-		goto rollback;
-	sayso_store_read_end(m.src);
 	e = sayso_store_commit(st);
-	goto close;
-rollback:
-	sayso_store_read_end(m.src);
-	sayso_store_rollback(st);
+read_end:
+	sayso_store_read_end(m->src);
+	sqlite3_exec(Sayso_store_sqlite(st), "PRAGMA cache_size = -2000", NULL,
+		     NULL, NULL);
 close:
-	sayso_store_close(m.src);
+	sayso_store_close(m->src);
+	OPENSSL_cleanse(m->key, sizeof m->key);
+	free_rounds(m);
+	free(m);
+	return e;
+}
+
+/* ---- held ballots ---- */
+
+enum sayso_err sayso_merge_held_list(struct sayso_store *st, bool all,
+				     struct sayso_held **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0;
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    st, "SELECT h.id, h.uid, h.device_id, r.code, h.cast_at, "
+		"h.merged_at, h.picks, h.reason, h.state FROM merge_held h "
+		"JOIN rounds r ON r.id = h.round_id WHERE ?1 OR h.state = "
+		"'held' ORDER BY h.id");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int(s, 1, all);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
+				     SIZE_MAX) != SAYSO_OK) {
+			sqlite3_reset(s);
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return Sayso_store_fail(st, SAYSO_ERR_NOMEM,
+						"out of memory");
+		}
+		struct sayso_held *h = &(*out)[(*n)++];
+		memset(h, 0, sizeof *h);
+		h->id = sqlite3_column_int64(s, 0);
+		Sayso_column_copy(s, 1, h->uid, sizeof h->uid);
+		Sayso_column_copy(s, 2, h->device_id, sizeof h->device_id);
+		Sayso_column_copy(s, 3, h->round_code, sizeof h->round_code);
+		Sayso_column_copy(s, 4, h->cast_at, sizeof h->cast_at);
+		Sayso_column_copy(s, 5, h->merged_at, sizeof h->merged_at);
+		Sayso_column_copy(s, 6, h->picks, sizeof h->picks);
+		Sayso_column_copy(s, 7, h->reason, sizeof h->reason);
+		Sayso_column_copy(s, 8, h->state, sizeof h->state);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return Sayso_store_sqlfail(st, "list held ballots");
+	}
+	return SAYSO_OK;
+}
+
+/* Casts (or rejects) held ballot h, whose resident is resident. */
+static enum sayso_err decide_one(struct sayso_store *st,
+				 const struct sayso_held *h,
+				 const char *resident, const char *channel,
+				 bool accept, const char *why,
+				 const char *actor)
+{
+	struct sayso_pick picks[SAYSO_MAX_PICKS];
+	size_t np = 0;
+	const char *p = h->picks;
+	while (*p && np < SAYSO_MAX_PICKS) {
+		char *end;
+		long num = strtol(p, &end, 10), pts = 1;
+		if (end == p)
+			break;
+		if (*end == ':')
+			pts = strtol(end + 1, &end, 10);
+		picks[np].number = (int)num;
+		picks[np].points = (int)pts;
+		np++;
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+	char reject[SAYSO_REASON_MAX];
+	snprintf(reject, sizeof reject, "held (%.80s), then rejected by %s%s%s",
+		 h->reason, actor ? actor : "an organiser", why ? ": " : "",
+		 why ? why : "");
+	int64_t at;
+	if (sayso_time_parse(h->merged_at, &at) != SAYSO_OK)
+		at = sayso_time_now_ms();
+	struct sayso_ballot_in in;
+	struct sayso_cast_result cr;
+	memset(&in, 0, sizeof in);
+	in.round_code = h->round_code;
+	in.resident_id = resident && *resident ? resident : NULL;
+	if (sayso_channel_parse(channel, &in.channel) != SAYSO_OK)
+		in.channel = SAYSO_CH_KIOSK;
+	in.device_id = h->device_id;
+	in.cast_at_ms = at;
+	in.uid = h->uid;
+	in.picks = picks;
+	in.npicks = np;
+	in.reject = accept ? NULL : reject;
+	enum sayso_err e = sayso_ballot_cast(st, &in, &cr);
+	if (e != SAYSO_OK)
+		return e;
+	char now[SAYSO_TIME_LEN + 1];
+	Sayso_now_text(now, sizeof now);
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    st, "UPDATE merge_held SET state = ?2, decided_at = ?3, "
+		"decided_by = ?4 WHERE id = ?1");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, h->id);
+	sqlite3_bind_text(s, 2, accept ? "accepted" : "rejected", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, actor ? actor : "unknown", -1,
+			  SQLITE_TRANSIENT);
+	if ((e = Sayso_store_step_done(st, s, "decide held ballot")) !=
+	    SAYSO_OK)
+		return e;
+	return sayso_store_audit(
+	    st, actor, accept ? "merge.accept" : "merge.reject",
+	    "held ballot %lld (%s, kiosk %s): %s%s%s", (long long)h->id, h->uid,
+	    h->device_id, accept ? "cast at " : "rejected",
+	    accept ? h->merged_at : "", "");
+}
+
+enum sayso_err sayso_merge_held_decide(struct sayso_store *st, int64_t id,
+				       const char *device, bool accept,
+				       const char *why, const char *actor,
+				       size_t *decided)
+{
+	*decided = 0;
+	struct sayso_held *hs = NULL;
+	size_t n = 0;
+	enum sayso_err e = sayso_store_begin(st);
+	if (e != SAYSO_OK)
+		return e;
+	if ((e = sayso_merge_held_list(st, true, &hs, &n)) != SAYSO_OK)
+		goto fail;
+	bool seen = false;
+	for (size_t i = 0; i < n; i++) {
+		struct sayso_held *h = &hs[i];
+		if ((id > 0 && h->id != id) ||
+		    (id <= 0 && device && strcmp(device, h->device_id) != 0))
+			continue;
+		seen = true;
+		if (strcmp(h->state, "held") != 0) {
+			if (id <= 0)
+				continue;
+			e = Sayso_store_fail(st, SAYSO_ERR_STATE,
+					     "held ballot %lld was already %s",
+					     (long long)id, h->state);
+			goto fail;
+		}
+		sqlite3_stmt *s = Sayso_store_stmt(
+		    st, "SELECT resident_id, channel FROM merge_held WHERE id "
+			"= ?1");
+		if (!s) {
+			e = SAYSO_ERR_DB;
+			goto fail;
+		}
+		sqlite3_bind_int64(s, 1, h->id);
+		char resident[SAYSO_RESIDENT_ID_LEN + 8] = "", channel[16] = "";
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			Sayso_column_copy(s, 0, resident, sizeof resident);
+			Sayso_column_copy(s, 1, channel, sizeof channel);
+		}
+		sqlite3_reset(s);
+		if ((e = decide_one(st, h, resident, channel, accept, why,
+				    actor)) != SAYSO_OK)
+			goto fail;
+		(*decided)++;
+	}
+	if (id > 0 && !seen) {
+		e = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+				     "no held ballot %lld", (long long)id);
+		goto fail;
+	}
+	free(hs);
+	return sayso_store_commit(st);
+fail:
+	free(hs);
+	sayso_store_rollback(st);
 	return e;
 }

@@ -50,7 +50,11 @@ struct sayso_store {
 	bool have_secret;
 	char site_check[SAYSO_HEX256_MAX];
 	char device[SAYSO_DEVICE_MAX];
+	char enrolment[SAYSO_UID_LEN + 1]; /* an enrolled kiosk's, or "" */
+	unsigned char devkey[SAYSO_DEVKEY_LEN];
+	bool have_devkey;
 	int txdepth;
+	int flatdepth;	/* > 0: begins nested deeper take no savepoint */
 	int readdepth;	/* sayso_store_read_begin nesting */
 	bool readowner; /* read_begin opened the transaction */
 	bool readonly;
@@ -92,6 +96,16 @@ void sayso_store_set_busy_timeout(struct sayso_store *st, int ms)
 const char *sayso_store_device(const struct sayso_store *st)
 {
 	return st->device;
+}
+
+const char *sayso_store_enrolment(const struct sayso_store *st)
+{
+	return st->enrolment;
+}
+
+const unsigned char *Sayso_store_devkey(const struct sayso_store *st)
+{
+	return st->have_devkey ? st->devkey : NULL;
 }
 
 enum sayso_err Sayso_store_fail(struct sayso_store *st, enum sayso_err err,
@@ -273,9 +287,18 @@ int sayso_store_schema_latest(void)
 
 /* ---- transactions ---- */
 
+void Sayso_store_flatten(struct sayso_store *st, bool on)
+{
+	st->flatdepth = on ? st->txdepth : 0;
+}
+
 enum sayso_err sayso_store_begin(struct sayso_store *st)
 {
 	enum sayso_err e;
+	if (st->flatdepth && st->txdepth >= st->flatdepth) {
+		st->txdepth++;
+		return SAYSO_OK;
+	}
 	if (st->txdepth == 0 && st->readowner)
 		return Sayso_store_fail(st, SAYSO_ERR_STATE,
 					"write transaction inside a read "
@@ -294,6 +317,10 @@ enum sayso_err sayso_store_commit(struct sayso_store *st)
 	if (st->txdepth <= 0)
 		return Sayso_store_fail(st, SAYSO_ERR_STATE,
 					"commit without begin");
+	if (st->flatdepth && st->txdepth > st->flatdepth) {
+		st->txdepth--;
+		return SAYSO_OK;
+	}
 	enum sayso_err e;
 	if (st->txdepth == 1) {
 		e = exec(st, "COMMIT", "commit");
@@ -316,6 +343,11 @@ void sayso_store_rollback(struct sayso_store *st)
 {
 	if (st->txdepth <= 0)
 		return;
+	if (st->flatdepth && st->txdepth > st->flatdepth) {
+		/* Undone with the flattened level's own rollback. */
+		st->txdepth--;
+		return;
+	}
 	char saved[SAYSO_ERRMSG_MAX];
 	memcpy(saved, st->errmsg, sizeof saved); /* keep the real cause */
 	if (st->txdepth == 1) {
@@ -582,8 +614,16 @@ void sayso_store_close(struct sayso_store *st)
 	while (st->readdepth > 0)
 		sayso_store_read_end(st);
 	free_stmts(st);
+	/* An enrolled kiosk's file leaves WAL mode when the kiosk stops, so
+	 * a file still in WAL mode without its -wal beside it is a copy made
+	 * while the kiosk ran (merge refuses it) and a clean one is a single
+	 * file. Another connection keeps it in WAL: harmless. */
+	if (st->enrolment[0] && !st->readonly && st->db)
+		sqlite3_exec(st->db, "PRAGMA journal_mode=DELETE", NULL, NULL,
+			     NULL);
 	sqlite3_close_v2(st->db);
 	OPENSSL_cleanse(st->secret, sizeof st->secret);
+	OPENSSL_cleanse(st->devkey, sizeof st->devkey);
 	free(st);
 }
 
@@ -690,6 +730,59 @@ static enum sayso_err setup_device(struct sayso_store *st)
 	return SAYSO_OK;
 }
 
+/* An enrolled kiosk's file (meta kiosk_enrolment): its device key from
+ * <database>.key, unless opened without secrets (a merge source). */
+static enum sayso_err setup_enrolment(struct sayso_store *st, unsigned flags)
+{
+	bool have = false;
+	enum sayso_err e = meta_get(st, "kiosk_enrolment", st->enrolment,
+				    sizeof st->enrolment, &have);
+	if (e != SAYSO_OK || !have || (flags & SAYSO_STORE_NOSECRET))
+		return e;
+	char kpath[SAYSO_AUXPATH_MAX];
+	snprintf(kpath, sizeof kpath, "%s.key", st->path);
+	int fd = open(kpath, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return Sayso_store_fail(
+		    st, SAYSO_ERR_SECRET,
+		    "%s: cannot read the kiosk's device key: %s (it is made "
+		    "with the database by 'sayso-admin kiosk enrol')",
+		    kpath, strerror(errno));
+	unsigned char extra;
+	ssize_t r = read(fd, st->devkey, sizeof st->devkey);
+	ssize_t r2 = read(fd, &extra, 1);
+	close(fd);
+	if (r != (ssize_t)sizeof st->devkey || r2 != 0)
+		return Sayso_store_fail(st, SAYSO_ERR_SECRET,
+					"%s: the device key is not %d bytes",
+					kpath, SAYSO_DEVKEY_LEN);
+	st->have_devkey = true;
+	return SAYSO_OK;
+}
+
+enum sayso_err Sayso_store_adopt_secret(struct sayso_store *st,
+					const unsigned char *secret)
+{
+	char spath[SAYSO_AUXPATH_MAX], tmp[SAYSO_AUXPATH_MAX + 8];
+	secret_path(st->path, spath, sizeof spath);
+	snprintf(tmp, sizeof tmp, "%s.tmp", spath);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return Sayso_store_fail(st, SAYSO_ERR_IO,
+					"%s: cannot create: %s", tmp,
+					strerror(errno));
+	ssize_t w = write(fd, secret, SAYSO_SECRET_LEN);
+	int syncok = fsync(fd) == 0;
+	close(fd);
+	if (w != SAYSO_SECRET_LEN || !syncok || rename(tmp, spath) != 0) {
+		unlink(tmp);
+		return Sayso_store_fail(st, SAYSO_ERR_IO,
+					"%s: cannot write the site secret",
+					spath);
+	}
+	return sayso_store_set_secret(st, secret);
+}
+
 enum sayso_err sayso_store_open(const char *path, unsigned flags,
 				struct sayso_store **out, char *errbuf,
 				size_t errsz)
@@ -748,6 +841,8 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 		goto fail;
 	if ((e = setup_device(st)) != SAYSO_OK)
 		goto fail;
+	if (!memory && (e = setup_enrolment(st, flags)) != SAYSO_OK)
+		goto fail;
 	*out = st;
 	return SAYSO_OK;
 fail:
@@ -795,6 +890,27 @@ enum sayso_err sayso_store_set_device(struct sayso_store *st, const char *id,
 					"device id '%s': use letters, "
 					"digits, - _ . :",
 					id);
+	if (st->enrolment[0]) {
+		/* An enrolled kiosk's file: every row it holds carries the
+		 * enrolled id, and only the kiosk (or staff with sayso-admin
+		 * on its laptop) write to it. */
+		if (strcmp(kind, "smsgw") == 0 || strcmp(kind, "import") == 0)
+			return Sayso_store_fail(
+			    st, SAYSO_ERR_STATE,
+			    "%s is kiosk %s's own database (made by "
+			    "'sayso-admin kiosk enrol'); the %s runs on the "
+			    "site database",
+			    st->path, st->device,
+			    strcmp(kind, "smsgw") == 0 ? "SMS gateway"
+						       : "import");
+		if (strcmp(kind, "kiosk") == 0 && strcmp(id, st->device) != 0)
+			return Sayso_store_fail(
+			    st, SAYSO_ERR_INVAL,
+			    "%s was enrolled for kiosk '%s', not '%s'; start "
+			    "the kiosk with --device %s or no device id",
+			    st->path, st->device, id, st->device);
+		return SAYSO_OK;
+	}
 	snprintf(st->device, sizeof st->device, "%s", id);
 	if (st->readonly)
 		return SAYSO_OK;
@@ -955,6 +1071,11 @@ enum sayso_err sayso_store_backup(struct sayso_store *st, const char *dest_path)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
 	sqlite3_backup_finish(b);
+	/* A backup is one file: out of WAL mode, so it needs no -wal
+	 * beside it wherever it is copied. */
+	if (rc == SQLITE_DONE)
+		sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL,
+			     NULL);
 	if (rc != SQLITE_DONE) {
 		e = map_sqlite(rc);
 		if (e == SAYSO_OK)

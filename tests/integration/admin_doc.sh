@@ -70,6 +70,9 @@ runtime_case() { # the arguments that make command $1 fail at run time
 	"import pb") echo "--db $T/rt.db import pb $T/exists" ;;
 	"export pb") echo "--db $T/rt.db export pb nosuch" ;;
 	"merge") echo "--db $T/rt.db merge $T/exists" ;;
+	"kiosk enrol") echo "--db $T/rt.db kiosk enrol k1 --out $T/exists" ;;
+	"merge held") echo "--db $T/none.db merge held" ;;
+	"merge accept" | "merge reject") echo "--db $T/rt.db $1 99" ;;
 	"erase") echo "--db $T/none.db erase --code ABCD" ;;
 	"backup") echo "--db $T/rt.db backup $T/exists" ;;
 	"doctor") echo "--db $T/none.db doctor" ;;
@@ -89,6 +92,14 @@ runtime_case() { # the arguments that make command $1 fail at run time
 	"report assign") echo "--db $T/rt.db report assign WA-AAAAA --partner nosuch" ;;
 	"report duplicate") echo "--db $T/rt.db report duplicate WA-AAAAA --split" ;;
 	"report history") echo "--db $T/rt.db report history WA-AAAAA" ;;
+	"round edit") echo "--db $T/rt.db round edit nosuch --title T --why x" ;;
+	"project edit") echo "--db $T/rt.db project edit nosuch 1 --title T --why x" ;;
+	"project withdraw") echo "--db $T/rt.db project withdraw nosuch 1 --why x" ;;
+	"ballot import") echo "--db $T/rt.db ballot import nosuch $T/exists" ;;
+	"ballot list" | "codes list") echo "--db $T/rt.db $1 nosuch" ;;
+	"ballot void") echo "--db $T/rt.db ballot void 999 --why x" ;;
+	"codes import") echo "--db $T/rt.db codes import nosuch $T/exists" ;;
+	"codes void") echo "--db $T/rt.db codes void nosuch ABCD --why x" ;;
 	*) echo "" ;;
 	esac
 }

@@ -3,14 +3,15 @@
 # filled up; a command that needs space must fail with one clear line, exit 1
 # and write nothing (the transaction rolls back), and once space is freed the
 # same database works and passes `check`. Needs permission to mount a tmpfs
-# (root in a container or VM); skips (77) otherwise.
+# (root in a container or VM); skips (77) otherwise. 900k: room for a new
+# database and its WAL (the schema grows with migrations), then filled.
 set -u
 # Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
 [ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 T=$(mktemp -d /tmp/sayso-admin-full-XXXXXX)
 mkdir "$T/disk"
-if ! mount -t tmpfs -o size=600k tmpfs "$T/disk" 2>/dev/null; then
+if ! mount -t tmpfs -o size=900k tmpfs "$T/disk" 2>/dev/null; then
 	rm -rf "$T"
 	echo "skip: cannot mount a small tmpfs here (needs root)"
 	exit 77

@@ -38,7 +38,7 @@ step() {
 		cat "$T/.err"
 		echo "--- exit $rc"
 	} | sed "s|$T|TMP|g; s|$D|DATA|g" |
-		sed -E 's/^schema version: ([0-9]+) \(this sayso: \1\)$/schema version: LATEST (this sayso: LATEST)/' >"$T/.got"
+		sed -E 's/^schema version: ([0-9]+) \(this sayso: \1\)$/schema version: LATEST (this sayso: LATEST)/; s/enrolment [0-9A-Z]{26}/enrolment ENROLMENT/g' >"$T/.got"
 	if [ -n "${SAYSO_UPDATE_GOLDEN:-}" ]; then
 		cp "$T/.got" "$G/$name.out"
 	elif [ ! -f "$G/$name.out" ]; then
@@ -121,9 +121,11 @@ step ballot-01-draft 2026-11-20T09:04:00Z ballot add parks \
 step round-12-open 2026-11-20T09:05:00Z round open parks
 step round-13-open-again 2026-11-20T09:05:00Z round open parks
 step round-14-open-hall 2026-11-20T09:05:00Z round open hall
-# An offline kiosk gets a copy of the database (and the site secret).
-step backup-01-kiosk-copy 2026-11-20T09:06:00Z backup kiosk.db
-cp main.db.secret kiosk.db.secret
+# An offline kiosk is enrolled: its own database, resident-id key and
+# device key.
+step kiosk-00-enrol 2026-11-20T09:06:00Z kiosk enrol fun-1 --out kiosk.db
+step kiosk-00-enrol-exists 2026-11-20T09:06:00Z kiosk enrol fun-2 \
+	--out kiosk.db
 step kiosk-01-ballot 2026-11-20T09:30:00Z --db kiosk.db ballot add parks \
 	--phone 07700900002 --projects 2 --channel kiosk
 step kiosk-02-ballot 2026-11-20T09:31:00Z --db kiosk.db ballot add parks \
@@ -196,6 +198,7 @@ step tally-07-bad-rule 2026-11-20T12:00:00Z tally parks --rule borda
 step tally-08-unknown-round 2026-11-20T12:00:00Z tally nope
 
 # ---- merge ----
+step merge-00-dry-run 2026-11-20T12:09:00Z merge --dry-run kiosk.db
 step merge-01 2026-11-20T12:10:00Z merge kiosk.db
 step merge-02-again 2026-11-20T12:11:00Z merge kiosk.db
 step tally-09-after-merge 2026-11-20T12:12:00Z tally parks --format json
@@ -205,6 +208,8 @@ echo "this is not a database" >junk.db
 step merge-04-not-sayso 2026-11-20T12:15:00Z merge junk.db
 step merge-05-self 2026-11-20T12:15:00Z merge main.db
 step merge-06-missing 2026-11-20T12:15:00Z merge nowhere.db
+step merge-07-held-list 2026-11-20T12:15:00Z merge held
+step merge-08-held-accept-none 2026-11-20T12:15:00Z merge accept 7
 step round-15-not-sayso 2026-11-20T12:15:00Z --db junk.db round list
 
 # ---- voters ----

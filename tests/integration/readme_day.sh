@@ -5,9 +5,10 @@
 # The kiosk line runs briefly (SDL dummy video, a script that rates once and
 # ends, which quits the kiosk); the gateway line is checked with -n and then
 # run until it answers and stopped with SIGTERM (on a free port, so it can
-# run beside other tests). Before the merge line the offline fun-day kiosk is
-# prepared as the paragraph under the block says (backup + secret copy) and
-# records one rating, which the merge must bring in.
+# run beside other tests). The fun-day kiosk is enrolled by the README's own
+# line; before the first merge line it runs on its database as the paragraph
+# under the block says and records one rating, which the merge must bring
+# in. The old way (a backup with the secret copied) must be refused.
 set -u
 # Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
 [ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
@@ -43,13 +44,13 @@ run() { # run LINENO COMMAND-LINE: one line of the day; its exit must be 0
 	echo "--- $line"
 	case $line in
 	sayso-admin\ merge\ *)
-		# Before the day: the fun-day kiosk's copy, as README says.
-		"$A" backup fun-day-kiosk.db >/dev/null &&
-			cp sayso.db.secret fun-day-kiosk.db.secret &&
+		# The fun day itself, on the enrolled kiosk's own database.
+		if [ ! -f "$T/funday.log" ]; then
 			printf '[site]\ndatabase = fun-day-kiosk.db\n' >fun-day.ini &&
-			"$K" -c fun-day.ini --device fun-day-kiosk --script "$T/funday.script" \
-				>"$T/funday.log" 2>&1 ||
-			{ cat "$T/funday.log"; echo "FAIL: preparing the fun-day kiosk"; fail=1; }
+				"$K" -c fun-day.ini --script "$T/funday.script" \
+					>"$T/funday.log" 2>&1 ||
+				{ cat "$T/funday.log"; echo "FAIL: running the fun-day kiosk"; fail=1; }
+		fi
 		;;
 	esac
 	case $line in
@@ -113,6 +114,13 @@ q() { sqlite3 -batch -noheader sayso.db "$1"; }
 [ "$(q "SELECT count(*) FROM ratings WHERE device_id = 'fun-day-kiosk'")" = 1 ] ||
 	{ echo "FAIL: the fun-day kiosk's rating was not merged"; fail=1; }
 [ "$(q 'SELECT count(*) FROM ratings')" = 2 ] || { echo "FAIL: expected the hub's and the fun day's rating"; fail=1; }
+# The old way is refused, and says what to do.
+"$A" backup old-way.db >/dev/null && cp sayso.db.secret old-way.db.secret
+if "$A" merge old-way.db >"$T/old" 2>&1 || ! grep -q 'kiosk enrol' "$T/old"; then
+	cat "$T/old"
+	echo "FAIL: a backup copy with the secret was not refused with advice"
+	fail=1
+fi
 [ -f public/index.html ] && [ -f public/results.json ] || { echo "FAIL: no results page"; fail=1; }
 if command -v jq >/dev/null; then
 	tn=$(grep -n 'tally PB26 --rule mes --format json' "$T/day.txt" | cut -d: -f1)

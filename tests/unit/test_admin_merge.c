@@ -70,23 +70,11 @@ static void make_round(struct sayso_store *st)
 	    SAYSO_OK);
 }
 
-static void copy_file(const char *from, const char *to)
-{
-	size_t n;
-	char *buf = tu_slurp(from, &n);
-	assert_non_null(buf);
-	FILE *f = fopen(to, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(buf, 1, n, f), n);
-	fclose(f);
-	free(buf);
-}
-
 struct env {
 	char dir[256], main[300], kiosk[300];
 };
 
-/* main.db with round r; kiosk.db a copy (same secret) with one ballot, one
+/* main.db with round r; kiosk.db enrolled from it with one ballot, one
  * rating and one report whose resident left a number for an update. */
 static void setup(struct env *v)
 {
@@ -95,12 +83,12 @@ static void setup(struct env *v)
 	snprintf(v->kiosk, sizeof v->kiosk, "%s/kiosk.db", v->dir);
 	struct sayso_store *st = open_db(v->main, SAYSO_STORE_INIT);
 	make_round(st);
-	assert_int_equal(sayso_store_backup(st, v->kiosk), SAYSO_OK);
+	struct sayso_enrol_result er;
+	assert_int_equal(
+	    sayso_kiosk_enrol(st, "kiosk-3", v->kiosk, "test", &er), SAYSO_OK);
+	assert_int_equal(er.rounds, 1);
+	assert_int_equal(er.projects, 2);
 	sayso_store_close(st);
-	char a[320], b[320];
-	snprintf(a, sizeof a, "%s.secret", v->main);
-	snprintf(b, sizeof b, "%s.secret", v->kiosk);
-	copy_file(a, b);
 
 	struct sayso_store *k = open_db(v->kiosk, 0);
 	assert_int_equal(sayso_store_set_device(k, "kiosk-3", "kiosk"),
@@ -149,7 +137,7 @@ static void test_merge_all_kinds_idempotent(void **state)
 	setup(&v);
 	struct sayso_store *st = open_db(v.main, 0);
 	struct sayso_merge_result m;
-	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_OK);
 	assert_int_equal(m.ballots, 1);
 	assert_int_equal(m.ratings, 1);
@@ -173,7 +161,7 @@ static void test_merge_all_kinds_idempotent(void **state)
 			 1);
 
 	/* Again: nothing new, no second merges row. */
-	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_OK);
 	assert_int_equal(m.ballots + m.ratings + m.reports, 0);
 	assert_int_equal(m.known, 3);
@@ -206,12 +194,12 @@ static void test_merge_refusals(void **state)
 	struct sayso_store *st = open_db(v.main, 0);
 	int64_t audit = count(st, "SELECT count(*) FROM audit");
 	struct sayso_merge_result m;
-	assert_int_equal(sayso_merge_kiosk(st, other, "admin:test", &m),
+	assert_int_equal(sayso_merge_kiosk(st, other, "admin:test", 0, &m),
 			 SAYSO_ERR_SECRET);
 	assert_non_null(strstr(sayso_store_errmsg(st), "another site"));
-	assert_int_equal(sayso_merge_kiosk(st, junk, "admin:test", &m),
+	assert_int_equal(sayso_merge_kiosk(st, junk, "admin:test", 0, &m),
 			 SAYSO_ERR_NOT_SAYSO);
-	assert_int_equal(sayso_merge_kiosk(st, v.main, "admin:test", &m),
+	assert_int_equal(sayso_merge_kiosk(st, v.main, "admin:test", 0, &m),
 			 SAYSO_ERR_INVAL);
 	assert_int_equal(count(st, "SELECT count(*) FROM ballots"), 0);
 	assert_int_equal(count(st, "SELECT count(*) FROM merges"), 0);
@@ -225,38 +213,25 @@ static void test_merge_unknown_round_writes_nothing(void **state)
 	(void)state;
 	struct env v;
 	setup(&v);
-	/* A fresh site database with the same secret but no round "r". */
-	char fresh[320], a[340], b[340];
-	snprintf(fresh, sizeof fresh, "%s/fresh.db", v.dir);
-	struct sayso_store *st = open_db(fresh, SAYSO_STORE_INIT);
-	sayso_store_close(st);
-	snprintf(a, sizeof a, "%s.secret", v.main);
-	snprintf(b, sizeof b, "%s.secret", fresh);
-	copy_file(a, b);
-	/* The check value was recorded with the fresh secret: re-key it. */
-	st = open_db(fresh, SAYSO_STORE_NOSECRET);
-	assert_int_equal(
-	    sqlite3_exec(Sayso_store_sqlite(st),
-			 "DELETE FROM meta WHERE key = 'site_check'", NULL,
-			 NULL, NULL),
-	    SQLITE_OK);
-	sayso_store_close(st);
-	st = open_db(fresh, 0);
+	/* The round the kiosk voted in is gone from the site. */
+	struct sayso_store *st = open_db(v.main, 0);
+	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
+				      "DELETE FROM rounds", NULL, NULL, NULL),
+			 SQLITE_OK);
 	struct sayso_merge_result m;
-	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_ERR_NOTFOUND);
 	assert_non_null(strstr(sayso_store_errmsg(st), "round 'r'"));
 	assert_int_equal(count(st, "SELECT count(*) FROM ballots"), 0);
 	assert_int_equal(count(st, "SELECT count(*) FROM ratings"), 0);
-	assert_int_equal(count(st, "SELECT count(*) FROM devices WHERE id = "
-				   "'kiosk-3'"),
-			 0);
+	assert_int_equal(count(st, "SELECT count(*) FROM merges"), 0);
 	sayso_store_close(st);
 	tu_rmtree(v.dir);
 }
 
 /* A kiosk ballot for a project the site's round lacks arrives rejected,
- * naming the project and the kiosk; the kiosk's other ballot still counts. */
+ * naming the project as the kiosk showed it; the kiosk's other ballot still
+ * counts. */
 static void test_merge_unknown_project_rejected(void **state)
 {
 	(void)state;
@@ -303,15 +278,17 @@ static void test_merge_unknown_project_rejected(void **state)
 
 	struct sayso_store *st = open_db(v.main, 0);
 	struct sayso_merge_result m;
-	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_OK);
 	assert_int_equal(m.ballots, 2);
 	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE status "
 				   "= 'counted'"),
 			 1);
 	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE status "
-				   "= 'rejected' AND reason = 'unknown "
-				   "project 3 (merged from kiosk-3)'"),
+				   "= 'rejected' AND reason = 'project list "
+				   "changed: the kiosk showed #3 ''Only on "
+				   "the kiosk'', which this round does not "
+				   "have'"),
 			 1);
 	/* The items the site has a project for: none for that ballot. */
 	assert_int_equal(count(st, "SELECT count(*) FROM ballot_items"), 1);
@@ -332,7 +309,7 @@ static void test_merge_round_code_any_case(void **state)
 				      NULL, NULL),
 			 SQLITE_OK);
 	struct sayso_merge_result m;
-	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_OK);
 	assert_int_equal(m.ballots, 1);
 	assert_int_equal(count(st, "SELECT count(*) FROM ballots b JOIN "
@@ -350,7 +327,7 @@ static void test_erase(void **state)
 	setup(&v);
 	struct sayso_store *st = open_db(v.main, 0);
 	struct sayso_merge_result m;
-	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", &m),
+	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_OK);
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
 	assert_int_equal(

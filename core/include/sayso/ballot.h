@@ -65,8 +65,11 @@ struct sayso_ballot_in {
 	const char *uid;       /* NULL = new; merges pass the original */
 	const struct sayso_pick *picks;
 	size_t npicks;
-	bool phone_proven; /* a kiosk checked the number with a texted code
-			      (rounds with identity phone+sms) */
+	bool phone_proven;  /* a kiosk checked the number with a texted code
+			       (rounds with identity phone+sms) */
+	const char *reject; /* NULL; merges: store as rejected with this
+			       reason (a changed project, an erased resident)
+			       whatever the other checks say */
 };
 
 struct sayso_cast_result {

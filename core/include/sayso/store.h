@@ -118,6 +118,12 @@ enum sayso_err sayso_store_set_device(struct sayso_store *st, const char *id,
  * [A-Za-z0-9-_.:]. The one check (store, config, programs). */
 bool sayso_device_id_valid(const char *id);
 const char *sayso_store_device(const struct sayso_store *st);
+/* The enrolment uid of an enrolled kiosk's database (sayso-admin kiosk
+ * enrol), or "" for any other. On an enrolled store the device id is the
+ * enrolled one: sayso_store_set_device() refuses another kiosk id
+ * (SAYSO_ERR_INVAL) and the SMS gateway or an import (SAYSO_ERR_STATE), and
+ * accepts "admin" without changing it. Valid while st is open. */
+const char *sayso_store_enrolment(const struct sayso_store *st);
 
 /*
  * Transactions. begin is BEGIN IMMEDIATE (takes the write lock at once, so

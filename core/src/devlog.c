@@ -1,0 +1,578 @@
+/*
+ * devlog.c: the chain that makes an offline kiosk's records tamper-evident.
+ *
+ * Design: an enrolled kiosk (sayso-admin kiosk enrol) holds its own random
+ * device key, recorded (sealed) in the site database. Every row the kiosk
+ * writes or changes (ballot, rating, report) appends one devlog entry: seq
+ * (1, 2, 3, ... with no gap, continuing across restarts), the row's kind,
+ * uid, the kiosk's clock, the SHA-256 of the row's canonical form (its
+ * fields, a ballot's items with each project's uid, number, title and cost,
+ * a report's held messages), and a MAC (HMAC-SHA256 under the device key)
+ * over the previous entry's MAC and all of those. The canonical form is read
+ * back from the database by one function, the same at write and at merge,
+ * so the insert paths only name the row (Sayso_devlog_note). Anyone without
+ * the key who inserts, alters or removes a row (sqlite3, a bit flip) breaks
+ * either a MAC, a digest or the seq sequence, and merge says which row.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/core_names.h>
+#include <openssl/hmac.h>
+#include <openssl/params.h>
+
+#include "internal.h"
+
+#define CLOCK_SLACK_MS (5 * 60 * 1000)
+#define MAX_LISTED 5
+
+static const char *kind_name(enum sayso_devlog_kind k)
+{
+	switch (k) {
+	case SAYSO_DEVLOG_BALLOT:
+		return "ballot";
+	case SAYSO_DEVLOG_RATING:
+		return "rating";
+	case SAYSO_DEVLOG_REPORT:
+		return "report";
+	}
+	return "?";
+}
+
+static bool kind_parse(const char *s, enum sayso_devlog_kind *k)
+{
+	static const enum sayso_devlog_kind all[] = {
+	    SAYSO_DEVLOG_BALLOT, SAYSO_DEVLOG_RATING, SAYSO_DEVLOG_REPORT};
+	for (size_t i = 0; i < 3; i++)
+		if (s && strcmp(s, kind_name(all[i])) == 0) {
+			*k = all[i];
+			return true;
+		}
+	return false;
+}
+
+/* Feeds every column of the current row of q into md, typed and
+ * length-prefixed, so no two different rows give the same bytes. */
+static bool feed_row(EVP_MD_CTX *md, sqlite3_stmt *q)
+{
+	int n = sqlite3_column_count(q);
+	for (int i = 0; i < n; i++) {
+		unsigned char hdr[9];
+		const void *data = NULL;
+		size_t len = 0;
+		int t = sqlite3_column_type(q, i);
+		if (t == SQLITE_NULL) {
+			hdr[0] = 'n';
+			len = 0;
+		} else if (t == SQLITE_INTEGER) {
+			uint64_t v = (uint64_t)sqlite3_column_int64(q, i);
+			hdr[0] = 'i';
+			for (int b = 0; b < 8; b++)
+				hdr[1 + b] = (unsigned char)(v >> (56 - 8 * b));
+			if (EVP_DigestUpdate(md, hdr, 9) != 1)
+				return false;
+			continue;
+		} else {
+			/* text, and anything else by its text */
+			hdr[0] = t == SQLITE_BLOB ? 'b' : 't';
+			data = t == SQLITE_BLOB ? sqlite3_column_blob(q, i)
+						: sqlite3_column_text(q, i);
+			len = (size_t)sqlite3_column_bytes(q, i);
+		}
+		uint64_t l = len;
+		for (int b = 0; b < 8; b++)
+			hdr[1 + b] = (unsigned char)(l >> (56 - 8 * b));
+		if (EVP_DigestUpdate(md, hdr, 9) != 1 ||
+		    (len && EVP_DigestUpdate(md, data, len) != 1))
+			return false;
+	}
+	return EVP_DigestUpdate(md, "|", 1) == 1;
+}
+
+/* Runs q (bound by the caller) and feeds its rows; *nrows counts them. */
+static enum sayso_err feed_query(struct sayso_store *st, EVP_MD_CTX *md,
+				 sqlite3_stmt *q, int *nrows, int64_t *first)
+{
+	int rc;
+	*nrows = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*nrows == 0 && first)
+			*first = sqlite3_column_int64(q, 0);
+		if (!feed_row(md, q)) {
+			sqlite3_reset(q);
+			return Sayso_store_fail(st, SAYSO_ERR_CRYPTO,
+						"SHA-256 failed");
+		}
+		(*nrows)++;
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return Sayso_store_sqlfail(st, "read a row for its digest");
+	return SAYSO_OK;
+}
+
+/* The canonical queries: one row for the record (the first column is a
+ * rowid used by the second query, not part of the digest's meaning but
+ * harmless), then its dependent rows. */
+static enum sayso_err feed_ballot(struct sayso_store *st, EVP_MD_CTX *md,
+				  const char *uid, bool *found)
+{
+	sqlite3_stmt *q = Sayso_store_stmt(
+	    st, "SELECT b.id, b.uid, r.uid, r.code, b.resident_id, b.channel, "
+		"b.device_id, b.cast_at FROM ballots b JOIN rounds r ON r.id "
+		"= b.round_id WHERE b.uid = ?1");
+	if (!q)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(q, 1, uid, -1, SQLITE_TRANSIENT);
+	int n;
+	int64_t bid = 0;
+	enum sayso_err e = feed_query(st, md, q, &n, &bid);
+	if (e != SAYSO_OK || !(*found = n == 1))
+		return e;
+	sqlite3_stmt *it = Sayso_store_stmt(
+	    st, "SELECT p.uid, p.number, p.title, p.cost, i.points, i.rank "
+		"FROM ballot_items i JOIN projects p ON p.id = i.project_id "
+		"WHERE i.ballot_id = ?1 ORDER BY i.rank, p.uid");
+	if (!it)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(it, 1, bid);
+	return feed_query(st, md, it, &n, NULL);
+}
+
+static enum sayso_err feed_rating(struct sayso_store *st, EVP_MD_CTX *md,
+				  const char *uid, bool *found)
+{
+	sqlite3_stmt *q = Sayso_store_stmt(
+	    st, "SELECT uid, score, question, answer, resident_id, channel, "
+		"device_id, cast_at, flag FROM ratings WHERE uid = ?1");
+	if (!q)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(q, 1, uid, -1, SQLITE_TRANSIENT);
+	int n;
+	enum sayso_err e = feed_query(st, md, q, &n, NULL);
+	*found = n == 1;
+	return e;
+}
+
+static enum sayso_err feed_report(struct sayso_store *st, EVP_MD_CTX *md,
+				  const char *uid, bool *found)
+{
+	sqlite3_stmt *q = Sayso_store_stmt(
+	    st, "SELECT uid, ref, category, street, location, text, "
+		"resident_id, channel, device_id, cast_at FROM reports WHERE "
+		"uid = ?1");
+	if (!q)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(q, 1, uid, -1, SQLITE_TRANSIENT);
+	int n;
+	enum sayso_err e = feed_query(st, md, q, &n, NULL);
+	if (e != SAYSO_OK || !(*found = n == 1))
+		return e;
+	/* The "tell me when it's fixed" messages travel with the report. */
+	sqlite3_stmt *h = Sayso_store_stmt(
+	    st, "SELECT o.to_number, o.resident_id, o.body, o.status, "
+		"o.hold_key FROM sms_outbox o JOIN reports r ON o.hold_key = "
+		"'report:' || r.ref WHERE r.uid = ?1 AND o.status IN ('held', "
+		"'queued') AND o.inbox_id IS NULL ORDER BY o.id");
+	if (!h)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_text(h, 1, uid, -1, SQLITE_TRANSIENT);
+	return feed_query(st, md, h, &n, NULL);
+}
+
+/* SHA-256 of the canonical form of row uid of kind in st; *found false when
+ * there is no such row. */
+static enum sayso_err row_digest(struct sayso_store *st, EVP_MD_CTX *md,
+				 enum sayso_devlog_kind kind, const char *uid,
+				 unsigned char out[32], bool *found)
+{
+	*found = false;
+	const char *name = kind_name(kind);
+	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(md, name, strlen(name) + 1) != 1)
+		return Sayso_store_fail(st, SAYSO_ERR_CRYPTO, "SHA-256 failed");
+	enum sayso_err e = SAYSO_OK;
+	switch (kind) {
+	case SAYSO_DEVLOG_BALLOT:
+		e = feed_ballot(st, md, uid, found);
+		break;
+	case SAYSO_DEVLOG_RATING:
+		e = feed_rating(st, md, uid, found);
+		break;
+	case SAYSO_DEVLOG_REPORT:
+		e = feed_report(st, md, uid, found);
+		break;
+	}
+	if (e != SAYSO_OK || !*found)
+		return e;
+	unsigned int len = 0;
+	if (EVP_DigestFinal_ex(md, out, &len) != 1 || len != 32)
+		return Sayso_store_fail(st, SAYSO_ERR_CRYPTO, "SHA-256 failed");
+	return SAYSO_OK;
+}
+
+/* HMAC-SHA256 under one key, keyed once and reused for every entry (a
+ * merge checks 100,000 of them; keying each from scratch was a third of
+ * the verification). */
+struct macer {
+	EVP_MAC *mac;
+	EVP_MAC_CTX *ctx;
+};
+
+static void macer_free(struct macer *m)
+{
+	EVP_MAC_CTX_free(m->ctx);
+	EVP_MAC_free(m->mac);
+	memset(m, 0, sizeof *m);
+}
+
+static bool macer_init(struct macer *m, const unsigned char *key)
+{
+	char digest[] = "SHA256";
+	OSSL_PARAM params[] = {
+	    OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+	    OSSL_PARAM_construct_end()};
+	memset(m, 0, sizeof *m);
+	m->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	m->ctx = m->mac ? EVP_MAC_CTX_new(m->mac) : NULL;
+	if (!m->ctx ||
+	    EVP_MAC_init(m->ctx, key, SAYSO_DEVKEY_LEN, params) != 1) {
+		macer_free(m);
+		return false;
+	}
+	return true;
+}
+
+/* The MAC of one entry. */
+static bool entry_mac(struct macer *mc, const char *enrolment,
+		      const unsigned char prev[32], int64_t seq,
+		      const char *kind, const char *uid, const char *at,
+		      const unsigned char digest[32], unsigned char out[32])
+{
+	unsigned char buf[512];
+	size_t n = 0;
+	const char *parts[] = {"sayso devlog v1", enrolment, kind, uid, at};
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		size_t l = strlen(parts[i]) + 1;
+		if (n + l + 8 + 64 > sizeof buf)
+			return false;
+		memcpy(buf + n, parts[i], l);
+		n += l;
+	}
+	for (int b = 0; b < 8; b++)
+		buf[n++] = (unsigned char)((uint64_t)seq >> (56 - 8 * b));
+	memcpy(buf + n, prev, 32);
+	n += 32;
+	memcpy(buf + n, digest, 32);
+	n += 32;
+	size_t len = 0;
+	/* A NULL key re-initialises with the key already set. */
+	return EVP_MAC_init(mc->ctx, NULL, 0, NULL) == 1 &&
+	       EVP_MAC_update(mc->ctx, buf, n) == 1 &&
+	       EVP_MAC_final(mc->ctx, out, &len, 32) == 1 && len == 32;
+}
+
+enum sayso_err Sayso_devlog_key_pad(const unsigned char *secret,
+				    const char *enrolment, unsigned char *pad)
+{
+	unsigned char msg[96];
+	size_t l = strlen(enrolment);
+	static const char label[] = "sayso-kiosk-key";
+	if (l + sizeof label > sizeof msg)
+		return SAYSO_ERR_TOOBIG;
+	memcpy(msg, label, sizeof label);
+	memcpy(msg + sizeof label, enrolment, l);
+	unsigned int len = 0;
+	if (!HMAC(EVP_sha256(), secret, SAYSO_SECRET_LEN, msg, sizeof label + l,
+		  pad, &len) ||
+	    len != 32)
+		return SAYSO_ERR_CRYPTO;
+	return SAYSO_OK;
+}
+
+enum sayso_err Sayso_devlog_note(struct sayso_store *st,
+				 enum sayso_devlog_kind kind, const char *uid)
+{
+	const unsigned char *key = Sayso_store_devkey(st);
+	if (!key)
+		return SAYSO_OK;
+	const char *enrolment = sayso_store_enrolment(st);
+	unsigned char digest[32], prev[32], mac[32];
+	bool found = false;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	if (!md)
+		return Sayso_store_fail(st, SAYSO_ERR_NOMEM, "out of memory");
+	enum sayso_err e = row_digest(st, md, kind, uid, digest, &found);
+	EVP_MD_CTX_free(md);
+	if (e != SAYSO_OK)
+		return e;
+	if (!found)
+		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+					"%s %s vanished before its chain entry",
+					kind_name(kind), uid);
+	sqlite3_stmt *q = Sayso_store_stmt(
+	    st, "SELECT seq, mac FROM devlog ORDER BY seq DESC LIMIT 1");
+	if (!q)
+		return SAYSO_ERR_DB;
+	int64_t seq = 1;
+	memset(prev, 0, sizeof prev);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		seq = sqlite3_column_int64(q, 0) + 1;
+		if (sqlite3_column_bytes(q, 1) == 32)
+			memcpy(prev, sqlite3_column_blob(q, 1), 32);
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return Sayso_store_sqlfail(st, "read the chain head");
+	char at[SAYSO_TIME_LEN + 1];
+	Sayso_now_text(at, sizeof at);
+	struct macer mc;
+	bool ok = macer_init(&mc, key) &&
+		  entry_mac(&mc, enrolment, prev, seq, kind_name(kind), uid, at,
+			    digest, mac);
+	macer_free(&mc);
+	if (!ok)
+		return Sayso_store_fail(st, SAYSO_ERR_CRYPTO,
+					"HMAC-SHA256 failed");
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    st, "INSERT INTO devlog(seq, kind, uid, at, digest, mac) "
+		"VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_text(s, 2, kind_name(kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, uid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 5, digest, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 6, mac, 32, SQLITE_TRANSIENT);
+	return Sayso_store_step_done(st, s, "append to the kiosk chain");
+}
+
+/* Collects problem lines into why: the first MAX_LISTED, then a count. */
+struct problems {
+	char *why;
+	size_t whysz, used;
+	int n, listed;
+};
+
+static void problem(struct problems *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void problem(struct problems *p, const char *fmt, ...)
+{
+	char line[256];
+	p->n++;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	/* Room is kept for the "; and N more" that ends a long list. */
+	size_t need = strlen(line) + (p->used ? 2 : 0);
+	if (p->listed >= MAX_LISTED || p->used + need + 24 >= p->whysz)
+		return;
+	p->used += (size_t)snprintf(p->why + p->used, p->whysz - p->used,
+				    "%s%s", p->used ? "; " : "", line);
+	p->listed++;
+}
+
+static void clock_check(struct sayso_devlog_verdict *v, int64_t seq,
+			const char *at, int64_t *prev_ms, int64_t lo_ms,
+			int64_t hi_ms)
+{
+	int64_t ms;
+	if (v->clock_bad)
+		return;
+	if (sayso_time_parse(at, &ms) != SAYSO_OK) {
+		v->clock_bad = true;
+		snprintf(v->clock_why, sizeof v->clock_why,
+			 "row %lld has an unreadable time '%.40s'",
+			 (long long)seq, at);
+		return;
+	}
+	if (ms < lo_ms || ms > hi_ms) {
+		char a[SAYSO_TIME_LEN + 1], b[SAYSO_TIME_LEN + 1];
+		sayso_time_format(lo_ms, a, sizeof a);
+		sayso_time_format(hi_ms, b, sizeof b);
+		v->clock_bad = true;
+		snprintf(v->clock_why, sizeof v->clock_why,
+			 "its clock said %s at row %lld, outside %s .. %s "
+			 "(enrolment to this merge)",
+			 at, (long long)seq, a, b);
+		return;
+	}
+	if (*prev_ms && ms < *prev_ms - CLOCK_SLACK_MS) {
+		char a[SAYSO_TIME_LEN + 1];
+		sayso_time_format(*prev_ms, a, sizeof a);
+		v->clock_bad = true;
+		snprintf(v->clock_why, sizeof v->clock_why,
+			 "its clock went back from %s to %s at row %lld", a, at,
+			 (long long)seq);
+		return;
+	}
+	if (ms > *prev_ms)
+		*prev_ms = ms;
+}
+
+/* Rows of table with no chain entry of kind: inserted outside the kiosk. */
+static enum sayso_err uncovered(struct sayso_store *src, const char *sql,
+				const char *kind, struct problems *p)
+{
+	sqlite3_stmt *q = Sayso_store_stmt(src, sql);
+	if (!q)
+		return SAYSO_ERR_DB;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		problem(p,
+			"%s %s (row id %lld) has no chain entry: inserted "
+			"outside the kiosk program",
+			kind, (const char *)sqlite3_column_text(q, 0),
+			(long long)sqlite3_column_int64(q, 1));
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return Sayso_store_sqlfail(src, "look for rows with no entry");
+	return SAYSO_OK;
+}
+
+/* Checks one chain entry (the current row of q); problems go to p. */
+static enum sayso_err check_entry(struct sayso_store *src, EVP_MD_CTX *md,
+				  sqlite3_stmt *q, struct macer *mc,
+				  const char *enrolment, unsigned char prev[32],
+				  struct problems *p)
+{
+	int64_t seq = sqlite3_column_int64(q, 0);
+	const char *kind = (const char *)sqlite3_column_text(q, 1);
+	const char *uid = (const char *)sqlite3_column_text(q, 2);
+	const char *at = (const char *)sqlite3_column_text(q, 3);
+	int64_t newest = sqlite3_column_int64(q, 6);
+	enum sayso_devlog_kind k;
+	unsigned char mac[32], digest[32];
+	if (!uid || !at || !kind_parse(kind, &k) ||
+	    sqlite3_column_bytes(q, 4) != 32 ||
+	    sqlite3_column_bytes(q, 5) != 32) {
+		problem(p, "chain entry %lld is malformed", (long long)seq);
+		memset(prev, 0xff, 32);
+		return SAYSO_OK;
+	}
+	const unsigned char *stored_digest = sqlite3_column_blob(q, 4);
+	if (!entry_mac(mc, enrolment, prev, seq, kind, uid, at, stored_digest,
+		       mac))
+		return Sayso_store_fail(src, SAYSO_ERR_CRYPTO,
+					"HMAC-SHA256 failed");
+	if (CRYPTO_memcmp(mac, sqlite3_column_blob(q, 5), 32) != 0)
+		problem(p,
+			"chain entry %lld (%s %s) does not verify: written "
+			"or changed outside the kiosk program",
+			(long long)seq, kind, uid);
+	memcpy(prev, sqlite3_column_blob(q, 5), 32);
+	if (newest != seq)
+		return SAYSO_OK; /* a later entry describes the row */
+	bool found = false;
+	enum sayso_err e = row_digest(src, md, k, uid, digest, &found);
+	if (e != SAYSO_OK)
+		return e;
+	if (!found)
+		problem(p,
+			"%s %s (chain entry %lld) is missing: removed outside "
+			"the kiosk program",
+			kind, uid, (long long)seq);
+	else if (CRYPTO_memcmp(digest, stored_digest, 32) != 0)
+		problem(p,
+			"%s %s (chain entry %lld) differs from what the kiosk "
+			"wrote: altered outside the kiosk program",
+			kind, uid, (long long)seq);
+	return SAYSO_OK;
+}
+
+enum sayso_err
+Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
+		    const char *enrolment, int64_t lo_ms, int64_t hi_ms,
+		    int64_t check_seq, const unsigned char *check_mac,
+		    struct sayso_devlog_verdict *v, char *why, size_t whysz)
+{
+	memset(v, 0, sizeof *v);
+	why[0] = '\0';
+	struct problems p = {why, whysz, 0, 0, 0};
+	unsigned char prev[32];
+	memset(prev, 0, sizeof prev);
+	int64_t expect = 1, prev_ms = 0;
+	enum sayso_err e = SAYSO_OK;
+	v->continues = check_seq <= 0;
+	struct macer mc;
+	if (!macer_init(&mc, key))
+		return Sayso_store_fail(src, SAYSO_ERR_CRYPTO,
+					"HMAC-SHA256 unavailable");
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	if (!md) {
+		macer_free(&mc);
+		return Sayso_store_fail(src, SAYSO_ERR_NOMEM, "out of memory");
+	}
+	sqlite3_stmt *q = Sayso_store_stmt(
+	    src, "SELECT d.seq, d.kind, d.uid, d.at, d.digest, d.mac, (SELECT "
+		 "max(seq) FROM devlog n WHERE n.uid = d.uid) FROM devlog d "
+		 "ORDER BY d.seq");
+	if (!q) {
+		e = SAYSO_ERR_DB;
+		goto out;
+	}
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(q, 0);
+		if (seq != expect) {
+			problem(&p,
+				"chain entries %lld to %lld are missing: "
+				"removed outside the kiosk program",
+				(long long)expect, (long long)seq - 1);
+			/* The MAC of the next entry covers the missing one:
+			 * it cannot verify either, and is reported too. */
+		}
+		expect = seq + 1;
+		if ((e = check_entry(src, md, q, &mc, enrolment, prev, &p)) !=
+		    SAYSO_OK) {
+			sqlite3_reset(q);
+			goto out;
+		}
+		const char *at = (const char *)sqlite3_column_text(q, 3);
+		clock_check(v, seq, at ? at : "", &prev_ms, lo_ms, hi_ms);
+		if (seq == check_seq && check_mac &&
+		    CRYPTO_memcmp(prev, check_mac, 32) == 0)
+			v->continues = true;
+		v->entries++;
+		v->last_seq = seq;
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE) {
+		e = Sayso_store_sqlfail(src, "read the kiosk chain");
+		goto out;
+	}
+	memcpy(v->last_mac, prev, 32);
+	if (check_seq > v->last_seq)
+		v->continues = true; /* an older copy: checked as far as it
+					goes */
+	if ((e = uncovered(src,
+			   "SELECT uid, id FROM ballots WHERE uid NOT IN "
+			   "(SELECT uid FROM devlog WHERE kind = 'ballot') "
+			   "ORDER BY id",
+			   "ballot", &p)) != SAYSO_OK ||
+	    (e = uncovered(src,
+			   "SELECT uid, id FROM ratings WHERE uid NOT IN "
+			   "(SELECT uid FROM devlog WHERE kind = 'rating') "
+			   "ORDER BY id",
+			   "rating", &p)) != SAYSO_OK ||
+	    (e = uncovered(src,
+			   "SELECT uid, id FROM reports WHERE uid NOT IN "
+			   "(SELECT uid FROM devlog WHERE kind = 'report') "
+			   "ORDER BY id",
+			   "report", &p)) != SAYSO_OK)
+		goto out;
+	if (p.n > p.listed && p.used < whysz)
+		snprintf(why + p.used, whysz - p.used, "; and %d more",
+			 p.n - p.listed);
+	if (p.n)
+		e = SAYSO_ERR_AUTH;
+out:
+	EVP_MD_CTX_free(md);
+	macer_free(&mc);
+	return e;
+}

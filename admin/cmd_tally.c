@@ -55,7 +55,9 @@ static void tie_text(const struct sayso_election *e,
 	if (tp->tie_with == 0 || tp->tie_with > e->nprojects)
 		return;
 	snprintf(out, outsz, "%s than #%d",
-		 tp->tie_by_cost ? "lower cost" : "same cost, project id first",
+		 tp->tie_by_cost    ? "lower cost"
+		 : tp->tie_by_votes ? "same cost, more votes"
+				    : "same cost, project id first",
 		 e->projects[tp->tie_with - 1].number);
 }
 

@@ -179,8 +179,14 @@ int kiosk_key_digit(SDL_Keycode k)
 
 void kiosk_money(struct kiosk_app *app, int64_t minor, char *out, size_t sz)
 {
+	char m[64];
+
 	sayso_money_format(minor, app->have_round ? app->round.currency : "GBP",
-			   out, sz);
+			   m, sizeof(m));
+	/* Isolated left to right (LRI ... PDI): after Urdu or Arabic
+	 * letters the bidi algorithm would otherwise put the £ after the
+	 * number ("9,500£"). The marks are invisible. */
+	snprintf(out, sz, "\u2066%s\u2069", m);
 }
 
 void kiosk_session_wipe(struct kiosk_session *s)
@@ -600,6 +606,9 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 	struct kiosk_ui *ui = &app->ui;
 	int focus = ui->focus;
 
+	/* The language decides fonts, direction and mirroring (text.c,
+	 * layout.c), whoever changed it. */
+	kiosk_assets_set_language(app->as, kiosk_strings_lang(app->str));
 	kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_W, KIOSK_H}, KC_BG);
 	ui->n = 0;
 	if (!app->idle_warning && !(pending_shown(app) && !staff_screen(app)))
@@ -615,9 +624,12 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 		int w = (int)(gone * KIOSK_STAFF_ZONE / KIOSK_STAFF_HOLD_MS);
 		if (w > KIOSK_STAFF_ZONE)
 			w = KIOSK_STAFF_ZONE;
-		kiosk_fill(app->ren, (SDL_Rect){0, 0, KIOSK_STAFF_ZONE, 16},
+		/* At the corner held, on screen: mirrored twice in RTL. */
+		kiosk_fill(app->ren,
+			   kiosk_mirror((SDL_Rect){0, 0, KIOSK_STAFF_ZONE, 16}),
 			   KC_BORDER);
-		kiosk_fill(app->ren, (SDL_Rect){0, 0, w, 16}, KC_FOCUS);
+		kiosk_fill(app->ren, kiosk_mirror((SDL_Rect){0, 0, w, 16}),
+			   KC_FOCUS);
 	}
 	if (shot) {
 		/* Read before present: the back buffer is undefined after. */
@@ -1236,7 +1248,7 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 	SDL_ShowCursor(app->cfg.kiosk.cursor || opt->windowed ? SDL_ENABLE
 							      : SDL_DISABLE);
 	SDL_DisableScreenSaver();
-	app->as = kiosk_assets_new(app->ren, app->cfg.kiosk.font);
+	app->as = kiosk_assets_new(app->ren, &app->cfg);
 	if (!app->as) {
 		fprintf(stderr, "sayso-kiosk: out of memory\n");
 		return 1;

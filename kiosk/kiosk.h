@@ -77,7 +77,7 @@ const char *kiosk_strings_lang(const struct kiosk_strings *s);
  */
 void kiosk_fmt(char *out, size_t outsz, const char *tmpl, ...);
 
-/* ---- assets (assets.c) ---- */
+/* ---- text and fonts (text.c), QR code and faces (assets.c) ---- */
 
 enum kiosk_font {
 	KF_BODY,   /* 32 px */
@@ -90,34 +90,107 @@ enum kiosk_font {
 
 struct kiosk_assets;
 
-/* Opens the fonts (configured path, else DejaVu in the usual places). A
- * missing font is logged; text then draws as placeholder boxes. */
-struct kiosk_assets *kiosk_assets_new(SDL_Renderer *r, const char *font_path);
+/*
+ * Fonts and the text cache for drawing on r. Each language has a font chain:
+ * [kiosk] fonts_<lang>, else [kiosk] font and the built-in chain (Noto from
+ * fonts-noto-core), then the other languages' fonts, then the DejaVu Sans
+ * built into the kiosk; files open on first use, a missing one is logged
+ * once and skipped. cfg (may be NULL: built-in chains) must outlive the
+ * assets. The language is cfg's first, or "en". Returns NULL only on
+ * out-of-memory; with no font at all, text is drawn as placeholder boxes.
+ */
+struct kiosk_assets *kiosk_assets_new(SDL_Renderer *r,
+				      const struct sayso_config *cfg);
 void kiosk_assets_free(struct kiosk_assets *a);
 /* Forgets every cached text texture (language change, session wipe: the
  * textures hold what the resident typed). */
 void kiosk_assets_flush(struct kiosk_assets *a);
 bool kiosk_assets_have_font(const struct kiosk_assets *a);
-/* Text size in virtual px (estimate when the font is missing). */
+/* Draws text as language lang ("ur"): its font chain, its paragraph
+ * direction, and the layout direction (kiosk_layout_set_rtl). Cheap when
+ * the language is unchanged (kiosk_render calls it every frame). */
+void kiosk_assets_set_language(struct kiosk_assets *a, const char *lang);
+const char *kiosk_assets_language(const struct kiosk_assets *a);
+/* Large text for this visit: every style grows (body 44 px, nothing under
+ * 42 px); the text cache is flushed. */
+void kiosk_assets_set_large(struct kiosk_assets *a, bool large);
+/* The pixel size of style f now (layouts that reflow ask). */
+int kiosk_font_px(const struct kiosk_assets *a, enum kiosk_font f);
+
+/*
+ * Text drawing. Every string goes through bidi (FriBidi), script and font
+ * runs and shaping (SDL2_ttf/HarfBuzz with script and direction set); see
+ * text.c. Positions are logical, left to right: in a right-to-left language
+ * the block is mirrored (layout.c), so x is where the text starts and it
+ * runs right to left from KIOSK_W - x. Sizes are in virtual px (estimates
+ * when there is no font).
+ */
 void kiosk_text_size(struct kiosk_assets *a, enum kiosk_font f,
 		     const char *text, int *w, int *h);
-/* Draws one line at (x, y) top-left; returns its width. */
+/* Draws one line starting at (x, y) (top); returns its width. */
 int kiosk_text(struct kiosk_assets *a, enum kiosk_font f, const char *text,
 	       int x, int y, SDL_Color c);
 /* Draws text wrapped to width w starting at (x, y); returns the height. */
 int kiosk_text_wrapped(struct kiosk_assets *a, enum kiosk_font f,
 		       const char *text, int x, int y, int w, SDL_Color c);
-/* Size of text wrapped to width w, as drawn in KC_ERROR (messages). */
+/* Size of text wrapped to width w. */
 void kiosk_text_wrapped_size(struct kiosk_assets *a, enum kiosk_font f,
 			     const char *text, int w, int *tw, int *th);
-/* Centred in rect. */
+/* Centred in rect (wrapped and centred when too long for one line). */
 void kiosk_text_centred(struct kiosk_assets *a, enum kiosk_font f,
 			const char *text, SDL_Rect rc, SDL_Color c);
+
+/* One shaped run of a laid-out text (tests, tools). */
+struct kiosk_text_run {
+	int line;	  /* 0 first */
+	int x, w;	  /* in the block, px, left to right */
+	size_t off, len;  /* the run's bytes in the text */
+	char script[5];	  /* ISO 15924: "Arab", "Beng", "Latn", "Zyyy" */
+	bool rtl;	  /* shaped right to left */
+	const char *font; /* its font file (bold for bold styles), "" the
+			     built-in DejaVu; valid
+			     while a lives */
+};
+/*
+ * The block text makes at style f and wrap (0 one line, > 0 wrapped to that
+ * width, < 0 wrapped and centred) as kiosk_text* draw it: white on
+ * transparent, ARGB8888; the caller frees it. Writes up to max of its runs
+ * (line by line, left to right) to runs and their number to *nruns, and
+ * how far its ink rises above the layout box's top to *over (the block is
+ * drawn that much higher), when not NULL. NULL for empty text or without a
+ * font.
+ */
+SDL_Surface *kiosk_text_surface(struct kiosk_assets *a, enum kiosk_font f,
+				const char *text, int wrap,
+				struct kiosk_text_run *runs, int max,
+				int *nruns, int *over);
+/* How many code points of text no font of the language's chain has (the
+ * first in *first when not NULL); -1 without a font. */
+int kiosk_text_missing(struct kiosk_assets *a, const char *text,
+		       uint32_t *first);
+
+/* ---- right-to-left layout (layout.c) ---- */
+
+/* The layout direction (set with the language). */
+void kiosk_layout_set_rtl(bool rtl);
+bool kiosk_layout_rtl(void);
+/* The screen rect of logical rect rc: mirrored across the screen in a
+ * right-to-left layout, unchanged otherwise. Every drawing primitive uses
+ * it; screens never need to. */
+SDL_Rect kiosk_mirror(SDL_Rect rc);
+/* The logical x of screen x (taps). */
+int kiosk_mirror_x(int x);
+/* For a block whose contents keep their order in every language (keypad,
+ * keyboard): rc inside area, flipped so that after kiosk_mirror() the area
+ * sits on the other side but its contents read left to right. */
+SDL_Rect kiosk_layout_keep(SDL_Rect area, SDL_Rect rc);
+
 /* The QR code for url as a texture (cached); a drawn placeholder when
  * encoding fails. */
 void kiosk_draw_qr(struct kiosk_assets *a, const char *url, SDL_Rect rc);
 /* A face for score 1..5 in rect (drawn, no image files needed). */
 void kiosk_draw_face(SDL_Renderer *r, int score, SDL_Rect rc);
+/* A disc at screen (not logical) coordinates. */
 void kiosk_fill_circle(SDL_Renderer *r, int cx, int cy, int rad);
 
 /* ---- widgets (widget.c) ---- */
@@ -153,6 +226,7 @@ struct kiosk_ui {
 	int focus;	  /* index, -1 none */
 	bool focus_shown; /* keyboard in use: draw the ring */
 	int pressed;	  /* widget under a finger, -1 none */
+	SDL_Rect keep;	  /* keys added now keep their order (w 0: none) */
 };
 
 struct kiosk_app;
@@ -164,12 +238,14 @@ struct kiosk_widget *kiosk_ui_add(struct kiosk_app *app, enum kiosk_wkind kind,
 				  int arg, const char *label);
 /* Draws every widget of the frame and the focus ring. */
 void kiosk_ui_draw(struct kiosk_app *app);
-/* Index of the widget at virtual (x, y), -1 none. */
+/* Index of the widget at virtual screen (x, y), -1 none (mirrored back to
+ * the logical layout in a right-to-left language). */
 int kiosk_ui_hit(const struct kiosk_ui *ui, int x, int y);
 /* Moves the focus by delta (Tab/arrows), wrapping. */
 void kiosk_ui_focus_move(struct kiosk_ui *ui, int delta);
 
-/* A filled rectangle / outline helpers in one colour. */
+/* A filled rectangle / outline helpers in one colour (logical rects,
+ * mirrored in a right-to-left layout). */
 void kiosk_fill(SDL_Renderer *r, SDL_Rect rc, SDL_Color c);
 void kiosk_frame(SDL_Renderer *r, SDL_Rect rc, int thick, SDL_Color c);
 
@@ -572,7 +648,9 @@ bool kiosk_vote_picked(const struct kiosk_app *app, int number);
 /* Picks or unpicks project number as a tap on its card does: a pick the
  * ballot rules refuse is undone with a notice in app->s.message. */
 void kiosk_vote_toggle(struct kiosk_app *app, int number);
-/* Money in the round's currency. */
+/* Money in the round's currency, for the screen: wrapped in invisible
+ * left-to-right isolate marks (U+2066 ... U+2069) so it reads "£9,500"
+ * inside right-to-left text too. Never for an SMS. */
 void kiosk_money(struct kiosk_app *app, int64_t minor, char *out, size_t sz);
 
 /* Bytes free on the database's filesystem, -1 unknown. */

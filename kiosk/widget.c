@@ -31,12 +31,14 @@ const SDL_Color KC_OK = {0x00, 0x5a, 0x30, 255}; /* 8.4:1 */
 
 void kiosk_fill(SDL_Renderer *r, SDL_Rect rc, SDL_Color c)
 {
+	rc = kiosk_mirror(rc);
 	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
 	SDL_RenderFillRect(r, &rc);
 }
 
 void kiosk_frame(SDL_Renderer *r, SDL_Rect rc, int thick, SDL_Color c)
 {
+	rc = kiosk_mirror(rc);
 	SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
 	for (int i = 0; i < thick; i++) {
 		SDL_Rect f = {rc.x + i, rc.y + i, rc.w - 2 * i, rc.h - 2 * i};
@@ -63,6 +65,8 @@ struct kiosk_widget *kiosk_ui_add(struct kiosk_app *app, enum kiosk_wkind kind,
 	wd = &ui->w[ui->n++];
 	memset(wd, 0, sizeof(*wd));
 	wd->rc = (SDL_Rect){x, y, w, h};
+	if (ui->keep.w > 0) /* a keypad: keys keep their order */
+		wd->rc = kiosk_layout_keep(ui->keep, wd->rc);
 	wd->kind = kind;
 	wd->action = action;
 	wd->arg = arg;
@@ -73,7 +77,8 @@ struct kiosk_widget *kiosk_ui_add(struct kiosk_app *app, enum kiosk_wkind kind,
 
 int kiosk_ui_hit(const struct kiosk_ui *ui, int x, int y)
 {
-	SDL_Point p = {x, y};
+	/* Widgets are laid out in logical coordinates. */
+	SDL_Point p = {kiosk_mirror_x(x), y};
 
 	/* Last declared is on top (overlays add their widgets last). */
 	for (int i = ui->n - 1; i >= 0; i--)
@@ -140,6 +145,9 @@ static void draw_card(struct kiosk_app *app, struct kiosk_widget *w)
 	kiosk_fill(app->ren, box, KC_BG);
 	kiosk_frame(app->ren, box, 4, KC_BORDER);
 	if (w->selected) {
+		/* A tick reads the same in every direction: drawn unflipped
+		 * in the box's place on screen. */
+		box = kiosk_mirror(box);
 		SDL_SetRenderDrawColor(app->ren, KC_PRIMARY.r, KC_PRIMARY.g,
 				       KC_PRIMARY.b, 255);
 		for (int t = -4; t <= 4; t++) {
@@ -424,6 +432,8 @@ void kiosk_keyboard_add_kb(struct kiosk_app *app, SDL_Rect area,
 	int kw = (area.w - (widest - 1) * gap) / widest;
 	int wide = area.x + area.w; /* right edge */
 
+	app->ui.keep =
+	    area; /* keys keep the layout's order in every language */
 	for (int r = 0; r < nrows; r++) {
 		int slots = row_keys(rows[r]);
 		int y = area.y + r * (kh + gap);
@@ -467,6 +477,7 @@ void kiosk_keyboard_add_kb(struct kiosk_app *app, SDL_Rect area,
 	x += kw + gap;
 	kiosk_ui_add(app, KW_BUTTON, x, y, wide - x, kh, KA_KEY, KK_ENTER,
 		     kiosk_s(app, "keyboard.done"));
+	app->ui.keep = (SDL_Rect){0, 0, 0, 0};
 }
 
 void kiosk_keyboard_add(struct kiosk_app *app, SDL_Rect area, bool shift,
@@ -484,6 +495,7 @@ void kiosk_keypad_add(struct kiosk_app *app, SDL_Rect area, bool with_plus)
 	int kw = (area.w - 2 * gap) / 3;
 	int kh = (area.h - 3 * gap) / 4;
 
+	app->ui.keep = area; /* 1 2 3 on the left in every language */
 	for (int i = 0; i < 9; i++) {
 		char lab[2] = {keys[i], 0};
 		kiosk_ui_add(app, KW_KEY, area.x + (i % 3) * (kw + gap),
@@ -497,6 +509,7 @@ void kiosk_keypad_add(struct kiosk_app *app, SDL_Rect area, bool with_plus)
 		     "0");
 	kiosk_ui_add(app, KW_KEY, area.x + 2 * (kw + gap), y, kw, kh, KA_KEY,
 		     KK_BACKSPACE, kiosk_s(app, "keyboard.backspace"));
+	app->ui.keep = (SDL_Rect){0, 0, 0, 0};
 }
 
 void kiosk_buf_append(char *buf, size_t bufsz, const char *text)

@@ -67,6 +67,13 @@ static const struct key KEYS[] = {
     STR(kiosk, "device", device),
     STR(kiosk, "font", font),
     STR(kiosk, "assets", assets),
+    {"kiosk", "fonts_en", K_LIST, F(kiosk, fonts_en), 0, 0, 0},
+    {"kiosk", "fonts_pl", K_LIST, F(kiosk, fonts_pl), 0, 0, 0},
+    {"kiosk", "fonts_cy", K_LIST, F(kiosk, fonts_cy), 0, 0, 0},
+    {"kiosk", "fonts_ur", K_LIST, F(kiosk, fonts_ur), 0, 0, 0},
+    {"kiosk", "fonts_pa", K_LIST, F(kiosk, fonts_pa), 0, 0, 0},
+    {"kiosk", "fonts_bn", K_LIST, F(kiosk, fonts_bn), 0, 0, 0},
+    {"kiosk", "fonts_ar", K_LIST, F(kiosk, fonts_ar), 0, 0, 0},
     {"smsgw", "provider", K_PROVIDER, F(smsgw, provider), 0, 0, 0},
     STR(smsgw, "listen", listen),
     INT(smsgw, "rate_per_minute", rate_per_minute, 1, 10000),
@@ -88,6 +95,9 @@ static const struct key KEYS[] = {
     INT(spool, "poll_ms", poll_ms, 10, 60000),
     INT(spool, "keep_hours", keep_hours, 0, 8760),
 };
+
+/* parse_ctx.listed keeps one bit per key. */
+_Static_assert(sizeof KEYS / sizeof KEYS[0] <= 64, "too many config keys");
 
 static void list_free(struct sayso_list *l)
 {
@@ -141,6 +151,13 @@ void sayso_config_cleanup(struct sayso_config *c)
 	list_free(&c->site.languages);
 	list_free(&c->site.categories);
 	list_free(&c->site.streets);
+	list_free(&c->kiosk.fonts_en);
+	list_free(&c->kiosk.fonts_pl);
+	list_free(&c->kiosk.fonts_cy);
+	list_free(&c->kiosk.fonts_ur);
+	list_free(&c->kiosk.fonts_pa);
+	list_free(&c->kiosk.fonts_bn);
+	list_free(&c->kiosk.fonts_ar);
 }
 
 enum sayso_err sayso_config_defaults(struct sayso_config *c)

@@ -54,6 +54,9 @@ struct mes_ctx {
 	unsigned char *sel; /* outcome of the run */
 	uint32_t *seq;	    /* selected projects in selection order */
 	size_t nseq;
+	uint32_t *tie; /* record run (may be NULL): per funded project, 1 + a
+			  candidate with the same rho/cost it beat on the
+			  tie-break at its step; 0 none */
 };
 
 static void mes_ctx_free(struct mes_ctx *c)
@@ -74,6 +77,7 @@ static void mes_ctx_free(struct mes_ctx *c)
 	free(c->scratch);
 	free(c->sel);
 	free(c->seq);
+	free(c->tie);
 }
 
 static uint64_t hash_picks(const uint32_t *p, size_t n)
@@ -378,7 +382,7 @@ static int64_t mes_run(struct mes_ctx *c, double b0, bool record, double *rhos)
 		c->cand[ncand++] = (uint32_t)i;
 	}
 	for (;;) {
-		long best = -1;
+		long best = -1, tied = -1;
 		double best_rho = 0, best_key = 0;
 		size_t k, keep;
 
@@ -410,14 +414,23 @@ static int64_t mes_run(struct mes_ctx *c, double b0, bool record, double *rhos)
 			 * "effective vote count"). */
 			key = cost > 0 ? rho / cost : 0;
 			c->prev[p] = key;
-			if (best < 0 ||
-			    (near(key, best_key)
-				 ? mes_tie_better(e, p, (size_t)best)
-				 : key < best_key)) {
-				best = (long)p;
-				best_rho = rho;
-				best_key = key;
+			if (best >= 0 && near(key, best_key)) {
+				/* A tie: the tie-break decides, the loser
+				 * is remembered. */
+				if (!mes_tie_better(e, p, (size_t)best)) {
+					if (tied < 0)
+						tied = (long)p;
+					continue;
+				}
+				tied = best;
+			} else if (best >= 0 && key >= best_key) {
+				continue;
+			} else {
+				tied = -1;
 			}
+			best = (long)p;
+			best_rho = rho;
+			best_key = key;
 		}
 		/* Drop the dead. */
 		for (k = 0, keep = 0; k < ncand; k++)
@@ -430,6 +443,8 @@ static int64_t mes_run(struct mes_ctx *c, double b0, bool record, double *rhos)
 		c->state[best] = 1;
 		c->sel[best] = 1;
 		c->seq[c->nseq++] = (uint32_t)best;
+		if (c->tie && record)
+			c->tie[best] = tied >= 0 ? (uint32_t)tied + 1 : 0;
 		if (rhos)
 			rhos[best] = best_rho;
 		spent += e->projects[best].cost;
@@ -496,9 +511,10 @@ static enum sayso_err mes_finish(struct mes_ctx *c, const uint32_t *vtype,
 	size_t i, j, q;
 
 	rhos = calloc(e->nprojects ? e->nprojects : 1, sizeof *rhos);
+	c->tie = calloc(e->nprojects ? e->nprojects : 1, sizeof *c->tie);
 	out->pick_paid =
 	    calloc(e->voter_start[e->nvoters] + 1, sizeof *out->pick_paid);
-	if (!rhos || !out->pick_paid) {
+	if (!rhos || !c->tie || !out->pick_paid) {
 		free(rhos);
 		return SAYSO_ERR_NOMEM;
 	}
@@ -506,6 +522,19 @@ static enum sayso_err mes_finish(struct mes_ctx *c, const uint32_t *vtype,
 	for (i = 0; i < c->nseq; i++) {
 		Sayso_tally_select(e, out, c->seq[i]);
 		out->projects[c->seq[i]].rho = rhos[c->seq[i]];
+	}
+	/* Ties the tie-break settled against a project left unfunded. */
+	for (i = 0; i < c->nseq; i++) {
+		uint32_t p = c->seq[i], lost;
+		struct sayso_tally_project *tp = &out->projects[p];
+
+		if (c->tie[p] == 0 || c->sel[lost = c->tie[p] - 1])
+			continue;
+		tp->tie_with = (size_t)lost + 1;
+		tp->tie_by_cost = e->projects[p].cost != e->projects[lost].cost;
+		tp->tie_by_votes =
+		    !tp->tie_by_cost &&
+		    e->projects[p].votes != e->projects[lost].votes;
 	}
 	/* Map type payments back to each voter's picks. */
 	for (i = 0; i < e->nvoters; i++) {

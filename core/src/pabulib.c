@@ -43,8 +43,10 @@ struct field {
 struct reader {
 	const char *p, *end;
 	const char *name;
-	long line;     /* line of the record being read (1-based) */
-	long nextline; /* line where the next record starts */
+	long line;		   /* line of the record being read (1-based) */
+	long nextline;		   /* line where the next record starts */
+	const char *rec_s, *rec_e; /* the current record as in the buffer,
+				      without its line end */
 	char *scratch; /* unescaped quoted fields of the current record */
 	size_t scap, slen;
 	char *errbuf;
@@ -83,6 +85,7 @@ static enum sayso_err next_record(struct reader *r, struct field *f, size_t *nf)
 			return SAYSO_ERR_NOTFOUND;
 		r->line = r->nextline;
 		r->slen = 0;
+		r->rec_s = r->p;
 		for (;;) {
 			const char *s = r->p;
 
@@ -140,6 +143,7 @@ static enum sayso_err next_record(struct reader *r, struct field *f, size_t *nf)
 				f[n].len = r->slen - start;
 				f[n].off = start;
 				n++;
+				r->rec_e = q;
 				if (q < r->end && *q == '\r')
 					q++;
 				if (q >= r->end || *q == '\n') {
@@ -180,6 +184,7 @@ static enum sayso_err next_record(struct reader *r, struct field *f, size_t *nf)
 				f[n].s = s;
 				f[n].len = len;
 				n++;
+				r->rec_e = s + len;
 				if (e >= r->end || *e == '\n') {
 					r->p = e < r->end ? e + 1 : e;
 					r->nextline++;
@@ -288,6 +293,61 @@ static bool parse_int(struct field f, long min, long max, long *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+bool Sayso_pb_money(const char *s, int64_t *hundredths)
+{
+	struct field f = {s, s ? strlen(s) : 0, 0};
+
+	return s && parse_money(f, hundredths);
+}
+
+enum sayso_err Sayso_pb_cells_split(const char *line,
+				    struct Sayso_pb_cells *out)
+{
+	struct reader r = {0};
+	struct field f[MAX_FIELDS];
+	size_t n = 0, total = 0, i;
+	char *p;
+	enum sayso_err err;
+
+	memset(out, 0, sizeof *out);
+	r.p = line;
+	r.end = line + strlen(line);
+	r.name = "";
+	err = next_record(&r, f, &n);
+	if (err == SAYSO_ERR_NOTFOUND)
+		n = 0;
+	else if (err != SAYSO_OK)
+		goto out;
+	for (i = 0; i < n; i++)
+		total += f[i].len + 1;
+	out->text = malloc(total ? total : 1);
+	out->cell = malloc((n ? n : 1) * sizeof *out->cell);
+	if (!out->text || !out->cell) {
+		err = SAYSO_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0, p = out->text; i < n; i++) {
+		memcpy(p, f[i].s, f[i].len);
+		p[f[i].len] = '\0';
+		out->cell[i] = p;
+		p += f[i].len + 1;
+	}
+	out->n = n;
+	err = SAYSO_OK;
+out:
+	free(r.scratch);
+	if (err != SAYSO_OK)
+		Sayso_pb_cells_free(out);
+	return err;
+}
+
+void Sayso_pb_cells_free(struct Sayso_pb_cells *c)
+{
+	free(c->text);
+	free(c->cell);
+	memset(c, 0, sizeof *c);
 }
 
 /* ---- string hash sets ---- */
@@ -400,6 +460,14 @@ void sayso_pb_free(struct sayso_pb *pb)
 	free(pb->selected);
 	free(pb->votes_given);
 	free(pb->score_given);
+	free(pb->projects_header);
+	free(pb->votes_header);
+	for (i = 0; i < pb->nproject_rows; i++)
+		free(pb->project_rows[i]);
+	free(pb->project_rows);
+	for (i = 0; i < pb->nvote_rows; i++)
+		free(pb->vote_rows[i]);
+	free(pb->vote_rows);
 	free(pb);
 }
 
@@ -512,7 +580,38 @@ struct pbparse {
 	uint32_t pick[SAYSO_PB_MAX_PICKS];
 	int32_t points[SAYSO_PB_MAX_PICKS];
 	uint32_t *seen; /* per project: last voter + 1 that picked it */
+	size_t prow_cap, vrow_cap;
 };
+
+/* The current record as in the file (without its line end), or NULL when
+ * out of memory. */
+static char *record_dup(const struct pbparse *ps)
+{
+	size_t len =
+	    ps->r.rec_e > ps->r.rec_s ? (size_t)(ps->r.rec_e - ps->r.rec_s) : 0;
+	char *row = malloc(len + 1);
+
+	if (row) {
+		memcpy(row, ps->r.rec_s, len);
+		row[len] = '\0';
+	}
+	return row;
+}
+
+/* Appends the current record to rows (n rows, cap slots). */
+static enum sayso_err keep_row(const struct pbparse *ps, char ***rows,
+			       size_t *n, size_t *cap)
+{
+	char *row;
+
+	if (sayso_array_grow(rows, cap, *n + 1, sizeof **rows, SIZE_MAX) !=
+	    SAYSO_OK)
+		return SAYSO_ERR_NOMEM;
+	if (!(row = record_dup(ps)))
+		return SAYSO_ERR_NOMEM;
+	(*rows)[(*n)++] = row;
+	return SAYSO_OK;
+}
 
 static enum sayso_err expect_section(struct pbparse *ps, const char *title)
 {
@@ -740,6 +839,8 @@ static enum sayso_err read_projects(struct pbparse *ps)
 	}
 	if (err != SAYSO_OK)
 		return err;
+	if (!(pb->projects_header = record_dup(ps)))
+		return SAYSO_ERR_NOMEM;
 	cid = col_index(ps, "project_id");
 	ccost = col_index(ps, "cost");
 	cname = col_index(ps, "name");
@@ -825,6 +926,9 @@ static enum sayso_err read_projects(struct pbparse *ps)
 			       sayso_strerror(err));
 			return err;
 		}
+		if ((err = keep_row(ps, &pb->project_rows, &pb->nproject_rows,
+				    &ps->prow_cap)) != SAYSO_OK)
+			return err;
 		if (sayso_array_grow(&pb->selected, &cap, pb->e->nprojects,
 				     sizeof *pb->selected,
 				     SAYSO_TALLY_MAX_PROJECTS) != SAYSO_OK)
@@ -935,6 +1039,8 @@ static enum sayso_err read_votes(struct pbparse *ps)
 	}
 	if (err != SAYSO_OK)
 		return err;
+	if (!(pb->votes_header = record_dup(ps)))
+		return SAYSO_ERR_NOMEM;
 	cvid = col_index(ps, "voter_id");
 	cvote = col_index(ps, "vote");
 	cpts = col_index(ps, "points");
@@ -1024,6 +1130,9 @@ static enum sayso_err read_votes(struct pbparse *ps)
 			rd_err(&ps->r, "field vote: %s", sayso_strerror(err));
 			return err;
 		}
+		if ((err = keep_row(ps, &pb->vote_rows, &pb->nvote_rows,
+				    &ps->vrow_cap)) != SAYSO_OK)
+			return err;
 	}
 	return SAYSO_OK;
 }

@@ -271,9 +271,10 @@ static enum sayso_err import_round(struct pbimport *im)
 	s = Sayso_store_stmt(
 	    st, "INSERT INTO rounds(code, title, budget, currency, "
 		"ballot_kind, min_picks, max_picks, max_points, "
-		"max_sum_points, state, imported, pb_meta, created_at) "
+		"max_sum_points, state, imported, pb_meta, created_at, "
+		"pb_projects_header, pb_votes_header) "
 		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'closed', 1, "
-		"?10, ?11)");
+		"?10, ?11, ?12, ?13)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	char now[SAYSO_TIME_LEN + 1];
@@ -290,6 +291,16 @@ static enum sayso_err import_round(struct pbimport *im)
 	sqlite3_bind_int(s, 9, pb->max_sum_points);
 	sqlite3_bind_text(s, 10, im->json, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 11, now, -1, SQLITE_TRANSIENT);
+	/* The file's own header lines, kept only with every row. */
+	if (pb->projects_header && pb->votes_header &&
+	    pb->nproject_rows == e->nprojects && pb->nvote_rows == e->nvoters) {
+		sqlite3_bind_text(s, 12, pb->projects_header, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(s, 13, pb->votes_header, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(s, 12);
+		sqlite3_bind_null(s, 13);
+	}
 	enum sayso_err err = step_done(st, s, "creating the round");
 	if (err == SAYSO_OK)
 		im->rid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
@@ -300,9 +311,10 @@ static enum sayso_err import_projects(struct pbimport *im)
 {
 	struct sayso_store *st = im->st;
 	const struct sayso_election *e = im->pb->e;
-	sqlite3_stmt *s = Sayso_store_stmt(st, "INSERT INTO projects(round_id, "
-					       "number, ext_id, title, cost) "
-					       "VALUES(?1, ?2, ?3, ?4, ?5)");
+	const struct sayso_pb *pb = im->pb;
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    st, "INSERT INTO projects(round_id, number, ext_id, title, cost, "
+		"pb_row) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	for (size_t i = 0; i < e->nprojects; i++) {
@@ -313,6 +325,11 @@ static enum sayso_err import_projects(struct pbimport *im)
 		sqlite3_bind_text(s, 4, p->title[0] ? p->title : p->id, -1,
 				  SQLITE_STATIC);
 		sqlite3_bind_int64(s, 5, p->cost / im->div);
+		if (i < pb->nproject_rows)
+			sqlite3_bind_text(s, 6, pb->project_rows[i], -1,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s, 6);
 		enum sayso_err err = step_done(st, s, "adding a project");
 		if (err != SAYSO_OK)
 			return err;
@@ -333,8 +350,8 @@ static enum sayso_err import_ballot(struct pbimport *im, size_t i)
 		return Sayso_store_fail(st, err, "making a ballot id");
 	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO ballots(uid, round_id, channel, device_id, "
-		"cast_at, status, ext_voter) VALUES(?1, ?2, 'import', ?3, ?4, "
-		"'counted', ?5)");
+		"cast_at, status, ext_voter, pb_row) VALUES(?1, ?2, 'import', "
+		"?3, ?4, 'counted', ?5, ?6)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
@@ -342,6 +359,11 @@ static enum sayso_err import_ballot(struct pbimport *im, size_t i)
 	sqlite3_bind_text(s, 3, im->device, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, im->cast_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, im->pb->voter_ids[i], -1, SQLITE_STATIC);
+	if (i < im->pb->nvote_rows)
+		sqlite3_bind_text(s, 6, im->pb->vote_rows[i], -1,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 6);
 	if ((err = step_done(st, s, "adding a ballot")) != SAYSO_OK)
 		return err;
 	int64_t bid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
@@ -547,6 +569,37 @@ static enum sayso_err export_meta_read(struct sayso_store *st, int64_t round_id,
 	return err;
 }
 
+/* The PROJECTS and VOTES header lines an imported round keeps from its
+ * file (migration 0007) into *ph and *vh (the caller frees them); both
+ * NULL for a round without them. */
+static enum sayso_err export_headers_read(struct sayso_store *st,
+					  int64_t round_id, char **ph,
+					  char **vh)
+{
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    st, "SELECT pb_projects_header, pb_votes_header FROM rounds "
+		"WHERE id = ?1 AND pb_projects_header IS NOT NULL AND "
+		"pb_votes_header IS NOT NULL");
+	enum sayso_err err = SAYSO_OK;
+
+	*ph = *vh = NULL;
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, round_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*ph = strdup((const char *)sqlite3_column_text(s, 0));
+		*vh = strdup((const char *)sqlite3_column_text(s, 1));
+		if (!*ph || !*vh) {
+			free(*ph);
+			free(*vh);
+			*ph = *vh = NULL;
+			err = SAYSO_ERR_NOMEM;
+		}
+	}
+	sqlite3_reset(s);
+	return err;
+}
+
 /* The pabulib name of rule, or the imported one for SAYSO_RULE_APPROVAL. */
 static const char *export_rule_name(const struct sayso_pb *mp,
 				    enum sayso_rule rule)
@@ -680,24 +733,135 @@ static void export_projects(FILE *out, const struct sayso_election *e,
 	}
 }
 
-/* The VOTES section, from the database in ballot order. */
-static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
-				   const struct sayso_election *e, FILE *out,
-				   bool points, bool cumulative, char *errbuf,
-				   size_t errsz)
+/* One ballot being written: its voter, vote and points as text. */
+struct vote_row {
+	const struct Sayso_pb_kept *kept; /* NULL: sayso's own columns */
+	bool points, cumulative;
+	char voter[300];
+	struct sayso_buf row; /* the file's line, "" when none */
+	bool has_row;
+	struct sayso_buf vote, pts;
+};
+
+static const char *vote_model(enum Sayso_pb_col kind, const char *cell,
+			      void *arg)
 {
+	const struct vote_row *v = arg;
+
+	(void)cell;
+	switch (kind) {
+	case SAYSO_PBC_VOTER_ID:
+		return v->voter;
+	case SAYSO_PBC_VOTE:
+		return sayso_buf_str(&v->vote);
+	case SAYSO_PBC_POINTS:
+		return v->points ? sayso_buf_str(&v->pts) : NULL;
+	case SAYSO_PBC_OTHER:
+	case SAYSO_PBC_PROJECT_ID:
+	case SAYSO_PBC_COST:
+	case SAYSO_PBC_VOTES:
+	case SAYSO_PBC_SCORE:
+	case SAYSO_PBC_NAME:
+	case SAYSO_PBC_SELECTED:
+	default:
+		return NULL;
+	}
+}
+
+static void vote_row_write(FILE *out, struct vote_row *v)
+{
+	if (v->kept) {
+		Sayso_pb_kept_row(out, v->kept,
+				  v->has_row ? sayso_buf_str(&v->row) : NULL,
+				  vote_model, v);
+		fputc('\n', out);
+		return;
+	}
+	put_field(out, v->voter);
+	fputc(';', out);
+	fputs(sayso_buf_str(&v->vote), out);
+	end_vote(out, v->points, v->cumulative, sayso_buf_str(&v->pts),
+		 strlen(sayso_buf_str(&v->pts)));
+}
+
+/* Starts ballot bid (its columns 1 and 4 in s) in v. */
+static enum sayso_err vote_row_start(struct vote_row *v, sqlite3_stmt *s,
+				     int64_t bid)
+{
+	const unsigned char *xv = sqlite3_column_text(s, 1);
+
+	if (xv && xv[0])
+		snprintf(v->voter, sizeof v->voter, "%s", (const char *)xv);
+	else
+		snprintf(v->voter, sizeof v->voter, "%lld", (long long)bid);
+	sayso_buf_reset(&v->vote);
+	sayso_buf_reset(&v->pts);
+	sayso_buf_reset(&v->row);
+	v->has_row = sqlite3_column_type(s, 4) == SQLITE_TEXT;
+	if (v->has_row)
+		return sayso_buf_add(&v->row,
+				     (const char *)sqlite3_column_text(s, 4));
+	return SAYSO_OK;
+}
+
+/* The project of the row's number (column 2), or NULL. */
+static const struct sayso_eproject *vote_project(const struct sayso_election *e,
+						 sqlite3_stmt *s)
+{
+	int number = sqlite3_column_int(s, 2);
+	size_t lo = 0, hi = e->nprojects;
+
+	if (sqlite3_column_type(s, 2) == SQLITE_NULL)
+		return NULL;
+	/* projects are loaded in number order */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->projects[mid].number < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < e->nprojects && e->projects[lo].number == number
+		   ? &e->projects[lo]
+		   : NULL;
+}
+
+/* The VOTES section, from the database in ballot order; header: the
+ * imported file's VOTES header (NULL: sayso's own columns). */
+static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
+				   const struct sayso_election *e,
+				   const char *header, FILE *out, bool points,
+				   bool cumulative, char *errbuf, size_t errsz)
+{
+	struct Sayso_pb_kept kept = {0};
+	struct vote_row v = {.points = points, .cumulative = cumulative};
 	enum sayso_err err = SAYSO_OK;
+	int64_t last = -1;
 	sqlite3_stmt *s;
 	int rc;
 
-	/* VOTES in ballot order; items in rank order (then project number),
-	 * straight from the database so that ordinal ranks are kept. */
-	fputs(points ? "VOTES\nvoter_id;vote;points\n"
-		     : "VOTES\nvoter_id;vote\n",
-	      out);
+	sayso_buf_init(&v.row, 1u << 20);
+	sayso_buf_init(&v.vote, 1u << 20);
+	sayso_buf_init(&v.pts, 1u << 20);
+	if (header) {
+		if ((err = Sayso_pb_kept_open(&kept, header)) != SAYSO_OK) {
+			Sayso_errbuf_set(errbuf, errsz,
+					 "the stored VOTES header: %s",
+					 sayso_strerror(err));
+			goto out;
+		}
+		v.kept = &kept;
+		fprintf(out, "VOTES\n%s\n", header);
+	} else {
+		fputs(points ? "VOTES\nvoter_id;vote;points\n"
+			     : "VOTES\nvoter_id;vote\n",
+		      out);
+	}
+	/* Items in rank order (then project number), straight from the
+	 * database so that ordinal ranks are kept. */
 	s = Sayso_store_stmt(st,
-			     "SELECT b.id, b.ext_voter, p.number, i.points "
-			     "FROM ballots b "
+			     "SELECT b.id, b.ext_voter, p.number, i.points, "
+			     "b.pb_row FROM ballots b "
 			     "LEFT JOIN ballot_items i ON i.ballot_id = b.id "
 			     "LEFT JOIN projects p ON p.id = i.project_id "
 			     "WHERE b.round_id = ?1 AND b.status = 'counted' "
@@ -705,85 +869,56 @@ static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
 	if (!s) {
 		err = SAYSO_ERR_DB;
 		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
-		return err;
+		goto out;
 	}
 	sqlite3_bind_int64(s, 1, round_id);
-	{
-		int64_t last = -1;
-		char ptsbuf[4096];
-		size_t plen = 0;
-		bool trunc = false;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t bid = sqlite3_column_int64(s, 0);
+		const struct sayso_eproject *p = vote_project(e, s);
 
-		/* number -> index: projects are loaded in number order */
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			int64_t bid = sqlite3_column_int64(s, 0);
-			int number = sqlite3_column_int(s, 2);
-			const struct sayso_eproject *p = NULL;
-			size_t lo = 0, hi = e->nprojects;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (e->projects[mid].number < number)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (sqlite3_column_type(s, 2) != SQLITE_NULL &&
-			    lo < e->nprojects &&
-			    e->projects[lo].number == number)
-				p = &e->projects[lo];
-			if (!p && bid == last)
-				continue;
-			if (bid != last) {
-				const unsigned char *xv =
-				    sqlite3_column_text(s, 1);
-				if (last >= 0)
-					end_vote(out, points, cumulative,
-						 ptsbuf, plen);
-				if (xv && xv[0]) {
-					put_field(out, (const char *)xv);
-				} else {
-					fprintf(out, "%lld", (long long)bid);
-				}
-				fputc(';', out);
-				last = bid;
-				plen = 0;
-				trunc = false;
-				if (!p)
-					continue; /* an empty ballot */
-			} else {
-				fputc(',', out);
-				if (plen + 1 < sizeof ptsbuf)
-					ptsbuf[plen++] = ',';
-			}
-			put_field(out, p->id);
-			if (!trunc) {
-				int n = snprintf(ptsbuf + plen,
-						 sizeof ptsbuf - plen, "%d",
-						 sqlite3_column_int(s, 3));
-				if (n < 0 || (size_t)n >= sizeof ptsbuf - plen)
-					trunc = true;
-				else
-					plen += (size_t)n;
-			}
+		if (bid != last) {
+			if (last >= 0)
+				vote_row_write(out, &v);
+			last = bid;
+			if ((err = vote_row_start(&v, s, bid)) != SAYSO_OK)
+				break;
 		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE) {
-			err = Sayso_store_sqlfail(st, "reading ballots");
-			Sayso_errbuf_set(errbuf, errsz, "%s",
-					 sayso_store_errmsg(st));
-			return err;
+		if (!p)
+			continue; /* an empty ballot */
+		if (sayso_buf_str(&v.vote)[0]) {
+			err = sayso_buf_add(&v.vote, ",");
+			if (err == SAYSO_OK)
+				err = sayso_buf_add(&v.pts, ",");
 		}
-		if (trunc) {
-			err = SAYSO_ERR_TOOBIG;
-			Sayso_errbuf_set(errbuf, errsz,
-					 "a ballot has too many points "
-					 "to write");
-			return err;
-		}
-		if (last >= 0)
-			end_vote(out, points, cumulative, ptsbuf, plen);
+		if (err == SAYSO_OK)
+			err = sayso_buf_add(&v.vote, p->id);
+		if (err == SAYSO_OK)
+			err = sayso_buf_addf(&v.pts, "%d",
+					     sqlite3_column_int(s, 3));
+		if (err != SAYSO_OK)
+			break;
 	}
+	sqlite3_reset(s);
+	if (err != SAYSO_OK) {
+		Sayso_errbuf_set(errbuf, errsz,
+				 err == SAYSO_ERR_TOOBIG
+				     ? "a ballot is too long to write"
+				     : "out of memory");
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		err = Sayso_store_sqlfail(st, "reading ballots");
+		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		goto out;
+	}
+	if (last >= 0)
+		vote_row_write(out, &v);
+out:
+	if (header && v.kept)
+		Sayso_pb_kept_close(&kept);
+	sayso_buf_cleanup(&v.row);
+	sayso_buf_cleanup(&v.vote);
+	sayso_buf_cleanup(&v.pts);
 	return err;
 }
 
@@ -805,6 +940,7 @@ enum sayso_err sayso_pb_export_site(struct sayso_store *st, int64_t round_id,
 	struct sayso_pb meta = {0};
 	struct sayso_tally t = {0};
 	enum sayso_err err;
+	char *ph = NULL, *vh = NULL;
 	const char *vote_type;
 	bool points, cumulative;
 	size_t i;
@@ -829,6 +965,10 @@ enum sayso_err sayso_pb_export_site(struct sayso_store *st, int64_t round_id,
 	if ((err = export_meta_read(st, round_id, &meta, errbuf, errsz)) !=
 	    SAYSO_OK)
 		goto out;
+	if ((err = export_headers_read(st, round_id, &ph, &vh)) != SAYSO_OK) {
+		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
+		goto out;
+	}
 	cumulative = r.kind == SAYSO_BALLOT_CUMULATIVE;
 	switch (r.kind) {
 	case SAYSO_BALLOT_CUMULATIVE:
@@ -847,8 +987,21 @@ enum sayso_err sayso_pb_export_site(struct sayso_store *st, int64_t round_id,
 		break;
 	}
 	export_meta_write(out, &r, e, &meta, site, rule, vote_type, points);
-	export_projects(out, e, &t, rule, points);
-	if ((err = export_votes(st, round_id, e, out, points, cumulative,
+	if (ph) {
+		err = Sayso_pb_kept_projects(
+		    st, round_id, e, rule != SAYSO_RULE_APPROVAL ? &t : NULL,
+		    points, ph, out);
+		if (err != SAYSO_OK) {
+			Sayso_errbuf_set(
+			    errbuf, errsz, "writing the file's PROJECTS: %s",
+			    err == SAYSO_ERR_DB ? sayso_store_errmsg(st)
+						: sayso_strerror(err));
+			goto out;
+		}
+	} else {
+		export_projects(out, e, &t, rule, points);
+	}
+	if ((err = export_votes(st, round_id, e, vh, out, points, cumulative,
 				errbuf, errsz)) != SAYSO_OK)
 		goto out;
 	if (fflush(out) != 0 || ferror(out)) {
@@ -861,6 +1014,8 @@ enum sayso_err sayso_pb_export_site(struct sayso_store *st, int64_t round_id,
 	err = SAYSO_OK;
 out:
 	sayso_store_read_end(st);
+	free(ph);
+	free(vh);
 	for (i = 0; i < meta.nmeta; i++) {
 		free(meta.meta[i].key);
 		free(meta.meta[i].value);

@@ -2,13 +2,16 @@
  * fuzz_pabulib.c: libFuzzer harness for the .pb parser (sayso_pb_parse from
  * memory). A parsed file must be self-consistent (CSR offsets, project
  * indexes, votes), and greedy plus one plain MES run must finish on it
- * without overspending. The add1 completion is not run here: its run count
- * depends on the budget, not on parser hardening.
+ * without overspending. The rows kept for a faithful export are one per
+ * project and voter and split again as the parser read them. The add1
+ * completion is not run here: its run count depends on the budget, not on
+ * parser hardening.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pabulib_internal.h"
 #include "sayso/pabulib.h"
 #include "sayso/tally.h"
 
@@ -40,6 +43,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < e->voter_start[e->nvoters]; i++)
 		if (e->pick_project[i] >= e->nprojects || e->pick_points[i] < 1)
 			abort();
+	if (pb->nproject_rows != e->nprojects || pb->nvote_rows != e->nvoters ||
+	    !pb->projects_header || !pb->votes_header)
+		abort();
+	for (i = 0; i < e->nprojects + e->nvoters; i++) {
+		struct Sayso_pb_cells c;
+		const char *row = i < e->nprojects
+				      ? pb->project_rows[i]
+				      : pb->vote_rows[i - e->nprojects];
+		if (Sayso_pb_cells_split(row, &c) != SAYSO_OK || c.n == 0)
+			abort();
+		Sayso_pb_cells_free(&c);
+	}
 	memset(&t, 0, sizeof t);
 	if (sayso_tally_greedy(e, &t) == SAYSO_OK && t.spent > e->budget)
 		abort();

@@ -89,5 +89,24 @@ if "$A" --db pb.db tally poland_krakow_2021_ --rule mes >"$T/.out" 2>&1; then
 fi
 checks=$((checks + 1))
 
+# A tie MES settled on the tie-break is reported like greedy's: X and Y
+# both cost each of the two voters half their share (rho/cost 1/2); X is
+# cheaper and goes first, then Y cannot be paid for.
+printf 'META\nkey;value\ndescription;MES tie\nbudget;20\nvote_type;approval
+PROJECTS\nproject_id;cost;name\nY;16;Youth club\nX;10;Xylophones
+VOTES\nvoter_id;vote\n1;X,Y\n2;Y,X\n' >mestie.pb
+checks=$((checks + 1))
+if ! "$A" --db pb.db import pb mestie.pb --code mestie >/dev/null ||
+	! "$A" --db pb.db tally mestie --rule mes |
+	grep -q 'Xylophones.*yes (on the tie-break: lower cost than #1)$' ||
+	[ "$("$A" --db pb.db tally mestie --rule mes --format json |
+		jq -r '.projects[] | select(.id == "X") | .tie_break')" != \
+		"lower cost than #1" ] ||
+	! "$A" --db pb.db tally mestie --rule mes --format csv | tr -d '\r' |
+	grep -q '^X,2,Xylophones,10,2,2,10,1,lower cost than #1$'; then
+	echo "FAIL: the MES tie-break is not reported in table, JSON and CSV"
+	fail=1
+fi
+
 echo "$checks checks"
 exit $fail

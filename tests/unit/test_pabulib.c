@@ -12,6 +12,7 @@
 #include "testutil.h"
 
 #include "internal.h"
+#include "pabulib_internal.h"
 #include "sayso/pabulib.h"
 #include "sayso/round.h"
 #include "sayso/store.h"
@@ -558,6 +559,7 @@ static void test_round_trip_hand(void **state)
 	struct sayso_store *st = tu_memstore();
 	struct sayso_pb *pb = parse_ok(ordinal);
 	char err[SAYSO_PB_ERR_MAX], *text;
+	struct sayso_round r;
 	int64_t rid = 0;
 
 	(void)state;
@@ -582,12 +584,12 @@ static void test_round_trip_hand(void **state)
 	/* META text goes through pb_meta (SQLite JSON1) unchanged. */
 	assert_non_null(strstr(
 	    text, "note;\"back\\slash \xc5\xbc \\u0041 {\"\"q\"\"}\"\n"));
-	/* ordinal: votes, then score (the sum of points) */
-	assert_non_null(strstr(text, "x;10;1;2;\"X; the one\";1\n"));
-	assert_non_null(
-	    strstr(text, "project_id;cost;votes;score;name;selected\n"));
-	assert_non_null(strstr(text, "A;z,x,y;3,2,1\n"));
-	assert_non_null(strstr(text, "C;;\n"));
+	/* The file's own columns and cells, selected (asked for by the
+	 * rule) added at the end. */
+	assert_non_null(strstr(text, "PROJECTS\nproject_id;cost;name;selected\n"
+				     "x;10;\"X; the one\";1\ny;20.5;Y;1\n"));
+	assert_non_null(strstr(text, "VOTES\nvoter_id;vote;points\n"
+				     "A;z,x,y;3,2,1\nB;y,z;3,2\nC;;\n"));
 	assert_non_null(
 	    strstr(text, "description;\"Ranked; with \"\"quotes\"\"\"\n"));
 	free(text);
@@ -603,8 +605,100 @@ static void test_round_trip_hand(void **state)
 			 SAYSO_OK);
 	text =
 	    round_trip(st, rid, "cum2", SAYSO_RULE_GREEDY, SAYSO_RULE_GREEDY);
-	assert_non_null(strstr(text, "1;x,y;4,1\n2;;None\n3;y;5\n"));
+	assert_non_null(strstr(text, "1;x,y;4,1\n2;;\n3;y;5\n"));
 	assert_non_null(strstr(text, "max_sum_points;5\n"));
+	free(text);
+	sayso_pb_free(pb);
+
+	/* Without the file's rows (a round imported before migration 0007):
+	 * sayso's columns, votes then score (the sum of points), and points
+	 * "None" for an empty cumulative vote (pabutools). */
+	assert_int_equal(count(st,
+			       "UPDATE rounds SET pb_projects_header = NULL "
+			       "WHERE code IN ('ord', 'cum') OR id = ?1",
+			       rid),
+			 -1);
+	text =
+	    round_trip(st, rid, "cum3", SAYSO_RULE_GREEDY, SAYSO_RULE_GREEDY);
+	assert_non_null(strstr(text, "1;x,y;4,1\n2;;None\n3;y;5\n"));
+	free(text);
+	assert_int_equal(sayso_round_get(st, "ord", &r), SAYSO_OK);
+	text =
+	    round_trip(st, r.id, "ord3", SAYSO_RULE_GREEDY, SAYSO_RULE_GREEDY);
+	assert_non_null(strstr(text, "x;10;1;2;\"X; the one\";1\n"));
+	assert_non_null(
+	    strstr(text, "project_id;cost;votes;score;name;selected\n"));
+	assert_non_null(strstr(text, "A;z,x,y;3,2,1\n"));
+	free(text);
+	sayso_store_close(st);
+}
+
+/* An imported file's PROJECTS and VOTES come back as written: CRLF lines,
+ * a quoted cell over two lines, spaces, empty cells and columns sayso does
+ * not model; a stored row that disagrees with the round is rewritten only
+ * in the cells that disagree. */
+static void test_kept_rows(void **state)
+{
+	static const char file[] =
+	    "META\r\nkey;value\r\nbudget;100\r\nvote_type;approval\r\n"
+	    "PROJECTS\r\nproject_id; cost ;votes;name;district\r\n"
+	    "x;10;;\"two\nlines\";North\r\ny;20.50;1;Y;\r\n"
+	    "VOTES\r\nvoter_id;age;vote\r\nA;31;x, y\r\nB;;x\r\n";
+	static const char want[] =
+	    "PROJECTS\nproject_id; cost ;votes;name;district\n"
+	    "x;10;;\"two\nlines\";North\ny;20.50;1;Y;\n"
+	    "VOTES\nvoter_id;age;vote\nA;31;x, y\nB;;x\n";
+	struct sayso_store *st = tu_memstore();
+	struct sayso_pb *pb = parse_ok(file);
+	struct Sayso_pb_cells c;
+	char err[SAYSO_PB_ERR_MAX], *text = NULL;
+	size_t len = 0;
+	int64_t rid = 0;
+	FILE *mem;
+
+	(void)state;
+	assert_int_equal(pb->nproject_rows, 2);
+	assert_int_equal(pb->nvote_rows, 2);
+	assert_string_equal(pb->projects_header,
+			    "project_id; cost ;votes;name;district");
+	assert_string_equal(pb->project_rows[0], "x;10;;\"two\nlines\";North");
+	assert_string_equal(pb->vote_rows[1], "B;;x");
+	assert_int_equal(Sayso_pb_cells_split("a;\"b;\"\"c\"\"\";", &c),
+			 SAYSO_OK);
+	assert_int_equal(c.n, 3);
+	assert_string_equal(c.cell[1], "b;\"c\"");
+	assert_string_equal(c.cell[2], "");
+	Sayso_pb_cells_free(&c);
+	assert_int_equal(Sayso_pb_cells_split("a;\"b", &c), SAYSO_ERR_PARSE);
+	assert_int_equal(sayso_pb_import_parsed(st, pb, "k.pb", "kept", "test",
+						&rid, err, sizeof err),
+			 SAYSO_OK);
+	mem = open_memstream(&text, &len);
+	assert_int_equal(
+	    sayso_pb_export(st, rid, SAYSO_RULE_APPROVAL, mem, err, sizeof err),
+	    SAYSO_OK);
+	fclose(mem);
+	assert_non_null(strstr(text, want));
+	free(text);
+
+	/* Stored rows that no longer agree: voter A's vote and project y's
+	 * cost are the round's again, the other cells stay. */
+	count(st,
+	      "UPDATE ballots SET pb_row = 'A;31;y' WHERE ext_voter = 'A' "
+	      "AND round_id = ?1",
+	      rid);
+	count(st,
+	      "UPDATE projects SET pb_row = 'y;99;1;Y;' WHERE ext_id = 'y' "
+	      "AND round_id = ?1",
+	      rid);
+	text = NULL;
+	mem = open_memstream(&text, &len);
+	assert_int_equal(
+	    sayso_pb_export(st, rid, SAYSO_RULE_APPROVAL, mem, err, sizeof err),
+	    SAYSO_OK);
+	fclose(mem);
+	assert_non_null(strstr(text, "\ny;20.50;1;Y;\n"));
+	assert_non_null(strstr(text, "\nA;31;x,y\n"));
 	free(text);
 	sayso_pb_free(pb);
 	sayso_store_close(st);
@@ -840,6 +934,7 @@ int main(void)
 	    cmocka_unit_test(test_country_currency),
 	    cmocka_unit_test(test_import_minimal),
 	    cmocka_unit_test(test_round_trip_hand),
+	    cmocka_unit_test(test_kept_rows),
 	    cmocka_unit_test(test_read_all_shared),
 	    cmocka_unit_test(test_round_trip_shared),
 	    cmocka_unit_test(test_damaged_shared),

@@ -378,6 +378,10 @@ static void test_mes_tie_cost(void **state)
 	assert_string_equal(ids, "X");
 	assert_int_equal(t.per_voter, 12);
 	assert_int_equal(t.runs, 4);
+	/* Reported: X (index 1) beat Y (index 0) on its lower cost. */
+	assert_int_equal(t.projects[1].tie_with, 1);
+	assert_true(t.projects[1].tie_by_cost);
+	assert_int_equal(t.projects[0].tie_with, 0);
 	sayso_tally_cleanup(&t);
 	sayso_election_free(e);
 }
@@ -404,6 +408,53 @@ static void test_mes_tie_id(void **state)
 	assert_string_equal(ids, "10");
 	assert_int_equal(t.per_voter, 9);
 	assert_int_equal(t.runs, 6);
+	/* Reported: "10" beat "9" by the id alone. */
+	assert_int_equal(t.projects[1].tie_with, 1);
+	assert_false(t.projects[1].tie_by_cost);
+	assert_false(t.projects[1].tie_by_votes);
+	sayso_tally_cleanup(&t);
+	sayso_election_free(e);
+}
+
+/*
+ * MES tie settled by votes, reported; one settled for a project funded
+ * later is not. One run at 5 per voter, 7 voters. Z (20) has 4 supporters:
+ * key 1/4, first; it empties v6. Then B (10; v0, v1 and the empty v6) and
+ * A (10; v0, v2) both need 5 from each payer: key 1/2, same cost, B has 3
+ * votes to A's 2 and goes first; v0 has nothing left, so A is dead.
+ */
+static void test_mes_tie_votes(void **state)
+{
+	struct sayso_election *e = mk(SAYSO_BALLOT_APPROVAL, 35);
+	struct sayso_tally t = {0};
+	char ids[64];
+	size_t z, b, a;
+
+	(void)state;
+	z = addp(e, "Z", 20);
+	b = addp(e, "B", 10);
+	a = addp(e, "A", 10);
+	vote(e, b, a, -1);
+	vote(e, b, -1);
+	vote(e, a, -1);
+	vote(e, z, -1);
+	vote(e, z, -1);
+	vote(e, z, -1);
+	vote(e, z, b, -1);
+	assert_int_equal(sayso_tally_mes_once(e, 5, &t, NULL, 0), SAYSO_OK);
+	selected_ids(e, &t, ids, sizeof ids);
+	assert_string_equal(ids, "B,Z"); /* sorted by id */
+	assert_int_equal(t.projects[b].tie_with, a + 1);
+	assert_false(t.projects[b].tie_by_cost);
+	assert_true(t.projects[b].tie_by_votes);
+	assert_int_equal(t.projects[z].tie_with, 0);
+	sayso_tally_cleanup(&t);
+	/* At 10 each, A is funded after B: the tie changed only the order. */
+	assert_int_equal(sayso_tally_mes_once(e, 10, &t, NULL, 0), SAYSO_OK);
+	selected_ids(e, &t, ids, sizeof ids);
+	assert_string_equal(ids, "A,B,Z");
+	for (size_t i = 0; i < e->nprojects; i++)
+		assert_int_equal(t.projects[i].tie_with, 0);
 	sayso_tally_cleanup(&t);
 	sayso_election_free(e);
 }
@@ -901,6 +952,7 @@ int main(void)
 	    cmocka_unit_test(test_mes_hand),
 	    cmocka_unit_test(test_mes_tie_cost),
 	    cmocka_unit_test(test_mes_tie_id),
+	    cmocka_unit_test(test_mes_tie_votes),
 	    cmocka_unit_test(test_mes_all_funded),
 	    cmocka_unit_test(test_mes_empty),
 	    cmocka_unit_test(test_property_random),

@@ -61,6 +61,11 @@ struct sayso_config {
 						*/
 		char font[SAYSO_PATH_MAX];     /* "" = fontconfig lookup */
 		char assets[SAYSO_PATH_MAX];   /* "" = built-in path */
+		/* Font chain per language, first choice first ("fonts_ur =
+		 * NotoNastaliqUrdu-Regular.ttf, NotoSans-Regular.ttf"); empty
+		 * = the kiosk's built-in chain for that language. */
+		struct sayso_list fonts_en, fonts_pl, fonts_cy, fonts_ur,
+		    fonts_pa, fonts_bn, fonts_ar;
 	} kiosk;
 	struct {
 		enum sayso_provider provider; /* kannel */

@@ -74,6 +74,15 @@ struct sayso_pb {
 	bool has_votes_col;    /* PROJECTS has a `votes` column */
 	bool has_score_col;    /* PROJECTS has a `score` column */
 	bool has_selected_col; /* PROJECTS has a `selected` column */
+	/* The PROJECTS and VOTES data as written, for a faithful export: each
+	 * header and row is its line in the file without the line end (a
+	 * quoted field may span lines), quotes and spaces as they were. */
+	char *projects_header;
+	char *votes_header;
+	char **project_rows; /* nproject_rows (= e->nprojects) rows */
+	size_t nproject_rows;
+	char **vote_rows; /* nvote_rows (= e->nvoters) rows */
+	size_t nvote_rows;
 };
 
 /*
@@ -112,7 +121,9 @@ void sayso_pb_free(struct sayso_pb *pb);
  * name is empty), and each vote as a ballot with channel 'import', status
  * 'counted', ext_voter = voter_id and its items (points; rank = position in
  * the vote, 1-based, for every kind, so that export keeps the
- * order). ballot_kind: approval/choose-1 ->
+ * order). The file's PROJECTS and VOTES header lines and each row's line
+ * are kept (rounds.pb_projects_header/pb_votes_header, projects.pb_row,
+ * ballots.pb_row) for a faithful export. ballot_kind: approval/choose-1 ->
  * approval, cumulative, ordinal.
  * code: the round code ([A-Za-z0-9_-], 1..32); NULL/"" derives one from name
  * (file name without directory and .pb, other characters replaced by '-',
@@ -136,13 +147,19 @@ enum sayso_err sayso_pb_import(struct sayso_store *st, const char *path,
  * Writes round round_id as a .pb file to out. META: the imported round's
  * META pairs (pb_meta) with num_projects, num_votes, budget, vote_type,
  * currency and rule rewritten from the round and the required keys filled
- * in (sayso_pb_export_site() with no site); PROJECTS:
- * project_id;cost;votes[;score];name[;selected]; VOTES: voter_id;vote[;points]
- * from the counted ballots (voter_id = ext_voter for imported ballots, else the
- * ballot's number). rule decides the META rule and the selected column:
- * SAYSO_RULE_GREEDY -> "greedy", SAYSO_RULE_MES -> "equalshares/add1", both
- * with selected computed by that rule; SAYSO_RULE_APPROVAL -> the imported
- * META rule (or "unknown") and no selected column.
+ * in (sayso_pb_export_site() with no site). PROJECTS and VOTES of a
+ * round imported with its rows: the file's header lines and rows, each row
+ * as it was unless a modelled cell (project_id, cost, votes, score, name,
+ * selected, voter_id, vote, points) disagrees with the round, then those
+ * cells rewritten from it (an empty votes or score cell stays empty).
+ * Otherwise PROJECTS: project_id;cost;votes[;score];name[;selected]; VOTES:
+ * voter_id;vote[;points] from the counted ballots (voter_id = ext_voter for
+ * imported ballots, else the ballot's number). rule decides the META rule
+ * and the selected column: SAYSO_RULE_GREEDY -> "greedy", SAYSO_RULE_MES ->
+ * "equalshares/add1", both with selected computed by that rule (a column
+ * added at the end of a kept header without one); SAYSO_RULE_APPROVAL ->
+ * the imported META rule (or "unknown") and no selected column, or the
+ * file's own selected cells for a kept header.
  * Errors: SAYSO_ERR_NOTFOUND, SAYSO_ERR_IO (write failed), storage errors,
  * errors of the rule (SAYSO_ERR_UNSUPPORTED: mes on points ballots).
  */

@@ -175,11 +175,13 @@ struct sayso_tally_project {
 		       selected */
 	double rho; /* MES: the most any supporter paid for it (minor
 		       units); 0 otherwise */
-	/* greedy: this funded project was funded on the tie-break: tie_with
-	 * is the 1-based index (in e->projects) of an unfunded project with
-	 * the same score that the tie-break put after it; 0 when none. */
+	/* This funded project was funded on the tie-break: tie_with is the
+	 * 1-based index (in e->projects) of an unfunded project the tie-break
+	 * put after it (greedy: the same score; mes: the same rho/cost at the
+	 * step it was funded); 0 when none. */
 	size_t tie_with;
-	bool tie_by_cost; /* settled by the lower cost (else by the id) */
+	bool tie_by_cost;  /* settled by the lower cost (else by the id) */
+	bool tie_by_votes; /* mes: same cost, settled by more votes */
 };
 
 struct sayso_tally {

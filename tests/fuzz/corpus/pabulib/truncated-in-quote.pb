@@ -1,0 +1,11 @@
+META
+key;value
+description;Example election
+num_projects;3
+num_votes;4
+budget;100000
+vote_type;approval
+PROJECTS
+project_id;name;cost;votes;selected;district
+1;Project 1;5000;3;1;North
+2;"Project ""2

@@ -143,6 +143,32 @@ int admin_cmd_project_add(struct admin_ctx *ctx, int argc, char **argv)
 	return ADMIN_EXIT_OK;
 }
 
+/* {"pl": {"title": "...", "description": null}, ...}: the languages with a
+ * translation of p (null where the original is shown); NULL on failure. */
+static json_t *texts_json(struct admin_ctx *ctx, const struct sayso_project *p)
+{
+	json_t *tr = json_object();
+	for (size_t l = 0; tr && l < sayso_lang_count(); l++) {
+		char t[SAYSO_TITLE_MAX], d[SAYSO_DESC_MAX];
+		bool found;
+		if (sayso_project_text_get(ctx->st, p->id, sayso_lang_code(l),
+					   t, sizeof t, d, sizeof d,
+					   &found) != SAYSO_OK) {
+			json_decref(tr);
+			return NULL;
+		}
+		if (!found)
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(o, "title",
+				    t[0] ? admin_json_str(t) : json_null());
+		json_object_set_new(o, "description",
+				    d[0] ? admin_json_str(d) : json_null());
+		json_object_set_new(tr, sayso_lang_code(l), o);
+	}
+	return tr;
+}
+
 int admin_cmd_project_list(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const char *cmd = "project list", *format = NULL;
@@ -179,6 +205,14 @@ int admin_cmd_project_list(struct admin_ctx *ctx, int argc, char **argv)
 			    admin_json_money(ps[i].cost, r.currency));
 			json_object_set_new(o, "description",
 					    admin_json_str(ps[i].description));
+			json_t *tr = texts_json(ctx, &ps[i]);
+			if (!tr) {
+				json_decref(o);
+				json_decref(arr);
+				free(ps);
+				return admin_fail_store(ctx, cmd, SAYSO_ERR_DB);
+			}
+			json_object_set_new(o, "translations", tr);
 			json_array_append_new(arr, o);
 		}
 		free(ps);

@@ -57,8 +57,13 @@ static enum sayso_err save_identify(struct kiosk_app *app,
 		if (!el.ok) {
 			sayso_log(SAYSO_LOG_INFO, "identity refused: %s",
 				  el.why);
-			snprintf(app->s.carry, sizeof(app->s.carry), "%s",
-				 el.why);
+			struct sayso_refusal ref = {.code = el.code};
+			if (el.code != SAYSO_REASON_NONE)
+				kiosk_reason_text(app, &ref, app->s.carry,
+						  sizeof(app->s.carry));
+			else
+				snprintf(app->s.carry, sizeof(app->s.carry),
+					 "%s", el.why);
 			memset(app->s.resident, 0, sizeof(app->s.resident));
 			memset(app->s.id_typed, 0, sizeof(app->s.id_typed));
 			memset(app->s.id_norm, 0, sizeof(app->s.id_norm));

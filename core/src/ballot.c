@@ -343,7 +343,7 @@ enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
 	bool merge_reject = in->reject && *in->reject;
 	if (merge_reject)
 		snprintf(res->reason, sizeof res->reason, "%s", in->reject);
-	else if (!el.ok || el.test)
+	if (!merge_reject && (!el.ok || el.test))
 		snprintf(res->reason, sizeof res->reason, "%s",
 			 el.ok ? "a test voter code: this ballot is kept but "
 				 "never counted"
@@ -354,6 +354,8 @@ enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
 		if (res->refusal.code != SAYSO_REASON_NONE)
 			sayso_refusal_english(&res->refusal, res->reason,
 					      sizeof res->reason);
+		else if (!merge_reject && !el.ok)
+			res->refusal.code = el.code; /* for a program to word */
 		res->outcome = SAYSO_CAST_INVALID;
 		e = insert_ballot(st, &r, in, res->uid, cast_at,
 				  SAYSO_BALLOT_REJECTED, res->reason, projects,

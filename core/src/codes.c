@@ -334,9 +334,10 @@ static enum sayso_err has_ballot(struct sayso_store *st, int64_t round_id,
 	return SAYSO_OK;
 }
 
-#define REFUSE(...)                                                            \
+#define REFUSE(c, ...)                                                         \
 	do {                                                                   \
 		out->ok = false;                                               \
+		out->code = (c);                                               \
 		snprintf(out->why, sizeof out->why, __VA_ARGS__);              \
 		return SAYSO_OK;                                               \
 	} while (0)
@@ -348,7 +349,8 @@ static enum sayso_err code_eligible(struct sayso_store *st,
 {
 	if (r->identity == SAYSO_IDENTITY_PHONE ||
 	    r->identity == SAYSO_IDENTITY_PHONE_SMS)
-		REFUSE("this vote takes phone numbers, not voter codes");
+		REFUSE(SAYSO_REASON_PHONE_ROUND,
+		       "this vote takes phone numbers, not voter codes");
 	switch (out->status) {
 	case SAYSO_CODE_ISSUED:
 		return SAYSO_OK;
@@ -356,7 +358,8 @@ static enum sayso_err code_eligible(struct sayso_store *st,
 		out->test = true;
 		return SAYSO_OK;
 	case SAYSO_CODE_VOID:
-		REFUSE("this voter code has been cancelled");
+		REFUSE(SAYSO_REASON_CODE_VOID,
+		       "this voter code has been cancelled");
 	case SAYSO_CODE_USED:
 		break;
 	}
@@ -365,7 +368,8 @@ static enum sayso_err code_eligible(struct sayso_store *st,
 	if (e != SAYSO_OK)
 		return e;
 	if (!voted)
-		REFUSE("this voter code has already been used");
+		REFUSE(SAYSO_REASON_CODE_USED,
+		       "this voter code has already been used");
 	return SAYSO_OK; /* the one-vote rule decides */
 }
 
@@ -391,15 +395,18 @@ sayso_ballot_eligible(struct sayso_store *st, const struct sayso_round *r,
 	if ((e = resident_kind(st, resident_id, kind, sizeof kind)) != SAYSO_OK)
 		return e;
 	if (strcmp(kind, "code") == 0)
-		REFUSE("this is not a voter code for %s", r->title);
+		REFUSE(SAYSO_REASON_CODE_OTHER_ROUND,
+		       "this is not a voter code for %s", r->title);
 	switch (r->identity) {
 	case SAYSO_IDENTITY_CODE:
-		REFUSE("this vote takes voter codes only");
+		REFUSE(SAYSO_REASON_CODES_ONLY,
+		       "this vote takes voter codes only");
 	case SAYSO_IDENTITY_PHONE_SMS:
 		if (channel == SAYSO_CH_SMS ||
 		    (channel == SAYSO_CH_KIOSK && phone_proven))
 			return SAYSO_OK;
-		REFUSE("this vote takes phone numbers proven by a text "
+		REFUSE(SAYSO_REASON_PHONE_UNPROVEN,
+		       "this vote takes phone numbers proven by a text "
 		       "message");
 	case SAYSO_IDENTITY_PHONE:
 	case SAYSO_IDENTITY_ANY:

@@ -100,6 +100,36 @@ fail:
 	return e;
 }
 
+enum sayso_err sayso_project_text_get(struct sayso_store *st,
+				      int64_t project_id, const char *lang,
+				      char *title, size_t titlesz,
+				      char *description, size_t descsz,
+				      bool *found)
+{
+	*found = false;
+	if (titlesz)
+		title[0] = '\0';
+	if (descsz)
+		description[0] = '\0';
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    st, "SELECT coalesce(title, ''), coalesce(description, '') "
+		"FROM project_texts WHERE project_id = ?1 AND lang = ?2");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, project_id);
+	sqlite3_bind_text(s, 2, lang ? lang : "", -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		Sayso_column_copy(s, 0, title, titlesz);
+		Sayso_column_copy(s, 1, description, descsz);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return Sayso_store_sqlfail(st, "read project text");
+	return SAYSO_OK;
+}
+
 enum sayso_err sayso_project_list_lang(struct sayso_store *st, int64_t round_id,
 				       const char *lang,
 				       struct sayso_project **out, size_t *n)

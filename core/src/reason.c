@@ -110,6 +110,27 @@ static const struct reason_row rows[SAYSO_REASON_COUNT] = {
     [SAYSO_REASON_PICKS_EMPTY] = {"picks_empty",
 				  "no project numbers given",
 				  {0}},
+    [SAYSO_REASON_PHONE_ROUND] = {"phone_round",
+				  "this vote takes phone numbers, not voter "
+				  "codes",
+				  {0}},
+    [SAYSO_REASON_CODE_VOID] = {"code_void",
+				"this voter code has been cancelled",
+				{0}},
+    [SAYSO_REASON_CODE_USED] = {"code_used",
+				"this voter code has already been used",
+				{0}},
+    [SAYSO_REASON_CODE_OTHER_ROUND] = {"code_other_round",
+				       "this is not a voter code for this "
+				       "round",
+				       {0}},
+    [SAYSO_REASON_CODES_ONLY] = {"codes_only",
+				 "this vote takes voter codes only",
+				 {0}},
+    [SAYSO_REASON_PHONE_UNPROVEN] = {"phone_unproven",
+				     "this vote takes phone numbers proven "
+				     "by a text message",
+				     {0}},
 };
 
 static const struct reason_row *row(enum sayso_reason code)

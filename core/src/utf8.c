@@ -138,6 +138,22 @@ bool sayso_utf8_invisible(unsigned long cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
 }
 
+unsigned long sayso_utf8_fold(unsigned long cp)
+{
+	/* U+00C0..U+017F: the base letter, '-' for none (Æ, ß, Œ, ...). */
+	static const char base[] = "aaaaaa-ceeeeiiiidnooooo-ouuuuy--"
+				   "aaaaaa-ceeeeiiiidnooooo-ouuuuy-y"
+				   "aaaaaaccccccccddddeeeeeeeeeegggg"
+				   "gggghhhhiiiiiiiiii--jjkk-lllllll"
+				   "lllnnnnnn---oooooo--rrrrrrssssss"
+				   "ssttttttuuuuuuuuuuuuwwyyyzzzzzz-";
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + ('a' - 'A');
+	if (cp >= 0xC0 && cp <= 0x17F && base[cp - 0xC0] != '-')
+		return (unsigned long)(unsigned char)base[cp - 0xC0];
+	return cp;
+}
+
 size_t sayso_utf8_clean(const char *src, char *dst, size_t dstsz,
 			unsigned flags)
 {
@@ -171,20 +187,4 @@ size_t sayso_utf8_clean(const char *src, char *dst, size_t dstsz,
 	}
 	dst[o] = '\0';
 	return o;
-}
-
-unsigned long sayso_utf8_fold(unsigned long cp)
-{
-	/* U+00C0..U+017F: the base letter, '-' for none (Æ, ß, Œ, ...). */
-	static const char base[] = "aaaaaa-ceeeeiiiidnooooo-ouuuuy--"
-				   "aaaaaa-ceeeeiiiidnooooo-ouuuuy-y"
-				   "aaaaaaccccccccddddeeeeeeeeeegggg"
-				   "gggghhhhiiiiiiiiii--jjkk-lllllll"
-				   "lllnnnnnn---oooooo--rrrrrrssssss"
-				   "ssttttttuuuuuuuuuuuuwwyyyzzzzzz-";
-	if (cp >= 'A' && cp <= 'Z')
-		return cp + ('a' - 'A');
-	if (cp >= 0xC0 && cp <= 0x17F && base[cp - 0xC0] != '-')
-		return (unsigned long)(unsigned char)base[cp - 0xC0];
-	return cp;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # admin_project_lang.sh: project titles and descriptions in the residents'
 # languages: `project add --title-pl/--description-pl` (any shipped code),
-# CSV import columns title_LANG / description_LANG, all or nothing; an
+# CSV import columns title_LANG / description_LANG, all or nothing, and
+# shown by `project list --format json`; an
 # unknown language is a usage error (2) or an import error (1) that stores
 # nothing.
 set -u
@@ -50,5 +51,12 @@ printf 'number,title,cost,title_pl\n,A,1,B\n,C,2\n' >bad2.csv
 "$A" --db "$DB" project import R1 bad2.csv 2>"$T/err" >/dev/null
 expect "short row" "$?" 1
 expect "all or nothing" "$(q 'SELECT count(*) FROM projects')" 3
+# project list --format json shows them (null: the original is shown)
+"$A" --db "$DB" project list R1 --format json >"$T/list.json"
+expect "json translations" "$(python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+print(json.dumps([p["translations"] for p in d], ensure_ascii=False, sort_keys=True))' "$T/list.json")" \
+	'[{"pl": {"description": "Ławka przy przystanku", "title": "Ławka"}, "ur": {"description": null, "title": "بینچ"}}, {"ar": {"description": "أحواض زهور", "title": null}, "pl": {"description": null, "title": "Donice"}}, {"cy": {"description": null, "title": "Bylbiau"}}]'
 [ "$fail" = 0 ] && echo PASS
 exit "$fail"

@@ -206,6 +206,7 @@ static void test_void_and_test_codes(void **state)
 			      SAYSO_CH_PAPER, false, &res),
 			 SAYSO_CAST_INVALID);
 	assert_string_equal(res.reason, "this voter code has been cancelled");
+	assert_int_equal(res.refusal.code, SAYSO_REASON_CODE_VOID);
 	/* A test code votes, again and again, and never counts. */
 	assert_int_equal(
 	    sayso_codes_issue(st, a, "STAFF222", SAYSO_CODE_TEST, "import"),
@@ -225,6 +226,7 @@ static void test_void_and_test_codes(void **state)
 			      SAYSO_CH_SMS, false, &res),
 			 SAYSO_CAST_INVALID);
 	assert_string_equal(res.reason, "this vote takes voter codes only");
+	assert_int_equal(res.refusal.code, SAYSO_REASON_CODES_ONLY);
 	int64_t counts[4];
 	assert_int_equal(sayso_codes_count(st, a, counts), SAYSO_OK);
 	assert_int_equal(counts[SAYSO_CODE_VOID], 1);

@@ -95,6 +95,8 @@ struct sayso_eligibility {
 	enum sayso_code_status status;
 	char why[SAYSO_REASON_MAX]; /* when !ok: a sentence for the
 					    resident or organiser */
+	enum sayso_reason code;	    /* when !ok: the same as a code, for a
+				       program to word (sayso/reason.h) */
 };
 
 /*

@@ -6,6 +6,7 @@
 #ifndef SAYSO_PROJECT_TEXT_H
 #define SAYSO_PROJECT_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,14 @@ enum sayso_err sayso_project_text_set(struct sayso_store *st,
 				      const char *title,
 				      const char *description,
 				      const char *actor);
+
+/* The translation of project_id in lang: *found false when there is none;
+ * title / description "" where that one is left to the original. */
+enum sayso_err sayso_project_text_get(struct sayso_store *st,
+				      int64_t project_id, const char *lang,
+				      char *title, size_t titlesz,
+				      char *description, size_t descsz,
+				      bool *found);
 
 /* The projects of a round as sayso_project_list() gives them, with title
  * and description in lang where a translation has them. */

@@ -54,6 +54,13 @@ enum sayso_reason {
 	SAYSO_REASON_PICKS_RANGE, /* {first} {last} */
 	SAYSO_REASON_PICKS_TOO_MANY,
 	SAYSO_REASON_PICKS_EMPTY,
+	/* who may vote (sayso_ballot_eligible) */
+	SAYSO_REASON_PHONE_ROUND, /* a voter code where phones vote */
+	SAYSO_REASON_CODE_VOID,
+	SAYSO_REASON_CODE_USED,
+	SAYSO_REASON_CODE_OTHER_ROUND,
+	SAYSO_REASON_CODES_ONLY,
+	SAYSO_REASON_PHONE_UNPROVEN,
 	SAYSO_REASON_COUNT /* not a reason: the number of codes */
 };
 

@@ -14,8 +14,8 @@
 #include <stdint.h>
 #include "sayso/err.h"
 #include "sayso/limits.h"
-#include "sayso/store.h"
 #include "sayso/reason.h"
+#include "sayso/store.h"
 
 struct sayso_store;
 

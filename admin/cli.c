@@ -353,7 +353,7 @@ int admin_format(struct admin_ctx *ctx, const char *cmd, const char *s,
 int admin_rule(struct admin_ctx *ctx, const char *cmd, const char *s,
 	       enum sayso_rule *out)
 {
-	if (s == NULL || sayso_rule_parse(s, out) == SAYSO_OK)
+	if (!s || sayso_rule_parse(s, out) == SAYSO_OK)
 		return 0;
 	fprintf(ctx->err,
 		"sayso-admin %s: --rule: '%s' is not greedy, mes or approval\n",

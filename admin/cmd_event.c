@@ -135,7 +135,7 @@ int admin_cmd_event_create(struct admin_ctx *ctx, int argc, char **argv)
 	rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &npos);
 	if (rc != 0)
 		return rc;
-	if (title == NULL || from == NULL || to == NULL) {
+	if (!title || !from || !to) {
 		fprintf(ctx->err,
 			"sayso-admin %s: --title, --from and --to "
 			"are required\n",
@@ -146,14 +146,14 @@ int admin_cmd_event_create(struct admin_ctx *ctx, int argc, char **argv)
 	memset(&e, 0, sizeof e);
 	if (strlen(pos[0]) >= sizeof e.code ||
 	    strlen(title) >= sizeof e.title ||
-	    (place != NULL && strlen(place) >= sizeof e.place))
+	    (place && strlen(place) >= sizeof e.place))
 		return admin_fail(ctx,
 				  "%s: the code, title or place is too "
 				  "long",
 				  cmd);
 	memcpy(e.code, pos[0], strlen(pos[0]) + 1);
 	memcpy(e.title, title, strlen(title) + 1);
-	if (place != NULL)
+	if (place)
 		memcpy(e.place, place, strlen(place) + 1);
 	if ((rc = parse_time(ctx, "from", from, &e.from_ms)) != 0 ||
 	    (rc = parse_time(ctx, "to", to, &e.to_ms)) != 0 ||
@@ -285,14 +285,14 @@ int admin_cmd_event_list(struct admin_ctx *ctx, int argc, char **argv)
 	} else {
 		struct admin_table *t = admin_table_new(7, h, "lllllll");
 
-		for (i = 0; i < n && t != NULL; i++) {
+		for (i = 0; i < n && t; i++) {
 			char buf[3][256];
 			const char *cells[7];
 
 			event_cells(&ev[i], now, buf, cells);
 			admin_table_add(t, cells);
 		}
-		if (t != NULL)
+		if (t)
 			admin_table_print(t, ctx->out, fmt);
 		admin_table_free(t);
 	}

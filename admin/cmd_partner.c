@@ -36,7 +36,7 @@ int admin_cmd_partner_add(struct admin_ctx *ctx, int argc, char **argv)
 	rc = admin_args(ctx, "partner add", argc, argv, opts, pos, 1, 1, &npos);
 	if (rc != 0)
 		return rc;
-	if (name == NULL) {
+	if (!name) {
 		fprintf(ctx->err,
 			"sayso-admin partner add: --name is needed\n");
 		admin_usage(ctx, "partner add", ctx->err);
@@ -140,7 +140,7 @@ int admin_cmd_partner_route(struct admin_ctx *ctx, int argc, char **argv)
 			&npos);
 	if (rc != 0)
 		return rc;
-	if (category == NULL) {
+	if (!category) {
 		fprintf(ctx->err,
 			"sayso-admin partner route: --category is needed "
 			"('*' for any category)\n");
@@ -244,7 +244,7 @@ static void pissues_rate(FILE *f, const struct sayso_walk_counts *c)
 {
 	char rate[24], lo[24], hi[24];
 
-	if (c == NULL || c->inspected == 0) {
+	if (!c || c->inspected == 0) {
 		fputs("<p>None of this organisation's walkabout issues has "
 		      "been re-inspected yet.</p>\n",
 		      f);
@@ -313,12 +313,12 @@ static int pissues_write(struct admin_ctx *ctx, const struct sayso_partner *pt,
 	if (rc != 0)
 		return rc;
 	sayso_time_format(sayso_time_now_ms(), now, sizeof now);
-	if ((f = admin_outdir_open(ctx, &od, "index.html")) == NULL)
+	if (!(f = admin_outdir_open(ctx, &od, "index.html")))
 		return admin_outdir_finish(ctx, &od, false);
 	pissues_html(f, pt, p, n, wc, now);
 	if ((rc = admin_outdir_close(ctx, &od, f, "index.html")) != 0)
 		return admin_outdir_finish(ctx, &od, false);
-	if ((f = admin_outdir_open(ctx, &od, "issues.csv")) == NULL)
+	if (!(f = admin_outdir_open(ctx, &od, "issues.csv")))
 		return admin_outdir_finish(ctx, &od, false);
 	admin_csv_row(f, pissue_heads, 8);
 	for (size_t i = 0; i < n; i++) {
@@ -328,7 +328,7 @@ static int pissues_write(struct admin_ctx *ctx, const struct sayso_partner *pt,
 	}
 	if ((rc = admin_outdir_close(ctx, &od, f, "issues.csv")) != 0)
 		return admin_outdir_finish(ctx, &od, false);
-	if ((f = admin_outdir_open(ctx, &od, "issues.json")) == NULL)
+	if (!(f = admin_outdir_open(ctx, &od, "issues.json")))
 		return admin_outdir_finish(ctx, &od, false);
 	json_t *j = pissues_json(pt->code, p, n);
 	json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -402,7 +402,7 @@ int admin_cmd_partner_issues(struct admin_ctx *ctx, int argc, char **argv)
 		rc = admin_fail_store(ctx, "partner issues", e);
 		goto out;
 	}
-	if ((p = calloc(nr + nw + 1, sizeof *p)) == NULL) {
+	if (!(p = calloc(nr + nw + 1, sizeof *p))) {
 		rc = admin_fail(ctx, "out of memory");
 		goto out;
 	}
@@ -414,7 +414,7 @@ int admin_cmd_partner_issues(struct admin_ctx *ctx, int argc, char **argv)
 		pissue_from_walk(&ws[i], &p[n]);
 		n += !open || p[n].open;
 	}
-	if (out != NULL) {
+	if (out) {
 		struct sayso_walk_rate r;
 		const struct sayso_walk_counts *wc = NULL;
 		if ((e = sayso_walk_rate(ctx->st, NULL, &r)) != SAYSO_OK) {
@@ -450,7 +450,7 @@ int admin_cmd_report_assign(struct admin_ctx *ctx, int argc, char **argv)
 			&npos);
 	if (rc != 0)
 		return rc;
-	if ((partner == NULL) == !not_ours) {
+	if ((!partner) == !not_ours) {
 		fprintf(ctx->err, "sayso-admin report assign: give one of "
 				  "--partner CODE or --not-ours\n");
 		admin_usage(ctx, "report assign", ctx->err);
@@ -480,7 +480,7 @@ int admin_cmd_report_duplicate(struct admin_ctx *ctx, int argc, char **argv)
 			&npos);
 	if (rc != 0)
 		return rc;
-	if ((of == NULL) == !split) {
+	if ((!of) == !split) {
 		fprintf(ctx->err, "sayso-admin report duplicate: give one of "
 				  "--of REF2 or --split\n");
 		admin_usage(ctx, "report duplicate", ctx->err);

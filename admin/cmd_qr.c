@@ -38,17 +38,17 @@ int admin_cmd_qr(struct admin_ctx *ctx, int argc, char **argv)
 	if (e != SAYSO_OK)
 		return admin_fail(ctx, "qr: cannot encode '%s': %s", pos[0],
 				  sayso_strerror(e));
-	if (png != NULL) {
+	if (png) {
 		char err[1400];
 
 		if (!admin_qr_png(&qr, admin_qr_scale(&qr), png, err,
 				  sizeof err))
 			rc = admin_fail(ctx, "qr: %s", err);
-	} else if (svg != NULL) {
+	} else if (svg) {
 		char tmp[1100];
 		FILE *f = admin_file_begin(ctx, svg, tmp, sizeof tmp);
 
-		if (f == NULL) {
+		if (!f) {
 			rc = ADMIN_EXIT_ERROR;
 		} else {
 			admin_qr_svg(f, &qr, pos[0], true);

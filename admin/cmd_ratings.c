@@ -421,7 +421,7 @@ void html_ratings_section(FILE *f, const struct sayso_ratings_summary *s,
 
 		snprintf(title, sizeof title, "Ratings by %s",
 			 sayso_stats_by_name(s->by));
-		if (gb != NULL && gv != NULL && gl != NULL) {
+		if (gb && gv && gl) {
 			for (i = 0; i < s->ngroups; i++) {
 				snprintf(gv[i], sizeof gv[i], "%lld",
 					 (long long)s->groups[i].c.n);
@@ -492,7 +492,7 @@ static int write_page(struct admin_ctx *ctx, const char *dir,
 	if (rc != 0)
 		return rc;
 	f = admin_outdir_open(ctx, &od, "index.html");
-	if (f == NULL)
+	if (!f)
 		return admin_outdir_finish(ctx, &od, false);
 	html_page_begin(f, "How residents feel");
 	fputs("<h1>How residents feel</h1>\n", f);
@@ -516,7 +516,7 @@ static int write_page(struct admin_ctx *ctx, const char *dir,
 	if (rc != 0)
 		return admin_outdir_finish(ctx, &od, false);
 	f = admin_outdir_open(ctx, &od, "ratings.json");
-	if (f == NULL)
+	if (!f)
 		return admin_outdir_finish(ctx, &od, false);
 	j = admin_ratings_json(s);
 	json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -571,7 +571,7 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 	q.include_flagged = include_flagged;
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
-	if (event != NULL) {
+	if (event) {
 		e = sayso_event_get(ctx->st, event, &ev);
 		if (e != SAYSO_OK)
 			return admin_fail_store(ctx, "ratings summary", e);
@@ -580,14 +580,14 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 	e = sayso_stats_ratings_query(ctx->st, &q, &s);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "ratings summary", e);
-	if (html != NULL) {
+	if (html) {
 		rc = write_page(ctx, html, &s);
 		if (rc == 0)
 			fprintf(ctx->out, "wrote %s/index.html\n", html);
 	} else if (fmt == ADMIN_FMT_JSON) {
 		json_t *j = admin_ratings_json(&s);
 
-		if (event != NULL)
+		if (event)
 			json_object_set_new(
 			    j, "event",
 			    admin_event_json(&ev, sayso_time_now_ms()));
@@ -595,7 +595,7 @@ int admin_cmd_ratings_summary(struct admin_ctx *ctx, int argc, char **argv)
 	} else if (fmt == ADMIN_FMT_CSV) {
 		print_csv(ctx, &s);
 	} else {
-		if (event != NULL) {
+		if (event) {
 			fprintf(ctx->out, "Event %s \"", ev.code);
 			admin_term_puts(ctx->out, ev.title);
 			fputs("\"\n", ctx->out);

@@ -67,7 +67,7 @@ struct report {
 
 static void report_cleanup(struct report *rep)
 {
-	for (size_t i = 0; rep->res != NULL && i < rep->nres; i++)
+	for (size_t i = 0; rep->res && i < rep->nres; i++)
 		admin_results_free(rep->res[i]);
 	free(rep->res);
 	free(rep->rounds);
@@ -82,9 +82,9 @@ static int report_rounds(struct admin_ctx *ctx, struct report *rep,
 	enum sayso_err e;
 	int rc;
 
-	if (code != NULL) {
+	if (code) {
 		rep->rounds = calloc(1, sizeof *rep->rounds);
-		if (rep->rounds == NULL)
+		if (!rep->rounds)
 			return admin_fail(ctx, "out of memory");
 		rc = admin_round(ctx, code, &rep->rounds[0]);
 		if (rc != 0)
@@ -96,10 +96,10 @@ static int report_rounds(struct admin_ctx *ctx, struct report *rep,
 			return admin_fail_store(ctx, "report: rounds", e);
 	}
 	rep->res = calloc(rep->nrounds + 1, sizeof *rep->res);
-	if (rep->res == NULL)
+	if (!rep->res)
 		return admin_fail(ctx, "out of memory");
 	for (size_t i = 0; i < rep->nrounds; i++) {
-		if (code == NULL && rep->rounds[i].state == SAYSO_ROUND_DRAFT)
+		if (!code && rep->rounds[i].state == SAYSO_ROUND_DRAFT)
 			continue;
 		rc = admin_results_load(ctx, rep->rounds[i].code, rule,
 					&rep->res[rep->nres]);
@@ -195,7 +195,7 @@ static int report_write(struct admin_ctx *ctx, const struct report *rep,
 	if (rc != 0)
 		return rc;
 	f = admin_outdir_open(ctx, &od, "index.html");
-	if (f == NULL)
+	if (!f)
 		return admin_outdir_finish(ctx, &od, false);
 	report_html(f, rep);
 	rc = admin_outdir_close(ctx, &od, f, "index.html");
@@ -204,7 +204,7 @@ static int report_write(struct admin_ctx *ctx, const struct report *rep,
 		return rc;
 	}
 	f = admin_outdir_open(ctx, &od, "report.json");
-	if (f == NULL)
+	if (!f)
 		return admin_outdir_finish(ctx, &od, false);
 	report_json(f, rep);
 	rc = admin_outdir_close(ctx, &od, f, "report.json");
@@ -232,7 +232,7 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 	rc = admin_args(ctx, "report", argc, argv, opts, NULL, 0, 0, &npos);
 	if (rc != 0)
 		return rc;
-	if (out == NULL) {
+	if (!out) {
 		fprintf(ctx->err, "sayso-admin report: --out DIR is needed\n");
 		admin_usage(ctx, "report", ctx->err);
 		return ADMIN_EXIT_USAGE;

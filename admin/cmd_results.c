@@ -51,7 +51,7 @@ static int cmp_order(const void *a, const void *b)
 
 void admin_results_free(struct admin_results *res)
 {
-	if (res == NULL)
+	if (!res)
 		return;
 	sayso_tally_cleanup(&res->t);
 	sayso_election_free(res->e);
@@ -76,7 +76,7 @@ int admin_results_load(struct admin_ctx *ctx, const char *code,
 
 	*out = NULL;
 	res = calloc(1, sizeof *res);
-	if (res == NULL)
+	if (!res)
 		return admin_fail(ctx, "out of memory");
 	rc = admin_round(ctx, code, &res->round);
 	if (rc != 0)
@@ -104,7 +104,7 @@ int admin_results_load(struct admin_ctx *ctx, const char *code,
 			  sizeof res->tallied_at);
 	res->by_votes = calloc(res->e->nprojects + 1, sizeof(size_t));
 	res->by_order = calloc(res->e->nprojects + 1, sizeof(size_t));
-	if (res->by_votes == NULL || res->by_order == NULL) {
+	if (!res->by_votes || !res->by_order) {
 		rc = admin_fail(ctx, "out of memory");
 		goto fail;
 	}
@@ -252,7 +252,7 @@ static void results_votes(FILE *f, const struct admin_results *res, int level)
 	heading(f, level, "votes", res, "Votes for each project");
 	bars = calloc(e->nprojects + 1, sizeof *bars);
 	vals = calloc(e->nprojects + 1, sizeof *vals);
-	if (bars != NULL && vals != NULL) {
+	if (bars && vals) {
 		for (i = 0; i < e->nprojects; i++) {
 			size_t p = res->by_votes[i];
 
@@ -368,7 +368,7 @@ static void results_turnout(FILE *f, const struct admin_results *res, int level)
 static void results_share(FILE *f, const struct admin_results *res,
 			  const char *url, int level)
 {
-	if (url != NULL && url[0] != '\0') {
+	if (url && url[0] != '\0') {
 		struct sayso_qr qr = {0};
 
 		heading(f, level, "share", res, "See these results online");
@@ -517,14 +517,14 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 	rc = admin_args(ctx, "results", argc, argv, opts, pos, 1, 1, &npos);
 	if (rc != 0)
 		return rc;
-	if (out == NULL) {
+	if (!out) {
 		fprintf(ctx->err, "sayso-admin results: --out DIR is needed\n");
 		admin_usage(ctx, "results", ctx->err);
 		return ADMIN_EXIT_USAGE;
 	}
 	if ((rc = admin_rule(ctx, "results", rulename, &rule)) != 0)
 		return rc;
-	if (url != NULL) {
+	if (url) {
 		enum sayso_err e = sayso_qr_encode(url, &qr);
 
 		if (e != SAYSO_OK) {
@@ -538,7 +538,7 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 		rc = ADMIN_EXIT_ERROR;
 		goto done;
 	}
-	if (rulename == NULL) {
+	if (!rulename) {
 		/* No --rule: the round's own (MES for an imported MES
 		 * election); a missing round is reported by the load. */
 		struct sayso_round r;
@@ -555,7 +555,7 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 		goto done;
 
 	f = admin_outdir_open(ctx, &od, "index.html");
-	if (f == NULL)
+	if (!f)
 		goto fail;
 	snprintf(title, sizeof title, "Results: %s", res->round.title);
 	html_page_begin(f, title);
@@ -572,7 +572,7 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 		goto fail;
 
 	f = admin_outdir_open(ctx, &od, "results.json");
-	if (f == NULL)
+	if (!f)
 		goto fail;
 	j = admin_results_json(res, url);
 	json_dumpf(j, f,
@@ -584,13 +584,13 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 		goto fail;
 
 	f = admin_outdir_open(ctx, &od, "results.csv");
-	if (f == NULL)
+	if (!f)
 		goto fail;
 	admin_results_csv(f, res);
 	if (admin_outdir_close(ctx, &od, f, "results.csv") != 0)
 		goto fail;
 
-	if (url != NULL) {
+	if (url) {
 		char p[1200], err[1400];
 
 		admin_outdir_path(&od, "qr.png", p, sizeof p);
@@ -600,7 +600,7 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 			goto fail;
 		}
 		f = admin_outdir_open(ctx, &od, "qr.svg");
-		if (f == NULL)
+		if (!f)
 			goto fail;
 		admin_qr_svg(f, &qr, url, true);
 		if (admin_outdir_close(ctx, &od, f, "qr.svg") != 0)

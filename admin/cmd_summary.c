@@ -39,9 +39,9 @@ static const char *status_label(int k)
 
 void admin_event_figures_cleanup(struct admin_event_figures *f)
 {
-	if (f == NULL)
+	if (!f)
 		return;
-	if (f->r != NULL)
+	if (f->r)
 		sayso_ratings_summary_cleanup(f->r);
 	free(f->r);
 	free(f->ev);
@@ -61,7 +61,7 @@ int admin_event_figures_fill(struct admin_ctx *ctx, const char *cmd,
 	f->r = calloc(1, sizeof *f->r);
 	f->act = calloc(1, sizeof *f->act);
 	f->now_ms = sayso_time_now_ms();
-	if (f->ev == NULL || f->r == NULL || f->act == NULL) {
+	if (!f->ev || !f->r || !f->act) {
 		admin_event_figures_cleanup(f);
 		return admin_fail(ctx, "%s: out of memory", cmd);
 	}
@@ -88,7 +88,7 @@ int admin_event_figures_load(struct admin_ctx *ctx, const char *cmd,
 	int rc;
 
 	memset(f, 0, sizeof *f);
-	if (ev == NULL)
+	if (!ev)
 		return admin_fail(ctx, "%s: out of memory", cmd);
 	e = sayso_event_get(ctx->st, code, ev);
 	if (e != SAYSO_OK) {
@@ -435,7 +435,7 @@ static void walk_chart(FILE *f, const struct sayso_walk_rate *w)
 	char(*notes)[64] = calloc(w->nstreets + 1, sizeof *notes);
 	size_t i, n = 0;
 
-	for (i = 0; rows != NULL && notes != NULL && i <= w->nstreets; i++) {
+	for (i = 0; rows && notes && i <= w->nstreets; i++) {
 		const struct sayso_walk_counts *c =
 		    i == 0 ? &w->all : &w->streets[i - 1];
 
@@ -499,7 +499,7 @@ static void summary_cleanup(struct summary *s)
 	free(s->ev);
 	sayso_reports_summary_cleanup(&s->rep);
 	sayso_walk_rate_cleanup(&s->walk);
-	for (i = 0; s->res != NULL && i < s->nrounds; i++)
+	for (i = 0; s->res && i < s->nrounds; i++)
 		admin_results_free(s->res[i]);
 	free(s->res);
 	free(s->rounds);
@@ -516,7 +516,7 @@ static int load_events(struct admin_ctx *ctx, struct summary *s)
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "summary: events", e);
 	s->ev = calloc(n ? n : 1, sizeof *s->ev);
-	if (s->ev == NULL) {
+	if (!s->ev) {
 		free(ev);
 		return admin_fail(ctx, "summary: out of memory");
 	}
@@ -559,7 +559,7 @@ static int load_rounds(struct admin_ctx *ctx, struct summary *s,
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "summary: rounds", e);
 	s->res = calloc(s->nrounds + 1, sizeof *s->res);
-	if (s->res == NULL)
+	if (!s->res)
 		return admin_fail(ctx, "summary: out of memory");
 	for (i = 0; i < s->nrounds; i++) {
 		if (!round_in_period(&s->rounds[i], s->since, s->until))
@@ -638,7 +638,7 @@ static void html_events(FILE *f, const struct summary *s)
 	rows = calloc(s->nev, sizeof *rows);
 	notes = calloc(s->nev, sizeof *notes);
 	labels = calloc(s->nev, sizeof *labels);
-	if (rows != NULL && notes != NULL && labels != NULL) {
+	if (rows && notes && labels) {
 		for (i = 0; i < s->nev; i++) {
 			const struct sayso_rating_counts *c = &s->ev[i].r->all;
 			char k[24], n[24];
@@ -674,12 +674,12 @@ static void html_rounds(FILE *f, const struct summary *s)
 	size_t i, k, n;
 
 	fputs("<h2 id=\"pb\">Participatory budgeting</h2>\n", f);
-	for (i = 0; w != NULL && i < s->nrounds; i++) {
+	for (i = 0; w && i < s->nrounds; i++) {
 		const struct admin_results *res = s->res[i];
 		const struct sayso_round *r;
 		char cap[SAYSO_TITLE_MAX + 32], cnt[24], money[64];
 
-		if (res == NULL)
+		if (!res)
 			continue;
 		any = true;
 		r = admin_results_round(res);
@@ -772,11 +772,11 @@ static json_t *rounds_json(const struct summary *s)
 	struct admin_winner *w = calloc(SUMMARY_WINNERS_MAX, sizeof *w);
 	size_t i, k, n;
 
-	for (i = 0; w != NULL && i < s->nrounds; i++) {
+	for (i = 0; w && i < s->nrounds; i++) {
 		const struct sayso_round *r;
 		json_t *o, *wa;
 
-		if (s->res[i] == NULL)
+		if (!s->res[i])
 			continue;
 		r = admin_results_round(s->res[i]);
 		o = json_object();
@@ -864,10 +864,10 @@ static void write_csv(FILE *f, const struct summary *s)
 		csv_int(f, "reports", "all",
 			sayso_report_status_name((enum sayso_report_status)st),
 			s->rep.by_status[st]);
-	for (i = 0; w != NULL && i < s->nrounds; i++) {
+	for (i = 0; w && i < s->nrounds; i++) {
 		const struct sayso_round *r;
 
-		if (s->res[i] == NULL)
+		if (!s->res[i])
 			continue;
 		r = admin_results_round(s->res[i]);
 		csv_int(f, "round", r->code, "ballots",
@@ -891,13 +891,13 @@ static int write_dir(struct admin_ctx *ctx, const char *dir,
 	if (rc != 0)
 		return rc;
 	f = admin_outdir_open(ctx, &od, "index.html");
-	if (f == NULL)
+	if (!f)
 		return admin_outdir_finish(ctx, &od, false);
 	write_html(f, ctx, s);
 	if (admin_outdir_close(ctx, &od, f, "index.html") != 0)
 		return admin_outdir_finish(ctx, &od, false);
 	f = admin_outdir_open(ctx, &od, "summary.json");
-	if (f == NULL)
+	if (!f)
 		return admin_outdir_finish(ctx, &od, false);
 	j = summary_json(s);
 	json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -906,7 +906,7 @@ static int write_dir(struct admin_ctx *ctx, const char *dir,
 	if (admin_outdir_close(ctx, &od, f, "summary.json") != 0)
 		return admin_outdir_finish(ctx, &od, false);
 	f = admin_outdir_open(ctx, &od, "summary.csv");
-	if (f == NULL)
+	if (!f)
 		return admin_outdir_finish(ctx, &od, false);
 	write_csv(f, s);
 	rc = admin_outdir_close(ctx, &od, f, "summary.csv");
@@ -933,7 +933,7 @@ int admin_cmd_summary(struct admin_ctx *ctx, int argc, char **argv)
 			    &fmt);
 	if (rc != 0)
 		return rc;
-	if (since == NULL || out == NULL) {
+	if (!since || !out) {
 		fprintf(ctx->err, "sayso-admin summary: --since D and --out "
 				  "DIR are needed\n");
 		admin_usage(ctx, "summary", ctx->err);

@@ -39,7 +39,7 @@ static size_t split_commas(char *s, char **items, size_t max, bool *over)
 {
 	size_t n = 0;
 	*over = false;
-	for (char *p = s; p != NULL;) {
+	for (char *p = s; p;) {
 		char *comma = strchr(p, ',');
 		if (comma)
 			*comma = '\0';
@@ -78,15 +78,15 @@ int admin_cmd_walkabout_start(struct admin_ctx *ctx, int argc, char **argv)
 			&npos);
 	if (rc != 0)
 		return rc;
-	if (date == NULL || by == NULL) {
+	if (!date || !by) {
 		fprintf(ctx->err, "sayso-admin walkabout start: --date and "
 				  "--by are needed\n");
 		admin_usage(ctx, "walkabout start", ctx->err);
 		return ADMIN_EXIT_USAGE;
 	}
-	if (streets != NULL) {
+	if (streets) {
 		list = strdup(streets);
-		if (list == NULL)
+		if (!list)
 			return admin_fail(ctx, "out of memory");
 		n = split_commas(list, items, SAYSO_WALK_STREETS_MAX, &over);
 		if (over || n == 0) {
@@ -295,7 +295,7 @@ int admin_cmd_walkabout_show(struct admin_ctx *ctx, int argc, char **argv)
 	int npos = 0, rc;
 	enum sayso_err e;
 
-	if (w == NULL)
+	if (!w)
 		return admin_fail(ctx, "out of memory");
 	rc = admin_args_fmt(ctx, "walkabout show", argc, argv, opts, pos, 1, 1,
 			    &npos, &fmt);
@@ -399,7 +399,7 @@ int admin_cmd_walkabout_log(struct admin_ctx *ctx, int argc, char **argv)
 			    &npos, &fmt);
 	if (rc != 0)
 		return rc;
-	if (street == NULL || category == NULL) {
+	if (!street || !category) {
 		fprintf(ctx->err, "sayso-admin walkabout log: --street and "
 				  "--category are needed\n");
 		admin_usage(ctx, "walkabout log", ctx->err);
@@ -412,14 +412,14 @@ int admin_cmd_walkabout_log(struct admin_ctx *ctx, int argc, char **argv)
 			grade);
 		return ADMIN_EXIT_USAGE;
 	}
-	if (when != NULL && sayso_time_parse(when, &in.seen_ms) != SAYSO_OK) {
+	if (when && sayso_time_parse(when, &in.seen_ms) != SAYSO_OK) {
 		fprintf(ctx->err,
 			"sayso-admin walkabout log: --at: '%s' is not a time "
 			"(YYYY-MM-DD HH:MM or ISO 8601)\n",
 			when);
 		return ADMIN_EXIT_USAGE;
 	}
-	if ((w = calloc(1, sizeof *w)) == NULL)
+	if (!(w = calloc(1, sizeof *w)))
 		return admin_fail(ctx, "out of memory");
 	if ((rc = admin_open(ctx, ADMIN_WRITE)) != ADMIN_EXIT_OK)
 		goto out;
@@ -468,7 +468,7 @@ int admin_cmd_walkabout_check(struct admin_ctx *ctx, int argc, char **argv)
 			&npos);
 	if (rc != 0)
 		return rc;
-	if (ref == NULL || observed == NULL) {
+	if (!ref || !observed) {
 		fprintf(ctx->err, "sayso-admin walkabout check: --issue and "
 				  "--observed are needed\n");
 		admin_usage(ctx, "walkabout check", ctx->err);
@@ -481,7 +481,7 @@ int admin_cmd_walkabout_check(struct admin_ctx *ctx, int argc, char **argv)
 			observed);
 		return ADMIN_EXIT_USAGE;
 	}
-	if (when != NULL && sayso_time_parse(when, &at) != SAYSO_OK) {
+	if (when && sayso_time_parse(when, &at) != SAYSO_OK) {
 		fprintf(ctx->err,
 			"sayso-admin walkabout check: --at: '%s' is not a "
 			"time (YYYY-MM-DD HH:MM or ISO 8601)\n",

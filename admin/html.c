@@ -30,7 +30,7 @@ void html_esc(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	if (s == NULL)
+	if (!s)
 		return;
 	const unsigned char *end = p + strlen(s);
 	while (*p != '\0') {
@@ -95,7 +95,7 @@ const char *html_channel_label(const char *name)
 {
 	enum sayso_channel ch;
 
-	if (name == NULL || sayso_channel_parse(name, &ch) != SAYSO_OK)
+	if (!name || sayso_channel_parse(name, &ch) != SAYSO_OK)
 		return name ? name : "";
 	switch (ch) {
 	case SAYSO_CH_KIOSK:
@@ -137,12 +137,12 @@ void html_when(const char *iso, char *out, size_t outsz)
 	time_t t;
 	struct tm tm;
 
-	if (iso == NULL || sayso_time_parse(iso, &ms) != SAYSO_OK) {
+	if (!iso || sayso_time_parse(iso, &ms) != SAYSO_OK) {
 		snprintf(out, outsz, "%s", iso ? iso : "");
 		return;
 	}
 	t = (time_t)(ms / 1000);
-	if (localtime_r(&t, &tm) == NULL ||
+	if (!localtime_r(&t, &tm) ||
 	    strftime(out, outsz, "%-d %B %Y, %H:%M %Z", &tm) == 0)
 		snprintf(out, outsz, "%s", iso);
 }
@@ -266,7 +266,7 @@ void html_bars(FILE *f, const char *id, const char *title,
 			style = HTML_BAR_PLAIN;
 		fputs("<li><span class=\"lab\">", f);
 		html_esc(f, bars[i].label);
-		if (bars[i].note != NULL && bars[i].note[0] != '\0') {
+		if (bars[i].note && bars[i].note[0] != '\0') {
 			fputs("<span class=\"tag\">", f);
 			html_esc(f, bars[i].note);
 			fputs("</span>", f);
@@ -284,7 +284,7 @@ void html_bars(FILE *f, const char *id, const char *title,
 			    " vector-effect=\"non-scaling-stroke\"/>",
 			    w > 998 ? 998 : w, bar_fill[style]);
 		fputs("</svg><span class=\"val\">", f);
-		if (bars[i].valtext != NULL) {
+		if (bars[i].valtext) {
 			html_esc(f, bars[i].valtext);
 		} else {
 			html_int(bars[i].value, num, sizeof num);
@@ -301,14 +301,14 @@ void html_table_begin(FILE *f, const char *caption, size_t ncols,
 	size_t i;
 
 	fputs("<div class=\"tablewrap\"><table>\n", f);
-	if (caption != NULL) {
+	if (caption) {
 		fputs("<caption>", f);
 		html_esc(f, caption);
 		fputs("</caption>\n", f);
 	}
 	fputs("<thead><tr>", f);
 	for (i = 0; i < ncols; i++) {
-		fputs(align != NULL && align[i] == 'r'
+		fputs(align && align[i] == 'r'
 			  ? "<th scope=\"col\" class=\"r\">"
 			  : "<th scope=\"col\">",
 		      f);
@@ -325,8 +325,7 @@ void html_table_row(FILE *f, size_t ncols, const char *const *cells,
 
 	fputs("<tr>", f);
 	for (i = 0; i < ncols; i++) {
-		fputs(align != NULL && align[i] == 'r' ? "<td class=\"r\">"
-						       : "<td>",
+		fputs(align && align[i] == 'r' ? "<td class=\"r\">" : "<td>",
 		      f);
 		html_esc(f, cells[i]);
 		fputs("</td>", f);
@@ -363,14 +362,14 @@ int admin_period(struct admin_ctx *ctx, const char *cmd, const char *since,
 {
 	*since_ms = 0;
 	*until_ms = 0;
-	if (since != NULL && sayso_time_parse(since, since_ms) != SAYSO_OK) {
+	if (since && sayso_time_parse(since, since_ms) != SAYSO_OK) {
 		fprintf(ctx->err,
 			"sayso-admin %s: --since: '%s' is not a date "
 			"(YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)\n",
 			cmd, since);
 		return ADMIN_EXIT_USAGE;
 	}
-	if (until != NULL) {
+	if (until) {
 		if (sayso_time_parse(until, until_ms) != SAYSO_OK) {
 			fprintf(ctx->err,
 				"sayso-admin %s: --until: '%s' is not a date "
@@ -405,17 +404,15 @@ static void remove_page_dir(const char *dir)
 	struct dirent *e;
 	char p[1200];
 
-	if (d == NULL)
+	if (!d)
 		return;
-	while ((e = readdir(d)) != NULL) {
+	while ((e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		if (strcmp(e->d_name, MARKER) != 0 &&
-		    strstr(e->d_name, ".html") == NULL &&
-		    strstr(e->d_name, ".json") == NULL &&
-		    strstr(e->d_name, ".csv") == NULL &&
-		    strstr(e->d_name, ".png") == NULL &&
-		    strstr(e->d_name, ".svg") == NULL)
+		    !strstr(e->d_name, ".html") &&
+		    !strstr(e->d_name, ".json") && !strstr(e->d_name, ".csv") &&
+		    !strstr(e->d_name, ".png") && !strstr(e->d_name, ".svg"))
 			continue;
 		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
 		unlink(p);
@@ -450,8 +447,8 @@ int admin_outdir_begin(struct admin_ctx *ctx, struct admin_outdir *od,
 			struct dirent *e;
 			bool empty = true;
 
-			if (d != NULL) {
-				while ((e = readdir(d)) != NULL)
+			if (d) {
+				while ((e = readdir(d)))
 					if (strcmp(e->d_name, ".") != 0 &&
 					    strcmp(e->d_name, "..") != 0)
 						empty = false;
@@ -469,14 +466,14 @@ int admin_outdir_begin(struct admin_ctx *ctx, struct admin_outdir *od,
 		return admin_fail(ctx, "%s: %s", od->dir, strerror(errno));
 	}
 	snprintf(od->tmp, sizeof od->tmp, "%s.tmp-XXXXXX", od->dir);
-	if (mkdtemp(od->tmp) == NULL)
+	if (!mkdtemp(od->tmp))
 		return admin_fail(ctx,
 				  "cannot create a directory next to %s: %s",
 				  od->dir, strerror(errno));
 	chmod(od->tmp, 0755);
 	snprintf(marker, sizeof marker, "%s/" MARKER, od->tmp);
 	f = fopen(marker, "w");
-	if (f == NULL ||
+	if (!f ||
 	    fputs("written by sayso-admin; replaced whole on "
 		  "each run\n",
 		  f) == EOF ||
@@ -496,7 +493,7 @@ FILE *admin_outdir_open(struct admin_ctx *ctx, struct admin_outdir *od,
 
 	admin_outdir_path(od, name, p, sizeof p);
 	f = fopen(p, "w");
-	if (f == NULL)
+	if (!f)
 		admin_fail(ctx, "%s: %s", p, strerror(errno));
 	return f;
 }
@@ -557,7 +554,7 @@ int admin_outdir_finish(struct admin_ctx *ctx, struct admin_outdir *od, bool ok)
 	}
 	snprintf(parent, sizeof parent, "%s", od->dir);
 	slash = strrchr(parent, '/');
-	if (slash == NULL)
+	if (!slash)
 		snprintf(parent, sizeof parent, ".");
 	else if (slash == parent)
 		parent[1] = '\0';
@@ -617,7 +614,7 @@ void html_shares(FILE *f, const char *id, const char *title,
 			html_esc(f, pct);
 		}
 		fputs("</span></span>", f);
-		if (r->note != NULL && r->note[0] != '\0') {
+		if (r->note && r->note[0] != '\0') {
 			fputs("<span class=\"muted\">", f);
 			html_esc(f, r->note);
 			fputs("</span>", f);

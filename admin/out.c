@@ -442,7 +442,7 @@ void *admin_json_str(const char *s)
 
 	if (!s)
 		s = "";
-	if ((j = json_string(s)) != NULL)
+	if ((j = json_string(s)))
 		return j;
 	n = strlen(s);
 	if (!(fixed = malloc(3 * n + 1)))

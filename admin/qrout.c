@@ -60,12 +60,12 @@ static bool png_write(FILE *f, const struct sayso_qr *qr, int scale,
 
 	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, pf, png_error_fn,
 				      png_warning_fn);
-	if (png == NULL) {
+	if (!png) {
 		snprintf(pf->err, pf->errsz, "cannot make the QR image");
 		return false;
 	}
 	info = png_create_info_struct(png);
-	if (info == NULL) {
+	if (!info) {
 		snprintf(pf->err, pf->errsz, "cannot make the QR image");
 		goto out;
 	}
@@ -150,7 +150,7 @@ void admin_qr_svg(FILE *f, const struct sayso_qr *qr, const char *title,
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\""
 	    " width=\"%d\" height=\"%d\" shape-rendering=\"crispEdges\"",
 	    total, total, total * 8, total * 8);
-	if (title != NULL) {
+	if (title) {
 		fputs(" role=\"img\" aria-label=\"", f);
 		html_esc(f, title);
 		fputs("\"><title>", f);

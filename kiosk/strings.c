@@ -158,7 +158,7 @@ bool kiosk_str_has(const struct kiosk_strings *s, const char *key)
 		return false;
 	if (strcmp(s->lang, "en") == 0)
 		return table_get(&s->en, key) || table_get(&s->builtin, key);
-	return table_get(&s->cur, key) != NULL;
+	return table_get(&s->cur, key);
 }
 
 const char *kiosk_strings_lang(const struct kiosk_strings *s)
@@ -172,11 +172,11 @@ const char *kiosk_str(struct kiosk_strings *s, const char *key)
 
 	if (!s)
 		return key;
-	if ((v = table_get(&s->cur, key)) != NULL)
+	if ((v = table_get(&s->cur, key)))
 		return v;
-	if ((v = table_get(&s->en, key)) != NULL)
+	if ((v = table_get(&s->en, key)))
 		return v;
-	if ((v = table_get(&s->builtin, key)) != NULL)
+	if ((v = table_get(&s->builtin, key)))
 		return v;
 	for (size_t i = 0; i < s->nmissing; i++)
 		if (strcmp(s->missing[i], key) == 0)

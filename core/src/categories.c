@@ -81,7 +81,7 @@ void sayso_category_open311(const char *code, char *service_code, size_t codesz,
 static bool has_word(const char *lower, const char *stem)
 {
 	size_t n = strlen(stem);
-	for (const char *p = lower; (p = strstr(p, stem)) != NULL; p++) {
+	for (const char *p = lower; (p = strstr(p, stem)); p++) {
 		/* The stem must start a word ("light" in "streetlight" counts
 		 * only through its own rule; "asb" needs a word start). */
 		if (p == lower || !isalpha((unsigned char)p[-1]))
@@ -177,7 +177,7 @@ int sayso_street_match(const char *text, char *const *streets, size_t n)
 		size_t kl = strlen(key);
 		if (kl < 3)
 			continue;
-		for (const char *p = lower; (p = strstr(p, key)) != NULL; p++) {
+		for (const char *p = lower; (p = strstr(p, key)); p++) {
 			bool start =
 			    p == lower || !isalpha((unsigned char)p[-1]);
 			bool end = !isalpha((unsigned char)p[kl]);

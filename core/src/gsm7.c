@@ -64,7 +64,7 @@ bool sayso_gsm7_encodable(const char *s, size_t len)
 	unsigned long cp;
 	size_t i = 0, n;
 
-	if (s == NULL)
+	if (!s)
 		return true;
 	while (i < len) {
 		n = utf8_next(p + i, len - i, &cp);
@@ -82,7 +82,7 @@ void sayso_gsm7_count(const char *s, size_t len, struct sayso_sms_count *c)
 	size_t i = 0, n, u, fill = 0, parts = 1, single, part;
 
 	memset(c, 0, sizeof(*c));
-	if (s == NULL)
+	if (!s)
 		len = 0;
 	c->gsm7 = sayso_gsm7_encodable(s, len);
 	single = c->gsm7 ? SAYSO_GSM7_SINGLE : SAYSO_UCS2_SINGLE;
@@ -172,12 +172,12 @@ size_t sayso_gsm7_fold(const char *s, size_t len, char *out, size_t outsz)
 	char buf[4];
 	bool full = false;
 
-	if (s == NULL)
+	if (!s)
 		len = 0;
 	while (i < len) {
 		n = utf8_next(p + i, len - i, &cp);
 		rep = fold_one(cp);
-		if (rep != NULL) {
+		if (rep) {
 			k = strlen(rep);
 			memcpy(buf, rep, k);
 		} else if (cp == REPLACEMENT && n == 1) {
@@ -309,10 +309,9 @@ enum sayso_err sayso_gsm7_split(const char *s, size_t len, bool concatenated,
 	struct sayso_sms_count c;
 	size_t limit, start, next, plen, np = 0;
 
-	if (nparts != NULL)
+	if (nparts)
 		*nparts = 0;
-	if ((s == NULL && len > 0) || parts == NULL || nparts == NULL ||
-	    max_parts == 0)
+	if ((!s && len > 0) || !parts || !nparts || max_parts == 0)
 		return SAYSO_ERR_INVAL;
 	sayso_gsm7_count(s, len, &c);
 	if (c.segments == 1) {
@@ -360,9 +359,9 @@ enum sayso_err sayso_gsm7_truncate(const char *s, size_t len, size_t max_units,
 	size_t word_units = 0, ell_len;
 	const char *ell;
 
-	if (outlen != NULL)
+	if (outlen)
 		*outlen = 0;
-	if (out == NULL || (s == NULL && len > 0) || max_units < 4)
+	if (!out || (!s && len > 0) || max_units < 4)
 		return SAYSO_ERR_INVAL;
 	if (outsz > 0)
 		out[0] = '\0';
@@ -373,7 +372,7 @@ enum sayso_err sayso_gsm7_truncate(const char *s, size_t len, size_t max_units,
 		if (len > 0)
 			memcpy(out, s, len);
 		out[len] = '\0';
-		if (outlen != NULL)
+		if (outlen)
 			*outlen = len;
 		return SAYSO_OK;
 	}
@@ -421,7 +420,7 @@ enum sayso_err sayso_gsm7_truncate(const char *s, size_t len, size_t max_units,
 	memcpy(out, s, cut);
 	memcpy(out + cut, ell, ell_len);
 	out[cut + ell_len] = '\0';
-	if (outlen != NULL)
+	if (outlen)
 		*outlen = cut + ell_len;
 	return SAYSO_OK;
 }
@@ -443,9 +442,9 @@ enum sayso_err sayso_gsm7_to_ucs2be(const char *s, size_t len,
 	unsigned long cp, hi, lo;
 	size_t i = 0, n, w = 0;
 
-	if (outlen != NULL)
+	if (outlen)
 		*outlen = 0;
-	if ((s == NULL && len > 0) || out == NULL || outlen == NULL)
+	if ((!s && len > 0) || !out || !outlen)
 		return SAYSO_ERR_INVAL;
 	while (i < len) {
 		n = utf8_next(p + i, len - i, &cp);

@@ -545,7 +545,7 @@ enum sayso_err sayso_issue_duplicate(struct sayso_store *st, const char *ref,
 		return e;
 	if ((e = find_issue(st, ref, &is)) != SAYSO_OK)
 		goto fail;
-	if (of_ref == NULL) {
+	if (!of_ref) {
 		if ((e = set_dup(st, &is, 0, NULL)) != SAYSO_OK)
 			goto fail;
 		e = sayso_store_audit(st, actor, "issue.split", "ref=%s",

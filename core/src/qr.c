@@ -20,11 +20,11 @@ enum sayso_err sayso_qr_encode(const char *text, struct sayso_qr *out)
 	QRcode *code;
 	size_t len, n, i;
 
-	if (out == NULL)
+	if (!out)
 		return SAYSO_ERR_INVAL;
 	out->width = 0;
 	out->modules = NULL;
-	if (text == NULL || text[0] == '\0')
+	if (!text || text[0] == '\0')
 		return SAYSO_ERR_INVAL;
 	len = strnlen(text, QR_TEXT_MAX + 1);
 	if (len > QR_TEXT_MAX)
@@ -32,7 +32,7 @@ enum sayso_err sayso_qr_encode(const char *text, struct sayso_qr *out)
 
 	errno = 0;
 	code = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M);
-	if (code == NULL) {
+	if (!code) {
 		if (errno == ENOMEM)
 			return SAYSO_ERR_NOMEM;
 		if (errno == ERANGE)
@@ -41,7 +41,7 @@ enum sayso_err sayso_qr_encode(const char *text, struct sayso_qr *out)
 	}
 	n = (size_t)code->width * (size_t)code->width;
 	out->modules = malloc(n);
-	if (out->modules == NULL) {
+	if (!out->modules) {
 		QRcode_free(code);
 		return SAYSO_ERR_NOMEM;
 	}
@@ -55,7 +55,7 @@ enum sayso_err sayso_qr_encode(const char *text, struct sayso_qr *out)
 
 void sayso_qr_cleanup(struct sayso_qr *qr)
 {
-	if (qr == NULL)
+	if (!qr)
 		return;
 	free(qr->modules);
 	qr->modules = NULL;
@@ -64,7 +64,7 @@ void sayso_qr_cleanup(struct sayso_qr *qr)
 
 bool sayso_qr_dark(const struct sayso_qr *qr, int x, int y)
 {
-	if (qr == NULL || qr->modules == NULL)
+	if (!qr || !qr->modules)
 		return false;
 	if (x < 0 || y < 0 || x >= qr->width || y >= qr->width)
 		return false;

@@ -324,7 +324,7 @@ static bool in_list(const char *word, const char *const *list)
 
 	if (word[0] == '\0')
 		return false;
-	for (i = 0; list[i] != NULL; i++)
+	for (i = 0; list[i]; i++)
 		if (strcmp(word, list[i]) == 0)
 			return true;
 	return false;
@@ -392,7 +392,7 @@ static int number_word(const char *low)
 
 	if (low[0] == '\0')
 		return -1;
-	for (i = 0; number_words[i] != NULL; i++)
+	for (i = 0; number_words[i]; i++)
 		if (strcmp(low, number_words[i]) == 0)
 			return i;
 	return -1;
@@ -754,7 +754,7 @@ static void read_decor(const char *s, size_t pos, size_t len, int *score,
 /* Whether s[a..b) contains ch. */
 static bool has_char(const char *s, size_t a, size_t b, char ch)
 {
-	return a < b && memchr(s + a, ch, b - a) != NULL;
+	return a < b && memchr(s + a, ch, b - a);
 }
 
 enum rate_res {
@@ -1089,7 +1089,7 @@ enum sayso_err sayso_smsparse_parse(const void *msg, size_t len,
 	struct head h;
 	bool single;
 
-	if (cmd == NULL || (msg == NULL && len > 0))
+	if (!cmd || (!msg && len > 0))
 		return SAYSO_ERR_INVAL;
 	memset(cmd, 0, sizeof(*cmd));
 	if (len > SAYSO_SMSPARSE_INPUT_MAX) {
@@ -1266,7 +1266,7 @@ size_t sayso_smsparse_explain(const struct sayso_sms_cmd *cmd, char *out,
 
 	if (outsz > 0)
 		out[0] = '\0';
-	if (cmd == NULL)
+	if (!cmd)
 		return 0;
 	switch (cmd->problem) {
 	case SAYSO_SMSP_NONE:
@@ -1274,7 +1274,7 @@ size_t sayso_smsparse_explain(const struct sayso_sms_cmd *cmd, char *out,
 	case SAYSO_SMSP_AMBIGUOUS:
 		sb_add(&b, "Sorry, \"");
 		sb_add(&b, cmd->token);
-		if (strchr(cmd->token, '-') != NULL)
+		if (strchr(cmd->token, '-'))
 			sb_add(&b, "\" looks like a range: please list each "
 				   "number");
 		else

@@ -80,23 +80,23 @@ int admin_results_load(struct admin_ctx *ctx, const char *code,
 		return admin_fail(ctx, "out of memory");
 	rc = admin_round(ctx, code, &res->round);
 	if (rc != 0)
-		goto fail;
+		goto out;
 	e = sayso_election_load(ctx->st, res->round.id, &res->e);
 	if (e != SAYSO_OK) {
 		rc = admin_fail_store(ctx, code, e);
-		goto fail;
+		goto out;
 	}
 	err[0] = '\0';
 	e = sayso_tally_run(res->e, rule, &res->t, err, sizeof err);
 	if (e != SAYSO_OK) {
 		rc = admin_fail(ctx, "%s: %s", code,
 				err[0] ? err : sayso_strerror(e));
-		goto fail;
+		goto out;
 	}
 	e = sayso_ballot_counts(ctx->st, res->round.id, &res->turnout);
 	if (e != SAYSO_OK) {
 		rc = admin_fail_store(ctx, code, e);
-		goto fail;
+		goto out;
 	}
 	sayso_stats_rule_sentence((enum sayso_rule)rule, res->rule_text,
 				  sizeof res->rule_text);
@@ -106,7 +106,7 @@ int admin_results_load(struct admin_ctx *ctx, const char *code,
 	res->by_order = calloc(res->e->nprojects + 1, sizeof(size_t));
 	if (!res->by_votes || !res->by_order) {
 		rc = admin_fail(ctx, "out of memory");
-		goto fail;
+		goto out;
 	}
 	for (i = 0, k = 0; i < res->e->nprojects; i++) {
 		res->by_votes[i] = i;
@@ -119,7 +119,7 @@ int admin_results_load(struct admin_ctx *ctx, const char *code,
 	sort_res = NULL;
 	*out = res;
 	return ADMIN_EXIT_OK;
-fail:
+out:
 	admin_results_free(res);
 	return rc ? rc : ADMIN_EXIT_ERROR;
 }
@@ -556,7 +556,7 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 
 	f = admin_outdir_open(ctx, &od, "index.html");
 	if (!f)
-		goto fail;
+		goto out;
 	snprintf(title, sizeof title, "Results: %s", res->round.title);
 	html_page_begin(f, title);
 	fputs("<h1>", f);
@@ -569,11 +569,11 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 	      f);
 	html_page_end(f, res->tallied_at);
 	if (admin_outdir_close(ctx, &od, f, "index.html") != 0)
-		goto fail;
+		goto out;
 
 	f = admin_outdir_open(ctx, &od, "results.json");
 	if (!f)
-		goto fail;
+		goto out;
 	j = admin_results_json(res, url);
 	json_dumpf(j, f,
 		   JSON_INDENT(2) | JSON_PRESERVE_ORDER |
@@ -581,14 +581,14 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 	fputc('\n', f);
 	json_decref(j);
 	if (admin_outdir_close(ctx, &od, f, "results.json") != 0)
-		goto fail;
+		goto out;
 
 	f = admin_outdir_open(ctx, &od, "results.csv");
 	if (!f)
-		goto fail;
+		goto out;
 	admin_results_csv(f, res);
 	if (admin_outdir_close(ctx, &od, f, "results.csv") != 0)
-		goto fail;
+		goto out;
 
 	if (url) {
 		char p[1200], err[1400];
@@ -597,21 +597,21 @@ int admin_cmd_results(struct admin_ctx *ctx, int argc, char **argv)
 		if (!admin_qr_png(&qr, admin_qr_scale(&qr), p, err,
 				  sizeof err)) {
 			admin_fail(ctx, "%s", err);
-			goto fail;
+			goto out;
 		}
 		f = admin_outdir_open(ctx, &od, "qr.svg");
 		if (!f)
-			goto fail;
+			goto out;
 		admin_qr_svg(f, &qr, url, true);
 		if (admin_outdir_close(ctx, &od, f, "qr.svg") != 0)
-			goto fail;
+			goto out;
 	}
 	rc = admin_outdir_finish(ctx, &od, true);
 	if (rc == 0)
 		fprintf(ctx->out, "wrote %s/index.html (%s, %zu funded)\n",
 			od.dir, sayso_rule_name(rule), res->t.nselected);
 	goto done;
-fail:
+out:
 	rc = admin_outdir_finish(ctx, &od, false);
 done:
 	admin_results_free(res);

@@ -302,7 +302,7 @@ static void process_one(struct smsgw *gw, int64_t inbox_id,
 	char outcome[SMSGW_OUTCOME_MAX];
 	enum sayso_err e = sayso_store_begin(gw->st);
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (!smsgw_rate_take(gw, resident, now_ms)) {
 		gw->stats.rate_limited++;
 		char masked[SAYSO_E164_MAX];
@@ -344,7 +344,7 @@ static void process_one(struct smsgw *gw, int64_t inbox_id,
 		if (sayso_inbox_done(gw->st, inbox_id, tag) == SAYSO_OK)
 			return;
 	}
-fail:
+out:
 	gw->stats.store_errors++;
 	sayso_log(SAYSO_LOG_ERROR,
 		  "message %lld is stored but could not be processed (%s: "

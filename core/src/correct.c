@@ -168,14 +168,14 @@ enum sayso_err sayso_ballot_void(struct sayso_store *st, const char *id,
 		return e;
 	if ((e = find_target(st, id, &t)) != SAYSO_OK ||
 	    (e = sayso_round_get_by_id(st, t.round_id, &r)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	snprintf(res->uid, sizeof res->uid, "%s", t.uid);
 	snprintf(res->round_code, sizeof res->round_code, "%s", r.code);
 	if (sayso_ballot_status_parse(t.status, &res->was) != SAYSO_OK) {
 		e = Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 				     "ballot %s has status '%s'", t.uid,
 				     t.status);
-		goto fail;
+		goto out;
 	}
 	if (r.imported || strncmp(t.reason, "void: ", 6) == 0) {
 		e = Sayso_store_fail(st, SAYSO_ERR_STATE,
@@ -184,7 +184,7 @@ enum sayso_err sayso_ballot_void(struct sayso_store *st, const char *id,
 						  "another vote"
 						: "ballot %s is already void",
 				     t.uid);
-		goto fail;
+		goto out;
 	}
 	char reason[SAYSO_REASON_MAX];
 	snprintf(reason, sizeof reason, "void: %s", why);
@@ -193,26 +193,26 @@ enum sayso_err sayso_ballot_void(struct sayso_store *st, const char *id,
 		"= ?2");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(s, 1, reason, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, t.id);
 	if ((e = Sayso_store_step_done(st, s, "void ballot")) != SAYSO_OK ||
 	    (e = sayso_ballot_reapply(st, r.id, &res->changed)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (t.resident[0] &&
 	    (e = reissue_code(st, &r, t.resident, &res->code_reissued)) !=
 		SAYSO_OK)
-		goto fail;
+		goto out;
 	e = sayso_store_audit(
 	    st, actor, "ballot.void",
 	    "ballot %s (#%lld) in %s was %s%s; why: %s", t.uid, (long long)t.id,
 	    r.code, t.status,
 	    res->code_reissued ? "; its voter code may vote again" : "", why);
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }

@@ -104,7 +104,7 @@ enum sayso_err sayso_erase_resident(struct sayso_store *st,
 		"'counted' AND r.state = 'open'");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(s) == SQLITE_ROW)
@@ -144,7 +144,7 @@ enum sayso_err sayso_erase_resident(struct sayso_store *st,
 	    (e = run(st, "DELETE FROM residents WHERE id = ?1", resident_id,
 		     NULL, &resident_rows, "erase: resident")) != SAYSO_OK ||
 	    (e = tombstone(st, resident_id)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	res->found = resident_rows + res->ballots + res->ratings +
 			 res->reports + res->messages + res->inbox + convo +
 			 codes >
@@ -157,9 +157,9 @@ enum sayso_err sayso_erase_resident(struct sayso_store *st,
 			       (long long)res->ballots, (long long)res->ratings,
 			       (long long)res->reports,
 			       (long long)res->messages)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }

@@ -106,23 +106,23 @@ enum sayso_err sayso_rating_set_followup(struct sayso_store *st,
 	    st, "UPDATE ratings SET question = ?1, answer = ?2 WHERE uid = ?3");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	Sayso_bind_text_or_null(s, 1, question);
 	Sayso_bind_text_or_null(s, 2, a);
 	sqlite3_bind_text(s, 3, uid, -1, SQLITE_STATIC);
 	if ((e = Sayso_store_step_done(st, s, "store follow-up")) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (sqlite3_changes(Sayso_store_sqlite(st)) == 0) {
 		e = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no rating %s",
 				     uid);
-		goto fail;
+		goto out;
 	}
 	/* The changed row is chained again on an enrolled kiosk. */
 	if ((e = Sayso_devlog_note(st, SAYSO_DEVLOG_RATING, uid)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -235,11 +235,11 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 	 * UNIQUE failure can only be the reference. */
 	bool uid_taken = false;
 	if ((e = report_uid_exists(st, uid, &uid_taken)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (uid_taken) {
 		e = Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 				     "report %s is already stored", uid);
-		goto fail;
+		goto out;
 	}
 	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO reports(uid, ref, category, street, location, "
@@ -248,14 +248,14 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 		"?9, ?10, ?10)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	/* A fresh reference collides with probability ~n/30^6; retry then. */
 	for (int attempt = 0;; attempt++) {
 		if (in->ref && *in->ref)
 			snprintf(ref, sizeof ref, "%s", in->ref);
 		else if ((e = new_ref(ref, sizeof ref)) != SAYSO_OK)
-			goto fail;
+			goto out;
 		sqlite3_reset(s);
 		sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
@@ -276,34 +276,34 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 		if (ext != SQLITE_CONSTRAINT_UNIQUE || attempt > 5 ||
 		    (in->ref && *in->ref)) {
 			e = Sayso_store_sqlfail(st, "store report");
-			goto fail;
+			goto out;
 		}
 	}
 	sqlite3_reset(s);
 	int64_t rid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 	if ((e = add_history(st, rid, "open", NULL,
 			     sayso_channel_name(in->channel), at)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	/* Its partner by the routing rule, and a likely duplicate link. */
 	if ((e = Sayso_issue_created(st, SAYSO_ISSUE_REPORT, rid, in->category,
 				     street, at)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (in->notify_phone && *in->notify_phone) {
 		char key[32];
 		snprintf(key, sizeof key, "report:%s", ref);
 		if ((e = sayso_outbox_hold(st, in->notify_phone, key, NULL)) !=
 		    SAYSO_OK)
-			goto fail;
+			goto out;
 	}
 	/* An enrolled kiosk chains the report with its held message. */
 	if ((e = Sayso_devlog_note(st, SAYSO_DEVLOG_REPORT, uid)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if ((e = sayso_store_commit(st)) != SAYSO_OK)
 		return e;
 	if (ref_out && refsz)
 		snprintf(ref_out, refsz, "%s", ref);
 	return SAYSO_OK;
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -325,7 +325,7 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 		"(CAST(?2 AS INTEGER) = id AND ?2 GLOB '[0-9]*')");
 	if (!q) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(q, 1, want, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, ref, -1, SQLITE_STATIC);
@@ -336,7 +336,7 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 			? Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					   "no report with reference '%s'", ref)
 			: Sayso_store_sqlfail(st, "find report");
-		goto fail;
+		goto out;
 	}
 	int64_t id = sqlite3_column_int64(q, 0);
 	char realref[SAYSO_REF_LEN + 1], old[16];
@@ -351,14 +351,14 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 	    "UPDATE reports SET status = ?1, updated_at = ?2 WHERE id = ?3");
 	if (!u) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(u, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(u, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(u, 3, id);
 	if ((e = Sayso_store_step_done(st, u, "update report")) != SAYSO_OK ||
 	    (e = add_history(st, id, name, note, actor, now)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (status == SAYSO_REPORT_RESOLVED) {
 		char key[32], body[320];
 		snprintf(key, sizeof key, "report:%s", realref);
@@ -369,15 +369,15 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 		char trimmed[161];
 		sayso_strlcpy_utf8(trimmed, body, sizeof trimmed);
 		if ((e = sayso_outbox_release(st, key, trimmed)) != SAYSO_OK)
-			goto fail;
+			goto out;
 	}
 	if ((e = sayso_store_audit(st, actor, "report.status",
 				   "ref=%s %s -> %s%s%s", realref, old, name,
 				   note ? " note=" : "", note ? note : "")) !=
 	    SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }

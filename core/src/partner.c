@@ -55,7 +55,7 @@ enum sayso_err sayso_partner_add(struct sayso_store *st, const char *code,
 				 "VALUES(?1, ?2, ?3)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
@@ -68,14 +68,14 @@ enum sayso_err sayso_partner_add(struct sayso_store *st, const char *code,
 					   "there is already a partner '%s'",
 					   code)
 			: Sayso_store_sqlfail(st, "add partner");
-		goto fail;
+		goto out;
 	}
 	sqlite3_reset(s);
 	if ((e = sayso_store_audit(st, actor, "partner.add", "code=%s name=%s",
 				   code, name)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -158,7 +158,7 @@ enum sayso_err sayso_partner_route(struct sayso_store *st, const char *code,
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
 	if ((e = sayso_partner_get(st, code, &p)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
 	sqlite3_stmt *s = Sayso_store_stmt(
@@ -168,20 +168,20 @@ enum sayso_err sayso_partner_route(struct sayso_store *st, const char *code,
 		"created_at = excluded.created_at");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_int64(s, 1, p.id);
 	sqlite3_bind_text(s, 2, category, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, street ? street : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
 	if ((e = Sayso_store_step_done(st, s, "route")) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if ((e = sayso_store_audit(st, actor, "partner.route",
 				   "code=%s category=%s street=%s", p.code,
 				   category, street ? street : "")) != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -450,21 +450,21 @@ enum sayso_err sayso_issue_assign(struct sayso_store *st, const char *ref,
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
 	if ((e = find_issue(st, ref, &is)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (code && (e = sayso_partner_get(st, code, &p)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
 	if ((e = set_partner(st, &is, p.id, code == NULL)) != SAYSO_OK ||
 	    (e = add_partner_history(st, &is, p.id, code == NULL, note, actor,
 				     now)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if ((e = sayso_store_audit(st, actor, "issue.partner", "ref=%s -> %s",
 				   is.ref, code ? p.code : "not-ours")) !=
 	    SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -544,23 +544,23 @@ enum sayso_err sayso_issue_duplicate(struct sayso_store *st, const char *ref,
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
 	if ((e = find_issue(st, ref, &is)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (!of_ref) {
 		if ((e = set_dup(st, &is, 0, NULL)) != SAYSO_OK)
-			goto fail;
+			goto out;
 		e = sayso_store_audit(st, actor, "issue.split", "ref=%s",
 				      is.ref);
 		goto done;
 	}
 	if ((e = find_issue(st, of_ref, &of)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (of.kind != is.kind) {
 		e = Sayso_store_fail(st, SAYSO_ERR_INVAL,
 				     "%s and %s are not the same kind of issue "
 				     "(a resident's report and a walkabout "
 				     "issue)",
 				     is.ref, of.ref);
-		goto fail;
+		goto out;
 	}
 	/* Link to the original, never to another duplicate. */
 	int64_t target = of.dup_of > 0 ? of.dup_of : of.id;
@@ -568,18 +568,18 @@ enum sayso_err sayso_issue_duplicate(struct sayso_store *st, const char *ref,
 		e = Sayso_store_fail(st, SAYSO_ERR_INVAL,
 				     "%s cannot be a duplicate of itself",
 				     is.ref);
-		goto fail;
+		goto out;
 	}
 	if ((e = set_dup(st, &is, target, "confirmed")) != SAYSO_OK ||
 	    (e = repoint_dups(st, &is, target)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	e = sayso_store_audit(st, actor, "issue.duplicate", "ref=%s of=%s",
 			      is.ref, of.ref);
 done:
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }

@@ -52,7 +52,7 @@ enum sayso_err sayso_project_text_set(struct sayso_store *st,
 	    Sayso_store_stmt(st, "SELECT 1 FROM projects WHERE id = ?1");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_int64(s, 1, project_id);
 	int rc = sqlite3_step(s);
@@ -61,7 +61,7 @@ enum sayso_err sayso_project_text_set(struct sayso_store *st,
 		e = rc == SQLITE_DONE ? Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 							 "no such project")
 				      : Sayso_store_sqlfail(st, "find project");
-		goto fail;
+		goto out;
 	}
 	if (title || description)
 		s = Sayso_store_stmt(
@@ -75,7 +75,7 @@ enum sayso_err sayso_project_text_set(struct sayso_store *st,
 					 "project_id = ?1 AND lang = ?2");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_int64(s, 1, project_id);
 	sqlite3_bind_text(s, 2, lang, -1, SQLITE_STATIC);
@@ -87,15 +87,15 @@ enum sayso_err sayso_project_text_set(struct sayso_store *st,
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		e = Sayso_store_sqlfail(st, "save project text");
-		goto fail;
+		goto out;
 	}
 	e = sayso_store_audit(st, actor, "project.text",
 			      "project=%" PRId64 " lang=%s title=%s",
 			      project_id, lang, title ? title : "(original)");
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -143,7 +143,7 @@ enum sayso_err sayso_project_list_lang(struct sayso_store *st, int64_t round_id,
 		"WHERE p.round_id = ?1 AND t.lang = ?2");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_int64(s, 1, round_id);
 	sqlite3_bind_text(s, 2, lang, -1, SQLITE_STATIC);
@@ -166,7 +166,7 @@ enum sayso_err sayso_project_list_lang(struct sayso_store *st, int64_t round_id,
 	if (rc == SQLITE_DONE)
 		return SAYSO_OK;
 	e = Sayso_store_sqlfail(st, "list project texts");
-fail:
+out:
 	free(*out);
 	*out = NULL;
 	*n = 0;

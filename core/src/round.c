@@ -272,7 +272,7 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(s, 1, r->code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, r->title, -1, SQLITE_STATIC);
@@ -303,7 +303,7 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 					   r->code)
 			: Sayso_store_sqlfail(st, "create round");
 		sqlite3_reset(s);
-		goto fail;
+		goto out;
 	}
 	sqlite3_reset(s);
 	r->id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
@@ -319,9 +319,9 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 	    r->min_picks, r->max_picks, sayso_revote_name(r->revote),
 	    sayso_identity_name(r->identity));
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -449,40 +449,40 @@ enum sayso_err sayso_round_set_state(struct sayso_store *st, const char *code,
 		return e;
 	struct sayso_round r;
 	if ((e = sayso_round_get(st, code, &r)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (state == SAYSO_ROUND_DRAFT && r.state != SAYSO_ROUND_DRAFT) {
 		e = Sayso_store_fail(
 		    st, SAYSO_ERR_STATE,
 		    "round %s is %s; it cannot go back to draft", code,
 		    sayso_round_state_name(r.state));
-		goto fail;
+		goto out;
 	}
 	if (state == SAYSO_ROUND_OPEN && r.imported) {
 		e = Sayso_store_fail(st, SAYSO_ERR_STATE,
 				     "round %s was imported from pabulib; it "
 				     "cannot be opened for voting",
 				     code);
-		goto fail;
+		goto out;
 	}
 	sqlite3_stmt *s =
 	    Sayso_store_stmt(st, "UPDATE rounds SET state = ?1 WHERE id = ?2");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(s, 1, sayso_round_state_name(state), -1,
 			  SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, r.id);
 	if ((e = Sayso_store_step_done(st, s, "change round state")) !=
 	    SAYSO_OK)
-		goto fail;
+		goto out;
 	e = sayso_store_audit(st, actor, "round.state", "code=%s %s -> %s",
 			      code, sayso_round_state_name(r.state),
 			      sayso_round_state_name(state));
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -531,7 +531,7 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 		return e;
 	struct sayso_round r;
 	if ((e = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	/* A ballot names projects by number: the list is fixed once a round
 	 * opens (and an imported round is a record of another vote). */
 	if (r.state != SAYSO_ROUND_DRAFT || r.imported) {
@@ -541,7 +541,7 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 		    "only while it is a draft",
 		    r.code,
 		    r.imported ? "imported" : sayso_round_state_name(r.state));
-		goto fail;
+		goto out;
 	}
 	if (p->number == 0) {
 		sqlite3_stmt *q = Sayso_store_stmt(
@@ -549,13 +549,13 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 			"WHERE round_id = ?1");
 		if (!q) {
 			e = SAYSO_ERR_DB;
-			goto fail;
+			goto out;
 		}
 		sqlite3_bind_int64(q, 1, round_id);
 		if (sqlite3_step(q) != SQLITE_ROW) {
 			e = Sayso_store_sqlfail(st, "number project");
 			sqlite3_reset(q);
-			goto fail;
+			goto out;
 		}
 		p->number = sqlite3_column_int(q, 0);
 		sqlite3_reset(q);
@@ -565,7 +565,7 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 		"description, cost) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_int64(s, 1, round_id);
 	sqlite3_bind_int(s, 2, p->number);
@@ -587,7 +587,7 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 		else
 			e = Sayso_store_sqlfail(st, "add project");
 		sqlite3_reset(s);
-		goto fail;
+		goto out;
 	}
 	sqlite3_reset(s);
 	p->id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
@@ -597,9 +597,9 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 			      " title=%s",
 			      round_id, p->number, p->cost, p->title);
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -688,7 +688,7 @@ enum sayso_err sayso_round_edit(struct sayso_store *st, struct sayso_round *r,
 		return e;
 	if ((e = draft_round(st, r->id, "its settings can be changed", &old)) !=
 	    SAYSO_OK)
-		goto fail;
+		goto out;
 	sqlite3_stmt *s = Sayso_store_stmt(
 	    st,
 	    "UPDATE rounds SET title = ?1, budget = ?2, currency = ?3, "
@@ -696,7 +696,7 @@ enum sayso_err sayso_round_edit(struct sayso_store *st, struct sayso_round *r,
 	    "opens = ?8, closes = ?9, identity = ?10 WHERE id = ?11");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(s, 1, r->title, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, r->budget);
@@ -713,7 +713,7 @@ enum sayso_err sayso_round_edit(struct sayso_store *st, struct sayso_round *r,
 			  SQLITE_STATIC);
 	sqlite3_bind_int64(s, 11, r->id);
 	if ((e = Sayso_store_step_done(st, s, "edit round")) != SAYSO_OK)
-		goto fail;
+		goto out;
 	snprintf(r->opens, sizeof r->opens, "%s", opens);
 	snprintf(r->closes, sizeof r->closes, "%s", closes);
 	e = sayso_store_audit(
@@ -725,9 +725,9 @@ enum sayso_err sayso_round_edit(struct sayso_store *st, struct sayso_round *r,
 	    sayso_revote_name(r->revote), opens[0] ? opens : "-",
 	    closes[0] ? closes : "-", sayso_identity_name(r->identity), why);
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -770,29 +770,29 @@ enum sayso_err sayso_project_edit(struct sayso_store *st,
 	if ((e = draft_round(st, p->round_id, "projects can be edited", &r)) !=
 		SAYSO_OK ||
 	    (e = find_project(st, r.id, p->number, &old)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE projects SET title = ?1, description = ?2, cost = ?3 "
 		"WHERE id = ?4");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(s, 1, p->title, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, p->description, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 3, p->cost);
 	sqlite3_bind_int64(s, 4, old.id);
 	if ((e = Sayso_store_step_done(st, s, "edit project")) != SAYSO_OK)
-		goto fail;
+		goto out;
 	e = sayso_store_audit(st, actor, "project.edit",
 			      "round=%s number=%d title=%s cost=%" PRId64
 			      " (was %s, %" PRId64 "); why: %s",
 			      r.code, p->number, p->title, p->cost, old.title,
 			      old.cost, why);
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -844,17 +844,17 @@ enum sayso_err sayso_project_withdraw(struct sayso_store *st, int64_t round_id,
 		return e;
 	if ((e = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK ||
 	    (e = find_project(st, round_id, number, &p)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (r.imported || r.state == SAYSO_ROUND_CLOSED) {
 		e = Sayso_store_fail(
 		    st, SAYSO_ERR_STATE,
 		    "round %s is %s; its projects cannot be withdrawn", r.code,
 		    r.imported ? "imported" : sayso_round_state_name(r.state));
-		goto fail;
+		goto out;
 	}
 	if ((e = ballots_choosing(st, p.id, &out->uids, &out->nballots)) !=
 	    SAYSO_OK)
-		goto fail;
+		goto out;
 	if (r.state == SAYSO_ROUND_OPEN && !force) {
 		e = Sayso_store_fail(st, SAYSO_ERR_STATE,
 				     "round %s is open: withdrawing project %d "
@@ -862,17 +862,17 @@ enum sayso_err sayso_project_withdraw(struct sayso_store *st, int64_t round_id,
 				     "(give --force to do it)",
 				     r.code, number, out->nballots,
 				     out->nballots == 1 ? "" : "s");
-		goto fail;
+		goto out;
 	}
 	sqlite3_stmt *s =
 	    Sayso_store_stmt(st, "DELETE FROM projects WHERE id = ?1");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_int64(s, 1, p.id);
 	if ((e = Sayso_store_step_done(st, s, "withdraw project")) != SAYSO_OK)
-		goto fail;
+		goto out;
 	e = sayso_store_audit(st, actor, "project.withdraw",
 			      "round=%s number=%d title=%s (%s); %zu ballot%s "
 			      "chose it%s%s; why: %s",
@@ -882,9 +882,9 @@ enum sayso_err sayso_project_withdraw(struct sayso_store *st, int64_t round_id,
 			      out->nballots ? ", first " : "",
 			      out->nballots ? out->uids[0] : "", why);
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	free(out->uids);
 	out->uids = NULL;

@@ -143,7 +143,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 		return e;
 	if ((e = sayso_store_resident(st, SAYSO_ID_PHONE, in->from_e164,
 				      resident, sizeof resident)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	char derived[SAYSO_RESIDENT_ID_LEN + 300];
 	const char *pid = in->provider_id;
 	if (!pid || !*pid) {
@@ -158,7 +158,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 				  md)) {
 			e = Sayso_store_fail(st, SAYSO_ERR_CRYPTO,
 					     "HMAC-SHA256 failed");
-			goto fail;
+			goto out;
 		}
 		memcpy(derived, "h:", 2);
 		for (unsigned i = 0; i < 16; i++)
@@ -168,7 +168,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 		if (strlen(pid) > 256) {
 			e = Sayso_store_fail(st, SAYSO_ERR_TOOBIG,
 					     "provider id is too long");
-			goto fail;
+			goto out;
 		}
 		snprintf(derived, sizeof derived, "%s~%.16s", pid, resident);
 		pid = derived;
@@ -178,7 +178,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	if (!seal_number(secret, in->from_e164, sealed, &sealedlen)) {
 		e = Sayso_store_fail(st, SAYSO_ERR_CRYPTO,
 				     "could not seal the sender");
-		goto fail;
+		goto out;
 	}
 	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO sms_inbox(provider, provider_id, resident_id, "
@@ -186,7 +186,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 		"?6) ON CONFLICT(provider, provider_id) DO NOTHING");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(s, 1, in->provider, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, pid, -1, SQLITE_STATIC);
@@ -196,7 +196,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	sqlite3_bind_blob(s, 6, sealed, (int)sealedlen, SQLITE_TRANSIENT);
 	if ((e = Sayso_store_step_done(st, s, "store inbound message")) !=
 	    SAYSO_OK)
-		goto fail;
+		goto out;
 	if (sqlite3_changes(Sayso_store_sqlite(st)) == 0)
 		*duplicate = true;
 	else
@@ -206,7 +206,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	if (resident_out && residentsz)
 		snprintf(resident_out, residentsz, "%s", resident);
 	return SAYSO_OK;
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }

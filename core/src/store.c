@@ -536,12 +536,12 @@ static enum sayso_err migrate(struct sayso_store *st)
 	for (int i = have; i < Sayso_migration_count; i++) {
 		e = exec(st, Sayso_migrations[i].sql, Sayso_migrations[i].name);
 		if (e != SAYSO_OK)
-			goto fail;
+			goto out;
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", i + 1);
 		e = exec(st, sql, "set schema version");
 		if (e != SAYSO_OK)
-			goto fail;
+			goto out;
 		sayso_log(SAYSO_LOG_INFO, "%s: applied migration %s", st->path,
 			  Sayso_migrations[i].name);
 	}
@@ -551,15 +551,15 @@ static enum sayso_err migrate(struct sayso_store *st)
 			 SAYSO_APP_ID);
 		e = exec(st, sql, "set application id");
 		if (e != SAYSO_OK)
-			goto fail;
+			goto out;
 		char now[SAYSO_TIME_LEN + 1];
 		Sayso_now_text(now, sizeof now);
 		e = meta_set(st, "created_at", now);
 		if (e != SAYSO_OK)
-			goto fail;
+			goto out;
 	}
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -806,7 +806,7 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 
 	if (!memory &&
 	    (e = check_files(st, path, spath, flags, &creating)) != SAYSO_OK)
-		goto fail;
+		goto out;
 
 	int oflags = st->readonly ? SQLITE_OPEN_READONLY
 				  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -815,37 +815,37 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 		e = st->db ? Sayso_store_sqlfail(st, "open")
 			   : Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 					      "out of memory");
-		goto fail;
+		goto out;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
 	e = check_identity(st);
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (!st->readonly) {
 		if (!memory && (e = exec(st, "PRAGMA journal_mode=WAL",
 					 "set WAL")) != SAYSO_OK)
-			goto fail;
+			goto out;
 	}
 	e = exec(st,
 		 "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
 		 "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF",
 		 "set pragmas");
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	e = migrate(st);
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 
 	if ((e = setup_secret(st, spath, flags, memory, creating)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if ((e = setup_device(st)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (!memory && (e = setup_enrolment(st, flags)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	*out = st;
 	return SAYSO_OK;
-fail:
+out:
 	if (errbuf && errsz)
 		snprintf(errbuf, errsz, "%s",
 			 st->errmsg[0] ? st->errmsg : sayso_strerror(e));

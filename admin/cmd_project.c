@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "sayso/buf.h"
 #include "sayso/lang.h"
 #include "sayso/project_text.h"
 #include "sayso/round.h"
@@ -472,14 +473,9 @@ static enum row_next import_row(struct import *im, char **f, size_t nf,
 		row_error(im, line, "more than %d projects", IMPORT_MAX_ROWS);
 		return ROW_STOP;
 	}
-	if (im->nrows == im->cap) {
-		size_t ncap = im->cap ? im->cap * 2 : 32;
-		struct row *n2 = realloc(im->rows, ncap * sizeof *n2);
-		if (!n2)
-			return ROW_NOMEM;
-		im->rows = n2;
-		im->cap = ncap;
-	}
+	if (sayso_array_grow(&im->rows, &im->cap, im->nrows + 1,
+			     sizeof *im->rows, IMPORT_MAX_ROWS) != SAYSO_OK)
+		return ROW_NOMEM;
 	struct row *w = &im->rows[im->nrows];
 	bool ok = row_fields(im, f, nf, line, w);
 	ok = row_texts(im, f, line, w) && ok;

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sayso/buf.h"
 #include "sayso/hash.h"
 #include "sayso/lang.h"
 #include "sayso/log.h"
@@ -443,9 +444,11 @@ struct lay {
 	struct item *items;
 	int nitems;
 	struct line *lines;
-	int nlines, caplines;
+	int nlines;
+	size_t caplines;
 	struct run *runs;
-	int nruns, capruns;
+	int nruns;
+	size_t capruns;
 	int missing; /* code points no font has */
 	uint32_t first_missing;
 	int asc0, desc0; /* the line box of the language's text font */
@@ -676,14 +679,9 @@ static int measure(struct lay *L, int s, int e)
 
 static bool add_line(struct lay *L, int s, int e)
 {
-	if (L->nlines == L->caplines) {
-		int cap = L->caplines ? L->caplines * 2 : 8;
-		struct line *g = realloc(L->lines, (size_t)cap * sizeof(*g));
-		if (!g)
-			return false;
-		L->lines = g;
-		L->caplines = cap;
-	}
+	if (sayso_array_grow(&L->lines, &L->caplines, (size_t)L->nlines + 1,
+			     sizeof *L->lines, INT_MAX) != SAYSO_OK)
+		return false;
 	while (e > s && is_space(L->cp[e - 1]))
 		e--;
 	L->lines[L->nlines++] = (struct line){.start = s, .end = e};
@@ -782,14 +780,9 @@ static int ink_bottom(const SDL_Surface *s)
 
 static struct run *add_run(struct lay *L)
 {
-	if (L->nruns == L->capruns) {
-		int cap = L->capruns ? L->capruns * 2 : 16;
-		struct run *g = realloc(L->runs, (size_t)cap * sizeof(*g));
-		if (!g)
-			return NULL;
-		L->runs = g;
-		L->capruns = cap;
-	}
+	if (sayso_array_grow(&L->runs, &L->capruns, (size_t)L->nruns + 1,
+			     sizeof *L->runs, INT_MAX) != SAYSO_OK)
+		return NULL;
 	struct run *r = &L->runs[L->nruns++];
 	memset(r, 0, sizeof(*r));
 	return r;

@@ -179,6 +179,11 @@ void admin_term_puts(FILE *out, const char *s);
 
 /* Prints the usage of the command named words ("round create"). */
 void admin_usage(struct admin_ctx *ctx, const char *words, FILE *to);
+/* 0 when the option --name of cmd was given a non-empty value; otherwise
+ * prints "sayso-admin CMD: --NAME is required" and cmd's usage to stderr
+ * and returns ADMIN_EXIT_USAGE. */
+int admin_require(struct admin_ctx *ctx, const char *cmd, const char *name,
+		  const char *value);
 
 /* ---- the commands (cmd_NOUN.c; the results ones are in html.h) ---- */
 int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv);

@@ -177,6 +177,16 @@ static const struct admin_cmd *find_words(const char *words)
 	return NULL;
 }
 
+int admin_require(struct admin_ctx *ctx, const char *cmd, const char *name,
+		  const char *value)
+{
+	if (value && *value)
+		return 0;
+	fprintf(ctx->err, "sayso-admin %s: --%s is required\n", cmd, name);
+	admin_usage(ctx, cmd, ctx->err);
+	return ADMIN_EXIT_USAGE;
+}
+
 void admin_usage(struct admin_ctx *ctx, const char *words, FILE *to)
 {
 	(void)ctx;

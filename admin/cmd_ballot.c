@@ -90,12 +90,8 @@ int admin_cmd_ballot_add(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
 	if (rc)
 		return rc;
-	if (!projects) {
-		fprintf(ctx->err, "sayso-admin %s: --projects is required\n",
-			cmd);
-		admin_usage(ctx, cmd, ctx->err);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_require(ctx, cmd, "projects", projects)))
+		return rc;
 	enum sayso_channel ch;
 	if (sayso_channel_parse(channel, &ch) != SAYSO_OK ||
 	    ch == SAYSO_CH_IMPORT) {
@@ -298,11 +294,8 @@ int admin_cmd_ballot_void(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
 	if (rc)
 		return rc;
-	if (!why || !*why) {
-		fprintf(ctx->err, "sayso-admin %s: --why is required\n", cmd);
-		admin_usage(ctx, cmd, ctx->err);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_require(ctx, cmd, "why", why)))
+		return rc;
 	if (admin_open(ctx, ADMIN_WRITE))
 		return ADMIN_EXIT_ERROR;
 	struct sayso_void_result res;

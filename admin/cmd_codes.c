@@ -135,11 +135,8 @@ int admin_cmd_codes_generate(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
 	if (rc)
 		return rc;
-	if (!count) {
-		fprintf(ctx->err, "sayso-admin %s: --count is required\n", cmd);
-		admin_usage(ctx, cmd, ctx->err);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_require(ctx, cmd, "count", count)))
+		return rc;
 	long long n;
 	if ((rc = admin_int(ctx, cmd, "count", count, 1, CODES_MAX, &n)))
 		return rc;
@@ -334,11 +331,8 @@ int admin_cmd_codes_void(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 2, 2, &np);
 	if (rc)
 		return rc;
-	if (!why || !*why) {
-		fprintf(ctx->err, "sayso-admin %s: --why is required\n", cmd);
-		admin_usage(ctx, cmd, ctx->err);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_require(ctx, cmd, "why", why)))
+		return rc;
 	char norm[SAYSO_VOTER_CODE_MAX];
 	const char *bad = NULL;
 	if (sayso_code_normalise(pos[1], norm, sizeof norm, &bad) != SAYSO_OK)

@@ -93,12 +93,9 @@ int admin_cmd_project_add(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
 	if (rc)
 		return rc;
-	if (!title || !cost) {
-		fprintf(ctx->err, "sayso-admin %s: --%s is required\n", cmd,
-			!title ? "title" : "cost");
-		admin_usage(ctx, cmd, ctx->err);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_require(ctx, cmd, "title", title)) ||
+	    (rc = admin_require(ctx, cmd, "cost", cost)))
+		return rc;
 	struct sayso_project p;
 	memset(&p, 0, sizeof p);
 	if (number) {
@@ -637,11 +634,8 @@ int admin_cmd_project_edit(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 2, 2, &np);
 	if (rc || (rc = project_number(ctx, cmd, pos[1], &number)))
 		return rc;
-	if (!why || !*why) {
-		fprintf(ctx->err, "sayso-admin %s: --why is required\n", cmd);
-		admin_usage(ctx, cmd, ctx->err);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_require(ctx, cmd, "why", why)))
+		return rc;
 	struct sayso_project p;
 	memset(&p, 0, sizeof p);
 	if ((title && strlen(title) >= sizeof p.title) ||
@@ -695,11 +689,8 @@ int admin_cmd_project_withdraw(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 2, 2, &np);
 	if (rc || (rc = project_number(ctx, cmd, pos[1], &number)))
 		return rc;
-	if (!why || !*why) {
-		fprintf(ctx->err, "sayso-admin %s: --why is required\n", cmd);
-		admin_usage(ctx, cmd, ctx->err);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_require(ctx, cmd, "why", why)))
+		return rc;
 	struct sayso_round r;
 	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
 		return rc;

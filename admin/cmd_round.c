@@ -145,12 +145,9 @@ int admin_cmd_round_create(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
 	if (rc)
 		return rc;
-	if (!o.title || !o.budget) {
-		fprintf(ctx->err, "sayso-admin %s: --%s is required\n", cmd,
-			!o.title ? "title" : "budget");
-		admin_usage(ctx, cmd, ctx->err);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_require(ctx, cmd, "title", o.title)) ||
+	    (rc = admin_require(ctx, cmd, "budget", o.budget)))
+		return rc;
 	struct sayso_round r;
 	memset(&r, 0, sizeof r);
 	if (strlen(pos[0]) >= sizeof r.code)
@@ -270,11 +267,8 @@ int admin_cmd_round_edit(struct admin_ctx *ctx, int argc, char **argv)
 	int rc = admin_args(ctx, cmd, argc, argv, opts, pos, 1, 1, &np);
 	if (rc)
 		return rc;
-	if (!why || !*why) {
-		fprintf(ctx->err, "sayso-admin %s: --why is required\n", cmd);
-		admin_usage(ctx, cmd, ctx->err);
-		return ADMIN_EXIT_USAGE;
-	}
+	if ((rc = admin_require(ctx, cmd, "why", why)))
+		return rc;
 	struct sayso_round r;
 	if ((rc = admin_open_round(ctx, ADMIN_WRITE, pos[0], &r)))
 		return rc;

@@ -71,17 +71,12 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 			  SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 8, at, -1, SQLITE_STATIC);
 	Sayso_bind_text_or_null(s, 9, sayso_rating_flag_name(flag));
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
-		sqlite3_reset(s);
-		e = ext == SQLITE_CONSTRAINT_UNIQUE
-			? Sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					   "rating %s is already stored", uid)
-			: Sayso_store_sqlfail(st, "store rating");
+	if ((e = Sayso_store_insert_new(st, s, "store rating",
+					"rating %s is already stored", uid)) !=
+	    SAYSO_OK) {
 		sayso_store_rollback(st);
 		return e;
 	}
-	sqlite3_reset(s);
 	/* An enrolled kiosk chains the rating (a no-op elsewhere). */
 	if ((e = Sayso_devlog_note(st, SAYSO_DEVLOG_RATING, uid)) != SAYSO_OK ||
 	    (e = sayso_store_commit(st)) != SAYSO_OK) {

@@ -47,6 +47,15 @@ sqlite3_stmt *Sayso_store_stmt(struct sayso_store *st, const char *sql);
 enum sayso_err Sayso_store_step_done(struct sayso_store *st, sqlite3_stmt *stmt,
 				     const char *what);
 
+/* Runs an INSERT that must make a new row, reset afterwards: SAYSO_OK;
+ * SAYSO_ERR_EXISTS with exists_fmt's sentence as the detail on st when a
+ * UNIQUE or PRIMARY KEY constraint refuses it ("a round with code 'x'
+ * already exists"); any other failure as "what: sqlite message". */
+enum sayso_err Sayso_store_insert_new(struct sayso_store *st,
+				      sqlite3_stmt *stmt, const char *what,
+				      const char *exists_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Binds text or NULL when s is NULL or "". */
 int Sayso_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);
 

@@ -60,17 +60,10 @@ enum sayso_err sayso_partner_add(struct sayso_store *st, const char *code,
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
-		sqlite3_reset(s);
-		e = ext == SQLITE_CONSTRAINT_UNIQUE
-			? Sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					   "there is already a partner '%s'",
-					   code)
-			: Sayso_store_sqlfail(st, "add partner");
+	if ((e = Sayso_store_insert_new(st, s, "add partner",
+					"there is already a partner '%s'",
+					code)) != SAYSO_OK)
 		goto out;
-	}
-	sqlite3_reset(s);
 	if ((e = sayso_store_audit(st, actor, "partner.add", "code=%s name=%s",
 				   code, name)) != SAYSO_OK)
 		goto out;

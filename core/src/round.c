@@ -294,18 +294,10 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 	sqlite3_bind_text(s, 15, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 16, sayso_identity_name(r->identity), -1,
 			  SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
-		e = ext == SQLITE_CONSTRAINT_UNIQUE
-			? Sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					   "a round with code '%s' already "
-					   "exists",
-					   r->code)
-			: Sayso_store_sqlfail(st, "create round");
-		sqlite3_reset(s);
+	if ((e = Sayso_store_insert_new(st, s, "create round",
+					"a round with code '%s' already exists",
+					r->code)) != SAYSO_OK)
 		goto out;
-	}
-	sqlite3_reset(s);
 	r->id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 	if (opens[0])
 		snprintf(r->opens, sizeof r->opens, "%s", opens);

@@ -235,6 +235,31 @@ enum sayso_err Sayso_store_step_done(struct sayso_store *st, sqlite3_stmt *stmt,
 	return SAYSO_OK;
 }
 
+enum sayso_err Sayso_store_insert_new(struct sayso_store *st,
+				      sqlite3_stmt *stmt, const char *what,
+				      const char *exists_fmt, ...)
+{
+	if (sqlite3_step(stmt) == SQLITE_DONE) {
+		sqlite3_reset(stmt);
+		return SAYSO_OK;
+	}
+	int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
+	enum sayso_err e;
+	if (ext == SQLITE_CONSTRAINT_UNIQUE ||
+	    ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		char msg[SAYSO_ERRMSG_MAX];
+		va_list ap;
+		va_start(ap, exists_fmt);
+		vsnprintf(msg, sizeof msg, exists_fmt, ap);
+		va_end(ap);
+		e = Sayso_store_fail(st, SAYSO_ERR_EXISTS, "%s", msg);
+	} else {
+		e = Sayso_store_sqlfail(st, what);
+	}
+	sqlite3_reset(stmt);
+	return e;
+}
+
 int Sayso_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s)
 {
 	if (!s || !*s)

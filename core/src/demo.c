@@ -10,15 +10,20 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sayso/codes.h"
 #include "sayso/demo.h"
+#include "sayso/identity.h"
 #include "sayso/round.h"
 
 #define DEMO_MAX_PROJECTS 64
+#define DEMO_MAX_CODES 16
 
 struct demo {
 	struct sayso_round round;
 	struct sayso_project projects[DEMO_MAX_PROJECTS];
 	size_t n;
+	char codes[DEMO_MAX_CODES][SAYSO_VOTER_CODE_MAX];
+	size_t ncodes;
 	char err[256];
 	FILE *f;
 	int lineno;
@@ -133,6 +138,19 @@ static int on_entry(void *user, const char *section, const char *name,
 		d->n++;
 		return 1;
 	}
+	if (strcmp(section, "codes") == 0) {
+		/* Voter codes issued with the demo round (one a line: any
+		 * name = the code), so a demo can vote with a code. */
+		if (d->ncodes >= DEMO_MAX_CODES) {
+			why = "too many codes";
+			goto bad;
+		}
+		if (sayso_code_normalise(value, d->codes[d->ncodes],
+					 sizeof d->codes[0], &why) != SAYSO_OK)
+			goto bad;
+		d->ncodes++;
+		return 1;
+	}
 	why = "unknown section";
 bad:
 	snprintf(d->err, sizeof d->err, "line %d: [%s] %s: %s", d->lineno,
@@ -180,6 +198,11 @@ enum sayso_err sayso_demo_load(struct sayso_store *st, const char *assets_dir,
 	for (size_t i = 0; i < d->n; i++)
 		if ((e = sayso_project_add(st, d->round.id, &d->projects[i],
 					   actor)) != SAYSO_OK)
+			goto fail;
+	for (size_t i = 0; i < d->ncodes; i++)
+		if ((e = sayso_codes_issue(st, d->round.id, d->codes[i],
+					   SAYSO_CODE_ISSUED, "import")) !=
+		    SAYSO_OK)
 			goto fail;
 	if ((e = sayso_round_set_state(st, d->round.code, SAYSO_ROUND_OPEN,
 				       actor)) != SAYSO_OK)

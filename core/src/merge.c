@@ -1098,13 +1098,8 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 	m->sdb = Sayso_store_sqlite(m->src);
 	/* A large file's rows and indexes stay in memory for the merge
 	 * instead of spilling to disk page by page (256 MB each at most, then
-	 * back). The source, opened read-only and checked whole by
-	 * integrity_check, is read through a memory map (no copy per page
-	 * read: a tenth of the merge's time went to read(2) copies), and
-	 * sorts (the ballots in chain order) stay in memory. */
+	 * back). */
 	sqlite3_exec(m->sdb, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
-	sqlite3_exec(m->sdb, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
-	sqlite3_exec(m->sdb, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	sqlite3_exec(Sayso_store_sqlite(st), "PRAGMA cache_size = -262144",
 		     NULL, NULL, NULL);
 	/* One consistent snapshot of the source for checks and copy. */

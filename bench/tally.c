@@ -370,7 +370,7 @@ static int merge_setup(const char *site, const char *kiosk, long nballots)
 	snprintf(r.currency, sizeof r.currency, "GBP");
 	r.budget = 100000000;
 	r.min_picks = 1;
-	r.state = SAYSO_ROUND_OPEN;
+	r.state = SAYSO_ROUND_DRAFT; /* projects are added to a draft */
 	if ((e = sayso_round_create(st, &r, "bench")) != SAYSO_OK)
 		return die(st, "round", e);
 	for (int i = 0; i < 10; i++) {
@@ -381,6 +381,9 @@ static int merge_setup(const char *site, const char *kiosk, long nballots)
 		if ((e = sayso_project_add(st, r.id, &p, "bench")) != SAYSO_OK)
 			return die(st, "project", e);
 	}
+	if ((e = sayso_round_set_state(st, "kb", SAYSO_ROUND_OPEN, "bench")) !=
+	    SAYSO_OK)
+		return die(st, "open", e);
 	struct sayso_enrol_result er;
 	if ((e = sayso_kiosk_enrol(st, "bench-kiosk", kiosk, "bench", &er)) !=
 	    SAYSO_OK)
@@ -438,11 +441,29 @@ static void unlink_db(const char *db)
 	}
 }
 
+/* Copies file from to file to (the merge bench's fresh site). */
+static int copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+	char buf[65536];
+	size_t n;
+	int rc = in && out ? 0 : 1;
+	while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = 1;
+	if (in)
+		fclose(in);
+	if (out && fclose(out) != 0)
+		rc = 1;
+	return rc;
+}
+
 static int bench_merge(long nballots)
 {
 	char site[600], kiosk[600], err[512];
 	/* SAYSO_BENCH_MERGE_DIR keeps site.db and kiosk.db there and reuses
-	 * them (restore site.db from a copy between runs). */
+	 * them: site.db is restored from site.db.fresh (the site as it was
+	 * before the first merge) on each run. */
 	const char *dir = getenv("SAYSO_BENCH_MERGE_DIR");
 	if (dir && *dir) {
 		snprintf(site, sizeof site, "%s/site.db", dir);
@@ -456,8 +477,15 @@ static int bench_merge(long nballots)
 	printf("\nmerge of an enrolled kiosk's file with %ld ballots:\n",
 	       nballots);
 	int rc = 0;
-	if (!dir || !*dir || access(kiosk, F_OK) != 0)
+	char fresh[620];
+	snprintf(fresh, sizeof fresh, "%s.fresh", site);
+	if (!dir || !*dir || access(kiosk, F_OK) != 0) {
 		rc = merge_setup(site, kiosk, nballots);
+		if (rc == 0 && dir && *dir)
+			rc = copy_file(site, fresh);
+	} else if (access(fresh, F_OK) == 0) {
+		rc = copy_file(fresh, site);
+	}
 	struct sayso_store *st = NULL, *src = NULL;
 	if (rc == 0 &&
 	    sayso_store_open(site, 0, &st, err, sizeof err) != SAYSO_OK) {

@@ -58,17 +58,15 @@ struct sayso_config {
 		int min_group;	   /* 30: smaller groups "too few to report" */
 	} site;
 	struct {
-		int idle_seconds;	    /* 60 */
-		int idle_countdown;	    /* 30 */
-		int walkabout_idle_seconds; /* 600: idle limit in walkabout
-					       mode (staff between streets) */
-		char staff_pin[17];	    /* "" = staff exit disabled */
-		enum sayso_verify verify;   /* sms */
-		int repeat_seconds;	    /* 5: ratings closer are flagged */
-		int code_limit_per_number;  /* 3 texted codes a day */
-		int code_limit_per_hour;    /* 30 texted codes per kiosk */
-		bool cursor;		    /* false: hidden */
-		bool fullscreen;	    /* true */
+		int idle_seconds;	   /* 60 */
+		int idle_countdown;	   /* 30 */
+		char staff_pin[17];	   /* "" = staff exit disabled */
+		enum sayso_verify verify;  /* sms */
+		int repeat_seconds;	   /* 5: ratings closer are flagged */
+		int code_limit_per_number; /* 3 texted codes a day */
+		int code_limit_per_hour;   /* 30 texted codes per kiosk */
+		bool cursor;		   /* false: hidden */
+		bool fullscreen;	   /* true */
 		char device[SAYSO_DEVICE_MAX]; /* "" = derived from the database
 						*/
 		char font[SAYSO_PATH_MAX];     /* "" = fontconfig lookup */
@@ -79,6 +77,9 @@ struct sayso_config {
 		struct sayso_list fonts_en, fonts_pl, fonts_cy, fonts_ur,
 		    fonts_pa, fonts_bn, fonts_ar;
 		enum sayso_speech_mode speech; /* button */
+		/* 600: the idle limit in walkabout mode (staff pausing
+		 * between streets); idle_countdown and the wipe follow. */
+		int walkabout_idle_seconds;
 	} kiosk;
 	struct {
 		enum sayso_provider provider; /* kannel */

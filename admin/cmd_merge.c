@@ -82,6 +82,27 @@ static void print_result(struct admin_ctx *ctx, const char *path,
 	if (dry)
 		fprintf(ctx->out, "  results: %s\n",
 			m->moves[0] ? m->moves : "no funded project changes");
+	if (m->walk_issues + m->walk_checks > 0) {
+		/* Said on stdout with the result and on stderr, so a script
+		 * that keeps only the errors sees it too. */
+		for (int i = 0; i < 2; i++)
+			fprintf(i ? ctx->err : ctx->out,
+				"%s%s: NOT carried over: %lld walkabout "
+				"issue%s%s%s%s and %lld re-check%s logged on "
+				"kiosk %s (walkabout data is not covered by "
+				"the kiosk's chain); enter them with "
+				"`sayso-admin walkabout log` and `walkabout "
+				"check`\n",
+				i ? "sayso-admin merge: warning: " : "  ", path,
+				(long long)m->walk_issues,
+				m->walk_issues == 1 ? "" : "s",
+				m->walk_refs[0] ? " (" : "", m->walk_refs,
+				m->walk_refs[0]
+				    ? (m->walk_issues > 5 ? " ...)" : ")")
+				    : "",
+				(long long)m->walk_checks,
+				m->walk_checks == 1 ? "" : "s", m->device_id);
+	}
 }
 
 int admin_cmd_merge(struct admin_ctx *ctx, int argc, char **argv)

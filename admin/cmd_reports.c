@@ -4,7 +4,8 @@
  *   reports list [--status S] [--category C] [--street S] [--since D]
  *                [--until D] [--format table|csv|json|open311]
  *   reports set ID STATUS [--note TEXT]
- *   reports summary [--since D] [--until D] [--format table|csv|json]
+ *   reports summary [--since D] [--until D] [--event CODE]
+ *                   [--format table|csv|json]
  *
  * `--format open311` prints GeoReport v2 `requests` JSON (an array of flat
  * service requests) so FixMyStreet-style tools can read sayso's reports.
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "html.h"
+#include "sayso/event.h"
 #include "sayso/stats.h"
 
 static void date_part(const char *iso, char *out, size_t outsz)
@@ -245,7 +247,9 @@ int admin_cmd_reports_set(struct admin_ctx *ctx, int argc, char **argv)
 	return ADMIN_EXIT_OK;
 }
 
-static json_t *counts_json(const struct sayso_report_count *c, size_t n)
+/* scoped: an event's summary, which marks groups too few to report. */
+static json_t *counts_json(const struct sayso_report_count *c, size_t n,
+			   bool scoped)
 {
 	json_t *a = json_array();
 	size_t i;
@@ -256,12 +260,15 @@ static json_t *counts_json(const struct sayso_report_count *c, size_t n)
 		json_object_set_new(o, "key", admin_json_str(c[i].key));
 		json_object_set_new(o, "reports", json_integer(c[i].n));
 		json_object_set_new(o, "resolved", json_integer(c[i].resolved));
+		if (scoped)
+			json_object_set_new(o, "too_few",
+					    json_boolean(c[i].too_few));
 		json_array_append_new(a, o);
 	}
 	return a;
 }
 
-static json_t *summary_json(const struct sayso_reports_summary *s)
+static json_t *summary_json(const struct sayso_reports_summary *s, bool scoped)
 {
 	static const enum sayso_report_status all[] = {
 	    SAYSO_REPORT_OPEN, SAYSO_REPORT_IN_PROGRESS, SAYSO_REPORT_RESOLVED,
@@ -296,8 +303,13 @@ static json_t *summary_json(const struct sayso_reports_summary *s)
 	json_object_set_new(o, "resolved_timed",
 			    json_integer(s->resolved_timed));
 	json_object_set_new(o, "categories",
-			    counts_json(s->categories, s->ncategories));
-	json_object_set_new(o, "streets", counts_json(s->streets, s->nstreets));
+			    counts_json(s->categories, s->ncategories, scoped));
+	json_object_set_new(o, "streets",
+			    counts_json(s->streets, s->nstreets, scoped));
+	if (scoped) {
+		json_object_set_new(o, "too_few", json_boolean(s->too_few));
+		json_object_set_new(o, "min_group", json_integer(s->min_group));
+	}
 	return o;
 }
 
@@ -312,21 +324,22 @@ static void median_text(const struct sayso_reports_summary *s, char *out,
 
 static void print_counts(struct admin_ctx *ctx, const char *head,
 			 const struct sayso_report_count *c, size_t n,
-			 enum admin_format fmt)
+			 enum admin_format fmt, bool scoped)
 {
-	const char *h[3] = {head, "reports", "resolved"};
-	struct admin_table *t = admin_table_new(3, h, "lrr");
+	const char *h[4] = {head, "reports", "resolved", "note"};
+	struct admin_table *t = admin_table_new(scoped ? 4 : 3, h, "lrrl");
 	size_t i;
 
 	for (i = 0; t != NULL && i < n; i++) {
 		char a[24], b[24];
-		const char *cells[3];
+		const char *cells[4];
 
 		snprintf(a, sizeof a, "%lld", (long long)c[i].n);
 		snprintf(b, sizeof b, "%lld", (long long)c[i].resolved);
 		cells[0] = c[i].key[0] ? c[i].key : "(none given)";
 		cells[1] = a;
 		cells[2] = b;
+		cells[3] = c[i].too_few ? "too few to report" : "";
 		admin_table_add(t, cells);
 	}
 	if (t != NULL)
@@ -334,26 +347,103 @@ static void print_counts(struct admin_ctx *ctx, const char *head,
 	admin_table_free(t);
 }
 
+static void summary_csv(struct admin_ctx *ctx,
+			const struct sayso_reports_summary *s, bool scoped)
+{
+	/* One table per CSV: by category, then by street, each with a "kind"
+	 * column so the file stays one rectangle. An event's summary adds a
+	 * first "all" row and the too_few column. */
+	static const char *const h[] = {"kind", "key", "reports", "resolved",
+					"too_few"};
+	size_t ncols = scoped ? 5 : 4, i;
+
+	admin_csv_row(ctx->out, h, ncols);
+	if (scoped) {
+		char a[24], b[24];
+		const char *cells[5] = {"all", "", a, b,
+					s->too_few ? "true" : "false"};
+
+		snprintf(a, sizeof a, "%lld", (long long)s->total);
+		snprintf(b, sizeof b, "%lld",
+			 (long long)s->by_status[SAYSO_REPORT_RESOLVED]);
+		admin_csv_row(ctx->out, cells, ncols);
+	}
+	for (i = 0; i < s->ncategories + s->nstreets; i++) {
+		const struct sayso_report_count *c =
+		    i < s->ncategories ? &s->categories[i]
+				       : &s->streets[i - s->ncategories];
+		char a[24], b[24];
+		const char *cells[5];
+
+		snprintf(a, sizeof a, "%lld", (long long)c->n);
+		snprintf(b, sizeof b, "%lld", (long long)c->resolved);
+		cells[0] = i < s->ncategories ? "category" : "street";
+		cells[1] = c->key;
+		cells[2] = a;
+		cells[3] = b;
+		cells[4] = c->too_few ? "true" : "false";
+		admin_csv_row(ctx->out, cells, ncols);
+	}
+}
+
+static void summary_table(struct admin_ctx *ctx,
+			  const struct sayso_reports_summary *s, bool scoped)
+{
+	char rate[16], med[32];
+
+	html_pct(s->resolution_rate, rate, sizeof rate);
+	median_text(s, med, sizeof med);
+	fprintf(ctx->out,
+		"Reports: %lld (open %lld, in progress %lld, resolved "
+		"%lld, rejected %lld)\n",
+		(long long)s->total, (long long)s->by_status[SAYSO_REPORT_OPEN],
+		(long long)s->by_status[SAYSO_REPORT_IN_PROGRESS],
+		(long long)s->by_status[SAYSO_REPORT_RESOLVED],
+		(long long)s->by_status[SAYSO_REPORT_REJECTED]);
+	if (scoped && s->too_few)
+		fprintf(ctx->out,
+			"Too few to report: fewer than %lld reports "
+			"([site] min_group)\n",
+			(long long)s->min_group);
+	fprintf(ctx->out,
+		"Resolved: %s of all reports\n"
+		"Median time to resolve: %s\n\n",
+		s->total > 0 ? rate : "-", med);
+	print_counts(ctx, "category", s->categories, s->ncategories,
+		     ADMIN_FMT_TABLE, scoped);
+	fputs("\nHotspots (by street):\n", ctx->out);
+	print_counts(ctx, "street", s->streets, s->nstreets, ADMIN_FMT_TABLE,
+		     scoped);
+}
+
 int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 {
-	const char *since = NULL, *until = NULL, *format = NULL, *walk = NULL;
+	const char *since = NULL, *until = NULL, *format = NULL, *walk = NULL,
+		   *event = NULL;
 	bool walkabouts = false;
 	const struct admin_opt opts[] = {
-	    {"since", &since, NULL},	       {"until", &until, NULL},
-	    {"format", &format, NULL},	       {"walkabout", &walk, NULL},
-	    {"walkabouts", NULL, &walkabouts}, {NULL, NULL, NULL},
+	    {"since", &since, NULL},
+	    {"until", &until, NULL},
+	    {"format", &format, NULL},
+	    {"walkabout", &walk, NULL},
+	    {"walkabouts", NULL, &walkabouts},
+	    {"event", &event, NULL},
+	    {NULL, NULL, NULL},
 	};
 	struct sayso_reports_summary s;
+	struct sayso_stats_scope sc;
+	struct sayso_event ev;
 	enum admin_format fmt;
-	int64_t lo, hi;
 	int npos = 0, rc;
 	enum sayso_err e;
 
+	memset(&sc, 0, sizeof sc);
 	rc = admin_args_fmt(ctx, "reports summary", argc, argv, opts, NULL, 0,
 			    0, &npos, &fmt);
 	if (rc != 0)
 		return rc;
-	rc = admin_period(ctx, "reports summary", since, until, &lo, &hi);
+	rc = admin_period(ctx, "reports summary", since, until, &sc.since_ms,
+			  &sc.until_ms);
 	if (rc != 0)
 		return rc;
 	/* Walkabout issues have their own lifecycle and figure. */
@@ -364,59 +454,44 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 				  "give one or the other\n");
 		return ADMIN_EXIT_USAGE;
 	}
+	if (event != NULL && (walkabouts || walk != NULL)) {
+		fprintf(ctx->err, "sayso-admin reports summary: --event takes "
+				  "residents' reports; walkabout issues have "
+				  "their own figure (--walkabouts)\n");
+		return ADMIN_EXIT_USAGE;
+	}
 	if (walkabouts || walk != NULL)
-		return admin_walk_summary(ctx, walk, lo, hi, fmt);
+		return admin_walk_summary(ctx, walk, sc.since_ms, sc.until_ms,
+					  fmt);
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
-	e = sayso_stats_reports(ctx->st, lo, hi, &s);
+	if (event != NULL) {
+		e = sayso_event_get(ctx->st, event, &ev);
+		if (e != SAYSO_OK)
+			return admin_fail_store(ctx, "reports summary", e);
+		sc.event = &ev;
+	}
+	e = sayso_stats_reports_scope(ctx->st, &sc, ctx->cfg.site.min_group,
+				      &s);
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, "reports summary", e);
 	if (fmt == ADMIN_FMT_JSON) {
-		rc = admin_json_print(ctx, summary_json(&s));
+		json_t *j = summary_json(&s, event != NULL);
+
+		if (event != NULL)
+			json_object_set_new(
+			    j, "event",
+			    admin_event_json(&ev, sayso_time_now_ms()));
+		rc = admin_json_print(ctx, j);
 	} else if (fmt == ADMIN_FMT_CSV) {
-		/* One table per CSV: by category, then by street, each with a
-		 * "kind" column so the file stays one rectangle. */
-		static const char *const h[] = {"kind", "key", "reports",
-						"resolved"};
-		size_t i;
-
-		admin_csv_row(ctx->out, h, 4);
-		for (i = 0; i < s.ncategories + s.nstreets; i++) {
-			const struct sayso_report_count *c =
-			    i < s.ncategories ? &s.categories[i]
-					      : &s.streets[i - s.ncategories];
-			char a[24], b[24];
-			const char *cells[4];
-
-			snprintf(a, sizeof a, "%lld", (long long)c->n);
-			snprintf(b, sizeof b, "%lld", (long long)c->resolved);
-			cells[0] = i < s.ncategories ? "category" : "street";
-			cells[1] = c->key;
-			cells[2] = a;
-			cells[3] = b;
-			admin_csv_row(ctx->out, cells, 4);
-		}
+		summary_csv(ctx, &s, event != NULL);
 	} else {
-		char rate[16], med[32];
-
-		html_pct(s.resolution_rate, rate, sizeof rate);
-		median_text(&s, med, sizeof med);
-		fprintf(ctx->out,
-			"Reports: %lld (open %lld, in progress %lld, resolved "
-			"%lld, rejected %lld)\n"
-			"Resolved: %s of all reports\n"
-			"Median time to resolve: %s\n\n",
-			(long long)s.total,
-			(long long)s.by_status[SAYSO_REPORT_OPEN],
-			(long long)s.by_status[SAYSO_REPORT_IN_PROGRESS],
-			(long long)s.by_status[SAYSO_REPORT_RESOLVED],
-			(long long)s.by_status[SAYSO_REPORT_REJECTED],
-			s.total > 0 ? rate : "-", med);
-		print_counts(ctx, "category", s.categories, s.ncategories,
-			     ADMIN_FMT_TABLE);
-		fputs("\nHotspots (by street):\n", ctx->out);
-		print_counts(ctx, "street", s.streets, s.nstreets,
-			     ADMIN_FMT_TABLE);
+		if (event != NULL) {
+			fprintf(ctx->out, "Event %s \"", ev.code);
+			admin_term_puts(ctx->out, ev.title);
+			fputs("\"\n", ctx->out);
+		}
+		summary_table(ctx, &s, event != NULL);
 	}
 	sayso_reports_summary_cleanup(&s);
 	return rc;

@@ -1,5 +1,7 @@
 /*
- * cmd_voters.c: `voters report CODE [--electorate N]`: who voted how.
+ * cmd_voters.c: `voters report CODE [--electorate N] [--event EVENT]`: who
+ * voted how, in the whole round or inside one event (the membership rule of
+ * sayso/event.h, applied in core by sayso_stats_ballot_counts()).
  *
  * Counted ballots per channel (one per resident, by the one-vote rule),
  * superseded and rejected ballots, and turnout against an electorate size
@@ -11,6 +13,8 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "html.h"
+#include "sayso/event.h"
 #include "sayso/round.h"
 #include "sayso/ballot.h"
 #include "sayso/stats.h"
@@ -20,8 +24,10 @@ static const enum sayso_channel channels[] = {SAYSO_CH_KIOSK, SAYSO_CH_SMS,
 
 int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv)
 {
-	const char *cmd = "voters report", *electorate = NULL, *format = NULL;
+	const char *cmd = "voters report", *electorate = NULL, *format = NULL,
+		   *event = NULL;
 	const struct admin_opt opts[] = {{"electorate", &electorate, NULL},
+					 {"event", &event, NULL},
 					 {"format", &format, NULL},
 					 {NULL, NULL, NULL}};
 	char *pos[1];
@@ -39,10 +45,23 @@ int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv)
 	if ((rc = admin_open_round(ctx, ADMIN_READ, pos[0], &r)))
 		return rc;
 	struct sayso_ballot_counts t;
-	enum sayso_err e = sayso_ballot_counts(ctx->st, r.id, &t);
+	struct sayso_event ev;
+	enum sayso_err e;
+	if (event != NULL) {
+		struct sayso_stats_scope sc = {.event = &ev};
+		e = sayso_event_get(ctx->st, event, &ev);
+		if (e == SAYSO_OK)
+			e = sayso_stats_ballot_counts(ctx->st, r.id, &sc, &t);
+	} else {
+		e = sayso_ballot_counts(ctx->st, r.id, &t);
+	}
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, cmd, e);
 	double turnout = el ? (double)t.counted / (double)el : 0;
+	int64_t min_group = ctx->cfg.site.min_group > 0
+				? ctx->cfg.site.min_group
+				: SAYSO_MIN_GROUP_DEFAULT;
+	bool too_few = sayso_stats_too_few(t.counted, min_group);
 
 	if (fmt == ADMIN_FMT_JSON) {
 		json_t *o = json_object();
@@ -70,13 +89,22 @@ int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv)
 				    el ? json_integer(el) : json_null());
 		json_object_set_new(o, "turnout",
 				    el ? json_real(turnout) : json_null());
+		if (event != NULL) {
+			json_object_set_new(
+			    o, "event",
+			    admin_event_json(&ev, sayso_time_now_ms()));
+			json_object_set_new(o, "too_few",
+					    json_boolean(too_few));
+			json_object_set_new(o, "min_group",
+					    json_integer(min_group));
+		}
 		return admin_json_print(ctx, o);
 	}
 	if (fmt == ADMIN_FMT_CSV) {
 		static const char *const h[] = {
 		    "round",	  "kiosk",   "sms",	   "paper",
 		    "import",	  "counted", "superseded", "rejected",
-		    "electorate", "turnout"};
+		    "electorate", "turnout", "event",	   "too_few"};
 		char v[8][24], ts[32] = "";
 		for (size_t i = 0; i < 4; i++)
 			snprintf(v[i], sizeof v[i], "%lld",
@@ -89,15 +117,36 @@ int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv)
 			snprintf(v[7], sizeof v[7], "%lld", el);
 			snprintf(ts, sizeof ts, "%.4f", turnout);
 		}
-		const char *row[] = {r.code, v[0], v[1], v[2], v[3],
-				     v[4],   v[5], v[6], v[7], ts};
-		admin_csv_row(ctx->out, h, 10);
-		admin_csv_row(ctx->out, row, 10);
+		const char *row[] = {r.code,
+				     v[0],
+				     v[1],
+				     v[2],
+				     v[3],
+				     v[4],
+				     v[5],
+				     v[6],
+				     v[7],
+				     ts,
+				     event ? ev.code : "",
+				     too_few ? "true" : "false"};
+		size_t ncols = event ? 12 : 10; /* the event's columns */
+		admin_csv_row(ctx->out, h, ncols);
+		admin_csv_row(ctx->out, row, ncols);
 		return ADMIN_EXIT_OK;
 	}
 	fprintf(ctx->out, "round:      %s \"", r.code);
 	admin_term_puts(ctx->out, r.title);
 	fprintf(ctx->out, "\" (%s)\n", sayso_round_state_name(r.state));
+	if (event != NULL) {
+		fprintf(ctx->out, "event:      %s \"", ev.code);
+		admin_term_puts(ctx->out, ev.title);
+		fputs("\" (ballots cast inside it)\n", ctx->out);
+		if (too_few)
+			fprintf(ctx->out,
+				"too few to report: fewer than %lld counted "
+				"ballots ([site] min_group)\n",
+				(long long)min_group);
+	}
 	static const char *const h[] = {"CHANNEL", "COUNTED"};
 	struct admin_table *tb = admin_table_new(2, h, "lr");
 	if (!tb)

@@ -99,8 +99,10 @@ const struct admin_cmd admin_cmds[] = {
      admin_cmd_merge_held_accept},
     {"merge reject", "(ID | --all | --device D) [--why T]",
      "keep held ballots as rejected", admin_cmd_merge_held_reject},
-    {"voters report", "CODE [--electorate N] [--format table|csv|json]",
-     "ballots per channel, superseded, rejected and turnout",
+    {"voters report",
+     "CODE [--electorate N] [--event EVENT] [--format table|csv|json]",
+     "ballots per channel, superseded, rejected and turnout; --event: "
+     "those cast inside the event",
      admin_cmd_voters_report},
     {"erase", "(--phone NUM | --code C)",
      "GDPR erasure: remove a resident's link (tallies unchanged)",
@@ -152,11 +154,12 @@ const struct admin_cmd admin_cmds[] = {
      "change a report's status (open, in_progress, resolved, rejected)",
      admin_cmd_reports_set},
     {"reports summary",
-     "[--since D] [--until D] [--walkabouts | --walkabout CODE] "
-     "[--format table|csv|json]",
+     "[--since D] [--until D] [--event CODE | --walkabouts | --walkabout "
+     "CODE] [--format table|csv|json]",
      "reports by category and street, resolution rate, median days to "
-     "resolve; --walkabouts: walkabout issues observed resolved, with the "
-     "95% interval",
+     "resolve; --event: the event's reports, too-few groups marked; "
+     "--walkabouts: walkabout issues observed resolved, with the 95% "
+     "interval",
      admin_cmd_reports_summary},
     {"report assign", "REF (--partner CODE | --not-ours) [--note T]",
      "change the partner responsible for a report or walk issue (kept "

@@ -422,6 +422,10 @@ Uint64 kiosk_idle_ms(const struct kiosk_app *app)
 			id == KS_REF_PHONE || id == KS_STAFF_PIN;
 	if (personal && ms > KIOSK_PRIVATE_IDLE_S * 1000)
 		ms = KIOSK_PRIVATE_IDLE_S * 1000;
+	/* Staff on a walkabout pause between streets; the mode holds no
+	 * resident's data. Its own limit, then the same wipe. */
+	if (id == KS_WALK)
+		ms = (Uint64)app->cfg.kiosk.walkabout_idle_seconds * 1000;
 	if (kiosk_reading_screen(id))
 		ms *= 2; /* project cards: time to read them */
 	return ms;

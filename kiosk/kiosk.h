@@ -648,7 +648,7 @@ void kiosk_next_language(struct kiosk_app *app);
 void kiosk_reset(struct kiosk_app *app);
 
 /* The idle time of the current screen in ms (shorter where personal data
- * is on screen). */
+ * is on screen; [kiosk] walkabout_idle_seconds in walkabout mode). */
 Uint64 kiosk_idle_ms(const struct kiosk_app *app);
 /* Copies typed into out (>= 3 * strlen + 1) with all but the last
  * KIOSK_MASK_KEEP characters as dots, unless it was typed within

@@ -7,7 +7,9 @@
  * re-checked there), then on the street log a new issue (category, grade A
  * to D under the Code of Practice on Litter and Refuse, a short note) and
  * re-check the open issues from earlier walkabouts (resolved, not
- * resolved, gone worse); the note is typed on its own keyboard step. Every
+ * resolved, gone worse), each with an optional short note of its own
+ * (walkabout check --note); both notes are typed on the same keyboard
+ * step. Every
  * rule (coverage, routing, duplicates, "logged on an earlier walkabout")
  * is core's (sayso/walkabout.h); who is the walkabout's walkers, when is
  * now. Nothing here is a resident's data, so nothing is wiped between
@@ -35,6 +37,7 @@ enum {
 	W_NOTE_OPEN,
 	W_LOG,
 	W_CHECK, /* arg: recheck index * 3 + enum sayso_observed */
+	W_CHECK_NOTE_OPEN,
 };
 
 static struct {
@@ -46,7 +49,9 @@ static struct {
 	int page;
 	int cat; /* index into [site] categories, -1 none */
 	enum sayso_grade grade;
-	char note[SAYSO_WALK_NOTE_MAX + 1];
+	char note[SAYSO_WALK_NOTE_MAX + 1];	  /* the new issue's */
+	char check_note[SAYSO_WALK_NOTE_MAX + 1]; /* the next re-check's */
+	bool typing_check; /* W_NOTE types check_note, not note */
 	struct sayso_walk_issue *recheck; /* open, on this street, earlier */
 	size_t nrecheck;
 	int64_t *pending; /* per street: issues to re-check */
@@ -159,6 +164,7 @@ static void open_street(struct kiosk_app *app, size_t i)
 	walk.cat = -1;
 	walk.grade = SAYSO_GRADE_NONE;
 	walk.note[0] = '\0';
+	walk.check_note[0] = '\0';
 	walk.step = W_STREET;
 	app->s.message[0] = '\0';
 	load_recheck(app);
@@ -205,12 +211,14 @@ static void check_issue(struct kiosk_app *app, int arg)
 		return;
 	char ref[SAYSO_WALK_REF_LEN + 1];
 	snprintf(ref, sizeof(ref), "%s", walk.recheck[i].ref);
-	enum sayso_err e =
-	    sayso_walk_check(app->st, walk.cur.code, ref, o, NULL, NULL, 0);
+	enum sayso_err e = sayso_walk_check(
+	    app->st, walk.cur.code, ref, o,
+	    walk.check_note[0] ? walk.check_note : NULL, NULL, 0);
 	if (e != SAYSO_OK) {
-		say_failure(app, "re-check", e);
+		say_failure(app, "re-check", e); /* the note is kept */
 		return;
 	}
+	walk.check_note[0] = '\0'; /* it went with this observation */
 	sayso_log(SAYSO_LOG_INFO, "walkabout %s: %s %s", walk.cur.code, ref,
 		  sayso_observed_name(o));
 	kiosk_fmt(app->s.message, sizeof(app->s.message),
@@ -243,10 +251,16 @@ static void step_back(struct kiosk_app *app)
 	}
 }
 
+/* The note being typed: the new issue's or the next re-check's. */
+static char *note_buf(void)
+{
+	return walk.typing_check ? walk.check_note : walk.note;
+}
+
 static void note_type(struct kiosk_app *app, const char *text)
 {
 	(void)app;
-	kiosk_buf_append(walk.note, sizeof(walk.note), text);
+	kiosk_buf_append(note_buf(), sizeof(walk.note), text);
 }
 
 static void note_done(struct kiosk_app *app)
@@ -282,6 +296,8 @@ static bool walk_activate(struct kiosk_app *app, const struct kiosk_widget *w)
 				 : (enum sayso_grade)w->arg;
 		return true;
 	case W_NOTE_OPEN:
+	case W_CHECK_NOTE_OPEN:
+		walk.typing_check = w->action == W_CHECK_NOTE_OPEN;
 		walk.step = W_NOTE;
 		app->s.shift = false;
 		app->s.symbols = false;
@@ -300,7 +316,7 @@ static bool walk_activate(struct kiosk_app *app, const struct kiosk_widget *w)
 static bool walk_event(struct kiosk_app *app, const struct kiosk_in *in)
 {
 	if (walk.step == W_NOTE) {
-		struct kiosk_entry e = {walk.note, note_type, note_done};
+		struct kiosk_entry e = {note_buf(), note_type, note_done};
 		if ((in->kind == KI_ACTIVATE && in->w->action == KA_BACK) ||
 		    (in->kind == KI_KEY && in->key == SDLK_ESCAPE)) {
 			step_back(app);
@@ -464,6 +480,11 @@ static void draw_recheck_side(struct kiosk_app *app)
 			  NULL);
 		kiosk_text(app->as, KF_SMALL, line, x, y, KC_MUTED);
 	}
+	if (walk.nrecheck > 0)
+		kiosk_ui_add(
+		    app, KW_SECONDARY, x, 930, 390, 90, W_CHECK_NOTE_OPEN, 0,
+		    walk.check_note[0] ? walk.check_note
+				       : kiosk_s(app, "walk.check_note"));
 }
 
 static void draw_street(struct kiosk_app *app)
@@ -483,11 +504,13 @@ static void draw_note(struct kiosk_app *app)
 {
 	SDL_Rect field = {160, 250, KIOSK_W - 320, 110};
 
-	kiosk_draw_title(app, kiosk_s(app, "walk.note_title"),
+	kiosk_draw_title(app,
+			 kiosk_s(app, walk.typing_check ? "walk.check_note"
+							: "walk.note_title"),
 			 street_name(app, walk.street));
 	kiosk_fill(app->ren, field, KC_BG);
 	kiosk_frame(app->ren, field, 3, KC_BORDER);
-	kiosk_text(app->as, KF_BODY, walk.note, field.x + 24, field.y + 34,
+	kiosk_text(app->as, KF_BODY, note_buf(), field.x + 24, field.y + 34,
 		   KC_TEXT);
 	kiosk_keyboard_add(app, (SDL_Rect){160, 400, KIOSK_W - 320, 480},
 			   app->s.shift, app->s.symbols);

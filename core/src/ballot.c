@@ -518,19 +518,12 @@ fail:
 	return e;
 }
 
-enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
-				   struct sayso_ballot_counts *out)
+enum sayso_err Sayso_ballot_counts_rows(struct sayso_store *st, sqlite3_stmt *s,
+					struct sayso_ballot_counts *out)
 {
 	enum sayso_err err = SAYSO_OK;
 	int rc;
 
-	memset(out, 0, sizeof *out);
-	sqlite3_stmt *s = Sayso_store_stmt(
-	    st, "SELECT status, channel, count(*), min(cast_at), max(cast_at)"
-		" FROM ballots WHERE round_id = ?1 GROUP BY status, channel");
-	if (!s)
-		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *sname = (const char *)sqlite3_column_text(s, 0);
 		const char *chname = (const char *)sqlite3_column_text(s, 1);
@@ -576,6 +569,19 @@ enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 out:
 	sqlite3_reset(s);
 	return err;
+}
+
+enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
+				   struct sayso_ballot_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *s = Sayso_store_stmt(
+	    st, "SELECT status, channel, count(*), min(cast_at), max(cast_at)"
+		" FROM ballots WHERE round_id = ?1 GROUP BY status, channel");
+	if (!s)
+		return SAYSO_ERR_DB;
+	sqlite3_bind_int64(s, 1, round_id);
+	return Sayso_ballot_counts_rows(st, s, out);
 }
 
 enum sayso_err sayso_ballot_find(struct sayso_store *st, int64_t round_id,

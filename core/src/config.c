@@ -61,6 +61,7 @@ static const struct key KEYS[] = {
     STR(site, "round", round),
     INT(kiosk, "idle_seconds", idle_seconds, 5, 3600),
     INT(kiosk, "idle_countdown", idle_countdown, 3, 120),
+    INT(kiosk, "walkabout_idle_seconds", walkabout_idle_seconds, 5, 3600),
     STR(kiosk, "staff_pin", staff_pin),
     {"site", "categories", K_LIST, F(site, categories), 0, 0, 0},
     {"site", "streets", K_LIST, F(site, streets), 0, 0, 0},
@@ -185,6 +186,7 @@ enum sayso_err sayso_config_defaults(struct sayso_config *c)
 		 "https://example.org/sayso/results/");
 	c->kiosk.idle_seconds = 60;
 	c->kiosk.idle_countdown = 30;
+	c->kiosk.walkabout_idle_seconds = 600;
 	c->kiosk.verify = SAYSO_VERIFY_SMS;
 	c->kiosk.repeat_seconds = 5;
 	c->kiosk.code_limit_per_number = 3;

@@ -148,6 +148,14 @@ enum sayso_err Sayso_erase_tomb(const unsigned char *secret,
  */
 void Sayso_store_flatten(struct sayso_store *st, bool on);
 
+/* Steps s, a prepared query of ballots giving (status, channel, count,
+ * min(cast_at), max(cast_at)) rows, adding them into out (not zeroed), and
+ * resets it: sayso_ballot_counts() and sayso_stats_ballot_counts() share
+ * the counting. SAYSO_ERR_CORRUPT for an unknown status or channel. */
+struct sayso_ballot_counts;
+enum sayso_err Sayso_ballot_counts_rows(struct sayso_store *st, sqlite3_stmt *s,
+					struct sayso_ballot_counts *out);
+
 /* sayso_ballot_cast() for a round and its projects the caller has already
  * read (a merge casts many ballots into one round): the same rules, the same
  * outcome. r and projects must be current (read in the caller's

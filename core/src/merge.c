@@ -850,6 +850,42 @@ static enum sayso_err note_device(struct merge *m)
 	return Sayso_store_step_done(m->st, s, "record the chain head");
 }
 
+/* The file's walkabout rows, which a merge does not carry over (see
+ * merge.h): counted and their first references named, never dropped
+ * silently. A file whose schema has no walkabout tables has none. */
+static enum sayso_err count_walk(struct merge *m)
+{
+	static const char *const sql[] = {
+	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+	    "name IN ('walk_issues', 'walk_checks')",
+	    "SELECT count(*) FROM walk_issues",
+	    "SELECT count(*) FROM walk_checks",
+	    "SELECT coalesce(group_concat(ref, ' '), '') FROM (SELECT ref "
+	    "FROM walk_issues ORDER BY id LIMIT 5)"};
+	int64_t v[3] = {0, 0, 0};
+
+	for (size_t i = 0; i < 4; i++) {
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(m->sdb, sql[i], -1, &q, NULL) !=
+			SQLITE_OK ||
+		    sqlite3_step(q) != SQLITE_ROW) {
+			sqlite3_finalize(q);
+			return src_fail(m, "read walkabout rows");
+		}
+		if (i < 3)
+			v[i] = sqlite3_column_int64(q, 0);
+		else
+			Sayso_column_copy(q, 0, m->res->walk_refs,
+					  sizeof m->res->walk_refs);
+		sqlite3_finalize(q);
+		if (i == 0 && v[0] < 2)
+			return SAYSO_OK; /* an older schema: none */
+	}
+	m->res->walk_issues = v[1];
+	m->res->walk_checks = v[2];
+	return SAYSO_OK;
+}
+
 static enum sayso_err record(struct merge *m, const char *actor,
 			     const char *source)
 {
@@ -874,15 +910,22 @@ static enum sayso_err record(struct merge *m, const char *actor,
 		if (e != SAYSO_OK)
 			return e;
 	}
+	char walk[200] = "";
+	if (r->walk_issues + r->walk_checks > 0)
+		snprintf(walk, sizeof walk,
+			 "; NOT carried over (not chained): %lld walkabout "
+			 "issues (%s), %lld re-checks",
+			 (long long)r->walk_issues, r->walk_refs,
+			 (long long)r->walk_checks);
 	return sayso_store_audit(
 	    m->st, actor, "merge",
 	    "%s (device %s, enrolment %s, %lld chain rows verified): %lld "
 	    "ballots (%lld rejected), %lld held, %lld ratings, %lld reports "
-	    "new; %lld already here; %zu ballots changed status%s%s",
+	    "new; %lld already here; %zu ballots changed status%s%s%s",
 	    source, r->device_id, r->enrolment, (long long)r->chain,
 	    (long long)r->ballots, (long long)r->rejected, (long long)r->held,
 	    (long long)r->ratings, (long long)r->reports, (long long)r->known,
-	    r->changed, r->hold_why[0] ? "; held: " : "", r->hold_why);
+	    r->changed, r->hold_why[0] ? "; held: " : "", r->hold_why, walk);
 }
 
 /* Dry run: the funded projects of each touched round under greedy. */
@@ -1053,6 +1096,7 @@ static enum sayso_err merge_rows(struct merge *m, const char *actor,
 	Sayso_store_flatten(m->st, false);
 	if (e != SAYSO_OK || (e = merge_ratings(m)) != SAYSO_OK ||
 	    (e = merge_reports(m)) != SAYSO_OK ||
+	    (e = count_walk(m)) != SAYSO_OK ||
 	    (e = note_device(m)) != SAYSO_OK ||
 	    (e = record(m, actor, source)) != SAYSO_OK)
 		goto out;

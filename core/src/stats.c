@@ -14,6 +14,7 @@
 #include <string.h>
 #include "internal.h"
 #include "sayso/categories.h"
+#include "sayso/ballot.h"
 #include "sayso/buf.h"
 #include "sayso/event.h"
 #include "sayso/partner.h"
@@ -610,7 +611,8 @@ void sayso_ratings_summary_cleanup(struct sayso_ratings_summary *s)
 /* ---- reports ---- */
 
 static enum sayso_err report_counts(struct sayso_store *st, const char *sql,
-				    const char *lo, const char *hi,
+				    const struct scope_text *t,
+				    int64_t min_group,
 				    struct sayso_report_count **out, size_t *n)
 {
 	sqlite3_stmt *s;
@@ -623,8 +625,7 @@ static enum sayso_err report_counts(struct sayso_store *st, const char *sql,
 	s = Sayso_store_stmt(st, sql);
 	if (s == NULL)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	bind_scope(s, t);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sayso_report_count *c;
 
@@ -638,6 +639,7 @@ static enum sayso_err report_counts(struct sayso_store *st, const char *sql,
 		Sayso_column_copy(s, 0, c->key, sizeof c->key);
 		c->n = sqlite3_column_int64(s, 1);
 		c->resolved = sqlite3_column_int64(s, 2);
+		c->too_few = sayso_stats_too_few(c->n, min_group);
 	}
 	if (rc != SQLITE_DONE)
 		err = Sayso_store_sqlfail(st, "report counts");
@@ -653,8 +655,14 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static enum sayso_err resolve_median(struct sayso_store *st, const char *lo,
-				     const char *hi,
+#define MEDIAN_SQL(scope)                                                      \
+	"SELECT julianday(coalesce((SELECT max(h.at) FROM report_history h"    \
+	"   WHERE h.report_id = r.id AND h.status = 'resolved'),"              \
+	"   r.updated_at)) - julianday(r.cast_at)"                             \
+	" FROM reports r WHERE r.status = 'resolved' AND" scope
+
+static enum sayso_err resolve_median(struct sayso_store *st,
+				     const struct scope_text *t,
 				     struct sayso_reports_summary *out)
 {
 	sqlite3_stmt *s;
@@ -664,18 +672,11 @@ static enum sayso_err resolve_median(struct sayso_store *st, const char *lo,
 	enum sayso_err err = SAYSO_OK;
 
 	out->median_days = -1;
-	s = Sayso_store_stmt(
-	    st,
-	    "SELECT julianday(coalesce((SELECT max(h.at) FROM report_history h"
-	    "   WHERE h.report_id = r.id AND h.status = 'resolved'),"
-	    "   r.updated_at)) - julianday(r.cast_at)"
-	    " FROM reports r WHERE r.status = 'resolved'"
-	    " AND (?1 = '' OR r.cast_at >= ?1) AND (?2 = '' OR r.cast_at < "
-	    "?2)");
+	s = Sayso_store_stmt(st, t->indexed ? MEDIAN_SQL(SCOPE_SQL_IDX)
+					    : MEDIAN_SQL(SCOPE_SQL_SCAN));
 	if (s == NULL)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	bind_scope(s, t);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		double d;
 
@@ -709,82 +710,131 @@ out:
 	return err;
 }
 
-enum sayso_err sayso_stats_reports(struct sayso_store *st, int64_t since_ms,
-				   int64_t until_ms,
-				   struct sayso_reports_summary *out)
+static enum sayso_err reports_by_status(struct sayso_store *st,
+					const struct scope_text *t,
+					struct sayso_reports_summary *out)
 {
-	char lo[SAYSO_TIME_LEN + 1], hi[SAYSO_TIME_LEN + 1];
-	sqlite3_stmt *s;
-	enum sayso_err err;
+#define STATUS_SQL(scope)                                                      \
+	"SELECT status, count(*) FROM reports WHERE" scope " GROUP BY status"
+	sqlite3_stmt *s =
+	    Sayso_store_stmt(st, t->indexed ? STATUS_SQL(SCOPE_SQL_IDX)
+					    : STATUS_SQL(SCOPE_SQL_SCAN));
+	enum sayso_err err = SAYSO_OK;
 	int rc;
 
-	memset(out, 0, sizeof *out);
-	out->since_ms = since_ms;
-	out->until_ms = until_ms;
-	out->median_days = -1;
-	err = check_period(st, since_ms, until_ms);
-	if (err != SAYSO_OK)
-		return err;
-	bound_text(since_ms, lo, sizeof lo);
-	bound_text(until_ms, hi, sizeof hi);
-
-	s = Sayso_store_stmt(
-	    st,
-	    "SELECT status, count(*) FROM reports"
-	    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-	    " GROUP BY status");
 	if (s == NULL)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	bind_scope(s, t);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		enum sayso_report_status rs;
 
 		err = status_index(st, (const char *)sqlite3_column_text(s, 0),
 				   &rs);
-		if (err != SAYSO_OK) {
-			sqlite3_reset(s);
-			return err;
-		}
+		if (err != SAYSO_OK)
+			goto out;
 		out->by_status[rs] += sqlite3_column_int64(s, 1);
 		out->total += sqlite3_column_int64(s, 1);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
 		err = Sayso_store_sqlfail(st, "reports by status");
-		sqlite3_reset(s);
-		return err;
-	}
+out:
 	sqlite3_reset(s);
+	return err;
+}
+
+#define CATEGORY_SQL(scope)                                                    \
+	"SELECT category, count(*) AS n, sum(status = 'resolved') FROM "       \
+	"reports WHERE" scope " GROUP BY category ORDER BY n DESC, category"
+#define STREET_SQL(scope)                                                      \
+	"SELECT coalesce(street, '') AS k, count(*) AS n,"                     \
+	" sum(status = 'resolved') FROM reports WHERE" scope                   \
+	" GROUP BY k COLLATE NOCASE ORDER BY n DESC, k COLLATE NOCASE"
+
+enum sayso_err sayso_stats_reports_scope(struct sayso_store *st,
+					 const struct sayso_stats_scope *sc,
+					 int64_t min_group,
+					 struct sayso_reports_summary *out)
+{
+	struct scope_text t;
+	enum sayso_err err;
+
+	memset(out, 0, sizeof *out);
+	out->since_ms = sc->since_ms;
+	out->until_ms = sc->until_ms;
+	out->median_days = -1;
+	out->min_group = min_group > 0 ? min_group : SAYSO_MIN_GROUP_DEFAULT;
+	err = scope_text(st, sc, &t);
+	if (err != SAYSO_OK)
+		return err;
+	err = reports_by_status(st, &t, out);
+	if (err != SAYSO_OK)
+		goto fail;
 	if (out->total > 0)
 		out->resolution_rate =
 		    (double)out->by_status[SAYSO_REPORT_RESOLVED] /
 		    (double)out->total;
-
-	err = report_counts(
-	    st,
-	    "SELECT category, count(*) AS n,"
-	    " sum(status = 'resolved') FROM reports"
-	    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-	    " GROUP BY category ORDER BY n DESC, category",
-	    lo, hi, &out->categories, &out->ncategories);
+	out->too_few = sayso_stats_too_few(out->total, out->min_group);
+	err = report_counts(st,
+			    t.indexed ? CATEGORY_SQL(SCOPE_SQL_IDX)
+				      : CATEGORY_SQL(SCOPE_SQL_SCAN),
+			    &t, out->min_group, &out->categories,
+			    &out->ncategories);
 	if (err != SAYSO_OK)
 		goto fail;
-	err = report_counts(
-	    st,
-	    "SELECT coalesce(street, '') AS k, count(*) AS n,"
-	    " sum(status = 'resolved') FROM reports"
-	    " WHERE (?1 = '' OR cast_at >= ?1) AND (?2 = '' OR cast_at < ?2)"
-	    " GROUP BY k COLLATE NOCASE ORDER BY n DESC, k COLLATE NOCASE",
-	    lo, hi, &out->streets, &out->nstreets);
+	err = report_counts(st,
+			    t.indexed ? STREET_SQL(SCOPE_SQL_IDX)
+				      : STREET_SQL(SCOPE_SQL_SCAN),
+			    &t, out->min_group, &out->streets, &out->nstreets);
 	if (err != SAYSO_OK)
 		goto fail;
-	err = resolve_median(st, lo, hi, out);
+	err = resolve_median(st, &t, out);
 	if (err != SAYSO_OK)
 		goto fail;
 	return SAYSO_OK;
 fail:
 	sayso_reports_summary_cleanup(out);
 	return err;
+}
+
+enum sayso_err sayso_stats_reports(struct sayso_store *st, int64_t since_ms,
+				   int64_t until_ms,
+				   struct sayso_reports_summary *out)
+{
+	struct sayso_stats_scope sc;
+
+	memset(&sc, 0, sizeof sc);
+	sc.since_ms = since_ms;
+	sc.until_ms = until_ms;
+	return sayso_stats_reports_scope(st, &sc, 0, out);
+}
+
+/* ---- ballots of a round in a scope ---- */
+
+#define BALLOTS_SQL(scope)                                                     \
+	"SELECT status, channel, count(*), min(cast_at), max(cast_at)"         \
+	" FROM ballots WHERE round_id = ?3 AND" scope                          \
+	" GROUP BY status, channel"
+
+enum sayso_err sayso_stats_ballot_counts(struct sayso_store *st,
+					 int64_t round_id,
+					 const struct sayso_stats_scope *sc,
+					 struct sayso_ballot_counts *out)
+{
+	struct scope_text t;
+	sqlite3_stmt *s;
+	enum sayso_err err;
+
+	memset(out, 0, sizeof *out);
+	err = scope_text(st, sc, &t);
+	if (err != SAYSO_OK)
+		return err;
+	s = Sayso_store_stmt(st, t.indexed ? BALLOTS_SQL(SCOPE_SQL_IDX)
+					   : BALLOTS_SQL(SCOPE_SQL_SCAN));
+	if (s == NULL)
+		return SAYSO_ERR_DB;
+	bind_scope(s, &t);
+	sqlite3_bind_int64(s, 3, round_id);
+	return Sayso_ballot_counts_rows(st, s, out);
 }
 
 void sayso_reports_summary_cleanup(struct sayso_reports_summary *s)

@@ -4,8 +4,9 @@
 # Street, and February). On the kiosk, staff enter the PIN, open walkabout
 # mode from the status page, pick February (the most recent, listed first),
 # pick Keats Street (which shows 1 to re-check), log a litter issue with
-# grade C and a typed note, and re-check January's issue as resolved. The
-# database then holds both, with who (February's walkers), when (SAYSO_NOW),
+# grade C and a typed note, and re-check January's issue as resolved with
+# a note of its own typed on the same keyboard. The database then holds both
+# (each note with its own row), with who (February's walkers), when (SAYSO_NOW),
 # which walkabout and the kiosk's device; the rate counts the re-check.
 . "$SAYSO_SRC/tests/integration/kiosk_common.inc"
 : "${SAYSO_ADMIN:?}"
@@ -41,6 +42,11 @@ shot note
 key Return
 tap 750 975
 shot logged
+tap 1185 975
+text cleared by council
+shot check_note
+key Return
+shot check_note_set
 tap 1115 405
 shot checked
 key Escape
@@ -51,7 +57,8 @@ grep -q "staff PIN accepted" "$T/out.log" || fail "PIN not accepted"
 grep -q "walkabout mode" "$T/out.log" || fail "walkabout mode not entered"
 grep -q "walkabout W-FEB: logged WA-" "$T/out.log" || fail "no issue logged"
 grep -q "walkabout W-FEB: $J1 resolved" "$T/out.log" || fail "no re-check of $J1"
-for s in status pick streets street note logged checked back_to_streets; do
+for s in status pick streets street note logged check_note check_note_set \
+	checked back_to_streets; do
 	shot_exists $s
 done
 
@@ -63,9 +70,10 @@ expect "the logged issue" "$(q "SELECT street || '|' || category || '|' ||
 	WHERE k.code = 'W-FEB'")" \
 	"Keats Street|litter|C|bags by bins|Ann Lee, Raj Patel|kiosk-test|2025-02-11T10:30:00.000Z"
 expect "the re-check" "$(q "SELECT i.ref || '|' || k.code || '|' || c.observed
-	|| '|' || c.by || '|' || c.at FROM walk_checks c JOIN walk_issues i ON
+	|| '|' || c.by || '|' || c.at || '|' || coalesce(c.note, '(none)')
+	FROM walk_checks c JOIN walk_issues i ON
 	i.id = c.issue_id JOIN walkabouts k ON k.id = c.walkabout_id")" \
-	"$J1|W-FEB|resolved|Ann Lee, Raj Patel|2025-02-11T10:30:00.000Z"
+	"$J1|W-FEB|resolved|Ann Lee, Raj Patel|2025-02-11T10:30:00.000Z|cleared by council"
 R=$(adm reports summary --walkabouts --format json)
 expect "rate after the re-check" \
 	"$(echo "$R" | jq -c '[.logged, .inspected, .resolved, .uninspected]')" \

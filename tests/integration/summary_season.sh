@@ -429,4 +429,102 @@ check "no walkabouts in an empty period" \
 "$A" --db s.db summary --out x >/dev/null 2>&1
 check "summary without --since is a usage error" test $? -eq 2
 
+# ---- reports and ballots per event ----
+# Reports in FUN (worked out above): 5 of the 12, k1 x3 (open, open,
+# resolved) and sms x2 (in_progress, resolved); the k3 one is not a
+# source. All litter on Keats Road: 5 reports, 2 resolved, under
+# min_group 30, so too few; with min_group 5 exactly enough.
+"$A" --db s.db reports summary --event FUN --format json >rfun.json
+is .total rfun.json 5
+is .by_status.open rfun.json 2
+is .by_status.in_progress rfun.json 1
+is .by_status.resolved rfun.json 2
+is .by_status.rejected rfun.json 0
+is .resolution_rate rfun.json 0.4
+is .too_few rfun.json true
+is .min_group rfun.json 30
+is '.categories | length' rfun.json 1
+is '.categories[0].key' rfun.json litter
+is '.categories[0].reports' rfun.json 5
+is '.categories[0].resolved' rfun.json 2
+is '.categories[0].too_few' rfun.json true
+is '.streets[0].key' rfun.json "Keats Road"
+is .event.code rfun.json FUN
+printf '[site]\ndatabase = s.db\nmin_group = 5\n' >five.ini
+"$A" --config five.ini reports summary --event fun --format json >r5.json
+is .too_few r5.json false
+is '.categories[0].too_few' r5.json false
+is .min_group r5.json 5
+"$A" --db s.db reports summary --event FUN --format csv >rfun.csv
+check "reports CSV: the whole event, too few" \
+	grep -q '^all,,5,2,true' rfun.csv
+check "reports CSV: by category" grep -q '^category,litter,5,2,true' rfun.csv
+"$A" --db s.db reports summary --event FUN >rfun.txt
+check "reports table: names the event and says too few" \
+	sh -c "grep -q 'Event FUN \"Poets Fun Day\"' rfun.txt && grep -q '^Reports: 5 (open 2, in progress 1, resolved 2, rejected 0)' rfun.txt && grep -q 'Too few to report: fewer than 30' rfun.txt"
+# COFFEE (20 June 10:00-12:00, k1) had no reports.
+"$A" --db s.db reports summary --event COFFEE --format json >rc.json
+is .total rc.json 0
+is .too_few rc.json true
+# --since narrows the event: FUN from 13:00 holds the last three.
+"$A" --db s.db reports summary --event FUN --since 2026-06-14T13:00:00Z \
+	--format json >rlate.json
+is .total rlate.json 3
+is .by_status.resolved rlate.json 2
+"$A" --db s.db reports summary --event NOPE >/dev/null 2>/dev/null
+check "reports summary: an unknown event is exit 1" test $? -eq 1
+"$A" --db s.db reports summary --event FUN --walkabouts >/dev/null 2>/dev/null
+check "reports summary: --event with --walkabouts is exit 2" test $? -eq 2
+# The plain summary is unchanged: all 12, no too_few field.
+"$A" --db s.db reports summary --format json >rall.json
+is .total rall.json 12
+is 'has("too_few")' rall.json false
+
+# Ballots in FUN: the 7 kiosk ballots on k1/k2 (the 3 paper ballots came
+# on 16 June). Added here inside the window: a superseded one on k1 and a
+# rejected text (both FUN's), and a rejected one on k3 (not FUN's source);
+# before the window, a superseded one on k1. So FUN: counted kiosk 7,
+# superseded 1, rejected 1; the round: counted 10, superseded 2,
+# rejected 2.
+{
+	echo "BEGIN;"
+	for b in "91 k1 kiosk 2026-06-14T12:00 superseded" \
+		"92 smsgw sms 2026-06-14T14:00 rejected" \
+		"93 k3 kiosk 2026-06-14T12:30 rejected" \
+		"94 k1 kiosk 2026-06-14T10:00 superseded"; do
+		set -- $b
+		echo "INSERT INTO ballots (id, uid, round_id, resident_id, channel, device_id, cast_at, status) VALUES ($1, 'B$1', (SELECT id FROM rounds WHERE code = 'PARK'), 'resident$1', '$3', '$2', '$4:00.000Z', '$5');"
+	done
+	echo "COMMIT;"
+} >more.sql
+check "the extra ballots load" sqlite3 s.db ".read more.sql"
+"$A" --db s.db voters report PARK --event FUN --format json >vfun.json
+is .counted.kiosk vfun.json 7
+is .counted.sms vfun.json 0
+is .counted.paper vfun.json 0
+is .counted.total vfun.json 7
+is .superseded vfun.json 1
+is .rejected vfun.json 1
+is .too_few vfun.json true
+is .min_group vfun.json 30
+is .event.code vfun.json FUN
+"$A" --config five.ini voters report PARK --event FUN --format json >v5.json
+is .too_few v5.json false
+"$A" --db s.db voters report PARK --format json >vall.json
+is .counted.total vall.json 10
+is .counted.paper vall.json 3
+is .superseded vall.json 2
+is .rejected vall.json 2
+is 'has("too_few")' vall.json false
+"$A" --db s.db voters report PARK --event FUN --format csv >vfun.csv
+check "voters CSV: the event's columns" \
+	sh -c "head -1 vfun.csv | grep -q ',event,too_few' && grep -q '^PARK,7,0,0,0,7,1,1,,,FUN,true' vfun.csv"
+"$A" --db s.db voters report PARK --event COFFEE --format json >vc.json
+is .counted.total vc.json 0
+"$A" --db s.db voters report PARK --event FUN >vfun.txt
+check "voters table: names the event, too few" \
+	sh -c "grep -q '^event: *FUN' vfun.txt && grep -q 'too few to report' vfun.txt"
+"$A" --db s.db voters report PARK --event NOPE >/dev/null 2>/dev/null
+check "voters report: an unknown event is exit 1" test $? -eq 1
+
 exit $fail

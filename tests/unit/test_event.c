@@ -11,7 +11,9 @@
 
 #include "testutil.h"
 #include "internal.h"
+#include "sayso/ballot.h"
 #include "sayso/event.h"
+#include "sayso/round.h"
 #include "sayso/stats.h"
 
 static int64_t t(const char *iso)
@@ -155,6 +157,35 @@ static void fill(struct sayso_store *st)
 	}
 }
 
+/* Every item as a ballot of a new round too: counted when its index is
+ * even, rejected when odd (the reports' open/resolved split). Returns the
+ * round's id. */
+static int64_t fill_ballots(struct sayso_store *st)
+{
+	struct sayso_round r;
+	size_t i;
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.code, sizeof r.code, "pb");
+	snprintf(r.title, sizeof r.title, "PB");
+	snprintf(r.currency, sizeof r.currency, "GBP");
+	r.budget = 100000;
+	r.min_picks = 1;
+	assert_int_equal(sayso_round_create(st, &r, "admin:test"), SAYSO_OK);
+	for (i = 0; i < NITEMS; i++) {
+		char q[512];
+
+		snprintf(q, sizeof q,
+			 "INSERT INTO ballots (uid, round_id, channel,"
+			 " device_id, cast_at, status) VALUES ('B%zu', %lld,"
+			 " '%s', '%s', '%s', '%s')",
+			 i, (long long)r.id, items[i].channel, items[i].device,
+			 items[i].at, i % 2 ? "rejected" : "counted");
+		sql(st, q);
+	}
+	return r.id;
+}
+
 static void create(struct sayso_store *st, struct sayso_event *e)
 {
 	assert_int_equal(sayso_store_begin(st), SAYSO_OK);
@@ -172,10 +203,13 @@ static void test_member_sql(void **state)
 	struct sayso_ratings_query q;
 	struct sayso_ratings_summary s;
 	struct sayso_activity act;
+	struct sayso_reports_summary rs;
+	struct sayso_ballot_counts bc;
 	size_t i, k;
 
 	(void)state;
 	fill(st);
+	int64_t round_id = fill_ballots(st);
 	fun_day(&fun);
 	talk(&tk);
 	create(st, &fun);
@@ -212,7 +246,38 @@ static void test_member_sql(void **state)
 		assert_int_equal(act.reports_by_status[SAYSO_REPORT_OPEN],
 				 want_open);
 		assert_int_equal(act.reports_too_few, want < 3);
+		/* reports summary --event: the same rule, too_few on the
+		 * whole and on the one category */
+		assert_int_equal(
+		    sayso_stats_reports_scope(st, &q.scope, 3, &rs), SAYSO_OK);
+		assert_int_equal(rs.total, want);
+		assert_int_equal(rs.by_status[SAYSO_REPORT_OPEN], want_open);
+		assert_int_equal(rs.by_status[SAYSO_REPORT_RESOLVED],
+				 want - want_open);
+		assert_int_equal(rs.too_few, want < 3);
+		assert_int_equal(rs.ncategories, 1);
+		assert_int_equal(rs.categories[0].n, want);
+		assert_int_equal(rs.categories[0].too_few, want < 3);
+		sayso_reports_summary_cleanup(&rs);
+		/* voters report --event: counted (even) and rejected (odd) */
+		assert_int_equal(
+		    sayso_stats_ballot_counts(st, round_id, &q.scope, &bc),
+		    SAYSO_OK);
+		assert_int_equal(bc.counted, want_open);
+		assert_int_equal(bc.rejected, want - want_open);
+		assert_int_equal(bc.superseded, 0);
+		assert_int_equal(bc.by_channel[SAYSO_CH_KIOSK] +
+				     bc.by_channel[SAYSO_CH_SMS] +
+				     bc.by_channel[SAYSO_CH_PAPER] +
+				     bc.by_channel[SAYSO_CH_IMPORT],
+				 bc.counted);
 	}
+	/* The whole round, no event: every even item counted. */
+	memset(&q, 0, sizeof q);
+	assert_int_equal(sayso_stats_ballot_counts(st, round_id, &q.scope, &bc),
+			 SAYSO_OK);
+	assert_int_equal(bc.counted, (NITEMS + 1) / 2);
+	assert_int_equal(bc.rejected, NITEMS / 2);
 	/* fun day: k1 11:00, k2 15:59, k1 12:30, sms 14:00, sms 12:59 = 5;
 	 * the talk: k3 12:30, k1 12:30, sms 12:59 = 3. */
 	memset(&q, 0, sizeof q);

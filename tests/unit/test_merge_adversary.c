@@ -25,6 +25,7 @@
 #include "sayso/merge.h"
 #include "sayso/round.h"
 #include "sayso/store.h"
+#include "sayso/walkabout.h"
 
 #define MIN_MS 60000LL
 
@@ -829,6 +830,80 @@ static void test_dry_run(void **state)
 	tu_rmtree(v.dir);
 }
 
+/* Walkabout issues and re-checks on the kiosk are not in its chain, so a
+ * merge does not carry them over: it counts and names them (result and
+ * audit line), merges the chained rows as usual, and writes no walkabout
+ * row, whether the rows were made by sayso or forged with sqlite3. */
+static void test_walkabout_rows_reported(void **state)
+{
+	(void)state;
+	struct env v;
+	setup(&v);
+	struct sayso_store *k = open_db(v.kiosk, 0);
+	assert_int_equal(sayso_store_set_device(k, "fun-1", "kiosk"), SAYSO_OK);
+	sayso_time_set_override(v.base + 10 * MIN_MS);
+	assert_int_equal(sayso_walkabout_start(k, "w-nov", "2026-11-20",
+					       "Ann Lee", NULL, 0, "test"),
+			 SAYSO_OK);
+	assert_int_equal(sayso_walkabout_start(k, "w-nov2", "2026-11-21",
+					       "Raj Patel", NULL, 0, "test"),
+			 SAYSO_OK);
+	struct sayso_walk_log_in in;
+	memset(&in, 0, sizeof in);
+	in.walkabout = "w-nov";
+	in.street = "Byron Street";
+	in.category = "litter";
+	in.grade = SAYSO_GRADE_C;
+	char ref1[SAYSO_WALK_REF_LEN + 1], ref2[SAYSO_WALK_REF_LEN + 1];
+	assert_int_equal(sayso_walk_log(k, &in, ref1, sizeof ref1), SAYSO_OK);
+	in.category = "graffiti";
+	assert_int_equal(sayso_walk_log(k, &in, ref2, sizeof ref2), SAYSO_OK);
+	sayso_time_set_override(v.base + 20 * MIN_MS);
+	assert_int_equal(sayso_walk_check(k, "w-nov2", ref1, SAYSO_OBS_RESOLVED,
+					  "cleared", NULL, 0),
+			 SAYSO_OK);
+	sayso_store_close(k);
+	/* and one forged with sqlite3 */
+	raw(v.kiosk, "INSERT INTO walk_issues(uid, ref, walkabout_id, street, "
+		     "category, seen_by, seen_at, device_id) SELECT "
+		     "'forged-uid', 'WA-FORGED', id, 'Keats Street', 'litter', "
+		     "'x', '2026-11-20T09:30:00.000Z', 'fun-1' FROM "
+		     "walkabouts LIMIT 1");
+
+	struct sayso_merge_result m;
+	char why[SAYSO_ERRMSG_MAX];
+	assert_int_equal(merge(&v, v.kiosk, &m, why, sizeof why), SAYSO_OK);
+	assert_int_equal(m.ballots, 5); /* the chained rows still merge */
+	assert_int_equal(m.ratings, 1);
+	assert_int_equal(m.reports, 1);
+	assert_int_equal(m.walk_issues, 3);
+	assert_int_equal(m.walk_checks, 1);
+	assert_non_null(strstr(m.walk_refs, ref1));
+	assert_non_null(strstr(m.walk_refs, ref2));
+	assert_non_null(strstr(m.walk_refs, "WA-FORGED"));
+	assert_int_equal(site_count(&v, "SELECT count(*) FROM walk_issues"), 0);
+	assert_int_equal(site_count(&v, "SELECT count(*) FROM walk_checks"), 0);
+	assert_int_equal(site_count(&v, "SELECT count(*) FROM walkabouts"), 0);
+	assert_int_equal(
+	    site_count(&v, "SELECT count(*) FROM audit WHERE action = 'merge' "
+			   "AND detail LIKE '%NOT carried over (not chained): "
+			   "3 walkabout issues (%WA-FORGED%), 1 re-checks%'"),
+	    1);
+	/* A re-merge says so again (still not carried over). */
+	assert_int_equal(merge(&v, v.kiosk, &m, why, sizeof why), SAYSO_OK);
+	assert_int_equal(m.ballots + m.ratings + m.reports, 0);
+	assert_int_equal(m.walk_issues, 3);
+	/* A kiosk without walkabout rows reports none. */
+	struct env w;
+	setup(&w);
+	assert_int_equal(merge(&w, w.kiosk, &m, why, sizeof why), SAYSO_OK);
+	assert_int_equal(m.walk_issues + m.walk_checks, 0);
+	assert_string_equal(m.walk_refs, "");
+	sayso_time_set_override(0);
+	tu_rmtree(v.dir);
+	tu_rmtree(w.dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -845,6 +920,7 @@ int main(void)
 	    cmocka_unit_test(test_file_claims),
 	    cmocka_unit_test(test_dry_run),
 	    cmocka_unit_test(test_voter_codes),
+	    cmocka_unit_test(test_walkabout_rows_reported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,6 +77,9 @@ struct sayso_config {
 		struct sayso_list fonts_en, fonts_pl, fonts_cy, fonts_ur,
 		    fonts_pa, fonts_bn, fonts_ar;
 		enum sayso_speech_mode speech; /* button */
+		/* 600: the idle limit in walkabout mode (staff pausing
+		 * between streets); idle_countdown and the wipe follow. */
+		int walkabout_idle_seconds;
 	} kiosk;
 	struct {
 		enum sayso_provider provider; /* kannel */

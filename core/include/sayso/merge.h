@@ -36,6 +36,13 @@ struct sayso_merge_result {
 	char hold_why[240]; /* why the kiosk's clock is not trusted, or "" */
 	char moves[512];    /* dry run: "PB26: funded #1 #4 -> #1 #3; ..." for
 			       the rounds whose greedy result moves, or "" */
+	/* Walkabout rows in the kiosk's file, NOT carried over: walkabout
+	 * issues and re-checks are not covered by the kiosk's chain, so a
+	 * merge cannot tell them from rows added with sqlite3. Counted and
+	 * named (the first few references) so nothing is dropped silently;
+	 * enter them with `sayso-admin walkabout log|check`. */
+	int64_t walk_issues, walk_checks;
+	char walk_refs[96]; /* "WA-ABC123 WA-DEF456 ..." (first 5), or "" */
 };
 
 #define SAYSO_MERGE_DRY_RUN 0x1 /* check and count, then roll back */
@@ -55,6 +62,8 @@ struct sayso_merge_result {
  * reason; when the kiosk's clock ran backwards or lies outside enrolment ..
  * now (1 h slack), its new ballots are held (merge_held) instead.
  * Ratings and reports come by uid (an erased resident's stay unlinked).
+ * Walkabout issues and re-checks in the file are not carried over (not
+ * chained): they are counted in res->walk_* and named in the audit line.
  * Records the merge, writes the audit log as actor. Idempotent: a second
  * merge of a file changes nothing. With SAYSO_MERGE_DRY_RUN everything is
  * checked and counted (and res->moves filled) but rolled back.

@@ -188,6 +188,7 @@ struct sayso_report_count {
 					  given) */
 	int64_t n;		       /* reports */
 	int64_t resolved;	       /* of which resolved now */
+	bool too_few;		       /* n < the summary's min_group */
 };
 
 struct sayso_reports_summary {
@@ -204,6 +205,8 @@ struct sayso_reports_summary {
 	size_t ncategories;
 	struct sayso_report_count *streets; /* hotspots: most first, then key */
 	size_t nstreets;
+	int64_t min_group; /* groups below it are too_few */
+	bool too_few;	   /* total < min_group */
 };
 
 /*
@@ -217,7 +220,30 @@ struct sayso_reports_summary {
 enum sayso_err sayso_stats_reports(struct sayso_store *st, int64_t since_ms,
 				   int64_t until_ms,
 				   struct sayso_reports_summary *out);
+/*
+ * The same for the reports in the scope sc (an event's: the membership rule
+ * of sayso/event.h), with too_few on the summary and on every category and
+ * street against min_group (0 or less = SAYSO_MIN_GROUP_DEFAULT).
+ * sayso_stats_reports() is this with a period alone.
+ */
+enum sayso_err sayso_stats_reports_scope(struct sayso_store *st,
+					 const struct sayso_stats_scope *sc,
+					 int64_t min_group,
+					 struct sayso_reports_summary *out);
 void sayso_reports_summary_cleanup(struct sayso_reports_summary *s);
+
+/*
+ * sayso_ballot_counts() (ballot.h) for the ballots of round round_id cast
+ * in the scope sc (an event's, by the membership rule of sayso/event.h):
+ * counted by channel, superseded, rejected, first and last. out is zeroed
+ * first. SAYSO_ERR_INVAL for a period that ends before it starts,
+ * SAYSO_ERR_CORRUPT as sayso_ballot_counts().
+ */
+struct sayso_ballot_counts;
+enum sayso_err sayso_stats_ballot_counts(struct sayso_store *st,
+					 int64_t round_id,
+					 const struct sayso_stats_scope *sc,
+					 struct sayso_ballot_counts *out);
 
 #define SAYSO_LOCATION_MAX 256
 #define SAYSO_NOTE_MAX 500

@@ -106,9 +106,9 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 			&npos);
 	if (rc != 0)
 		return rc;
-	if (format != NULL && strcmp(format, "open311") == 0) {
+	if (format && strcmp(format, "open311") == 0) {
 		open311 = true;
-	} else if (format != NULL && strcmp(format, "table") != 0 &&
+	} else if (format && strcmp(format, "table") != 0 &&
 		   strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
 		fprintf(ctx->err,
 			"sayso-admin reports list: --format: '%s' is "
@@ -119,8 +119,7 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 		   0) {
 		return rc;
 	}
-	if (status != NULL &&
-	    sayso_report_status_parse(status, &want) != SAYSO_OK) {
+	if (status && sayso_report_status_parse(status, &want) != SAYSO_OK) {
 		fprintf(ctx->err,
 			"sayso-admin reports list: --status: '%s' is "
 			"not open, in_progress, resolved or "
@@ -175,7 +174,7 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 		    "ref", "status", "category", "street", "reported", "text"};
 		struct admin_table *t = admin_table_new(6, h, "llllll");
 
-		for (i = 0; t != NULL && i < n; i++) {
+		for (i = 0; t && i < n; i++) {
 			const struct sayso_report_row *r = &rows[i];
 			char day[16], text[200];
 			const char *c[6];
@@ -190,7 +189,7 @@ int admin_cmd_reports_list(struct admin_ctx *ctx, int argc, char **argv)
 			c[5] = text;
 			admin_table_add(t, c);
 		}
-		if (t != NULL)
+		if (t)
 			admin_table_print(t, ctx->out, ADMIN_FMT_TABLE);
 		admin_table_free(t);
 		fprintf(ctx->out, "%zu report%s\n", n, n == 1 ? "" : "s");
@@ -222,7 +221,7 @@ int admin_cmd_reports_set(struct admin_ctx *ctx, int argc, char **argv)
 			pos[1]);
 		return ADMIN_EXIT_USAGE;
 	}
-	if (note != NULL && strlen(note) > SAYSO_NOTE_MAX) {
+	if (note && strlen(note) > SAYSO_NOTE_MAX) {
 		fprintf(ctx->err,
 			"sayso-admin reports set: --note is longer "
 			"than %d bytes\n",
@@ -330,7 +329,7 @@ static void print_counts(struct admin_ctx *ctx, const char *head,
 	struct admin_table *t = admin_table_new(scoped ? 4 : 3, h, "lrrl");
 	size_t i;
 
-	for (i = 0; t != NULL && i < n; i++) {
+	for (i = 0; t && i < n; i++) {
 		char a[24], b[24];
 		const char *cells[4];
 
@@ -342,7 +341,7 @@ static void print_counts(struct admin_ctx *ctx, const char *head,
 		cells[3] = c[i].too_few ? "too few to report" : "";
 		admin_table_add(t, cells);
 	}
-	if (t != NULL)
+	if (t)
 		admin_table_print(t, ctx->out, fmt);
 	admin_table_free(t);
 }
@@ -447,25 +446,25 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	/* Walkabout issues have their own lifecycle and figure. */
-	if (walk != NULL && (since != NULL || until != NULL)) {
+	if (walk && (since || until)) {
 		fprintf(ctx->err, "sayso-admin reports summary: --walkabout "
 				  "CODE takes that walkabout's issues; "
 				  "--since/--until choose walkabouts by day: "
 				  "give one or the other\n");
 		return ADMIN_EXIT_USAGE;
 	}
-	if (event != NULL && (walkabouts || walk != NULL)) {
+	if (event && (walkabouts || walk)) {
 		fprintf(ctx->err, "sayso-admin reports summary: --event takes "
 				  "residents' reports; walkabout issues have "
 				  "their own figure (--walkabouts)\n");
 		return ADMIN_EXIT_USAGE;
 	}
-	if (walkabouts || walk != NULL)
+	if (walkabouts || walk)
 		return admin_walk_summary(ctx, walk, sc.since_ms, sc.until_ms,
 					  fmt);
 	if (admin_open(ctx, ADMIN_READ) != ADMIN_EXIT_OK)
 		return ADMIN_EXIT_ERROR;
-	if (event != NULL) {
+	if (event) {
 		e = sayso_event_get(ctx->st, event, &ev);
 		if (e != SAYSO_OK)
 			return admin_fail_store(ctx, "reports summary", e);
@@ -478,7 +477,7 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 	if (fmt == ADMIN_FMT_JSON) {
 		json_t *j = summary_json(&s, event != NULL);
 
-		if (event != NULL)
+		if (event)
 			json_object_set_new(
 			    j, "event",
 			    admin_event_json(&ev, sayso_time_now_ms()));
@@ -486,7 +485,7 @@ int admin_cmd_reports_summary(struct admin_ctx *ctx, int argc, char **argv)
 	} else if (fmt == ADMIN_FMT_CSV) {
 		summary_csv(ctx, &s, event != NULL);
 	} else {
-		if (event != NULL) {
+		if (event) {
 			fprintf(ctx->out, "Event %s \"", ev.code);
 			admin_term_puts(ctx->out, ev.title);
 			fputs("\"\n", ctx->out);
@@ -538,7 +537,7 @@ void html_reports_section(FILE *f, const struct sayso_reports_summary *s)
 		const char *h0[3] = {pass == 0 ? "Category" : "Street", h[1],
 				     h[2]};
 
-		if (n == 0 || bars == NULL || vals == NULL || labs == NULL)
+		if (n == 0 || !bars || !vals || !labs)
 			continue;
 		for (i = 0; i < n; i++) {
 			if (pass == 0)

@@ -318,11 +318,11 @@ enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
 		if (strlen(in->uid) > SAYSO_UID_LEN) {
 			e = Sayso_store_fail(st, SAYSO_ERR_INVAL,
 					     "bad ballot uid");
-			goto fail;
+			goto out;
 		}
 		snprintf(res->uid, sizeof res->uid, "%s", in->uid);
 	} else if ((e = sayso_uid_new(res->uid, sizeof res->uid)) != SAYSO_OK) {
-		goto fail;
+		goto out;
 	}
 	int64_t now = sayso_time_now_ms();
 	int64_t at = in->cast_at_ms ? in->cast_at_ms : now;
@@ -339,7 +339,7 @@ enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
 	struct sayso_eligibility el;
 	if ((e = sayso_ballot_eligible(st, &r, in->resident_id, in->channel,
 				       in->phone_proven, &el)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	bool merge_reject = in->reject && *in->reject;
 	if (merge_reject)
 		snprintf(res->reason, sizeof res->reason, "%s", in->reject);
@@ -361,13 +361,13 @@ enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
 				  SAYSO_BALLOT_REJECTED, res->reason, projects,
 				  np);
 		if (e != SAYSO_OK)
-			goto fail;
+			goto out;
 		goto done;
 	}
 	struct counted prev = {0};
 	if (in->resident_id && *in->resident_id &&
 	    (e = find_counted(st, r.id, in->resident_id, &prev)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (!prev.found) {
 		res->outcome = SAYSO_CAST_ACCEPTED;
 		e = insert_ballot(st, &r, in, res->uid, cast_at,
@@ -384,7 +384,7 @@ enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
 		supersede_reason(r.revote, at, in->channel, why, sizeof why);
 		if ((e = set_status(st, prev.id, SAYSO_BALLOT_SUPERSEDED,
 				    why)) != SAYSO_OK)
-			goto fail;
+			goto out;
 		res->outcome = SAYSO_CAST_REPLACED;
 		e = insert_ballot(st, &r, in, res->uid, cast_at,
 				  SAYSO_BALLOT_COUNTED, NULL, projects, np);
@@ -398,13 +398,13 @@ enum sayso_err Sayso_ballot_cast_round(struct sayso_store *st,
 	}
 stored:
 	if (e != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (el.by_code && el.status == SAYSO_CODE_ISSUED &&
 	    (e = sayso_codes_mark_used(st, el.code_id)) != SAYSO_OK)
-		goto fail;
+		goto out;
 done:
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -458,7 +458,7 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 	struct bal *group = NULL;
 	size_t n = 0, cap = 0;
 	if ((e = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	sqlite3_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, uid, cast_at, channel, status = 'counted', "
 		"resident_id FROM ballots WHERE round_id = ?1 AND status != "
@@ -466,7 +466,7 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 		"resident_id, cast_at, id");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_int64(s, 1, round_id);
 	/* Collect everything first: updating while stepping the same table
@@ -478,7 +478,7 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 			sqlite3_reset(s);
 			e = Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 					     "out of memory");
-			goto fail;
+			goto out;
 		}
 		struct bal *b = &group[n++];
 		b->id = sqlite3_column_int64(s, 0);
@@ -495,7 +495,7 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		e = Sayso_store_sqlfail(st, "read ballots");
-		goto fail;
+		goto out;
 	}
 	/* First pass: everything superseded-in-waiting is decided per group;
 	 * losers are demoted before winners are promoted, so the unique index
@@ -507,12 +507,12 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 			j++;
 		if ((e = reapply_group(st, r.revote, group + i, j - i,
 				       changed)) != SAYSO_OK)
-			goto fail;
+			goto out;
 		i = j;
 	}
 	free(group);
 	return sayso_store_commit(st);
-fail:
+out:
 	free(group);
 	sayso_store_rollback(st);
 	return e;

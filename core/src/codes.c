@@ -182,13 +182,13 @@ enum sayso_err sayso_codes_void(struct sayso_store *st, int64_t round_id,
 		return e;
 	if ((e = find_row(st, round_id, hash, &found, &id, &status)) !=
 	    SAYSO_OK)
-		goto fail;
+		goto out;
 	if (!found) {
 		e = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 				     "voter code %s was not issued for this "
 				     "round",
 				     code);
-		goto fail;
+		goto out;
 	}
 	if (status == SAYSO_CODE_USED || status == SAYSO_CODE_VOID) {
 		e = Sayso_store_fail(st, SAYSO_ERR_STATE,
@@ -197,10 +197,10 @@ enum sayso_err sayso_codes_void(struct sayso_store *st, int64_t round_id,
 					   "ballot with 'ballot void'"
 					 : "voter code %s is already void",
 				     code);
-		goto fail;
+		goto out;
 	}
 	if ((e = set_status(st, id, SAYSO_CODE_VOID)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	/* The audit names the row, never the code. */
 	if ((e = sayso_store_audit(st, actor, "codes.void",
 				   "voter code #%lld (%.12s) of round %lld "
@@ -208,9 +208,9 @@ enum sayso_err sayso_codes_void(struct sayso_store *st, int64_t round_id,
 				   (long long)id, hash, (long long)round_id,
 				   sayso_code_status_name(status), why)) !=
 	    SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }

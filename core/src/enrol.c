@@ -196,7 +196,7 @@ static enum sayso_err fill_kiosk(struct sayso_store *st, struct sayso_store *k,
 	if ((e = sayso_store_begin(k)) != SAYSO_OK)
 		return Sayso_store_fail(st, e, "%s", sayso_store_errmsg(k));
 	if ((e = copy_rounds(st, k, res)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	if ((e = kiosk_meta(k, "device_id", device_id)) != SAYSO_OK ||
 	    (e = kiosk_meta(k, "kiosk_enrolment", res->enrolment)) !=
 		SAYSO_OK ||
@@ -204,13 +204,13 @@ static enum sayso_err fill_kiosk(struct sayso_store *st, struct sayso_store *k,
 	    (e = sayso_store_set_device(k, device_id, "kiosk")) != SAYSO_OK ||
 	    (e = sayso_store_commit(k)) != SAYSO_OK) {
 		Sayso_store_fail(st, e, "%s", sayso_store_errmsg(k));
-		goto fail;
+		goto out;
 	}
 	/* A single file from the start (see sayso_store_close). */
 	sqlite3_exec(Sayso_store_sqlite(k), "PRAGMA journal_mode=DELETE", NULL,
 		     NULL, NULL);
 	return SAYSO_OK;
-fail:
+out:
 	sayso_store_rollback(k);
 	return e;
 }
@@ -255,7 +255,7 @@ static enum sayso_err record(struct sayso_store *st, const char *device_id,
 		"enrolled_at, actor) VALUES(?1, ?2, ?3, ?4, ?5)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(s, 1, res->enrolment, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, device_id, -1, SQLITE_STATIC);
@@ -269,9 +269,9 @@ static enum sayso_err record(struct sayso_store *st, const char *device_id,
 				   "projects",
 				   device_id, res->enrolment, res->rounds,
 				   res->projects)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }

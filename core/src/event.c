@@ -30,10 +30,10 @@ bool sayso_event_member(const struct sayso_event *e, const char *channel,
 		return false;
 	if (sayso_event_all_sources(e))
 		return true;
-	for (i = 0; device != NULL && i < e->ndevices; i++)
+	for (i = 0; device && i < e->ndevices; i++)
 		if (strcmp(e->devices[i], device) == 0)
 			return true;
-	for (i = 0; channel != NULL && i < e->nchannels; i++)
+	for (i = 0; channel && i < e->nchannels; i++)
 		if (strcmp(e->channels[i], channel) == 0)
 			return true;
 	return false;
@@ -70,7 +70,7 @@ enum sayso_err sayso_event_add_device(struct sayso_event *e, const char *id)
 {
 	size_t i;
 
-	if (id == NULL || id[0] == '\0' || strlen(id) >= SAYSO_DEVICE_MAX)
+	if (!id || id[0] == '\0' || strlen(id) >= SAYSO_DEVICE_MAX)
 		return SAYSO_ERR_INVAL;
 	for (i = 0; i < e->ndevices; i++)
 		if (strcmp(e->devices[i], id) == 0)
@@ -87,7 +87,7 @@ enum sayso_err sayso_event_add_channel(struct sayso_event *e, const char *ch)
 	size_t i;
 	bool ok = false;
 
-	for (i = 0; ch != NULL && i < sizeof known / sizeof known[0]; i++)
+	for (i = 0; ch && i < sizeof known / sizeof known[0]; i++)
 		ok = ok || strcmp(ch, known[i]) == 0;
 	if (!ok)
 		return SAYSO_ERR_INVAL;
@@ -124,7 +124,7 @@ static enum sayso_err insert_source(struct sayso_store *st, int64_t id,
 	    st, "INSERT OR IGNORE INTO event_sources(event_id, kind, value)"
 		" VALUES(?1, ?2, ?3)");
 
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
@@ -150,7 +150,7 @@ enum sayso_err sayso_event_create(struct sayso_store *st, struct sayso_event *e,
 	s = Sayso_store_stmt(st, "INSERT INTO events(code, title, place, "
 				 "starts_at, ends_at, created_at)"
 				 " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, e->code, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, e->title, -1, SQLITE_TRANSIENT);
@@ -158,19 +158,11 @@ enum sayso_err sayso_event_create(struct sayso_store *st, struct sayso_event *e,
 	sqlite3_bind_text(s, 4, from, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 5, to, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 6, now, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
-
-		err = ext == SQLITE_CONSTRAINT_UNIQUE
-			  ? Sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					     "an event with code '%s' already "
-					     "exists",
-					     e->code)
-			  : Sayso_store_sqlfail(st, "create event");
-		sqlite3_reset(s);
+	if ((err = Sayso_store_insert_new(st, s, "create event",
+					  "an event with code '%s' already "
+					  "exists",
+					  e->code)) != SAYSO_OK)
 		return err;
-	}
-	sqlite3_reset(s);
 	e->id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 	for (i = 0; i < e->ndevices && err == SAYSO_OK; i++)
 		err = insert_source(st, e->id, "device", e->devices[i]);
@@ -196,15 +188,15 @@ static enum sayso_err event_row(struct sayso_store *st, sqlite3_stmt *s,
 	Sayso_column_copy(s, 2, e->title, sizeof e->title);
 	Sayso_column_copy(s, 3, e->place, sizeof e->place);
 	t = (const char *)sqlite3_column_text(s, 4);
-	if (t == NULL || sayso_time_parse(t, &e->from_ms) != SAYSO_OK)
+	if (!t || sayso_time_parse(t, &e->from_ms) != SAYSO_OK)
 		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					"event %s has a bad start", e->code);
 	t = (const char *)sqlite3_column_text(s, 5);
-	if (t == NULL || sayso_time_parse(t, &e->to_ms) != SAYSO_OK)
+	if (!t || sayso_time_parse(t, &e->to_ms) != SAYSO_OK)
 		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					"event %s has a bad end", e->code);
 	t = (const char *)sqlite3_column_text(s, 6);
-	if (t != NULL && sayso_time_parse(t, &e->closed_ms) != SAYSO_OK)
+	if (t && sayso_time_parse(t, &e->closed_ms) != SAYSO_OK)
 		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					"event %s has a bad close time",
 					e->code);
@@ -220,14 +212,14 @@ static enum sayso_err load_sources(struct sayso_store *st,
 	enum sayso_err err = SAYSO_OK;
 	int rc;
 
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, e->id);
 	while (err == SAYSO_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(s, 0);
 		const char *v = (const char *)sqlite3_column_text(s, 1);
 
-		if (kind != NULL && strcmp(kind, "device") == 0)
+		if (kind && strcmp(kind, "device") == 0)
 			err = sayso_event_add_device(e, v);
 		else
 			err = sayso_event_add_channel(e, v);
@@ -254,7 +246,7 @@ enum sayso_err sayso_event_get(struct sayso_store *st, const char *code,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s);
@@ -290,7 +282,7 @@ enum sayso_err sayso_event_list(struct sayso_store *st, int64_t since_ms,
 	s = Sayso_store_stmt(st, EVENT_COLS "WHERE ends_at > ?1 AND "
 					    "starts_at < ?2"
 					    " ORDER BY starts_at, code");
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
@@ -351,7 +343,7 @@ enum sayso_err sayso_event_close(struct sayso_store *st, const char *code,
 	sayso_time_format(e.to_ms, end, sizeof end);
 	s = Sayso_store_stmt(st, "UPDATE events SET closed_at = ?2, ends_at = "
 				 "?3 WHERE id = ?1");
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_int64(s, 1, e.id);
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);

@@ -1305,7 +1305,7 @@ enum sayso_err sayso_merge_held_decide(struct sayso_store *st, int64_t id,
 	if (e != SAYSO_OK)
 		return e;
 	if ((e = sayso_merge_held_list(st, true, &hs, &n)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	bool seen = false;
 	for (size_t i = 0; i < n; i++) {
 		struct sayso_held *h = &hs[i];
@@ -1319,14 +1319,14 @@ enum sayso_err sayso_merge_held_decide(struct sayso_store *st, int64_t id,
 			e = Sayso_store_fail(st, SAYSO_ERR_STATE,
 					     "held ballot %lld was already %s",
 					     (long long)id, h->state);
-			goto fail;
+			goto out;
 		}
 		sqlite3_stmt *s = Sayso_store_stmt(
 		    st, "SELECT resident_id, channel FROM merge_held WHERE id "
 			"= ?1");
 		if (!s) {
 			e = SAYSO_ERR_DB;
-			goto fail;
+			goto out;
 		}
 		sqlite3_bind_int64(s, 1, h->id);
 		char resident[SAYSO_RESIDENT_ID_LEN + 8] = "", channel[16] = "";
@@ -1337,17 +1337,17 @@ enum sayso_err sayso_merge_held_decide(struct sayso_store *st, int64_t id,
 		sqlite3_reset(s);
 		if ((e = decide_one(st, h, resident, channel, accept, why,
 				    actor)) != SAYSO_OK)
-			goto fail;
+			goto out;
 		(*decided)++;
 	}
 	if (id > 0 && !seen) {
 		e = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 				     "no held ballot %lld", (long long)id);
-		goto fail;
+		goto out;
 	}
 	free(hs);
 	return sayso_store_commit(st);
-fail:
+out:
 	free(hs);
 	sayso_store_rollback(st);
 	return e;

@@ -68,7 +68,7 @@ enum sayso_err sayso_stats_by_parse(const char *s, enum sayso_stats_by *out)
 	};
 	size_t i;
 
-	if (s == NULL || s[0] == '\0') {
+	if (!s || s[0] == '\0') {
 		*out = SAYSO_BY_NONE;
 		return SAYSO_OK;
 	}
@@ -112,7 +112,7 @@ void sayso_stats_wilson(int64_t k, int64_t n, double z, double *lo, double *hi)
 static enum sayso_err status_index(struct sayso_store *st, const char *name,
 				   enum sayso_report_status *out)
 {
-	if (name == NULL || sayso_report_status_parse(name, out) != SAYSO_OK)
+	if (!name || sayso_report_status_parse(name, out) != SAYSO_OK)
 		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					"a report has status '%s'",
 					name ? name : "(null)");
@@ -132,7 +132,7 @@ enum sayso_err sayso_positive_parse(const char *s, unsigned *out)
 	unsigned mask = 0;
 	const char *p = s;
 
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_INVAL;
 	while (*p != '\0') {
 		while (*p == ' ' || *p == '\t' || *p == ',')
@@ -264,7 +264,7 @@ static enum sayso_err scope_text(struct sayso_store *st,
 	if (err != SAYSO_OK)
 		return err;
 	memset(t, 0, sizeof *t);
-	if (sc->event != NULL) {
+	if (sc->event) {
 		if (since == 0 || sc->event->from_ms > since)
 			since = sc->event->from_ms;
 		if (until == 0 || sc->event->to_ms < until)
@@ -339,9 +339,9 @@ static enum sayso_err add_row(struct sayso_store *st, sqlite3_stmt *s, int col,
 	if (err != SAYSO_OK)
 		return Sayso_store_fail(st, err, "a rating has score %d",
 					score);
-	if (a != NULL && (out->first[0] == '\0' || strcmp(a, out->first) < 0))
+	if (a && (out->first[0] == '\0' || strcmp(a, out->first) < 0))
 		sayso_strlcpy_utf8(out->first, a, sizeof out->first);
-	if (b != NULL && strcmp(b, out->last) > 0)
+	if (b && strcmp(b, out->last) > 0)
 		sayso_strlcpy_utf8(out->last, b, sizeof out->last);
 	out->answered += sqlite3_column_int64(s, col + 5);
 	return SAYSO_OK;
@@ -359,7 +359,7 @@ static enum sayso_err ratings_groups(struct sayso_store *st,
 	enum sayso_err err = SAYSO_OK;
 
 	s = Sayso_store_stmt(st, group_sql[t->indexed][out->by]);
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
 	sqlite3_bind_int(s, 9, out->include_flagged);
@@ -373,10 +373,10 @@ static enum sayso_err ratings_groups(struct sayso_store *st,
 			goto out;
 		if (counted == 0)
 			continue;
-		if (k == NULL)
+		if (!k)
 			k = "";
 		g = out->ngroups > 0 ? &out->groups[out->ngroups - 1] : NULL;
-		if (g == NULL || strncmp(g->key, k, sizeof g->key - 1) != 0) {
+		if (!g || strncmp(g->key, k, sizeof g->key - 1) != 0) {
 			if (sayso_array_grow(
 				&out->groups, &cap, out->ngroups + 1,
 				sizeof *out->groups, SIZE_MAX) != SAYSO_OK) {
@@ -416,13 +416,13 @@ static enum sayso_err ratings_answers(struct sayso_store *st,
 	};
 
 	s = Sayso_store_stmt(st, sql[t->indexed]);
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
 	sqlite3_bind_int(s, 3, SAYSO_STATS_ANSWERS_MAX);
 	sqlite3_bind_int(s, 9, out->include_flagged);
 	out->answers = calloc(SAYSO_STATS_ANSWERS_MAX, sizeof *out->answers);
-	if (out->answers == NULL) {
+	if (!out->answers) {
 		sqlite3_reset(s);
 		return SAYSO_ERR_NOMEM;
 	}
@@ -484,7 +484,7 @@ static enum sayso_err ratings_totals(struct sayso_store *st,
 	int rc;
 
 	s = Sayso_store_stmt(st, sql[t->indexed]);
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
 	sqlite3_bind_int(s, 9, out->include_flagged);
@@ -526,16 +526,16 @@ enum sayso_err sayso_stats_ratings_query(struct sayso_store *st,
 	err = q->by == SAYSO_BY_NONE ? ratings_totals(st, &t, out)
 				     : ratings_groups(st, &t, out);
 	if (err != SAYSO_OK)
-		goto fail;
+		goto out;
 	counts_finish(&out->all, out->positive_mask, out->min_group);
 	for (i = 0; i < out->ngroups; i++)
 		counts_finish(&out->groups[i].c, out->positive_mask,
 			      out->min_group);
 	err = ratings_answers(st, &t, out);
 	if (err != SAYSO_OK)
-		goto fail;
+		goto out;
 	return SAYSO_OK;
-fail:
+out:
 	sayso_ratings_summary_cleanup(out);
 	return err;
 }
@@ -561,7 +561,7 @@ enum sayso_err sayso_stats_activity(struct sayso_store *st,
 			    "reports WHERE" SCOPE_SQL_IDX " GROUP BY status"
 			  : "SELECT status, count(*) FROM "
 			    "reports WHERE" SCOPE_SQL_SCAN " GROUP BY status");
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, &t);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -584,7 +584,7 @@ enum sayso_err sayso_stats_activity(struct sayso_store *st,
 			    " status = 'counted' AND" SCOPE_SQL_IDX
 			  : "SELECT count(*) FROM ballots WHERE"
 			    " status = 'counted' AND" SCOPE_SQL_SCAN);
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, &t);
 	if (sqlite3_step(s) == SQLITE_ROW)
@@ -598,7 +598,7 @@ enum sayso_err sayso_stats_activity(struct sayso_store *st,
 }
 void sayso_ratings_summary_cleanup(struct sayso_ratings_summary *s)
 {
-	if (s == NULL)
+	if (!s)
 		return;
 	free(s->groups);
 	free(s->answers);
@@ -623,7 +623,7 @@ static enum sayso_err report_counts(struct sayso_store *st, const char *sql,
 	*out = NULL;
 	*n = 0;
 	s = Sayso_store_stmt(st, sql);
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -674,7 +674,7 @@ static enum sayso_err resolve_median(struct sayso_store *st,
 	out->median_days = -1;
 	s = Sayso_store_stmt(st, t->indexed ? MEDIAN_SQL(SCOPE_SQL_IDX)
 					    : MEDIAN_SQL(SCOPE_SQL_SCAN));
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -722,7 +722,7 @@ static enum sayso_err reports_by_status(struct sayso_store *st,
 	enum sayso_err err = SAYSO_OK;
 	int rc;
 
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -768,7 +768,7 @@ enum sayso_err sayso_stats_reports_scope(struct sayso_store *st,
 		return err;
 	err = reports_by_status(st, &t, out);
 	if (err != SAYSO_OK)
-		goto fail;
+		goto out;
 	if (out->total > 0)
 		out->resolution_rate =
 		    (double)out->by_status[SAYSO_REPORT_RESOLVED] /
@@ -780,18 +780,18 @@ enum sayso_err sayso_stats_reports_scope(struct sayso_store *st,
 			    &t, out->min_group, &out->categories,
 			    &out->ncategories);
 	if (err != SAYSO_OK)
-		goto fail;
+		goto out;
 	err = report_counts(st,
 			    t.indexed ? STREET_SQL(SCOPE_SQL_IDX)
 				      : STREET_SQL(SCOPE_SQL_SCAN),
 			    &t, out->min_group, &out->streets, &out->nstreets);
 	if (err != SAYSO_OK)
-		goto fail;
+		goto out;
 	err = resolve_median(st, &t, out);
 	if (err != SAYSO_OK)
-		goto fail;
+		goto out;
 	return SAYSO_OK;
-fail:
+out:
 	sayso_reports_summary_cleanup(out);
 	return err;
 }
@@ -830,7 +830,7 @@ enum sayso_err sayso_stats_ballot_counts(struct sayso_store *st,
 		return err;
 	s = Sayso_store_stmt(st, t.indexed ? BALLOTS_SQL(SCOPE_SQL_IDX)
 					   : BALLOTS_SQL(SCOPE_SQL_SCAN));
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, &t);
 	sqlite3_bind_int64(s, 3, round_id);
@@ -839,7 +839,7 @@ enum sayso_err sayso_stats_ballot_counts(struct sayso_store *st,
 
 void sayso_reports_summary_cleanup(struct sayso_reports_summary *s)
 {
-	if (s == NULL)
+	if (!s)
 		return;
 	free(s->categories);
 	free(s->streets);
@@ -863,9 +863,9 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 
 	*out = NULL;
 	*n = 0;
-	if (f == NULL)
+	if (!f)
 		f = &none;
-	if (f->status != NULL && f->status[0] != '\0' &&
+	if (f->status && f->status[0] != '\0' &&
 	    sayso_report_status_parse(f->status, &want) != SAYSO_OK)
 		return Sayso_store_fail(
 		    st, SAYSO_ERR_INVAL,
@@ -875,7 +875,7 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 	err = check_period(st, f->since_ms, f->until_ms);
 	if (err != SAYSO_OK)
 		return err;
-	if (f->partner != NULL) {
+	if (f->partner) {
 		struct sayso_partner p;
 		if ((err = sayso_partner_get(st, f->partner, &p)) != SAYSO_OK)
 			return err;
@@ -902,18 +902,18 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 	    " AND (?5 IS NULL OR coalesce(r.street, '') = ?5 COLLATE NOCASE)"
 	    " AND (?6 IS NULL OR p.code = ?6)"
 	    " ORDER BY r.cast_at, r.id");
-	if (s == NULL)
+	if (!s)
 		return SAYSO_ERR_DB;
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
-	if (f->status != NULL && f->status[0] != '\0')
+	if (f->status && f->status[0] != '\0')
 		sqlite3_bind_text(s, 3, sayso_report_status_name(want), -1,
 				  SQLITE_STATIC);
-	if (f->category != NULL && f->category[0] != '\0')
+	if (f->category && f->category[0] != '\0')
 		sqlite3_bind_text(s, 4, f->category, -1, SQLITE_TRANSIENT);
-	if (f->street != NULL)
+	if (f->street)
 		sqlite3_bind_text(s, 5, f->street, -1, SQLITE_TRANSIENT);
-	if (f->partner != NULL)
+	if (f->partner)
 		sqlite3_bind_text(s, 6, f->partner, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sayso_report_row *r;

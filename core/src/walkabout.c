@@ -198,23 +198,16 @@ enum sayso_err sayso_walkabout_start(struct sayso_store *st, const char *code,
 		"VALUES(?1, ?2, ?3, ?4)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
-		goto fail;
+		goto out;
 	}
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, held_on, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, walkers, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
-		sqlite3_reset(s);
-		e = ext == SQLITE_CONSTRAINT_UNIQUE
-			? Sayso_store_fail(st, SAYSO_ERR_EXISTS,
-					   "there is already a walkabout '%s'",
-					   code)
-			: Sayso_store_sqlfail(st, "start walkabout");
-		goto fail;
-	}
-	sqlite3_reset(s);
+	if ((e = Sayso_store_insert_new(st, s, "start walkabout",
+					"there is already a walkabout '%s'",
+					code)) != SAYSO_OK)
+		goto out;
 	int64_t id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
 	for (size_t i = 0; i < nstreets; i++) {
 		s = Sayso_store_stmt(st, "INSERT INTO walkabout_streets("
@@ -222,21 +215,21 @@ enum sayso_err sayso_walkabout_start(struct sayso_store *st, const char *code,
 					 "VALUES(?1, ?2, ?3)");
 		if (!s) {
 			e = SAYSO_ERR_DB;
-			goto fail;
+			goto out;
 		}
 		sqlite3_bind_int64(s, 1, id);
 		sqlite3_bind_int64(s, 2, (int64_t)i);
 		sqlite3_bind_text(s, 3, streets[i], -1, SQLITE_STATIC);
 		if ((e = Sayso_store_step_done(st, s, "walkabout street")) !=
 		    SAYSO_OK)
-			goto fail;
+			goto out;
 	}
 	if ((e = sayso_store_audit(st, actor, "walkabout.start",
 				   "code=%s day=%s by=%s streets=%zu", code,
 				   held_on, walkers, nstreets)) != SAYSO_OK)
-		goto fail;
+		goto out;
 	return sayso_store_commit(st);
-fail:
+out:
 	sayso_store_rollback(st);
 	return e;
 }
@@ -647,7 +640,7 @@ enum sayso_err sayso_walk_issue_list(struct sayso_store *st,
 
 	*out = NULL;
 	*n = 0;
-	if (f == NULL)
+	if (!f)
 		f = &none;
 	if (!before)
 		return SAYSO_ERR_NOMEM;

@@ -966,8 +966,8 @@ int admin_cmd_summary(struct admin_ctx *ctx, int argc, char **argv)
 	else if (rc == 0 && fmt == ADMIN_FMT_CSV)
 		write_csv(ctx->out, &s);
 	else if (rc == 0)
-		fprintf(ctx->out, "wrote %s/index.html (%zu events)\n", out,
-			s.nev);
+		fprintf(ctx->out, "wrote %s/index.html (%zu event%s)\n", out,
+			s.nev, s.nev == 1 ? "" : "s");
 	summary_cleanup(&s);
 	return rc;
 }

@@ -44,13 +44,13 @@ static const char *phone(int i)
 
 static void rid_of(struct sayso_store *st, int i, char *rid, size_t n)
 {
-	assert_int_equal(sayso_store_resident(st, SAYSO_ID_PHONE, phone(i),
-					      rid, n),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_store_resident(st, SAYSO_ID_PHONE, phone(i), rid, n),
+	    SAYSO_OK);
 }
 
-static void cast(struct sayso_store *k, int who, const int *projects,
-		 size_t n, int64_t at)
+static void cast(struct sayso_store *k, int who, const int *projects, size_t n,
+		 int64_t at)
 {
 	sayso_time_set_override(at);
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
@@ -185,11 +185,19 @@ static const char want[] =
     "1|b|counted|-|r1|2026-11-20T09:01:00.000Z|1:1\n"
     "2|b|counted|-|r2|2026-11-20T09:02:00.000Z|1:1 2:1\n"
     "3|b|counted|-|r3|2026-11-20T09:03:00.000Z|2:1\n"
-    "4|b|rejected|project list changed: the kiosk showed #3 'Benches' (£3,000), here it is #3 'Park benches' (£3,000)|r4|2026-11-20T09:04:00.000Z|3:1\n"
-    "5|b|rejected|project list changed: the kiosk showed #3 'Benches' (£3,000), here it is #3 'Park benches' (£3,000)|r5|2026-11-20T09:05:00.000Z|2:1 3:1\n"
-    "6|b|superseded|already voted on 20 Nov 2026, 09:02 by kiosk|r2|2026-11-20T09:06:00.000Z|2:1\n"
-    "7|b|rejected|the resident was erased here before this merge|-|2026-11-20T09:07:00.000Z|1:1\n"
-    "8|h|held|kiosk fun-1's clock: its clock said 2026-11-20T17:20:00.000Z at row 8, outside 2026-11-20T08:00:00.000Z .. 2026-11-20T12:00:00.000Z (enrolment to this merge)|r7|2026-11-20T17:20:00.000Z|2:1\n";
+    "4|b|rejected|project list changed: the kiosk showed #3 'Benches' "
+    "(£3,000), here it is #3 'Park benches' "
+    "(£3,000)|r4|2026-11-20T09:04:00.000Z|3:1\n"
+    "5|b|rejected|project list changed: the kiosk showed #3 'Benches' "
+    "(£3,000), here it is #3 'Park benches' "
+    "(£3,000)|r5|2026-11-20T09:05:00.000Z|2:1 3:1\n"
+    "6|b|superseded|already voted on 20 Nov 2026, 09:02 by "
+    "kiosk|r2|2026-11-20T09:06:00.000Z|2:1\n"
+    "7|b|rejected|the resident was erased here before this "
+    "merge|-|2026-11-20T09:07:00.000Z|1:1\n"
+    "8|h|held|kiosk fun-1's clock: its clock said 2026-11-20T17:20:00.000Z at "
+    "row 8, outside 2026-11-20T08:00:00.000Z .. 2026-11-20T12:00:00.000Z "
+    "(enrolment to this merge)|r7|2026-11-20T17:20:00.000Z|2:1\n";
 
 static void test_merge_records_same(void **state)
 {

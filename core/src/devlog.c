@@ -307,12 +307,13 @@ static enum sayso_err btab_alloc(struct sayso_store *src, struct btab *t)
 	sqlite3_reset(c);
 	if (n < 0)
 		return Sayso_store_sqlfail(src, "count the kiosk's ballots");
-	t->cap = 64;
-	while (t->cap < (size_t)n * 2 + 16)
-		t->cap *= 2;
-	t->e = calloc(t->cap, sizeof *t->e);
+	size_t cap = 64;
+	while (cap < (size_t)n * 2 + 16)
+		cap *= 2;
+	t->e = calloc(cap, sizeof *t->e);
 	if (!t->e)
 		return Sayso_store_fail(src, SAYSO_ERR_NOMEM, "out of memory");
+	t->cap = cap;
 	return SAYSO_OK;
 }
 

@@ -25,28 +25,6 @@
 
 #define E164 "+447700900321"
 
-static int64_t count(struct sayso_store *st, const char *sql)
-{
-	sqlite3_stmt *s = NULL;
-	assert_int_equal(
-	    sqlite3_prepare_v2(Sayso_store_sqlite(st), sql, -1, &s, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
-static struct sayso_store *open_db(const char *path, unsigned flags)
-{
-	struct sayso_store *st = NULL;
-	char err[256];
-	enum sayso_err e = sayso_store_open(path, flags, &st, err, sizeof err);
-	if (e != SAYSO_OK)
-		fail_msg("open %s: %s", path, err);
-	return st;
-}
-
 static void make_round(struct sayso_store *st)
 {
 	struct sayso_round r;
@@ -81,7 +59,7 @@ static void setup(struct env *v)
 	tu_tmpdir(v->dir, sizeof v->dir);
 	snprintf(v->main, sizeof v->main, "%s/main.db", v->dir);
 	snprintf(v->kiosk, sizeof v->kiosk, "%s/kiosk.db", v->dir);
-	struct sayso_store *st = open_db(v->main, SAYSO_STORE_INIT);
+	struct sayso_store *st = tu_store_open(v->main, SAYSO_STORE_INIT);
 	make_round(st);
 	struct sayso_enrol_result er;
 	assert_int_equal(
@@ -90,7 +68,7 @@ static void setup(struct env *v)
 	assert_int_equal(er.projects, 2);
 	sayso_store_close(st);
 
-	struct sayso_store *k = open_db(v->kiosk, 0);
+	struct sayso_store *k = tu_store_open(v->kiosk, 0);
 	assert_int_equal(sayso_store_set_device(k, "kiosk-3", "kiosk"),
 			 SAYSO_OK);
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
@@ -124,8 +102,8 @@ static void setup(struct env *v)
 	rp.channel = SAYSO_CH_KIOSK;
 	char ref[SAYSO_REF_LEN + 1];
 	assert_int_equal(sayso_report_add(k, &rp, ref, sizeof ref), SAYSO_OK);
-	assert_int_equal(count(k, "SELECT count(*) FROM sms_outbox WHERE "
-				  "status = 'held'"),
+	assert_int_equal(tu_count(k, "SELECT count(*) FROM sms_outbox WHERE "
+				     "status = 'held'"),
 			 1);
 	sayso_store_close(k);
 }
@@ -135,7 +113,7 @@ static void test_merge_all_kinds_idempotent(void **state)
 	(void)state;
 	struct env v;
 	setup(&v);
-	struct sayso_store *st = open_db(v.main, 0);
+	struct sayso_store *st = tu_store_open(v.main, 0);
 	struct sayso_merge_result m;
 	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_OK);
@@ -143,21 +121,24 @@ static void test_merge_all_kinds_idempotent(void **state)
 	assert_int_equal(m.ratings, 1);
 	assert_int_equal(m.reports, 1);
 	assert_string_equal(m.device_id, "kiosk-3");
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE status "
-				   "= 'counted' AND channel = 'kiosk' AND "
-				   "device_id = 'kiosk-3'"),
+	assert_int_equal(tu_count(st,
+				  "SELECT count(*) FROM ballots WHERE status "
+				  "= 'counted' AND channel = 'kiosk' AND "
+				  "device_id = 'kiosk-3'"),
 			 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM ballot_items"), 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM ratings"), 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM reports"), 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM report_history"), 1);
-	assert_int_equal(count(st,
-			       "SELECT count(*) FROM sms_outbox WHERE "
-			       "status = 'held' AND to_number = '" E164 "'"),
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ballot_items"), 1);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ratings"), 1);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM reports"), 1);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM report_history"),
 			 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM merges"), 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM audit WHERE action = "
-				   "'merge'"),
+	assert_int_equal(tu_count(st,
+				  "SELECT count(*) FROM sms_outbox WHERE "
+				  "status = 'held' AND to_number = '" E164 "'"),
+			 1);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM merges"), 1);
+	assert_int_equal(tu_count(st,
+				  "SELECT count(*) FROM audit WHERE action = "
+				  "'merge'"),
 			 1);
 
 	/* Again: nothing new, no second merges row. */
@@ -165,12 +146,12 @@ static void test_merge_all_kinds_idempotent(void **state)
 			 SAYSO_OK);
 	assert_int_equal(m.ballots + m.ratings + m.reports, 0);
 	assert_int_equal(m.known, 3);
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots"), 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM ballot_items"), 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM ratings"), 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM reports"), 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM sms_outbox"), 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM merges"), 1);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ballots"), 1);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ballot_items"), 1);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ratings"), 1);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM reports"), 1);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM sms_outbox"), 1);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM merges"), 1);
 	sayso_store_close(st);
 	tu_rmtree(v.dir);
 }
@@ -183,7 +164,7 @@ static void test_merge_refusals(void **state)
 	char other[320], junk[320];
 	snprintf(other, sizeof other, "%s/other.db", v.dir);
 	snprintf(junk, sizeof junk, "%s/junk.db", v.dir);
-	struct sayso_store *o = open_db(other, SAYSO_STORE_INIT);
+	struct sayso_store *o = tu_store_open(other, SAYSO_STORE_INIT);
 	make_round(o);
 	sayso_store_close(o);
 	FILE *f = fopen(junk, "w");
@@ -191,8 +172,8 @@ static void test_merge_refusals(void **state)
 	fputs("not a database at all\n", f);
 	fclose(f);
 
-	struct sayso_store *st = open_db(v.main, 0);
-	int64_t audit = count(st, "SELECT count(*) FROM audit");
+	struct sayso_store *st = tu_store_open(v.main, 0);
+	int64_t audit = tu_count(st, "SELECT count(*) FROM audit");
 	struct sayso_merge_result m;
 	assert_int_equal(sayso_merge_kiosk(st, other, "admin:test", 0, &m),
 			 SAYSO_ERR_SECRET);
@@ -201,9 +182,9 @@ static void test_merge_refusals(void **state)
 			 SAYSO_ERR_NOT_SAYSO);
 	assert_int_equal(sayso_merge_kiosk(st, v.main, "admin:test", 0, &m),
 			 SAYSO_ERR_INVAL);
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots"), 0);
-	assert_int_equal(count(st, "SELECT count(*) FROM merges"), 0);
-	assert_int_equal(count(st, "SELECT count(*) FROM audit"), audit);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ballots"), 0);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM merges"), 0);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM audit"), audit);
 	sayso_store_close(st);
 	tu_rmtree(v.dir);
 }
@@ -214,7 +195,7 @@ static void test_merge_unknown_round_writes_nothing(void **state)
 	struct env v;
 	setup(&v);
 	/* The round the kiosk voted in is gone from the site. */
-	struct sayso_store *st = open_db(v.main, 0);
+	struct sayso_store *st = tu_store_open(v.main, 0);
 	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
 				      "DELETE FROM rounds", NULL, NULL, NULL),
 			 SQLITE_OK);
@@ -222,9 +203,9 @@ static void test_merge_unknown_round_writes_nothing(void **state)
 	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_ERR_NOTFOUND);
 	assert_non_null(strstr(sayso_store_errmsg(st), "round 'r'"));
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots"), 0);
-	assert_int_equal(count(st, "SELECT count(*) FROM ratings"), 0);
-	assert_int_equal(count(st, "SELECT count(*) FROM merges"), 0);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ballots"), 0);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ratings"), 0);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM merges"), 0);
 	sayso_store_close(st);
 	tu_rmtree(v.dir);
 }
@@ -237,7 +218,7 @@ static void test_merge_unknown_project_rejected(void **state)
 	(void)state;
 	struct env v;
 	setup(&v);
-	struct sayso_store *k = open_db(v.kiosk, 0);
+	struct sayso_store *k = tu_store_open(v.kiosk, 0);
 	assert_int_equal(sayso_store_set_device(k, "kiosk-3", "kiosk"),
 			 SAYSO_OK);
 	struct sayso_round r;
@@ -276,22 +257,24 @@ static void test_merge_unknown_project_rejected(void **state)
 	assert_int_equal(res.outcome, SAYSO_CAST_ACCEPTED);
 	sayso_store_close(k);
 
-	struct sayso_store *st = open_db(v.main, 0);
+	struct sayso_store *st = tu_store_open(v.main, 0);
 	struct sayso_merge_result m;
 	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_OK);
 	assert_int_equal(m.ballots, 2);
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE status "
-				   "= 'counted'"),
+	assert_int_equal(tu_count(st,
+				  "SELECT count(*) FROM ballots WHERE status "
+				  "= 'counted'"),
 			 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE status "
-				   "= 'rejected' AND reason = 'project list "
-				   "changed: the kiosk showed #3 ''Only on "
-				   "the kiosk'', which this round does not "
-				   "have'"),
+	assert_int_equal(tu_count(st,
+				  "SELECT count(*) FROM ballots WHERE status "
+				  "= 'rejected' AND reason = 'project list "
+				  "changed: the kiosk showed #3 ''Only on "
+				  "the kiosk'', which this round does not "
+				  "have'"),
 			 1);
 	/* The items the site has a project for: none for that ballot. */
-	assert_int_equal(count(st, "SELECT count(*) FROM ballot_items"), 1);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ballot_items"), 1);
 	sayso_store_close(st);
 	tu_rmtree(v.dir);
 }
@@ -303,7 +286,7 @@ static void test_merge_round_code_any_case(void **state)
 	(void)state;
 	struct env v;
 	setup(&v);
-	struct sayso_store *st = open_db(v.main, 0);
+	struct sayso_store *st = tu_store_open(v.main, 0);
 	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
 				      "UPDATE rounds SET code = 'R'", NULL,
 				      NULL, NULL),
@@ -312,9 +295,9 @@ static void test_merge_round_code_any_case(void **state)
 	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_OK);
 	assert_int_equal(m.ballots, 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots b JOIN "
-				   "rounds r ON r.id = b.round_id WHERE "
-				   "r.code = 'R' AND b.status = 'counted'"),
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ballots b JOIN "
+				      "rounds r ON r.id = b.round_id WHERE "
+				      "r.code = 'R' AND b.status = 'counted'"),
 			 1);
 	sayso_store_close(st);
 	tu_rmtree(v.dir);
@@ -325,7 +308,7 @@ static void test_erase(void **state)
 	(void)state;
 	struct env v;
 	setup(&v);
-	struct sayso_store *st = open_db(v.main, 0);
+	struct sayso_store *st = tu_store_open(v.main, 0);
 	struct sayso_merge_result m;
 	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_OK);
@@ -360,20 +343,21 @@ static void test_erase(void **state)
 	assert_int_equal(er.reports, 1);
 	assert_int_equal(er.messages, 1);
 	assert_int_equal(er.open_rounds, 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM residents"), 0);
-	assert_int_equal(count(st, "SELECT count(*) FROM sms_outbox"), 0);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM residents"), 0);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM sms_outbox"), 0);
 	char sql[256];
 	snprintf(sql, sizeof sql,
 		 "SELECT count(*) FROM ballots WHERE resident_id = '%s'", rid);
-	assert_int_equal(count(st, sql), 0);
-	assert_int_equal(count(st, "SELECT count(DISTINCT resident_id) FROM "
-				   "ballots WHERE resident_id LIKE 'erased-%'"),
+	assert_int_equal(tu_count(st, sql), 0);
+	assert_int_equal(tu_count(st,
+				  "SELECT count(DISTINCT resident_id) FROM "
+				  "ballots WHERE resident_id LIKE 'erased-%'"),
 			 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM ratings WHERE "
-				   "resident_id IS NOT NULL"),
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ratings WHERE "
+				      "resident_id IS NOT NULL"),
 			 0);
-	assert_int_equal(count(st, "SELECT count(*) FROM reports WHERE "
-				   "resident_id IS NOT NULL"),
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM reports WHERE "
+				      "resident_id IS NOT NULL"),
 			 0);
 	/* Tallies unchanged: still one counted (the kiosk's, project 2), and
 	 * re-applying the one-vote rule keeps it so. */
@@ -382,17 +366,19 @@ static void test_erase(void **state)
 	assert_int_equal(sayso_round_get(st, "r", &r), SAYSO_OK);
 	assert_int_equal(sayso_ballot_reapply(st, r.id, &changed), SAYSO_OK);
 	assert_int_equal(changed, 0);
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots b JOIN "
-				   "ballot_items i ON i.ballot_id = b.id JOIN "
-				   "projects p ON p.id = i.project_id WHERE "
-				   "b.status = 'counted' AND p.number = 2"),
+	assert_int_equal(tu_count(st,
+				  "SELECT count(*) FROM ballots b JOIN "
+				  "ballot_items i ON i.ballot_id = b.id JOIN "
+				  "projects p ON p.id = i.project_id WHERE "
+				  "b.status = 'counted' AND p.number = 2"),
 			 1);
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE status "
-				   "= 'counted'"),
+	assert_int_equal(tu_count(st,
+				  "SELECT count(*) FROM ballots WHERE status "
+				  "= 'counted'"),
 			 1);
 	snprintf(sql, sizeof sql,
 		 "SELECT count(*) FROM audit WHERE detail LIKE '%%%s%%'", rid);
-	assert_int_equal(count(st, sql), 0);
+	assert_int_equal(tu_count(st, sql), 0);
 
 	/* Nothing left to erase. */
 	assert_int_equal(sayso_erase_resident(st, rid, "admin:test", &er),

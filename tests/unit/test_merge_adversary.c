@@ -34,50 +34,6 @@ struct env {
 	int64_t base; /* enrolment time */
 };
 
-static int64_t count(struct sayso_store *st, const char *sql)
-{
-	sqlite3_stmt *s = NULL;
-	assert_int_equal(
-	    sqlite3_prepare_v2(Sayso_store_sqlite(st), sql, -1, &s, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
-static struct sayso_store *open_db(const char *path, unsigned flags)
-{
-	struct sayso_store *st = NULL;
-	char err[256];
-	if (sayso_store_open(path, flags, &st, err, sizeof err) != SAYSO_OK)
-		fail_msg("open %s: %s", path, err);
-	return st;
-}
-
-/* Runs SQL on a file as sqlite3 would: no sayso, no key. */
-static void raw(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
-	sqlite3_close(db);
-}
-
-static void copy_file(const char *from, const char *to)
-{
-	size_t n;
-	char *buf = tu_slurp(from, &n);
-	assert_non_null(buf);
-	FILE *f = fopen(to, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(buf, 1, n, f), n);
-	fclose(f);
-	free(buf);
-}
-
 static void cast(struct sayso_store *k, const char *phone, int project,
 		 int64_t at)
 {
@@ -115,7 +71,7 @@ static void setup_site(struct env *v)
 	assert_int_equal(sayso_time_parse("2026-11-20T09:00:00Z", &v->base),
 			 SAYSO_OK);
 	sayso_time_set_override(v->base);
-	struct sayso_store *st = open_db(v->site, SAYSO_STORE_INIT);
+	struct sayso_store *st = tu_store_open(v->site, SAYSO_STORE_INIT);
 	struct sayso_round r;
 	memset(&r, 0, sizeof r);
 	snprintf(r.code, sizeof r.code, "pb");
@@ -146,7 +102,7 @@ static void setup_site(struct env *v)
 /* Five ballots for project 1 (residents 1-5), a rating and a report. */
 static void kiosk_day(struct env *v)
 {
-	struct sayso_store *k = open_db(v->kiosk, 0);
+	struct sayso_store *k = tu_store_open(v->kiosk, 0);
 	assert_int_equal(sayso_store_set_device(k, "fun-1", "kiosk"), SAYSO_OK);
 	for (int i = 1; i <= 5; i++)
 		cast(k, phone(i), 1, v->base + i * MIN_MS);
@@ -177,7 +133,7 @@ static enum sayso_err merge(struct env *v, const char *path,
 			    size_t whysz)
 {
 	sayso_time_set_override(v->base + 120 * MIN_MS);
-	struct sayso_store *st = open_db(v->site, 0);
+	struct sayso_store *st = tu_store_open(v->site, 0);
 	enum sayso_err e = sayso_merge_kiosk(st, path, "admin:test", 0, m);
 	if (why)
 		snprintf(why, whysz, "%s", sayso_store_errmsg(st));
@@ -187,8 +143,8 @@ static enum sayso_err merge(struct env *v, const char *path,
 
 static int64_t site_count(struct env *v, const char *sql)
 {
-	struct sayso_store *st = open_db(v->site, 0);
-	int64_t n = count(st, sql);
+	struct sayso_store *st = tu_store_open(v->site, 0);
+	int64_t n = tu_count(st, sql);
 	sayso_store_close(st);
 	return n;
 }
@@ -225,9 +181,9 @@ static void test_clean_merge_restart_idempotent(void **state)
 	/* A copy now: an older copy later. */
 	char old[320];
 	snprintf(old, sizeof old, "%s/old.db", v.dir);
-	copy_file(v.kiosk, old);
+	tu_copy_file(v.kiosk, old);
 	/* The kiosk restarts and carries on: its chain continues. */
-	struct sayso_store *k = open_db(v.kiosk, 0);
+	struct sayso_store *k = tu_store_open(v.kiosk, 0);
 	assert_int_equal(sayso_store_set_device(k, "fun-1", "kiosk"), SAYSO_OK);
 	cast(k, phone(6), 2, v.base + 30 * MIN_MS);
 	sayso_store_close(k);
@@ -262,7 +218,8 @@ static void test_forged_rows(void **state)
 	struct env v;
 	setup(&v);
 	/* 1,000 ballots and 500 ratings inserted with sqlite3. */
-	raw(v.kiosk,
+	tu_sql_file(
+	    v.kiosk,
 	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
 	    "WHERE i < 1000) INSERT INTO ballots(uid, round_id, resident_id, "
 	    "channel, device_id, cast_at, status) SELECT printf('FAKE%022d', "
@@ -282,7 +239,8 @@ static void test_forged_rows(void **state)
 
 	/* A forged chain entry too, with a made-up MAC. */
 	setup(&v);
-	raw(v.kiosk,
+	tu_sql_file(
+	    v.kiosk,
 	    "INSERT INTO ballots(uid, round_id, resident_id, channel, "
 	    "device_id, cast_at, status) VALUES('FAKE0000000000000000000001', "
 	    "1, NULL, 'kiosk', 'fun-1', '2026-11-20T09:30:00.000Z', "
@@ -317,7 +275,7 @@ static void test_altered_rows(void **state)
 	for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
 		struct env v;
 		setup(&v);
-		raw(v.kiosk, edits[i]);
+		tu_sql_file(v.kiosk, edits[i]);
 		struct sayso_merge_result m;
 		char why[SAYSO_ERRMSG_MAX];
 		enum sayso_err e = merge(&v, v.kiosk, &m, why, sizeof why);
@@ -336,14 +294,15 @@ static void test_deleted_rows(void **state)
 	(void)state;
 	struct env v;
 	setup(&v);
-	raw(v.kiosk, "DELETE FROM ballots WHERE id = 2");
+	tu_sql_file(v.kiosk, "DELETE FROM ballots WHERE id = 2");
 	expect_refused(&v, SAYSO_ERR_AUTH, "is missing: removed outside");
 	tu_rmtree(v.dir);
 
 	/* The row and its chain entry: a gap. */
 	setup(&v);
-	raw(v.kiosk, "DELETE FROM ballots WHERE id = 2; DELETE FROM devlog "
-		     "WHERE seq = 2");
+	tu_sql_file(v.kiosk,
+		    "DELETE FROM ballots WHERE id = 2; DELETE FROM devlog "
+		    "WHERE seq = 2");
 	expect_refused(&v, SAYSO_ERR_AUTH, "chain entries 2 to 2 are missing");
 	sayso_time_set_override(0);
 	tu_rmtree(v.dir);
@@ -352,7 +311,7 @@ static void test_deleted_rows(void **state)
 /* What a merge left in the site, as text, for comparing two merges. */
 static char *site_dump(const char *site)
 {
-	struct sayso_store *st = open_db(site, 0);
+	struct sayso_store *st = tu_store_open(site, 0);
 	sqlite3_stmt *q = NULL;
 	assert_int_equal(
 	    sqlite3_prepare_v2(
@@ -393,7 +352,7 @@ static void test_bit_flips(void **state)
 	setup_site(&v);
 	char before[320];
 	snprintf(before, sizeof before, "%s/before.db", v.dir);
-	copy_file(v.kiosk, before);
+	tu_copy_file(v.kiosk, before);
 	kiosk_day(&v);
 	char clean_site[320], s1[340], s2[340], flipped[320];
 	snprintf(clean_site, sizeof clean_site, "%s/clean.db", v.dir);
@@ -401,10 +360,10 @@ static void test_bit_flips(void **state)
 	/* Pristine copies of the site, to merge into afresh each time. */
 	char pristine[320];
 	snprintf(pristine, sizeof pristine, "%s/pristine.db", v.dir);
-	copy_file(v.site, pristine);
+	tu_copy_file(v.site, pristine);
 	snprintf(s1, sizeof s1, "%s.secret", v.site);
 	snprintf(s2, sizeof s2, "%s.secret", pristine);
-	copy_file(s1, s2);
+	tu_copy_file(s1, s2);
 	struct sayso_merge_result m;
 	char why[SAYSO_ERRMSG_MAX];
 	assert_int_equal(merge(&v, v.kiosk, &m, why, sizeof why), SAYSO_OK);
@@ -434,7 +393,7 @@ static void test_bit_flips(void **state)
 		assert_int_equal(fwrite(orig, 1, n, f), n);
 		fclose(f);
 		orig[at] ^= (unsigned char)(1u << bit);
-		copy_file(pristine, v.site);
+		tu_copy_file(pristine, v.site);
 		enum sayso_err e = merge(&v, flipped, &m, why, sizeof why);
 		if (e != SAYSO_OK) {
 			refused++;
@@ -470,14 +429,14 @@ static void test_missing_wal(void **state)
 	struct env v;
 	setup_site(&v);
 	/* The kiosk is running (WAL) when its file is copied with cp. */
-	struct sayso_store *k = open_db(v.kiosk, 0);
+	struct sayso_store *k = tu_store_open(v.kiosk, 0);
 	assert_int_equal(sayso_store_set_device(k, "fun-1", "kiosk"), SAYSO_OK);
 	for (int i = 1; i <= 3; i++)
 		cast(k, phone(i), 1, v.base + i * MIN_MS);
 	char cp[320], bk[320];
 	snprintf(cp, sizeof cp, "%s/cp.db", v.dir);
 	snprintf(bk, sizeof bk, "%s/backup.db", v.dir);
-	copy_file(v.kiosk, cp);
+	tu_copy_file(v.kiosk, cp);
 	assert_int_equal(sayso_store_backup(k, bk), SAYSO_OK);
 	struct sayso_merge_result m;
 	char why[SAYSO_ERRMSG_MAX];
@@ -502,7 +461,7 @@ static void test_kiosk_clock(void **state)
 	for (int c = 0; c < 3; c++) {
 		struct env v;
 		setup_site(&v);
-		struct sayso_store *k = open_db(v.kiosk, 0);
+		struct sayso_store *k = tu_store_open(v.kiosk, 0);
 		assert_int_equal(sayso_store_set_device(k, "fun-1", "kiosk"),
 				 SAYSO_OK);
 		int64_t t = 0;
@@ -538,7 +497,7 @@ static void test_kiosk_clock(void **state)
 		assert_int_equal(m.known, 3);
 		/* The organiser rejects one and accepts the rest: they are
 		 * cast at the merge time, through the ballot rules. */
-		struct sayso_store *st = open_db(v.site, 0);
+		struct sayso_store *st = tu_store_open(v.site, 0);
 		size_t n = 0;
 		assert_int_equal(sayso_merge_held_decide(st, 1, NULL, false,
 							 "clock", "admin:t",
@@ -552,13 +511,15 @@ static void test_kiosk_clock(void **state)
 							 NULL, "admin:t", &n),
 				 SAYSO_OK);
 		assert_int_equal(n, 2);
-		assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE "
-					   "status = 'counted' AND cast_at = "
-					   "'2026-11-20T11:00:00.000Z'"),
+		assert_int_equal(tu_count(st,
+					  "SELECT count(*) FROM ballots WHERE "
+					  "status = 'counted' AND cast_at = "
+					  "'2026-11-20T11:00:00.000Z'"),
 				 2);
-		assert_int_equal(count(st, "SELECT count(*) FROM ballots WHERE "
-					   "status = 'rejected' AND reason "
-					   "LIKE 'held (%'"),
+		assert_int_equal(tu_count(st,
+					  "SELECT count(*) FROM ballots WHERE "
+					  "status = 'rejected' AND reason "
+					  "LIKE 'held (%'"),
 				 1);
 		sayso_store_close(st);
 		tu_rmtree(v.dir);
@@ -573,14 +534,14 @@ static void test_after_close(void **state)
 	(void)state;
 	struct env v;
 	setup_site(&v);
-	struct sayso_store *st = open_db(v.site, 0);
+	struct sayso_store *st = tu_store_open(v.site, 0);
 	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
 				      "UPDATE rounds SET closes = "
 				      "'2026-11-20T09:30:00.000Z'",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sayso_store_close(st);
-	struct sayso_store *k = open_db(v.kiosk, 0);
+	struct sayso_store *k = tu_store_open(v.kiosk, 0);
 	cast(k, phone(1), 1, v.base + 10 * MIN_MS);
 	cast(k, phone(2), 1, v.base + 40 * MIN_MS); /* after closes */
 	sayso_store_close(k);
@@ -601,7 +562,7 @@ static void test_after_close(void **state)
 
 	/* round close, then a kiosk's ballots arrive: none counts. */
 	setup(&v);
-	st = open_db(v.site, 0);
+	st = tu_store_open(v.site, 0);
 	assert_int_equal(
 	    sayso_round_set_state(st, "pb", SAYSO_ROUND_CLOSED, "test"),
 	    SAYSO_OK);
@@ -632,7 +593,7 @@ static void test_changed_project_list(void **state)
 	for (size_t c = 0; c < 3; c++) {
 		struct env v;
 		setup(&v);
-		struct sayso_store *st = open_db(v.site, 0);
+		struct sayso_store *st = tu_store_open(v.site, 0);
 		assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
 					      changes[c], NULL, NULL, NULL),
 				 SQLITE_OK);
@@ -663,7 +624,7 @@ static void test_erased_resident_old_copy(void **state)
 	(void)state;
 	struct env v;
 	setup(&v);
-	struct sayso_store *st = open_db(v.site, 0);
+	struct sayso_store *st = tu_store_open(v.site, 0);
 	/* Resident 1 also voted by SMS (first here), then asked to be
 	 * erased. */
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
@@ -705,19 +666,21 @@ static void test_file_claims(void **state)
 	(void)state;
 	struct env v;
 	setup(&v);
-	raw(v.kiosk, "UPDATE meta SET value = 'fun-2' WHERE key = 'device_id'");
+	tu_sql_file(v.kiosk,
+		    "UPDATE meta SET value = 'fun-2' WHERE key = 'device_id'");
 	expect_refused(&v, SAYSO_ERR_AUTH, "was made for 'fun-1'");
 	tu_rmtree(v.dir);
 
 	setup(&v);
-	raw(v.kiosk, "UPDATE meta SET value = '01M0000000000000000000000' "
-		     "WHERE key = 'kiosk_enrolment'");
+	tu_sql_file(v.kiosk,
+		    "UPDATE meta SET value = '01M0000000000000000000000' "
+		    "WHERE key = 'kiosk_enrolment'");
 	expect_refused(&v, SAYSO_ERR_AUTH, "which this database never made");
 	tu_rmtree(v.dir);
 
 	/* The old flow: a backup of the site with its secret. */
 	setup(&v);
-	struct sayso_store *st = open_db(v.site, 0);
+	struct sayso_store *st = tu_store_open(v.site, 0);
 	char bk[320];
 	snprintf(bk, sizeof bk, "%s/backup.db", v.dir);
 	assert_int_equal(sayso_store_backup(st, bk), SAYSO_OK);
@@ -729,7 +692,7 @@ static void test_file_claims(void **state)
 	    strstr(why, "was not made by `sayso-admin kiosk enrol`"));
 
 	/* The SMS gateway may not write into a kiosk's file. */
-	struct sayso_store *k = open_db(v.kiosk, 0);
+	struct sayso_store *k = tu_store_open(v.kiosk, 0);
 	assert_int_equal(sayso_store_set_device(k, "smsgw", "smsgw"),
 			 SAYSO_ERR_STATE);
 	assert_int_equal(sayso_store_set_device(k, "fun-9", "kiosk"),
@@ -752,7 +715,7 @@ static void test_voter_codes(void **state)
 	setup_site(&v);
 	char k2[320];
 	snprintf(k2, sizeof k2, "%s/kiosk2.db", v.dir);
-	struct sayso_store *st = open_db(v.site, 0);
+	struct sayso_store *st = tu_store_open(v.site, 0);
 	struct sayso_round r;
 	assert_int_equal(sayso_round_get(st, "pb", &r), SAYSO_OK);
 	assert_int_equal(sayso_codes_issue(st, r.id, "K7QM4XPD",
@@ -763,7 +726,7 @@ static void test_voter_codes(void **state)
 			 SAYSO_OK);
 	sayso_store_close(st);
 
-	struct sayso_store *k = open_db(k2, 0);
+	struct sayso_store *k = tu_store_open(k2, 0);
 	assert_int_equal(sayso_store_set_device(k, "fun-2", "kiosk"), SAYSO_OK);
 	const char *codes[] = {"K7QM4XPD", "HELLOWORLD"};
 	enum sayso_cast_outcome want[] = {SAYSO_CAST_ACCEPTED,
@@ -813,7 +776,7 @@ static void test_dry_run(void **state)
 	struct env v;
 	setup(&v);
 	sayso_time_set_override(v.base + 120 * MIN_MS);
-	struct sayso_store *st = open_db(v.site, 0);
+	struct sayso_store *st = tu_store_open(v.site, 0);
 	struct sayso_merge_result m;
 	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test",
 					   SAYSO_MERGE_DRY_RUN, &m),
@@ -821,9 +784,9 @@ static void test_dry_run(void **state)
 	assert_int_equal(m.ballots, 5);
 	assert_int_equal(m.ratings, 1);
 	assert_string_equal(m.moves, "pb: funded none -> #1");
-	assert_int_equal(count(st, "SELECT count(*) FROM ballots"), 0);
-	assert_int_equal(count(st, "SELECT count(*) FROM audit WHERE action "
-				   "= 'merge'"),
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM ballots"), 0);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM audit WHERE action "
+				      "= 'merge'"),
 			 0);
 	sayso_store_close(st);
 	sayso_time_set_override(0);
@@ -839,7 +802,7 @@ static void test_walkabout_rows_reported(void **state)
 	(void)state;
 	struct env v;
 	setup(&v);
-	struct sayso_store *k = open_db(v.kiosk, 0);
+	struct sayso_store *k = tu_store_open(v.kiosk, 0);
 	assert_int_equal(sayso_store_set_device(k, "fun-1", "kiosk"), SAYSO_OK);
 	sayso_time_set_override(v.base + 10 * MIN_MS);
 	assert_int_equal(sayso_walkabout_start(k, "w-nov", "2026-11-20",
@@ -864,11 +827,12 @@ static void test_walkabout_rows_reported(void **state)
 			 SAYSO_OK);
 	sayso_store_close(k);
 	/* and one forged with sqlite3 */
-	raw(v.kiosk, "INSERT INTO walk_issues(uid, ref, walkabout_id, street, "
-		     "category, seen_by, seen_at, device_id) SELECT "
-		     "'forged-uid', 'WA-FORGED', id, 'Keats Street', 'litter', "
-		     "'x', '2026-11-20T09:30:00.000Z', 'fun-1' FROM "
-		     "walkabouts LIMIT 1");
+	tu_sql_file(v.kiosk,
+		    "INSERT INTO walk_issues(uid, ref, walkabout_id, street, "
+		    "category, seen_by, seen_at, device_id) SELECT "
+		    "'forged-uid', 'WA-FORGED', id, 'Keats Street', 'litter', "
+		    "'x', '2026-11-20T09:30:00.000Z', 'fun-1' FROM "
+		    "walkabouts LIMIT 1");
 
 	struct sayso_merge_result m;
 	char why[SAYSO_ERRMSG_MAX];

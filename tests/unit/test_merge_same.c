@@ -26,15 +26,6 @@
 #define MIN_MS 60000LL
 #define NPHONES 8
 
-static struct sayso_store *open_db(const char *path, unsigned flags)
-{
-	struct sayso_store *st = NULL;
-	char err[256];
-	if (sayso_store_open(path, flags, &st, err, sizeof err) != SAYSO_OK)
-		fail_msg("open %s: %s", path, err);
-	return st;
-}
-
 static const char *phone(int i)
 {
 	static char buf[32];
@@ -74,7 +65,7 @@ static void cast(struct sayso_store *k, int who, const int *projects, size_t n,
 static void setup_site(const char *site, const char *kiosk, int64_t base)
 {
 	sayso_time_set_override(base);
-	struct sayso_store *st = open_db(site, SAYSO_STORE_INIT);
+	struct sayso_store *st = tu_store_open(site, SAYSO_STORE_INIT);
 	struct sayso_round r;
 	memset(&r, 0, sizeof r);
 	snprintf(r.code, sizeof r.code, "pb");
@@ -105,7 +96,7 @@ static void setup_site(const char *site, const char *kiosk, int64_t base)
 /* The kiosk's day: residents 1-6, resident 2 twice. */
 static void kiosk_day(const char *kiosk, int64_t base)
 {
-	struct sayso_store *k = open_db(kiosk, 0);
+	struct sayso_store *k = tu_store_open(kiosk, 0);
 	assert_int_equal(sayso_store_set_device(k, "fun-1", "kiosk"), SAYSO_OK);
 	static const int one[] = {1}, two[] = {2}, three[] = {3},
 			 onetwo[] = {1, 2}, twothree[] = {2, 3};
@@ -122,7 +113,7 @@ static void kiosk_day(const char *kiosk, int64_t base)
 /* Later, with its clock ahead of the merge time: held. */
 static void kiosk_late(const char *kiosk, int64_t base)
 {
-	struct sayso_store *k = open_db(kiosk, 0);
+	struct sayso_store *k = tu_store_open(kiosk, 0);
 	assert_int_equal(sayso_store_set_device(k, "fun-1", "kiosk"), SAYSO_OK);
 	static const int two[] = {2};
 	cast(k, 7, two, 1, base + 500 * MIN_MS);
@@ -134,7 +125,7 @@ static void kiosk_late(const char *kiosk, int64_t base)
 static char *dump(const char *site, const char *kiosk)
 {
 	char rids[NPHONES][SAYSO_RESIDENT_ID_LEN + 1];
-	struct sayso_store *k = open_db(kiosk, 0);
+	struct sayso_store *k = tu_store_open(kiosk, 0);
 	for (int i = 1; i < NPHONES; i++)
 		rid_of(k, i, rids[i], sizeof rids[i]);
 	sayso_store_close(k);
@@ -214,7 +205,7 @@ static void test_merge_records_same(void **state)
 	/* On the site: Benches renamed, resident 6 voted by SMS then was
 	 * erased. */
 	sayso_time_set_override(base + 30 * MIN_MS);
-	struct sayso_store *st = open_db(site, 0);
+	struct sayso_store *st = tu_store_open(site, 0);
 	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
 				      "UPDATE projects SET title = 'Park "
 				      "benches' WHERE number = 3",
@@ -231,7 +222,7 @@ static void test_merge_records_same(void **state)
 		if (pass == 2)
 			kiosk_late(kiosk, base);
 		sayso_time_set_override(base + 120 * MIN_MS);
-		st = open_db(site, 0);
+		st = tu_store_open(site, 0);
 		struct sayso_merge_result m;
 		enum sayso_err e =
 		    sayso_merge_kiosk(st, kiosk, "admin:test", 0, &m);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "sayso/store.h"
 
 void tu_tmpdir(char *out, size_t outsz)
@@ -64,4 +65,47 @@ char *tu_slurp(const char *path, size_t *n)
 int tu_memmem(const char *hay, size_t n, const char *needle)
 {
 	return memmem(hay, n, needle, strlen(needle)) != NULL;
+}
+
+struct sayso_store *tu_store_open(const char *path, unsigned flags)
+{
+	struct sayso_store *st = NULL;
+	char err[256];
+	if (sayso_store_open(path, flags, &st, err, sizeof err) != SAYSO_OK)
+		fail_msg("open %s: %s", path, err);
+	return st;
+}
+
+int64_t tu_count(struct sayso_store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(
+	    sqlite3_prepare_v2(Sayso_store_sqlite(st), sql, -1, &s, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+void tu_sql_file(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+	sqlite3_close(db);
+}
+
+void tu_copy_file(const char *from, const char *to)
+{
+	size_t n;
+	char *buf = tu_slurp(from, &n);
+	assert_non_null(buf);
+	FILE *f = fopen(to, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, n, f), n);
+	fclose(f);
+	free(buf);
 }

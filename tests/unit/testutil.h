@@ -20,5 +20,15 @@ struct sayso_store *tu_memstore(void);
 char *tu_slurp(const char *path, size_t *n);
 /* Whether needle occurs in the n bytes of hay. */
 int tu_memmem(const char *hay, size_t n, const char *needle);
+/* Opens the store at path with flags, failing the test (with the reason)
+ * when it cannot. */
+struct sayso_store *tu_store_open(const char *path, unsigned flags);
+/* The integer of the first column of the one row that sql gives on st. */
+int64_t tu_count(struct sayso_store *st, const char *sql);
+/* Runs sql on the file at path as the sqlite3 CLI would: no sayso, no key
+ * (for tests that tamper with a file). */
+void tu_sql_file(const char *path, const char *sql);
+/* Copies the file from to the file to, byte for byte. */
+void tu_copy_file(const char *from, const char *to);
 
 #endif

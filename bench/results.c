@@ -57,8 +57,7 @@ static void die(const char *what, struct sayso_store *st)
 
 static void exec_sql(struct sayso_store *st, const char *sql)
 {
-	if (sqlite3_exec(Sayso_store_sqlite(st), sql, NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (Sayso_store_exec(st, sql, "test SQL") != SAYSO_OK)
 		die(sql, st);
 }
 
@@ -86,17 +85,17 @@ static void fill_ratings(struct sayso_store *st, int n)
 	static const char *const ans[] = {"The park", "Neighbours",
 					  "Shops",    "Fly-tipping",
 					  "Noise",    "Transport"};
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	char uid[SAYSO_UID_LEN + 1], at[SAYSO_TIME_LEN + 1], dev[16];
 	int i;
 
 	exec_sql(st, "BEGIN");
-	if (sqlite3_prepare_v2(
-		Sayso_store_sqlite(st),
+	if (Sayso_stmt_prepare(
+		st,
 		"INSERT INTO ratings (uid, score, question, answer,"
 		" channel, device_id, cast_at) VALUES"
 		" (?, ?, ?, ?, ?, ?, ?)",
-		-1, &s, NULL) != SQLITE_OK)
+		&s) != SAYSO_OK)
 		die("prepare ratings", st);
 	for (i = 0; i < n; i++) {
 		int score = 1 + (int)rnd(5);
@@ -109,24 +108,24 @@ static void fill_ratings(struct sayso_store *st, int n)
 		iso(T0 + (int64_t)rnd(30) * DAY + (int64_t)rnd(86400) * 1000,
 		    at, sizeof at);
 		snprintf(dev, sizeof dev, "hub%u", rnd(8));
-		sqlite3_bind_text(s, 1, uid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(s, 2, score);
+		Sayso_bind_text(s, 1, uid, -1);
+		Sayso_bind_int(s, 2, score);
 		if (rnd(2)) {
-			sqlite3_bind_text(s, 3, score >= 4 ? "best" : "worse",
-					  -1, SQLITE_STATIC);
-			sqlite3_bind_text(s, 4, ans[rnd(6)], -1, SQLITE_STATIC);
+			Sayso_bind_text(s, 3, score >= 4 ? "best" : "worse",
+					-1);
+			Sayso_bind_text(s, 4, ans[rnd(6)], -1);
 		} else {
-			sqlite3_bind_null(s, 3);
-			sqlite3_bind_null(s, 4);
+			Sayso_bind_null(s, 3);
+			Sayso_bind_null(s, 4);
 		}
-		sqlite3_bind_text(s, 5, ch[rnd(4)], -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 6, dev, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 7, at, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) != SQLITE_DONE)
+		Sayso_bind_text(s, 5, ch[rnd(4)], -1);
+		Sayso_bind_text(s, 6, dev, -1);
+		Sayso_bind_text(s, 7, at, -1);
+		if (Sayso_step(s) != SAYSO_SQL_DONE)
 			die("insert rating", st);
-		sqlite3_reset(s);
+		Sayso_reset(s);
 	}
-	sqlite3_finalize(s);
+	Sayso_stmt_finalize(s);
 	exec_sql(st, "COMMIT");
 }
 
@@ -138,24 +137,24 @@ static void fill_reports(struct sayso_store *st, int n)
 	    "alleyway",	   "noise",	  "parking",	"other"};
 	static const char *const status[] = {"open", "in_progress", "resolved",
 					     "resolved", "rejected"};
-	sqlite3_stmt *r, *h;
+	struct sayso_stmt *r, *h;
 	char uid[SAYSO_UID_LEN + 1], at[SAYSO_TIME_LEN + 1],
 	    up[SAYSO_TIME_LEN + 1], ref[16], street[32], text[128];
 	int i;
 
 	exec_sql(st, "BEGIN");
-	if (sqlite3_prepare_v2(
-		Sayso_store_sqlite(st),
+	if (Sayso_stmt_prepare(
+		st,
 		"INSERT INTO reports (id, uid, ref, category, street,"
 		" text, status, channel, device_id, cast_at,"
 		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'kiosk',"
 		" 'hub1', ?, ?)",
-		-1, &r, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(
-		Sayso_store_sqlite(st),
+		&r) != SAYSO_OK ||
+	    Sayso_stmt_prepare(
+		st,
 		"INSERT INTO report_history (report_id, at, status,"
 		" note, actor) VALUES (?, ?, ?, ?, 'bench')",
-		-1, &h, NULL) != SQLITE_OK)
+		&h) != SAYSO_OK)
 		die("prepare reports", st);
 	for (i = 1; i <= n; i++) {
 		const char *stt = status[rnd(5)];
@@ -170,38 +169,37 @@ static void fill_reports(struct sayso_store *st, int n)
 			 "Report %d: <b>something</b> & \"quoted\" text", i);
 		iso(made, at, sizeof at);
 		iso(strcmp(stt, "open") == 0 ? made : done, up, sizeof up);
-		sqlite3_bind_int(r, 1, i);
-		sqlite3_bind_text(r, 2, uid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(r, 3, ref, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(r, 4, cat[rnd(12)], -1, SQLITE_STATIC);
-		sqlite3_bind_text(r, 5, street, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(r, 6, text, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(r, 7, stt, -1, SQLITE_STATIC);
-		sqlite3_bind_text(r, 8, at, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(r, 9, up, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(r) != SQLITE_DONE)
+		Sayso_bind_int(r, 1, i);
+		Sayso_bind_text(r, 2, uid, -1);
+		Sayso_bind_text(r, 3, ref, -1);
+		Sayso_bind_text(r, 4, cat[rnd(12)], -1);
+		Sayso_bind_text(r, 5, street, -1);
+		Sayso_bind_text(r, 6, text, -1);
+		Sayso_bind_text(r, 7, stt, -1);
+		Sayso_bind_text(r, 8, at, -1);
+		Sayso_bind_text(r, 9, up, -1);
+		if (Sayso_step(r) != SAYSO_SQL_DONE)
 			die("insert report", st);
-		sqlite3_reset(r);
-		sqlite3_bind_int(h, 1, i);
-		sqlite3_bind_text(h, 2, at, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(h, 3, "open", -1, SQLITE_STATIC);
-		sqlite3_bind_null(h, 4);
-		if (sqlite3_step(h) != SQLITE_DONE)
+		Sayso_reset(r);
+		Sayso_bind_int(h, 1, i);
+		Sayso_bind_text(h, 2, at, -1);
+		Sayso_bind_text(h, 3, "open", -1);
+		Sayso_bind_null(h, 4);
+		if (Sayso_step(h) != SAYSO_SQL_DONE)
 			die("insert history", st);
-		sqlite3_reset(h);
+		Sayso_reset(h);
 		if (strcmp(stt, "open") != 0) {
-			sqlite3_bind_int(h, 1, i);
-			sqlite3_bind_text(h, 2, up, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(h, 3, stt, -1, SQLITE_STATIC);
-			sqlite3_bind_text(h, 4, "Done by the council", -1,
-					  SQLITE_STATIC);
-			if (sqlite3_step(h) != SQLITE_DONE)
+			Sayso_bind_int(h, 1, i);
+			Sayso_bind_text(h, 2, up, -1);
+			Sayso_bind_text(h, 3, stt, -1);
+			Sayso_bind_text(h, 4, "Done by the council", -1);
+			if (Sayso_step(h) != SAYSO_SQL_DONE)
 				die("insert history", st);
-			sqlite3_reset(h);
+			Sayso_reset(h);
 		}
 	}
-	sqlite3_finalize(r);
-	sqlite3_finalize(h);
+	Sayso_stmt_finalize(r);
+	Sayso_stmt_finalize(h);
 	exec_sql(st, "COMMIT");
 }
 
@@ -209,7 +207,7 @@ static void fill_round(struct sayso_store *st, int nballots)
 {
 	struct sayso_round r;
 	struct sayso_project p;
-	sqlite3_stmt *b, *it;
+	struct sayso_stmt *b, *it;
 	char uid[SAYSO_UID_LEN + 1], at[SAYSO_TIME_LEN + 1], voter[32];
 	int64_t pid[40];
 	int i, k;
@@ -233,16 +231,16 @@ static void fill_round(struct sayso_store *st, int nballots)
 		pid[i] = p.id;
 	}
 	exec_sql(st, "BEGIN");
-	if (sqlite3_prepare_v2(
-		Sayso_store_sqlite(st),
+	if (Sayso_stmt_prepare(
+		st,
 		"INSERT INTO ballots (uid, round_id, resident_id,"
 		" channel, device_id, cast_at, status) VALUES"
 		" (?, ?, ?, ?, 'hub1', ?, 'counted')",
-		-1, &b, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(Sayso_store_sqlite(st),
+		&b) != SAYSO_OK ||
+	    Sayso_stmt_prepare(st,
 			       "INSERT OR IGNORE INTO ballot_items (ballot_id,"
 			       " project_id) VALUES (?, ?)",
-			       -1, &it, NULL) != SQLITE_OK)
+			       &it) != SAYSO_OK)
 		die("prepare ballots", st);
 	for (i = 0; i < nballots; i++) {
 		int64_t bid;
@@ -251,26 +249,25 @@ static void fill_round(struct sayso_store *st, int nballots)
 		sayso_uid_new(uid, sizeof uid);
 		snprintf(voter, sizeof voter, "voter%d", i);
 		iso(T0 + (int64_t)rnd(30) * DAY, at, sizeof at);
-		sqlite3_bind_text(b, 1, uid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(b, 2, r.id);
-		sqlite3_bind_text(b, 3, voter, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(b, 4, rnd(3) ? "kiosk" : "sms", -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(b, 5, at, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(b) != SQLITE_DONE)
+		Sayso_bind_text(b, 1, uid, -1);
+		Sayso_bind_int64(b, 2, r.id);
+		Sayso_bind_text(b, 3, voter, -1);
+		Sayso_bind_text(b, 4, rnd(3) ? "kiosk" : "sms", -1);
+		Sayso_bind_text(b, 5, at, -1);
+		if (Sayso_step(b) != SAYSO_SQL_DONE)
 			die("insert ballot", st);
-		sqlite3_reset(b);
-		bid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+		Sayso_reset(b);
+		bid = Sayso_store_last_id(st);
 		for (k = 0; k < picks; k++) {
-			sqlite3_bind_int64(it, 1, bid);
-			sqlite3_bind_int64(it, 2, pid[rnd(40)]);
-			if (sqlite3_step(it) != SQLITE_DONE)
+			Sayso_bind_int64(it, 1, bid);
+			Sayso_bind_int64(it, 2, pid[rnd(40)]);
+			if (Sayso_step(it) != SAYSO_SQL_DONE)
 				die("insert item", st);
-			sqlite3_reset(it);
+			Sayso_reset(it);
 		}
 	}
-	sqlite3_finalize(b);
-	sqlite3_finalize(it);
+	Sayso_stmt_finalize(b);
+	Sayso_stmt_finalize(it);
 	exec_sql(st, "COMMIT");
 }
 

@@ -82,8 +82,7 @@ static int generate(const char *db, long nballots, int64_t *round_id)
 	enum sayso_err rc;
 	int64_t pids[NPROJECTS];
 	double t0 = now_s();
-	sqlite3_stmt *sb, *si;
-	sqlite3 *sq;
+	struct sayso_stmt *sb, *si;
 
 	unlink(db);
 	snprintf(secret, sizeof secret, "%s.secret", db);
@@ -111,9 +110,8 @@ static int generate(const char *db, long nballots, int64_t *round_id)
 			return die(st, "project", rc);
 		pids[i] = p.id;
 	}
-	sq = Sayso_store_sqlite(st);
 	/* bench data: a big page cache for the random index inserts */
-	sqlite3_exec(sq, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
+	Sayso_store_bulk(st, true, false);
 	if ((rc = sayso_store_begin(st)) != SAYSO_OK)
 		return die(st, "begin", rc);
 	for (long b = 0; b < nballots; b++) {
@@ -133,13 +131,13 @@ static int generate(const char *db, long nballots, int64_t *round_id)
 					  "'counted')");
 		if (!sb)
 			return die(st, "prepare", SAYSO_ERR_DB);
-		sqlite3_bind_text(sb, 1, uid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(sb, 2, r.id);
-		sqlite3_bind_text(sb, 3, rid, -1, SQLITE_STATIC);
-		if (sqlite3_step(sb) != SQLITE_DONE)
+		Sayso_bind_text(sb, 1, uid, -1);
+		Sayso_bind_int64(sb, 2, r.id);
+		Sayso_bind_text(sb, 3, rid, -1);
+		if (Sayso_step(sb) != SAYSO_SQL_DONE)
 			return die(st, "insert ballot", SAYSO_ERR_DB);
-		sqlite3_reset(sb);
-		bid = sqlite3_last_insert_rowid(sq);
+		Sayso_reset(sb);
+		bid = Sayso_store_last_id(st);
 		si = Sayso_store_stmt(st, "INSERT INTO ballot_items(ballot_id, "
 					  "project_id) VALUES(?1, ?2)");
 		if (!si)
@@ -151,11 +149,11 @@ static int generate(const char *db, long nballots, int64_t *round_id)
 			if (chosen[p])
 				continue;
 			chosen[p] = 1;
-			sqlite3_bind_int64(si, 1, bid);
-			sqlite3_bind_int64(si, 2, pids[p]);
-			if (sqlite3_step(si) != SQLITE_DONE)
+			Sayso_bind_int64(si, 1, bid);
+			Sayso_bind_int64(si, 2, pids[p]);
+			if (Sayso_step(si) != SAYSO_SQL_DONE)
 				return die(st, "insert item", SAYSO_ERR_DB);
-			sqlite3_reset(si);
+			Sayso_reset(si);
 		}
 	}
 	if ((rc = sayso_store_commit(st)) != SAYSO_OK)

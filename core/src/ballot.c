@@ -127,29 +127,29 @@ static enum sayso_err find_counted(struct sayso_store *st, int64_t round_id,
 				   const char *resident, struct counted *c)
 {
 	memset(c, 0, sizeof *c);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, uid, cast_at, channel FROM ballots WHERE "
 		"round_id = ?1 AND resident_id = ?2 AND status = 'counted'");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	sqlite3_bind_text(s, 2, resident, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	Sayso_bind_int64(s, 1, round_id);
+	Sayso_bind_text(s, 2, resident, -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW) {
 		c->found = true;
-		c->id = sqlite3_column_int64(s, 0);
+		c->id = Sayso_col_int64(s, 0);
 		Sayso_column_copy(s, 1, c->uid, sizeof c->uid);
-		const char *t = (const char *)sqlite3_column_text(s, 2);
+		const char *t = (const char *)Sayso_col_text(s, 2);
 		if (!t || sayso_time_parse(t, &c->cast_at_ms) != SAYSO_OK)
 			c->cast_at_ms = 0;
-		if (sayso_channel_parse((const char *)sqlite3_column_text(s, 3),
+		if (sayso_channel_parse((const char *)Sayso_col_text(s, 3),
 					&c->channel) != SAYSO_OK)
 			c->channel = SAYSO_CH_PAPER;
-	} else if (rc != SQLITE_DONE) {
-		sqlite3_reset(s);
+	} else if (rc != SAYSO_SQL_DONE) {
+		Sayso_reset(s);
 		return Sayso_store_sqlfail(st, "find earlier ballot");
 	}
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return SAYSO_OK;
 }
 
@@ -200,14 +200,13 @@ static enum sayso_err set_status(struct sayso_store *st, int64_t id,
 				 enum sayso_ballot_status status,
 				 const char *reason)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE ballots SET status = ?1, reason = ?2 WHERE id = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, sayso_ballot_status_name(status), -1,
-			  SQLITE_STATIC);
+	Sayso_bind_text(s, 1, sayso_ballot_status_name(status), -1);
 	Sayso_bind_text_or_null(s, 2, reason);
-	sqlite3_bind_int64(s, 3, id);
+	Sayso_bind_int64(s, 3, id);
 	return Sayso_store_step_done(st, s, "update ballot status");
 }
 
@@ -218,38 +217,36 @@ insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 	      const char *reason, const struct sayso_project *projects,
 	      size_t np)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO ballots(uid, round_id, resident_id, channel, "
 		"device_id, cast_at, status, reason) VALUES(?1, ?2, ?3, ?4, "
 		"?5, ?6, ?7, ?8)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, r->id);
+	Sayso_bind_text(s, 1, uid, -1);
+	Sayso_bind_int64(s, 2, r->id);
 	Sayso_bind_text_or_null(s, 3, in->resident_id);
-	sqlite3_bind_text(s, 4, sayso_channel_name(in->channel), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(s, 5,
-			  in->device_id && *in->device_id
-			      ? in->device_id
-			      : sayso_store_device(st),
-			  -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, cast_at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, sayso_ballot_status_name(status), -1,
-			  SQLITE_STATIC);
+	Sayso_bind_text(s, 4, sayso_channel_name(in->channel), -1);
+	Sayso_bind_text(s, 5,
+			in->device_id && *in->device_id
+			    ? in->device_id
+			    : sayso_store_device(st),
+			-1);
+	Sayso_bind_text(s, 6, cast_at, -1);
+	Sayso_bind_text(s, 7, sayso_ballot_status_name(status), -1);
 	Sayso_bind_text_or_null(s, 8, reason);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
-		sqlite3_reset(s);
-		if (ext == SQLITE_CONSTRAINT_UNIQUE)
+	if (Sayso_step_try(s) != SAYSO_SQL_DONE) {
+		bool uniq = Sayso_store_err_unique(st);
+		Sayso_reset(s);
+		if (uniq)
 			return Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 						"ballot %s is already stored",
 						uid);
 		return Sayso_store_sqlfail(st, "store ballot");
 	}
-	sqlite3_reset(s);
-	int64_t bid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
-	sqlite3_stmt *it = Sayso_store_stmt(
+	Sayso_reset(s);
+	int64_t bid = Sayso_store_last_id(st);
+	struct sayso_stmt *it = Sayso_store_stmt(
 	    st, "INSERT OR IGNORE INTO ballot_items(ballot_id, project_id, "
 		"points, rank) VALUES(?1, ?2, ?3, ?4)");
 	if (!it)
@@ -262,12 +259,12 @@ insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 		if (!p)
 			continue; /* a rejected ballot may name unknown projects
 				   */
-		sqlite3_reset(it);
-		sqlite3_bind_int64(it, 1, bid);
-		sqlite3_bind_int64(it, 2, p->id);
-		sqlite3_bind_int(
+		Sayso_reset(it);
+		Sayso_bind_int64(it, 1, bid);
+		Sayso_bind_int64(it, 2, p->id);
+		Sayso_bind_int(
 		    it, 3, in->picks[i].points > 0 ? in->picks[i].points : 1);
-		sqlite3_bind_int(it, 4, (int)i + 1);
+		Sayso_bind_int(it, 4, (int)i + 1);
 		enum sayso_err e =
 		    Sayso_store_step_done(st, it, "store ballot item");
 		if (e != SAYSO_OK)
@@ -459,7 +456,7 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 	size_t n = 0, cap = 0;
 	if ((e = sayso_round_get_by_id(st, round_id, &r)) != SAYSO_OK)
 		goto out;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, uid, cast_at, channel, status = 'counted', "
 		"resident_id FROM ballots WHERE round_id = ?1 AND status != "
 		"'rejected' AND resident_id IS NOT NULL ORDER BY "
@@ -468,32 +465,32 @@ enum sayso_err sayso_ballot_reapply(struct sayso_store *st, int64_t round_id,
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, round_id);
+	Sayso_bind_int64(s, 1, round_id);
 	/* Collect everything first: updating while stepping the same table
 	 * would be undefined order. */
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(&group, &cap, n + 1, sizeof *group,
 				     SIZE_MAX) != SAYSO_OK) {
-			sqlite3_reset(s);
+			Sayso_reset(s);
 			e = Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 					     "out of memory");
 			goto out;
 		}
 		struct bal *b = &group[n++];
-		b->id = sqlite3_column_int64(s, 0);
+		b->id = Sayso_col_int64(s, 0);
 		Sayso_column_copy(s, 1, b->uid, sizeof b->uid);
-		const char *t = (const char *)sqlite3_column_text(s, 2);
+		const char *t = (const char *)Sayso_col_text(s, 2);
 		if (!t || sayso_time_parse(t, &b->at) != SAYSO_OK)
 			b->at = 0;
-		if (sayso_channel_parse((const char *)sqlite3_column_text(s, 3),
+		if (sayso_channel_parse((const char *)Sayso_col_text(s, 3),
 					&b->ch) != SAYSO_OK)
 			b->ch = SAYSO_CH_PAPER;
-		b->counted = sqlite3_column_int(s, 4);
+		b->counted = Sayso_col_int(s, 4);
 		Sayso_column_copy(s, 5, b->resident, sizeof b->resident);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE) {
 		e = Sayso_store_sqlfail(st, "read ballots");
 		goto out;
 	}
@@ -518,18 +515,19 @@ out:
 	return e;
 }
 
-enum sayso_err Sayso_ballot_counts_rows(struct sayso_store *st, sqlite3_stmt *s,
+enum sayso_err Sayso_ballot_counts_rows(struct sayso_store *st,
+					struct sayso_stmt *s,
 					struct sayso_ballot_counts *out)
 {
 	enum sayso_err err = SAYSO_OK;
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *sname = (const char *)sqlite3_column_text(s, 0);
-		const char *chname = (const char *)sqlite3_column_text(s, 1);
-		int64_t n = sqlite3_column_int64(s, 2);
-		const char *a = (const char *)sqlite3_column_text(s, 3);
-		const char *b = (const char *)sqlite3_column_text(s, 4);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+		const char *sname = (const char *)Sayso_col_text(s, 0);
+		const char *chname = (const char *)Sayso_col_text(s, 1);
+		int64_t n = Sayso_col_int64(s, 2);
+		const char *a = (const char *)Sayso_col_text(s, 3);
+		const char *b = (const char *)Sayso_col_text(s, 4);
 		enum sayso_ballot_status status;
 		enum sayso_channel ch;
 
@@ -564,10 +562,10 @@ enum sayso_err Sayso_ballot_counts_rows(struct sayso_store *st, sqlite3_stmt *s,
 		if (b && strcmp(b, out->last) > 0)
 			snprintf(out->last, sizeof out->last, "%s", b);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		err = Sayso_store_sqlfail(st, "count ballots");
 out:
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return err;
 }
 
@@ -575,12 +573,12 @@ enum sayso_err sayso_ballot_counts(struct sayso_store *st, int64_t round_id,
 				   struct sayso_ballot_counts *out)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT status, channel, count(*), min(cast_at), max(cast_at)"
 		" FROM ballots WHERE round_id = ?1 GROUP BY status, channel");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
+	Sayso_bind_int64(s, 1, round_id);
 	return Sayso_ballot_counts_rows(st, s, out);
 }
 

@@ -66,29 +66,28 @@ static enum sayso_err find_row(struct sayso_store *st, int64_t round_id,
 			       enum sayso_code_status *status)
 {
 	*found = false;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, status FROM voter_codes WHERE round_id = ?1 AND "
 		"code_hash = ?2");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	sqlite3_bind_text(s, 2, hash, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
+	Sayso_bind_int64(s, 1, round_id);
+	Sayso_bind_text(s, 2, hash, -1);
+	int rc = Sayso_step(s);
 	enum sayso_err e = SAYSO_OK;
-	if (rc == SQLITE_ROW) {
+	if (rc == SAYSO_SQL_ROW) {
 		*found = true;
 		if (id)
-			*id = sqlite3_column_int64(s, 0);
-		if (sayso_code_status_parse(
-			(const char *)sqlite3_column_text(s, 1), status) !=
-		    SAYSO_OK)
+			*id = Sayso_col_int64(s, 0);
+		if (sayso_code_status_parse((const char *)Sayso_col_text(s, 1),
+					    status) != SAYSO_OK)
 			e = Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					     "a voter code has an unknown "
 					     "status");
-	} else if (rc != SQLITE_DONE) {
+	} else if (rc != SAYSO_SQL_DONE) {
 		e = Sayso_store_sqlfail(st, "find voter code");
 	}
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return e;
 }
 
@@ -106,28 +105,27 @@ enum sayso_err sayso_codes_issue(struct sayso_store *st, int64_t round_id,
 	if (e != SAYSO_OK)
 		return e;
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO voter_codes(round_id, code_hash, status, source, "
 		"created_at, changed_at) VALUES(?1, ?2, ?3, ?4, ?5, ?5)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	sqlite3_bind_text(s, 2, hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, sayso_code_status_name(status), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, source, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, now, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
-		sqlite3_reset(s);
-		if (ext == SQLITE_CONSTRAINT_UNIQUE)
+	Sayso_bind_int64(s, 1, round_id);
+	Sayso_bind_text(s, 2, hash, -1);
+	Sayso_bind_text(s, 3, sayso_code_status_name(status), -1);
+	Sayso_bind_text(s, 4, source, -1);
+	Sayso_bind_text(s, 5, now, -1);
+	if (Sayso_step_try(s) != SAYSO_SQL_DONE) {
+		bool uniq = Sayso_store_err_unique(st);
+		Sayso_reset(s);
+		if (uniq)
 			return Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 						"voter code %s is already "
 						"recorded for this round",
 						code);
 		return Sayso_store_sqlfail(st, "record voter code");
 	}
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return SAYSO_OK;
 }
 
@@ -147,15 +145,14 @@ static enum sayso_err set_status(struct sayso_store *st, int64_t id,
 {
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE voter_codes SET status = ?1, changed_at = ?2 WHERE id "
 		"= ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, sayso_code_status_name(status), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, id);
+	Sayso_bind_text(s, 1, sayso_code_status_name(status), -1);
+	Sayso_bind_text(s, 2, now, -1);
+	Sayso_bind_int64(s, 3, id);
 	return Sayso_store_step_done(st, s, "change voter code status");
 }
 
@@ -219,29 +216,28 @@ enum sayso_err sayso_codes_count(struct sayso_store *st, int64_t round_id,
 				 int64_t counts[4])
 {
 	memset(counts, 0, 4 * sizeof counts[0]);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT status, count(*) FROM voter_codes WHERE round_id = ?1 "
 		"GROUP BY status");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
+	Sayso_bind_int64(s, 1, round_id);
 	int rc;
 	enum sayso_err e = SAYSO_OK;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		enum sayso_code_status cs;
-		if (sayso_code_status_parse(
-			(const char *)sqlite3_column_text(s, 0), &cs) !=
-		    SAYSO_OK) {
+		if (sayso_code_status_parse((const char *)Sayso_col_text(s, 0),
+					    &cs) != SAYSO_OK) {
 			e = Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					     "a voter code has an unknown "
 					     "status");
 			break;
 		}
-		counts[cs] = sqlite3_column_int64(s, 1);
+		counts[cs] = Sayso_col_int64(s, 1);
 	}
-	if (e == SAYSO_OK && rc != SQLITE_DONE)
+	if (e == SAYSO_OK && rc != SAYSO_SQL_DONE)
 		e = Sayso_store_sqlfail(st, "count voter codes");
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return e;
 }
 
@@ -253,18 +249,17 @@ enum sayso_err sayso_codes_list(struct sayso_store *st, int64_t round_id,
 	*n = 0;
 	size_t cap = 0;
 	enum sayso_err e = SAYSO_OK;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, substr(code_hash, 1, 12), status, source, "
 		"created_at, changed_at FROM voter_codes WHERE round_id = ?1 "
 		"AND (?2 IS NULL OR status = ?2) ORDER BY id");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
+	Sayso_bind_int64(s, 1, round_id);
 	if (!any_status)
-		sqlite3_bind_text(s, 2, sayso_code_status_name(status), -1,
-				  SQLITE_STATIC);
+		Sayso_bind_text(s, 2, sayso_code_status_name(status), -1);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
 				     SIZE_MAX) != SAYSO_OK) {
 			e = Sayso_store_fail(st, SAYSO_ERR_NOMEM,
@@ -273,20 +268,19 @@ enum sayso_err sayso_codes_list(struct sayso_store *st, int64_t round_id,
 		}
 		struct sayso_code_row *c = &(*out)[(*n)++];
 		memset(c, 0, sizeof *c);
-		c->id = sqlite3_column_int64(s, 0);
+		c->id = Sayso_col_int64(s, 0);
 		Sayso_column_copy(s, 1, c->hash_prefix, sizeof c->hash_prefix);
-		if (sayso_code_status_parse(
-			(const char *)sqlite3_column_text(s, 2), &c->status) !=
-		    SAYSO_OK)
+		if (sayso_code_status_parse((const char *)Sayso_col_text(s, 2),
+					    &c->status) != SAYSO_OK)
 			c->status = SAYSO_CODE_VOID;
 		Sayso_column_copy(s, 3, c->source, sizeof c->source);
 		Sayso_column_copy(s, 4, c->created_at, sizeof c->created_at);
 		Sayso_column_copy(s, 5, c->changed_at, sizeof c->changed_at);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		e = Sayso_store_sqlfail(st, "list voter codes");
 out:
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	if (e != SAYSO_OK) {
 		free(*out);
 		*out = NULL;
@@ -300,16 +294,16 @@ static enum sayso_err resident_kind(struct sayso_store *st, const char *id,
 				    char *kind, size_t kindsz)
 {
 	kind[0] = '\0';
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT coalesce(kind, '') FROM residents WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	Sayso_bind_text(s, 1, id, -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW)
 		Sayso_column_copy(s, 0, kind, kindsz);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "read resident");
 	return SAYSO_OK;
 }
@@ -319,17 +313,17 @@ static enum sayso_err has_ballot(struct sayso_store *st, int64_t round_id,
 				 const char *id, bool *yes)
 {
 	*yes = false;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT 1 FROM ballots WHERE round_id = ?1 AND resident_id = "
 		"?2 AND status != 'rejected' LIMIT 1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	*yes = rc == SQLITE_ROW;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_bind_int64(s, 1, round_id);
+	Sayso_bind_text(s, 2, id, -1);
+	int rc = Sayso_step(s);
+	*yes = rc == SAYSO_SQL_ROW;
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "find ballot");
 	return SAYSO_OK;
 }

@@ -17,14 +17,14 @@
 #include "sayso/codes.h"
 #include "sayso/correct.h"
 
-static enum sayso_err row_from(struct sayso_store *st, sqlite3_stmt *s,
+static enum sayso_err row_from(struct sayso_store *st, struct sayso_stmt *s,
 			       struct sayso_ballot_row *b)
 {
 	memset(b, 0, sizeof *b);
-	b->id = sqlite3_column_int64(s, 0);
+	b->id = Sayso_col_int64(s, 0);
 	Sayso_column_copy(s, 1, b->uid, sizeof b->uid);
-	const char *ch = (const char *)sqlite3_column_text(s, 2);
-	const char *status = (const char *)sqlite3_column_text(s, 5);
+	const char *ch = (const char *)Sayso_col_text(s, 2);
+	const char *status = (const char *)Sayso_col_text(s, 5);
 	if (sayso_channel_parse(ch, &b->channel) != SAYSO_OK ||
 	    sayso_ballot_status_parse(status, &b->status) != SAYSO_OK)
 		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
@@ -48,7 +48,7 @@ enum sayso_err sayso_ballot_list(struct sayso_store *st, int64_t round_id,
 	enum sayso_err e = SAYSO_OK;
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT b.id, b.uid, b.channel, b.device_id, b.cast_at, "
 		"b.status, coalesce(b.reason, ''), coalesce((SELECT "
 		"group_concat(number, ',') FROM (SELECT p.number FROM "
@@ -58,9 +58,9 @@ enum sayso_err sayso_ballot_list(struct sayso_store *st, int64_t round_id,
 		"b.resident_id = ?2) ORDER BY b.id");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
+	Sayso_bind_int64(s, 1, round_id);
 	Sayso_bind_text_or_null(s, 2, resident_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
 				     SIZE_MAX) != SAYSO_OK) {
 			e = Sayso_store_fail(st, SAYSO_ERR_NOMEM,
@@ -71,9 +71,9 @@ enum sayso_err sayso_ballot_list(struct sayso_store *st, int64_t round_id,
 			break;
 		(*n)++;
 	}
-	if (e == SAYSO_OK && rc != SQLITE_DONE)
+	if (e == SAYSO_OK && rc != SAYSO_SQL_DONE)
 		e = Sayso_store_sqlfail(st, "list ballots");
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	if (e != SAYSO_OK) {
 		free(*out);
 		*out = NULL;
@@ -99,29 +99,29 @@ static enum sayso_err find_target(struct sayso_store *st, const char *id,
 	errno = 0;
 	long long num = strtoll(id, &end, 10);
 	bool numeric = *id && !*end && !errno && num > 0;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, round_id, uid, coalesce(resident_id, ''), status, "
 		"coalesce(reason, '') FROM ballots WHERE (?1 IS NOT NULL AND "
 		"id = ?1) OR uid = ?2");
 	if (!s)
 		return SAYSO_ERR_DB;
 	if (numeric)
-		sqlite3_bind_int64(s, 1, num);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		t->id = sqlite3_column_int64(s, 0);
-		t->round_id = sqlite3_column_int64(s, 1);
+		Sayso_bind_int64(s, 1, num);
+	Sayso_bind_text(s, 2, id, -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW) {
+		t->id = Sayso_col_int64(s, 0);
+		t->round_id = Sayso_col_int64(s, 1);
 		Sayso_column_copy(s, 2, t->uid, sizeof t->uid);
 		Sayso_column_copy(s, 3, t->resident, sizeof t->resident);
 		Sayso_column_copy(s, 4, t->status, sizeof t->status);
 		Sayso_column_copy(s, 5, t->reason, sizeof t->reason);
 	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
+	Sayso_reset(s);
+	if (rc == SAYSO_SQL_DONE)
 		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no ballot %s",
 					id);
-	if (rc != SQLITE_ROW)
+	if (rc != SAYSO_SQL_ROW)
 		return Sayso_store_sqlfail(st, "find ballot");
 	return SAYSO_OK;
 }
@@ -139,15 +139,15 @@ static enum sayso_err reissue_code(struct sayso_store *st,
 	if (e != SAYSO_OK || !el.by_code || el.status != SAYSO_CODE_USED ||
 	    el.ok)
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE voter_codes SET status = 'issued', changed_at = ?1 "
 		"WHERE id = ?2");
 	if (!s)
 		return SAYSO_ERR_DB;
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, el.code_id);
+	Sayso_bind_text(s, 1, now, -1);
+	Sayso_bind_int64(s, 2, el.code_id);
 	*reissued = true;
 	return Sayso_store_step_done(st, s, "reissue voter code");
 }
@@ -188,15 +188,15 @@ enum sayso_err sayso_ballot_void(struct sayso_store *st, const char *id,
 	}
 	char reason[SAYSO_REASON_MAX];
 	snprintf(reason, sizeof reason, "void: %s", why);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE ballots SET status = 'rejected', reason = ?1 WHERE id "
 		"= ?2");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, t.id);
+	Sayso_bind_text(s, 1, reason, -1);
+	Sayso_bind_int64(s, 2, t.id);
 	if ((e = Sayso_store_step_done(st, s, "void ballot")) != SAYSO_OK ||
 	    (e = sayso_ballot_reapply(st, r.id, &res->changed)) != SAYSO_OK)
 		goto out;

@@ -84,22 +84,22 @@ static bool feed_bytes(struct feedbuf *f, const void *data, size_t len)
 /* Feeds every column of the current row of q from column first on into md,
  * typed and length-prefixed, so no two different rows give the same
  * bytes. */
-static bool feed_cols(EVP_MD_CTX *md, sqlite3_stmt *q, int first)
+static bool feed_cols(EVP_MD_CTX *md, struct sayso_stmt *q, int first)
 {
 	struct feedbuf f;
 	f.md = md;
 	f.n = 0;
-	int n = sqlite3_column_count(q);
+	int n = Sayso_col_count(q);
 	for (int i = first; i < n; i++) {
 		unsigned char hdr[9];
 		const void *data = NULL;
 		size_t len = 0;
-		int t = sqlite3_column_type(q, i);
-		if (t == SQLITE_NULL) {
+		int t = Sayso_col_type(q, i);
+		if (t == SAYSO_SQL_NULL) {
 			hdr[0] = 'n';
 			len = 0;
-		} else if (t == SQLITE_INTEGER) {
-			uint64_t v = (uint64_t)sqlite3_column_int64(q, i);
+		} else if (t == SAYSO_SQL_INTEGER) {
+			uint64_t v = (uint64_t)Sayso_col_int64(q, i);
 			hdr[0] = 'i';
 			for (int b = 0; b < 8; b++)
 				hdr[1 + b] = (unsigned char)(v >> (56 - 8 * b));
@@ -108,10 +108,10 @@ static bool feed_cols(EVP_MD_CTX *md, sqlite3_stmt *q, int first)
 			continue;
 		} else {
 			/* text, and anything else by its text */
-			hdr[0] = t == SQLITE_BLOB ? 'b' : 't';
-			data = t == SQLITE_BLOB ? sqlite3_column_blob(q, i)
-						: sqlite3_column_text(q, i);
-			len = (size_t)sqlite3_column_bytes(q, i);
+			hdr[0] = t == SAYSO_SQL_BLOB ? 'b' : 't';
+			data = t == SAYSO_SQL_BLOB ? Sayso_col_blob(q, i)
+						   : Sayso_col_text(q, i);
+			len = (size_t)Sayso_col_bytes(q, i);
 		}
 		uint64_t l = len;
 		for (int b = 0; b < 8; b++)
@@ -123,29 +123,30 @@ static bool feed_cols(EVP_MD_CTX *md, sqlite3_stmt *q, int first)
 	return feed_bytes(&f, "|", 1) && feed_flush(&f);
 }
 
-static bool feed_row(EVP_MD_CTX *md, sqlite3_stmt *q)
+static bool feed_row(EVP_MD_CTX *md, struct sayso_stmt *q)
 {
 	return feed_cols(md, q, 0);
 }
 
 /* Runs q (bound by the caller) and feeds its rows; *nrows counts them. */
 static enum sayso_err feed_query(struct sayso_store *st, EVP_MD_CTX *md,
-				 sqlite3_stmt *q, int *nrows, int64_t *first)
+				 struct sayso_stmt *q, int *nrows,
+				 int64_t *first)
 {
 	int rc;
 	*nrows = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(q)) == SAYSO_SQL_ROW) {
 		if (*nrows == 0 && first)
-			*first = sqlite3_column_int64(q, 0);
+			*first = Sayso_col_int64(q, 0);
 		if (!feed_row(md, q)) {
-			sqlite3_reset(q);
+			Sayso_reset(q);
 			return Sayso_store_fail(st, SAYSO_ERR_CRYPTO,
 						"SHA-256 failed");
 		}
 		(*nrows)++;
 	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
+	Sayso_reset(q);
+	if (rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "read a row for its digest");
 	return SAYSO_OK;
 }
@@ -156,37 +157,37 @@ static enum sayso_err feed_query(struct sayso_store *st, EVP_MD_CTX *md,
 static enum sayso_err feed_ballot(struct sayso_store *st, EVP_MD_CTX *md,
 				  const char *uid, bool *found)
 {
-	sqlite3_stmt *q = Sayso_store_stmt(
+	struct sayso_stmt *q = Sayso_store_stmt(
 	    st, "SELECT b.id, b.uid, r.uid, r.code, b.resident_id, b.channel, "
 		"b.device_id, b.cast_at FROM ballots b JOIN rounds r ON r.id "
 		"= b.round_id WHERE b.uid = ?1");
 	if (!q)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(q, 1, uid, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(q, 1, uid, -1);
 	int n;
 	int64_t bid = 0;
 	enum sayso_err e = feed_query(st, md, q, &n, &bid);
 	if (e != SAYSO_OK || !(*found = n == 1))
 		return e;
-	sqlite3_stmt *it = Sayso_store_stmt(
+	struct sayso_stmt *it = Sayso_store_stmt(
 	    st, "SELECT p.uid, p.number, p.title, p.cost, i.points, i.rank "
 		"FROM ballot_items i JOIN projects p ON p.id = i.project_id "
 		"WHERE i.ballot_id = ?1 ORDER BY i.rank, p.uid");
 	if (!it)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(it, 1, bid);
+	Sayso_bind_int64(it, 1, bid);
 	return feed_query(st, md, it, &n, NULL);
 }
 
 static enum sayso_err feed_rating(struct sayso_store *st, EVP_MD_CTX *md,
 				  const char *uid, bool *found)
 {
-	sqlite3_stmt *q = Sayso_store_stmt(
+	struct sayso_stmt *q = Sayso_store_stmt(
 	    st, "SELECT uid, score, question, answer, resident_id, channel, "
 		"device_id, cast_at, flag FROM ratings WHERE uid = ?1");
 	if (!q)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(q, 1, uid, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(q, 1, uid, -1);
 	int n;
 	enum sayso_err e = feed_query(st, md, q, &n, NULL);
 	*found = n == 1;
@@ -196,26 +197,26 @@ static enum sayso_err feed_rating(struct sayso_store *st, EVP_MD_CTX *md,
 static enum sayso_err feed_report(struct sayso_store *st, EVP_MD_CTX *md,
 				  const char *uid, bool *found)
 {
-	sqlite3_stmt *q = Sayso_store_stmt(
+	struct sayso_stmt *q = Sayso_store_stmt(
 	    st, "SELECT uid, ref, category, street, location, text, "
 		"resident_id, channel, device_id, cast_at FROM reports WHERE "
 		"uid = ?1");
 	if (!q)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(q, 1, uid, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(q, 1, uid, -1);
 	int n;
 	enum sayso_err e = feed_query(st, md, q, &n, NULL);
 	if (e != SAYSO_OK || !(*found = n == 1))
 		return e;
 	/* The "tell me when it's fixed" messages travel with the report. */
-	sqlite3_stmt *h = Sayso_store_stmt(
+	struct sayso_stmt *h = Sayso_store_stmt(
 	    st, "SELECT o.to_number, o.resident_id, o.body, o.status, "
 		"o.hold_key FROM sms_outbox o JOIN reports r ON o.hold_key = "
 		"'report:' || r.ref WHERE r.uid = ?1 AND o.status IN ('held', "
 		"'queued') AND o.inbox_id IS NULL ORDER BY o.id");
 	if (!h)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(h, 1, uid, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(h, 1, uid, -1);
 	return feed_query(st, md, h, &n, NULL);
 }
 
@@ -299,12 +300,13 @@ static void btab_free(struct btab *t)
 
 static enum sayso_err btab_alloc(struct sayso_store *src, struct btab *t)
 {
-	sqlite3_stmt *c = Sayso_store_stmt(src, "SELECT count(*) FROM ballots");
+	struct sayso_stmt *c =
+	    Sayso_store_stmt(src, "SELECT count(*) FROM ballots");
 	if (!c)
 		return SAYSO_ERR_DB;
-	int rc = sqlite3_step(c);
-	int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(c, 0) : -1;
-	sqlite3_reset(c);
+	int rc = Sayso_step(c);
+	int64_t n = rc == SAYSO_SQL_ROW ? Sayso_col_int64(c, 0) : -1;
+	Sayso_reset(c);
 	if (n < 0)
 		return Sayso_store_sqlfail(src, "count the kiosk's ballots");
 	size_t cap = 64;
@@ -319,14 +321,14 @@ static enum sayso_err btab_alloc(struct sayso_store *src, struct btab *t)
 
 /* Records the digest of ballot row q (its uid, when text) in t. */
 static enum sayso_err btab_put(struct sayso_store *src, struct btab *t,
-			       sqlite3_stmt *q, const unsigned char d[32],
+			       struct sayso_stmt *q, const unsigned char d[32],
 			       size_t *used)
 {
-	if (sqlite3_column_type(q, 1) != SQLITE_TEXT)
+	if (Sayso_col_type(q, 1) != SAYSO_SQL_TEXT)
 		return SAYSO_OK; /* row_digest's WHERE b.uid = ?1 never finds it
 				  */
-	const char *uid = (const char *)sqlite3_column_text(q, 1);
-	size_t len = (size_t)sqlite3_column_bytes(q, 1);
+	const char *uid = (const char *)Sayso_col_text(q, 1);
+	size_t len = (size_t)Sayso_col_bytes(q, 1);
 	if (!uid)
 		return Sayso_store_fail(src, SAYSO_ERR_NOMEM, "out of memory");
 	struct bdig *b = btab_slot(t, uid, len);
@@ -360,17 +362,18 @@ static bool digest_begin(EVP_MD_CTX *md, enum sayso_devlog_kind kind)
  * order of ballot_id, rank, project uid; *irc is it's last step. Items of
  * no ballot (or not an integer ballot_id) are passed over, as
  * row_digest's WHERE i.ballot_id = ?1 never finds them. */
-static bool feed_items(EVP_MD_CTX *md, sqlite3_stmt *it, int *irc, int64_t bid)
+static bool feed_items(EVP_MD_CTX *md, struct sayso_stmt *it, int *irc,
+		       int64_t bid)
 {
-	while (*irc == SQLITE_ROW) {
-		if (sqlite3_column_type(it, 0) == SQLITE_INTEGER) {
-			int64_t id = sqlite3_column_int64(it, 0);
+	while (*irc == SAYSO_SQL_ROW) {
+		if (Sayso_col_type(it, 0) == SAYSO_SQL_INTEGER) {
+			int64_t id = Sayso_col_int64(it, 0);
 			if (id > bid)
 				break;
 			if (id == bid && !feed_cols(md, it, 1))
 				return false;
 		}
-		*irc = sqlite3_step(it);
+		*irc = Sayso_step(it);
 	}
 	return true;
 }
@@ -383,34 +386,34 @@ static enum sayso_err ballot_digests(struct sayso_store *src, EVP_MD_CTX *md,
 		return e;
 	/* The columns of feed_ballot's two queries (items with their
 	 * ballot's id first, not fed). */
-	sqlite3_stmt *q = Sayso_store_stmt(
+	struct sayso_stmt *q = Sayso_store_stmt(
 	    src, "SELECT b.id, b.uid, r.uid, r.code, b.resident_id, "
 		 "b.channel, b.device_id, b.cast_at FROM ballots b JOIN "
 		 "rounds r ON r.id = b.round_id ORDER BY b.id");
-	sqlite3_stmt *it = Sayso_store_stmt(
+	struct sayso_stmt *it = Sayso_store_stmt(
 	    src, "SELECT i.ballot_id, p.uid, p.number, p.title, p.cost, "
 		 "i.points, i.rank FROM ballot_items i JOIN projects p ON "
 		 "p.id = i.project_id ORDER BY i.ballot_id, i.rank, p.uid");
 	if (!q || !it)
 		return SAYSO_ERR_DB;
-	int rc, irc = sqlite3_step(it);
+	int rc, irc = Sayso_step(it);
 	size_t used = 0;
-	while (e == SAYSO_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while (e == SAYSO_OK && (rc = Sayso_step(q)) == SAYSO_SQL_ROW) {
 		unsigned char d[32];
 		unsigned int len = 0;
 		if (!digest_begin(md, SAYSO_DEVLOG_BALLOT) ||
 		    !feed_row(md, q) ||
-		    !feed_items(md, it, &irc, sqlite3_column_int64(q, 0)) ||
+		    !feed_items(md, it, &irc, Sayso_col_int64(q, 0)) ||
 		    EVP_DigestFinal_ex(md, d, &len) != 1 || len != 32)
 			e = Sayso_store_fail(src, SAYSO_ERR_CRYPTO,
 					     "SHA-256 failed");
 		else
 			e = btab_put(src, t, q, d, &used);
 	}
-	sqlite3_reset(q);
-	sqlite3_reset(it);
-	if (e == SAYSO_OK &&
-	    (rc != SQLITE_DONE || (irc != SQLITE_DONE && irc != SQLITE_ROW)))
+	Sayso_reset(q);
+	Sayso_reset(it);
+	if (e == SAYSO_OK && (rc != SAYSO_SQL_DONE ||
+			      (irc != SAYSO_SQL_DONE && irc != SAYSO_SQL_ROW)))
 		e = Sayso_store_sqlfail(src, "read the kiosk's ballots");
 	return e;
 }
@@ -514,20 +517,20 @@ enum sayso_err Sayso_devlog_note(struct sayso_store *st,
 		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					"%s %s vanished before its chain entry",
 					kind_name(kind), uid);
-	sqlite3_stmt *q = Sayso_store_stmt(
+	struct sayso_stmt *q = Sayso_store_stmt(
 	    st, "SELECT seq, mac FROM devlog ORDER BY seq DESC LIMIT 1");
 	if (!q)
 		return SAYSO_ERR_DB;
 	int64_t seq = 1;
 	memset(prev, 0, sizeof prev);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		seq = sqlite3_column_int64(q, 0) + 1;
-		if (sqlite3_column_bytes(q, 1) == 32)
-			memcpy(prev, sqlite3_column_blob(q, 1), 32);
+	int rc = Sayso_step(q);
+	if (rc == SAYSO_SQL_ROW) {
+		seq = Sayso_col_int64(q, 0) + 1;
+		if (Sayso_col_bytes(q, 1) == 32)
+			memcpy(prev, Sayso_col_blob(q, 1), 32);
 	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_reset(q);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "read the chain head");
 	char at[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(at, sizeof at);
@@ -539,17 +542,17 @@ enum sayso_err Sayso_devlog_note(struct sayso_store *st,
 	if (!ok)
 		return Sayso_store_fail(st, SAYSO_ERR_CRYPTO,
 					"HMAC-SHA256 failed");
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO devlog(seq, kind, uid, at, digest, mac) "
 		"VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, seq);
-	sqlite3_bind_text(s, 2, kind_name(kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, uid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 5, digest, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 6, mac, 32, SQLITE_TRANSIENT);
+	Sayso_bind_int64(s, 1, seq);
+	Sayso_bind_text(s, 2, kind_name(kind), -1);
+	Sayso_bind_text(s, 3, uid, -1);
+	Sayso_bind_text(s, 4, at, -1);
+	Sayso_bind_blob(s, 5, digest, 32);
+	Sayso_bind_blob(s, 6, mac, 32);
 	return Sayso_store_step_done(st, s, "append to the kiosk chain");
 }
 
@@ -621,60 +624,59 @@ static void clock_check(struct sayso_devlog_verdict *v, int64_t seq,
 static enum sayso_err uncovered(struct sayso_store *src, const char *sql,
 				const char *kind, struct problems *p)
 {
-	sqlite3_stmt *q = Sayso_store_stmt(src, sql);
+	struct sayso_stmt *q = Sayso_store_stmt(src, sql);
 	if (!q)
 		return SAYSO_ERR_DB;
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	while ((rc = Sayso_step(q)) == SAYSO_SQL_ROW)
 		problem(p,
 			"%s %s (row id %lld) has no chain entry: inserted "
 			"outside the kiosk program",
-			kind, (const char *)sqlite3_column_text(q, 0),
-			(long long)sqlite3_column_int64(q, 1));
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
+			kind, (const char *)Sayso_col_text(q, 0),
+			(long long)Sayso_col_int64(q, 1));
+	Sayso_reset(q);
+	if (rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(src, "look for rows with no entry");
 	return SAYSO_OK;
 }
 
 /* Checks one chain entry (the current row of q); problems go to p. */
 static enum sayso_err check_entry(struct sayso_store *src, EVP_MD_CTX *md,
-				  sqlite3_stmt *q, struct macer *mc,
+				  struct sayso_stmt *q, struct macer *mc,
 				  const char *enrolment, unsigned char prev[32],
 				  const struct btab *bt, struct problems *p)
 {
-	int64_t seq = sqlite3_column_int64(q, 0);
-	const char *kind = (const char *)sqlite3_column_text(q, 1);
-	const char *uid = (const char *)sqlite3_column_text(q, 2);
-	const char *at = (const char *)sqlite3_column_text(q, 3);
-	int64_t newest = sqlite3_column_int64(q, 6);
+	int64_t seq = Sayso_col_int64(q, 0);
+	const char *kind = (const char *)Sayso_col_text(q, 1);
+	const char *uid = (const char *)Sayso_col_text(q, 2);
+	const char *at = (const char *)Sayso_col_text(q, 3);
+	int64_t newest = Sayso_col_int64(q, 6);
 	enum sayso_devlog_kind k;
 	unsigned char mac[32], digest[32];
 	if (!uid || !at || !kind_parse(kind, &k) ||
-	    sqlite3_column_bytes(q, 4) != 32 ||
-	    sqlite3_column_bytes(q, 5) != 32) {
+	    Sayso_col_bytes(q, 4) != 32 || Sayso_col_bytes(q, 5) != 32) {
 		problem(p, "chain entry %lld is malformed", (long long)seq);
 		memset(prev, 0xff, 32);
 		return SAYSO_OK;
 	}
-	const unsigned char *stored_digest = sqlite3_column_blob(q, 4);
+	const unsigned char *stored_digest = Sayso_col_blob(q, 4);
 	if (!entry_mac(mc, enrolment, prev, seq, kind, uid, at, stored_digest,
 		       mac))
 		return Sayso_store_fail(src, SAYSO_ERR_CRYPTO,
 					"HMAC-SHA256 failed");
-	if (CRYPTO_memcmp(mac, sqlite3_column_blob(q, 5), 32) != 0)
+	if (CRYPTO_memcmp(mac, Sayso_col_blob(q, 5), 32) != 0)
 		problem(p,
 			"chain entry %lld (%s %s) does not verify: written "
 			"or changed outside the kiosk program",
 			(long long)seq, kind, uid);
-	memcpy(prev, sqlite3_column_blob(q, 5), 32);
+	memcpy(prev, Sayso_col_blob(q, 5), 32);
 	if (newest != seq)
 		return SAYSO_OK; /* a later entry describes the row */
 	bool found = false;
 	enum sayso_err e = SAYSO_OK;
 	if (k == SAYSO_DEVLOG_BALLOT) {
 		const struct bdig *b =
-		    btab_slot(bt, uid, (size_t)sqlite3_column_bytes(q, 2));
+		    btab_slot(bt, uid, (size_t)Sayso_col_bytes(q, 2));
 		if ((found = b->uid && b->n == 1))
 			memcpy(digest, b->d, 32);
 	} else if ((e = row_digest(src, md, k, uid, digest, &found)) !=
@@ -720,7 +722,7 @@ Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
 	}
 	if ((e = ballot_digests(src, md, &bt)) != SAYSO_OK)
 		goto out;
-	sqlite3_stmt *q = Sayso_store_stmt(
+	struct sayso_stmt *q = Sayso_store_stmt(
 	    src, "SELECT d.seq, d.kind, d.uid, d.at, d.digest, d.mac, (SELECT "
 		 "max(seq) FROM devlog n WHERE n.uid = d.uid) FROM devlog d "
 		 "ORDER BY d.seq");
@@ -729,8 +731,8 @@ Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
 		goto out;
 	}
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int64_t seq = sqlite3_column_int64(q, 0);
+	while ((rc = Sayso_step(q)) == SAYSO_SQL_ROW) {
+		int64_t seq = Sayso_col_int64(q, 0);
 		if (seq != expect) {
 			problem(&p,
 				"chain entries %lld to %lld are missing: "
@@ -742,10 +744,10 @@ Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
 		expect = seq + 1;
 		if ((e = check_entry(src, md, q, &mc, enrolment, prev, &bt,
 				     &p)) != SAYSO_OK) {
-			sqlite3_reset(q);
+			Sayso_reset(q);
 			goto out;
 		}
-		const char *at = (const char *)sqlite3_column_text(q, 3);
+		const char *at = (const char *)Sayso_col_text(q, 3);
 		clock_check(v, seq, at ? at : "", &prev_ms, lo_ms, hi_ms);
 		if (seq == check_seq && check_mac &&
 		    CRYPTO_memcmp(prev, check_mac, 32) == 0)
@@ -753,8 +755,8 @@ Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
 		v->entries++;
 		v->last_seq = seq;
 	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE) {
+	Sayso_reset(q);
+	if (rc != SAYSO_SQL_DONE) {
 		e = Sayso_store_sqlfail(src, "read the kiosk chain");
 		goto out;
 	}

@@ -216,7 +216,7 @@ static long idmap_find(const struct idmap *m, size_t n, int64_t dbid)
 static enum sayso_err load_round(struct sayso_store *st, int64_t round_id,
 				 struct sayso_election **out)
 {
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	struct sayso_round r;
 	int rc;
 	enum sayso_err err;
@@ -226,20 +226,20 @@ static enum sayso_err load_round(struct sayso_store *st, int64_t round_id,
 				 "imported FROM rounds WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(s);
+	Sayso_bind_int64(s, 1, round_id);
+	rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_DONE) {
+		Sayso_reset(s);
 		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					"no round with id %lld",
 					(long long)round_id);
 	}
-	if (rc != SQLITE_ROW) {
+	if (rc != SAYSO_SQL_ROW) {
 		err = Sayso_store_sqlfail(st, "reading the round");
-		sqlite3_reset(s);
+		Sayso_reset(s);
 		return err;
 	}
-	r.budget = sqlite3_column_int64(s, 0);
+	r.budget = Sayso_col_int64(s, 0);
 	Sayso_column_copy(s, 1, r.currency, sizeof r.currency);
 	{
 		char kind[16];
@@ -247,8 +247,8 @@ static enum sayso_err load_round(struct sayso_store *st, int64_t round_id,
 		if (sayso_ballot_kind_parse(kind, &r.kind) != SAYSO_OK)
 			r.kind = SAYSO_BALLOT_APPROVAL;
 	}
-	r.imported = sqlite3_column_int(s, 3) != 0;
-	sqlite3_reset(s);
+	r.imported = Sayso_col_int(s, 3) != 0;
+	Sayso_reset(s);
 	{
 		err = sayso_election_new(r.kind, r.budget,
 					 sayso_currency_unit(r.currency), out);
@@ -267,29 +267,29 @@ static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
 {
 	struct idmap *map = NULL;
 	size_t nmap = 0, capmap = 0;
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	int rc, imported = 0;
 	enum sayso_err err;
 
 	s = Sayso_store_stmt(st, "SELECT imported FROM rounds WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		imported = sqlite3_column_int(s, 0);
-	sqlite3_reset(s);
+	Sayso_bind_int64(s, 1, round_id);
+	if (Sayso_step(s) == SAYSO_SQL_ROW)
+		imported = Sayso_col_int(s, 0);
+	Sayso_reset(s);
 	s = Sayso_store_stmt(st, "SELECT id, number, ext_id, title, cost "
 				 "FROM projects WHERE round_id = ?1 "
 				 "ORDER BY number");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	Sayso_bind_int64(s, 1, round_id);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		char id[SAYSO_TALLY_ID_MAX];
-		const unsigned char *ext = sqlite3_column_text(s, 2);
-		const unsigned char *title = sqlite3_column_text(s, 3);
+		const unsigned char *ext = Sayso_col_text(s, 2);
+		const unsigned char *title = Sayso_col_text(s, 3);
 		size_t idx;
-		int number = sqlite3_column_int(s, 1);
+		int number = Sayso_col_int(s, 1);
 
 		if (imported && ext && ext[0])
 			sayso_strlcpy_utf8(id, (const char *)ext, sizeof id);
@@ -297,20 +297,20 @@ static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
 			snprintf(id, sizeof id, "%d", number);
 		err = sayso_election_add_project(
 		    e, id, title ? (const char *)title : "",
-		    sqlite3_column_int64(s, 4), &idx);
+		    Sayso_col_int64(s, 4), &idx);
 		if (err != SAYSO_OK) {
-			sqlite3_reset(s);
+			Sayso_reset(s);
 			free(map);
 			return Sayso_store_fail(
 			    st, err, "project %s: cannot load it", id);
 		}
 		e->projects[idx].number = number;
-		e->projects[idx].dbid = sqlite3_column_int64(s, 0);
+		e->projects[idx].dbid = Sayso_col_int64(s, 0);
 		if (mapp) {
 			if (sayso_array_grow(
 				&map, &capmap, nmap + 1, sizeof *map,
 				SAYSO_TALLY_MAX_PROJECTS) != SAYSO_OK) {
-				sqlite3_reset(s);
+				Sayso_reset(s);
 				free(map);
 				return Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 							"out of memory");
@@ -320,8 +320,8 @@ static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
 			nmap++;
 		}
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE) {
 		free(map);
 		return Sayso_store_sqlfail(st, "reading projects");
 	}
@@ -338,7 +338,7 @@ static enum sayso_err load_projects(struct sayso_store *st, int64_t round_id,
 static enum sayso_err load_reasons(struct sayso_store *st, int64_t round_id,
 				   struct sayso_election *e)
 {
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	int rc;
 
 	s = Sayso_store_stmt(st, "SELECT status, coalesce(reason, ''), "
@@ -349,10 +349,10 @@ static enum sayso_err load_reasons(struct sayso_store *st, int64_t round_id,
 				 "ORDER BY status DESC, c DESC, reason");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	Sayso_bind_int64(s, 1, round_id);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		char status[12];
-		int64_t c = sqlite3_column_int64(s, 2);
+		int64_t c = Sayso_col_int64(s, 2);
 		struct sayso_reason_count *r;
 
 		Sayso_column_copy(s, 0, status, sizeof status);
@@ -373,8 +373,8 @@ static enum sayso_err load_reasons(struct sayso_store *st, int64_t round_id,
 		Sayso_column_copy(s, 1, r->reason, sizeof r->reason);
 		r->count = c;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "counting ballots");
 	return SAYSO_OK;
 }
@@ -386,7 +386,7 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 	struct idmap *map = NULL;
 	int64_t *ids = NULL;
 	size_t nmap = 0, nids = 0, capids = 0, cur = 0;
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	int rc;
 	enum sayso_err err = SAYSO_OK;
 
@@ -406,19 +406,19 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 		err = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, round_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	Sayso_bind_int64(s, 1, round_id);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(&ids, &capids, nids + 1, sizeof *ids,
 				     SIZE_MAX) != SAYSO_OK) {
-			sqlite3_reset(s);
+			Sayso_reset(s);
 			err = Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 					       "out of memory");
 			goto out;
 		}
-		ids[nids++] = sqlite3_column_int64(s, 0);
+		ids[nids++] = Sayso_col_int64(s, 0);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE) {
 		err = Sayso_store_sqlfail(st, "reading ballots");
 		goto out;
 	}
@@ -458,10 +458,10 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 			err = SAYSO_ERR_DB;
 			goto out;
 		}
-		sqlite3_bind_int64(s, 1, ids[0]);
-		sqlite3_bind_int64(s, 2, ids[nids - 1]);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			int64_t bid = sqlite3_column_int64(s, 0);
+		Sayso_bind_int64(s, 1, ids[0]);
+		Sayso_bind_int64(s, 2, ids[nids - 1]);
+		while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+			int64_t bid = Sayso_col_int64(s, 0);
 			int64_t pid;
 			long pidx;
 
@@ -476,18 +476,18 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 			}
 			if (cur >= nids || ids[cur] != bid)
 				continue; /* another round or not counted */
-			pid = sqlite3_column_int64(s, 1);
+			pid = Sayso_col_int64(s, 1);
 			pidx = idmap_find(map, nmap, pid);
 			if (pidx < 0)
 				continue; /* an item pointing elsewhere */
 			if ((err = grow_picks(e, npicks + 1)) != SAYSO_OK) {
-				sqlite3_reset(s);
+				Sayso_reset(s);
 				err =
 				    Sayso_store_fail(st, err, "too many picks");
 				goto out;
 			}
 			{
-				int64_t pts = sqlite3_column_int64(s, 2);
+				int64_t pts = Sayso_col_int64(s, 2);
 				if (pts < 1)
 					pts = 1;
 				if (pts > INT32_MAX)
@@ -499,8 +499,8 @@ enum sayso_err sayso_election_load(struct sayso_store *st, int64_t round_id,
 			}
 			npicks++;
 		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE) {
+		Sayso_reset(s);
+		if (rc != SAYSO_SQL_DONE) {
 			err = Sayso_store_sqlfail(st, "reading ballot items");
 			goto out;
 		}
@@ -534,7 +534,7 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 					  struct sayso_election **out)
 {
 	struct sayso_election *e = NULL;
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	int rc;
 	enum sayso_err err;
 	size_t i;
@@ -564,16 +564,16 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 		goto out;
 	}
 	for (i = 0; i < e->nprojects; i++) {
-		sqlite3_reset(s);
-		sqlite3_bind_int64(s, 1, e->projects[i].dbid);
-		if (sqlite3_step(s) != SQLITE_ROW) {
+		Sayso_reset(s);
+		Sayso_bind_int64(s, 1, e->projects[i].dbid);
+		if (Sayso_step(s) != SAYSO_SQL_ROW) {
 			err = Sayso_store_sqlfail(st, "counting votes");
-			sqlite3_reset(s);
+			Sayso_reset(s);
 			goto out;
 		}
-		e->projects[i].votes = sqlite3_column_int64(s, 0);
+		e->projects[i].votes = Sayso_col_int64(s, 0);
 	}
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	s = Sayso_store_stmt(st, "SELECT i.project_id, count(*) "
 				 "FROM ballots b JOIN ballot_items i "
 				 "ON i.ballot_id = b.id WHERE b.round_id = ?1 "
@@ -583,18 +583,17 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 		err = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, round_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t pid = sqlite3_column_int64(s, 0);
+	Sayso_bind_int64(s, 1, round_id);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+		int64_t pid = Sayso_col_int64(s, 0);
 		for (i = 0; i < e->nprojects; i++)
 			if (e->projects[i].dbid == pid) {
-				e->projects[i].votes -=
-				    sqlite3_column_int64(s, 1);
+				e->projects[i].votes -= Sayso_col_int64(s, 1);
 				break;
 			}
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE) {
 		err = Sayso_store_sqlfail(st, "counting votes");
 		goto out;
 	}
@@ -606,16 +605,16 @@ enum sayso_err sayso_election_load_counts(struct sayso_store *st,
 		err = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, round_id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	Sayso_bind_int64(s, 1, round_id);
+	if (Sayso_step(s) != SAYSO_SQL_ROW) {
 		err = Sayso_store_sqlfail(st, "counting ballots");
-		sqlite3_reset(s);
+		Sayso_reset(s);
 		goto out;
 	}
-	e->counted = sqlite3_column_int64(s, 0);
+	e->counted = Sayso_col_int64(s, 0);
 	e->nvoters = (size_t)e->counted;
 	e->counts_only = true;
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	err = load_reasons(st, round_id, e);
 out:
 	sayso_store_read_end(st);

@@ -46,20 +46,20 @@ static void remove_files(const char *path)
 static enum sayso_err copy_codes(struct sayso_store *st, struct sayso_store *k,
 				 int64_t sid, int64_t kid)
 {
-	sqlite3_stmt *q = NULL;
+	struct sayso_stmt *q = NULL;
 	enum sayso_err e = SAYSO_OK;
 	int rc;
-	if (sqlite3_prepare_v2(
-		Sayso_store_sqlite(st),
+	if (Sayso_stmt_prepare(
+		st,
 		"SELECT code_hash, status, source, created_at, "
 		"changed_at FROM voter_codes WHERE round_id = ?1",
-		-1, &q, NULL) != SQLITE_OK) {
+		&q) != SAYSO_OK) {
 		e = Sayso_store_sqlfail(st, "read voter codes");
 		goto out;
 	}
-	sqlite3_bind_int64(q, 1, sid);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		sqlite3_stmt *s = Sayso_store_stmt(
+	Sayso_bind_int64(q, 1, sid);
+	while ((rc = Sayso_step(q)) == SAYSO_SQL_ROW) {
+		struct sayso_stmt *s = Sayso_store_stmt(
 		    k, "INSERT INTO voter_codes(round_id, code_hash, status, "
 		       "source, created_at, changed_at) VALUES(?1, ?2, ?3, "
 		       "?4, ?5, ?6)");
@@ -68,10 +68,9 @@ static enum sayso_err copy_codes(struct sayso_store *st, struct sayso_store *k,
 					     sayso_store_errmsg(k));
 			goto out;
 		}
-		sqlite3_bind_int64(s, 1, kid);
+		Sayso_bind_int64(s, 1, kid);
 		for (int i = 0; i < 5; i++)
-			sqlite3_bind_value(s, i + 2,
-					   sqlite3_column_value(q, i));
+			Sayso_bind_col(s, i + 2, q, i);
 		if (Sayso_store_step_done(k, s, "copy voter code") !=
 		    SAYSO_OK) {
 			e = Sayso_store_fail(st, SAYSO_ERR_DB, "%s",
@@ -79,10 +78,10 @@ static enum sayso_err copy_codes(struct sayso_store *st, struct sayso_store *k,
 			goto out;
 		}
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		e = Sayso_store_sqlfail(st, "read voter codes");
 out:
-	sqlite3_finalize(q);
+	Sayso_stmt_finalize(q);
 	return e;
 }
 
@@ -91,28 +90,27 @@ out:
 static enum sayso_err copy_rounds(struct sayso_store *st, struct sayso_store *k,
 				  struct sayso_enrol_result *res)
 {
-	sqlite3 *sdb = Sayso_store_sqlite(st);
-	sqlite3_stmt *q = NULL, *pq = NULL;
+	struct sayso_stmt *q = NULL, *pq = NULL;
 	enum sayso_err e = SAYSO_OK;
 	int rc;
-	if (sqlite3_prepare_v2(
-		sdb,
+	if (Sayso_stmt_prepare(
+		st,
 		"SELECT id, code, title, budget, currency, ballot_kind, "
 		"min_picks, max_picks, max_points, max_sum_points, revote, "
 		"opens, closes, state, created_at, uid, identity FROM rounds "
 		"WHERE "
 		"imported = 0 AND state IN ('draft', 'open') ORDER BY id",
-		-1, &q, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(sdb,
+		&q) != SAYSO_OK ||
+	    Sayso_stmt_prepare(st,
 			       "SELECT number, ext_id, title, description, "
 			       "cost, uid FROM projects WHERE round_id = ?1 "
 			       "ORDER BY number",
-			       -1, &pq, NULL) != SQLITE_OK) {
+			       &pq) != SAYSO_OK) {
 		e = Sayso_store_sqlfail(st, "read rounds");
 		goto out;
 	}
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		sqlite3_stmt *s = Sayso_store_stmt(
+	while ((rc = Sayso_step(q)) == SAYSO_SQL_ROW) {
+		struct sayso_stmt *s = Sayso_store_stmt(
 		    k, "INSERT INTO rounds(code, title, budget, currency, "
 		       "ballot_kind, min_picks, max_picks, max_points, "
 		       "max_sum_points, revote, opens, closes, state, "
@@ -124,18 +122,18 @@ static enum sayso_err copy_rounds(struct sayso_store *st, struct sayso_store *k,
 			goto out;
 		}
 		for (int i = 1; i < 17; i++)
-			sqlite3_bind_value(s, i, sqlite3_column_value(q, i));
+			Sayso_bind_col(s, i, q, i);
 		if (Sayso_store_step_done(k, s, "copy round") != SAYSO_OK) {
 			e = Sayso_store_fail(st, SAYSO_ERR_DB, "%s",
 					     sayso_store_errmsg(k));
 			goto out;
 		}
-		int64_t kid = sqlite3_last_insert_rowid(Sayso_store_sqlite(k));
+		int64_t kid = Sayso_store_last_id(k);
 		res->rounds++;
-		sqlite3_reset(pq);
-		sqlite3_bind_int64(pq, 1, sqlite3_column_int64(q, 0));
-		while ((rc = sqlite3_step(pq)) == SQLITE_ROW) {
-			sqlite3_stmt *p = Sayso_store_stmt(
+		Sayso_reset(pq);
+		Sayso_bind_int64(pq, 1, Sayso_col_int64(q, 0));
+		while ((rc = Sayso_step(pq)) == SAYSO_SQL_ROW) {
+			struct sayso_stmt *p = Sayso_store_stmt(
 			    k, "INSERT INTO projects(round_id, number, ext_id, "
 			       "title, description, cost, uid) VALUES(?1, ?2, "
 			       "?3, ?4, ?5, ?6, ?7)");
@@ -144,10 +142,9 @@ static enum sayso_err copy_rounds(struct sayso_store *st, struct sayso_store *k,
 						     sayso_store_errmsg(k));
 				goto out;
 			}
-			sqlite3_bind_int64(p, 1, kid);
+			Sayso_bind_int64(p, 1, kid);
 			for (int i = 0; i < 6; i++)
-				sqlite3_bind_value(p, i + 2,
-						   sqlite3_column_value(pq, i));
+				Sayso_bind_col(p, i + 2, pq, i);
 			if (Sayso_store_step_done(k, p, "copy project") !=
 			    SAYSO_OK) {
 				e = Sayso_store_fail(st, SAYSO_ERR_DB, "%s",
@@ -156,31 +153,31 @@ static enum sayso_err copy_rounds(struct sayso_store *st, struct sayso_store *k,
 			}
 			res->projects++;
 		}
-		if (rc != SQLITE_DONE) {
+		if (rc != SAYSO_SQL_DONE) {
 			e = Sayso_store_sqlfail(st, "read projects");
 			goto out;
 		}
-		if ((e = copy_codes(st, k, sqlite3_column_int64(q, 0), kid)) !=
+		if ((e = copy_codes(st, k, Sayso_col_int64(q, 0), kid)) !=
 		    SAYSO_OK)
 			goto out;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		e = Sayso_store_sqlfail(st, "read rounds");
 out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(pq);
+	Sayso_stmt_finalize(q);
+	Sayso_stmt_finalize(pq);
 	return e;
 }
 
 static enum sayso_err kiosk_meta(struct sayso_store *k, const char *key,
 				 const char *value)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    k, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, value, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, key, -1);
+	Sayso_bind_text(s, 2, value, -1);
 	return Sayso_store_step_done(k, s, "write meta");
 }
 
@@ -207,8 +204,7 @@ static enum sayso_err fill_kiosk(struct sayso_store *st, struct sayso_store *k,
 		goto out;
 	}
 	/* A single file from the start (see sayso_store_close). */
-	sqlite3_exec(Sayso_store_sqlite(k), "PRAGMA journal_mode=DELETE", NULL,
-		     NULL, NULL);
+	(void)Sayso_store_exec(k, "PRAGMA journal_mode=DELETE", "single file");
 	return SAYSO_OK;
 out:
 	sayso_store_rollback(k);
@@ -250,18 +246,18 @@ static enum sayso_err record(struct sayso_store *st, const char *device_id,
 	OPENSSL_cleanse(pad, sizeof pad);
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO kiosk_enrolments(uid, device_id, key_sealed, "
 		"enrolled_at, actor) VALUES(?1, ?2, ?3, ?4, ?5)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, res->enrolment, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, device_id, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 3, sealed, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, actor ? actor : "unknown", -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, res->enrolment, -1);
+	Sayso_bind_text(s, 2, device_id, -1);
+	Sayso_bind_blob(s, 3, sealed, 32);
+	Sayso_bind_text(s, 4, now, -1);
+	Sayso_bind_text(s, 5, actor ? actor : "unknown", -1);
 	if ((e = Sayso_store_step_done(st, s, "record enrolment")) !=
 		SAYSO_OK ||
 	    (e = sayso_store_audit(st, actor, "kiosk.enrol",

@@ -56,12 +56,12 @@ static enum sayso_err tombstone(struct sayso_store *st, const char *resident_id)
 					"erasing needs the site secret (for "
 					"the tombstone)");
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT OR IGNORE INTO erased(tomb, at) VALUES(?1, ?2)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, tomb, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, tomb, -1);
+	Sayso_bind_text(s, 2, now, -1);
 	return Sayso_store_step_done(st, s, "erase: tombstone");
 }
 
@@ -69,15 +69,15 @@ static enum sayso_err run(struct sayso_store *st, const char *sql,
 			  const char *a, const char *b, int64_t *changes,
 			  const char *what)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(st, sql);
+	struct sayso_stmt *s = Sayso_store_stmt(st, sql);
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, a, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, a, -1);
 	if (b)
-		sqlite3_bind_text(s, 2, b, -1, SQLITE_TRANSIENT);
+		Sayso_bind_text(s, 2, b, -1);
 	enum sayso_err e = Sayso_store_step_done(st, s, what);
 	if (e == SAYSO_OK && changes)
-		*changes = sqlite3_changes(Sayso_store_sqlite(st));
+		*changes = Sayso_store_changes(st);
 	return e;
 }
 
@@ -98,7 +98,7 @@ enum sayso_err sayso_erase_resident(struct sayso_store *st,
 
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT count(*) FROM ballots b JOIN rounds r ON r.id = "
 		"b.round_id WHERE b.resident_id = ?1 AND b.status = "
 		"'counted' AND r.state = 'open'");
@@ -106,10 +106,10 @@ enum sayso_err sayso_erase_resident(struct sayso_store *st,
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		res->open_rounds = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	Sayso_bind_text(s, 1, resident_id, -1);
+	if (Sayso_step(s) == SAYSO_SQL_ROW)
+		res->open_rounds = Sayso_col_int64(s, 0);
+	Sayso_reset(s);
 
 	int64_t resident_rows = 0, convo = 0, codes = 0;
 	if ((e = run(st,
@@ -168,15 +168,15 @@ enum sayso_err sayso_resident_known(struct sayso_store *st,
 				    const char *resident_id, bool *known)
 {
 	*known = false;
-	sqlite3_stmt *s =
+	struct sayso_stmt *s =
 	    Sayso_store_stmt(st, "SELECT 1 FROM residents WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	*known = rc == SQLITE_ROW;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_bind_text(s, 1, resident_id, -1);
+	int rc = Sayso_step(s);
+	*known = rc == SAYSO_SQL_ROW;
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "look up resident");
 	return SAYSO_OK;
 }

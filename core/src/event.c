@@ -120,15 +120,15 @@ static enum sayso_err check_event(struct sayso_store *st,
 static enum sayso_err insert_source(struct sayso_store *st, int64_t id,
 				    const char *kind, const char *value)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT OR IGNORE INTO event_sources(event_id, kind, value)"
 		" VALUES(?1, ?2, ?3)");
 
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, value, -1, SQLITE_TRANSIENT);
+	Sayso_bind_int64(s, 1, id);
+	Sayso_bind_text(s, 2, kind, -1);
+	Sayso_bind_text(s, 3, value, -1);
 	return Sayso_store_step_done(st, s, "event source");
 }
 
@@ -137,7 +137,7 @@ enum sayso_err sayso_event_create(struct sayso_store *st, struct sayso_event *e,
 {
 	char from[SAYSO_TIME_LEN + 1], to[SAYSO_TIME_LEN + 1];
 	char now[SAYSO_TIME_LEN + 1];
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	enum sayso_err err;
 	size_t i;
 
@@ -152,18 +152,18 @@ enum sayso_err sayso_event_create(struct sayso_store *st, struct sayso_event *e,
 				 " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, e->code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, e->title, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, e->place, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 5, to, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, now, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, e->code, -1);
+	Sayso_bind_text(s, 2, e->title, -1);
+	Sayso_bind_text(s, 3, e->place, -1);
+	Sayso_bind_text(s, 4, from, -1);
+	Sayso_bind_text(s, 5, to, -1);
+	Sayso_bind_text(s, 6, now, -1);
 	if ((err = Sayso_store_insert_new(st, s, "create event",
 					  "an event with code '%s' already "
 					  "exists",
 					  e->code)) != SAYSO_OK)
 		return err;
-	e->id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+	e->id = Sayso_store_last_id(st);
 	for (i = 0; i < e->ndevices && err == SAYSO_OK; i++)
 		err = insert_source(st, e->id, "device", e->devices[i]);
 	for (i = 0; i < e->nchannels && err == SAYSO_OK; i++)
@@ -177,25 +177,25 @@ enum sayso_err sayso_event_create(struct sayso_store *st, struct sayso_event *e,
 
 /* Fills one event from a row (id, code, title, place, starts_at, ends_at,
  * closed_at). */
-static enum sayso_err event_row(struct sayso_store *st, sqlite3_stmt *s,
+static enum sayso_err event_row(struct sayso_store *st, struct sayso_stmt *s,
 				struct sayso_event *e)
 {
 	const char *t;
 
 	memset(e, 0, sizeof *e);
-	e->id = sqlite3_column_int64(s, 0);
+	e->id = Sayso_col_int64(s, 0);
 	Sayso_column_copy(s, 1, e->code, sizeof e->code);
 	Sayso_column_copy(s, 2, e->title, sizeof e->title);
 	Sayso_column_copy(s, 3, e->place, sizeof e->place);
-	t = (const char *)sqlite3_column_text(s, 4);
+	t = (const char *)Sayso_col_text(s, 4);
 	if (!t || sayso_time_parse(t, &e->from_ms) != SAYSO_OK)
 		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					"event %s has a bad start", e->code);
-	t = (const char *)sqlite3_column_text(s, 5);
+	t = (const char *)Sayso_col_text(s, 5);
 	if (!t || sayso_time_parse(t, &e->to_ms) != SAYSO_OK)
 		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					"event %s has a bad end", e->code);
-	t = (const char *)sqlite3_column_text(s, 6);
+	t = (const char *)Sayso_col_text(s, 6);
 	if (t && sayso_time_parse(t, &e->closed_ms) != SAYSO_OK)
 		return Sayso_store_fail(st, SAYSO_ERR_CORRUPT,
 					"event %s has a bad close time",
@@ -206,7 +206,7 @@ static enum sayso_err event_row(struct sayso_store *st, sqlite3_stmt *s,
 static enum sayso_err load_sources(struct sayso_store *st,
 				   struct sayso_event *e)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT kind, value FROM event_sources WHERE event_id = ?1"
 		" ORDER BY kind, value");
 	enum sayso_err err = SAYSO_OK;
@@ -214,10 +214,10 @@ static enum sayso_err load_sources(struct sayso_store *st,
 
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, e->id);
-	while (err == SAYSO_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(s, 0);
-		const char *v = (const char *)sqlite3_column_text(s, 1);
+	Sayso_bind_int64(s, 1, e->id);
+	while (err == SAYSO_OK && (rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+		const char *kind = (const char *)Sayso_col_text(s, 0);
+		const char *v = (const char *)Sayso_col_text(s, 1);
 
 		if (kind && strcmp(kind, "device") == 0)
 			err = sayso_event_add_device(e, v);
@@ -228,9 +228,9 @@ static enum sayso_err load_sources(struct sayso_store *st,
 					       "event %s has a bad source",
 					       e->code);
 	}
-	if (err == SAYSO_OK && rc != SQLITE_DONE)
+	if (err == SAYSO_OK && rc != SAYSO_SQL_DONE)
 		err = Sayso_store_sqlfail(st, "event sources");
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return err;
 }
 
@@ -241,23 +241,24 @@ static enum sayso_err load_sources(struct sayso_store *st,
 enum sayso_err sayso_event_get(struct sayso_store *st, const char *code,
 			       struct sayso_event *out)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(st, EVENT_COLS "WHERE code = ?1");
+	struct sayso_stmt *s =
+	    Sayso_store_stmt(st, EVENT_COLS "WHERE code = ?1");
 	enum sayso_err err;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	Sayso_bind_text(s, 1, code, -1);
+	rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW)
 		err = event_row(st, s, out);
-	else if (rc == SQLITE_DONE)
+	else if (rc == SAYSO_SQL_DONE)
 		err = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no event '%s'",
 				       code);
 	else
 		err = Sayso_store_sqlfail(st, "event");
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	if (err == SAYSO_OK)
 		err = load_sources(st, out);
 	return err;
@@ -268,7 +269,7 @@ enum sayso_err sayso_event_list(struct sayso_store *st, int64_t since_ms,
 				size_t *n)
 {
 	char lo[SAYSO_TIME_LEN + 1] = "", hi[SAYSO_TIME_LEN + 1] = "~";
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	size_t cap = 0, i;
 	enum sayso_err err = SAYSO_OK;
 	int rc;
@@ -284,9 +285,9 @@ enum sayso_err sayso_event_list(struct sayso_store *st, int64_t since_ms,
 					    " ORDER BY starts_at, code");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
-	while (err == SAYSO_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	Sayso_bind_text(s, 1, lo, -1);
+	Sayso_bind_text(s, 2, hi, -1);
+	while (err == SAYSO_OK && (rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (*n >= SAYSO_EVENTS_MAX) {
 			err = Sayso_store_fail(st, SAYSO_ERR_TOOBIG,
 					       "more than %d events",
@@ -302,9 +303,9 @@ enum sayso_err sayso_event_list(struct sayso_store *st, int64_t since_ms,
 		if (err == SAYSO_OK)
 			(*n)++;
 	}
-	if (err == SAYSO_OK && rc != SQLITE_DONE)
+	if (err == SAYSO_OK && rc != SAYSO_SQL_DONE)
 		err = Sayso_store_sqlfail(st, "events");
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	for (i = 0; err == SAYSO_OK && i < *n; i++)
 		err = load_sources(st, &(*out)[i]);
 	if (err != SAYSO_OK) {
@@ -320,7 +321,7 @@ enum sayso_err sayso_event_close(struct sayso_store *st, const char *code,
 {
 	struct sayso_event e;
 	char now[SAYSO_TIME_LEN + 1], end[SAYSO_TIME_LEN + 1];
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	enum sayso_err err;
 
 	err = sayso_event_get(st, code, &e);
@@ -345,9 +346,9 @@ enum sayso_err sayso_event_close(struct sayso_store *st, const char *code,
 				 "?3 WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, e.id);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, end, -1, SQLITE_TRANSIENT);
+	Sayso_bind_int64(s, 1, e.id);
+	Sayso_bind_text(s, 2, now, -1);
+	Sayso_bind_text(s, 3, end, -1);
 	err = Sayso_store_step_done(st, s, "close event");
 	if (err != SAYSO_OK)
 		return err;

@@ -52,7 +52,7 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 	sayso_strlcpy_utf8(answer, in->answer, sizeof answer);
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO ratings(uid, score, question, answer, "
 		"resident_id, channel, device_id, cast_at, flag) VALUES(?1, "
 		"?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -60,16 +60,14 @@ enum sayso_err sayso_rating_add(struct sayso_store *st,
 		sayso_store_rollback(st);
 		return SAYSO_ERR_DB;
 	}
-	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, in->score);
+	Sayso_bind_text(s, 1, uid, -1);
+	Sayso_bind_int(s, 2, in->score);
 	Sayso_bind_text_or_null(s, 3, in->question);
 	Sayso_bind_text_or_null(s, 4, answer);
 	Sayso_bind_text_or_null(s, 5, in->resident_id);
-	sqlite3_bind_text(s, 6, sayso_channel_name(in->channel), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, device_or_store(st, in->device_id), -1,
-			  SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 8, at, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 6, sayso_channel_name(in->channel), -1);
+	Sayso_bind_text(s, 7, device_or_store(st, in->device_id), -1);
+	Sayso_bind_text(s, 8, at, -1);
 	Sayso_bind_text_or_null(s, 9, sayso_rating_flag_name(flag));
 	if ((e = Sayso_store_insert_new(st, s, "store rating",
 					"rating %s is already stored", uid)) !=
@@ -97,7 +95,7 @@ enum sayso_err sayso_rating_set_followup(struct sayso_store *st,
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE ratings SET question = ?1, answer = ?2 WHERE uid = ?3");
 	if (!s) {
 		e = SAYSO_ERR_DB;
@@ -105,10 +103,10 @@ enum sayso_err sayso_rating_set_followup(struct sayso_store *st,
 	}
 	Sayso_bind_text_or_null(s, 1, question);
 	Sayso_bind_text_or_null(s, 2, a);
-	sqlite3_bind_text(s, 3, uid, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 3, uid, -1);
 	if ((e = Sayso_store_step_done(st, s, "store follow-up")) != SAYSO_OK)
 		goto out;
-	if (sqlite3_changes(Sayso_store_sqlite(st)) == 0) {
+	if (Sayso_store_changes(st) == 0) {
 		e = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no rating %s",
 				     uid);
 		goto out;
@@ -159,16 +157,16 @@ static enum sayso_err add_history(struct sayso_store *st, int64_t report_id,
 				  const char *status, const char *note,
 				  const char *actor, const char *at)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO report_history(report_id, at, status, note, "
 		"actor) VALUES(?1, ?2, ?3, ?4, ?5)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, report_id);
-	sqlite3_bind_text(s, 2, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, status, -1, SQLITE_STATIC);
+	Sayso_bind_int64(s, 1, report_id);
+	Sayso_bind_text(s, 2, at, -1);
+	Sayso_bind_text(s, 3, status, -1);
 	Sayso_bind_text_or_null(s, 4, note);
-	sqlite3_bind_text(s, 5, actor ? actor : "unknown", -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 5, actor ? actor : "unknown", -1);
 	return Sayso_store_step_done(st, s, "record report history");
 }
 
@@ -186,16 +184,16 @@ static enum sayso_err new_ref(char *out, size_t outsz)
 static enum sayso_err report_uid_exists(struct sayso_store *st, const char *uid,
 					bool *taken)
 {
-	sqlite3_stmt *s =
+	struct sayso_stmt *s =
 	    Sayso_store_stmt(st, "SELECT 1 FROM reports WHERE uid = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_bind_text(s, 1, uid, -1);
+	int rc = Sayso_step(s);
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "look up report");
-	*taken = rc == SQLITE_ROW;
+	*taken = rc == SAYSO_SQL_ROW;
 	return SAYSO_OK;
 }
 
@@ -236,7 +234,7 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 				     "report %s is already stored", uid);
 		goto out;
 	}
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO reports(uid, ref, category, street, location, "
 		"text, status, resident_id, channel, device_id, cast_at, "
 		"updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, "
@@ -251,31 +249,28 @@ enum sayso_err sayso_report_add(struct sayso_store *st,
 			snprintf(ref, sizeof ref, "%s", in->ref);
 		else if ((e = new_ref(ref, sizeof ref)) != SAYSO_OK)
 			goto out;
-		sqlite3_reset(s);
-		sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, in->category, -1, SQLITE_STATIC);
+		Sayso_reset(s);
+		Sayso_bind_text(s, 1, uid, -1);
+		Sayso_bind_text(s, 2, ref, -1);
+		Sayso_bind_text(s, 3, in->category, -1);
 		Sayso_bind_text_or_null(s, 4, street);
 		Sayso_bind_text_or_null(s, 5, in->location);
 		Sayso_bind_text_or_null(s, 6, in->text);
 		Sayso_bind_text_or_null(s, 7, in->resident_id);
-		sqlite3_bind_text(s, 8, sayso_channel_name(in->channel), -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(s, 9, device_or_store(st, in->device_id), -1,
-				  SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 10, at, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_DONE)
+		Sayso_bind_text(s, 8, sayso_channel_name(in->channel), -1);
+		Sayso_bind_text(s, 9, device_or_store(st, in->device_id), -1);
+		Sayso_bind_text(s, 10, at, -1);
+		if (Sayso_step_try(s) == SAYSO_SQL_DONE)
 			break;
-		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
-		sqlite3_reset(s);
-		if (ext != SQLITE_CONSTRAINT_UNIQUE || attempt > 5 ||
-		    (in->ref && *in->ref)) {
+		bool uniq = Sayso_store_err_unique(st);
+		Sayso_reset(s);
+		if (!uniq || attempt > 5 || (in->ref && *in->ref)) {
 			e = Sayso_store_sqlfail(st, "store report");
 			goto out;
 		}
 	}
-	sqlite3_reset(s);
-	int64_t rid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+	Sayso_reset(s);
+	int64_t rid = Sayso_store_last_id(st);
 	if ((e = add_history(st, rid, "open", NULL,
 			     sayso_channel_name(in->channel), at)) != SAYSO_OK)
 		goto out;
@@ -315,42 +310,42 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;
-	sqlite3_stmt *q = Sayso_store_stmt(
+	struct sayso_stmt *q = Sayso_store_stmt(
 	    st, "SELECT id, ref, status FROM reports WHERE ref = ?1 OR "
 		"(CAST(?2 AS INTEGER) = id AND ?2 GLOB '[0-9]*')");
 	if (!q) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(q, 1, want, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, ref, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(q);
-		e = rc == SQLITE_DONE
+	Sayso_bind_text(q, 1, want, -1);
+	Sayso_bind_text(q, 2, ref, -1);
+	int rc = Sayso_step(q);
+	if (rc != SAYSO_SQL_ROW) {
+		Sayso_reset(q);
+		e = rc == SAYSO_SQL_DONE
 			? Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					   "no report with reference '%s'", ref)
 			: Sayso_store_sqlfail(st, "find report");
 		goto out;
 	}
-	int64_t id = sqlite3_column_int64(q, 0);
+	int64_t id = Sayso_col_int64(q, 0);
 	char realref[SAYSO_REF_LEN + 1], old[16];
 	Sayso_column_copy(q, 1, realref, sizeof realref);
 	Sayso_column_copy(q, 2, old, sizeof old);
-	sqlite3_reset(q);
+	Sayso_reset(q);
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
 	const char *name = sayso_report_status_name(status);
-	sqlite3_stmt *u = Sayso_store_stmt(
+	struct sayso_stmt *u = Sayso_store_stmt(
 	    st,
 	    "UPDATE reports SET status = ?1, updated_at = ?2 WHERE id = ?3");
 	if (!u) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(u, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(u, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(u, 3, id);
+	Sayso_bind_text(u, 1, name, -1);
+	Sayso_bind_text(u, 2, now, -1);
+	Sayso_bind_int64(u, 3, id);
 	if ((e = Sayso_store_step_done(st, u, "update report")) != SAYSO_OK ||
 	    (e = add_history(st, id, name, note, actor, now)) != SAYSO_OK)
 		goto out;

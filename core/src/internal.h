@@ -15,7 +15,33 @@
 #include "sayso/tally.h"
 #include "sayso/utf8.h"
 
-/* The store's SQLite handle. */
+/* ---- the SQL layer (sql.c): every statement on either engine ----
+ *
+ * Modules write SQL once, in the dialect both engines share (SQLite 3.40,
+ * PostgreSQL 15): numbered placeholders ?1 ?2 (PostgreSQL receives $1 $2),
+ * INSERT ... ON CONFLICT ... DO NOTHING / DO UPDATE, RETURNING, coalesce,
+ * ISO-8601 text for times. The few statements the dialects cannot share are
+ * given once per engine (Sayso_store_stmt2). Nothing outside the store layer
+ * calls sqlite3_* or PQ* on the site's database.
+ */
+enum sayso_engine { SAYSO_ENGINE_SQLITE, SAYSO_ENGINE_PG };
+enum sayso_engine Sayso_store_engine(const struct sayso_store *st);
+
+struct sayso_stmt;
+
+/* What Sayso_step returns (SQLite's own values), and column types. */
+#define SAYSO_SQL_OK 0
+#define SAYSO_SQL_ERROR 1
+#define SAYSO_SQL_ROW 100
+#define SAYSO_SQL_DONE 101
+#define SAYSO_SQL_INTEGER 1
+#define SAYSO_SQL_FLOAT 2
+#define SAYSO_SQL_TEXT 3
+#define SAYSO_SQL_BLOB 4
+#define SAYSO_SQL_NULL 5
+
+/* The SQLite handle of a SQLite store (NULL on PostgreSQL). For the store
+ * layer and the few SQLite-file jobs (a kiosk file's integrity check). */
 sqlite3 *Sayso_store_sqlite(struct sayso_store *st);
 
 /* Records a formatted detail message on st and returns err. */
@@ -23,9 +49,14 @@ enum sayso_err Sayso_store_fail(struct sayso_store *st, enum sayso_err err,
 				const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Maps the last SQLite error on st to an enum sayso_err and records
- * "what: sqlite message" as the detail. */
+/* Maps the last database error on st to an enum sayso_err and records
+ * "what: engine message" as the detail. */
 enum sayso_err Sayso_store_sqlfail(struct sayso_store *st, const char *what);
+
+/* Whether the last failure on st was a UNIQUE or PRIMARY KEY violation. */
+bool Sayso_store_err_unique(struct sayso_store *st);
+/* Whether it was a FOREIGN KEY violation. */
+bool Sayso_store_err_fk(struct sayso_store *st);
 
 /*
  * A cached prepared statement for sql. sql must have static storage (a string
@@ -41,26 +72,92 @@ enum sayso_err Sayso_store_sqlfail(struct sayso_store *st, const char *what);
  * SAYSO_ERR_NOMEM, SAYSO_ERR_TOOBIG past 4096 distinct statements,
  * or the prepare error).
  */
-sqlite3_stmt *Sayso_store_stmt(struct sayso_store *st, const char *sql);
+struct sayso_stmt *Sayso_store_stmt(struct sayso_store *st, const char *sql);
+
+/* The same for a statement the dialects write differently: lite on SQLite,
+ * pg on PostgreSQL (both static, both with the same placeholders and
+ * result columns). */
+struct sayso_stmt *Sayso_store_stmt2(struct sayso_store *st, const char *lite,
+				     const char *pg);
+
+/* An uncached statement for SQL built at run time; the caller finalizes it
+ * (Sayso_stmt_finalize, NULL is a no-op). Errors with detail on st. */
+enum sayso_err Sayso_stmt_prepare(struct sayso_store *st, const char *sql,
+				  struct sayso_stmt **out);
+void Sayso_stmt_finalize(struct sayso_stmt *s);
+
+/* Binding (1-based, like SQLite). Text and blobs are copied; n < 0 means
+ * up to the NUL. 0 on success. */
+int Sayso_bind_int64(struct sayso_stmt *s, int idx, int64_t v);
+int Sayso_bind_int(struct sayso_stmt *s, int idx, int v);
+int Sayso_bind_double(struct sayso_stmt *s, int idx, double v);
+int Sayso_bind_text(struct sayso_stmt *s, int idx, const char *t, int n);
+int Sayso_bind_blob(struct sayso_stmt *s, int idx, const void *b, int n);
+int Sayso_bind_null(struct sayso_stmt *s, int idx);
+/* Binds column col of src's current row (its type kept) to dst's idx. */
+int Sayso_bind_col(struct sayso_stmt *dst, int idx, struct sayso_stmt *src,
+		   int col);
+
+/* Runs s (the first call) and moves to its next row: SAYSO_SQL_ROW,
+ * SAYSO_SQL_DONE, or another value on error (Sayso_store_sqlfail tells
+ * which). Reset keeps the bindings and discards the rows. */
+int Sayso_step(struct sayso_stmt *s);
+void Sayso_reset(struct sayso_stmt *s);
+
+/* Sayso_step for a statement that may fail and be carried on from (a
+ * UNIQUE violation meaning "already there"): on PostgreSQL, inside a
+ * transaction, a savepoint keeps the transaction usable after it fails. */
+int Sayso_step_try(struct sayso_stmt *s);
+
+/* The current row's columns (0-based). Text is valid until the next step
+ * or reset; NULL reads as 0, "" (text NULL pointer) or no bytes. A
+ * PostgreSQL boolean reads as 1 or 0. */
+int64_t Sayso_col_int64(struct sayso_stmt *s, int col);
+int Sayso_col_int(struct sayso_stmt *s, int col);
+double Sayso_col_double(struct sayso_stmt *s, int col);
+const unsigned char *Sayso_col_text(struct sayso_stmt *s, int col);
+const void *Sayso_col_blob(struct sayso_stmt *s, int col);
+int Sayso_col_bytes(struct sayso_stmt *s, int col);
+int Sayso_col_type(struct sayso_stmt *s, int col); /* SAYSO_SQL_* */
+int Sayso_col_count(struct sayso_stmt *s);
+
+/* Whether the engine has a transaction open on st (of either kind). */
+bool Sayso_store_in_transaction(struct sayso_store *st);
+
+/* Statements with no parameters and no rows (DDL, several at once). */
+enum sayso_err Sayso_store_exec(struct sayso_store *st, const char *sql,
+				const char *what);
+
+/* Rows changed by the last INSERT, UPDATE or DELETE on st; the id the last
+ * INSERT into a table with an identity/rowid key gave. */
+int64_t Sayso_store_changes(struct sayso_store *st);
+int64_t Sayso_store_last_id(struct sayso_store *st);
+
+/* Bulk work (a merge, an import): on SQLite a large page cache (and, with
+ * nocheck, CHECK constraints not re-evaluated for rows the caller has
+ * checked); nothing on PostgreSQL. off restores the defaults. */
+void Sayso_store_bulk(struct sayso_store *st, bool on, bool nocheck);
 
 /* Runs a statement with no result rows, reset afterwards. */
-enum sayso_err Sayso_store_step_done(struct sayso_store *st, sqlite3_stmt *stmt,
-				     const char *what);
+enum sayso_err Sayso_store_step_done(struct sayso_store *st,
+				     struct sayso_stmt *stmt, const char *what);
 
 /* Runs an INSERT that must make a new row, reset afterwards: SAYSO_OK;
  * SAYSO_ERR_EXISTS with exists_fmt's sentence as the detail on st when a
  * UNIQUE or PRIMARY KEY constraint refuses it ("a round with code 'x'
- * already exists"); any other failure as "what: sqlite message". */
+ * already exists"), the enclosing transaction still usable on either
+ * engine; any other failure as "what: engine message". */
 enum sayso_err Sayso_store_insert_new(struct sayso_store *st,
-				      sqlite3_stmt *stmt, const char *what,
+				      struct sayso_stmt *stmt, const char *what,
 				      const char *exists_fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* Binds text or NULL when s is NULL or "". */
-int Sayso_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s);
+int Sayso_bind_text_or_null(struct sayso_stmt *stmt, int idx, const char *s);
 
 /* Copies a column's text (or "" for NULL) into out, truncating. */
-void Sayso_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz);
+void Sayso_column_copy(struct sayso_stmt *stmt, int col, char *out,
+		       size_t outsz);
 
 /* Current time as ISO text into out (>= SAYSO_TIME_LEN + 1). */
 void Sayso_now_text(char *out, size_t outsz);
@@ -153,7 +250,8 @@ void Sayso_store_flatten(struct sayso_store *st, bool on);
  * resets it: sayso_ballot_counts() and sayso_stats_ballot_counts() share
  * the counting. SAYSO_ERR_CORRUPT for an unknown status or channel. */
 struct sayso_ballot_counts;
-enum sayso_err Sayso_ballot_counts_rows(struct sayso_store *st, sqlite3_stmt *s,
+enum sayso_err Sayso_ballot_counts_rows(struct sayso_store *st,
+					struct sayso_stmt *s,
 					struct sayso_ballot_counts *out);
 
 /* sayso_ballot_cast() for a round and its projects the caller has already

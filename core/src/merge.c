@@ -47,7 +47,6 @@ struct rcache {
 struct merge {
 	struct sayso_store *st;
 	struct sayso_store *src;
-	sqlite3 *sdb;
 	const char *src_path;
 	struct sayso_merge_result *res;
 	char device[SAYSO_DEVICE_MAX];
@@ -68,8 +67,9 @@ struct merge {
 
 static enum sayso_err src_fail(struct merge *m, const char *what)
 {
-	return Sayso_store_fail(m->st, SAYSO_ERR_DB, "%s: %s: %s", m->src_path,
-				what, sqlite3_errmsg(m->sdb));
+	Sayso_store_sqlfail(m->src, what);
+	return Sayso_store_fail(m->st, SAYSO_ERR_DB, "%s",
+				sayso_store_errmsg(m->src));
 }
 
 static enum sayso_err note_round(struct merge *m, int64_t round_id)
@@ -88,14 +88,14 @@ static enum sayso_err note_round(struct merge *m, int64_t round_id)
 static enum sayso_err exists_uid(struct sayso_store *st, const char *sql,
 				 const char *uid, bool *found)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(st, sql);
+	struct sayso_stmt *s = Sayso_store_stmt(st, sql);
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, uid, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_bind_text(s, 1, uid, -1);
+	int rc = Sayso_step(s);
+	*found = rc == SAYSO_SQL_ROW;
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "look up uid");
 	return SAYSO_OK;
 }
@@ -127,23 +127,26 @@ static bool wal_missing(const char *path)
 
 static enum sayso_err check_integrity(struct merge *m)
 {
-	sqlite3_stmt *q = NULL;
+	struct sayso_stmt *q = NULL;
 	enum sayso_err e = SAYSO_OK;
-	if (sqlite3_prepare_v2(m->sdb, "PRAGMA integrity_check", -1, &q,
-			       NULL) != SQLITE_OK)
+	if (Sayso_stmt_prepare(m->src, "PRAGMA integrity_check", &q) !=
+	    SAYSO_OK)
 		return Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
 					"%s: damaged (integrity check: %s)",
-					m->src_path, sqlite3_errmsg(m->sdb));
-	int rc = sqlite3_step(q);
+					m->src_path,
+					sayso_store_errmsg(m->src));
+	int rc = Sayso_step(q);
 	const char *line =
-	    rc == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+	    rc == SAYSO_SQL_ROW ? (const char *)Sayso_col_text(q, 0) : NULL;
+	if (rc != SAYSO_SQL_ROW)
+		Sayso_store_sqlfail(m->src, "integrity check");
 	if (!line || strcmp(line, "ok") != 0)
 		e = Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
 				     "%s is damaged (integrity check: %s); "
 				     "nothing merged",
 				     m->src_path,
-				     line ? line : sqlite3_errmsg(m->sdb));
-	sqlite3_finalize(q);
+				     line ? line : sayso_store_errmsg(m->src));
+	Sayso_stmt_finalize(q);
 	return e;
 }
 
@@ -161,16 +164,16 @@ static enum sayso_err load_enrolment(struct merge *m)
 		    "database",
 		    m->src_path);
 	snprintf(m->enrolment, sizeof m->enrolment, "%s", claimed);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    m->st, "SELECT device_id, key_sealed, enrolled_at, merged_seq, "
 		   "merged_mac FROM kiosk_enrolments WHERE uid = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, m->enrolment, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return rc == SQLITE_DONE
+	Sayso_bind_text(s, 1, m->enrolment, -1);
+	int rc = Sayso_step(s);
+	if (rc != SAYSO_SQL_ROW) {
+		Sayso_reset(s);
+		return rc == SAYSO_SQL_DONE
 			   ? Sayso_store_fail(m->st, SAYSO_ERR_AUTH,
 					      "%s claims kiosk enrolment %s, "
 					      "which this database never made",
@@ -179,17 +182,17 @@ static enum sayso_err load_enrolment(struct merge *m)
 	}
 	Sayso_column_copy(s, 0, m->device, sizeof m->device);
 	int64_t enrolled = 0;
-	const char *at = (const char *)sqlite3_column_text(s, 2);
-	bool sealed_ok = sqlite3_column_bytes(s, 1) == 32;
+	const char *at = (const char *)Sayso_col_text(s, 2);
+	bool sealed_ok = Sayso_col_bytes(s, 1) == 32;
 	if (sealed_ok)
-		memcpy(m->key, sqlite3_column_blob(s, 1), 32);
+		memcpy(m->key, Sayso_col_blob(s, 1), 32);
 	if (!at || sayso_time_parse(at, &enrolled) != SAYSO_OK)
 		enrolled = 0;
-	m->merged_seq = sqlite3_column_int64(s, 3);
-	m->have_merged_mac = sqlite3_column_bytes(s, 4) == 32;
+	m->merged_seq = Sayso_col_int64(s, 3);
+	m->have_merged_mac = Sayso_col_bytes(s, 4) == 32;
 	if (m->have_merged_mac)
-		memcpy(m->merged_mac, sqlite3_column_blob(s, 4), 32);
-	sqlite3_reset(s);
+		memcpy(m->merged_mac, Sayso_col_blob(s, 4), 32);
+	Sayso_reset(s);
 	unsigned char pad[32];
 	if (!sealed_ok || Sayso_devlog_key_pad(sayso_store_secret(m->st),
 					       m->enrolment, pad) != SAYSO_OK)
@@ -271,14 +274,14 @@ static enum sayso_err merge_resident(struct merge *m, const char *resident,
 {
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    m->st, "INSERT INTO residents(id, created_at, kind) VALUES(?1, ?2, "
 		   "?3) ON CONFLICT(id) DO UPDATE SET kind = "
 		   "coalesce(residents.kind, excluded.kind)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, resident, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, resident, -1);
+	Sayso_bind_text(s, 2, now, -1);
 	Sayso_bind_text_or_null(s, 3, kind);
 	return Sayso_store_step_done(m->st, s, "merge resident");
 }
@@ -306,19 +309,18 @@ static void money(int64_t v, const char *cur, char *out, size_t outsz)
 
 /* Maps the source ballot's items to the site's projects by uid, checking
  * title and cost; a mismatch becomes kb->reject. */
-static enum sayso_err map_items(struct merge *m, sqlite3_stmt *items,
+static enum sayso_err map_items(struct merge *m, struct sayso_stmt *items,
 				int64_t sid, struct kb *b)
 {
-	sqlite3_reset(items);
-	sqlite3_bind_int64(items, 1, sid);
+	Sayso_reset(items);
+	Sayso_bind_int64(items, 1, sid);
 	int rc;
 	b->npicks = 0;
-	while ((rc = sqlite3_step(items)) == SQLITE_ROW) {
-		const char *puid = (const char *)sqlite3_column_text(items, 0);
-		int knum = sqlite3_column_int(items, 1);
-		const char *ktitle =
-		    (const char *)sqlite3_column_text(items, 2);
-		int64_t kcost = sqlite3_column_int64(items, 3);
+	while ((rc = Sayso_step(items)) == SAYSO_SQL_ROW) {
+		const char *puid = (const char *)Sayso_col_text(items, 0);
+		int knum = Sayso_col_int(items, 1);
+		const char *ktitle = (const char *)Sayso_col_text(items, 2);
+		int64_t kcost = Sayso_col_int64(items, 3);
 		if (b->npicks >= SAYSO_MAX_PICKS)
 			break;
 		const struct sayso_project *here = NULL;
@@ -343,8 +345,7 @@ static enum sayso_err map_items(struct merge *m, sqlite3_stmt *items,
 					 t ? t : "", c);
 			}
 			b->picks[b->npicks].number = num;
-			b->picks[b->npicks].points =
-			    sqlite3_column_int(items, 4);
+			b->picks[b->npicks].points = Sayso_col_int(items, 4);
 			b->npicks++;
 		} else if (!b->reject[0]) {
 			snprintf(b->reject, sizeof b->reject,
@@ -353,7 +354,7 @@ static enum sayso_err map_items(struct merge *m, sqlite3_stmt *items,
 				 knum, ktitle ? ktitle : "");
 		}
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		return src_fail(m, "read ballot items");
 	return SAYSO_OK;
 }
@@ -389,23 +390,22 @@ static enum sayso_err hold_ballot(struct merge *m, const struct kb *b,
 	char now[SAYSO_TIME_LEN + 1], picks[128];
 	Sayso_now_text(now, sizeof now);
 	picks_text(b, picks, sizeof picks);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    m->st, "INSERT INTO merge_held(uid, device_id, seq, round_id, "
 		   "resident_id, channel, cast_at, picks, reason, merged_at) "
 		   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, b->uid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, m->device, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, b->seq);
-	sqlite3_bind_int64(s, 4, b->rc->r.id);
+	Sayso_bind_text(s, 1, b->uid, -1);
+	Sayso_bind_text(s, 2, m->device, -1);
+	Sayso_bind_int64(s, 3, b->seq);
+	Sayso_bind_int64(s, 4, b->rc->r.id);
 	Sayso_bind_text_or_null(s, 5, b->has_resident ? b->resident : NULL);
-	sqlite3_bind_text(s, 6, sayso_channel_name(b->channel), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, b->cast_at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 8, picks, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 9, why, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 10, now, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 6, sayso_channel_name(b->channel), -1);
+	Sayso_bind_text(s, 7, b->cast_at, -1);
+	Sayso_bind_text(s, 8, picks, -1);
+	Sayso_bind_text(s, 9, why, -1);
+	Sayso_bind_text(s, 10, now, -1);
 	enum sayso_err e = Sayso_store_step_done(m->st, s, "hold ballot");
 	if (e == SAYSO_OK)
 		m->res->held++;
@@ -445,22 +445,22 @@ static enum sayso_err load_round(struct merge *m, const char *uid,
 {
 	memset(c, 0, sizeof *c);
 	snprintf(c->uid, sizeof c->uid, "%s", uid);
-	sqlite3_stmt *r =
+	struct sayso_stmt *r =
 	    Sayso_store_stmt(m->st, "SELECT code FROM rounds WHERE uid = ?1");
 	if (!r)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(r, 1, uid, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(r);
+	Sayso_bind_text(r, 1, uid, -1);
+	int rc = Sayso_step(r);
 	char here[SAYSO_CODE_MAX] = "";
-	if (rc == SQLITE_ROW)
+	if (rc == SAYSO_SQL_ROW)
 		Sayso_column_copy(r, 0, here, sizeof here);
-	sqlite3_reset(r);
-	if (rc == SQLITE_DONE)
+	Sayso_reset(r);
+	if (rc == SAYSO_SQL_DONE)
 		return Sayso_store_fail(m->st, SAYSO_ERR_NOTFOUND,
 					"%s has ballots for round '%s', which "
 					"this database does not have",
 					m->src_path, code);
-	if (rc != SQLITE_ROW)
+	if (rc != SAYSO_SQL_ROW)
 		return Sayso_store_sqlfail(m->st, "find round");
 	enum sayso_err e;
 	if ((e = sayso_round_get(m->st, here, &c->r)) != SAYSO_OK ||
@@ -471,18 +471,18 @@ static enum sayso_err load_round(struct merge *m, const char *uid,
 	if (!c->puids)
 		return Sayso_store_fail(m->st, SAYSO_ERR_NOMEM,
 					"out of memory");
-	sqlite3_stmt *p =
+	struct sayso_stmt *p =
 	    Sayso_store_stmt(m->st, "SELECT uid FROM projects WHERE id = ?1");
 	if (!p)
 		return SAYSO_ERR_DB;
 	for (size_t i = 0; i < c->np; i++) {
-		sqlite3_reset(p);
-		sqlite3_bind_int64(p, 1, c->projects[i].id);
-		if (sqlite3_step(p) == SQLITE_ROW)
+		Sayso_reset(p);
+		Sayso_bind_int64(p, 1, c->projects[i].id);
+		if (Sayso_step(p) == SAYSO_SQL_ROW)
 			Sayso_column_copy(p, 0, c->puids[i],
 					  sizeof c->puids[i]);
 	}
-	sqlite3_reset(p);
+	Sayso_reset(p);
 	return note_round(m, c->r.id);
 }
 
@@ -519,7 +519,7 @@ static void free_rounds(struct merge *m)
 }
 
 /* Reads source ballot row q into b and finds its round here. */
-static enum sayso_err read_ballot(struct merge *m, sqlite3_stmt *q,
+static enum sayso_err read_ballot(struct merge *m, struct sayso_stmt *q,
 				  struct kb *b)
 {
 	memset(b, 0, sizeof *b);
@@ -531,21 +531,21 @@ static enum sayso_err read_ballot(struct merge *m, sqlite3_stmt *q,
 	Sayso_column_copy(q, 8, b->kind, sizeof b->kind);
 	if (strcmp(b->kind, "phone") != 0 && strcmp(b->kind, "code") != 0)
 		b->kind[0] = '\0';
-	if (sayso_channel_parse((const char *)sqlite3_column_text(q, 5),
+	if (sayso_channel_parse((const char *)Sayso_col_text(q, 5),
 				&b->channel) != SAYSO_OK)
 		b->channel = SAYSO_CH_KIOSK;
 	Sayso_column_copy(q, 6, b->cast_at, sizeof b->cast_at);
-	b->seq = sqlite3_column_int64(q, 7);
+	b->seq = Sayso_col_int64(q, 7);
 	return find_round(m, b->round_uid, b->round_code, &b->rc);
 }
 
 /* Merges the source ballot in row q (with its items), unless known. */
-static enum sayso_err merge_ballot(struct merge *m, sqlite3_stmt *q,
-				   sqlite3_stmt *items, struct kb *b)
+static enum sayso_err merge_ballot(struct merge *m, struct sayso_stmt *q,
+				   struct sayso_stmt *items, struct kb *b)
 {
 	enum sayso_err e;
 	bool found, erased;
-	const char *uid = (const char *)sqlite3_column_text(q, 1);
+	const char *uid = (const char *)Sayso_col_text(q, 1);
 	if (!uid)
 		return src_fail(m, "a ballot without uid");
 	if ((e = exists_uid(m->st, "SELECT 1 FROM ballots WHERE uid = ?1", uid,
@@ -561,8 +561,7 @@ static enum sayso_err merge_ballot(struct merge *m, sqlite3_stmt *q,
 		return SAYSO_OK;
 	}
 	if ((e = read_ballot(m, q, b)) != SAYSO_OK ||
-	    (e = map_items(m, items, sqlite3_column_int64(q, 0), b)) !=
-		SAYSO_OK ||
+	    (e = map_items(m, items, Sayso_col_int64(q, 0), b)) != SAYSO_OK ||
 	    (e = is_erased(m, b->has_resident ? b->resident : NULL, &erased)) !=
 		SAYSO_OK)
 		return e;
@@ -597,39 +596,39 @@ static enum sayso_err merge_ballot(struct merge *m, sqlite3_stmt *q,
 
 static enum sayso_err merge_ballots(struct merge *m)
 {
-	sqlite3_stmt *q = NULL, *items = NULL;
+	struct sayso_stmt *q = NULL, *items = NULL;
 	enum sayso_err e = SAYSO_OK;
 	struct kb *b = malloc(sizeof *b);
 	if (!b)
 		return Sayso_store_fail(m->st, SAYSO_ERR_NOMEM,
 					"out of memory");
-	if (sqlite3_prepare_v2(
-		m->sdb,
+	if (Sayso_stmt_prepare(
+		m->src,
 		"SELECT b.id, b.uid, r.uid, r.code, b.resident_id, b.channel, "
 		"b.cast_at, (SELECT max(seq) FROM devlog d WHERE d.uid = "
 		"b.uid) AS seq, (SELECT kind FROM residents x WHERE x.id = "
 		"b.resident_id) FROM ballots b JOIN rounds r ON r.id = "
 		"b.round_id ORDER BY seq",
-		-1, &q, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(m->sdb,
+		&q) != SAYSO_OK ||
+	    Sayso_stmt_prepare(m->src,
 			       "SELECT p.uid, p.number, p.title, p.cost, "
 			       "i.points, i.rank FROM ballot_items i JOIN "
 			       "projects p ON p.id = i.project_id WHERE "
 			       "i.ballot_id = ?1 ORDER BY i.rank, p.number",
-			       -1, &items, NULL) != SQLITE_OK) {
+			       &items) != SAYSO_OK) {
 		e = src_fail(m, "read ballots");
 		goto out;
 	}
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	while ((rc = Sayso_step(q)) == SAYSO_SQL_ROW)
 		if ((e = merge_ballot(m, q, items, b)) != SAYSO_OK)
 			goto out;
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		e = src_fail(m, "read ballots");
 out:
 	free(b);
-	sqlite3_finalize(q);
-	sqlite3_finalize(items);
+	Sayso_stmt_finalize(q);
+	Sayso_stmt_finalize(items);
 	return e;
 }
 
@@ -637,23 +636,23 @@ out:
 
 static enum sayso_err merge_ratings(struct merge *m)
 {
-	sqlite3_stmt *q = NULL;
+	struct sayso_stmt *q = NULL;
 	enum sayso_err e = SAYSO_OK;
-	if (sqlite3_prepare_v2(m->sdb,
+	if (Sayso_stmt_prepare(m->src,
 			       "SELECT uid, score, question, answer, "
 			       "resident_id, channel, cast_at, flag "
 			       "FROM ratings ORDER BY cast_at, uid",
-			       -1, &q, NULL) != SQLITE_OK)
+			       &q) != SAYSO_OK)
 		return src_fail(m, "read ratings");
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *resident = (const char *)sqlite3_column_text(q, 4);
+	while ((rc = Sayso_step(q)) == SAYSO_SQL_ROW) {
+		const char *resident = (const char *)Sayso_col_text(q, 4);
 		bool erased = false;
 		if ((e = is_erased(m, resident, &erased)) != SAYSO_OK)
 			goto out;
 		if (resident && !erased && !resident_valid(resident))
 			erased = true; /* unlinked, never invented */
-		sqlite3_stmt *s = Sayso_store_stmt(
+		struct sayso_stmt *s = Sayso_store_stmt(
 		    m->st, "INSERT INTO ratings(uid, score, question, answer, "
 			   "resident_id, channel, device_id, cast_at, flag) "
 			   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON "
@@ -663,28 +662,27 @@ static enum sayso_err merge_ratings(struct merge *m)
 			goto out;
 		}
 		for (int i = 0; i < 4; i++)
-			sqlite3_bind_value(s, i + 1,
-					   sqlite3_column_value(q, i));
+			Sayso_bind_col(s, i + 1, q, i);
 		if (erased)
-			sqlite3_bind_null(s, 5);
+			Sayso_bind_null(s, 5);
 		else
-			sqlite3_bind_value(s, 5, sqlite3_column_value(q, 4));
-		sqlite3_bind_value(s, 6, sqlite3_column_value(q, 5));
-		sqlite3_bind_text(s, 7, m->device, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_value(s, 8, sqlite3_column_value(q, 6));
-		sqlite3_bind_value(s, 9, sqlite3_column_value(q, 7));
+			Sayso_bind_col(s, 5, q, 4);
+		Sayso_bind_col(s, 6, q, 5);
+		Sayso_bind_text(s, 7, m->device, -1);
+		Sayso_bind_col(s, 8, q, 6);
+		Sayso_bind_col(s, 9, q, 7);
 		if ((e = Sayso_store_step_done(m->st, s, "merge rating")) !=
 		    SAYSO_OK)
 			goto out;
-		if (sqlite3_changes(Sayso_store_sqlite(m->st)) > 0)
+		if (Sayso_store_changes(m->st) > 0)
 			m->res->ratings++;
 		else
 			m->res->known++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		e = src_fail(m, "read ratings");
 out:
-	sqlite3_finalize(q);
+	Sayso_stmt_finalize(q);
 	return e;
 }
 
@@ -694,29 +692,29 @@ static enum sayso_err report_extras(struct merge *m, int64_t rid,
 				    const char *ref, const char *at,
 				    const char *channel, bool erased)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    m->st, "INSERT INTO report_history(report_id, at, status, note, "
 		   "actor) VALUES(?1, ?2, 'open', NULL, ?3)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, rid);
-	sqlite3_bind_text(s, 2, at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, channel, -1, SQLITE_TRANSIENT);
+	Sayso_bind_int64(s, 1, rid);
+	Sayso_bind_text(s, 2, at, -1);
+	Sayso_bind_text(s, 3, channel, -1);
 	enum sayso_err e = Sayso_store_step_done(m->st, s, "report history");
 	if (e != SAYSO_OK || erased)
 		return e;
-	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(m->sdb,
+	struct sayso_stmt *q = NULL;
+	if (Sayso_stmt_prepare(m->src,
 			       "SELECT to_number, resident_id, body, status, "
 			       "hold_key, next_attempt_at, created_at FROM "
 			       "sms_outbox WHERE hold_key = 'report:' || ?1 "
 			       "AND status IN ('held', 'queued') AND inbox_id "
 			       "IS NULL ORDER BY id",
-			       -1, &q, NULL) != SQLITE_OK)
+			       &q) != SAYSO_OK)
 		return src_fail(m, "read held messages");
-	sqlite3_bind_text(q, 1, ref, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(q, 1, ref, -1);
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(q)) == SAYSO_SQL_ROW) {
 		s = Sayso_store_stmt(
 		    m->st,
 		    "INSERT INTO sms_outbox(to_number, resident_id, body, "
@@ -727,20 +725,19 @@ static enum sayso_err report_extras(struct merge *m, int64_t rid,
 			goto out;
 		}
 		for (int i = 0; i < 7; i++)
-			sqlite3_bind_value(s, i + 1,
-					   sqlite3_column_value(q, i));
+			Sayso_bind_col(s, i + 1, q, i);
 		if ((e = Sayso_store_step_done(
 			 m->st, s, "merge held message")) != SAYSO_OK)
 			goto out;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		e = src_fail(m, "read held messages");
 out:
-	sqlite3_finalize(q);
+	Sayso_stmt_finalize(q);
 	return e;
 }
 
-static enum sayso_err merge_report(struct merge *m, sqlite3_stmt *q)
+static enum sayso_err merge_report(struct merge *m, struct sayso_stmt *q)
 {
 	char uid[SAYSO_UID_LEN + 8], ref[32], at[SAYSO_TIME_LEN + 8],
 	    channel[16];
@@ -748,7 +745,7 @@ static enum sayso_err merge_report(struct merge *m, sqlite3_stmt *q)
 	Sayso_column_copy(q, 1, ref, sizeof ref);
 	Sayso_column_copy(q, 8, at, sizeof at);
 	Sayso_column_copy(q, 7, channel, sizeof channel);
-	const char *resident = (const char *)sqlite3_column_text(q, 6);
+	const char *resident = (const char *)Sayso_col_text(q, 6);
 	bool found, erased = false;
 	enum sayso_err e;
 	if ((e = exists_uid(m->st, "SELECT 1 FROM reports WHERE uid = ?1", uid,
@@ -770,7 +767,7 @@ static enum sayso_err merge_report(struct merge *m, sqlite3_stmt *q)
 		return e;
 	if (resident && !erased && !resident_valid(resident))
 		erased = true;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    m->st, "INSERT INTO reports(uid, ref, category, street, location, "
 		   "text, status, resident_id, channel, device_id, cast_at, "
 		   "updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, "
@@ -778,25 +775,25 @@ static enum sayso_err merge_report(struct merge *m, sqlite3_stmt *q)
 	if (!s)
 		return SAYSO_ERR_DB;
 	for (int i = 0; i < 6; i++)
-		sqlite3_bind_value(s, i + 1, sqlite3_column_value(q, i));
+		Sayso_bind_col(s, i + 1, q, i);
 	if (erased)
-		sqlite3_bind_null(s, 7);
+		Sayso_bind_null(s, 7);
 	else
-		sqlite3_bind_value(s, 7, sqlite3_column_value(q, 6));
-	sqlite3_bind_text(s, 8, channel, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 9, m->device, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 10, at, -1, SQLITE_TRANSIENT);
+		Sayso_bind_col(s, 7, q, 6);
+	Sayso_bind_text(s, 8, channel, -1);
+	Sayso_bind_text(s, 9, m->device, -1);
+	Sayso_bind_text(s, 10, at, -1);
 	if ((e = Sayso_store_step_done(m->st, s, "merge report")) != SAYSO_OK)
 		return e;
-	int64_t rid = sqlite3_last_insert_rowid(Sayso_store_sqlite(m->st));
+	int64_t rid = Sayso_store_last_id(m->st);
 	if ((e = report_extras(m, rid, ref, at, channel, erased)) != SAYSO_OK)
 		return e;
 	/* Routed and checked for duplicates here, where the partnership's
 	 * rules and the other reports are. */
 	if ((e = Sayso_issue_created(m->st, SAYSO_ISSUE_REPORT, rid,
-				     (const char *)sqlite3_column_text(q, 2),
-				     (const char *)sqlite3_column_text(q, 3),
-				     at)) != SAYSO_OK)
+				     (const char *)Sayso_col_text(q, 2),
+				     (const char *)Sayso_col_text(q, 3), at)) !=
+	    SAYSO_OK)
 		return e;
 	m->res->reports++;
 	return SAYSO_OK;
@@ -804,22 +801,22 @@ static enum sayso_err merge_report(struct merge *m, sqlite3_stmt *q)
 
 static enum sayso_err merge_reports(struct merge *m)
 {
-	sqlite3_stmt *q = NULL;
+	struct sayso_stmt *q = NULL;
 	enum sayso_err e = SAYSO_OK;
-	if (sqlite3_prepare_v2(m->sdb,
+	if (Sayso_stmt_prepare(m->src,
 			       "SELECT uid, ref, category, street, location, "
 			       "text, resident_id, channel, cast_at FROM "
 			       "reports ORDER BY cast_at, uid",
-			       -1, &q, NULL) != SQLITE_OK)
+			       &q) != SAYSO_OK)
 		return src_fail(m, "read reports");
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	while ((rc = Sayso_step(q)) == SAYSO_SQL_ROW)
 		if ((e = merge_report(m, q)) != SAYSO_OK)
 			goto out;
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		e = src_fail(m, "read reports");
 out:
-	sqlite3_finalize(q);
+	Sayso_stmt_finalize(q);
 	return e;
 }
 
@@ -829,14 +826,14 @@ static enum sayso_err note_device(struct merge *m)
 {
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    m->st, "INSERT INTO devices(id, kind, first_seen, last_seen) "
 		   "VALUES(?1, 'kiosk', ?2, ?2) ON CONFLICT(id) DO UPDATE SET "
 		   "last_seen = max(last_seen, excluded.last_seen)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, m->device, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, m->device, -1);
+	Sayso_bind_text(s, 2, now, -1);
 	enum sayso_err e = Sayso_store_step_done(m->st, s, "merge device");
 	if (e != SAYSO_OK || m->v.last_seq <= m->merged_seq)
 		return e;
@@ -844,9 +841,9 @@ static enum sayso_err note_device(struct merge *m)
 				    "= ?2, merged_mac = ?3 WHERE uid = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, m->enrolment, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, m->v.last_seq);
-	sqlite3_bind_blob(s, 3, m->v.last_mac, 32, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, m->enrolment, -1);
+	Sayso_bind_int64(s, 2, m->v.last_seq);
+	Sayso_bind_blob(s, 3, m->v.last_mac, 32);
 	return Sayso_store_step_done(m->st, s, "record the chain head");
 }
 
@@ -865,19 +862,18 @@ static enum sayso_err count_walk(struct merge *m)
 	int64_t v[3] = {0, 0, 0};
 
 	for (size_t i = 0; i < 4; i++) {
-		sqlite3_stmt *q = NULL;
-		if (sqlite3_prepare_v2(m->sdb, sql[i], -1, &q, NULL) !=
-			SQLITE_OK ||
-		    sqlite3_step(q) != SQLITE_ROW) {
-			sqlite3_finalize(q);
+		struct sayso_stmt *q = NULL;
+		if (Sayso_stmt_prepare(m->src, sql[i], &q) != SAYSO_OK ||
+		    Sayso_step(q) != SAYSO_SQL_ROW) {
+			Sayso_stmt_finalize(q);
 			return src_fail(m, "read walkabout rows");
 		}
 		if (i < 3)
-			v[i] = sqlite3_column_int64(q, 0);
+			v[i] = Sayso_col_int64(q, 0);
 		else
 			Sayso_column_copy(q, 0, m->res->walk_refs,
 					  sizeof m->res->walk_refs);
-		sqlite3_finalize(q);
+		Sayso_stmt_finalize(q);
 		if (i == 0 && v[0] < 2)
 			return SAYSO_OK; /* an older schema: none */
 	}
@@ -893,18 +889,18 @@ static enum sayso_err record(struct merge *m, const char *actor,
 	if (r->ballots + r->held + r->ratings + r->reports > 0) {
 		char now[SAYSO_TIME_LEN + 1];
 		Sayso_now_text(now, sizeof now);
-		sqlite3_stmt *s = Sayso_store_stmt(
+		struct sayso_stmt *s = Sayso_store_stmt(
 		    m->st, "INSERT INTO merges(source, device_id, at, "
 			   "ballots, ratings, reports) VALUES(?1, ?2, ?3, "
 			   "?4, ?5, ?6)");
 		if (!s)
 			return SAYSO_ERR_DB;
-		sqlite3_bind_text(s, 1, source, -1, SQLITE_TRANSIENT);
+		Sayso_bind_text(s, 1, source, -1);
 		Sayso_bind_text_or_null(s, 2, r->device_id);
-		sqlite3_bind_text(s, 3, now, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 4, r->ballots);
-		sqlite3_bind_int64(s, 5, r->ratings);
-		sqlite3_bind_int64(s, 6, r->reports);
+		Sayso_bind_text(s, 3, now, -1);
+		Sayso_bind_int64(s, 4, r->ballots);
+		Sayso_bind_int64(s, 5, r->ratings);
+		Sayso_bind_int64(s, 6, r->reports);
 		enum sayso_err e =
 		    Sayso_store_step_done(m->st, s, "record merge");
 		if (e != SAYSO_OK)
@@ -984,33 +980,32 @@ static void moves(struct merge *m, char (*before)[160], size_t n)
 /* Dry run: the rounds the file's ballots go to, and their results now. */
 static enum sayso_err results_before(struct merge *m, char (*before)[160])
 {
-	sqlite3_stmt *q = NULL;
+	struct sayso_stmt *q = NULL;
 	enum sayso_err e = SAYSO_OK;
-	if (sqlite3_prepare_v2(m->sdb,
+	if (Sayso_stmt_prepare(m->src,
 			       "SELECT DISTINCT r.uid FROM ballots b JOIN "
 			       "rounds r ON r.id = b.round_id",
-			       -1, &q, NULL) != SQLITE_OK)
+			       &q) != SAYSO_OK)
 		return src_fail(m, "read rounds");
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		sqlite3_stmt *s = Sayso_store_stmt(
+	while ((rc = Sayso_step(q)) == SAYSO_SQL_ROW) {
+		struct sayso_stmt *s = Sayso_store_stmt(
 		    m->st, "SELECT id FROM rounds WHERE uid = ?1");
 		if (!s) {
 			e = SAYSO_ERR_DB;
 			goto out;
 		}
-		sqlite3_bind_value(s, 1, sqlite3_column_value(q, 0));
-		int64_t id = sqlite3_step(s) == SQLITE_ROW
-				 ? sqlite3_column_int64(s, 0)
-				 : 0;
-		sqlite3_reset(s);
+		Sayso_bind_col(s, 1, q, 0);
+		int64_t id =
+		    Sayso_step(s) == SAYSO_SQL_ROW ? Sayso_col_int64(s, 0) : 0;
+		Sayso_reset(s);
 		if (id && (e = note_round(m, id)) != SAYSO_OK)
 			goto out;
 	}
 	for (size_t i = 0; i < m->nrounds; i++)
 		funded(m->st, m->rounds[i], before[i], sizeof before[i]);
 out:
-	sqlite3_finalize(q);
+	Sayso_stmt_finalize(q);
 	return e;
 }
 
@@ -1051,13 +1046,13 @@ static enum sayso_err preflight(struct merge *m)
 
 static enum sayso_err any_rows(struct merge *m, const char *sql, bool *any)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(m->st, sql);
+	struct sayso_stmt *s = Sayso_store_stmt(m->st, sql);
 	if (!s)
 		return SAYSO_ERR_DB;
-	int rc = sqlite3_step(s);
-	*any = rc == SQLITE_ROW;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE
+	int rc = Sayso_step(s);
+	*any = rc == SAYSO_SQL_ROW;
+	Sayso_reset(s);
+	return rc == SAYSO_SQL_ROW || rc == SAYSO_SQL_DONE
 		   ? SAYSO_OK
 		   : Sayso_store_sqlfail(m->st, "look for held or erased");
 }
@@ -1088,11 +1083,9 @@ static enum sayso_err merge_rows(struct merge *m, const char *actor,
 	 * comes from core's own enum names (sayso_channel_name,
 	 * sayso_ballot_status_name), never from the file, so they are off
 	 * for the bulk insert and on again after it. */
-	sqlite3_exec(Sayso_store_sqlite(m->st),
-		     "PRAGMA ignore_check_constraints = ON", NULL, NULL, NULL);
+	Sayso_store_bulk(m->st, true, true);
 	e = merge_ballots(m);
-	sqlite3_exec(Sayso_store_sqlite(m->st),
-		     "PRAGMA ignore_check_constraints = OFF", NULL, NULL, NULL);
+	Sayso_store_bulk(m->st, true, false);
 	Sayso_store_flatten(m->st, false);
 	if (e != SAYSO_OK || (e = merge_ratings(m)) != SAYSO_OK ||
 	    (e = merge_reports(m)) != SAYSO_OK ||
@@ -1139,13 +1132,11 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 		e = Sayso_store_fail(st, e, "%s", errbuf);
 		goto close;
 	}
-	m->sdb = Sayso_store_sqlite(m->src);
 	/* A large file's rows and indexes stay in memory for the merge
 	 * instead of spilling to disk page by page (256 MB each at most, then
 	 * back). */
-	sqlite3_exec(m->sdb, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
-	sqlite3_exec(Sayso_store_sqlite(st), "PRAGMA cache_size = -262144",
-		     NULL, NULL, NULL);
+	Sayso_store_bulk(m->src, true, false);
+	Sayso_store_bulk(st, true, false);
 	/* One consistent snapshot of the source for checks and copy. */
 	if (sayso_store_read_begin(m->src) != SAYSO_OK) {
 		e = src_fail(m, "begin read");
@@ -1164,8 +1155,7 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 	e = sayso_store_commit(st);
 read_end:
 	sayso_store_read_end(m->src);
-	sqlite3_exec(Sayso_store_sqlite(st), "PRAGMA cache_size = -2000", NULL,
-		     NULL, NULL);
+	Sayso_store_bulk(st, false, false);
 close:
 	sayso_store_close(m->src);
 	OPENSSL_cleanse(m->key, sizeof m->key);
@@ -1182,19 +1172,19 @@ enum sayso_err sayso_merge_held_list(struct sayso_store *st, bool all,
 	*out = NULL;
 	*n = 0;
 	size_t cap = 0;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT h.id, h.uid, h.device_id, r.code, h.cast_at, "
 		"h.merged_at, h.picks, h.reason, h.state FROM merge_held h "
 		"JOIN rounds r ON r.id = h.round_id WHERE ?1 OR h.state = "
 		"'held' ORDER BY h.id");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int(s, 1, all);
+	Sayso_bind_int(s, 1, all);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
 				     SIZE_MAX) != SAYSO_OK) {
-			sqlite3_reset(s);
+			Sayso_reset(s);
 			free(*out);
 			*out = NULL;
 			*n = 0;
@@ -1203,7 +1193,7 @@ enum sayso_err sayso_merge_held_list(struct sayso_store *st, bool all,
 		}
 		struct sayso_held *h = &(*out)[(*n)++];
 		memset(h, 0, sizeof *h);
-		h->id = sqlite3_column_int64(s, 0);
+		h->id = Sayso_col_int64(s, 0);
 		Sayso_column_copy(s, 1, h->uid, sizeof h->uid);
 		Sayso_column_copy(s, 2, h->device_id, sizeof h->device_id);
 		Sayso_column_copy(s, 3, h->round_code, sizeof h->round_code);
@@ -1213,8 +1203,8 @@ enum sayso_err sayso_merge_held_list(struct sayso_store *st, bool all,
 		Sayso_column_copy(s, 7, h->reason, sizeof h->reason);
 		Sayso_column_copy(s, 8, h->state, sizeof h->state);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
@@ -1272,17 +1262,15 @@ static enum sayso_err decide_one(struct sayso_store *st,
 		return e;
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE merge_held SET state = ?2, decided_at = ?3, "
 		"decided_by = ?4 WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, h->id);
-	sqlite3_bind_text(s, 2, accept ? "accepted" : "rejected", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, actor ? actor : "unknown", -1,
-			  SQLITE_TRANSIENT);
+	Sayso_bind_int64(s, 1, h->id);
+	Sayso_bind_text(s, 2, accept ? "accepted" : "rejected", -1);
+	Sayso_bind_text(s, 3, now, -1);
+	Sayso_bind_text(s, 4, actor ? actor : "unknown", -1);
 	if ((e = Sayso_store_step_done(st, s, "decide held ballot")) !=
 	    SAYSO_OK)
 		return e;
@@ -1321,20 +1309,20 @@ enum sayso_err sayso_merge_held_decide(struct sayso_store *st, int64_t id,
 					     (long long)id, h->state);
 			goto out;
 		}
-		sqlite3_stmt *s = Sayso_store_stmt(
+		struct sayso_stmt *s = Sayso_store_stmt(
 		    st, "SELECT resident_id, channel FROM merge_held WHERE id "
 			"= ?1");
 		if (!s) {
 			e = SAYSO_ERR_DB;
 			goto out;
 		}
-		sqlite3_bind_int64(s, 1, h->id);
+		Sayso_bind_int64(s, 1, h->id);
 		char resident[SAYSO_RESIDENT_ID_LEN + 8] = "", channel[16] = "";
-		if (sqlite3_step(s) == SQLITE_ROW) {
+		if (Sayso_step(s) == SAYSO_SQL_ROW) {
 			Sayso_column_copy(s, 0, resident, sizeof resident);
 			Sayso_column_copy(s, 1, channel, sizeof channel);
 		}
-		sqlite3_reset(s);
+		Sayso_reset(s);
 		if ((e = decide_one(st, h, resident, channel, accept, why,
 				    actor)) != SAYSO_OK)
 			goto out;

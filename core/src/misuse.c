@@ -32,7 +32,7 @@ static enum sayso_err count_since(struct sayso_store *st, bool by_resident,
 				  int64_t until_ms, int64_t *n)
 {
 	char lo[SAYSO_TIME_LEN + 1], hi[SAYSO_TIME_LEN + 1];
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, by_resident ? "SELECT count(*) FROM ratings WHERE resident_id "
 			      "= ?1 AND cast_at >= ?2 AND cast_at <= ?3"
 			    : "SELECT count(*) FROM ratings WHERE device_id = "
@@ -41,16 +41,16 @@ static enum sayso_err count_since(struct sayso_store *st, bool by_resident,
 		return SAYSO_ERR_DB;
 	sayso_time_format(since_ms, lo, sizeof lo);
 	sayso_time_format(until_ms, hi, sizeof hi);
-	sqlite3_bind_text(s, 1, source, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, hi, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(s);
+	Sayso_bind_text(s, 1, source, -1);
+	Sayso_bind_text(s, 2, lo, -1);
+	Sayso_bind_text(s, 3, hi, -1);
+	int rc = Sayso_step(s);
+	if (rc != SAYSO_SQL_ROW) {
+		Sayso_reset(s);
 		return Sayso_store_sqlfail(st, "misuse check");
 	}
-	*n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	*n = Sayso_col_int64(s, 0);
+	Sayso_reset(s);
 	return SAYSO_OK;
 }
 
@@ -97,7 +97,7 @@ static enum sayso_err code_count(struct sayso_store *st, bool by_resident,
 				 const char *key, int64_t since_ms, int64_t *n)
 {
 	char lo[SAYSO_TIME_LEN + 1];
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, by_resident ? "SELECT count(*) FROM verify_codes WHERE "
 			      "resident_id = ?1 AND sent_at >= ?2"
 			    : "SELECT count(*) FROM verify_codes WHERE "
@@ -105,14 +105,14 @@ static enum sayso_err code_count(struct sayso_store *st, bool by_resident,
 	if (!s)
 		return SAYSO_ERR_DB;
 	sayso_time_format(since_ms, lo, sizeof lo);
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, lo, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
+	Sayso_bind_text(s, 1, key, -1);
+	Sayso_bind_text(s, 2, lo, -1);
+	if (Sayso_step(s) != SAYSO_SQL_ROW) {
+		Sayso_reset(s);
 		return Sayso_store_sqlfail(st, "code limit");
 	}
-	*n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	*n = Sayso_col_int64(s, 0);
+	Sayso_reset(s);
 	return SAYSO_OK;
 }
 
@@ -148,14 +148,14 @@ enum sayso_err sayso_code_record(struct sayso_store *st,
 				 int64_t now_ms)
 {
 	char at[SAYSO_TIME_LEN + 1];
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO verify_codes(resident_id, device_id, sent_at) "
 		"VALUES(?1, ?2, ?3)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	sayso_time_format(now_ms, at, sizeof at);
-	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, device_id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 3, at, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, resident_id, -1);
+	Sayso_bind_text(s, 2, device_id, -1);
+	Sayso_bind_text(s, 3, at, -1);
 	return Sayso_store_step_done(st, s, "record texted code");
 }

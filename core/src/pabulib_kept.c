@@ -250,7 +250,7 @@ static const char *project_model(enum Sayso_pb_col kind, const char *cell,
 static enum sayso_err project_rows(struct sayso_store *st, int64_t round_id,
 				   const struct sayso_election *e, char **rows)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT number, pb_row FROM projects WHERE round_id = ?1 "
 		"AND pb_row IS NOT NULL");
 	enum sayso_err err = SAYSO_OK;
@@ -258,22 +258,21 @@ static enum sayso_err project_rows(struct sayso_store *st, int64_t round_id,
 
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int number = sqlite3_column_int(s, 0);
+	Sayso_bind_int64(s, 1, round_id);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+		int number = Sayso_col_int(s, 0);
 		for (size_t i = 0; i < e->nprojects; i++) {
 			if (e->projects[i].number != number)
 				continue;
-			rows[i] =
-			    strdup((const char *)sqlite3_column_text(s, 1));
+			rows[i] = strdup((const char *)Sayso_col_text(s, 1));
 			if (!rows[i])
 				err = SAYSO_ERR_NOMEM;
 			break;
 		}
 	}
-	if (rc != SQLITE_DONE && err == SAYSO_OK)
+	if (rc != SAYSO_SQL_DONE && err == SAYSO_OK)
 		err = Sayso_store_sqlfail(st, "reading projects");
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return err;
 }
 

@@ -36,7 +36,8 @@ static char *meta_to_json(struct sayso_store *st, const struct sayso_pb *pb,
 			  enum sayso_err *err)
 {
 	struct sayso_buf b;
-	sqlite3_stmt *s = Sayso_store_stmt(st, "SELECT json_object(?1, ?2)");
+	struct sayso_stmt *s =
+	    Sayso_store_stmt(st, "SELECT json_object(?1, ?2)");
 
 	*err = SAYSO_ERR_DB;
 	if (!s)
@@ -44,14 +45,14 @@ static char *meta_to_json(struct sayso_store *st, const struct sayso_pb *pb,
 	sayso_buf_init(&b, META_JSON_MAX);
 	*err = sayso_buf_add(&b, "{");
 	for (size_t i = 0; i < pb->nmeta && *err == SAYSO_OK; i++) {
-		sqlite3_bind_text(s, 1, pb->meta[i].key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, pb->meta[i].value, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_ROW) {
+		Sayso_bind_text(s, 1, pb->meta[i].key, -1);
+		Sayso_bind_text(s, 2, pb->meta[i].value, -1);
+		if (Sayso_step(s) != SAYSO_SQL_ROW) {
 			*err = Sayso_store_sqlfail(st, "encoding META");
 			break;
 		}
 		/* {"key":"value"} without its braces. */
-		const char *one = (const char *)sqlite3_column_text(s, 0);
+		const char *one = (const char *)Sayso_col_text(s, 0);
 		size_t n = one ? strlen(one) : 0;
 		if (n < 2) {
 			*err = SAYSO_ERR_NOMEM;
@@ -61,10 +62,9 @@ static char *meta_to_json(struct sayso_store *st, const struct sayso_pb *pb,
 			*err = sayso_buf_add(&b, ",");
 		if (*err == SAYSO_OK)
 			*err = sayso_buf_addn(&b, one + 1, n - 2);
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
+		Sayso_reset(s);
 	}
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	if (*err == SAYSO_OK)
 		*err = sayso_buf_add(&b, "}");
 	if (*err != SAYSO_OK) {
@@ -79,7 +79,7 @@ static char *meta_to_json(struct sayso_store *st, const struct sayso_pb *pb,
 static enum sayso_err meta_from_json(struct sayso_store *st, const char *json,
 				     struct sayso_pb *pb)
 {
-	sqlite3_stmt *s =
+	struct sayso_stmt *s =
 	    Sayso_store_stmt(st, "SELECT key, value FROM json_each(?1) "
 				 "WHERE json_type(?1) = 'object'");
 	size_t cap = pb->nmeta;
@@ -87,28 +87,28 @@ static enum sayso_err meta_from_json(struct sayso_store *st, const char *json,
 
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, json, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(s, 0);
-		const char *v = (const char *)sqlite3_column_text(s, 1);
+	Sayso_bind_text(s, 1, json, -1);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+		const char *k = (const char *)Sayso_col_text(s, 0);
+		const char *v = (const char *)Sayso_col_text(s, 1);
 		if (sayso_array_grow(&pb->meta, &cap, pb->nmeta + 1,
 				     sizeof *pb->meta, SIZE_MAX) != SAYSO_OK) {
-			sqlite3_reset(s);
+			Sayso_reset(s);
 			return SAYSO_ERR_NOMEM;
 		}
 		char *kc = strdup(k ? k : ""), *vc = strdup(v ? v : "");
 		if (!kc || !vc) {
 			free(kc);
 			free(vc);
-			sqlite3_reset(s);
+			Sayso_reset(s);
 			return SAYSO_ERR_NOMEM;
 		}
 		pb->meta[pb->nmeta].key = kc;
 		pb->meta[pb->nmeta].value = vc;
 		pb->nmeta++;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? SAYSO_OK : SAYSO_ERR_PARSE;
+	Sayso_reset(s);
+	return rc == SAYSO_SQL_DONE ? SAYSO_OK : SAYSO_ERR_PARSE;
 }
 
 /* ---- import ---- */
@@ -148,16 +148,6 @@ static void meta_date(const char *v, char *out, size_t outsz)
 		return;
 	}
 	Sayso_now_text(out, outsz);
-}
-
-static void restore_cache(sqlite3 *db, int64_t old)
-{
-	char sql[64];
-
-	if (old == 0)
-		return;
-	snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)old);
-	sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
 /* What one import writes, worked out before the transaction. */
@@ -217,34 +207,14 @@ static enum sayso_err import_prepare(struct pbimport *im, const char *code,
 	return SAYSO_OK;
 }
 
-/* A big import is one transaction: give SQLite room to keep it in memory
- * until the commit instead of spilling pages mid-way (64 MB at most).
- * Returns the old setting for restore_cache (0: nothing changed). */
-static int64_t raise_cache(sqlite3 *db)
-{
-	sqlite3_stmt *cs = NULL;
-	int64_t old_cache = 0;
-	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &cs, NULL) ==
-		SQLITE_OK &&
-	    sqlite3_step(cs) == SQLITE_ROW)
-		old_cache = sqlite3_column_int64(cs, 0);
-	sqlite3_finalize(cs);
-	if (old_cache > -65536 && old_cache < 16384) {
-		sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL,
-			     NULL);
-		return old_cache;
-	}
-	return 0;
-}
-
 /* Steps s to DONE and resets it; the SQL error named by what otherwise. */
-static enum sayso_err step_done(struct sayso_store *st, sqlite3_stmt *s,
+static enum sayso_err step_done(struct sayso_store *st, struct sayso_stmt *s,
 				const char *what)
 {
 	enum sayso_err err = SAYSO_OK;
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (Sayso_step(s) != SAYSO_SQL_DONE)
 		err = Sayso_store_sqlfail(st, what);
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return err;
 }
 
@@ -255,19 +225,19 @@ static enum sayso_err import_round(struct pbimport *im)
 	struct sayso_store *st = im->st;
 	const struct sayso_pb *pb = im->pb;
 	const struct sayso_election *e = pb->e;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT 1 FROM rounds WHERE code = ?1 COLLATE NOCASE");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, im->code, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		sqlite3_reset(s);
+	Sayso_bind_text(s, 1, im->code, -1);
+	if (Sayso_step(s) == SAYSO_SQL_ROW) {
+		Sayso_reset(s);
 		return Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 					"a round with code '%s' already "
 					"exists (choose another with --code)",
 					im->code);
 	}
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	s = Sayso_store_stmt(
 	    st, "INSERT INTO rounds(code, title, budget, currency, "
 		"ballot_kind, min_picks, max_picks, max_points, "
@@ -279,31 +249,29 @@ static enum sayso_err import_round(struct pbimport *im)
 		return SAYSO_ERR_DB;
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_bind_text(s, 1, im->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, im->title, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, e->budget / im->div);
-	sqlite3_bind_text(s, 4, im->currency, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, sayso_ballot_kind_name(e->kind), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int(s, 6, pb->min_length > 0 ? pb->min_length : 1);
-	sqlite3_bind_int(s, 7, pb->max_length);
-	sqlite3_bind_int(s, 8, pb->max_points);
-	sqlite3_bind_int(s, 9, pb->max_sum_points);
-	sqlite3_bind_text(s, 10, im->json, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 11, now, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, im->code, -1);
+	Sayso_bind_text(s, 2, im->title, -1);
+	Sayso_bind_int64(s, 3, e->budget / im->div);
+	Sayso_bind_text(s, 4, im->currency, -1);
+	Sayso_bind_text(s, 5, sayso_ballot_kind_name(e->kind), -1);
+	Sayso_bind_int(s, 6, pb->min_length > 0 ? pb->min_length : 1);
+	Sayso_bind_int(s, 7, pb->max_length);
+	Sayso_bind_int(s, 8, pb->max_points);
+	Sayso_bind_int(s, 9, pb->max_sum_points);
+	Sayso_bind_text(s, 10, im->json, -1);
+	Sayso_bind_text(s, 11, now, -1);
 	/* The file's own header lines, kept only with every row. */
 	if (pb->projects_header && pb->votes_header &&
 	    pb->nproject_rows == e->nprojects && pb->nvote_rows == e->nvoters) {
-		sqlite3_bind_text(s, 12, pb->projects_header, -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(s, 13, pb->votes_header, -1, SQLITE_STATIC);
+		Sayso_bind_text(s, 12, pb->projects_header, -1);
+		Sayso_bind_text(s, 13, pb->votes_header, -1);
 	} else {
-		sqlite3_bind_null(s, 12);
-		sqlite3_bind_null(s, 13);
+		Sayso_bind_null(s, 12);
+		Sayso_bind_null(s, 13);
 	}
 	enum sayso_err err = step_done(st, s, "creating the round");
 	if (err == SAYSO_OK)
-		im->rid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+		im->rid = Sayso_store_last_id(st);
 	return err;
 }
 
@@ -312,28 +280,26 @@ static enum sayso_err import_projects(struct pbimport *im)
 	struct sayso_store *st = im->st;
 	const struct sayso_election *e = im->pb->e;
 	const struct sayso_pb *pb = im->pb;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO projects(round_id, number, ext_id, title, cost, "
 		"pb_row) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	for (size_t i = 0; i < e->nprojects; i++) {
 		const struct sayso_eproject *p = &e->projects[i];
-		sqlite3_bind_int64(s, 1, im->rid);
-		sqlite3_bind_int64(s, 2, (int64_t)i + 1);
-		sqlite3_bind_text(s, 3, p->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, p->title[0] ? p->title : p->id, -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_int64(s, 5, p->cost / im->div);
+		Sayso_bind_int64(s, 1, im->rid);
+		Sayso_bind_int64(s, 2, (int64_t)i + 1);
+		Sayso_bind_text(s, 3, p->id, -1);
+		Sayso_bind_text(s, 4, p->title[0] ? p->title : p->id, -1);
+		Sayso_bind_int64(s, 5, p->cost / im->div);
 		if (i < pb->nproject_rows)
-			sqlite3_bind_text(s, 6, pb->project_rows[i], -1,
-					  SQLITE_STATIC);
+			Sayso_bind_text(s, 6, pb->project_rows[i], -1);
 		else
-			sqlite3_bind_null(s, 6);
+			Sayso_bind_null(s, 6);
 		enum sayso_err err = step_done(st, s, "adding a project");
 		if (err != SAYSO_OK)
 			return err;
-		im->pids[i] = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+		im->pids[i] = Sayso_store_last_id(st);
 	}
 	return SAYSO_OK;
 }
@@ -348,37 +314,36 @@ static enum sayso_err import_ballot(struct pbimport *im, size_t i)
 
 	if ((err = sayso_uid_new(uid, sizeof uid)) != SAYSO_OK)
 		return Sayso_store_fail(st, err, "making a ballot id");
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO ballots(uid, round_id, channel, device_id, "
 		"cast_at, status, ext_voter, pb_row) VALUES(?1, ?2, 'import', "
 		"?3, ?4, 'counted', ?5, ?6)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, im->rid);
-	sqlite3_bind_text(s, 3, im->device, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, im->cast_at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, im->pb->voter_ids[i], -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, uid, -1);
+	Sayso_bind_int64(s, 2, im->rid);
+	Sayso_bind_text(s, 3, im->device, -1);
+	Sayso_bind_text(s, 4, im->cast_at, -1);
+	Sayso_bind_text(s, 5, im->pb->voter_ids[i], -1);
 	if (i < im->pb->nvote_rows)
-		sqlite3_bind_text(s, 6, im->pb->vote_rows[i], -1,
-				  SQLITE_STATIC);
+		Sayso_bind_text(s, 6, im->pb->vote_rows[i], -1);
 	else
-		sqlite3_bind_null(s, 6);
+		Sayso_bind_null(s, 6);
 	if ((err = step_done(st, s, "adding a ballot")) != SAYSO_OK)
 		return err;
-	int64_t bid = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+	int64_t bid = Sayso_store_last_id(st);
 	s = Sayso_store_stmt(st, "INSERT INTO ballot_items(ballot_id, "
 				 "project_id, points, rank) "
 				 "VALUES(?1, ?2, ?3, ?4)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	for (size_t j = e->voter_start[i]; j < e->voter_start[i + 1]; j++) {
-		sqlite3_bind_int64(s, 1, bid);
-		sqlite3_bind_int64(s, 2, im->pids[e->pick_project[j]]);
-		sqlite3_bind_int(s, 3, e->pick_points[j]);
+		Sayso_bind_int64(s, 1, bid);
+		Sayso_bind_int64(s, 2, im->pids[e->pick_project[j]]);
+		Sayso_bind_int(s, 3, e->pick_points[j]);
 		/* rank: the position in the file's vote for every kind, so
 		 * that export writes the vote back in the same order. */
-		sqlite3_bind_int64(s, 4, (int64_t)(j - e->voter_start[i]) + 1);
+		Sayso_bind_int64(s, 4, (int64_t)(j - e->voter_start[i]) + 1);
 		if ((err = step_done(st, s, "adding a ballot item")) !=
 		    SAYSO_OK)
 			return err;
@@ -413,9 +378,7 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 {
 	struct pbimport im = {0};
 	enum sayso_err err;
-	int64_t old_cache = 0;
 	bool began = false, named = true;
-	sqlite3 *db;
 
 	if (!st || !pb || !pb->e)
 		return SAYSO_ERR_INVAL;
@@ -439,8 +402,9 @@ enum sayso_err sayso_pb_import_parsed(struct sayso_store *st,
 				 sayso_strerror(err));
 		return err;
 	}
-	db = Sayso_store_sqlite(st);
-	old_cache = raise_cache(db);
+	/* A big import is one transaction: room to keep it in memory until
+	 * the commit instead of spilling pages mid-way. */
+	Sayso_store_bulk(st, true, false);
 	if ((err = sayso_store_begin(st)) != SAYSO_OK) {
 		named = false;
 		goto out;
@@ -464,7 +428,7 @@ out:
 		if (began)
 			sayso_store_rollback(st);
 	}
-	restore_cache(db, old_cache);
+	Sayso_store_bulk(st, false, false);
 	free(im.json);
 	free(im.pids);
 	if (err == SAYSO_OK && round_id)
@@ -544,7 +508,7 @@ static enum sayso_err export_meta_read(struct sayso_store *st, int64_t round_id,
 				       size_t errsz)
 {
 	enum sayso_err err = SAYSO_OK;
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 
 	s = Sayso_store_stmt(st, "SELECT pb_meta FROM rounds WHERE id = ?1");
 	if (!s) {
@@ -552,19 +516,19 @@ static enum sayso_err export_meta_read(struct sayso_store *st, int64_t round_id,
 		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		return err;
 	}
-	sqlite3_bind_int64(s, 1, round_id);
-	if (sqlite3_step(s) == SQLITE_ROW &&
-	    sqlite3_column_type(s, 0) == SQLITE_TEXT) {
-		err = meta_from_json(
-		    st, (const char *)sqlite3_column_text(s, 0), meta);
+	Sayso_bind_int64(s, 1, round_id);
+	if (Sayso_step(s) == SAYSO_SQL_ROW &&
+	    Sayso_col_type(s, 0) == SAYSO_SQL_TEXT) {
+		err = meta_from_json(st, (const char *)Sayso_col_text(s, 0),
+				     meta);
 		if (err == SAYSO_ERR_NOMEM) {
-			sqlite3_reset(s);
+			Sayso_reset(s);
 			Sayso_errbuf_set(errbuf, errsz, "out of memory");
 			return err;
 		}
 		err = SAYSO_OK; /* damaged pb_meta: written from scratch */
 	}
-	sqlite3_reset(s);
+	Sayso_reset(s);
 
 	return err;
 }
@@ -576,7 +540,7 @@ static enum sayso_err export_headers_read(struct sayso_store *st,
 					  int64_t round_id, char **ph,
 					  char **vh)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT pb_projects_header, pb_votes_header FROM rounds "
 		"WHERE id = ?1 AND pb_projects_header IS NOT NULL AND "
 		"pb_votes_header IS NOT NULL");
@@ -585,10 +549,10 @@ static enum sayso_err export_headers_read(struct sayso_store *st,
 	*ph = *vh = NULL;
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*ph = strdup((const char *)sqlite3_column_text(s, 0));
-		*vh = strdup((const char *)sqlite3_column_text(s, 1));
+	Sayso_bind_int64(s, 1, round_id);
+	if (Sayso_step(s) == SAYSO_SQL_ROW) {
+		*ph = strdup((const char *)Sayso_col_text(s, 0));
+		*vh = strdup((const char *)Sayso_col_text(s, 1));
 		if (!*ph || !*vh) {
 			free(*ph);
 			free(*vh);
@@ -596,7 +560,7 @@ static enum sayso_err export_headers_read(struct sayso_store *st,
 			err = SAYSO_ERR_NOMEM;
 		}
 	}
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return err;
 }
 
@@ -785,10 +749,10 @@ static void vote_row_write(FILE *out, struct vote_row *v)
 }
 
 /* Starts ballot bid (its columns 1 and 4 in s) in v. */
-static enum sayso_err vote_row_start(struct vote_row *v, sqlite3_stmt *s,
+static enum sayso_err vote_row_start(struct vote_row *v, struct sayso_stmt *s,
 				     int64_t bid)
 {
-	const unsigned char *xv = sqlite3_column_text(s, 1);
+	const unsigned char *xv = Sayso_col_text(s, 1);
 
 	if (xv && xv[0])
 		snprintf(v->voter, sizeof v->voter, "%s", (const char *)xv);
@@ -797,21 +761,21 @@ static enum sayso_err vote_row_start(struct vote_row *v, sqlite3_stmt *s,
 	sayso_buf_reset(&v->vote);
 	sayso_buf_reset(&v->pts);
 	sayso_buf_reset(&v->row);
-	v->has_row = sqlite3_column_type(s, 4) == SQLITE_TEXT;
+	v->has_row = Sayso_col_type(s, 4) == SAYSO_SQL_TEXT;
 	if (v->has_row)
 		return sayso_buf_add(&v->row,
-				     (const char *)sqlite3_column_text(s, 4));
+				     (const char *)Sayso_col_text(s, 4));
 	return SAYSO_OK;
 }
 
 /* The project of the row's number (column 2), or NULL. */
 static const struct sayso_eproject *vote_project(const struct sayso_election *e,
-						 sqlite3_stmt *s)
+						 struct sayso_stmt *s)
 {
-	int number = sqlite3_column_int(s, 2);
+	int number = Sayso_col_int(s, 2);
 	size_t lo = 0, hi = e->nprojects;
 
-	if (sqlite3_column_type(s, 2) == SQLITE_NULL)
+	if (Sayso_col_type(s, 2) == SAYSO_SQL_NULL)
 		return NULL;
 	/* projects are loaded in number order */
 	while (lo < hi) {
@@ -837,7 +801,7 @@ static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
 	struct vote_row v = {.points = points, .cumulative = cumulative};
 	enum sayso_err err = SAYSO_OK;
 	int64_t last = -1;
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	int rc;
 
 	sayso_buf_init(&v.row, 1u << 20);
@@ -871,9 +835,9 @@ static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
 		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, round_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t bid = sqlite3_column_int64(s, 0);
+	Sayso_bind_int64(s, 1, round_id);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+		int64_t bid = Sayso_col_int64(s, 0);
 		const struct sayso_eproject *p = vote_project(e, s);
 
 		if (bid != last) {
@@ -893,12 +857,11 @@ static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
 		if (err == SAYSO_OK)
 			err = sayso_buf_add(&v.vote, p->id);
 		if (err == SAYSO_OK)
-			err = sayso_buf_addf(&v.pts, "%d",
-					     sqlite3_column_int(s, 3));
+			err = sayso_buf_addf(&v.pts, "%d", Sayso_col_int(s, 3));
 		if (err != SAYSO_OK)
 			break;
 	}
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	if (err != SAYSO_OK) {
 		Sayso_errbuf_set(errbuf, errsz,
 				 err == SAYSO_ERR_TOOBIG
@@ -906,7 +869,7 @@ static enum sayso_err export_votes(struct sayso_store *st, int64_t round_id,
 				     : "out of memory");
 		goto out;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != SAYSO_SQL_DONE) {
 		err = Sayso_store_sqlfail(st, "reading ballots");
 		Sayso_errbuf_set(errbuf, errsz, "%s", sayso_store_errmsg(st));
 		goto out;

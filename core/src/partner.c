@@ -50,16 +50,16 @@ enum sayso_err sayso_partner_add(struct sayso_store *st, const char *code,
 	enum sayso_err e = sayso_store_begin(st);
 	if (e != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s =
+	struct sayso_stmt *s =
 	    Sayso_store_stmt(st, "INSERT INTO partners(code, name, created_at) "
 				 "VALUES(?1, ?2, ?3)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, code, -1);
+	Sayso_bind_text(s, 2, name, -1);
+	Sayso_bind_text(s, 3, now, -1);
 	if ((e = Sayso_store_insert_new(st, s, "add partner",
 					"there is already a partner '%s'",
 					code)) != SAYSO_OK)
@@ -73,10 +73,10 @@ out:
 	return e;
 }
 
-static void partner_row(sqlite3_stmt *s, struct sayso_partner *p)
+static void partner_row(struct sayso_stmt *s, struct sayso_partner *p)
 {
 	memset(p, 0, sizeof *p);
-	p->id = sqlite3_column_int64(s, 0);
+	p->id = Sayso_col_int64(s, 0);
 	Sayso_column_copy(s, 1, p->code, sizeof p->code);
 	Sayso_column_copy(s, 2, p->name, sizeof p->name);
 }
@@ -84,18 +84,18 @@ static void partner_row(sqlite3_stmt *s, struct sayso_partner *p)
 enum sayso_err sayso_partner_get(struct sayso_store *st, const char *code,
 				 struct sayso_partner *out)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, code, name FROM partners WHERE code = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, code ? code : "", -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	Sayso_bind_text(s, 1, code ? code : "", -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW)
 		partner_row(s, out);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
+	Sayso_reset(s);
+	if (rc == SAYSO_SQL_ROW)
 		return SAYSO_OK;
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "find partner");
 	return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no partner '%s'",
 				code ? code : "");
@@ -110,11 +110,11 @@ enum sayso_err sayso_partner_list(struct sayso_store *st,
 
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, code, name FROM partners ORDER BY code");
 	if (!s)
 		return SAYSO_ERR_DB;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
 				     SIZE_MAX) != SAYSO_OK) {
 			e = SAYSO_ERR_NOMEM;
@@ -122,10 +122,10 @@ enum sayso_err sayso_partner_list(struct sayso_store *st,
 		}
 		partner_row(s, &(*out)[(*n)++]);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		e = Sayso_store_sqlfail(st, "list partners");
 out:
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	if (e != SAYSO_OK) {
 		free(*out);
 		*out = NULL;
@@ -154,7 +154,7 @@ enum sayso_err sayso_partner_route(struct sayso_store *st, const char *code,
 		goto out;
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO partner_routes(partner_id, category, street, "
 		"created_at) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(category, "
 		"street) DO UPDATE SET partner_id = excluded.partner_id, "
@@ -163,10 +163,10 @@ enum sayso_err sayso_partner_route(struct sayso_store *st, const char *code,
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, p.id);
-	sqlite3_bind_text(s, 2, category, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, street ? street : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+	Sayso_bind_int64(s, 1, p.id);
+	Sayso_bind_text(s, 2, category, -1);
+	Sayso_bind_text(s, 3, street ? street : "", -1);
+	Sayso_bind_text(s, 4, now, -1);
 	if ((e = Sayso_store_step_done(st, s, "route")) != SAYSO_OK)
 		goto out;
 	if ((e = sayso_store_audit(st, actor, "partner.route",
@@ -188,13 +188,13 @@ enum sayso_err sayso_partner_routes(struct sayso_store *st,
 
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT p.code, r.category, r.street FROM partner_routes r "
 		"JOIN partners p ON p.id = r.partner_id "
 		"ORDER BY r.category, r.street");
 	if (!s)
 		return SAYSO_ERR_DB;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
 				     SIZE_MAX) != SAYSO_OK) {
 			e = SAYSO_ERR_NOMEM;
@@ -205,10 +205,10 @@ enum sayso_err sayso_partner_routes(struct sayso_store *st,
 		Sayso_column_copy(s, 1, r->category, sizeof r->category);
 		Sayso_column_copy(s, 2, r->street, sizeof r->street);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		e = Sayso_store_sqlfail(st, "list routes");
 out:
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	if (e != SAYSO_OK) {
 		free(*out);
 		*out = NULL;
@@ -222,7 +222,7 @@ enum sayso_err sayso_partner_for(struct sayso_store *st, const char *category,
 				 bool *found)
 {
 	/* Specificity: the category beats '*', then a street beats ''. */
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT p.id, p.code, p.name FROM partner_routes r "
 		"JOIN partners p ON p.id = r.partner_id "
 		"WHERE (r.category = ?1 OR r.category = '*') "
@@ -233,15 +233,15 @@ enum sayso_err sayso_partner_for(struct sayso_store *st, const char *category,
 	*found = false;
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, category ? category : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, street ? street : "", -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	Sayso_bind_text(s, 1, category ? category : "", -1);
+	Sayso_bind_text(s, 2, street ? street : "", -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW) {
 		partner_row(s, out);
 		*found = true;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "route an issue");
 	return SAYSO_OK;
 }
@@ -261,24 +261,23 @@ static enum sayso_err add_partner_history(struct sayso_store *st,
 					  const char *note, const char *actor,
 					  const char *at)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO issue_partner_history(kind, issue_id, at, "
 		"partner_id, not_ours, note, actor) VALUES(?1, ?2, ?3, ?4, ?5, "
 		"?6, ?7)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1,
-			  is->kind == SAYSO_ISSUE_REPORT ? "report" : "walk",
-			  -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, is->id);
-	sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1,
+			is->kind == SAYSO_ISSUE_REPORT ? "report" : "walk", -1);
+	Sayso_bind_int64(s, 2, is->id);
+	Sayso_bind_text(s, 3, at, -1);
 	if (partner_id > 0)
-		sqlite3_bind_int64(s, 4, partner_id);
+		Sayso_bind_int64(s, 4, partner_id);
 	else
-		sqlite3_bind_null(s, 4);
-	sqlite3_bind_int(s, 5, not_ours ? 1 : 0);
+		Sayso_bind_null(s, 4);
+	Sayso_bind_int(s, 5, not_ours ? 1 : 0);
 	Sayso_bind_text_or_null(s, 6, note);
-	sqlite3_bind_text(s, 7, actor ? actor : "unknown", -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 7, actor ? actor : "unknown", -1);
 	return Sayso_store_step_done(st, s, "record partner history");
 }
 
@@ -286,7 +285,7 @@ static enum sayso_err set_partner(struct sayso_store *st,
 				  const struct issue *is, int64_t partner_id,
 				  bool not_ours)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, is->kind == SAYSO_ISSUE_REPORT
 		    ? "UPDATE reports SET partner_id = ?1, not_ours = ?2 "
 		      "WHERE id = ?3"
@@ -295,11 +294,11 @@ static enum sayso_err set_partner(struct sayso_store *st,
 	if (!s)
 		return SAYSO_ERR_DB;
 	if (partner_id > 0)
-		sqlite3_bind_int64(s, 1, partner_id);
+		Sayso_bind_int64(s, 1, partner_id);
 	else
-		sqlite3_bind_null(s, 1);
-	sqlite3_bind_int(s, 2, not_ours ? 1 : 0);
-	sqlite3_bind_int64(s, 3, is->id);
+		Sayso_bind_null(s, 1);
+	Sayso_bind_int(s, 2, not_ours ? 1 : 0);
+	Sayso_bind_int64(s, 3, is->id);
 	return Sayso_store_step_done(st, s, "set partner");
 }
 
@@ -311,7 +310,7 @@ static enum sayso_err find_likely_dup(struct sayso_store *st,
 				      const char *at, int64_t *dup)
 {
 	*dup = 0;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st,
 	    is->kind == SAYSO_ISSUE_REPORT
 		? "SELECT id FROM reports WHERE id <> ?1 AND category = ?2 "
@@ -330,15 +329,15 @@ static enum sayso_err find_likely_dup(struct sayso_store *st,
 		  "ORDER BY w.seen_at, w.id LIMIT 1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, is->id);
-	sqlite3_bind_text(s, 2, category, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, street, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, at, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*dup = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_bind_int64(s, 1, is->id);
+	Sayso_bind_text(s, 2, category, -1);
+	Sayso_bind_text(s, 3, street, -1);
+	Sayso_bind_text(s, 4, at, -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW)
+		*dup = Sayso_col_int64(s, 0);
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "look for duplicates");
 	return SAYSO_OK;
 }
@@ -346,7 +345,7 @@ static enum sayso_err find_likely_dup(struct sayso_store *st,
 static enum sayso_err set_dup(struct sayso_store *st, const struct issue *is,
 			      int64_t of, const char *state)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, is->kind == SAYSO_ISSUE_REPORT
 		    ? "UPDATE reports SET dup_of = ?1, dup_state = ?2 "
 		      "WHERE id = ?3"
@@ -355,11 +354,11 @@ static enum sayso_err set_dup(struct sayso_store *st, const struct issue *is,
 	if (!s)
 		return SAYSO_ERR_DB;
 	if (of > 0)
-		sqlite3_bind_int64(s, 1, of);
+		Sayso_bind_int64(s, 1, of);
 	else
-		sqlite3_bind_null(s, 1);
+		Sayso_bind_null(s, 1);
 	Sayso_bind_text_or_null(s, 2, state);
-	sqlite3_bind_int64(s, 3, is->id);
+	Sayso_bind_int64(s, 3, is->id);
 	return Sayso_store_step_done(st, s, "link duplicate");
 }
 
@@ -403,25 +402,25 @@ static enum sayso_err find_issue(struct sayso_store *st, const char *ref,
 	want[n] = '\0';
 	bool walk = strncmp(want, SAYSO_WALK_REF_PREFIX,
 			    strlen(SAYSO_WALK_REF_PREFIX)) == 0;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, walk ? "SELECT id, ref, coalesce(dup_of, 0) FROM walk_issues "
 		       "WHERE ref = ?1"
 		     : "SELECT id, ref, coalesce(dup_of, 0) FROM reports "
 		       "WHERE ref = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, want, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	Sayso_bind_text(s, 1, want, -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW) {
 		out->kind = walk ? SAYSO_ISSUE_WALK : SAYSO_ISSUE_REPORT;
-		out->id = sqlite3_column_int64(s, 0);
+		out->id = Sayso_col_int64(s, 0);
 		Sayso_column_copy(s, 1, out->ref, sizeof out->ref);
-		out->dup_of = sqlite3_column_int64(s, 2);
+		out->dup_of = Sayso_col_int64(s, 2);
 	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
+	Sayso_reset(s);
+	if (rc == SAYSO_SQL_ROW)
 		return SAYSO_OK;
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "find issue");
 	return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 				"no report or walk issue '%s'", ref ? ref : "");
@@ -476,18 +475,17 @@ enum sayso_err sayso_issue_partner_history(struct sayso_store *st,
 	*n = 0;
 	if ((e = find_issue(st, ref, &is)) != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT h.at, coalesce(p.code, ''), h.not_ours, "
 		"coalesce(h.note, ''), h.actor FROM issue_partner_history h "
 		"LEFT JOIN partners p ON p.id = h.partner_id "
 		"WHERE h.kind = ?1 AND h.issue_id = ?2 ORDER BY h.at, h.id");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1,
-			  is.kind == SAYSO_ISSUE_REPORT ? "report" : "walk", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, is.id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	Sayso_bind_text(s, 1, is.kind == SAYSO_ISSUE_REPORT ? "report" : "walk",
+			-1);
+	Sayso_bind_int64(s, 2, is.id);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
 				     SIZE_MAX) != SAYSO_OK) {
 			e = SAYSO_ERR_NOMEM;
@@ -497,14 +495,14 @@ enum sayso_err sayso_issue_partner_history(struct sayso_store *st,
 		memset(c, 0, sizeof *c);
 		Sayso_column_copy(s, 0, c->at, sizeof c->at);
 		Sayso_column_copy(s, 1, c->partner, sizeof c->partner);
-		c->not_ours = sqlite3_column_int(s, 2) != 0;
+		c->not_ours = Sayso_col_int(s, 2) != 0;
 		Sayso_column_copy(s, 3, c->note, sizeof c->note);
 		Sayso_column_copy(s, 4, c->actor, sizeof c->actor);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		e = Sayso_store_sqlfail(st, "partner history");
 out:
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	if (e != SAYSO_OK) {
 		free(*out);
 		*out = NULL;
@@ -517,14 +515,14 @@ out:
 static enum sayso_err repoint_dups(struct sayso_store *st,
 				   const struct issue *is, int64_t target)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, is->kind == SAYSO_ISSUE_REPORT
 		    ? "UPDATE reports SET dup_of = ?1 WHERE dup_of = ?2"
 		    : "UPDATE walk_issues SET dup_of = ?1 WHERE dup_of = ?2");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, target);
-	sqlite3_bind_int64(s, 2, is->id);
+	Sayso_bind_int64(s, 1, target);
+	Sayso_bind_int64(s, 2, is->id);
 	return Sayso_store_step_done(st, s, "relink duplicates");
 }
 
@@ -596,14 +594,14 @@ enum sayso_err sayso_issue_duplicates(struct sayso_store *st, bool confirmed,
 	*out = NULL;
 	*n = 0;
 	for (int k = 0; k < 2 && e == SAYSO_OK; k++) {
-		sqlite3_stmt *s = Sayso_store_stmt(st, sql[k]);
+		struct sayso_stmt *s = Sayso_store_stmt(st, sql[k]);
 		int rc;
 		if (!s) {
 			e = SAYSO_ERR_DB;
 			break;
 		}
-		sqlite3_bind_int(s, 1, confirmed ? 1 : 0);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		Sayso_bind_int(s, 1, confirmed ? 1 : 0);
+		while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 			if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
 					     SIZE_MAX) != SAYSO_OK) {
 				e = SAYSO_ERR_NOMEM;
@@ -622,9 +620,9 @@ enum sayso_err sayso_issue_duplicates(struct sayso_store *st, bool confirmed,
 			Sayso_column_copy(s, 4, d->street, sizeof d->street);
 			Sayso_column_copy(s, 5, d->at, sizeof d->at);
 		}
-		if (e == SAYSO_OK && rc != SQLITE_DONE)
+		if (e == SAYSO_OK && rc != SAYSO_SQL_DONE)
 			e = Sayso_store_sqlfail(st, "duplicates");
-		sqlite3_reset(s);
+		Sayso_reset(s);
 	}
 	if (e != SAYSO_OK) {
 		free(*out);

@@ -48,19 +48,20 @@ enum sayso_err sayso_project_text_set(struct sayso_store *st,
 		return e;
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s =
+	struct sayso_stmt *s =
 	    Sayso_store_stmt(st, "SELECT 1 FROM projects WHERE id = ?1");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, project_id);
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW) {
-		e = rc == SQLITE_DONE ? Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
-							 "no such project")
-				      : Sayso_store_sqlfail(st, "find project");
+	Sayso_bind_int64(s, 1, project_id);
+	int rc = Sayso_step(s);
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW) {
+		e = rc == SAYSO_SQL_DONE
+			? Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
+					   "no such project")
+			: Sayso_store_sqlfail(st, "find project");
 		goto out;
 	}
 	if (title || description)
@@ -77,15 +78,15 @@ enum sayso_err sayso_project_text_set(struct sayso_store *st,
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, project_id);
-	sqlite3_bind_text(s, 2, lang, -1, SQLITE_STATIC);
+	Sayso_bind_int64(s, 1, project_id);
+	Sayso_bind_text(s, 2, lang, -1);
 	if (title || description) {
 		Sayso_bind_text_or_null(s, 3, title);
 		Sayso_bind_text_or_null(s, 4, description);
 	}
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	rc = Sayso_step(s);
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE) {
 		e = Sayso_store_sqlfail(st, "save project text");
 		goto out;
 	}
@@ -111,21 +112,21 @@ enum sayso_err sayso_project_text_get(struct sayso_store *st,
 		title[0] = '\0';
 	if (descsz)
 		description[0] = '\0';
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT coalesce(title, ''), coalesce(description, '') "
 		"FROM project_texts WHERE project_id = ?1 AND lang = ?2");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, project_id);
-	sqlite3_bind_text(s, 2, lang ? lang : "", -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	Sayso_bind_int64(s, 1, project_id);
+	Sayso_bind_text(s, 2, lang ? lang : "", -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW) {
 		*found = true;
 		Sayso_column_copy(s, 0, title, titlesz);
 		Sayso_column_copy(s, 1, description, descsz);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "read project text");
 	return SAYSO_OK;
 }
@@ -137,7 +138,7 @@ enum sayso_err sayso_project_list_lang(struct sayso_store *st, int64_t round_id,
 	enum sayso_err e = sayso_project_list(st, round_id, out, n);
 	if (e != SAYSO_OK || !*n || !sayso_lang_valid(lang))
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT t.project_id, t.title, t.description "
 		"FROM project_texts t JOIN projects p ON p.id = t.project_id "
 		"WHERE p.round_id = ?1 AND t.lang = ?2");
@@ -145,25 +146,25 @@ enum sayso_err sayso_project_list_lang(struct sayso_store *st, int64_t round_id,
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, round_id);
-	sqlite3_bind_text(s, 2, lang, -1, SQLITE_STATIC);
+	Sayso_bind_int64(s, 1, round_id);
+	Sayso_bind_text(s, 2, lang, -1);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+		int64_t id = Sayso_col_int64(s, 0);
 		for (size_t i = 0; i < *n; i++) {
 			struct sayso_project *p = &(*out)[i];
 			if (p->id != id)
 				continue;
-			if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			if (Sayso_col_type(s, 1) != SAYSO_SQL_NULL)
 				Sayso_column_copy(s, 1, p->title,
 						  sizeof p->title);
-			if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+			if (Sayso_col_type(s, 2) != SAYSO_SQL_NULL)
 				Sayso_column_copy(s, 2, p->description,
 						  sizeof p->description);
 		}
 	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
+	Sayso_reset(s);
+	if (rc == SAYSO_SQL_DONE)
 		return SAYSO_OK;
 	e = Sayso_store_sqlfail(st, "list project texts");
 out:

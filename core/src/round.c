@@ -177,29 +177,29 @@ bool sayso_project_number_valid(long n)
 	"max_picks, max_points, max_sum_points, revote, coalesce(opens,''), "  \
 	"coalesce(closes,''), state, imported, identity"
 
-static void round_from_row(sqlite3_stmt *s, struct sayso_round *r)
+static void round_from_row(struct sayso_stmt *s, struct sayso_round *r)
 {
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(s, 0);
+	r->id = Sayso_col_int64(s, 0);
 	Sayso_column_copy(s, 1, r->code, sizeof r->code);
 	Sayso_column_copy(s, 2, r->title, sizeof r->title);
-	r->budget = sqlite3_column_int64(s, 3);
+	r->budget = Sayso_col_int64(s, 3);
 	Sayso_column_copy(s, 4, r->currency, sizeof r->currency);
-	const char *kind = (const char *)sqlite3_column_text(s, 5);
+	const char *kind = (const char *)Sayso_col_text(s, 5);
 	if (sayso_ballot_kind_parse(kind, &r->kind) != SAYSO_OK)
 		r->kind = SAYSO_BALLOT_APPROVAL;
-	r->min_picks = sqlite3_column_int(s, 6);
-	r->max_picks = sqlite3_column_int(s, 7);
-	r->max_points = sqlite3_column_int(s, 8);
-	r->max_sum_points = sqlite3_column_int(s, 9);
-	const char *rv = (const char *)sqlite3_column_text(s, 10);
+	r->min_picks = Sayso_col_int(s, 6);
+	r->max_picks = Sayso_col_int(s, 7);
+	r->max_points = Sayso_col_int(s, 8);
+	r->max_sum_points = Sayso_col_int(s, 9);
+	const char *rv = (const char *)Sayso_col_text(s, 10);
 	if (sayso_revote_parse(rv, &r->revote) != SAYSO_OK)
 		r->revote = SAYSO_REVOTE_FIRST;
 	Sayso_column_copy(s, 11, r->opens, sizeof r->opens);
 	Sayso_column_copy(s, 12, r->closes, sizeof r->closes);
-	r->state = state_parse((const char *)sqlite3_column_text(s, 13));
-	r->imported = sqlite3_column_int(s, 14) != 0;
-	if (sayso_identity_parse((const char *)sqlite3_column_text(s, 15),
+	r->state = state_parse((const char *)Sayso_col_text(s, 13));
+	r->imported = Sayso_col_int(s, 14) != 0;
+	if (sayso_identity_parse((const char *)Sayso_col_text(s, 15),
 				 &r->identity) != SAYSO_OK)
 		r->identity = SAYSO_IDENTITY_ANY;
 }
@@ -264,7 +264,7 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st,
 	    "INSERT INTO rounds(code, title, budget, currency, ballot_kind, "
 	    "min_picks, max_picks, max_points, max_sum_points, revote, opens, "
@@ -274,31 +274,27 @@ enum sayso_err sayso_round_create(struct sayso_store *st, struct sayso_round *r,
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, r->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, r->title, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, r->budget);
-	sqlite3_bind_text(s, 4, r->currency, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, sayso_ballot_kind_name(r->kind), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int(s, 6, r->min_picks);
-	sqlite3_bind_int(s, 7, r->max_picks);
-	sqlite3_bind_int(s, 8, r->max_points);
-	sqlite3_bind_int(s, 9, r->max_sum_points);
-	sqlite3_bind_text(s, 10, sayso_revote_name(r->revote), -1,
-			  SQLITE_STATIC);
+	Sayso_bind_text(s, 1, r->code, -1);
+	Sayso_bind_text(s, 2, r->title, -1);
+	Sayso_bind_int64(s, 3, r->budget);
+	Sayso_bind_text(s, 4, r->currency, -1);
+	Sayso_bind_text(s, 5, sayso_ballot_kind_name(r->kind), -1);
+	Sayso_bind_int(s, 6, r->min_picks);
+	Sayso_bind_int(s, 7, r->max_picks);
+	Sayso_bind_int(s, 8, r->max_points);
+	Sayso_bind_int(s, 9, r->max_sum_points);
+	Sayso_bind_text(s, 10, sayso_revote_name(r->revote), -1);
 	Sayso_bind_text_or_null(s, 11, opens);
 	Sayso_bind_text_or_null(s, 12, closes);
-	sqlite3_bind_text(s, 13, sayso_round_state_name(r->state), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int(s, 14, r->imported);
-	sqlite3_bind_text(s, 15, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 16, sayso_identity_name(r->identity), -1,
-			  SQLITE_STATIC);
+	Sayso_bind_text(s, 13, sayso_round_state_name(r->state), -1);
+	Sayso_bind_int(s, 14, r->imported);
+	Sayso_bind_text(s, 15, now, -1);
+	Sayso_bind_text(s, 16, sayso_identity_name(r->identity), -1);
 	if ((e = Sayso_store_insert_new(st, s, "create round",
 					"a round with code '%s' already exists",
 					r->code)) != SAYSO_OK)
 		goto out;
-	r->id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+	r->id = Sayso_store_last_id(st);
 	if (opens[0])
 		snprintf(r->opens, sizeof r->opens, "%s", opens);
 	if (closes[0])
@@ -322,21 +318,21 @@ static enum sayso_err round_query(struct sayso_store *st, const char *sql,
 				  int64_t id, const char *code,
 				  struct sayso_round *out)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(st, sql);
+	struct sayso_stmt *s = Sayso_store_stmt(st, sql);
 	if (!s)
 		return SAYSO_ERR_DB;
 	if (code)
-		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+		Sayso_bind_text(s, 1, code, -1);
 	else
-		sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+		Sayso_bind_int64(s, 1, id);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW) {
 		round_from_row(s, out);
-		sqlite3_reset(s);
+		Sayso_reset(s);
 		return SAYSO_OK;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "read round");
 	if (code)
 		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
@@ -367,15 +363,15 @@ static enum sayso_err round_rows(struct sayso_store *st, const char *sql,
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = Sayso_store_stmt(st, sql);
+	struct sayso_stmt *s = Sayso_store_stmt(st, sql);
 	if (!s)
 		return SAYSO_ERR_DB;
 	size_t cap = 0;
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
 				     SIZE_MAX) != SAYSO_OK) {
-			sqlite3_reset(s);
+			Sayso_reset(s);
 			free(*out);
 			*out = NULL;
 			*n = 0;
@@ -384,8 +380,8 @@ static enum sayso_err round_rows(struct sayso_store *st, const char *sql,
 		}
 		round_from_row(s, &(*out)[(*n)++]);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
@@ -456,15 +452,14 @@ enum sayso_err sayso_round_set_state(struct sayso_store *st, const char *code,
 				     code);
 		goto out;
 	}
-	sqlite3_stmt *s =
+	struct sayso_stmt *s =
 	    Sayso_store_stmt(st, "UPDATE rounds SET state = ?1 WHERE id = ?2");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, sayso_round_state_name(state), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, r.id);
+	Sayso_bind_text(s, 1, sayso_round_state_name(state), -1);
+	Sayso_bind_int64(s, 2, r.id);
 	if ((e = Sayso_store_step_done(st, s, "change round state")) !=
 	    SAYSO_OK)
 		goto out;
@@ -536,53 +531,54 @@ enum sayso_err sayso_project_add(struct sayso_store *st, int64_t round_id,
 		goto out;
 	}
 	if (p->number == 0) {
-		sqlite3_stmt *q = Sayso_store_stmt(
+		struct sayso_stmt *q = Sayso_store_stmt(
 		    st, "SELECT coalesce(max(number), 0) + 1 FROM projects "
 			"WHERE round_id = ?1");
 		if (!q) {
 			e = SAYSO_ERR_DB;
 			goto out;
 		}
-		sqlite3_bind_int64(q, 1, round_id);
-		if (sqlite3_step(q) != SQLITE_ROW) {
+		Sayso_bind_int64(q, 1, round_id);
+		if (Sayso_step(q) != SAYSO_SQL_ROW) {
 			e = Sayso_store_sqlfail(st, "number project");
-			sqlite3_reset(q);
+			Sayso_reset(q);
 			goto out;
 		}
-		p->number = sqlite3_column_int(q, 0);
-		sqlite3_reset(q);
+		p->number = Sayso_col_int(q, 0);
+		Sayso_reset(q);
 	}
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO projects(round_id, number, ext_id, title, "
 		"description, cost) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, round_id);
-	sqlite3_bind_int(s, 2, p->number);
+	Sayso_bind_int64(s, 1, round_id);
+	Sayso_bind_int(s, 2, p->number);
 	Sayso_bind_text_or_null(s, 3, p->ext_id);
-	sqlite3_bind_text(s, 4, p->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, p->description, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, p->cost);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
-		if (ext == SQLITE_CONSTRAINT_UNIQUE)
+	Sayso_bind_text(s, 4, p->title, -1);
+	Sayso_bind_text(s, 5, p->description, -1);
+	Sayso_bind_int64(s, 6, p->cost);
+	if (Sayso_step_try(s) != SAYSO_SQL_DONE) {
+		bool uniq = Sayso_store_err_unique(st);
+		bool fk = Sayso_store_err_fk(st);
+		if (uniq)
 			e = Sayso_store_fail(
 			    st, SAYSO_ERR_EXISTS,
 			    "project number %d is already used "
 			    "in this round",
 			    p->number);
-		else if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+		else if (fk)
 			e = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					     "no such round");
 		else
 			e = Sayso_store_sqlfail(st, "add project");
-		sqlite3_reset(s);
+		Sayso_reset(s);
 		goto out;
 	}
-	sqlite3_reset(s);
-	p->id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+	Sayso_reset(s);
+	p->id = Sayso_store_last_id(st);
 	p->round_id = round_id;
 	e = sayso_store_audit(st, actor, "project.add",
 			      "round=%" PRId64 " number=%d cost=%" PRId64
@@ -601,19 +597,19 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, round_id, number, coalesce(ext_id,''), title, "
 		"description, cost FROM projects WHERE round_id = ?1 "
 		"ORDER BY number");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
+	Sayso_bind_int64(s, 1, round_id);
 	size_t cap = 0;
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
 				     SIZE_MAX) != SAYSO_OK) {
-			sqlite3_reset(s);
+			Sayso_reset(s);
 			free(*out);
 			*out = NULL;
 			*n = 0;
@@ -622,16 +618,16 @@ enum sayso_err sayso_project_list(struct sayso_store *st, int64_t round_id,
 		}
 		struct sayso_project *p = &(*out)[(*n)++];
 		memset(p, 0, sizeof *p);
-		p->id = sqlite3_column_int64(s, 0);
-		p->round_id = sqlite3_column_int64(s, 1);
-		p->number = sqlite3_column_int(s, 2);
+		p->id = Sayso_col_int64(s, 0);
+		p->round_id = Sayso_col_int64(s, 1);
+		p->number = Sayso_col_int(s, 2);
 		Sayso_column_copy(s, 3, p->ext_id, sizeof p->ext_id);
 		Sayso_column_copy(s, 4, p->title, sizeof p->title);
 		Sayso_column_copy(s, 5, p->description, sizeof p->description);
-		p->cost = sqlite3_column_int64(s, 6);
+		p->cost = Sayso_col_int64(s, 6);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
@@ -681,7 +677,7 @@ enum sayso_err sayso_round_edit(struct sayso_store *st, struct sayso_round *r,
 	if ((e = draft_round(st, r->id, "its settings can be changed", &old)) !=
 	    SAYSO_OK)
 		goto out;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st,
 	    "UPDATE rounds SET title = ?1, budget = ?2, currency = ?3, "
 	    "ballot_kind = ?4, min_picks = ?5, max_picks = ?6, revote = ?7, "
@@ -690,20 +686,17 @@ enum sayso_err sayso_round_edit(struct sayso_store *st, struct sayso_round *r,
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, r->title, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, r->budget);
-	sqlite3_bind_text(s, 3, r->currency, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, sayso_ballot_kind_name(r->kind), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, r->min_picks);
-	sqlite3_bind_int(s, 6, r->max_picks);
-	sqlite3_bind_text(s, 7, sayso_revote_name(r->revote), -1,
-			  SQLITE_STATIC);
+	Sayso_bind_text(s, 1, r->title, -1);
+	Sayso_bind_int64(s, 2, r->budget);
+	Sayso_bind_text(s, 3, r->currency, -1);
+	Sayso_bind_text(s, 4, sayso_ballot_kind_name(r->kind), -1);
+	Sayso_bind_int(s, 5, r->min_picks);
+	Sayso_bind_int(s, 6, r->max_picks);
+	Sayso_bind_text(s, 7, sayso_revote_name(r->revote), -1);
 	Sayso_bind_text_or_null(s, 8, opens);
 	Sayso_bind_text_or_null(s, 9, closes);
-	sqlite3_bind_text(s, 10, sayso_identity_name(r->identity), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_int64(s, 11, r->id);
+	Sayso_bind_text(s, 10, sayso_identity_name(r->identity), -1);
+	Sayso_bind_int64(s, 11, r->id);
 	if ((e = Sayso_store_step_done(st, s, "edit round")) != SAYSO_OK)
 		goto out;
 	snprintf(r->opens, sizeof r->opens, "%s", opens);
@@ -763,17 +756,17 @@ enum sayso_err sayso_project_edit(struct sayso_store *st,
 		SAYSO_OK ||
 	    (e = find_project(st, r.id, p->number, &old)) != SAYSO_OK)
 		goto out;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE projects SET title = ?1, description = ?2, cost = ?3 "
 		"WHERE id = ?4");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, p->title, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, p->description, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, p->cost);
-	sqlite3_bind_int64(s, 4, old.id);
+	Sayso_bind_text(s, 1, p->title, -1);
+	Sayso_bind_text(s, 2, p->description, -1);
+	Sayso_bind_int64(s, 3, p->cost);
+	Sayso_bind_int64(s, 4, old.id);
 	if ((e = Sayso_store_step_done(st, s, "edit project")) != SAYSO_OK)
 		goto out;
 	e = sayso_store_audit(st, actor, "project.edit",
@@ -800,23 +793,23 @@ static enum sayso_err ballots_choosing(struct sayso_store *st,
 	int rc;
 	*uids = NULL;
 	*n = 0;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT b.uid FROM ballot_items i JOIN ballots b ON b.id = "
 		"i.ballot_id WHERE i.project_id = ?1 ORDER BY b.id");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, project_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	Sayso_bind_int64(s, 1, project_id);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(uids, &cap, *n + 1, sizeof **uids,
 				     SIZE_MAX) != SAYSO_OK) {
-			sqlite3_reset(s);
+			Sayso_reset(s);
 			return Sayso_store_fail(st, SAYSO_ERR_NOMEM,
 						"out of memory");
 		}
 		Sayso_column_copy(s, 0, (*uids)[(*n)++], sizeof **uids);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "find ballots of a project");
 	return SAYSO_OK;
 }
@@ -856,13 +849,13 @@ enum sayso_err sayso_project_withdraw(struct sayso_store *st, int64_t round_id,
 				     out->nballots == 1 ? "" : "s");
 		goto out;
 	}
-	sqlite3_stmt *s =
+	struct sayso_stmt *s =
 	    Sayso_store_stmt(st, "DELETE FROM projects WHERE id = ?1");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, p.id);
+	Sayso_bind_int64(s, 1, p.id);
 	if ((e = Sayso_store_step_done(st, s, "withdraw project")) != SAYSO_OK)
 		goto out;
 	e = sayso_store_audit(st, actor, "project.withdraw",

@@ -180,7 +180,7 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 				     "could not seal the sender");
 		goto out;
 	}
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO sms_inbox(provider, provider_id, resident_id, "
 		"body, received_at, from_sealed) VALUES(?1, ?2, ?3, ?4, ?5, "
 		"?6) ON CONFLICT(provider, provider_id) DO NOTHING");
@@ -188,19 +188,19 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, in->provider, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, pid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, resident, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, in->body, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 6, sealed, (int)sealedlen, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, in->provider, -1);
+	Sayso_bind_text(s, 2, pid, -1);
+	Sayso_bind_text(s, 3, resident, -1);
+	Sayso_bind_text(s, 4, in->body, -1);
+	Sayso_bind_text(s, 5, at, -1);
+	Sayso_bind_blob(s, 6, sealed, (int)sealedlen);
 	if ((e = Sayso_store_step_done(st, s, "store inbound message")) !=
 	    SAYSO_OK)
 		goto out;
-	if (sqlite3_changes(Sayso_store_sqlite(st)) == 0)
+	if (Sayso_store_changes(st) == 0)
 		*duplicate = true;
 	else
-		*inbox_id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+		*inbox_id = Sayso_store_last_id(st);
 	if ((e = sayso_store_commit(st)) != SAYSO_OK)
 		return e;
 	if (resident_out && residentsz)
@@ -216,15 +216,15 @@ enum sayso_err sayso_inbox_done(struct sayso_store *st, int64_t inbox_id,
 {
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st,
 	    "UPDATE sms_inbox SET handled_at = ?1, outcome = ?2, from_sealed = "
 	    "NULL WHERE id = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, now, -1);
 	Sayso_bind_text_or_null(s, 2, outcome);
-	sqlite3_bind_int64(s, 3, inbox_id);
+	Sayso_bind_int64(s, 3, inbox_id);
 	return Sayso_store_step_done(st, s, "mark message handled");
 }
 
@@ -233,31 +233,31 @@ enum sayso_err sayso_inbox_pending(struct sayso_store *st,
 				   size_t *n)
 {
 	*n = 0;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, provider, resident_id, body, received_at, "
 		"from_sealed FROM sms_inbox WHERE handled_at IS NULL ORDER BY "
 		"id LIMIT ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
+	Sayso_bind_int64(s, 1, (int64_t)max);
 	int rc;
-	while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (*n < max && (rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		struct sayso_inbox_row *r = &rows[(*n)++];
-		r->id = sqlite3_column_int64(s, 0);
+		r->id = Sayso_col_int64(s, 0);
 		Sayso_column_copy(s, 1, r->provider, sizeof r->provider);
 		Sayso_column_copy(s, 2, r->resident_id, sizeof r->resident_id);
 		Sayso_column_copy(s, 3, r->body, sizeof r->body);
-		const char *t = (const char *)sqlite3_column_text(s, 4);
+		const char *t = (const char *)Sayso_col_text(s, 4);
 		if (!t || sayso_time_parse(t, &r->received_at_ms) != SAYSO_OK)
 			r->received_at_ms = 0;
-		const unsigned char *b = sqlite3_column_blob(s, 5);
-		int bl = sqlite3_column_bytes(s, 5);
+		const unsigned char *b = Sayso_col_blob(s, 5);
+		int bl = Sayso_col_bytes(s, 5);
 		r->from_e164[0] = '\0';
 		if (b && bl > 0 && sayso_store_secret(st))
 			unseal_number(sayso_store_secret(st), b, (size_t)bl,
 				      r->from_e164, sizeof r->from_e164);
 	}
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return SAYSO_OK;
 }
 
@@ -273,26 +273,26 @@ static enum sayso_err outbox_insert(struct sayso_store *st, const char *to,
 		return e;
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO sms_outbox(to_number, resident_id, body, "
 		"inbox_id, status, hold_key, next_attempt_at, created_at) "
 		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, resident, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, body ? body : "", -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, to, -1);
+	Sayso_bind_text(s, 2, resident, -1);
+	Sayso_bind_text(s, 3, body ? body : "", -1);
 	if (inbox_id > 0)
-		sqlite3_bind_int64(s, 4, inbox_id);
+		Sayso_bind_int64(s, 4, inbox_id);
 	else
-		sqlite3_bind_null(s, 4);
-	sqlite3_bind_text(s, 5, status, -1, SQLITE_STATIC);
+		Sayso_bind_null(s, 4);
+	Sayso_bind_text(s, 5, status, -1);
 	Sayso_bind_text_or_null(s, 6, hold_key);
-	sqlite3_bind_text(s, 7, now, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 7, now, -1);
 	if ((e = Sayso_store_step_done(st, s, "queue message")) != SAYSO_OK)
 		return e;
 	if (id)
-		*id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+		*id = Sayso_store_last_id(st);
 	return SAYSO_OK;
 }
 
@@ -318,14 +318,14 @@ enum sayso_err sayso_outbox_release(struct sayso_store *st,
 {
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE sms_outbox SET status = 'queued', body = ?1, "
 		"next_attempt_at = ?2 WHERE hold_key = ?3 AND status = 'held'");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, body, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, hold_key, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, body, -1);
+	Sayso_bind_text(s, 2, now, -1);
+	Sayso_bind_text(s, 3, hold_key, -1);
 	return Sayso_store_step_done(st, s, "release held message");
 }
 
@@ -336,26 +336,26 @@ enum sayso_err sayso_outbox_due(struct sayso_store *st, int64_t now_ms,
 	*n = 0;
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_time_format(now_ms, now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, to_number, resident_id, body, attempts FROM "
 		"sms_outbox WHERE status = 'queued' AND next_attempt_at <= ?1 "
 		"AND to_number IS NOT NULL ORDER BY next_attempt_at, id "
 		"LIMIT ?2");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-	int rc = SQLITE_DONE;
-	while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	Sayso_bind_text(s, 1, now, -1);
+	Sayso_bind_int64(s, 2, (int64_t)max);
+	int rc = SAYSO_SQL_DONE;
+	while (*n < max && (rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		struct sayso_outbox_msg *m = &msgs[(*n)++];
-		m->id = sqlite3_column_int64(s, 0);
+		m->id = Sayso_col_int64(s, 0);
 		Sayso_column_copy(s, 1, m->to, sizeof m->to);
 		Sayso_column_copy(s, 2, m->resident_id, sizeof m->resident_id);
 		Sayso_column_copy(s, 3, m->body, sizeof m->body);
-		m->attempts = sqlite3_column_int(s, 4);
+		m->attempts = Sayso_col_int(s, 4);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE && rc != SAYSO_SQL_ROW)
 		return Sayso_store_sqlfail(st, "read outbox");
 	return SAYSO_OK;
 }
@@ -366,17 +366,17 @@ static enum sayso_err outbox_finish(struct sayso_store *st, int64_t id,
 {
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE sms_outbox SET status = ?1, provider_id = ?2, "
 		"last_error = coalesce(?3, last_error), to_number = NULL, "
 		"done_at = ?4, attempts = attempts + 1 WHERE id = ?5");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, status, -1);
 	Sayso_bind_text_or_null(s, 2, provider_id);
 	Sayso_bind_text_or_null(s, 3, error);
-	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, id);
+	Sayso_bind_text(s, 4, now, -1);
+	Sayso_bind_int64(s, 5, id);
 	return Sayso_store_step_done(st, s, "finish outbox message");
 }
 
@@ -397,14 +397,14 @@ enum sayso_err sayso_outbox_retry(struct sayso_store *st, int64_t id,
 {
 	char next[SAYSO_TIME_LEN + 1];
 	sayso_time_format(next_ms, next, sizeof next);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE sms_outbox SET attempts = attempts + 1, last_error = "
 		"?1, next_attempt_at = ?2 WHERE id = ?3");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_text_or_null(s, 1, error);
-	sqlite3_bind_text(s, 2, next, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, id);
+	Sayso_bind_text(s, 2, next, -1);
+	Sayso_bind_int64(s, 3, id);
 	return Sayso_store_step_done(st, s, "reschedule message");
 }
 
@@ -413,15 +413,15 @@ enum sayso_err sayso_optout_set(struct sayso_store *st, const char *resident_id,
 {
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO residents(id, created_at, opted_out) VALUES(?1, "
 		"?2, ?3) ON CONFLICT(id) DO UPDATE SET opted_out = "
 		"excluded.opted_out");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, opted_out ? 1 : 0);
+	Sayso_bind_text(s, 1, resident_id, -1);
+	Sayso_bind_text(s, 2, now, -1);
+	Sayso_bind_int(s, 3, opted_out ? 1 : 0);
 	return Sayso_store_step_done(st, s, "record opt-out");
 }
 
@@ -429,16 +429,16 @@ enum sayso_err sayso_optout_get(struct sayso_store *st, const char *resident_id,
 				bool *opted_out)
 {
 	*opted_out = false;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT opted_out FROM residents WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*opted_out = sqlite3_column_int(s, 0) != 0;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_bind_text(s, 1, resident_id, -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW)
+		*opted_out = Sayso_col_int(s, 0) != 0;
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "read opt-out");
 	return SAYSO_OK;
 }
@@ -449,15 +449,15 @@ enum sayso_err sayso_convo_set(struct sayso_store *st, const char *resident_id,
 {
 	char exp[SAYSO_TIME_LEN + 1];
 	sayso_time_format(expires_ms, exp, sizeof exp);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT OR REPLACE INTO sms_convo(resident_id, kind, ref, "
 		"expires_at) VALUES(?1, ?2, ?3, ?4)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, exp, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, resident_id, -1);
+	Sayso_bind_text(s, 2, kind, -1);
+	Sayso_bind_text(s, 3, ref, -1);
+	Sayso_bind_text(s, 4, exp, -1);
 	return Sayso_store_step_done(st, s, "record conversation");
 }
 
@@ -468,29 +468,29 @@ enum sayso_err sayso_convo_take(struct sayso_store *st, const char *resident_id,
 	*found = false;
 	char now[SAYSO_TIME_LEN + 1];
 	sayso_time_format(now_ms, now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT kind, ref, expires_at > ?2 FROM sms_convo WHERE "
 		"resident_id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, resident_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	bool any = rc == SQLITE_ROW;
-	if (any && sqlite3_column_int(s, 2)) {
+	Sayso_bind_text(s, 1, resident_id, -1);
+	Sayso_bind_text(s, 2, now, -1);
+	int rc = Sayso_step(s);
+	bool any = rc == SAYSO_SQL_ROW;
+	if (any && Sayso_col_int(s, 2)) {
 		*found = true;
 		Sayso_column_copy(s, 0, kind, kindsz);
 		Sayso_column_copy(s, 1, ref, refsz);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "read conversation");
 	if (!any)
 		return SAYSO_OK;
-	sqlite3_stmt *d = Sayso_store_stmt(
+	struct sayso_stmt *d = Sayso_store_stmt(
 	    st, "DELETE FROM sms_convo WHERE resident_id = ?1");
 	if (!d)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(d, 1, resident_id, -1, SQLITE_STATIC);
+	Sayso_bind_text(d, 1, resident_id, -1);
 	return Sayso_store_step_done(st, d, "clear conversation");
 }

@@ -286,14 +286,14 @@ static enum sayso_err scope_text(struct sayso_store *st,
 	return SAYSO_OK;
 }
 
-static void bind_scope(sqlite3_stmt *s, const struct scope_text *t)
+static void bind_scope(struct sayso_stmt *s, const struct scope_text *t)
 {
-	sqlite3_bind_text(s, 1, t->lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, t->hi, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, t->lo, -1);
+	Sayso_bind_text(s, 2, t->hi, -1);
 	Sayso_bind_text_or_null(s, 4, t->device);
 	Sayso_bind_text_or_null(s, 5, t->channel);
 	if (t->event_id != 0)
-		sqlite3_bind_int64(s, 6, t->event_id);
+		Sayso_bind_int64(s, 6, t->event_id);
 }
 
 /* Per group and score: all ratings, the flagged ones, first and last, and
@@ -321,17 +321,17 @@ static const char *const group_sql[2][5] = {
 
 /* Adds one (score, all, flagged, first, last, answered) row, columns from
  * col, to the totals; *counted receives what counts in the figures. */
-static enum sayso_err add_row(struct sayso_store *st, sqlite3_stmt *s, int col,
-			      struct sayso_ratings_summary *out,
+static enum sayso_err add_row(struct sayso_store *st, struct sayso_stmt *s,
+			      int col, struct sayso_ratings_summary *out,
 			      int64_t *counted)
 {
-	const char *a = (const char *)sqlite3_column_text(s, col + 3);
-	const char *b = (const char *)sqlite3_column_text(s, col + 4);
-	int score = sqlite3_column_int(s, col);
-	int64_t flagged = sqlite3_column_int64(s, col + 2);
+	const char *a = (const char *)Sayso_col_text(s, col + 3);
+	const char *b = (const char *)Sayso_col_text(s, col + 4);
+	int score = Sayso_col_int(s, col);
+	int64_t flagged = Sayso_col_int64(s, col + 2);
 	enum sayso_err err;
 
-	*counted = sqlite3_column_int64(s, col + 1);
+	*counted = Sayso_col_int64(s, col + 1);
 	out->flagged += flagged;
 	if (!out->include_flagged)
 		*counted -= flagged;
@@ -343,7 +343,7 @@ static enum sayso_err add_row(struct sayso_store *st, sqlite3_stmt *s, int col,
 		sayso_strlcpy_utf8(out->first, a, sizeof out->first);
 	if (b && strcmp(b, out->last) > 0)
 		sayso_strlcpy_utf8(out->last, b, sizeof out->last);
-	out->answered += sqlite3_column_int64(s, col + 5);
+	out->answered += Sayso_col_int64(s, col + 5);
 	return SAYSO_OK;
 }
 
@@ -353,7 +353,7 @@ static enum sayso_err ratings_groups(struct sayso_store *st,
 				     const struct scope_text *t,
 				     struct sayso_ratings_summary *out)
 {
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	size_t cap = 0;
 	int rc;
 	enum sayso_err err = SAYSO_OK;
@@ -362,9 +362,9 @@ static enum sayso_err ratings_groups(struct sayso_store *st,
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
-	sqlite3_bind_int(s, 9, out->include_flagged);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(s, 0);
+	Sayso_bind_int(s, 9, out->include_flagged);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+		const char *k = (const char *)Sayso_col_text(s, 0);
 		struct sayso_rating_group *g;
 		int64_t counted;
 
@@ -387,12 +387,12 @@ static enum sayso_err ratings_groups(struct sayso_store *st,
 			memset(g, 0, sizeof *g);
 			sayso_strlcpy_utf8(g->key, k, sizeof g->key);
 		}
-		add_score(&g->c, sqlite3_column_int(s, 1), counted);
+		add_score(&g->c, Sayso_col_int(s, 1), counted);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		err = Sayso_store_sqlfail(st, "ratings by group");
 out:
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return err;
 }
 
@@ -400,7 +400,7 @@ static enum sayso_err ratings_answers(struct sayso_store *st,
 				      const struct scope_text *t,
 				      struct sayso_ratings_summary *out)
 {
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	int rc;
 	enum sayso_err err = SAYSO_OK;
 
@@ -419,24 +419,24 @@ static enum sayso_err ratings_answers(struct sayso_store *st,
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
-	sqlite3_bind_int(s, 3, SAYSO_STATS_ANSWERS_MAX);
-	sqlite3_bind_int(s, 9, out->include_flagged);
+	Sayso_bind_int(s, 3, SAYSO_STATS_ANSWERS_MAX);
+	Sayso_bind_int(s, 9, out->include_flagged);
 	out->answers = calloc(SAYSO_STATS_ANSWERS_MAX, sizeof *out->answers);
 	if (!out->answers) {
-		sqlite3_reset(s);
+		Sayso_reset(s);
 		return SAYSO_ERR_NOMEM;
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW &&
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW &&
 	       out->nanswers < SAYSO_STATS_ANSWERS_MAX) {
 		struct sayso_answer_count *a = &out->answers[out->nanswers++];
 
 		Sayso_column_copy(s, 0, a->question, sizeof a->question);
 		Sayso_column_copy(s, 1, a->answer, sizeof a->answer);
-		a->n = sqlite3_column_int64(s, 2);
+		a->n = Sayso_col_int64(s, 2);
 	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (rc != SAYSO_SQL_DONE && rc != SAYSO_SQL_ROW)
 		err = Sayso_store_sqlfail(st, "follow-up answers");
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return err;
 }
 
@@ -478,7 +478,7 @@ static enum sayso_err ratings_totals(struct sayso_store *st,
 	    TOTALS_SQL(SCOPE_SQL_IDX),
 #undef TOTALS_SQL
 	};
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	enum sayso_err err = SAYSO_OK;
 	int64_t counted;
 	int rc;
@@ -487,16 +487,16 @@ static enum sayso_err ratings_totals(struct sayso_store *st,
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
-	sqlite3_bind_int(s, 9, out->include_flagged);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	Sayso_bind_int(s, 9, out->include_flagged);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		err = add_row(st, s, 0, out, &counted);
 		if (err != SAYSO_OK)
 			goto out;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		err = Sayso_store_sqlfail(st, "ratings");
 out:
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return err;
 }
 
@@ -548,7 +548,7 @@ enum sayso_err sayso_stats_activity(struct sayso_store *st,
 				    struct sayso_activity *out)
 {
 	struct scope_text t;
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	enum sayso_err err;
 	int rc;
 
@@ -564,19 +564,18 @@ enum sayso_err sayso_stats_activity(struct sayso_store *st,
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, &t);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		enum sayso_report_status rs;
 
-		err = status_index(st, (const char *)sqlite3_column_text(s, 0),
-				   &rs);
+		err = status_index(st, (const char *)Sayso_col_text(s, 0), &rs);
 		if (err != SAYSO_OK)
 			break;
-		out->reports_by_status[rs] += sqlite3_column_int64(s, 1);
-		out->reports += sqlite3_column_int64(s, 1);
+		out->reports_by_status[rs] += Sayso_col_int64(s, 1);
+		out->reports += Sayso_col_int64(s, 1);
 	}
-	if (err == SAYSO_OK && rc != SQLITE_DONE)
+	if (err == SAYSO_OK && rc != SAYSO_SQL_DONE)
 		err = Sayso_store_sqlfail(st, "reports in scope");
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	if (err != SAYSO_OK)
 		return err;
 	s = Sayso_store_stmt(
@@ -587,11 +586,11 @@ enum sayso_err sayso_stats_activity(struct sayso_store *st,
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, &t);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		out->ballots = sqlite3_column_int64(s, 0);
+	if (Sayso_step(s) == SAYSO_SQL_ROW)
+		out->ballots = Sayso_col_int64(s, 0);
 	else
 		err = Sayso_store_sqlfail(st, "ballots in scope");
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	out->reports_too_few = sayso_stats_too_few(out->reports, min_group);
 	out->ballots_too_few = sayso_stats_too_few(out->ballots, min_group);
 	return err;
@@ -615,7 +614,7 @@ static enum sayso_err report_counts(struct sayso_store *st, const char *sql,
 				    int64_t min_group,
 				    struct sayso_report_count **out, size_t *n)
 {
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	size_t cap = 0;
 	int rc;
 	enum sayso_err err = SAYSO_OK;
@@ -626,7 +625,7 @@ static enum sayso_err report_counts(struct sayso_store *st, const char *sql,
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		struct sayso_report_count *c;
 
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
@@ -637,14 +636,14 @@ static enum sayso_err report_counts(struct sayso_store *st, const char *sql,
 		c = &(*out)[(*n)++];
 		memset(c, 0, sizeof *c);
 		Sayso_column_copy(s, 0, c->key, sizeof c->key);
-		c->n = sqlite3_column_int64(s, 1);
-		c->resolved = sqlite3_column_int64(s, 2);
+		c->n = Sayso_col_int64(s, 1);
+		c->resolved = Sayso_col_int64(s, 2);
 		c->too_few = sayso_stats_too_few(c->n, min_group);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		err = Sayso_store_sqlfail(st, "report counts");
 out:
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return err;
 }
 
@@ -665,7 +664,7 @@ static enum sayso_err resolve_median(struct sayso_store *st,
 				     const struct scope_text *t,
 				     struct sayso_reports_summary *out)
 {
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	double *days = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
@@ -677,12 +676,12 @@ static enum sayso_err resolve_median(struct sayso_store *st,
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		double d;
 
-		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+		if (Sayso_col_type(s, 0) == SAYSO_SQL_NULL)
 			continue; /* unparsable time: not timed */
-		d = sqlite3_column_double(s, 0);
+		d = Sayso_col_double(s, 0);
 		if (d < 0)
 			d = 0; /* clock skew between devices */
 		if (sayso_array_grow(&days, &cap, n + 1, sizeof *days,
@@ -692,7 +691,7 @@ static enum sayso_err resolve_median(struct sayso_store *st,
 		}
 		days[n++] = d;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != SAYSO_SQL_DONE) {
 		err = Sayso_store_sqlfail(st, "resolution times");
 		goto out;
 	}
@@ -705,7 +704,7 @@ static enum sayso_err resolve_median(struct sayso_store *st,
 			out->median_days = (days[n / 2 - 1] + days[n / 2]) / 2;
 	}
 out:
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	free(days);
 	return err;
 }
@@ -716,7 +715,7 @@ static enum sayso_err reports_by_status(struct sayso_store *st,
 {
 #define STATUS_SQL(scope)                                                      \
 	"SELECT status, count(*) FROM reports WHERE" scope " GROUP BY status"
-	sqlite3_stmt *s =
+	struct sayso_stmt *s =
 	    Sayso_store_stmt(st, t->indexed ? STATUS_SQL(SCOPE_SQL_IDX)
 					    : STATUS_SQL(SCOPE_SQL_SCAN));
 	enum sayso_err err = SAYSO_OK;
@@ -725,20 +724,19 @@ static enum sayso_err reports_by_status(struct sayso_store *st,
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		enum sayso_report_status rs;
 
-		err = status_index(st, (const char *)sqlite3_column_text(s, 0),
-				   &rs);
+		err = status_index(st, (const char *)Sayso_col_text(s, 0), &rs);
 		if (err != SAYSO_OK)
 			goto out;
-		out->by_status[rs] += sqlite3_column_int64(s, 1);
-		out->total += sqlite3_column_int64(s, 1);
+		out->by_status[rs] += Sayso_col_int64(s, 1);
+		out->total += Sayso_col_int64(s, 1);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		err = Sayso_store_sqlfail(st, "reports by status");
 out:
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return err;
 }
 
@@ -821,7 +819,7 @@ enum sayso_err sayso_stats_ballot_counts(struct sayso_store *st,
 					 struct sayso_ballot_counts *out)
 {
 	struct scope_text t;
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	enum sayso_err err;
 
 	memset(out, 0, sizeof *out);
@@ -833,7 +831,7 @@ enum sayso_err sayso_stats_ballot_counts(struct sayso_store *st,
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, &t);
-	sqlite3_bind_int64(s, 3, round_id);
+	Sayso_bind_int64(s, 3, round_id);
 	return Sayso_ballot_counts_rows(st, s, out);
 }
 
@@ -855,7 +853,7 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 {
 	static const struct sayso_report_filter none;
 	char lo[SAYSO_TIME_LEN + 1], hi[SAYSO_TIME_LEN + 1];
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	size_t cap = 0;
 	int rc;
 	enum sayso_err err = SAYSO_OK;
@@ -904,18 +902,17 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 	    " ORDER BY r.cast_at, r.id");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	Sayso_bind_text(s, 1, lo, -1);
+	Sayso_bind_text(s, 2, hi, -1);
 	if (f->status && f->status[0] != '\0')
-		sqlite3_bind_text(s, 3, sayso_report_status_name(want), -1,
-				  SQLITE_STATIC);
+		Sayso_bind_text(s, 3, sayso_report_status_name(want), -1);
 	if (f->category && f->category[0] != '\0')
-		sqlite3_bind_text(s, 4, f->category, -1, SQLITE_TRANSIENT);
+		Sayso_bind_text(s, 4, f->category, -1);
 	if (f->street)
-		sqlite3_bind_text(s, 5, f->street, -1, SQLITE_TRANSIENT);
+		Sayso_bind_text(s, 5, f->street, -1);
 	if (f->partner)
-		sqlite3_bind_text(s, 6, f->partner, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		Sayso_bind_text(s, 6, f->partner, -1);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		struct sayso_report_row *r;
 
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
@@ -925,13 +922,13 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 		}
 		r = &(*out)[*n];
 		memset(r, 0, sizeof *r);
-		r->id = sqlite3_column_int64(s, 0);
+		r->id = Sayso_col_int64(s, 0);
 		Sayso_column_copy(s, 1, r->ref, sizeof r->ref);
 		Sayso_column_copy(s, 2, r->category, sizeof r->category);
 		Sayso_column_copy(s, 3, r->street, sizeof r->street);
 		Sayso_column_copy(s, 4, r->location, sizeof r->location);
 		Sayso_column_copy(s, 5, r->text, sizeof r->text);
-		err = status_index(st, (const char *)sqlite3_column_text(s, 6),
+		err = status_index(st, (const char *)Sayso_col_text(s, 6),
 				   &r->status);
 		if (err != SAYSO_OK)
 			goto out;
@@ -941,17 +938,16 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 		Sayso_column_copy(s, 10, r->updated_at, sizeof r->updated_at);
 		Sayso_column_copy(s, 11, r->note, sizeof r->note);
 		Sayso_column_copy(s, 12, r->partner, sizeof r->partner);
-		r->not_ours = sqlite3_column_int(s, 13) != 0;
+		r->not_ours = Sayso_col_int(s, 13) != 0;
 		Sayso_column_copy(s, 14, r->dup_of, sizeof r->dup_of);
-		r->dup_confirmed =
-		    strcmp((const char *)sqlite3_column_text(s, 15),
-			   "confirmed") == 0;
+		r->dup_confirmed = strcmp((const char *)Sayso_col_text(s, 15),
+					  "confirmed") == 0;
 		(*n)++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		err = Sayso_store_sqlfail(st, "reports");
 out:
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	if (err != SAYSO_OK) {
 		free(*out);
 		*out = NULL;

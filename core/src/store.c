@@ -25,48 +25,14 @@
 #include <openssl/crypto.h>
 
 #include "internal.h"
+#include "store_impl.h"
 #include "sayso/buf.h"
 #include "sayso/identity.h"
 #include "sayso/log.h"
 #include "sayso/store.h"
 
 #define SAYSO_APP_ID 0x53415953 /* "SAYS" */
-/* The statement cache grows (sayso_array_grow doubles it); it never
- * evicts, so a statement a caller holds cannot be finalized under it. The
- * hard limit only catches a caller that builds SQL text at run time. */
-#define STMT_CACHE_MAX 4096
 #define BUSY_TIMEOUT_MS 10000
-
-struct stmt_slot {
-	const char *sql;
-	sqlite3_stmt *stmt;
-};
-
-struct sayso_store {
-	sqlite3 *db;
-	char path[1024];
-	char errmsg[SAYSO_ERRMSG_MAX];
-	unsigned char secret[SAYSO_SECRET_LEN];
-	bool have_secret;
-	char site_check[SAYSO_HEX256_MAX];
-	char device[SAYSO_DEVICE_MAX];
-	char enrolment[SAYSO_UID_LEN + 1]; /* an enrolled kiosk's, or "" */
-	unsigned char devkey[SAYSO_DEVKEY_LEN];
-	bool have_devkey;
-	int txdepth;
-	int flatdepth;	/* > 0: begins nested deeper take no savepoint */
-	int readdepth;	/* sayso_store_read_begin nesting */
-	bool readowner; /* read_begin opened the transaction */
-	bool readonly;
-	struct stmt_slot *stmts;
-	int nstmts;
-	size_t capstmts;
-};
-
-sqlite3 *Sayso_store_sqlite(struct sayso_store *st)
-{
-	return st->db;
-}
 
 const char *sayso_store_errmsg(const struct sayso_store *st)
 {
@@ -122,8 +88,8 @@ static enum sayso_err map_sqlite(int rc)
 {
 	switch (rc & 0xFF) {
 	case SQLITE_OK:
-	case SQLITE_DONE:
-	case SQLITE_ROW:
+	case SAYSO_SQL_DONE:
+	case SAYSO_SQL_ROW:
 		return SAYSO_OK;
 	case SQLITE_NOMEM:
 		return SAYSO_ERR_NOMEM;
@@ -167,136 +133,37 @@ static enum sayso_err map_db_error(sqlite3 *db)
 
 enum sayso_err Sayso_store_sqlfail(struct sayso_store *st, const char *what)
 {
-	enum sayso_err e = map_db_error(st->db);
+	bool pg = st->engine == SAYSO_ENGINE_PG;
+	enum sayso_err e =
+	    pg ? Sayso_pg_record_again(st) : map_db_error(st->db);
 	if (e == SAYSO_OK)
 		e = SAYSO_ERR_DB;
 	const char *hint = "";
 	if (e == SAYSO_ERR_FULL)
 		hint = " (free some disk space; nothing was lost)";
 	else if (e == SAYSO_ERR_READONLY)
-		hint = " (check the file and folder permissions)";
+		hint = pg ? " (check the database role's privileges)"
+			  : " (check the file and folder permissions)";
 	else if (e == SAYSO_ERR_BUSY)
-		hint = " (another program held the database too long)";
+		hint = pg ? " (another transaction got there first; try again)"
+			  : " (another program held the database too long)";
+	else if (e == SAYSO_ERR_IO && pg)
+		hint = " (the database server cannot be reached; nothing "
+		       "was written)";
+	const char *msg = pg ? st->pgerr : sqlite3_errmsg(st->db);
 	return Sayso_store_fail(st, e, "%s: %s: %s%s", st->path, what,
-				e == SAYSO_ERR_FULL ? "the disk is full"
-						    : sqlite3_errmsg(st->db),
+				e == SAYSO_ERR_FULL ? "the disk is full" : msg,
 				hint);
-}
-
-sqlite3_stmt *Sayso_store_stmt(struct sayso_store *st, const char *sql)
-{
-	/* Callers pass string literals, so the pointer almost always finds
-	 * the slot; compare text only when no pointer matched. */
-	int hit = -1;
-	for (int i = 0; i < st->nstmts && hit < 0; i++)
-		if (st->stmts[i].sql == sql)
-			hit = i;
-	for (int i = 0; i < st->nstmts && hit < 0; i++)
-		if (strcmp(st->stmts[i].sql, sql) == 0)
-			hit = i;
-	if (hit >= 0) {
-		sqlite3_stmt *s = st->stmts[hit].stmt;
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		return s;
-	}
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
-			       NULL) != SQLITE_OK) {
-		Sayso_store_sqlfail(st, "prepare");
-		return NULL;
-	}
-	enum sayso_err e =
-	    sayso_array_grow(&st->stmts, &st->capstmts, (size_t)st->nstmts + 1,
-			     sizeof *st->stmts, STMT_CACHE_MAX);
-	if (e != SAYSO_OK) {
-		sqlite3_finalize(s);
-		Sayso_store_fail(st, e,
-				 "statement cache: %d distinct statements",
-				 st->nstmts);
-		return NULL;
-	}
-	st->stmts[st->nstmts].sql = sql;
-	st->stmts[st->nstmts].stmt = s;
-	st->nstmts++;
-	return s;
-}
-
-enum sayso_err Sayso_store_step_done(struct sayso_store *st, sqlite3_stmt *stmt,
-				     const char *what)
-{
-	int rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		enum sayso_err e = Sayso_store_sqlfail(st, what);
-		sqlite3_reset(stmt);
-		return e;
-	}
-	sqlite3_reset(stmt);
-	return SAYSO_OK;
-}
-
-enum sayso_err Sayso_store_insert_new(struct sayso_store *st,
-				      sqlite3_stmt *stmt, const char *what,
-				      const char *exists_fmt, ...)
-{
-	if (sqlite3_step(stmt) == SQLITE_DONE) {
-		sqlite3_reset(stmt);
-		return SAYSO_OK;
-	}
-	int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
-	enum sayso_err e;
-	if (ext == SQLITE_CONSTRAINT_UNIQUE ||
-	    ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		char msg[SAYSO_ERRMSG_MAX];
-		va_list ap;
-		va_start(ap, exists_fmt);
-		vsnprintf(msg, sizeof msg, exists_fmt, ap);
-		va_end(ap);
-		e = Sayso_store_fail(st, SAYSO_ERR_EXISTS, "%s", msg);
-	} else {
-		e = Sayso_store_sqlfail(st, what);
-	}
-	sqlite3_reset(stmt);
-	return e;
-}
-
-int Sayso_bind_text_or_null(sqlite3_stmt *stmt, int idx, const char *s)
-{
-	if (!s || !*s)
-		return sqlite3_bind_null(stmt, idx);
-	return sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT);
-}
-
-void Sayso_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz)
-{
-	const unsigned char *t = sqlite3_column_text(stmt, col);
-	sayso_strlcpy_utf8(out, t ? (const char *)t : "", outsz);
-}
-
-static enum sayso_err exec(struct sayso_store *st, const char *sql,
-			   const char *what)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		enum sayso_err e = map_db_error(st->db);
-		if (e == SAYSO_OK)
-			e = SAYSO_ERR_DB;
-		Sayso_store_fail(st, e, "%s: %s: %s", st->path, what,
-				 msg ? msg : sqlite3_errmsg(st->db));
-		sqlite3_free(msg);
-		return e;
-	}
-	return SAYSO_OK;
 }
 
 static int pragma_int(struct sayso_store *st, const char *sql)
 {
-	sqlite3_stmt *s = NULL;
+	struct sayso_stmt *s = NULL;
 	int v = -1;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	if (Sayso_stmt_prepare(st, sql, &s) == SAYSO_OK &&
+	    Sayso_step(s) == SAYSO_SQL_ROW)
+		v = Sayso_col_int(s, 0);
+	Sayso_stmt_finalize(s);
 	return v;
 }
 
@@ -329,9 +196,9 @@ enum sayso_err sayso_store_begin(struct sayso_store *st)
 					"write transaction inside a read "
 					"transaction");
 	if (st->txdepth == 0)
-		e = exec(st, "BEGIN IMMEDIATE", "begin");
+		e = Sayso_store_exec(st, "BEGIN IMMEDIATE", "begin");
 	else
-		e = exec(st, "SAVEPOINT nested", "savepoint");
+		e = Sayso_store_exec(st, "SAVEPOINT nested", "savepoint");
 	if (e == SAYSO_OK)
 		st->txdepth++;
 	return e;
@@ -348,7 +215,7 @@ enum sayso_err sayso_store_commit(struct sayso_store *st)
 	}
 	enum sayso_err e;
 	if (st->txdepth == 1) {
-		e = exec(st, "COMMIT", "commit");
+		e = Sayso_store_exec(st, "COMMIT", "commit");
 		if (e != SAYSO_OK) {
 			/* A failed COMMIT (disk full) leaves the transaction
 			 * open: roll it back so nothing half-written stays. */
@@ -356,7 +223,7 @@ enum sayso_err sayso_store_commit(struct sayso_store *st)
 			return e;
 		}
 	} else {
-		e = exec(st, "RELEASE nested", "release");
+		e = Sayso_store_exec(st, "RELEASE nested", "release");
 		if (e != SAYSO_OK)
 			return e;
 	}
@@ -376,11 +243,11 @@ void sayso_store_rollback(struct sayso_store *st)
 	char saved[SAYSO_ERRMSG_MAX];
 	memcpy(saved, st->errmsg, sizeof saved); /* keep the real cause */
 	if (st->txdepth == 1) {
-		if (!sqlite3_get_autocommit(st->db))
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		if (Sayso_store_in_transaction(st))
+			(void)Sayso_store_exec(st, "ROLLBACK", "rollback");
 	} else {
-		sqlite3_exec(st->db, "ROLLBACK TO nested; RELEASE nested", NULL,
-			     NULL, NULL);
+		(void)Sayso_store_exec(st, "ROLLBACK TO nested; RELEASE nested",
+				       "rollback to savepoint");
 	}
 	st->txdepth--;
 	memcpy(st->errmsg, saved, sizeof saved);
@@ -389,9 +256,9 @@ void sayso_store_rollback(struct sayso_store *st)
 enum sayso_err sayso_store_read_begin(struct sayso_store *st)
 {
 	if (st->readdepth == 0 && st->txdepth == 0 &&
-	    sqlite3_get_autocommit(st->db)) {
+	    !Sayso_store_in_transaction(st)) {
 		enum sayso_err e =
-		    exec(st, "BEGIN DEFERRED", "starting a read");
+		    Sayso_store_exec(st, "BEGIN DEFERRED", "starting a read");
 		if (e != SAYSO_OK)
 			return e;
 		st->readowner = true;
@@ -407,10 +274,9 @@ void sayso_store_read_end(struct sayso_store *st)
 	if (--st->readdepth == 0 && st->readowner) {
 		st->readowner = false;
 		/* Nothing was written: ending the snapshot cannot lose data. */
-		if (!sqlite3_get_autocommit(st->db) &&
-		    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) !=
-			SQLITE_OK)
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		if (Sayso_store_in_transaction(st) &&
+		    Sayso_store_exec(st, "COMMIT", "end read") != SAYSO_OK)
+			(void)Sayso_store_exec(st, "ROLLBACK", "end read");
 	}
 }
 
@@ -491,12 +357,12 @@ enum sayso_err sayso_store_set_secret(struct sayso_store *st,
 	enum sayso_err e = compute_site_check(st);
 	if (e != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st,
 	    "INSERT OR REPLACE INTO meta(key, value) VALUES('site_check', ?1)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, st->site_check, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, st->site_check, -1);
 	return Sayso_store_step_done(st, s, "record site check");
 }
 
@@ -505,30 +371,30 @@ enum sayso_err sayso_store_set_secret(struct sayso_store *st,
 static enum sayso_err meta_get(struct sayso_store *st, const char *key,
 			       char *out, size_t outsz, bool *found)
 {
-	sqlite3_stmt *s =
+	struct sayso_stmt *s =
 	    Sayso_store_stmt(st, "SELECT value FROM meta WHERE key = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	*found = rc == SQLITE_ROW;
-	if (rc == SQLITE_ROW)
+	Sayso_bind_text(s, 1, key, -1);
+	int rc = Sayso_step(s);
+	*found = rc == SAYSO_SQL_ROW;
+	if (rc == SAYSO_SQL_ROW)
 		Sayso_column_copy(s, 0, out, outsz);
-	else if (rc != SQLITE_DONE)
+	else if (rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "read meta");
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return SAYSO_OK;
 }
 
 static enum sayso_err meta_set(struct sayso_store *st, const char *key,
 			       const char *value)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, key, -1);
+	Sayso_bind_text(s, 2, value, -1);
 	return Sayso_store_step_done(st, s, "write meta");
 }
 
@@ -559,12 +425,13 @@ static enum sayso_err migrate(struct sayso_store *st)
 	/* Re-read inside the write lock: another process may have migrated. */
 	have = sayso_store_schema_version(st);
 	for (int i = have; i < Sayso_migration_count; i++) {
-		e = exec(st, Sayso_migrations[i].sql, Sayso_migrations[i].name);
+		e = Sayso_store_exec(st, Sayso_migrations[i].sql,
+				     Sayso_migrations[i].name);
 		if (e != SAYSO_OK)
 			goto out;
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", i + 1);
-		e = exec(st, sql, "set schema version");
+		e = Sayso_store_exec(st, sql, "set schema version");
 		if (e != SAYSO_OK)
 			goto out;
 		sayso_log(SAYSO_LOG_INFO, "%s: applied migration %s", st->path,
@@ -574,7 +441,7 @@ static enum sayso_err migrate(struct sayso_store *st)
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA application_id = %d",
 			 SAYSO_APP_ID);
-		e = exec(st, sql, "set application id");
+		e = Sayso_store_exec(st, sql, "set application id");
 		if (e != SAYSO_OK)
 			goto out;
 		char now[SAYSO_TIME_LEN + 1];
@@ -620,16 +487,6 @@ static bool file_exists(const char *p)
 	return stat(p, &sb) == 0;
 }
 
-static void free_stmts(struct sayso_store *st)
-{
-	for (int i = 0; i < st->nstmts; i++)
-		sqlite3_finalize(st->stmts[i].stmt);
-	free(st->stmts);
-	st->stmts = NULL;
-	st->nstmts = 0;
-	st->capstmts = 0;
-}
-
 void sayso_store_close(struct sayso_store *st)
 {
 	if (!st)
@@ -638,7 +495,7 @@ void sayso_store_close(struct sayso_store *st)
 		sayso_store_rollback(st);
 	while (st->readdepth > 0)
 		sayso_store_read_end(st);
-	free_stmts(st);
+	Sayso_store_free_stmts(st);
 	/* An enrolled kiosk's file leaves WAL mode when the kiosk stops, so
 	 * a file still in WAL mode without its -wal beside it is a copy made
 	 * while the kiosk ran (merge refuses it) and a clean one is a single
@@ -848,14 +705,16 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 	if (e != SAYSO_OK)
 		goto out;
 	if (!st->readonly) {
-		if (!memory && (e = exec(st, "PRAGMA journal_mode=WAL",
-					 "set WAL")) != SAYSO_OK)
+		if (!memory &&
+		    (e = Sayso_store_exec(st, "PRAGMA journal_mode=WAL",
+					  "set WAL")) != SAYSO_OK)
 			goto out;
 	}
-	e = exec(st,
-		 "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
-		 "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF",
-		 "set pragmas");
+	e = Sayso_store_exec(
+	    st,
+	    "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
+	    "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF",
+	    "set pragmas");
 	if (e != SAYSO_OK)
 		goto out;
 	e = migrate(st);
@@ -876,7 +735,7 @@ out:
 			 st->errmsg[0] ? st->errmsg : sayso_strerror(e));
 	if (creating && !memory && st->db) {
 		/* Do not leave a half-made database or secret behind. */
-		free_stmts(st);
+		Sayso_store_free_stmts(st);
 		sqlite3_close_v2(st->db);
 		st->db = NULL;
 		unlink(path);
@@ -941,15 +800,15 @@ enum sayso_err sayso_store_set_device(struct sayso_store *st, const char *id,
 		return SAYSO_OK;
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO devices(id, kind, first_seen, last_seen) "
 		"VALUES(?1, ?2, ?3, ?3) ON CONFLICT(id) DO UPDATE SET "
 		"last_seen = excluded.last_seen");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, id, -1);
+	Sayso_bind_text(s, 2, kind, -1);
+	Sayso_bind_text(s, 3, now, -1);
 	return Sayso_store_step_done(st, s, "register device");
 }
 
@@ -963,15 +822,15 @@ enum sayso_err sayso_store_audit(struct sayso_store *st, const char *actor,
 	va_end(ap);
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
-	sqlite3_stmt *s =
+	struct sayso_stmt *s =
 	    Sayso_store_stmt(st, "INSERT INTO audit(at, actor, action, detail) "
 				 "VALUES(?1, ?2, ?3, ?4)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, actor ? actor : "unknown", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, now, -1);
+	Sayso_bind_text(s, 2, actor ? actor : "unknown", -1);
+	Sayso_bind_text(s, 3, action, -1);
+	Sayso_bind_text(s, 4, detail, -1);
 	return Sayso_store_step_done(st, s, "write audit log");
 }
 
@@ -993,16 +852,15 @@ enum sayso_err sayso_store_resident(struct sayso_store *st,
 	Sayso_now_text(now, sizeof now);
 	/* The kind is recorded so that a ballot by an invented voter code
 	 * cannot pass as a phone ballot (ballot.c's eligibility check). */
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO residents(id, created_at, kind) VALUES(?1, ?2, "
 		"?3) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind WHERE "
 		"kind IS NULL");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, out, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, kind == SAYSO_ID_CODE ? "code" : "phone", -1,
-			  SQLITE_STATIC);
+	Sayso_bind_text(s, 1, out, -1);
+	Sayso_bind_text(s, 2, now, -1);
+	Sayso_bind_text(s, 3, kind == SAYSO_ID_CODE ? "code" : "phone", -1);
 	return Sayso_store_step_done(st, s, "record resident");
 }
 
@@ -1021,29 +879,28 @@ enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
 				used += (size_t)w_;                            \
 		}                                                              \
 	} while (0)
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s,
-			       NULL) != SQLITE_OK)
+	struct sayso_stmt *s = NULL;
+	if (Sayso_stmt_prepare(st, "PRAGMA integrity_check", &s) != SAYSO_OK)
 		return Sayso_store_sqlfail(st, "integrity check");
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *line = (const char *)sqlite3_column_text(s, 0);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+		const char *line = (const char *)Sayso_col_text(s, 0);
 		if (line && strcmp(line, "ok") != 0) {
 			*ok = false;
 			ADD("integrity: %s\n", line);
 		}
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	Sayso_stmt_finalize(s);
+	if (rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "integrity check");
 	if (*ok)
 		ADD("integrity: ok\n");
-	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s,
-			       NULL) == SQLITE_OK) {
+	if (Sayso_stmt_prepare(st, "PRAGMA foreign_key_check", &s) ==
+	    SAYSO_OK) {
 		int bad = 0;
-		while (sqlite3_step(s) == SQLITE_ROW)
+		while (Sayso_step(s) == SAYSO_SQL_ROW)
 			bad++;
-		sqlite3_finalize(s);
+		Sayso_stmt_finalize(s);
 		if (bad) {
 			*ok = false;
 			ADD("foreign keys: %d broken references\n", bad);
@@ -1098,10 +955,10 @@ enum sayso_err sayso_store_backup(struct sayso_store *st, const char *dest_path)
 	sqlite3_backup_finish(b);
 	/* A backup is one file: out of WAL mode, so it needs no -wal
 	 * beside it wherever it is copied. */
-	if (rc == SQLITE_DONE)
+	if (rc == SAYSO_SQL_DONE)
 		sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL,
 			     NULL);
-	if (rc != SQLITE_DONE) {
+	if (rc != SAYSO_SQL_DONE) {
 		e = map_sqlite(rc);
 		if (e == SAYSO_OK)
 			e = SAYSO_ERR_IO;
@@ -1151,8 +1008,8 @@ void sayso_store_set_busy_handler(struct sayso_store *st,
 enum sayso_err sayso_store_checkpoint(struct sayso_store *st)
 {
 	int log = 0, done = 0;
-	if (exec(st, "PRAGMA journal_size_limit = 0", "journal_size_limit") !=
-	    SAYSO_OK)
+	if (Sayso_store_exec(st, "PRAGMA journal_size_limit = 0",
+			     "journal_size_limit") != SAYSO_OK)
 		return SAYSO_ERR_DB;
 	int rc = sqlite3_wal_checkpoint_v2(
 	    st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);

@@ -248,7 +248,7 @@ enum sayso_err sayso_tally_round(struct sayso_store *st, int64_t round_id,
 enum sayso_err sayso_round_rule(struct sayso_store *st, int64_t round_id,
 				enum sayso_rule *out)
 {
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	const char *meta_rule, *kind;
 	enum sayso_err err = SAYSO_OK;
 	int rc;
@@ -261,11 +261,11 @@ enum sayso_err sayso_round_rule(struct sayso_store *st, int64_t round_id,
 				 "ballot_kind FROM rounds WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, round_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		meta_rule = (const char *)sqlite3_column_text(s, 0);
-		kind = (const char *)sqlite3_column_text(s, 1);
+	Sayso_bind_int64(s, 1, round_id);
+	rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW) {
+		meta_rule = (const char *)Sayso_col_text(s, 0);
+		kind = (const char *)Sayso_col_text(s, 1);
 		if (meta_rule &&
 		    (strncasecmp(meta_rule, "equalshares", 11) == 0 ||
 		     strncasecmp(meta_rule, "mes", 3) == 0) &&
@@ -273,13 +273,13 @@ enum sayso_err sayso_round_rule(struct sayso_store *st, int64_t round_id,
 		    (strcmp(kind, "approval") == 0 ||
 		     strcmp(kind, "knapsack") == 0))
 			*out = SAYSO_RULE_MES;
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == SAYSO_SQL_DONE) {
 		err = Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 				       "no round with id %lld",
 				       (long long)round_id);
 	} else {
 		err = Sayso_store_sqlfail(st, "reading the round's rule");
 	}
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	return err;
 }

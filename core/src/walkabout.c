@@ -193,22 +193,22 @@ enum sayso_err sayso_walkabout_start(struct sayso_store *st, const char *code,
 	Sayso_now_text(now, sizeof now);
 	if ((e = sayso_store_begin(st)) != SAYSO_OK)
 		return e;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO walkabouts(code, held_on, walkers, created_at) "
 		"VALUES(?1, ?2, ?3, ?4)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, held_on, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, walkers, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 1, code, -1);
+	Sayso_bind_text(s, 2, held_on, -1);
+	Sayso_bind_text(s, 3, walkers, -1);
+	Sayso_bind_text(s, 4, now, -1);
 	if ((e = Sayso_store_insert_new(st, s, "start walkabout",
 					"there is already a walkabout '%s'",
 					code)) != SAYSO_OK)
 		goto out;
-	int64_t id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+	int64_t id = Sayso_store_last_id(st);
 	for (size_t i = 0; i < nstreets; i++) {
 		s = Sayso_store_stmt(st, "INSERT INTO walkabout_streets("
 					 "walkabout_id, pos, street) "
@@ -217,9 +217,9 @@ enum sayso_err sayso_walkabout_start(struct sayso_store *st, const char *code,
 			e = SAYSO_ERR_DB;
 			goto out;
 		}
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, (int64_t)i);
-		sqlite3_bind_text(s, 3, streets[i], -1, SQLITE_STATIC);
+		Sayso_bind_int64(s, 1, id);
+		Sayso_bind_int64(s, 2, (int64_t)i);
+		Sayso_bind_text(s, 3, streets[i], -1);
 		if ((e = Sayso_store_step_done(st, s, "walkabout street")) !=
 		    SAYSO_OK)
 			goto out;
@@ -239,19 +239,19 @@ static enum sayso_err walkabout_details(struct sayso_store *st,
 					struct sayso_walkabout *w)
 {
 	int rc;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT street FROM walkabout_streets WHERE walkabout_id = ?1 "
 		"ORDER BY pos");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, w->id);
+	Sayso_bind_int64(s, 1, w->id);
 	w->nstreets = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW &&
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW &&
 	       w->nstreets < SAYSO_WALK_STREETS_MAX)
 		Sayso_column_copy(s, 0, w->streets[w->nstreets++],
 				  SAYSO_WALK_STREET_MAX);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE && rc != SAYSO_SQL_ROW)
 		return Sayso_store_sqlfail(st, "walkabout streets");
 	s = Sayso_store_stmt(
 	    st, "SELECT (SELECT count(*) FROM walk_issues WHERE walkabout_id "
@@ -259,21 +259,22 @@ static enum sayso_err walkabout_details(struct sayso_store *st,
 		"= ?1)");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, w->id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		w->issues = sqlite3_column_int64(s, 0);
-		w->checks = sqlite3_column_int64(s, 1);
+	Sayso_bind_int64(s, 1, w->id);
+	rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW) {
+		w->issues = Sayso_col_int64(s, 0);
+		w->checks = Sayso_col_int64(s, 1);
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? SAYSO_OK
-				: Sayso_store_sqlfail(st, "walkabout counts");
+	Sayso_reset(s);
+	return rc == SAYSO_SQL_ROW
+		   ? SAYSO_OK
+		   : Sayso_store_sqlfail(st, "walkabout counts");
 }
 
-static void walkabout_row(sqlite3_stmt *s, struct sayso_walkabout *w)
+static void walkabout_row(struct sayso_stmt *s, struct sayso_walkabout *w)
 {
 	memset(w, 0, sizeof *w);
-	w->id = sqlite3_column_int64(s, 0);
+	w->id = Sayso_col_int64(s, 0);
 	Sayso_column_copy(s, 1, w->code, sizeof w->code);
 	Sayso_column_copy(s, 2, w->held_on, sizeof w->held_on);
 	Sayso_column_copy(s, 3, w->walkers, sizeof w->walkers);
@@ -282,20 +283,20 @@ static void walkabout_row(sqlite3_stmt *s, struct sayso_walkabout *w)
 enum sayso_err sayso_walkabout_get(struct sayso_store *st, const char *code,
 				   struct sayso_walkabout *out)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, code, held_on, walkers FROM walkabouts "
 		"WHERE code = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, code ? code : "", -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	Sayso_bind_text(s, 1, code ? code : "", -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW)
 		walkabout_row(s, out);
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
+	Sayso_reset(s);
+	if (rc == SAYSO_SQL_DONE)
 		return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND,
 					"no walkabout '%s'", code ? code : "");
-	if (rc != SQLITE_ROW)
+	if (rc != SAYSO_SQL_ROW)
 		return Sayso_store_sqlfail(st, "find walkabout");
 	return walkabout_details(st, out);
 }
@@ -309,12 +310,12 @@ enum sayso_err sayso_walkabout_list(struct sayso_store *st,
 
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, code, held_on, walkers FROM walkabouts "
 		"ORDER BY held_on, code");
 	if (!s)
 		return SAYSO_ERR_DB;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
 				     SIZE_MAX) != SAYSO_OK) {
 			e = SAYSO_ERR_NOMEM;
@@ -322,9 +323,9 @@ enum sayso_err sayso_walkabout_list(struct sayso_store *st,
 		}
 		walkabout_row(s, &(*out)[(*n)++]);
 	}
-	if (e == SAYSO_OK && rc != SQLITE_DONE)
+	if (e == SAYSO_OK && rc != SAYSO_SQL_DONE)
 		e = Sayso_store_sqlfail(st, "list walkabouts");
-	sqlite3_reset(s);
+	Sayso_reset(s);
 	for (size_t i = 0; e == SAYSO_OK && i < *n; i++)
 		e = walkabout_details(st, &(*out)[i]);
 	if (e != SAYSO_OK) {
@@ -394,7 +395,7 @@ static enum sayso_err insert_issue(struct sayso_store *st,
 				   const char *uid, const char *at, char *ref,
 				   size_t refsz, int64_t *id)
 {
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO walk_issues(uid, ref, walkabout_id, street, "
 		"category, grade, note, seen_at, seen_by, device_id) "
 		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
@@ -404,31 +405,31 @@ static enum sayso_err insert_issue(struct sayso_store *st,
 		enum sayso_err e = new_walk_ref(ref, refsz);
 		if (e != SAYSO_OK)
 			return Sayso_store_fail(st, e, "no random bytes");
-		sqlite3_reset(s);
-		sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, w->id);
-		sqlite3_bind_text(s, 4, in->street, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, in->category, -1, SQLITE_STATIC);
+		Sayso_reset(s);
+		Sayso_bind_text(s, 1, uid, -1);
+		Sayso_bind_text(s, 2, ref, -1);
+		Sayso_bind_int64(s, 3, w->id);
+		Sayso_bind_text(s, 4, in->street, -1);
+		Sayso_bind_text(s, 5, in->category, -1);
 		Sayso_bind_text_or_null(s, 6, sayso_grade_name(in->grade));
 		Sayso_bind_text_or_null(s, 7, in->note);
-		sqlite3_bind_text(s, 8, at, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 9, in->by && *in->by ? in->by : w->walkers,
-				  -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 10,
-				  in->device_id && *in->device_id
-				      ? in->device_id
-				      : sayso_store_device(st),
-				  -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_DONE)
+		Sayso_bind_text(s, 8, at, -1);
+		Sayso_bind_text(s, 9, in->by && *in->by ? in->by : w->walkers,
+				-1);
+		Sayso_bind_text(s, 10,
+				in->device_id && *in->device_id
+				    ? in->device_id
+				    : sayso_store_device(st),
+				-1);
+		if (Sayso_step_try(s) == SAYSO_SQL_DONE)
 			break;
-		int ext = sqlite3_extended_errcode(Sayso_store_sqlite(st));
-		sqlite3_reset(s);
-		if (ext != SQLITE_CONSTRAINT_UNIQUE || attempt > 5)
+		bool uniq = Sayso_store_err_unique(st);
+		Sayso_reset(s);
+		if (!uniq || attempt > 5)
 			return Sayso_store_sqlfail(st, "log walk issue");
 	}
-	sqlite3_reset(s);
-	*id = sqlite3_last_insert_rowid(Sayso_store_sqlite(st));
+	Sayso_reset(s);
+	*id = Sayso_store_last_id(st);
 	return SAYSO_OK;
 }
 
@@ -484,22 +485,22 @@ static enum sayso_err find_walk_issue(struct sayso_store *st, const char *ref,
 	for (const char *p = ref ? ref : ""; *p && n < SAYSO_WALK_REF_LEN; p++)
 		want[n++] = (char)toupper((unsigned char)*p);
 	want[n] = '\0';
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, walkabout_id, seen_at FROM walk_issues "
 		"WHERE ref = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_text(s, 1, want, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		*walkabout_id = sqlite3_column_int64(s, 1);
+	Sayso_bind_text(s, 1, want, -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW) {
+		*id = Sayso_col_int64(s, 0);
+		*walkabout_id = Sayso_col_int64(s, 1);
 		Sayso_column_copy(s, 2, seen_at, seensz);
 	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW && strlen(ref) == SAYSO_WALK_REF_LEN)
+	Sayso_reset(s);
+	if (rc == SAYSO_SQL_ROW && strlen(ref) == SAYSO_WALK_REF_LEN)
 		return SAYSO_OK;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "find walk issue");
 	return Sayso_store_fail(st, SAYSO_ERR_NOTFOUND, "no walk issue '%s'",
 				ref ? ref : "");
@@ -547,20 +548,19 @@ enum sayso_err sayso_walk_check(struct sayso_store *st, const char *code,
 				     ref, seen, at);
 		goto out;
 	}
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO walk_checks(issue_id, walkabout_id, observed, "
 		"note, at, by) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, w->id);
-	sqlite3_bind_text(s, 3, sayso_observed_name(observed), -1,
-			  SQLITE_STATIC);
+	Sayso_bind_int64(s, 1, id);
+	Sayso_bind_int64(s, 2, w->id);
+	Sayso_bind_text(s, 3, sayso_observed_name(observed), -1);
 	Sayso_bind_text_or_null(s, 4, note);
-	sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, by && *by ? by : w->walkers, -1, SQLITE_STATIC);
+	Sayso_bind_text(s, 5, at, -1);
+	Sayso_bind_text(s, 6, by && *by ? by : w->walkers, -1);
 	e = Sayso_store_step_done(st, s, "record re-inspection");
 out:
 	free(w);
@@ -569,13 +569,13 @@ out:
 
 /* ---- listing ---- */
 
-static enum sayso_err issue_row(struct sayso_store *st, sqlite3_stmt *s,
+static enum sayso_err issue_row(struct sayso_store *st, struct sayso_stmt *s,
 				struct sayso_walk_issue *r)
 {
 	char grade[4], dupstate[16], last[16];
 
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(s, 0);
+	r->id = Sayso_col_int64(s, 0);
 	Sayso_column_copy(s, 1, r->ref, sizeof r->ref);
 	Sayso_column_copy(s, 2, r->walkabout, sizeof r->walkabout);
 	Sayso_column_copy(s, 3, r->street, sizeof r->street);
@@ -589,11 +589,11 @@ static enum sayso_err issue_row(struct sayso_store *st, sqlite3_stmt *s,
 	Sayso_column_copy(s, 7, r->seen_at, sizeof r->seen_at);
 	Sayso_column_copy(s, 8, r->seen_by, sizeof r->seen_by);
 	Sayso_column_copy(s, 9, r->partner, sizeof r->partner);
-	r->not_ours = sqlite3_column_int(s, 10) != 0;
+	r->not_ours = Sayso_col_int(s, 10) != 0;
 	Sayso_column_copy(s, 11, r->dup_of, sizeof r->dup_of);
 	Sayso_column_copy(s, 12, dupstate, sizeof dupstate);
 	r->dup_confirmed = strcmp(dupstate, "confirmed") == 0;
-	r->checks = sqlite3_column_int64(s, 13);
+	r->checks = Sayso_col_int64(s, 13);
 	Sayso_column_copy(s, 14, last, sizeof last);
 	Sayso_column_copy(s, 15, r->last_at, sizeof r->last_at);
 	Sayso_column_copy(s, 16, r->held_on, sizeof r->held_on);
@@ -636,7 +636,7 @@ enum sayso_err sayso_walk_issue_list(struct sayso_store *st,
 	size_t cap = 0;
 	int rc;
 	enum sayso_err e;
-	sqlite3_stmt *s = NULL;
+	struct sayso_stmt *s = NULL;
 
 	*out = NULL;
 	*n = 0;
@@ -673,14 +673,14 @@ enum sayso_err sayso_walk_issue_list(struct sayso_store *st,
 	}
 	Sayso_bind_text_or_null(s, 1, f->walkabout);
 	if (f->street)
-		sqlite3_bind_text(s, 2, f->street, -1, SQLITE_STATIC);
+		Sayso_bind_text(s, 2, f->street, -1);
 	Sayso_bind_text_or_null(s, 3, f->category);
 	Sayso_bind_text_or_null(s, 4, f->partner);
 	if (f->before) {
-		sqlite3_bind_text(s, 5, before->held_on, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 6, before->id);
+		Sayso_bind_text(s, 5, before->held_on, -1);
+		Sayso_bind_int64(s, 6, before->id);
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
 		if (sayso_array_grow(out, &cap, *n + 1, sizeof **out,
 				     SIZE_MAX) != SAYSO_OK) {
 			e = SAYSO_ERR_NOMEM;
@@ -691,11 +691,11 @@ enum sayso_err sayso_walk_issue_list(struct sayso_store *st,
 		if (!f->open_only || (*out)[*n].open)
 			(*n)++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SAYSO_SQL_DONE)
 		e = Sayso_store_sqlfail(st, "list walk issues");
 out:
 	if (s)
-		sqlite3_reset(s);
+		Sayso_reset(s);
 	free(before);
 	if (e != SAYSO_OK) {
 		free(*out);

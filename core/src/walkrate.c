@@ -142,20 +142,20 @@ static enum sayso_err days_to_resolved(struct sayso_store *st,
 {
 	char first[SAYSO_TIME_LEN + 1] = "";
 	int rc;
-	sqlite3_stmt *s = Sayso_store_stmt(
+	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT observed, at FROM walk_checks WHERE issue_id = ?1 "
 		"ORDER BY at DESC, id DESC");
 	if (!s)
 		return SAYSO_ERR_DB;
-	sqlite3_bind_int64(s, 1, is->id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const unsigned char *o = sqlite3_column_text(s, 0);
+	Sayso_bind_int64(s, 1, is->id);
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+		const unsigned char *o = Sayso_col_text(s, 0);
 		if (!o || strcmp((const char *)o, "resolved") != 0)
 			break;
 		Sayso_column_copy(s, 1, first, sizeof first);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
 		return Sayso_store_sqlfail(st, "re-inspections");
 	int64_t a = 0, b = 0;
 	if (sayso_time_parse(is->seen_at, &a) != SAYSO_OK ||

@@ -10,7 +10,10 @@
 # checks that the sayso-admin under test does not link SDL (its QR PNG is
 # written with libpng), that no core or admin source includes SDL, curl
 # or libmicrohttpd headers, and that this default build ignores SAYSO_NOW
-# (the test clock is a test-build option).
+# (the test clock is a test-build option), and that no SQL engine is called
+# outside core's store layer (store.c, sql.c, store_pg.c): modules and
+# programs go through struct sayso_stmt, so the same code runs on SQLite and
+# PostgreSQL.
 set -u
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 S=${SAYSO_SRC:?SAYSO_SRC not set}
@@ -48,10 +51,15 @@ check "sayso-admin links libpng" \
 bad=$(grep -rlE '#include *[<"](SDL|curl/|microhttpd)' "$S/core" "$S/admin")
 check "no core/admin source includes SDL, curl or libmicrohttpd ($bad)" \
 	test -z "$bad"
+bad=$(grep -lE '\b(sqlite3_[a-z_0-9]+|PQ[a-z][a-zA-Z]+) *\(' "$S"/core/src/*.c \
+	"$S"/admin/*.c "$S"/smsgw/*.c "$S"/kiosk/*.c |
+	grep -vE '/core/src/(store|sql|store_pg)\.c$' | tr '\n' ' ')
+check "no module or program calls sqlite3_* or PQ* ($bad)" test -z "$bad"
+
 
 # A pkg-config directory with core's and admin's libraries only.
 mkdir "$T/pc"
-for m in sqlite3 libcrypto inih jansson libqrencode libpng cmocka; do
+for m in sqlite3 libpq libcrypto inih jansson libqrencode libpng cmocka; do
 	dir=$(pkg-config --variable=pcfiledir $m 2>/dev/null) || continue
 	ln -s "$dir/$m.pc" "$T/pc/$m.pc"
 	# and what they require in turn (libpng -> libpng16, zlib, ...)

@@ -196,9 +196,8 @@ static void test_merge_unknown_round_writes_nothing(void **state)
 	setup(&v);
 	/* The round the kiosk voted in is gone from the site. */
 	struct sayso_store *st = tu_store_open(v.main, 0);
-	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
-				      "DELETE FROM rounds", NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(Sayso_store_exec(st, "DELETE FROM rounds", "test SQL"),
+			 SAYSO_OK);
 	struct sayso_merge_result m;
 	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_ERR_NOTFOUND);
@@ -232,13 +231,14 @@ static void test_merge_unknown_project_rejected(void **state)
 	assert_int_equal(sayso_project_add(k, r.id, &p, "test"),
 			 SAYSO_ERR_STATE);
 	assert_int_equal(
-	    sqlite3_exec(Sayso_store_sqlite(k),
-			 "INSERT INTO projects(round_id, number, title, cost) "
-			 "SELECT id, 3, 'Only on the kiosk', 1000 FROM rounds "
-			 "WHERE code = 'r'",
-			 NULL, NULL, NULL),
-	    SQLITE_OK);
-	p.id = sqlite3_last_insert_rowid(Sayso_store_sqlite(k));
+	    Sayso_store_exec(
+		k,
+		"INSERT INTO projects(round_id, number, title, cost) "
+		"SELECT id, 3, 'Only on the kiosk', 1000 FROM rounds "
+		"WHERE code = 'r'",
+		"test SQL"),
+	    SAYSO_OK);
+	p.id = Sayso_store_last_id(k);
 	p.number = 3;
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
 	assert_int_equal(sayso_store_resident(k, SAYSO_ID_PHONE,
@@ -287,10 +287,9 @@ static void test_merge_round_code_any_case(void **state)
 	struct env v;
 	setup(&v);
 	struct sayso_store *st = tu_store_open(v.main, 0);
-	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
-				      "UPDATE rounds SET code = 'R'", NULL,
-				      NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    Sayso_store_exec(st, "UPDATE rounds SET code = 'R'", "test SQL"),
+	    SAYSO_OK);
 	struct sayso_merge_result m;
 	assert_int_equal(sayso_merge_kiosk(st, v.kiosk, "admin:test", 0, &m),
 			 SAYSO_OK);

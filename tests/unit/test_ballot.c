@@ -190,32 +190,29 @@ static enum sayso_cast_outcome cast(struct sayso_store *st, const char *code,
 
 static int64_t count_status(struct sayso_store *st, const char *status)
 {
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	assert_int_equal(
-	    sqlite3_prepare_v2(Sayso_store_sqlite(st),
-			       "SELECT count(*) FROM ballots WHERE status = ?1",
-			       -1, &s, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	int64_t c = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	    Sayso_stmt_prepare(
+		st, "SELECT count(*) FROM ballots WHERE status = ?1", &s),
+	    SAYSO_OK);
+	Sayso_bind_text(s, 1, status, -1);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	int64_t c = Sayso_col_int64(s, 0);
+	Sayso_stmt_finalize(s);
 	return c;
 }
 
 static void counted_channel(struct sayso_store *st, const char *want)
 {
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	assert_int_equal(
-	    sqlite3_prepare_v2(
-		Sayso_store_sqlite(st),
-		"SELECT channel FROM ballots WHERE status = 'counted'", -1, &s,
-		NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(s, 0), want);
-	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-	sqlite3_finalize(s);
+	    Sayso_stmt_prepare(
+		st, "SELECT channel FROM ballots WHERE status = 'counted'", &s),
+	    SAYSO_OK);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	assert_string_equal((const char *)Sayso_col_text(s, 0), want);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_DONE);
+	Sayso_stmt_finalize(s);
 }
 
 static void test_revote_first(void **state)
@@ -280,22 +277,23 @@ static void test_revote_first(void **state)
 	/* A stored ballot with a channel sayso does not know is reported as
 	 * damage, not counted silently. */
 	assert_int_equal(
-	    sqlite3_exec(
-		Sayso_store_sqlite(st),
+	    Sayso_store_exec(
+		st,
 		"PRAGMA ignore_check_constraints = 1; UPDATE ballots "
 		"SET channel = 'fax' WHERE status = 'counted' AND "
 		"channel = 'paper'; PRAGMA ignore_check_constraints = 0",
-		NULL, NULL, NULL),
-	    SQLITE_OK);
+		"test SQL"),
+	    SAYSO_OK);
 	assert_int_equal(sayso_ballot_counts(st, r.id, &c), SAYSO_ERR_CORRUPT);
 	assert_non_null(strstr(sayso_store_errmsg(st), "fax"));
 	assert_int_equal(
-	    sqlite3_exec(Sayso_store_sqlite(st),
-			 "PRAGMA ignore_check_constraints = 1; UPDATE ballots "
-			 "SET channel = 'paper' WHERE channel = 'fax'; PRAGMA "
-			 "ignore_check_constraints = 0",
-			 NULL, NULL, NULL),
-	    SQLITE_OK);
+	    Sayso_store_exec(
+		st,
+		"PRAGMA ignore_check_constraints = 1; UPDATE ballots "
+		"SET channel = 'paper' WHERE channel = 'fax'; PRAGMA "
+		"ignore_check_constraints = 0",
+		"test SQL"),
+	    SAYSO_OK);
 	/* Unknown round: nothing stored. */
 	struct sayso_pick pk = {1, 1};
 	struct sayso_ballot_in in = {.round_code = "NOPE",
@@ -396,13 +394,13 @@ static void test_reapply_fixes_statuses(void **state)
 	/* Flip by hand what a naive merge might have left: the later ballot
 	 * counted. */
 	assert_int_equal(
-	    sqlite3_exec(
-		Sayso_store_sqlite(st),
+	    Sayso_store_exec(
+		st,
 		"UPDATE ballots SET status = 'superseded' WHERE channel = "
 		"'sms';"
 		"UPDATE ballots SET status = 'counted' WHERE channel = 'paper'",
-		NULL, NULL, NULL),
-	    SQLITE_OK);
+		"test SQL"),
+	    SAYSO_OK);
 	size_t changed = 0;
 	assert_int_equal(sayso_ballot_reapply(st, r.id, &changed), SAYSO_OK);
 	assert_int_equal(changed, 2);
@@ -572,10 +570,9 @@ static void test_phone_not_in_file(void **state)
 	    SAYSO_OK);
 	assert_int_equal(sayso_outbox_sent(st, id, "SM123"), SAYSO_OK);
 	/* Checkpoint so the WAL is folded into the main file too. */
-	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
-				      "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
-				      NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    Sayso_store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", "test SQL"),
+	    SAYSO_OK);
 	sayso_store_close(st);
 	const char *suffixes[] = {"", "-wal", "-shm"};
 	const char *forms[] = {"7700900461", "+447700900461", "07700900461",

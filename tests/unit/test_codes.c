@@ -72,16 +72,16 @@ static enum sayso_cast_outcome cast(struct sayso_store *st, const char *round,
 
 static int64_t counted(struct sayso_store *st)
 {
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	assert_int_equal(
-	    sqlite3_prepare_v2(Sayso_store_sqlite(st),
+	    Sayso_stmt_prepare(st,
 			       "SELECT count(*) FROM ballots WHERE status = "
 			       "'counted'",
-			       -1, &s, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	int64_t n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+			       &s),
+	    SAYSO_OK);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	int64_t n = Sayso_col_int64(s, 0);
+	Sayso_stmt_finalize(s);
 	return n;
 }
 
@@ -122,15 +122,15 @@ static void test_invented_codes_refused(void **state)
 	assert_int_equal(
 	    sayso_codes_issue(st, a, "K7QM4XPD", SAYSO_CODE_ISSUED, "import"),
 	    SAYSO_OK);
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(Sayso_store_sqlite(st),
+	struct sayso_stmt *s;
+	assert_int_equal(Sayso_stmt_prepare(st,
 					    "SELECT count(*) FROM voter_codes "
 					    "WHERE code_hash LIKE '%K7QM%'",
-					    -1, &s, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(s, 0), 0);
-	sqlite3_finalize(s);
+					    &s),
+			 SAYSO_OK);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	assert_int_equal(Sayso_col_int(s, 0), 0);
+	Sayso_stmt_finalize(s);
 	sayso_store_close(st);
 	sayso_time_set_override(0);
 }

@@ -15,13 +15,11 @@
 
 static int64_t scalar(struct sayso_store *st, const char *sql)
 {
-	sqlite3_stmt *s;
-	assert_int_equal(
-	    sqlite3_prepare_v2(Sayso_store_sqlite(st), sql, -1, &s, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	struct sayso_stmt *s;
+	assert_int_equal(Sayso_stmt_prepare(st, sql, &s), SAYSO_OK);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	int64_t v = Sayso_col_int64(s, 0);
+	Sayso_stmt_finalize(s);
 	return v;
 }
 

@@ -312,10 +312,10 @@ static void test_deleted_rows(void **state)
 static char *site_dump(const char *site)
 {
 	struct sayso_store *st = tu_store_open(site, 0);
-	sqlite3_stmt *q = NULL;
+	struct sayso_stmt *q = NULL;
 	assert_int_equal(
-	    sqlite3_prepare_v2(
-		Sayso_store_sqlite(st),
+	    Sayso_stmt_prepare(
+		st,
 		"SELECT 'b', b.uid, b.resident_id, b.cast_at, b.status, "
 		"group_concat(p.number || ':' || i.points) FROM ballots b "
 		"LEFT JOIN ballot_items i ON i.ballot_id = b.id LEFT JOIN "
@@ -324,20 +324,20 @@ static char *site_dump(const char *site)
 		"ratings UNION ALL SELECT 'p', uid, ref, cast_at, category, "
 		"street FROM reports UNION ALL SELECT 'h', uid, device_id, "
 		"cast_at, picks, state FROM merge_held ORDER BY 1, 2",
-		-1, &q, NULL),
-	    SQLITE_OK);
+		&q),
+	    SAYSO_OK);
 	size_t cap = 1 << 16, used = 0;
 	char *out = calloc(1, cap);
 	assert_non_null(out);
-	while (sqlite3_step(q) == SQLITE_ROW)
+	while (Sayso_step(q) == SAYSO_SQL_ROW)
 		for (int c = 0; c < 6; c++) {
-			const char *t = (const char *)sqlite3_column_text(q, c);
+			const char *t = (const char *)Sayso_col_text(q, c);
 			int w = snprintf(out + used, cap - used, "%s%c",
 					 t ? t : "-", c == 5 ? '\n' : '|');
 			assert_true(w > 0 && (size_t)w < cap - used);
 			used += (size_t)w;
 		}
-	sqlite3_finalize(q);
+	Sayso_stmt_finalize(q);
 	sayso_store_close(st);
 	return out;
 }
@@ -535,11 +535,11 @@ static void test_after_close(void **state)
 	struct env v;
 	setup_site(&v);
 	struct sayso_store *st = tu_store_open(v.site, 0);
-	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
-				      "UPDATE rounds SET closes = "
-				      "'2026-11-20T09:30:00.000Z'",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(Sayso_store_exec(st,
+					  "UPDATE rounds SET closes = "
+					  "'2026-11-20T09:30:00.000Z'",
+					  "test SQL"),
+			 SAYSO_OK);
 	sayso_store_close(st);
 	struct sayso_store *k = tu_store_open(v.kiosk, 0);
 	cast(k, phone(1), 1, v.base + 10 * MIN_MS);
@@ -594,9 +594,8 @@ static void test_changed_project_list(void **state)
 		struct env v;
 		setup(&v);
 		struct sayso_store *st = tu_store_open(v.site, 0);
-		assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
-					      changes[c], NULL, NULL, NULL),
-				 SQLITE_OK);
+		assert_int_equal(Sayso_store_exec(st, changes[c], "test SQL"),
+				 SAYSO_OK);
 		sayso_store_close(st);
 		struct sayso_merge_result m;
 		char why[SAYSO_ERRMSG_MAX];

@@ -206,10 +206,10 @@ static void test_merge_records_same(void **state)
 	 * erased. */
 	sayso_time_set_override(base + 30 * MIN_MS);
 	struct sayso_store *st = tu_store_open(site, 0);
-	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(st),
-				      "UPDATE projects SET title = 'Park "
-				      "benches' WHERE number = 3",
-				      NULL, NULL, NULL),
+	assert_int_equal(Sayso_store_exec(st,
+					  "UPDATE projects SET title = 'Park "
+					  "benches' WHERE number = 3",
+					  "test SQL"),
 			 SQLITE_OK);
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
 	rid_of(st, 6, rid, sizeof rid);

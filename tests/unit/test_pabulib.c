@@ -384,16 +384,14 @@ static void test_country_currency(void **state)
 
 static int64_t count(struct sayso_store *st, const char *sql, int64_t arg)
 {
-	sqlite3_stmt *s = NULL;
+	struct sayso_stmt *s = NULL;
 	int64_t n = -1;
 
-	assert_int_equal(
-	    sqlite3_prepare_v2(Sayso_store_sqlite(st), sql, -1, &s, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_int64(s, 1, arg);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	assert_int_equal(Sayso_stmt_prepare(st, sql, &s), SAYSO_OK);
+	Sayso_bind_int64(s, 1, arg);
+	if (Sayso_step(s) == SAYSO_SQL_ROW)
+		n = Sayso_col_int64(s, 0);
+	Sayso_stmt_finalize(s);
 	return n;
 }
 

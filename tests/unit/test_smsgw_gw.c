@@ -94,13 +94,11 @@ static void push(struct fx *f, const char *id, const char *from,
 
 static int64_t q(struct fx *f, const char *sql)
 {
-	sqlite3_stmt *s = NULL;
-	assert_int_equal(sqlite3_prepare_v2(Sayso_store_sqlite(f->gw->st), sql,
-					    -1, &s, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	int64_t n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	struct sayso_stmt *s = NULL;
+	assert_int_equal(Sayso_stmt_prepare(f->gw->st, sql, &s), SAYSO_OK);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	int64_t n = Sayso_col_int64(s, 0);
+	Sayso_stmt_finalize(s);
 	return n;
 }
 
@@ -264,12 +262,11 @@ static void test_report_fixed(void **state)
 	push(f, "f1", "447700900456", "REPORT broken light on Keats Road");
 	smsgw_commit(f->gw);
 	char ref[SAYSO_REF_LEN + 1] = "";
-	sqlite3_stmt *s = NULL;
-	sqlite3_prepare_v2(Sayso_store_sqlite(f->gw->st),
-			   "SELECT ref FROM reports", -1, &s, NULL);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	snprintf(ref, sizeof ref, "%s", sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	struct sayso_stmt *s = NULL;
+	Sayso_stmt_prepare(f->gw->st, "SELECT ref FROM reports", &s);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	snprintf(ref, sizeof ref, "%s", Sayso_col_text(s, 0));
+	Sayso_stmt_finalize(s);
 	assert_int_equal(q(f,
 			   "SELECT count(*) FROM sms_outbox WHERE body LIKE "
 			   "'%Reply FIXED to get a text when it''s fixed.%'"),
@@ -355,12 +352,11 @@ static void test_send_results(void **state)
 	smsgw_commit(f->gw);
 	int64_t id = q(f, "SELECT id FROM sms_outbox");
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
-	sqlite3_stmt *s = NULL;
-	sqlite3_prepare_v2(Sayso_store_sqlite(f->gw->st),
-			   "SELECT resident_id FROM sms_outbox", -1, &s, NULL);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	snprintf(rid, sizeof rid, "%s", sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	struct sayso_stmt *s = NULL;
+	Sayso_stmt_prepare(f->gw->st, "SELECT resident_id FROM sms_outbox", &s);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	snprintf(rid, sizeof rid, "%s", Sayso_col_text(s, 0));
+	Sayso_stmt_finalize(s);
 
 	/* Two temporary failures, then max_attempts (3) gives up. */
 	smsgw_send_finish(f->gw, id, rid, SMSGW_SEND_RETRY, NULL, "HTTP 503");

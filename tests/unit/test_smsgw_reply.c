@@ -87,13 +87,11 @@ static const char *say(struct fx *f, const char *rid, const char *text,
 
 static int64_t count(struct fx *f, const char *sql)
 {
-	sqlite3_stmt *s = NULL;
-	assert_int_equal(
-	    sqlite3_prepare_v2(Sayso_store_sqlite(f->st), sql, -1, &s, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	int64_t n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	struct sayso_stmt *s = NULL;
+	assert_int_equal(Sayso_stmt_prepare(f->st, sql, &s), SAYSO_OK);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	int64_t n = Sayso_col_int64(s, 0);
+	Sayso_stmt_finalize(s);
 	return n;
 }
 
@@ -147,10 +145,10 @@ static void test_vote_code_round_refuses_texts(void **state)
 {
 	struct fx *f = *state;
 	char oc[SMSGW_OUTCOME_MAX];
-	assert_int_equal(sqlite3_exec(Sayso_store_sqlite(f->st),
-				      "UPDATE rounds SET identity = 'code'",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(Sayso_store_exec(f->st,
+					  "UPDATE rounds SET identity = 'code'",
+					  "test SQL"),
+			 SAYSO_OK);
 	const char *r = say(f, f->rid, "VOTE 3 7", oc);
 	assert_string_equal(oc, "vote_invalid");
 	assert_non_null(strstr(r, "voter codes only"));

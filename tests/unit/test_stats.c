@@ -16,8 +16,7 @@ static void sql(struct sayso_store *st, const char *q)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(Sayso_store_sqlite(st), q, NULL, NULL, &msg) !=
-	    SQLITE_OK) {
+	if (Sayso_store_exec(st, q, "test SQL") != SAYSO_OK) {
 		fail_msg("SQL failed: %s: %s", q, msg ? msg : "?");
 	}
 }

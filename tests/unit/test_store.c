@@ -45,23 +45,21 @@ static void test_init_file(void **state)
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	assert_int_equal(sb.st_size, SAYSO_SECRET_LEN);
 	/* WAL, foreign keys, synchronous FULL, secure_delete. */
-	sqlite3 *h = Sayso_store_sqlite(st);
-	sqlite3_stmt *s;
-	assert_int_equal(
-	    sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &s, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
-	sqlite3_finalize(s);
+	struct sayso_stmt *s;
+	assert_int_equal(Sayso_stmt_prepare(st, "PRAGMA journal_mode", &s),
+			 SAYSO_OK);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	assert_string_equal((const char *)Sayso_col_text(s, 0), "wal");
+	Sayso_stmt_finalize(s);
 	const char *pragmas[] = {"PRAGMA foreign_keys", "PRAGMA synchronous",
 				 "PRAGMA secure_delete"};
 	const int want[] = {1, 2, 1};
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(
-		    sqlite3_prepare_v2(h, pragmas[i], -1, &s, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-		assert_int_equal(sqlite3_column_int(s, 0), want[i]);
-		sqlite3_finalize(s);
+		assert_int_equal(Sayso_stmt_prepare(st, pragmas[i], &s),
+				 SAYSO_OK);
+		assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+		assert_int_equal(Sayso_col_int(s, 0), want[i]);
+		Sayso_stmt_finalize(s);
 	}
 	char check[65];
 	snprintf(check, sizeof check, "%s", sayso_store_site_check(st));
@@ -179,16 +177,14 @@ static void test_upgrade_and_newer(void **state)
 			 SAYSO_OK);
 	assert_int_equal(sayso_store_schema_version(st),
 			 sayso_store_schema_latest());
-	sqlite3_stmt *s;
+	struct sayso_stmt *s;
 	assert_int_equal(
-	    sqlite3_prepare_v2(Sayso_store_sqlite(st),
-			       "SELECT title FROM rounds WHERE code = 'OLD'",
-			       -1, &s, NULL),
+	    Sayso_stmt_prepare(
+		st, "SELECT title FROM rounds WHERE code = 'OLD'", &s),
 	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(s, 0),
-			    "Old round");
-	sqlite3_finalize(s);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	assert_string_equal((const char *)Sayso_col_text(s, 0), "Old round");
+	Sayso_stmt_finalize(s);
 	sayso_store_close(st);
 
 	/* A newer schema than this build is refused, not damaged. */
@@ -238,15 +234,13 @@ static void test_transactions_and_audit(void **state)
 			 SAYSO_OK);
 	sayso_store_rollback(st); /* drops x.two */
 	assert_int_equal(sayso_store_commit(st), SAYSO_OK);
-	sqlite3_stmt *s;
-	assert_int_equal(
-	    sqlite3_prepare_v2(Sayso_store_sqlite(st),
-			       "SELECT group_concat(action) FROM audit", -1, &s,
-			       NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(s, 0), "x.one");
-	sqlite3_finalize(s);
+	struct sayso_stmt *s;
+	assert_int_equal(Sayso_stmt_prepare(
+			     st, "SELECT group_concat(action) FROM audit", &s),
+			 SQLITE_OK);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	assert_string_equal((const char *)Sayso_col_text(s, 0), "x.one");
+	Sayso_stmt_finalize(s);
 	assert_int_equal(sayso_store_commit(st), SAYSO_ERR_STATE);
 	sayso_store_close(st);
 }
@@ -321,7 +315,7 @@ static void test_stmt_cache_grows(void **state)
 {
 	(void)state;
 	struct sayso_store *st = tu_memstore();
-	sqlite3_stmt *held[MANY_STMTS];
+	struct sayso_stmt *held[MANY_STMTS];
 	for (int i = 0; i < MANY_STMTS; i++) {
 		snprintf(many_sql[i], sizeof many_sql[i], "SELECT %d + ?1", i);
 		held[i] = Sayso_store_stmt(st, many_sql[i]);
@@ -330,10 +324,11 @@ static void test_stmt_cache_grows(void **state)
 	for (int i = 0; i < MANY_STMTS; i++) {
 		/* The same SQL finds the same statement, none was replaced. */
 		assert_ptr_equal(Sayso_store_stmt(st, many_sql[i]), held[i]);
-		assert_int_equal(sqlite3_bind_int(held[i], 1, 1000), SQLITE_OK);
-		assert_int_equal(sqlite3_step(held[i]), SQLITE_ROW);
-		assert_int_equal(sqlite3_column_int(held[i], 0), i + 1000);
-		sqlite3_reset(held[i]);
+		assert_int_equal(Sayso_bind_int(held[i], 1, 1000),
+				 SAYSO_SQL_OK);
+		assert_int_equal(Sayso_step(held[i]), SAYSO_SQL_ROW);
+		assert_int_equal(Sayso_col_int(held[i], 0), i + 1000);
+		Sayso_reset(held[i]);
 	}
 	sayso_store_close(st);
 }
@@ -344,23 +339,22 @@ static void test_read_transaction(void **state)
 {
 	(void)state;
 	struct sayso_store *st = tu_memstore();
-	sqlite3 *db = Sayso_store_sqlite(st);
 	assert_int_equal(sayso_store_read_begin(st), SAYSO_OK);
-	assert_int_equal(sqlite3_get_autocommit(db), 0);
+	assert_true(Sayso_store_in_transaction(st));
 	assert_int_equal(sayso_store_read_begin(st), SAYSO_OK);
 	sayso_store_read_end(st);
-	assert_int_equal(sqlite3_get_autocommit(db), 0);
+	assert_true(Sayso_store_in_transaction(st));
 	assert_int_equal(sayso_store_begin(st), SAYSO_ERR_STATE);
 	sayso_store_read_end(st);
-	assert_int_equal(sqlite3_get_autocommit(db), 1);
+	assert_false(Sayso_store_in_transaction(st));
 	sayso_store_read_end(st); /* unmatched: a no-op */
 
 	assert_int_equal(sayso_store_begin(st), SAYSO_OK);
 	assert_int_equal(sayso_store_read_begin(st), SAYSO_OK);
 	sayso_store_read_end(st);
-	assert_int_equal(sqlite3_get_autocommit(db), 0); /* still writing */
+	assert_true(Sayso_store_in_transaction(st)); /* still writing */
 	assert_int_equal(sayso_store_commit(st), SAYSO_OK);
-	assert_int_equal(sqlite3_get_autocommit(db), 1);
+	assert_false(Sayso_store_in_transaction(st));
 	sayso_store_close(st);
 }
 

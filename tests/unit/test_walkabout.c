@@ -27,15 +27,13 @@ static int64_t at(const char *s)
 static void text_of(struct sayso_store *st, const char *sql, const char *ref,
 		    char *out, size_t outsz)
 {
-	sqlite3_stmt *s;
-	assert_int_equal(
-	    sqlite3_prepare_v2(Sayso_store_sqlite(st), sql, -1, &s, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	const unsigned char *t = sqlite3_column_text(s, 0);
+	struct sayso_stmt *s;
+	assert_int_equal(Sayso_stmt_prepare(st, sql, &s), SAYSO_OK);
+	Sayso_bind_text(s, 1, ref, -1);
+	assert_int_equal(Sayso_step(s), SAYSO_SQL_ROW);
+	const unsigned char *t = Sayso_col_text(s, 0);
 	snprintf(out, outsz, "%s", t ? (const char *)t : "");
-	sqlite3_finalize(s);
+	Sayso_stmt_finalize(s);
 }
 
 /* The partner code of report ref ("" when none). */

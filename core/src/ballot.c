@@ -247,8 +247,8 @@ insert_ballot(struct sayso_store *st, const struct sayso_round *r,
 	Sayso_reset(s);
 	int64_t bid = Sayso_store_last_id(st);
 	struct sayso_stmt *it = Sayso_store_stmt(
-	    st, "INSERT OR IGNORE INTO ballot_items(ballot_id, project_id, "
-		"points, rank) VALUES(?1, ?2, ?3, ?4)");
+	    st, "INSERT INTO ballot_items(ballot_id, project_id, points, "
+		"rank) VALUES(?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
 	if (!it)
 		return SAYSO_ERR_DB;
 	for (size_t i = 0; i < in->npicks; i++) {

@@ -173,7 +173,8 @@ static enum sayso_err kiosk_meta(struct sayso_store *k, const char *key,
 				 const char *value)
 {
 	struct sayso_stmt *s = Sayso_store_stmt(
-	    k, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+	    k, "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) "
+	       "DO UPDATE SET value = excluded.value");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_text(s, 1, key, -1);

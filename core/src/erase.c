@@ -57,7 +57,8 @@ static enum sayso_err tombstone(struct sayso_store *st, const char *resident_id)
 					"the tombstone)");
 	Sayso_now_text(now, sizeof now);
 	struct sayso_stmt *s = Sayso_store_stmt(
-	    st, "INSERT OR IGNORE INTO erased(tomb, at) VALUES(?1, ?2)");
+	    st, "INSERT INTO erased(tomb, at) VALUES(?1, ?2) ON CONFLICT "
+		"DO NOTHING");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_text(s, 1, tomb, -1);

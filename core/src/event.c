@@ -121,8 +121,8 @@ static enum sayso_err insert_source(struct sayso_store *st, int64_t id,
 				    const char *kind, const char *value)
 {
 	struct sayso_stmt *s = Sayso_store_stmt(
-	    st, "INSERT OR IGNORE INTO event_sources(event_id, kind, value)"
-		" VALUES(?1, ?2, ?3)");
+	    st, "INSERT INTO event_sources(event_id, kind, value)"
+		" VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING");
 
 	if (!s)
 		return SAYSO_ERR_DB;

@@ -450,8 +450,10 @@ enum sayso_err sayso_convo_set(struct sayso_store *st, const char *resident_id,
 	char exp[SAYSO_TIME_LEN + 1];
 	sayso_time_format(expires_ms, exp, sizeof exp);
 	struct sayso_stmt *s = Sayso_store_stmt(
-	    st, "INSERT OR REPLACE INTO sms_convo(resident_id, kind, ref, "
-		"expires_at) VALUES(?1, ?2, ?3, ?4)");
+	    st, "INSERT INTO sms_convo(resident_id, kind, ref, expires_at) "
+		"VALUES(?1, ?2, ?3, ?4) ON CONFLICT(resident_id) DO UPDATE "
+		"SET kind = excluded.kind, ref = excluded.ref, expires_at = "
+		"excluded.expires_at");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_text(s, 1, resident_id, -1);

@@ -33,7 +33,8 @@ _Static_assert(SAYSO_SQL_ROW == SQLITE_ROW && SAYSO_SQL_DONE == SQLITE_DONE &&
 		   SAYSO_SQL_NULL == SQLITE_NULL &&
 		   SAYSO_SQL_INTEGER == SQLITE_INTEGER &&
 		   SAYSO_SQL_FLOAT == SQLITE_FLOAT &&
-		   SAYSO_SQL_TEXT == SQLITE_TEXT && SAYSO_SQL_BLOB == SQLITE_BLOB,
+		   SAYSO_SQL_TEXT == SQLITE_TEXT &&
+		   SAYSO_SQL_BLOB == SQLITE_BLOB,
 	       "the SQL layer keeps SQLite's codes");
 
 /* PostgreSQL type oids (catalog/pg_type_d.h is not in libpq-dev). */
@@ -50,16 +51,16 @@ struct sayso_stmt {
 	struct sayso_store *st;
 	sqlite3_stmt *lite;
 	/* PostgreSQL */
-	char *pgsql;	/* the translated text */
-	char name[16];	/* its server-side name */
-	unsigned gen;	/* the connection it was prepared on (0: none) */
+	char *pgsql;   /* the translated text */
+	char name[16]; /* its server-side name */
+	unsigned gen;  /* the connection it was prepared on (0: none) */
 	int nparams;
-	char **pv;	/* parameter values (NULL: SQL NULL), owned */
+	char **pv; /* parameter values (NULL: SQL NULL), owned */
 	int *plen;
-	int *pfmt;	/* 0 text, 1 binary (blobs) */
+	int *pfmt; /* 0 text, 1 binary (blobs) */
 	PGresult *res;
-	int row;	/* current row */
-	bool ran;	/* executed since the last reset */
+	int row;	      /* current row */
+	bool ran;	      /* executed since the last reset */
 	unsigned char **blob; /* decoded bytea of the current row */
 	size_t *bloblen;
 	int nblob;
@@ -103,8 +104,8 @@ static enum sayso_err pg_map(const char *state)
 enum sayso_err Sayso_pg_record(struct sayso_store *st, const PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
-			    : NULL;
+	const char *msg =
+	    r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	if (!msg || !*msg)
 		msg = PQerrorMessage(st->pg);
 	snprintf(st->pgstate, sizeof st->pgstate, "%s", state ? state : "");
@@ -376,8 +377,8 @@ static int pg_set(struct sayso_stmt *s, int idx, char *val, int len, int fmt)
 	return SAYSO_SQL_OK;
 }
 
-static int pg_set_copy(struct sayso_stmt *s, int idx, const void *p,
-		       size_t n, int fmt)
+static int pg_set_copy(struct sayso_stmt *s, int idx, const void *p, size_t n,
+		       int fmt)
 {
 	char *v = malloc(n + 1);
 	if (!v)
@@ -486,9 +487,9 @@ static int pg_run(struct sayso_stmt *s)
 	pg_revive(st);
 	if (!pg_prepare(s))
 		return SAYSO_SQL_ERROR;
-	s->res = PQexecPrepared(st->pg, s->name, s->nparams,
-				(const char *const *)s->pv, s->plen, s->pfmt,
-				0);
+	s->res =
+	    PQexecPrepared(st->pg, s->name, s->nparams,
+			   (const char *const *)s->pv, s->plen, s->pfmt, 0);
 	ExecStatusType t = PQresultStatus(s->res);
 	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
 		Sayso_pg_record(st, s->res);
@@ -615,8 +616,9 @@ const unsigned char *Sayso_col_text(struct sayso_stmt *s, int col)
 		return sqlite3_column_text(s->lite, col);
 	if (pg_has(s, col) && PQftype(s->res, col) == OID_BOOL) {
 		const char *v = pg_value(s, col);
-		return (const unsigned char *)(!v ? NULL : *v == 't' ? "1"
-								     : "0");
+		return (const unsigned char *)(!v	   ? NULL
+					       : *v == 't' ? "1"
+							   : "0");
 	}
 	return (const unsigned char *)pg_value(s, col);
 }
@@ -629,8 +631,8 @@ const void *Sayso_col_blob(struct sayso_stmt *s, int col)
 	if (!v || PQftype(s->res, col) != OID_BYTEA)
 		return v;
 	if (!s->blob[col])
-		s->blob[col] = PQunescapeBytea((const unsigned char *)v,
-					       &s->bloblen[col]);
+		s->blob[col] =
+		    PQunescapeBytea((const unsigned char *)v, &s->bloblen[col]);
 	return s->blob[col];
 }
 
@@ -738,8 +740,8 @@ int Sayso_step_try(struct sayso_stmt *s)
 	struct sayso_store *st = s->st;
 	bool guard = st->engine == SAYSO_ENGINE_PG &&
 		     PQtransactionStatus(st->pg) == PQTRANS_INTRANS;
-	if (guard && Sayso_store_exec(st, "SAVEPOINT sayso_try",
-				      "savepoint") != SAYSO_OK)
+	if (guard && Sayso_store_exec(st, "SAVEPOINT sayso_try", "savepoint") !=
+			 SAYSO_OK)
 		return SAYSO_SQL_ERROR;
 	int rc = Sayso_step(s);
 	if (guard) {
@@ -748,10 +750,10 @@ int Sayso_step_try(struct sayso_stmt *s)
 		char state[sizeof st->pgstate], err[sizeof st->pgerr];
 		memcpy(state, st->pgstate, sizeof state);
 		memcpy(err, st->pgerr, sizeof err);
-		PQclear(PQexec(st->pg,
-			       failed ? "ROLLBACK TO SAVEPOINT sayso_try; "
-					"RELEASE SAVEPOINT sayso_try"
-				      : "RELEASE SAVEPOINT sayso_try"));
+		PQclear(PQexec(st->pg, failed
+					   ? "ROLLBACK TO SAVEPOINT sayso_try; "
+					     "RELEASE SAVEPOINT sayso_try"
+					   : "RELEASE SAVEPOINT sayso_try"));
 		memcpy(st->pgstate, state, sizeof state);
 		memcpy(st->pgerr, err, sizeof err);
 	}

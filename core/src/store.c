@@ -358,8 +358,8 @@ enum sayso_err sayso_store_set_secret(struct sayso_store *st,
 	if (e != SAYSO_OK)
 		return e;
 	struct sayso_stmt *s = Sayso_store_stmt(
-	    st,
-	    "INSERT OR REPLACE INTO meta(key, value) VALUES('site_check', ?1)");
+	    st, "INSERT INTO meta(key, value) VALUES('site_check', ?1) ON "
+		"CONFLICT(key) DO UPDATE SET value = excluded.value");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_text(s, 1, st->site_check, -1);
@@ -390,7 +390,8 @@ static enum sayso_err meta_set(struct sayso_store *st, const char *key,
 			       const char *value)
 {
 	struct sayso_stmt *s = Sayso_store_stmt(
-	    st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+	    st, "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) "
+		"DO UPDATE SET value = excluded.value");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_text(s, 1, key, -1);

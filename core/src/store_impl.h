@@ -23,16 +23,16 @@ struct stmt_slot {
 
 struct sayso_store {
 	enum sayso_engine engine;
-	sqlite3 *db;	/* SAYSO_ENGINE_SQLITE */
-	PGconn *pg;	/* SAYSO_ENGINE_PG */
-	unsigned pggen; /* bumped when the connection is made again: every
-			   statement prepared before is prepared again */
-	unsigned pgnext;		/* statement names s1, s2, ... */
-	char pgstate[6];		/* SQLSTATE of the last failure */
-	char pgerr[SAYSO_ERRMSG_MAX];	/* its message */
-	int64_t changes;		/* rows the last statement changed */
-	int busy_ms;			/* PostgreSQL: lock_timeout */
-	char path[1024];		/* file path, or the URI without password */
+	sqlite3 *db;	 /* SAYSO_ENGINE_SQLITE */
+	PGconn *pg;	 /* SAYSO_ENGINE_PG */
+	unsigned pggen;	 /* bumped when the connection is made again: every
+			    statement prepared before is prepared again */
+	unsigned pgnext; /* statement names s1, s2, ... */
+	char pgstate[6]; /* SQLSTATE of the last failure */
+	char pgerr[SAYSO_ERRMSG_MAX]; /* its message */
+	int64_t changes;	      /* rows the last statement changed */
+	int busy_ms;		      /* PostgreSQL: lock_timeout */
+	char path[1024]; /* file path, or the URI without password */
 	char errmsg[SAYSO_ERRMSG_MAX];
 	unsigned char secret[SAYSO_SECRET_LEN];
 	bool have_secret;

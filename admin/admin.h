@@ -23,6 +23,8 @@
 struct admin_ctx {
 	struct sayso_config cfg; /* loaded before the command runs */
 	const char *db_path;	 /* --db, else cfg.site.database */
+	const char *secret_path; /* --secret, else cfg.site.secret ("" =
+				    <database>.secret) */
 	const char *actor;	 /* for the audit log: "admin:<user>" */
 	FILE *out;		 /* stdout (tests may redirect) */
 	FILE *err;		 /* stderr */

@@ -57,6 +57,7 @@ struct sayso_store *admin_store(struct admin_ctx *ctx, unsigned flags)
 		return ctx->st;
 	if (!(flags & (SAYSO_STORE_INIT | SAYSO_STORE_CREATE)) &&
 	    strcmp(ctx->db_path, ":memory:") != 0 &&
+	    !sayso_store_is_server(ctx->db_path) &&
 	    access(ctx->db_path, F_OK) != 0) {
 		admin_fail(ctx,
 			   "%s: no such database (create it with "
@@ -67,8 +68,8 @@ struct sayso_store *admin_store(struct admin_ctx *ctx, unsigned flags)
 	char errbuf[SAYSO_ERRMSG_MAX];
 	errbuf[0] = '\0';
 	struct sayso_store *st = NULL;
-	enum sayso_err e =
-	    sayso_store_open(ctx->db_path, flags, &st, errbuf, sizeof errbuf);
+	enum sayso_err e = sayso_store_open_at(
+	    ctx->db_path, ctx->secret_path, flags, &st, errbuf, sizeof errbuf);
 	if (e != SAYSO_OK) {
 		admin_fail(ctx, "%s", errbuf[0] ? errbuf : sayso_strerror(e));
 		return NULL;
@@ -221,8 +222,10 @@ static void main_usage(FILE *to)
 	      "       sayso-admin COMMAND --help\n"
 	      "\n"
 	      "Options:\n"
-	      "  --db PATH       the database (default: [site] database in "
-	      "the config, ./sayso.db)\n"
+	      "  --db PATH       the database: a file or a postgresql:// URI "
+	      "(default: [site] database in the config, ./sayso.db)\n"
+	      "  --secret PATH   the site secret (default: [site] secret, "
+	      "else <database>.secret)\n"
 	      "  --config PATH   sayso.ini (default: $SAYSO_CONFIG, else "
 	      "built-in defaults)\n"
 	      "  --actor NAME    who is making changes, for the audit "
@@ -412,7 +415,7 @@ int admin_main(int argc, char **argv, FILE *out, FILE *err)
 	sayso_log_set_sink(log_sink, NULL);
 	sayso_log_set_level(SAYSO_LOG_WARN);
 
-	const char *db = NULL, *config = getenv("SAYSO_CONFIG"),
+	const char *db = NULL, *secret = NULL, *config = getenv("SAYSO_CONFIG"),
 		   *actor_opt = NULL;
 	int i = 1;
 	for (; i < argc; i++) {
@@ -432,6 +435,9 @@ int admin_main(int argc, char **argv, FILE *out, FILE *err)
 		const char *val = NULL;
 		if (strcmp(a, "--db") == 0 || strncmp(a, "--db=", 5) == 0)
 			slot = &db;
+		else if (strcmp(a, "--secret") == 0 ||
+			 strncmp(a, "--secret=", 9) == 0)
+			slot = &secret;
 		else if (strcmp(a, "--config") == 0 ||
 			 strncmp(a, "--config=", 9) == 0)
 			slot = &config;
@@ -509,6 +515,7 @@ int admin_main(int argc, char **argv, FILE *out, FILE *err)
 		return ADMIN_EXIT_ERROR;
 	}
 	ctx.db_path = db ? db : ctx.cfg.site.database;
+	ctx.secret_path = secret ? secret : ctx.cfg.site.secret;
 
 	char actor[96];
 	const char *user = actor_opt ? actor_opt : getenv("SAYSO_ACTOR");

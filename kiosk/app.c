@@ -1135,8 +1135,8 @@ static int try_open_store(struct kiosk_app *app)
 		 app->cfg.site.database);
 	sayso_store_close(app->st);
 	app->st = NULL;
-	e = sayso_store_open(app->db_path, SAYSO_STORE_CREATE, &app->st, err,
-			     sizeof(err));
+	e = sayso_store_open_at(app->db_path, app->cfg.site.secret,
+				SAYSO_STORE_CREATE, &app->st, err, sizeof(err));
 	if (e != SAYSO_OK) {
 		if (strcmp(app->out_of_order, err) != 0)
 			sayso_log(SAYSO_LOG_ERROR,

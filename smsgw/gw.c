@@ -914,6 +914,13 @@ static void check_database(const struct sayso_config *c, char *out,
 		problem(out, outsz, n, "[site] database is empty");
 		return;
 	}
+	if (sayso_store_is_server(c->site.database)) {
+		if (!c->site.secret[0])
+			problem(out, outsz, n,
+				"[site] database is a PostgreSQL URI: set "
+				"[site] secret = PATH");
+		return;
+	}
 	snprintf(dir, sizeof dir, "%s", c->site.database);
 	char *slash = strrchr(dir, '/');
 	if (!slash)
@@ -1051,8 +1058,9 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	snprintf(gw->cfgpath, sizeof gw->cfgpath, "%s", cfgpath ? cfgpath : "");
 	gw->prov = provider_for(cfg->smsgw.provider);
 
-	enum sayso_err e = sayso_store_open(
-	    cfg->site.database, SAYSO_STORE_CREATE, &gw->st, err, errsz);
+	enum sayso_err e =
+	    sayso_store_open_at(cfg->site.database, cfg->site.secret,
+				SAYSO_STORE_CREATE, &gw->st, err, errsz);
 	if (e != SAYSO_OK)
 		goto out;
 	sayso_store_set_busy_handler(gw->st, on_busy, gw);

@@ -55,6 +55,7 @@ struct key {
 static const struct key KEYS[] = {
     STR(site, "name", name),
     STR(site, "database", database),
+    STR(site, "secret", secret),
     STR(site, "results_url", results_url),
     STR(site, "country", country),
     {"site", "languages", K_LIST, F(site, languages), 0, 0, 0},

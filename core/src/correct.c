@@ -48,14 +48,21 @@ enum sayso_err sayso_ballot_list(struct sayso_store *st, int64_t round_id,
 	enum sayso_err e = SAYSO_OK;
 	*out = NULL;
 	*n = 0;
-	struct sayso_stmt *s = Sayso_store_stmt(
-	    st, "SELECT b.id, b.uid, b.channel, b.device_id, b.cast_at, "
-		"b.status, coalesce(b.reason, ''), coalesce((SELECT "
-		"group_concat(number, ',') FROM (SELECT p.number FROM "
-		"ballot_items i JOIN projects p ON p.id = i.project_id WHERE "
-		"i.ballot_id = b.id ORDER BY i.rank, p.number)), '') FROM "
-		"ballots b WHERE b.round_id = ?1 AND (?2 IS NULL OR "
-		"b.resident_id = ?2) ORDER BY b.id");
+	struct sayso_stmt *s = Sayso_store_stmt2(
+	    st,
+	    "SELECT b.id, b.uid, b.channel, b.device_id, b.cast_at, "
+	    "b.status, coalesce(b.reason, ''), coalesce((SELECT "
+	    "group_concat(number, ',') FROM (SELECT p.number FROM "
+	    "ballot_items i JOIN projects p ON p.id = i.project_id WHERE "
+	    "i.ballot_id = b.id ORDER BY i.rank, p.number)), '') FROM "
+	    "ballots b WHERE b.round_id = ?1 AND (?2 IS NULL OR "
+	    "b.resident_id = ?2) ORDER BY b.id",
+	    "SELECT b.id, b.uid, b.channel, b.device_id, b.cast_at, "
+	    "b.status, coalesce(b.reason, ''), coalesce((SELECT "
+	    "string_agg(p.number::text, ',' ORDER BY i.rank, p.number) FROM "
+	    "ballot_items i JOIN projects p ON p.id = i.project_id WHERE "
+	    "i.ballot_id = b.id), '') FROM ballots b WHERE b.round_id = ?1 "
+	    "AND (?2::text IS NULL OR b.resident_id = ?2) ORDER BY b.id");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_int64(s, 1, round_id);

@@ -312,13 +312,18 @@ enum sayso_err sayso_report_set_status(struct sayso_store *st, const char *ref,
 		return e;
 	struct sayso_stmt *q = Sayso_store_stmt(
 	    st, "SELECT id, ref, status FROM reports WHERE ref = ?1 OR "
-		"(CAST(?2 AS INTEGER) = id AND ?2 GLOB '[0-9]*')");
+		"id = ?2");
 	if (!q) {
 		e = SAYSO_ERR_DB;
 		goto out;
 	}
 	Sayso_bind_text(q, 1, want, -1);
-	Sayso_bind_text(q, 2, ref, -1);
+	/* A number alone names the report by id. */
+	size_t digits = strspn(ref, "0123456789");
+	if (digits && digits < 19 && ref[digits] == '\0')
+		Sayso_bind_int64(q, 2, strtoll(ref, NULL, 10));
+	else
+		Sayso_bind_null(q, 2);
 	int rc = Sayso_step(q);
 	if (rc != SAYSO_SQL_ROW) {
 		Sayso_reset(q);

@@ -827,9 +827,11 @@ static enum sayso_err note_device(struct merge *m)
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
 	struct sayso_stmt *s = Sayso_store_stmt(
-	    m->st, "INSERT INTO devices(id, kind, first_seen, last_seen) "
-		   "VALUES(?1, 'kiosk', ?2, ?2) ON CONFLICT(id) DO UPDATE SET "
-		   "last_seen = max(last_seen, excluded.last_seen)");
+	    m->st,
+	    "INSERT INTO devices(id, kind, first_seen, last_seen) "
+	    "VALUES(?1, 'kiosk', ?2, ?2) ON CONFLICT(id) DO UPDATE SET "
+	    "last_seen = CASE WHEN excluded.last_seen > devices.last_seen "
+	    "THEN excluded.last_seen ELSE devices.last_seen END");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_text(s, 1, m->device, -1);

@@ -24,9 +24,10 @@
 
 /* ---- pb_meta as JSON (a flat object of strings) ----
  *
- * SQLite's JSON1 functions do the quoting and the parsing: json_object()
- * writes each pair, json_each() reads them back in order (duplicate keys
- * included, as in the file). No JSON codec of our own. */
+ * The database's JSON functions do the quoting and the parsing:
+ * json_object() (PostgreSQL: json_build_object) writes each pair,
+ * json_each() (json_each_text on the json type) reads them back in order,
+ * duplicate keys included, as in the file. No JSON codec of our own. */
 
 #define META_JSON_MAX (16u * 1024u * 1024u)
 
@@ -37,7 +38,9 @@ static char *meta_to_json(struct sayso_store *st, const struct sayso_pb *pb,
 {
 	struct sayso_buf b;
 	struct sayso_stmt *s =
-	    Sayso_store_stmt(st, "SELECT json_object(?1, ?2)");
+	    Sayso_store_stmt2(st, "SELECT json_object(?1, ?2)",
+			      "SELECT json_build_object(?1::text, "
+			      "?2::text)::text");
 
 	*err = SAYSO_ERR_DB;
 	if (!s)
@@ -80,8 +83,12 @@ static enum sayso_err meta_from_json(struct sayso_store *st, const char *json,
 				     struct sayso_pb *pb)
 {
 	struct sayso_stmt *s =
-	    Sayso_store_stmt(st, "SELECT key, value FROM json_each(?1) "
-				 "WHERE json_type(?1) = 'object'");
+	    Sayso_store_stmt2(st,
+			      "SELECT key, value FROM json_each(?1) "
+			      "WHERE json_type(?1) = 'object'",
+			      "SELECT key, value FROM json_each_text(CASE "
+			      "WHEN json_typeof(?1::json) = 'object' THEN "
+			      "?1::json ELSE '{}'::json END)");
 	size_t cap = pb->nmeta;
 	int rc;
 
@@ -226,7 +233,7 @@ static enum sayso_err import_round(struct pbimport *im)
 	const struct sayso_pb *pb = im->pb;
 	const struct sayso_election *e = pb->e;
 	struct sayso_stmt *s = Sayso_store_stmt(
-	    st, "SELECT 1 FROM rounds WHERE code = ?1 COLLATE NOCASE");
+	    st, "SELECT 1 FROM rounds WHERE lower(code) = lower(?1)");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_text(s, 1, im->code, -1);

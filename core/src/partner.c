@@ -313,16 +313,14 @@ static enum sayso_err find_likely_dup(struct sayso_store *st,
 	struct sayso_stmt *s = Sayso_store_stmt(
 	    st,
 	    is->kind == SAYSO_ISSUE_REPORT
-		? "SELECT id FROM reports WHERE id <> ?1 AND category = ?2 "
-		  "COLLATE NOCASE AND street = ?3 COLLATE NOCASE "
-		  "AND cast_at <= ?4 AND cast_at >= strftime('%Y-%m-%dT%H:%M:"
-		  "%fZ', ?4, '-14 days') AND status IN ('open', "
+		? "SELECT id FROM reports WHERE id <> ?1 AND lower(category) "
+		  "= lower(?2) AND lower(street) = lower(?3) "
+		  "AND cast_at <= ?4 AND cast_at >= ?5 AND status IN ('open', "
 		  "'in_progress') AND not_ours = 0 AND dup_of IS NULL "
 		  "ORDER BY cast_at, id LIMIT 1"
 		: "SELECT w.id FROM walk_issues w WHERE w.id <> ?1 AND "
-		  "w.category = ?2 COLLATE NOCASE AND w.street = ?3 COLLATE "
-		  "NOCASE AND w.seen_at <= ?4 AND w.seen_at >= "
-		  "strftime('%Y-%m-%dT%H:%M:%fZ', ?4, '-14 days') AND "
+		  "lower(w.category) = lower(?2) AND lower(w.street) = "
+		  "lower(?3) AND w.seen_at <= ?4 AND w.seen_at >= ?5 AND "
 		  "w.not_ours = 0 AND w.dup_of IS NULL AND coalesce((SELECT "
 		  "c.observed FROM walk_checks c WHERE c.issue_id = w.id "
 		  "ORDER BY c.at DESC, c.id DESC LIMIT 1), '') <> 'resolved' "
@@ -333,6 +331,14 @@ static enum sayso_err find_likely_dup(struct sayso_store *st,
 	Sayso_bind_text(s, 2, category, -1);
 	Sayso_bind_text(s, 3, street, -1);
 	Sayso_bind_text(s, 4, at, -1);
+	int64_t at_ms = 0;
+	char since[SAYSO_TIME_LEN + 1];
+	if (sayso_time_parse(at, &at_ms) != SAYSO_OK)
+		return Sayso_store_fail(st, SAYSO_ERR_INVAL,
+					"bad time '%s' on an issue", at);
+	sayso_time_format(at_ms - (int64_t)SAYSO_DUP_DAYS * 86400000, since,
+			  sizeof since);
+	Sayso_bind_text(s, 5, since, -1);
 	int rc = Sayso_step(s);
 	if (rc == SAYSO_SQL_ROW)
 		*dup = Sayso_col_int64(s, 0);

@@ -346,7 +346,7 @@ enum sayso_err sayso_round_get(struct sayso_store *st, const char *code,
 {
 	return round_query(st,
 			   "SELECT " ROUND_COLS
-			   " FROM rounds WHERE code = ?1 COLLATE NOCASE",
+			   " FROM rounds WHERE lower(code) = lower(?1)",
 			   0, code, out);
 }
 

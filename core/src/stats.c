@@ -300,21 +300,29 @@ static void bind_scope(struct sayso_stmt *s, const struct scope_text *t)
  * those answered (counted ones only). The totals add up the same columns,
  * so a grouped summary reads its window once (see ratings_totals). */
 #define GROUP_SQL(key, scope)                                                  \
-	"SELECT " key " AS k, score, count(*), sum(flag IS NOT NULL),"         \
+	"SELECT " key " AS k, score, count(*),"                                \
+	" count(*) FILTER (WHERE flag IS NOT NULL),"                           \
 	" min(cast_at), max(cast_at),"                                         \
-	" sum(answer IS NOT NULL AND answer <> '' AND (?9 OR flag IS NULL))"   \
+	" count(*) FILTER (WHERE answer IS NOT NULL AND answer <> '' AND"      \
+	"  (?9 = 1 OR flag IS NULL))"                                          \
 	" FROM ratings WHERE" scope " GROUP BY k, score ORDER BY k, score"
-#define GROUP_SQLS(scope)                                                      \
+/* Local days and hours: SQLite's 'localtime' is the program's time zone;
+ * a PostgreSQL session is set to the same one (store_pg.c). */
+#define GROUP_SQLS(scope, day, hour)                                           \
 	{                                                                      \
-		"" /* SAYSO_BY_NONE: not used */,                              \
-		    GROUP_SQL("date(cast_at, 'localtime')", scope),            \
-		    GROUP_SQL("strftime('%H', cast_at, 'localtime')", scope),  \
-		    GROUP_SQL("channel", scope),                               \
+		"" /* SAYSO_BY_NONE: not used */, GROUP_SQL(day, scope),       \
+		    GROUP_SQL(hour, scope), GROUP_SQL("channel", scope),       \
 		    GROUP_SQL("device_id", scope),                             \
 	}
-static const char *const group_sql[2][5] = {
-    GROUP_SQLS(SCOPE_SQL_SCAN),
-    GROUP_SQLS(SCOPE_SQL_IDX),
+#define LITE_DAY "date(cast_at, 'localtime')"
+#define LITE_HOUR "strftime('%H', cast_at, 'localtime')"
+#define PG_DAY "to_char(cast_at::timestamptz, 'YYYY-MM-DD')"
+#define PG_HOUR "to_char(cast_at::timestamptz, 'HH24')"
+static const char *const group_sql[2][2][5] = {
+    {GROUP_SQLS(SCOPE_SQL_SCAN, LITE_DAY, LITE_HOUR),
+     GROUP_SQLS(SCOPE_SQL_IDX, LITE_DAY, LITE_HOUR)},
+    {GROUP_SQLS(SCOPE_SQL_SCAN, PG_DAY, PG_HOUR),
+     GROUP_SQLS(SCOPE_SQL_IDX, PG_DAY, PG_HOUR)},
 };
 #undef GROUP_SQLS
 #undef GROUP_SQL
@@ -358,7 +366,9 @@ static enum sayso_err ratings_groups(struct sayso_store *st,
 	int rc;
 	enum sayso_err err = SAYSO_OK;
 
-	s = Sayso_store_stmt(st, group_sql[t->indexed][out->by]);
+	s = Sayso_store_stmt(st,
+			     group_sql[Sayso_store_engine(st) ==
+				       SAYSO_ENGINE_PG][t->indexed][out->by]);
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
@@ -470,9 +480,11 @@ static enum sayso_err ratings_totals(struct sayso_store *st,
 {
 	static const char *const sql[2] = {
 #define TOTALS_SQL(scope)                                                      \
-	"SELECT score, count(*), sum(flag IS NOT NULL), min(cast_at),"         \
+	"SELECT score, count(*), count(*) FILTER (WHERE flag IS NOT NULL),"    \
+	" min(cast_at),"                                                       \
 	" max(cast_at),"                                                       \
-	" sum(answer IS NOT NULL AND answer <> '' AND (?9 OR flag IS NULL))"   \
+	" count(*) FILTER (WHERE answer IS NOT NULL AND answer <> '' AND"      \
+	"  (?9 = 1 OR flag IS NULL))"                                          \
 	" FROM ratings WHERE" scope " GROUP BY score"
 	    TOTALS_SQL(SCOPE_SQL_SCAN),
 	    TOTALS_SQL(SCOPE_SQL_IDX),
@@ -654,10 +666,16 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-#define MEDIAN_SQL(scope)                                                      \
-	"SELECT julianday(coalesce((SELECT max(h.at) FROM report_history h"    \
+#define RESOLVED_AT                                                            \
+	"coalesce((SELECT max(h.at) FROM report_history h"                     \
 	"   WHERE h.report_id = r.id AND h.status = 'resolved'),"              \
-	"   r.updated_at)) - julianday(r.cast_at)"                             \
+	"   r.updated_at)"
+#define MEDIAN_SQL(scope)                                                      \
+	"SELECT julianday(" RESOLVED_AT ") - julianday(r.cast_at)"             \
+	" FROM reports r WHERE r.status = 'resolved' AND" scope
+#define MEDIAN_SQL_PG(scope)                                                   \
+	"SELECT extract(epoch FROM (" RESOLVED_AT "::timestamptz -"            \
+	" r.cast_at::timestamptz)) / 86400.0"                                  \
 	" FROM reports r WHERE r.status = 'resolved' AND" scope
 
 static enum sayso_err resolve_median(struct sayso_store *st,
@@ -671,8 +689,10 @@ static enum sayso_err resolve_median(struct sayso_store *st,
 	enum sayso_err err = SAYSO_OK;
 
 	out->median_days = -1;
-	s = Sayso_store_stmt(st, t->indexed ? MEDIAN_SQL(SCOPE_SQL_IDX)
-					    : MEDIAN_SQL(SCOPE_SQL_SCAN));
+	s = t->indexed ? Sayso_store_stmt2(st, MEDIAN_SQL(SCOPE_SQL_IDX),
+					   MEDIAN_SQL_PG(SCOPE_SQL_IDX))
+		       : Sayso_store_stmt2(st, MEDIAN_SQL(SCOPE_SQL_SCAN),
+					   MEDIAN_SQL_PG(SCOPE_SQL_SCAN));
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);
@@ -741,12 +761,14 @@ out:
 }
 
 #define CATEGORY_SQL(scope)                                                    \
-	"SELECT category, count(*) AS n, sum(status = 'resolved') FROM "       \
+	"SELECT category, count(*) AS n,"                                      \
+	" count(*) FILTER (WHERE status = 'resolved') FROM "                   \
 	"reports WHERE" scope " GROUP BY category ORDER BY n DESC, category"
 #define STREET_SQL(scope)                                                      \
-	"SELECT coalesce(street, '') AS k, count(*) AS n,"                     \
-	" sum(status = 'resolved') FROM reports WHERE" scope                   \
-	" GROUP BY k COLLATE NOCASE ORDER BY n DESC, k COLLATE NOCASE"
+	"SELECT min(coalesce(street, '')) AS k, count(*) AS n,"                \
+	" count(*) FILTER (WHERE status = 'resolved') FROM reports "           \
+	"WHERE" scope " GROUP BY lower(coalesce(street, '')) ORDER BY n DESC," \
+	" lower(min(coalesce(street, '')))"
 
 enum sayso_err sayso_stats_reports_scope(struct sayso_store *st,
 					 const struct sayso_stats_scope *sc,
@@ -896,8 +918,8 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 	    " WHERE (?1 = '' OR r.cast_at >= ?1) AND (?2 = '' OR r.cast_at < "
 	    "?2)"
 	    " AND (?3 IS NULL OR r.status = ?3)"
-	    " AND (?4 IS NULL OR r.category = ?4 COLLATE NOCASE)"
-	    " AND (?5 IS NULL OR coalesce(r.street, '') = ?5 COLLATE NOCASE)"
+	    " AND (?4 IS NULL OR lower(r.category) = lower(?4))"
+	    " AND (?5 IS NULL OR lower(coalesce(r.street, '')) = lower(?5))"
 	    " AND (?6 IS NULL OR p.code = ?6)"
 	    " ORDER BY r.cast_at, r.id");
 	if (!s)

@@ -56,7 +56,14 @@ const char *sayso_store_site_check(const struct sayso_store *st)
 
 void sayso_store_set_busy_timeout(struct sayso_store *st, int ms)
 {
-	sqlite3_busy_timeout(st->db, ms < 0 ? 0 : ms);
+	st->busy_ms = ms < 0 ? 0 : ms;
+	if (st->engine == SAYSO_ENGINE_PG) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "SET lock_timeout = %d", st->busy_ms);
+		(void)Sayso_store_exec(st, sql, "set lock_timeout");
+		return;
+	}
+	sqlite3_busy_timeout(st->db, st->busy_ms);
 }
 
 const char *sayso_store_device(const struct sayso_store *st)
@@ -169,6 +176,8 @@ static int pragma_int(struct sayso_store *st, const char *sql)
 
 int sayso_store_schema_version(struct sayso_store *st)
 {
+	if (st->engine == SAYSO_ENGINE_PG)
+		return Sayso_pg_schema_version(st);
 	return pragma_int(st, "PRAGMA user_version");
 }
 
@@ -196,7 +205,11 @@ enum sayso_err sayso_store_begin(struct sayso_store *st)
 					"write transaction inside a read "
 					"transaction");
 	if (st->txdepth == 0)
-		e = Sayso_store_exec(st, "BEGIN IMMEDIATE", "begin");
+		e = Sayso_store_exec(st,
+				     st->engine == SAYSO_ENGINE_PG
+					 ? Sayso_pg_begin_sql()
+					 : "BEGIN IMMEDIATE",
+				     "begin");
 	else
 		e = Sayso_store_exec(st, "SAVEPOINT nested", "savepoint");
 	if (e == SAYSO_OK)
@@ -257,8 +270,12 @@ enum sayso_err sayso_store_read_begin(struct sayso_store *st)
 {
 	if (st->readdepth == 0 && st->txdepth == 0 &&
 	    !Sayso_store_in_transaction(st)) {
-		enum sayso_err e =
-		    Sayso_store_exec(st, "BEGIN DEFERRED", "starting a read");
+		enum sayso_err e = Sayso_store_exec(
+		    st,
+		    st->engine == SAYSO_ENGINE_PG
+			? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+			: "BEGIN DEFERRED",
+		    "starting a read");
 		if (e != SAYSO_OK)
 			return e;
 		st->readowner = true;
@@ -425,7 +442,13 @@ static enum sayso_err migrate(struct sayso_store *st)
 		return e;
 	/* Re-read inside the write lock: another process may have migrated. */
 	have = sayso_store_schema_version(st);
-	for (int i = have; i < Sayso_migration_count; i++) {
+	if (st->engine == SAYSO_ENGINE_PG) {
+		if ((e = Sayso_pg_migrate(st, have)) != SAYSO_OK)
+			goto out;
+	}
+	for (int i = have;
+	     st->engine == SAYSO_ENGINE_SQLITE && i < Sayso_migration_count;
+	     i++) {
 		e = Sayso_store_exec(st, Sayso_migrations[i].sql,
 				     Sayso_migrations[i].name);
 		if (e != SAYSO_OK)
@@ -442,8 +465,9 @@ static enum sayso_err migrate(struct sayso_store *st)
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA application_id = %d",
 			 SAYSO_APP_ID);
-		e = Sayso_store_exec(st, sql, "set application id");
-		if (e != SAYSO_OK)
+		if (st->engine == SAYSO_ENGINE_SQLITE &&
+		    (e = Sayso_store_exec(st, sql, "set application id")) !=
+			SAYSO_OK)
 			goto out;
 		char now[SAYSO_TIME_LEN + 1];
 		Sayso_now_text(now, sizeof now);
@@ -505,6 +529,7 @@ void sayso_store_close(struct sayso_store *st)
 		sqlite3_exec(st->db, "PRAGMA journal_mode=DELETE", NULL, NULL,
 			     NULL);
 	sqlite3_close_v2(st->db);
+	PQfinish(st->pg);
 	OPENSSL_cleanse(st->secret, sizeof st->secret);
 	OPENSSL_cleanse(st->devkey, sizeof st->devkey);
 	free(st);
@@ -666,9 +691,110 @@ enum sayso_err Sayso_store_adopt_secret(struct sayso_store *st,
 	return sayso_store_set_secret(st, secret);
 }
 
-enum sayso_err sayso_store_open(const char *path, unsigned flags,
-				struct sayso_store **out, char *errbuf,
-				size_t errsz)
+/* Opens the SQLite file at path (files already checked). */
+static enum sayso_err open_sqlite(struct sayso_store *st, const char *path,
+				  bool memory)
+{
+	int oflags = st->readonly ? SQLITE_OPEN_READONLY
+				  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK)
+		return st->db ? Sayso_store_sqlfail(st, "open")
+			      : Sayso_store_fail(st, SAYSO_ERR_NOMEM,
+						 "out of memory");
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	enum sayso_err e = check_identity(st);
+	if (e != SAYSO_OK)
+		return e;
+	if (!st->readonly && !memory &&
+	    (e = Sayso_store_exec(st, "PRAGMA journal_mode=WAL", "set WAL")) !=
+		SAYSO_OK)
+		return e;
+	return Sayso_store_exec(
+	    st,
+	    "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
+	    "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF",
+	    "set pragmas");
+}
+
+/* Connects to the PostgreSQL database uri; *creating when its schema is
+ * empty and flags allow making it (INIT, or CREATE without a stray
+ * secret), as check_files decides for a file. */
+static enum sayso_err open_pg(struct sayso_store *st, const char *uri,
+			      const char *spath, unsigned flags, bool *creating)
+{
+	enum sayso_err e = Sayso_pg_connect(st, uri);
+	bool empty = false;
+	if (e != SAYSO_OK || (e = Sayso_pg_identity(st, &empty)) != SAYSO_OK)
+		return e;
+	bool secret_exists = file_exists(spath);
+	if (flags & SAYSO_STORE_INIT) {
+		if (!empty || secret_exists)
+			return Sayso_store_fail(
+			    st, SAYSO_ERR_EXISTS,
+			    "%s already exists; refusing to overwrite it",
+			    !empty ? st->path : spath);
+		*creating = true;
+	} else if (empty) {
+		if (!(flags & SAYSO_STORE_CREATE) || st->readonly)
+			return Sayso_store_fail(
+			    st, SAYSO_ERR_NOTFOUND,
+			    "%s: the database is empty (create the site with "
+			    "`sayso-admin --db URI init`)",
+			    st->path);
+		if (secret_exists)
+			return Sayso_store_fail(
+			    st, SAYSO_ERR_SECRET,
+			    "%s exists but the database %s is empty; "
+			    "refusing to guess",
+			    spath, st->path);
+		*creating = true;
+	}
+	return SAYSO_OK;
+}
+
+/* The secret's path: given, or <database>.secret beside a file. */
+static enum sayso_err pick_secret(struct sayso_store *st, const char *path,
+				  const char *secret, bool server, char *out,
+				  size_t outsz)
+{
+	if (secret && *secret) {
+		snprintf(out, outsz, "%s", secret);
+		return SAYSO_OK;
+	}
+	if (server)
+		return Sayso_store_fail(
+		    st, SAYSO_ERR_SECRET,
+		    "a PostgreSQL site keeps its secret outside the database: "
+		    "set [site] secret = PATH (the same file on every machine "
+		    "of the site, mode 0600)");
+	secret_path(path, out, outsz);
+	return SAYSO_OK;
+}
+
+/* Undoes a failed creation: no half-made database or secret is left. */
+static void undo_create(struct sayso_store *st, const char *path,
+			const char *spath, enum sayso_err e)
+{
+	if (st->engine == SAYSO_ENGINE_SQLITE) {
+		Sayso_store_free_stmts(st);
+		sqlite3_close_v2(st->db);
+		st->db = NULL;
+		unlink(path);
+		char aux[SAYSO_AUXPATH_MAX];
+		snprintf(aux, sizeof aux, "%s-wal", path);
+		unlink(aux);
+		snprintf(aux, sizeof aux, "%s-shm", path);
+		unlink(aux);
+	}
+	if (e != SAYSO_ERR_EXISTS)
+		unlink(spath);
+}
+
+enum sayso_err sayso_store_open_at(const char *path, const char *secret,
+				   unsigned flags, struct sayso_store **out,
+				   char *errbuf, size_t errsz)
 {
 	*out = NULL;
 	if (errbuf && errsz)
@@ -681,52 +807,30 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 	}
 	enum sayso_err e = SAYSO_OK;
 	bool memory = strcmp(path, ":memory:") == 0;
+	bool server = sayso_store_is_server(path);
 	snprintf(st->path, sizeof st->path, "%s", path);
 	st->readonly = (flags & SAYSO_STORE_READONLY) != 0;
+	st->busy_ms = BUSY_TIMEOUT_MS;
 	char spath[SAYSO_AUXPATH_MAX];
-	secret_path(path, spath, sizeof spath);
 	bool creating = false;
 
-	if (!memory &&
-	    (e = check_files(st, path, spath, flags, &creating)) != SAYSO_OK)
+	if ((e = pick_secret(st, path, secret, server, spath, sizeof spath)) !=
+	    SAYSO_OK)
 		goto out;
-
-	int oflags = st->readonly ? SQLITE_OPEN_READONLY
-				  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	oflags |= SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
-		e = st->db ? Sayso_store_sqlfail(st, "open")
-			   : Sayso_store_fail(st, SAYSO_ERR_NOMEM,
-					      "out of memory");
+	if (server)
+		e = open_pg(st, path, spath, flags, &creating);
+	else if (!memory && (e = check_files(st, path, spath, flags,
+					     &creating)) != SAYSO_OK)
 		goto out;
-	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-	e = check_identity(st);
-	if (e != SAYSO_OK)
+	else
+		e = open_sqlite(st, path, memory);
+	if (e != SAYSO_OK || (e = migrate(st)) != SAYSO_OK)
 		goto out;
-	if (!st->readonly) {
-		if (!memory &&
-		    (e = Sayso_store_exec(st, "PRAGMA journal_mode=WAL",
-					  "set WAL")) != SAYSO_OK)
-			goto out;
-	}
-	e = Sayso_store_exec(
-	    st,
-	    "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
-	    "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF",
-	    "set pragmas");
-	if (e != SAYSO_OK)
-		goto out;
-	e = migrate(st);
-	if (e != SAYSO_OK)
-		goto out;
-
 	if ((e = setup_secret(st, spath, flags, memory, creating)) != SAYSO_OK)
 		goto out;
 	if ((e = setup_device(st)) != SAYSO_OK)
 		goto out;
-	if (!memory && (e = setup_enrolment(st, flags)) != SAYSO_OK)
+	if (!memory && !server && (e = setup_enrolment(st, flags)) != SAYSO_OK)
 		goto out;
 	*out = st;
 	return SAYSO_OK;
@@ -734,22 +838,17 @@ out:
 	if (errbuf && errsz)
 		snprintf(errbuf, errsz, "%s",
 			 st->errmsg[0] ? st->errmsg : sayso_strerror(e));
-	if (creating && !memory && st->db) {
-		/* Do not leave a half-made database or secret behind. */
-		Sayso_store_free_stmts(st);
-		sqlite3_close_v2(st->db);
-		st->db = NULL;
-		unlink(path);
-		char aux[SAYSO_AUXPATH_MAX];
-		snprintf(aux, sizeof aux, "%s-wal", path);
-		unlink(aux);
-		snprintf(aux, sizeof aux, "%s-shm", path);
-		unlink(aux);
-		if (e != SAYSO_ERR_EXISTS)
-			unlink(spath);
-	}
+	if (creating && !memory && (st->db || st->pg))
+		undo_create(st, path, spath, e);
 	sayso_store_close(st);
 	return e;
+}
+
+enum sayso_err sayso_store_open(const char *path, unsigned flags,
+				struct sayso_store **out, char *errbuf,
+				size_t errsz)
+{
+	return sayso_store_open_at(path, NULL, flags, out, errbuf, errsz);
 }
 
 bool sayso_device_id_valid(const char *id)
@@ -881,6 +980,13 @@ enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
 		}                                                              \
 	} while (0)
 	struct sayso_stmt *s = NULL;
+	if (st->engine == SAYSO_ENGINE_PG) {
+		enum sayso_err e = Sayso_pg_check(st, ok, report, reportsz);
+		if (e != SAYSO_OK)
+			return e;
+		used = strlen(report);
+		goto counts;
+	}
 	if (Sayso_stmt_prepare(st, "PRAGMA integrity_check", &s) != SAYSO_OK)
 		return Sayso_store_sqlfail(st, "integrity check");
 	int rc;
@@ -909,6 +1015,7 @@ enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
 			ADD("foreign keys: ok\n");
 		}
 	}
+counts:
 	ADD("schema version: %d (this sayso: %d)\n",
 	    sayso_store_schema_version(st), sayso_store_schema_latest());
 	static const char *const tables[] = {
@@ -926,6 +1033,14 @@ enum sayso_err sayso_store_check(struct sayso_store *st, bool *ok, char *report,
 
 enum sayso_err sayso_store_backup(struct sayso_store *st, const char *dest_path)
 {
+	if (st->engine == SAYSO_ENGINE_PG)
+		return Sayso_store_fail(
+		    st, SAYSO_ERR_UNSUPPORTED,
+		    "%s is a PostgreSQL database: back it up with the server's "
+		    "own tools, e.g. pg_dump --format=custom --file=%s "
+		    "'<the database URI>' (and keep the site secret file "
+		    "beside it; see docs/deploy.md)",
+		    st->path, dest_path);
 	if (file_exists(dest_path))
 		return Sayso_store_fail(st, SAYSO_ERR_EXISTS,
 					"%s already exists; refusing to "
@@ -1003,12 +1118,16 @@ enum sayso_err sayso_channel_parse(const char *s, enum sayso_channel *out)
 void sayso_store_set_busy_handler(struct sayso_store *st,
 				  int (*fn)(void *ud, int attempts), void *ud)
 {
+	if (st->engine == SAYSO_ENGINE_PG)
+		return; /* the server queues lock waiters (lock_timeout) */
 	sqlite3_busy_handler(st->db, fn, ud);
 }
 
 enum sayso_err sayso_store_checkpoint(struct sayso_store *st)
 {
 	int log = 0, done = 0;
+	if (st->engine == SAYSO_ENGINE_PG)
+		return SAYSO_OK; /* the server vacuums; no -wal file here */
 	if (Sayso_store_exec(st, "PRAGMA journal_size_limit = 0",
 			     "journal_size_limit") != SAYSO_OK)
 		return SAYSO_ERR_DB;

@@ -61,4 +61,19 @@ enum sayso_err Sayso_pg_record(struct sayso_store *st, const PGresult *r);
 /* The mapped error of the failure already recorded. */
 enum sayso_err Sayso_pg_record_again(const struct sayso_store *st);
 
+/* store_pg.c: the PostgreSQL engine's parts of opening and checking. */
+enum sayso_err Sayso_pg_connect(struct sayso_store *st, const char *uri);
+int Sayso_pg_schema_version(struct sayso_store *st); /* -1 on error */
+int Sayso_pg_schema_latest(void);
+/* SAYSO_ERR_NOT_SAYSO when the schema holds others' tables; *empty when
+ * it holds none. */
+enum sayso_err Sayso_pg_identity(struct sayso_store *st, bool *empty);
+/* Applies every PostgreSQL migration past version have (in the caller's
+ * write transaction). */
+enum sayso_err Sayso_pg_migrate(struct sayso_store *st, int have);
+/* What begins a write transaction. */
+const char *Sayso_pg_begin_sql(void);
+enum sayso_err Sayso_pg_check(struct sayso_store *st, bool *ok, char *report,
+			      size_t reportsz);
+
 #endif

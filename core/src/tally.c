@@ -256,9 +256,14 @@ enum sayso_err sayso_round_rule(struct sayso_store *st, int64_t round_id,
 	if (!st || !out)
 		return SAYSO_ERR_INVAL;
 	*out = SAYSO_RULE_GREEDY;
-	s = Sayso_store_stmt(st, "SELECT CASE WHEN json_valid(pb_meta) THEN "
-				 "json_extract(pb_meta, '$.rule') END, "
-				 "ballot_kind FROM rounds WHERE id = ?1");
+	/* pb_meta is written only by core (json_object / json_build_object),
+	 * so PostgreSQL can read it as json without a validity test. */
+	s = Sayso_store_stmt2(st,
+			      "SELECT CASE WHEN json_valid(pb_meta) THEN "
+			      "json_extract(pb_meta, '$.rule') END, "
+			      "ballot_kind FROM rounds WHERE id = ?1",
+			      "SELECT pb_meta::json ->> 'rule', ballot_kind "
+			      "FROM rounds WHERE id = ?1");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_int64(s, 1, round_id);

@@ -662,8 +662,8 @@ enum sayso_err sayso_walk_issue_list(struct sayso_store *st,
 	    " LEFT JOIN partners p ON p.id = w.partner_id"
 	    " LEFT JOIN walk_issues d ON d.id = w.dup_of"
 	    " WHERE (?1 IS NULL OR wk.code = ?1)"
-	    " AND (?2 IS NULL OR w.street = ?2 COLLATE NOCASE)"
-	    " AND (?3 IS NULL OR w.category = ?3 COLLATE NOCASE)"
+	    " AND (?2 IS NULL OR lower(w.street) = lower(?2))"
+	    " AND (?3 IS NULL OR lower(w.category) = lower(?3))"
 	    " AND (?4 IS NULL OR p.code = ?4)"
 	    " AND (?5 IS NULL OR (wk.id <> ?6 AND wk.held_on <= ?5))"
 	    " ORDER BY w.seen_at, w.id");

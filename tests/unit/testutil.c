@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "internal.h"
 #include "sayso/store.h"
 
@@ -26,14 +28,64 @@ void tu_rmtree(const char *path)
 		fprintf(stderr, "could not remove %s\n", path);
 }
 
+bool tu_pg(void)
+{
+	const char *e = getenv("SAYSO_TEST_ENGINE");
+	return e && strcmp(e, "pg") == 0;
+}
+
+/* The throwaway cluster's URI (the pg fixture writes it). */
+static void pg_base_uri(char *out, size_t outsz)
+{
+	const char *f = getenv("SAYSO_TEST_PG_URI_FILE");
+	if (!f)
+		fail_msg("SAYSO_TEST_ENGINE=pg without SAYSO_TEST_PG_URI_FILE");
+	char *uri = tu_slurp(f, NULL);
+	if (!uri)
+		fail_msg("%s: cannot read the test cluster's URI", f);
+	uri[strcspn(uri, "\r\n")] = '\0';
+	snprintf(out, outsz, "%s", uri);
+	free(uri);
+}
+
+void tu_pg_fresh(char *uri, size_t urisz, char *secret, size_t secretsz)
+{
+	static unsigned n;
+	char base[512], schema[64], sql[128];
+	pg_base_uri(base, sizeof base);
+	snprintf(schema, sizeof schema, "t%ld_%u_%ld", (long)getpid(), n++,
+		 random() % 100000);
+	PGconn *c = PQconnectdb(base);
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s: %s", base, PQerrorMessage(c));
+	snprintf(sql, sizeof sql, "CREATE SCHEMA %s", schema);
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	snprintf(uri, urisz, "%s%soptions=-csearch_path%%3D%s", base,
+		 strchr(base, '?') ? "&" : "?", schema);
+	char dir[256];
+	tu_tmpdir(dir, sizeof dir);
+	snprintf(secret, secretsz, "%s/site.secret", dir);
+}
+
 struct sayso_store *tu_memstore(void)
 {
 	struct sayso_store *st = NULL;
 	char err[512];
-	enum sayso_err e =
-	    sayso_store_open(":memory:", 0, &st, err, sizeof err);
+	enum sayso_err e;
+	if (tu_pg()) {
+		char uri[768], secret[300];
+		tu_pg_fresh(uri, sizeof uri, secret, sizeof secret);
+		e = sayso_store_open_at(uri, secret, SAYSO_STORE_INIT, &st, err,
+					sizeof err);
+	} else {
+		e = sayso_store_open(":memory:", 0, &st, err, sizeof err);
+	}
 	if (e != SAYSO_OK)
-		fail_msg("open :memory: failed: %s", err);
+		fail_msg("open a fresh store failed: %s", err);
 	assert_int_equal(sayso_store_set_device(st, "test", "admin"), SAYSO_OK);
 	return st;
 }

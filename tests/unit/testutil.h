@@ -4,6 +4,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -16,6 +17,13 @@ void tu_tmpdir(char *out, size_t outsz);
 void tu_rmtree(const char *path);
 /* An in-memory store with device "test"; fails the test on error. */
 struct sayso_store *tu_memstore(void);
+/* Whether the tests run on PostgreSQL (SAYSO_TEST_ENGINE=pg, with the
+ * throwaway cluster's URI in the file SAYSO_TEST_PG_URI_FILE names): then
+ * tu_memstore() is a fresh schema in that cluster instead of :memory:. */
+bool tu_pg(void);
+/* A fresh empty schema's URI in the test cluster and a secret path (in a
+ * new temporary directory) for it. */
+void tu_pg_fresh(char *uri, size_t urisz, char *secret, size_t secretsz);
 /* Reads a whole file into a malloc'd NUL-terminated buffer (size in *n). */
 char *tu_slurp(const char *path, size_t *n);
 /* Whether needle occurs in the n bytes of hay. */

@@ -44,7 +44,10 @@ struct sayso_config {
 	    source[SAYSO_PATH_MAX]; /* file read, "" for the embedded default */
 	struct {
 		char name[SAYSO_NAME_MAX];	 /* "Poets Streets" */
-		char database[SAYSO_PATH_MAX];	 /* ./sayso.db */
+		char database[SAYSO_PATH_MAX];	 /* ./sayso.db, or a
+						    postgresql:// URI */
+		char secret[SAYSO_PATH_MAX];	 /* "" = <database>.secret;
+						    required for PostgreSQL */
 		char results_url[SAYSO_URL_MAX]; /* QR target */
 		char country[64]; /* "United Kingdom": pabulib export META */
 		struct sayso_list

@@ -84,6 +84,24 @@ enum sayso_err sayso_store_open(const char *path, unsigned flags,
 				struct sayso_store **out, char *errbuf,
 				size_t errsz);
 
+/*
+ * The same, with the site secret at secret (NULL or "": <database>.secret
+ * beside a file). path may also be a PostgreSQL connection URI
+ * (postgresql://user@host:port/dbname?sslmode=..., password from
+ * PGPASSWORD or ~/.pgpass): the site's shared database, whose secret is
+ * never in the database, so secret is required (SAYSO_ERR_SECRET
+ * otherwise). INIT and CREATE make the schema in an empty database;
+ * SAYSO_ERR_NOT_SAYSO when it holds other tables; SAYSO_ERR_IO when the
+ * server cannot be reached.
+ */
+enum sayso_err sayso_store_open_at(const char *path, const char *secret,
+				   unsigned flags, struct sayso_store **out,
+				   char *errbuf, size_t errsz);
+
+/* Whether database names a PostgreSQL server (postgresql:// or
+ * postgres://) rather than a file. */
+bool sayso_store_is_server(const char *database);
+
 /* Closes and frees. NULL is a no-op. */
 void sayso_store_close(struct sayso_store *st);
 

@@ -1,5 +1,8 @@
-# Generates a C file holding the SQL migrations as byte arrays, in file-name order.
-# Invoked as: cmake -DOUT=file.c -DSQL_DIR=dir -P embed.cmake
+# Generates a C file holding the SQL migrations as byte arrays, in file-name order:
+# Sayso_migrations from SQL_DIR (SQLite) and Sayso_pg_migrations from PG_DIR
+# (PostgreSQL), whose entries carry the schema version their file name starts
+# with ("0010_baseline.sql" brings a database to version 10).
+# Invoked as: cmake -DOUT=file.c -DSQL_DIR=dir -DPG_DIR=dir -P embed.cmake
 file(GLOB files "${SQL_DIR}/[0-9][0-9][0-9][0-9]_*.sql")
 list(SORT files)
 set(body "/* Generated from core/sql by core/cmake/embed.cmake: do not edit. */\n")
@@ -17,24 +20,34 @@ endforeach()
 string(APPEND body "\nconst struct sayso_migration Sayso_migrations[] = {\n${table}};\n")
 string(APPEND body "const int Sayso_migration_count = ${n};\n")
 
-# core/sql/pg: PostgreSQL's, each named by the schema version it brings the
-# database to (0010_baseline.sql makes version 10 in one step).
-file(GLOB pgfiles "${SQL_DIR}/pg/[0-9][0-9][0-9][0-9]_*.sql")
-list(SORT pgfiles)
+# PostgreSQL: one file per version, so a version table can name each.
+set(pg_files "")
+if(PG_DIR)
+	file(GLOB pg_files "${PG_DIR}/[0-9][0-9][0-9][0-9]_*.sql")
+	list(SORT pg_files)
+endif()
 set(table "")
 set(n 0)
-foreach(f ${pgfiles})
+set(last 0)
+foreach(f ${pg_files})
 	get_filename_component(name "${f}" NAME)
-	string(SUBSTRING "${name}" 0 4 ver)
-	math(EXPR ver "${ver}")
+	string(SUBSTRING "${name}" 0 4 digits)
+	# 0010 is ten, not C's octal eight.
+	string(REGEX REPLACE "^0+([0-9])" "\\1" version "${digits}")
+	if(NOT version GREATER last)
+		message(FATAL_ERROR "${f}: version ${version} is not above the "
+			"previous file's (${last}): one file per version in ${PG_DIR}")
+	endif()
+	set(last ${version})
 	file(READ "${f}" hex HEX)
 	string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
 	string(APPEND body "static const char pg${n}[] = {${bytes}0x00};\n")
-	string(APPEND table "\t{${ver}, \"${name}\", pg${n}},\n")
+	string(APPEND table "\t{${version}, \"${name}\", pg${n}},\n")
 	math(EXPR n "${n}+1")
 endforeach()
 if(n EQUAL 0)
-	string(APPEND table "\t{0, \"\", \"\"},\n")
+	# C has no empty arrays: one placeholder entry, never read (count 0).
+	set(table "\t{0, \"\", \"\"},\n")
 endif()
 string(APPEND body "\nconst struct sayso_pg_migration Sayso_pg_migrations[] = {\n${table}};\n")
 string(APPEND body "const int Sayso_pg_migration_count = ${n};\n")

@@ -171,10 +171,19 @@ int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv)
 	if (e != SAYSO_OK)
 		return admin_fail_store(ctx, ctx->db_path, e);
 	fprintf(ctx->out,
-		"created %s and its site secret %s.secret\n"
+		"created %s and its site secret %s\n"
 		"keep the secret safe and back it up: without it no resident "
 		"can be recognised\n",
-		ctx->db_path, ctx->db_path);
+		sayso_store_path(st), sayso_store_secret_path(st));
+	if (sayso_store_is_server(ctx->db_path)) {
+		fprintf(ctx->out,
+			"every machine of the site needs, in its sayso.ini:\n"
+			"  [site]\n  database = %s\n  secret = %s\n"
+			"(a copy of the secret file, mode 0600; see "
+			"docs/deploy.md)\n",
+			sayso_store_path(st), sayso_store_secret_path(st));
+		return ADMIN_EXIT_OK;
+	}
 	if (ctx->cfg.source[0] || strcmp(ctx->db_path, ":memory:") == 0)
 		return ADMIN_EXIT_OK;
 	return write_ini(ctx);

@@ -252,7 +252,7 @@ enum sayso_err sayso_codes_list(struct sayso_store *st, int64_t round_id,
 	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, substr(code_hash, 1, 12), status, source, "
 		"created_at, changed_at FROM voter_codes WHERE round_id = ?1 "
-		"AND (?2 IS NULL OR status = ?2) ORDER BY id");
+		"AND (CAST(?2 AS TEXT) IS NULL OR status = ?2) ORDER BY id");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_int64(s, 1, round_id);

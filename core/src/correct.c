@@ -55,14 +55,15 @@ enum sayso_err sayso_ballot_list(struct sayso_store *st, int64_t round_id,
 	    "group_concat(number, ',') FROM (SELECT p.number FROM "
 	    "ballot_items i JOIN projects p ON p.id = i.project_id WHERE "
 	    "i.ballot_id = b.id ORDER BY i.rank, p.number)), '') FROM "
-	    "ballots b WHERE b.round_id = ?1 AND (?2 IS NULL OR "
+	    "ballots b WHERE b.round_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR "
 	    "b.resident_id = ?2) ORDER BY b.id",
 	    "SELECT b.id, b.uid, b.channel, b.device_id, b.cast_at, "
 	    "b.status, coalesce(b.reason, ''), coalesce((SELECT "
 	    "string_agg(p.number::text, ',' ORDER BY i.rank, p.number) FROM "
 	    "ballot_items i JOIN projects p ON p.id = i.project_id WHERE "
 	    "i.ballot_id = b.id), '') FROM ballots b WHERE b.round_id = ?1 "
-	    "AND (?2::text IS NULL OR b.resident_id = ?2) ORDER BY b.id");
+	    "AND (CAST(?2 AS TEXT) IS NULL OR b.resident_id = ?2) ORDER BY "
+	    "b.id");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_int64(s, 1, round_id);
@@ -108,7 +109,8 @@ static enum sayso_err find_target(struct sayso_store *st, const char *id,
 	bool numeric = *id && !*end && !errno && num > 0;
 	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "SELECT id, round_id, uid, coalesce(resident_id, ''), status, "
-		"coalesce(reason, '') FROM ballots WHERE (?1 IS NOT NULL AND "
+		"coalesce(reason, '') FROM ballots WHERE (CAST(?1 AS BIGINT) "
+		"IS NOT NULL AND "
 		"id = ?1) OR uid = ?2");
 	if (!s)
 		return SAYSO_ERR_DB;

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sayso/buf.h"
+#include "sayso/log.h"
 #include "sayso/utf8.h"
 #include "store_impl.h"
 
@@ -43,6 +44,7 @@ _Static_assert(SAYSO_SQL_ROW == SQLITE_ROW && SAYSO_SQL_DONE == SQLITE_DONE &&
 #define OID_INT8 20
 #define OID_INT2 21
 #define OID_INT4 23
+#define OID_TEXT 25
 #define OID_FLOAT4 700
 #define OID_FLOAT8 701
 #define OID_NUMERIC 1700
@@ -55,7 +57,8 @@ struct sayso_stmt {
 	char name[16]; /* its server-side name */
 	unsigned gen;  /* the connection it was prepared on (0: none) */
 	int nparams;
-	char **pv; /* parameter values (NULL: SQL NULL), owned */
+	char **pv;   /* parameter values (NULL: SQL NULL), owned */
+	Oid *ptypes; /* 0: inferred by the server; text where it cannot */
 	int *plen;
 	int *pfmt; /* 0 text, 1 binary (blobs) */
 	PGresult *res;
@@ -114,6 +117,8 @@ enum sayso_err Sayso_pg_record(struct sayso_store *st, const PGresult *r)
 	size_t n = strlen(st->pgerr);
 	while (n && (st->pgerr[n - 1] == '\n' || st->pgerr[n - 1] == ' '))
 		st->pgerr[--n] = '\0';
+	sayso_log(SAYSO_LOG_DEBUG, "%s: PostgreSQL %s: %s", st->path,
+		  st->pgstate, st->pgerr);
 	return pg_map(st->pgstate);
 }
 
@@ -220,7 +225,25 @@ static bool pg_prepare(struct sayso_stmt *s)
 	if (s->gen == st->pggen)
 		return true;
 	snprintf(s->name, sizeof s->name, "s%u", ++st->pgnext);
-	PGresult *r = PQprepare(st->pg, s->name, s->pgsql, s->nparams, NULL);
+	PGresult *r =
+	    PQprepare(st->pg, s->name, s->pgsql, s->nparams, s->ptypes);
+	/* A parameter only ever tested with IS NULL (or not used) has no type
+	 * PostgreSQL can infer (42P18): it is text, as sayso binds it. A
+	 * parameter both tested with IS NULL and compared is written
+	 * CAST(?N AS type) IS NULL in the SQL instead. */
+	while (PQresultStatus(r) != PGRES_COMMAND_OK && s->ptypes) {
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		const char *msg =
+		    PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		const char *d = msg ? strstr(msg, "parameter $") : NULL;
+		int k = d ? atoi(d + 11) : 0;
+		if (!state || strcmp(state, "42P18") != 0 || k < 1 ||
+		    k > s->nparams || s->ptypes[k - 1] == OID_TEXT)
+			break;
+		s->ptypes[k - 1] = OID_TEXT;
+		PQclear(r);
+		r = PQprepare(st->pg, s->name, s->pgsql, s->nparams, s->ptypes);
+	}
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		Sayso_pg_record(st, r);
@@ -254,8 +277,10 @@ static enum sayso_err stmt_new(struct sayso_store *st, const char *sql,
 		s->pv = calloc((size_t)s->nparams, sizeof *s->pv);
 		s->plen = calloc((size_t)s->nparams, sizeof *s->plen);
 		s->pfmt = calloc((size_t)s->nparams, sizeof *s->pfmt);
+		s->ptypes = calloc((size_t)s->nparams, sizeof *s->ptypes);
 	}
-	if (!s->pgsql || (s->nparams && (!s->pv || !s->plen || !s->pfmt))) {
+	if (!s->pgsql ||
+	    (s->nparams && (!s->pv || !s->plen || !s->pfmt || !s->ptypes))) {
 		Sayso_stmt_finalize(s);
 		return Sayso_store_fail(st, SAYSO_ERR_NOMEM, "out of memory");
 	}
@@ -292,6 +317,7 @@ static void stmt_free(struct sayso_stmt *s, bool deallocate)
 	free(s->pv);
 	free(s->plen);
 	free(s->pfmt);
+	free(s->ptypes);
 	free(s->pgsql);
 	free(s);
 }

@@ -234,16 +234,19 @@ static enum sayso_err add_score(struct sayso_rating_counts *c, int score,
  */
 #define SCOPE_SQL_ON(col)                                                      \
 	" " col " >= ?1 AND " col " < ?2"                                      \
-	" AND (?4 IS NULL OR device_id = ?4) AND (?5 IS NULL OR channel = "    \
+	" AND (CAST(?4 AS TEXT) IS NULL OR device_id = ?4) AND (CAST(?5 AS "   \
+	"TEXT) IS NULL OR channel = "                                          \
 	"?5)"                                                                  \
-	" AND (?6 IS NULL OR device_id IN (SELECT value FROM event_sources"    \
+	" AND (CAST(?6 AS BIGINT) IS NULL OR device_id IN (SELECT value FROM " \
+	"event_sources"                                                        \
 	" WHERE event_id = ?6 AND kind = 'device') OR channel IN (SELECT "     \
 	"value FROM event_sources WHERE event_id = ?6 AND kind = 'channel'))"
 /* An event's window is narrow: walk the cast_at index. A period (often the
  * whole month or everything) reads faster as one pass over the table, so
- * "+cast_at" keeps SQLite off the index. Each query comes in both forms,
- * [0] scan and [1] indexed. */
-#define SCOPE_SQL_SCAN SCOPE_SQL_ON("+cast_at")
+ * "(cast_at || '')", an expression no index holds, keeps SQLite off the
+ * index (PostgreSQL's planner decides for itself). Each query comes in both
+ * forms, [0] scan and [1] indexed. */
+#define SCOPE_SQL_SCAN SCOPE_SQL_ON("(cast_at || '')")
 #define SCOPE_SQL_IDX SCOPE_SQL_ON("cast_at")
 
 struct scope_text {
@@ -917,10 +920,11 @@ enum sayso_err sayso_stats_report_list(struct sayso_store *st,
 	    " LEFT JOIN reports d ON d.id = r.dup_of"
 	    " WHERE (?1 = '' OR r.cast_at >= ?1) AND (?2 = '' OR r.cast_at < "
 	    "?2)"
-	    " AND (?3 IS NULL OR r.status = ?3)"
-	    " AND (?4 IS NULL OR lower(r.category) = lower(?4))"
-	    " AND (?5 IS NULL OR lower(coalesce(r.street, '')) = lower(?5))"
-	    " AND (?6 IS NULL OR p.code = ?6)"
+	    " AND (CAST(?3 AS TEXT) IS NULL OR r.status = ?3)"
+	    " AND (CAST(?4 AS TEXT) IS NULL OR lower(r.category) = lower(?4))"
+	    " AND (CAST(?5 AS TEXT) IS NULL OR lower(coalesce(r.street, '')) = "
+	    "lower(?5))"
+	    " AND (CAST(?6 AS TEXT) IS NULL OR p.code = ?6)"
 	    " ORDER BY r.cast_at, r.id");
 	if (!s)
 		return SAYSO_ERR_DB;

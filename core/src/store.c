@@ -34,6 +34,11 @@
 #define SAYSO_APP_ID 0x53415953 /* "SAYS" */
 #define BUSY_TIMEOUT_MS 10000
 
+const char *sayso_store_secret_path(const struct sayso_store *st)
+{
+	return st->secret_path;
+}
+
 const char *sayso_store_errmsg(const struct sayso_store *st)
 {
 	return st ? st->errmsg : "no database";
@@ -817,6 +822,8 @@ enum sayso_err sayso_store_open_at(const char *path, const char *secret,
 	if ((e = pick_secret(st, path, secret, server, spath, sizeof spath)) !=
 	    SAYSO_OK)
 		goto out;
+	if (!memory)
+		snprintf(st->secret_path, sizeof st->secret_path, "%s", spath);
 	if (server)
 		e = open_pg(st, path, spath, flags, &creating);
 	else if (!memory && (e = check_files(st, path, spath, flags,
@@ -955,7 +962,7 @@ enum sayso_err sayso_store_resident(struct sayso_store *st,
 	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO residents(id, created_at, kind) VALUES(?1, ?2, "
 		"?3) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind WHERE "
-		"kind IS NULL");
+		"residents.kind IS NULL");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_text(s, 1, out, -1);

@@ -33,6 +33,7 @@ struct sayso_store {
 	int64_t changes;	      /* rows the last statement changed */
 	int busy_ms;		      /* PostgreSQL: lock_timeout */
 	char path[1024]; /* file path, or the URI without password */
+	char secret_path[SAYSO_AUXPATH_MAX];
 	char errmsg[SAYSO_ERRMSG_MAX];
 	unsigned char secret[SAYSO_SECRET_LEN];
 	bool have_secret;

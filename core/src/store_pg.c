@@ -44,8 +44,7 @@ static void redact(const char *uri, char *out, size_t outsz)
 	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
 	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
 	if (at && colon && colon < at)
-		snprintf(out, outsz, "%.*s:***%s", (int)(colon - uri), uri,
-			 at);
+		snprintf(out, outsz, "%.*s:***%s", (int)(colon - uri), uri, at);
 	else
 		snprintf(out, outsz, "%s", uri);
 	char *q = strstr(out, "password=");
@@ -97,7 +96,8 @@ enum sayso_err Sayso_pg_connect(struct sayso_store *st, const char *uri)
 		return Sayso_store_fail(st, SAYSO_ERR_UNSUPPORTED,
 					"%s: PostgreSQL %d.%d is too old; "
 					"sayso needs 15 or newer",
-					st->path, PQserverVersion(st->pg) / 10000,
+					st->path,
+					PQserverVersion(st->pg) / 10000,
 					PQserverVersion(st->pg) % 10000);
 	return session_setup(st);
 }
@@ -123,9 +123,8 @@ int Sayso_pg_schema_version(struct sayso_store *st)
 				 "tablename = 'schema_migrations'");
 	if (has <= 0)
 		return (int)has; /* 0: none yet; -1: error */
-	int64_t v =
-	    pg_int(st, "SELECT coalesce(max(version), 0) FROM "
-		       "schema_migrations");
+	int64_t v = pg_int(st, "SELECT coalesce(max(version), 0) FROM "
+			       "schema_migrations");
 	return v < 0 ? -1 : (int)v;
 }
 
@@ -222,7 +221,8 @@ enum sayso_err Sayso_pg_check(struct sayso_store *st, bool *ok, char *report,
 		 "server: PostgreSQL %d.%d (checksums and WAL on the server; "
 		 "pg_amcheck checks pages and indexes)\n"
 		 "indexes: %s\nforeign keys: enforced by the server\n",
-		 PQserverVersion(st->pg) / 10000, PQserverVersion(st->pg) % 10000,
+		 PQserverVersion(st->pg) / 10000,
+		 PQserverVersion(st->pg) % 10000,
 		 n ? "some are invalid (REINDEX them)" : "ok");
 	return SAYSO_OK;
 }

@@ -661,11 +661,12 @@ enum sayso_err sayso_walk_issue_list(struct sayso_store *st,
 	    " FROM walk_issues w JOIN walkabouts wk ON wk.id = w.walkabout_id"
 	    " LEFT JOIN partners p ON p.id = w.partner_id"
 	    " LEFT JOIN walk_issues d ON d.id = w.dup_of"
-	    " WHERE (?1 IS NULL OR wk.code = ?1)"
-	    " AND (?2 IS NULL OR lower(w.street) = lower(?2))"
-	    " AND (?3 IS NULL OR lower(w.category) = lower(?3))"
-	    " AND (?4 IS NULL OR p.code = ?4)"
-	    " AND (?5 IS NULL OR (wk.id <> ?6 AND wk.held_on <= ?5))"
+	    " WHERE (CAST(?1 AS TEXT) IS NULL OR wk.code = ?1)"
+	    " AND (CAST(?2 AS TEXT) IS NULL OR lower(w.street) = lower(?2))"
+	    " AND (CAST(?3 AS TEXT) IS NULL OR lower(w.category) = lower(?3))"
+	    " AND (CAST(?4 AS TEXT) IS NULL OR p.code = ?4)"
+	    " AND (CAST(?5 AS TEXT) IS NULL OR (wk.id <> ?6 AND wk.held_on <= "
+	    "?5))"
 	    " ORDER BY w.seen_at, w.id");
 	if (!s) {
 		e = SAYSO_ERR_DB;

@@ -275,25 +275,30 @@ static void test_revote_first(void **state)
 	assert_string_equal(c.first, t0);
 	assert_string_equal(c.last, t0);
 	/* A stored ballot with a channel sayso does not know is reported as
-	 * damage, not counted silently. */
-	assert_int_equal(
-	    Sayso_store_exec(
-		st,
-		"PRAGMA ignore_check_constraints = 1; UPDATE ballots "
-		"SET channel = 'fax' WHERE status = 'counted' AND "
-		"channel = 'paper'; PRAGMA ignore_check_constraints = 0",
-		"test SQL"),
-	    SAYSO_OK);
-	assert_int_equal(sayso_ballot_counts(st, r.id, &c), SAYSO_ERR_CORRUPT);
-	assert_non_null(strstr(sayso_store_errmsg(st), "fax"));
-	assert_int_equal(
-	    Sayso_store_exec(
-		st,
-		"PRAGMA ignore_check_constraints = 1; UPDATE ballots "
-		"SET channel = 'paper' WHERE channel = 'fax'; PRAGMA "
-		"ignore_check_constraints = 0",
-		"test SQL"),
-	    SAYSO_OK);
+	 * damage, not counted silently (SQLite: a damaged file; PostgreSQL
+	 * enforces the CHECK constraint, so no such row can exist there). */
+	if (!tu_pg()) {
+		assert_int_equal(
+		    Sayso_store_exec(
+			st,
+			"PRAGMA ignore_check_constraints = 1; UPDATE ballots "
+			"SET channel = 'fax' WHERE status = 'counted' AND "
+			"channel = 'paper'; PRAGMA ignore_check_constraints = "
+			"0",
+			"test SQL"),
+		    SAYSO_OK);
+		assert_int_equal(sayso_ballot_counts(st, r.id, &c),
+				 SAYSO_ERR_CORRUPT);
+		assert_non_null(strstr(sayso_store_errmsg(st), "fax"));
+		assert_int_equal(
+		    Sayso_store_exec(
+			st,
+			"PRAGMA ignore_check_constraints = 1; UPDATE ballots "
+			"SET channel = 'paper' WHERE channel = 'fax'; PRAGMA "
+			"ignore_check_constraints = 0",
+			"test SQL"),
+		    SAYSO_OK);
+	}
 	/* Unknown round: nothing stored. */
 	struct sayso_pick pk = {1, 1};
 	struct sayso_ballot_in in = {.round_code = "NOPE",

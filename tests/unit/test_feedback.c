@@ -61,8 +61,10 @@ static void test_ratings(void **state)
 	assert_int_equal(sayso_rating_add(st, &in, uid2, sizeof uid2),
 			 SAYSO_OK);
 	assert_int_equal(
-	    scalar(st, "SELECT length(CAST(answer AS BLOB)) FROM ratings "
-		       "WHERE score = 4"),
+	    scalar(st, tu_pg() ? "SELECT octet_length(answer) FROM ratings "
+				 "WHERE score = 4"
+			       : "SELECT length(CAST(answer AS BLOB)) FROM "
+				 "ratings WHERE score = 4"),
 	    280);
 	sayso_store_close(st);
 }

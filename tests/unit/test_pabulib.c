@@ -468,9 +468,12 @@ static void test_import_minimal(void **state)
 			       rid),
 			 1);
 	assert_int_equal(count(st,
-			       "SELECT count(*) FROM rounds WHERE id = ?1 "
-			       "AND json_extract(pb_meta, '$.country') "
-			       "= 'Poland'",
+			       tu_pg() ? "SELECT count(*) FROM rounds WHERE "
+					 "id = ?1 AND pb_meta::json ->> "
+					 "'country' = 'Poland'"
+				       : "SELECT count(*) FROM rounds WHERE "
+					 "id = ?1 AND json_extract(pb_meta, "
+					 "'$.country') = 'Poland'",
 			       rid),
 			 1);
 	/* The loaded round tallies like the parsed file. */

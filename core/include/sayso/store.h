@@ -108,7 +108,11 @@ void sayso_store_close(struct sayso_store *st);
 /* Detail of the last failure on st; valid until the next call on st. */
 const char *sayso_store_errmsg(const struct sayso_store *st);
 
-/* Path of the database file (":memory:" for memory stores). */
+/* Path of the site secret file ("" for memory stores). */
+const char *sayso_store_secret_path(const struct sayso_store *st);
+
+/* Path of the database file (":memory:" for memory stores; a PostgreSQL
+ * URI without its password). */
 const char *sayso_store_path(const struct sayso_store *st);
 
 /* The 32-byte site secret (NULL when opened with SAYSO_STORE_NOSECRET). */

@@ -61,12 +61,11 @@ static void test_same_latest_version(void **state)
 	int n = Sayso_pg_migration_count;
 	assert_true(n >= 1);
 	if (Sayso_pg_migrations[n - 1].version != Sayso_migration_count)
-		fail_msg("core/sql brings SQLite to version %d but core/sql/pg "
-			 "ends at %d (%s): add core/sql/pg/%04d_*.sql",
-			 Sayso_migration_count,
-			 Sayso_pg_migrations[n - 1].version,
-			 Sayso_pg_migrations[n - 1].name,
-			 Sayso_migration_count);
+		fail_msg(
+		    "core/sql brings SQLite to version %d but core/sql/pg "
+		    "ends at %d (%s): add core/sql/pg/%04d_*.sql",
+		    Sayso_migration_count, Sayso_pg_migrations[n - 1].version,
+		    Sayso_pg_migrations[n - 1].name, Sayso_migration_count);
 }
 
 int main(void)

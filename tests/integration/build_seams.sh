@@ -51,7 +51,7 @@ check "no core/admin source includes SDL, curl or libmicrohttpd ($bad)" \
 
 # A pkg-config directory with core's and admin's libraries only.
 mkdir "$T/pc"
-for m in sqlite3 libcrypto inih jansson libqrencode libpng cmocka; do
+for m in sqlite3 libpq libcrypto inih jansson libqrencode libpng cmocka; do
 	dir=$(pkg-config --variable=pcfiledir $m 2>/dev/null) || continue
 	ln -s "$dir/$m.pc" "$T/pc/$m.pc"
 	# and what they require in turn (libpng -> libpng16, zlib, ...)

@@ -1,14 +1,15 @@
 #!/bin/sh
 # pg_schema.sh: the PostgreSQL schema (core/sql/pg/*.sql, applied with psql to
 # a fresh database of the test cluster) is SQLite's (a database made by
-# `sayso-admin init`): the same tables and columns with their types, NOT NULL,
-# defaults, identity keys and collations; the same index names, each on the
-# same columns, as unique and with the same WHERE; the same primary keys,
-# UNIQUE constraints, foreign keys (with their ON DELETE), number of CHECKs
-# per table and triggers. Then rules on both engines alike: the one-vote
-# partial unique index, case-insensitive codes, byte-order sorting, the uid
-# triggers, and one bad row for every CHECK (each must be refused, and every
-# CHECK of the PostgreSQL schema must be hit by one of them).
+# `sayso-admin init`): the same tables and columns (in the same order) with
+# their types, NOT NULL, defaults, identity keys and collations; the same
+# index names, each on the same columns, as unique and with the same WHERE;
+# the same primary keys, UNIQUE constraints, foreign keys (with their ON
+# DELETE), number of CHECKs per table and triggers. Then rules on both
+# engines alike: the one-vote partial unique index, case-insensitive codes,
+# byte-order sorting, the uid triggers, and one bad row for every CHECK (each
+# must be refused, and every CHECK of the PostgreSQL schema must be hit by
+# one of them).
 # Needs the cluster of scripts/pg-test-cluster (the CTest fixture "pg" gives
 # SAYSO_TEST_PG_URI_FILE).
 set -u
@@ -75,7 +76,7 @@ CREATE TEMP VIEW ixcols AS
 		FROM sqlite_master m, pragma_index_xinfo(m.name) x
 		WHERE m.type = 'index' AND x.key = 1 ORDER BY m.name, x.seqno)
 	GROUP BY ix;
-SELECT 'col|' || t.name || '|' || p.name || '|' ||
+SELECT 'col|' || t.name || '|' || (p.cid + 1) || '|' || p.name || '|' ||
 	CASE upper(p.type) WHEN 'INTEGER' THEN 'bigint' WHEN 'TEXT' THEN 'text'
 		WHEN 'BLOB' THEN 'bytea' WHEN 'REAL' THEN 'double precision'
 		ELSE 'unmapped ' || p.type END || '|' ||
@@ -130,7 +131,8 @@ CREATE TEMP VIEW ixcols AS
 	GROUP BY i.indexrelid;
 CREATE TEMP VIEW keyix AS
 	SELECT conindid FROM pg_constraint WHERE contype IN ('p', 'u', 'x');
-SELECT 'col|' || t.relname || '|' || a.attname || '|' ||
+SELECT 'col|' || t.relname || '|' ||
+	row_number() OVER (PARTITION BY t.oid ORDER BY a.attnum) || '|' || a.attname || '|' ||
 	format_type(a.atttypid, a.atttypmod) || '|' || a.attnotnull::int || '|' ||
 	coalesce(regexp_replace(pg_get_expr(d.adbin, d.adrelid), '::(text|bigint)$', ''), '') || '|' ||
 	CASE a.attidentity WHEN 'd' THEN 'identity' WHEN 'a' THEN 'identity always' ELSE '' END || '|' ||

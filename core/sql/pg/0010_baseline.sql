@@ -137,6 +137,8 @@ CREATE INDEX ballots_resident ON ballots(round_id, resident_id, cast_at);
 -- The schema itself refuses a second counted ballot for one resident.
 CREATE UNIQUE INDEX ballots_one_counted ON ballots(round_id, resident_id)
 	WHERE status = 'counted' AND resident_id IS NOT NULL;
+-- 0008: ballots by time, for an event's kiosks.
+CREATE INDEX ballots_cast_at ON ballots(cast_at);
 
 CREATE TABLE ballot_items (
 	ballot_id  BIGINT NOT NULL REFERENCES ballots(id) ON DELETE CASCADE,
@@ -214,7 +216,6 @@ CREATE INDEX reports_status ON reports(status);
 CREATE INDEX reports_cast_at ON reports(cast_at);
 -- 0008: reports and ballots by device and time, for an event's kiosks.
 CREATE INDEX reports_device_cast_at ON reports(device_id, cast_at);
-CREATE INDEX ballots_cast_at ON ballots(cast_at);
 CREATE INDEX reports_place ON reports(category, street, cast_at);
 
 CREATE TABLE report_history (

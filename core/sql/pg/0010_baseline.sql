@@ -26,10 +26,14 @@
 -- Times are UTC ISO 8601 text "YYYY-MM-DDTHH:MM:SS.mmmZ" on both engines.
 
 -- ICU's root collation at strength 2: letters that differ only by case are
--- equal. Unlike SQLite's NOCASE it folds case beyond ASCII too (É = é), and
--- it orders punctuation before digits ('_' < '0'); PostgreSQL 15 refuses
--- LIKE on such a column. Codes are ASCII, so only free text (partner route
--- categories and streets) can tell the difference.
+-- equal. Equality matches SQLite's NOCASE on ASCII (codes are letters,
+-- digits, '-' and '_'); beyond ASCII it also folds case (É = é: partner
+-- route categories and streets are free text). The order is ICU's, not
+-- ASCII's, for punctuation: '_' < '-' < digits here, '-' < digits < '_' in
+-- SQLite, so "ORDER BY code" differs for codes such as a_1 and a1. No ICU
+-- option gives ASCII's order (PostgreSQL 15 has no tailoring rules), and no
+-- deterministic collation ignores case. PostgreSQL 15 refuses LIKE on such
+-- a column.
 CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2',
 	deterministic = false);
 

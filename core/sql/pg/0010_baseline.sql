@@ -26,10 +26,14 @@
 -- Times are UTC ISO 8601 text "YYYY-MM-DDTHH:MM:SS.mmmZ" on both engines.
 
 -- ICU's root collation at strength 2: letters that differ only by case are
--- equal. Unlike SQLite's NOCASE it folds case beyond ASCII too (É = é), and
--- it orders punctuation before digits ('_' < '0'); PostgreSQL 15 refuses
--- LIKE on such a column. Codes are ASCII, so only free text (partner route
--- categories and streets) can tell the difference.
+-- equal. Equality matches SQLite's NOCASE on ASCII (codes are letters,
+-- digits, '-' and '_'); beyond ASCII it also folds case (É = é: partner
+-- route categories and streets are free text). The order is ICU's, not
+-- ASCII's, for punctuation: '_' < '-' < digits here, '-' < digits < '_' in
+-- SQLite, so "ORDER BY code" differs for codes such as a_1 and a1. No ICU
+-- option gives ASCII's order (PostgreSQL 15 has no tailoring rules), and no
+-- deterministic collation ignores case. PostgreSQL 15 refuses LIKE on such
+-- a column.
 CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2',
 	deterministic = false);
 
@@ -137,6 +141,8 @@ CREATE INDEX ballots_resident ON ballots(round_id, resident_id, cast_at);
 -- The schema itself refuses a second counted ballot for one resident.
 CREATE UNIQUE INDEX ballots_one_counted ON ballots(round_id, resident_id)
 	WHERE status = 'counted' AND resident_id IS NOT NULL;
+-- 0008: ballots by time, for an event's kiosks.
+CREATE INDEX ballots_cast_at ON ballots(cast_at);
 
 CREATE TABLE ballot_items (
 	ballot_id  BIGINT NOT NULL REFERENCES ballots(id) ON DELETE CASCADE,
@@ -214,7 +220,6 @@ CREATE INDEX reports_status ON reports(status);
 CREATE INDEX reports_cast_at ON reports(cast_at);
 -- 0008: reports and ballots by device and time, for an event's kiosks.
 CREATE INDEX reports_device_cast_at ON reports(device_id, cast_at);
-CREATE INDEX ballots_cast_at ON ballots(cast_at);
 CREATE INDEX reports_place ON reports(category, street, cast_at);
 
 CREATE TABLE report_history (

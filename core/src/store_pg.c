@@ -15,7 +15,8 @@
  * user_version). The version numbers are shared with core/sql, so a site
  * moves between engines at the same version.
  *
- * Write transactions take one transaction-level advisory lock: every
+ * Write transactions take one transaction-level advisory lock (per schema,
+ * so a site is one schema): every
  * read-decide-write runs alone, exactly as BEGIN IMMEDIATE makes it on
  * SQLite, so the one-vote rule needs no retry loop and never reports a
  * serialization failure to a resident. Readers are not blocked (MVCC). The
@@ -200,8 +201,11 @@ enum sayso_err Sayso_pg_migrate(struct sayso_store *st, int have)
 
 const char *Sayso_pg_begin_sql(void)
 {
+	/* Keyed by the schema too: sites sharing one database (a schema
+	 * each) do not wait for each other. */
 	return "BEGIN ISOLATION LEVEL READ COMMITTED; "
-	       "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")";
+	       "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK
+	       ", hashtext(current_schema()))";
 }
 
 enum sayso_err Sayso_pg_check(struct sayso_store *st, bool *ok, char *report,

@@ -130,8 +130,7 @@ static double group_by(struct sayso_store *st, int64_t rid)
 	return total > 0 ? t : -1;
 }
 
-static void run(const char *db, const char *secret, long n,
-		struct result *out)
+static void run(const char *db, const char *secret, long n, struct result *out)
 {
 	struct sayso_store *st = NULL;
 	char err[512];
@@ -184,8 +183,9 @@ static bool pg_start(char *dir, size_t dirsz, char *uri, size_t urisz,
 {
 	const char *src = getenv("SAYSO_SRC");
 	if (!src) {
-		snprintf(why, whysz,
-			 "set SAYSO_BENCH_PG_URI or SAYSO_SRC (bench/run does)");
+		snprintf(
+		    why, whysz,
+		    "set SAYSO_BENCH_PG_URI or SAYSO_SRC (bench/run does)");
 		return false;
 	}
 	snprintf(dir, dirsz, "/tmp/sayso-bench-pg-%ld", (long)getpid());
@@ -262,8 +262,8 @@ int main(int argc, char **argv)
 	printf("greedy tally of %ld ballots (4 picks of %d projects each), "
 	       "best of 3 after a warm-up\n",
 	       n, NPROJECTS);
-	printf("  %-10s %10s   %12s   %12s   %6s\n", "engine", "fill",
-	       "greedy", "GROUP BY", "ratio");
+	printf("  %-10s %10s   %12s   %12s   %6s\n", "engine", "fill", "greedy",
+	       "GROUP BY", "ratio");
 	row("SQLite", &lite, n);
 	row("PostgreSQL", &pg, n);
 	printf("  goal: PostgreSQL greedy within 2x its own GROUP BY\n");

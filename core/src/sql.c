@@ -284,11 +284,9 @@ static enum sayso_err stmt_new(struct sayso_store *st, const char *sql,
 		Sayso_stmt_finalize(s);
 		return Sayso_store_fail(st, SAYSO_ERR_NOMEM, "out of memory");
 	}
-	if (!pg_prepare(s)) {
-		enum sayso_err e = Sayso_store_sqlfail(st, "prepare");
-		Sayso_stmt_finalize(s);
-		return e;
-	}
+	/* Prepared on the server at its first step (pg_run), so a lost
+	 * connection or a mistake in the SQL is reported where callers look
+	 * for the engine's error: the step. */
 	*out = s;
 	return SAYSO_OK;
 }
@@ -503,8 +501,11 @@ static void pg_revive(struct sayso_store *st)
 	if (PQstatus(st->pg) == CONNECTION_OK || st->txdepth || st->readdepth)
 		return;
 	PQreset(st->pg);
-	if (PQstatus(st->pg) == CONNECTION_OK)
-		st->pggen++;
+	if (PQstatus(st->pg) != CONNECTION_OK)
+		return;
+	st->pggen++;
+	sayso_log(SAYSO_LOG_WARN, "%s: connected again", st->path);
+	(void)Sayso_pg_session(st);
 }
 
 static int pg_run(struct sayso_stmt *s)

@@ -160,8 +160,8 @@ enum sayso_err Sayso_store_sqlfail(struct sayso_store *st, const char *what)
 		hint = pg ? " (another transaction got there first; try again)"
 			  : " (another program held the database too long)";
 	else if (e == SAYSO_ERR_IO && pg)
-		hint = " (the database server cannot be reached; nothing "
-		       "was written)";
+		hint = " (the database server cannot be reached; the next "
+		       "attempt connects again)";
 	const char *msg = pg ? st->pgerr : sqlite3_errmsg(st->db);
 	return Sayso_store_fail(st, e, "%s: %s: %s%s", st->path, what,
 				e == SAYSO_ERR_FULL ? "the disk is full" : msg,

@@ -64,6 +64,9 @@ enum sayso_err Sayso_pg_record_again(const struct sayso_store *st);
 
 /* store_pg.c: the PostgreSQL engine's parts of opening and checking. */
 enum sayso_err Sayso_pg_connect(struct sayso_store *st, const char *uri);
+/* Sets the session up (again, after a reconnection): UTF-8,
+ * synchronous_commit on, lock_timeout, the client's time zone. */
+enum sayso_err Sayso_pg_session(struct sayso_store *st);
 int Sayso_pg_schema_version(struct sayso_store *st); /* -1 on error */
 int Sayso_pg_schema_latest(void);
 /* SAYSO_ERR_NOT_SAYSO when the schema holds others' tables; *empty when

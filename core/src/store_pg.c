@@ -56,7 +56,7 @@ static void redact(const char *uri, char *out, size_t outsz)
 	}
 }
 
-static enum sayso_err session_setup(struct sayso_store *st)
+enum sayso_err Sayso_pg_session(struct sayso_store *st)
 {
 	char sql[256];
 	const char *tz = getenv("TZ");
@@ -100,7 +100,7 @@ enum sayso_err Sayso_pg_connect(struct sayso_store *st, const char *uri)
 					st->path,
 					PQserverVersion(st->pg) / 10000,
 					PQserverVersion(st->pg) % 10000);
-	return session_setup(st);
+	return Sayso_pg_session(st);
 }
 
 /* One value of a query without parameters as an integer, or -1. */

@@ -359,9 +359,56 @@ static void test_read_transaction(void **state)
 	sayso_store_close(st);
 }
 
+/* PostgreSQL: a connection the server drops fails the statement in flight
+ * with SAYSO_ERR_IO; the next one connects again, with the session set up
+ * as before (synchronous_commit on, the lock timeout). */
+static void test_pg_reconnect(void **state)
+{
+	(void)state;
+	if (!tu_pg())
+		skip();
+	struct sayso_store *st = tu_memstore();
+	sayso_store_set_busy_timeout(st, 4321);
+	int64_t pid = tu_count(st, "SELECT pg_backend_pid()");
+	char uri[768], secret[300];
+	tu_pg_fresh(uri, sizeof uri, secret, sizeof secret);
+	struct sayso_store *other = NULL;
+	char err[512];
+	assert_int_equal(sayso_store_open_at(uri, secret, SAYSO_STORE_INIT,
+					     &other, err, sizeof err),
+			 SAYSO_OK);
+	struct sayso_stmt *k = NULL;
+	assert_int_equal(
+	    Sayso_stmt_prepare(other, "SELECT pg_terminate_backend(?1)", &k),
+	    SAYSO_OK);
+	Sayso_bind_int64(k, 1, pid);
+	assert_int_equal(Sayso_step(k), SAYSO_SQL_ROW);
+	Sayso_stmt_finalize(k);
+	sayso_store_close(other);
+	usleep(200000);
+	assert_int_equal(sayso_store_audit(st, "admin:test", "x.lost", "-"),
+			 SAYSO_ERR_IO);
+	assert_int_equal(sayso_store_audit(st, "admin:test", "x.back", "-"),
+			 SAYSO_OK);
+	assert_int_not_equal(tu_count(st, "SELECT pg_backend_pid()"), pid);
+	assert_int_equal(tu_count(st, "SELECT count(*) FROM audit WHERE "
+				      "action = 'x.back'"),
+			 1);
+	assert_int_equal(tu_count(st, "SELECT CASE WHEN "
+				      "current_setting('synchronous_commit') "
+				      "= 'on' THEN 1 ELSE 0 END"),
+			 1);
+	assert_int_equal(tu_count(st, "SELECT CASE WHEN "
+				      "current_setting('lock_timeout') = "
+				      "'4321ms' THEN 1 ELSE 0 END"),
+			 1);
+	sayso_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_pg_reconnect),
 	    cmocka_unit_test(test_fresh_memory),
 	    cmocka_unit_test(test_init_file),
 	    cmocka_unit_test(test_missing_and_foreign),

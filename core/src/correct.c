@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialect.h"
 #include "internal.h"
 #include "sayso/buf.h"
 #include "sayso/codes.h"
@@ -39,6 +40,20 @@ static enum sayso_err row_from(struct sayso_store *st, struct sayso_stmt *s,
 	return SAYSO_OK;
 }
 
+/* A round's ballots (one resident's, or all) with their picks in order. */
+#define BALLOTS_SQL(D)                                                         \
+	"SELECT b.id, b.uid, b.channel, b.device_id, b.cast_at, b.status, "    \
+	"coalesce(b.reason, ''), coalesce((SELECT " SAYSO_##D##_JOINED(        \
+	    "x.number", "','",                                                 \
+	    "x.rank, x.number") " FROM (SELECT p.number AS "                   \
+				"number, i.rank AS rank FROM ballot_items i "  \
+				"JOIN projects p ON p.id = "                   \
+				"i.project_id WHERE i.ballot_id = b.id ORDER " \
+				"BY i.rank, p.number) x), "                    \
+				"'') FROM ballots b WHERE b.round_id = ?1 "    \
+				"AND (CAST(?2 AS TEXT) IS "                    \
+				"NULL OR b.resident_id = ?2) ORDER BY b.id"
+
 enum sayso_err sayso_ballot_list(struct sayso_store *st, int64_t round_id,
 				 const char *resident_id,
 				 struct sayso_ballot_row **out, size_t *n)
@@ -48,22 +63,8 @@ enum sayso_err sayso_ballot_list(struct sayso_store *st, int64_t round_id,
 	enum sayso_err e = SAYSO_OK;
 	*out = NULL;
 	*n = 0;
-	struct sayso_stmt *s = Sayso_store_stmt2(
-	    st,
-	    "SELECT b.id, b.uid, b.channel, b.device_id, b.cast_at, "
-	    "b.status, coalesce(b.reason, ''), coalesce((SELECT "
-	    "group_concat(number, ',') FROM (SELECT p.number FROM "
-	    "ballot_items i JOIN projects p ON p.id = i.project_id WHERE "
-	    "i.ballot_id = b.id ORDER BY i.rank, p.number)), '') FROM "
-	    "ballots b WHERE b.round_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR "
-	    "b.resident_id = ?2) ORDER BY b.id",
-	    "SELECT b.id, b.uid, b.channel, b.device_id, b.cast_at, "
-	    "b.status, coalesce(b.reason, ''), coalesce((SELECT "
-	    "string_agg(p.number::text, ',' ORDER BY i.rank, p.number) FROM "
-	    "ballot_items i JOIN projects p ON p.id = i.project_id WHERE "
-	    "i.ballot_id = b.id), '') FROM ballots b WHERE b.round_id = ?1 "
-	    "AND (CAST(?2 AS TEXT) IS NULL OR b.resident_id = ?2) ORDER BY "
-	    "b.id");
+	struct sayso_stmt *s =
+	    Sayso_store_stmt2(st, BALLOTS_SQL(LITE), BALLOTS_SQL(PG));
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_int64(s, 1, round_id);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dialect.h"
 #include "internal.h"
 #include "pabulib_internal.h"
 #include "sayso/buf.h"
@@ -38,9 +39,8 @@ static char *meta_to_json(struct sayso_store *st, const struct sayso_pb *pb,
 {
 	struct sayso_buf b;
 	struct sayso_stmt *s =
-	    Sayso_store_stmt2(st, "SELECT json_object(?1, ?2)",
-			      "SELECT json_build_object(?1::text, "
-			      "?2::text)::text");
+	    Sayso_store_stmt2(st, "SELECT " SAYSO_LITE_JSON_PAIR("?1", "?2"),
+			      "SELECT " SAYSO_PG_JSON_PAIR("?1", "?2"));
 
 	*err = SAYSO_ERR_DB;
 	if (!s)
@@ -82,13 +82,9 @@ static char *meta_to_json(struct sayso_store *st, const struct sayso_pb *pb,
 static enum sayso_err meta_from_json(struct sayso_store *st, const char *json,
 				     struct sayso_pb *pb)
 {
-	struct sayso_stmt *s =
-	    Sayso_store_stmt2(st,
-			      "SELECT key, value FROM json_each(?1) "
-			      "WHERE json_type(?1) = 'object'",
-			      "SELECT key, value FROM json_each_text(CASE "
-			      "WHEN json_typeof(?1::json) = 'object' THEN "
-			      "?1::json ELSE '{}'::json END)");
+	struct sayso_stmt *s = Sayso_store_stmt2(
+	    st, "SELECT key, value FROM " SAYSO_LITE_JSON_PAIRS("?1") " j",
+	    "SELECT key, value FROM " SAYSO_PG_JSON_PAIRS("?1") " j");
 	size_t cap = pb->nmeta;
 	int rc;
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dialect.h"
 #include "internal.h"
 #include "sayso/categories.h"
 #include "sayso/ballot.h"
@@ -317,10 +318,10 @@ static void bind_scope(struct sayso_stmt *s, const struct scope_text *t)
 		    GROUP_SQL(hour, scope), GROUP_SQL("channel", scope),       \
 		    GROUP_SQL("device_id", scope),                             \
 	}
-#define LITE_DAY "date(cast_at, 'localtime')"
-#define LITE_HOUR "strftime('%H', cast_at, 'localtime')"
-#define PG_DAY "to_char(cast_at::timestamptz, 'YYYY-MM-DD')"
-#define PG_HOUR "to_char(cast_at::timestamptz, 'HH24')"
+#define LITE_DAY SAYSO_LITE_LOCAL_DAY("cast_at")
+#define LITE_HOUR SAYSO_LITE_LOCAL_HOUR("cast_at")
+#define PG_DAY SAYSO_PG_LOCAL_DAY("cast_at")
+#define PG_HOUR SAYSO_PG_LOCAL_HOUR("cast_at")
 static const char *const group_sql[2][2][5] = {
     {GROUP_SQLS(SCOPE_SQL_SCAN, LITE_DAY, LITE_HOUR),
      GROUP_SQLS(SCOPE_SQL_IDX, LITE_DAY, LITE_HOUR)},
@@ -673,13 +674,10 @@ static int cmp_double(const void *a, const void *b)
 	"coalesce((SELECT max(h.at) FROM report_history h"                     \
 	"   WHERE h.report_id = r.id AND h.status = 'resolved'),"              \
 	"   r.updated_at)"
-#define MEDIAN_SQL(scope)                                                      \
-	"SELECT julianday(" RESOLVED_AT ") - julianday(r.cast_at)"             \
-	" FROM reports r WHERE r.status = 'resolved' AND" scope
-#define MEDIAN_SQL_PG(scope)                                                   \
-	"SELECT extract(epoch FROM (" RESOLVED_AT "::timestamptz -"            \
-	" r.cast_at::timestamptz)) / 86400.0"                                  \
-	" FROM reports r WHERE r.status = 'resolved' AND" scope
+#define MEDIAN_SQL(D, scope)                                                   \
+	"SELECT " SAYSO_##D##_DAYS_BETWEEN(                                    \
+	    "r.cast_at", RESOLVED_AT) " FROM reports r WHERE r.status = "      \
+				      "'resolved' AND" scope
 
 static enum sayso_err resolve_median(struct sayso_store *st,
 				     const struct scope_text *t,
@@ -692,10 +690,10 @@ static enum sayso_err resolve_median(struct sayso_store *st,
 	enum sayso_err err = SAYSO_OK;
 
 	out->median_days = -1;
-	s = t->indexed ? Sayso_store_stmt2(st, MEDIAN_SQL(SCOPE_SQL_IDX),
-					   MEDIAN_SQL_PG(SCOPE_SQL_IDX))
-		       : Sayso_store_stmt2(st, MEDIAN_SQL(SCOPE_SQL_SCAN),
-					   MEDIAN_SQL_PG(SCOPE_SQL_SCAN));
+	s = t->indexed ? Sayso_store_stmt2(st, MEDIAN_SQL(LITE, SCOPE_SQL_IDX),
+					   MEDIAN_SQL(PG, SCOPE_SQL_IDX))
+		       : Sayso_store_stmt2(st, MEDIAN_SQL(LITE, SCOPE_SQL_SCAN),
+					   MEDIAN_SQL(PG, SCOPE_SQL_SCAN));
 	if (!s)
 		return SAYSO_ERR_DB;
 	bind_scope(s, t);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dialect.h"
 #include "internal.h"
 #include "sayso/store.h"
 
@@ -121,6 +122,11 @@ static int greedy_cmp(const void *a, const void *b, const void *ctx)
 	return strcmp(x->id, y->id);
 }
 
+/* The rule an imported round's pabulib META names, and its ballot kind. */
+#define RULE_SQL(D)                                                            \
+	"SELECT " SAYSO_##D##_JSON_TEXT("pb_meta",                             \
+					"rule") ", ballot_kind "               \
+						"FROM rounds WHERE id = ?1"
 /* Insertion sort with a context (qsort_r is not portable C); n is the
  * number of projects, a few hundred at most in practice. */
 static void sort_ctx(uint32_t *v, size_t n,
@@ -256,14 +262,7 @@ enum sayso_err sayso_round_rule(struct sayso_store *st, int64_t round_id,
 	if (!st || !out)
 		return SAYSO_ERR_INVAL;
 	*out = SAYSO_RULE_GREEDY;
-	/* pb_meta is written only by core (json_object / json_build_object),
-	 * so PostgreSQL can read it as json without a validity test. */
-	s = Sayso_store_stmt2(st,
-			      "SELECT CASE WHEN json_valid(pb_meta) THEN "
-			      "json_extract(pb_meta, '$.rule') END, "
-			      "ballot_kind FROM rounds WHERE id = ?1",
-			      "SELECT pb_meta::json ->> 'rule', ballot_kind "
-			      "FROM rounds WHERE id = ?1");
+	s = Sayso_store_stmt2(st, RULE_SQL(LITE), RULE_SQL(PG));
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_int64(s, 1, round_id);

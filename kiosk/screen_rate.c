@@ -32,9 +32,21 @@ static enum sayso_err save_rating(struct kiosk_app *app,
 				  ? app->cfg.kiosk.repeat_seconds
 				  : -1,
 	};
+	enum sayso_err err;
+
 	(void)next;
-	return sayso_rating_add(app->st, &in, app->s.rating_uid,
-				sizeof(app->s.rating_uid));
+	/* Chosen once: a retry, on the fallback file too, is the same
+	 * rating (a merge skips a uid the site already has). */
+	if (!app->s.rating_uid[0] &&
+	    (err = sayso_uid_new(app->s.rating_uid,
+				 sizeof(app->s.rating_uid))) != SAYSO_OK)
+		return err;
+	in.uid = app->s.rating_uid;
+	err = sayso_rating_add(app->st, &in, NULL, 0);
+	/* A retry whose first attempt was stored after all. */
+	if (err == SAYSO_ERR_EXISTS && app->pending)
+		err = SAYSO_OK;
+	return err;
 }
 
 static enum sayso_err save_followup(struct kiosk_app *app,

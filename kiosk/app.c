@@ -1152,6 +1152,10 @@ static int try_open_store(struct kiosk_app *app)
 	else
 		sayso_store_close(app->st);
 	app->st = NULL;
+	if (app->cfg.kiosk.fallback[0] && !kiosk_fallback_wanted(app) &&
+	    !app->out_of_order[0])
+		sayso_log(SAYSO_LOG_WARN, "[kiosk] fallback is for a "
+					  "postgresql:// database: ignored");
 	if (kiosk_fallback_wanted(app))
 		e = kiosk_fallback_open(app, err, sizeof(err));
 	else

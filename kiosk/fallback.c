@@ -54,6 +54,14 @@ struct kiosk_reconnect {
 	SDL_atomic_t done;
 };
 
+/* libpq's messages run over lines: one line for the log and the page. */
+static void one_line(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (*p == '\n' || *p == '\t' || *p == '\r')
+			*p = ' ';
+}
+
 bool kiosk_fallback_wanted(const struct kiosk_app *app)
 {
 	return app->cfg.kiosk.fallback[0] &&
@@ -163,6 +171,7 @@ enum sayso_err kiosk_fallback_open(struct kiosk_app *app, char *err,
 	e = sayso_store_open_at(app->cfg.site.database, app->cfg.site.secret,
 				SAYSO_STORE_CREATE, &app->fb.site, site_err,
 				sizeof site_err);
+	one_line(site_err);
 	if (e == SAYSO_OK) {
 		sayso_store_set_busy_timeout(app->fb.site,
 					     KIOSK_BUSY_TIMEOUT_MS);
@@ -220,6 +229,7 @@ bool kiosk_fallback_lost(struct kiosk_app *app, enum sayso_err err)
 		return false;
 	snprintf(app->fb.why, sizeof app->fb.why, "%s",
 		 sayso_store_errmsg(app->fb.site));
+	one_line(app->fb.why);
 	sayso_log(SAYSO_LOG_WARN,
 		  "offline: the connection to the site database is gone (%s); "
 		  "saving on this kiosk's file %s until it is back",
@@ -266,6 +276,7 @@ static int worker(void *ud)
 	    SAYSO_OK)
 		j->merged_seq = -1;
 out:
+	one_line(j->msg);
 	SDL_AtomicSet(&j->done, 1);
 	return 0;
 }

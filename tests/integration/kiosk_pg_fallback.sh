@@ -167,4 +167,28 @@ $ADMIN merge "$T/kiosk.db" > "$T/merge.log" 2>&1 || { cat "$T/merge.log"; fail "
 cat "$T/merge.log"
 expect "ratings after a second merge" "$(pgq 'SELECT count(*) FROM ratings')" 3
 expect "ballots after a second merge" "$(pgq 'SELECT count(*) FROM ballots')" 1
+# A kiosk started while the server is down serves residents on its file
+# (not "out of order") and merges when the server comes up.
+as_pg "$PGBIN/pg_ctl" -D "$PG/data" -m fast -w stop > /dev/null
+rm -f "$SHOTS"/*.png
+printf '%s\n' 'wait 1500' 'key 1' 'key 3' 'key Escape' 'key Return' \
+	'shot cold_offline' 'wait 14000' 'shot cold_back' > "$T/script.txt"
+"$SAYSO_KIOSK" -c "$T/sayso.ini" --script "$T/script.txt" \
+	--screenshots "$SHOTS" > "$T/out.log" 2>&1 &
+KIOSK=$!
+wait_for "$SHOTS/cold_offline.png" 60
+as_pg "$PGBIN/pg_ctl" -D "$PG/data" -l "$PG/server.log" -w start > /dev/null
+RC=0
+wait $KIOSK || RC=$?
+KIOSK=
+cat "$T/out.log"
+expect "exit status (started offline)" "$RC" 0
+grep -q "out of order" "$T/out.log" && fail "out of order with a fallback"
+grep -q "offline: .*Connection refused.*saving on this kiosk's file .*(0 records waiting" "$T/out.log" ||
+	fail "no offline start logged"
+grep -q "merged .*: 0 ballots .*1 ratings" "$T/out.log" || fail "no merge after an offline start"
+expect "ratings on the site (started offline)" \
+	"$(pgq 'SELECT string_agg(score::text, $$,$$ ORDER BY score) FROM ratings')" "2,3,4,5"
+same_image "$SHOTS/cold_offline.png" "$SHOTS/cold_back.png" &&
+	fail "the offline mark stayed after the merge"
 echo PASS

@@ -373,9 +373,14 @@ static void finish_job(struct kiosk_app *app)
 		sayso_store_close(j->st);
 	}
 	count_waiting(app);
-	/* Records saved on the file while the merge ran: the next pass. */
+	/* Records saved on the file while the merge ran: the next pass. A
+	 * file the merge refused (altered, another site's) does not mend
+	 * itself: asked again only now and then. */
 	if (app->fb.waiting > 0 && !app->fb.merge_error[0])
 		app->fb.retry_at = now + KIOSK_MERGE_AGAIN_MS;
+	else if (j->merge && j->merge_err != SAYSO_OK &&
+		 j->merge_err != SAYSO_ERR_BUSY && j->merge_err != SAYSO_ERR_IO)
+		app->fb.retry_at = now + KIOSK_MERGE_REFUSED_MS;
 	free(j);
 }
 

@@ -54,7 +54,8 @@
 #define KIOSK_RECONNECT_MS 10000    /* offline: try the server this often */
 #define KIOSK_RECONNECT_POLL_MS 250 /* while a reconnect runs */
 #define KIOSK_MERGE_AGAIN_MS 1000   /* records saved during a merge */
-#define KIOSK_BUSY_TIMEOUT_MS 5	    /* SQLite busy timeout: never freeze */
+#define KIOSK_MERGE_REFUSED_MS (10 * 60 * 1000) /* a refused merge, again */
+#define KIOSK_BUSY_TIMEOUT_MS 5 /* SQLite busy timeout: never freeze */
 #define KIOSK_CODE_TTL_MS (10 * 60 * 1000) /* a texted code expires */
 #define KIOSK_NOTICE_MS 20000 /* a start-screen notice ends with the visit */
 

@@ -7,7 +7,9 @@
 # waiting. The server comes back: between residents the kiosk reconnects and
 # merges its file (the tamper-evident merge of sayso-admin merge), the staff
 # page says connected, the voter code used offline is refused at the site,
-# and every record is in the site database once. Skips (77) without
+# and every record is in the site database once. A kiosk started with the
+# server down runs on its file; a file altered outside the kiosk is refused
+# at the merge and staff are told. Skips (77) without
 # postgresql-15.
 . "$SAYSO_SRC/tests/integration/kiosk_common.inc"
 
@@ -191,4 +193,31 @@ expect "ratings on the site (started offline)" \
 	"$(pgq 'SELECT string_agg(score::text, $$,$$ ORDER BY score) FROM ratings')" "2,3,4,5"
 same_image "$SHOTS/cold_offline.png" "$SHOTS/cold_back.png" &&
 	fail "the offline mark stayed after the merge"
+# A file altered outside the kiosk (a rating's score changed with sqlite3):
+# the kiosk's merge is refused and nothing of it reaches the site, the kiosk
+# still saves on the server once it is back, and the staff page says why.
+as_pg "$PGBIN/pg_ctl" -D "$PG/data" -m fast -w stop > /dev/null
+kq "UPDATE ratings SET score = 1 WHERE score = 3"
+rm -f "$SHOTS"/*.png
+printf '%s\n' 'wait 1500' 'key 1' 'key 1' 'key Escape' 'key Return' \
+	'shot tamper_offline' 'wait 13000' 'down 40 40' 'wait 5300' \
+	'up 40 40' 'text 2468' 'key Return' 'shot staff_refused' 'key Escape' \
+	'key 1' 'key 5' 'key Escape' 'key Return' 'wait 500' > "$T/script.txt"
+"$SAYSO_KIOSK" -c "$T/sayso.ini" --script "$T/script.txt" \
+	--screenshots "$SHOTS" > "$T/out.log" 2>&1 &
+KIOSK=$!
+wait_for "$SHOTS/tamper_offline.png" 60
+as_pg "$PGBIN/pg_ctl" -D "$PG/data" -l "$PG/server.log" -w start > /dev/null
+RC=0
+wait $KIOSK || RC=$?
+KIOSK=
+cat "$T/out.log"
+expect "exit status (altered file)" "$RC" 0
+grep -q "cannot merge .*kiosk.db into the site database: .*the records stay on this kiosk" "$T/out.log" ||
+	fail "the refused merge is not logged"
+grep -q "connected to the site database .* again" "$T/out.log" ||
+	fail "no reconnection after a refused merge"
+expect "ratings on the site (altered file)" \
+	"$(pgq 'SELECT string_agg(score::text, $$,$$ ORDER BY score) FROM ratings')" "2,3,4,5,5"
+shot_exists staff_refused
 echo PASS

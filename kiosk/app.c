@@ -208,6 +208,9 @@ void kiosk_load_round(struct kiosk_app *app)
 	app->have_round = false;
 	err = sayso_round_current(app->st, app->cfg.site.round, &app->round,
 				  &nopen);
+	/* The site's server gone: the fallback's copy (which reloads). */
+	if (kiosk_fallback_lost(app, err))
+		return;
 	if (err != SAYSO_OK) {
 		if (err != SAYSO_ERR_NOTFOUND)
 			sayso_log(SAYSO_LOG_WARN, "round: %s (%s)",
@@ -370,8 +373,14 @@ void kiosk_save(struct kiosk_app *app, kiosk_save_fn fn,
 	Uint64 now = SDL_GetTicks64();
 	enum sayso_err err = run_save(app, fn, &next);
 
+	/* The connection to the site's server is gone: the same save once
+	 * more, on this kiosk's own file (the same uid: a commit that did
+	 * reach the server is skipped when the file is merged). */
+	if (kiosk_fallback_lost(app, err))
+		err = run_save(app, fn, &next);
 	if (err == SAYSO_OK) {
 		bool orphan = app->pending_orphan;
+		kiosk_fallback_saved(app);
 		if (app->pending)
 			sayso_log(SAYSO_LOG_INFO,
 				  "saved after %d failed "
@@ -637,6 +646,7 @@ void kiosk_render(struct kiosk_app *app, const char *shot)
 		app->screen->draw(app);
 		if (app->screen_id != KS_OUT_OF_ORDER)
 			kiosk_draw_visit_tools(app);
+		kiosk_fallback_mark(app);
 	}
 	if (focus >= ui->n)
 		ui->focus = ui->n ? ui->n - 1 : -1;
@@ -992,6 +1002,10 @@ int kiosk_tick(struct kiosk_app *app)
 	}
 	if (app->staff_hold)
 		tick_staff_hold(app, now, &next);
+	int fb_ms = kiosk_fallback_tick(app);
+	now = SDL_GetTicks64();
+	if (fb_ms >= 0)
+		deadline(&next, now + (Uint64)fb_ms);
 	if (app->digit_pending) {
 		if (app->screen_id != KS_VOTE_PICK) {
 			app->digit_pending = 0;
@@ -1133,10 +1147,21 @@ static int try_open_store(struct kiosk_app *app)
 
 	snprintf(app->db_path, sizeof(app->db_path), "%s",
 		 app->cfg.site.database);
-	sayso_store_close(app->st);
+	if (app->fb.enabled)
+		kiosk_fallback_close(app);
+	else
+		sayso_store_close(app->st);
 	app->st = NULL;
-	e = sayso_store_open_at(app->db_path, app->cfg.site.secret,
-				SAYSO_STORE_CREATE, &app->st, err, sizeof(err));
+	if (app->cfg.kiosk.fallback[0] && !kiosk_fallback_wanted(app) &&
+	    !app->out_of_order[0])
+		sayso_log(SAYSO_LOG_WARN, "[kiosk] fallback is for a "
+					  "postgresql:// database: ignored");
+	if (kiosk_fallback_wanted(app))
+		e = kiosk_fallback_open(app, err, sizeof(err));
+	else
+		e = sayso_store_open_at(app->db_path, app->cfg.site.secret,
+					SAYSO_STORE_CREATE, &app->st, err,
+					sizeof(err));
 	if (e != SAYSO_OK) {
 		if (strcmp(app->out_of_order, err) != 0)
 			sayso_log(SAYSO_LOG_ERROR,
@@ -1155,6 +1180,10 @@ static int try_open_store(struct kiosk_app *app)
 	if (app->opt.device)
 		snprintf(app->device, sizeof(app->device), "%s",
 			 app->opt.device);
+	else if (kiosk_fallback_device(app))
+		/* one kiosk on both: the fallback file's enrolled id */
+		snprintf(app->device, sizeof(app->device), "%s",
+			 kiosk_fallback_device(app));
 	else if (sayso_store_enrolment(app->st)[0] && !app->cfg.kiosk.device[0])
 		/* an enrolled kiosk's database knows its kiosk */
 		snprintf(app->device, sizeof(app->device), "%s",
@@ -1168,22 +1197,31 @@ static int try_open_store(struct kiosk_app *app)
 			snprintf(host, sizeof(host), "local");
 		snprintf(app->device, sizeof(app->device), "kiosk-%s", host);
 	}
-	e = sayso_store_set_device(app->st, app->device, "kiosk");
+	struct sayso_store *dst = app->st;
+	e = sayso_store_set_device(dst, app->device, "kiosk");
+	if (e == SAYSO_OK && app->fb.local && dst != app->fb.local) {
+		dst = app->fb.local; /* refuses an id not enrolled */
+		e = sayso_store_set_device(dst, app->device, "kiosk");
+	}
 	if (e != SAYSO_OK && e != SAYSO_ERR_INVAL) {
 		/* The id is set; only its registration row failed (busy or
 		 * read-only disk): carry on, rows still carry the id. */
 		sayso_log(SAYSO_LOG_WARN, "device %s not registered: %s",
-			  app->device, sayso_store_errmsg(app->st));
+			  app->device, sayso_store_errmsg(dst));
 	} else if (e != SAYSO_OK) {
 		snprintf(app->out_of_order, sizeof(app->out_of_order),
-			 "device %s: %s", app->device,
-			 sayso_store_errmsg(app->st));
+			 "device %s: %s", app->device, sayso_store_errmsg(dst));
 		sayso_log(SAYSO_LOG_ERROR, "out of order: %s",
 			  app->out_of_order);
-		sayso_store_close(app->st);
+		if (app->fb.enabled)
+			kiosk_fallback_close(app);
+		else
+			sayso_store_close(app->st);
 		app->st = NULL;
 		return 1;
 	}
+	if (app->fb.offline)
+		return 0; /* the demo round goes to the site, not the file */
 #ifdef KIOSK_HAVE_DEMO
 	struct sayso_round *rounds = NULL;
 	size_t nrounds = 0;
@@ -1333,7 +1371,7 @@ int kiosk_app_init(struct kiosk_app *app, const struct kiosk_options *opt)
 		return 0;
 	}
 	sayso_log(SAYSO_LOG_INFO, "device %s, database %s, %s renderer",
-		  app->device, app->db_path, "SDL");
+		  app->device, sayso_store_path(app->st), "SDL");
 	if (app->cfg.kiosk.verify == SAYSO_VERIFY_NONE)
 		sayso_log(SAYSO_LOG_WARN,
 			  "verify = none: votes are not checked by text or "
@@ -1392,7 +1430,10 @@ void kiosk_app_cleanup(struct kiosk_app *app)
 	IMG_Quit();
 	SDL_Quit();
 	free(app->projects);
-	sayso_store_close(app->st);
+	if (app->fb.enabled)
+		kiosk_fallback_close(app);
+	else
+		sayso_store_close(app->st);
 	sayso_config_cleanup(&app->cfg);
 	memset(app, 0, sizeof(*app));
 }

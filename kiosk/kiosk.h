@@ -44,14 +44,18 @@
  * double taps are often 350-500 ms apart); a card toggled twice within it
  * counts once. */
 #define KIOSK_DEBOUNCE_MS 700
-#define KIOSK_PRIVATE_IDLE_S 20	  /* idle on screens holding personal data */
-#define KIOSK_REVEAL_MS 1500	  /* a typed number shows in full this long */
-#define KIOSK_MASK_KEEP 3	  /* characters left visible when masked */
-#define KIOSK_QUICK_RETRY_MS 250  /* silent retries of a failed save ... */
-#define KIOSK_QUICK_RETRIES 6	  /* ... this many before the notice shows */
-#define KIOSK_GIVE_UP_MS 15000	  /* "Not saved: start again" after this */
-#define KIOSK_STORE_RETRY_MS 5000 /* out of order: retry opening this often */
-#define KIOSK_BUSY_TIMEOUT_MS 5	  /* SQLite busy timeout: never freeze */
+#define KIOSK_PRIVATE_IDLE_S 20	    /* idle on screens holding personal data */
+#define KIOSK_REVEAL_MS 1500	    /* a typed number shows in full this long */
+#define KIOSK_MASK_KEEP 3	    /* characters left visible when masked */
+#define KIOSK_QUICK_RETRY_MS 250    /* silent retries of a failed save ... */
+#define KIOSK_QUICK_RETRIES 6	    /* ... this many before the notice shows */
+#define KIOSK_GIVE_UP_MS 15000	    /* "Not saved: start again" after this */
+#define KIOSK_STORE_RETRY_MS 5000   /* out of order: retry opening this often */
+#define KIOSK_RECONNECT_MS 10000    /* offline: try the server this often */
+#define KIOSK_RECONNECT_POLL_MS 250 /* while a reconnect runs */
+#define KIOSK_MERGE_AGAIN_MS 1000   /* records saved during a merge */
+#define KIOSK_MERGE_REFUSED_MS (10 * 60 * 1000) /* a refused merge, again */
+#define KIOSK_BUSY_TIMEOUT_MS 5 /* SQLite busy timeout: never freeze */
 #define KIOSK_CODE_TTL_MS (10 * 60 * 1000) /* a texted code expires */
 #define KIOSK_NOTICE_MS 20000 /* a start-screen notice ends with the visit */
 
@@ -449,6 +453,10 @@ struct kiosk_session {
 	char phone_typed[32];
 	char phone_e164[SAYSO_E164_MAX];
 	char report_ref[SAYSO_REF_LEN + 1];
+	/* uids chosen before the first attempt to save, so a retry (on the
+	 * fallback file too) stores the same row: never twice */
+	char report_uid[SAYSO_UID_LEN + 1];
+	char ballot_uid[SAYSO_UID_LEN + 1];
 	/* vote */
 	bool code_mode; /* voter code instead of a phone number */
 	char id_typed[40];
@@ -504,10 +512,28 @@ struct kiosk_options {
 	bool no_present_wait;  /* bench: never sleep */
 };
 
+/* The local fallback of a kiosk on a PostgreSQL site (fallback.c). */
+struct kiosk_reconnect;
+struct kiosk_fallback {
+	bool enabled; /* [kiosk] fallback with a postgresql:// database */
+	char path[SAYSO_PATH_MAX];
+	struct sayso_store *site;  /* NULL while the server is gone */
+	struct sayso_store *local; /* the enrolled kiosk file */
+	bool offline;		   /* app->st is local */
+	int64_t waiting;	   /* records on local not merged, -1 unknown */
+	int64_t merged_seq; /* the site's merged chain entry, last seen */
+	Uint64 retry_at;    /* next reconnect or merge attempt */
+	char why[SAYSO_ERRMSG_MAX];	    /* why offline (log, staff) */
+	char merge_error[SAYSO_ERRMSG_MAX]; /* the last merge's failure */
+	SDL_Thread *thread;		    /* the reconnect worker, if any */
+	struct kiosk_reconnect *job;
+};
+
 struct kiosk_app {
 	struct kiosk_options opt;
 	struct sayso_config cfg;
-	struct sayso_store *st;
+	struct sayso_store *st; /* where it saves: the site, or fb.local */
+	struct kiosk_fallback fb;
 	char db_path[SAYSO_PATH_MAX];
 	char assets_dir[SAYSO_PATH_MAX];
 	char device[SAYSO_DEVICE_MAX];
@@ -700,6 +726,36 @@ void kiosk_vote_toggle(struct kiosk_app *app, int number);
  * left-to-right isolate marks (U+2066 ... U+2069) so it reads "£9,500"
  * inside right-to-left text too. Never for an SMS. */
 void kiosk_money(struct kiosk_app *app, int64_t minor, char *out, size_t sz);
+
+/* ---- the local fallback on a PostgreSQL site (fallback.c) ---- */
+
+/* Whether [kiosk] fallback applies ([site] database is postgresql://). */
+bool kiosk_fallback_wanted(const struct kiosk_app *app);
+/* Opens the fallback file (an enrolled kiosk's) and the site database;
+ * sets app->st to the site, or to the file when the server cannot be
+ * reached (SAYSO_OK either way). Another failure (the file, the secret,
+ * the schema) fills err and returns its code, nothing left open. */
+enum sayso_err kiosk_fallback_open(struct kiosk_app *app, char *err,
+				   size_t errsz);
+/* The enrolled device id of the fallback file, or NULL. */
+const char *kiosk_fallback_device(const struct kiosk_app *app);
+/* After a failed save or read: when err says the connection to the site
+ * is gone and a fallback is open, switches app->st to the file (logged,
+ * the round reloaded from it) and returns true: the caller runs the same
+ * save once more, now on the file. */
+bool kiosk_fallback_lost(struct kiosk_app *app, enum sayso_err err);
+/* Between residents: starts or finishes a reconnect-and-merge on a worker
+ * thread. Returns ms until it wants to run again, -1 never. */
+int kiosk_fallback_tick(struct kiosk_app *app);
+/* After a save: recounts the records waiting when it went to the file. */
+void kiosk_fallback_saved(struct kiosk_app *app);
+/* Joins the worker and closes both stores (app->st cleared if it was one
+ * of them). */
+void kiosk_fallback_close(struct kiosk_app *app);
+/* The staff page's line: connected, or offline with the records waiting. */
+void kiosk_fallback_status(struct kiosk_app *app, char *out, size_t outsz);
+/* Offline: the small mark in the bottom corner of every screen. */
+void kiosk_fallback_mark(struct kiosk_app *app);
 
 /* Bytes free on the database's filesystem, -1 unknown. */
 int64_t kiosk_free_disk(const char *db_path);

@@ -32,9 +32,21 @@ static enum sayso_err save_rating(struct kiosk_app *app,
 				  ? app->cfg.kiosk.repeat_seconds
 				  : -1,
 	};
+	enum sayso_err err;
+
 	(void)next;
-	return sayso_rating_add(app->st, &in, app->s.rating_uid,
-				sizeof(app->s.rating_uid));
+	/* Chosen once: a retry, on the fallback file too, is the same
+	 * rating (a merge skips a uid the site already has). */
+	if (!app->s.rating_uid[0] &&
+	    (err = sayso_uid_new(app->s.rating_uid,
+				 sizeof(app->s.rating_uid))) != SAYSO_OK)
+		return err;
+	in.uid = app->s.rating_uid;
+	err = sayso_rating_add(app->st, &in, NULL, 0);
+	/* A retry whose first attempt was stored after all. */
+	if (err == SAYSO_ERR_EXISTS && app->pending)
+		err = SAYSO_OK;
+	return err;
 }
 
 static enum sayso_err save_followup(struct kiosk_app *app,
@@ -43,8 +55,19 @@ static enum sayso_err save_followup(struct kiosk_app *app,
 	(void)next;
 	snprintf(app->s.thanks_line, sizeof(app->s.thanks_line), "%s",
 		 kiosk_s(app, "thanks.rating"));
-	return sayso_rating_set_followup(app->st, app->s.rating_uid,
-					 app->s.followup_q, app->s.followup_a);
+	enum sayso_err err = sayso_rating_set_followup(
+	    app->st, app->s.rating_uid, app->s.followup_q, app->s.followup_a);
+	/* The rating went to the site's server just before the connection
+	 * did: the kiosk's file cannot hold its answer (a merge keeps the
+	 * site's row). Said in the log; the resident carries on. */
+	if (err == SAYSO_ERR_NOTFOUND && app->fb.offline) {
+		sayso_log(SAYSO_LOG_WARN,
+			  "follow-up answer not kept: rating %s is on the site "
+			  "database, which cannot be reached now",
+			  app->s.rating_uid);
+		err = SAYSO_OK;
+	}
+	return err;
 }
 
 static void pick_face(struct kiosk_app *app, int score)

@@ -602,6 +602,13 @@ static enum sayso_err save_report(struct kiosk_app *app,
 	enum sayso_err err;
 
 	(void)next;
+	/* Chosen once: a retry, on the fallback file too, is the same
+	 * report (a merge skips a uid the site already has). */
+	if (!app->s.report_uid[0] &&
+	    (err = sayso_uid_new(app->s.report_uid,
+				 sizeof(app->s.report_uid))) != SAYSO_OK)
+		return err;
+	in.uid = app->s.report_uid;
 	err = sayso_report_add(app->st, &in, app->s.report_ref,
 			       sizeof(app->s.report_ref));
 	if (err == SAYSO_OK) {

@@ -199,11 +199,33 @@ static void staff_draw(struct kiosk_app *app)
 {
 	char v[SAYSO_PATH_MAX + 64];
 	int y = 200;
-	int64_t free_b = kiosk_free_disk(app->db_path);
+	/* On a PostgreSQL site: the disk that matters is the fallback's, and
+	 * the URI is shown without its password. */
+	int64_t free_b =
+	    kiosk_free_disk(app->fb.enabled ? app->fb.path : app->db_path);
 
 	kiosk_draw_title(app, kiosk_s(app, "staff.title"), NULL);
 	y += status_line(app, y, "staff.device", app->device);
-	y += status_line(app, y, "staff.database", app->db_path);
+	y += status_line(app, y, "staff.database",
+			 app->st ? sayso_store_path(app->st) : app->db_path);
+	if (app->fb.enabled) {
+		kiosk_fallback_status(app, v, sizeof(v));
+		kiosk_text(app->as, KF_BODY, kiosk_s(app, "staff.mode"), 160, y,
+			   KC_MUTED);
+		int h = kiosk_text_wrapped(app->as, KF_BODY, v, 760, y,
+					   KIOSK_W - 760 - 160,
+					   app->fb.offline ? KC_ERROR : KC_OK);
+		y += h + 16 > 56 ? h + 16 : 56;
+		if (app->fb.merge_error[0]) {
+			char m[KIOSK_LABEL_MAX];
+			kiosk_fmt(m, sizeof(m),
+				  kiosk_s(app, "staff.merge_failed"), "reason",
+				  app->fb.merge_error, NULL);
+			y += kiosk_text_wrapped(app->as, KF_BODY, m, 160, y,
+						KIOSK_W - 320, KC_ERROR) +
+			     16;
+		}
+	}
 	if (free_b >= 0)
 		snprintf(v, sizeof(v), "%.1f GB",
 			 (double)free_b / (1024.0 * 1024 * 1024));

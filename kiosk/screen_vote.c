@@ -803,7 +803,16 @@ static enum sayso_err save_cast(struct kiosk_app *app,
 	enum sayso_err err;
 
 	memset(&res, 0, sizeof(res));
+	/* Chosen once per ballot: a retry, on the fallback file too, is the
+	 * same ballot (a merge skips a uid the site already has). */
+	if (!app->s.ballot_uid[0] &&
+	    (err = sayso_uid_new(app->s.ballot_uid,
+				 sizeof(app->s.ballot_uid))) != SAYSO_OK)
+		return err;
+	in.uid = app->s.ballot_uid;
 	err = sayso_ballot_cast(app->st, &in, &res);
+	if (err == SAYSO_OK)
+		app->s.ballot_uid[0] = '\0'; /* stored: the next is new */
 	if (err == SAYSO_ERR_STATE || err == SAYSO_ERR_NOTFOUND) {
 		/* The round closed while they were choosing: not a storage
 		 * failure, nothing to retry. */

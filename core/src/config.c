@@ -81,6 +81,7 @@ static const struct key KEYS[] = {
     STR(kiosk, "device", device),
     STR(kiosk, "font", font),
     STR(kiosk, "assets", assets),
+    STR(kiosk, "fallback", fallback),
     {"kiosk", "fonts_en", K_LIST, F(kiosk, fonts_en), 0, 0, 0},
     {"kiosk", "fonts_pl", K_LIST, F(kiosk, fonts_pl), 0, 0, 0},
     {"kiosk", "fonts_cy", K_LIST, F(kiosk, fonts_cy), 0, 0, 0},

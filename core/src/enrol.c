@@ -325,3 +325,51 @@ out:
 		remove_files(out_path);
 	return e;
 }
+
+enum sayso_err sayso_kiosk_unmerged(struct sayso_store *kiosk, int64_t after,
+				    int64_t *rows, int64_t *last)
+{
+	*rows = 0;
+	*last = 0;
+	if (!sayso_store_enrolment(kiosk)[0])
+		return Sayso_store_fail(
+		    kiosk, SAYSO_ERR_INVAL,
+		    "%s is not an enrolled kiosk's database",
+		    sayso_store_path(kiosk));
+	struct sayso_stmt *s = Sayso_store_stmt(
+	    kiosk, "SELECT (SELECT count(DISTINCT uid) FROM devlog WHERE seq "
+		   "> ?1), (SELECT coalesce(max(seq), 0) FROM devlog)");
+	if (!s)
+		return SAYSO_ERR_DB;
+	Sayso_bind_int64(s, 1, after);
+	if (Sayso_step(s) != SAYSO_SQL_ROW) {
+		Sayso_reset(s);
+		return Sayso_store_sqlfail(kiosk, "count unmerged records");
+	}
+	*rows = Sayso_col_int64(s, 0);
+	*last = Sayso_col_int64(s, 1);
+	Sayso_reset(s);
+	return SAYSO_OK;
+}
+
+enum sayso_err sayso_kiosk_merged_seq(struct sayso_store *st,
+				      const char *enrolment, int64_t *seq)
+{
+	*seq = 0;
+	struct sayso_stmt *s = Sayso_store_stmt(
+	    st, "SELECT merged_seq FROM kiosk_enrolments WHERE uid = ?1");
+	if (!s)
+		return SAYSO_ERR_DB;
+	Sayso_bind_text(s, 1, enrolment ? enrolment : "", -1);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW)
+		*seq = Sayso_col_int64(s, 0);
+	Sayso_reset(s);
+	if (rc == SAYSO_SQL_ROW)
+		return SAYSO_OK;
+	if (rc == SAYSO_SQL_DONE)
+		return Sayso_store_fail(
+		    st, SAYSO_ERR_NOTFOUND, "no kiosk enrolment %s in %s",
+		    enrolment ? enrolment : "", sayso_store_path(st));
+	return Sayso_store_sqlfail(st, "read kiosk enrolment");
+}

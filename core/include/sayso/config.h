@@ -83,6 +83,10 @@ struct sayso_config {
 		/* 600: the idle limit in walkabout mode (staff pausing
 		 * between streets); idle_countdown and the wipe follow. */
 		int walkabout_idle_seconds;
+		/* "": none. With a postgresql:// database, an enrolled kiosk
+		 * file (sayso-admin kiosk enrol) the kiosk saves on while the
+		 * server cannot be reached; merged when it is back. */
+		char fallback[SAYSO_PATH_MAX];
 	} kiosk;
 	struct {
 		enum sayso_provider provider; /* kannel */

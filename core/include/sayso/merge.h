@@ -103,6 +103,23 @@ enum sayso_err sayso_kiosk_enrol(struct sayso_store *st, const char *device_id,
 				 const char *out_path, const char *actor,
 				 struct sayso_enrol_result *res);
 
+/*
+ * On an enrolled kiosk's own database: *rows, the distinct ballots, ratings
+ * and reports it wrote or changed after chain entry `after` (what the site
+ * has merged from it: sayso_kiosk_merged_seq()), and *last, its newest chain
+ * entry (0: none). For a kiosk that falls back to its own file when the
+ * site's server is gone ("N records waiting to be merged").
+ * SAYSO_ERR_INVAL (not an enrolled kiosk's database), storage errors.
+ */
+enum sayso_err sayso_kiosk_unmerged(struct sayso_store *kiosk, int64_t after,
+				    int64_t *rows, int64_t *last);
+
+/* On the site database: the newest chain entry merged so far from
+ * enrolment (0: none yet). SAYSO_ERR_NOTFOUND for an enrolment st never
+ * made; storage errors. */
+enum sayso_err sayso_kiosk_merged_seq(struct sayso_store *st,
+				      const char *enrolment, int64_t *seq);
+
 /* A ballot a merge held. */
 struct sayso_held {
 	int64_t id;

@@ -38,7 +38,8 @@
 /* A JSON object text's string member key (NULL when absent; the text is
  * written only by core, so PostgreSQL reads it without a validity test). */
 #define SAYSO_LITE_JSON_TEXT(j, key)                                           \
-	"CASE WHEN json_valid(" j ") THEN json_extract(" j ", '$." key "') END"
+	"CASE WHEN json_valid(" j ") THEN json_extract(" j ", '$." key "') "   \
+								       "END"
 #define SAYSO_PG_JSON_TEXT(j, key) "((" j ")::json ->> '" key "')"
 
 /* {"k":"v"} for text parameters k and v. */
@@ -52,7 +53,7 @@
 	"(SELECT key, value FROM json_each(" j ") WHERE json_type(" j          \
 	") = 'object')"
 #define SAYSO_PG_JSON_PAIRS(j)                                                 \
-	"(SELECT key, value FROM json_each_text(CASE WHEN json_typeof((" j    \
+	"(SELECT key, value FROM json_each_text(CASE WHEN json_typeof((" j     \
 	")::json) = 'object' THEN (" j ")::json ELSE '{}'::json END))"
 
 #endif

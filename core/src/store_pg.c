@@ -75,17 +75,40 @@ enum sayso_err Sayso_pg_session(struct sayso_store *st)
 	return Sayso_store_exec(st, sql, "set up the session");
 }
 
+/* libpq's notices and warnings go to the program's log, not stderr. */
+static void on_notice(void *arg, const char *message)
+{
+	const struct sayso_store *st = arg;
+	size_t n = strlen(message);
+	while (n && message[n - 1] == '\n')
+		n--;
+	sayso_log(SAYSO_LOG_WARN, "%s: %.*s", st->path, (int)n, message);
+}
+
 enum sayso_err Sayso_pg_connect(struct sayso_store *st, const char *uri)
 {
 	st->engine = SAYSO_ENGINE_PG;
 	redact(uri, st->path, sizeof st->path);
-	const char *const keys[] = {"dbname", "fallback_application_name",
-				    "connect_timeout", NULL};
-	const char *const vals[] = {uri, "sayso", "10", NULL};
+	/* Defaults the URI may override (it is expanded last): give up on
+	 * a server that does not answer in 10 s, and on a connection whose
+	 * network dropped (unacknowledged data after 5 s, keepalives after
+	 * 15 s idle), rather than wait minutes for the kernel. */
+	const char *const keys[] = {"connect_timeout",
+				    "tcp_user_timeout",
+				    "keepalives",
+				    "keepalives_idle",
+				    "keepalives_interval",
+				    "keepalives_count",
+				    "fallback_application_name",
+				    "dbname",
+				    NULL};
+	const char *const vals[] = {"10", "5000",  "1", "15", "5",
+				    "3",  "sayso", uri, NULL};
 	st->pg = PQconnectdbParams(keys, vals, 1);
 	if (!st->pg)
 		return Sayso_store_fail(st, SAYSO_ERR_NOMEM, "out of memory");
 	st->pggen = 1;
+	PQsetNoticeProcessor(st->pg, on_notice, st);
 	if (PQstatus(st->pg) != CONNECTION_OK) {
 		Sayso_pg_record(st, NULL);
 		return Sayso_store_fail(

@@ -499,7 +499,7 @@ static int bench_merge(long nballots)
 		sayso_store_read_begin(src);
 		enum sayso_err e = Sayso_devlog_verify(
 		    src, Sayso_store_devkey(src), sayso_store_enrolment(src), 0,
-		    INT64_MAX, 0, NULL, &v, why, sizeof why);
+		    INT64_MAX, 0, NULL, &v, why, sizeof why, NULL);
 		sayso_store_read_end(src);
 		printf("  chain verification alone: %.2f s (%.2f s CPU; %lld "
 		       "entries, %s)\n",

@@ -29,6 +29,7 @@
 #include <openssl/hmac.h>
 #include <openssl/evp.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -126,29 +127,139 @@ static bool wal_missing(const char *path)
 	return stat(wal, &sb) != 0;
 }
 
-static enum sayso_err check_integrity(struct merge *m)
+/* PRAGMA integrity_check on db: true for "ok"; otherwise line holds the
+ * first line of its answer, or the error when it could not run
+ * (*prepared false when it could not even be prepared). */
+static bool integrity_ok(struct sayso_store *db, char *line, size_t linesz,
+			 bool *prepared)
 {
 	struct sayso_stmt *q = NULL;
-	enum sayso_err e = SAYSO_OK;
-	if (Sayso_stmt_prepare(m->src, "PRAGMA integrity_check", &q) !=
-	    SAYSO_OK)
-		return Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
-					"%s: damaged (integrity check: %s)",
-					m->src_path,
-					sayso_store_errmsg(m->src));
+	*prepared =
+	    Sayso_stmt_prepare(db, "PRAGMA integrity_check", &q) == SAYSO_OK;
+	if (!*prepared) {
+		snprintf(line, linesz, "%s", sayso_store_errmsg(db));
+		return false;
+	}
 	int rc = Sayso_step(q);
-	const char *line =
+	const char *t =
 	    rc == SAYSO_SQL_ROW ? (const char *)Sayso_col_text(q, 0) : NULL;
 	if (rc != SAYSO_SQL_ROW)
-		Sayso_store_sqlfail(m->src, "integrity check");
-	if (!line || strcmp(line, "ok") != 0)
-		e = Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
-				     "%s is damaged (integrity check: %s); "
-				     "nothing merged",
-				     m->src_path,
-				     line ? line : sayso_store_errmsg(m->src));
+		Sayso_store_sqlfail(db, "integrity check");
+	bool ok = t && strcmp(t, "ok") == 0;
+	snprintf(line, linesz, "%s", t ? t : sayso_store_errmsg(db));
 	Sayso_stmt_finalize(q);
+	return ok;
+}
+
+/*
+ * The integrity check is the merge's longest single read of the file. On a
+ * file in rollback-journal mode (an enrolled kiosk's file once the kiosk
+ * has stopped, or a `sayso-admin backup` copy) it runs on a second
+ * read-only handle in a thread of its own, beside the chain check and the
+ * casts: the merge's own read transaction holds the file's shared lock
+ * from before the thread's first read to after its last, so no writer can
+ * change the file between the two and both read the same bytes. Its verdict
+ * is taken before anything is committed, and a damaged file's error comes
+ * first, whatever else failed, as when the check ran first. A file in WAL
+ * mode (whose readers may see different snapshots), or no second handle
+ * or thread, is checked first, on the merge's own handle.
+ */
+bool Sayso_merge_check_beside = true;
+
+struct icheck {
+	struct sayso_store *db;
+	pthread_t tid;
+	bool started, ok, prepared;
+	char line[SAYSO_ERRMSG_MAX];
+};
+
+static void *icheck_run(void *arg)
+{
+	struct icheck *ic = arg;
+	ic->ok = integrity_ok(ic->db, ic->line, sizeof ic->line, &ic->prepared);
+	return NULL;
+}
+
+static enum sayso_err integrity_fail(struct merge *m, bool prepared,
+				     const char *line)
+{
+	memset(m->res, 0, sizeof *m->res); /* nothing was read */
+	if (!prepared)
+		return Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
+					"%s: damaged (integrity check: %s)",
+					m->src_path, line);
+	return Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
+				"%s is damaged (integrity check: %s); nothing "
+				"merged",
+				m->src_path, line);
+}
+
+/* Whether the file is in WAL mode, read inside the merge's read
+ * transaction (whose first read takes the file's shared lock). */
+static enum sayso_err src_wal_mode(struct merge *m, bool *wal)
+{
+	static const char *const sql[] = {"SELECT count(*) FROM sqlite_master",
+					  "PRAGMA journal_mode"};
+	*wal = true;
+	for (size_t i = 0; i < 2; i++) {
+		struct sayso_stmt *q = NULL;
+		if (Sayso_stmt_prepare(m->src, sql[i], &q) != SAYSO_OK)
+			return SAYSO_ERR_DB;
+		int rc = Sayso_step(q);
+		if (i == 1 && rc == SAYSO_SQL_ROW) {
+			const char *mode = (const char *)Sayso_col_text(q, 0);
+			*wal = !mode || strcmp(mode, "wal") == 0;
+		}
+		Sayso_stmt_finalize(q);
+		if (rc != SAYSO_SQL_ROW)
+			return SAYSO_ERR_DB;
+	}
+	return SAYSO_OK;
+}
+
+/* Starts the integrity check in its own thread when it may (see struct
+ * icheck); otherwise ic->started stays false and preflight runs it. */
+static void icheck_start(struct merge *m, struct icheck *ic)
+{
+	char err[SAYSO_ERRMSG_MAX];
+	bool wal = true;
+	memset(ic, 0, sizeof *ic);
+	if (!Sayso_merge_check_beside || src_wal_mode(m, &wal) != SAYSO_OK ||
+	    wal ||
+	    sayso_store_open(m->src_path,
+			     SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET,
+			     &ic->db, err, sizeof err) != SAYSO_OK)
+		return;
+	Sayso_store_bulk(ic->db, true, false);
+	ic->started = pthread_create(&ic->tid, NULL, icheck_run, ic) == 0;
+	if (!ic->started) {
+		sayso_store_close(ic->db);
+		ic->db = NULL;
+	}
+}
+
+/* Waits for a started check: its failure replaces e, as it came first. */
+static enum sayso_err icheck_join(struct merge *m, struct icheck *ic,
+				  enum sayso_err e)
+{
+	if (!ic->started)
+		return e;
+	pthread_join(ic->tid, NULL);
+	ic->started = false;
+	sayso_store_close(ic->db);
+	ic->db = NULL;
+	if (!ic->ok)
+		return integrity_fail(m, ic->prepared, ic->line);
 	return e;
+}
+
+static enum sayso_err check_integrity(struct merge *m)
+{
+	char line[SAYSO_ERRMSG_MAX];
+	bool prepared;
+	if (integrity_ok(m->src, line, sizeof line, &prepared))
+		return SAYSO_OK;
+	return integrity_fail(m, prepared, line);
 }
 
 /* The enrolment the file claims, as the site recorded it: device id, key,
@@ -1011,13 +1122,14 @@ out:
 	return e;
 }
 
-/* Everything that must hold before a row is written. */
-static enum sayso_err preflight(struct merge *m)
+/* Everything that must hold before a row is written (the integrity
+ * check, unless it runs beside: see struct icheck). */
+static enum sayso_err preflight(struct merge *m, bool checked_beside)
 {
 	enum sayso_err e;
 	const char *theirs = sayso_store_site_check(m->src);
 	const char *ours = sayso_store_site_check(m->st);
-	if ((e = check_integrity(m)) != SAYSO_OK)
+	if (!checked_beside && (e = check_integrity(m)) != SAYSO_OK)
 		return e;
 	if (m->wal_missing && sayso_store_enrolment(m->src)[0])
 		return Sayso_store_fail(
@@ -1144,18 +1256,20 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 		e = src_fail(m, "begin read");
 		goto close;
 	}
-	if ((e = preflight(m)) != SAYSO_OK)
+	struct icheck ic;
+	icheck_start(m, &ic);
+	if ((e = preflight(m, ic.started)) != SAYSO_OK ||
+	    (e = sayso_store_begin(st)) != SAYSO_OK)
 		goto read_end;
-	if ((e = sayso_store_begin(st)) != SAYSO_OK)
-		goto read_end;
-	if ((e = merge_rows(m, actor, a[0] ? a : src_path, flags)) !=
-		SAYSO_OK ||
+	e = merge_rows(m, actor, a[0] ? a : src_path, flags);
+	if ((e = icheck_join(m, &ic, e)) != SAYSO_OK ||
 	    (flags & SAYSO_MERGE_DRY_RUN)) {
 		sayso_store_rollback(st);
 		goto read_end;
 	}
 	e = sayso_store_commit(st);
 read_end:
+	e = icheck_join(m, &ic, e);
 	sayso_store_read_end(m->src);
 	Sayso_store_bulk(st, false, false);
 close:

@@ -167,8 +167,8 @@ static void assert_same(const struct outcome *a, const struct outcome *b,
 	if (memcmp(&a->res, &b->res, sizeof a->res) != 0)
 		fail_msg("%s: the merge results differ", what);
 	if (strcmp(a->site, b->site) != 0)
-		fail_msg("%s: the sites differ:\n%s\nfirst:\n%s", what,
-			 a->site, b->site);
+		fail_msg("%s: the sites differ:\n%s\nfirst:\n%s", what, a->site,
+			 b->site);
 }
 
 static void test_clean_file_same(void **state)

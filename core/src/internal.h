@@ -275,10 +275,11 @@ enum sayso_err Sayso_devlog_verify(struct sayso_store *src,
 				   struct sayso_devlog_verdict *v, char *why,
 				   size_t whysz, struct sayso_kiosk_rows *kr);
 
-/* Whether a merge may run the kiosk file's integrity check in a thread
- * beside the chain check and the casts (merge.c, struct icheck; true).
- * White-box tests turn it off to compare with the check run first. */
-extern bool Sayso_merge_check_beside;
+/* Whether a merge runs the kiosk file's integrity check in a thread beside
+ * the chain check and the casts (merge.c, struct icheck): 0 (the default)
+ * when a core is free, 1 whenever it may, -1 never. White-box tests set 1
+ * and -1 to compare the two. */
+extern int Sayso_merge_check_beside;
 
 /* The 32-byte pad that seals enrolment uid's device key in the site
  * database: HMAC-SHA256(secret, "sayso-kiosk-key" uid). */

@@ -161,10 +161,21 @@ static bool integrity_ok(struct sayso_store *db, char *line, size_t linesz,
  * change the file between the two and both read the same bytes. Its verdict
  * is taken before anything is committed, and a damaged file's error comes
  * first, whatever else failed, as when the check ran first. A file in WAL
- * mode (whose readers may see different snapshots), or no second handle
- * or thread, is checked first, on the merge's own handle.
+ * mode (whose readers may see different snapshots), a machine with no
+ * core to spare, or no second handle or thread: checked first, on the
+ * merge's own handle.
  */
-bool Sayso_merge_check_beside = true;
+int Sayso_merge_check_beside = 0;
+
+/* Whether a core is free for the check: on a machine whose cores are all
+ * busy, the thread only adds its cost (two handles reading one file). */
+static bool core_to_spare(void)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	double load = 0;
+	return ncpu >= 2 && getloadavg(&load, 1) == 1 &&
+	       load <= (double)ncpu - 1;
+}
 
 struct icheck {
 	struct sayso_store *db;
@@ -224,8 +235,9 @@ static void icheck_start(struct merge *m, struct icheck *ic)
 	char err[SAYSO_ERRMSG_MAX];
 	bool wal = true;
 	memset(ic, 0, sizeof *ic);
-	if (!Sayso_merge_check_beside || src_wal_mode(m, &wal) != SAYSO_OK ||
-	    wal ||
+	if (Sayso_merge_check_beside < 0 ||
+	    (Sayso_merge_check_beside == 0 && !core_to_spare()) ||
+	    src_wal_mode(m, &wal) != SAYSO_OK || wal ||
 	    sayso_store_open(m->src_path,
 			     SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET,
 			     &ic->db, err, sizeof err) != SAYSO_OK)

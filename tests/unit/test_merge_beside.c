@@ -145,7 +145,7 @@ struct outcome {
 static void merge_fresh(struct env *v, const char *file, bool beside,
 			struct outcome *o)
 {
-	Sayso_merge_check_beside = beside;
+	Sayso_merge_check_beside = beside ? 1 : -1;
 	tu_copy_file(v->pristine, v->site);
 	sayso_time_set_override(v->base + 120 * MIN_MS);
 	struct sayso_store *st = tu_store_open(v->site, 0);
@@ -155,7 +155,7 @@ static void merge_fresh(struct env *v, const char *file, bool beside,
 		 o->e == SAYSO_OK ? "" : sayso_store_errmsg(st));
 	sayso_store_close(st);
 	o->site = dump(v->site);
-	Sayso_merge_check_beside = true;
+	Sayso_merge_check_beside = 0;
 }
 
 static void assert_same(const struct outcome *a, const struct outcome *b,

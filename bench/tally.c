@@ -14,13 +14,16 @@
  * 2. For every .pb file in $SAYSO_SHARED/pb (or --shared DIR): parse time,
  *    greedy time and MES time (goal: well under a second each).
  * 3. Merge: an enrolled kiosk casts M (default 100,000) ballots through the
- *    core, as the kiosk does (each chained); then times the chain
- *    verification alone, the whole `merge` of that file into the site
- *    (goal: <= 2 s including verification), and merging it again (nothing
- *    new).
+ *    core, as the kiosk does (each chained); then times the integrity
+ *    check and the chain verification alone, the whole `merge` of that
+ *    file into the site (goal: <= 2 s including verification), and
+ *    merging it again (nothing new).
  *
  * Usage: bench_tally [--ballots N] [--db PATH] [--keep] [--reuse]
- *                    [--shared DIR] [--merge M] [--merge-only]
+ *                    [--shared DIR] [--merge M] [--merge-runs R]
+ *                    [--merge-only]
+ * --merge-runs merges the same file R times into the same fresh site and
+ * prints the minimum and median (wall and CPU).
  * --reuse measures an existing --db made by an earlier --keep run.
  */
 #include <dirent.h>
@@ -439,6 +442,16 @@ static void unlink_db(const char *db)
 	}
 }
 
+/* The -wal and -shm a merge leaves beside db. */
+static void unlink_db_wal(const char *db)
+{
+	char p[600];
+	snprintf(p, sizeof p, "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", db);
+	unlink(p);
+}
+
 /* Copies file from to file to (the merge bench's fresh site). */
 static int copy_file(const char *from, const char *to)
 {
@@ -456,9 +469,94 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
-static int bench_merge(long nballots)
+/* The integrity check and the chain check of the kiosk file alone, each
+ * as merge runs it (the chain under the real key, keeping no rows). */
+static void merge_parts(const char *kiosk)
 {
-	char site[600], kiosk[600], err[512];
+	char err[512];
+	struct sayso_store *src = NULL;
+	if (sayso_store_open(kiosk, SAYSO_STORE_READONLY, &src, err,
+			     sizeof err) != SAYSO_OK) {
+		fprintf(stderr, "bench_tally: %s\n", err);
+		return;
+	}
+	Sayso_store_bulk(src, true, false);
+	struct sayso_stmt *q = NULL;
+	double t0 = now_s(), c0 = cpu_s();
+	sayso_store_read_begin(src);
+	if (Sayso_stmt_prepare(src, "PRAGMA integrity_check", &q) == SAYSO_OK &&
+	    Sayso_step(q) == SAYSO_SQL_ROW)
+		printf("  integrity check alone: %.2f s (%.2f s CPU; %s)\n",
+		       now_s() - t0, cpu_s() - c0,
+		       (const char *)Sayso_col_text(q, 0));
+	Sayso_stmt_finalize(q);
+	struct sayso_devlog_verdict v;
+	char why[512];
+	t0 = now_s();
+	c0 = cpu_s();
+	enum sayso_err e = Sayso_devlog_verify(
+	    src, Sayso_store_devkey(src), sayso_store_enrolment(src), 0,
+	    INT64_MAX, 0, NULL, &v, why, sizeof why, NULL);
+	sayso_store_read_end(src);
+	printf("  chain verification alone: %.2f s (%.2f s CPU; %lld "
+	       "entries, %s)\n",
+	       now_s() - t0, cpu_s() - c0, (long long)v.entries,
+	       e == SAYSO_OK ? "ok" : why);
+	sayso_store_close(src);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Merges kiosk into site (restored from fresh first when there is one)
+ * runs times; the wall and CPU seconds of each into wall[], cpu[]. */
+static int merge_runs(const char *site, const char *fresh, const char *kiosk,
+		      int runs, double *wall, double *cpu)
+{
+	char err[512];
+	for (int i = 0; i < runs; i++) {
+		struct sayso_store *st = NULL;
+		if ((i > 0 || access(fresh, F_OK) == 0) &&
+		    (unlink_db_wal(site), copy_file(fresh, site) != 0)) {
+			fprintf(stderr, "bench_tally: cannot restore %s\n",
+				site);
+			return 1;
+		}
+		if (sayso_store_open(site, 0, &st, err, sizeof err) !=
+		    SAYSO_OK) {
+			fprintf(stderr, "bench_tally: %s\n", err);
+			return 1;
+		}
+		struct sayso_merge_result m;
+		double t0 = now_s(), c0 = cpu_s();
+		enum sayso_err e = sayso_merge_kiosk(st, kiosk, "bench", 0, &m);
+		wall[i] = now_s() - t0;
+		cpu[i] = cpu_s() - c0;
+		if (e != SAYSO_OK) {
+			int rc = die(st, "merge", e);
+			sayso_store_close(st);
+			return rc;
+		}
+		printf("  merge %d: %.2f s (%.2f s CPU) for %lld ballots\n",
+		       i + 1, wall[i], cpu[i], (long long)m.ballots);
+		if (i == runs - 1) {
+			t0 = now_s();
+			e = sayso_merge_kiosk(st, kiosk, "bench", 0, &m);
+			printf("  merging it again: %.2f s (%lld already "
+			       "here)\n",
+			       now_s() - t0, (long long)m.known);
+		}
+		sayso_store_close(st);
+	}
+	return 0;
+}
+
+static int bench_merge(long nballots, int runs)
+{
+	char site[600], kiosk[600];
 	/* SAYSO_BENCH_MERGE_DIR keeps site.db and kiosk.db there and reuses
 	 * them: site.db is restored from site.db.fresh (the site as it was
 	 * before the first merge) on each run. */
@@ -477,58 +575,25 @@ static int bench_merge(long nballots)
 	int rc = 0;
 	char fresh[620];
 	snprintf(fresh, sizeof fresh, "%s.fresh", site);
-	if (!dir || !*dir || access(kiosk, F_OK) != 0) {
-		rc = merge_setup(site, kiosk, nballots);
-		if (rc == 0 && dir && *dir)
-			rc = copy_file(site, fresh);
-	} else if (access(fresh, F_OK) == 0) {
-		rc = copy_file(fresh, site);
-	}
-	struct sayso_store *st = NULL, *src = NULL;
+	if (!dir || !*dir || access(kiosk, F_OK) != 0)
+		rc = merge_setup(site, kiosk, nballots) ||
+		     copy_file(site, fresh);
+	if (rc == 0)
+		merge_parts(kiosk);
+	double wall[64], cpu[64];
 	if (rc == 0 &&
-	    sayso_store_open(site, 0, &st, err, sizeof err) != SAYSO_OK) {
-		fprintf(stderr, "bench_tally: %s\n", err);
-		rc = 1;
+	    (rc = merge_runs(site, fresh, kiosk, runs, wall, cpu)) == 0) {
+		qsort(wall, (size_t)runs, sizeof wall[0], cmp_double);
+		qsort(cpu, (size_t)runs, sizeof cpu[0], cmp_double);
+		printf("  merge over %d runs: wall min %.2f s, median %.2f s; "
+		       "CPU min %.2f s, median %.2f s (goal <= 2 s including "
+		       "verification)\n",
+		       runs, wall[0], wall[runs / 2], cpu[0], cpu[runs / 2]);
 	}
-	/* The chain alone, as merge runs it (under the real key). */
-	if (rc == 0 && sayso_store_open(kiosk, SAYSO_STORE_READONLY, &src, err,
-					sizeof err) == SAYSO_OK) {
-		struct sayso_devlog_verdict v;
-		char why[512];
-		double t0 = now_s(), c0 = cpu_s();
-		sayso_store_read_begin(src);
-		enum sayso_err e = Sayso_devlog_verify(
-		    src, Sayso_store_devkey(src), sayso_store_enrolment(src), 0,
-		    INT64_MAX, 0, NULL, &v, why, sizeof why);
-		sayso_store_read_end(src);
-		printf("  chain verification alone: %.2f s (%.2f s CPU; %lld "
-		       "entries, %s)\n",
-		       now_s() - t0, cpu_s() - c0, (long long)v.entries,
-		       e == SAYSO_OK ? "ok" : why);
-		sayso_store_close(src);
-	}
-	if (rc == 0) {
-		struct sayso_merge_result m;
-		double t0 = now_s(), c0 = cpu_s();
-		enum sayso_err e = sayso_merge_kiosk(st, kiosk, "bench", 0, &m);
-		double t = now_s() - t0, c = cpu_s() - c0;
-		if (e != SAYSO_OK) {
-			rc = die(st, "merge", e);
-		} else {
-			printf("  merge: %.2f s (%.2f s CPU) for %lld ballots "
-			       "(goal <= 2 s including verification)\n",
-			       t, c, (long long)m.ballots);
-			t0 = now_s();
-			e = sayso_merge_kiosk(st, kiosk, "bench", 0, &m);
-			printf("  merging it again: %.2f s (%lld already "
-			       "here)\n",
-			       now_s() - t0, (long long)m.known);
-		}
-	}
-	sayso_store_close(st);
 	if (!dir || !*dir) {
 		unlink_db(site);
 		unlink_db(kiosk);
+		unlink_db(fresh);
 	}
 	return rc;
 }
@@ -540,7 +605,7 @@ int main(int argc, char **argv)
 	char dbbuf[512];
 	bool keep = false, reuse = false, merge_only = false;
 	int64_t round_id = 0;
-	long nmerge = 100000;
+	long nmerge = 100000, runs = 1;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--ballots") == 0 && i + 1 < argc) {
@@ -565,18 +630,27 @@ int main(int argc, char **argv)
 				fprintf(stderr, "bench_tally: bad --merge\n");
 				return 2;
 			}
+		} else if (strcmp(argv[i], "--merge-runs") == 0 &&
+			   i + 1 < argc) {
+			char *end;
+			runs = strtol(argv[++i], &end, 10);
+			if (*end || runs < 1 || runs > 64) {
+				fprintf(stderr,
+					"bench_tally: bad --merge-runs\n");
+				return 2;
+			}
 		} else if (strcmp(argv[i], "--merge-only") == 0) {
 			merge_only = true;
 		} else {
 			fprintf(stderr, "usage: bench_tally [--ballots N] "
 					"[--db PATH] [--keep] [--reuse] "
 					"[--shared DIR] [--merge M] "
-					"[--merge-only]\n");
+					"[--merge-runs R] [--merge-only]\n");
 			return 2;
 		}
 	}
 	if (merge_only)
-		return bench_merge(nmerge);
+		return bench_merge(nmerge, (int)runs);
 	if (!db) {
 		snprintf(dbbuf, sizeof dbbuf, "/tmp/sayso-bench-tally-%ld.db",
 			 (long)getpid());
@@ -622,5 +696,5 @@ int main(int argc, char **argv)
 	else
 		printf("\nSAYSO_SHARED not set: pabulib figures skipped "
 		       "(or pass --shared DIR)\n");
-	return bench_merge(nmerge);
+	return bench_merge(nmerge, (int)runs);
 }

@@ -25,6 +25,7 @@
 #include <openssl/params.h>
 
 #include "internal.h"
+#include "sayso/buf.h"
 
 #define CLOCK_SLACK_MS (5 * 60 * 1000)
 #define MAX_LISTED 5
@@ -81,15 +82,17 @@ static bool feed_bytes(struct feedbuf *f, const void *data, size_t len)
 	return true;
 }
 
-/* Feeds every column of the current row of q from column first on into md,
- * typed and length-prefixed, so no two different rows give the same
- * bytes. */
-static bool feed_cols(EVP_MD_CTX *md, struct sayso_stmt *q, int first)
+/* Feeds columns first .. end - 1 (end < 0: to the last) of the current row
+ * of q into md, typed and length-prefixed, so no two different rows give
+ * the same bytes. */
+static bool feed_cols(EVP_MD_CTX *md, struct sayso_stmt *q, int first, int end)
 {
 	struct feedbuf f;
 	f.md = md;
 	f.n = 0;
 	int n = Sayso_col_count(q);
+	if (end >= 0 && end < n)
+		n = end;
 	for (int i = first; i < n; i++) {
 		unsigned char hdr[9];
 		const void *data = NULL;
@@ -125,7 +128,7 @@ static bool feed_cols(EVP_MD_CTX *md, struct sayso_stmt *q, int first)
 
 static bool feed_row(EVP_MD_CTX *md, struct sayso_stmt *q)
 {
-	return feed_cols(md, q, 0);
+	return feed_cols(md, q, 0, -1);
 }
 
 /* Runs q (bound by the caller) and feeds its rows; *nrows counts them. */
@@ -259,11 +262,14 @@ static enum sayso_err row_digest(struct sayso_store *st, EVP_MD_CTX *md,
  * one of their items in ballot order: the same bytes row_digest() feeds for
  * each (checked by test_merge_adversary and test_merge_same), without two
  * indexed look-ups per chain entry. Keyed by uid; n counts the rows with
- * that uid (row_digest finds a row only when there is exactly one). */
+ * that uid (row_digest finds a row only when there is exactly one); row is
+ * its first row in the kept rows, seq the newest entry naming it. */
 struct bdig {
 	char *uid;
 	size_t len;
 	int n;
+	size_t row;
+	int64_t seq;
 	unsigned char d[32];
 };
 
@@ -277,6 +283,12 @@ static size_t uid_hash(const char *s, size_t len)
 	uint64_t h = 1469598103934665603ULL;
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	/* FNV-1a's low bits, the ones the table's mask keeps, mix poorly
+	 * (uids that share their time prefix probed long runs): the high
+	 * bits are folded in (murmur3's finaliser). */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return (size_t)h;
 }
 
@@ -298,7 +310,8 @@ static void btab_free(struct btab *t)
 	t->cap = 0;
 }
 
-static enum sayso_err btab_alloc(struct sayso_store *src, struct btab *t)
+static enum sayso_err btab_alloc(struct sayso_store *src, struct btab *t,
+				 int64_t *nballots)
 {
 	struct sayso_stmt *c =
 	    Sayso_store_stmt(src, "SELECT count(*) FROM ballots");
@@ -316,13 +329,14 @@ static enum sayso_err btab_alloc(struct sayso_store *src, struct btab *t)
 	if (!t->e)
 		return Sayso_store_fail(src, SAYSO_ERR_NOMEM, "out of memory");
 	t->cap = cap;
+	*nballots = n;
 	return SAYSO_OK;
 }
 
 /* Records the digest of ballot row q (its uid, when text) in t. */
 static enum sayso_err btab_put(struct sayso_store *src, struct btab *t,
 			       struct sayso_stmt *q, const unsigned char d[32],
-			       size_t *used)
+			       size_t row, size_t *used)
 {
 	if (Sayso_col_type(q, 1) != SAYSO_SQL_TEXT)
 		return SAYSO_OK; /* row_digest's WHERE b.uid = ?1 never finds it
@@ -346,6 +360,7 @@ static enum sayso_err btab_put(struct sayso_store *src, struct btab *t,
 	memcpy(b->uid, uid, len + 1);
 	b->len = len;
 	b->n = 1;
+	b->row = row;
 	memcpy(b->d, d, 32);
 	return SAYSO_OK;
 }
@@ -358,19 +373,175 @@ static bool digest_begin(EVP_MD_CTX *md, enum sayso_devlog_kind kind)
 	       EVP_DigestUpdate(md, name, strlen(name) + 1) == 1;
 }
 
+/* ---- the rows kept for a merge ---- */
+
+void Sayso_kiosk_rows_free(struct sayso_kiosk_rows *kr)
+{
+	for (size_t i = 0; i < kr->nprojects; i++) {
+		free(kr->projects[i].uid);
+		free(kr->projects[i].title);
+	}
+	free(kr->rounds);
+	free(kr->projects);
+	free(kr->items);
+	free(kr->ballots);
+	memset(kr, 0, sizeof *kr);
+}
+
+static char *dup_col(struct sayso_stmt *q, int col, bool null_is_null)
+{
+	const char *t = (const char *)Sayso_col_text(q, col);
+	if (!t && null_is_null)
+		return NULL;
+	return strdup(t ? t : "");
+}
+
+/* The file's rounds and projects, by id, for kept_ballot and kept_item. */
+static enum sayso_err keep_rounds(struct sayso_store *src,
+				  struct sayso_kiosk_rows *kr)
+{
+	struct sayso_stmt *r = Sayso_store_stmt(
+	    src, "SELECT id, uid, code FROM rounds ORDER BY id");
+	struct sayso_stmt *p = Sayso_store_stmt(
+	    src, "SELECT id, uid, number, title, cost FROM projects ORDER BY "
+		 "id");
+	size_t capr = 0, capp = 0;
+	int rc;
+	if (!r || !p)
+		return SAYSO_ERR_DB;
+	while ((rc = Sayso_step(r)) == SAYSO_SQL_ROW) {
+		if (sayso_array_grow(&kr->rounds, &capr, kr->nrounds + 1,
+				     sizeof *kr->rounds, SIZE_MAX) != SAYSO_OK)
+			goto nomem;
+		struct sayso_kiosk_round *x = &kr->rounds[kr->nrounds++];
+		x->id = Sayso_col_int64(r, 0);
+		Sayso_column_copy(r, 1, x->uid, sizeof x->uid);
+		Sayso_column_copy(r, 2, x->code, sizeof x->code);
+	}
+	Sayso_reset(r);
+	if (rc != SAYSO_SQL_DONE)
+		return Sayso_store_sqlfail(src, "read the kiosk's rounds");
+	while ((rc = Sayso_step(p)) == SAYSO_SQL_ROW) {
+		if (sayso_array_grow(&kr->projects, &capp, kr->nprojects + 1,
+				     sizeof *kr->projects,
+				     SIZE_MAX) != SAYSO_OK)
+			goto nomem;
+		struct sayso_kiosk_project *x = &kr->projects[kr->nprojects];
+		memset(x, 0, sizeof *x);
+		kr->nprojects++;
+		x->id = Sayso_col_int64(p, 0);
+		x->uid = dup_col(p, 1, true);
+		x->title = dup_col(p, 3, false);
+		x->number = Sayso_col_int(p, 2);
+		x->cost = Sayso_col_int64(p, 4);
+		if ((Sayso_col_type(p, 1) != SAYSO_SQL_NULL && !x->uid) ||
+		    !x->title)
+			goto nomem;
+	}
+	Sayso_reset(p);
+	if (rc != SAYSO_SQL_DONE)
+		return Sayso_store_sqlfail(src, "read the kiosk's projects");
+	return SAYSO_OK;
+nomem:
+	Sayso_reset(r);
+	Sayso_reset(p);
+	return Sayso_store_fail(src, SAYSO_ERR_NOMEM, "out of memory");
+}
+
+/* The index of the row with id in rows (n of them, sorted by id, each of
+ * size sz with its int64_t id first), or n. */
+static size_t by_id(const void *rows, size_t n, size_t sz, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int64_t here;
+		memcpy(&here, (const char *)rows + mid * sz, sizeof here);
+		if (here == id)
+			return mid;
+		if (here < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
+}
+
+/* Keeps ballot row q of ballot_digests' query (b.round_id and the
+ * resident's kind in columns 8 and 9). */
+static enum sayso_err kept_ballot(struct sayso_store *src,
+				  struct sayso_kiosk_rows *kr,
+				  struct sayso_stmt *q)
+{
+	size_t r = by_id(kr->rounds, kr->nrounds, sizeof *kr->rounds,
+			 Sayso_col_int64(q, 8));
+	if (r == kr->nrounds)
+		return Sayso_store_fail(src, SAYSO_ERR_DB,
+					"the kiosk's rounds changed while "
+					"being read");
+	if (sayso_array_grow(&kr->ballots, &kr->capballots, kr->nballots + 1,
+			     sizeof *kr->ballots, SIZE_MAX) != SAYSO_OK)
+		return Sayso_store_fail(src, SAYSO_ERR_NOMEM, "out of memory");
+	struct sayso_kiosk_ballot *b = &kr->ballots[kr->nballots++];
+	b->id = Sayso_col_int64(q, 0);
+	b->seq = 0;
+	b->round = r;
+	b->item0 = kr->nitems;
+	b->nitems = 0;
+	Sayso_column_copy(q, 1, b->uid, sizeof b->uid);
+	b->has_uid = Sayso_col_type(q, 1) != SAYSO_SQL_NULL;
+	Sayso_column_copy(q, 4, b->resident, sizeof b->resident);
+	Sayso_column_copy(q, 9, b->kind, sizeof b->kind);
+	Sayso_column_copy(q, 7, b->cast_at, sizeof b->cast_at);
+	if (sayso_channel_parse((const char *)Sayso_col_text(q, 5),
+				&b->channel) != SAYSO_OK)
+		b->channel = SAYSO_CH_KIOSK;
+	return SAYSO_OK;
+}
+
+/* Keeps item row it (i.project_id in column 7) for the newest kept
+ * ballot, in (rank, project number) order. */
+static bool kept_item(struct sayso_kiosk_rows *kr, struct sayso_stmt *it)
+{
+	size_t p = by_id(kr->projects, kr->nprojects, sizeof *kr->projects,
+			 Sayso_col_int64(it, 7));
+	if (p == kr->nprojects)
+		return false;
+	if (sayso_array_grow(&kr->items, &kr->capitems, kr->nitems + 1,
+			     sizeof *kr->items, SIZE_MAX) != SAYSO_OK)
+		return false;
+	struct sayso_kiosk_ballot *b = &kr->ballots[kr->nballots - 1];
+	struct sayso_kiosk_item x = {p, Sayso_col_int(it, 5),
+				     Sayso_col_int64(it, 6)};
+	size_t i = kr->nitems++;
+	for (; i > b->item0; i--) {
+		const struct sayso_kiosk_item *y = &kr->items[i - 1];
+		if (y->rank < x.rank ||
+		    (y->rank == x.rank &&
+		     kr->projects[y->project].number <= kr->projects[p].number))
+			break;
+		kr->items[i] = *y;
+	}
+	kr->items[i] = x;
+	b->nitems++;
+	return true;
+}
+
 /* Feeds the items of ballot bid from it, which walks all items in the
  * order of ballot_id, rank, project uid; *irc is it's last step. Items of
  * no ballot (or not an integer ballot_id) are passed over, as
- * row_digest's WHERE i.ballot_id = ?1 never finds them. */
+ * row_digest's WHERE i.ballot_id = ?1 never finds them. With kr, keeps
+ * them for the ballot just kept. */
 static bool feed_items(EVP_MD_CTX *md, struct sayso_stmt *it, int *irc,
-		       int64_t bid)
+		       int64_t bid, struct sayso_kiosk_rows *kr)
 {
 	while (*irc == SAYSO_SQL_ROW) {
 		if (Sayso_col_type(it, 0) == SAYSO_SQL_INTEGER) {
 			int64_t id = Sayso_col_int64(it, 0);
 			if (id > bid)
 				break;
-			if (id == bid && !feed_cols(md, it, 1))
+			if (id == bid && (!feed_cols(md, it, 1, 7) ||
+					  (kr && !kept_item(kr, it))))
 				return false;
 		}
 		*irc = Sayso_step(it);
@@ -379,21 +550,33 @@ static bool feed_items(EVP_MD_CTX *md, struct sayso_stmt *it, int *irc,
 }
 
 static enum sayso_err ballot_digests(struct sayso_store *src, EVP_MD_CTX *md,
-				     struct btab *t)
+				     struct btab *t,
+				     struct sayso_kiosk_rows *kr)
 {
-	enum sayso_err e = btab_alloc(src, t);
-	if (e != SAYSO_OK)
+	int64_t n = 0;
+	enum sayso_err e = btab_alloc(src, t, &n);
+	if (e != SAYSO_OK || (kr && (e = keep_rounds(src, kr)) != SAYSO_OK))
 		return e;
+	if (kr && sayso_array_grow(&kr->ballots, &kr->capballots, (size_t)n,
+				   sizeof *kr->ballots, SIZE_MAX) != SAYSO_OK)
+		return Sayso_store_fail(src, SAYSO_ERR_NOMEM, "out of memory");
 	/* The columns of feed_ballot's two queries (items with their
-	 * ballot's id first, not fed). */
+	 * ballot's id first, not fed); what a merge keeps comes after them,
+	 * not fed either. */
 	struct sayso_stmt *q = Sayso_store_stmt(
-	    src, "SELECT b.id, b.uid, r.uid, r.code, b.resident_id, "
-		 "b.channel, b.device_id, b.cast_at FROM ballots b JOIN "
-		 "rounds r ON r.id = b.round_id ORDER BY b.id");
+	    src, kr ? "SELECT b.id, b.uid, r.uid, r.code, b.resident_id, "
+		      "b.channel, b.device_id, b.cast_at, b.round_id, "
+		      "(SELECT kind FROM residents x WHERE x.id = "
+		      "b.resident_id) FROM ballots b JOIN rounds r ON r.id = "
+		      "b.round_id ORDER BY b.id"
+		    : "SELECT b.id, b.uid, r.uid, r.code, b.resident_id, "
+		      "b.channel, b.device_id, b.cast_at FROM ballots b JOIN "
+		      "rounds r ON r.id = b.round_id ORDER BY b.id");
 	struct sayso_stmt *it = Sayso_store_stmt(
 	    src, "SELECT i.ballot_id, p.uid, p.number, p.title, p.cost, "
-		 "i.points, i.rank FROM ballot_items i JOIN projects p ON "
-		 "p.id = i.project_id ORDER BY i.ballot_id, i.rank, p.uid");
+		 "i.points, i.rank, i.project_id FROM ballot_items i JOIN "
+		 "projects p ON p.id = i.project_id ORDER BY i.ballot_id, "
+		 "i.rank, p.uid");
 	if (!q || !it)
 		return SAYSO_ERR_DB;
 	int rc, irc = Sayso_step(it);
@@ -401,14 +584,18 @@ static enum sayso_err ballot_digests(struct sayso_store *src, EVP_MD_CTX *md,
 	while (e == SAYSO_OK && (rc = Sayso_step(q)) == SAYSO_SQL_ROW) {
 		unsigned char d[32];
 		unsigned int len = 0;
+		if (kr && (e = kept_ballot(src, kr, q)) != SAYSO_OK)
+			break;
 		if (!digest_begin(md, SAYSO_DEVLOG_BALLOT) ||
-		    !feed_row(md, q) ||
-		    !feed_items(md, it, &irc, Sayso_col_int64(q, 0)) ||
+		    !feed_cols(md, q, 0, 8) ||
+		    !feed_items(md, it, &irc, Sayso_col_int64(q, 0), kr) ||
 		    EVP_DigestFinal_ex(md, d, &len) != 1 || len != 32)
 			e = Sayso_store_fail(src, SAYSO_ERR_CRYPTO,
-					     "SHA-256 failed");
+					     "SHA-256 failed (or out of "
+					     "memory)");
 		else
-			e = btab_put(src, t, q, d, &used);
+			e = btab_put(src, t, q, d, kr ? kr->nballots - 1 : 0,
+				     &used);
 	}
 	Sayso_reset(q);
 	Sayso_reset(it);
@@ -416,6 +603,27 @@ static enum sayso_err ballot_digests(struct sayso_store *src, EVP_MD_CTX *md,
 			      (irc != SAYSO_SQL_DONE && irc != SAYSO_SQL_ROW)))
 		e = Sayso_store_sqlfail(src, "read the kiosk's ballots");
 	return e;
+}
+
+/* The newest entry naming each kept ballot's uid (any kind, as the merge's
+ * ORDER BY (SELECT max(seq) FROM devlog WHERE uid = b.uid) did). */
+static void note_seq(const struct btab *t, struct sayso_stmt *q, int64_t seq)
+{
+	if (Sayso_col_type(q, 2) != SAYSO_SQL_TEXT)
+		return;
+	const char *uid = (const char *)Sayso_col_text(q, 2);
+	if (!uid)
+		return;
+	struct bdig *b = btab_slot(t, uid, (size_t)Sayso_col_bytes(q, 2));
+	if (b->uid && seq > b->seq)
+		b->seq = seq;
+}
+
+static void kept_seqs(const struct btab *t, struct sayso_kiosk_rows *kr)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->e[i].uid && t->e[i].row < kr->nballots)
+			kr->ballots[t->e[i].row].seq = t->e[i].seq;
 }
 
 /* HMAC-SHA256 under one key, keyed once and reused for every entry (a
@@ -696,11 +904,13 @@ static enum sayso_err check_entry(struct sayso_store *src, EVP_MD_CTX *md,
 	return SAYSO_OK;
 }
 
-enum sayso_err
-Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
-		    const char *enrolment, int64_t lo_ms, int64_t hi_ms,
-		    int64_t check_seq, const unsigned char *check_mac,
-		    struct sayso_devlog_verdict *v, char *why, size_t whysz)
+enum sayso_err Sayso_devlog_verify(struct sayso_store *src,
+				   const unsigned char *key,
+				   const char *enrolment, int64_t lo_ms,
+				   int64_t hi_ms, int64_t check_seq,
+				   const unsigned char *check_mac,
+				   struct sayso_devlog_verdict *v, char *why,
+				   size_t whysz, struct sayso_kiosk_rows *kr)
 {
 	memset(v, 0, sizeof *v);
 	why[0] = '\0';
@@ -720,7 +930,7 @@ Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
 		macer_free(&mc);
 		return Sayso_store_fail(src, SAYSO_ERR_NOMEM, "out of memory");
 	}
-	if ((e = ballot_digests(src, md, &bt)) != SAYSO_OK)
+	if ((e = ballot_digests(src, md, &bt, kr)) != SAYSO_OK)
 		goto out;
 	struct sayso_stmt *q = Sayso_store_stmt(
 	    src, "SELECT d.seq, d.kind, d.uid, d.at, d.digest, d.mac, (SELECT "
@@ -742,6 +952,8 @@ Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
 			 * it cannot verify either, and is reported too. */
 		}
 		expect = seq + 1;
+		if (kr)
+			note_seq(&bt, q, seq);
 		if ((e = check_entry(src, md, q, &mc, enrolment, prev, &bt,
 				     &p)) != SAYSO_OK) {
 			Sayso_reset(q);
@@ -786,6 +998,8 @@ Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
 	if (p.n)
 		e = SAYSO_ERR_AUTH;
 out:
+	if (kr && bt.e)
+		kept_seqs(&bt, kr);
 	btab_free(&bt);
 	EVP_MD_CTX_free(md);
 	macer_free(&mc);

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "sayso/err.h"
+#include "sayso/identity.h"
+#include "sayso/round.h"
 #include "sayso/store.h"
 #include "sayso/tally.h"
 #include "sayso/utf8.h"
@@ -209,6 +211,49 @@ struct sayso_devlog_verdict {
 				last_seq) */
 };
 
+/* A kiosk file's ballots as the chain check read them (one ordered scan of
+ * ballots and one of their items), so that a merge reads the file once.
+ * Rounds and projects are the file's own rows, by their id; a ballot's
+ * items are items[item0 .. item0 + nitems), in (rank, project number)
+ * order; text columns are copied as Sayso_column_copy does (NULL as ""). */
+struct sayso_kiosk_round {
+	int64_t id;
+	char uid[40];
+	char code[SAYSO_CODE_MAX];
+};
+struct sayso_kiosk_project {
+	int64_t id;
+	char *uid; /* NULL for a NULL uid */
+	char *title;
+	int number;
+	int64_t cost;
+};
+struct sayso_kiosk_item {
+	size_t project; /* into projects */
+	int points;
+	int64_t rank;
+};
+struct sayso_kiosk_ballot {
+	int64_t id;
+	int64_t seq;  /* the newest chain entry naming its uid (0: none) */
+	size_t round; /* into rounds */
+	size_t item0, nitems;
+	enum sayso_channel channel; /* SAYSO_CH_KIOSK when unreadable */
+	bool has_uid;		    /* uid is not NULL */
+	char uid[SAYSO_UID_LEN + 8];
+	char resident[SAYSO_RESIDENT_ID_LEN + 8];
+	char kind[8]; /* residents.kind in the file */
+	char cast_at[SAYSO_TIME_LEN + 8];
+};
+struct sayso_kiosk_rows {
+	struct sayso_kiosk_round *rounds;
+	struct sayso_kiosk_project *projects;
+	struct sayso_kiosk_item *items;
+	struct sayso_kiosk_ballot *ballots; /* in id order */
+	size_t nrounds, nprojects, nitems, nballots, capitems, capballots;
+};
+void Sayso_kiosk_rows_free(struct sayso_kiosk_rows *kr);
+
 /*
  * Verifies the chain of src (an enrolled kiosk's file opened read-only)
  * under key: every entry's MAC in order from seq 1 with no gap, every row's
@@ -218,12 +263,23 @@ struct sayso_devlog_verdict {
  * clock_bad. SAYSO_ERR_AUTH when any row was inserted, altered or removed
  * outside the kiosk program: why (whysz bytes) names the reason and the rows
  * (at most 5, then a count). Storage errors on src (detail on src).
+ * With kr (zeroed by the caller; NULL for none), the ballots it read are
+ * kept there whatever the verdict (free with Sayso_kiosk_rows_free); after
+ * SAYSO_OK each has a seq, and a distinct uid.
  */
-enum sayso_err
-Sayso_devlog_verify(struct sayso_store *src, const unsigned char *key,
-		    const char *enrolment, int64_t lo_ms, int64_t hi_ms,
-		    int64_t check_seq, const unsigned char *check_mac,
-		    struct sayso_devlog_verdict *v, char *why, size_t whysz);
+enum sayso_err Sayso_devlog_verify(struct sayso_store *src,
+				   const unsigned char *key,
+				   const char *enrolment, int64_t lo_ms,
+				   int64_t hi_ms, int64_t check_seq,
+				   const unsigned char *check_mac,
+				   struct sayso_devlog_verdict *v, char *why,
+				   size_t whysz, struct sayso_kiosk_rows *kr);
+
+/* Whether a merge runs the kiosk file's integrity check in a thread beside
+ * the chain check and the casts (merge.c, struct icheck): 0 (the default)
+ * when a core is free, 1 whenever it may, -1 never. White-box tests set 1
+ * and -1 to compare the two. */
+extern int Sayso_merge_check_beside;
 
 /* The 32-byte pad that seals enrolment uid's device key in the site
  * database: HMAC-SHA256(secret, "sayso-kiosk-key" uid). */

@@ -29,6 +29,7 @@
 #include <openssl/hmac.h>
 #include <openssl/evp.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -61,6 +62,7 @@ struct merge {
 	struct rcache *rc;	   /* the site's rounds the ballots go to */
 	size_t nrc, caprc;
 	struct sayso_devlog_verdict v;
+	struct sayso_kiosk_rows kr; /* the file's ballots, read by the chain */
 	int64_t rounds[MERGE_MAX_ROUNDS];
 	size_t nrounds;
 };
@@ -125,29 +127,151 @@ static bool wal_missing(const char *path)
 	return stat(wal, &sb) != 0;
 }
 
-static enum sayso_err check_integrity(struct merge *m)
+/* PRAGMA integrity_check on db: true for "ok"; otherwise line holds the
+ * first line of its answer, or the error when it could not run
+ * (*prepared false when it could not even be prepared). */
+static bool integrity_ok(struct sayso_store *db, char *line, size_t linesz,
+			 bool *prepared)
 {
 	struct sayso_stmt *q = NULL;
-	enum sayso_err e = SAYSO_OK;
-	if (Sayso_stmt_prepare(m->src, "PRAGMA integrity_check", &q) !=
-	    SAYSO_OK)
-		return Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
-					"%s: damaged (integrity check: %s)",
-					m->src_path,
-					sayso_store_errmsg(m->src));
+	*prepared =
+	    Sayso_stmt_prepare(db, "PRAGMA integrity_check", &q) == SAYSO_OK;
+	if (!*prepared) {
+		snprintf(line, linesz, "%s", sayso_store_errmsg(db));
+		return false;
+	}
 	int rc = Sayso_step(q);
-	const char *line =
+	const char *t =
 	    rc == SAYSO_SQL_ROW ? (const char *)Sayso_col_text(q, 0) : NULL;
 	if (rc != SAYSO_SQL_ROW)
-		Sayso_store_sqlfail(m->src, "integrity check");
-	if (!line || strcmp(line, "ok") != 0)
-		e = Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
-				     "%s is damaged (integrity check: %s); "
-				     "nothing merged",
-				     m->src_path,
-				     line ? line : sayso_store_errmsg(m->src));
+		Sayso_store_sqlfail(db, "integrity check");
+	bool ok = t && strcmp(t, "ok") == 0;
+	snprintf(line, linesz, "%s", t ? t : sayso_store_errmsg(db));
 	Sayso_stmt_finalize(q);
+	return ok;
+}
+
+/*
+ * The integrity check is the merge's longest single read of the file. On a
+ * file in rollback-journal mode (an enrolled kiosk's file once the kiosk
+ * has stopped, or a `sayso-admin backup` copy) it runs on a second
+ * read-only handle in a thread of its own, beside the chain check and the
+ * casts: the merge's own read transaction holds the file's shared lock
+ * from before the thread's first read to after its last, so no writer can
+ * change the file between the two and both read the same bytes. Its verdict
+ * is taken before anything is committed, and a damaged file's error comes
+ * first, whatever else failed, as when the check ran first. A file in WAL
+ * mode (whose readers may see different snapshots), a machine with no
+ * core to spare, or no second handle or thread: checked first, on the
+ * merge's own handle.
+ */
+int Sayso_merge_check_beside = 0;
+
+/* Whether a core is free for the check: on a machine whose cores are all
+ * busy, the thread only adds its cost (two handles reading one file). */
+static bool core_to_spare(void)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	double load = 0;
+	return ncpu >= 2 && getloadavg(&load, 1) == 1 &&
+	       load <= (double)ncpu - 1;
+}
+
+struct icheck {
+	struct sayso_store *db;
+	pthread_t tid;
+	bool started, ok, prepared;
+	char line[SAYSO_ERRMSG_MAX];
+};
+
+static void *icheck_run(void *arg)
+{
+	struct icheck *ic = arg;
+	ic->ok = integrity_ok(ic->db, ic->line, sizeof ic->line, &ic->prepared);
+	return NULL;
+}
+
+static enum sayso_err integrity_fail(struct merge *m, bool prepared,
+				     const char *line)
+{
+	memset(m->res, 0, sizeof *m->res); /* nothing was read */
+	if (!prepared)
+		return Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
+					"%s: damaged (integrity check: %s)",
+					m->src_path, line);
+	return Sayso_store_fail(m->st, SAYSO_ERR_CORRUPT,
+				"%s is damaged (integrity check: %s); nothing "
+				"merged",
+				m->src_path, line);
+}
+
+/* Whether the file is in WAL mode, read inside the merge's read
+ * transaction (whose first read takes the file's shared lock). */
+static enum sayso_err src_wal_mode(struct merge *m, bool *wal)
+{
+	static const char *const sql[] = {"SELECT count(*) FROM sqlite_master",
+					  "PRAGMA journal_mode"};
+	*wal = true;
+	for (size_t i = 0; i < 2; i++) {
+		struct sayso_stmt *q = NULL;
+		if (Sayso_stmt_prepare(m->src, sql[i], &q) != SAYSO_OK)
+			return SAYSO_ERR_DB;
+		int rc = Sayso_step(q);
+		if (i == 1 && rc == SAYSO_SQL_ROW) {
+			const char *mode = (const char *)Sayso_col_text(q, 0);
+			*wal = !mode || strcmp(mode, "wal") == 0;
+		}
+		Sayso_stmt_finalize(q);
+		if (rc != SAYSO_SQL_ROW)
+			return SAYSO_ERR_DB;
+	}
+	return SAYSO_OK;
+}
+
+/* Starts the integrity check in its own thread when it may (see struct
+ * icheck); otherwise ic->started stays false and preflight runs it. */
+static void icheck_start(struct merge *m, struct icheck *ic)
+{
+	char err[SAYSO_ERRMSG_MAX];
+	bool wal = true;
+	memset(ic, 0, sizeof *ic);
+	if (Sayso_merge_check_beside < 0 ||
+	    (Sayso_merge_check_beside == 0 && !core_to_spare()) ||
+	    src_wal_mode(m, &wal) != SAYSO_OK || wal ||
+	    sayso_store_open(m->src_path,
+			     SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET,
+			     &ic->db, err, sizeof err) != SAYSO_OK)
+		return;
+	Sayso_store_bulk(ic->db, true, false);
+	ic->started = pthread_create(&ic->tid, NULL, icheck_run, ic) == 0;
+	if (!ic->started) {
+		sayso_store_close(ic->db);
+		ic->db = NULL;
+	}
+}
+
+/* Waits for a started check: its failure replaces e, as it came first. */
+static enum sayso_err icheck_join(struct merge *m, struct icheck *ic,
+				  enum sayso_err e)
+{
+	if (!ic->started)
+		return e;
+	pthread_join(ic->tid, NULL);
+	ic->started = false;
+	sayso_store_close(ic->db);
+	ic->db = NULL;
+	if (!ic->ok)
+		return integrity_fail(m, ic->prepared, ic->line);
 	return e;
+}
+
+static enum sayso_err check_integrity(struct merge *m)
+{
+	char line[SAYSO_ERRMSG_MAX];
+	bool prepared;
+	if (integrity_ok(m->src, line, sizeof line, &prepared))
+		return SAYSO_OK;
+	return integrity_fail(m, prepared, line);
 }
 
 /* The enrolment the file claims, as the site recorded it: device id, key,
@@ -227,7 +351,8 @@ static enum sayso_err verify_chain(struct merge *m)
 		room = 128;
 	enum sayso_err e = Sayso_devlog_verify(
 	    m->src, m->key, m->enrolment, m->lo_ms, m->hi_ms, m->merged_seq,
-	    m->have_merged_mac ? m->merged_mac : NULL, &m->v, why, room);
+	    m->have_merged_mac ? m->merged_mac : NULL, &m->v, why, room,
+	    &m->kr);
 	if (e == SAYSO_ERR_AUTH)
 		return Sayso_store_fail(m->st, e, "%s (kiosk %s): %s",
 					m->src_path, m->device, why);
@@ -309,18 +434,18 @@ static void money(int64_t v, const char *cur, char *out, size_t outsz)
 
 /* Maps the source ballot's items to the site's projects by uid, checking
  * title and cost; a mismatch becomes kb->reject. */
-static enum sayso_err map_items(struct merge *m, struct sayso_stmt *items,
-				int64_t sid, struct kb *b)
+static void map_items(struct merge *m, const struct sayso_kiosk_ballot *kb,
+		      struct kb *b)
 {
-	Sayso_reset(items);
-	Sayso_bind_int64(items, 1, sid);
-	int rc;
 	b->npicks = 0;
-	while ((rc = Sayso_step(items)) == SAYSO_SQL_ROW) {
-		const char *puid = (const char *)Sayso_col_text(items, 0);
-		int knum = Sayso_col_int(items, 1);
-		const char *ktitle = (const char *)Sayso_col_text(items, 2);
-		int64_t kcost = Sayso_col_int64(items, 3);
+	for (size_t i = 0; i < kb->nitems; i++) {
+		const struct sayso_kiosk_item *it = &m->kr.items[kb->item0 + i];
+		const struct sayso_kiosk_project *kp =
+		    &m->kr.projects[it->project];
+		const char *puid = kp->uid;
+		int knum = kp->number;
+		const char *ktitle = kp->title;
+		int64_t kcost = kp->cost;
 		if (b->npicks >= SAYSO_MAX_PICKS)
 			break;
 		const struct sayso_project *here = NULL;
@@ -331,9 +456,8 @@ static enum sayso_err map_items(struct merge *m, struct sayso_stmt *items,
 			int num = here->number;
 			const char *t = here->title;
 			int64_t cost = here->cost;
-			if (!b->reject[0] &&
-			    (strcmp(t ? t : "", ktitle ? ktitle : "") != 0 ||
-			     cost != kcost)) {
+			if (!b->reject[0] && (strcmp(t ? t : "", ktitle) != 0 ||
+					      cost != kcost)) {
 				char a[32], c[32];
 				money(kcost, b->rc->r.currency, a, sizeof a);
 				money(cost, b->rc->r.currency, c, sizeof c);
@@ -341,22 +465,18 @@ static enum sayso_err map_items(struct merge *m, struct sayso_stmt *items,
 					 "project list changed: the kiosk "
 					 "showed #%d '%.40s' (%s), here it is "
 					 "#%d '%.40s' (%s)",
-					 knum, ktitle ? ktitle : "", a, num,
-					 t ? t : "", c);
+					 knum, ktitle, a, num, t ? t : "", c);
 			}
 			b->picks[b->npicks].number = num;
-			b->picks[b->npicks].points = Sayso_col_int(items, 4);
+			b->picks[b->npicks].points = it->points;
 			b->npicks++;
 		} else if (!b->reject[0]) {
 			snprintf(b->reject, sizeof b->reject,
 				 "project list changed: the kiosk showed #%d "
 				 "'%.60s', which this round does not have",
-				 knum, ktitle ? ktitle : "");
+				 knum, ktitle);
 		}
 	}
-	if (rc != SAYSO_SQL_DONE)
-		return src_fail(m, "read ballot items");
-	return SAYSO_OK;
 }
 
 static bool resident_valid(const char *r)
@@ -518,52 +638,49 @@ static void free_rounds(struct merge *m)
 	free(m->rc);
 }
 
-/* Reads source ballot row q into b and finds its round here. */
-static enum sayso_err read_ballot(struct merge *m, struct sayso_stmt *q,
-				  struct kb *b)
+/* Reads the file's ballot kb into b and finds its round here. */
+static enum sayso_err
+read_ballot(struct merge *m, const struct sayso_kiosk_ballot *kb, struct kb *b)
 {
+	const struct sayso_kiosk_round *kr = &m->kr.rounds[kb->round];
 	memset(b, 0, sizeof *b);
-	Sayso_column_copy(q, 1, b->uid, sizeof b->uid);
-	Sayso_column_copy(q, 2, b->round_uid, sizeof b->round_uid);
-	Sayso_column_copy(q, 3, b->round_code, sizeof b->round_code);
-	Sayso_column_copy(q, 4, b->resident, sizeof b->resident);
+	memcpy(b->uid, kb->uid, sizeof b->uid);
+	snprintf(b->round_uid, sizeof b->round_uid, "%s", kr->uid);
+	snprintf(b->round_code, sizeof b->round_code, "%s", kr->code);
+	memcpy(b->resident, kb->resident, sizeof b->resident);
 	b->has_resident = b->resident[0] != '\0';
-	Sayso_column_copy(q, 8, b->kind, sizeof b->kind);
+	memcpy(b->kind, kb->kind, sizeof b->kind);
 	if (strcmp(b->kind, "phone") != 0 && strcmp(b->kind, "code") != 0)
 		b->kind[0] = '\0';
-	if (sayso_channel_parse((const char *)Sayso_col_text(q, 5),
-				&b->channel) != SAYSO_OK)
-		b->channel = SAYSO_CH_KIOSK;
-	Sayso_column_copy(q, 6, b->cast_at, sizeof b->cast_at);
-	b->seq = Sayso_col_int64(q, 7);
+	b->channel = kb->channel;
+	memcpy(b->cast_at, kb->cast_at, sizeof b->cast_at);
+	b->seq = kb->seq;
 	return find_round(m, b->round_uid, b->round_code, &b->rc);
 }
 
-/* Merges the source ballot in row q (with its items), unless known. */
-static enum sayso_err merge_ballot(struct merge *m, struct sayso_stmt *q,
-				   struct sayso_stmt *items, struct kb *b)
+/* Merges the file's ballot kb (with its items), unless known. */
+static enum sayso_err
+merge_ballot(struct merge *m, const struct sayso_kiosk_ballot *kb, struct kb *b)
 {
 	enum sayso_err e;
 	bool found, erased;
-	const char *uid = (const char *)Sayso_col_text(q, 1);
-	if (!uid)
-		return src_fail(m, "a ballot without uid");
-	if ((e = exists_uid(m->st, "SELECT 1 FROM ballots WHERE uid = ?1", uid,
-			    &found)) != SAYSO_OK ||
+	if ((e = exists_uid(m->st, "SELECT 1 FROM ballots WHERE uid = ?1",
+			    kb->uid, &found)) != SAYSO_OK ||
 	    (!found && m->any_held &&
 	     (e = exists_uid(m->st,
 			     "SELECT 1 FROM merge_held WHERE uid = "
 			     "?1",
-			     uid, &found)) != SAYSO_OK))
+			     kb->uid, &found)) != SAYSO_OK))
 		return e;
 	if (found) {
 		m->res->known++;
 		return SAYSO_OK;
 	}
-	if ((e = read_ballot(m, q, b)) != SAYSO_OK ||
-	    (e = map_items(m, items, Sayso_col_int64(q, 0), b)) != SAYSO_OK ||
-	    (e = is_erased(m, b->has_resident ? b->resident : NULL, &erased)) !=
-		SAYSO_OK)
+	if ((e = read_ballot(m, kb, b)) != SAYSO_OK)
+		return e;
+	map_items(m, kb, b);
+	if ((e = is_erased(m, b->has_resident ? b->resident : NULL, &erased)) !=
+	    SAYSO_OK)
 		return e;
 	int64_t at = 0;
 	if (erased) {
@@ -594,41 +711,49 @@ static enum sayso_err merge_ballot(struct merge *m, struct sayso_stmt *q,
 	return cast_ballot(m, b, at);
 }
 
+static int by_seq(const void *a, const void *b)
+{
+	const struct sayso_kiosk_ballot *x =
+	    *(const struct sayso_kiosk_ballot *const *)a;
+	const struct sayso_kiosk_ballot *y =
+	    *(const struct sayso_kiosk_ballot *const *)b;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The file's ballots, as the chain check read them, in the order of the
+ * chain entries that describe them. */
 static enum sayso_err merge_ballots(struct merge *m)
 {
-	struct sayso_stmt *q = NULL, *items = NULL;
 	enum sayso_err e = SAYSO_OK;
+	size_t n = m->kr.nballots;
 	struct kb *b = malloc(sizeof *b);
-	if (!b)
-		return Sayso_store_fail(m->st, SAYSO_ERR_NOMEM,
-					"out of memory");
-	if (Sayso_stmt_prepare(
-		m->src,
-		"SELECT b.id, b.uid, r.uid, r.code, b.resident_id, b.channel, "
-		"b.cast_at, (SELECT max(seq) FROM devlog d WHERE d.uid = "
-		"b.uid) AS seq, (SELECT kind FROM residents x WHERE x.id = "
-		"b.resident_id) FROM ballots b JOIN rounds r ON r.id = "
-		"b.round_id ORDER BY seq",
-		&q) != SAYSO_OK ||
-	    Sayso_stmt_prepare(m->src,
-			       "SELECT p.uid, p.number, p.title, p.cost, "
-			       "i.points, i.rank FROM ballot_items i JOIN "
-			       "projects p ON p.id = i.project_id WHERE "
-			       "i.ballot_id = ?1 ORDER BY i.rank, p.number",
-			       &items) != SAYSO_OK) {
-		e = src_fail(m, "read ballots");
+	const struct sayso_kiosk_ballot **order =
+	    calloc(n ? n : 1, sizeof *order);
+	if (!b || !order) {
+		e = Sayso_store_fail(m->st, SAYSO_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	int rc;
-	while ((rc = Sayso_step(q)) == SAYSO_SQL_ROW)
-		if ((e = merge_ballot(m, q, items, b)) != SAYSO_OK)
+	for (size_t i = 0; i < n; i++) {
+		order[i] = &m->kr.ballots[i];
+		if (!order[i]->has_uid) {
+			e = src_fail(m, "a ballot without uid");
 			goto out;
-	if (rc != SAYSO_SQL_DONE)
-		e = src_fail(m, "read ballots");
+		}
+		if (order[i]->seq <= 0) { /* the chain check refuses this */
+			e = Sayso_store_fail(m->st, SAYSO_ERR_AUTH,
+					     "%s: ballot %s has no chain entry",
+					     m->src_path, order[i]->uid);
+			goto out;
+		}
+	}
+	qsort(order, n, sizeof *order, by_seq);
+	for (size_t i = 0; i < n && e == SAYSO_OK; i++)
+		e = merge_ballot(m, order[i], b);
 out:
 	free(b);
-	Sayso_stmt_finalize(q);
-	Sayso_stmt_finalize(items);
+	free(order);
 	return e;
 }
 
@@ -1011,13 +1136,14 @@ out:
 	return e;
 }
 
-/* Everything that must hold before a row is written. */
-static enum sayso_err preflight(struct merge *m)
+/* Everything that must hold before a row is written (the integrity
+ * check, unless it runs beside: see struct icheck). */
+static enum sayso_err preflight(struct merge *m, bool checked_beside)
 {
 	enum sayso_err e;
 	const char *theirs = sayso_store_site_check(m->src);
 	const char *ours = sayso_store_site_check(m->st);
-	if ((e = check_integrity(m)) != SAYSO_OK)
+	if (!checked_beside && (e = check_integrity(m)) != SAYSO_OK)
 		return e;
 	if (m->wal_missing && sayso_store_enrolment(m->src)[0])
 		return Sayso_store_fail(
@@ -1144,23 +1270,26 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 		e = src_fail(m, "begin read");
 		goto close;
 	}
-	if ((e = preflight(m)) != SAYSO_OK)
+	struct icheck ic;
+	icheck_start(m, &ic);
+	if ((e = preflight(m, ic.started)) != SAYSO_OK ||
+	    (e = sayso_store_begin(st)) != SAYSO_OK)
 		goto read_end;
-	if ((e = sayso_store_begin(st)) != SAYSO_OK)
-		goto read_end;
-	if ((e = merge_rows(m, actor, a[0] ? a : src_path, flags)) !=
-		SAYSO_OK ||
+	e = merge_rows(m, actor, a[0] ? a : src_path, flags);
+	if ((e = icheck_join(m, &ic, e)) != SAYSO_OK ||
 	    (flags & SAYSO_MERGE_DRY_RUN)) {
 		sayso_store_rollback(st);
 		goto read_end;
 	}
 	e = sayso_store_commit(st);
 read_end:
+	e = icheck_join(m, &ic, e);
 	sayso_store_read_end(m->src);
 	Sayso_store_bulk(st, false, false);
 close:
 	sayso_store_close(m->src);
 	OPENSSL_cleanse(m->key, sizeof m->key);
+	Sayso_kiosk_rows_free(&m->kr);
 	free_rounds(m);
 	free(m);
 	return e;

@@ -696,7 +696,9 @@ void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms)
 	if (gw->stopping || gw->inflight >= SMSGW_INFLIGHT_MAX ||
 	    now_ms < gw->next_outbox_ms)
 		return;
-	size_t want = SMSGW_INFLIGHT_MAX;
+	/* A claim is new work only (rows in flight stay held under their
+	 * lease), so claim no more than there are free send slots. */
+	size_t want = SMSGW_INFLIGHT_MAX - gw->inflight;
 	struct sayso_outbox_msg *msgs = calloc(want, sizeof *msgs);
 	if (!msgs)
 		return;

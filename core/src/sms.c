@@ -392,8 +392,8 @@ enum sayso_err sayso_outbox_claim(struct sayso_store *st, const char *claimer,
 	"UPDATE sms_outbox SET claimed_by = ?1, claim_until = ?2 WHERE id IN " \
 	"(SELECT id FROM sms_outbox WHERE status = 'queued' AND "              \
 	"next_attempt_at <= ?3 AND to_number IS NOT NULL AND (claimed_by IS "  \
-	"NULL OR claim_until IS NULL OR claim_until <= ?3 OR claimed_by = "    \
-	"?1) ORDER BY next_attempt_at, id LIMIT ?4"
+	"NULL OR claim_until IS NULL OR claim_until <= ?3) ORDER BY "          \
+	"next_attempt_at, id LIMIT ?4"
 #define CLAIM_TAIL ") RETURNING id, to_number, resident_id, body, attempts"
 	struct sayso_stmt *s =
 	    Sayso_store_stmt2(st, CLAIM_HEAD CLAIM_TAIL,

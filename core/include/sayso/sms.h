@@ -109,14 +109,16 @@ struct sayso_outbox_msg {
  * gateways never send one reply.
  *
  * sayso_outbox_claim claims up to max messages due at now_ms (status queued,
- * next attempt <= now, number not yet erased) that nobody holds, whose
- * lease ended (claim_until <= now: a crashed gateway's rows are taken
- * over), or that claimer holds already (its lease is renewed), for lease_ms;
- * they are returned in msgs ordered by id. On PostgreSQL the rows are chosen
- * with FOR UPDATE SKIP LOCKED, so concurrent claimers never wait for or
- * share a row; on SQLite one writer at a time gives the same. A row stays
- * queued (and claimed) until marked: a crash simply leaves it to be taken
- * over when the lease ends (or at once by sayso_outbox_unclaim).
+ * next attempt <= now, number not yet erased) that nobody holds or whose
+ * lease has ended (claim_until <= now: a crashed gateway's rows are taken
+ * over, and so are claimer's own rows it never marked), for lease_ms; they
+ * are returned in msgs ordered by id. Rows held under a running lease,
+ * claimer's own included, are not returned: a claim is new work only. On
+ * PostgreSQL the rows are chosen with FOR UPDATE SKIP LOCKED, so concurrent
+ * claimers never wait for or share a row; on SQLite one writer at a time gives
+ * the same. A row stays queued (and claimed) until marked: a crash simply
+ * leaves it to be taken over when the lease ends (or at once by
+ * sayso_outbox_unclaim).
  */
 #define SAYSO_OUTBOX_CLAIMER_MAX 96
 /* Longer than any send (the gateway's transfers time out at 30 s). */

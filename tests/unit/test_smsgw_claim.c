@@ -34,8 +34,7 @@ static struct sayso_store *open_db(struct fx *f, unsigned flags)
 	if (sayso_store_open_at(f->db, f->secret, flags, &st, err,
 				sizeof err) != SAYSO_OK)
 		fail_msg("open %s: %s", f->db, err);
-	assert_int_equal(sayso_store_set_device(st, "test", "smsgw"),
-			 SAYSO_OK);
+	assert_int_equal(sayso_store_set_device(st, "test", "smsgw"), SAYSO_OK);
 	return st;
 }
 
@@ -47,8 +46,7 @@ static int setup(void **state)
 		tu_pg_fresh(f->db, sizeof f->db, f->secret, sizeof f->secret);
 	} else {
 		snprintf(f->db, sizeof f->db, "%s/s.db", f->dir);
-		snprintf(f->secret, sizeof f->secret, "%s/s.db.secret",
-			 f->dir);
+		snprintf(f->secret, sizeof f->secret, "%s/s.db.secret", f->dir);
 	}
 	f->a = open_db(f, SAYSO_STORE_CREATE);
 	f->b = open_db(f, 0);
@@ -164,8 +162,7 @@ static void test_lease_takeover(void **state)
 	assert_int_equal(claim(f->b, "gw-b", t + 1000, 600000, m, 8), 5);
 	assert_int_equal(sayso_outbox_sent(f->a, id0, "gw-a", "SMa"),
 			 SAYSO_ERR_STATE);
-	assert_int_equal(sayso_outbox_sent(f->b, id0, "gw-b", "SMb"),
-			 SAYSO_OK);
+	assert_int_equal(sayso_outbox_sent(f->b, id0, "gw-b", "SMb"), SAYSO_OK);
 	/* A retry releases: the row is anybody's when due again. */
 	assert_int_equal(
 	    sayso_outbox_retry(f->b, m[1].id, "gw-b", "HTTP 503", t + 5000),
@@ -256,7 +253,8 @@ static void test_two_processes(void **state)
 		pids[k] = fork();
 		assert_true(pids[k] >= 0);
 		if (pids[k] == 0)
-			_exit(child(f, k, NIN)); /* never the parent's handles */
+			_exit(
+			    child(f, k, NIN)); /* never the parent's handles */
 	}
 	for (int k = 0; k < 2; k++) {
 		int status = 0;
@@ -297,8 +295,7 @@ static void test_two_processes(void **state)
 					"WHERE provider_id <> claimed_by"),
 			 0);
 	/* Each re-delivered id stored once, reported new exactly once. */
-	assert_int_equal(tu_count(f->a, "SELECT count(*) FROM sms_inbox"),
-			 NIN);
+	assert_int_equal(tu_count(f->a, "SELECT count(*) FROM sms_inbox"), NIN);
 	assert_int_equal(fresh, NIN);
 }
 

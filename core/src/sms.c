@@ -139,7 +139,12 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	int64_t when =
 	    in->received_at_ms ? in->received_at_ms : sayso_time_now_ms();
 	sayso_time_format(when, at, sizeof at);
-	enum sayso_err e = sayso_store_begin(st);
+	/* Inside the caller's transaction (the gateway's group commit, which
+	 * holds a savepoint per text) that transaction is the unit: no
+	 * savepoint of our own, two round trips fewer per text on
+	 * PostgreSQL. On an error the caller rolls back its own level. */
+	bool own = !Sayso_store_in_transaction(st);
+	enum sayso_err e = own ? sayso_store_begin(st) : SAYSO_OK;
 	if (e != SAYSO_OK)
 		return e;
 	if ((e = sayso_store_resident(st, SAYSO_ID_PHONE, in->from_e164,
@@ -181,10 +186,13 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 				     "could not seal the sender");
 		goto out;
 	}
+	/* RETURNING: the new id in the same round trip (no row: a
+	 * duplicate), instead of a second statement for the last id. */
 	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO sms_inbox(provider, provider_id, resident_id, "
 		"body, received_at, from_sealed) VALUES(?1, ?2, ?3, ?4, ?5, "
-		"?6) ON CONFLICT(provider, provider_id) DO NOTHING");
+		"?6) ON CONFLICT(provider, provider_id) DO NOTHING RETURNING "
+		"id");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
@@ -195,20 +203,28 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	Sayso_bind_text(s, 4, in->body, -1);
 	Sayso_bind_text(s, 5, at, -1);
 	Sayso_bind_blob(s, 6, sealed, (int)sealedlen);
-	if ((e = Sayso_store_step_done(st, s, "store inbound message")) !=
-	    SAYSO_OK)
-		goto out;
-	if (Sayso_store_changes(st) == 0)
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW) {
+		*inbox_id = Sayso_col_int64(s, 0);
+		rc = Sayso_step(s);
+	} else if (rc == SAYSO_SQL_DONE) {
 		*duplicate = true;
-	else
-		*inbox_id = Sayso_store_last_id(st);
-	if ((e = sayso_store_commit(st)) != SAYSO_OK)
+	}
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE) {
+		e = Sayso_store_sqlfail(st, "store inbound message");
+		goto out;
+	}
+	if (own && (e = sayso_store_commit(st)) != SAYSO_OK)
 		return e;
 	if (resident_out && residentsz)
 		snprintf(resident_out, residentsz, "%s", resident);
 	return SAYSO_OK;
 out:
-	sayso_store_rollback(st);
+	*duplicate = false;
+	*inbox_id = 0;
+	if (own)
+		sayso_store_rollback(st);
 	return e;
 }
 

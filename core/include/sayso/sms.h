@@ -49,6 +49,9 @@ struct sayso_inbound {
  * sayso_inbox_done() erases it.
  * resident_out (>= SAYSO_RESIDENT_ID_LEN + 1, may be NULL) gets the sender's
  * resident id.
+ * Called inside a transaction, it writes in that transaction and takes no
+ * savepoint of its own: on an error the caller rolls back (its own
+ * savepoint, or the whole transaction) before going on.
  */
 enum sayso_err sayso_inbox_add(struct sayso_store *st,
 			       const struct sayso_inbound *in,

@@ -715,11 +715,9 @@ void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms)
 		struct sayso_outbox_msg *o = &msgs[i];
 		if (is_inflight(gw, o->id))
 			continue;
-		bool out = false;
-		if (o->resident_id[0] &&
-		    sayso_optout_get(gw->st, o->resident_id, &out) ==
-			SAYSO_OK &&
-		    out) {
+		/* Read by the claim itself, in this transaction: as fresh
+		 * as a query now, one round trip fewer per reply. */
+		if (o->opted_out) {
 			gw->numbers_erased = true;
 			if (sayso_outbox_failed(gw->st, o->id, gw->claimer,
 						"opted out") != SAYSO_OK)

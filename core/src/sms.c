@@ -420,7 +420,10 @@ enum sayso_err sayso_outbox_claim(struct sayso_store *st, const char *claimer,
 	"next_attempt_at <= ?3 AND to_number IS NOT NULL AND (claimed_by IS "  \
 	"NULL OR claim_until IS NULL OR claim_until <= ?3) ORDER BY "          \
 	"next_attempt_at, id LIMIT ?4"
-#define CLAIM_TAIL ") RETURNING id, to_number, resident_id, body, attempts"
+#define CLAIM_TAIL                                                             \
+	") RETURNING id, to_number, resident_id, body, attempts, "             \
+	"coalesce((SELECT opted_out FROM residents r WHERE r.id = "            \
+	"sms_outbox.resident_id), 0)"
 	struct sayso_stmt *s =
 	    Sayso_store_stmt2(st, CLAIM_HEAD CLAIM_TAIL,
 			      CLAIM_HEAD " FOR UPDATE SKIP LOCKED" CLAIM_TAIL);
@@ -443,6 +446,7 @@ enum sayso_err sayso_outbox_claim(struct sayso_store *st, const char *claimer,
 		Sayso_column_copy(s, 2, m->resident_id, sizeof m->resident_id);
 		Sayso_column_copy(s, 3, m->body, sizeof m->body);
 		m->attempts = Sayso_col_int(s, 4);
+		m->opted_out = Sayso_col_int(s, 5) != 0;
 	}
 	Sayso_reset(s);
 	if (rc != SAYSO_SQL_DONE) {

@@ -103,6 +103,9 @@ struct sayso_outbox_msg {
 	char resident_id[SAYSO_RESIDENT_ID_LEN + 1];
 	char body[SAYSO_SMS_BODY_MAX + 1];
 	int attempts;
+	/* The recipient's opt-out when claimed (sayso_outbox_claim reads it
+	 * in the same statement: no second query before the send). */
+	bool opted_out;
 };
 
 /*

@@ -12,10 +12,19 @@
  * 4) is >= 1,000 msg/s on 2 cores with p99 < 20 ms. Replies go to a closed
  * port and are retried in the background, as during a provider outage.
  *
- * Then the same again while SLOW_CONNS (1,100) slow connections trickle
- * headers one byte a second from 20 other loopback addresses (127.0.1.x,
- * 55 each: under the per-address cap), reconnecting whenever the gateway
- * cuts them at its request deadline (issue 11: goal p99 < 100 ms).
+ * The plain run is made on each engine and printed side by side: SQLite
+ * (a file in dir) and PostgreSQL (synchronous_commit on), the database
+ * given in SAYSO_BENCH_PG_URI (its secret in SAYSO_BENCH_PG_SECRET, else a
+ * new one in dir), else a throwaway cluster from scripts/pg-test-cluster
+ * (under $SAYSO_SRC, when postgresql-15 is installed), else a note why the
+ * column is empty. Issue 16's goal on PostgreSQL: >= 1,000 msg/s, p99 <
+ * 20 ms. Message ids carry the bench's pid, so a given database can be
+ * used again.
+ *
+ * Then the same again (SQLite) while SLOW_CONNS (1,100) slow connections
+ * trickle headers one byte a second from 20 other loopback addresses
+ * (127.0.1.x, 55 each: under the per-address cap), reconnecting whenever the
+ * gateway cuts them at its request deadline (issue 11: goal p99 < 100 ms).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -92,7 +101,8 @@ static size_t request(int i, char *buf, size_t bufsz)
 {
 	char sid[40], from[20], body[16];
 	i += offset;
-	snprintf(sid, sizeof sid, "SMbec0e%027d", i);
+	snprintf(sid, sizeof sid, "SM%05x%027d", (unsigned)getpid() & 0xfffffu,
+		 i);
 	snprintf(from, sizeof from, "+447800%06d", i % 1000000);
 	snprintf(body, sizeof body, "RATE %d", 1 + i % 5);
 	struct smsgw_form f = {0};
@@ -273,7 +283,7 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static pid_t start_gateway(const char *dir)
+static pid_t start_gateway(const char *db, const char *secret)
 {
 	struct sayso_config cfg;
 	sayso_config_defaults(&cfg);
@@ -281,8 +291,9 @@ static pid_t start_gateway(const char *dir)
 	cfg.smsgw.rate_per_minute = 10000;
 	snprintf(cfg.smsgw.listen, sizeof cfg.smsgw.listen, "127.0.0.1:%d",
 		 port);
-	snprintf(cfg.site.database, sizeof cfg.site.database,
-		 "%s/bench-smsgw-%d.db", dir, (int)getpid());
+	snprintf(cfg.site.database, sizeof cfg.site.database, "%s", db);
+	snprintf(cfg.site.secret, sizeof cfg.site.secret, "%s",
+		 secret ? secret : "");
 	snprintf(cfg.twilio.account_sid, sizeof cfg.twilio.account_sid,
 		 "AC0123456789abcdef0123456789abcdef");
 	snprintf(cfg.twilio.auth_token, sizeof cfg.twilio.auth_token, "%s",
@@ -308,6 +319,178 @@ static pid_t start_gateway(const char *dir)
 	_exit(rc);
 }
 
+/* Whether the gateway listens (within 5 s) and is still alive. */
+static bool wait_listener(pid_t gw)
+{
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(gw, NULL, WNOHANG) == gw)
+			return false;
+		int s = dial();
+		if (s >= 0) {
+			close(s);
+			return true;
+		}
+		usleep(50000);
+	}
+	return false;
+}
+
+static void stop_gateway(pid_t gw)
+{
+	int st;
+	kill(gw, SIGTERM);
+	waitpid(gw, &st, 0);
+}
+
+struct figures {
+	bool ran;
+	double rate, p50, p99, max;
+	int failed;
+	char where[160]; /* the database, or why the column is empty */
+};
+
+/* One plain run against a fresh gateway on db; offset_ keeps message ids
+ * apart between runs. */
+static void bench_engine(const char *db, const char *secret, int nclients,
+			 int offset_, struct figures *fig)
+{
+	pid_t gw = start_gateway(db, secret);
+	if (!wait_listener(gw)) {
+		snprintf(fig->where, sizeof fig->where,
+			 "the gateway did not start");
+		stop_gateway(gw);
+		return;
+	}
+	offset = offset_;
+	memset(lat, 0, (size_t)total * sizeof *lat);
+	double secs = run_clients(nclients);
+	qsort(lat, (size_t)total, sizeof *lat, cmp);
+	fig->ran = true;
+	fig->rate = total / secs;
+	fig->p50 = lat[total / 2];
+	fig->p99 = lat[(size_t)(total * 0.99)];
+	fig->max = lat[total - 1];
+	fig->failed = failures;
+	stop_gateway(gw);
+}
+
+/*
+ * A PostgreSQL database for the bench: SAYSO_BENCH_PG_URI, else a
+ * throwaway cluster in a new directory under /tmp (*cluster receives it, to
+ * stop). false with the reason in fig->where when there is none.
+ */
+static bool pg_database(const char *dir, char *uri, size_t urisz, char *secret,
+			size_t secretsz, char *cluster, size_t clustersz,
+			struct figures *fig)
+{
+	const char *given = getenv("SAYSO_BENCH_PG_URI");
+	const char *sec = getenv("SAYSO_BENCH_PG_SECRET");
+	cluster[0] = '\0';
+	if (sec && *sec)
+		snprintf(secret, secretsz, "%s", sec);
+	else
+		snprintf(secret, secretsz, "%s/bench-smsgw-%d.pg.secret", dir,
+			 (int)getpid());
+	if (given && *given) {
+		snprintf(uri, urisz, "%s", given);
+		return true;
+	}
+	const char *src = getenv("SAYSO_SRC");
+	char script[1024];
+	snprintf(script, sizeof script, "%s/scripts/pg-test-cluster",
+		 src && *src ? src : ".");
+	if (access("/usr/lib/postgresql/15/bin/initdb", X_OK) != 0 ||
+	    access(script, X_OK) != 0) {
+		snprintf(fig->where, sizeof fig->where,
+			 "skipped: no SAYSO_BENCH_PG_URI, and %s",
+			 access(script, X_OK) != 0
+			     ? "scripts/pg-test-cluster not found (set "
+			       "SAYSO_SRC)"
+			     : "postgresql-15 is not installed");
+		return false;
+	}
+	char tmpl[] = "/tmp/bench-smsgw-pg.XXXXXX";
+	if (!mkdtemp(tmpl)) {
+		snprintf(fig->where, sizeof fig->where, "skipped: mkdtemp: %s",
+			 strerror(errno));
+		return false;
+	}
+	snprintf(cluster, clustersz, "%s", tmpl);
+	char cmd[2200];
+	snprintf(cmd, sizeof cmd, "'%s' start '%s' >/dev/null", script,
+		 cluster);
+	char path[1100];
+	snprintf(path, sizeof path, "%s/uri", cluster);
+	FILE *f = NULL;
+	if (system(cmd) != 0 || !(f = fopen(path, "r")) ||
+	    !fgets(uri, (int)urisz, f)) {
+		snprintf(fig->where, sizeof fig->where,
+			 "skipped: scripts/pg-test-cluster start failed");
+		if (f)
+			fclose(f);
+		return false;
+	}
+	fclose(f);
+	uri[strcspn(uri, "\r\n")] = '\0';
+	return true;
+}
+
+static void pg_cluster_stop(const char *cluster)
+{
+	if (!cluster[0])
+		return;
+	const char *src = getenv("SAYSO_SRC");
+	char cmd[2400];
+	snprintf(cmd, sizeof cmd,
+		 "'%s/scripts/pg-test-cluster' stop '%s' >/dev/null 2>&1",
+		 src && *src ? src : ".", cluster);
+	if (system(cmd) != 0)
+		fprintf(stderr,
+			"bench_smsgw: could not stop the cluster in %s\n",
+			cluster);
+}
+
+static void print_side_by_side(const struct figures *lite,
+			       const struct figures *pg)
+{
+	const struct figures *col[2] = {lite, pg};
+	printf("  %-18s %-18s %s\n", "", "SQLite", "PostgreSQL");
+	const char *rows[] = {"throughput msg/s", "ack p50 ms", "ack p99 ms",
+			      "ack max ms", "failed"};
+	for (int r = 0; r < 5; r++) {
+		printf("  %-18s", rows[r]);
+		for (int c = 0; c < 2; c++) {
+			char v[32] = "-";
+			if (col[c]->ran) {
+				double x = r == 0   ? col[c]->rate
+					   : r == 1 ? col[c]->p50
+					   : r == 2 ? col[c]->p99
+					   : r == 3 ? col[c]->max
+						    : col[c]->failed;
+				snprintf(v, sizeof v,
+					 r == 0 || r == 4 ? "%.0f" : "%.2f", x);
+			}
+			printf(" %-18s", v);
+		}
+		printf("\n");
+	}
+	printf("  SQLite:     %s\n  PostgreSQL: %s\n", lite->where, pg->where);
+	if (pg->ran)
+		printf("  goal on PostgreSQL (issue 16): >= 1,000 msg/s, p99 < "
+		       "20 ms: %s\n",
+		       pg->rate >= 1000 && pg->p99 < 20 ? "met" : "missed");
+}
+
+static void unlink_sqlite(const char *db)
+{
+	char path[1200];
+	const char *sfx[] = {"", "-wal", "-shm", ".secret"};
+	for (int i = 0; i < 4; i++) {
+		snprintf(path, sizeof path, "%s%s", db, sfx[i]);
+		unlink(path);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int nclients = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 16;
@@ -324,61 +507,68 @@ int main(int argc, char **argv)
 		rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	port = free_port();
-	pid_t gw = start_gateway(dir);
-	for (int i = 0; i < 100; i++) { /* wait for the listener */
-		int s = dial();
-		if (s >= 0) {
-			close(s);
-			break;
-		}
-		usleep(50000);
-	}
 	lat = calloc((size_t)total, sizeof *lat);
-	double secs = run_clients(nclients);
-	qsort(lat, (size_t)total, sizeof *lat, cmp);
-	printf(
-	    "smsgw webhook bench: %d clients, %d messages, synchronous=FULL, "
-	    "database in %s\n",
-	    nclients, total, dir);
-	printf("  throughput     %.0f msg/s (%.2f s)\n", total / secs, secs);
-	printf("  ack latency    p50 %.2f ms  p99 %.2f ms  max %.2f ms\n",
-	       lat[total / 2], lat[(size_t)(total * 0.99)], lat[total - 1]);
-	printf("  failed         %d\n", failures);
-	int failed_plain = failures;
+	port = free_port();
+	char db[1024];
+	snprintf(db, sizeof db, "%s/bench-smsgw-%d.db", dir, (int)getpid());
+	struct figures lite = {0}, pg = {0};
+	snprintf(lite.where, sizeof lite.where, "%s, synchronous=FULL", db);
+	bench_engine(db, NULL, nclients, 0, &lite);
+	int failed_all = lite.ran ? lite.failed : 1;
 
-	/* The same under 1,100 slow connections. */
+	char uri[1024], secret[1024], cluster[64];
+	if (pg_database(dir, uri, sizeof uri, secret, sizeof secret, cluster,
+			sizeof cluster, &pg)) {
+		const char *at = strrchr(uri, '@');
+		/* Never the user or password: the host part only. */
+		snprintf(pg.where, sizeof pg.where,
+			 "%s, synchronous_commit=on%s",
+			 at ? at + 1 : "(SAYSO_BENCH_PG_URI)",
+			 cluster[0] ? " (throwaway cluster)" : "");
+		port = free_port();
+		bench_engine(uri, secret, nclients, 2 * total, &pg);
+		failed_all += pg.ran ? pg.failed : 1;
+		pg_cluster_stop(cluster);
+		if (!getenv("SAYSO_BENCH_PG_SECRET"))
+			unlink(secret);
+	}
+	printf("smsgw webhook bench: %d clients, %d messages per engine, "
+	       "durable acknowledgements\n",
+	       nclients, total);
+	print_side_by_side(&lite, &pg);
+
+	/* The same (SQLite) under 1,100 slow connections. */
+	port = free_port();
+	pid_t gw = start_gateway(db, NULL);
+	if (!wait_listener(gw)) {
+		fprintf(stderr, "bench_smsgw: the gateway did not start\n");
+		stop_gateway(gw);
+		unlink_sqlite(db);
+		return 1;
+	}
 	pthread_t attacker;
 	pthread_create(&attacker, NULL, slow_attack, NULL);
 	sleep(8); /* connected and trickling; the deadline cuts them 2 s in */
 	offset = total;
 	memset(lat, 0, (size_t)total * sizeof *lat);
 	int held = __atomic_load_n(&slow_open, __ATOMIC_RELAXED);
-	secs = run_clients(nclients);
+	double secs = run_clients(nclients);
 	int held_end = __atomic_load_n(&slow_open, __ATOMIC_RELAXED);
 	slow_stop = 1;
 	pthread_join(attacker, NULL);
 	qsort(lat, (size_t)total, sizeof *lat, cmp);
-	printf("under %d slow connections (headers trickled, 1 byte/s, from %d "
-	       "addresses; %d open at the start, %d at the end, %d cut and "
-	       "redialled):\n",
+	printf("SQLite under %d slow connections (headers trickled, 1 byte/s, "
+	       "from %d addresses; %d open at the start, %d at the end, %d "
+	       "cut and redialled):\n",
 	       SLOW_CONNS, SLOW_ADDRS, held, held_end,
 	       __atomic_load_n(&slow_cuts, __ATOMIC_RELAXED));
 	printf("  throughput     %.0f msg/s (%.2f s)\n", total / secs, secs);
 	printf("  ack latency    p50 %.2f ms  p99 %.2f ms  max %.2f ms\n",
 	       lat[total / 2], lat[(size_t)(total * 0.99)], lat[total - 1]);
 	printf("  failed         %d\n", failures);
-	failures += failed_plain;
-	kill(gw, SIGTERM);
-	int st;
-	waitpid(gw, &st, 0);
-	char path[1200];
-	const char *sfx[] = {"", "-wal", "-shm", ".secret"};
-	for (int i = 0; i < 4; i++) {
-		snprintf(path, sizeof path, "%s/bench-smsgw-%d.db%s", dir,
-			 (int)getpid(), sfx[i]);
-		unlink(path);
-	}
+	failed_all += failures;
+	stop_gateway(gw);
+	unlink_sqlite(db);
 	free(lat);
-	return failures ? 1 : 0;
+	return failed_all ? 1 : 0;
 }

@@ -529,8 +529,15 @@ void smsgw_recover(struct smsgw *gw)
 		n = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
+		bool pending = false;
 		e = sayso_store_begin(gw->st);
-		if (e == SAYSO_OK) {
+		bool began = e == SAYSO_OK;
+		/* Another gateway on the same database may have handled it
+		 * since the list was read: check under the write lock. */
+		if (e == SAYSO_OK)
+			e = sayso_inbox_is_pending(gw->st, rows[i].id,
+						   &pending);
+		if (e == SAYSO_OK && pending) {
 			/* The sender is kept sealed until the text is
 			 * handled: act on it and answer (then it is erased).
 			 * A row from before migration 0005 has none: no
@@ -539,9 +546,12 @@ void smsgw_recover(struct smsgw *gw)
 			    rows[i].from_e164[0] ? rows[i].from_e164 : NULL;
 			process_one(gw, rows[i].id, rows[i].resident_id, to,
 				    rows[i].body, rows[i].received_at_ms);
-			e = sayso_store_commit(gw->st);
 		}
 		if (e == SAYSO_OK)
+			e = sayso_store_commit(gw->st);
+		else if (began)
+			sayso_store_rollback(gw->st);
+		if (e == SAYSO_OK && pending)
 			sayso_log(SAYSO_LOG_INFO,
 				  "recovered pending text %lld (%s)%s",
 				  (long long)rows[i].id, rows[i].provider,
@@ -625,7 +635,8 @@ void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 		return;
 	case SMSGW_SEND_OK:
 		gw->stats.sent++;
-		e = sayso_outbox_sent(gw->st, id, pid && *pid ? pid : NULL);
+		e = sayso_outbox_sent(gw->st, id, gw->claimer,
+				      pid && *pid ? pid : NULL);
 		sayso_log(SAYSO_LOG_DEBUG, "reply %lld sent (%s)",
 			  (long long)id, pid && *pid ? pid : "no id");
 		break;
@@ -636,14 +647,14 @@ void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 				 "gave up after %d attempts: %s", attempts + 1,
 				 err ? err : "");
 			gw->stats.failed++;
-			e = sayso_outbox_failed(gw->st, id, why);
+			e = sayso_outbox_failed(gw->st, id, gw->claimer, why);
 			sayso_log(SAYSO_LOG_ERROR, "reply %lld: %s",
 				  (long long)id, why);
 		} else {
 			int64_t d = smsgw_backoff_ms(attempts);
 			gw->stats.retried++;
-			e = sayso_outbox_retry(gw->st, id, err ? err : "",
-					       now + d);
+			e = sayso_outbox_retry(gw->st, id, gw->claimer,
+					       err ? err : "", now + d);
 			sayso_log(SAYSO_LOG_WARN,
 				  "reply %lld not sent (%s); retry in %lld s",
 				  (long long)id, err ? err : "",
@@ -652,7 +663,8 @@ void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 		break;
 	case SMSGW_SEND_FAILED:
 		gw->stats.failed++;
-		e = sayso_outbox_failed(gw->st, id, err ? err : "failed");
+		e = sayso_outbox_failed(gw->st, id, gw->claimer,
+					err ? err : "failed");
 		sayso_log(SAYSO_LOG_ERROR, "reply %lld failed for good: %s",
 			  (long long)id, err ? err : "");
 		break;
@@ -661,8 +673,9 @@ void smsgw_send_finish(struct smsgw *gw, int64_t id, const char *resident_id,
 		if (resident_id && *resident_id)
 			e = sayso_optout_set(gw->st, resident_id, true);
 		if (e == SAYSO_OK)
-			e = sayso_outbox_failed(
-			    gw->st, id, err ? err : "recipient opted out");
+			e = sayso_outbox_failed(gw->st, id, gw->claimer,
+						err ? err
+						    : "recipient opted out");
 		sayso_log(SAYSO_LOG_INFO,
 			  "reply %lld: recipient opted out at the carrier; "
 			  "marked opted out",
@@ -683,12 +696,15 @@ void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms)
 	if (gw->stopping || gw->inflight >= SMSGW_INFLIGHT_MAX ||
 	    now_ms < gw->next_outbox_ms)
 		return;
-	size_t want = SMSGW_INFLIGHT_MAX;
+	/* A claim is new work only (rows in flight stay held under their
+	 * lease), so claim no more than there are free send slots. */
+	size_t want = SMSGW_INFLIGHT_MAX - gw->inflight;
 	struct sayso_outbox_msg *msgs = calloc(want, sizeof *msgs);
 	if (!msgs)
 		return;
 	size_t n = 0;
-	enum sayso_err e = sayso_outbox_due(gw->st, now_ms, msgs, want, &n);
+	enum sayso_err e = sayso_outbox_claim(
+	    gw->st, gw->claimer, now_ms, SAYSO_OUTBOX_LEASE_MS, msgs, want, &n);
 	if (e != SAYSO_OK) {
 		sayso_log(SAYSO_LOG_ERROR, "outbox: %s",
 			  sayso_store_errmsg(gw->st));
@@ -699,14 +715,12 @@ void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms)
 		struct sayso_outbox_msg *o = &msgs[i];
 		if (is_inflight(gw, o->id))
 			continue;
-		bool out = false;
-		if (o->resident_id[0] &&
-		    sayso_optout_get(gw->st, o->resident_id, &out) ==
-			SAYSO_OK &&
-		    out) {
+		/* Read by the claim itself, in this transaction: as fresh
+		 * as a query now, one round trip fewer per reply. */
+		if (o->opted_out) {
 			gw->numbers_erased = true;
-			if (sayso_outbox_failed(gw->st, o->id, "opted out") !=
-			    SAYSO_OK)
+			if (sayso_outbox_failed(gw->st, o->id, gw->claimer,
+						"opted out") != SAYSO_OK)
 				sayso_log(SAYSO_LOG_ERROR, "outbox: %s",
 					  sayso_store_errmsg(gw->st));
 			continue;
@@ -718,7 +732,7 @@ void smsgw_pump_outbox(struct smsgw *gw, int64_t now_ms)
 			/* Never text ourselves (a loop) or a number that is
 			 * not a mobile (a landline cannot receive it). */
 			gw->numbers_erased = true;
-			if (sayso_outbox_failed(gw->st, o->id,
+			if (sayso_outbox_failed(gw->st, o->id, gw->claimer,
 						"not sent: the gateway's own "
 						"number or not a mobile") !=
 			    SAYSO_OK)
@@ -1040,6 +1054,68 @@ static const struct smsgw_provider *provider_for(enum sayso_provider p)
 	return &smsgw_provider_kannel;
 }
 
+void smsgw_claimer_name(char *out, size_t outsz)
+{
+	char host[65] = "";
+	char boot[40] = "";
+	if (gethostname(host, sizeof host - 1) != 0 || !host[0])
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
+	for (char *p = host; *p; p++)
+		if (*p == '/' || (unsigned char)*p < 0x21)
+			*p = '_';
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	if (!f || !fgets(boot, sizeof boot, f) || strlen(boot) < 8)
+		snprintf(boot, sizeof boot, "-");
+	if (f)
+		fclose(f);
+	snprintf(out, outsz, "%.48s/%.8s/%ld", host, boot, (long)getpid());
+}
+
+int64_t smsgw_take_over_dead(struct smsgw *gw, int64_t now_ms)
+{
+	enum { MAXC = 64 };
+	char(*names)[SAYSO_OUTBOX_CLAIMER_MAX] = calloc(MAXC, sizeof *names);
+	size_t n = 0;
+	int64_t total = 0;
+	if (!names)
+		return 0;
+	/* Our own prefix: host/boot/ (the claimer name up to the pid). */
+	const char *slash = strrchr(gw->claimer, '/');
+	size_t plen = slash ? (size_t)(slash - gw->claimer) + 1 : 0;
+	if (plen == 0 || strstr(gw->claimer, "/-/") ||
+	    sayso_outbox_claimers(gw->st, now_ms, names, MAXC, &n) != SAYSO_OK)
+		n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(names[i], gw->claimer, plen) != 0 ||
+		    strcmp(names[i], gw->claimer) == 0)
+			continue;
+		char *end = NULL;
+		long pid = strtol(names[i] + plen, &end, 10);
+		if (pid <= 0 || !end || *end || pid == (long)getpid())
+			continue;
+		/* Same host, same boot: the pid is this kernel's. Gone
+		 * (ESRCH) means dead; alive or unknown (EPERM, a reused pid)
+		 * means wait for the lease. */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		int64_t k = 0;
+		if (sayso_outbox_unclaim(gw->st, names[i], &k) != SAYSO_OK) {
+			sayso_log(SAYSO_LOG_ERROR, "outbox: %s",
+				  sayso_store_errmsg(gw->st));
+			continue;
+		}
+		total += k;
+		if (k > 0)
+			sayso_log(SAYSO_LOG_INFO,
+				  "took over %lld replies claimed by gateway "
+				  "process %ld, which is gone",
+				  (long long)k, pid);
+	}
+	free(names);
+	return total;
+}
+
 enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 			 bool listen_http, struct smsgw **out, char *err,
 			 size_t errsz)
@@ -1064,6 +1140,7 @@ enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 	if (e != SAYSO_OK)
 		goto out;
 	sayso_store_set_busy_handler(gw->st, on_busy, gw);
+	smsgw_claimer_name(gw->claimer, sizeof gw->claimer);
 	e = sayso_store_set_device(gw->st, "smsgw", "smsgw");
 	if (e != SAYSO_OK) {
 		snprintf(err, errsz, "%s", sayso_store_errmsg(gw->st));
@@ -1126,6 +1203,13 @@ void smsgw_free(struct smsgw *gw)
 		gw->prov->stop(gw);
 	if (gw->multi)
 		curl_multi_cleanup(gw->multi);
+	/* Replies claimed but not sent: any gateway may send them now
+	 * (a transfer cut at the stop may have gone out: sent twice at
+	 * worst, as after a crash). */
+	if (gw->st && gw->claimer[0] &&
+	    sayso_outbox_unclaim(gw->st, gw->claimer, NULL) != SAYSO_OK)
+		sayso_log(SAYSO_LOG_WARN, "outbox claims not released: %s",
+			  sayso_store_errmsg(gw->st));
 	sayso_store_close(gw->st);
 	for (int i = 0; i < 2; i++)
 		if (gw->sigpipe[i] >= 0)
@@ -1187,6 +1271,8 @@ int smsgw_run(struct smsgw *gw)
 	int64_t stop_deadline = 0;
 	sayso_log(SAYSO_LOG_INFO, "sayso-smsgw %s: provider %s, database %s",
 		  SAYSO_VERSION, gw->prov->name, gw->cfg.site.database);
+	sayso_log(SAYSO_LOG_DEBUG, "outbox claimer %s", gw->claimer);
+	smsgw_take_over_dead(gw, sayso_time_now_ms());
 	smsgw_recover(gw);
 	gw->next_recover_ms = sayso_time_now_ms() + 60000;
 	for (;;) {

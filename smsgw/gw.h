@@ -107,6 +107,10 @@ struct smsgw {
 	int inflight_attempts[SMSGW_INFLIGHT_MAX]; /* attempts before this one
 						    */
 
+	/* This gateway's name on the outbox rows it claims: host/boot/pid
+	 * (smsgw_claimer_name), unique among running gateways. */
+	char claimer[SAYSO_OUTBOX_CLAIMER_MAX];
+
 	int64_t next_outbox_ms;
 	int64_t next_tick_ms;
 	int64_t next_recover_ms;
@@ -133,6 +137,21 @@ struct smsgw {
 enum sayso_err smsgw_new(const struct sayso_config *cfg, const char *cfgpath,
 			 bool listen_http, struct smsgw **out, char *err,
 			 size_t errsz);
+
+/*
+ * Writes this process's outbox claimer name, "<host>/<boot>/<pid>" (host
+ * cut to 48 bytes, boot the first 8 characters of the kernel's boot id, "-"
+ * when unknown), into out (>= SAYSO_OUTBOX_CLAIMER_MAX).
+ */
+void smsgw_claimer_name(char *out, size_t outsz);
+
+/*
+ * Releases outbox claims of gateways known to be dead: a claimer on this
+ * host and boot whose process no longer exists (a crash, kill -9). Others'
+ * claims (another host, another boot, a live process) are left to run out
+ * their lease. Returns the number of rows released.
+ */
+int64_t smsgw_take_over_dead(struct smsgw *gw, int64_t now_ms);
 
 /* Stops everything and frees gw. NULL is a no-op. */
 void smsgw_free(struct smsgw *gw);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -138,7 +139,12 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	int64_t when =
 	    in->received_at_ms ? in->received_at_ms : sayso_time_now_ms();
 	sayso_time_format(when, at, sizeof at);
-	enum sayso_err e = sayso_store_begin(st);
+	/* Inside the caller's transaction (the gateway's group commit, which
+	 * holds a savepoint per text) that transaction is the unit: no
+	 * savepoint of our own, two round trips fewer per text on
+	 * PostgreSQL. On an error the caller rolls back its own level. */
+	bool own = !Sayso_store_in_transaction(st);
+	enum sayso_err e = own ? sayso_store_begin(st) : SAYSO_OK;
 	if (e != SAYSO_OK)
 		return e;
 	if ((e = sayso_store_resident(st, SAYSO_ID_PHONE, in->from_e164,
@@ -180,10 +186,13 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 				     "could not seal the sender");
 		goto out;
 	}
+	/* RETURNING: the new id in the same round trip (no row: a
+	 * duplicate), instead of a second statement for the last id. */
 	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "INSERT INTO sms_inbox(provider, provider_id, resident_id, "
 		"body, received_at, from_sealed) VALUES(?1, ?2, ?3, ?4, ?5, "
-		"?6) ON CONFLICT(provider, provider_id) DO NOTHING");
+		"?6) ON CONFLICT(provider, provider_id) DO NOTHING RETURNING "
+		"id");
 	if (!s) {
 		e = SAYSO_ERR_DB;
 		goto out;
@@ -194,20 +203,28 @@ enum sayso_err sayso_inbox_add(struct sayso_store *st,
 	Sayso_bind_text(s, 4, in->body, -1);
 	Sayso_bind_text(s, 5, at, -1);
 	Sayso_bind_blob(s, 6, sealed, (int)sealedlen);
-	if ((e = Sayso_store_step_done(st, s, "store inbound message")) !=
-	    SAYSO_OK)
-		goto out;
-	if (Sayso_store_changes(st) == 0)
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW) {
+		*inbox_id = Sayso_col_int64(s, 0);
+		rc = Sayso_step(s);
+	} else if (rc == SAYSO_SQL_DONE) {
 		*duplicate = true;
-	else
-		*inbox_id = Sayso_store_last_id(st);
-	if ((e = sayso_store_commit(st)) != SAYSO_OK)
+	}
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE) {
+		e = Sayso_store_sqlfail(st, "store inbound message");
+		goto out;
+	}
+	if (own && (e = sayso_store_commit(st)) != SAYSO_OK)
 		return e;
 	if (resident_out && residentsz)
 		snprintf(resident_out, residentsz, "%s", resident);
 	return SAYSO_OK;
 out:
-	sayso_store_rollback(st);
+	*duplicate = false;
+	*inbox_id = 0;
+	if (own)
+		sayso_store_rollback(st);
 	return e;
 }
 
@@ -261,16 +278,44 @@ enum sayso_err sayso_inbox_pending(struct sayso_store *st,
 	return SAYSO_OK;
 }
 
+enum sayso_err sayso_inbox_is_pending(struct sayso_store *st, int64_t inbox_id,
+				      bool *pending)
+{
+	*pending = false;
+	struct sayso_stmt *s = Sayso_store_stmt(
+	    st, "SELECT handled_at IS NULL FROM sms_inbox WHERE id = ?1");
+	if (!s)
+		return SAYSO_ERR_DB;
+	Sayso_bind_int64(s, 1, inbox_id);
+	int rc = Sayso_step(s);
+	if (rc == SAYSO_SQL_ROW)
+		*pending = Sayso_col_int(s, 0) != 0;
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_ROW && rc != SAYSO_SQL_DONE)
+		return Sayso_store_sqlfail(st, "read inbox row");
+	return SAYSO_OK;
+}
+
 static enum sayso_err outbox_insert(struct sayso_store *st, const char *to,
 				    const char *body, int64_t inbox_id,
 				    const char *status, const char *hold_key,
 				    int64_t *id)
 {
 	char resident[SAYSO_RESIDENT_ID_LEN + 1];
-	enum sayso_err e = sayso_store_resident(st, SAYSO_ID_PHONE, to,
-						resident, sizeof resident);
-	if (e != SAYSO_OK)
+	enum sayso_err e;
+	if (inbox_id > 0 && sayso_store_secret(st)) {
+		/* A reply to an inbound text: sayso_inbox_add recorded the
+		 * sender's resident row already; only the id is needed (one
+		 * round trip fewer per text on PostgreSQL). */
+		if ((e = sayso_resident_id(sayso_store_secret(st),
+					   SAYSO_ID_PHONE, to, resident,
+					   sizeof resident)) != SAYSO_OK)
+			return Sayso_store_fail(st, e,
+						"cannot compute resident id");
+	} else if ((e = sayso_store_resident(st, SAYSO_ID_PHONE, to, resident,
+					     sizeof resident)) != SAYSO_OK) {
 		return e;
+	}
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
 	struct sayso_stmt *s = Sayso_store_stmt(
@@ -329,47 +374,162 @@ enum sayso_err sayso_outbox_release(struct sayso_store *st,
 	return Sayso_store_step_done(st, s, "release held message");
 }
 
-enum sayso_err sayso_outbox_due(struct sayso_store *st, int64_t now_ms,
-				struct sayso_outbox_msg *msgs, size_t max,
-				size_t *n)
+static bool claimer_ok(struct sayso_store *st, const char *claimer)
+{
+	if (claimer && *claimer && strlen(claimer) < SAYSO_OUTBOX_CLAIMER_MAX)
+		return true;
+	Sayso_store_fail(st, SAYSO_ERR_INVAL,
+			 "an outbox claimer is 1 to %d bytes",
+			 SAYSO_OUTBOX_CLAIMER_MAX - 1);
+	return false;
+}
+
+static int outbox_msg_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const struct sayso_outbox_msg *)a)->id;
+	int64_t y = ((const struct sayso_outbox_msg *)b)->id;
+	return (x > y) - (x < y);
+}
+
+/*
+ * One statement chooses and claims the rows. On PostgreSQL the inner SELECT
+ * locks the rows it picks and skips rows another transaction has locked
+ * (FOR UPDATE SKIP LOCKED), so two gateways claiming at once get disjoint
+ * sets without waiting; the outer UPDATE re-checks its WHERE on the locked
+ * row version. SQLite has one writer at a time, so the plain form is
+ * already exclusive. RETURNING gives the claimed rows in no set order:
+ * sorted by id afterwards.
+ */
+enum sayso_err sayso_outbox_claim(struct sayso_store *st, const char *claimer,
+				  int64_t now_ms, int64_t lease_ms,
+				  struct sayso_outbox_msg *msgs, size_t max,
+				  size_t *n)
 {
 	*n = 0;
-	char now[SAYSO_TIME_LEN + 1];
+	if (!claimer_ok(st, claimer))
+		return SAYSO_ERR_INVAL;
+	if (max == 0)
+		return SAYSO_OK;
+	char now[SAYSO_TIME_LEN + 1], until[SAYSO_TIME_LEN + 1];
 	sayso_time_format(now_ms, now, sizeof now);
-	struct sayso_stmt *s = Sayso_store_stmt(
-	    st, "SELECT id, to_number, resident_id, body, attempts FROM "
-		"sms_outbox WHERE status = 'queued' AND next_attempt_at <= ?1 "
-		"AND to_number IS NOT NULL ORDER BY next_attempt_at, id "
-		"LIMIT ?2");
+	sayso_time_format(now_ms + (lease_ms > 0 ? lease_ms : 1), until,
+			  sizeof until);
+#define CLAIM_HEAD                                                             \
+	"UPDATE sms_outbox SET claimed_by = ?1, claim_until = ?2 WHERE id IN " \
+	"(SELECT id FROM sms_outbox WHERE status = 'queued' AND "              \
+	"next_attempt_at <= ?3 AND to_number IS NOT NULL AND (claimed_by IS "  \
+	"NULL OR claim_until IS NULL OR claim_until <= ?3) ORDER BY "          \
+	"next_attempt_at, id LIMIT ?4"
+#define CLAIM_TAIL                                                             \
+	") RETURNING id, to_number, resident_id, body, attempts, "             \
+	"coalesce((SELECT opted_out FROM residents r WHERE r.id = "            \
+	"sms_outbox.resident_id), 0)"
+	struct sayso_stmt *s =
+	    Sayso_store_stmt2(st, CLAIM_HEAD CLAIM_TAIL,
+			      CLAIM_HEAD " FOR UPDATE SKIP LOCKED" CLAIM_TAIL);
+#undef CLAIM_HEAD
+#undef CLAIM_TAIL
 	if (!s)
 		return SAYSO_ERR_DB;
-	Sayso_bind_text(s, 1, now, -1);
-	Sayso_bind_int64(s, 2, (int64_t)max);
-	int rc = SAYSO_SQL_DONE;
-	while (*n < max && (rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+	Sayso_bind_text(s, 1, claimer, -1);
+	Sayso_bind_text(s, 2, until, -1);
+	Sayso_bind_text(s, 3, now, -1);
+	Sayso_bind_int64(s, 4, (int64_t)max);
+	int rc;
+	/* Stepped to the end: the update is whole only then (SQLite). */
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
+		if (*n >= max)
+			continue;
 		struct sayso_outbox_msg *m = &msgs[(*n)++];
 		m->id = Sayso_col_int64(s, 0);
 		Sayso_column_copy(s, 1, m->to, sizeof m->to);
 		Sayso_column_copy(s, 2, m->resident_id, sizeof m->resident_id);
 		Sayso_column_copy(s, 3, m->body, sizeof m->body);
 		m->attempts = Sayso_col_int(s, 4);
+		m->opted_out = Sayso_col_int(s, 5) != 0;
 	}
 	Sayso_reset(s);
-	if (rc != SAYSO_SQL_DONE && rc != SAYSO_SQL_ROW)
-		return Sayso_store_sqlfail(st, "read outbox");
+	if (rc != SAYSO_SQL_DONE) {
+		*n = 0;
+		return Sayso_store_sqlfail(st, "claim outbox messages");
+	}
+	qsort(msgs, *n, sizeof *msgs, outbox_msg_cmp);
 	return SAYSO_OK;
 }
 
-static enum sayso_err outbox_finish(struct sayso_store *st, int64_t id,
-				    const char *status, const char *provider_id,
-				    const char *error)
+enum sayso_err sayso_outbox_unclaim(struct sayso_store *st, const char *claimer,
+				    int64_t *released)
 {
+	if (released)
+		*released = 0;
+	if (!claimer_ok(st, claimer))
+		return SAYSO_ERR_INVAL;
+	struct sayso_stmt *s = Sayso_store_stmt(
+	    st, "UPDATE sms_outbox SET claimed_by = NULL, claim_until = NULL "
+		"WHERE claimed_by = ?1 AND status = 'queued'");
+	if (!s)
+		return SAYSO_ERR_DB;
+	Sayso_bind_text(s, 1, claimer, -1);
+	enum sayso_err e =
+	    Sayso_store_step_done(st, s, "release outbox claims");
+	if (e == SAYSO_OK && released)
+		*released = Sayso_store_changes(st);
+	return e;
+}
+
+enum sayso_err sayso_outbox_claimers(struct sayso_store *st, int64_t now_ms,
+				     char (*names)[SAYSO_OUTBOX_CLAIMER_MAX],
+				     size_t max, size_t *n)
+{
+	*n = 0;
+	char now[SAYSO_TIME_LEN + 1];
+	sayso_time_format(now_ms, now, sizeof now);
+	struct sayso_stmt *s = Sayso_store_stmt(
+	    st, "SELECT DISTINCT claimed_by FROM sms_outbox WHERE status = "
+		"'queued' AND claimed_by IS NOT NULL AND claim_until > ?1 "
+		"ORDER BY claimed_by LIMIT ?2");
+	if (!s)
+		return SAYSO_ERR_DB;
+	Sayso_bind_text(s, 1, now, -1);
+	Sayso_bind_int64(s, 2, (int64_t)max);
+	int rc;
+	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW)
+		if (*n < max)
+			Sayso_column_copy(s, 0, names[(*n)++],
+					  SAYSO_OUTBOX_CLAIMER_MAX);
+	Sayso_reset(s);
+	if (rc != SAYSO_SQL_DONE)
+		return Sayso_store_sqlfail(st, "read outbox claimers");
+	return SAYSO_OK;
+}
+
+/* The row changed (1) or it is not claimer's queued row (0). */
+static enum sayso_err held_or_state(struct sayso_store *st, int64_t id,
+				    enum sayso_err e)
+{
+	if (e == SAYSO_OK && Sayso_store_changes(st) == 0)
+		return Sayso_store_fail(st, SAYSO_ERR_STATE,
+					"outbox message %" PRId64
+					" is not held by this gateway (taken "
+					"over by another, or already done)",
+					id);
+	return e;
+}
+
+static enum sayso_err outbox_finish(struct sayso_store *st, int64_t id,
+				    const char *claimer, const char *status,
+				    const char *provider_id, const char *error)
+{
+	if (!claimer_ok(st, claimer))
+		return SAYSO_ERR_INVAL;
 	char now[SAYSO_TIME_LEN + 1];
 	Sayso_now_text(now, sizeof now);
+	/* claimed_by stays: which gateway sent it or gave up. */
 	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE sms_outbox SET status = ?1, provider_id = ?2, "
 		"last_error = coalesce(?3, last_error), to_number = NULL, "
-		"done_at = ?4, attempts = attempts + 1 WHERE id = ?5");
+		"done_at = ?4, attempts = attempts + 1, claim_until = NULL "
+		"WHERE id = ?5 AND claimed_by = ?6 AND status = 'queued'");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_text(s, 1, status, -1);
@@ -377,35 +537,43 @@ static enum sayso_err outbox_finish(struct sayso_store *st, int64_t id,
 	Sayso_bind_text_or_null(s, 3, error);
 	Sayso_bind_text(s, 4, now, -1);
 	Sayso_bind_int64(s, 5, id);
-	return Sayso_store_step_done(st, s, "finish outbox message");
+	Sayso_bind_text(s, 6, claimer, -1);
+	return held_or_state(
+	    st, id, Sayso_store_step_done(st, s, "finish outbox message"));
 }
 
 enum sayso_err sayso_outbox_sent(struct sayso_store *st, int64_t id,
-				 const char *provider_id)
+				 const char *claimer, const char *provider_id)
 {
-	return outbox_finish(st, id, "sent", provider_id, NULL);
+	return outbox_finish(st, id, claimer, "sent", provider_id, NULL);
 }
 
 enum sayso_err sayso_outbox_failed(struct sayso_store *st, int64_t id,
-				   const char *error)
+				   const char *claimer, const char *error)
 {
-	return outbox_finish(st, id, "failed", NULL, error);
+	return outbox_finish(st, id, claimer, "failed", NULL, error);
 }
 
 enum sayso_err sayso_outbox_retry(struct sayso_store *st, int64_t id,
-				  const char *error, int64_t next_ms)
+				  const char *claimer, const char *error,
+				  int64_t next_ms)
 {
+	if (!claimer_ok(st, claimer))
+		return SAYSO_ERR_INVAL;
 	char next[SAYSO_TIME_LEN + 1];
 	sayso_time_format(next_ms, next, sizeof next);
 	struct sayso_stmt *s = Sayso_store_stmt(
 	    st, "UPDATE sms_outbox SET attempts = attempts + 1, last_error = "
-		"?1, next_attempt_at = ?2 WHERE id = ?3");
+		"?1, next_attempt_at = ?2, claimed_by = NULL, claim_until = "
+		"NULL WHERE id = ?3 AND claimed_by = ?4 AND status = 'queued'");
 	if (!s)
 		return SAYSO_ERR_DB;
 	Sayso_bind_text_or_null(s, 1, error);
 	Sayso_bind_text(s, 2, next, -1);
 	Sayso_bind_int64(s, 3, id);
-	return Sayso_store_step_done(st, s, "reschedule message");
+	Sayso_bind_text(s, 4, claimer, -1);
+	return held_or_state(
+	    st, id, Sayso_store_step_done(st, s, "reschedule message"));
 }
 
 enum sayso_err sayso_optout_set(struct sayso_store *st, const char *resident_id,

@@ -236,18 +236,22 @@ static void test_sms_queues(void **state)
 	    SAYSO_OK);
 	struct sayso_outbox_msg msgs[4];
 	int64_t now = sayso_time_now_ms();
-	assert_int_equal(sayso_outbox_due(st, now + 1, msgs, 4, &n), SAYSO_OK);
+	assert_int_equal(
+	    sayso_outbox_claim(st, "gw", now + 1, 1000, msgs, 4, &n), SAYSO_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(msgs[0].to, "+447700900463");
-	assert_int_equal(sayso_outbox_retry(st, ob, "HTTP 503", now + 60000),
-			 SAYSO_OK);
-	assert_int_equal(sayso_outbox_due(st, now + 1, msgs, 4, &n), SAYSO_OK);
+	assert_int_equal(
+	    sayso_outbox_retry(st, ob, "gw", "HTTP 503", now + 60000),
+	    SAYSO_OK);
+	assert_int_equal(
+	    sayso_outbox_claim(st, "gw", now + 1, 1000, msgs, 4, &n), SAYSO_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(sayso_outbox_due(st, now + 60001, msgs, 4, &n),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_outbox_claim(st, "gw", now + 60001, 1000, msgs, 4, &n),
+	    SAYSO_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(msgs[0].attempts, 1);
-	assert_int_equal(sayso_outbox_sent(st, ob, "SMabc"), SAYSO_OK);
+	assert_int_equal(sayso_outbox_sent(st, ob, "gw", "SMabc"), SAYSO_OK);
 	assert_int_equal(
 	    scalar(
 		st,
@@ -255,7 +259,14 @@ static void test_sms_queues(void **state)
 	    0);
 	assert_int_equal(sayso_outbox_queue(st, "+447700900464", "x", 0, &ob),
 			 SAYSO_OK);
-	assert_int_equal(sayso_outbox_failed(st, ob, "21211 invalid number"),
+	/* Only a claimed row can be marked. */
+	assert_int_equal(sayso_outbox_failed(st, ob, "gw", "21211 invalid"),
+			 SAYSO_ERR_STATE);
+	assert_int_equal(sayso_outbox_claim(st, "gw", sayso_time_now_ms() + 1,
+					    1000, msgs, 4, &n),
+			 SAYSO_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(sayso_outbox_failed(st, ob, "gw", "21211 invalid"),
 			 SAYSO_OK);
 	assert_int_equal(
 	    scalar(

@@ -49,6 +49,9 @@ struct sayso_inbound {
  * sayso_inbox_done() erases it.
  * resident_out (>= SAYSO_RESIDENT_ID_LEN + 1, may be NULL) gets the sender's
  * resident id.
+ * Called inside a transaction, it writes in that transaction and takes no
+ * savepoint of its own: on an error the caller rolls back (its own
+ * savepoint, or the whole transaction) before going on.
  */
 enum sayso_err sayso_inbox_add(struct sayso_store *st,
 			       const struct sayso_inbound *in,
@@ -74,6 +77,13 @@ enum sayso_err sayso_inbox_pending(struct sayso_store *st,
 				   struct sayso_inbox_row *rows, size_t max,
 				   size_t *n);
 
+/* Whether inbox row inbox_id is still unhandled. Call it inside the write
+ * transaction that will handle it: with several gateways, another may have
+ * handled the row since sayso_inbox_pending() listed it (write transactions
+ * run one at a time, so the answer holds until the commit). */
+enum sayso_err sayso_inbox_is_pending(struct sayso_store *st, int64_t inbox_id,
+				      bool *pending);
+
 /* Queues a reply to to_e164 now. *id (may be NULL) receives the outbox id. */
 enum sayso_err sayso_outbox_queue(struct sayso_store *st, const char *to_e164,
 				  const char *body, int64_t inbox_id,
@@ -93,23 +103,66 @@ struct sayso_outbox_msg {
 	char resident_id[SAYSO_RESIDENT_ID_LEN + 1];
 	char body[SAYSO_SMS_BODY_MAX + 1];
 	int attempts;
+	/* The recipient's opt-out when claimed (sayso_outbox_claim reads it
+	 * in the same statement: no second query before the send). */
+	bool opted_out;
 };
 
-/* Claims up to max messages due at now_ms (status queued, next_attempt <=
- * now). Rows stay queued until marked; a crash simply retries them. */
-enum sayso_err sayso_outbox_due(struct sayso_store *st, int64_t now_ms,
-				struct sayso_outbox_msg *msgs, size_t max,
-				size_t *n);
+/*
+ * Several gateways may share one database (PostgreSQL): a gateway names
+ * itself with a claimer string (at most SAYSO_OUTBOX_CLAIMER_MAX - 1 bytes,
+ * unique among running gateways) and claims the rows it sends, so two
+ * gateways never send one reply.
+ *
+ * sayso_outbox_claim claims up to max messages due at now_ms (status queued,
+ * next attempt <= now, number not yet erased) that nobody holds or whose
+ * lease has ended (claim_until <= now: a crashed gateway's rows are taken
+ * over, and so are claimer's own rows it never marked), for lease_ms; they
+ * are returned in msgs ordered by id. Rows held under a running lease,
+ * claimer's own included, are not returned: a claim is new work only. On
+ * PostgreSQL the rows are chosen with FOR UPDATE SKIP LOCKED, so concurrent
+ * claimers never wait for or share a row; on SQLite one writer at a time gives
+ * the same. A row stays queued (and claimed) until marked: a crash simply
+ * leaves it to be taken over when the lease ends (or at once by
+ * sayso_outbox_unclaim).
+ */
+#define SAYSO_OUTBOX_CLAIMER_MAX 96
+/* Longer than any send (the gateway's transfers time out at 30 s). */
+#define SAYSO_OUTBOX_LEASE_MS (120 * 1000)
+enum sayso_err sayso_outbox_claim(struct sayso_store *st, const char *claimer,
+				  int64_t now_ms, int64_t lease_ms,
+				  struct sayso_outbox_msg *msgs, size_t max,
+				  size_t *n);
 
+/* Releases every queued row claimer holds (a clean stop, or a gateway known
+ * to be dead): they are due again for any gateway. *released (may be NULL)
+ * receives the count. */
+enum sayso_err sayso_outbox_unclaim(struct sayso_store *st, const char *claimer,
+				    int64_t *released);
+
+/* The distinct claimers holding queued rows whose lease has not ended at
+ * now_ms, up to max, in byte order. */
+enum sayso_err sayso_outbox_claimers(struct sayso_store *st, int64_t now_ms,
+				     char (*names)[SAYSO_OUTBOX_CLAIMER_MAX],
+				     size_t max, size_t *n);
+
+/*
+ * The outcome of a send. Each applies only to a queued row claimer holds
+ * (even past its lease, as long as no other gateway took it over);
+ * otherwise nothing changes and SAYSO_ERR_STATE is returned (another
+ * gateway has the row, or it is already sent or failed).
+ */
 /* Sent: records provider id and erases the number. */
 enum sayso_err sayso_outbox_sent(struct sayso_store *st, int64_t id,
-				 const char *provider_id);
-/* Temporary failure: attempts+1, next attempt at next_ms. */
+				 const char *claimer, const char *provider_id);
+/* Temporary failure: attempts+1, next attempt at next_ms, claim released
+ * (any gateway may try it then). */
 enum sayso_err sayso_outbox_retry(struct sayso_store *st, int64_t id,
-				  const char *error, int64_t next_ms);
+				  const char *claimer, const char *error,
+				  int64_t next_ms);
 /* Permanent failure: records the error and erases the number. */
 enum sayso_err sayso_outbox_failed(struct sayso_store *st, int64_t id,
-				   const char *error);
+				   const char *claimer, const char *error);
 
 /* Opt-out per resident id (STOP / START). */
 enum sayso_err sayso_optout_set(struct sayso_store *st, const char *resident_id,

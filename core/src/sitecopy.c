@@ -1004,7 +1004,7 @@ enum sayso_err sayso_server_settings(struct sayso_store *st,
 					"%s is not a database server",
 					sayso_store_path(st));
 	struct sayso_stmt *s = Sayso_store_stmt(
-	    st, "SELECT split_part(version(), ',', 1), "
+	    st, "SELECT 'PostgreSQL ' || current_setting('server_version'), "
 		"current_setting('synchronous_commit'), "
 		"current_setting('fsync'), "
 		"current_setting('synchronous_standby_names'), "

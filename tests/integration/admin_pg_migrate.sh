@@ -15,7 +15,8 @@
 # same rows as the first (sqlite3 .dump, sorted) and tallies the same; new
 # rows on PostgreSQL get ids past the copied ones (sequences moved); the
 # refusals (non-empty target, kiosk file, not a sayso database, another
-# secret, a stray secret); a copy that fails half-way leaves no rows.
+# secret, a stray secret); a copy that fails half-way, or is killed
+# half-way, leaves no rows, and the same database takes the next copy.
 set -u
 [ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
@@ -29,7 +30,9 @@ PSQL=/usr/lib/postgresql/15/bin/psql
 T=$(mktemp -d /tmp/sayso-pg-migrate-XXXXXX)
 chmod 755 "$T"
 PGDIR="$T/pg"
+LOCKER=
 cleanup() {
+	[ -n "$LOCKER" ] && kill "$LOCKER" 2>/dev/null
 	"$SRC/scripts/pg-test-cluster" stop "$PGDIR" >/dev/null 2>&1
 	rm -rf "$T"
 }
@@ -259,6 +262,46 @@ check "the emptied target takes a copy afterwards" \
 	sh -c "'$A' --db s.db migrate --to '$P6' >/dev/null 2>&1"
 check "... with every ballot" \
 	test "$(q "$P6" "SELECT count(*) FROM ballots")" = "$(sqlite3 s.db "SELECT count(*) FROM ballots")"
+# A copy killed half-way (kill -9 while it waits for a table another
+# session holds): the server rolls its transaction back, nothing is kept,
+# and the next copy into the same database succeeds.
+P9=$(newdb m9)
+"$A" --db bad.db migrate --to "$P9" >/dev/null 2>&1 # leaves the empty schema
+check "m9 has the schema and no rows" \
+	test "$(q "$P9" "SELECT count(*) FROM rounds")" = 0
+"$PSQL" -X -q "$P9" -c "BEGIN; LOCK TABLE walk_checks IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;" >/dev/null 2>&1 &
+LOCKER=$!
+n=0
+until [ "$(q "$P9" "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'walk_checks' AND l.granted AND l.mode = 'AccessExclusiveLock'")" = 1 ] || [ $n -ge 50 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+"$A" --db s.db migrate --to "$P9" >kill.out 2>&1 &
+MIG=$!
+n=0
+until [ "$(q "$P9" "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'walk_checks' AND NOT l.granted")" -ge 1 ] || [ $n -ge 80 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+check "the copy was waiting half-way when killed" test $n -lt 80
+kill -9 $MIG
+wait $MIG 2>/dev/null
+kill "$LOCKER" 2>/dev/null
+q "$P9" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()" >/dev/null
+wait "$LOCKER" 2>/dev/null
+n=0
+until [ "$(q "$P9" "SELECT count(*) FROM pg_stat_activity WHERE datname = 'm9' AND pid <> pg_backend_pid()")" = 0 ] || [ $n -ge 50 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+for t in ballots audit rounds ratings walkabouts; do
+	check "the killed copy kept no rows ($t)" test "$(q "$P9" "SELECT count(*) FROM $t")" = 0
+done
+check "the database of the killed copy takes a copy afterwards" \
+	sh -c "'$A' --db s.db migrate --to '$P9' >/dev/null 2>&1"
+check "... with every walk check" \
+	test "$(q "$P9" "SELECT count(*) FROM walk_checks")" = "$(sqlite3 s.db "SELECT count(*) FROM walk_checks")"
+
 # PostgreSQL -> a file that fails: the file is removed
 q "$P6" "ALTER TABLE ratings DROP CONSTRAINT IF EXISTS ratings_score_check" >/dev/null 2>&1
 q "$P6" "UPDATE ratings SET score = 99 WHERE uid = 'F1'" >/dev/null

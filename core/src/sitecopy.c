@@ -374,8 +374,15 @@ static enum sayso_err rowsum_add(struct rowsum *r, struct sayso_stmt *s,
 	return SAYSO_OK;
 }
 
-/* "SELECT "a", "b" FROM "t"" (by primary key when order) into b. */
-static enum sayso_err select_sql(const struct tinfo *t, bool order,
+/* Rows a server sends at once: a table is read page by page in
+ * primary-key order, each page starting after the last key of the one
+ * before, so no whole table is ever one result in memory. */
+#define COPY_PAGE_ROWS 8192
+
+/* "SELECT "a", "b" FROM "t"", then for a table with a primary key
+ * " WHERE ("k1", "k2") > (?1, ?2)" when after, and " ORDER BY "k1", "k2"
+ * LIMIT n", into b. */
+static enum sayso_err select_sql(const struct tinfo *t, bool after,
 				 struct sayso_buf *b)
 {
 	enum sayso_err e = sayso_buf_add(b, "SELECT ");
@@ -383,26 +390,116 @@ static enum sayso_err select_sql(const struct tinfo *t, bool order,
 		e = sayso_buf_addf(b, "%s\"%s\"", i ? ", " : "", t->cols[i]);
 	if (e == SAYSO_OK)
 		e = sayso_buf_addf(b, " FROM \"%s\"", t->name);
-	bool first = true;
-	for (int i = 0; order && i < t->ncols && e == SAYSO_OK; i++)
-		if (t->pk[i]) {
-			e = sayso_buf_addf(b, "%s\"%s\"",
-					   first ? " ORDER BY " : ", ",
-					   t->cols[i]);
-			first = false;
-		}
+	int npk = 0;
+	for (int i = 0; i < t->ncols; i++)
+		npk += t->pk[i];
+	if (npk == 0 || e != SAYSO_OK)
+		return e;
+	for (int pass = after ? 0 : 1; pass < 2 && e == SAYSO_OK; pass++) {
+		int k = 0;
+		e = sayso_buf_add(b, pass ? " ORDER BY " : " WHERE (");
+		for (int i = 0; i < t->ncols && e == SAYSO_OK; i++)
+			if (t->pk[i])
+				e = sayso_buf_addf(b, "%s\"%s\"",
+						   k++ ? ", " : "", t->cols[i]);
+		for (int i = 0; !pass && i < npk && e == SAYSO_OK; i++)
+			e = sayso_buf_addf(b, "%s?%d", i ? ", " : ") > (",
+					   i + 1);
+		if (!pass && e == SAYSO_OK)
+			e = sayso_buf_add(b, ")");
+	}
+	if (e == SAYSO_OK)
+		e = sayso_buf_addf(b, " LIMIT %d", COPY_PAGE_ROWS);
 	return e;
 }
 
-static enum sayso_err insert_sql(const struct tinfo *t, struct sayso_buf *b)
+/* A table read page by page (a table without a primary key in one go). */
+struct scan {
+	const struct tinfo *t;
+	struct sayso_stmt *first, *after[2];
+	struct sayso_stmt *cur;
+	int inpage; /* rows of the current page so far */
+	bool paged;
+};
+
+static void scan_close(struct scan *sc)
 {
+	Sayso_stmt_finalize(sc->first);
+	Sayso_stmt_finalize(sc->after[0]);
+	Sayso_stmt_finalize(sc->after[1]);
+	memset(sc, 0, sizeof *sc);
+}
+
+/* Prepares the scan of t on st. Errors with detail on st. */
+static enum sayso_err scan_open(struct sayso_store *st, const struct tinfo *t,
+				struct scan *sc)
+{
+	struct sayso_buf q;
+	memset(sc, 0, sizeof *sc);
+	sc->t = t;
+	for (int i = 0; i < t->ncols; i++)
+		sc->paged = sc->paged || t->pk[i];
+	sayso_buf_init(&q, 16384);
+	enum sayso_err e = select_sql(t, false, &q);
+	if (e == SAYSO_OK)
+		e = Sayso_stmt_prepare(st, q.s, &sc->first);
+	sayso_buf_reset(&q);
+	if (e == SAYSO_OK && sc->paged &&
+	    (e = select_sql(t, true, &q)) == SAYSO_OK &&
+	    (e = Sayso_stmt_prepare(st, q.s, &sc->after[0])) == SAYSO_OK)
+		e = Sayso_stmt_prepare(st, q.s, &sc->after[1]);
+	sayso_buf_cleanup(&q);
+	sc->cur = sc->first;
+	if (e != SAYSO_OK)
+		scan_close(sc);
+	return e;
+}
+
+/* The next row (SAYSO_SQL_ROW, its columns on sc->cur), SAYSO_SQL_DONE,
+ * or an error code. Each row's key is bound to the statement of the next
+ * page as it goes by, so a page that ends full leads to the next. */
+static int scan_step(struct scan *sc)
+{
+	for (;;) {
+		struct sayso_stmt *next =
+		    sc->cur == sc->after[0] ? sc->after[1] : sc->after[0];
+		int rc = Sayso_step(sc->cur);
+		if (rc == SAYSO_SQL_ROW) {
+			sc->inpage++;
+			for (int i = 0, k = 0; sc->paged && i < sc->t->ncols;
+			     i++)
+				if (sc->t->pk[i])
+					Sayso_bind_col(next, ++k, sc->cur, i);
+			return rc;
+		}
+		if (rc != SAYSO_SQL_DONE || !sc->paged ||
+		    sc->inpage < COPY_PAGE_ROWS)
+			return rc;
+		/* A full page: the next one starts after its last key. */
+		Sayso_reset(sc->cur);
+		sc->cur = next;
+		sc->inpage = 0;
+	}
+}
+
+/* "INSERT INTO "t" ("a", "b") VALUES (?1, ?2), (?3, ?4), ..." for nrows
+ * rows into b. */
+static enum sayso_err insert_sql(const struct tinfo *t, int nrows,
+				 struct sayso_buf *b)
+{
+	sayso_buf_reset(b);
 	enum sayso_err e = sayso_buf_addf(b, "INSERT INTO \"%s\" (", t->name);
 	for (int i = 0; i < t->ncols && e == SAYSO_OK; i++)
 		e = sayso_buf_addf(b, "%s\"%s\"", i ? ", " : "", t->cols[i]);
 	if (e == SAYSO_OK)
-		e = sayso_buf_add(b, ") VALUES (");
-	for (int i = 0; i < t->ncols && e == SAYSO_OK; i++)
-		e = sayso_buf_addf(b, "%s?%d", i ? ", " : "", i + 1);
+		e = sayso_buf_add(b, ") VALUES ");
+	for (int r = 0; r < nrows && e == SAYSO_OK; r++)
+		for (int i = 0; i < t->ncols && e == SAYSO_OK; i++)
+			e = sayso_buf_addf(b, "%s?%d",
+					   i   ? ", "
+					   : r ? "), ("
+					       : "(",
+					   r * t->ncols + i + 1);
 	if (e == SAYSO_OK)
 		e = sayso_buf_add(b, ")");
 	return e;
@@ -431,58 +528,116 @@ static enum sayso_err copy_fail(struct copy *cp, struct sayso_store *st,
 	return e;
 }
 
+/* Rows in one INSERT: fewer round trips to a server, and the parameters
+ * stay under both engines' limits (SQLite 32766, PostgreSQL 65535). */
+#define COPY_BATCH_ROWS 256
+#define COPY_BATCH_PARAMS 30000
+
+/* The number of rows of t on the source (in the copy's snapshot). */
+static enum sayso_err count_rows(struct copy *cp, const struct tinfo *t,
+				 int64_t *n)
+{
+	char q[160];
+	snprintf(q, sizeof q, "SELECT count(*) FROM \"%s\"", t->name);
+	struct sayso_stmt *s = NULL;
+	enum sayso_err e = Sayso_stmt_prepare(cp->src, q, &s);
+	if (e == SAYSO_OK && Sayso_step(s) == SAYSO_SQL_ROW)
+		*n = Sayso_col_int64(s, 0);
+	else if (e == SAYSO_OK)
+		e = Sayso_store_sqlfail(cp->src, "count rows");
+	Sayso_stmt_finalize(s);
+	return e == SAYSO_OK ? e : copy_fail(cp, cp->src, e, "read");
+}
+
+/* Prepares the INSERT of nrows rows of t on the target into *w (the one
+ * before finalized). */
+static enum sayso_err prepare_insert(struct copy *cp, const struct tinfo *t,
+				     int nrows, struct sayso_buf *b,
+				     struct sayso_stmt **w)
+{
+	Sayso_stmt_finalize(*w);
+	*w = NULL;
+	enum sayso_err e = insert_sql(t, nrows, b);
+	if (e == SAYSO_OK &&
+	    (e = Sayso_stmt_prepare(cp->dst, b->s, w)) != SAYSO_OK)
+		e = copy_fail(cp, cp->dst, e, "write");
+	return e;
+}
+
 /* Copies t's rows (its columns referring to t itself as NULL), counting
- * and summing the source's rows into row and r. */
+ * and summing the source's rows into row and r, batch by batch. */
 static enum sayso_err copy_rows(struct copy *cp, const struct tinfo *t,
 				struct sayso_copy_table *row, struct rowsum *r)
 {
-	struct sayso_buf q, ins;
-	struct sayso_stmt *s = NULL, *w = NULL;
-	sayso_buf_init(&q, 16384);
-	sayso_buf_init(&ins, 16384);
-	enum sayso_err e = select_sql(t, true, &q);
-	if (e == SAYSO_OK)
-		e = insert_sql(t, &ins);
-	if (e != SAYSO_OK)
+	struct sayso_buf ins;
+	struct sayso_stmt *w = NULL;
+	struct scan sc = {0};
+	int64_t total = 0;
+	int batch = COPY_BATCH_PARAMS / (t->ncols ? t->ncols : 1);
+	if (batch > COPY_BATCH_ROWS)
+		batch = COPY_BATCH_ROWS;
+	sayso_buf_init(&ins, 1u << 22);
+	enum sayso_err e = count_rows(cp, t, &total);
+	if (e != SAYSO_OK || total == 0)
 		goto out;
-	if ((e = Sayso_stmt_prepare(cp->src, q.s, &s)) != SAYSO_OK) {
+	if ((e = scan_open(cp->src, t, &sc)) != SAYSO_OK) {
 		e = copy_fail(cp, cp->src, e, "read");
 		goto out;
 	}
-	if ((e = Sayso_stmt_prepare(cp->dst, ins.s, &w)) != SAYSO_OK) {
-		e = copy_fail(cp, cp->dst, e, "write");
-		goto out;
-	}
+	int width = 0, k = 0; /* rows the statement takes, rows bound */
 	int rc;
-	while ((rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
-		for (int i = 0; i < t->ncols; i++)
-			if (t->selfref[i])
-				Sayso_bind_null(w, i + 1);
-			else
-				Sayso_bind_col(w, i + 1, s, i);
-		if (Sayso_step(w) != SAYSO_SQL_DONE) {
-			e = Sayso_store_sqlfail(cp->dst, "copy a row");
-			Sayso_errbuf_set(cp->errbuf, cp->errsz,
-					 "%s: row %" PRId64
-					 " of %s could not be written: %s",
-					 sayso_store_path(cp->dst),
-					 row->rows + 1, t->name,
-					 sayso_store_errmsg(cp->dst));
-			goto out;
+	while ((rc = scan_step(&sc)) == SAYSO_SQL_ROW) {
+		struct sayso_stmt *s = sc.cur;
+		if (k == 0) {
+			int64_t left = total - row->rows;
+			int want =
+			    left < batch ? (int)(left > 0 ? left : 1) : batch;
+			if (want != width &&
+			    (e = prepare_insert(cp, t, want, &ins, &w)) !=
+				SAYSO_OK)
+				goto out;
+			width = want;
 		}
-		Sayso_reset(w);
+		for (int i = 0; i < t->ncols; i++) {
+			int idx = k * t->ncols + i + 1;
+			if (t->selfref[i])
+				Sayso_bind_null(w, idx);
+			else
+				Sayso_bind_col(w, idx, s, i);
+		}
 		if ((e = rowsum_add(r, s, t->ncols)) != SAYSO_OK)
 			goto out;
 		row->rows++;
+		if (++k < width)
+			continue;
+		k = 0;
+		if (Sayso_step(w) != SAYSO_SQL_DONE) {
+			e = Sayso_store_sqlfail(cp->dst, "copy rows");
+			Sayso_errbuf_set(cp->errbuf, cp->errsz,
+					 "%s: rows %" PRId64 " to %" PRId64
+					 " of %s could not be written: %s",
+					 sayso_store_path(cp->dst),
+					 row->rows - width + 1, row->rows,
+					 t->name, sayso_store_errmsg(cp->dst));
+			goto out;
+		}
+		Sayso_reset(w);
 	}
 	if (rc != SAYSO_SQL_DONE)
 		e = copy_fail(cp, cp->src,
 			      Sayso_store_sqlfail(cp->src, "read rows"),
 			      "read");
+	else if (k != 0 || row->rows != total)
+		e = copy_fail(cp, cp->src,
+			      Sayso_store_fail(cp->src, SAYSO_ERR_CORRUPT,
+					       "%s: %" PRId64
+					       " rows read, %" PRId64
+					       " counted in the same snapshot",
+					       t->name, row->rows, total),
+			      "read");
 out:
-	Sayso_stmt_finalize(s);
+	scan_close(&sc);
 	Sayso_stmt_finalize(w);
-	sayso_buf_cleanup(&q);
 	sayso_buf_cleanup(&ins);
 	return e;
 }
@@ -587,20 +742,15 @@ static enum sayso_err verify_table(struct copy *cp, const struct tinfo *t,
 				   struct sayso_copy_table *row,
 				   const struct rowsum *want)
 {
-	struct sayso_buf q;
-	struct sayso_stmt *s = NULL;
+	struct scan sc = {0};
 	struct rowsum r;
-	sayso_buf_init(&q, 16384);
 	enum sayso_err e = rowsum_init(&r);
-	if (e == SAYSO_OK)
-		e = select_sql(t, false, &q);
-	if (e == SAYSO_OK &&
-	    (e = Sayso_stmt_prepare(cp->dst, q.s, &s)) != SAYSO_OK)
+	if (e == SAYSO_OK && (e = scan_open(cp->dst, t, &sc)) != SAYSO_OK)
 		e = copy_fail(cp, cp->dst, e, "read back");
 	int rc = SAYSO_SQL_DONE;
 	row->target_rows = 0;
-	while (e == SAYSO_OK && (rc = Sayso_step(s)) == SAYSO_SQL_ROW) {
-		e = rowsum_add(&r, s, t->ncols);
+	while (e == SAYSO_OK && (rc = scan_step(&sc)) == SAYSO_SQL_ROW) {
+		e = rowsum_add(&r, sc.cur, t->ncols);
 		row->target_rows++;
 	}
 	if (e == SAYSO_OK && rc != SAYSO_SQL_DONE)
@@ -609,9 +759,8 @@ static enum sayso_err verify_table(struct copy *cp, const struct tinfo *t,
 			      "read back");
 	row->sum_ok =
 	    e == SAYSO_OK && memcmp(r.lane, want->lane, sizeof r.lane) == 0;
-	Sayso_stmt_finalize(s);
+	scan_close(&sc);
 	rowsum_free(&r);
-	sayso_buf_cleanup(&q);
 	return e;
 }
 

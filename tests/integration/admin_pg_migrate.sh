@@ -126,6 +126,11 @@ line two ✓', '$2', 'kiosk', 'k1', '2026-06-1${n}T10:00:00.000Z', '2026-06-1${n
 	done
 	echo "INSERT INTO sms_inbox (provider, provider_id, resident_id, body, received_at, from_sealed) VALUES ('kannel', 'm1', 'res1', 'VOTE 1 2', '2026-06-02T11:00:00.000Z', X'00ff10deadbeef00'), ('kannel', 'm2', 'res2', 'RATE 5', '2026-06-02T11:01:00.000Z', NULL);"
 	echo "INSERT INTO sms_outbox (to_number, resident_id, body, inbox_id, status, next_attempt_at, created_at) VALUES (NULL, 'res1', 'Thanks', 1, 'sent', '2026-06-02T11:00:01.000Z', '2026-06-02T11:00:01.000Z'), ('+447700900009', 'res2', 'Thanks again', 2, 'queued', '2026-06-02T11:01:01.000Z', '2026-06-02T11:01:01.000Z');"
+	# more rows than a page (8192) in a table with a one-column key and in
+	# one with a two-column key: the copy reads them page by page
+	echo "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9000) INSERT INTO ratings (uid, score, channel, device_id, cast_at) SELECT 'G' || i, i % 5 + 1, 'sms', 'smsgw', '2026-06-20T10:00:00.000Z' FROM n;"
+	echo "WITH RECURSIVE n(i) AS (SELECT 100 UNION ALL SELECT i + 1 FROM n WHERE i < 5099) INSERT INTO ballots (id, uid, round_id, resident_id, channel, device_id, cast_at, status) SELECT i, 'K' || i, (SELECT id FROM rounds WHERE code = 'PARK'), 'kres' || i, 'kiosk', 'k1', '2026-06-14T12:00:00.000Z', 'counted' FROM n;"
+	echo "INSERT INTO ballot_items (ballot_id, project_id) SELECT b.id, p.id FROM ballots b JOIN projects p ON p.number IN (1 + b.id % 3, 1 + (b.id + 1) % 3) WHERE b.id >= 100;"
 	echo "INSERT INTO sms_convo (resident_id, kind, ref, expires_at) VALUES ('res2', 'report', 'POE-2', '2026-06-02T12:00:00.000Z');"
 	echo "COMMIT;"
 } >site.sql
@@ -138,6 +143,8 @@ run report duplicate POE-1 --of POE-4
 run kiosk enrol K1 --out kiosk.db
 check "a report refers forward to a later one" \
 	test "$(sqlite3 s.db "SELECT count(*) FROM reports r JOIN reports o ON o.id = r.dup_of WHERE o.id > r.id")" = 1
+check "ballot_items has more rows than a page" \
+	test "$(sqlite3 s.db "SELECT count(*) FROM ballot_items")" -gt 8192
 check "a ballot is superseded" \
 	test "$(sqlite3 s.db "SELECT count(*) FROM ballots WHERE status = 'superseded'")" = 1
 

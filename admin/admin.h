@@ -220,6 +220,7 @@ int admin_cmd_voters_report(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_erase(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_backup(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_check(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_migrate(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_doctor(struct admin_ctx *ctx, int argc, char **argv);
 /* Walkabouts and partners (cmd_walkabout.c, cmd_partner.c; issue 14). */
 int admin_cmd_walkabout_start(struct admin_ctx *ctx, int argc, char **argv);

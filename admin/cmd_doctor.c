@@ -8,7 +8,11 @@
  * by whoever runs doctor: run it as the service user), site secret (present,
  * belongs to the database, mode 0600), free disk space, the kiosk's font and
  * strings, speech voices, the SMS gateway when one is configured, and the
- * clock. Doctor changes nothing: the database is opened read-only, the write
+ * clock. A PostgreSQL database (postgresql://) is checked as a server:
+ * reachable (the server's own message when not), a primary, a sayso
+ * database at this schema where sayso's write lock can be taken,
+ * fsync and synchronous_commit on, and the secret file [site] secret names.
+ * Doctor changes nothing: the database is opened read-only, the write
  * check is a BEGIN IMMEDIATE that is rolled back and a probe file that is
  * removed. Exit 0 when nothing failed (warnings allowed), 1 otherwise.
  */
@@ -26,6 +30,7 @@
 
 #include "admin.h"
 #include "sayso/datadir.h"
+#include "sayso/sitecopy.h"
 
 enum verdict { V_OK, V_WARN, V_FAIL, V_SKIP };
 
@@ -103,13 +108,23 @@ static void check_config(struct doctor *d)
 	    c->site.database);
 }
 
-/* Whether the secret file is usable; says why not. */
-static bool check_secret(struct doctor *d, const char *db)
+/* The site secret's path: --secret / [site] secret, else
+ * <database>.secret. */
+static void secret_of(const struct doctor *d, char *path, size_t pathsz)
 {
-	char path[SAYSO_PATH_MAX + 16], fix[2 * SAYSO_PATH_MAX + 128];
+	const char *given = d->ctx->secret_path;
+	if (given && *given)
+		snprintf(path, pathsz, "%s", given);
+	else
+		snprintf(path, pathsz, "%s.secret", d->ctx->db_path);
+}
+
+/* Whether the secret file at path is usable; says why not. */
+static bool check_secret(struct doctor *d, const char *path)
+{
+	char fix[2 * SAYSO_PATH_MAX + 128];
 	struct stat sb;
 
-	snprintf(path, sizeof path, "%s.secret", db);
 	if (stat(path, &sb) != 0) {
 		snprintf(fix, sizeof fix,
 			 "copy the site's secret back from your backup to %s "
@@ -147,6 +162,38 @@ static bool check_secret(struct doctor *d, const char *db)
 	return true;
 }
 
+/* The secret file at spath: usable, and the one database db records
+ * (its site_check). */
+static void check_secret_matches(struct doctor *d, const char *db,
+				 const char *spath)
+{
+	char errbuf[SAYSO_ERRMSG_MAX] = "";
+	struct sayso_store *st = NULL;
+
+	if (!check_secret(d, spath))
+		return;
+	enum sayso_err e = sayso_store_open_at(db, spath, SAYSO_STORE_READONLY,
+					       &st, errbuf, sizeof errbuf);
+	sayso_store_close(st);
+	if (e == SAYSO_ERR_SECRET) {
+		say(d, V_FAIL, "secret",
+		    sayso_store_is_server(db)
+			? "put this site's own secret where [site] secret / "
+			  "--secret says (from your backup)"
+			: "put this site's own secret next to the database "
+			  "(from your backup)",
+		    "%s", errbuf[0] ? errbuf : sayso_strerror(e));
+		return;
+	}
+	if (e != SAYSO_OK) {
+		say(d, V_FAIL, "secret", NULL, "%s",
+		    errbuf[0] ? errbuf : sayso_strerror(e));
+		return;
+	}
+	say(d, V_OK, "secret", NULL, "%s belongs to the database, mode 0600",
+	    spath);
+}
+
 /* A probe file in dir: whether new files (the WAL, backups) can be made. */
 static bool dir_writable(const char *dir, int *err)
 {
@@ -167,10 +214,11 @@ static void check_database(struct doctor *d)
 {
 	const char *db = d->ctx->db_path;
 	char dir[SAYSO_PATH_MAX], errbuf[SAYSO_ERRMSG_MAX];
-	char fix[2 * SAYSO_PATH_MAX + 128];
+	char fix[2 * SAYSO_PATH_MAX + 128], spath[SAYSO_PATH_MAX + 16];
 	struct sayso_store *st = NULL;
 	int err = 0;
 
+	secret_of(d, spath, sizeof spath);
 	dir_of(db, dir, sizeof dir);
 	if (access(db, F_OK) != 0) {
 		snprintf(fix, sizeof fix,
@@ -191,13 +239,13 @@ static void check_database(struct doctor *d)
 			 dir, dir, dir);
 		say(d, V_FAIL, "database", fix, "folder %s is not writable: %s",
 		    dir, strerror(err));
-		check_secret(d, db);
+		check_secret(d, spath);
 		return;
 	}
 	errbuf[0] = '\0';
-	enum sayso_err e =
-	    sayso_store_open(db, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET,
-			     &st, errbuf, sizeof errbuf);
+	enum sayso_err e = sayso_store_open_at(
+	    db, spath, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET, &st, errbuf,
+	    sizeof errbuf);
 	if (e != SAYSO_OK) {
 		say(d, V_FAIL, "database",
 		    "give the right --db, or restore the database from a "
@@ -228,8 +276,8 @@ static void check_database(struct doctor *d)
 		/* Take the write lock and give it back: proves a vote could
 		 * be stored now (not locked, not read-only). */
 		errbuf[0] = '\0';
-		e = sayso_store_open(db, SAYSO_STORE_NOSECRET, &st, errbuf,
-				     sizeof errbuf);
+		e = sayso_store_open_at(db, spath, SAYSO_STORE_NOSECRET, &st,
+					errbuf, sizeof errbuf);
 		if (e == SAYSO_OK) {
 			sayso_store_set_busy_timeout(st, 2000);
 			e = sayso_store_begin(st);
@@ -254,26 +302,158 @@ static void check_database(struct doctor *d)
 		}
 	}
 
-	if (!check_secret(d, db))
+	check_secret_matches(d, db, spath);
+}
+
+/* The server's durability: fsync on, synchronous_commit on in sayso's
+ * sessions, and whether a synchronous standby holds each commit too. */
+static void check_durable(struct doctor *d,
+			  const struct sayso_server_settings *ss)
+{
+	bool sync_ok = strcmp(ss->synchronous_commit, "on") == 0 ||
+		       strcmp(ss->synchronous_commit, "remote_apply") == 0;
+	if (strcmp(ss->fsync, "on") != 0) {
+		say(d, V_FAIL, "durable",
+		    "set fsync = on in postgresql.conf and reload the server: "
+		    "without it a power cut can lose or corrupt votes",
+		    "fsync is %s on the server", ss->fsync);
 		return;
-	errbuf[0] = '\0';
-	e = sayso_store_open(db, SAYSO_STORE_READONLY, &st, errbuf,
-			     sizeof errbuf);
+	}
+	if (!sync_ok) {
+		say(d, V_FAIL, "durable",
+		    "remove the setting that overrides synchronous_commit for "
+		    "sayso's user or database (ALTER ROLE/DATABASE ... RESET "
+		    "synchronous_commit)",
+		    "synchronous_commit is %s in sayso's sessions: a vote "
+		    "could be acknowledged before it is on disk",
+		    ss->synchronous_commit);
+		return;
+	}
+	if (ss->synchronous_standby[0])
+		say(d, V_OK, "durable", NULL,
+		    "synchronous_commit %s, fsync on; synchronous standby: "
+		    "%s (a committed vote is on two servers)",
+		    ss->synchronous_commit, ss->synchronous_standby);
+	else
+		say(d, V_OK, "durable", NULL,
+		    "synchronous_commit %s, fsync on; synchronous standby: "
+		    "none (a committed vote is on this server's disk only; "
+		    "docs/deploy.md adds a standby)",
+		    ss->synchronous_commit);
+}
+
+/* Takes sayso's write lock on db and gives it back: false with the
+ * server's message in why. */
+static bool server_writable(const char *db, const char *spath, char *why,
+			    size_t whysz)
+{
+	struct sayso_store *st = NULL;
+	why[0] = '\0';
+	enum sayso_err e = sayso_store_open_at(db, spath, SAYSO_STORE_NOSECRET,
+					       &st, why, whysz);
+	if (e == SAYSO_OK) {
+		sayso_store_set_busy_timeout(st, 2000);
+		e = sayso_store_begin(st);
+		if (e == SAYSO_OK)
+			sayso_store_rollback(st);
+		else
+			snprintf(why, whysz, "%s", sayso_store_errmsg(st));
+	}
 	sayso_store_close(st);
-	if (e == SAYSO_ERR_SECRET) {
-		say(d, V_FAIL, "secret",
-		    "put this site's own secret next to the database (from "
-		    "your backup)",
-		    "%s", errbuf[0] ? errbuf : sayso_strerror(e));
+	if (e != SAYSO_OK && !why[0])
+		snprintf(why, whysz, "%s", sayso_strerror(e));
+	return e == SAYSO_OK;
+}
+
+/* A PostgreSQL database: reachable, a sayso database at this schema,
+ * writable (sayso's write lock), durable, and the secret file. */
+static void check_server(struct doctor *d)
+{
+	const char *db = d->ctx->db_path;
+	const char *spath = d->ctx->secret_path;
+	char errbuf[SAYSO_ERRMSG_MAX] = "";
+	struct sayso_store *st = NULL;
+	bool have_secret = spath && *spath;
+
+	/* The secret is not read here: any path opens it. */
+	enum sayso_err e =
+	    sayso_store_open_at(db, have_secret ? spath : "(none)",
+				SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET,
+				&st, errbuf, sizeof errbuf);
+	/* libpq's messages run over lines: one line here. */
+	for (char *p = errbuf; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	const char *msg = errbuf[0] ? errbuf : sayso_strerror(e);
+	if (e == SAYSO_ERR_IO || e == SAYSO_ERR_UNSUPPORTED ||
+	    (e != SAYSO_OK && e != SAYSO_ERR_NOTFOUND &&
+	     e != SAYSO_ERR_NOT_SAYSO && e != SAYSO_ERR_SCHEMA)) {
+		say(d, V_FAIL, "server",
+		    "start the server, or correct the URI's host, port, user "
+		    "and database; the password comes from PGPASSWORD or "
+		    "~/.pgpass, and the server must allow this machine "
+		    "(pg_hba.conf)",
+		    "%s", msg);
+		say(d, V_SKIP, "database", NULL, "not checked (no server)");
 		return;
 	}
+	struct sayso_server_settings ss;
 	if (e != SAYSO_OK) {
-		say(d, V_FAIL, "secret", NULL, "%s",
-		    errbuf[0] ? errbuf : sayso_strerror(e));
+		say(d, V_OK, "server", NULL, "%s answers", db);
+		say(d, V_FAIL, "database",
+		    e == SAYSO_ERR_NOTFOUND
+			? "create the site with `sayso-admin --db URI --secret "
+			  "PATH init`, or copy one in with `sayso-admin "
+			  "migrate`"
+			: "give the right --db (a database of its own for "
+			  "sayso), or upgrade sayso",
+		    "%s", msg);
 		return;
 	}
-	say(d, V_OK, "secret", NULL,
-	    "%s.secret belongs to the database, mode 0600", db);
+	if (sayso_server_settings(st, &ss) != SAYSO_OK) {
+		say(d, V_FAIL, "server", NULL, "%s", sayso_store_errmsg(st));
+		sayso_store_close(st);
+		return;
+	}
+	say(d, ss.in_recovery ? V_FAIL : V_OK, "server",
+	    "point --db / [site] database at the primary (after a failover: "
+	    "the new primary)",
+	    "%s answers: %s (%s)", sayso_store_path(st), ss.version,
+	    ss.in_recovery ? "a standby: read-only" : "a primary");
+	int have = sayso_store_schema_version(st);
+	int latest = sayso_store_schema_latest();
+	sayso_store_close(st);
+	if (have < latest) {
+		say(d, V_WARN, "database",
+		    "take a backup (pg_dump); the next program to open it "
+		    "upgrades it",
+		    "a sayso database with schema %d, this sayso %d", have,
+		    latest);
+	} else if (!ss.in_recovery) {
+		if (server_writable(db, have_secret ? spath : "(none)", errbuf,
+				    sizeof errbuf))
+			say(d, V_OK, "database", NULL,
+			    "a sayso database (schema %d), and a write "
+			    "transaction can begin (the write lock is free)",
+			    have);
+		else
+			say(d, V_FAIL, "database",
+			    "a program holds sayso's write lock too long, or "
+			    "this user may not write: look at pg_stat_activity "
+			    "and the user's grants",
+			    "no write transaction can begin: %s", errbuf);
+	}
+	check_durable(d, &ss);
+	if (!have_secret) {
+		say(d, V_FAIL, "secret",
+		    "set [site] secret = PATH in sayso.ini (or pass --secret "
+		    "PATH): the same file, mode 0600, on every machine of the "
+		    "site",
+		    "no secret file given: a PostgreSQL site keeps it outside "
+		    "the database");
+		return;
+	}
+	check_secret_matches(d, db, spath);
 }
 
 static void check_disk(struct doctor *d)
@@ -281,6 +461,11 @@ static void check_disk(struct doctor *d)
 	char dir[SAYSO_PATH_MAX];
 	struct statvfs vs;
 
+	if (sayso_store_is_server(d->ctx->db_path)) {
+		say(d, V_SKIP, "disk", NULL,
+		    "the database is on the server: watch its disk there");
+		return;
+	}
 	dir_of(d->ctx->db_path, dir, sizeof dir);
 	if (statvfs(dir, &vs) != 0) {
 		say(d, V_SKIP, "disk", NULL, "%s: %s", dir, strerror(errno));
@@ -612,7 +797,10 @@ int admin_cmd_doctor(struct admin_ctx *ctx, int argc, char **argv)
 	struct doctor d = {.ctx = ctx};
 
 	check_config(&d);
-	check_database(&d);
+	if (sayso_store_is_server(ctx->db_path))
+		check_server(&d);
+	else
+		check_database(&d);
 	check_disk(&d);
 	check_fonts(&d);
 	check_strings(&d);

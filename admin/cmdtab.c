@@ -111,6 +111,10 @@ const struct admin_cmd admin_cmds[] = {
      admin_cmd_backup},
     {"check", "", "integrity check, schema version and counts",
      admin_cmd_check},
+    {"migrate", "--to DATABASE [--to-secret PATH]",
+     "copy the site into an empty database of the other engine (SQLite "
+     "<-> PostgreSQL), counts and checksums checked",
+     admin_cmd_migrate},
     /* results pages, QR codes, ratings and reported problems */
     {"results", "CODE --out DIR [--url URL] [--rule greedy|mes|approval]",
      "write a round's results page (index.html, results.json, "

@@ -75,6 +75,7 @@ runtime_case() { # the arguments that make command $1 fail at run time
 	"merge accept" | "merge reject") echo "--db $T/rt.db $1 99" ;;
 	"erase") echo "--db $T/none.db erase --code ABCD" ;;
 	"backup") echo "--db $T/rt.db backup $T/exists" ;;
+	"migrate") echo "--db $T/none.db migrate --to $T/copy.db" ;;
 	"doctor") echo "--db $T/none.db doctor" ;;
 	"results") echo "--db $T/rt.db results nosuch --out $T/res" ;;
 	"qr") echo "qr http://example.org --png $T/no/such/dir/x.png" ;;

@@ -119,8 +119,8 @@ doctor nofile 1 --db "$P" --secret "$T/missing.secret"
 has nofile "^FAIL +secret +.*missing.secret is missing"
 
 # ---- sayso's write lock held by another session ----
-# the lock key is core/src/store_pg.c's PG_WRITE_LOCK
-"$PSQL" -X -q "$P" -c "BEGIN; SELECT pg_advisory_xact_lock(1396791635); SELECT pg_sleep(30); COMMIT;" >/dev/null 2>&1 &
+# the lock is core/src/store_pg.c's: PG_WRITE_LOCK and the schema's hash
+"$PSQL" -X -q "$P" -c "BEGIN; SELECT pg_advisory_xact_lock(1396791635, hashtext(current_schema())); SELECT pg_sleep(30); COMMIT;" >/dev/null 2>&1 &
 LOCKER=$!
 n=0
 until [ "$(q "$P" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")" = 1 ] || [ $n -ge 50 ]; do

@@ -1238,6 +1238,15 @@ enum sayso_err sayso_merge_kiosk(struct sayso_store *st, const char *src_path,
 					"no file to merge");
 	char a[PATH_MAX], b[PATH_MAX];
 	const char *own = sayso_store_path(st);
+	/* A kiosk's database is always a file; a server is the site's own
+	 * (or another site's) database, never a source. */
+	if (sayso_store_is_server(src_path))
+		return Sayso_store_fail(
+		    st, SAYSO_ERR_INVAL,
+		    strcmp(src_path, own) == 0
+			? "%s is this database itself"
+			: "%s is a database server, not a kiosk's file",
+		    src_path);
 	if (!realpath(src_path, a))
 		a[0] = '\0';
 	if (a[0] && strcmp(own, ":memory:") != 0 && realpath(own, b) &&

@@ -5,13 +5,15 @@
 # imported codes vote once; a code round refuses phone numbers; round show
 # gives the identity setting; projects are fixed once a round opens; 30
 # February is refused; every change is audited with the --actor given.
+# engines: sqlite pg (the site database from db.inc)
 set -u
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 T=$(mktemp -d /tmp/sayso-admin-codes-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
+. "${SAYSO_SRC:?SAYSO_SRC not set}/tests/integration/db.inc"
+db_site c.db
 unset SAYSO_CONFIG SAYSO_ACTOR
-command -v sqlite3 >/dev/null || { echo "SKIP: no sqlite3"; exit 77; }
 fail=0
 bad() {
 	echo "FAIL: $*"
@@ -20,7 +22,7 @@ bad() {
 run() { # run WANT_RC ARGS...: output in $T/out
 	want=$1
 	shift
-	"$A" --db c.db "$@" >"$T/out" 2>&1
+	"$A" --db "$DB" --secret "$SECRET" "$@" >"$T/out" 2>&1
 	rc=$?
 	[ "$rc" -eq "$want" ] || { bad "$* exited $rc, want $want:"; cat "$T/out"; }
 }
@@ -58,9 +60,9 @@ run 1 codes import b broken.csv
 has "broken.csv:3: 'bad code!' is not a voter code"
 run 1 codes import b printed.csv
 has "printed.csv:2: code PRNT2222 is already recorded for b"
-[ "$(sqlite3 c.db "SELECT count(*) FROM voter_codes WHERE round_id = 2")" = 2 ] ||
+[ "$(db_sql "SELECT count(*) FROM voter_codes WHERE round_id = 2")" = 2 ] ||
 	bad "a failed import left codes behind"
-[ "$(sqlite3 c.db "SELECT count(*) FROM voter_codes WHERE code_hash LIKE '%PRNT%'")" = 0 ] ||
+[ "$(db_sql "SELECT count(*) FROM voter_codes WHERE code_hash LIKE '%PRNT%'")" = 0 ] ||
 	bad "a plain code is stored"
 
 for c in AAAA 0000 HELLO-WORLD; do
@@ -87,7 +89,7 @@ has "was not issued for this round"
 run 0 --actor alice codes void b PRNT3333 --why "sheet lost in the rain"
 run 0 ballot add b --code PRNT3333 --projects 1
 has "^invalid: this voter code has been cancelled"
-[ "$(sqlite3 c.db "SELECT actor FROM audit WHERE action = 'codes.void' AND detail LIKE '%why: sheet lost in the rain'")" = "admin:alice" ] ||
+[ "$(db_sql "SELECT actor FROM audit WHERE action = 'codes.void' AND detail LIKE '%why: sheet lost in the rain'")" = "admin:alice" ] ||
 	bad "codes void is not audited with actor and reason"
 
 # a test code (staff trying the kiosk) votes again and again, never counted
@@ -105,7 +107,7 @@ has '"status": "test"'
 run 0 erase --code PRNT2222
 run 0 ballot add b --code PRNT2222 --projects 1
 has "^invalid: this voter code has already been used"
-[ "$(sqlite3 c.db "SELECT count(*) FROM ballots WHERE status = 'counted'")" = 2 ] ||
+[ "$(db_sql "SELECT count(*) FROM ballots WHERE status = 'counted'")" = 2 ] ||
 	bad "counted ballots: want 2"
 [ "$fail" -eq 0 ] && echo PASS
 exit "$fail"

@@ -7,13 +7,15 @@
 # nothing with FILE:LINE errors (30 February, the future, a bad number), and
 # --verify lists every line two typists disagree on and imports nothing.
 # Every correction is in the audit table with the actor and the reason.
+# engines: sqlite pg (the site database from db.inc)
 set -u
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 T=$(mktemp -d /tmp/sayso-admin-correct-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
+. "${SAYSO_SRC:?SAYSO_SRC not set}/tests/integration/db.inc"
+db_site c.db
 unset SAYSO_CONFIG SAYSO_ACTOR
-command -v sqlite3 >/dev/null || { echo "SKIP: no sqlite3"; exit 77; }
 fail=0
 bad() {
 	echo "FAIL: $*"
@@ -22,12 +24,12 @@ bad() {
 run() { # run WANT_RC ARGS...: output (stdout and stderr) in $T/out
 	want=$1
 	shift
-	"$A" --db c.db --actor bob "$@" >"$T/out" 2>&1
+	"$A" --db "$DB" --secret "$SECRET" --actor bob "$@" >"$T/out" 2>&1
 	rc=$?
 	[ "$rc" -eq "$want" ] || { bad "$* exited $rc, want $want:"; cat "$T/out"; }
 }
 has() { grep -q -- "$1" "$T/out" || { bad "expected '$1' in:"; cat "$T/out"; }; }
-q() { sqlite3 -batch -noheader c.db "$1"; }
+q() { db_sql "$1"; }
 audited() { # audited ACTION REASON
 	[ "$(q "SELECT count(*) FROM audit WHERE action = '$1' AND actor = 'admin:bob' AND detail LIKE '%why: $2'")" = 1 ] ||
 		bad "no audit row for $1 with actor and reason '$2'"

@@ -13,6 +13,7 @@
 #  - the export carries every META key pabulib requires, and so does the
 #    export of a round made in sayso.
 # Skips (77) when ../shared/pb, jq or python3 is absent.
+# engines: sqlite pg (the site database from db.inc)
 set -u
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 PB=${SAYSO_SHARED:-}/pb
@@ -29,6 +30,8 @@ done
 T=$(mktemp -d /tmp/sayso-pb-rt-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
+. "${SAYSO_SRC:?SAYSO_SRC not set}/tests/integration/db.inc"
+db_site pb.db
 unset SAYSO_CONFIG
 fail=0
 checks=0
@@ -92,17 +95,17 @@ for sec in ("PROJECTS", "VOTES"):
 print("%d PROJECTS and %d VOTES lines equal" % (len(a["PROJECTS"]), len(a["VOTES"])))
 PY
 
-"$A" --db pb.db init >/dev/null || exit 1
+"$A" --db "$DB" --secret "$SECRET" init >/dev/null || exit 1
 for f in "$PB"/*.pb; do
 	base=$(basename "$f" .pb)
 	code=$(echo "$base" | tr -c 'A-Za-z0-9_\n-' '-' | cut -c1-29)
-	if ! "$A" --db pb.db import pb "$f" --code "$code" >"$T/.out" 2>&1; then
+	if ! "$A" --db "$DB" --secret "$SECRET" import pb "$f" --code "$code" >"$T/.out" 2>&1; then
 		echo "FAIL: import pb $f"
 		cat "$T/.out"
 		fail=1
 		continue
 	fi
-	if ! "$A" --db pb.db export pb "$code" --out "$code.pb" >/dev/null; then
+	if ! "$A" --db "$DB" --secret "$SECRET" export pb "$code" --out "$code.pb" >/dev/null; then
 		echo "FAIL: export pb $code"
 		fail=1
 		continue
@@ -116,18 +119,18 @@ for f in "$PB"/*.pb; do
 	# With the rule the round remembers (tally's default) `selected` is
 	# that rule's; Wroclaw used district limits, which no plain rule
 	# reproduces, so its city outcome is not compared.
-	rule=$("$A" --db pb.db tally "$code" --format json | jq -r .rule)
+	rule=$("$A" --db "$DB" --secret "$SECRET" tally "$code" --format json | jq -r .rule)
 	sel="selected=1"
 	case "$base" in poland_wroclaw_2015*) sel="selected=0" ;; esac
 	checks=$((checks + 1))
-	if ! "$A" --db pb.db export pb "$code" --rule "$rule" \
+	if ! "$A" --db "$DB" --secret "$SECRET" export pb "$code" --rule "$rule" \
 		--out "$code-rule.pb" >/dev/null ||
 		! python3 "$T/compare.py" "$f" "$code-rule.pb" $sel \
 			"$REQUIRED" >"$T/.cmp2" 2>&1; then
 		echo "FAIL: $base export --rule $rule: $(cat "$T/.cmp2")"
 		fail=1
 	fi
-	if ! "$A" --db pb.db import pb "$code.pb" --code "$code-rt" \
+	if ! "$A" --db "$DB" --secret "$SECRET" import pb "$code.pb" --code "$code-rt" \
 		>"$T/.out" 2>&1; then
 		echo "FAIL: re-import of $code.pb: $(cat "$T/.out")"
 		fail=1
@@ -137,9 +140,9 @@ for f in "$PB"/*.pb; do
 	[ "$(jq -r 'select(.file=="'"$base"'.pb" and .rule=="mes") | .rule' \
 		"$PB/expected.jsonl")" = mes ] && rules="greedy mes"
 	for r in $rules; do
-		x=$("$A" --db pb.db tally "$code" --rule $r --format json |
+		x=$("$A" --db "$DB" --secret "$SECRET" tally "$code" --rule $r --format json |
 			jq -cS 'del(.round, .title)')
-		y=$("$A" --db pb.db tally "$code-rt" --rule $r --format json |
+		y=$("$A" --db "$DB" --secret "$SECRET" tally "$code-rt" --rule $r --format json |
 			jq -cS 'del(.round, .title)')
 		checks=$((checks + 1))
 		if [ -z "$x" ] || [ "$x" != "$y" ]; then
@@ -155,12 +158,12 @@ done
 # must show in the export; a modelled one (its cost) changed in the stored
 # row is written from the round again.
 tl=france_toulouse_2019_
-if command -v sqlite3 >/dev/null 2>&1 && [ -f "$PB/$tl.pb" ]; then
+if [ -f "$PB/$tl.pb" ]; then
 	rid="(SELECT id FROM rounds WHERE code = '$tl')"
 	checks=$((checks + 1))
-	sqlite3 pb.db "UPDATE projects SET pb_row = replace(pb_row, 'Julie 21', \
+	db_sql "UPDATE projects SET pb_row = replace(pb_row, 'Julie 21', \
 		'Julie 22') WHERE round_id = $rid AND number = 1" &&
-		"$A" --db pb.db export pb "$tl" --out tamper.pb >/dev/null
+		"$A" --db "$DB" --secret "$SECRET" export pb "$tl" --out tamper.pb >/dev/null
 	if python3 "$T/compare.py" "$PB/$tl.pb" tamper.pb all "$REQUIRED" \
 		>"$T/.cmp" 2>&1 ||
 		! grep -q "Julie 22" "$T/.cmp"; then
@@ -168,10 +171,10 @@ if command -v sqlite3 >/dev/null 2>&1 && [ -f "$PB/$tl.pb" ]; then
 		fail=1
 	fi
 	checks=$((checks + 1))
-	sqlite3 pb.db "UPDATE projects SET pb_row = replace(pb_row, \
+	db_sql "UPDATE projects SET pb_row = replace(pb_row, \
 		'1;7000;12;Julie 22', '1;9999;12;Julie 21') WHERE round_id = \
 		$rid AND number = 1" &&
-		"$A" --db pb.db export pb "$tl" --out tamper.pb >/dev/null
+		"$A" --db "$DB" --secret "$SECRET" export pb "$tl" --out tamper.pb >/dev/null
 	if ! python3 "$T/compare.py" "$PB/$tl.pb" tamper.pb all \
 		"$REQUIRED" >"$T/.cmp" 2>&1; then
 		echo "FAIL: a stored cost that disagrees with the round is" \
@@ -187,11 +190,11 @@ cat >site.ini <<'INI'
 name = Poets Streets
 country = United Kingdom
 INI
-"$A" --db pb.db --config site.ini round create own --title "Our budget" \
+"$A" --db "$DB" --secret "$SECRET" --config site.ini round create own --title "Our budget" \
 	--budget 1000 >/dev/null &&
-	"$A" --db pb.db --config site.ini project add own --title "Benches" \
+	"$A" --db "$DB" --secret "$SECRET" --config site.ini project add own --title "Benches" \
 		--cost 400 >/dev/null &&
-	"$A" --db pb.db --config site.ini export pb own --out own.pb >/dev/null
+	"$A" --db "$DB" --secret "$SECRET" --config site.ini export pb own --out own.pb >/dev/null
 checks=$((checks + 1))
 for k in $REQUIRED; do
 	if ! grep -q "^$k;." own.pb; then
@@ -204,7 +207,7 @@ grep -q '^country;United Kingdom$' own.pb && grep -q '^unit;Poets Streets$' own.
 		echo "FAIL: the export does not take country and unit from [site]"
 		fail=1
 	}
-"$A" --db pb.db import pb own.pb --code own-rt >/dev/null || {
+"$A" --db "$DB" --secret "$SECRET" import pb own.pb --code own-rt >/dev/null || {
 	echo "FAIL: a sayso round's export does not re-import"
 	fail=1
 }

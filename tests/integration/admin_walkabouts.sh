@@ -30,6 +30,7 @@
 # (j6); days to resolved 28, 28, 28, 56, 56: median 28. Wilson 95% for 5/6
 # = (p + z²/2n)/(1 + z²/n) -/+ z/(1 + z²/n)·sqrt(p(1-p)/n + z²/4n²) with
 # z = 1.959964: 0.436497 .. 0.969947.
+# engines: sqlite pg (the site database from db.inc)
 set -u
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
 if ! command -v jq >/dev/null 2>&1; then
@@ -39,6 +40,8 @@ fi
 T=$(mktemp -d /tmp/sayso-walkabouts-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
+. "${SAYSO_SRC:?SAYSO_SRC not set}/tests/integration/db.inc"
+db_site w.db
 unset SAYSO_CONFIG
 export SAYSO_ACTOR=tester TZ=UTC LC_ALL=C SAYSO_NOW=2025-03-20T09:00:00Z
 fail=0
@@ -47,7 +50,7 @@ fail() {
 	echo "FAIL: $*"
 	fail=1
 }
-sa() { "$A" --db w.db "$@"; }
+sa() { "$A" --db "$DB" --secret "$SECRET" "$@"; }
 ok() { # ok DESCRIPTION ARGS...: the command exits 0
 	d=$1
 	shift

@@ -8,6 +8,7 @@
 # ../shared/pb, imported and counted by the Method of Equal Shares: the
 # funded projects on the page must be exactly the official winners in
 # ../shared/pb/expected.jsonl. Skipped (77) when chromium or ../shared/pb is absent.
+# engines: sqlite pg (the site database from db.inc)
 set -u
 # Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
 [ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
@@ -32,6 +33,8 @@ fi
 T=$(mktemp -d /tmp/sayso-results-chromium-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
+. "${SAYSO_SRC:?SAYSO_SRC not set}/tests/integration/db.inc"
+db_site w.db
 unset SAYSO_CONFIG
 export SAYSO_ACTOR=tester TZ=UTC LC_ALL=C SAYSO_NOW=2026-11-23T10:15:00Z
 fail=0
@@ -61,9 +64,9 @@ is_png() {
 		test "$(wc -c <"$1")" -gt 10000
 }
 
-"$A" --db w.db init >/dev/null || exit 1
-"$A" --db w.db import pb "$S/pb/poland_wieliczka_2023.pb" --code WIEL >/dev/null || exit 1
-"$A" --db w.db results WIEL --rule mes --out site \
+"$A" --db "$DB" --secret "$SECRET" init >/dev/null || exit 1
+"$A" --db "$DB" --secret "$SECRET" import pb "$S/pb/poland_wieliczka_2023.pb" --code WIEL >/dev/null || exit 1
+"$A" --db "$DB" --secret "$SECRET" results WIEL --rule mes --out site \
 	--url "https://example.org/wieliczka" >/dev/null || exit 1
 
 browser --screenshot="$T/desktop.png" --window-size=1280,2000 \
@@ -100,13 +103,13 @@ check "money left in the DOM" grep -q 'PLN 4,921' dom.html
 check "the QR code is in the DOM" grep -q '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' dom.html
 
 # HTML injection: titles with markup must stay text after parsing.
-"$A" --db w.db round create EVIL --title 'Evil <script>document.title="pwned"</script>' \
+"$A" --db "$DB" --secret "$SECRET" round create EVIL --title 'Evil <script>document.title="pwned"</script>' \
 	--budget 1000 >/dev/null
-"$A" --db w.db project add EVIL --title '<img src=x onerror="document.title=1">Bench' \
+"$A" --db "$DB" --secret "$SECRET" project add EVIL --title '<img src=x onerror="document.title=1">Bench' \
 	--cost 100 >/dev/null
-"$A" --db w.db round open EVIL >/dev/null
-"$A" --db w.db ballot add EVIL --phone 07700900001 --projects 1 >/dev/null
-"$A" --db w.db results EVIL --out evil >/dev/null
+"$A" --db "$DB" --secret "$SECRET" round open EVIL >/dev/null
+"$A" --db "$DB" --secret "$SECRET" ballot add EVIL --phone 07700900001 --projects 1 >/dev/null
+"$A" --db "$DB" --secret "$SECRET" results EVIL --out evil >/dev/null
 browser --dump-dom "file://$T/evil/index.html" >evil.html
 check "no script element in the DOM" sh -c '! grep -qi "<script" evil.html'
 check "no img element in the DOM" sh -c '! grep -qi "<img" evil.html'
@@ -115,8 +118,8 @@ check "the page title was not changed by script" grep -q '<title>Results: Evil &
 check "the winner is shown" grep -q 'data-project="1"' evil.html
 
 # The partner report and the ratings page open too.
-sqlite3 w.db <"$D/fixture.sql" 2>/dev/null
-"$A" --db w.db report --out report --round WIEL --rule mes >/dev/null
+db_sql_file <"$D/fixture.sql" 2>/dev/null && db_sync_ids reports
+"$A" --db "$DB" --secret "$SECRET" report --out report --round WIEL --rule mes >/dev/null
 browser --screenshot="$T/report.png" --window-size=1280,3000 \
 	"file://$T/report/index.html" >/dev/null
 check "report screenshot produced" is_png "$T/report.png"

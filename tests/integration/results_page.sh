@@ -9,6 +9,7 @@
 # second run must replace the directory whole. Regenerate the golden files
 # with SAYSO_UPDATE_GOLDEN=1 ctest -R results_page and read the diff.
 # The page in a browser is tests/integration/results_chromium.sh.
+# engines: sqlite pg (the site database from db.inc)
 set -u
 # Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
 [ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
@@ -18,11 +19,13 @@ G=$D/golden
 T=$(mktemp -d /tmp/sayso-results-page-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
+. "${SAYSO_SRC:?SAYSO_SRC not set}/tests/integration/db.inc"
+db_site r.db
 unset SAYSO_CONFIG
 export SAYSO_ACTOR=tester TZ=UTC LC_ALL=C SAYSO_NOW=2026-11-23T10:15:00Z
 fail=0
 
-run() { "$A" --db r.db "$@" >/dev/null 2>"$T/.err" || {
+run() { "$A" --db "$DB" --secret "$SECRET" "$@" >/dev/null 2>"$T/.err" || {
 	echo "FAIL: setup: $*"
 	cat "$T/.err"
 	fail=1
@@ -63,12 +66,12 @@ SAYSO_NOW=2026-11-22T10:03:00Z run ballot add PARK --phone 07700900003 --project
 SAYSO_NOW=2026-11-22T10:04:00Z run ballot add PARK --phone 07700900004 --projects 3,4 --channel paper
 SAYSO_NOW=2026-11-22T10:05:00Z run ballot add PARK --phone 07700900005 --projects 3 --channel paper
 # Already voted: kept as superseded, not counted (revote first).
-SAYSO_NOW=2026-11-22T10:06:00Z "$A" --db r.db ballot add PARK --phone 07700900001 --projects 4 \
+SAYSO_NOW=2026-11-22T10:06:00Z "$A" --db "$DB" --secret "$SECRET" ballot add PARK --phone 07700900001 --projects 4 \
 	--channel paper >/dev/null 2>&1
 export SAYSO_NOW=2026-11-23T10:15:00Z
 
 URL='https://example.org/results/park?from=qr'
-"$A" --db r.db results PARK --out site --url "$URL" >out.txt 2>err.txt
+"$A" --db "$DB" --secret "$SECRET" results PARK --out site --url "$URL" >out.txt 2>err.txt
 check "results exits 0" test $? -eq 0
 check "results says what it wrote" grep -q 'wrote site/index.html (greedy, 2 funded)' out.txt
 for f in index.html results.json results.csv qr.png qr.svg; do
@@ -117,9 +120,9 @@ check "viewport for phones" grep -q 'name="viewport"' site/index.html
 check "print styles" grep -q '@media print' site/index.html
 
 # Replaced whole on a second run: a stale file goes, nothing temporary stays.
-"$A" --db r.db round close PARK >/dev/null
+"$A" --db "$DB" --secret "$SECRET" round close PARK >/dev/null
 touch site/stale.json
-"$A" --db r.db results PARK --out site --rule mes >/dev/null 2>&1
+"$A" --db "$DB" --secret "$SECRET" results PARK --out site --rule mes >/dev/null 2>&1
 check "second run exits 0" test $? -eq 0
 check "stale file gone" test ! -e site/stale.json
 check "no QR without --url" test ! -e site/qr.png
@@ -128,26 +131,26 @@ check "rule mes recorded" grep -q '"rule": "mes"' site/results.json
 check "no temporary directories" sh -c '! ls -d site.tmp-* 2>/dev/null | grep -q .'
 golden page-results-mes.json site/results.json
 
-"$A" --db r.db results PARK --out site --rule approval >/dev/null 2>&1
+"$A" --db "$DB" --secret "$SECRET" results PARK --out site --rule approval >/dev/null 2>&1
 check "approval rule" grep -q '"selected": \[\]' site/results.json
 check "approval says it decides nothing" grep -q 'does not decide which projects are funded' site/index.html
 
 # Errors: clear messages, nothing written.
-"$A" --db r.db results NOPE --out nope >/dev/null 2>err.txt
+"$A" --db "$DB" --secret "$SECRET" results NOPE --out nope >/dev/null 2>err.txt
 check "unknown round is an error (1)" test $? -eq 1
 check "unknown round named" grep -q "no round 'NOPE'" err.txt
 check "nothing written for an unknown round" test ! -e nope
-"$A" --db r.db results PARK >/dev/null 2>err.txt
+"$A" --db "$DB" --secret "$SECRET" results PARK >/dev/null 2>err.txt
 check "missing --out is a usage error" test $? -eq 2
-"$A" --db r.db results PARK --out x --rule fair >/dev/null 2>err.txt
+"$A" --db "$DB" --secret "$SECRET" results PARK --out x --rule fair >/dev/null 2>err.txt
 check "unknown rule is a usage error" test $? -eq 2
 mkdir home && echo keep >home/notes.txt
-"$A" --db r.db results PARK --out home >/dev/null 2>err.txt
+"$A" --db "$DB" --secret "$SECRET" results PARK --out home >/dev/null 2>err.txt
 check "a directory sayso did not write is refused" test $? -eq 1
 check "and left alone" grep -q keep home/notes.txt
 check "the refusal says why" grep -q 'not written by sayso' err.txt
 touch afile
-"$A" --db r.db results PARK --out afile >/dev/null 2>err.txt
+"$A" --db "$DB" --secret "$SECRET" results PARK --out afile >/dev/null 2>err.txt
 check "a file in the way is refused" test $? -eq 1
 
 exit $fail

@@ -9,6 +9,7 @@
 # Regenerate after an intended change with
 #   SAYSO_UPDATE_GOLDEN=1 ctest -R results_stats
 # and read the diff before committing it.
+# engines: sqlite pg (the site database from db.inc)
 set -u
 # Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
 [ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
@@ -18,19 +19,17 @@ G=$D/golden
 T=$(mktemp -d /tmp/sayso-results-stats-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
+. "${SAYSO_SRC:?SAYSO_SRC not set}/tests/integration/db.inc"
+db_site f.db
 unset SAYSO_CONFIG
 export SAYSO_ACTOR=tester TZ=UTC LC_ALL=C
 fail=0
 
-command -v sqlite3 >/dev/null 2>&1 || {
-	echo "sqlite3 shell not installed"
-	exit 77
-}
 
 step() { # step NAME ARGS...: one run compared with its golden file
 	name=$1
 	shift
-	SAYSO_NOW=2026-11-23T10:15:00Z "$A" --db f.db "$@" >"$T/.out" 2>"$T/.err"
+	SAYSO_NOW=2026-11-23T10:15:00Z "$A" --db "$DB" --secret "$SECRET" "$@" >"$T/.out" 2>"$T/.err"
 	rc=$?
 	{
 		cat "$T/.out"
@@ -60,8 +59,8 @@ check() { # check DESCRIPTION COMMAND...
 	fi
 }
 
-SAYSO_NOW=2026-11-23T10:00:00Z "$A" --db f.db init >/dev/null || exit 1
-sqlite3 f.db <"$D/fixture.sql" || exit 1
+SAYSO_NOW=2026-11-23T10:00:00Z "$A" --db "$DB" --secret "$SECRET" init >/dev/null || exit 1
+db_sql_file <"$D/fixture.sql" && db_sync_ids reports || exit 1
 
 # ---- ratings ----
 step ratings-summary-table ratings summary
@@ -92,14 +91,14 @@ step reports-summary-since reports summary --since 2026-11-05 --format json
 
 # reports set: history, audit and the held SMS update released on resolve.
 held() {
-	sqlite3 f.db "SELECT status FROM sms_outbox WHERE hold_key = 'report:KTS-008'"
+	db_sql "SELECT status FROM sms_outbox WHERE hold_key = 'report:KTS-008'"
 }
 check "the update waits while the report is open" test "$(held)" = held
 step reports-set-progress reports set kts-008 in_progress --note "Booked for Friday"
 check "in progress does not text the resident" test "$(held)" = held
 step reports-set-resolved reports set KTS-008 resolved --note "Removed"
 check "resolving releases the held text" test "$(held)" = queued
-body=$(sqlite3 f.db "SELECT body FROM sms_outbox WHERE hold_key = 'report:KTS-008'")
+body=$(db_sql "SELECT body FROM sms_outbox WHERE hold_key = 'report:KTS-008'")
 case "$body" in
 *KTS-008*Removed*) ;;
 *)
@@ -107,7 +106,7 @@ case "$body" in
 	fail=1
 	;;
 esac
-check "history has both changes" test "$(sqlite3 f.db "SELECT group_concat(status || ':' || coalesce(note, '') || ':' || actor, '|') FROM (SELECT * FROM report_history WHERE report_id = 8 ORDER BY id)")" = \
+check "history has both changes" test "$(db_sql "SELECT status || ':' || coalesce(note, '') || ':' || actor FROM report_history WHERE report_id = 8 ORDER BY id" | paste -sd '|')" = \
 	"open::kiosk|in_progress:Booked for Friday:admin:tester|resolved:Removed:admin:tester"
 step reports-after-set-open311 reports list --status resolved --format open311
 step reports-summary-after-set reports summary
@@ -125,7 +124,7 @@ check "no script element on the ratings page" \
 	sh -c '! grep -qi "<script" page-ratings/index.html'
 
 # A PB round for the partner report, entered as paper ballots.
-pb() { SAYSO_NOW=${PBNOW:-2026-11-21T12:00:00Z} "$A" --db f.db "$@" >/dev/null || {
+pb() { SAYSO_NOW=${PBNOW:-2026-11-21T12:00:00Z} "$A" --db "$DB" --secret "$SECRET" "$@" >/dev/null || {
 	echo "FAIL: setup: $*"
 	fail=1
 }; }
@@ -159,7 +158,7 @@ check "the partner page calls 20 ratings too few to report" \
 check "the partner page does not headline a share of 20" \
 	sh -c '! grep -q "<dd>70%</dd>" page-report/index.html'
 printf '[site]\nmin_group = 20\n' >low.ini
-SAYSO_NOW=2026-11-23T10:15:00Z "$A" --config low.ini --db f.db report \
+SAYSO_NOW=2026-11-23T10:15:00Z "$A" --config low.ini --db "$DB" --secret "$SECRET" report \
 	--out page-report-low --since 2026-11-01 --until 2026-11-30 >/dev/null
 check "with min_group 20 the partner page carries the share positive" \
 	grep -q '<dd>70%</dd>' page-report-low/index.html

@@ -41,14 +41,11 @@
 #   due 1. The summary over April-June shows them; over June alone, the JUN
 #   walkabout logged nothing, and a period before April says "No
 #   walkabouts recorded".
+# engines: sqlite pg (the site database from db.inc)
 set -u
 # Pins the time with SAYSO_NOW: a test build only (SAYSO_TEST_CLOCK=ON).
 [ "${SAYSO_TEST_CLOCK:-}" = 1 ] || { echo "SKIP: not a test build"; exit 77; }
 A=${SAYSO_ADMIN:?SAYSO_ADMIN not set}
-command -v sqlite3 >/dev/null 2>&1 || {
-	echo "sqlite3 shell not installed"
-	exit 77
-}
 command -v jq >/dev/null 2>&1 || {
 	echo "jq not installed"
 	exit 77
@@ -56,11 +53,13 @@ command -v jq >/dev/null 2>&1 || {
 T=$(mktemp -d /tmp/sayso-summary-season-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
+. "${SAYSO_SRC:?SAYSO_SRC not set}/tests/integration/db.inc"
+db_site s.db
 unset SAYSO_CONFIG
 export SAYSO_ACTOR=tester TZ=UTC LC_ALL=C SAYSO_NOW=2026-06-01T08:00:00Z
 fail=0
 
-run() { "$A" --db s.db "$@" >/dev/null 2>"$T/.err" || {
+run() { "$A" --db "$DB" --secret "$SECRET" "$@" >/dev/null 2>"$T/.err" || {
 	echo "FAIL: setup: $*"
 	cat "$T/.err"
 	fail=1
@@ -145,7 +144,7 @@ run event create COFFEE --title "Coffee morning" \
 	done
 	echo "COMMIT;"
 } >season.sql
-check "the season loads" sqlite3 s.db ".read season.sql"
+check "the season loads" db_sql_file season.sql
 
 # ---- PB: 7 kiosk ballots at the fun day, 3 on paper later ----
 run round create PARK --title "Poets Park" --budget 10000
@@ -166,7 +165,8 @@ run round open PARK
 	done
 	echo "COMMIT;"
 } >ballots.sql
-check "the fun day's ballots load" sqlite3 s.db ".read ballots.sql"
+check "the fun day's ballots load" db_sql_file ballots.sql
+db_sync_ids ballots
 SAYSO_NOW=2026-06-16T10:00:00Z run ballot add PARK --phone 07700900008 --projects 1,2 --channel paper
 SAYSO_NOW=2026-06-16T10:01:00Z run ballot add PARK --phone 07700900009 --projects 2,3 --channel paper
 SAYSO_NOW=2026-06-16T10:02:00Z run ballot add PARK --phone 07700900010 --projects 1 --channel paper
@@ -180,7 +180,7 @@ SAYSO_NOW=2026-05-12T09:00:00Z run walkabout start MAY --date 2026-05-12 \
 SAYSO_NOW=2026-06-09T09:00:00Z run walkabout start JUN --date 2026-06-09 \
 	--by "Raj Patel" --streets "Byron Street,Keats Street"
 wlog() { # wlog WALK STREET CATEGORY AT: prints the new reference
-	"$A" --db s.db walkabout log "$1" --street "$2" --category "$3" \
+	"$A" --db "$DB" --secret "$SECRET" walkabout log "$1" --street "$2" --category "$3" \
 		--grade C --at "$4" 2>>"$T/walk.err"
 }
 a1=$(wlog APR "Byron Street" fly-tipping 2026-04-14T10:00:00Z)
@@ -202,7 +202,7 @@ wcheck JUN "$m1" gone-worse 2026-06-09T10:30:00Z
 export SAYSO_NOW=2026-07-01T09:00:00Z
 
 # ---- ratings summary --event ----
-"$A" --db s.db ratings summary --event FUN --by channel --format json >fun.json
+"$A" --db "$DB" --secret "$SECRET" ratings summary --event FUN --by channel --format json >fun.json
 is .responses fun.json 100
 is .excluded fun.json 5
 is .positive fun.json 0.88
@@ -224,58 +224,59 @@ is '[.answers[] | "\(.answer)=\(.count)"] | join(",")' fun.json \
 	"The park=40,Music=20,Litter=10"
 is .event.code fun.json FUN
 # The device and channel filters inside an event: k1 has i % 5 in {1, 2}.
-"$A" --db s.db ratings summary --event FUN --device k1 --format json >k1.json
+"$A" --db "$DB" --secret "$SECRET" ratings summary --event FUN --device k1 --format json >k1.json
 is .responses k1.json 40
-"$A" --db s.db ratings summary --event FUN --channel sms --format json >sms.json
+"$A" --db "$DB" --secret "$SECRET" ratings summary --event FUN --channel sms --format json >sms.json
 is .responses sms.json 20
 is .positive sms.json 0.85
 # Counting the repeat presses puts them back (5 more, all face 5).
-"$A" --db s.db ratings summary --event FUN --include-flagged --format json >incl.json
+"$A" --db "$DB" --secret "$SECRET" ratings summary --event FUN --include-flagged --format json >incl.json
 is .responses incl.json 105
 is .positive_count incl.json 93
 # The whole window with no event: the k3, paper and flagged ones are
 # there (100 + 10 + 3 counted, 5 excluded).
-"$A" --db s.db ratings summary --since 2026-06-14T11:00:00Z \
+"$A" --db "$DB" --secret "$SECRET" ratings summary --since 2026-06-14T11:00:00Z \
 	--until 2026-06-14T16:00:00Z --format json >window.json
 is .responses window.json 113
 is .excluded window.json 5
 
 # A stricter definition from the configuration: only face 5 is positive.
-printf '[site]\ndatabase = s.db\npositive = 5\nmin_group = 10\n' >strict.ini
+printf '[site]\ndatabase = %s\nsecret = %s\npositive = 5\nmin_group = 10\n' \
+	"$DB" "$SECRET" >strict.ini
 "$A" --config strict.ini ratings summary --event FUN --format json >strict.json
 is .positive strict.json 0.6
 is .positive_definition strict.json "5 of 5 faces"
 "$A" --config strict.ini ratings summary --event COFFEE --format json >cs.json
 is .too_few cs.json false
 printf '[site]\npositive = 1,2,3,4,5\n' >bad.ini
-"$A" --config bad.ini --db s.db ratings summary >/dev/null 2>bad.err
+"$A" --config bad.ini --db "$DB" --secret "$SECRET" ratings summary >/dev/null 2>bad.err
 check "[site] positive with every face is refused" test $? -eq 1
 check "the refusal names the line" grep -q 'bad.ini:2' bad.err
 
 # ---- event show ----
-"$A" --db s.db event show COFFEE --format json >coffee.json
+"$A" --db "$DB" --secret "$SECRET" event show COFFEE --format json >coffee.json
 is .ratings.responses coffee.json 12
 is .ratings.positive_count coffee.json 9
 is .ratings.too_few coffee.json true
 is .state coffee.json ended
-"$A" --db s.db event show FUN --format json >funshow.json
+"$A" --db "$DB" --secret "$SECRET" event show FUN --format json >funshow.json
 is .reports.count funshow.json 5
 is .reports.by_status.open funshow.json 2
 is .reports.by_status.in_progress funshow.json 1
 is .reports.by_status.resolved funshow.json 2
 is .reports.too_few funshow.json true
 is .ballots.counted funshow.json 7
-"$A" --db s.db event show FUN >funshow.txt
+"$A" --db "$DB" --secret "$SECRET" event show FUN >funshow.txt
 check "event show states the definition and the interval" \
 	grep -q 'Positive (4 or 5 of 5 faces): 88% (95% CI 80.2% to 93%), 88 of 100' funshow.txt
-"$A" --db s.db event show NOPE >/dev/null 2>nope.err
+"$A" --db "$DB" --secret "$SECRET" event show NOPE >/dev/null 2>nope.err
 check "an unknown event exits 1" test $? -eq 1
-"$A" --db s.db event list --format csv >list.csv
+"$A" --db "$DB" --secret "$SECRET" event list --format csv >list.csv
 check "event list CSV has both events" \
 	sh -c "grep -q '^FUN,Poets Fun Day,2026-06-14T11:00,2026-06-14T16:00,ended,' list.csv && grep -q '^COFFEE,' list.csv"
 
 # ---- the partnership summary ----
-"$A" --db s.db summary --since 2026-06-01 --until 2026-06-30 --out site >summary.out
+"$A" --db "$DB" --secret "$SECRET" summary --since 2026-06-01 --until 2026-06-30 --out site >summary.out
 check "summary wrote the page" test -s site/index.html
 S=site/summary.json
 is '.events | length' $S 2
@@ -370,7 +371,7 @@ else
 fi
 
 # The walkabouts of the season: the summary over April to June.
-"$A" --db s.db summary --since 2026-04-01 --until 2026-06-30 --out spring >/dev/null
+"$A" --db "$DB" --secret "$SECRET" summary --since 2026-04-01 --until 2026-06-30 --out spring >/dev/null
 W=spring/summary.json
 is .walkabouts.walkabouts $W 3
 is .walkabouts.logged $W 5
@@ -395,7 +396,7 @@ check "page: the walkabout rate charted by street" \
 code_is() { # code_is WANT DESCRIPTION ARGS...
 	want=$1 d=$2
 	shift 2
-	"$A" --db s.db "$@" >/dev/null 2>&1
+	"$A" --db "$DB" --secret "$SECRET" "$@" >/dev/null 2>&1
 	got=$?
 	[ "$got" = "$want" ] || {
 		echo "FAIL: $d: exit $got, want $want"
@@ -417,16 +418,16 @@ code_is 1 "closing an event that has not started" event close LATER
 code_is 0 "closing an event that has ended" event close FUN
 code_is 1 "closing it twice" event close FUN
 code_is 1 "closing an unknown event" event close NOPE
-"$A" --db s.db event show FUN --format json >closed.json
+"$A" --db "$DB" --secret "$SECRET" event show FUN --format json >closed.json
 is .state closed.json closed
 is .ratings.responses closed.json 100
 
 # A period with no events still makes a page.
-"$A" --db s.db summary --since 2026-08-01 --out empty >/dev/null
+"$A" --db "$DB" --secret "$SECRET" summary --since 2026-08-01 --out empty >/dev/null
 check "an empty period says so" grep -q 'No events in this period' empty/index.html
 check "no walkabouts in an empty period" \
 	grep -q 'No walkabouts recorded in this period' empty/index.html
-"$A" --db s.db summary --out x >/dev/null 2>&1
+"$A" --db "$DB" --secret "$SECRET" summary --out x >/dev/null 2>&1
 check "summary without --since is a usage error" test $? -eq 2
 
 # ---- reports and ballots per event ----
@@ -434,7 +435,7 @@ check "summary without --since is a usage error" test $? -eq 2
 # resolved) and sms x2 (in_progress, resolved); the k3 one is not a
 # source. All litter on Keats Road: 5 reports, 2 resolved, under
 # min_group 30, so too few; with min_group 5 exactly enough.
-"$A" --db s.db reports summary --event FUN --format json >rfun.json
+"$A" --db "$DB" --secret "$SECRET" reports summary --event FUN --format json >rfun.json
 is .total rfun.json 5
 is .by_status.open rfun.json 2
 is .by_status.in_progress rfun.json 1
@@ -450,33 +451,34 @@ is '.categories[0].resolved' rfun.json 2
 is '.categories[0].too_few' rfun.json true
 is '.streets[0].key' rfun.json "Keats Road"
 is .event.code rfun.json FUN
-printf '[site]\ndatabase = s.db\nmin_group = 5\n' >five.ini
+printf '[site]\ndatabase = %s\nsecret = %s\nmin_group = 5\n' "$DB" "$SECRET" \
+	>five.ini
 "$A" --config five.ini reports summary --event fun --format json >r5.json
 is .too_few r5.json false
 is '.categories[0].too_few' r5.json false
 is .min_group r5.json 5
-"$A" --db s.db reports summary --event FUN --format csv >rfun.csv
+"$A" --db "$DB" --secret "$SECRET" reports summary --event FUN --format csv >rfun.csv
 check "reports CSV: the whole event, too few" \
 	grep -q '^all,,5,2,true' rfun.csv
 check "reports CSV: by category" grep -q '^category,litter,5,2,true' rfun.csv
-"$A" --db s.db reports summary --event FUN >rfun.txt
+"$A" --db "$DB" --secret "$SECRET" reports summary --event FUN >rfun.txt
 check "reports table: names the event and says too few" \
 	sh -c "grep -q 'Event FUN \"Poets Fun Day\"' rfun.txt && grep -q '^Reports: 5 (open 2, in progress 1, resolved 2, rejected 0)' rfun.txt && grep -q 'Too few to report: fewer than 30' rfun.txt"
 # COFFEE (20 June 10:00-12:00, k1) had no reports.
-"$A" --db s.db reports summary --event COFFEE --format json >rc.json
+"$A" --db "$DB" --secret "$SECRET" reports summary --event COFFEE --format json >rc.json
 is .total rc.json 0
 is .too_few rc.json true
 # --since narrows the event: FUN from 13:00 holds the last three.
-"$A" --db s.db reports summary --event FUN --since 2026-06-14T13:00:00Z \
+"$A" --db "$DB" --secret "$SECRET" reports summary --event FUN --since 2026-06-14T13:00:00Z \
 	--format json >rlate.json
 is .total rlate.json 3
 is .by_status.resolved rlate.json 2
-"$A" --db s.db reports summary --event NOPE >/dev/null 2>/dev/null
+"$A" --db "$DB" --secret "$SECRET" reports summary --event NOPE >/dev/null 2>/dev/null
 check "reports summary: an unknown event is exit 1" test $? -eq 1
-"$A" --db s.db reports summary --event FUN --walkabouts >/dev/null 2>/dev/null
+"$A" --db "$DB" --secret "$SECRET" reports summary --event FUN --walkabouts >/dev/null 2>/dev/null
 check "reports summary: --event with --walkabouts is exit 2" test $? -eq 2
 # The plain summary is unchanged: all 12, no too_few field.
-"$A" --db s.db reports summary --format json >rall.json
+"$A" --db "$DB" --secret "$SECRET" reports summary --format json >rall.json
 is .total rall.json 12
 is 'has("too_few")' rall.json false
 
@@ -497,8 +499,9 @@ is 'has("too_few")' rall.json false
 	done
 	echo "COMMIT;"
 } >more.sql
-check "the extra ballots load" sqlite3 s.db ".read more.sql"
-"$A" --db s.db voters report PARK --event FUN --format json >vfun.json
+check "the extra ballots load" db_sql_file more.sql
+db_sync_ids ballots
+"$A" --db "$DB" --secret "$SECRET" voters report PARK --event FUN --format json >vfun.json
 is .counted.kiosk vfun.json 7
 is .counted.sms vfun.json 0
 is .counted.paper vfun.json 0
@@ -510,21 +513,21 @@ is .min_group vfun.json 30
 is .event.code vfun.json FUN
 "$A" --config five.ini voters report PARK --event FUN --format json >v5.json
 is .too_few v5.json false
-"$A" --db s.db voters report PARK --format json >vall.json
+"$A" --db "$DB" --secret "$SECRET" voters report PARK --format json >vall.json
 is .counted.total vall.json 10
 is .counted.paper vall.json 3
 is .superseded vall.json 2
 is .rejected vall.json 2
 is 'has("too_few")' vall.json false
-"$A" --db s.db voters report PARK --event FUN --format csv >vfun.csv
+"$A" --db "$DB" --secret "$SECRET" voters report PARK --event FUN --format csv >vfun.csv
 check "voters CSV: the event's columns" \
 	sh -c "head -1 vfun.csv | grep -q ',event,too_few' && grep -q '^PARK,7,0,0,0,7,1,1,,,FUN,true' vfun.csv"
-"$A" --db s.db voters report PARK --event COFFEE --format json >vc.json
+"$A" --db "$DB" --secret "$SECRET" voters report PARK --event COFFEE --format json >vc.json
 is .counted.total vc.json 0
-"$A" --db s.db voters report PARK --event FUN >vfun.txt
+"$A" --db "$DB" --secret "$SECRET" voters report PARK --event FUN >vfun.txt
 check "voters table: names the event, too few" \
 	sh -c "grep -q '^event: *FUN' vfun.txt && grep -q 'too few to report' vfun.txt"
-"$A" --db s.db voters report PARK --event NOPE >/dev/null 2>/dev/null
+"$A" --db "$DB" --secret "$SECRET" voters report PARK --event NOPE >/dev/null 2>/dev/null
 check "voters report: an unknown event is exit 1" test $? -eq 1
 
 exit $fail

@@ -29,6 +29,7 @@ static int adm(const char *first, ...)
 		argv[argc++] = (char *)a;
 	va_end(ap);
 	argv[argc] = NULL;
+	argc = tu_argv_secret(argv, argc, 32);
 	char *obuf = NULL, *ebuf = NULL;
 	size_t olen = 0, elen = 0;
 	FILE *o = open_memstream(&obuf, &olen);
@@ -47,9 +48,9 @@ static int adm(const char *first, ...)
 static void test_number_and_currency(void **state)
 {
 	(void)state;
-	char dir[256], db[320], csv[320], max[16], over[16];
+	char dir[256], db[768], secret[300], csv[320], max[16], over[16];
 	tu_tmpdir(dir, sizeof dir);
-	snprintf(db, sizeof db, "%s/a.db", dir);
+	tu_site(dir, "a.db", db, sizeof db, secret, sizeof secret);
 	snprintf(max, sizeof max, "%d", SAYSO_PROJECT_NUMBER_MAX);
 	snprintf(over, sizeof over, "%d", SAYSO_PROJECT_NUMBER_MAX + 1);
 	assert_int_equal(adm("--db", db, "init", NULL), 0);

@@ -49,7 +49,7 @@ static void make_round(struct sayso_store *st)
 }
 
 struct env {
-	char dir[256], main[300], kiosk[300];
+	char dir[256], main[768], secret[300], kiosk[300];
 };
 
 /* main.db with round r; kiosk.db enrolled from it with one ballot, one
@@ -57,7 +57,8 @@ struct env {
 static void setup(struct env *v)
 {
 	tu_tmpdir(v->dir, sizeof v->dir);
-	snprintf(v->main, sizeof v->main, "%s/main.db", v->dir);
+	tu_site(v->dir, "main.db", v->main, sizeof v->main, v->secret,
+		sizeof v->secret);
 	snprintf(v->kiosk, sizeof v->kiosk, "%s/kiosk.db", v->dir);
 	struct sayso_store *st = tu_store_open(v->main, SAYSO_STORE_INIT);
 	make_round(st);

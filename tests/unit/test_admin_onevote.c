@@ -41,6 +41,7 @@ static int adm(char **out, ...)
 		argv[argc++] = (char *)a;
 	va_end(ap);
 	argv[argc] = NULL;
+	argc = tu_argv_secret(argv, argc, 32);
 	char *obuf = NULL, *ebuf = NULL;
 	size_t olen = 0, elen = 0;
 	FILE *o = open_memstream(&obuf, &olen);
@@ -67,8 +68,9 @@ static void core_cast(const char *db, const char *device, const char *kind,
 {
 	struct sayso_store *st = NULL;
 	char err[256];
-	assert_int_equal(sayso_store_open(db, 0, &st, err, sizeof err),
-			 SAYSO_OK);
+	assert_int_equal(
+	    sayso_store_open_at(db, tu_secret_of(db), 0, &st, err, sizeof err),
+	    SAYSO_OK);
 	assert_int_equal(sayso_store_set_device(st, device, kind), SAYSO_OK);
 	char rid[SAYSO_RESIDENT_ID_LEN + 1];
 	assert_int_equal(
@@ -99,9 +101,9 @@ static char *tally(const char *db)
 
 static void one_case(const int perm[3], const char *policy, int merge_at_end)
 {
-	char dir[256], db[300], kdb[300];
+	char dir[256], db[768], secret[300], kdb[300];
 	tu_tmpdir(dir, sizeof dir);
-	snprintf(db, sizeof db, "%s/main.db", dir);
+	tu_site(dir, "main.db", db, sizeof db, secret, sizeof secret);
 	snprintf(kdb, sizeof kdb, "%s/kiosk.db", dir);
 	int64_t base;
 	assert_int_equal(sayso_time_parse("2026-11-20T10:00:00Z", &base),

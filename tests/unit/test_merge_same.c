@@ -121,53 +121,151 @@ static void kiosk_late(const char *kiosk, int64_t base)
 }
 
 /* The site's ballots and held ballots, uids as kiosk seqs, residents as
- * phone indexes. */
+ * phone indexes. Read through the store on either engine (the kiosk's
+ * chain from its file, the rows from the site), ordered by seq, then
+ * kind. */
+struct row {
+	long seq;
+	char kind;
+	char text[600];
+};
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return (x->kind > y->kind) - (x->kind < y->kind);
+}
+
+#define MAX_UIDS 64
+static char uids[MAX_UIDS][64];
+static long seqs[MAX_UIDS];
+static size_t nuids;
+
+static long seq_of(const char *uid)
+{
+	for (size_t i = 0; i < nuids; i++)
+		if (strcmp(uids[i], uid) == 0)
+			return seqs[i];
+	fail_msg("uid %s is not in the kiosk's chain", uid);
+	return -1;
+}
+
+/* Columns 2..6 of a row (status, reason, resident, cast_at, picks). */
+static void row_text(struct row *r, struct sayso_stmt *q,
+		     char rids[][SAYSO_RESIDENT_ID_LEN + 1], const char *picks)
+{
+	size_t used = 0;
+	for (int c = 2; c <= 6; c++) {
+		const char *t =
+		    c == 6 ? picks : (const char *)Sayso_col_text(q, c);
+		char who[8];
+		for (int i = 1; c == 4 && t && i < NPHONES; i++)
+			if (strcmp(t, rids[i]) == 0) {
+				snprintf(who, sizeof who, "r%d", i);
+				t = who;
+			}
+		int w = snprintf(r->text + used, sizeof r->text - used, "|%s",
+				 t ? t : "-");
+		assert_true(w > 0 && (size_t)w < sizeof r->text - used);
+		used += (size_t)w;
+	}
+}
+
+/* A ballot's items as "number:points ..." by rank, NULL for none. */
+static const char *items_of(struct sayso_stmt *it, int64_t ballot, char *buf,
+			    size_t bufsz)
+{
+	size_t used = 0;
+	Sayso_reset(it);
+	Sayso_bind_int64(it, 1, ballot);
+	while (Sayso_step(it) == SAYSO_SQL_ROW) {
+		int w = snprintf(buf + used, bufsz - used, "%s%d:%d",
+				 used ? " " : "", Sayso_col_int(it, 0),
+				 Sayso_col_int(it, 1));
+		assert_true(w > 0 && (size_t)w < bufsz - used);
+		used += (size_t)w;
+	}
+	return used ? buf : NULL;
+}
+
 static char *dump(const char *site, const char *kiosk)
 {
 	char rids[NPHONES][SAYSO_RESIDENT_ID_LEN + 1];
 	struct sayso_store *k = tu_store_open(kiosk, 0);
 	for (int i = 1; i < NPHONES; i++)
 		rid_of(k, i, rids[i], sizeof rids[i]);
+	struct sayso_stmt *q = NULL;
+	assert_int_equal(Sayso_stmt_prepare(k,
+					    "SELECT uid, max(seq) FROM devlog "
+					    "GROUP BY uid",
+					    &q),
+			 SAYSO_OK);
+	for (nuids = 0; Sayso_step(q) == SAYSO_SQL_ROW; nuids++) {
+		assert_true(nuids < MAX_UIDS);
+		snprintf(uids[nuids], sizeof uids[nuids], "%s",
+			 (const char *)Sayso_col_text(q, 0));
+		seqs[nuids] = (long)Sayso_col_int64(q, 1);
+	}
+	Sayso_stmt_finalize(q);
 	sayso_store_close(k);
-	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open(site, &db), SQLITE_OK);
-	char att[400];
-	snprintf(att, sizeof att, "ATTACH '%s' AS k", kiosk);
-	assert_int_equal(sqlite3_exec(db, att, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_stmt *q = NULL;
+
+	struct sayso_store *st = tu_store_open(site, 0);
+	struct row rows[64];
+	size_t n = 0;
+	struct sayso_stmt *it = NULL;
 	assert_int_equal(
-	    sqlite3_prepare_v2(
-		db,
-		"SELECT (SELECT max(seq) FROM k.devlog d WHERE d.uid = b.uid) "
-		"AS s, 'b', b.status, b.reason, b.resident_id, b.cast_at, "
-		"(SELECT group_concat(n, ' ') FROM (SELECT p.number || ':' || "
-		"i.points AS n FROM ballot_items i JOIN projects p ON p.id = "
-		"i.project_id WHERE i.ballot_id = b.id ORDER BY i.rank, "
-		"p.number)) FROM main.ballots b UNION ALL SELECT (SELECT "
-		"max(seq) FROM k.devlog d WHERE d.uid = h.uid), 'h', h.state, "
-		"h.reason, h.resident_id, h.cast_at, h.picks FROM "
-		"main.merge_held h ORDER BY 1, 2",
-		-1, &q, NULL),
-	    SQLITE_OK);
+	    Sayso_stmt_prepare(st,
+			       "SELECT p.number, i.points FROM ballot_items i "
+			       "JOIN projects p ON p.id = i.project_id WHERE "
+			       "i.ballot_id = ?1 ORDER BY i.rank, p.number",
+			       &it),
+	    SAYSO_OK);
+	assert_int_equal(
+	    Sayso_stmt_prepare(st,
+			       "SELECT id, uid, status, reason, resident_id, "
+			       "cast_at FROM ballots",
+			       &q),
+	    SAYSO_OK);
+	while (Sayso_step(q) == SAYSO_SQL_ROW) {
+		assert_true(n < 64);
+		char items[256];
+		rows[n].seq = seq_of((const char *)Sayso_col_text(q, 1));
+		rows[n].kind = 'b';
+		row_text(
+		    &rows[n], q, rids,
+		    items_of(it, Sayso_col_int64(q, 0), items, sizeof items));
+		n++;
+	}
+	Sayso_stmt_finalize(q);
+	Sayso_stmt_finalize(it);
+	assert_int_equal(Sayso_stmt_prepare(st,
+					    "SELECT 0, uid, state, reason, "
+					    "resident_id, cast_at, picks FROM "
+					    "merge_held",
+					    &q),
+			 SAYSO_OK);
+	while (Sayso_step(q) == SAYSO_SQL_ROW) {
+		assert_true(n < 64);
+		rows[n].seq = seq_of((const char *)Sayso_col_text(q, 1));
+		rows[n].kind = 'h';
+		row_text(&rows[n], q, rids, (const char *)Sayso_col_text(q, 6));
+		n++;
+	}
+	Sayso_stmt_finalize(q);
+	sayso_store_close(st);
+
+	qsort(rows, n, sizeof rows[0], row_cmp);
 	size_t cap = 1 << 14, used = 0;
 	char *out = calloc(1, cap);
 	assert_non_null(out);
-	while (sqlite3_step(q) == SQLITE_ROW)
-		for (int c = 0; c < 7; c++) {
-			const char *t = (const char *)sqlite3_column_text(q, c);
-			char who[8];
-			for (int i = 1; c == 4 && t && i < NPHONES; i++)
-				if (strcmp(t, rids[i]) == 0) {
-					snprintf(who, sizeof who, "r%d", i);
-					t = who;
-				}
-			int w = snprintf(out + used, cap - used, "%s%s",
-					 t ? t : "-", c == 6 ? "\n" : "|");
-			assert_true(w > 0 && (size_t)w < cap - used);
-			used += (size_t)w;
-		}
-	sqlite3_finalize(q);
-	sqlite3_close(db);
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(out + used, cap - used, "%ld|%c%s\n",
+				 rows[i].seq, rows[i].kind, rows[i].text);
+		assert_true(w > 0 && (size_t)w < cap - used);
+		used += (size_t)w;
+	}
 	return out;
 }
 
@@ -193,9 +291,10 @@ static const char want[] =
 static void test_merge_records_same(void **state)
 {
 	(void)state;
-	char dir[256], site[300], kiosk[300];
+	char dir[256], site[768], secret[300], kiosk[300];
 	tu_tmpdir(dir, sizeof dir);
-	snprintf(site, sizeof site, "%s/site.db", dir);
+	/* The site may be PostgreSQL; the kiosk's file is always SQLite. */
+	tu_site(dir, "site.db", site, sizeof site, secret, sizeof secret);
 	snprintf(kiosk, sizeof kiosk, "%s/kiosk.db", dir);
 	int64_t base = 0;
 	assert_int_equal(sayso_time_parse("2026-11-20T09:00:00Z", &base),

@@ -32,18 +32,24 @@ static void test_fresh_memory(void **state)
 static void test_init_file(void **state)
 {
 	(void)state;
-	char dir[256], db[300], secret[320], err[512];
+	char dir[256], db[768], secret[320], err[512];
 	tu_tmpdir(dir, sizeof dir);
-	snprintf(db, sizeof db, "%s/s.db", dir);
-	snprintf(secret, sizeof secret, "%s/s.db.secret", dir);
+	tu_site(dir, "s.db", db, sizeof db, secret, sizeof secret);
+	const char *sec = tu_secret_of(db); /* NULL: the default, beside */
+	if (!sec)
+		snprintf(secret, sizeof secret, "%s/s.db.secret", dir);
 	struct sayso_store *st = NULL;
-	assert_int_equal(
-	    sayso_store_open(db, SAYSO_STORE_INIT, &st, err, sizeof err),
-	    SAYSO_OK);
+	assert_int_equal(sayso_store_open_at(db, sec, SAYSO_STORE_INIT, &st,
+					     err, sizeof err),
+			 SAYSO_OK);
 	struct stat sb;
 	assert_int_equal(stat(secret, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	assert_int_equal(sb.st_size, SAYSO_SECRET_LEN);
+	char check[65];
+	snprintf(check, sizeof check, "%s", sayso_store_site_check(st));
+	if (tu_pg()) /* the pragmas below are SQLite's */
+		goto pragmas_done;
 	/* WAL, foreign keys, synchronous FULL, secure_delete. */
 	struct sayso_stmt *s;
 	assert_int_equal(Sayso_stmt_prepare(st, "PRAGMA journal_mode", &s),
@@ -61,19 +67,18 @@ static void test_init_file(void **state)
 		assert_int_equal(Sayso_col_int(s, 0), want[i]);
 		Sayso_stmt_finalize(s);
 	}
-	char check[65];
-	snprintf(check, sizeof check, "%s", sayso_store_site_check(st));
+pragmas_done:
 	sayso_store_close(st);
 
 	/* init refuses to overwrite. */
-	assert_int_equal(
-	    sayso_store_open(db, SAYSO_STORE_INIT, &st, err, sizeof err),
-	    SAYSO_ERR_EXISTS);
+	assert_int_equal(sayso_store_open_at(db, sec, SAYSO_STORE_INIT, &st,
+					     err, sizeof err),
+			 SAYSO_ERR_EXISTS);
 	assert_null(st);
 	assert_non_null(strstr(err, "already exists"));
 
 	/* Reopen: same site check. */
-	assert_int_equal(sayso_store_open(db, 0, &st, err, sizeof err),
+	assert_int_equal(sayso_store_open_at(db, sec, 0, &st, err, sizeof err),
 			 SAYSO_OK);
 	assert_string_equal(sayso_store_site_check(st), check);
 	sayso_store_close(st);
@@ -85,20 +90,21 @@ static void test_init_file(void **state)
 	memset(other, 7, sizeof other);
 	fwrite(other, 1, sizeof other, f);
 	fclose(f);
-	assert_int_equal(sayso_store_open(db, 0, &st, err, sizeof err),
+	assert_int_equal(sayso_store_open_at(db, sec, 0, &st, err, sizeof err),
 			 SAYSO_ERR_SECRET);
 	assert_non_null(strstr(err, "another site"));
 	/* ... but merge sources open without it. */
 	assert_int_equal(
-	    sayso_store_open(db, SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET,
-			     &st, err, sizeof err),
+	    sayso_store_open_at(db, sec,
+				SAYSO_STORE_READONLY | SAYSO_STORE_NOSECRET,
+				&st, err, sizeof err),
 	    SAYSO_OK);
 	assert_string_equal(sayso_store_site_check(st), check);
 	sayso_store_close(st);
 
 	/* A missing secret is a clear error. */
 	unlink(secret);
-	assert_int_equal(sayso_store_open(db, 0, &st, err, sizeof err),
+	assert_int_equal(sayso_store_open_at(db, sec, 0, &st, err, sizeof err),
 			 SAYSO_ERR_SECRET);
 	assert_non_null(strstr(err, "sayso-admin init"));
 	tu_rmtree(dir);
@@ -107,9 +113,29 @@ static void test_init_file(void **state)
 static void test_missing_and_foreign(void **state)
 {
 	(void)state;
-	char dir[256], path[300], err[512];
+	char dir[256], path[768], err[512];
 	tu_tmpdir(dir, sizeof dir);
 	struct sayso_store *st = NULL;
+	if (tu_pg()) {
+		/* An empty schema is no site; one with other tables is not
+		 * sayso's (the files below are SQLite's own case). */
+		char secret[300];
+		tu_site(dir, "none.db", path, sizeof path, secret,
+			sizeof secret);
+		assert_int_equal(
+		    sayso_store_open_at(path, secret, 0, &st, err, sizeof err),
+		    SAYSO_ERR_NOTFOUND);
+		assert_non_null(strstr(err, "the database is empty"));
+		assert_int_equal(access(secret, F_OK), -1);
+		tu_pg_exec(path, "CREATE TABLE t(x integer)");
+		assert_int_equal(sayso_store_open_at(path, secret,
+						     SAYSO_STORE_CREATE, &st,
+						     err, sizeof err),
+				 SAYSO_ERR_NOT_SAYSO);
+		assert_non_null(strstr(err, "not a sayso database"));
+		tu_rmtree(dir);
+		return;
+	}
 	snprintf(path, sizeof path, "%s/none.db", dir);
 	assert_int_equal(sayso_store_open(path, 0, &st, err, sizeof err),
 			 SAYSO_ERR_NOTFOUND);
@@ -144,6 +170,9 @@ static void test_missing_and_foreign(void **state)
 static void test_upgrade_and_newer(void **state)
 {
 	(void)state;
+	/* SQLite files: PostgreSQL's migrations are test_pg_migrations'. */
+	if (tu_pg())
+		skip();
 	char dir[256], db[300], err[512];
 	tu_tmpdir(dir, sizeof dir);
 	snprintf(db, sizeof db, "%s/u.db", dir);
@@ -204,20 +233,22 @@ static void test_migrate_from_zero(void **state)
 {
 	(void)state;
 	/* An empty SQLite file (version 0) is migrated through every step. */
-	char dir[256], db[300], err[512];
+	char dir[256], db[768], secret[300], err[512];
 	tu_tmpdir(dir, sizeof dir);
-	snprintf(db, sizeof db, "%s/z.db", dir);
+	/* On PostgreSQL: an empty schema. */
+	tu_site(dir, "z.db", db, sizeof db, secret, sizeof secret);
+	const char *sec = tu_secret_of(db);
 	struct sayso_store *st = NULL;
-	assert_int_equal(
-	    sayso_store_open(db, SAYSO_STORE_CREATE, &st, err, sizeof err),
-	    SAYSO_OK);
+	assert_int_equal(sayso_store_open_at(db, sec, SAYSO_STORE_CREATE, &st,
+					     err, sizeof err),
+			 SAYSO_OK);
 	assert_int_equal(sayso_store_schema_version(st),
 			 sayso_store_schema_latest());
 	sayso_store_close(st);
 	/* CREATE on an existing database just opens it. */
-	assert_int_equal(
-	    sayso_store_open(db, SAYSO_STORE_CREATE, &st, err, sizeof err),
-	    SAYSO_OK);
+	assert_int_equal(sayso_store_open_at(db, sec, SAYSO_STORE_CREATE, &st,
+					     err, sizeof err),
+			 SAYSO_OK);
 	sayso_store_close(st);
 	tu_rmtree(dir);
 }
@@ -280,20 +311,33 @@ static void test_time_and_uid(void **state)
 static void test_check_and_backup(void **state)
 {
 	(void)state;
-	char dir[256], db[300], bak[300], err[512];
+	char dir[256], db[768], secret[300], bak[300], err[512];
 	tu_tmpdir(dir, sizeof dir);
-	snprintf(db, sizeof db, "%s/c.db", dir);
+	tu_site(dir, "c.db", db, sizeof db, secret, sizeof secret);
 	snprintf(bak, sizeof bak, "%s/backup.db", dir);
 	struct sayso_store *st = NULL;
-	assert_int_equal(
-	    sayso_store_open(db, SAYSO_STORE_INIT, &st, err, sizeof err),
-	    SAYSO_OK);
+	assert_int_equal(sayso_store_open_at(db, tu_secret_of(db),
+					     SAYSO_STORE_INIT, &st, err,
+					     sizeof err),
+			 SAYSO_OK);
 	bool ok = false;
 	char report[2048];
 	assert_int_equal(sayso_store_check(st, &ok, report, sizeof report),
 			 SAYSO_OK);
 	assert_true(ok);
-	assert_non_null(strstr(report, "integrity: ok"));
+	/* PostgreSQL's server keeps page checksums: sayso checks indexes. */
+	assert_non_null(
+	    strstr(report, tu_pg() ? "indexes: ok" : "integrity: ok"));
+	if (tu_pg()) {
+		/* A PostgreSQL site is backed up with pg_dump: sayso says so
+		 * and writes nothing. */
+		assert_int_not_equal(sayso_store_backup(st, bak), SAYSO_OK);
+		assert_non_null(strstr(sayso_store_errmsg(st), "pg_dump"));
+		assert_int_equal(access(bak, F_OK), -1);
+		sayso_store_close(st);
+		tu_rmtree(dir);
+		return;
+	}
 	assert_int_equal(sayso_store_backup(st, bak), SAYSO_OK);
 	assert_int_equal(sayso_store_backup(st, bak), SAYSO_ERR_EXISTS);
 	sayso_store_close(st);

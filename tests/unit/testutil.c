@@ -71,6 +71,19 @@ void tu_pg_fresh(char *uri, size_t urisz, char *secret, size_t secretsz)
 	snprintf(secret, secretsz, "%s/site.secret", dir);
 }
 
+void tu_pg_exec(const char *uri, const char *sql)
+{
+	PGconn *c = PQconnectdb(uri);
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s: %s", uri, PQerrorMessage(c));
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
 struct sayso_store *tu_memstore(void)
 {
 	struct sayso_store *st = NULL;
@@ -119,11 +132,64 @@ int tu_memmem(const char *hay, size_t n, const char *needle)
 	return memmem(hay, n, needle, strlen(needle)) != NULL;
 }
 
+/* The sites tu_site made on PostgreSQL and their secrets. */
+static struct {
+	char uri[768], secret[300];
+} pg_sites[64];
+static size_t pg_nsites;
+
+void tu_site(const char *dir, const char *name, char *db, size_t dbsz,
+	     char *secret, size_t secretsz)
+{
+	if (!tu_pg()) {
+		snprintf(db, dbsz, "%s/%s", dir, name);
+		snprintf(secret, secretsz, "%s", "");
+		return;
+	}
+	char tmp[300];
+	tu_pg_fresh(db, dbsz, tmp, sizeof tmp);
+	/* tu_pg_fresh's own directory is empty: the secret lives in dir. */
+	char *slash = strrchr(tmp, '/');
+	*slash = '\0';
+	rmdir(tmp);
+	snprintf(secret, secretsz, "%s/%s.secret", dir, name);
+	size_t i = pg_nsites < 64 ? pg_nsites++ : 63;
+	snprintf(pg_sites[i].uri, sizeof pg_sites[i].uri, "%s", db);
+	snprintf(pg_sites[i].secret, sizeof pg_sites[i].secret, "%s", secret);
+}
+
+const char *tu_secret_of(const char *db)
+{
+	for (size_t i = pg_nsites; i-- > 0;)
+		if (strcmp(pg_sites[i].uri, db) == 0)
+			return pg_sites[i].secret;
+	return NULL;
+}
+
+int tu_argv_secret(char **argv, int argc, int max)
+{
+	for (int i = 1; i + 1 < argc; i++) {
+		const char *s = strcmp(argv[i], "--db") == 0
+				    ? tu_secret_of(argv[i + 1])
+				    : NULL;
+		if (!s)
+			continue;
+		assert_true(argc + 2 < max);
+		memmove(argv + i + 4, argv + i + 2,
+			(size_t)(argc - i - 1) * sizeof *argv);
+		argv[i + 2] = (char *)"--secret";
+		argv[i + 3] = (char *)s;
+		return argc + 2;
+	}
+	return argc;
+}
+
 struct sayso_store *tu_store_open(const char *path, unsigned flags)
 {
 	struct sayso_store *st = NULL;
 	char err[256];
-	if (sayso_store_open(path, flags, &st, err, sizeof err) != SAYSO_OK)
+	if (sayso_store_open_at(path, tu_secret_of(path), flags, &st, err,
+				sizeof err) != SAYSO_OK)
 		fail_msg("open %s: %s", path, err);
 	return st;
 }

@@ -24,12 +24,29 @@ bool tu_pg(void);
 /* A fresh empty schema's URI in the test cluster and a secret path (in a
  * new temporary directory) for it. */
 void tu_pg_fresh(char *uri, size_t urisz, char *secret, size_t secretsz);
+/* A site database for a test, named name in the test's directory dir:
+ * under tu_pg() a fresh schema in the test cluster (db its URI, secret
+ * dir/name.secret, remembered for tu_secret_of), else the file dir/name
+ * (secret "": the default, beside it). Create it with SAYSO_STORE_INIT or
+ * `sayso-admin init` as a file would be. */
+void tu_site(const char *dir, const char *name, char *db, size_t dbsz,
+	     char *secret, size_t secretsz);
+/* The secret path tu_site gave the PostgreSQL site db, NULL for a file
+ * (the default secret beside it) or any other database. */
+const char *tu_secret_of(const char *db);
+/* Inserts "--secret PATH" after "--db DB" in a sayso-admin argv (argc
+ * arguments, room for max, NULL-ended) when DB is a tu_site PostgreSQL
+ * site; returns the new argc. */
+int tu_argv_secret(char **argv, int argc, int max);
+/* Runs sql on the PostgreSQL database uri with libpq (no sayso), failing
+ * the test on error (for tests that tamper with a site). */
+void tu_pg_exec(const char *uri, const char *sql);
 /* Reads a whole file into a malloc'd NUL-terminated buffer (size in *n). */
 char *tu_slurp(const char *path, size_t *n);
 /* Whether needle occurs in the n bytes of hay. */
 int tu_memmem(const char *hay, size_t n, const char *needle);
-/* Opens the store at path with flags, failing the test (with the reason)
- * when it cannot. */
+/* Opens the store at path (its tu_secret_of secret) with flags, failing the
+ * test (with the reason) when it cannot. */
 struct sayso_store *tu_store_open(const char *path, unsigned flags);
 /* The integer of the first column of the one row that sql gives on st. */
 int64_t tu_count(struct sayso_store *st, const char *sql);

@@ -39,7 +39,7 @@
  * written only by core, so PostgreSQL reads it without a validity test). */
 #define SAYSO_LITE_JSON_TEXT(j, key)                                           \
 	"CASE WHEN json_valid(" j ") THEN json_extract(" j ", '$." key "') "   \
-								       "END"
+	"END"
 #define SAYSO_PG_JSON_TEXT(j, key) "((" j ")::json ->> '" key "')"
 
 /* {"k":"v"} for text parameters k and v. */

@@ -72,32 +72,7 @@ static void setup_site(struct env *v)
 	assert_int_equal(sayso_time_parse("2026-11-20T09:00:00Z", &v->base),
 			 SAYSO_OK);
 	sayso_time_set_override(v->base);
-	struct sayso_store *st = tu_store_open(v->site, SAYSO_STORE_INIT);
-	struct sayso_round r;
-	memset(&r, 0, sizeof r);
-	snprintf(r.code, sizeof r.code, "pb");
-	snprintf(r.title, sizeof r.title, "PB");
-	snprintf(r.currency, sizeof r.currency, "GBP");
-	r.budget = 1000000;
-	r.min_picks = 1;
-	assert_int_equal(sayso_round_create(st, &r, "test"), SAYSO_OK);
-	const char *titles[] = {"Play area", "CCTV", "Benches"};
-	for (int i = 0; i < 3; i++) {
-		struct sayso_project p;
-		memset(&p, 0, sizeof p);
-		snprintf(p.title, sizeof p.title, "%s", titles[i]);
-		p.cost = 100000 * (i + 1);
-		assert_int_equal(sayso_project_add(st, r.id, &p, "test"),
-				 SAYSO_OK);
-	}
-	/* Projects are added while the round is a draft, then it opens. */
-	assert_int_equal(
-	    sayso_round_set_state(st, r.code, SAYSO_ROUND_OPEN, "test"),
-	    SAYSO_OK);
-	struct sayso_enrol_result er;
-	assert_int_equal(sayso_kiosk_enrol(st, "fun-1", v->kiosk, "test", &er),
-			 SAYSO_OK);
-	sayso_store_close(st);
+	tu_merge_site(v->site, v->kiosk, 0);
 }
 
 /* Five ballots for project 1 (residents 1-5), a rating and a report. */

@@ -60,32 +60,7 @@ static void setup(struct env *v)
 	assert_int_equal(sayso_time_parse("2026-11-20T09:00:00Z", &v->base),
 			 SAYSO_OK);
 	sayso_time_set_override(v->base);
-	struct sayso_store *st = tu_store_open(v->site, SAYSO_STORE_INIT);
-	struct sayso_round r;
-	memset(&r, 0, sizeof r);
-	snprintf(r.code, sizeof r.code, "pb");
-	snprintf(r.title, sizeof r.title, "PB");
-	snprintf(r.currency, sizeof r.currency, "GBP");
-	r.budget = 1000000;
-	r.min_picks = 1;
-	r.max_picks = 2;
-	assert_int_equal(sayso_round_create(st, &r, "test"), SAYSO_OK);
-	const char *titles[] = {"Play area", "CCTV", "Benches"};
-	for (int i = 0; i < 3; i++) {
-		struct sayso_project p;
-		memset(&p, 0, sizeof p);
-		snprintf(p.title, sizeof p.title, "%s", titles[i]);
-		p.cost = 100000 * (i + 1);
-		assert_int_equal(sayso_project_add(st, r.id, &p, "test"),
-				 SAYSO_OK);
-	}
-	assert_int_equal(
-	    sayso_round_set_state(st, r.code, SAYSO_ROUND_OPEN, "test"),
-	    SAYSO_OK);
-	struct sayso_enrol_result er;
-	assert_int_equal(sayso_kiosk_enrol(st, "fun-1", v->kiosk, "test", &er),
-			 SAYSO_OK);
-	sayso_store_close(st);
+	tu_merge_site(v->site, v->kiosk, 2);
 	char from[320], to[320];
 	tu_copy_file(v->site, v->pristine);
 	snprintf(from, sizeof from, "%s.secret", v->site);

@@ -65,32 +65,7 @@ static void cast(struct sayso_store *k, int who, const int *projects, size_t n,
 static void setup_site(const char *site, const char *kiosk, int64_t base)
 {
 	sayso_time_set_override(base);
-	struct sayso_store *st = tu_store_open(site, SAYSO_STORE_INIT);
-	struct sayso_round r;
-	memset(&r, 0, sizeof r);
-	snprintf(r.code, sizeof r.code, "pb");
-	snprintf(r.title, sizeof r.title, "PB");
-	snprintf(r.currency, sizeof r.currency, "GBP");
-	r.budget = 1000000;
-	r.min_picks = 1;
-	r.max_picks = 2;
-	assert_int_equal(sayso_round_create(st, &r, "test"), SAYSO_OK);
-	const char *titles[] = {"Play area", "CCTV", "Benches"};
-	for (int i = 0; i < 3; i++) {
-		struct sayso_project p;
-		memset(&p, 0, sizeof p);
-		snprintf(p.title, sizeof p.title, "%s", titles[i]);
-		p.cost = 100000 * (i + 1);
-		assert_int_equal(sayso_project_add(st, r.id, &p, "test"),
-				 SAYSO_OK);
-	}
-	assert_int_equal(
-	    sayso_round_set_state(st, r.code, SAYSO_ROUND_OPEN, "test"),
-	    SAYSO_OK);
-	struct sayso_enrol_result er;
-	assert_int_equal(sayso_kiosk_enrol(st, "fun-1", kiosk, "test", &er),
-			 SAYSO_OK);
-	sayso_store_close(st);
+	tu_merge_site(site, kiosk, 2);
 }
 
 /* The kiosk's day: residents 1-6, resident 2 twice. */

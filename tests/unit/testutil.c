@@ -10,6 +10,8 @@
 #include <libpq-fe.h>
 
 #include "internal.h"
+#include "sayso/merge.h"
+#include "sayso/round.h"
 #include "sayso/store.h"
 
 void tu_tmpdir(char *out, size_t outsz)
@@ -224,4 +226,35 @@ void tu_copy_file(const char *from, const char *to)
 	assert_int_equal(fwrite(buf, 1, n, f), n);
 	fclose(f);
 	free(buf);
+}
+
+void tu_merge_site(const char *site, const char *kiosk, int max_picks)
+{
+	struct sayso_store *st = tu_store_open(site, SAYSO_STORE_INIT);
+	struct sayso_round r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.code, sizeof r.code, "pb");
+	snprintf(r.title, sizeof r.title, "PB");
+	snprintf(r.currency, sizeof r.currency, "GBP");
+	r.budget = 1000000;
+	r.min_picks = 1;
+	r.max_picks = max_picks;
+	assert_int_equal(sayso_round_create(st, &r, "test"), SAYSO_OK);
+	const char *titles[] = {"Play area", "CCTV", "Benches"};
+	for (int i = 0; i < 3; i++) {
+		struct sayso_project p;
+		memset(&p, 0, sizeof p);
+		snprintf(p.title, sizeof p.title, "%s", titles[i]);
+		p.cost = 100000 * (i + 1);
+		assert_int_equal(sayso_project_add(st, r.id, &p, "test"),
+				 SAYSO_OK);
+	}
+	/* Projects are added while the round is a draft, then it opens. */
+	assert_int_equal(
+	    sayso_round_set_state(st, r.code, SAYSO_ROUND_OPEN, "test"),
+	    SAYSO_OK);
+	struct sayso_enrol_result er;
+	assert_int_equal(sayso_kiosk_enrol(st, "fun-1", kiosk, "test", &er),
+			 SAYSO_OK);
+	sayso_store_close(st);
 }

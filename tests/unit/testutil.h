@@ -56,4 +56,10 @@ void tu_sql_file(const char *path, const char *sql);
 /* Copies the file from to the file to, byte for byte. */
 void tu_copy_file(const char *from, const char *to);
 
+/* The merge tests' site at site (INIT): round "pb" (budget 10,000.00 GBP, 1
+ * to max_picks picks; 0 = the default) with projects 1-3 "Play area",
+ * "CCTV", "Benches" costing 1,000, 2,000, 3,000, open, and kiosk "fun-1"
+ * enrolled into the file kiosk. */
+void tu_merge_site(const char *site, const char *kiosk, int max_picks);
+
 #endif

@@ -368,12 +368,7 @@ static void test_bit_flips(void **state)
 		size_t at = trial < 300 ? (size_t)rand() % n
 					: written[(size_t)rand() % nw];
 		int bit = rand() % 8;
-		orig[at] ^= (unsigned char)(1u << bit);
-		FILE *f = fopen(flipped, "wb");
-		assert_non_null(f);
-		assert_int_equal(fwrite(orig, 1, n, f), n);
-		fclose(f);
-		orig[at] ^= (unsigned char)(1u << bit);
+		tu_write_flipped(flipped, orig, n, at, bit);
 		tu_copy_file(pristine, v.site);
 		enum sayso_err e = merge(&v, flipped, &m, why, sizeof why);
 		if (e != SAYSO_OK) {

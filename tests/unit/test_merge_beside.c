@@ -190,12 +190,7 @@ static void test_bit_flips_same(void **state)
 		size_t at = trial < 80 ? (size_t)rand() % n
 				       : written[(size_t)rand() % nw];
 		int bit = rand() % 8;
-		orig[at] ^= (unsigned char)(1u << bit);
-		FILE *f = fopen(flipped, "wb");
-		assert_non_null(f);
-		assert_int_equal(fwrite(orig, 1, n, f), n);
-		fclose(f);
-		orig[at] ^= (unsigned char)(1u << bit);
+		tu_write_flipped(flipped, orig, n, at, bit);
 		struct outcome a, b;
 		merge_fresh(&v, flipped, true, &a);
 		merge_fresh(&v, flipped, false, &b);

@@ -258,3 +258,14 @@ void tu_merge_site(const char *site, const char *kiosk, int max_picks)
 			 SAYSO_OK);
 	sayso_store_close(st);
 }
+
+void tu_write_flipped(const char *path, unsigned char *buf, size_t n, size_t at,
+		      int bit)
+{
+	buf[at] ^= (unsigned char)(1u << bit);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, n, f), n);
+	fclose(f);
+	buf[at] ^= (unsigned char)(1u << bit);
+}

@@ -62,4 +62,9 @@ void tu_copy_file(const char *from, const char *to);
  * enrolled into the file kiosk. */
 void tu_merge_site(const char *site, const char *kiosk, int max_picks);
 
+/* Writes the n bytes of buf to path with bit (0-7) of byte at flipped;
+ * buf is as it was afterwards (the bit-flip tests). */
+void tu_write_flipped(const char *path, unsigned char *buf, size_t n, size_t at,
+		      int bit);
+
 #endif

@@ -126,8 +126,10 @@ if bad:
 PY
 
 # smsd writes the same file again (e.g. after a restore): not counted twice.
+# (15 s: the gateway has just queued four replies; on a loaded machine its
+# next spool scan can come late.)
 cp "$T/GSM1.aaaaaa.orig" "$S/incoming/GSM1.aaaaaa"
-wait_for 5 "[ -f '$S/processed/GSM1.aaaaaa.1' ]" || fail "re-delivered file not moved"
+wait_for 15 "[ -f '$S/processed/GSM1.aaaaaa.1' ]" || fail "re-delivered file not moved"
 [ "$(sql 'SELECT count(*) FROM ratings')" = 3 ] || fail "re-delivered file counted: $(sql 'SELECT count(*) FROM ratings')"
 
 # SIGTERM ends the loop even with a FIFO in incoming/ (within 10 s, else
